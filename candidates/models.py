@@ -1,0 +1,148 @@
+"""Candidates, positions (requisitions), applications with their stage history, and prior records."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+
+from hrsuite.fields import EncryptedTextField
+from hrsuite.models import DomainModel
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    CHINESE = "zh-hans", "简体中文"
+
+
+class Position(DomainModel):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ON_HOLD = "on_hold", _("On hold")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    department = models.CharField(_("department"), max_length=120)
+    # ISO 3166 country, optionally with subdivision ("CN", "US-IL", "DE-BE"): drives holidays.
+    region = models.CharField(_("region"), max_length=10)
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    # {"communication": 0.3, "problem_solving": 0.4, ...}; weights sum to 1.
+    dimension_weights = models.JSONField(_("score weights per dimension"), default=dict)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class Candidate(DomainModel):
+    # Set when the candidate is invited to the portal; the portal shows only this candidate's data.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="candidate"
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    email = EncryptedTextField(_("e-mail"))
+    # HMAC of the normalised e-mail: finds and de-duplicates candidates without decrypting.
+    email_index = models.CharField(max_length=64, editable=False)
+    phone = EncryptedTextField(_("phone"))
+    national_id = EncryptedTextField(_("national ID"))
+    date_of_birth = EncryptedTextField(_("date of birth"))
+    region = models.CharField(_("region"), max_length=10)
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=Language.choices, default=Language.ENGLISH
+    )
+    resume_text = EncryptedTextField(_("résumé"))
+    source = models.CharField(_("source"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["email_index"], name="candidate_unique_email"),
+        ]
+        indexes = [models.Index(fields=["-created_at", "id"])]
+
+    def __str__(self):
+        return self.full_name
+
+    def audit_candidate_id(self):
+        return self.pk
+
+
+class CandidateUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Candidate, on_delete=models.CASCADE)
+
+
+class Stage(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    SCREENING = "screening", _("Screening")
+    INTERVIEWING = "interviewing", _("Interviewing")
+    DECISION = "decision", _("Awaiting decision")
+    OFFER = "offer", _("Offer")
+    HIRED = "hired", _("Hired")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Application(DomainModel):
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="applications")
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="applications")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.APPLIED)
+    stage_changed_at = models.DateTimeField(_("stage changed at"))
+
+    class Meta:
+        ordering = ["-stage_changed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "position"], name="application_once_per_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} → {self.position}"
+
+    def audit_candidate_id(self):
+        return self.candidate_id
+
+
+class ApplicationUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Application, on_delete=models.CASCADE)
+
+
+class StageChange(DomainModel):
+    """The application's timeline: every stage it entered, when, by whom and why."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="stage_history")
+    from_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=16, choices=Stage.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = EncryptedTextField(_("reason"))
+
+    class Meta:
+        ordering = ["at"]
+
+
+class PriorRecord(DomainModel):
+    """Past performance and training of internal or returning candidates."""
+
+    class Kind(models.TextChoices):
+        PERFORMANCE_REVIEW = "performance_review", _("Performance review")
+        TRAINING = "training", _("Training")
+        EMPLOYMENT = "employment", _("Previous employment")
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="prior_records")
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"), null=True, blank=True)
+    rating = models.CharField(_("rating"), max_length=40, blank=True)
+    notes = EncryptedTextField(_("notes"))
+
+    class Meta:
+        ordering = ["-period_start"]
+
+    def audit_candidate_id(self):
+        return self.candidate_id

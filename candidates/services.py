@@ -1,0 +1,238 @@
+"""Every write to candidates, positions, applications and prior records."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from candidates.models import Application, Candidate, Position, PriorRecord, Stage, StageChange
+from hrsuite import crypto
+from hrsuite.errors import InvalidTransition, ValidationFailed
+from hrsuite.permissions import restrict
+
+EMAIL_INDEX_PURPOSE = "candidate.email"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def email_index(email: str) -> str:
+    return crypto.blind_index(normalise_email(email), purpose=EMAIL_INDEX_PURPOSE)
+
+
+def _check_time_zone(name: str, field: str, errors: dict) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors.setdefault(field, []).append(f"Unknown time zone '{name}'.")
+
+
+def _check_weights(weights: dict, errors: dict) -> None:
+    try:
+        values = [Decimal(str(v)) for v in weights.values()]
+    except (InvalidOperation, ValueError):
+        errors["dimension_weights"] = ["Each weight must be a number."]
+        return
+    if not weights:
+        errors["dimension_weights"] = ["Name at least one dimension."]
+    elif any(v <= 0 for v in values) or abs(sum(values) - 1) > Decimal("0.001"):
+        errors["dimension_weights"] = ["Weights must be positive and add up to 1."]
+
+
+def _raise_if(errors: dict) -> None:
+    if errors:
+        raise ValidationFailed(f"Invalid input: {', '.join(sorted(errors))}.", fields=errors)
+
+
+@transaction.atomic
+def position_create(
+    *, title: str, department: str, region: str, time_zone: str, dimension_weights: dict, actor
+) -> Position:
+    errors: dict[str, list[str]] = {}
+    _check_time_zone(time_zone, "time_zone", errors)
+    _check_weights(dimension_weights, errors)
+    _raise_if(errors)
+    position = Position(
+        title=title,
+        department=department,
+        region=region.upper(),
+        time_zone=time_zone,
+        dimension_weights=dimension_weights,
+    )
+    position.save(force_insert=True)
+    audit_record(actor=actor, action=AuditAction.CREATE, target=position, changed_fields=_fields(position))
+    return position
+
+
+_CANDIDATE_EDITABLE = (
+    "full_name",
+    "email",
+    "phone",
+    "national_id",
+    "date_of_birth",
+    "region",
+    "time_zone",
+    "preferred_language",
+    "resume_text",
+    "source",
+)
+
+
+def _check_candidate(data: dict, errors: dict) -> None:
+    if "full_name" in data and not data["full_name"].strip():
+        errors["full_name"] = ["Give the candidate's name."]
+    if "time_zone" in data:
+        _check_time_zone(data["time_zone"], "time_zone", errors)
+    if data.get("date_of_birth"):
+        try:
+            datetime.date.fromisoformat(data["date_of_birth"])
+        except ValueError:
+            errors["date_of_birth"] = ["Use the form YYYY-MM-DD."]
+
+
+@transaction.atomic
+def candidate_create(*, actor, **data) -> Candidate:
+    unknown = set(data) - set(_CANDIDATE_EDITABLE)
+    if unknown:
+        raise ValidationFailed("Unknown fields.", fields={n: ["Not a candidate field."] for n in unknown})
+    errors: dict[str, list[str]] = {}
+    _check_candidate(data, errors)
+    if not data.get("email"):
+        errors["email"] = ["Give the candidate's e-mail address."]
+    _raise_if(errors)
+    candidate = Candidate(**data)
+    candidate.email = normalise_email(candidate.email)
+    candidate.email_index = email_index(candidate.email)
+    try:
+        with transaction.atomic():
+            candidate.save(force_insert=True)
+    except IntegrityError as exc:
+        raise ValidationFailed(
+            "A candidate with this e-mail address exists already.",
+            fields={"email": ["A candidate with this e-mail address exists already."]},
+        ) from exc
+    audit_record(actor=actor, action=AuditAction.CREATE, target=candidate, changed_fields=data.keys())
+    return candidate
+
+
+@transaction.atomic
+def candidate_update(*, candidate: Candidate, actor, **data) -> Candidate:
+    unknown = set(data) - set(_CANDIDATE_EDITABLE)
+    if unknown:
+        raise ValidationFailed("Unknown fields.", fields={n: ["Not a candidate field."] for n in unknown})
+    candidate = (
+        restrict(Candidate.objects, user=actor, action="change").select_for_update().get(pk=candidate.pk)
+    )
+    errors: dict[str, list[str]] = {}
+    _check_candidate(data, errors)
+    _raise_if(errors)
+    changed = [name for name, value in data.items() if getattr(candidate, name) != value]
+    for name in changed:
+        setattr(candidate, name, data[name])
+    update_fields = [*changed, "updated_at"]
+    if "email" in changed:
+        candidate.email = normalise_email(candidate.email)
+        candidate.email_index = email_index(candidate.email)
+        update_fields.append("email_index")
+    if not changed:
+        return candidate
+    try:
+        with transaction.atomic():
+            candidate.save(update_fields=update_fields)
+    except IntegrityError as exc:
+        raise ValidationFailed(
+            "A candidate with this e-mail address exists already.",
+            fields={"email": ["A candidate with this e-mail address exists already."]},
+        ) from exc
+    audit_record(actor=actor, action=AuditAction.UPDATE, target=candidate, changed_fields=changed)
+    return candidate
+
+
+@transaction.atomic
+def application_create(*, candidate: Candidate, position: Position, actor) -> Application:
+    if position.status != Position.Status.OPEN:
+        raise ValidationFailed(
+            "The position is not open.", fields={"position": ["The position is not open."]}
+        )
+    now = timezone.now()
+    application = Application(
+        candidate=candidate, position=position, stage=Stage.APPLIED, stage_changed_at=now
+    )
+    try:
+        with transaction.atomic():
+            application.save(force_insert=True)
+    except IntegrityError as exc:
+        raise ValidationFailed(
+            "The candidate has applied for this position already.",
+            fields={"position": ["The candidate has applied for this position already."]},
+        ) from exc
+    StageChange(application=application, from_stage="", to_stage=Stage.APPLIED, at=now, actor=actor).save(
+        force_insert=True
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, target=application, changed_fields=["stage"])
+    return application
+
+
+# Stage moves a recruiter may make; the decision stages of DESIGN.md §4 step 7 are added by the
+# decision service, which records the named decider.
+STAGE_TRANSITIONS: dict[tuple[str, str], str] = {
+    (Stage.APPLIED, "screen"): Stage.SCREENING,
+    (Stage.APPLIED, "interview"): Stage.INTERVIEWING,
+    (Stage.SCREENING, "interview"): Stage.INTERVIEWING,
+    (Stage.INTERVIEWING, "await_decision"): Stage.DECISION,
+    (Stage.APPLIED, "withdraw"): Stage.WITHDRAWN,
+    (Stage.SCREENING, "withdraw"): Stage.WITHDRAWN,
+    (Stage.INTERVIEWING, "withdraw"): Stage.WITHDRAWN,
+    (Stage.DECISION, "withdraw"): Stage.WITHDRAWN,
+}
+STAGE_EVENTS = sorted({event for _, event in STAGE_TRANSITIONS})
+
+
+@transaction.atomic
+def application_move(*, application: Application, event: str, reason: str = "", actor) -> Application:
+    current = application.stage
+    new_stage = STAGE_TRANSITIONS.get((current, event))
+    if new_stage is None:
+        raise InvalidTransition(entity="Application", state=current, event=event)
+    now = timezone.now()
+    moved = (
+        restrict(Application.objects, user=actor, action="change")
+        .filter(pk=application.pk, stage=current)
+        .update(stage=new_stage, stage_changed_at=now, updated_at=now)
+    )
+    if not moved:  # someone else moved it first: re-read and report against the real state
+        application.refresh_from_db(fields=["stage"])
+        raise InvalidTransition(entity="Application", state=application.stage, event=event)
+    StageChange(
+        application=application, from_stage=current, to_stage=new_stage, at=now, actor=actor, reason=reason
+    ).save(force_insert=True)
+    application.stage, application.stage_changed_at = new_stage, now
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=application,
+        changed_fields=["stage"],
+        detail={"event": event, "from": current, "to": new_stage},
+    )
+    return application
+
+
+@transaction.atomic
+def prior_record_create(*, candidate: Candidate, actor, **data) -> PriorRecord:
+    record = PriorRecord(candidate=candidate, **data)
+    if record.period_end and record.period_end < record.period_start:
+        raise ValidationFailed(
+            "The period ends before it starts.", fields={"period_end": ["Ends before it starts."]}
+        )
+    record.save(force_insert=True)
+    audit_record(actor=actor, action=AuditAction.CREATE, target=record, changed_fields=data.keys())
+    return record
+
+
+def _fields(instance) -> list[str]:
+    return [f.name for f in instance._meta.concrete_fields if not f.primary_key]

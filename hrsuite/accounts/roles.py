@@ -1,0 +1,63 @@
+"""The global permissions each role's group carries. Interviewers and candidates carry none:
+their access is per object (assignments) or by ownership, see the apps' `policies.py`."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from hrsuite.accounts.models import Role
+
+_HIRING_MODELS = {
+    "candidates": ["candidate", "position", "application", "stagechange", "priorrecord"],
+    "interviews": [
+        "interview",
+        "interviewassignment",
+        "aiassessment",
+        "aidimensionscore",
+        "humanreview",
+        "scorecard",
+    ],
+}
+
+_RECRUITER_WRITES = {
+    "candidates": {
+        "candidate": ["add", "change"],
+        "position": ["add", "change"],
+        "application": ["add", "change"],
+        "priorrecord": ["add", "change", "delete"],
+    },
+    "interviews": {
+        "interview": ["add", "change"],
+        "interviewassignment": ["add", "delete"],
+        "humanreview": ["add"],
+    },
+}
+
+
+def _codenames() -> dict[Role, set[tuple[str, str]]]:
+    views = {(app, f"view_{model}") for app, models in _HIRING_MODELS.items() for model in models}
+    writes = {
+        (app, f"{action}_{model}")
+        for app, models in _RECRUITER_WRITES.items()
+        for model, actions in models.items()
+        for action in actions
+    }
+    return {
+        Role.RECRUITER: views | writes,
+        # Sees everything, including the audit trail, and changes nothing.
+        Role.HR_ADMIN: views | {("audit", "view_auditevent")},
+        Role.INTERVIEWER: set(),
+        Role.CANDIDATE: set(),
+        Role.INTEGRATION: set(),
+    }
+
+
+@transaction.atomic
+def roles_sync() -> None:
+    """Create each role's group and set exactly its permissions (idempotent)."""
+    for role, codenames in _codenames().items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        wanted = [
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in sorted(codenames)
+        ]
+        group.permissions.set(wanted)

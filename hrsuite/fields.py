@@ -1,0 +1,120 @@
+"""Model fields whose values are encrypted at rest (see `hrsuite.crypto`).
+
+Values are decrypted lazily, on first attribute access, because the row id is part of the
+associated data and a list page should not pay for fields it does not show. Writes happen only
+through `Model.save()`, where the row is known; a queryset `update()` or a lookup with a plain value
+is refused, since it could not bind the ciphertext to its row.
+"""
+
+import json
+from typing import Any
+
+from django.db import models
+from django.db.models.query_utils import DeferredAttribute
+
+from hrsuite import crypto
+
+
+class Ciphertext(str):
+    """A value as loaded from the database, not decrypted yet."""
+
+
+class Sealed:
+    """A value already encrypted for its row, ready to be written as it is."""
+
+    __slots__ = ("token",)
+
+    def __init__(self, token: str):
+        self.token = token
+
+
+class EncryptedAttribute(DeferredAttribute):
+    """A data descriptor (unlike Django's default), so reads always pass through `__get__`."""
+
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = value
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        value = super().__get__(instance, cls)
+        if isinstance(value, Ciphertext):
+            value = self.field.decrypt_for(instance, value)
+            instance.__dict__[self.field.attname] = value
+        return value
+
+
+class EncryptedTextField(models.TextField):
+    descriptor_class = EncryptedAttribute
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, f"hrsuite.fields.{type(self).__name__}", args, kwargs
+
+    # Hooks for typed subclasses.
+    def encode(self, value: Any) -> str:
+        return value
+
+    def decode(self, text: str) -> Any:
+        return text
+
+    def is_empty(self, value: Any) -> bool:
+        return value in (None, "")
+
+    def aad_for(self, row_id: object) -> bytes:
+        return crypto.associated_data(self.model._meta.label_lower, self.name, row_id)
+
+    def seal(self, value: Any, *, row_id: object) -> Sealed:
+        if self.is_empty(value):
+            return Sealed("")
+        return Sealed(crypto.encrypt(self.encode(value), aad=self.aad_for(row_id)))
+
+    def decrypt_for(self, instance: models.Model, token: str) -> Any:
+        return self.decode(crypto.decrypt(token, aad=self.aad_for(instance.pk)))
+
+    def from_db_value(self, value, expression, connection):
+        if value in (None, ""):
+            return self.decode("") if value == "" else None
+        return Ciphertext(value)
+
+    def pre_save(self, model_instance, add):
+        value = model_instance.__dict__.get(self.attname)
+        if isinstance(value, Ciphertext):
+            return Sealed(str(value))
+        if model_instance.pk is None:
+            raise ValueError(f"{self.model.__name__} needs its primary key before {self.name} is sealed.")
+        return self.seal(value, row_id=model_instance.pk)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None:
+            return None
+        if isinstance(value, Sealed):
+            return value.token
+        if isinstance(value, Ciphertext):
+            return str(value)
+        raise TypeError(
+            f"{self.model.__name__}.{self.name} is encrypted: write it with save() on the row, "
+            "and look rows up through a blind index, not by its value."
+        )
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """Structured personal data (e.g. evidence quotes with timestamps), encrypted as JSON."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", dict)
+        super().__init__(*args, **kwargs)
+
+    def encode(self, value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    def decode(self, text: str) -> Any:
+        return json.loads(text) if text else self.get_default()
+
+    def is_empty(self, value: Any) -> bool:
+        return value is None

@@ -1,0 +1,99 @@
+"""The permission choke point. Every page, API, export and count starts from `restrict()`.
+
+Users whose role grants the global `<app>.<action>_<model>` permission (recruiters, HR admins for
+`view`) see the whole table without any permission join. Everyone else sees what the model's
+registered policy lets them: objects they were granted through an assignment (django-guardian
+direct-foreign-key rows), or objects that are their own (a candidate's records).
+"""
+
+from collections.abc import Callable
+
+from django.db import models
+from django.db.models import Q
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from hrsuite.accounts.models import Role
+
+Policy = Callable[[object, str], Q | None]
+_policies: dict[type[models.Model], Policy] = {}
+
+
+def object_policy(model: type[models.Model]):
+    """Register who may do what to `model` without the global permission: `(user, action) -> Q`."""
+
+    def register(policy: Policy) -> Policy:
+        _policies[model] = policy
+        return policy
+
+    return register
+
+
+def roles_of(user) -> frozenset[str]:
+    """The user's role names, read once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_hrsuite_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._hrsuite_roles = cached
+    return cached
+
+
+def has_role(user, role: Role) -> bool:
+    return role.value in roles_of(user)
+
+
+def global_permission(model: type[models.Model], action: str) -> str:
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def restrict(queryset: models.QuerySet, *, user, action: str = "view") -> models.QuerySet:
+    model = queryset.model
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return queryset.none()
+    if user.has_perm(global_permission(model, action)):
+        return queryset
+    policy = _policies.get(model)
+    condition = policy(user, action) if policy else None
+    if condition is None:
+        return queryset.none()
+    return queryset.filter(condition)
+
+
+def may(user, action: str, model: type[models.Model]) -> bool:
+    """Whether `user` may do `action` to some `model` objects at all (before looking at one)."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    if user.has_perm(global_permission(model, action)):
+        return True
+    policy = _policies.get(model)
+    return policy is not None and policy(user, action) is not None
+
+
+def granted(permission_model: type[models.Model], *, user, codename: str) -> Q:
+    """Objects on which `user` holds `codename` through a guardian direct-foreign-key row."""
+    return Q(
+        pk__in=permission_model.objects.filter(user=user, permission__codename=codename).values(
+            "content_object_id"
+        )
+    )
+
+
+_ACTION_BY_METHOD = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
+
+
+class ModelActionPermission(BasePermission):
+    """Signed-in users may read (what `restrict` shows them); writes need the model permission
+    or a policy that grants the write, so an HR admin gets 403 on every write."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if request.method in SAFE_METHODS:
+            return True
+        model = getattr(view, "write_model", None) or view.queryset.model
+        action = getattr(view, "write_actions", {}).get(view.action) or _ACTION_BY_METHOD.get(
+            request.method, "change"
+        )
+        return may(user, action, model)

@@ -1,0 +1,26 @@
+"""Test settings: fresh random keys per run, fast hashing, PostgreSQL/Redis when their URLs are set."""
+
+import base64
+import os
+import secrets
+
+
+def _random_key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+# Set in the environment, not only here, so a Celery worker the tests start shares the keys.
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("HRSUITE_ENCRYPTION_KEYS", f"k2:{_random_key()},k1:{_random_key()}")
+os.environ.setdefault("HRSUITE_BLIND_INDEX_KEY", _random_key())
+os.environ.setdefault("HRSUITE_AUDIT_KEY", _random_key())
+
+from .base import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class InterviewsConfig(AppConfig):
+    name = "interviews"
+    verbose_name = "Interviews"
+
+    def ready(self):
+        from interviews import policies  # noqa: F401 - registers who sees which interview data

@@ -1,0 +1,47 @@
+"""Who sees interview data without the global permission (see `hrsuite.permissions`)."""
+
+from django.db.models import Q
+
+from hrsuite.accounts.models import Role
+from hrsuite.permissions import granted, has_role, object_policy
+from interviews.models import AIAssessment, Interview, InterviewUserObjectPermission, Scorecard
+
+
+def _assigned_interviews(user) -> Q:
+    return granted(InterviewUserObjectPermission, user=user, codename="view_interview")
+
+
+@object_policy(Interview)
+def _interview(user, action):
+    if action != "view":
+        return None
+    if has_role(user, Role.CANDIDATE):
+        return Q(application__candidate__user=user)
+    if has_role(user, Role.INTERVIEWER):
+        return _assigned_interviews(user)
+    return None
+
+
+@object_policy(AIAssessment)
+def _assessment(user, action):
+    if action != "view":
+        return None
+    if has_role(user, Role.CANDIDATE):
+        # Only once HR has released the result to the candidate.
+        return Q(interview__application__candidate__user=user, interview__results_released_at__isnull=False)
+    if has_role(user, Role.INTERVIEWER):
+        return Q(interview__in=Interview.objects.filter(_assigned_interviews(user)).values("pk"))
+    return None
+
+
+@object_policy(Scorecard)
+def _scorecard(user, action):
+    # Interviewers see and write only their own scorecard, so ratings stay independent;
+    # candidates never see scorecards (they hold interviewers' private notes).
+    if not has_role(user, Role.INTERVIEWER):
+        return None
+    if action == "view":
+        return Q(interviewer=user)
+    if action in ("add", "change"):
+        return Q(interviewer=user, status=Scorecard.Status.DRAFT)
+    return None

@@ -1,0 +1,372 @@
+"""Every write to interviews, assignments (and so interviewer access), assessments, reviews and
+scorecards."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from candidates.models import Application
+from hrsuite.accounts.models import Role
+from hrsuite.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from hrsuite.permissions import has_role, restrict
+from interviews.models import (
+    AIAssessment,
+    AIDimensionScore,
+    HumanReview,
+    Interview,
+    InterviewAssignment,
+    Recommendation,
+    Scorecard,
+)
+
+# Below these the AI's view is not trusted on its own and a person reviews it.
+MIN_CONFIDENCE = Decimal("0.6")
+MIN_TRANSCRIPT_QUALITY = Decimal("0.7")
+
+
+@transaction.atomic
+def interview_create(
+    *,
+    application: Application,
+    kind: str,
+    starts_at,
+    duration_minutes: int = 45,
+    provider: str = "simulated",
+    join_url: str = "",
+    actor,
+) -> Interview:
+    if kind not in Interview.Kind.values:
+        raise ValidationFailed(
+            "Unknown interview kind.", fields={"kind": [f"Choose one of {Interview.Kind.values}."]}
+        )
+    if starts_at.tzinfo is None:
+        raise ValidationFailed(
+            "Give the start time with its zone.", fields={"starts_at": ["Time zone missing."]}
+        )
+    interview = Interview(
+        application=application,
+        kind=kind,
+        provider=provider,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        candidate_time_zone=application.candidate.time_zone,
+        join_url=join_url,
+    )
+    interview.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=interview,
+        candidate_id=application.candidate_id,
+        changed_fields=["kind", "starts_at", "duration_minutes", "provider"],
+    )
+    return interview
+
+
+def _grants(interview: Interview) -> list[tuple[str, object]]:
+    application = interview.application
+    return [
+        ("interviews.view_interview", interview),
+        ("candidates.view_application", application),
+        ("candidates.view_candidate", application.candidate),
+    ]
+
+
+@transaction.atomic
+def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewAssignment:
+    """Assigning is what gives an interviewer access: the interview, its application and its
+    candidate, granted here and nowhere else."""
+    if not has_role(interviewer, Role.INTERVIEWER):
+        raise ValidationFailed(
+            "Only interviewers can be assigned.", fields={"interviewer": ["Not an interviewer."]}
+        )
+    assignment = InterviewAssignment(interview=interview, interviewer=interviewer, assigned_by=actor)
+    try:
+        with transaction.atomic():
+            assignment.save(force_insert=True)
+    except IntegrityError as exc:
+        raise ValidationFailed(
+            "The interviewer is assigned already.", fields={"interviewer": ["Assigned already."]}
+        ) from exc
+    candidate_id = interview.application.candidate_id
+    audit_record(actor=actor, action=AuditAction.CREATE, target=assignment, candidate_id=candidate_id)
+    for permission, obj in _grants(interview):
+        assign_perm(permission, interviewer, obj)
+        audit_record(
+            actor=actor,
+            action=AuditAction.PERMISSION_GRANT,
+            target=obj,
+            candidate_id=candidate_id,
+            detail={"user": interviewer.get_username(), "permission": permission},
+        )
+    return assignment
+
+
+@transaction.atomic
+def assignment_delete(*, assignment: InterviewAssignment, actor) -> None:
+    """Unassigning revokes what the assignment granted, except what another assignment of the
+    same interviewer still needs (another interview of the same application or candidate)."""
+    interview, interviewer = assignment.interview, assignment.interviewer
+    candidate_id = interview.application.candidate_id
+    audit_record(actor=actor, action=AuditAction.DELETE, target=assignment, candidate_id=candidate_id)
+    assignment.delete()
+    remaining = InterviewAssignment.objects.filter(interviewer=interviewer)
+    still_needed = {
+        "interviews.view_interview": False,
+        "candidates.view_application": remaining.filter(
+            interview__application=interview.application
+        ).exists(),
+        "candidates.view_candidate": remaining.filter(
+            interview__application__candidate_id=candidate_id
+        ).exists(),
+    }
+    for permission, obj in _grants(interview):
+        if still_needed[permission]:
+            continue
+        remove_perm(permission, interviewer, obj)
+        audit_record(
+            actor=actor,
+            action=AuditAction.PERMISSION_REVOKE,
+            target=obj,
+            candidate_id=candidate_id,
+            detail={"user": interviewer.get_username(), "permission": permission},
+        )
+
+
+@transaction.atomic
+def interview_results_release(*, interview: Interview, actor) -> Interview:
+    """Makes the AI assessment's scores visible to the candidate in their portal."""
+    interview = (
+        restrict(Interview.objects, user=actor, action="change").select_for_update().get(pk=interview.pk)
+    )
+    if interview.results_released_at is None:
+        interview.results_released_at = timezone.now()
+        interview.save(update_fields=["results_released_at", "updated_at"])
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, target=interview, changed_fields=["results_released_at"]
+        )
+    return interview
+
+
+def _decimal(value, field: str, errors: dict, *, low: Decimal, high: Decimal) -> Decimal | None:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        errors.setdefault(field, []).append("Must be a number.")
+        return None
+    if not low <= number <= high:
+        errors.setdefault(field, []).append(f"Must be between {low} and {high}.")
+    return number
+
+
+@transaction.atomic
+def assessment_record(*, interview: Interview, payload: dict, actor) -> AIAssessment:
+    """Store an AI assessment: per-dimension score, confidence and evidence quotes.
+
+    Only what the candidate said is scored. Emotion or facial-expression inferences in a payload
+    are dropped, never stored as scores. Low confidence or a poor transcript sets
+    `needs_human_review`: the AI never lowers a score or rejects on its own.
+    """
+    errors: dict[str, list[str]] = {}
+    overall = _decimal(
+        payload.get("overall_score"), "overall_score", errors, low=Decimal(0), high=Decimal(100)
+    )
+    confidence = _decimal(payload.get("confidence"), "confidence", errors, low=Decimal(0), high=Decimal(1))
+    quality = _decimal(
+        payload.get("transcript_quality"), "transcript_quality", errors, low=Decimal(0), high=Decimal(1)
+    )
+    if not payload.get("model_version"):
+        errors["model_version"] = ["Name the model version."]
+    dimensions = payload.get("dimensions")
+    if not isinstance(dimensions, list) or not dimensions:
+        errors["dimensions"] = ["Give at least one dimension score."]
+        dimensions = []
+    parsed = []
+    for i, dim in enumerate(dimensions):
+        name = str(dim.get("dimension", "")).strip() if isinstance(dim, dict) else ""
+        if not name:
+            errors.setdefault(f"dimensions[{i}].dimension", []).append("Name the dimension.")
+            continue
+        if name in EMOTION_DIMENSIONS:
+            continue
+        score = _decimal(
+            dim.get("score"), f"dimensions[{i}].score", errors, low=Decimal(0), high=Decimal(100)
+        )
+        dim_conf = _decimal(
+            dim.get("confidence"), f"dimensions[{i}].confidence", errors, low=Decimal(0), high=Decimal(1)
+        )
+        evidence = [
+            {"quote": str(q.get("quote", "")), "start_s": q.get("start_s"), "end_s": q.get("end_s")}
+            for q in dim.get("evidence", [])
+            if isinstance(q, dict)
+        ]
+        parsed.append((name, score, dim_conf, evidence))
+    if errors:
+        raise ValidationFailed(f"Invalid assessment: {', '.join(sorted(errors))}.", fields=errors)
+    if AIAssessment.objects.filter(interview=interview).exists():
+        raise ValidationFailed(
+            "The interview has an assessment already.", fields={"interview": ["Assessed."]}
+        )
+    needs_review = (
+        quality < MIN_TRANSCRIPT_QUALITY
+        or confidence < MIN_CONFIDENCE
+        or any(c < MIN_CONFIDENCE for _, _, c, _ in parsed)
+    )
+    assessment = AIAssessment(
+        interview=interview,
+        overall_score=overall,
+        overall_confidence=confidence,
+        model_version=payload["model_version"],
+        transcript_quality=quality,
+        transcript=str(payload.get("transcript", "")),
+        raw_payload=_without_emotion(payload),
+        needs_human_review=needs_review,
+        received_at=timezone.now(),
+    )
+    assessment.save(force_insert=True)
+    for name, score, dim_conf, evidence in parsed:
+        AIDimensionScore(
+            assessment=assessment, dimension=name, score=score, confidence=dim_conf, evidence=evidence
+        ).save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=assessment,
+        candidate_id=interview.application.candidate_id,
+        changed_fields=["overall_score", "dimensions", "transcript", "raw_payload"],
+        detail={"needs_human_review": needs_review},
+    )
+    return assessment
+
+
+# Inferences the design bans from scoring (EU AI Act; the "nervousness" misjudgement).
+EMOTION_DIMENSIONS = frozenset(
+    {
+        "emotion",
+        "emotions",
+        "facial_expression",
+        "facial_expressions",
+        "affect",
+        "sentiment_face",
+        "nervousness",
+    }
+)
+
+
+def _without_emotion(payload: dict) -> dict:
+    kept = {k: v for k, v in payload.items() if k not in EMOTION_DIMENSIONS and k != "transcript"}
+    if isinstance(kept.get("dimensions"), list):
+        kept["dimensions"] = [
+            d
+            for d in kept["dimensions"]
+            if not (isinstance(d, dict) and d.get("dimension") in EMOTION_DIMENSIONS)
+        ]
+    return kept
+
+
+@transaction.atomic
+def human_review_create(
+    *, dimension_score: AIDimensionScore, outcome: str, score=None, reason: str, actor
+) -> HumanReview:
+    errors: dict[str, list[str]] = {}
+    if outcome not in HumanReview.Outcome.values:
+        errors["outcome"] = [f"Choose one of {HumanReview.Outcome.values}."]
+    if not reason.strip():
+        errors["reason"] = ["Say why: a reviewer's reason is always recorded."]
+    if outcome == HumanReview.Outcome.OVERRIDE:
+        score = (
+            _decimal(score, "score", errors, low=Decimal(0), high=Decimal(100)) if score is not None else None
+        )
+        if score is None and "score" not in errors:
+            errors["score"] = ["An override needs the new score."]
+    else:
+        score = None
+    if errors:
+        raise ValidationFailed(f"Invalid input: {', '.join(sorted(errors))}.", fields=errors)
+    review = HumanReview(
+        dimension_score=dimension_score, reviewer=actor, outcome=outcome, score=score, reason=reason
+    )
+    review.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=review,
+        candidate_id=dimension_score.assessment.interview.application.candidate_id,
+        changed_fields=["outcome", "score", "reason"],
+        detail={"dimension": dimension_score.dimension},
+    )
+    return review
+
+
+def _check_scorecard(interview: Interview, ratings: dict, recommendation: str, errors: dict) -> None:
+    dimensions = set(interview.application.position.dimension_weights)
+    for name, value in ratings.items():
+        if name not in dimensions:
+            errors.setdefault("ratings", []).append(f"'{name}' is not a dimension of this position.")
+        elif not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+            errors.setdefault("ratings", []).append(f"'{name}' must be a whole number from 1 to 5.")
+    if recommendation and recommendation not in Recommendation.values:
+        errors["recommendation"] = [f"Choose one of {Recommendation.values}."]
+
+
+@transaction.atomic
+def scorecard_save(
+    *, interview: Interview, ratings: dict, recommendation: str = "", notes: str = "", actor
+) -> Scorecard:
+    """Create or update the actor's own draft scorecard for an interview they are assigned to."""
+    if not InterviewAssignment.objects.filter(interview=interview, interviewer=actor).exists():
+        raise NotFound("Interview not found.")
+    errors: dict[str, list[str]] = {}
+    _check_scorecard(interview, ratings, recommendation, errors)
+    if errors:
+        raise ValidationFailed(f"Invalid input: {', '.join(sorted(errors))}.", fields=errors)
+    scorecard, created = Scorecard.objects.select_for_update().get_or_create(
+        interview=interview, interviewer=actor
+    )
+    if scorecard.status == Scorecard.Status.SUBMITTED:
+        raise InvalidTransition(entity="Scorecard", state=scorecard.status, event="edit")
+    scorecard.ratings, scorecard.recommendation, scorecard.notes = ratings, recommendation, notes
+    scorecard.save(update_fields=["ratings", "recommendation", "notes", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        target=scorecard,
+        candidate_id=interview.application.candidate_id,
+        changed_fields=["ratings", "recommendation", "notes"],
+    )
+    return scorecard
+
+
+@transaction.atomic
+def scorecard_submit(*, scorecard: Scorecard, actor) -> Scorecard:
+    """Locks the scorecard: once submitted it no longer changes."""
+    if scorecard.interviewer_id != actor.pk:
+        raise Forbidden("Only the interviewer who wrote a scorecard submits it.")
+    dimensions = set(scorecard.interview.application.position.dimension_weights)
+    errors: dict[str, list[str]] = {}
+    missing = sorted(dimensions - set(scorecard.ratings))
+    if missing:
+        errors["ratings"] = [f"Rate every dimension; missing: {', '.join(missing)}."]
+    if not scorecard.recommendation:
+        errors["recommendation"] = ["Give a recommendation."]
+    if errors:
+        raise ValidationFailed(f"Incomplete scorecard: {', '.join(sorted(errors))}.", fields=errors)
+    now = timezone.now()
+    locked = Scorecard.objects.filter(pk=scorecard.pk, status=Scorecard.Status.DRAFT).update(
+        status=Scorecard.Status.SUBMITTED, submitted_at=now, updated_at=now
+    )
+    if not locked:
+        raise InvalidTransition(entity="Scorecard", state=Scorecard.Status.SUBMITTED, event="submit")
+    scorecard.status, scorecard.submitted_at = Scorecard.Status.SUBMITTED, now
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=scorecard,
+        candidate_id=scorecard.interview.application.candidate_id,
+        changed_fields=["status", "submitted_at"],
+    )
+    return scorecard

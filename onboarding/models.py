@@ -1,0 +1,1 @@
+"""Decisions, offers, background checks and onboarding: the steps after the interviews."""

@@ -1,0 +1,105 @@
+"""Test data. Objects are made through the services, so they carry their audit events and grants."""
+
+import datetime
+import itertools
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from candidates import services as candidate_services
+from hrsuite.accounts.models import Role, User
+
+_seq = itertools.count(1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
+    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-1")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=Role(extracted).value))
+        self.save()
+
+
+def make_user(role: Role, **kwargs) -> User:
+    return UserFactory(role=role, **kwargs)
+
+
+def make_position(actor, **overrides):
+    data = {
+        "title": f"Engineer {next(_seq)}",
+        "department": "Engineering",
+        "region": "CN",
+        "time_zone": "Asia/Shanghai",
+        "dimension_weights": {"communication": 0.4, "problem_solving": 0.6},
+    }
+    data.update(overrides)
+    return candidate_services.position_create(actor=actor, **data)
+
+
+def make_candidate(actor, **overrides):
+    n = next(_seq)
+    data = {
+        "full_name": f"Candidate {n}",
+        "email": f"candidate{n}@example.test",
+        "phone": f"+86 138 0000 {n:04d}",
+        "region": "CN",
+        "time_zone": "Asia/Shanghai",
+        "resume_text": f"Résumé of candidate {n}: Python, Django.",
+    }
+    data.update(overrides)
+    return candidate_services.candidate_create(actor=actor, **data)
+
+
+def make_application(actor, *, candidate=None, position=None):
+    return candidate_services.application_create(
+        candidate=candidate or make_candidate(actor), position=position or make_position(actor), actor=actor
+    )
+
+
+def make_interview(actor, *, application=None, starts_in=datetime.timedelta(days=2), **kwargs):
+    from interviews import services as interview_services
+
+    return interview_services.interview_create(
+        application=application or make_application(actor),
+        kind=kwargs.pop("kind", "ai_video"),
+        starts_at=timezone.now() + starts_in,
+        actor=actor,
+        **kwargs,
+    )
+
+
+def assessment_payload(**overrides):
+    payload = {
+        "overall_score": 78,
+        "confidence": 0.82,
+        "transcript_quality": 0.91,
+        "model_version": "sim-assess-2026.1",
+        "transcript": "I led the migration of our billing service to Django.",
+        "dimensions": [
+            {
+                "dimension": "communication",
+                "score": 80,
+                "confidence": 0.85,
+                "evidence": [{"quote": "I explained the plan to finance", "start_s": 12.0, "end_s": 15.5}],
+            },
+            {
+                "dimension": "problem_solving",
+                "score": 76,
+                "confidence": 0.8,
+                "evidence": [
+                    {"quote": "we split the migration in three steps", "start_s": 40.0, "end_s": 44.0}
+                ],
+            },
+        ],
+    }
+    payload.update(overrides)
+    return payload
