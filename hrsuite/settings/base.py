@@ -28,6 +28,7 @@ THIRD_PARTY_APPS = [
     "guardian",  # per-object permissions (direct-foreign-key models live in our apps)
 ]
 LOCAL_APPS = [
+    "hrsuite",
     "hrsuite.accounts",
     "audit",
     "candidates",
