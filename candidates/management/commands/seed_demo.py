@@ -1,0 +1,605 @@
+"""`manage.py seed_demo`: a small bilingual demo company, made through the services, once.
+
+Everything below the user accounts is created by the services of `candidates` and `interviews`,
+so the demo carries the same audit trail and interviewer grants as real use. A second run finds
+the `recruiter` user (or the first demo position) and changes nothing.
+
+The demo password is DEMO_PASSWORD from the environment, else DEFAULT_PASSWORD: a well-known
+value printed when the demo is loaded, fit for a laptop demo and nothing else. With production settings the
+command refuses to run unless DEMO_PASSWORD is set.
+"""
+
+# Chinese text keeps its own full-width punctuation, which RUF001 takes for look-alike ASCII.
+# ruff: noqa: RUF001
+
+import datetime
+import os
+import uuid
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from audit import context
+from audit.models import AuditAction, AuditEvent
+from audit.services import audit_record
+from candidates import services as candidate_services
+from candidates.models import Candidate, Position
+from hrsuite.accounts.models import Role, User
+from interviews import services as interview_services
+from interviews.models import AIAssessment, Interview
+
+DEFAULT_PASSWORD = "hrsuite-demo-2026"  # noqa: S105 - a published demo password, not a secret
+
+# Who the AI assessments come from: the (simulated) interview provider, not a person.
+PROVIDER_ACTOR = "provider:simulated"
+
+AI, LIVE, PHONE, ONSITE = (
+    Interview.Kind.AI_VIDEO,
+    Interview.Kind.LIVE_VIDEO,
+    Interview.Kind.PHONE,
+    Interview.Kind.ONSITE,
+)
+S = Interview.Status
+
+# --- Data tables -------------------------------------------------------------------------------
+
+# username, role, first name, last name, language, time zone
+USERS = [
+    ("recruiter", Role.RECRUITER, "美", "林", "zh-hans", "Asia/Shanghai"),
+    ("hradmin", Role.HR_ADMIN, "Anna", "Schmidt", "en", "Europe/Berlin"),
+    ("interviewer1", Role.INTERVIEWER, "强", "王", "zh-hans", "Asia/Shanghai"),
+    ("interviewer2", Role.INTERVIEWER, "David", "Miller", "en", "America/Chicago"),
+    ("candidate1", Role.CANDIDATE, "伟", "张", "zh-hans", "Asia/Shanghai"),
+]
+
+# The portal user whose Candidate row the demo links: username -> candidate key.
+PORTAL_CANDIDATES = {"candidate1": "zhang_wei"}
+
+# key: title, department, region, time zone, score weights per dimension
+POSITIONS = {
+    "backend": (
+        "Senior Backend Engineer · 高级后端工程师",
+        "Engineering",
+        "CN",
+        "Asia/Shanghai",
+        {"communication": 0.3, "problem_solving": 0.4, "technical_depth": 0.3},
+    ),
+    "data": (
+        "Data Analyst",
+        "Analytics",
+        "US-IL",
+        "America/Chicago",
+        {"communication": 0.4, "analytical_thinking": 0.6},
+    ),
+    "product": (
+        "Product Manager",
+        "Product",
+        "DE-BE",
+        "Europe/Berlin",
+        {"communication": 0.4, "stakeholder_management": 0.3, "problem_solving": 0.3},
+    ),
+    "success": (
+        "Customer Success Specialist · 客户成功专员",
+        "Customer Success",
+        "SG",
+        "Asia/Singapore",
+        {"communication": 0.5, "customer_focus": 0.3, "problem_solving": 0.2},
+    ),
+}
+# Its presence means the demo was loaded (together with the `recruiter` user).
+MARKER_POSITION = POSITIONS["backend"][0]
+
+# key: full name, e-mail, phone, region, time zone, language, source, date of birth,
+#      résumé (English), résumé (中文)
+CANDIDATES = {
+    "zhang_wei": (
+        "张伟 Zhang Wei",
+        "zhang.wei@example.cn",
+        "+86 138 0013 8001",
+        "CN",
+        "Asia/Shanghai",
+        "zh-hans",
+        "campus",
+        "1994-03-12",
+        "Backend engineer, 6 years of Python and Django; led a payments migration at a Shanghai fintech.",
+        "后端工程师，六年 Python/Django 经验；在上海一家金融科技公司主导支付系统迁移。",
+    ),
+    "li_na": (
+        "李娜 Li Na",
+        "li.na@example.cn",
+        "+86 139 0021 4502",
+        "CN",
+        "Asia/Shanghai",
+        "zh-hans",
+        "referral",
+        "1991-07-28",
+        "Platform engineer: PostgreSQL tuning, Kubernetes, on-call lead for a 40-service estate.",
+        "平台工程师：PostgreSQL 调优、Kubernetes，负责 40 个服务的值班体系。",
+    ),
+    "emily_johnson": (
+        "Emily Johnson",
+        "emily.johnson@example.com",
+        "+1 312 555 0142",
+        "US-IL",
+        "America/Chicago",
+        "en",
+        "job board",
+        "",
+        "Data analyst in retail: SQL, dbt, Looker dashboards for 200 stores.",
+        "零售数据分析师：SQL、dbt，为 200 家门店制作 Looker 报表。",
+    ),
+    "lukas_becker": (
+        "Lukas Becker",
+        "lukas.becker@example.com",
+        "+49 30 5550 1234",
+        "DE-BE",
+        "Europe/Berlin",
+        "en",
+        "LinkedIn",
+        "1989-11-02",
+        "Product manager for B2B SaaS; shipped a GDPR self-service data export.",
+        "B2B SaaS 产品经理；上线了符合 GDPR 的自助数据导出功能。",
+    ),
+    "chen_jing": (
+        "陈静 Chen Jing",
+        "chen.jing@example.cn",
+        "+86 137 0035 7788",
+        "CN",
+        "Asia/Shanghai",
+        "zh-hans",
+        "career site",
+        "",
+        "Customer success specialist, bilingual support for APAC enterprise accounts.",
+        "客户成功专员，为亚太区企业客户提供中英双语支持。",
+    ),
+    "tan_wei_ming": (
+        "Tan Wei Ming 陈伟明",
+        "tan.weiming@example.com",
+        "+65 6555 0101",
+        "SG",
+        "Asia/Singapore",
+        "en",
+        "agency",
+        "1996-01-19",
+        "Account manager at a Singapore logistics start-up; renewals rate 95 %.",
+        "新加坡物流初创公司客户经理；续约率 95%。",
+    ),
+    "priya_raman": (
+        "Priya Raman",
+        "priya.raman@example.com",
+        "+65 6555 0177",
+        "SG",
+        "Asia/Singapore",
+        "en",
+        "career site",
+        "",
+        "Support lead: built the knowledge base that halved ticket volume.",
+        "支持团队负责人：搭建知识库，使工单量减半。",
+    ),
+    "liu_yang": (
+        "刘洋 Liu Yang",
+        "liu.yang@example.cn",
+        "+86 135 0046 2210",
+        "CN",
+        "Asia/Shanghai",
+        "zh-hans",
+        "job board",
+        "",
+        "Go and Python developer, search and recommendation services.",
+        "Go/Python 开发，负责搜索与推荐服务。",
+    ),
+    "marcus_brown": (
+        "Marcus Brown",
+        "marcus.brown@example.com",
+        "+1 773 555 0199",
+        "US-IL",
+        "America/Chicago",
+        "en",
+        "referral",
+        "",
+        "Business analyst in insurance; forecasting models in Python.",
+        "保险行业业务分析师；用 Python 构建预测模型。",
+    ),
+    "sophie_wagner": (
+        "Sophie Wagner",
+        "sophie.wagner@example.com",
+        "+49 30 5550 8890",
+        "DE-BE",
+        "Europe/Berlin",
+        "en",
+        "LinkedIn",
+        "1993-05-30",
+        "Product owner for a mobility app with 2 million users.",
+        "出行应用产品负责人，用户 200 万。",
+    ),
+    "huang_lei": (
+        "黄磊 Huang Lei",
+        "huang.lei@example.cn",
+        "+86 136 0058 3344",
+        "CN",
+        "Asia/Shanghai",
+        "zh-hans",
+        "campus",
+        "",
+        "New graduate, computer science, Fudan University; internship on a Django CMS.",
+        "复旦大学计算机专业应届毕业生；曾在 Django 内容管理系统项目实习。",
+    ),
+    "olivia_chen": (
+        "Olivia Chen 陈晓",
+        "olivia.chen@example.com",
+        "+1 312 555 0163",
+        "US-IL",
+        "America/Chicago",
+        "zh-hans",
+        "career site",
+        "",
+        "Analytics engineer; experimentation platform and A/B test reporting.",
+        "分析工程师；负责实验平台与 A/B 测试报告。",
+    ),
+}
+
+# candidate, position, stage events applied in order through `application_move`
+APPLICATIONS = [
+    ("zhang_wei", "backend", ["interview"]),
+    ("li_na", "backend", ["interview", "await_decision"]),
+    ("emily_johnson", "data", ["screen", "interview"]),
+    ("lukas_becker", "product", ["interview"]),
+    ("chen_jing", "success", ["screen"]),
+    ("tan_wei_ming", "success", ["interview"]),
+    ("priya_raman", "success", []),
+    ("liu_yang", "backend", ["interview", "withdraw"]),
+    ("marcus_brown", "data", ["interview"]),
+    ("sophie_wagner", "product", ["interview", "await_decision"]),
+    ("huang_lei", "backend", []),
+    ("olivia_chen", "data", ["interview"]),
+]
+
+# key, candidate (of their one application), kind, days from today, local start time, status,
+# assigned interviewers. An interview in progress starts ten minutes ago, whatever its row says.
+INTERVIEWS = [
+    ("zhang_wei_ai", "zhang_wei", AI, -3, "10:00", S.COMPLETED, ["interviewer1"]),
+    ("zhang_wei_live", "zhang_wei", LIVE, 2, "14:00", S.SCHEDULED, ["interviewer1"]),
+    ("li_na_ai", "li_na", AI, -6, "09:30", S.COMPLETED, ["interviewer1"]),
+    ("li_na_onsite", "li_na", ONSITE, -2, "13:30", S.COMPLETED, ["interviewer1", "interviewer2"]),
+    ("emily_ai", "emily_johnson", AI, -1, "11:00", S.COMPLETED, ["interviewer2"]),
+    ("emily_phone", "emily_johnson", PHONE, 1, "09:00", S.SCHEDULED, ["interviewer2"]),
+    ("lukas_live", "lukas_becker", LIVE, 0, "", S.IN_PROGRESS, ["interviewer2"]),
+    ("tan_ai", "tan_wei_ming", AI, -1, "16:00", S.TECHNICAL_ISSUE, []),
+    ("tan_phone", "tan_wei_ming", PHONE, 3, "10:30", S.SCHEDULED, []),
+    ("liu_live", "liu_yang", LIVE, 4, "15:00", S.CANCELLED, []),
+    ("marcus_phone", "marcus_brown", PHONE, -2, "08:30", S.NO_SHOW, ["interviewer2"]),
+    ("sophie_ai", "sophie_wagner", AI, -7, "10:00", S.COMPLETED, []),
+    ("sophie_onsite", "sophie_wagner", ONSITE, -4, "10:00", S.COMPLETED, ["interviewer2"]),
+    ("olivia_ai", "olivia_chen", AI, 1, "18:00", S.SCHEDULED, []),
+]
+DURATION_MINUTES = {AI: 30, LIVE: 60, PHONE: 30, ONSITE: 120}
+
+# interview: overall score, confidence, transcript quality, transcript,
+#            [(dimension, score, confidence, [(quote, start s, end s), ...]), ...]
+ASSESSMENTS = {
+    "zhang_wei_ai": (
+        84,
+        0.88,
+        0.93,
+        "我会先和产品经理对齐需求，再写技术方案。We cut p95 latency from 800 ms to 120 ms.",
+        [
+            ("communication", 82, 0.86, [("我会先和产品经理对齐需求，再写技术方案。", 31.0, 36.5)]),
+            ("problem_solving", 86, 0.9, [("We cut p95 latency from 800 ms to 120 ms.", 75.0, 82.0)]),
+            ("technical_depth", 83, 0.87, [("迁移时我们用双写加对账来保证数据一致。", 120.0, 127.5)]),
+        ],
+    ),
+    "li_na_ai": (
+        88,
+        0.91,
+        0.95,
+        "We moved 40 services to Kubernetes without downtime. 值班制度是我重新设计的。",
+        [
+            ("communication", 85, 0.9, [("值班制度是我重新设计的，每周复盘一次。", 44.0, 50.0)]),
+            ("problem_solving", 90, 0.92, [("We moved 40 services to Kubernetes.", 12.0, 16.0)]),
+            ("technical_depth", 89, 0.9, [("I tuned autovacuum on the 2 TB orders table.", 88.0, 94.5)]),
+        ],
+    ),
+    # A noisy connection: low transcript quality and confidence, so the service routes it to a
+    # person instead of scoring low. The "nervousness" inference is dropped by the service.
+    "emily_ai": (
+        61,
+        0.48,
+        0.55,
+        "I ... built the [inaudible] dashboards for two hundred stores ... 我也会一点中文。",
+        [
+            ("communication", 58, 0.42, [("I ... built the [inaudible] dashboards", 20.0, 26.0)]),
+            ("analytical_thinking", 66, 0.71, [("for two hundred stores, weekly", 26.0, 29.5)]),
+            ("nervousness", 80, 0.9, []),
+        ],
+    ),
+    "sophie_ai": (
+        79,
+        0.83,
+        0.9,
+        "I interview ten riders every sprint before we write a ticket.",
+        [
+            ("communication", 81, 0.85, [("I interview ten riders every sprint.", 33.0, 37.0)]),
+            ("stakeholder_management", 76, 0.8, [("Legal signed off in the first week.", 70.0, 74.0)]),
+            ("problem_solving", 79, 0.82, [("we dropped the feature after the pilot", 101.0, 105.0)]),
+        ],
+    ),
+}
+# Interviews whose results HR releases to the candidate's portal.
+RELEASED = ["zhang_wei_ai"]
+
+# interview, dimension, outcome, new score (override only), reason
+HUMAN_REVIEWS = [
+    (
+        "emily_ai",
+        "communication",
+        "override",
+        74,
+        "Recording has dropouts; the answers themselves are clear. 录音有断续，回答内容清楚。",
+    ),
+]
+
+# interview, interviewer, ratings, recommendation, notes, submit?
+SCORECARDS = [
+    (
+        "li_na_onsite",
+        "interviewer1",
+        {"communication": 4, "problem_solving": 5, "technical_depth": 5},
+        "strong_yes",
+        "系统设计题回答完整，考虑了容量和故障恢复。",
+        True,
+    ),
+    (
+        "li_na_onsite",
+        "interviewer2",
+        {"communication": 4, "problem_solving": 4},
+        "yes",
+        "Clear on trade-offs; to finish after the debrief.",
+        False,
+    ),
+]
+
+
+# --- The command -------------------------------------------------------------------------------
+
+
+class Command(BaseCommand):
+    help = "Load a small bilingual demo company (users, candidates, interviews). Safe to run twice."
+
+    def handle(self, *args, **options):
+        if User.objects.filter(username="recruiter").exists() or (
+            Position.objects.filter(title=MARKER_POSITION).exists()
+        ):
+            self.stdout.write("Demo data is there already (user 'recruiter' exists): nothing changed.")
+            self._print_logins(password=None)
+            return
+        password = _demo_password()
+        events_before = AuditEvent.objects.count()
+        # One request id for every event of this run, so the trail shows them as one load.
+        token = context.bind(context.RequestContext(request_id=f"seed-demo-{uuid.uuid4().hex[:12]}"))
+        try:
+            with transaction.atomic():
+                counts = _Seeder(password).run()
+        finally:
+            context.unbind(token)
+        counts["audit events"] = AuditEvent.objects.count() - events_before
+        self._print_logins(password=password)
+        summary = ", ".join(f"{what} {n}" for what, n in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Demo data created: {summary}."))
+
+    def _print_logins(self, *, password):
+        shown = password or "as when the demo was loaded (DEMO_PASSWORD, or the default)"
+        self.stdout.write(f"Demo logins, password {shown}:")
+        for username, role, first, last, language, _zone in USERS:
+            name = f"{last}{first}" if language == "zh-hans" else f"{first} {last}"
+            self.stdout.write(f"  {username:<13} {role.label:<12} {name}")
+
+
+def _demo_password() -> str:
+    password = os.environ.get("DEMO_PASSWORD", "")
+    if password:
+        return password
+    if settings.SETTINGS_MODULE.endswith(".production"):
+        raise CommandError("Set DEMO_PASSWORD: production settings get no well-known demo password.")
+    return DEFAULT_PASSWORD
+
+
+def _starts_at(days: int, local_time: str, time_zone: str, now: datetime.datetime) -> datetime.datetime:
+    zone = ZoneInfo(time_zone)
+    day = now.astimezone(zone).date() + datetime.timedelta(days=days)
+    hour, minute = map(int, local_time.split(":"))
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zone).astimezone(datetime.UTC)
+
+
+def _payload(overall, confidence, quality, transcript, dimensions) -> dict:
+    return {
+        "overall_score": overall,
+        "confidence": confidence,
+        "transcript_quality": quality,
+        "model_version": "sim-assess-2026.1",
+        "transcript": transcript,
+        "dimensions": [
+            {
+                "dimension": name,
+                "score": score,
+                "confidence": dim_confidence,
+                "evidence": [{"quote": q, "start_s": start, "end_s": end} for q, start, end in quotes],
+            }
+            for name, score, dim_confidence, quotes in dimensions
+        ],
+    }
+
+
+class _Seeder:
+    def __init__(self, password: str):
+        self.password = password
+        self.now = timezone.now()
+        self.users: dict[str, User] = {}
+        self.candidates: dict[str, Candidate] = {}
+        self.applications = {}
+        self.interviews: dict[str, Interview] = {}
+
+    def run(self) -> dict[str, int]:
+        self._users()
+        self.recruiter = self.users["recruiter"]
+        positions = self._positions()
+        self._candidates()
+        self._link_portal_users()
+        self._applications(positions)
+        assignments = self._interviews()
+        needing_review = self._assessments()
+        for key in RELEASED:
+            interview_services.interview_results_release(interview=self.interviews[key], actor=self.recruiter)
+        self._human_reviews()
+        self._scorecards()
+        return {
+            "users": len(self.users),
+            "positions": len(positions),
+            "candidates": len(self.candidates),
+            "applications": len(self.applications),
+            "interviews": len(self.interviews),
+            "assignments": assignments,
+            "AI assessments": len(ASSESSMENTS),
+            "of them needing human review": needing_review,
+            "human reviews": len(HUMAN_REVIEWS),
+            "scorecards": len(SCORECARDS),
+        }
+
+    def _users(self) -> None:
+        # No user service exists yet; accounts and their role groups are plain ORM writes.
+        for username, role, first, last, language, zone in USERS:
+            user = User.objects.create_user(
+                username=username,
+                password=self.password,
+                email=f"{username}@example.com",
+                first_name=first,
+                last_name=last,
+                preferred_language=language,
+                time_zone=zone,
+            )
+            user.groups.add(Group.objects.get(name=role.value))
+            self.users[username] = user
+
+    def _positions(self) -> dict[str, Position]:
+        return {
+            key: candidate_services.position_create(
+                title=title,
+                department=department,
+                region=region,
+                time_zone=zone,
+                dimension_weights=weights,
+                actor=self.recruiter,
+            )
+            for key, (title, department, region, zone, weights) in POSITIONS.items()
+        }
+
+    def _candidates(self) -> None:
+        for key, row in CANDIDATES.items():
+            name, email, phone, region, zone, language, source, born, resume_en, resume_zh = row
+            self.candidates[key] = candidate_services.candidate_create(
+                full_name=name,
+                email=email,
+                phone=phone,
+                region=region,
+                time_zone=zone,
+                preferred_language=language,
+                source=source,
+                date_of_birth=born,
+                resume_text=f"{resume_en}\n\n{resume_zh}",
+                actor=self.recruiter,
+            )
+
+    def _link_portal_users(self) -> None:
+        for username, key in PORTAL_CANDIDATES.items():
+            candidate = self.candidates[key]
+            # No service links a portal user to a candidate yet (`candidate_create` takes no `user`),
+            # so the demo sets the link itself and records it in the trail like a service would.
+            # Replace with the portal-invitation service once it exists.
+            candidate.user = self.users[username]
+            candidate.save(update_fields=["user", "updated_at"])
+            audit_record(
+                actor=self.recruiter,
+                action=AuditAction.UPDATE,
+                target=candidate,
+                changed_fields=["user"],
+                detail={"user": username},
+            )
+
+    def _applications(self, positions: dict[str, Position]) -> None:
+        for candidate_key, position_key, events in APPLICATIONS:
+            application = candidate_services.application_create(
+                candidate=self.candidates[candidate_key],
+                position=positions[position_key],
+                actor=self.recruiter,
+            )
+            for event in events:
+                application = candidate_services.application_move(
+                    application=application, event=event, actor=self.recruiter
+                )
+            self.applications[candidate_key] = application
+
+    def _interviews(self) -> int:
+        assignments = 0
+        for key, candidate_key, kind, days, local_time, status, interviewers in INTERVIEWS:
+            candidate = self.candidates[candidate_key]
+            if status == S.IN_PROGRESS:
+                starts_at = self.now - datetime.timedelta(minutes=10)
+            else:
+                starts_at = _starts_at(days, local_time, candidate.time_zone, self.now)
+            interview = interview_services.interview_create(
+                application=self.applications[candidate_key],
+                kind=kind,
+                starts_at=starts_at,
+                duration_minutes=DURATION_MINUTES[kind],
+                join_url="" if kind == ONSITE else f"https://interviews.example.com/join/{key}",
+                actor=self.recruiter,
+            )
+            for username in interviewers:
+                interview_services.assignment_create(
+                    interview=interview, interviewer=self.users[username], actor=self.recruiter
+                )
+                assignments += 1
+            if status != S.SCHEDULED:
+                # Provider webhooks will move interviews on from `scheduled` (interview-automation
+                # work); until that service exists the demo sets the status directly.
+                Interview.objects.filter(pk=interview.pk).update(status=status, updated_at=self.now)
+                interview.status = status
+            self.interviews[key] = interview
+        return assignments
+
+    def _assessments(self) -> int:
+        needing_review = 0
+        for key, row in ASSESSMENTS.items():
+            # Assessments arrive from the interview provider, so the provider is the actor.
+            assessment = interview_services.assessment_record(
+                interview=self.interviews[key], payload=_payload(*row), actor=PROVIDER_ACTOR
+            )
+            needing_review += assessment.needs_human_review
+        return needing_review
+
+    def _human_reviews(self) -> None:
+        for key, dimension, outcome, score, reason in HUMAN_REVIEWS:
+            assessment = AIAssessment.objects.get(interview=self.interviews[key])
+            interview_services.human_review_create(
+                dimension_score=assessment.dimensions.get(dimension=dimension),
+                outcome=outcome,
+                score=score,
+                reason=reason,
+                actor=self.recruiter,
+            )
+
+    def _scorecards(self) -> None:
+        for key, username, ratings, recommendation, notes, submit in SCORECARDS:
+            interviewer = self.users[username]
+            scorecard = interview_services.scorecard_save(
+                interview=self.interviews[key],
+                ratings=ratings,
+                recommendation=recommendation,
+                notes=notes,
+                actor=interviewer,
+            )
+            if submit:
+                interview_services.scorecard_submit(scorecard=scorecard, actor=interviewer)

@@ -1,0 +1,140 @@
+"""`manage.py seed_demo`: made through the services, loaded once, and each role sees its share."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from audit.models import AuditAction, AuditEvent
+from audit.services import audit_verify
+from candidates.management.commands.seed_demo import DEFAULT_PASSWORD, USERS
+from candidates.models import Application, Candidate, CandidateUserObjectPermission, Position, StageChange
+from hrsuite.accounts.models import User
+from hrsuite.permissions import restrict
+from interviews.models import (
+    AIAssessment,
+    AIDimensionScore,
+    HumanReview,
+    Interview,
+    InterviewAssignment,
+    InterviewUserObjectPermission,
+    Scorecard,
+)
+
+SEEDED_MODELS = [
+    User,
+    Position,
+    Candidate,
+    Application,
+    StageChange,
+    Interview,
+    InterviewAssignment,
+    InterviewUserObjectPermission,
+    CandidateUserObjectPermission,
+    AIAssessment,
+    AIDimensionScore,
+    HumanReview,
+    Scorecard,
+    AuditEvent,
+]
+
+
+def _seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in SEEDED_MODELS}
+
+
+@pytest.fixture
+def seeded(db, monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    first_output = _seed()
+    counts = _counts()
+    second_output = _seed()
+    return {"first": first_output, "counts": counts, "second": second_output}
+
+
+def _user(username: str) -> User:
+    return User.objects.get(username=username)  # fresh: role caches live on the user object
+
+
+def test_demo_users_exist_with_their_roles_and_the_printed_password(seeded):
+    for username, role, *_ in USERS:
+        user = _user(username)
+        assert user.has_role(role)
+        assert user.check_password(DEFAULT_PASSWORD)
+        assert username in seeded["first"]
+    assert DEFAULT_PASSWORD in seeded["first"]
+    assert _user("interviewer1").preferred_language == "zh-hans"
+    assert _user("interviewer2").time_zone == "America/Chicago"
+
+
+def test_second_run_creates_nothing_and_says_so(seeded):
+    assert _counts() == seeded["counts"]
+    assert "nothing changed" in seeded["second"]
+    assert seeded["counts"]["Candidate"] >= 12
+
+
+def test_each_interviewer_sees_some_candidates_and_not_others(seeded):
+    everyone = set(Candidate.objects.values_list("pk", flat=True))
+    seen = {}
+    for username in ("interviewer1", "interviewer2"):
+        seen[username] = set(
+            restrict(Candidate.objects, user=_user(username), action="view").values_list("pk", flat=True)
+        )
+        assert seen[username]
+        assert seen[username] < everyone
+    assert seen["interviewer1"] != seen["interviewer2"]
+
+
+def test_candidate_user_sees_exactly_their_own_candidate_row(seeded):
+    candidate_user = _user("candidate1")
+    visible = list(restrict(Candidate.objects, user=candidate_user, action="view"))
+    assert [c.user_id for c in visible] == [candidate_user.pk]
+
+
+def test_candidate1_has_two_interviews_one_with_released_results(seeded):
+    interviews = Interview.objects.filter(application__candidate__user__username="candidate1")
+    assert interviews.count() == 2
+    released = interviews.filter(results_released_at__isnull=False)
+    assert released.count() == 1
+    assert AIAssessment.objects.filter(interview__in=released).exists()
+
+
+def test_every_interview_kind_and_status_occurs(seeded):
+    assert set(Interview.objects.values_list("kind", flat=True)) == set(Interview.Kind.values)
+    assert set(Interview.objects.values_list("status", flat=True)) == set(Interview.Status.values)
+
+
+def test_one_low_confidence_assessment_goes_to_human_review(seeded):
+    flagged = AIAssessment.objects.filter(needs_human_review=True)
+    assert flagged.count() == 1
+    assert HumanReview.objects.filter(dimension_score__assessment=flagged.get()).exists()
+    # The banned emotion inference in its payload was dropped, not scored.
+    assert not AIDimensionScore.objects.filter(dimension="nervousness").exists()
+
+
+def test_one_scorecard_is_submitted_and_one_is_a_draft(seeded):
+    statuses = sorted(Scorecard.objects.values_list("status", flat=True))
+    assert statuses == [Scorecard.Status.DRAFT, Scorecard.Status.SUBMITTED]
+
+
+def test_data_went_through_the_services_and_the_audit_chain_holds(seeded):
+    created = AuditEvent.objects.filter(action=AuditAction.CREATE)
+    assert created.filter(target_type="candidates.candidate").count() == Candidate.objects.count()
+    assert created.filter(target_type="interviews.interview").count() == Interview.objects.count()
+    grants = AuditEvent.objects.filter(action=AuditAction.PERMISSION_GRANT).count()
+    assert grants == 3 * InterviewAssignment.objects.count()
+    checked, broken = audit_verify()
+    assert (checked, broken) == (AuditEvent.objects.count(), None)
+
+
+def test_password_comes_from_the_environment_when_set(db, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "another-demo-pass-9")
+    output = _seed()
+    assert _user("recruiter").check_password("another-demo-pass-9")
+    assert "another-demo-pass-9" in output
