@@ -1,0 +1,103 @@
+"""A full database dump (what a stolen backup holds) shows no personal data in the clear."""
+
+import json
+import os
+import subprocess
+
+import pytest
+from django.db import connection
+
+from audit.models import AuditChainHead
+from candidates import services as candidate_services
+from hrsuite.accounts.models import Role
+from interviews import services as interview_services
+from tests.factories import assessment_payload, make_application, make_candidate, make_interview, make_user
+
+SECRETS = {
+    "email": "dump.leak.check@example.test",
+    "phone": "+86 139 7777 2468",
+    "national_id": "11010119900307427X",
+    "resume": "Led the Foxglove ledger migration",
+    "transcript": "我在 Quillmoor 主导了账本迁移 and the Quillmoor cut-over",
+    "quote_1": "I walked Brackenfield finance through the plan",
+    "quote_2": "we split the Tamsworth migration in three",
+    "notes": "Private: Wrenhaven reference sounded lukewarm",
+    "reason": "Moved on after the Larkspur reference call",
+}
+VISIBLE_NAME = "Dumpcheck Visiblename"
+
+
+@pytest.fixture
+def chain_head(transactional_db):
+    # A flush between transactional tests removes the head row its data migration made.
+    AuditChainHead.objects.get_or_create(pk=1)
+
+
+def _seed():
+    recruiter = make_user(Role.RECRUITER)
+    interviewer = make_user(Role.INTERVIEWER)
+    candidate = make_candidate(
+        recruiter,
+        full_name=VISIBLE_NAME,
+        email=SECRETS["email"],
+        phone=SECRETS["phone"],
+        national_id=SECRETS["national_id"],
+        resume_text=SECRETS["resume"],
+    )
+    application = make_application(recruiter, candidate=candidate)
+    candidate_services.application_move(
+        application=application, event="interview", reason=SECRETS["reason"], actor=recruiter
+    )
+    interview = make_interview(recruiter, application=application)
+    payload = assessment_payload(transcript=SECRETS["transcript"])
+    payload["dimensions"][0]["evidence"][0]["quote"] = SECRETS["quote_1"]
+    payload["dimensions"][1]["evidence"][0]["quote"] = SECRETS["quote_2"]
+    interview_services.assessment_record(interview=interview, payload=payload, actor=recruiter)
+    interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+    interview_services.scorecard_save(
+        interview=interview, ratings={"communication": 4}, notes=SECRETS["notes"], actor=interviewer
+    )
+
+
+def _dump() -> str:
+    if connection.vendor == "sqlite":
+        # The test database lives in memory: only this connection can see it.
+        connection.ensure_connection()
+        return "\n".join(connection.connection.iterdump())
+    assert connection.vendor == "postgresql"
+    db = connection.settings_dict
+    env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
+    command = ["pg_dump", "--no-owner", "--dbname", db["NAME"]]
+    for option, value in (
+        ("--host", db.get("HOST")),
+        ("--port", db.get("PORT")),
+        ("--username", db.get("USER")),
+    ):
+        if value:
+            command += [option, str(value)]
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout  # noqa: S603
+
+
+def test_a_database_dump_holds_no_personal_data_in_the_clear(chain_head):
+    _seed()
+
+    dump = _dump()
+
+    # The dump is real: the tables are there and an unencrypted column reads in the clear.
+    assert "candidates_candidate" in dump and "interviews_scorecard" in dump
+    assert VISIBLE_NAME in dump
+    for name, secret in SECRETS.items():
+        # Also the form JSON columns store it in (non-ASCII escaped as \uXXXX).
+        for form in {secret, json.dumps(secret)[1:-1]}:
+            assert form not in dump, f"{name} appears in the clear in the database dump"
+    # Nor any distinctive part of a quote or the transcript (a copy cut to length, say).
+    for fragment in (
+        "Quillmoor",
+        "账本迁移",
+        "Brackenfield",
+        "Tamsworth",
+        "Wrenhaven",
+        "Larkspur",
+        "Foxglove",
+    ):
+        assert fragment not in dump
