@@ -11,8 +11,9 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application, Candidate, Position, PriorRecord, Stage, StageChange
 from hrsuite import crypto
+from hrsuite.accounts.models import Role
 from hrsuite.errors import InvalidTransition, ValidationFailed
-from hrsuite.permissions import restrict
+from hrsuite.permissions import get_for_change, has_role, require
 
 EMAIL_INDEX_PURPOSE = "candidate.email"
 
@@ -53,6 +54,7 @@ def _raise_if(errors: dict) -> None:
 def position_create(
     *, title: str, department: str, region: str, time_zone: str, dimension_weights: dict, actor
 ) -> Position:
+    require(actor, "add", Position)
     errors: dict[str, list[str]] = {}
     _check_time_zone(time_zone, "time_zone", errors)
     _check_weights(dimension_weights, errors)
@@ -97,6 +99,7 @@ def _check_candidate(data: dict, errors: dict) -> None:
 
 @transaction.atomic
 def candidate_create(*, actor, **data) -> Candidate:
+    require(actor, "add", Candidate)
     unknown = set(data) - set(_CANDIDATE_EDITABLE)
     if unknown:
         raise ValidationFailed("Unknown fields.", fields={n: ["Not a candidate field."] for n in unknown})
@@ -125,9 +128,7 @@ def candidate_update(*, candidate: Candidate, actor, **data) -> Candidate:
     unknown = set(data) - set(_CANDIDATE_EDITABLE)
     if unknown:
         raise ValidationFailed("Unknown fields.", fields={n: ["Not a candidate field."] for n in unknown})
-    candidate = (
-        restrict(Candidate.objects, user=actor, action="change").select_for_update().get(pk=candidate.pk)
-    )
+    candidate = get_for_change(Candidate.objects, user=actor, pk=candidate.pk)
     errors: dict[str, list[str]] = {}
     _check_candidate(data, errors)
     _raise_if(errors)
@@ -154,7 +155,32 @@ def candidate_update(*, candidate: Candidate, actor, **data) -> Candidate:
 
 
 @transaction.atomic
+def candidate_portal_link(*, candidate: Candidate, user, actor) -> Candidate:
+    """Gives a candidate's portal account access to their own records (and nothing else)."""
+    candidate = get_for_change(Candidate.objects, user=actor, pk=candidate.pk)
+    if not has_role(user, Role.CANDIDATE):
+        raise ValidationFailed(
+            "Only candidate accounts can be linked.", fields={"user": ["Not a candidate account."]}
+        )
+    if Candidate.objects.filter(user=user).exclude(pk=candidate.pk).exists():
+        raise ValidationFailed(
+            "The account belongs to another candidate.", fields={"user": ["Linked elsewhere."]}
+        )
+    candidate.user = user
+    candidate.save(update_fields=["user", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.PERMISSION_GRANT,
+        target=candidate,
+        changed_fields=["user"],
+        detail={"user": user.get_username(), "permission": "portal"},
+    )
+    return candidate
+
+
+@transaction.atomic
 def application_create(*, candidate: Candidate, position: Position, actor) -> Application:
+    require(actor, "add", Application)
     if position.status != Position.Status.OPEN:
         raise ValidationFailed(
             "The position is not open.", fields={"position": ["The position is not open."]}
@@ -199,11 +225,10 @@ def application_move(*, application: Application, event: str, reason: str = "", 
     new_stage = STAGE_TRANSITIONS.get((current, event))
     if new_stage is None:
         raise InvalidTransition(entity="Application", state=current, event=event)
+    get_for_change(Application.objects, user=actor, pk=application.pk)
     now = timezone.now()
-    moved = (
-        restrict(Application.objects, user=actor, action="change")
-        .filter(pk=application.pk, stage=current)
-        .update(stage=new_stage, stage_changed_at=now, updated_at=now)
+    moved = Application.objects.filter(pk=application.pk, stage=current).update(
+        stage=new_stage, stage_changed_at=now, updated_at=now
     )
     if not moved:  # someone else moved it first: re-read and report against the real state
         application.refresh_from_db(fields=["stage"])
@@ -224,6 +249,7 @@ def application_move(*, application: Application, event: str, reason: str = "", 
 
 @transaction.atomic
 def prior_record_create(*, candidate: Candidate, actor, **data) -> PriorRecord:
+    require(actor, "add", PriorRecord)
     record = PriorRecord(candidate=candidate, **data)
     if record.period_end and record.period_end < record.period_start:
         raise ValidationFailed(

@@ -1,83 +1,80 @@
-"""Shared API plumbing: one JSON error shape, pagination, and the audited read mixin."""
+"""The base of every model API: permission-scoped, audited reads and parsed input."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
-from rest_framework import exceptions, status
-from rest_framework.pagination import PageNumberPagination
+from rest_framework import viewsets
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
-from audit.models import AuditAction
-from audit.services import audit_list, audit_record
-from hrsuite.errors import ApplicationError
-
-
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 100
+from audit.services import audit_list
+from hrsuite.accounts.models import Role
+from hrsuite.errors import NotFound, ValidationFailed
+from hrsuite.permissions import global_permission, has_role, restrict
+from hrsuite.selectors import object_get_for
 
 
-def _error(status_code: int, code: str, message: str, fields: dict | None = None) -> Response:
-    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
-    return Response(body, status=status_code)
+class ScopedViewSet(viewsets.GenericViewSet):
+    """The one read path of the API: lists and details go through a selector (which starts from
+    `restrict()`) and into the audit trail.
 
-
-def _field_errors(detail) -> dict[str, list[str]]:
-    if isinstance(detail, dict):
-        return {
-            str(name): [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])]
-            if not isinstance(msgs, dict)
-            else [f"{k}: {v}" for k, v in _field_errors(msgs).items()]
-            for name, msgs in detail.items()
-        }
-    return {"non_field_errors": [str(m) for m in (detail if isinstance(detail, list) else [detail])]}
-
-
-def exception_handler(exc, context):
-    """Every 4xx has the shape {"error": {"code", "message", "fields"}}."""
-    if isinstance(exc, ApplicationError):
-        return _error(exc.status_code, exc.code, exc.message, exc.fields)
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
-    response = drf_exception_handler(exc, context)
-    if response is None:
-        return None
-    if isinstance(exc, exceptions.ValidationError):
-        fields = _field_errors(exc.detail)
-        names = ", ".join(sorted(fields))
-        return _error(status.HTTP_400_BAD_REQUEST, "invalid", f"Invalid input: {names}.", fields)
-    code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
-    message = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
-    error = _error(response.status_code, str(code), str(message))
-    for header in ("WWW-Authenticate", "Retry-After", "Allow"):
-        if header in response:
-            error[header] = response[header]
-    return error
-
-
-class AuditedReadMixin:
-    """List and retrieve that go through the permission choke point and the audit trail.
-
-    Subclasses define `get_queryset()` by calling a selector that starts from `restrict()`;
-    a list records one event with the ids it returned, a retrieve one `view` event.
+    Subclasses set `list_selector(user=, filters=)` and `detail_queryset(user=)`; a list records
+    one event with the ids it returned, a retrieve one `view` event. Missing and forbidden are the
+    same 404.
     """
 
+    list_selector = None
+    detail_queryset = None
+    serializers_by_scope: dict[str, type] = {}
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action == "list":
+            return type(self).list_selector(user=user, filters=self.request.query_params)
+        return restrict(type(self).detail_queryset(user=user), user=user)
+
+    def get_serializer_class(self):
+        return (
+            self.serializers_by_scope.get(scope_of(self.request.user, self.queryset.model))
+            or self.serializer_class
+        )
+
+    def visible_object(self):
+        return object_get_for(
+            type(self).detail_queryset(user=self.request.user), user=self.request.user, pk=self.kwargs["pk"]
+        )
+
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = self.get_queryset()
         page = self.paginate_queryset(queryset)
-        rows = page if page is not None else list(queryset)
         audit_list(
             actor=request.user,
             model=queryset.model,
-            ids=[row.pk for row in rows],
+            ids=[row.pk for row in page],
             detail={"query": {k: v for k, v in request.query_params.items() if k != "format"}},
         )
-        data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        audit_record(actor=request.user, action=AuditAction.VIEW, target=instance)
-        return Response(self.get_serializer(instance).data)
+        return Response(self.get_serializer(self.visible_object()).data)
+
+
+def scope_of(user, model) -> str:
+    """Which view of `model` a user gets: `staff` (global permission), or their role's name."""
+    if user.has_perm(global_permission(model, "view")):
+        return "staff"
+    for role in (Role.INTERVIEWER, Role.CANDIDATE, Role.INTEGRATION):
+        if has_role(user, role):
+            return role.value
+    return "none"
+
+
+def validated(serializer_class, data, **kwargs) -> dict:
+    """Input parsed by a serializer; field errors raise before any write."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def referenced(queryset, *, user, pk, field: str):
+    """An object named in a request body: one the actor may see (audited), else a field error."""
+    try:
+        return object_get_for(queryset, user=user, pk=pk)
+    except NotFound as exc:
+        raise ValidationFailed(exc.message, fields={field: [exc.message]}) from None

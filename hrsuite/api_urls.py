@@ -1,11 +1,30 @@
+"""The API under /api/: one router for every app's endpoints, the schema and its docs page."""
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from audit.apis import AuditEventApi
+from candidates.apis import ApplicationApi, CandidateApi, PositionApi, PriorRecordApi
+from hrsuite.accounts.apis import MeApi, TokenApi
+from interviews.apis import AssessmentApi, AssignmentApi, HumanReviewApi, InterviewApi, ScorecardApi
+
 router = DefaultRouter()
+router.register("positions", PositionApi, basename="position")
+router.register("candidates", CandidateApi, basename="candidate")
+router.register("applications", ApplicationApi, basename="application")
+router.register("prior-records", PriorRecordApi, basename="prior-record")
+router.register("interviews", InterviewApi, basename="interview")
+router.register("assignments", AssignmentApi, basename="assignment")
+router.register("assessments", AssessmentApi, basename="assessment")
+router.register("human-reviews", HumanReviewApi, basename="human-review")
+router.register("scorecards", ScorecardApi, basename="scorecard")
+router.register("audit-events", AuditEventApi, basename="audit-event")
 
 urlpatterns = [
-    path("", include(router.urls)),
+    path("auth/token/", TokenApi.as_view(), name="auth-token"),
+    path("me/", MeApi.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include(router.urls)),
 ]

@@ -1,4 +1,4 @@
-"""The exceptions services raise; `hrsuite.api.exception_handler` maps each to one HTTP answer."""
+"""The exceptions services raise; `hrsuite.rest.exception_handler` maps each to one HTTP answer."""
 
 
 class ApplicationError(Exception):

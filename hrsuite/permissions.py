@@ -97,3 +97,28 @@ class ModelActionPermission(BasePermission):
             request.method, "change"
         )
         return may(user, action, model)
+
+
+def _is_person(actor) -> bool:
+    return getattr(actor, "pk", None) is not None
+
+
+def require(actor, action: str, model: type[models.Model]) -> None:
+    """Services call this before a write; system actors (tasks, commands) pass a label instead."""
+    from hrsuite.errors import Forbidden
+
+    if _is_person(actor) and not may(actor, action, model):
+        raise Forbidden(f"You may not {action} {model._meta.verbose_name_plural}.")
+
+
+def get_for_change(queryset: models.QuerySet, *, user, pk, action: str = "change"):
+    """The row locked for a write the actor may make; Forbidden where they may only look at it
+    (callers have already found it through `restrict(..., "view")`)."""
+    from hrsuite.errors import Forbidden
+
+    if not _is_person(user):
+        return queryset.select_for_update(of=("self",)).get(pk=pk)
+    try:
+        return restrict(queryset, user=user, action=action).select_for_update(of=("self",)).get(pk=pk)
+    except queryset.model.DoesNotExist:
+        raise Forbidden(f"You may not {action} this {queryset.model._meta.verbose_name}.") from None

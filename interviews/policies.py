@@ -4,7 +4,13 @@ from django.db.models import Q
 
 from hrsuite.accounts.models import Role
 from hrsuite.permissions import granted, has_role, object_policy
-from interviews.models import AIAssessment, Interview, InterviewUserObjectPermission, Scorecard
+from interviews.models import (
+    AIAssessment,
+    Interview,
+    InterviewAssignment,
+    InterviewUserObjectPermission,
+    Scorecard,
+)
 
 
 def _assigned_interviews(user) -> Q:
@@ -44,4 +50,11 @@ def _scorecard(user, action):
         return Q(interviewer=user)
     if action in ("add", "change"):
         return Q(interviewer=user, status=Scorecard.Status.DRAFT)
+    return None
+
+
+@object_policy(InterviewAssignment)
+def _assignment(user, action):
+    if action == "view" and has_role(user, Role.INTERVIEWER):
+        return Q(interviewer=user)
     return None

@@ -12,7 +12,7 @@ from audit.services import audit_record
 from candidates.models import Application
 from hrsuite.accounts.models import Role
 from hrsuite.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
-from hrsuite.permissions import has_role, restrict
+from hrsuite.permissions import get_for_change, has_role, require
 from interviews.models import (
     AIAssessment,
     AIDimensionScore,
@@ -39,6 +39,7 @@ def interview_create(
     join_url: str = "",
     actor,
 ) -> Interview:
+    require(actor, "add", Interview)
     if kind not in Interview.Kind.values:
         raise ValidationFailed(
             "Unknown interview kind.", fields={"kind": [f"Choose one of {Interview.Kind.values}."]}
@@ -80,6 +81,7 @@ def _grants(interview: Interview) -> list[tuple[str, object]]:
 def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewAssignment:
     """Assigning is what gives an interviewer access: the interview, its application and its
     candidate, granted here and nowhere else."""
+    require(actor, "add", InterviewAssignment)
     if not has_role(interviewer, Role.INTERVIEWER):
         raise ValidationFailed(
             "Only interviewers can be assigned.", fields={"interviewer": ["Not an interviewer."]}
@@ -110,6 +112,7 @@ def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewA
 def assignment_delete(*, assignment: InterviewAssignment, actor) -> None:
     """Unassigning revokes what the assignment granted, except what another assignment of the
     same interviewer still needs (another interview of the same application or candidate)."""
+    require(actor, "delete", InterviewAssignment)
     interview, interviewer = assignment.interview, assignment.interviewer
     candidate_id = interview.application.candidate_id
     audit_record(actor=actor, action=AuditAction.DELETE, target=assignment, candidate_id=candidate_id)
@@ -140,9 +143,7 @@ def assignment_delete(*, assignment: InterviewAssignment, actor) -> None:
 @transaction.atomic
 def interview_results_release(*, interview: Interview, actor) -> Interview:
     """Makes the AI assessment's scores visible to the candidate in their portal."""
-    interview = (
-        restrict(Interview.objects, user=actor, action="change").select_for_update().get(pk=interview.pk)
-    )
+    interview = get_for_change(Interview.objects, user=actor, pk=interview.pk)
     if interview.results_released_at is None:
         interview.results_released_at = timezone.now()
         interview.save(update_fields=["results_released_at", "updated_at"])
@@ -272,6 +273,7 @@ def _without_emotion(payload: dict) -> dict:
 def human_review_create(
     *, dimension_score: AIDimensionScore, outcome: str, score=None, reason: str, actor
 ) -> HumanReview:
+    require(actor, "add", HumanReview)
     errors: dict[str, list[str]] = {}
     if outcome not in HumanReview.Outcome.values:
         errors["outcome"] = [f"Choose one of {HumanReview.Outcome.values}."]

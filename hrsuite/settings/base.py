@@ -1,10 +1,13 @@
 """Settings shared by every environment; anything that differs between machines comes from the environment."""
 
+import os
 from pathlib import Path
 
 import environ
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# The project directory: templates, translations, collected static files. In the container the code is
+# installed (non-editable) in site-packages, so HRSUITE_HOME names the directory holding the rest.
+BASE_DIR = Path(os.environ.get("HRSUITE_HOME") or Path(__file__).resolve().parent.parent.parent)
 
 env = environ.Env()
 
@@ -118,14 +121,15 @@ HRSUITE_AUDIT_KEY = env("HRSUITE_AUDIT_KEY")
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first, so an anonymous caller gets 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["hrsuite.permissions.ModelActionPermission"],
-    "DEFAULT_PAGINATION_CLASS": "hrsuite.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "hrsuite.rest.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "hrsuite.api.exception_handler",
+    "EXCEPTION_HANDLER": "hrsuite.rest.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
 }
 SPECTACULAR_SETTINGS = {

@@ -1,0 +1,248 @@
+"""API for positions, candidates, applications (with their timeline) and prior records."""
+
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from candidates import selectors, services
+from candidates.models import Application, Candidate, Language, Position, PriorRecord, StageChange
+from hrsuite.api import ScopedViewSet, referenced, validated
+
+# --- Output --------------------------------------------------------------------------------------
+
+
+class PositionOut(serializers.ModelSerializer):
+    class Meta:
+        model = Position
+        fields = ["id", "title", "department", "region", "time_zone", "dimension_weights", "status"]
+
+
+class StageChangeOut(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.get_username", default=None)
+
+    class Meta:
+        model = StageChange
+        fields = ["from_stage", "to_stage", "at", "actor", "reason"]
+
+
+class ApplicationOut(serializers.ModelSerializer):
+    candidate_name = serializers.CharField(source="candidate.full_name")
+    position = PositionOut()
+
+    class Meta:
+        model = Application
+        fields = ["id", "candidate", "candidate_name", "position", "stage", "stage_changed_at"]
+
+
+class ApplicationDetailOut(ApplicationOut):
+    stage_history = StageChangeOut(many=True)
+
+    class Meta(ApplicationOut.Meta):
+        fields = [*ApplicationOut.Meta.fields, "stage_history"]
+
+
+class CandidateApplicationOut(serializers.ModelSerializer):
+    position = PositionOut()
+    stage_history = StageChangeOut(many=True)
+
+    class Meta:
+        model = Application
+        fields = ["id", "position", "stage", "stage_changed_at", "stage_history"]
+
+
+class PriorRecordOut(serializers.ModelSerializer):
+    class Meta:
+        model = PriorRecord
+        fields = [
+            "id",
+            "candidate",
+            "kind",
+            "title",
+            "organisation",
+            "period_start",
+            "period_end",
+            "rating",
+            "notes",
+        ]
+
+
+_CANDIDATE_LIST = ["id", "full_name", "region", "time_zone", "preferred_language", "created_at"]
+
+
+class CandidateListOut(serializers.ModelSerializer):
+    """Lists show no contact data, so a list page decrypts nothing."""
+
+    class Meta:
+        model = Candidate
+        fields = _CANDIDATE_LIST
+
+
+class CandidateStaffOut(serializers.ModelSerializer):
+    applications = CandidateApplicationOut(many=True)
+    prior_records = PriorRecordOut(many=True)
+
+    class Meta:
+        model = Candidate
+        fields = [
+            *_CANDIDATE_LIST,
+            "email",
+            "phone",
+            "national_id",
+            "date_of_birth",
+            "resume_text",
+            "source",
+            "applications",
+            "prior_records",
+        ]
+
+
+class CandidateInterviewerOut(serializers.ModelSerializer):
+    """What an assigned interviewer needs: the résumé, not contact data or identity documents."""
+
+    applications = CandidateApplicationOut(many=True)
+
+    class Meta:
+        model = Candidate
+        fields = [*_CANDIDATE_LIST, "resume_text", "applications"]
+
+
+class CandidateSelfOut(serializers.ModelSerializer):
+    applications = CandidateApplicationOut(many=True)
+
+    class Meta:
+        model = Candidate
+        fields = [*_CANDIDATE_LIST, "email", "phone", "resume_text", "applications"]
+
+
+# --- Input ---------------------------------------------------------------------------------------
+
+
+class CandidateIn(serializers.Serializer):
+    full_name = serializers.CharField(max_length=200)
+    email = serializers.EmailField()
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    national_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    region = serializers.CharField(max_length=10)
+    time_zone = serializers.CharField(max_length=64)
+    preferred_language = serializers.ChoiceField(choices=Language.choices, required=False)
+    resume_text = serializers.CharField(required=False, allow_blank=True)
+    source = serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+    def validate_date_of_birth(self, value):
+        return value.isoformat() if value else ""
+
+
+class PositionIn(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    department = serializers.CharField(max_length=120)
+    region = serializers.CharField(max_length=10)
+    time_zone = serializers.CharField(max_length=64)
+    dimension_weights = serializers.DictField(child=serializers.FloatField(), allow_empty=False)
+
+
+class ApplicationIn(serializers.Serializer):
+    candidate = serializers.UUIDField()
+    position = serializers.UUIDField()
+
+
+class StageMoveIn(serializers.Serializer):
+    event = serializers.ChoiceField(choices=services.STAGE_EVENTS)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class PriorRecordIn(serializers.Serializer):
+    candidate = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=PriorRecord.Kind.choices)
+    title = serializers.CharField(max_length=200)
+    organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField(required=False, allow_null=True)
+    rating = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+# --- Views ---------------------------------------------------------------------------------------
+
+
+class PositionApi(ScopedViewSet):
+    queryset = Position.objects.none()
+    serializer_class = PositionOut
+    list_selector = staticmethod(selectors.position_list_for)
+    detail_queryset = staticmethod(lambda *, user: Position.objects.all())
+
+    def create(self, request):
+        data = validated(PositionIn, request.data)
+        position = services.position_create(actor=request.user, **data)
+        return Response(PositionOut(position).data, status=status.HTTP_201_CREATED)
+
+
+class CandidateApi(ScopedViewSet):
+    queryset = Candidate.objects.none()
+    serializer_class = CandidateListOut
+    serializers_by_scope = {
+        "staff": CandidateStaffOut,
+        "interviewer": CandidateInterviewerOut,
+        "candidate": CandidateSelfOut,
+    }
+    list_selector = staticmethod(selectors.candidate_list_for)
+    detail_queryset = staticmethod(selectors.candidate_detail_queryset)
+
+    def get_serializer_class(self):
+        return CandidateListOut if self.action == "list" else super().get_serializer_class()
+
+    def create(self, request):
+        data = validated(CandidateIn, request.data)
+        candidate = services.candidate_create(actor=request.user, **data)
+        return Response({"id": str(candidate.pk)}, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        candidate = self.visible_object()
+        data = validated(CandidateIn, request.data, partial=True)
+        services.candidate_update(candidate=candidate, actor=request.user, **data)
+        return Response({"id": str(candidate.pk)})
+
+
+class ApplicationApi(ScopedViewSet):
+    queryset = Application.objects.none()
+    serializer_class = ApplicationDetailOut
+    list_selector = staticmethod(selectors.application_list_for)
+    detail_queryset = staticmethod(selectors.application_detail_queryset)
+    write_actions = {"move": "change"}
+
+    def get_serializer_class(self):
+        return ApplicationOut if self.action == "list" else ApplicationDetailOut
+
+    def create(self, request):
+        data = validated(ApplicationIn, request.data)
+        candidate = referenced(
+            Candidate.objects.all(), user=request.user, pk=data["candidate"], field="candidate"
+        )
+        position = referenced(
+            Position.objects.all(), user=request.user, pk=data["position"], field="position"
+        )
+        application = services.application_create(candidate=candidate, position=position, actor=request.user)
+        return Response({"id": str(application.pk)}, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        application = self.visible_object()
+        data = validated(StageMoveIn, request.data)
+        services.application_move(application=application, actor=request.user, **data)
+        application = self.get_queryset().get(pk=application.pk)
+        return Response(ApplicationDetailOut(application).data)
+
+
+class PriorRecordApi(ScopedViewSet):
+    queryset = PriorRecord.objects.none()
+    serializer_class = PriorRecordOut
+    list_selector = staticmethod(selectors.prior_record_list_for)
+    detail_queryset = staticmethod(lambda *, user: PriorRecord.objects.all())
+
+    def create(self, request):
+        data = validated(PriorRecordIn, request.data)
+        candidate = referenced(
+            Candidate.objects.all(), user=request.user, pk=data.pop("candidate"), field="candidate"
+        )
+        record = services.prior_record_create(candidate=candidate, actor=request.user, **data)
+        return Response(PriorRecordOut(record).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,29 @@
+"""Permission-filtered, audited reads shared by every app's selectors."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from hrsuite.errors import NotFound, ValidationFailed
+from hrsuite.permissions import restrict
+
+
+def object_get_for(queryset: models.QuerySet, *, user, pk) -> models.Model:
+    """One object the user may see, with its `view` event; missing and forbidden are one 404."""
+    model = queryset.model
+    try:
+        instance = restrict(queryset, user=user, action="view").get(pk=pk)
+    except (model.DoesNotExist, ValidationError, ValueError):
+        raise NotFound(f"{model._meta.verbose_name.capitalize()} not found.") from None
+    audit_record(actor=user, action=AuditAction.VIEW, target=instance)
+    return instance
+
+
+def filtered(filterset_class, data, queryset: models.QuerySet) -> models.QuerySet:
+    """`queryset` narrowed by a django-filter FilterSet; bad filter values are field errors."""
+    filterset = filterset_class(data if data is not None else {}, queryset=queryset)
+    if not filterset.is_valid():
+        errors = {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
+        raise ValidationFailed(f"Invalid filter: {', '.join(sorted(errors))}.", fields=errors)
+    return filterset.qs

@@ -1,0 +1,285 @@
+"""API for interviews, interviewer assignments, AI assessments, human reviews and scorecards."""
+
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from candidates.models import Application
+from hrsuite.accounts.models import User
+from hrsuite.api import ScopedViewSet, referenced, validated
+from hrsuite.errors import ValidationFailed
+from interviews import selectors, services
+from interviews.models import (
+    AIAssessment,
+    AIDimensionScore,
+    HumanReview,
+    Interview,
+    InterviewAssignment,
+    Recommendation,
+    Scorecard,
+)
+
+# --- Output --------------------------------------------------------------------------------------
+
+
+class AssignmentOut(serializers.ModelSerializer):
+    interviewer_name = serializers.CharField(source="interviewer.get_username")
+
+    class Meta:
+        model = InterviewAssignment
+        fields = ["id", "interview", "interviewer", "interviewer_name", "created_at"]
+
+
+class InterviewOut(serializers.ModelSerializer):
+    candidate = serializers.UUIDField(source="application.candidate_id")
+    candidate_name = serializers.CharField(source="application.candidate.full_name")
+    position_title = serializers.CharField(source="application.position.title")
+
+    class Meta:
+        model = Interview
+        fields = [
+            "id",
+            "application",
+            "candidate",
+            "candidate_name",
+            "position_title",
+            "kind",
+            "provider",
+            "starts_at",
+            "duration_minutes",
+            "candidate_time_zone",
+            "join_url",
+            "status",
+            "results_released_at",
+        ]
+
+
+class InterviewDetailOut(InterviewOut):
+    assignments = AssignmentOut(many=True)
+
+    class Meta(InterviewOut.Meta):
+        fields = [*InterviewOut.Meta.fields, "assignments"]
+
+
+class InterviewCandidateOut(InterviewOut):
+    """The candidate's own view: no assignment list, no provider internals."""
+
+    class Meta(InterviewOut.Meta):
+        fields = [f for f in InterviewOut.Meta.fields if f not in ("provider", "application")]
+
+
+class HumanReviewOut(serializers.ModelSerializer):
+    reviewer = serializers.CharField(source="reviewer.get_username")
+
+    class Meta:
+        model = HumanReview
+        fields = ["id", "outcome", "score", "reason", "reviewer", "created_at"]
+
+
+class DimensionOut(serializers.ModelSerializer):
+    reviews = HumanReviewOut(many=True)
+
+    class Meta:
+        model = AIDimensionScore
+        fields = ["id", "dimension", "score", "confidence", "evidence", "reviews"]
+
+
+class AssessmentOut(serializers.ModelSerializer):
+    dimensions = DimensionOut(many=True)
+
+    class Meta:
+        model = AIAssessment
+        fields = [
+            "id",
+            "interview",
+            "overall_score",
+            "overall_confidence",
+            "model_version",
+            "transcript_quality",
+            "needs_human_review",
+            "received_at",
+            "dimensions",
+        ]
+
+
+class AssessmentDetailOut(AssessmentOut):
+    class Meta(AssessmentOut.Meta):
+        fields = [*AssessmentOut.Meta.fields, "transcript"]
+
+
+class CandidateDimensionOut(serializers.ModelSerializer):
+    class Meta:
+        model = AIDimensionScore
+        fields = ["dimension", "score"]
+
+
+class AssessmentCandidateOut(serializers.ModelSerializer):
+    """A released result as the candidate sees it: scores, not reviewers' reasons or raw data."""
+
+    dimensions = CandidateDimensionOut(many=True)
+
+    class Meta:
+        model = AIAssessment
+        fields = ["id", "interview", "overall_score", "dimensions"]
+
+
+class ScorecardOut(serializers.ModelSerializer):
+    interviewer_name = serializers.CharField(source="interviewer.get_username")
+
+    class Meta:
+        model = Scorecard
+        fields = [
+            "id",
+            "interview",
+            "interviewer",
+            "interviewer_name",
+            "ratings",
+            "recommendation",
+            "notes",
+            "status",
+            "submitted_at",
+        ]
+
+
+# --- Input ---------------------------------------------------------------------------------------
+
+
+class InterviewIn(serializers.Serializer):
+    application = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=Interview.Kind.choices)
+    starts_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField(min_value=10, max_value=480, default=45)
+
+
+class AssignmentIn(serializers.Serializer):
+    interview = serializers.UUIDField()
+    interviewer = serializers.IntegerField()
+
+
+class HumanReviewIn(serializers.Serializer):
+    dimension_score = serializers.UUIDField()
+    outcome = serializers.ChoiceField(choices=HumanReview.Outcome.choices)
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+    reason = serializers.CharField(max_length=4000)
+
+
+class ScorecardIn(serializers.Serializer):
+    interview = serializers.UUIDField()
+    ratings = serializers.DictField(child=serializers.IntegerField(min_value=1, max_value=5))
+    recommendation = serializers.ChoiceField(choices=Recommendation.choices, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+
+
+# --- Views ---------------------------------------------------------------------------------------
+
+
+class InterviewApi(ScopedViewSet):
+    queryset = Interview.objects.none()
+    serializer_class = InterviewDetailOut
+    serializers_by_scope = {"candidate": InterviewCandidateOut}
+    list_selector = staticmethod(selectors.interview_list_for)
+    detail_queryset = staticmethod(selectors.interview_detail_queryset)
+    write_actions = {"release_results": "change"}
+
+    def get_serializer_class(self):
+        chosen = super().get_serializer_class()
+        return InterviewOut if self.action == "list" and chosen is InterviewDetailOut else chosen
+
+    def create(self, request):
+        data = validated(InterviewIn, request.data)
+        application = referenced(
+            Application.objects.select_related("candidate"),
+            user=request.user,
+            pk=data.pop("application"),
+            field="application",
+        )
+        interview = services.interview_create(application=application, actor=request.user, **data)
+        return Response({"id": str(interview.pk)}, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], url_path="release-results")
+    def release_results(self, request, pk=None):
+        interview = services.interview_results_release(interview=self.visible_object(), actor=request.user)
+        return Response({"id": str(interview.pk), "results_released_at": interview.results_released_at})
+
+
+class AssignmentApi(ScopedViewSet):
+    queryset = InterviewAssignment.objects.none()
+    serializer_class = AssignmentOut
+    list_selector = staticmethod(selectors.assignment_list_for)
+    detail_queryset = staticmethod(selectors.assignment_detail_queryset)
+
+    def create(self, request):
+        data = validated(AssignmentIn, request.data)
+        interview = referenced(
+            selectors.interview_detail_queryset(user=request.user),
+            user=request.user,
+            pk=data["interview"],
+            field="interview",
+        )
+        interviewer = User.objects.filter(pk=data["interviewer"], is_active=True).first()
+        if interviewer is None:
+            raise ValidationFailed("No such interviewer.", fields={"interviewer": ["No such interviewer."]})
+        assignment = services.assignment_create(
+            interview=interview, interviewer=interviewer, actor=request.user
+        )
+        return Response(AssignmentOut(assignment).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, pk=None):
+        services.assignment_delete(assignment=self.visible_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AssessmentApi(ScopedViewSet):
+    queryset = AIAssessment.objects.none()
+    serializer_class = AssessmentDetailOut
+    serializers_by_scope = {"candidate": AssessmentCandidateOut}
+    list_selector = staticmethod(selectors.assessment_list_for)
+    detail_queryset = staticmethod(selectors.assessment_detail_queryset)
+
+    def get_serializer_class(self):
+        chosen = super().get_serializer_class()
+        return AssessmentOut if self.action == "list" and chosen is AssessmentDetailOut else chosen
+
+
+class HumanReviewApi(viewsets.GenericViewSet):
+    """Recruiters confirm or override an AI dimension score, with their reason."""
+
+    queryset = HumanReview.objects.none()
+
+    def create(self, request):
+        data = validated(HumanReviewIn, request.data)
+        assessment_dimensions = AIDimensionScore.objects.select_related("assessment__interview__application")
+        dimension = assessment_dimensions.filter(
+            assessment__in=selectors.assessment_list_for(user=request.user).values("pk"),
+            pk=data.pop("dimension_score"),
+        ).first()
+        if dimension is None:
+            message = "Dimension score not found."
+            raise ValidationFailed(message, fields={"dimension_score": [message]})
+        review = services.human_review_create(dimension_score=dimension, actor=request.user, **data)
+        return Response(HumanReviewOut(review).data, status=status.HTTP_201_CREATED)
+
+
+class ScorecardApi(ScopedViewSet):
+    queryset = Scorecard.objects.none()
+    serializer_class = ScorecardOut
+    list_selector = staticmethod(selectors.scorecard_list_for)
+    detail_queryset = staticmethod(selectors.scorecard_detail_queryset)
+    write_actions = {"submit": "change"}
+
+    def create(self, request):
+        """Create or update the caller's own draft scorecard for an interview."""
+        data = validated(ScorecardIn, request.data)
+        interview = referenced(
+            selectors.interview_detail_queryset(user=request.user),
+            user=request.user,
+            pk=data.pop("interview"),
+            field="interview",
+        )
+        scorecard = services.scorecard_save(interview=interview, actor=request.user, **data)
+        return Response(ScorecardOut(scorecard).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        scorecard = services.scorecard_submit(scorecard=self.visible_object(), actor=request.user)
+        return Response(ScorecardOut(scorecard).data)

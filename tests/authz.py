@@ -1,0 +1,290 @@
+"""The authorization test kit: every API endpoint, every role, own and other objects.
+
+Each endpoint declares which objects of the shared `World` each role should see, and what each
+write should answer per role. `tests/test_authorization.py` runs all of it, and fails when the
+router has an endpoint (or an action) that is not declared here, so a new endpoint cannot ship
+without its authorization tests.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from candidates import services as candidate_services
+from interviews import services as interview_services
+from tests.factories import (
+    assessment_payload,
+    make_application,
+    make_candidate,
+    make_interview,
+    make_position,
+)
+
+ROLES = ("anonymous", "recruiter", "hr_admin", "interviewer", "candidate")
+
+
+class World:
+    """Two candidates: A (the candidate user's own, assigned to `interviewer`) and B (assigned to
+    `other_interviewer` only)."""
+
+    def __init__(self, *, recruiter, hr_admin, interviewer, other_interviewer, candidate_user):
+        self.users = {
+            "anonymous": None,
+            "recruiter": recruiter,
+            "hr_admin": hr_admin,
+            "interviewer": interviewer,
+            "candidate": candidate_user,
+        }
+        self.recruiter, self.interviewer, self.other_interviewer = recruiter, interviewer, other_interviewer
+        self.position = make_position(recruiter)
+        self.objects: dict[str, dict[str, object]] = {}
+        for key, assignee in (("mine", interviewer), ("theirs", other_interviewer)):
+            candidate = make_candidate(recruiter)
+            application = make_application(recruiter, candidate=candidate, position=self.position)
+            interview = make_interview(recruiter, application=application)
+            assignment = interview_services.assignment_create(
+                interview=interview, interviewer=assignee, actor=recruiter
+            )
+            assessment = interview_services.assessment_record(
+                interview=interview, payload=assessment_payload(), actor="system:test"
+            )
+            scorecard = interview_services.scorecard_save(
+                interview=interview, ratings={"communication": 4}, notes="private note", actor=assignee
+            )
+            prior = candidate_services.prior_record_create(
+                candidate=candidate,
+                actor=recruiter,
+                kind="training",
+                title="Django course",
+                period_start=datetime.date(2024, 1, 1),
+            )
+            self.objects[key] = {
+                "candidate": candidate,
+                "application": application,
+                "interview": interview,
+                "assignment": assignment,
+                "assessment": assessment,
+                "scorecard": scorecard,
+                "prior-record": prior,
+                "position": self.position,
+            }
+        from audit.models import AuditEvent
+
+        self.objects["mine"]["audit-event"] = AuditEvent.objects.order_by("seq").first()
+        self.objects["theirs"]["audit-event"] = AuditEvent.objects.order_by("seq").last()
+        mine = self.objects["mine"]
+        candidate_services.candidate_portal_link(
+            candidate=mine["candidate"], user=candidate_user, actor=recruiter
+        )
+        interview_services.interview_results_release(interview=mine["interview"], actor=recruiter)
+        # An unreleased second interview of the candidate's own application.
+        self.unreleased = make_interview(recruiter, application=mine["application"])
+
+    def obj(self, which: str, kind: str):
+        return self.objects[which][kind]
+
+
+STAFF = {"recruiter": {"mine", "theirs"}, "hr_admin": {"mine", "theirs"}}
+NOBODY_ELSE = {"anonymous": set(), "interviewer": set(), "candidate": set()}
+
+
+@dataclass(frozen=True)
+class ReadSpec:
+    """`visible[role]` is the set of objects ("mine", "theirs") that role sees."""
+
+    basename: str
+    kind: str
+    visible: dict[str, set[str]]
+
+
+READS = [
+    ReadSpec(
+        "candidate", "candidate", {**STAFF, **NOBODY_ELSE, "interviewer": {"mine"}, "candidate": {"mine"}}
+    ),
+    ReadSpec(
+        "application", "application", {**STAFF, **NOBODY_ELSE, "interviewer": {"mine"}, "candidate": {"mine"}}
+    ),
+    ReadSpec(
+        "interview", "interview", {**STAFF, **NOBODY_ELSE, "interviewer": {"mine"}, "candidate": {"mine"}}
+    ),
+    ReadSpec("assignment", "assignment", {**STAFF, **NOBODY_ELSE, "interviewer": {"mine"}}),
+    ReadSpec(
+        "assessment", "assessment", {**STAFF, **NOBODY_ELSE, "interviewer": {"mine"}, "candidate": {"mine"}}
+    ),
+    ReadSpec("scorecard", "scorecard", {**STAFF, **NOBODY_ELSE, "interviewer": {"mine"}}),
+    ReadSpec("prior-record", "prior-record", {**STAFF, **NOBODY_ELSE}),
+    ReadSpec("position", "position", {**STAFF, **NOBODY_ELSE}),
+    ReadSpec(
+        "audit-event", "audit-event", {**NOBODY_ELSE, "recruiter": set(), "hr_admin": {"mine", "theirs"}}
+    ),
+]
+# Reads that are not list/retrieve, checked by their own tests.
+OTHER_READS = {("audit-event", "export")}
+
+
+@dataclass(frozen=True)
+class WriteSpec:
+    """One write. `target` names the object a detail write addresses; `body(world)` builds the
+    payload; `expect[role]` is the status code that role must get."""
+
+    basename: str
+    action: str
+    method: str
+    expect: dict[str, int]
+    target: tuple[str, str] | None = None
+    body: object = field(default=lambda world: {})
+
+
+def _denied(**overrides) -> dict[str, int]:
+    """Writes nobody but a recruiter may make: HR admin 403 always, interviewer and candidate
+    403 (or 404 where they cannot even see the object)."""
+    return {"anonymous": 401, "hr_admin": 403, "interviewer": 403, "candidate": 403, **overrides}
+
+
+def _when(days=3):
+    return (timezone.now() + datetime.timedelta(days=days)).isoformat()
+
+
+WRITES = [
+    WriteSpec(
+        "position",
+        "create",
+        "post",
+        _denied(recruiter=201),
+        body=lambda w: {
+            "title": "Data engineer",
+            "department": "Data",
+            "region": "DE-BE",
+            "time_zone": "Europe/Berlin",
+            "dimension_weights": {"communication": 0.5, "sql": 0.5},
+        },
+    ),
+    WriteSpec(
+        "candidate",
+        "create",
+        "post",
+        _denied(recruiter=201),
+        body=lambda w: {
+            "full_name": "王芳",
+            "email": "wang.fang@example.cn",
+            "region": "CN",
+            "time_zone": "Asia/Shanghai",
+        },
+    ),
+    WriteSpec(
+        "candidate",
+        "partial_update",
+        "patch",
+        _denied(recruiter=200, candidate=403),
+        target=("mine", "candidate"),
+        body=lambda w: {"phone": "+86 139 0000 0000"},
+    ),
+    WriteSpec(
+        "candidate",
+        "partial_update",
+        "patch",
+        _denied(recruiter=200, interviewer=403, candidate=403),
+        target=("theirs", "candidate"),
+        body=lambda w: {"phone": "+86 139 0000 0001"},
+    ),
+    WriteSpec(
+        "application",
+        "create",
+        "post",
+        _denied(recruiter=201),
+        body=lambda w: {"candidate": str(make_candidate(w.recruiter).pk), "position": str(w.position.pk)},
+    ),
+    WriteSpec(
+        "application",
+        "move",
+        "post",
+        _denied(recruiter=200, interviewer=403),
+        target=("mine", "application"),
+        body=lambda w: {"event": "interview"},
+    ),
+    WriteSpec(
+        "prior-record",
+        "create",
+        "post",
+        _denied(recruiter=201),
+        body=lambda w: {
+            "candidate": str(w.obj("mine", "candidate").pk),
+            "kind": "performance_review",
+            "title": "2025 review",
+            "period_start": "2025-01-01",
+        },
+    ),
+    WriteSpec(
+        "interview",
+        "create",
+        "post",
+        _denied(recruiter=201),
+        body=lambda w: {
+            "application": str(w.obj("mine", "application").pk),
+            "kind": "phone",
+            "starts_at": _when(),
+        },
+    ),
+    WriteSpec(
+        "interview",
+        "release_results",
+        "post",
+        _denied(recruiter=200),
+        target=("theirs", "interview"),
+    ),
+    WriteSpec(
+        "assignment",
+        "create",
+        "post",
+        _denied(recruiter=201),
+        body=lambda w: {"interview": str(w.obj("theirs", "interview").pk), "interviewer": w.interviewer.pk},
+    ),
+    WriteSpec(
+        "assignment",
+        "destroy",
+        "delete",
+        _denied(recruiter=204),
+        target=("mine", "assignment"),
+    ),
+    WriteSpec(
+        "human-review",
+        "create",
+        "post",
+        _denied(recruiter=201),
+        body=lambda w: {
+            "dimension_score": str(w.obj("mine", "assessment").dimensions.first().pk),
+            "outcome": "override",
+            "score": "70",
+            "reason": "Answer was strong; the transcript missed a sentence.",
+        },
+    ),
+    WriteSpec(
+        "scorecard",
+        "create",
+        "post",
+        # Recruiters are not assigned, so they have no scorecard of their own to write.
+        _denied(recruiter=403, interviewer=201),
+        body=lambda w: {
+            "interview": str(w.obj("mine", "interview").pk),
+            "ratings": {"communication": 5, "problem_solving": 4},
+            "recommendation": "yes",
+        },
+    ),
+    WriteSpec(
+        "scorecard",
+        "submit",
+        "post",
+        # Submitting needs every dimension rated: the interviewer passes the permission check
+        # and gets the validation answer, which proves the write path is theirs.
+        _denied(recruiter=403, interviewer=400),
+        target=("mine", "scorecard"),
+    ),
+    WriteSpec(
+        "scorecard",
+        "submit",
+        "post",
+        _denied(recruiter=403, interviewer=404),
+        target=("theirs", "scorecard"),
+    ),
+]
