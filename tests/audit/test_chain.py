@@ -1,0 +1,201 @@
+import base64
+import io
+import json
+
+import pytest
+from django.core import serializers
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import override_settings
+
+from audit import chain, context
+from audit.models import AuditAction, AuditChainHead, AuditEvent
+from audit.services import audit_list, audit_record
+from candidates.models import Candidate
+from interviews import services as interview_services
+from tests.factories import assessment_payload, make_application, make_candidate, make_interview
+
+EMAIL = "chain.secret@example.test"
+PHONE = "+86 139 4242 9191"
+RESUME = "Résumé: built the Quillmoor payroll engine"
+
+
+@pytest.fixture
+def trail(recruiter):
+    """A few services' worth of events: candidates, a position, an application, an interview."""
+    candidate = make_candidate(recruiter, email=EMAIL, phone=PHONE, resume_text=RESUME)
+    make_interview(recruiter, application=make_application(recruiter, candidate=candidate))
+    make_candidate(recruiter)
+    events = list(AuditEvent.objects.order_by("seq"))
+    assert [e.seq for e in events] == list(range(1, len(events) + 1)) and len(events) >= 5
+    return events
+
+
+def _verify() -> str:
+    out = io.StringIO()
+    call_command("audit_verify", stdout=out)
+    return out.getvalue()
+
+
+def _tamper(sql: str, params=()) -> None:
+    """Raw SQL behind the application's back. PostgreSQL's trigger refuses it, so an attacker
+    with that power (a superuser, a restored backup) is simulated by disabling the trigger; the
+    test's transaction rolls that back."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")
+
+
+def test_events_written_by_services_form_an_intact_chain(trail):
+    output = _verify()
+
+    assert f"Audit chain intact: {len(trail)} events verified." in output
+    for previous, event in zip([None, *trail], trail, strict=False):
+        assert event.prev_hash == (previous.hash if previous else chain.GENESIS)
+    head = AuditChainHead.objects.get(pk=1)
+    assert (head.seq, head.hash) == (trail[-1].seq, trail[-1].hash)
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("actor_label", "someone-else"),
+        ("action", AuditAction.VIEW.value),
+        ("target_id", "00000000-0000-0000-0000-000000000000"),
+        ("request_id", "req-forged-000001"),
+        ("changed_fields", json.dumps(["full_name"])),
+    ],
+)
+def test_a_row_altered_in_the_database_is_reported_at_its_seq(trail, column, value):
+    middle = trail[len(trail) // 2].seq
+    _tamper(f"UPDATE audit_auditevent SET {column} = %s WHERE seq = %s", [value, middle])  # noqa: S608
+
+    with pytest.raises(CommandError, match=rf"broken at event #{middle}: its contents do not match its hash"):
+        _verify()
+
+
+def test_a_deleted_middle_row_is_reported_as_missing(trail):
+    middle = trail[len(trail) // 2].seq
+    _tamper("DELETE FROM audit_auditevent WHERE seq = %s", [middle])
+
+    with pytest.raises(CommandError, match=rf"broken at event #{middle}: event #{middle} is missing"):
+        _verify()
+
+
+def test_a_deleted_last_row_no_longer_matches_the_head(trail):
+    last = trail[-1].seq
+    _tamper("DELETE FROM audit_auditevent WHERE seq = %s", [last])
+
+    with pytest.raises(
+        CommandError,
+        match=rf"broken at event #{last}: the chain ends at #{last - 1} but its head says #{last}",
+    ):
+        _verify()
+
+
+def _forge_from(seq: int, *, key: str) -> None:
+    """Alter event `seq` and re-link it and every later event (and the head) with `key`, as
+    someone with database access but without the audit key would have to."""
+    _tamper("UPDATE audit_auditevent SET actor_label = %s WHERE seq = %s", ["someone-else", seq])
+    events = AuditEvent.objects.filter(seq__gte=seq - 1).order_by("seq")
+    prev_hash = chain.GENESIS if seq == 1 else None
+    with override_settings(HRSUITE_AUDIT_KEY=key):
+        for event in events:
+            if event.seq < seq:
+                prev_hash = event.hash
+                continue
+            forged = chain.link(prev_hash, event)
+            _tamper(
+                "UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE seq = %s",
+                [prev_hash, forged, event.seq],
+            )
+            prev_hash = forged
+    AuditChainHead.objects.filter(pk=1).update(hash=prev_hash)
+
+
+def test_a_chain_relinked_with_a_wrong_key_is_reported_at_the_first_forged_row(trail):
+    middle = trail[len(trail) // 2].seq
+
+    _forge_from(middle, key=base64.b64encode(b"w" * 32).decode())
+
+    with pytest.raises(CommandError, match=rf"broken at event #{middle}: its contents do not match its hash"):
+        _verify()
+
+
+def test_only_the_audit_key_makes_a_relinked_chain_verify(settings, trail):
+    # The control for the test above: the same forgery with the real key passes, so it is the
+    # key, kept outside the database, that the chain's protection rests on.
+    _forge_from(trail[len(trail) // 2].seq, key=settings.HRSUITE_AUDIT_KEY)
+
+    assert f"{len(trail)} events verified" in _verify()
+
+
+def _serialized(events) -> str:
+    return serializers.serialize("json", events)
+
+
+def test_events_name_encrypted_fields_but_never_hold_their_values(recruiter, interviewer):
+    candidate = make_candidate(recruiter, email=EMAIL, phone=PHONE, resume_text=RESUME)
+    created = AuditEvent.objects.get(action=AuditAction.CREATE, target_id=str(candidate.pk))
+    assert created.target_type == "candidates.candidate" and created.candidate_id == candidate.pk
+    assert {"email", "phone", "resume_text"} <= set(created.changed_fields)
+    assert all(name in {f.name for f in Candidate._meta.fields} for name in created.changed_fields)
+
+    # The rest of a hire's data, every service that writes an encrypted field.
+    interview = make_interview(recruiter, application=make_application(recruiter, candidate=candidate))
+    payload = assessment_payload(transcript="Quillmoor transcript text")
+    payload["dimensions"][0]["evidence"][0]["quote"] = "Quillmoor evidence quote"
+    interview_services.assessment_record(interview=interview, payload=payload, actor=recruiter)
+    interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+    interview_services.scorecard_save(
+        interview=interview, ratings={"communication": 3}, notes="Quillmoor private note", actor=interviewer
+    )
+
+    dump = _serialized(AuditEvent.objects.order_by("seq"))
+    assert str(candidate.pk) in dump  # the serialisation is real
+    for secret in (EMAIL, PHONE, "Quillmoor", "Quillmoor transcript", "Quillmoor private note"):
+        assert secret not in dump and json.dumps(secret)[1:-1] not in dump
+
+
+def test_a_list_read_is_one_event_with_the_ids_it_returned(recruiter, trail):
+    shown = list(Candidate.objects.order_by("pk").values_list("pk", flat=True))
+    before = AuditEvent.objects.count()
+
+    event = audit_list(actor=recruiter, model=Candidate, ids=shown, detail={"page": 1})
+
+    assert AuditEvent.objects.count() == before + 1
+    stored = AuditEvent.objects.get(seq=event.seq)
+    assert stored.action == AuditAction.LIST and stored.target_type == "candidates.candidate"
+    assert stored.target_ids == [str(pk) for pk in shown] and len(shown) == 2
+    assert stored.actor_id == recruiter.pk and stored.detail == {"page": 1}
+    assert f"{before + 1} events verified" in _verify()
+
+
+def test_the_request_context_is_stored_and_chained(recruiter):
+    token = context.bind(
+        context.RequestContext(request_id="req-0123456789ab", ip="203.0.113.7", user_agent="pytest-agent/1.0")
+    )
+    try:
+        in_request = audit_record(
+            actor=recruiter, action=AuditAction.VIEW, target_type="candidates.candidate"
+        )
+    finally:
+        context.unbind(token)
+    outside = audit_record(actor=recruiter, action=AuditAction.VIEW, target_type="candidates.candidate")
+
+    stored = AuditEvent.objects.get(seq=in_request.seq)
+    assert (stored.request_id, stored.ip, stored.user_agent) == (
+        "req-0123456789ab",
+        "203.0.113.7",
+        "pytest-agent/1.0",
+    )
+    other = AuditEvent.objects.get(seq=outside.seq)
+    assert other.request_id.startswith("sys-") and other.ip is None and other.user_agent == ""
+    _verify()
+    # The context is part of what the chain covers.
+    _tamper("UPDATE audit_auditevent SET ip = %s WHERE seq = %s", ["198.51.100.1", stored.seq])
+    with pytest.raises(CommandError, match=rf"#{stored.seq}: its contents do not match"):
+        _verify()
