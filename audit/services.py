@@ -29,7 +29,8 @@ def audit_record(
             candidate_id = _candidate_of(target)
     request = context.current()
     is_user = actor is not None and getattr(actor, "pk", None) is not None
-    with transaction.atomic():
+    # No savepoint of its own: the event lives and dies with the caller's transaction.
+    with transaction.atomic(savepoint=False):
         head = AuditChainHead.objects.select_for_update().get(pk=1)
         event = AuditEvent(
             seq=head.seq + 1,

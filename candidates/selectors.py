@@ -26,8 +26,12 @@ class CandidateFilter(django_filters.FilterSet):
         return queryset.filter(email_index=email_index(value))
 
 
+# Lists show no personal data beyond the name, so they neither fetch nor decrypt these.
+_ENCRYPTED = ("email", "phone", "national_id", "date_of_birth", "resume_text")
+
+
 def candidate_list_for(*, user, filters=None) -> QuerySet[Candidate]:
-    queryset = restrict(Candidate.objects.all(), user=user).order_by("-created_at", "id")
+    queryset = restrict(Candidate.objects.defer(*_ENCRYPTED), user=user).order_by("-created_at", "id")
     return filtered(CandidateFilter, filters, queryset)
 
 

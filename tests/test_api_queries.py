@@ -1,0 +1,71 @@
+"""List endpoints answer in a fixed number of queries, whatever the page size or data size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from interviews import services as interview_services
+from tests.factories import assessment_payload, make_application, make_interview, make_position
+
+LISTS = ["candidate", "application", "interview", "assignment", "assessment", "scorecard", "audit-event"]
+
+
+def _populate(recruiter, interviewer, count):
+    position = make_position(recruiter)
+    for _ in range(count):
+        interview = make_interview(recruiter, application=make_application(recruiter, position=position))
+        interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+        interview_services.assessment_record(
+            interview=interview, payload=assessment_payload(), actor="system:test"
+        )
+        interview_services.scorecard_save(
+            interview=interview, ratings={"communication": 3}, actor=interviewer
+        )
+
+
+def _queries(client, url, page_size):
+    """Queries of one request by a fresh copy of the user, so no permission cache carries over."""
+    user = client.handler._force_user
+    client.force_authenticate(type(user).objects.get(pk=user.pk))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, {"page_size": page_size})
+    assert response.status_code == 200, response.content
+    return len(captured), len(response.json()["results"])
+
+
+@pytest.mark.parametrize("basename", LISTS)
+def test_list_query_count_is_flat(api, recruiter, hr_admin, interviewer, basename):
+    user = hr_admin if basename == "audit-event" else recruiter
+    client = api.as_user(user)
+    url = reverse(f"{basename}-list")
+    _populate(recruiter, interviewer, 2)
+    small, rows_small = _queries(client, url, 1)
+    _populate(recruiter, interviewer, 4)
+    large, rows_large = _queries(client, url, 50)
+    assert rows_large > rows_small
+    assert small == large
+
+
+@pytest.mark.parametrize("basename", ["candidate", "interview", "assessment", "scorecard"])
+def test_interviewer_list_query_count_is_flat(api, recruiter, interviewer, basename):
+    client = api.as_user(interviewer)
+    url = reverse(f"{basename}-list")
+    _populate(recruiter, interviewer, 1)
+    small, _ = _queries(client, url, 1)
+    _populate(recruiter, interviewer, 4)
+    large, rows = _queries(client, url, 50)
+    assert rows == 5
+    assert small == large
+
+
+def test_candidate_list_queries_exactly(api, recruiter, interviewer, django_assert_num_queries):
+    _populate(recruiter, interviewer, 3)
+    client = api.as_user(recruiter)
+    # Savepoint of the test's request transaction (2), user and group permissions (2), count,
+    # page, then the audit write: head lock, event insert, head update.
+    count, _ = _queries(client, reverse("candidate-list"), 25)
+    client.force_authenticate(type(recruiter).objects.get(pk=recruiter.pk))
+    with django_assert_num_queries(count):
+        client.get(reverse("candidate-list"), {"page_size": 2})
+    assert count <= 9, count
