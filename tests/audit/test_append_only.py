@@ -1,0 +1,84 @@
+import io
+
+import psycopg
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+
+from audit.models import AppendOnlyError, AuditAction, AuditEvent
+from audit.services import audit_record
+
+
+@pytest.fixture
+def event(recruiter):
+    audit_record(actor=recruiter, action=AuditAction.VIEW, target_type="candidates.candidate", target_id="a")
+    return audit_record(
+        actor=recruiter, action=AuditAction.VIEW, target_type="candidates.candidate", target_id="b"
+    )
+
+
+def _unchanged(event):
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.actor_label, stored.target_id, stored.hash) == (event.actor_label, "b", event.hash)
+    assert AuditEvent.objects.count() == 2
+    call_command("audit_verify", stdout=io.StringIO())
+
+
+def test_saving_an_existing_event_is_refused(event):
+    event.target_id = "changed"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    fetched = AuditEvent.objects.get(pk=event.pk)
+    fetched.target_id = "changed"
+    with pytest.raises(AppendOnlyError):
+        fetched.save(update_fields=["target_id"])
+    event.target_id = "b"
+    _unchanged(event)
+
+
+def test_deleting_an_event_is_refused(event):
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    _unchanged(event)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda qs, e: qs.update(target_id="changed"),
+        lambda qs, e: qs.filter(pk=e.pk).update(target_id="changed"),
+        lambda qs, e: qs.delete(),
+        lambda qs, e: qs.filter(pk=e.pk).delete(),
+        lambda qs, e: qs.all().delete(),
+        lambda qs, e: qs.bulk_update([e], ["target_id"]),
+    ],
+    ids=["update", "filter-update", "delete", "filter-delete", "all-delete", "bulk-update"],
+)
+def test_queryset_updates_and_deletes_are_refused(event, change):
+    event.target_id = "changed"
+    # bulk_update refuses inside its own atomic block: a savepoint keeps the test's transaction usable.
+    with pytest.raises(AppendOnlyError), transaction.atomic():
+        change(AuditEvent.objects, event)
+    event.target_id = "b"
+    _unchanged(event)
+
+
+@pytest.mark.services
+@pytest.mark.parametrize(
+    ("sql", "operation"),
+    [
+        ("UPDATE audit_auditevent SET target_id = 'changed' WHERE id = %s", "UPDATE"),
+        ("DELETE FROM audit_auditevent WHERE id = %s", "DELETE"),
+    ],
+)
+def test_postgresql_trigger_refuses_raw_sql_changes(event, sql, operation):
+    assert connection.vendor == "postgresql"
+    refusal = rf"append-only \({operation} refused\)"
+    with (
+        pytest.raises(DatabaseError, match=refusal) as refused,
+        transaction.atomic(),
+        connection.cursor() as c,
+    ):
+        c.execute(sql, [event.pk])
+    assert isinstance(refused.value.__cause__, psycopg.errors.InsufficientPrivilege)
+    _unchanged(event)
