@@ -72,8 +72,11 @@ class AuditEvent(models.Model):
         return f"#{self.seq} {self.actor_label or '-'} {self.action} {self.target_type}:{self.target_id}"
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
             raise AppendOnlyError("Audit events cannot be updated.")
+        # Always an INSERT: a new instance carrying an existing event's id would otherwise be
+        # saved as an UPDATE of that event (and SQLite has no trigger to refuse it).
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

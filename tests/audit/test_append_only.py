@@ -3,7 +3,7 @@ import io
 import psycopg
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from audit.models import AppendOnlyError, AuditAction, AuditEvent
 from audit.services import audit_record
@@ -33,6 +33,24 @@ def test_saving_an_existing_event_is_refused(event):
     with pytest.raises(AppendOnlyError):
         fetched.save(update_fields=["target_id"])
     event.target_id = "b"
+    _unchanged(event)
+
+
+def test_a_new_instance_with_an_existing_id_is_not_saved_over_the_event(event):
+    forged = AuditEvent(
+        pk=event.pk,
+        seq=event.seq,
+        at=event.at,
+        actor_label="someone-else",
+        action=event.action,
+        target_id="b",
+        prev_hash=event.prev_hash,
+        hash=event.hash,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        forged.save()  # an INSERT, so the taken id is refused rather than overwritten
+    with pytest.raises(AppendOnlyError):
+        forged.save(force_update=True)
     _unchanged(event)
 
 
