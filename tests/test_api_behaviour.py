@@ -1,0 +1,202 @@
+"""The API's behaviour beyond authorization: input errors, assignments, results, scorecards, audit."""
+
+import csv
+import io
+
+from django.urls import reverse
+
+from audit.models import AuditAction, AuditEvent
+from candidates.models import Candidate
+from hrsuite.accounts.models import User
+from interviews import services as interview_services
+from interviews.models import Scorecard
+from tests.factories import assessment_payload, make_candidate, make_interview
+
+
+def test_bad_input_names_each_field_and_saves_nothing(api, recruiter):
+    before = (Candidate.objects.count(), AuditEvent.objects.count())
+    response = api.as_user(recruiter).post(
+        reverse("candidate-list"),
+        {"full_name": "Ana", "email": "not-an-email", "region": "CN", "time_zone": "Mars/Base"},
+        format="json",
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert "email" in error["fields"]
+    assert (Candidate.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_unknown_time_zone_is_a_field_error(api, recruiter):
+    response = api.as_user(recruiter).post(
+        reverse("candidate-list"),
+        {"full_name": "Ana", "email": "ana@example.test", "region": "CN", "time_zone": "Mars/Base"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["time_zone"] == ["Unknown time zone 'Mars/Base'."]
+
+
+def test_duplicate_email_is_found_through_the_blind_index(api, recruiter):
+    make_candidate(recruiter, email="li.lei@example.cn")
+    client = api.as_user(recruiter)
+    response = client.post(
+        reverse("candidate-list"),
+        {"full_name": "李雷", "email": "Li.Lei@Example.cn ", "region": "CN", "time_zone": "Asia/Shanghai"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "email" in response.json()["error"]["fields"]
+    found = client.get(reverse("candidate-list"), {"email": "LI.LEI@example.cn"}).json()
+    assert found["count"] == 1
+
+
+def test_bad_filter_is_a_field_error(api, recruiter):
+    response = api.as_user(recruiter).get(reverse("interview-list"), {"status": "exploded"})
+    assert response.status_code == 400
+    assert "status" in response.json()["error"]["fields"]
+
+
+def test_token_sign_in_and_failed_attempt_are_audited(api, interviewer):
+    bad = api.post(
+        reverse("auth-token"), {"username": interviewer.username, "password": "wrong"}, format="json"
+    )
+    assert bad.status_code == 400
+    assert bad.json()["error"]["code"] == "invalid_credentials"
+    failed = AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).get()
+    assert failed.detail == {"username": interviewer.username}
+    good = api.post(
+        reverse("auth-token"), {"username": interviewer.username, "password": "pw-for-tests-1"}, format="json"
+    )
+    assert good.status_code == 200
+    assert AuditEvent.objects.filter(action=AuditAction.LOGIN, actor=interviewer).exists()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {good.json()['token']}")
+    assert api.get(reverse("me")).json()["roles"] == ["interviewer"]
+
+
+def test_unassigning_really_revokes_access(api, recruiter, interviewer):
+    interview = make_interview(recruiter)
+    assignment = interview_services.assignment_create(
+        interview=interview, interviewer=interviewer, actor=recruiter
+    )
+    url = reverse("candidate-detail", args=[interview.application.candidate_id])
+    assert api.as_user(interviewer).get(url).status_code == 200
+    response = api.as_user(recruiter).delete(reverse("assignment-detail", args=[assignment.pk]))
+    assert response.status_code == 204
+    fresh = User.objects.get(pk=interviewer.pk)
+    assert api.as_user(fresh).get(url).status_code == 404
+    revoked = AuditEvent.objects.filter(action=AuditAction.PERMISSION_REVOKE)
+    assert {e.detail["permission"] for e in revoked} == {
+        "interviews.view_interview",
+        "candidates.view_application",
+        "candidates.view_candidate",
+    }
+
+
+def test_unassigning_one_interview_keeps_access_another_assignment_needs(recruiter, interviewer):
+    first = make_interview(recruiter)
+    second = make_interview(recruiter, application=first.application)
+    kept = interview_services.assignment_create(interview=first, interviewer=interviewer, actor=recruiter)
+    dropped = interview_services.assignment_create(interview=second, interviewer=interviewer, actor=recruiter)
+    interview_services.assignment_delete(assignment=dropped, actor=recruiter)
+    fresh = User.objects.get(pk=interviewer.pk)
+    assert fresh.has_perm("candidates.view_candidate", first.application.candidate)
+    assert not fresh.has_perm("interviews.view_interview", second)
+    assert kept.pk
+
+
+def test_candidate_sees_result_only_after_release_and_never_scorecards(
+    api, recruiter, interviewer, candidate_user
+):
+    from candidates.services import candidate_portal_link
+
+    interview = make_interview(recruiter)
+    candidate_portal_link(candidate=interview.application.candidate, user=candidate_user, actor=recruiter)
+    interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+    assessment = interview_services.assessment_record(
+        interview=interview, payload=assessment_payload(), actor="system:test"
+    )
+    interview_services.scorecard_save(interview=interview, ratings={}, notes="private", actor=interviewer)
+    client = api.as_user(candidate_user)
+    url = reverse("assessment-detail", args=[assessment.pk])
+    assert client.get(url).status_code == 404
+    interview_services.interview_results_release(interview=interview, actor=recruiter)
+    body = client.get(url).json()
+    assert set(body) == {"id", "interview", "overall_score", "dimensions"}
+    assert client.get(reverse("scorecard-list")).json()["count"] == 0
+
+
+def test_emotion_inferences_are_never_stored_and_low_confidence_needs_review(recruiter):
+    payload = assessment_payload(confidence=0.4, emotion={"nervous": 0.9})
+    payload["dimensions"].append({"dimension": "facial_expression", "score": 20, "confidence": 0.9})
+    assessment = interview_services.assessment_record(
+        interview=make_interview(recruiter), payload=payload, actor="system:test"
+    )
+    assert assessment.needs_human_review
+    assert set(assessment.dimensions.values_list("dimension", flat=True)) == {
+        "communication",
+        "problem_solving",
+    }
+    assert "emotion" not in assessment.raw_payload
+
+
+def test_submitted_scorecard_is_locked(api, recruiter, interviewer):
+    interview = make_interview(recruiter)
+    interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+    client = api.as_user(interviewer)
+    created = client.post(
+        reverse("scorecard-list"),
+        {
+            "interview": str(interview.pk),
+            "ratings": {"communication": 4, "problem_solving": 5},
+            "recommendation": "strong_yes",
+            "notes": "Clear thinker.",
+        },
+        format="json",
+    )
+    assert created.status_code == 201
+    submitted = client.post(reverse("scorecard-submit", args=[created.json()["id"]]))
+    assert submitted.status_code == 200
+    assert submitted.json()["status"] == Scorecard.Status.SUBMITTED
+    again = client.post(
+        reverse("scorecard-list"),
+        {"interview": str(interview.pk), "ratings": {"communication": 1}},
+        format="json",
+    )
+    assert again.status_code == 409
+    assert "submitted" in again.json()["error"]["message"]
+    assert Scorecard.objects.get().ratings == {"communication": 4, "problem_solving": 5}
+
+
+def test_invalid_stage_move_is_409_naming_state_and_event(api, recruiter):
+    from tests.factories import make_application
+
+    application = make_application(recruiter)
+    response = api.as_user(recruiter).post(
+        reverse("application-move", args=[application.pk]), {"event": "await_decision"}, format="json"
+    )
+    assert response.status_code == 409
+    assert (
+        response.json()["error"]["message"]
+        == "Application in state 'applied' does not accept 'await_decision'."
+    )
+
+
+def test_hr_admin_filters_and_exports_the_trail(api, recruiter, hr_admin):
+    candidate = make_candidate(recruiter)
+    client = api.as_user(recruiter)
+    client.get(reverse("candidate-detail", args=[candidate.pk]))
+    admin = api.as_user(hr_admin)
+    listed = admin.get(reverse("audit-event-list"), {"candidate": str(candidate.pk), "action": "view"}).json()
+    assert [(e["actor_label"], e["action"]) for e in listed["results"]] == [("recruiter", "view")]
+    export = admin.get(reverse("audit-event-export"), {"candidate": str(candidate.pk)})
+    assert export.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert {r["action"] for r in rows} == {"create", "view"}
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=hr_admin).exists()
+
+
+def test_schema_and_docs_are_served(api, recruiter):
+    client = api.as_user(recruiter)
+    assert client.get(reverse("schema")).status_code == 200
+    assert client.get(reverse("api-docs")).status_code == 200
