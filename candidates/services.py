@@ -97,6 +97,18 @@ def _check_candidate(data: dict, errors: dict) -> None:
             errors["date_of_birth"] = ["Use the form YYYY-MM-DD."]
 
 
+def _save_with_unique_email(candidate: Candidate, **save_kwargs) -> None:
+    """Saves with the e-mail normalised and its blind index set; a duplicate is a field error."""
+    candidate.email = normalise_email(candidate.email)
+    candidate.email_index = email_index(candidate.email)
+    try:
+        with transaction.atomic():
+            candidate.save(**save_kwargs)
+    except IntegrityError as exc:
+        message = "A candidate with this e-mail address exists already."
+        raise ValidationFailed(message, fields={"email": [message]}) from exc
+
+
 @transaction.atomic
 def candidate_create(*, actor, **data) -> Candidate:
     require(actor, "add", Candidate)
@@ -109,16 +121,7 @@ def candidate_create(*, actor, **data) -> Candidate:
         errors["email"] = ["Give the candidate's e-mail address."]
     _raise_if(errors)
     candidate = Candidate(**data)
-    candidate.email = normalise_email(candidate.email)
-    candidate.email_index = email_index(candidate.email)
-    try:
-        with transaction.atomic():
-            candidate.save(force_insert=True)
-    except IntegrityError as exc:
-        raise ValidationFailed(
-            "A candidate with this e-mail address exists already.",
-            fields={"email": ["A candidate with this e-mail address exists already."]},
-        ) from exc
+    _save_with_unique_email(candidate, force_insert=True)
     audit_record(actor=actor, action=AuditAction.CREATE, target=candidate, changed_fields=data.keys())
     return candidate
 
@@ -135,21 +138,12 @@ def candidate_update(*, candidate: Candidate, actor, **data) -> Candidate:
     changed = [name for name, value in data.items() if getattr(candidate, name) != value]
     for name in changed:
         setattr(candidate, name, data[name])
-    update_fields = [*changed, "updated_at"]
-    if "email" in changed:
-        candidate.email = normalise_email(candidate.email)
-        candidate.email_index = email_index(candidate.email)
-        update_fields.append("email_index")
     if not changed:
         return candidate
-    try:
-        with transaction.atomic():
-            candidate.save(update_fields=update_fields)
-    except IntegrityError as exc:
-        raise ValidationFailed(
-            "A candidate with this e-mail address exists already.",
-            fields={"email": ["A candidate with this e-mail address exists already."]},
-        ) from exc
+    update_fields = [*changed, "updated_at"]
+    if "email" in changed:
+        update_fields.append("email_index")
+    _save_with_unique_email(candidate, update_fields=update_fields)
     audit_record(actor=actor, action=AuditAction.UPDATE, target=candidate, changed_fields=changed)
     return candidate
 
