@@ -31,7 +31,9 @@ def audit_record(
     is_user = actor is not None and getattr(actor, "pk", None) is not None
     # No savepoint of its own: the event lives and dies with the caller's transaction.
     with transaction.atomic(savepoint=False):
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        # The head row comes with the migrations; it is made again only after a flush emptied
+        # the trail too (a head deleted on its own makes the next seq collide, so writes stop).
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         event = AuditEvent(
             seq=head.seq + 1,
             actor=actor if is_user else None,

@@ -100,3 +100,19 @@ def test_postgresql_trigger_refuses_raw_sql_changes(event, sql, operation):
         c.execute(sql, [event.pk])
     assert isinstance(refused.value.__cause__, psycopg.errors.InsufficientPrivilege)
     _unchanged(event)
+
+
+@pytest.mark.services
+def test_the_chain_head_cannot_be_moved_back_or_deleted_on_postgresql(recruiter):
+    from django.db import DatabaseError, connection, transaction
+
+    from tests.factories import make_candidate
+
+    make_candidate(recruiter)
+    for statement in (
+        "UPDATE audit_auditchainhead SET seq = seq - 1",
+        "UPDATE audit_auditchainhead SET hash = 'x'",
+        "DELETE FROM audit_auditchainhead",
+    ):
+        with pytest.raises(DatabaseError, match="only moves forward"), transaction.atomic():
+            connection.cursor().execute(statement)

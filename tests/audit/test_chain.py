@@ -41,12 +41,13 @@ def _tamper(sql: str, params=()) -> None:
     """Raw SQL behind the application's back. PostgreSQL's trigger refuses it, so an attacker
     with that power (a superuser, a restored backup) is simulated by disabling the trigger; the
     test's transaction rolls that back."""
+    tables = ("audit_auditevent", "audit_auditchainhead") if connection.vendor == "postgresql" else ()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
+        for table in tables:
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")
+        for table in tables:
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
 def test_events_written_by_services_form_an_intact_chain(trail):
@@ -113,7 +114,7 @@ def _forge_from(seq: int, *, key: str) -> None:
                 [prev_hash, forged, event.seq],
             )
             prev_hash = forged
-    AuditChainHead.objects.filter(pk=1).update(hash=prev_hash)
+    _tamper("UPDATE audit_auditchainhead SET hash = %s WHERE id = 1", [prev_hash])
 
 
 def test_a_chain_relinked_with_a_wrong_key_is_reported_at_the_first_forged_row(trail):
