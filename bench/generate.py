@@ -1,0 +1,542 @@
+"""Fills a PostgreSQL database with a large synthetic hiring dataset for `bench/measure.py`.
+
+    DJANGO_SETTINGS_MODULE=hrsuite.settings.test \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hrsuite_bench \\
+    .venv/bin/python bench/generate.py --candidates 100000 --interviews 300000 [--scale 0.02]
+
+A benchmark fixture, not a test: it prints progress and timings and asserts nothing. Rows are
+written with `bulk_create` instead of the services, for speed; see the notes at each step for what
+that skips. By default the bench database is dropped and made again (`--no-fresh` keeps it, and
+then it must be empty). Only a database whose name contains "bench" is ever dropped.
+"""
+
+import argparse
+import base64
+import datetime
+import hashlib
+import os
+import random
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/hrsuite_bench"
+BATCH = 5000
+
+
+def use_bench_environment() -> None:
+    """Settings for both bench scripts, set before Django starts.
+
+    The test settings make fresh random keys per process, but measure.py must decrypt and look up
+    what generate.py wrote, and verify its audit chain. So both use fixed keys derived from a
+    public label: the data is synthetic and these keys protect nothing.
+    """
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrsuite.settings.test")
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+
+    def key(purpose: str) -> str:
+        return base64.b64encode(hashlib.sha256(f"hrsuite-bench|{purpose}".encode()).digest()).decode()
+
+    os.environ.setdefault("HRSUITE_ENCRYPTION_KEYS", f"bench1:{key('encryption')}")
+    os.environ.setdefault("HRSUITE_BLIND_INDEX_KEY", key("blind-index"))
+    os.environ.setdefault("HRSUITE_AUDIT_KEY", key("audit"))
+
+
+def bench_usernames(interviewers: int) -> dict[str, list[str]]:
+    """The accounts generate.py makes and measure.py signs in as."""
+    return {
+        "recruiter": ["bench-recruiter"],
+        "hr_admin": ["bench-hradmin"],
+        "interviewer": [f"bench-interviewer-{n:03d}" for n in range(interviewers)],
+    }
+
+
+# --- Database set-up ---------------------------------------------------------------------------
+
+
+def prepare_database(url: str, *, fresh: bool) -> None:
+    """Drop (with --fresh) and create the bench database, connecting to the `postgres` database."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise SystemExit(f"DATABASE_URL must name a PostgreSQL database, not {parts.scheme!r}.")
+    name = parts.path.lstrip("/")
+    if fresh and "bench" not in name:
+        raise SystemExit(f"Refusing to drop {name!r}: only a database named like '*bench*' is dropped.")
+    with psycopg.connect(url, dbname="postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and fresh:
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+            exists = None
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    print(f"database {name}: {'recreated' if fresh else 'ready'}", flush=True)
+
+
+# --- Synthetic data ----------------------------------------------------------------------------
+
+SURNAMES_ZH = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡"]
+GIVEN_ZH = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明"]
+FIRST_EN = ["Emily", "James", "Olivia", "Lukas", "Sophie", "Marcus", "Priya", "Daniel", "Anna", "Noah"]
+LAST_EN = ["Johnson", "Becker", "Wagner", "Brown", "Raman", "Smith", "Tan", "Garcia", "Müller", "Lee"]
+# region, time zone, language, e-mail domain
+REGIONS = [
+    ("CN", "Asia/Shanghai", "zh-hans", "example.cn"),
+    ("US-IL", "America/Chicago", "en", "example.com"),
+    ("DE-BE", "Europe/Berlin", "en", "example.com"),
+    ("SG", "Asia/Singapore", "en", "example.com"),
+]
+TITLES = ["Backend Engineer", "Data Analyst", "Product Manager", "Customer Success Specialist", "Designer"]
+DEPARTMENTS = ["Engineering", "Analytics", "Product", "Customer Success", "Design"]
+WEIGHTS = {"communication": 0.3, "problem_solving": 0.4, "technical_depth": 0.3}
+RESUME = (
+    "{years} years as {title}; Python, SQL, stakeholder work across {region}. "
+    "{years} 年{title}经验；熟悉 Python、SQL，负责跨团队沟通。"  # noqa: RUF001 - Chinese punctuation
+)
+STAGES = [  # stage, share
+    ("applied", 30),
+    ("screening", 20),
+    ("interviewing", 30),
+    ("decision", 8),
+    ("offer", 4),
+    ("hired", 3),
+    ("rejected", 3),
+    ("withdrawn", 2),
+]
+KINDS = ["ai_video", "live_video", "phone", "onsite"]
+PAST_STATUSES = ["completed"] * 16 + ["no_show", "technical_issue", "cancelled"]
+
+
+class Generator:
+    def __init__(self, *, candidates: int, interviews: int, interviewers: int, audit_events: int, seed: int):
+        from django.utils import timezone
+
+        self.n_candidates = candidates
+        self.n_interviews = interviews
+        self.n_interviewers = interviewers
+        self.n_audit_events = audit_events
+        self.rng = random.Random(seed)
+        self.now = timezone.now()
+        self.rows: dict[str, int] = {}
+        # Kept small on purpose: ids and a few columns, never model instances of whole tables.
+        self.candidate_ids: list[uuid.UUID] = []
+        self.candidate_zone: list[str] = []
+        self.application_ids: list[uuid.UUID] = []
+        self.application_candidate: list[int] = []
+        self.interview_ids: list[uuid.UUID] = []
+        self.interview_candidate: list[int] = []
+
+    def uuid(self) -> uuid.UUID:
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
+    def run(self) -> None:
+        self.users()
+        self.positions()
+        self.candidates()
+        self.applications()
+        self.interviews()
+        self.audit_events()
+
+    def _insert(self, model, objects: list, label: str | None = None) -> None:
+        model.objects.bulk_create(objects, batch_size=BATCH)
+        label = label or model._meta.db_table
+        self.rows[label] = self.rows.get(label, 0) + len(objects)
+
+    def users(self) -> None:
+        from django.contrib.auth.models import Group
+
+        from hrsuite.accounts.models import User
+
+        groups = {g.name: g for g in Group.objects.all()}
+        names = bench_usernames(self.n_interviewers)
+        users, memberships = [], []
+        for role, usernames in names.items():
+            for username in usernames:
+                user = User(username=username, email=f"{username}@example.com", time_zone="UTC")
+                user.set_unusable_password()  # measure.py signs in with force_login
+                users.append((user, groups[role]))
+        User.objects.bulk_create([u for u, _ in users])
+        for user, group in users:
+            memberships.append(User.groups.through(user_id=user.pk, group_id=group.pk))
+        User.groups.through.objects.bulk_create(memberships)
+        self.rows["accounts_user"] = len(users)
+        by_name = {u.username: u for u, _ in users}
+        self.recruiter = by_name["bench-recruiter"]
+        self.interviewer_ids = [by_name[n].pk for n in names["interviewer"]]
+
+    def positions(self) -> None:
+        from candidates.models import Position
+
+        positions = []
+        for n in range(50):
+            region, zone, _language, _domain = REGIONS[n % len(REGIONS)]
+            positions.append(
+                Position(
+                    id=self.uuid(),
+                    title=f"{TITLES[n % len(TITLES)]} #{n + 1}",
+                    department=DEPARTMENTS[n % len(DEPARTMENTS)],
+                    region=region,
+                    time_zone=zone,
+                    dimension_weights=WEIGHTS,
+                )
+            )
+        self._insert(Position, positions)
+        self.position_ids = [p.pk for p in positions]
+
+    def candidates(self) -> None:
+        from django.db import connection
+
+        from candidates.models import Candidate
+        from candidates.services import email_index, normalise_email
+
+        rng = self.rng
+        for start in range(0, self.n_candidates, BATCH):
+            batch = []
+            for n in range(start, min(start + BATCH, self.n_candidates)):
+                region, zone, language, domain = REGIONS[n % len(REGIONS)]
+                if language == "zh-hans":
+                    name = rng.choice(SURNAMES_ZH) + rng.choice(GIVEN_ZH)
+                else:
+                    name = f"{rng.choice(FIRST_EN)} {rng.choice(LAST_EN)}"
+                email = normalise_email(f"candidate{n:07d}@{domain}")
+                # Model instances with their UUID set: bulk_create calls each field's pre_save, which
+                # seals the encrypted fields to their row exactly as save() would.
+                batch.append(
+                    Candidate(
+                        id=self.uuid(),
+                        full_name=name,
+                        email=email,
+                        email_index=email_index(email),
+                        phone=f"+{rng.randrange(10**10, 10**11)}",
+                        date_of_birth=f"{rng.randrange(1965, 2004)}-{rng.randrange(1, 13):02d}-15",
+                        region=region,
+                        time_zone=zone,
+                        preferred_language=language,
+                        resume_text=RESUME.format(
+                            years=rng.randrange(1, 20), title=rng.choice(TITLES), region=region
+                        ),
+                        source=rng.choice(["career site", "referral", "job board", "agency", "campus"]),
+                    )
+                )
+            self._insert(Candidate, batch)
+            self.candidate_ids.extend(c.pk for c in batch)
+            self.candidate_zone.extend(c.time_zone for c in batch)
+            progress("candidates", len(self.candidate_ids), self.n_candidates)
+        # created_at is auto_now_add, so every row got "now": spread it over a year, as a real
+        # table would be, so the list's ordering index sees realistic data.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setseed(0.42)")
+            cursor.execute(
+                "UPDATE candidates_candidate SET created_at = now() - random() * interval '365 days'"
+            )
+
+    def applications(self) -> None:
+        from candidates.models import Application, StageChange
+
+        rng = self.rng
+        stages = [s for s, share in STAGES for _ in range(share)]
+        applications, changes = [], []
+        for index, candidate_id in enumerate(self.candidate_ids):
+            for position_id in rng.sample(self.position_ids, 2 if rng.random() < 0.5 else 1):
+                changed_at = self.now - datetime.timedelta(minutes=rng.randrange(1, 200_000))
+                application = Application(
+                    id=self.uuid(),
+                    candidate_id=candidate_id,
+                    position_id=position_id,
+                    stage=rng.choice(stages),
+                    stage_changed_at=changed_at,
+                )
+                applications.append(application)
+                changes.append(
+                    StageChange(
+                        id=self.uuid(),
+                        application_id=application.pk,
+                        from_stage="",
+                        to_stage="applied",
+                        at=changed_at,
+                        actor_id=self.recruiter.pk,
+                    )
+                )
+                self.application_ids.append(application.pk)
+                self.application_candidate.append(index)
+            if len(applications) >= BATCH:
+                self._insert(Application, applications)
+                self._insert(StageChange, changes)
+                applications, changes = [], []
+                progress("applications", index + 1, self.n_candidates, unit="candidates")
+        self._insert(Application, applications)
+        self._insert(StageChange, changes)
+        progress("applications", len(self.application_ids), len(self.application_ids))
+
+    def interviews(self) -> None:
+        """Interviews, each assigned to one of the interviewers (so each holds ~1/N of them).
+
+        This bypasses `interviews.services.assignment_create` for bulk data generation only: the
+        assignment rows and the guardian direct-foreign-key grants it would make (view_interview,
+        view_application, view_candidate) are written here in bulk, without their audit events.
+        """
+        from django.contrib.auth.models import Permission
+
+        from candidates.models import ApplicationUserObjectPermission, CandidateUserObjectPermission
+        from interviews.models import Interview, InterviewAssignment, InterviewUserObjectPermission
+
+        perm = {
+            codename: Permission.objects.get(codename=codename).pk
+            for codename in ("view_interview", "view_application", "view_candidate")
+        }
+        rng = self.rng
+        granted_applications: set[tuple[int, int]] = set()
+        granted_candidates: set[tuple[int, int]] = set()
+        interviews, assignments, interview_perms, application_perms, candidate_perms = [], [], [], [], []
+
+        def flush(final: bool = False) -> None:
+            self._insert(Interview, interviews)
+            self._insert(InterviewAssignment, assignments)
+            self._insert(InterviewUserObjectPermission, interview_perms)
+            if final or len(application_perms) >= BATCH:
+                self._insert(ApplicationUserObjectPermission, application_perms)
+                application_perms.clear()
+            if final or len(candidate_perms) >= BATCH:
+                self._insert(CandidateUserObjectPermission, candidate_perms)
+                candidate_perms.clear()
+            interviews.clear()
+            assignments.clear()
+            interview_perms.clear()
+
+        for n in range(self.n_interviews):
+            app = rng.randrange(len(self.application_ids))
+            cand = self.application_candidate[app]
+            starts_at = self.now + datetime.timedelta(minutes=rng.randrange(-180 * 1440, 30 * 1440))
+            if starts_at < self.now:
+                status = rng.choice(PAST_STATUSES)
+            else:
+                status = "cancelled" if rng.random() < 0.05 else "scheduled"
+            released = status == "completed" and rng.random() < 0.3
+            interview = Interview(
+                id=self.uuid(),
+                application_id=self.application_ids[app],
+                kind=rng.choice(KINDS),
+                starts_at=starts_at,
+                duration_minutes=rng.choice([30, 45, 60]),
+                candidate_time_zone=self.candidate_zone[cand],
+                status=status,
+                results_released_at=starts_at + datetime.timedelta(days=2) if released else None,
+            )
+            interviews.append(interview)
+            self.interview_ids.append(interview.pk)
+            self.interview_candidate.append(cand)
+            who = rng.randrange(self.n_interviewers)
+            user_id = self.interviewer_ids[who]
+            assignments.append(
+                InterviewAssignment(
+                    id=self.uuid(),
+                    interview_id=interview.pk,
+                    interviewer_id=user_id,
+                    assigned_by=self.recruiter,
+                )
+            )
+            interview_perms.append(
+                InterviewUserObjectPermission(
+                    user_id=user_id, permission_id=perm["view_interview"], content_object_id=interview.pk
+                )
+            )
+            if (who, app) not in granted_applications:
+                granted_applications.add((who, app))
+                application_perms.append(
+                    ApplicationUserObjectPermission(
+                        user_id=user_id,
+                        permission_id=perm["view_application"],
+                        content_object_id=self.application_ids[app],
+                    )
+                )
+            if (who, cand) not in granted_candidates:
+                granted_candidates.add((who, cand))
+                candidate_perms.append(
+                    CandidateUserObjectPermission(
+                        user_id=user_id,
+                        permission_id=perm["view_candidate"],
+                        content_object_id=self.candidate_ids[cand],
+                    )
+                )
+            if len(interviews) >= BATCH:
+                flush()
+                progress("interviews + assignments + grants", n + 1, self.n_interviews)
+        flush(final=True)
+        progress("interviews + assignments + grants", self.n_interviews, self.n_interviews)
+
+    def audit_events(self) -> None:
+        """A correct HMAC chain built here (audit_record's per-event lock is too slow for 200k)."""
+        from audit import chain
+        from audit.models import AuditChainHead, AuditEvent
+
+        rng = self.rng
+        head = AuditChainHead.objects.get(pk=1)
+        seq, prev_hash = head.seq, head.hash
+        people = [(self.recruiter.pk, "bench-recruiter")] + [
+            (pk, f"bench-interviewer-{n:03d}") for n, pk in enumerate(self.interviewer_ids)
+        ]
+        start = self.now - datetime.timedelta(days=90)
+        step = datetime.timedelta(days=90) / max(self.n_audit_events, 1)
+        batch = []
+        for n in range(self.n_audit_events):
+            actor_id, actor_label = people[0] if rng.random() < 0.5 else rng.choice(people)
+            seq += 1
+            event = AuditEvent(
+                seq=seq,
+                at=start + step * n,
+                actor_id=actor_id,
+                actor_label=actor_label,
+                request_id=f"{rng.getrandbits(64):016x}",
+                ip=f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+                user_agent="Mozilla/5.0 (bench)",
+                prev_hash=prev_hash,
+                **self._audit_content(rng),
+            )
+            event.hash = prev_hash = chain.link(prev_hash, event)
+            batch.append(event)
+            if len(batch) >= BATCH:
+                self._insert(AuditEvent, batch)
+                batch = []
+                progress("audit events", n + 1, self.n_audit_events)
+        self._insert(AuditEvent, batch)
+        self._move_chain_head(seq=seq, hash_=prev_hash)
+        progress("audit events", self.n_audit_events, self.n_audit_events)
+
+    @staticmethod
+    def _move_chain_head(*, seq: int, hash_: str) -> None:
+        """Bench data generation only: on PostgreSQL a trigger lets the head move one event per
+        update (audit migration 0003). The generated chain is set in one step with the table's
+        own triggers off inside this transaction, and `audit_verify` checks it at the end."""
+        from django.db import connection, transaction
+
+        from audit.models import AuditChainHead
+
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_auditchainhead DISABLE TRIGGER USER")
+            AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=hash_)
+            cursor.execute("ALTER TABLE audit_auditchainhead ENABLE TRIGGER USER")
+
+    def _audit_content(self, rng: random.Random) -> dict:
+        """What one event is about: mostly reads of candidate files, as in a real trail."""
+        roll = rng.random()
+        cand = rng.randrange(len(self.candidate_ids))
+        if roll < 0.45:
+            return _about("view", "candidates.candidate", self.candidate_ids[cand], self.candidate_ids[cand])
+        if roll < 0.65:
+            ids = [str(self.candidate_ids[rng.randrange(len(self.candidate_ids))]) for _ in range(25)]
+            page = {"query": {"page": str(rng.randrange(1, 40))}}
+            return _about("list", "candidates.candidate", target_ids=ids, detail=page)
+        if roll < 0.8:
+            k = rng.randrange(len(self.interview_ids))
+            owner = self.candidate_ids[self.interview_candidate[k]]
+            return _about("view", "interviews.interview", self.interview_ids[k], owner)
+        if roll < 0.95:
+            a = rng.randrange(len(self.application_ids))
+            owner = self.candidate_ids[self.application_candidate[a]]
+            move = {"event": "screen", "from": "applied", "to": "screening"}
+            return _about(
+                "update", "candidates.application", self.application_ids[a], owner, ["stage"], detail=move
+            )
+        fields = ["email", "full_name"]
+        return _about(
+            "create", "candidates.candidate", self.candidate_ids[cand], self.candidate_ids[cand], fields
+        )
+
+
+def _about(
+    action, target_type, target_id="", candidate_id=None, changed_fields=(), *, target_ids=(), detail=None
+):
+    return {
+        "action": action,
+        "target_type": target_type,
+        "target_id": str(target_id),
+        "candidate_id": candidate_id,
+        "target_ids": list(target_ids),
+        "changed_fields": sorted(changed_fields),
+        "detail": detail or {},
+    }
+
+
+# --- Reporting ---------------------------------------------------------------------------------
+
+_STARTED = time.perf_counter()
+_last_progress: tuple = ()
+
+
+def progress(what: str, done: int, total: int, *, unit: str = "") -> None:
+    global _last_progress
+    if (what, done, total) == _last_progress:  # the final call after a full last batch
+        return
+    _last_progress = (what, done, total)
+    elapsed = time.perf_counter() - _STARTED
+    print(f"  [{elapsed:7.1f} s] {what}: {done:,}/{total:,} {unit}".rstrip(), flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--candidates", type=int, default=100_000)
+    parser.add_argument("--interviews", type=int, default=300_000)
+    parser.add_argument("--audit-events", type=int, default=200_000)
+    parser.add_argument("--interviewers", type=int, default=100)
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="multiplies candidates, interviews and audit events"
+    )
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--fresh",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="drop and recreate the bench database first (default); --no-fresh needs an empty one",
+    )
+    args = parser.parse_args(argv)
+
+    use_bench_environment()
+    prepare_database(os.environ["DATABASE_URL"], fresh=args.fresh)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from audit.services import audit_verify
+    from candidates.models import Candidate
+
+    call_command("migrate", verbosity=0)
+    print(f"  [{time.perf_counter() - _STARTED:7.1f} s] migrated", flush=True)
+    if Candidate.objects.exists():
+        raise SystemExit("The bench database holds data already: run with --fresh (the default).")
+    with connection.cursor() as cursor:
+        # Bench data only: losing the last commits in a crash costs nothing, and this halves load time.
+        cursor.execute("SET synchronous_commit TO off")
+
+    generator = Generator(
+        candidates=max(1, round(args.candidates * args.scale)),
+        interviews=max(1, round(args.interviews * args.scale)),
+        interviewers=args.interviewers,
+        audit_events=max(1, round(args.audit_events * args.scale)),
+        seed=args.seed,
+    )
+    generator.run()
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # fresh statistics and visibility map, as a live DB has
+    print(f"  [{time.perf_counter() - _STARTED:7.1f} s] vacuum analyze done", flush=True)
+    checked, broken = audit_verify()
+    verdict = "intact" if broken is None else f"BROKEN at #{broken.seq}: {broken.reason}"
+    print(f"  [{time.perf_counter() - _STARTED:7.1f} s] audit chain {verdict} ({checked:,} events)")
+
+    print("\nrows written:")
+    for table, count in generator.rows.items():
+        print(f"  {table:<45} {count:>10,}")
+    print(f"total time: {time.perf_counter() - _STARTED:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

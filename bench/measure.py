@@ -1,0 +1,214 @@
+"""Measures API latency (p50/p95) and query counts against the database bench/generate.py filled.
+
+    DJANGO_SETTINGS_MODULE=hrsuite.settings.test \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hrsuite_bench \\
+    .venv/bin/python bench/measure.py [--requests 200] [--warmup 20]
+
+A benchmark, not a test: it prints a table and asserts nothing. Requests go through the whole
+Django stack in-process (django.test.Client, signed in with force_login), so the figures include
+middleware, permission filtering, serialisation and the audit event each read writes, but no
+network or WSGI server. Every measured request writes its audit event to the bench database.
+"""
+
+import argparse
+import logging
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import bench_usernames, use_bench_environment  # bench/generate.py, next to this file
+
+TARGET_P95_MS = 50.0
+
+
+@dataclass
+class Scenario:
+    label: str
+    username: str
+    role: str
+    urls: list[str]  # one per request, warm-ups first
+    is_list: bool
+
+
+@dataclass
+class Result:
+    scenario: Scenario
+    status: int
+    samples_ms: list[float]
+    queries: int | None
+    errors: int
+    note: str = ""
+    queries_by_page_size: dict[int, int] | None = None
+
+
+def _percentile(samples: list[float], pct: int) -> float:
+    if len(samples) < 2:
+        return samples[0] if samples else float("nan")
+    return statistics.quantiles(samples, n=100, method="inclusive")[pct - 1]
+
+
+def _with_page(url: str, **params) -> str:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"{url}{'&' if '?' in url else '?'}{query}"
+
+
+def run(scenario: Scenario, *, client, warmup: int, connection) -> Result:
+    from django.test.utils import CaptureQueriesContext
+
+    first = client.get(scenario.urls[0])
+    if first.status_code != 200:
+        return Result(scenario, first.status_code, [], None, 0, note=_error_text(first))
+
+    for url in scenario.urls[:warmup]:
+        client.get(url)
+    samples, errors = [], 0
+    for url in scenario.urls[warmup:]:
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+        errors += response.status_code != 200
+
+    # Counted apart from the timed loop: capturing queries slows each one down a little.
+    with CaptureQueriesContext(connection) as captured:
+        client.get(scenario.urls[-1])
+    result = Result(scenario, 200, samples, len(captured.captured_queries), errors)
+    if scenario.is_list:
+        result.queries_by_page_size = {}
+        for size in (10, 50):
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(_with_page(scenario.urls[0], page_size=size))
+            result.queries_by_page_size[size] = len(captured.captured_queries)
+            if response.status_code != 200:
+                result.note = f"page_size={size} answered {response.status_code}"
+    return result
+
+
+def _error_text(response) -> str:
+    """The API's own error message; a 404 without one comes from the URL router."""
+    try:
+        return response.json()["error"]["message"][:60]
+    except (ValueError, KeyError, TypeError):
+        if response.status_code == 404:
+            return "endpoint missing (no such URL yet)"
+        return f"HTTP {response.status_code}"
+
+
+def _list_urls(client, url: str, *, count: int, max_pages: int) -> tuple[list[str], str]:
+    """Page 1..N of a list in turn, N being the pages that exist (at most `max_pages`)."""
+    response = client.get(url)
+    note = ""
+    pages = 1
+    if response.status_code == 200:
+        body = response.json()
+        if isinstance(body, dict) and "count" in body:
+            per_page = max(len(body.get("results", [])), 1)
+            pages = max(1, min(max_pages, -(-body["count"] // per_page)))
+            note = f"{body['count']:,} rows, pages 1-{pages}"
+    return [_with_page(url, page=1 + n % pages) for n in range(count)], note
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per endpoint")
+    parser.add_argument("--warmup", type=int, default=20, help="untimed requests before them")
+    parser.add_argument("--pages", type=int, default=20, help="lists are read at pages 1..this")
+    parser.add_argument("--interviewer", default=bench_usernames(1)["interviewer"][0])
+    args = parser.parse_args(argv)
+
+    use_bench_environment()
+    import django
+
+    django.setup()
+    # Non-200 answers are reported in the table; the per-request log lines would only bury it.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+    from django.db import connection
+    from django.test import Client
+
+    from audit.models import AuditEvent
+    from candidates.models import Candidate
+    from hrsuite.accounts.models import User
+    from interviews.models import Interview
+
+    names = bench_usernames(1)
+    recruiter, hr_admin = names["recruiter"][0], names["hr_admin"][0]
+    try:
+        users = {
+            u.username: u for u in User.objects.filter(username__in=[recruiter, hr_admin, args.interviewer])
+        }
+    except Exception as exc:
+        raise SystemExit(f"Cannot read the bench database ({exc}); run bench/generate.py first.") from exc
+    if len(users) < 3:
+        raise SystemExit("Bench users are missing: run bench/generate.py first.")
+
+    print(
+        f"dataset: {Candidate.objects.count():,} candidates, {Interview.objects.count():,} interviews, "
+        f"{AuditEvent.objects.count():,} audit events; {args.warmup} warm-ups + {args.requests} "
+        f"timed requests per endpoint",
+        flush=True,
+    )
+    clients = {}
+    for username, user in users.items():
+        clients[username] = Client()
+        clients[username].force_login(user)
+
+    total = args.warmup + args.requests
+    ids = [str(pk) for pk in Candidate.objects.order_by("?").values_list("pk", flat=True)[:total]]
+    ids = (ids * (total // max(len(ids), 1) + 1))[:total]
+    scenarios = []
+    for label, username, role, url in [
+        ("GET /api/candidates/", args.interviewer, "interviewer", "/api/candidates/"),
+        ("GET /api/candidates/", recruiter, "recruiter", "/api/candidates/"),
+        ("GET /api/audit-events/", hr_admin, "hr_admin", "/api/audit-events/"),
+    ]:
+        urls, note = _list_urls(clients[username], url, count=total, max_pages=args.pages)
+        scenarios.append((Scenario(label, username, role, urls, is_list=True), note))
+    detail = Scenario(
+        "GET /api/candidates/<id>/", recruiter, "recruiter", [f"/api/candidates/{pk}/" for pk in ids], False
+    )
+    scenarios.insert(2, (detail, f"{len(set(ids)):,} different candidates"))
+
+    results = []
+    for scenario, note in scenarios:
+        print(f"  measuring {scenario.label} as {scenario.role} ...", flush=True)
+        result = run(scenario, client=clients[scenario.username], warmup=args.warmup, connection=connection)
+        result.note = result.note or note
+        results.append(result)
+    _print_table(results)
+
+
+def _print_table(results: list[Result]) -> None:
+    header = (
+        f"{'endpoint':<28} {'as':<12} {'status':>6} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'queries':>7}  {'p95<=' + str(int(TARGET_P95_MS)) + 'ms':<10} note"
+    )
+    print()
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        if r.samples_ms:
+            p50, p95 = _percentile(r.samples_ms, 50), _percentile(r.samples_ms, 95)
+            figures = f"{len(r.samples_ms):>4} {p50:>8.1f} {p95:>8.1f} {r.queries:>7}  "
+            figures += f"{'yes' if p95 <= TARGET_P95_MS else 'NO':<10}"
+        else:
+            figures = f"{'-':>4} {'-':>8} {'-':>8} {'-':>7}  {'-':<10}"
+        note = r.note + (f"; {r.errors} non-200 answers" if r.errors else "")
+        print(f"{r.scenario.label:<28} {r.scenario.role:<12} {r.status:>6} {figures} {note}")
+
+    print("\nquery count by page size (should be equal: no N+1):")
+    for r in results:
+        if not r.scenario.is_list:
+            continue
+        where = f"  {r.scenario.label} as {r.scenario.role}:"
+        if not r.queries_by_page_size:
+            print(f"{where} not measured (status {r.status})")
+            continue
+        small, large = r.queries_by_page_size[10], r.queries_by_page_size[50]
+        verdict = "flat" if small == large else "NOT flat: grows with the page"
+        print(f"{where} page_size=10 -> {small}, page_size=50 -> {large}: {verdict}")
+
+
+if __name__ == "__main__":
+    main()
