@@ -1,7 +1,8 @@
 """`manage.py seed_demo`: a small bilingual demo company, made through the services, once.
 
 Everything below the user accounts is created by the services of `candidates` and `interviews`,
-so the demo carries the same audit trail and interviewer grants as real use. A second run finds
+so the demo carries the same audit trail and interviewer grants as real use; only interview
+statuses are set directly, until the provider webhooks that move them exist. A second run finds
 the `recruiter` user (or the first demo position) and changes nothing.
 
 The demo password is DEMO_PASSWORD from the environment, else DEFAULT_PASSWORD: a well-known
@@ -24,8 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import context
-from audit.models import AuditAction, AuditEvent
-from audit.services import audit_record
+from audit.models import AuditEvent
 from candidates import services as candidate_services
 from candidates.models import Candidate, Position
 from hrsuite.accounts.models import Role, User
@@ -514,18 +514,8 @@ class _Seeder:
 
     def _link_portal_users(self) -> None:
         for username, key in PORTAL_CANDIDATES.items():
-            candidate = self.candidates[key]
-            # No service links a portal user to a candidate yet (`candidate_create` takes no `user`),
-            # so the demo sets the link itself and records it in the trail like a service would.
-            # Replace with the portal-invitation service once it exists.
-            candidate.user = self.users[username]
-            candidate.save(update_fields=["user", "updated_at"])
-            audit_record(
-                actor=self.recruiter,
-                action=AuditAction.UPDATE,
-                target=candidate,
-                changed_fields=["user"],
-                detail={"user": username},
+            self.candidates[key] = candidate_services.candidate_portal_link(
+                candidate=self.candidates[key], user=self.users[username], actor=self.recruiter
             )
 
     def _applications(self, positions: dict[str, Position]) -> None:
