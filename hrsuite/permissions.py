@@ -92,11 +92,11 @@ class ModelActionPermission(BasePermission):
             return False
         if request.method in SAFE_METHODS:
             return True
-        model = getattr(view, "write_model", None) or view.queryset.model
-        action = getattr(view, "write_actions", {}).get(view.action) or _ACTION_BY_METHOD.get(
-            request.method, "change"
-        )
-        return may(user, action, model)
+        # `write_actions` maps a view action to "action", or to (model, "action") where the write
+        # is judged on another model (posting an assessment is an action on its interview).
+        declared = getattr(view, "write_actions", {}).get(view.action)
+        model, action = declared if isinstance(declared, tuple) else (view.queryset.model, declared)
+        return may(user, action or _ACTION_BY_METHOD.get(request.method, "change"), model)
 
 
 def _is_person(actor) -> bool:

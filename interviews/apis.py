@@ -156,6 +156,29 @@ class AssignmentIn(serializers.Serializer):
     interviewer = serializers.IntegerField()
 
 
+class EvidenceIn(serializers.Serializer):
+    quote = serializers.CharField(max_length=2000)
+    start_s = serializers.FloatField(min_value=0)
+    end_s = serializers.FloatField(min_value=0)
+
+
+class DimensionIn(serializers.Serializer):
+    dimension = serializers.CharField(max_length=60)
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    confidence = serializers.DecimalField(max_digits=4, decimal_places=3, min_value=0, max_value=1)
+    evidence = EvidenceIn(many=True, required=False)
+
+
+class AssessmentIn(serializers.Serializer):
+    interview = serializers.UUIDField()
+    overall_score = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    confidence = serializers.DecimalField(max_digits=4, decimal_places=3, min_value=0, max_value=1)
+    transcript_quality = serializers.DecimalField(max_digits=4, decimal_places=3, min_value=0, max_value=1)
+    model_version = serializers.CharField(max_length=100)
+    transcript = serializers.CharField(required=False, allow_blank=True)
+    dimensions = DimensionIn(many=True, allow_empty=False)
+
+
 class HumanReviewIn(serializers.Serializer):
     dimension_score = serializers.UUIDField()
     outcome = serializers.ChoiceField(choices=HumanReview.Outcome.choices)
@@ -235,6 +258,16 @@ class AssessmentApi(ScopedViewSet):
     serializers_by_scope = {"candidate": AssessmentCandidateOut}
     list_selector = staticmethod(selectors.assessment_list_for)
     detail_queryset = staticmethod(selectors.assessment_detail_queryset)
+    write_actions = {"create": (Interview, "assess")}
+
+    def create(self, request):
+        """An integration token whose scope allows it posts an interview's AI assessment."""
+        data = validated(AssessmentIn, request.data)
+        interview = selectors.interview_for_assessment(user=request.user, pk=data["interview"])
+        # The service keeps the payload as received (less emotion inferences), so pass the JSON.
+        payload = {key: value for key, value in request.data.items() if key != "interview"}
+        assessment = services.assessment_record(interview=interview, payload=payload, actor=request.user)
+        return Response({"id": str(assessment.pk)}, status=status.HTTP_201_CREATED)
 
     def get_serializer_class(self):
         chosen = super().get_serializer_class()

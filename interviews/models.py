@@ -40,6 +40,8 @@ class Interview(DomainModel):
     class Meta:
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["status", "starts_at"])]
+        # Granted to integration tokens whose scope names it (see `integration_token` command).
+        permissions = [("assess_interview", _("Can post the AI assessment of an interview"))]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M} UTC"

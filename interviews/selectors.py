@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Prefetch, QuerySet
 
+from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
 from interviews.models import (
@@ -41,6 +42,14 @@ def interview_detail_queryset(*, user) -> QuerySet[Interview]:
     return _interviews().prefetch_related(
         Prefetch("assignments", queryset=InterviewAssignment.objects.select_related("interviewer"))
     )
+
+
+def interview_for_assessment(*, user, pk) -> Interview:
+    """The interview an integration posts an assessment for; it may post but not read."""
+    interview = restrict(_interviews(), user=user, action="assess").filter(pk=pk).first()
+    if interview is None:
+        raise ValidationFailed("Interview not found.", fields={"interview": ["Interview not found."]})
+    return interview
 
 
 class AssignmentFilter(django_filters.FilterSet):

@@ -172,6 +172,7 @@ def assessment_record(*, interview: Interview, payload: dict, actor) -> AIAssess
     are dropped, never stored as scores. Low confidence or a poor transcript sets
     `needs_human_review`: the AI never lowers a score or rejects on its own.
     """
+    require(actor, "assess", Interview)
     errors: dict[str, list[str]] = {}
     overall = _decimal(
         payload.get("overall_score"), "overall_score", errors, low=Decimal(0), high=Decimal(100)

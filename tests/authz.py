@@ -21,20 +21,21 @@ from tests.factories import (
     make_position,
 )
 
-ROLES = ("anonymous", "recruiter", "hr_admin", "interviewer", "candidate")
+ROLES = ("anonymous", "recruiter", "hr_admin", "interviewer", "candidate", "integration")
 
 
 class World:
     """Two candidates: A (the candidate user's own, assigned to `interviewer`) and B (assigned to
     `other_interviewer` only)."""
 
-    def __init__(self, *, recruiter, hr_admin, interviewer, other_interviewer, candidate_user):
+    def __init__(self, *, recruiter, hr_admin, interviewer, other_interviewer, candidate_user, integration):
         self.users = {
             "anonymous": None,
             "recruiter": recruiter,
             "hr_admin": hr_admin,
             "interviewer": interviewer,
             "candidate": candidate_user,
+            "integration": integration,
         }
         self.recruiter, self.interviewer, self.other_interviewer = recruiter, interviewer, other_interviewer
         self.position = make_position(recruiter)
@@ -86,7 +87,7 @@ class World:
 
 
 STAFF = {"recruiter": {"mine", "theirs"}, "hr_admin": {"mine", "theirs"}}
-NOBODY_ELSE = {"anonymous": set(), "interviewer": set(), "candidate": set()}
+NOBODY_ELSE = {"anonymous": set(), "interviewer": set(), "candidate": set(), "integration": set()}
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,14 @@ class WriteSpec:
 def _denied(**overrides) -> dict[str, int]:
     """Writes nobody but a recruiter may make: HR admin 403 always, interviewer and candidate
     403 (or 404 where they cannot even see the object)."""
-    return {"anonymous": 401, "hr_admin": 403, "interviewer": 403, "candidate": 403, **overrides}
+    return {
+        "anonymous": 401,
+        "hr_admin": 403,
+        "interviewer": 403,
+        "candidate": 403,
+        "integration": 403,
+        **overrides,
+    }
 
 
 def _when(days=3):
@@ -246,6 +254,14 @@ WRITES = [
         "delete",
         _denied(recruiter=204),
         target=("mine", "assignment"),
+    ),
+    WriteSpec(
+        "assessment",
+        "create",
+        "post",
+        # Only an integration token whose scope names it posts assessments; it reads nothing.
+        _denied(recruiter=403, integration=201),
+        body=lambda w: {"interview": str(w.unreleased.pk), **assessment_payload()},
     ),
     WriteSpec(
         "human-review",

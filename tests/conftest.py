@@ -49,6 +49,15 @@ def candidate_user(db):
 
 
 @pytest.fixture
+def integration(db):
+    """A provider's service user whose token may post assessments and nothing else."""
+    from hrsuite.accounts.services import integration_create
+
+    user, _token = integration_create(name="simulated", scopes=["assess_interviews"], actor="system:test")
+    return user
+
+
+@pytest.fixture
 def api():
     """An API client; `api.as_user(user)` signs in."""
 

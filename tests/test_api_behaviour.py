@@ -200,3 +200,24 @@ def test_schema_and_docs_are_served(api, recruiter):
     client = api.as_user(recruiter)
     assert client.get(reverse("schema")).status_code == 200
     assert client.get(reverse("api-docs")).status_code == 200
+
+
+def test_integration_token_posts_an_assessment_and_reads_nothing(api, recruiter):
+    from django.core.management import call_command
+
+    interview = make_interview(recruiter)
+    out = io.StringIO()
+    call_command("integration_token", "provider-sim", "--scope", "assess_interviews", stdout=out)
+    token = out.getvalue().strip().split(": ")[1]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    posted = api.post(
+        reverse("assessment-list"), {"interview": str(interview.pk), **assessment_payload()}, format="json"
+    )
+    assert posted.status_code == 201, posted.content
+    assert api.get(reverse("candidate-list")).json()["count"] == 0
+    assert api.get(reverse("assessment-detail", args=[posted.json()["id"]])).status_code == 404
+    bad = api.post(
+        reverse("assessment-list"), {"interview": str(interview.pk), "overall_score": 500}, format="json"
+    )
+    assert bad.status_code == 400
+    assert {"overall_score", "confidence", "dimensions"} <= set(bad.json()["error"]["fields"])

@@ -8,13 +8,14 @@ from tests.authz import OTHER_READS, READS, ROLES, WRITES, World
 
 
 @pytest.fixture
-def world(recruiter, hr_admin, interviewer, other_interviewer, candidate_user):
+def world(recruiter, hr_admin, interviewer, other_interviewer, candidate_user, integration):
     return World(
         recruiter=recruiter,
         hr_admin=hr_admin,
         interviewer=interviewer,
         other_interviewer=other_interviewer,
         candidate_user=candidate_user,
+        integration=integration,
     )
 
 
