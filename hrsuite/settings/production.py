@@ -1,14 +1,49 @@
 """Production: PostgreSQL and Redis, HTTPS only; refuses to start without its secrets."""
 
+import base64
+import binascii
+
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import DATABASES, env
+from hrsuite.crypto import KeyRing
 
-if not ALLOWED_HOSTS:  # noqa: F405
+from .base import *  # noqa: F403
+from .base import (
+    ALLOWED_HOSTS,
+    CELERY_BROKER_URL,
+    DATABASES,
+    HRSUITE_AUDIT_KEY,
+    HRSUITE_BLIND_INDEX_KEY,
+    HRSUITE_ENCRYPTION_KEYS,
+    SECRET_KEY,
+    env,
+)
+
+# base.py already fails on a missing variable; these also catch empty values and the placeholders
+# of .env.example, so a half-edited env file stops the deploy instead of weakening it.
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to at least 50 random characters.")
+try:
+    KeyRing.parse(HRSUITE_ENCRYPTION_KEYS)
+except ImproperlyConfigured as exc:
+    raise ImproperlyConfigured(f"Invalid HRSUITE_ENCRYPTION_KEYS: {exc}") from exc
+for _name, _value in (
+    ("HRSUITE_BLIND_INDEX_KEY", HRSUITE_BLIND_INDEX_KEY),
+    ("HRSUITE_AUDIT_KEY", HRSUITE_AUDIT_KEY),
+):
+    try:
+        _key = base64.b64decode(_value, validate=True)
+    except binascii.Error:
+        _key = b""
+    if len(_key) < 32:
+        raise ImproperlyConfigured(f"Set {_name} to a base64-encoded random key of at least 32 bytes.")
+if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS: production serves only the hosts it is told to.")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Set DATABASE_URL to a PostgreSQL database in production.")
+# The filesystem broker only works when web, worker and beat share one disk; containers do not.
+if CELERY_BROKER_URL.startswith("filesystem"):
+    raise ImproperlyConfigured("Set REDIS_URL (or CELERY_BROKER_URL) to the Redis broker in production.")
 
 DEBUG = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

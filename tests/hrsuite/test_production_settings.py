@@ -1,0 +1,120 @@
+"""Production settings pass Django's deploy checks and refuse to start without their secrets.
+
+Each case runs `manage.py` in a fresh process, because settings are read once per process. No
+database is needed: `check --deploy` does not connect unless `--database` is given.
+"""
+
+import base64
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+# Only what Python itself needs; the test run's own settings variables must not leak in.
+INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
+
+
+def _key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def fresh_keys() -> dict[str, str]:
+    return {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "HRSUITE_ENCRYPTION_KEYS": f"prod2:{_key()},prod1:{_key()}",
+        "HRSUITE_BLIND_INDEX_KEY": _key(),
+        "HRSUITE_AUDIT_KEY": _key(),
+    }
+
+
+def env_example() -> dict[str, str]:
+    lines = (REPO_ROOT / ".env.example").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def production_env(base: dict[str, str] | None = None, **overrides: str | None) -> dict[str, str]:
+    """A complete production environment with fresh random keys; `None` removes a variable."""
+    env = {name: os.environ[name] for name in INHERITED if name in os.environ}
+    env.update(
+        base
+        if base is not None
+        else {
+            **fresh_keys(),
+            "ALLOWED_HOSTS": "hr.example.com",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+        }
+    )
+    env["DJANGO_SETTINGS_MODULE"] = "hrsuite.settings.production"
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_production_settings_pass_deploy_checks_without_warnings():
+    result = check_deploy(production_env())
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "DJANGO_SECRET_KEY",
+        "HRSUITE_ENCRYPTION_KEYS",
+        "HRSUITE_BLIND_INDEX_KEY",
+        "HRSUITE_AUDIT_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "REDIS_URL",
+    ],
+)
+def test_production_refuses_to_start_without(variable):
+    result = check_deploy(production_env(**{variable: None}))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert variable in result.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DJANGO_SECRET_KEY", "replace-with-a-long-random-string"),
+        ("HRSUITE_ENCRYPTION_KEYS", ""),
+        ("HRSUITE_ENCRYPTION_KEYS", "prod1:not-base64"),
+        ("HRSUITE_BLIND_INDEX_KEY", "replace-me"),
+        ("HRSUITE_AUDIT_KEY", base64.b64encode(b"short").decode()),
+    ],
+)
+def test_production_refuses_placeholder_or_weak_value(variable, value):
+    result = check_deploy(production_env(**{variable: value}))
+    assert result.returncode != 0
+    assert variable in result.stderr.strip().splitlines()[-1]
+
+
+def test_env_example_is_refused_until_its_placeholders_are_replaced():
+    result = check_deploy(production_env(env_example()))
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr.strip().splitlines()[-1]
+
+    result = check_deploy(production_env({**env_example(), **fresh_keys()}))
+    assert result.returncode == 0, result.stderr
