@@ -2,26 +2,43 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+# Re-install when pyproject.toml changes (hashed with Python: sha1sum is not on every machine).
+STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib; print(hashlib.sha1(open('pyproject.toml', 'rb').read()).hexdigest()[:12])")
 PORT ?= 8000
 
 .PHONY: run test lint
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "hrsuite needs Python 3.11+; run with PYTHON=python3.11 (or newer)." >&2; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# Local secrets for the embedded default, made once; never committed.
-.env:
-	$(PY) -m hrsuite.devenv > $@
+# Local secrets for the embedded default, made once; never committed. Written through a temporary
+# file so an interrupted run leaves no half-written .env behind.
+.env: | $(STAMP)
+	$(PY) -m hrsuite.devenv > $@.tmp
+	mv $@.tmp $@
 
+# honcho puts .env into the environment of every step, as it does for the processes it starts.
+HONCHO := PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho
+
+# The embedded default: SQLite and kombu's filesystem broker (its folders must exist before the
+# worker starts), web + worker + beat under honcho; Ctrl-C stops all three. A DJANGO_SETTINGS_MODULE
+# left in the shell must not redirect it.
+run: export DJANGO_SETTINGS_MODULE = hrsuite.settings.local
 run: $(STAMP) .env
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	HRSUITE_PORT=$(PORT) PATH=$(CURDIR)/$(VENV)/bin:$$PATH honcho -f Procfile.dev start
+	mkdir -p var/broker/processed
+	$(HONCHO) run -- python manage.py migrate --noinput
+	$(HONCHO) run -- python manage.py seed_demo
+	@echo
+	@echo "hrsuite: http://127.0.0.1:$(PORT)  (API docs: http://127.0.0.1:$(PORT)/api/docs/, admin: /admin/)"
+	@echo "Starting web, worker and beat; Ctrl-C stops them."
+	@echo
+	HRSUITE_PORT=$(PORT) $(HONCHO) -f Procfile.dev start
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
