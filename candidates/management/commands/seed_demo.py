@@ -391,7 +391,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data created: {summary}."))
 
     def _print_logins(self, *, password):
-        shown = password or "as when the demo was loaded (DEMO_PASSWORD, or the default)"
+        shown = password or f"as when the demo was loaded (DEMO_PASSWORD, else {DEFAULT_PASSWORD})"
         self.stdout.write(f"Demo logins, password {shown}:")
         for username, role, first, last, language, _zone in USERS:
             name = f"{last}{first}" if language == "zh-hans" else f"{first} {last}"
