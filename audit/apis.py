@@ -3,6 +3,7 @@
 import csv
 
 from django.http import StreamingHttpResponse
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
@@ -46,6 +47,7 @@ class AuditEventApi(ScopedViewSet):
     list_selector = staticmethod(selectors.audit_event_list_for)
     detail_queryset = staticmethod(selectors.audit_event_detail_queryset)
 
+    @extend_schema(responses={(200, "text/csv"): str})
     @action(detail=False, methods=["get"])
     def export(self, request):
         """CSV of the filtered trail; the export itself is an audit event."""

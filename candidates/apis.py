@@ -1,12 +1,13 @@
 """API for positions, candidates, applications (with their timeline) and prior records."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from candidates import selectors, services
 from candidates.models import Application, Candidate, Language, Position, PriorRecord, StageChange
-from hrsuite.api import ScopedViewSet, referenced, validated
+from hrsuite.api import Created, ScopedViewSet, referenced, validated
 
 # --- Output --------------------------------------------------------------------------------------
 
@@ -171,6 +172,7 @@ class PositionApi(ScopedViewSet):
     list_selector = staticmethod(selectors.position_list_for)
     detail_queryset = staticmethod(lambda *, user: Position.objects.all())
 
+    @extend_schema(request=PositionIn, responses={201: PositionOut})
     def create(self, request):
         data = validated(PositionIn, request.data)
         position = services.position_create(actor=request.user, **data)
@@ -191,11 +193,13 @@ class CandidateApi(ScopedViewSet):
     def get_serializer_class(self):
         return CandidateListOut if self.action == "list" else super().get_serializer_class()
 
+    @extend_schema(request=CandidateIn, responses={201: Created})
     def create(self, request):
         data = validated(CandidateIn, request.data)
         candidate = services.candidate_create(actor=request.user, **data)
         return Response({"id": str(candidate.pk)}, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=CandidateIn, responses=Created)
     def partial_update(self, request, pk=None):
         candidate = self.visible_object()
         data = validated(CandidateIn, request.data, partial=True)
@@ -213,6 +217,7 @@ class ApplicationApi(ScopedViewSet):
     def get_serializer_class(self):
         return ApplicationOut if self.action == "list" else ApplicationDetailOut
 
+    @extend_schema(request=ApplicationIn, responses={201: Created})
     def create(self, request):
         data = validated(ApplicationIn, request.data)
         candidate = referenced(
@@ -224,6 +229,7 @@ class ApplicationApi(ScopedViewSet):
         application = services.application_create(candidate=candidate, position=position, actor=request.user)
         return Response({"id": str(application.pk)}, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=StageMoveIn, responses=ApplicationDetailOut)
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         application = self.visible_object()
@@ -239,6 +245,7 @@ class PriorRecordApi(ScopedViewSet):
     list_selector = staticmethod(selectors.prior_record_list_for)
     detail_queryset = staticmethod(lambda *, user: PriorRecord.objects.all())
 
+    @extend_schema(request=PriorRecordIn, responses={201: PriorRecordOut})
     def create(self, request):
         data = validated(PriorRecordIn, request.data)
         candidate = referenced(

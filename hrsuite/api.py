@@ -1,6 +1,6 @@
 """The base of every model API: permission-scoped, audited reads and parsed input."""
 
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from audit.services import audit_list
@@ -8,6 +8,12 @@ from hrsuite.accounts.models import Role
 from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.permissions import global_permission, has_role, restrict
 from hrsuite.selectors import object_get_for
+
+
+class Created(serializers.Serializer):
+    """The answer to a create that returns only the new object's id."""
+
+    id = serializers.UUIDField()
 
 
 class ScopedViewSet(viewsets.GenericViewSet):

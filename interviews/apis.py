@@ -1,12 +1,13 @@
 """API for interviews, interviewer assignments, AI assessments, human reviews and scorecards."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from candidates.models import Application
 from hrsuite.accounts.models import User
-from hrsuite.api import ScopedViewSet, referenced, validated
+from hrsuite.api import Created, ScopedViewSet, referenced, validated
 from hrsuite.errors import ValidationFailed
 from interviews import selectors, services
 from interviews.models import (
@@ -208,6 +209,7 @@ class InterviewApi(ScopedViewSet):
         chosen = super().get_serializer_class()
         return InterviewOut if self.action == "list" and chosen is InterviewDetailOut else chosen
 
+    @extend_schema(request=InterviewIn, responses={201: Created})
     def create(self, request):
         data = validated(InterviewIn, request.data)
         application = referenced(
@@ -219,10 +221,11 @@ class InterviewApi(ScopedViewSet):
         interview = services.interview_create(application=application, actor=request.user, **data)
         return Response({"id": str(interview.pk)}, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=None, responses=InterviewOut)
     @action(detail=True, methods=["post"], url_path="release-results")
     def release_results(self, request, pk=None):
         interview = services.interview_results_release(interview=self.visible_object(), actor=request.user)
-        return Response({"id": str(interview.pk), "results_released_at": interview.results_released_at})
+        return Response(InterviewOut(interview).data)
 
 
 class AssignmentApi(ScopedViewSet):
@@ -231,6 +234,7 @@ class AssignmentApi(ScopedViewSet):
     list_selector = staticmethod(selectors.assignment_list_for)
     detail_queryset = staticmethod(selectors.assignment_detail_queryset)
 
+    @extend_schema(request=AssignmentIn, responses={201: AssignmentOut})
     def create(self, request):
         data = validated(AssignmentIn, request.data)
         interview = referenced(
@@ -260,6 +264,7 @@ class AssessmentApi(ScopedViewSet):
     detail_queryset = staticmethod(selectors.assessment_detail_queryset)
     write_actions = {"create": (Interview, "assess")}
 
+    @extend_schema(request=AssessmentIn, responses={201: Created})
     def create(self, request):
         """An integration token whose scope allows it posts an interview's AI assessment."""
         data = validated(AssessmentIn, request.data)
@@ -278,7 +283,9 @@ class HumanReviewApi(viewsets.GenericViewSet):
     """Recruiters confirm or override an AI dimension score, with their reason."""
 
     queryset = HumanReview.objects.none()
+    serializer_class = HumanReviewOut
 
+    @extend_schema(request=HumanReviewIn, responses={201: HumanReviewOut})
     def create(self, request):
         data = validated(HumanReviewIn, request.data)
         assessment_dimensions = AIDimensionScore.objects.select_related("assessment__interview__application")
@@ -300,6 +307,7 @@ class ScorecardApi(ScopedViewSet):
     detail_queryset = staticmethod(selectors.scorecard_detail_queryset)
     write_actions = {"submit": "change"}
 
+    @extend_schema(request=ScorecardIn, responses={201: ScorecardOut})
     def create(self, request):
         """Create or update the caller's own draft scorecard for an interview."""
         data = validated(ScorecardIn, request.data)
@@ -312,6 +320,7 @@ class ScorecardApi(ScopedViewSet):
         scorecard = services.scorecard_save(interview=interview, actor=request.user, **data)
         return Response(ScorecardOut(scorecard).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=None, responses=ScorecardOut)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         scorecard = services.scorecard_submit(scorecard=self.visible_object(), actor=request.user)

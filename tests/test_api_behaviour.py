@@ -2,6 +2,7 @@
 
 import csv
 import io
+import os
 
 from django.urls import reverse
 
@@ -194,6 +195,12 @@ def test_hr_admin_filters_and_exports_the_trail(api, recruiter, hr_admin):
     rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
     assert {r["action"] for r in rows} == {"create", "view"}
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=hr_admin).exists()
+
+
+def test_schema_generates_without_warnings():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", os.devnull)
 
 
 def test_schema_and_docs_are_served(api, recruiter):

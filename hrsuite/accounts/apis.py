@@ -2,6 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -24,14 +25,28 @@ class CredentialsIn(serializers.Serializer):
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
 
+class TokenOut(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class MeOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    preferred_language = serializers.CharField()
+    time_zone = serializers.CharField()
+
+
 class TokenApi(APIView):
     """POST user name and password, get an API token. Failures are audited and throttled."""
 
+    serializer_class = CredentialsIn
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
+    @extend_schema(request=CredentialsIn, responses=TokenOut)
     def post(self, request):
         data = validated(CredentialsIn, request.data)
         # authenticate() sends user_login_failed, which the audit trail records.
@@ -44,6 +59,7 @@ class TokenApi(APIView):
 
 
 class MeApi(APIView):
+    serializer_class = MeOut
     permission_classes = [IsAuthenticated]
 
     def get(self, request):

@@ -137,6 +137,15 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Candidates, interviews, assessments, scorecards and the audit trail.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets that share a field name get names of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "candidates.models.Stage",
+        "PositionStatusEnum": "candidates.models.Position.Status",
+        "PriorRecordKindEnum": "candidates.models.PriorRecord.Kind",
+        "InterviewKindEnum": "interviews.models.Interview.Kind",
+        "InterviewStatusEnum": "interviews.models.Interview.Status",
+        "ScorecardStatusEnum": "interviews.models.Scorecard.Status",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------
@@ -150,6 +159,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_queue_dir / "processed"),
         "store_processed": False,
+        "control_folder": str(_queue_dir / "control"),
     }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

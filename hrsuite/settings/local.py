@@ -3,11 +3,12 @@
 Secrets come from `.env` (git-ignored), which `make run` writes once with fresh random keys.
 """
 
+from pathlib import Path
+
 import environ
 
-from .base import BASE_DIR
-
-environ.Env.read_env(BASE_DIR / ".env")
+# Read before base.py runs, since base.py requires the secrets this file holds.
+environ.Env.read_env(Path(__file__).resolve().parent.parent.parent / ".env")
 
 from .base import *  # noqa: E402, F403
 

@@ -149,7 +149,7 @@ def test_events_name_encrypted_fields_but_never_hold_their_values(recruiter, int
     interview = make_interview(recruiter, application=make_application(recruiter, candidate=candidate))
     payload = assessment_payload(transcript="Quillmoor transcript text")
     payload["dimensions"][0]["evidence"][0]["quote"] = "Quillmoor evidence quote"
-    interview_services.assessment_record(interview=interview, payload=payload, actor=recruiter)
+    interview_services.assessment_record(interview=interview, payload=payload, actor="provider:test")
     interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
     interview_services.scorecard_save(
         interview=interview, ratings={"communication": 3}, notes="Quillmoor private note", actor=interviewer

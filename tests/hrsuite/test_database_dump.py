@@ -44,7 +44,7 @@ def _seed():
     payload = assessment_payload(transcript=SECRETS["transcript"])
     payload["dimensions"][0]["evidence"][0]["quote"] = SECRETS["quote_1"]
     payload["dimensions"][1]["evidence"][0]["quote"] = SECRETS["quote_2"]
-    interview_services.assessment_record(interview=interview, payload=payload, actor=recruiter)
+    interview_services.assessment_record(interview=interview, payload=payload, actor="provider:test")
     interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
     interview_services.scorecard_save(
         interview=interview, ratings={"communication": 4}, notes=SECRETS["notes"], actor=interviewer
