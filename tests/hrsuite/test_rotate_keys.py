@@ -41,7 +41,9 @@ def old_data(settings, recruiter):
     ]
     interview = make_interview(recruiter)
     payload = assessment_payload(transcript="我负责把计费服务迁移到 Django。")
-    assessment = interview_services.assessment_record(interview=interview, payload=payload, actor="provider:test")
+    assessment = interview_services.assessment_record(
+        interview=interview, payload=payload, actor="provider:test"
+    )
     expected = {
         "candidates": {c.pk: (c.email, c.phone, c.resume_text) for c in Candidate.objects.all()},
         "transcript": assessment.transcript,
