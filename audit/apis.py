@@ -11,6 +11,7 @@ from audit import selectors
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_record
 from hrsuite.api import ScopedViewSet
+from hrsuite.rest import NewestFirstCursor
 
 _COLUMNS = [
     "seq",
@@ -44,6 +45,7 @@ class _Echo:
 class AuditEventApi(ScopedViewSet):
     queryset = AuditEvent.objects.none()
     serializer_class = AuditEventOut
+    pagination_class = NewestFirstCursor
     list_selector = staticmethod(selectors.audit_event_list_for)
     detail_queryset = staticmethod(selectors.audit_event_detail_queryset)
 

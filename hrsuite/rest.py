@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, status
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -11,6 +11,15 @@ from hrsuite.errors import ApplicationError
 
 
 class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class NewestFirstCursor(CursorPagination):
+    """For the audit trail: no COUNT over a table that only grows, and pages stay stable while
+    new events arrive."""
+
+    ordering = "-seq"
     page_size_query_param = "page_size"
     max_page_size = 100
 
