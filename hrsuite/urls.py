@@ -1,9 +1,16 @@
-"""URL roots: the API under /api/, its schema and docs, and the admin."""
+"""URL roots: the start page, the API under /api/ (with its schema and docs), and the admin."""
 
 from django.contrib import admin
 from django.urls import include, path
 
+from hrsuite import views
+
 urlpatterns = [
+    path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("api/", include("hrsuite.api_urls")),
 ]
+
+# Unknown API paths answer in the API's JSON error shape, not an HTML page.
+handler404 = "hrsuite.views.not_found"
+handler500 = "hrsuite.views.failure"

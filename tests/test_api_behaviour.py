@@ -228,3 +228,16 @@ def test_integration_token_posts_an_assessment_and_reads_nothing(api, recruiter)
     )
     assert bad.status_code == 400
     assert {"overall_score", "confidence", "dimensions"} <= set(bad.json()["error"]["fields"])
+
+
+def test_unknown_api_path_answers_in_the_json_error_shape(client, settings, db):
+    settings.DEBUG = False
+    response = client.get("/api/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "Not found.", "fields": {}}}
+
+
+def test_start_page_links_to_the_api_docs(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert reverse("api-docs") in response.content.decode()
