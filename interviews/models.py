@@ -36,6 +36,11 @@ class Interview(DomainModel):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SCHEDULED)
     # Results (assessment summary) are shown to the candidate only after HR releases them.
     results_released_at = models.DateTimeField(_("results released at"), null=True, blank=True)
+    # RFC 5545 SEQUENCE of the calendar invitation: raised on every reschedule and on cancel.
+    calendar_sequence = models.PositiveIntegerField(default=0)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # When the candidate file received the summary of assessment and scorecards.
+    summary_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at"]
@@ -158,6 +163,212 @@ class Scorecard(DomainModel):
                 fields=["interview", "interviewer"], name="scorecard_once_per_interviewer"
             ),
         ]
+
+    def audit_candidate_id(self):
+        return self.interview.application.candidate_id
+
+
+class Notification(DomainModel):
+    """The outbox: every message hrsuite sends is a row here first (DESIGN.md §5).
+
+    A beat task sends the rows that are due, claiming each with a compare-and-set update and
+    re-checking at send time that what it announces still holds. The recipient's address is read
+    at send time from the candidate or user, so no second copy of contact data is kept here.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Template(models.TextChoices):
+        INVITATION = "invitation", _("Interview invitation")
+        REMINDER = "reminder", _("Interview reminder")
+        CANCELLATION = "cancellation", _("Interview cancelled")
+        RESCHEDULE_OFFER = "reschedule_offer", _("Choose a new time")
+        PHONE_FALLBACK_OFFER = "phone_fallback_offer", _("Phone interview offered")
+        SCORECARD_REQUEST = "scorecard_request", _("Scorecard request")
+        SCORECARD_REMINDER = "scorecard_reminder", _("Scorecard reminder")
+        FEEDBACK_COMPLETE = "feedback_complete", _("Feedback complete")
+        REVIEW_NEEDED = "review_needed", _("Assessment needs human review")
+        HUMAN_INTERVIEW_NEEDED = "human_interview_needed", _("Human-reviewed interview needed")
+
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.EMAIL)
+    template = models.CharField(max_length=32, choices=Template.choices)
+    language = models.CharField(max_length=10, default="en")
+    # Exactly one recipient: a candidate, or a user (interviewer, recruiter).
+    candidate = models.ForeignKey(
+        "candidates.Candidate", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    interview = models.ForeignKey(
+        Interview, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    # What the message announces, as it was when it was queued (e.g. starts_at, calendar_sequence);
+    # ids and times only, never personal data.
+    payload = models.JSONField(default=dict, blank=True)
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(candidate__isnull=False, recipient_user__isnull=True)
+                | models.Q(candidate__isnull=True, recipient_user__isnull=False),
+                name="notification_one_recipient",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.template} → {self.candidate_id or self.recipient_user_id} at {self.due_at:%Y-%m-%d %H:%M}"
+        )
+
+    def audit_candidate_id(self):
+        return self.candidate_id
+
+
+class WebhookEvent(DomainModel):
+    """Each provider event once: a replay or a duplicate finds its row and changes nothing."""
+
+    provider = models.CharField(max_length=40)
+    event_id = models.CharField(max_length=200)
+    event_type = models.CharField(max_length=40)
+    interview = models.ForeignKey(
+        Interview, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="webhook_event_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider}:{self.event_id} ({self.event_type})"
+
+
+class ConsentNotice(DomainModel):
+    """A versioned privacy notice: purpose, what is evaluated and how, retention, who sees it."""
+
+    version = models.CharField(max_length=20)
+    language = models.CharField(max_length=10)
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    text_sha256 = models.CharField(max_length=64)
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-published_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "language"], name="notice_once_per_language"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} v{self.version} ({self.language})"
+
+
+class Consent(DomainModel):
+    """One decision of a candidate on one scope of a notice. PIPL asks for biometric (face and
+    voice) consent separately from general consent; the latest decision per scope counts."""
+
+    class Scope(models.TextChoices):
+        GENERAL = "general", _("Processing for this application")
+        BIOMETRIC = "biometric", _("Face and voice analysis")
+
+    class Decision(models.TextChoices):
+        GIVEN = "given", _("Given")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    candidate = models.ForeignKey("candidates.Candidate", on_delete=models.CASCADE, related_name="consents")
+    interview = models.ForeignKey(
+        Interview, null=True, blank=True, on_delete=models.CASCADE, related_name="consents"
+    )
+    notice = models.ForeignKey(ConsentNotice, on_delete=models.PROTECT, related_name="consents")
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    decided_at = models.DateTimeField()
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=256, blank=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        indexes = [models.Index(fields=["candidate", "scope", "-decided_at"])]
+
+    def audit_candidate_id(self):
+        return self.candidate_id
+
+
+class Incident(DomainModel):
+    """A technical failure or no-show reported by the provider, and how it was resolved."""
+
+    class Kind(models.TextChoices):
+        TECHNICAL_ISSUE = "technical_issue", _("Technical issue")
+        NO_SHOW = "no_show", _("No-show")
+
+    class Resolution(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESCHEDULE_OFFERED = "reschedule_offered", _("New time offered")
+        PHONE_OFFERED = "phone_offered", _("Phone interview offered")
+        RESCHEDULED = "rescheduled", _("Rescheduled")
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="incidents")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    occurred_at = models.DateTimeField()
+    # Copied from the interview, so rates by region and provider need no joins.
+    region = models.CharField(max_length=10)
+    provider = models.CharField(max_length=40)
+    # Provider's technical details (error codes, network figures), never personal data.
+    details = models.JSONField(default=dict, blank=True)
+    resolution = models.CharField(max_length=24, choices=Resolution.choices, default=Resolution.OPEN)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["region", "provider", "-occurred_at"])]
+
+    def audit_candidate_id(self):
+        return self.interview.application.candidate_id
+
+
+class RescheduleOffer(DomainModel):
+    """Slots offered to a candidate after a failure; the candidate picks one through a link.
+
+    Only the SHA-256 of the link's token is stored, so the table cannot be used to pick for them.
+    """
+
+    class Kind(models.TextChoices):
+        RESCHEDULE = "reschedule", _("Same kind of interview at a new time")
+        PHONE = "phone", _("Phone interview instead")
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="reschedule_offers")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.RESCHEDULE)
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    slots = models.JSONField(default=list)  # ISO 8601 UTC start times
+    expires_at = models.DateTimeField()
+    chosen_slot = models.DateTimeField(null=True, blank=True)
+    chosen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
 
     def audit_candidate_id(self):
         return self.interview.application.candidate_id

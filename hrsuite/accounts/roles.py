@@ -15,6 +15,11 @@ _HIRING_MODELS = {
         "aidimensionscore",
         "humanreview",
         "scorecard",
+        "notification",
+        "incident",
+        "consent",
+        "consentnotice",
+        "rescheduleoffer",
     ],
 }
 
@@ -29,6 +34,8 @@ _RECRUITER_WRITES = {
         "interview": ["add", "change"],
         "interviewassignment": ["add", "delete"],
         "humanreview": ["add"],
+        # Retrying a failed message.
+        "notification": ["change"],
     },
 }
 

@@ -118,6 +118,27 @@ HRSUITE_BLIND_INDEX_KEY = env("HRSUITE_BLIND_INDEX_KEY")
 # Key of the audit trail's HMAC chain; kept outside the database so a DB writer cannot re-chain.
 HRSUITE_AUDIT_KEY = env("HRSUITE_AUDIT_KEY")
 
+# --- Interview automation ---------------------------------------------------------------------
+# Links in e-mails and calendar files point here.
+HRSUITE_PUBLIC_URL = env("HRSUITE_PUBLIC_URL", default="http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="hrsuite@localhost")
+# Minutes before `starts_at` at which candidate and interviewers are reminded (an org setting).
+HRSUITE_REMINDER_MINUTES = env.int("HRSUITE_REMINDER_MINUTES", default=15)
+# Scorecard reminders: every this many hours while a scorecard is missing, at most this often.
+HRSUITE_SCORECARD_REMINDER_HOURS = env.int("HRSUITE_SCORECARD_REMINDER_HOURS", default=24)
+HRSUITE_SCORECARD_REMINDERS_MAX = env.int("HRSUITE_SCORECARD_REMINDERS_MAX", default=3)
+# Interviews are scheduled inside these hours of the candidate's local day [start, end).
+HRSUITE_BUSINESS_HOURS = (
+    env.int("HRSUITE_BUSINESS_HOUR_START", default=9),
+    env.int("HRSUITE_BUSINESS_HOUR_END", default=18),
+)
+# Below this completion rate in a region, a failed video interview is followed by a phone offer.
+HRSUITE_COMPLETION_RATE_THRESHOLD = env.float("HRSUITE_COMPLETION_RATE_THRESHOLD", default=0.8)
+# Sending: attempts before a notification is marked failed (back-off doubles from 30 s).
+HRSUITE_OUTBOX_MAX_ATTEMPTS = env.int("HRSUITE_OUTBOX_MAX_ATTEMPTS", default=5)
+# "provider:base64secret,...": the shared secrets that sign each provider's webhooks.
+HRSUITE_WEBHOOK_SECRETS = env("HRSUITE_WEBHOOK_SECRETS", default="")
+
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,5 +1,6 @@
 """Every write to interviews, assignments (and so interviewer access), assessments, reviews and
-scorecards."""
+scorecards. The interview automation lives in the submodules: `scheduling`, `outbox`, `webhooks`,
+`consent`, `feedback` and `incidents`."""
 
 from decimal import Decimal, InvalidOperation
 
