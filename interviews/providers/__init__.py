@@ -1,0 +1,68 @@
+"""Interview providers (video platforms): the adapter interface and the registry.
+
+An adapter creates the meeting for an interview and verifies and parses the provider's webhooks.
+The `simulated` provider works end to end locally, so the demo and the tests need no vendor;
+vendor adapters (Tencent Meeting, DingTalk, ...) implement the same interface and register here.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Meeting:
+    meeting_id: str
+    join_url: str
+    # A page where the candidate can try camera, microphone and network beforehand, if offered.
+    practice_url: str = ""
+
+
+@dataclass(frozen=True)
+class ProviderEvent:
+    """A verified webhook, in hrsuite's terms."""
+
+    event_id: str
+    event_type: str  # started | technical_issue | no_show | completed
+    meeting_id: str
+    occurred_at: datetime
+    data: dict = field(default_factory=dict)
+
+
+class WebhookRejected(Exception):
+    """Unsigned, badly signed, stale or malformed: answered 4xx and nothing is stored."""
+
+
+class Provider:
+    name = ""
+
+    def create_meeting(self, interview) -> Meeting:
+        raise NotImplementedError
+
+    def cancel_meeting(self, interview) -> None:
+        """Tell the provider the meeting is off; the default is nothing to do."""
+
+    def parse_webhook(self, *, headers, body: bytes) -> ProviderEvent:
+        """Verify the signature and parse the body, or raise WebhookRejected."""
+        raise NotImplementedError
+
+
+_registry: dict[str, Provider] = {}
+
+
+def register(provider: Provider) -> Provider:
+    _registry[provider.name] = provider
+    return provider
+
+
+def get(name: str) -> Provider:
+    try:
+        return _registry[name]
+    except KeyError:
+        raise LookupError(f"No interview provider named {name!r}.") from None
+
+
+def names() -> list[str]:
+    return sorted(_registry)
+
+
+from interviews.providers import simulated  # noqa: E402, F401 - registers itself
