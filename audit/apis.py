@@ -43,6 +43,8 @@ class _Echo:
 
 
 class AuditEventApi(ScopedViewSet):
+    """The audit trail, newest first, for HR admins; `export` streams it as CSV."""
+
     queryset = AuditEvent.objects.none()
     serializer_class = AuditEventOut
     pagination_class = NewestFirstCursor

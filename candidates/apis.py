@@ -167,6 +167,8 @@ class PriorRecordIn(serializers.Serializer):
 
 
 class PositionApi(ScopedViewSet):
+    """Positions (requisitions) with their per-dimension score weights."""
+
     queryset = Position.objects.none()
     serializer_class = PositionOut
     list_selector = staticmethod(selectors.position_list_for)
@@ -180,6 +182,8 @@ class PositionApi(ScopedViewSet):
 
 
 class CandidateApi(ScopedViewSet):
+    """Candidates: lists show names only; the detail shows each role its own view of the file."""
+
     queryset = Candidate.objects.none()
     serializer_class = CandidateListOut
     serializers_by_scope = {
@@ -208,6 +212,8 @@ class CandidateApi(ScopedViewSet):
 
 
 class ApplicationApi(ScopedViewSet):
+    """Applications (a candidate for a position) with their stage timeline; `move` applies a stage event."""
+
     queryset = Application.objects.none()
     serializer_class = ApplicationDetailOut
     list_selector = staticmethod(selectors.application_list_for)
@@ -240,6 +246,8 @@ class ApplicationApi(ScopedViewSet):
 
 
 class PriorRecordApi(ScopedViewSet):
+    """Past performance and training records of internal or returning candidates (HR only)."""
+
     queryset = PriorRecord.objects.none()
     serializer_class = PriorRecordOut
     list_selector = staticmethod(selectors.prior_record_list_for)

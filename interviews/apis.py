@@ -198,6 +198,8 @@ class ScorecardIn(serializers.Serializer):
 
 
 class InterviewApi(ScopedViewSet):
+    """Interviews; `release-results` shows the AI result to the candidate."""
+
     queryset = Interview.objects.none()
     serializer_class = InterviewDetailOut
     serializers_by_scope = {"candidate": InterviewCandidateOut}
@@ -229,6 +231,8 @@ class InterviewApi(ScopedViewSet):
 
 
 class AssignmentApi(ScopedViewSet):
+    """Interviewer assignments: creating one grants the interviewer access, deleting it revokes it."""
+
     queryset = InterviewAssignment.objects.none()
     serializer_class = AssignmentOut
     list_selector = staticmethod(selectors.assignment_list_for)
@@ -257,6 +261,8 @@ class AssignmentApi(ScopedViewSet):
 
 
 class AssessmentApi(ScopedViewSet):
+    """AI assessments with per-dimension score, confidence and evidence quotes."""
+
     queryset = AIAssessment.objects.none()
     serializer_class = AssessmentDetailOut
     serializers_by_scope = {"candidate": AssessmentCandidateOut}
@@ -301,6 +307,8 @@ class HumanReviewApi(viewsets.GenericViewSet):
 
 
 class ScorecardApi(ScopedViewSet):
+    """Interviewers' scorecards: each writes only their own, locked once submitted."""
+
     queryset = Scorecard.objects.none()
     serializer_class = ScorecardOut
     list_selector = staticmethod(selectors.scorecard_list_for)
