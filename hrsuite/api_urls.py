@@ -8,6 +8,7 @@ from audit.apis import AuditEventApi
 from candidates.apis import ApplicationApi, CandidateApi, PositionApi, PriorRecordApi
 from hrsuite.accounts.apis import MeApi, TokenApi
 from interviews.apis import AssessmentApi, AssignmentApi, HumanReviewApi, InterviewApi, ScorecardApi
+from interviews.outbox_apis import NotificationApi
 
 router = DefaultRouter()
 router.register("positions", PositionApi, basename="position")
@@ -20,6 +21,7 @@ router.register("assessments", AssessmentApi, basename="assessment")
 router.register("human-reviews", HumanReviewApi, basename="human-review")
 router.register("scorecards", ScorecardApi, basename="scorecard")
 router.register("audit-events", AuditEventApi, basename="audit-event")
+router.register("notifications", NotificationApi, basename="notification")
 
 urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="auth-token"),

@@ -12,4 +12,11 @@ app.autodiscover_tasks()
 # The one place that lists periodic work.
 app.conf.beat_schedule = {
     "audit-verify-chain": {"task": "audit.tasks.audit_verify_chain", "schedule": 3600.0},
+    # Sends the notification outbox's due rows (DESIGN.md §5 "scheduled messages").
+    # Expires unstarted, so ticks queued while no worker ran do not pile up.
+    "outbox-dispatch": {
+        "task": "interviews.tasks.outbox_dispatch",
+        "schedule": 30.0,
+        "options": {"expires": 30},
+    },
 }

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from candidates import services as candidate_services
 from interviews import services as interview_services
+from interviews.services.outbox import notification_queue
 from tests.factories import (
     assessment_payload,
     make_application,
@@ -60,7 +61,15 @@ class World:
                 title="Django course",
                 period_start=datetime.date(2024, 1, 1),
             )
+            notification = notification_queue(
+                template="invitation",
+                key=f"authz-invitation:{interview.pk}",
+                candidate=candidate,
+                interview=interview,
+                payload={"starts_at": interview.starts_at.isoformat(), "sequence": 0},
+            )
             self.objects[key] = {
+                "notification": notification,
                 "candidate": candidate,
                 "application": application,
                 "interview": interview,
@@ -115,6 +124,7 @@ READS = [
     ),
     ReadSpec("scorecard", "scorecard", {**STAFF, **NOBODY_ELSE, "interviewer": {"mine"}}),
     ReadSpec("prior-record", "prior-record", {**STAFF, **NOBODY_ELSE}),
+    ReadSpec("notification", "notification", {**STAFF, **NOBODY_ELSE}),
     ReadSpec("position", "position", {**STAFF, **NOBODY_ELSE}),
     ReadSpec(
         "audit-event", "audit-event", {**NOBODY_ELSE, "recruiter": set(), "hr_admin": {"mine", "theirs"}}
@@ -155,6 +165,15 @@ def _when(days=3):
 
 
 WRITES = [
+    WriteSpec(
+        "notification",
+        "retry",
+        "post",
+        # A pending message has nothing to retry: the recruiter passes the permission check and
+        # gets the state answer; interviewers and candidates cannot see the outbox at all.
+        _denied(recruiter=409),
+        target=("mine", "notification"),
+    ),
     WriteSpec(
         "position",
         "create",

@@ -8,19 +8,27 @@ from rest_framework.test import APIClient
 from hrsuite.accounts.models import Role
 from tests.factories import make_user
 
+# The `smtp_server` fixture: a real SMTP server (aiosmtpd) for the e-mail tests.
+pytest_plugins = ["tests.smtp"]
+
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+ON_REDIS = bool(os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL", "").startswith("redis"))
 
 
 @pytest.fixture(autouse=True)
 def _services_gate(request):
-    """Tests marked `services` need PostgreSQL: skipped without it, failed when CI requires it."""
-    if request.node.get_closest_marker("services") and not ON_POSTGRES:
+    """Tests marked `services` need PostgreSQL and Redis (a real worker's broker): skipped
+    without them, failed when CI requires them."""
+    if request.node.get_closest_marker("services") and not (ON_POSTGRES and ON_REDIS):
         if REQUIRE_SERVICES:
-            pytest.fail("This test needs PostgreSQL (DATABASE_URL) and REQUIRE_SERVICES=1 is set.")
-        pytest.skip("needs DATABASE_URL=postgres://...")
+            pytest.fail(
+                "This test needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), "
+                "and REQUIRE_SERVICES=1 is set."
+            )
+        pytest.skip("needs DATABASE_URL=postgres://... and REDIS_URL=redis://...")
 
 
 @pytest.fixture

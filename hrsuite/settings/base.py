@@ -122,6 +122,12 @@ HRSUITE_AUDIT_KEY = env("HRSUITE_AUDIT_KEY")
 # Links in e-mails and calendar files point here.
 HRSUITE_PUBLIC_URL = env("HRSUITE_PUBLIC_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="hrsuite@localhost")
+# Outgoing mail (environment settings may override the backend: console locally, SMTP in production).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+# A hung SMTP server must not hold a dispatcher (and its claimed rows) for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Minutes before `starts_at` at which candidate and interviewers are reminded (an org setting).
 HRSUITE_REMINDER_MINUTES = env.int("HRSUITE_REMINDER_MINUTES", default=15)
 # Scorecard reminders: every this many hours while a scorecard is missing, at most this often.
@@ -136,6 +142,14 @@ HRSUITE_BUSINESS_HOURS = (
 HRSUITE_COMPLETION_RATE_THRESHOLD = env.float("HRSUITE_COMPLETION_RATE_THRESHOLD", default=0.8)
 # Sending: attempts before a notification is marked failed (back-off doubles from 30 s).
 HRSUITE_OUTBOX_MAX_ATTEMPTS = env.int("HRSUITE_OUTBOX_MAX_ATTEMPTS", default=5)
+# Rows one dispatcher claims at a time (one SMTP connection serves the whole batch).
+HRSUITE_OUTBOX_BATCH_SIZE = env.int("HRSUITE_OUTBOX_BATCH_SIZE", default=100)
+# Seconds after which a row a silent worker left in 'sending' is claimed again. A live sender
+# refreshes its claim before each message, so this only has to outlast one SMTP send.
+HRSUITE_OUTBOX_CLAIM_TIMEOUT = env.int("HRSUITE_OUTBOX_CLAIM_TIMEOUT", default=120)
+# How long one dispatch task keeps sending and waiting for the next due row before it returns
+# (beat starts one every 30 s; 0 = one pass over what is due now).
+HRSUITE_OUTBOX_DISPATCH_SECONDS = env.int("HRSUITE_OUTBOX_DISPATCH_SECONDS", default=25)
 # "provider:base64secret,...": the shared secrets that sign each provider's webhooks.
 HRSUITE_WEBHOOK_SECRETS = env("HRSUITE_WEBHOOK_SECRETS", default="")
 

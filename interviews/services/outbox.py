@@ -12,12 +12,24 @@ so the dispatcher can re-check it at send time:
 - anything else: {} or ids; sent as queued.
 """
 
-from datetime import datetime
+import contextlib
+import logging
+import re
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from interviews.models import Interview, Notification
+from audit.models import AuditAction
+from audit.services import audit_record
+from hrsuite.errors import InvalidTransition
+from hrsuite.permissions import get_for_change
+from interviews.models import Interview, Notification, Scorecard
 
 
 def notification_key(template: str, *parts: object) -> str:
@@ -63,3 +75,261 @@ def notifications_cancel(*, interview: Interview, templates: list[str]) -> int:
     return Notification.objects.filter(
         interview=interview, template__in=templates, status=Notification.Status.PENDING
     ).update(status=Notification.Status.CANCELLED, updated_at=timezone.now())
+
+
+# --- Sending ---------------------------------------------------------------------------------------
+#
+# Sending writes no audit event per message: tens of thousands of reminders a day would swamp the
+# trail that HR reads for "who saw or changed this person's file". The Notification row itself is
+# the record of what went out and when (sent_at, attempts, last_error). HR's actions on the outbox
+# (retry) and HR's reads of it (through the API's selectors) are audited as usual.
+
+logger = logging.getLogger(__name__)
+
+BACKOFF_SECONDS = 30
+_ADDRESS = re.compile(r"\S+@\S+")
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    cancelled: int = 0
+    retried: int = 0
+    failed: int = 0
+    reclaimed: int = 0
+
+    def add(self, other: "DispatchResult") -> None:
+        for name in ("sent", "cancelled", "retried", "failed", "reclaimed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.cancelled + self.retried + self.failed
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the `attempts`-th failed attempt: 30 s, 60 s, 120 s, ..."""
+    return timedelta(seconds=BACKOFF_SECONDS * 2 ** max(attempts - 1, 0))
+
+
+def outbox_reclaim_stale(*, now: datetime | None = None) -> int:
+    """Rows left in 'sending' by a worker that died go back to 'pending' (or end 'failed' when
+    they have used their attempts). A live sender refreshes `claimed_at` before each message, so
+    only a sender silent for the whole timeout loses its rows."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.HRSUITE_OUTBOX_CLAIM_TIMEOUT)
+    stale = Notification.objects.filter(status=Notification.Status.SENDING, claimed_at__lt=cutoff)
+    failed = stale.filter(attempts__gte=settings.HRSUITE_OUTBOX_MAX_ATTEMPTS).update(
+        status=Notification.Status.FAILED,
+        last_error="The worker stopped while sending.",
+        claimed_at=None,
+        updated_at=now,
+    )
+    reclaimed = stale.update(status=Notification.Status.PENDING, claimed_at=None, updated_at=now)
+    if failed or reclaimed:
+        logger.warning("Outbox: %s stale claims reclaimed, %s failed", reclaimed, failed)
+    return reclaimed + failed
+
+
+def _claim(*, batch_size: int, now: datetime) -> list[Notification]:
+    """Take up to `batch_size` due rows: locked rows of another dispatcher are skipped, and the
+    pending→sending switch commits before anything is sent, so a second dispatcher never sends
+    the same row."""
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(status=Notification.Status.PENDING, due_at__lte=now)
+            .order_by("due_at")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return []
+        Notification.objects.filter(pk__in=ids, status=Notification.Status.PENDING).update(
+            status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+        )
+    return list(
+        Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING, claimed_at=now)
+        .select_related(
+            "candidate",
+            "recipient_user",
+            "interview__application__candidate",
+            "interview__application__position",
+        )
+        .order_by("due_at")
+    )
+
+
+def _still_mine(notification: Notification, now: datetime) -> bool:
+    """Refresh the claim before a send; False when the row was reclaimed meanwhile."""
+    refreshed = Notification.objects.filter(
+        pk=notification.pk, status=Notification.Status.SENDING, claimed_at=notification.claimed_at
+    ).update(claimed_at=now)
+    if refreshed:
+        notification.claimed_at = now
+    return bool(refreshed)
+
+
+def _parse_time(value) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def stale_reason(notification: Notification) -> str:
+    """Why the message no longer holds ('' when it does), read fresh from the database."""
+    payload, template = notification.payload, notification.template
+    if notification.interview_id is None:
+        return ""
+    interview = (
+        Interview.objects.filter(pk=notification.interview_id)
+        .values("status", "starts_at", "calendar_sequence")
+        .first()
+    )
+    if interview is None:
+        return "The interview no longer exists."
+    if template in (Notification.Template.INVITATION, Notification.Template.REMINDER):
+        if interview["status"] != Interview.Status.SCHEDULED:
+            return "The interview is no longer scheduled."
+        if "starts_at" in payload and _parse_time(payload["starts_at"]) != interview["starts_at"]:
+            return "The interview has moved."
+        if "sequence" in payload and payload["sequence"] != interview["calendar_sequence"]:
+            return "The invitation has been replaced."
+    elif template == Notification.Template.CANCELLATION:
+        if interview["status"] != Interview.Status.CANCELLED:
+            return "The interview is not cancelled."
+    elif template in (Notification.Template.SCORECARD_REQUEST, Notification.Template.SCORECARD_REMINDER):
+        submitted = Scorecard.objects.filter(
+            interview_id=notification.interview_id,
+            interviewer_id=notification.recipient_user_id,
+            status=Scorecard.Status.SUBMITTED,
+        ).exists()
+        if submitted:
+            return "The scorecard is in."
+    return ""
+
+
+def _safe_error(exc: Exception) -> str:
+    """What went wrong, without addresses: servers quote the recipient in their answers."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = sorted({code for code, _ in exc.recipients.values()})
+        text = f"SMTPRecipientsRefused: {codes}"
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        message = (
+            exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        )
+        text = f"{type(exc).__name__}: {exc.smtp_code} {message}"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return _ADDRESS.sub("[address]", text)[:500]
+
+
+def _finish(notification: Notification, *, now: datetime, **changes) -> bool:
+    """Compare-and-set from this claim's 'sending' to the outcome."""
+    return bool(
+        Notification.objects.filter(
+            pk=notification.pk, status=Notification.Status.SENDING, claimed_at=notification.claimed_at
+        ).update(updated_at=now, **changes)
+    )
+
+
+def _failed_attempt(notification: Notification, exc: Exception, now: datetime, result: DispatchResult):
+    error = _safe_error(exc)
+    if notification.attempts >= settings.HRSUITE_OUTBOX_MAX_ATTEMPTS:
+        _finish(notification, now=now, status=Notification.Status.FAILED, last_error=error, claimed_at=None)
+        result.failed += 1
+        logger.error("Outbox: %s failed for good after %s attempts", notification.pk, notification.attempts)
+    else:
+        _finish(
+            notification,
+            now=now,
+            status=Notification.Status.PENDING,
+            last_error=error,
+            claimed_at=None,
+            due_at=now + backoff(notification.attempts),
+        )
+        result.retried += 1
+
+
+def _send_batch(batch: list[Notification], result: DispatchResult) -> None:
+    from interviews.messages import MessageUnsendable, render
+
+    connection = get_connection()
+    try:
+        for notification in batch:
+            now = timezone.now()
+            if not _still_mine(notification, now):
+                continue
+            reason = stale_reason(notification)
+            if reason:
+                _finish(notification, now=now, status=Notification.Status.CANCELLED, last_error=reason)
+                result.cancelled += 1
+                continue
+            try:
+                message = render(notification, connection=connection)
+            except MessageUnsendable as exc:
+                # Sending again cannot help (no address, say): fail at once for HR to look at.
+                _finish(notification, now=now, status=Notification.Status.FAILED, last_error=str(exc)[:500])
+                result.failed += 1
+                continue
+            try:
+                connection.open()  # once per batch; again only after a broken connection
+                message.send()
+            except Exception as exc:
+                _failed_attempt(notification, exc, timezone.now(), result)
+                # The connection may be broken half-way; the next message opens a fresh one.
+                with contextlib.suppress(Exception):
+                    connection.close()
+                continue
+            _finish(notification, now=timezone.now(), status=Notification.Status.SENT, sent_at=timezone.now())
+            result.sent += 1
+    finally:
+        with contextlib.suppress(Exception):
+            connection.close()
+
+
+def outbox_dispatch(*, batch_size: int | None = None, max_batches: int | None = None) -> DispatchResult:
+    """Send what is due now, batch after batch, until nothing is due (or `max_batches` ran).
+
+    Safe to run in several workers at once: each row is claimed by exactly one of them.
+    """
+    batch_size = batch_size or settings.HRSUITE_OUTBOX_BATCH_SIZE
+    result = DispatchResult(reclaimed=outbox_reclaim_stale())
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        batch = _claim(batch_size=batch_size, now=timezone.now())
+        if not batch:
+            break
+        _send_batch(batch, result)
+        batches += 1
+    return result
+
+
+def next_due_at() -> datetime | None:
+    return (
+        Notification.objects.filter(status=Notification.Status.PENDING)
+        .order_by("due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def notification_retry(*, notification: Notification, actor) -> Notification:
+    """HR sends a failed message again: back to 'pending', due now, with fresh attempts."""
+    notification = get_for_change(Notification.objects, user=actor, pk=notification.pk)
+    if notification.status != Notification.Status.FAILED:
+        raise InvalidTransition(entity="Notification", state=notification.status, event="retry")
+    now = timezone.now()
+    Notification.objects.filter(pk=notification.pk, status=Notification.Status.FAILED).update(
+        status=Notification.Status.PENDING, attempts=0, due_at=now, claimed_at=None, updated_at=now
+    )
+    notification.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=notification,
+        changed_fields=["status", "attempts", "due_at"],
+        detail={"event": "retry", "template": notification.template},
+    )
+    return notification

@@ -1,0 +1,177 @@
+"""Turning an outbox row into an e-mail: subject and bodies from templates/emails, in the
+recipient's language and time zone, with an RFC 5545 calendar file where the message is one.
+
+Each template has `emails/<template>.<language>.txt`: the first line is the subject, then a blank
+line, then the body. All strings of a language live in that language's files, so a translator reads
+whole messages, not fragments. The HTML part is the same text in `emails/layout.html` (links made
+clickable), so the two parts can never say different things.
+"""
+
+import hashlib
+from datetime import datetime, timedelta
+from email.mime.text import MIMEText
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import icalendar
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from interviews.models import Interview, Notification
+
+LANGUAGES = ("en", "zh-hans")
+# Messages that carry a calendar file, and its METHOD.
+CALENDAR_METHODS = {
+    Notification.Template.INVITATION: "REQUEST",
+    Notification.Template.CANCELLATION: "CANCEL",
+}
+_WEEKDAYS_ZH = "一二三四五六日"
+
+
+class MessageUnsendable(Exception):
+    """The row cannot become an e-mail (no address): trying again would not help."""
+
+
+def message_id(notification: Notification) -> str:
+    """Stable per idempotency key: a message sent twice (worker killed after the server took it)
+    carries the same Message-ID, so mail systems and the tests can tell it is one message."""
+    digest = hashlib.sha256(notification.idempotency_key.encode()).hexdigest()[:32]
+    return f"<{digest}@hrsuite>"
+
+
+def calendar_uid(interview: Interview) -> str:
+    return f"{interview.pk}@hrsuite"
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def format_time(moment: datetime, *, zone: ZoneInfo, language: str) -> str:
+    """`moment` in the reader's zone, with the zone's name, as a person writes it."""
+    local = moment.astimezone(zone)
+    if language == "zh-hans":
+        return (
+            f"{local.year}年{local.month}月{local.day}日（星期{_WEEKDAYS_ZH[local.weekday()]}）"  # noqa: RUF001
+            f"{local:%H:%M}（{zone.key} 时间）"  # noqa: RUF001
+        )
+    return f"{local:%A %-d %B %Y, %H:%M} ({zone.key} time)"
+
+
+def _public(path: str) -> str:
+    return settings.HRSUITE_PUBLIC_URL.rstrip("/") + path
+
+
+def _recipient(notification: Notification) -> tuple[str, str, ZoneInfo]:
+    """Address, name and time zone of the one recipient, read now (not copied into the row)."""
+    if notification.candidate_id:
+        candidate = notification.candidate
+        zone_name = candidate.time_zone or (
+            notification.interview.candidate_time_zone if notification.interview_id else ""
+        )
+        return candidate.email, candidate.full_name, _zone(zone_name)
+    user = notification.recipient_user
+    return user.email, user.get_full_name() or user.get_username(), _zone(user.time_zone)
+
+
+def _context(notification: Notification, *, name: str, zone: ZoneInfo) -> dict:
+    payload, language = notification.payload, notification.language
+    context = {"name": name, "payload": payload, "to_candidate": bool(notification.candidate_id)}
+    interview = notification.interview
+    if interview is not None:
+        starts_at = interview.starts_at
+        if "starts_at" in payload:
+            starts_at = datetime.fromisoformat(payload["starts_at"])
+        application = interview.application
+        context.update(
+            interview=interview,
+            kind=interview.get_kind_display(),
+            position=application.position.title,
+            candidate_name=application.candidate.full_name,
+            starts_at=format_time(starts_at, zone=zone, language=language),
+            duration=interview.duration_minutes,
+            join_url=interview.join_url,
+            practice_url=payload.get("practice_url", ""),
+            interview_url=_public(f"/portal/interviews/{interview.pk}/"),
+            consent_url=_public(f"/portal/consent/{interview.pk}/"),
+            scorecard_url=_public(f"/workspace/interviews/{interview.pk}/scorecard/"),
+            hr_interview_url=_public(f"/hr/interviews/{interview.pk}/"),
+        )
+    if "slots" in payload:
+        context["slots"] = [
+            format_time(datetime.fromisoformat(slot), zone=zone, language=language)
+            for slot in payload["slots"]
+        ]
+    context["offer_url"] = payload.get("offer_url", "")
+    return context
+
+
+def calendar_file(notification: Notification, *, email: str, name: str) -> bytes:
+    """The RFC 5545 object: one VEVENT whose UID is the interview's, so a calendar updates or
+    removes the entry it already has when SEQUENCE goes up."""
+    interview = notification.interview
+    method = CALENDAR_METHODS[notification.template]
+    starts_at = datetime.fromisoformat(
+        notification.payload.get("starts_at") or interview.starts_at.isoformat()
+    )
+    starts_utc = starts_at.astimezone(ZoneInfo("UTC"))
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//hrsuite//interviews//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    event = icalendar.Event()
+    event.add("uid", calendar_uid(interview))
+    event.add("sequence", int(notification.payload.get("sequence", interview.calendar_sequence)))
+    event.add("dtstamp", notification.created_at.astimezone(ZoneInfo("UTC")))
+    event.add("dtstart", starts_utc)
+    event.add("dtend", starts_utc + timedelta(minutes=interview.duration_minutes))
+    title = interview.application.position.title
+    event.add("summary", f"面试：{title}" if notification.language == "zh-hans" else f"Interview: {title}")  # noqa: RUF001
+    if interview.join_url:
+        event.add("location", interview.join_url)
+        event.add("url", interview.join_url)
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    organizer = icalendar.vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
+    organizer.params["cn"] = icalendar.vText("hrsuite")
+    event.add("organizer", organizer)
+    attendee = icalendar.vCalAddress(f"mailto:{email}")
+    attendee.params["cn"] = icalendar.vText(name)
+    attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+    attendee.params["rsvp"] = icalendar.vText("FALSE")
+    event.add("attendee", attendee)
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def render(notification: Notification, *, connection=None) -> EmailMultiAlternatives:
+    """The e-mail for one outbox row."""
+    email, name, zone = _recipient(notification)
+    if not email:
+        raise MessageUnsendable("The recipient has no e-mail address.")
+    language = notification.language if notification.language in LANGUAGES else "en"
+    context = _context(notification, name=name, zone=zone)
+    text = render_to_string(f"emails/{notification.template}.{language}.txt", context)
+    subject, _, body = text.strip().partition("\n")
+    html = render_to_string(
+        "emails/layout.html", {"subject": subject.strip(), "body": body.strip(), "language": language}
+    )
+    message = EmailMultiAlternatives(
+        subject=subject.strip(),
+        body=body.strip() + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email],
+        headers={"Message-ID": message_id(notification), "Content-Language": language},
+        connection=connection,
+    )
+    message.attach_alternative(html, "text/html")
+    method = CALENDAR_METHODS.get(notification.template)
+    if method and notification.interview_id:
+        # Built by hand: calendar clients read METHOD from the part's Content-Type parameters.
+        part = MIMEText(calendar_file(notification, email=email, name=name).decode(), "calendar", "utf-8")
+        part.set_param("method", method)
+        part.add_header("Content-Disposition", "attachment", filename="invite.ics")
+        message.attach(part)
+    return message

@@ -1,0 +1,57 @@
+"""Every message renders in both languages, in the reader's zone, with nothing left unfilled."""
+
+import datetime
+import re
+
+import pytest
+
+from interviews.messages import message_id, render
+from interviews.models import Notification
+from tests.interviews.outbox_helpers import assign, queue, schedule
+
+pytestmark = pytest.mark.django_db
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+SLOTS = ["2031-03-05T02:00:00+00:00", "2031-03-06T07:30:00+00:00"]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("template", Notification.Template.values)
+def test_every_template_renders_for_candidate_and_user(recruiter, interviewer, template, language):
+    interviewer.preferred_language = language
+    interviewer.save(update_fields=["preferred_language"])
+    interview = schedule(recruiter, language=language)
+    assign(interview, interviewer, recruiter)
+    payload = {"starts_at": interview.starts_at.isoformat(), "sequence": 0, "offer_url": "https://o.test/x"}
+    payload["slots"] = SLOTS
+    for recipient in (None, interviewer):
+        notification = queue(template, interview, recipient=recipient, payload=payload)
+        message = render(notification)
+        text = message.body
+        assert message.subject and "\n" not in message.subject
+        assert "{" not in text and "}" not in text and "None" not in text
+        assert bool(_CJK.search(message.subject + text)) is (language == "zh-hans")
+        assert message.extra_headers["Message-ID"] == message_id(notification)
+        html = message.alternatives[0][0]
+        assert html.startswith("<!DOCTYPE html>") and message.subject.replace("&", "&amp;") in html
+
+
+def test_offer_slots_are_shown_in_the_candidates_zone(recruiter):
+    interview = schedule(recruiter, language="zh-hans", time_zone="Asia/Shanghai")
+    notification = queue(
+        "reschedule_offer", interview, payload={"offer_url": "https://o.test/abc", "slots": SLOTS}
+    )
+    body = render(notification).body
+    assert "2031年3月5日（星期三）10:00（Asia/Shanghai 时间）" in body  # noqa: RUF001
+    assert "2031年3月6日（星期四）15:30（Asia/Shanghai 时间）" in body  # noqa: RUF001
+    assert "https://o.test/abc" in body
+
+
+def test_message_id_is_stable_per_idempotency_key(recruiter):
+    interview = schedule(recruiter, starts_at=None)
+    first = queue("invitation", interview)
+    again = queue("invitation", interview)  # same key: the same row
+    other = queue("reminder", interview, due_at=interview.starts_at - datetime.timedelta(minutes=15))
+    assert first.pk == again.pk
+    assert message_id(first) == message_id(again) != message_id(other)
+    assert re.fullmatch(r"<[0-9a-f]{32}@hrsuite>", message_id(first))

@@ -1,0 +1,231 @@
+"""The outbox dispatcher against the real database and a real SMTP server; time is moved, never slept."""
+
+import datetime
+
+import icalendar
+import pytest
+import time_machine
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from interviews.messages import calendar_uid, message_id
+from interviews.models import Interview, Notification, Scorecard
+from interviews.services.outbox import backoff, notification_retry, outbox_dispatch
+from tests.interviews.outbox_helpers import assign, queue, queue_reminder, schedule
+
+pytestmark = pytest.mark.django_db
+
+UTC = datetime.UTC
+
+
+def _calendar(message) -> icalendar.Calendar:
+    (part,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    return icalendar.Calendar.from_ical(part.get_content())
+
+
+def _text(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_reminder_is_sent_once_at_its_due_time_and_not_before(recruiter, smtp_server):
+    starts_at = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
+    interview = schedule(recruiter, starts_at=starts_at)
+    reminder = queue_reminder(interview)
+    due = starts_at - datetime.timedelta(minutes=15)
+
+    with time_machine.travel(due - datetime.timedelta(seconds=1), tick=False):
+        assert outbox_dispatch().sent == 0
+    assert smtp_server.sink.accepted == 0
+
+    with time_machine.travel(due, tick=False):
+        assert outbox_dispatch().sent == 1
+        assert outbox_dispatch().sent == 0  # the next beat finds nothing left
+    with time_machine.travel(due + datetime.timedelta(minutes=5), tick=False):
+        assert outbox_dispatch().sent == 0
+
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.attempts, reminder.sent_at) == ("sent", 1, due)
+    assert smtp_server.sink.ids == {message_id(reminder): 1}
+
+
+def test_a_batch_shares_one_smtp_connection(recruiter, smtp_server):
+    for _ in range(5):
+        queue("invitation", schedule(recruiter))
+    assert outbox_dispatch().sent == 5
+    assert smtp_server.sink.sessions == 1
+
+
+def test_message_for_an_interview_that_moved_is_cancelled_not_sent(recruiter, smtp_server):
+    interview = schedule(recruiter)
+    reminder = queue_reminder(interview)
+    invitation = queue("invitation", interview)
+    # Moved without the old rows being dropped: the re-check at send time catches it.
+    Interview.objects.filter(pk=interview.pk).update(
+        starts_at=interview.starts_at + datetime.timedelta(hours=1)
+    )
+
+    with time_machine.travel(reminder.due_at, tick=False):
+        result = outbox_dispatch()
+
+    assert (result.sent, result.cancelled) == (0, 2)
+    for row in (reminder, invitation):
+        row.refresh_from_db()
+        assert (row.status, row.last_error) == ("cancelled", "The interview has moved.")
+    assert smtp_server.sink.accepted == 0
+
+
+def test_messages_hold_only_while_what_they_announce_holds(recruiter, interviewer, smtp_server):
+    cancelled = schedule(recruiter)
+    invitation = queue("invitation", cancelled)
+    still_on = schedule(recruiter)
+    cancellation = queue("cancellation", still_on, payload={"sequence": 1})
+    Interview.objects.filter(pk=cancelled.pk).update(status=Interview.Status.CANCELLED)
+    with_scorecard = schedule(recruiter)
+    assign(with_scorecard, interviewer, recruiter)
+    Scorecard.objects.create(interview=with_scorecard, interviewer=interviewer, status="submitted")
+    request = queue("scorecard_request", with_scorecard, recipient=interviewer, payload={"round": 0})
+
+    assert outbox_dispatch().cancelled == 3
+    assert {n.status for n in (invitation, cancellation, request) if not n.refresh_from_db()} == {"cancelled"}
+    assert smtp_server.sink.accepted == 0
+
+
+def test_failures_back_off_then_end_failed_without_personal_data(recruiter, smtp_server, settings):
+    settings.HRSUITE_OUTBOX_MAX_ATTEMPTS = 3
+    smtp_server.sink.fail_data = 99
+    interview = schedule(recruiter)
+    invitation = queue("invitation", interview)
+    start = timezone.now()
+
+    with time_machine.travel(start, tick=False):
+        assert outbox_dispatch().retried == 1
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.attempts) == ("pending", 1)
+    assert invitation.due_at == start + datetime.timedelta(seconds=30) == start + backoff(1)
+
+    with time_machine.travel(start + datetime.timedelta(seconds=29), tick=False):
+        assert outbox_dispatch().handled == 0  # not yet due again
+    with time_machine.travel(start + datetime.timedelta(seconds=30), tick=False):
+        assert outbox_dispatch().retried == 1
+    invitation.refresh_from_db()
+    assert invitation.due_at == start + datetime.timedelta(seconds=30 + 60)
+    with time_machine.travel(invitation.due_at, tick=False):
+        assert outbox_dispatch().failed == 1
+
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.attempts) == ("failed", 3)
+    assert "451" in invitation.last_error
+    candidate = interview.application.candidate
+    assert candidate.email not in invitation.last_error and candidate.full_name not in invitation.last_error
+    assert smtp_server.sink.accepted == 0
+
+
+def test_refused_recipient_error_keeps_no_address(recruiter, smtp_server, settings):
+    settings.HRSUITE_OUTBOX_MAX_ATTEMPTS = 1
+    interview = schedule(recruiter)
+    candidate = interview.application.candidate
+    invitation = queue("invitation", interview)
+
+    async def refuse(server, session, envelope, address, options):
+        return f"550 5.1.1 <{address}>: Recipient address rejected"
+
+    smtp_server.sink.handle_RCPT = refuse
+    assert outbox_dispatch().failed == 1
+    invitation.refresh_from_db()
+    assert "550" in invitation.last_error and candidate.email not in invitation.last_error
+
+
+def test_a_temporary_failure_is_sent_on_the_next_attempt(recruiter, smtp_server):
+    smtp_server.sink.fail_data = 1
+    invitation = queue("invitation", schedule(recruiter))
+    assert outbox_dispatch().retried == 1
+    with time_machine.travel(timezone.now() + backoff(1), tick=False):
+        assert outbox_dispatch().sent == 1
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.attempts) == ("sent", 2)
+    assert smtp_server.sink.ids == {message_id(invitation): 1}
+
+
+def test_hr_retries_a_failed_message_and_it_is_sent(recruiter, hr_admin, smtp_server, settings):
+    settings.HRSUITE_OUTBOX_MAX_ATTEMPTS = 1
+    smtp_server.sink.fail_data = 1
+    invitation = queue("invitation", schedule(recruiter))
+    assert outbox_dispatch().failed == 1
+
+    retried = notification_retry(notification=invitation, actor=recruiter)
+
+    assert (retried.status, retried.attempts) == ("pending", 0)
+    event = AuditEvent.objects.filter(target_id=str(invitation.pk)).get()
+    assert (event.actor, event.action, event.detail["event"]) == (recruiter, "update", "retry")
+    assert outbox_dispatch().sent == 1
+    assert smtp_server.sink.ids == {message_id(invitation): 1}
+
+
+def test_a_claim_left_by_a_dead_worker_is_taken_again_after_the_timeout(recruiter, smtp_server, settings):
+    settings.HRSUITE_OUTBOX_CLAIM_TIMEOUT = 60
+    invitation = queue("invitation", schedule(recruiter))
+    claimed_at = timezone.now()
+    Notification.objects.filter(pk=invitation.pk).update(status="sending", claimed_at=claimed_at, attempts=1)
+
+    with time_machine.travel(claimed_at + datetime.timedelta(seconds=59), tick=False):
+        assert outbox_dispatch().sent == 0  # the other worker may still be sending it
+    with time_machine.travel(claimed_at + datetime.timedelta(seconds=61), tick=False):
+        result = outbox_dispatch()
+    assert (result.reclaimed, result.sent) == (1, 1)
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.attempts) == ("sent", 2)
+
+
+def test_invitation_calendar_file_is_a_request_and_cancellation_cancels_it(recruiter, smtp_server):
+    starts_at = datetime.datetime(2031, 3, 4, 6, 30, tzinfo=UTC)
+    interview = schedule(recruiter, starts_at=starts_at)
+    queue("invitation", interview)
+    outbox_dispatch()
+    Interview.objects.filter(pk=interview.pk).update(status="cancelled", calendar_sequence=1)
+    interview.refresh_from_db()
+    queue("cancellation", interview, payload={"sequence": 1, "starts_at": starts_at.isoformat()})
+    outbox_dispatch()
+
+    request, cancel = (_calendar(m) for m in smtp_server.sink.messages)
+    assert str(request["method"]) == "REQUEST" and str(cancel["method"]) == "CANCEL"
+    (invite_event,), (cancel_event,) = request.walk("VEVENT"), cancel.walk("VEVENT")
+    assert str(invite_event["uid"]) == str(cancel_event["uid"]) == calendar_uid(interview)
+    assert (invite_event["sequence"], cancel_event["sequence"]) == (0, 1)
+    assert invite_event.decoded("dtstart") == cancel_event.decoded("dtstart") == starts_at
+    assert invite_event.decoded("dtstart").tzinfo.utcoffset(None) == datetime.timedelta(0)
+    assert invite_event.decoded("dtend") == starts_at + datetime.timedelta(minutes=45)
+    assert str(cancel_event["status"]) == "CANCELLED"
+    assert str(invite_event["attendee"]) == f"mailto:{interview.application.candidate.email}"
+
+
+def test_chinese_invitation_shows_shanghai_time_and_the_interviewer_gets_theirs(
+    recruiter, interviewer, smtp_server
+):
+    interviewer.preferred_language, interviewer.time_zone = "en", "Europe/Berlin"
+    interviewer.save(update_fields=["preferred_language", "time_zone"])
+    starts_at = datetime.datetime(2031, 3, 4, 6, 30, tzinfo=UTC)  # a Tuesday
+    interview = schedule(recruiter, starts_at=starts_at, language="zh-hans", time_zone="Asia/Shanghai")
+    assign(interview, interviewer, recruiter)
+    queue("invitation", interview, payload={**_announced(interview), "practice_url": "https://p.test/check"})
+    queue("invitation", interview, recipient=interviewer)
+    assert outbox_dispatch().sent == 2
+
+    to_candidate, to_interviewer = sorted(
+        smtp_server.sink.messages, key=lambda m: m["Content-Language"] != "zh-hans"
+    )
+    body = _text(to_candidate)
+    assert to_candidate["Subject"].startswith("您的面试安排")
+    assert "2031年3月4日（星期二）14:30（Asia/Shanghai 时间）" in body  # noqa: RUF001
+    for expected in ("摄像头", "麦克风", "网络", "https://p.test/check", "https://meet.example.test/sim-1"):
+        assert expected in body
+    assert f"/portal/interviews/{interview.pk}/" in body and f"/portal/consent/{interview.pk}/" in body
+
+    body = _text(to_interviewer)
+    assert to_interviewer["To"] == interviewer.email
+    assert "Tuesday 4 March 2031, 07:30 (Europe/Berlin time)" in body
+    assert "consent" not in body  # the privacy request is the candidate's
+    assert to_interviewer.get_body(preferencelist=("html",)) is not None
+
+
+def _announced(interview):
+    return {"starts_at": interview.starts_at.isoformat(), "sequence": interview.calendar_sequence}
