@@ -8,6 +8,7 @@ from audit.apis import AuditEventApi
 from candidates.apis import ApplicationApi, CandidateApi, PositionApi, PriorRecordApi
 from hrsuite.accounts.apis import MeApi, TokenApi
 from interviews.apis import AssessmentApi, AssignmentApi, HumanReviewApi, InterviewApi, ScorecardApi
+from interviews.webhook_apis import ConsentApi, WebhookApi
 from interviews.outbox_apis import NotificationApi
 
 router = DefaultRouter()
@@ -21,11 +22,14 @@ router.register("assessments", AssessmentApi, basename="assessment")
 router.register("human-reviews", HumanReviewApi, basename="human-review")
 router.register("scorecards", ScorecardApi, basename="scorecard")
 router.register("audit-events", AuditEventApi, basename="audit-event")
+router.register("consents", ConsentApi, basename="consent")
 router.register("notifications", NotificationApi, basename="notification")
 
 urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="auth-token"),
     path("me/", MeApi.as_view(), name="me"),
+    # Signed by the provider, not signed in: see WebhookApi.
+    path("webhooks/<str:provider>/", WebhookApi.as_view(), name="provider-webhook"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include(router.urls)),

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("api/", include("hrsuite.api_urls")),
+    # The simulated provider's join and practice pages.
+    path("interviews/", include("interviews.urls")),
 ]
 
 # Unknown API paths answer in the API's JSON error shape, not an HTML page.

@@ -6,6 +6,7 @@ from hrsuite.accounts.models import Role
 from hrsuite.permissions import granted, has_role, object_policy
 from interviews.models import (
     AIAssessment,
+    Consent,
     Interview,
     InterviewAssignment,
     InterviewUserObjectPermission,
@@ -57,4 +58,13 @@ def _scorecard(user, action):
 def _assignment(user, action):
     if action == "view" and has_role(user, Role.INTERVIEWER):
         return Q(interviewer=user)
+    return None
+
+
+@object_policy(Consent)
+def _consent(user, action):
+    # A candidate sees and gives only their own consent; interviewers see none (they assess what
+    # the candidate says, and need not know who refused what).
+    if has_role(user, Role.CANDIDATE) and action in ("view", "add"):
+        return Q(candidate__user=user)
     return None

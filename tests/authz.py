@@ -90,6 +90,28 @@ class World:
         interview_services.interview_results_release(interview=mine["interview"], actor=recruiter)
         # An unreleased second interview of the candidate's own application.
         self.unreleased = make_interview(recruiter, application=mine["application"])
+        self._consents(candidate_user)
+
+    def _consents(self, candidate_user):
+        """A consent decision of each candidate, given through their own portal account."""
+        from hrsuite.accounts.models import Role
+        from interviews.services import consent as consent_services
+        from tests.factories import make_user
+
+        notice = consent_services.default_notices_publish()[0]
+        theirs = self.objects["theirs"]
+        other_user = make_user(Role.CANDIDATE, username="candidate2")
+        candidate_services.candidate_portal_link(
+            candidate=theirs["candidate"], user=other_user, actor=self.recruiter
+        )
+        for which, user in (("mine", candidate_user), ("theirs", other_user)):
+            self.objects[which]["consent"] = consent_services.consent_record(
+                interview=self.objects[which]["interview"],
+                scope="general",
+                decision="given",
+                notice_version=notice.version,
+                actor=user,
+            )
 
     def obj(self, which: str, kind: str):
         return self.objects[which][kind]
@@ -132,6 +154,13 @@ READS = [
 ]
 # Reads that are not list/retrieve, checked by their own tests.
 OTHER_READS = {("audit-event", "export")}
+READS.append(ReadSpec("consent", "consent", {**STAFF, **NOBODY_ELSE, "candidate": {"mine"}}))
+# The consent notice of an interview: tests/interviews/test_consent.py checks it for every role.
+OTHER_READS.add(("consent", "notice"))
+
+# Endpoints outside the role kit: no user signs in, the caller is authenticated by an HMAC signature
+# alone. tests/interviews/test_webhooks.py covers them (every role and anonymous: unsigned → 403).
+SIGNATURE_AUTHENTICATED = {"provider-webhook"}
 
 
 @dataclass(frozen=True)
@@ -162,6 +191,20 @@ def _denied(**overrides) -> dict[str, int]:
 
 def _when(days=3):
     return (timezone.now() + datetime.timedelta(days=days)).isoformat()
+
+
+def _consent_body(which: str):
+    def body(world):
+        from interviews.services.consent import notice_current
+
+        return {
+            "interview": str(world.obj(which, "interview").pk),
+            "scope": "biometric",
+            "decision": "given",
+            "notice_version": notice_current(language="en").version,
+        }
+
+    return body
 
 
 WRITES = [
@@ -321,5 +364,13 @@ WRITES = [
         "post",
         _denied(recruiter=403, interviewer=404),
         target=("theirs", "scorecard"),
+    ),
+]
+WRITES += [
+    # Only the candidate decides on their own consent: recruiters cannot consent for them.
+    WriteSpec("consent", "create", "post", _denied(recruiter=403, candidate=201), body=_consent_body("mine")),
+    # Another candidate's interview is not one the candidate can name: a field error.
+    WriteSpec(
+        "consent", "create", "post", _denied(recruiter=403, candidate=400), body=_consent_body("theirs")
     ),
 ]

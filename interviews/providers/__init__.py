@@ -8,6 +8,8 @@ vendor adapters (Tencent Meeting, DingTalk, ...) implement the same interface an
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from hrsuite.errors import ApplicationError
+
 
 @dataclass(frozen=True)
 class Meeting:
@@ -28,8 +30,18 @@ class ProviderEvent:
     data: dict = field(default_factory=dict)
 
 
-class WebhookRejected(Exception):
-    """Unsigned, badly signed, stale or malformed: answered 4xx and nothing is stored."""
+class WebhookRejected(ApplicationError):
+    """Malformed (not JSON, fields missing): answered 400 and nothing is stored."""
+
+    status_code = 400
+    code = "invalid_webhook"
+
+
+class WebhookSignatureInvalid(WebhookRejected):
+    """Unsigned, badly signed or stale: answered 403 and nothing is stored."""
+
+    status_code = 403
+    code = "invalid_signature"
 
 
 class Provider:

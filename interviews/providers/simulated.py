@@ -1,9 +1,27 @@
-"""The simulated provider: a local join page and signed webhooks, for the demo and the tests."""
+"""The simulated provider: a local join page and signed webhooks, for the demo and the tests.
+
+Its webhooks are JSON objects signed with `interviews.providers.signing`:
+
+    {"event_id": "evt_...", "type": "started|technical_issue|no_show|completed",
+     "meeting_id": "sim-<interview id>", "occurred_at": "2026-05-04T09:00:00+00:00",
+     "data": {"details": {...}, "ended_at": "...", "assessment": {...}}}
+
+`data.details` carries a failure's technical details; `data.assessment` the AI assessment of a
+completed interview, in the shape `interviews.services.assessment_record` takes.
+"""
+
+import json
+import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from interviews.providers import Meeting, Provider, register
+from interviews.providers import Meeting, Provider, ProviderEvent, WebhookRejected, register, signing
+
+EVENT_TYPES = ("started", "technical_issue", "no_show", "completed")
 
 
 class SimulatedProvider(Provider):
@@ -17,6 +35,118 @@ class SimulatedProvider(Provider):
             join_url=base + reverse("simulated-join", args=[meeting_id]),
             practice_url=base + reverse("simulated-practice"),
         )
+
+    def parse_webhook(self, *, headers, body: bytes) -> ProviderEvent:
+        # The signature first: nothing of an unsigned body is read.
+        signing.verify(self.name, headers=headers, body=body)
+        return parse_event(body)
+
+
+def parse_event(body: bytes) -> ProviderEvent:
+    """A signed body in hrsuite's terms; every missing or malformed field is named."""
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        raise WebhookRejected("The webhook body is not JSON.") from None
+    if not isinstance(document, dict):
+        raise WebhookRejected("The webhook body must be a JSON object.")
+    errors: dict[str, list[str]] = {}
+    for name in ("event_id", "type", "meeting_id", "occurred_at"):
+        value = document.get(name)
+        if not isinstance(value, str) or not value.strip():
+            errors[name] = ["Required: a non-empty string."]
+        elif len(value) > 200:
+            errors[name] = ["At most 200 characters."]
+    event_type = document.get("type")
+    if "type" not in errors and event_type not in EVENT_TYPES:
+        errors["type"] = [f"Choose one of {list(EVENT_TYPES)}."]
+    occurred_at = None
+    if "occurred_at" not in errors:
+        occurred_at = parse_datetime(document["occurred_at"])
+        if occurred_at is None or occurred_at.tzinfo is None:
+            errors["occurred_at"] = ["An ISO 8601 time with its zone."]
+    data = document.get("data", {})
+    if not isinstance(data, dict):
+        errors["data"] = ["Must be a JSON object."]
+    if errors:
+        raise WebhookRejected(f"Invalid webhook: {', '.join(sorted(errors))}.", fields=errors)
+    return ProviderEvent(
+        event_id=document["event_id"].strip(),
+        event_type=event_type,
+        meeting_id=document["meeting_id"].strip(),
+        occurred_at=occurred_at,
+        data=data,
+    )
+
+
+def event_body(
+    *,
+    meeting_id: str,
+    event_type: str,
+    event_id: str | None = None,
+    occurred_at: datetime | None = None,
+    data: dict | None = None,
+) -> bytes:
+    """The bytes of one simulated webhook (sign them with `signing.signed_headers`)."""
+    document = {
+        "event_id": event_id or f"evt_{uuid.uuid4().hex}",
+        "type": event_type,
+        "meeting_id": meeting_id,
+        "occurred_at": (occurred_at or timezone.now()).isoformat(),
+        "data": data or {},
+    }
+    return json.dumps(document, ensure_ascii=False).encode()
+
+
+def demo_event_data(interview, event_type: str, *, low_confidence: bool = False) -> dict:
+    """What the simulated platform reports with each event, as a vendor would."""
+    if event_type == "technical_issue":
+        return {"details": {"code": "media_timeout", "packet_loss": 0.31, "rtt_ms": 1800, "reconnects": 3}}
+    if event_type == "no_show":
+        return {"details": {"waited_minutes": 15}}
+    if event_type != "completed":
+        return {}
+    ended_at = timezone.now()
+    return {"ended_at": ended_at.isoformat(), "assessment": demo_assessment(interview, low_confidence)}
+
+
+# Quotes with their place in the recording (seconds): the evidence each dimension score rests on.
+_QUOTES = [
+    ("I explained the migration plan to the finance team before we touched any data.", 31.0, 37.5),
+    ("We split the work into three releases so each one could be rolled back.", 64.2, 70.8),
+    ("When the numbers did not match, I wrote a script to compare both systems nightly.", 112.4, 119.9),
+    ("I asked the team what slowed them down and we removed two manual steps.", 158.0, 163.1),
+]
+
+
+def demo_assessment(interview, low_confidence: bool = False) -> dict:
+    """A realistic AI assessment: one score per dimension of the position, with confidence and
+    quotes. Like some vendors' payloads it also carries facial-expression and emotion
+    inferences; hrsuite drops those (only what the candidate says is scored)."""
+    dimensions = sorted(interview.application.position.dimension_weights) or ["communication"]
+    confidence = 0.42 if low_confidence else 0.84
+    scored = []
+    for i, name in enumerate(dimensions):
+        quote, start, end = _QUOTES[i % len(_QUOTES)]
+        scored.append(
+            {
+                "dimension": name,
+                "score": 72 + 5 * (i % 3),
+                "confidence": confidence,
+                "evidence": [{"quote": quote, "start_s": start, "end_s": end}],
+            }
+        )
+    scored.append({"dimension": "nervousness", "score": 35, "confidence": 0.7, "evidence": []})
+    return {
+        "overall_score": 76,
+        "confidence": confidence,
+        "transcript_quality": 0.55 if low_confidence else 0.93,
+        "model_version": "sim-assess-2026.1",
+        "transcript": " ".join(q for q, _, _ in _QUOTES),
+        "dimensions": scored,
+        "facial_expressions": {"smile_ratio": 0.12, "gaze_away_ratio": 0.3},
+        "duration_s": int(timedelta(minutes=interview.duration_minutes).total_seconds()),
+    }
 
 
 register(SimulatedProvider())

@@ -1,0 +1,203 @@
+"""Provider webhooks: each verified event applied once, through the interview's transition table.
+
+A delivery is verified by its provider adapter (signature, time window, shape), then applied in one
+transaction: the WebhookEvent row that makes it happen once, the status change (compare-and-set),
+its audit event, and what follows (incident, assessment, end of interview, messages to recruiters).
+Anything refused rolls all of it back, the WebhookEvent row included, so the provider may retry.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from hrsuite.accounts.models import Role, User
+from hrsuite.errors import InvalidTransition, NotFound
+from interviews import providers
+from interviews.models import AIAssessment, Interview, Notification, WebhookEvent
+from interviews.providers import ProviderEvent, WebhookRejected
+from interviews.services import assessment_record
+from interviews.services.consent import consent_complete
+from interviews.services.feedback import interview_ended
+from interviews.services.incidents import incident_open
+from interviews.services.outbox import notification_key, notification_queue
+
+S = Interview.Status
+
+# What a provider event does to an interview's status: {(status, event): new status}. Anything
+# else (a "completed" for a cancelled interview, a second "started") is refused with a 409.
+INTERVIEW_TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.SCHEDULED, "started"): S.IN_PROGRESS,
+    (S.IN_PROGRESS, "completed"): S.COMPLETED,
+    (S.SCHEDULED, "technical_issue"): S.TECHNICAL_ISSUE,
+    (S.IN_PROGRESS, "technical_issue"): S.TECHNICAL_ISSUE,
+    (S.SCHEDULED, "no_show"): S.NO_SHOW,
+}
+
+
+@dataclass(frozen=True)
+class WebhookOutcome:
+    duplicate: bool
+    event_id: str
+    interview_id: str | None = None
+    status: str | None = None
+
+    def as_json(self) -> dict:
+        body = {"duplicate": self.duplicate, "event_id": self.event_id}
+        if not self.duplicate:
+            body |= {"interview": self.interview_id, "status": self.status}
+        return body
+
+
+def webhook_receive(*, provider_name: str, headers, body: bytes) -> WebhookOutcome:
+    """Verify a delivery with its provider's adapter, then apply it once."""
+    try:
+        provider = providers.get(provider_name)
+    except LookupError as exc:
+        raise NotFound(str(exc)) from None
+    event = provider.parse_webhook(headers=headers, body=body)
+    return webhook_apply(provider_name=provider.name, event=event)
+
+
+@transaction.atomic
+def webhook_apply(*, provider_name: str, event: ProviderEvent) -> WebhookOutcome:
+    actor = f"provider:{provider_name}"
+    now = timezone.now()
+    record = WebhookEvent(
+        provider=provider_name, event_id=event.event_id, event_type=event.event_type, received_at=now
+    )
+    try:
+        # Inserted first: a concurrent copy of the same delivery waits here for this one's
+        # transaction and then finds the row, so the effects below happen once.
+        with transaction.atomic():
+            record.save(force_insert=True)
+    except IntegrityError:
+        return WebhookOutcome(duplicate=True, event_id=event.event_id)
+
+    interview = (
+        Interview.objects.select_for_update(of=("self",))
+        .select_related("application__candidate", "application__position")
+        .filter(provider=provider_name, provider_meeting_id=event.meeting_id)
+        .first()
+    )
+    if interview is None:
+        raise NotFound(
+            f"No interview has meeting {event.meeting_id!r} with provider {provider_name!r}.",
+            fields={"meeting_id": ["Unknown meeting."]},
+        )
+    new_status = _transition(interview, event.event_type, ended_at=_ended_at(event))
+    record.interview = interview
+    record.save(update_fields=["interview", "updated_at"])
+
+    detail = {"provider": provider_name, "event_id": event.event_id, "event": event.event_type}
+    if event.event_type in ("technical_issue", "no_show"):
+        details = event.data.get("details", {})
+        incident_open(
+            interview=interview,
+            kind=event.event_type,
+            occurred_at=event.occurred_at,
+            details=details if isinstance(details, dict) else {"details": details},
+            actor=actor,
+        )
+    elif event.event_type == "completed":
+        detail["assessment"] = _assessment_receive(interview, event.data.get("assessment"), actor=actor)
+
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=interview,
+        candidate_id=interview.application.candidate_id,
+        changed_fields=["status", "ended_at"] if new_status == S.COMPLETED else ["status"],
+        detail=detail,
+    )
+    if new_status == S.COMPLETED:
+        interview_ended(interview=interview, ended_at=interview.ended_at, actor=actor)
+    return WebhookOutcome(
+        duplicate=False, event_id=event.event_id, interview_id=str(interview.pk), status=new_status
+    )
+
+
+def _ended_at(event: ProviderEvent) -> datetime:
+    """When a completed interview ended: the provider's `ended_at`, else the event's time."""
+    given = event.data.get("ended_at")
+    if given is None:
+        return event.occurred_at
+    ended_at = parse_datetime(given) if isinstance(given, str) else None
+    if ended_at is None or ended_at.tzinfo is None:
+        raise WebhookRejected(
+            "Invalid webhook: data.ended_at.", fields={"data.ended_at": ["An ISO 8601 time with its zone."]}
+        )
+    return ended_at
+
+
+def _transition(interview: Interview, event_type: str, *, ended_at: datetime) -> str:
+    """Apply the table with a compare-and-set update, so a concurrent change is not overwritten."""
+    new_status = INTERVIEW_TRANSITIONS.get((interview.status, event_type))
+    if new_status is None:
+        raise InvalidTransition(entity="Interview", state=interview.status, event=event_type)
+    changes = {"status": new_status, "updated_at": timezone.now()}
+    if new_status == S.COMPLETED:
+        changes["ended_at"] = ended_at
+    moved = Interview.objects.filter(pk=interview.pk, status=interview.status).update(**changes)
+    if not moved:
+        raise InvalidTransition(entity="Interview", state=interview.status, event=event_type)
+    for name, value in changes.items():
+        setattr(interview, name, value)
+    return new_status
+
+
+def _assessment_receive(interview: Interview, payload, *, actor: str) -> str:
+    """Store the AI assessment if the candidate's consent allows it; say what happened.
+
+    Without both consents (general and biometric) the assessment is not used: it is not stored,
+    and an AI interview is followed by a human-reviewed one, which the recruiters are asked for.
+    Nothing is rejected automatically either way.
+    """
+    if payload is None:
+        return "none"
+    if not isinstance(payload, dict):
+        raise WebhookRejected(
+            "Invalid webhook: data.assessment.", fields={"data.assessment": ["Must be a JSON object."]}
+        )
+    if not consent_complete(interview=interview):
+        if interview.kind == Interview.Kind.AI_VIDEO:
+            recruiters_notify(
+                template=Notification.Template.HUMAN_INTERVIEW_NEEDED,
+                interview=interview,
+                reason="consent_missing_at_completion",
+            )
+        return "withheld_without_consent"
+    assessment: AIAssessment = assessment_record(interview=interview, payload=payload, actor=actor)
+    if assessment.needs_human_review:
+        recruiters_notify(
+            template=Notification.Template.REVIEW_NEEDED,
+            interview=interview,
+            reason="low_confidence_or_transcript",
+            extra={"assessment": str(assessment.pk)},
+        )
+        return "stored_needs_human_review"
+    return "stored"
+
+
+def recruiters_notify(*, template: str, interview: Interview, reason: str, extra: dict | None = None) -> int:
+    """Queue `template` about `interview` for the recruiters, once per recruiter and reason.
+
+    A Position has no owning recruiter (yet), so every active user with the recruiter role is told;
+    when positions get owners, this is the one place to narrow it.
+    """
+    recruiters = User.objects.filter(groups__name=Role.RECRUITER.value, is_active=True).order_by("pk")
+    count = 0
+    for recruiter in recruiters:
+        notification_queue(
+            template=template,
+            key=notification_key(template, interview.pk, reason, recruiter.pk),
+            recipient_user=recruiter,
+            interview=interview,
+            payload={"reason": reason, "application": str(interview.application_id), **(extra or {})},
+        )
+        count += 1
+    return count

@@ -1,0 +1,40 @@
+"""Pages of the simulated provider: the candidate's join page and the practice (tech check) page.
+
+The join link is the candidate's key to the meeting, as with a vendor's link: it shows the kind
+and time of the interview, and nothing about the candidate.
+"""
+
+from zoneinfo import ZoneInfo
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.http import require_GET
+
+from interviews.models import Interview
+from interviews.providers.simulated import SimulatedProvider
+
+
+@require_GET
+def simulated_join(request, meeting_id: str):
+    interview = (
+        Interview.objects.select_related("application__candidate")
+        .filter(provider=SimulatedProvider.name, provider_meeting_id=meeting_id)
+        .first()
+    )
+    if interview is None:
+        raise Http404("No such meeting.")
+    zone = ZoneInfo(interview.candidate_time_zone)
+    context = {
+        "interview": interview,
+        "starts_at_local": interview.starts_at.astimezone(zone),
+        "time_zone": interview.candidate_time_zone,
+        "meeting_id": meeting_id,
+    }
+    with translation.override(interview.application.candidate.preferred_language):
+        return render(request, "interviews/simulated_join.html", context)
+
+
+@require_GET
+def simulated_practice(request):
+    return render(request, "interviews/simulated_practice.html")

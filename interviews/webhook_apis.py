@@ -1,0 +1,144 @@
+"""API for the provider webhooks (signed, no user) and the candidate's consent to AI interviews."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hrsuite.accounts.models import Role
+from hrsuite.api import ScopedViewSet, referenced, validated
+from hrsuite.errors import Forbidden, ValidationFailed
+from hrsuite.permissions import has_role
+from hrsuite.selectors import object_get_for
+from interviews import consent_selectors, selectors
+from interviews.models import Consent, ConsentNotice
+from interviews.services import consent as consent_services
+from interviews.services.webhooks import webhook_receive
+
+# --- Provider webhooks ---------------------------------------------------------------------------
+
+
+class WebhookOut(serializers.Serializer):
+    duplicate = serializers.BooleanField()
+    event_id = serializers.CharField()
+    interview = serializers.UUIDField(required=False)
+    status = serializers.CharField(required=False)
+
+
+class WebhookApi(APIView):
+    """A provider reports started, technical issue, no-show or completed (with the AI assessment).
+
+    Authenticated by its HMAC-SHA256 signature alone (X-Hrsuite-Timestamp, X-Hrsuite-Signature over
+    "<timestamp>." + body, 5 minutes either way), so no session or token, and no CSRF check: no
+    cookie authenticates it. A repeated event id answers 200 with `duplicate: true` and changes
+    nothing; anything refused answers 4xx and stores nothing.
+    """
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    serializer_class = WebhookOut
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: WebhookOut}, auth=[])
+    def post(self, request, provider: str):
+        # The raw bytes: the signature covers them exactly as sent.
+        outcome = webhook_receive(provider_name=provider, headers=request.headers, body=request.body)
+        return Response(outcome.as_json(), status=status.HTTP_200_OK)
+
+
+# --- Consent -------------------------------------------------------------------------------------
+
+
+class ConsentOut(serializers.ModelSerializer):
+    notice_version = serializers.CharField(source="notice.version")
+    notice_sha256 = serializers.CharField(source="notice.text_sha256")
+
+    class Meta:
+        model = Consent
+        fields = [
+            "id",
+            "candidate",
+            "interview",
+            "scope",
+            "decision",
+            "decided_at",
+            "notice_version",
+            "notice_sha256",
+            "ip",
+            "user_agent",
+        ]
+
+
+class NoticeOut(serializers.ModelSerializer):
+    class Meta:
+        model = ConsentNotice
+        fields = ["version", "language", "title", "text", "text_sha256", "published_at"]
+
+
+class ConsentStateOut(serializers.Serializer):
+    general = serializers.ChoiceField(choices=Consent.Decision.choices, allow_null=True)
+    biometric = serializers.ChoiceField(choices=Consent.Decision.choices, allow_null=True)
+
+
+class NoticeForInterviewOut(serializers.Serializer):
+    interview = serializers.UUIDField()
+    notice = NoticeOut()
+    consents = ConsentStateOut()
+
+
+class ConsentIn(serializers.Serializer):
+    interview = serializers.UUIDField()
+    scope = serializers.ChoiceField(choices=Consent.Scope.choices)
+    decision = serializers.ChoiceField(choices=Consent.Decision.choices)
+    # The version the candidate was shown: a decision on an older text is refused.
+    notice_version = serializers.CharField(max_length=20)
+
+
+class ConsentApi(ScopedViewSet):
+    """Consent to AI interviews. Candidates read the notice for their interview and give, refuse
+    or withdraw consent per scope (general; biometric: face and voice); recruiters and HR admins
+    read every decision; interviewers see none."""
+
+    queryset = Consent.objects.none()
+    serializer_class = ConsentOut
+    list_selector = staticmethod(consent_selectors.consent_list_for)
+    detail_queryset = staticmethod(consent_selectors.consent_detail_queryset)
+
+    @extend_schema(request=ConsentIn, responses={201: ConsentOut})
+    def create(self, request):
+        """The signed-in candidate's decision on one scope, for one of their interviews."""
+        data = validated(ConsentIn, request.data)
+        interview = referenced(
+            selectors.interview_detail_queryset(user=request.user),
+            user=request.user,
+            pk=data.pop("interview"),
+            field="interview",
+        )
+        consent = consent_services.consent_record(interview=interview, actor=request.user, **data)
+        return Response(ConsentOut(consent).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("interview", OpenApiTypes.UUID, required=True)],
+        responses=NoticeForInterviewOut,
+    )
+    @action(detail=False, methods=["get"])
+    def notice(self, request):
+        """The current notice for one of the candidate's interviews, in their language, with
+        their decisions so far."""
+        if not has_role(request.user, Role.CANDIDATE):
+            raise Forbidden("The consent notice is read by the candidate in their portal.")
+        pk = request.query_params.get("interview")
+        if not pk:
+            raise ValidationFailed("Name the interview.", fields={"interview": ["Required."]})
+        interview = object_get_for(
+            selectors.interview_detail_queryset(user=request.user), user=request.user, pk=pk
+        )
+        notice = consent_services.notice_current(language=interview.application.candidate.preferred_language)
+        body = {
+            "interview": interview.pk,
+            "notice": notice,
+            "consents": consent_services.consent_state(interview=interview),
+        }
+        return Response(NoticeForInterviewOut(body).data)
