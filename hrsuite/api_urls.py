@@ -8,8 +8,9 @@ from audit.apis import AuditEventApi
 from candidates.apis import ApplicationApi, CandidateApi, PositionApi, PriorRecordApi
 from hrsuite.accounts.apis import MeApi, TokenApi
 from interviews.apis import AssessmentApi, AssignmentApi, HumanReviewApi, InterviewApi, ScorecardApi
-from interviews.webhook_apis import ConsentApi, WebhookApi
 from interviews.outbox_apis import NotificationApi
+from interviews.scheduling_apis import CompletionRateApi, IncidentApi, RescheduleOfferApi, SchedulingApi
+from interviews.webhook_apis import ConsentApi, WebhookApi
 
 router = DefaultRouter()
 router.register("positions", PositionApi, basename="position")
@@ -22,12 +23,17 @@ router.register("assessments", AssessmentApi, basename="assessment")
 router.register("human-reviews", HumanReviewApi, basename="human-review")
 router.register("scorecards", ScorecardApi, basename="scorecard")
 router.register("audit-events", AuditEventApi, basename="audit-event")
-router.register("consents", ConsentApi, basename="consent")
 router.register("notifications", NotificationApi, basename="notification")
+router.register("scheduling", SchedulingApi, basename="scheduling")
+router.register("incidents", IncidentApi, basename="incident")
+router.register("completion-rates", CompletionRateApi, basename="completion-rate")
+router.register("consents", ConsentApi, basename="consent")
 
 urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="auth-token"),
     path("me/", MeApi.as_view(), name="me"),
+    # Public: the token in the candidate's link is the credential (see RescheduleOfferApi).
+    path("reschedule/<str:token>/", RescheduleOfferApi.as_view(), name="reschedule-offer"),
     # Signed by the provider, not signed in: see WebhookApi.
     path("webhooks/<str:provider>/", WebhookApi.as_view(), name="provider-webhook"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,7 +1,10 @@
 """Permission-filtered reads of interviews, assignments, assessments, reviews and scorecards."""
 
+from datetime import datetime, timedelta
+
 import django_filters
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import restrict
@@ -10,6 +13,7 @@ from interviews.models import (
     AIAssessment,
     AIDimensionScore,
     HumanReview,
+    Incident,
     Interview,
     InterviewAssignment,
     Notification,
@@ -113,6 +117,96 @@ def scorecard_detail_queryset(*, user) -> QuerySet[Scorecard]:
 def scorecard_list_for(*, user, filters=None) -> QuerySet[Scorecard]:
     queryset = restrict(scorecard_detail_queryset(user=user), user=user).order_by("-updated_at", "id")
     return filtered(ScorecardFilter, filters, queryset)
+
+
+# --- Incidents and completion rates (HR's view of technical failures) ---------------------------
+
+
+class IncidentFilter(django_filters.FilterSet):
+    region = django_filters.CharFilter()
+    provider = django_filters.CharFilter()
+    kind = django_filters.ChoiceFilter(choices=Incident.Kind.choices)
+    resolution = django_filters.ChoiceFilter(choices=Incident.Resolution.choices)
+    occurred_after = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    occurred_before = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+
+    class Meta:
+        model = Incident
+        fields = ["region", "provider", "kind", "resolution", "occurred_after", "occurred_before"]
+
+
+def incident_detail_queryset(*, user) -> QuerySet[Incident]:
+    return Incident.objects.select_related("interview")
+
+
+def incident_list_for(*, user, filters=None) -> QuerySet[Incident]:
+    queryset = restrict(incident_detail_queryset(user=user), user=user).order_by("-occurred_at", "id")
+    return filtered(IncidentFilter, filters, queryset)
+
+
+_FINISHED = {
+    "completed": Interview.Status.COMPLETED,
+    "technical_issue": Interview.Status.TECHNICAL_ISSUE,
+    "no_show": Interview.Status.NO_SHOW,
+}
+
+
+def _completion_annotations() -> dict:
+    return {
+        "scheduled": Count("id", filter=~Q(status=Interview.Status.CANCELLED)),
+        **{name: Count("id", filter=Q(status=status)) for name, status in _FINISHED.items()},
+    }
+
+
+def completion_counts(*, since: datetime, until: datetime, region: str | None = None) -> dict[str, int]:
+    """Interviews that started in [since, until), by outcome (no permission filter: used by
+    services deciding policy, never shown as is)."""
+    queryset = Interview.objects.filter(starts_at__gte=since, starts_at__lt=until)
+    if region is not None:
+        queryset = queryset.filter(application__position__region=region)
+    return queryset.aggregate(**_completion_annotations())
+
+
+class CompletionRateFilter(django_filters.FilterSet):
+    region = django_filters.CharFilter(field_name="application__position__region")
+    provider = django_filters.CharFilter()
+
+    class Meta:
+        model = Interview
+        fields = ["region", "provider"]
+
+
+def completion_rates_for(*, user, filters=None, days: int = 30) -> list[dict]:
+    """Per region and provider, interviews that started in the last `days` days: how many were
+    scheduled (not cancelled), completed, failed technically or missed, and the completion rate
+    completed / (completed + technical_issue + no_show), None while nothing has finished."""
+    now = timezone.now()
+    queryset = restrict(Interview.objects.all(), user=user).filter(
+        starts_at__gte=now - timedelta(days=days), starts_at__lt=now
+    )
+    queryset = filtered(CompletionRateFilter, filters, queryset)
+    rows = (
+        queryset.values(region=F("application__position__region"))
+        .annotate(provider_name=F("provider"))
+        .values("region", "provider_name")
+        .annotate(**_completion_annotations())
+        .order_by("region", "provider_name")
+    )
+    result = []
+    for row in rows:
+        finished = row["completed"] + row["technical_issue"] + row["no_show"]
+        result.append(
+            {
+                "region": row["region"],
+                "provider": row["provider_name"],
+                "scheduled": row["scheduled"],
+                "completed": row["completed"],
+                "technical_issue": row["technical_issue"],
+                "no_show": row["no_show"],
+                "rate": round(row["completed"] / finished, 4) if finished else None,
+            }
+        )
+    return result
 
 
 class NotificationFilter(django_filters.FilterSet):

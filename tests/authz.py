@@ -90,6 +90,7 @@ class World:
         interview_services.interview_results_release(interview=mine["interview"], actor=recruiter)
         # An unreleased second interview of the candidate's own application.
         self.unreleased = make_interview(recruiter, application=mine["application"])
+        self._incidents()
         self._consents(candidate_user)
 
     def _consents(self, candidate_user):
@@ -111,6 +112,20 @@ class World:
                 decision="given",
                 notice_version=notice.version,
                 actor=user,
+            )
+
+    def _incidents(self):
+        """A technical failure on another interview of each candidate (with its reschedule offer)."""
+        from interviews.services.incidents import incident_open
+
+        for which in ("mine", "theirs"):
+            failed = make_interview(self.recruiter, application=self.objects[which]["application"])
+            self.objects[which]["incident"] = incident_open(
+                interview=failed,
+                kind="technical_issue",
+                occurred_at=timezone.now(),
+                details={"code": "ICE_FAILED"},
+                actor="provider:simulated",
             )
 
     def obj(self, which: str, kind: str):
@@ -151,10 +166,17 @@ READS = [
     ReadSpec(
         "audit-event", "audit-event", {**NOBODY_ELSE, "recruiter": set(), "hr_admin": {"mine", "theirs"}}
     ),
+    ReadSpec("incident", "incident", {**STAFF, **NOBODY_ELSE}),
 ]
+READS.append(ReadSpec("consent", "consent", {**STAFF, **NOBODY_ELSE, "candidate": {"mine"}}))
 # Reads that are not list/retrieve, checked by their own tests.
 OTHER_READS = {("audit-event", "export")}
-READS.append(ReadSpec("consent", "consent", {**STAFF, **NOBODY_ELSE, "candidate": {"mine"}}))
+# Aggregates with no object to retrieve: recruiters and HR admins only (tests/interviews/test_incidents.py).
+OTHER_READS |= {("completion-rate", "list")}
+# Public endpoints outside the router where a token in the URL is the only credential, so there is
+# no role to vary: their own tests cover unknown, expired and used tokens
+# (tests/interviews/test_incidents.py for the reschedule link).
+PUBLIC_TOKEN_ENDPOINTS = {"reschedule-offer"}
 # The consent notice of an interview: tests/interviews/test_consent.py checks it for every role.
 OTHER_READS.add(("consent", "notice"))
 
@@ -372,5 +394,44 @@ WRITES += [
     # Another candidate's interview is not one the candidate can name: a field error.
     WriteSpec(
         "consent", "create", "post", _denied(recruiter=403, candidate=400), body=_consent_body("theirs")
+    ),
+]
+
+
+def _free_slot(world) -> str:
+    """A time every scheduling rule accepts for candidate A with `interviewer` assigned."""
+    from interviews.services.incidents import offer_slots
+
+    return offer_slots(interview=world.unreleased, interviewers=[world.interviewer])[0].isoformat()
+
+
+WRITES += [
+    WriteSpec(
+        "scheduling",
+        "create",
+        "post",
+        _denied(recruiter=201),
+        body=lambda w: {
+            "application": str(w.obj("mine", "application").pk),
+            "kind": "live_video",
+            "starts_at": _free_slot(w),
+            "interviewers": [w.interviewer.pk],
+        },
+    ),
+    WriteSpec(
+        "scheduling",
+        "reschedule",
+        "post",
+        _denied(recruiter=200),
+        target=("mine", "interview"),
+        body=lambda w: {"starts_at": _free_slot(w)},
+    ),
+    WriteSpec(
+        "scheduling",
+        "cancel",
+        "post",
+        _denied(recruiter=200),
+        target=("theirs", "interview"),
+        body=lambda w: {"reason": "The position is on hold."},
     ),
 ]

@@ -87,7 +87,9 @@ def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewA
         raise ValidationFailed(
             "Only interviewers can be assigned.", fields={"interviewer": ["Not an interviewer."]}
         )
-    assignment = InterviewAssignment(interview=interview, interviewer=interviewer, assigned_by=actor)
+    # System actors (a candidate's reschedule link, a task) are labels, not users.
+    assigned_by = actor if getattr(actor, "pk", None) is not None else None
+    assignment = InterviewAssignment(interview=interview, interviewer=interviewer, assigned_by=assigned_by)
     try:
         with transaction.atomic():
             assignment.save(force_insert=True)
@@ -373,4 +375,8 @@ def scorecard_submit(*, scorecard: Scorecard, actor) -> Scorecard:
         candidate_id=scorecard.interview.application.candidate_id,
         changed_fields=["status", "submitted_at"],
     )
+    # The last scorecard in completes the interview's feedback: summary and recruiters told.
+    from interviews.services.feedback import feedback_check
+
+    feedback_check(interview=scorecard.interview, actor=actor)
     return scorecard

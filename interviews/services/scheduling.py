@@ -1,0 +1,411 @@
+"""Scheduling, rescheduling and cancelling interviews, with the calendar messages each one queues.
+
+Every time rule lives here (future, the candidate's local business hours, weekends, public
+holidays of the candidate's region, interviewer overlaps), so the offer of new slots after a
+technical failure (`interviews.services.incidents`) picks only times this module would accept.
+"""
+
+import functools
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from candidates.models import Application, Candidate, Stage
+from hrsuite.accounts.models import Role
+from hrsuite.errors import InvalidTransition, ValidationFailed
+from hrsuite.permissions import get_for_change, has_role, require
+from interviews import providers
+from interviews.models import Interview, InterviewAssignment, Notification
+from interviews.services.outbox import notification_key, notification_queue, notifications_cancel
+
+Status = Interview.Status
+
+# The interview's status changes, as `{(state, event): new_state}` (DESIGN.md §5). Anything not
+# listed is refused with InvalidTransition (409). "reschedule" keeps the state but still goes
+# through the table, so a cancelled or finished interview cannot be moved. The provider events
+# (started, completed, technical_issue, no_show) carry the names `interviews.services.webhooks`
+# gives them; its table and this one must agree.
+INTERVIEW_TRANSITIONS: dict[tuple[str, str], str] = {
+    (Status.SCHEDULED, "reschedule"): Status.SCHEDULED,
+    (Status.SCHEDULED, "cancel"): Status.CANCELLED,
+    (Status.SCHEDULED, "started"): Status.IN_PROGRESS,
+    (Status.IN_PROGRESS, "completed"): Status.COMPLETED,
+    (Status.SCHEDULED, "technical_issue"): Status.TECHNICAL_ISSUE,
+    (Status.IN_PROGRESS, "technical_issue"): Status.TECHNICAL_ISSUE,
+    (Status.SCHEDULED, "no_show"): Status.NO_SHOW,
+}
+
+# Interviews that hold an interviewer's time.
+BUSY_STATUSES = (Status.SCHEDULED, Status.IN_PROGRESS)
+MIN_DURATION, MAX_DURATION = 10, 480
+# Messages that announce a time: replaced on reschedule, dropped on cancel.
+CALENDAR_TEMPLATES = [Notification.Template.INVITATION, Notification.Template.REMINDER]
+# Stages from which an interview may still be scheduled.
+SCHEDULABLE_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING)
+
+
+# --- Time rules -----------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=256)
+def _holiday_calendar(region: str, year: int):
+    """Public holidays of a region code like "CN", "US-IL" or "DE-BE", or None when the
+    `holidays` package does not know it. An unknown region gets no holiday check (weekends and
+    business hours still apply): refusing every date would block scheduling altogether."""
+    country, _, subdiv = region.upper().partition("-")
+    try:
+        return holidays.country_holidays(country, subdiv=subdiv or None, years=year)
+    except NotImplementedError:
+        return None
+
+
+def holiday_name(region: str, day: date) -> str | None:
+    calendar = _holiday_calendar(region or "", day.year)
+    return calendar.get(day) if calendar is not None else None
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def slot_errors(
+    *,
+    candidate: Candidate,
+    starts_at: datetime,
+    duration_minutes: int,
+    interviewers: Iterable = (),
+    exclude_interview: Interview | None = None,
+    now: datetime | None = None,
+) -> dict[str, list[str]]:
+    """Why an interview cannot take place at `starts_at`, per field; empty when it can."""
+    errors: dict[str, list[str]] = {}
+    now = now or timezone.now()
+    if starts_at.tzinfo is None:
+        return {"starts_at": ["Give the start time with its time zone."]}
+    if starts_at <= now:
+        errors.setdefault("starts_at", []).append("The start time must be in the future.")
+    zone = _zone(candidate.time_zone)
+    local_start = starts_at.astimezone(zone)
+    # Adding in UTC and converting back keeps the end right across a DST change.
+    local_end = (starts_at + timedelta(minutes=duration_minutes)).astimezone(zone)
+    first_hour, end_hour = settings.HRSUITE_BUSINESS_HOURS
+    opens = local_start.replace(hour=first_hour, minute=0, second=0, microsecond=0)
+    closes = local_start.replace(hour=end_hour, minute=0, second=0, microsecond=0)
+    if not (opens <= local_start and local_end <= closes):
+        errors.setdefault("starts_at", []).append(
+            f"{local_start:%Y-%m-%d %H:%M} to {local_end:%H:%M} in the candidate's time zone "
+            f"({candidate.time_zone}) is outside business hours "
+            f"{first_hour:02d}:00 to {end_hour:02d}:00; the whole interview must fit inside."
+        )
+    if local_start.weekday() >= 5:
+        errors.setdefault("starts_at", []).append(
+            f"{local_start:%Y-%m-%d} is a {local_start:%A} in the candidate's time zone."
+        )
+    holiday = holiday_name(candidate.region, local_start.date())
+    if holiday:
+        errors.setdefault("starts_at", []).append(
+            f"{local_start:%Y-%m-%d} is a public holiday in {candidate.region}: {holiday}."
+        )
+    busy = _busy_interviewers(
+        interviewers, starts_at, starts_at + timedelta(minutes=duration_minutes), exclude_interview
+    )
+    for name, other_start in busy:
+        errors.setdefault("interviewers", []).append(
+            f"{name} has another interview at {other_start:%Y-%m-%d %H:%M} UTC that overlaps."
+        )
+    return errors
+
+
+def _busy_interviewers(interviewers, starts_at, ends_at, exclude_interview) -> list[tuple[str, datetime]]:
+    interviewers = list(interviewers)
+    if not interviewers:
+        return []
+    # Candidates by start time in the database (no interview is longer than a day), exact
+    # overlap with each one's own duration in Python.
+    nearby = (
+        InterviewAssignment.objects.filter(
+            interviewer__in=interviewers,
+            interview__status__in=BUSY_STATUSES,
+            interview__starts_at__lt=ends_at,
+            interview__starts_at__gt=starts_at - timedelta(days=1),
+        )
+        .select_related("interview", "interviewer")
+        .order_by("interview__starts_at")
+    )
+    if exclude_interview is not None:
+        nearby = nearby.exclude(interview=exclude_interview)
+    return [
+        (a.interviewer.get_username(), a.interview.starts_at)
+        for a in nearby
+        if a.interview.starts_at + timedelta(minutes=a.interview.duration_minutes) > starts_at
+    ]
+
+
+def _raise_if(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationFailed(f"Cannot schedule: {', '.join(sorted(errors))}.", fields=errors)
+
+
+# --- Status changes -------------------------------------------------------------------------------
+
+
+def interview_transition(
+    *, interview: Interview, event: str, actor, changes: dict | None = None, detail: dict | None = None
+) -> Interview:
+    """Apply one event of INTERVIEW_TRANSITIONS with a compare-and-set update (status and
+    calendar sequence must be what the caller read), plus the audit event. Call inside a
+    transaction; raises InvalidTransition when the table or a concurrent writer says no."""
+    current = interview.status
+    new_status = INTERVIEW_TRANSITIONS.get((current, event))
+    if new_status is None:
+        raise InvalidTransition(entity="Interview", state=current, event=event)
+    changes = dict(changes or {})
+    now = timezone.now()
+    updated = Interview.objects.filter(
+        pk=interview.pk, status=current, calendar_sequence=interview.calendar_sequence
+    ).update(status=new_status, updated_at=now, **changes)
+    if not updated:
+        interview.refresh_from_db(fields=["status", "calendar_sequence"])
+        raise InvalidTransition(entity="Interview", state=interview.status, event=event)
+    interview.status = new_status
+    for name, value in changes.items():
+        setattr(interview, name, value)
+    interview.updated_at = now
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=interview,
+        candidate_id=interview.application.candidate_id,
+        changed_fields=["status", *changes],
+        detail={"event": event, "from": current, "to": new_status, **(detail or {})},
+    )
+    return interview
+
+
+# --- Calendar messages ----------------------------------------------------------------------------
+
+
+def _recipients(interview: Interview) -> list[tuple[str, object]]:
+    users = [
+        a.interviewer
+        for a in interview.assignments.select_related("interviewer").order_by("created_at", "pk")
+    ]
+    return [("candidate", interview.application.candidate), *(("user", u) for u in users)]
+
+
+def _to(kind: str, who) -> dict:
+    return {"candidate": who} if kind == "candidate" else {"recipient_user": who}
+
+
+def _practice_url(interview: Interview) -> str:
+    # The practice page comes with the meeting and is not a column; later invitations reuse
+    # the one the first invitation carried.
+    first = (
+        Notification.objects.filter(interview=interview, template=Notification.Template.INVITATION)
+        .order_by("created_at")
+        .first()
+    )
+    return (first.payload or {}).get("practice_url", "") if first else ""
+
+
+def _queue_calendar_messages(interview: Interview, *, practice_url: str, now: datetime) -> None:
+    """Invitation now and reminder before the start, to the candidate and each interviewer.
+
+    Short notice: an interview that starts less than HRSUITE_REMINDER_MINUTES from now gets no
+    reminder; its invitation goes out at once and already says it starts soon.
+    """
+    seq = interview.calendar_sequence
+    starts_at = interview.starts_at.astimezone(UTC).isoformat()
+    lead = timedelta(minutes=settings.HRSUITE_REMINDER_MINUTES)
+    remind = interview.starts_at - lead >= now
+    for kind, who in _recipients(interview):
+        notification_queue(
+            template=Notification.Template.INVITATION,
+            key=notification_key(Notification.Template.INVITATION, interview.pk, seq, kind, who.pk),
+            due_at=now,
+            interview=interview,
+            payload={"starts_at": starts_at, "sequence": seq, "practice_url": practice_url},
+            **_to(kind, who),
+        )
+        if remind:
+            notification_queue(
+                template=Notification.Template.REMINDER,
+                key=notification_key(Notification.Template.REMINDER, interview.pk, seq, kind, who.pk),
+                due_at=interview.starts_at - lead,
+                interview=interview,
+                payload={"starts_at": starts_at, "sequence": seq},
+                **_to(kind, who),
+            )
+
+
+# --- Services -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def interview_schedule(
+    *,
+    application: Application,
+    kind: str,
+    starts_at: datetime,
+    duration_minutes: int = 45,
+    interviewers: Iterable = (),
+    provider: str = "simulated",
+    actor,
+) -> Interview:
+    """Schedule an interview: validate the time, create the provider's meeting, assign the
+    interviewers (which grants their access), and queue invitations and reminders.
+
+    Each refusal names its field: `kind`, `duration_minutes`, `provider`, `application`,
+    `starts_at` (past, outside the candidate's local business hours, weekend, public holiday of
+    the candidate's region), `interviewers` (not an interviewer, or busy at that time).
+
+    Reminders are due HRSUITE_REMINDER_MINUTES before `starts_at`. Short-notice rule: an
+    interview scheduled less than that lead time ahead gets no reminder at all; its invitation
+    goes out immediately and already says it starts soon, so a second message a minute later
+    would be noise.
+    """
+    require(actor, "add", Interview)
+    interviewers = list(dict.fromkeys(interviewers))
+    candidate = application.candidate
+    errors: dict[str, list[str]] = {}
+    if kind not in Interview.Kind.values:
+        errors["kind"] = [f"Choose one of {', '.join(Interview.Kind.values)}."]
+    if not isinstance(duration_minutes, int) or not MIN_DURATION <= duration_minutes <= MAX_DURATION:
+        errors["duration_minutes"] = [
+            f"Give a whole number of minutes from {MIN_DURATION} to {MAX_DURATION}."
+        ]
+        duration_minutes = MIN_DURATION
+    try:
+        adapter = providers.get(provider)
+    except LookupError:
+        errors["provider"] = [f"Choose one of {', '.join(providers.names())}."]
+    if application.stage not in SCHEDULABLE_STAGES:
+        errors["application"] = [f"The application is {application.get_stage_display().lower()}."]
+    for user in interviewers:
+        if not has_role(user, Role.INTERVIEWER) or not user.is_active:
+            errors.setdefault("interviewers", []).append(
+                f"{user.get_username()} is not an active interviewer."
+            )
+    for field, messages in slot_errors(
+        candidate=candidate, starts_at=starts_at, duration_minutes=duration_minutes, interviewers=interviewers
+    ).items():
+        errors.setdefault(field, []).extend(messages)
+    _raise_if(errors)
+
+    interview = Interview(
+        application=application,
+        kind=kind,
+        provider=provider,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        candidate_time_zone=candidate.time_zone,
+    )
+    interview.save(force_insert=True)
+    # Inside the transaction: a failure rolls the interview back with it. A meeting the provider
+    # made before a later failure is left to expire on their side.
+    meeting = adapter.create_meeting(interview)
+    interview.provider_meeting_id, interview.join_url = meeting.meeting_id, meeting.join_url
+    interview.save(update_fields=["provider_meeting_id", "join_url", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=interview,
+        candidate_id=candidate.pk,
+        changed_fields=["kind", "starts_at", "duration_minutes", "provider", "join_url"],
+    )
+    from interviews.services import assignment_create
+
+    for user in interviewers:
+        assignment_create(interview=interview, interviewer=user, actor=actor)
+    if application.stage != Stage.INTERVIEWING and getattr(actor, "pk", None) is not None:
+        # The application timeline records that interviewing began (a person's action only:
+        # a stage change names the user who made it).
+        from candidates.services import application_move
+
+        application_move(application=application, event="interview", actor=actor)
+    _queue_calendar_messages(interview, practice_url=meeting.practice_url, now=timezone.now())
+    return interview
+
+
+@transaction.atomic
+def interview_reschedule(*, interview: Interview, starts_at: datetime, actor) -> Interview:
+    """Move a scheduled interview: same checks as scheduling (it does not overlap itself), a new
+    calendar sequence, and the pending invitation and reminder rows replaced by new ones, so the
+    reminder moves with the interview and is still sent once."""
+    interview = get_for_change(
+        Interview.objects.select_related("application__candidate"), user=actor, pk=interview.pk
+    )
+    if (interview.status, "reschedule") not in INTERVIEW_TRANSITIONS:
+        raise InvalidTransition(entity="Interview", state=interview.status, event="reschedule")
+    interviewers = [a.interviewer for a in interview.assignments.select_related("interviewer")]
+    _raise_if(
+        slot_errors(
+            candidate=interview.application.candidate,
+            starts_at=starts_at,
+            duration_minutes=interview.duration_minutes,
+            interviewers=interviewers,
+            exclude_interview=interview,
+        )
+    )
+    practice_url = _practice_url(interview)
+    previous = interview.starts_at
+    interview_transition(
+        interview=interview,
+        event="reschedule",
+        actor=actor,
+        changes={"starts_at": starts_at, "calendar_sequence": interview.calendar_sequence + 1},
+        detail={"starts_at_before": previous.isoformat(), "starts_at_after": starts_at.isoformat()},
+    )
+    notifications_cancel(interview=interview, templates=CALENDAR_TEMPLATES)
+    _queue_calendar_messages(interview, practice_url=practice_url, now=timezone.now())
+    return interview
+
+
+@transaction.atomic
+def interview_cancel(*, interview: Interview, reason: str, actor) -> Interview:
+    """Cancel a scheduled interview: pending invitations and reminders are dropped, and the
+    candidate and each interviewer get a cancellation (METHOD:CANCEL with the raised sequence)."""
+    interview = get_for_change(
+        Interview.objects.select_related("application__candidate"), user=actor, pk=interview.pk
+    )
+    if not (reason or "").strip():
+        raise ValidationFailed("Say why the interview is cancelled.", fields={"reason": ["Give a reason."]})
+    interview_transition(
+        interview=interview,
+        event="cancel",
+        actor=actor,
+        changes={"calendar_sequence": interview.calendar_sequence + 1},
+        detail={"reason": reason},
+    )
+    notifications_cancel(interview=interview, templates=CALENDAR_TEMPLATES)
+    seq = interview.calendar_sequence
+    for kind, who in _recipients(interview):
+        notification_queue(
+            template=Notification.Template.CANCELLATION,
+            key=notification_key(Notification.Template.CANCELLATION, interview.pk, seq, kind, who.pk),
+            interview=interview,
+            payload={"sequence": seq},
+            **_to(kind, who),
+        )
+    adapter = _adapter(interview.provider)
+    if adapter is not None:
+        # After commit: the provider is told only once the cancellation is certain.
+        transaction.on_commit(lambda: adapter.cancel_meeting(interview))
+    return interview
+
+
+def _adapter(name: str):
+    try:
+        return providers.get(name)
+    except LookupError:
+        return None
