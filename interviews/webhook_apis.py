@@ -78,8 +78,11 @@ class NoticeOut(serializers.ModelSerializer):
 
 
 class ConsentStateOut(serializers.Serializer):
-    general = serializers.ChoiceField(choices=Consent.Decision.choices, allow_null=True)
-    biometric = serializers.ChoiceField(choices=Consent.Decision.choices, allow_null=True)
+    """The latest decision per scope: given, refused, withdrawn, or null (not asked yet)."""
+
+    # Plain strings: as choice fields the schema would name one choice set twice.
+    general = serializers.CharField(allow_null=True)
+    biometric = serializers.CharField(allow_null=True)
 
 
 class NoticeForInterviewOut(serializers.Serializer):
