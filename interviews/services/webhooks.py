@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from audit.models import AuditAction
 from audit.services import audit_record
 from hrsuite.accounts.models import Role, User
-from hrsuite.errors import InvalidTransition, NotFound
+from hrsuite.errors import NotFound
 from interviews import providers
 from interviews.models import AIAssessment, Interview, Notification, WebhookEvent
 from interviews.providers import ProviderEvent, WebhookRejected
@@ -25,18 +25,9 @@ from interviews.services.consent import consent_complete
 from interviews.services.feedback import interview_ended
 from interviews.services.incidents import incident_open
 from interviews.services.outbox import notification_key, notification_queue
+from interviews.services.scheduling import interview_transition
 
 S = Interview.Status
-
-# What a provider event does to an interview's status: {(status, event): new status}. Anything
-# else (a "completed" for a cancelled interview, a second "started") is refused with a 409.
-INTERVIEW_TRANSITIONS: dict[tuple[str, str], str] = {
-    (S.SCHEDULED, "started"): S.IN_PROGRESS,
-    (S.IN_PROGRESS, "completed"): S.COMPLETED,
-    (S.SCHEDULED, "technical_issue"): S.TECHNICAL_ISSUE,
-    (S.IN_PROGRESS, "technical_issue"): S.TECHNICAL_ISSUE,
-    (S.SCHEDULED, "no_show"): S.NO_SHOW,
-}
 
 
 @dataclass(frozen=True)
@@ -89,11 +80,15 @@ def webhook_apply(*, provider_name: str, event: ProviderEvent) -> WebhookOutcome
             f"No interview has meeting {event.meeting_id!r} with provider {provider_name!r}.",
             fields={"meeting_id": ["Unknown meeting."]},
         )
-    new_status = _transition(interview, event.event_type, ended_at=_ended_at(event))
+    changes = {"ended_at": _ended_at(event)} if event.event_type == "completed" else {}
+    detail = {"provider": provider_name, "event_id": event.event_id}
+    interview_transition(
+        interview=interview, event=event.event_type, actor=actor, changes=changes, detail=detail
+    )
+    new_status = interview.status
     record.interview = interview
     record.save(update_fields=["interview", "updated_at"])
 
-    detail = {"provider": provider_name, "event_id": event.event_id, "event": event.event_type}
     if event.event_type in ("technical_issue", "no_show"):
         details = event.data.get("details", {})
         incident_open(
@@ -104,17 +99,16 @@ def webhook_apply(*, provider_name: str, event: ProviderEvent) -> WebhookOutcome
             actor=actor,
         )
     elif event.event_type == "completed":
-        detail["assessment"] = _assessment_receive(interview, event.data.get("assessment"), actor=actor)
-
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        target=interview,
-        candidate_id=interview.application.candidate_id,
-        changed_fields=["status", "ended_at"] if new_status == S.COMPLETED else ["status"],
-        detail=detail,
-    )
-    if new_status == S.COMPLETED:
+        outcome = _assessment_receive(interview, event.data.get("assessment"), actor=actor)
+        if outcome == "withheld_without_consent":
+            # The assessment's contents are not kept; the trail says it arrived and why it was not.
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                target=interview,
+                candidate_id=interview.application.candidate_id,
+                detail={**detail, "assessment": outcome},
+            )
         interview_ended(interview=interview, ended_at=interview.ended_at, actor=actor)
     return WebhookOutcome(
         duplicate=False, event_id=event.event_id, interview_id=str(interview.pk), status=new_status
@@ -132,22 +126,6 @@ def _ended_at(event: ProviderEvent) -> datetime:
             "Invalid webhook: data.ended_at.", fields={"data.ended_at": ["An ISO 8601 time with its zone."]}
         )
     return ended_at
-
-
-def _transition(interview: Interview, event_type: str, *, ended_at: datetime) -> str:
-    """Apply the table with a compare-and-set update, so a concurrent change is not overwritten."""
-    new_status = INTERVIEW_TRANSITIONS.get((interview.status, event_type))
-    if new_status is None:
-        raise InvalidTransition(entity="Interview", state=interview.status, event=event_type)
-    changes = {"status": new_status, "updated_at": timezone.now()}
-    if new_status == S.COMPLETED:
-        changes["ended_at"] = ended_at
-    moved = Interview.objects.filter(pk=interview.pk, status=interview.status).update(**changes)
-    if not moved:
-        raise InvalidTransition(entity="Interview", state=interview.status, event=event_type)
-    for name, value in changes.items():
-        setattr(interview, name, value)
-    return new_status
 
 
 def _assessment_receive(interview: Interview, payload, *, actor: str) -> str:
