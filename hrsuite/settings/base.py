@@ -150,6 +150,8 @@ HRSUITE_OUTBOX_CLAIM_TIMEOUT = env.int("HRSUITE_OUTBOX_CLAIM_TIMEOUT", default=1
 # How long one dispatch task keeps sending and waiting for the next due row before it returns
 # (beat starts one every 30 s; 0 = one pass over what is due now).
 HRSUITE_OUTBOX_DISPATCH_SECONDS = env.int("HRSUITE_OUTBOX_DISPATCH_SECONDS", default=25)
+# Dispatchers that work a backlog side by side (at most the worker processes there are).
+HRSUITE_OUTBOX_PARALLEL = env.int("HRSUITE_OUTBOX_PARALLEL", default=2)
 # "provider:base64secret,...": the shared secrets that sign each provider's webhooks.
 HRSUITE_WEBHOOK_SECRETS = env("HRSUITE_WEBHOOK_SECRETS", default="")
 

@@ -305,6 +305,13 @@ def outbox_dispatch(*, batch_size: int | None = None, max_batches: int | None = 
     return result
 
 
+def backlog_batches(*, limit: int = 16) -> int:
+    """How many full batches are due now, counted up to `limit`."""
+    due = Notification.objects.filter(status=Notification.Status.PENDING, due_at__lte=timezone.now())
+    size = settings.HRSUITE_OUTBOX_BATCH_SIZE
+    return len(due.order_by().values_list("pk", flat=True)[: size * limit]) // size
+
+
 def next_due_at() -> datetime | None:
     return (
         Notification.objects.filter(status=Notification.Status.PENDING)

@@ -1,0 +1,223 @@
+"""Outbox throughput: 10,000 interviews in one quarter hour, their invitations and reminders sent
+by one Celery worker (with its beat) to a local SMTP sink.
+
+    .venv/bin/python bench/outbox.py [--interviews 10000] [--spread 60] [--concurrency 2]
+
+Needs PostgreSQL and Redis (DATABASE_URL, default .../hrs_outbox_bench, dropped and made again;
+REDIS_URL, default redis://127.0.0.1:6379/3, flushed). Invitations are due at once (as after a
+bulk scheduling); the interviews start within `--spread` seconds of each other inside the same
+quarter hour (60 s by default: the bunched worst case, and a run of about two minutes), so their
+reminders fall due together starting `--lead` seconds after queueing. The worker (with its beat)
+is already running when the interviews are scheduled, as in production. Prints messages/s, reminder lateness
+against due_at (p50/p99), duplicates and misses counted at the SMTP server by Message-ID.
+"""
+
+import argparse
+import datetime
+import multiprocessing
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hrs_outbox_bench")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
+os.environ.setdefault("CELERY_BROKER_URL", os.environ["REDIS_URL"])
+
+from bench.generate import prepare_database, use_bench_environment  # noqa: E402
+
+BATCH = 2000
+
+
+def run_sink(port: int, ready, stop, result) -> None:
+    """The SMTP sink in a process of its own, so it does not share the worker's interpreter."""
+    from tests.smtp import SmtpServer, SmtpSink
+
+    server = SmtpServer(SmtpSink(keep_messages=False), port=port)
+    server.start()
+    ready.set()
+    stop.wait()
+    server.stop()
+    result.put(dict(server.sink.ids))
+
+
+def seed(n: int, *, spread: int, lead: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """Candidates, applications and interviews in bulk (services would audit each one: this is
+    load, not behaviour), then each interview's invitation and reminder queued as the scheduling
+    service queues them."""
+    from django.utils import timezone
+
+    from candidates.models import Application, Candidate, Position
+    from candidates.services import email_index
+    from interviews.models import Interview, Notification
+    from interviews.services.outbox import notification_key
+
+    now = timezone.now()
+    first_reminder = now + datetime.timedelta(seconds=lead)
+    position = Position.objects.create(
+        title="Backend Engineer",
+        department="Engineering",
+        region="CN",
+        time_zone="Asia/Shanghai",
+        dimension_weights={"communication": 0.5, "problem_solving": 0.5},
+    )
+    zones = [("Asia/Shanghai", "zh-hans"), ("Europe/Berlin", "en"), ("America/Chicago", "en")]
+    for start in range(0, n, BATCH):
+        candidates, applications, interviews, rows = [], [], [], []
+        for i in range(start, min(start + BATCH, n)):
+            zone, language = zones[i % len(zones)]
+            email = f"bench{i:06d}@example.test"
+            candidate = Candidate(
+                full_name=f"Candidate {i}",
+                email=email,
+                email_index=email_index(email),
+                region="CN",
+                time_zone=zone,
+                preferred_language=language,
+            )
+            application = Application(candidate=candidate, position=position, stage_changed_at=now)
+            starts_at = first_reminder + datetime.timedelta(minutes=15, seconds=spread * i / n)
+            interview = Interview(
+                application=application,
+                kind="ai_video",
+                starts_at=starts_at,
+                candidate_time_zone=zone,
+                join_url=f"http://127.0.0.1:8000/sim/join/sim-{i}/",
+            )
+            payload = {"starts_at": starts_at.isoformat(), "sequence": 0}
+            for template, due_at in (
+                (Notification.Template.INVITATION, now),
+                (Notification.Template.REMINDER, starts_at - datetime.timedelta(minutes=15)),
+            ):
+                rows.append(
+                    Notification(
+                        template=template,
+                        idempotency_key=notification_key(template, interview.pk, "candidate", 0),
+                        due_at=due_at,
+                        candidate=candidate,
+                        interview=interview,
+                        payload=payload,
+                        language=language,
+                    )
+                )
+            candidates.append(candidate)
+            applications.append(application)
+            interviews.append(interview)
+        Candidate.objects.bulk_create(candidates)
+        for a in applications:
+            a.candidate_id = a.candidate.pk
+        Application.objects.bulk_create(applications)
+        for iv in interviews:
+            iv.application_id = iv.application.pk
+        Interview.objects.bulk_create(interviews)
+        for row in rows:
+            row.candidate_id, row.interview_id = row.candidate.pk, row.interview.pk
+        Notification.objects.bulk_create(rows)
+        print(f"  queued {min(start + BATCH, n) * 2} messages", flush=True)
+    return now, first_reminder
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--interviews", type=int, default=10_000)
+    parser.add_argument("--spread", type=int, default=60, help="seconds over which interviews start")
+    parser.add_argument("--lead", type=int, default=60, help="seconds until the first reminder is due")
+    parser.add_argument("--concurrency", type=int, default=2, help="worker processes (this machine: 2 cores)")
+    parser.add_argument("--timeout", type=int, default=600)
+    args = parser.parse_args()
+
+    use_bench_environment()
+    prepare_database(os.environ["DATABASE_URL"], fresh=True)
+    import django
+
+    django.setup()
+    import redis
+    from django.core.management import call_command
+
+    from interviews.messages import message_id
+    from interviews.models import Notification
+    from tests.smtp import free_port
+
+    call_command("migrate", verbosity=0)
+    redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
+
+    port = free_port()
+    ready, stop, result = multiprocessing.Event(), multiprocessing.Event(), multiprocessing.Queue()
+    sink = multiprocessing.Process(target=run_sink, args=(port, ready, stop, result))
+    sink.start()
+    ready.wait(10)
+
+    env = {
+        **os.environ,
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+    }
+    beat_schedule = str(ROOT / "var" / "bench-beat-schedule")
+    (ROOT / "var").mkdir(exist_ok=True)
+    Path(beat_schedule).unlink(missing_ok=True)  # beat's first tick then comes 30 s after start
+    command = [sys.executable, "-m", "celery", "-A", "hrsuite", "worker", "--beat", "-s", beat_schedule]
+    command += [
+        f"--concurrency={args.concurrency}",
+        "--loglevel=WARNING",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    # The worker runs before the interviews are scheduled, as it does in production.
+    worker = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+    try:
+        print(f"seeding {args.interviews} interviews ...", flush=True)
+        started = time.monotonic()
+        queued_at, _first_reminder = seed(args.interviews, spread=args.spread, lead=args.lead)
+        print(f"  seeded in {time.monotonic() - started:.1f} s", flush=True)
+        total = Notification.objects.count()
+        deadline = time.monotonic() + args.timeout
+        while time.monotonic() < deadline:
+            done = Notification.objects.exclude(status__in=["pending", "sending"]).count()
+            print(f"  {done}/{total} done", flush=True)
+            if done == total:
+                break
+            time.sleep(5)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(30)
+        stop.set()
+        received = result.get(timeout=30)
+        sink.join(10)
+
+    rows = list(Notification.objects.values("template", "status", "due_at", "sent_at", "idempotency_key"))
+    sent = [r for r in rows if r["status"] == "sent"]
+    expected = {message_id(Notification(idempotency_key=r["idempotency_key"])) for r in rows}
+    duplicates = sum(n - 1 for n in received.values() if n > 1)
+    missing = len(expected - set(received))
+    last_sent = max(r["sent_at"] for r in sent)
+    lateness = [(r["sent_at"] - r["due_at"]).total_seconds() for r in sent if r["template"] == "reminder"]
+    statuses = {s: sum(1 for r in rows if r["status"] == s) for s in {r["status"] for r in rows}}
+    span = (last_sent - queued_at).total_seconds()
+    print()
+    print(f"interviews               {args.interviews} starting within {args.spread} s")
+    print(f"messages                 {total} ({statuses})")
+    print(f"worker                   1, concurrency {args.concurrency}, beat every 30 s")
+    print(f"all sent after           {span:.1f} s from queueing")
+    invitations = [r["sent_at"] for r in sent if r["template"] == "invitation"]
+    rate = len(invitations) / (max(invitations) - min(invitations)).total_seconds()
+    print(f"throughput               {rate:.0f} msg/s (the {len(invitations)} invitations, all due at once)")
+    print(f"reminder lateness p50    {statistics.median(lateness):.2f} s")
+    print(f"reminder lateness p99    {percentile(lateness, 99):.2f} s (max {max(lateness):.2f} s)")
+    print(f"duplicates at SMTP       {duplicates}")
+    print(f"misses (never received)  {missing}")
+
+
+if __name__ == "__main__":
+    main()
