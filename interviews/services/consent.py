@@ -18,6 +18,7 @@ from audit.services import audit_record
 from candidates.models import Candidate
 from hrsuite.errors import InvalidTransition, NotFound, ValidationFailed
 from interviews.models import Consent, ConsentNotice, Interview, Notification
+from interviews.services.outbox import recruiters_notify
 
 SCOPES = (Consent.Scope.GENERAL, Consent.Scope.BIOMETRIC)
 FALLBACK_LANGUAGE = "en"
@@ -178,7 +179,6 @@ def consent_record(*, interview: Interview, scope: str, decision: str, notice_ve
 def _route_to_human(interview: Interview, *, scope: str, decision: str, actor) -> None:
     """Without consent the AI does not assess: a scheduled AI interview becomes a live video
     interview (a person interviews and decides), and the recruiters are asked for an interviewer."""
-    from interviews.services.webhooks import recruiters_notify
 
     if interview.kind != Interview.Kind.AI_VIDEO:
         return  # people interview and assess already; there is no AI result to set aside

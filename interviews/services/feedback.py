@@ -8,9 +8,13 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from hrsuite.accounts.models import Role, User
 from interviews.models import AIAssessment, Interview, Notification, Scorecard
-from interviews.services.outbox import notification_key, notification_queue, notifications_cancel
+from interviews.services.outbox import (
+    notification_key,
+    notification_queue,
+    notifications_cancel,
+    recruiters_notify,
+)
 from interviews.services.scheduling import INTERVIEW_TRANSITIONS, interview_transition
 
 Template = Notification.Template
@@ -123,13 +127,5 @@ def feedback_check(*, interview: Interview, actor) -> bool:
             "assessment": AIAssessment.objects.filter(interview=interview).exists(),
         },
     )
-    # No owner field exists on positions or applications, so every active recruiter is told.
-    recruiters = User.objects.filter(is_active=True, groups__name=Role.RECRUITER).order_by("pk")
-    for recruiter in recruiters:
-        notification_queue(
-            template=Template.FEEDBACK_COMPLETE,
-            key=notification_key(Template.FEEDBACK_COMPLETE, interview.pk, recruiter.pk),
-            recipient_user=recruiter,
-            interview=interview,
-        )
+    recruiters_notify(template=Template.FEEDBACK_COMPLETE, interview=interview, reason="feedback_complete")
     return True

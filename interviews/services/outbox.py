@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from hrsuite.accounts.models import Role, User
 from hrsuite.errors import InvalidTransition
 from hrsuite.permissions import get_for_change
 from interviews.models import Interview, Notification, Scorecard
@@ -340,3 +341,23 @@ def notification_retry(*, notification: Notification, actor) -> Notification:
         detail={"event": "retry", "template": notification.template},
     )
     return notification
+
+
+def recruiters_notify(*, template: str, interview: Interview, reason: str, extra: dict | None = None) -> int:
+    """Queue `template` about `interview` for the recruiters, once per recruiter and reason.
+
+    A Position has no owning recruiter (yet), so every active user with the recruiter role is told;
+    when positions get owners, this is the one place to narrow it.
+    """
+    recruiters = User.objects.filter(groups__name=Role.RECRUITER.value, is_active=True).order_by("pk")
+    count = 0
+    for recruiter in recruiters:
+        notification_queue(
+            template=template,
+            key=notification_key(template, interview.pk, reason, recruiter.pk),
+            recipient_user=recruiter,
+            interview=interview,
+            payload={"reason": reason, "application": str(interview.application_id), **(extra or {})},
+        )
+        count += 1
+    return count

@@ -15,7 +15,6 @@ from django.utils.dateparse import parse_datetime
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from hrsuite.accounts.models import Role, User
 from hrsuite.errors import NotFound
 from interviews import providers
 from interviews.models import AIAssessment, Interview, Notification, WebhookEvent
@@ -24,7 +23,7 @@ from interviews.services import assessment_record
 from interviews.services.consent import consent_complete
 from interviews.services.feedback import interview_ended
 from interviews.services.incidents import incident_open
-from interviews.services.outbox import notification_key, notification_queue
+from interviews.services.outbox import recruiters_notify
 from interviews.services.scheduling import interview_transition
 
 S = Interview.Status
@@ -159,23 +158,3 @@ def _assessment_receive(interview: Interview, payload, *, actor: str) -> str:
         )
         return "stored_needs_human_review"
     return "stored"
-
-
-def recruiters_notify(*, template: str, interview: Interview, reason: str, extra: dict | None = None) -> int:
-    """Queue `template` about `interview` for the recruiters, once per recruiter and reason.
-
-    A Position has no owning recruiter (yet), so every active user with the recruiter role is told;
-    when positions get owners, this is the one place to narrow it.
-    """
-    recruiters = User.objects.filter(groups__name=Role.RECRUITER.value, is_active=True).order_by("pk")
-    count = 0
-    for recruiter in recruiters:
-        notification_queue(
-            template=template,
-            key=notification_key(template, interview.pk, reason, recruiter.pk),
-            recipient_user=recruiter,
-            interview=interview,
-            payload={"reason": reason, "application": str(interview.application_id), **(extra or {})},
-        )
-        count += 1
-    return count
