@@ -97,6 +97,9 @@ class EncryptedTextField(models.TextField):
             return value.token
         if isinstance(value, Ciphertext):
             return str(value)
+        if self.is_empty(value):
+            # Emptiness is not a secret: a column's default (e.g. when a migration adds it) is "".
+            return ""
         raise TypeError(
             f"{self.model.__name__}.{self.name} is encrypted: write it with save() on the row, "
             "and look rows up through a blind index, not by its value."
@@ -117,4 +120,4 @@ class EncryptedJSONField(EncryptedTextField):
         return json.loads(text) if text else self.get_default()
 
     def is_empty(self, value: Any) -> bool:
-        return value is None
+        return value is None or value == {} or value == []

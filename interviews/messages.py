@@ -105,7 +105,7 @@ def _context(notification: Notification, *, name: str, zone: ZoneInfo) -> dict:
             format_time(datetime.fromisoformat(slot), zone=zone, language=language)
             for slot in payload["slots"]
         ]
-    context["offer_url"] = payload.get("offer_url", "")
+    context["offer_url"] = notification.secret_payload.get("offer_url", "")
     return context
 
 

@@ -218,6 +218,9 @@ class Notification(DomainModel):
     # What the message announces, as it was when it was queued (e.g. starts_at, calendar_sequence);
     # ids and times only, never personal data.
     payload = models.JSONField(default=dict, blank=True)
+    # Links that are credentials in themselves (a reschedule offer's token), encrypted at rest like
+    # personal data, so reading the table does not let anyone act for the candidate.
+    secret_payload = EncryptedJSONField(default=dict)
     due_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -190,13 +190,14 @@ def incident_open(
         detail={"completion_rate": rate, "incident": str(incident.pk)},
     )
     template = Notification.Template.PHONE_FALLBACK_OFFER if phone else Notification.Template.RESCHEDULE_OFFER
-    # The link is the only way to the offer, so the raw token travels in the outbox row until sent.
+    # The link is the only way to the offer: it travels encrypted, like personal data.
     notification_queue(
         template=template,
         key=notification_key(template, offer.pk),
         candidate=interview.application.candidate,
         interview=interview,
-        payload={"offer_url": offer_url(token), "slots": offer.slots},
+        payload={"slots": offer.slots},
+        secret_payload={"offer_url": offer_url(token)},
     )
     return incident
 

@@ -46,6 +46,7 @@ def notification_queue(
     recipient_user=None,
     interview: Interview | None = None,
     payload: dict | None = None,
+    secret_payload: dict | None = None,
     language: str | None = None,
 ) -> Notification:
     """Queue one message, or find the one queued under `key` before (idempotent)."""
@@ -61,6 +62,7 @@ def notification_queue(
         recipient_user=recipient_user,
         interview=interview,
         payload=payload or {},
+        secret_payload=secret_payload or {},
         language=language,
     )
     try:

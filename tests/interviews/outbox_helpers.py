@@ -28,7 +28,9 @@ def announced(interview) -> dict:
     return {"starts_at": interview.starts_at.isoformat(), "sequence": interview.calendar_sequence}
 
 
-def queue(template, interview, *, recipient=None, due_at=None, payload=None, key_suffix=""):
+def queue(
+    template, interview, *, recipient=None, due_at=None, payload=None, secret_payload=None, key_suffix=""
+):
     """One message about `interview` to its candidate (or to `recipient`, a user)."""
     candidate = None if recipient is not None else interview.application.candidate
     who = recipient.pk if recipient is not None else "c"
@@ -40,6 +42,7 @@ def queue(template, interview, *, recipient=None, due_at=None, payload=None, key
         recipient_user=recipient,
         interview=interview,
         payload=announced(interview) if payload is None else payload,
+        secret_payload=secret_payload,
     )
 
 

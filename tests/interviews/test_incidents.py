@@ -54,7 +54,7 @@ def _offer_and_token(interview):
     message = Notification.objects.get(
         interview=interview, template__in=[T.RESCHEDULE_OFFER, T.PHONE_FALLBACK_OFFER]
     )
-    token = urlparse(message.payload["offer_url"]).path.rstrip("/").rsplit("/", 1)[-1]
+    token = urlparse(message.secret_payload["offer_url"]).path.rstrip("/").rsplit("/", 1)[-1]
     return offer, message, token
 
 
@@ -92,8 +92,9 @@ def test_failure_opens_incident_and_offers_three_valid_slots(recruiter, intervie
     assert (
         message.template == T.RESCHEDULE_OFFER and message.candidate_id == interview.application.candidate_id
     )
-    assert message.payload["offer_url"].endswith(f"/portal/reschedule/{token}/")
+    assert message.secret_payload["offer_url"].endswith(f"/portal/reschedule/{token}/")
     assert message.payload["slots"] == offer.slots
+    assert token not in str(message.payload)  # the credential is only in the encrypted part
     slots = [datetime.fromisoformat(s) for s in offer.slots]
     assert len(slots) == 3
     assert len({s.astimezone(SHANGHAI).date() for s in slots}) == 3

@@ -22,10 +22,15 @@ def test_every_template_renders_for_candidate_and_user(recruiter, interviewer, t
     interviewer.save(update_fields=["preferred_language"])
     interview = schedule(recruiter, language=language)
     assign(interview, interviewer, recruiter)
-    payload = {"starts_at": interview.starts_at.isoformat(), "sequence": 0, "offer_url": "https://o.test/x"}
-    payload["slots"] = SLOTS
+    payload = {"starts_at": interview.starts_at.isoformat(), "sequence": 0, "slots": SLOTS}
     for recipient in (None, interviewer):
-        notification = queue(template, interview, recipient=recipient, payload=payload)
+        notification = queue(
+            template,
+            interview,
+            recipient=recipient,
+            payload=payload,
+            secret_payload={"offer_url": "https://o.test/x"},
+        )
         message = render(notification)
         text = message.body
         assert message.subject and "\n" not in message.subject
@@ -39,7 +44,10 @@ def test_every_template_renders_for_candidate_and_user(recruiter, interviewer, t
 def test_offer_slots_are_shown_in_the_candidates_zone(recruiter):
     interview = schedule(recruiter, language="zh-hans", time_zone="Asia/Shanghai")
     notification = queue(
-        "reschedule_offer", interview, payload={"offer_url": "https://o.test/abc", "slots": SLOTS}
+        "reschedule_offer",
+        interview,
+        payload={"slots": SLOTS},
+        secret_payload={"offer_url": "https://o.test/abc"},
     )
     body = render(notification).body
     assert "2031年3月5日（星期三）10:00（Asia/Shanghai 时间）" in body  # noqa: RUF001
