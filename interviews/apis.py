@@ -5,7 +5,6 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from candidates.models import Application
 from hrsuite.accounts.models import User
 from hrsuite.api import Created, ScopedViewSet, referenced, validated
 from hrsuite.errors import ValidationFailed
@@ -145,13 +144,6 @@ class ScorecardOut(serializers.ModelSerializer):
 # --- Input ---------------------------------------------------------------------------------------
 
 
-class InterviewIn(serializers.Serializer):
-    application = serializers.UUIDField()
-    kind = serializers.ChoiceField(choices=Interview.Kind.choices)
-    starts_at = serializers.DateTimeField()
-    duration_minutes = serializers.IntegerField(min_value=10, max_value=480, default=45)
-
-
 class AssignmentIn(serializers.Serializer):
     interview = serializers.UUIDField()
     interviewer = serializers.IntegerField()
@@ -210,18 +202,6 @@ class InterviewApi(ScopedViewSet):
     def get_serializer_class(self):
         chosen = super().get_serializer_class()
         return InterviewOut if self.action == "list" and chosen is InterviewDetailOut else chosen
-
-    @extend_schema(request=InterviewIn, responses={201: Created})
-    def create(self, request):
-        data = validated(InterviewIn, request.data)
-        application = referenced(
-            Application.objects.select_related("candidate"),
-            user=request.user,
-            pk=data.pop("application"),
-            field="application",
-        )
-        interview = services.interview_create(application=application, actor=request.user, **data)
-        return Response({"id": str(interview.pk)}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=InterviewOut)
     @action(detail=True, methods=["post"], url_path="release-results")

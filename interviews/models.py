@@ -25,6 +25,9 @@ class Interview(DomainModel):
         NO_SHOW = "no_show", _("No-show")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # Kinds held on the provider's video platform; phone and on-site interviews have no meeting.
+    VIDEO_KINDS = (Kind.AI_VIDEO, Kind.LIVE_VIDEO)
+
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="interviews")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     provider = models.CharField(_("provider"), max_length=40, default="simulated")

@@ -309,17 +309,6 @@ WRITES = [
     ),
     WriteSpec(
         "interview",
-        "create",
-        "post",
-        _denied(recruiter=201),
-        body=lambda w: {
-            "application": str(w.obj("mine", "application").pk),
-            "kind": "phone",
-            "starts_at": _when(),
-        },
-    ),
-    WriteSpec(
-        "interview",
         "release_results",
         "post",
         _denied(recruiter=200),

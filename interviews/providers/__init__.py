@@ -15,8 +15,6 @@ from hrsuite.errors import ApplicationError
 class Meeting:
     meeting_id: str
     join_url: str
-    # A page where the candidate can try camera, microphone and network beforehand, if offered.
-    practice_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +47,10 @@ class Provider:
 
     def create_meeting(self, interview) -> Meeting:
         raise NotImplementedError
+
+    def practice_url(self) -> str:
+        """A page where candidates try camera, microphone and network beforehand, if offered."""
+        return ""
 
     def cancel_meeting(self, interview) -> None:
         """Tell the provider the meeting is off; the default is nothing to do."""

@@ -30,11 +30,10 @@ class SimulatedProvider(Provider):
     def create_meeting(self, interview) -> Meeting:
         meeting_id = f"sim-{interview.pk}"
         base = settings.HRSUITE_PUBLIC_URL.rstrip("/")
-        return Meeting(
-            meeting_id=meeting_id,
-            join_url=base + reverse("simulated-join", args=[meeting_id]),
-            practice_url=base + reverse("simulated-practice"),
-        )
+        return Meeting(meeting_id=meeting_id, join_url=base + reverse("simulated-join", args=[meeting_id]))
+
+    def practice_url(self) -> str:
+        return settings.HRSUITE_PUBLIC_URL.rstrip("/") + reverse("simulated-practice")
 
     def parse_webhook(self, *, headers, body: bytes) -> ProviderEvent:
         # The signature first: nothing of an unsigned body is read.

@@ -37,9 +37,13 @@ def interview_create(
     starts_at,
     duration_minutes: int = 45,
     provider: str = "simulated",
-    join_url: str = "",
     actor,
 ) -> Interview:
+    """Record an interview and create its provider meeting, without the scheduling rules or
+    messages: `scheduling.interview_schedule` builds on it, and records of interviews that
+    already happened (imports, the demo) use it directly."""
+    from interviews import providers
+
     require(actor, "add", Interview)
     if kind not in Interview.Kind.values:
         raise ValidationFailed(
@@ -56,15 +60,20 @@ def interview_create(
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         candidate_time_zone=application.candidate.time_zone,
-        join_url=join_url,
     )
     interview.save(force_insert=True)
+    if kind in Interview.VIDEO_KINDS:
+        # Inside the transaction: a failure rolls the interview back with it. A meeting the
+        # provider made before a later failure is left to expire on their side.
+        meeting = providers.get(provider).create_meeting(interview)
+        interview.provider_meeting_id, interview.join_url = meeting.meeting_id, meeting.join_url
+        interview.save(update_fields=["provider_meeting_id", "join_url", "updated_at"])
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
         target=interview,
         candidate_id=application.candidate_id,
-        changed_fields=["kind", "starts_at", "duration_minutes", "provider"],
+        changed_fields=["kind", "starts_at", "duration_minutes", "provider", "join_url"],
     )
     return interview
 

@@ -208,23 +208,19 @@ def _to(kind: str, who) -> dict:
 
 
 def _practice_url(interview: Interview) -> str:
-    # The practice page comes with the meeting and is not a column; later invitations reuse
-    # the one the first invitation carried.
-    first = (
-        Notification.objects.filter(interview=interview, template=Notification.Template.INVITATION)
-        .order_by("created_at")
-        .first()
-    )
-    return (first.payload or {}).get("practice_url", "") if first else ""
+    if interview.kind not in Interview.VIDEO_KINDS:
+        return ""
+    return providers.get(interview.provider).practice_url()
 
 
-def _queue_calendar_messages(interview: Interview, *, practice_url: str, now: datetime) -> None:
+def _queue_calendar_messages(interview: Interview, *, now: datetime) -> None:
     """Invitation now and reminder before the start, to the candidate and each interviewer.
 
     Short notice: an interview that starts less than HRSUITE_REMINDER_MINUTES from now gets no
     reminder; its invitation goes out at once and already says it starts soon.
     """
     seq = interview.calendar_sequence
+    practice_url = _practice_url(interview)
     starts_at = interview.starts_at.astimezone(UTC).isoformat()
     lead = timedelta(minutes=settings.HRSUITE_REMINDER_MINUTES)
     remind = interview.starts_at - lead >= now
@@ -285,9 +281,7 @@ def interview_schedule(
             f"Give a whole number of minutes from {MIN_DURATION} to {MAX_DURATION}."
         ]
         duration_minutes = MIN_DURATION
-    try:
-        adapter = providers.get(provider)
-    except LookupError:
+    if provider not in providers.names():
         errors["provider"] = [f"Choose one of {', '.join(providers.names())}."]
     if application.stage not in SCHEDULABLE_STAGES:
         errors["application"] = [f"The application is {application.get_stage_display().lower()}."]
@@ -302,28 +296,16 @@ def interview_schedule(
         errors.setdefault(field, []).extend(messages)
     _raise_if(errors)
 
-    interview = Interview(
+    from interviews.services import assignment_create, interview_create
+
+    interview = interview_create(
         application=application,
         kind=kind,
-        provider=provider,
         starts_at=starts_at,
         duration_minutes=duration_minutes,
-        candidate_time_zone=candidate.time_zone,
-    )
-    interview.save(force_insert=True)
-    # Inside the transaction: a failure rolls the interview back with it. A meeting the provider
-    # made before a later failure is left to expire on their side.
-    meeting = adapter.create_meeting(interview)
-    interview.provider_meeting_id, interview.join_url = meeting.meeting_id, meeting.join_url
-    interview.save(update_fields=["provider_meeting_id", "join_url", "updated_at"])
-    audit_record(
+        provider=provider,
         actor=actor,
-        action=AuditAction.CREATE,
-        target=interview,
-        candidate_id=candidate.pk,
-        changed_fields=["kind", "starts_at", "duration_minutes", "provider", "join_url"],
     )
-    from interviews.services import assignment_create
 
     for user in interviewers:
         assignment_create(interview=interview, interviewer=user, actor=actor)
@@ -333,7 +315,7 @@ def interview_schedule(
         from candidates.services import application_move
 
         application_move(application=application, event="interview", actor=actor)
-    _queue_calendar_messages(interview, practice_url=meeting.practice_url, now=timezone.now())
+    _queue_calendar_messages(interview, now=timezone.now())
     return interview
 
 
@@ -357,7 +339,6 @@ def interview_reschedule(*, interview: Interview, starts_at: datetime, actor) ->
             exclude_interview=interview,
         )
     )
-    practice_url = _practice_url(interview)
     previous = interview.starts_at
     interview_transition(
         interview=interview,
@@ -367,7 +348,7 @@ def interview_reschedule(*, interview: Interview, starts_at: datetime, actor) ->
         detail={"starts_at_before": previous.isoformat(), "starts_at_after": starts_at.isoformat()},
     )
     notifications_cancel(interview=interview, templates=CALENDAR_TEMPLATES)
-    _queue_calendar_messages(interview, practice_url=practice_url, now=timezone.now())
+    _queue_calendar_messages(interview, now=timezone.now())
     return interview
 
 

@@ -15,7 +15,6 @@ def schedule(recruiter, *, starts_at=None, language="zh-hans", time_zone="Asia/S
     interview = make_interview(
         recruiter,
         application=make_application(recruiter, candidate=candidate),
-        join_url="https://meet.example.test/sim-1",
         **kwargs,
     )
     if starts_at is not None:

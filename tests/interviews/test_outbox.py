@@ -216,7 +216,7 @@ def test_chinese_invitation_shows_shanghai_time_and_the_interviewer_gets_theirs(
     body = _text(to_candidate)
     assert to_candidate["Subject"].startswith("您的面试安排")
     assert "2031年3月4日（星期二）14:30（Asia/Shanghai 时间）" in body  # noqa: RUF001
-    for expected in ("摄像头", "麦克风", "网络", "https://p.test/check", "https://meet.example.test/sim-1"):
+    for expected in ("摄像头", "麦克风", "网络", "https://p.test/check", interview.join_url):
         assert expected in body
     assert f"/portal/interviews/{interview.pk}/" in body and f"/portal/consent/{interview.pk}/" in body
 

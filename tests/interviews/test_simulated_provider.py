@@ -31,7 +31,7 @@ def test_the_meeting_links_point_at_the_local_pages(recruiter, settings):
     meeting = provider_get("simulated").create_meeting(interview)
     assert meeting.meeting_id == f"sim-{interview.pk}"
     assert meeting.join_url == f"https://hr.example.com/interviews/simulated/sim-{interview.pk}/"
-    assert meeting.practice_url == "https://hr.example.com/interviews/simulated/practice/"
+    assert provider_get("simulated").practice_url() == "https://hr.example.com/interviews/simulated/practice/"
 
 
 def test_the_join_page_shows_kind_and_time_in_the_candidates_zone(client, recruiter):
@@ -107,7 +107,7 @@ def test_the_command_signs_with_the_configured_secret_only(recruiter, settings):
 
 def test_the_command_refuses_an_interview_without_a_simulated_meeting(recruiter):
     with pytest.raises(CommandError, match="no meeting"):
-        _fire(make_interview(recruiter), "started")
+        _fire(make_interview(recruiter, kind="phone"), "started")
     with pytest.raises(CommandError, match="No interview"):
         call_command("simulate_provider_event", "not-an-id", "started", "--in-process")
 

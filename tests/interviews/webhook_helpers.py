@@ -5,7 +5,6 @@ from django.urls import reverse
 from candidates import services as candidate_services
 from hrsuite.accounts.models import Role
 from interviews.models import Interview
-from interviews.providers import get as provider_get
 from interviews.providers import signing
 from interviews.providers.simulated import event_body
 from interviews.services import consent as consent_services
@@ -15,13 +14,9 @@ URL = reverse("provider-webhook", args=["simulated"])
 
 
 def interview_with_meeting(actor, **kwargs) -> Interview:
-    """An interview whose simulated meeting exists, as the scheduling service leaves it."""
+    """An interview whose simulated meeting exists (interview_create makes it for video kinds)."""
     interview = make_interview(actor, **kwargs)
-    meeting = provider_get("simulated").create_meeting(interview)
-    Interview.objects.filter(pk=interview.pk).update(
-        provider_meeting_id=meeting.meeting_id, join_url=meeting.join_url
-    )
-    interview.refresh_from_db()
+    assert interview.provider_meeting_id
     return interview
 
 

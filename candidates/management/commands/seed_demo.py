@@ -544,7 +544,6 @@ class _Seeder:
                 kind=kind,
                 starts_at=starts_at,
                 duration_minutes=DURATION_MINUTES[kind],
-                join_url="" if kind == ONSITE else f"https://interviews.example.com/join/{key}",
                 actor=self.recruiter,
             )
             for username in interviewers:
