@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib; print(hashlib.sha1(open('pyproject.toml', 'rb').read()).hexdigest()[:12])")
 PORT ?= 8000
 
-.PHONY: run test lint
+.PHONY: run test lint messages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -16,6 +16,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	rm -f $(VENV)/.installed-*
 	touch $@
+
+# Translations: the .po files are committed, the .mo files are compiled from them here and never
+# committed. Babel compiles in pure Python, so a machine without GNU gettext (msgfmt) needs nothing more.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+messages: $(MO_FILES)
+
+locale/%.mo: locale/%.po | $(STAMP)
+	$(VENV)/bin/pybabel compile -i $< -o $@
 
 # Local secrets for the embedded default, made once; never committed. Written through a temporary
 # file so an interrupted run leaves no half-written .env behind.
@@ -30,7 +39,7 @@ HONCHO := PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho
 # worker starts), web + worker + beat under honcho; Ctrl-C stops all three. A DJANGO_SETTINGS_MODULE
 # left in the shell must not redirect it.
 run: export DJANGO_SETTINGS_MODULE = hrsuite.settings.local
-run: $(STAMP) .env
+run: $(STAMP) .env messages
 	mkdir -p var/broker/processed
 	$(HONCHO) run -- python manage.py migrate --noinput
 	$(HONCHO) run -- python manage.py seed_demo
@@ -44,7 +53,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: $(STAMP) lint
+test: $(STAMP) messages lint
 	DJANGO_SETTINGS_MODULE=hrsuite.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=hrsuite.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest

@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/", include("hrsuite.api_urls")),
     # The simulated provider's join and practice pages.
     path("interviews/", include("interviews.urls")),
+    # The candidate's consent and reschedule pages, opened from their e-mails without signing in.
+    path("portal/", include("interviews.portal_urls")),
 ]
 
 # Unknown API paths answer in the API's JSON error shape, not an HTML page.

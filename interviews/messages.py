@@ -18,6 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from interviews.models import Interview, Notification
+from interviews.services import candidate_links
 
 LANGUAGES = ("en", "zh-hans")
 # Messages that carry a calendar file, and its METHOD.
@@ -96,7 +97,8 @@ def _context(notification: Notification, *, name: str, zone: ZoneInfo) -> dict:
             join_url=interview.join_url,
             practice_url=payload.get("practice_url", ""),
             interview_url=_public(f"/portal/interviews/{interview.pk}/"),
-            consent_url=_public(f"/portal/consent/{interview.pk}/"),
+            # Signed now, for this candidate and interview: the link is their credential.
+            consent_url=candidate_links.consent_url(interview=interview),
             scorecard_url=_public(f"/workspace/interviews/{interview.pk}/scorecard/"),
             hr_interview_url=_public(f"/hr/interviews/{interview.pk}/"),
         )

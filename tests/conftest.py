@@ -1,6 +1,7 @@
 """Shared fixtures: one user per role, API clients, and the services gate (REQUIRE_SERVICES)."""
 
 import os
+from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
@@ -12,10 +13,26 @@ from tests.factories import make_user
 pytest_plugins = ["tests.smtp"]
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 ON_REDIS = bool(os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL", "").startswith("redis"))
+
+
+def pytest_sessionstart(session):
+    """Pages are tested in Chinese too: a missing or stale compiled catalogue would make them
+    silently English, so stop with the fix instead."""
+    stale = [
+        str(po.relative_to(BASE_DIR))
+        for po in sorted(BASE_DIR.glob("locale/*/LC_MESSAGES/*.po"))
+        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale:
+        pytest.exit(
+            f"Compiled translations missing or older than {', '.join(stale)}: run `make messages`.",
+            returncode=1,
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -130,6 +130,23 @@ def consent_record(*, interview: Interview, scope: str, decision: str, notice_ve
     if candidate.user_id is None or candidate.user_id != getattr(actor, "pk", None):
         # Nobody decides for the candidate, recruiters included.
         raise NotFound("Interview not found.")
+    return consent_save(
+        candidate=candidate,
+        interview=interview,
+        scope=scope,
+        decision=decision,
+        notice_version=notice_version,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def consent_save(
+    *, candidate: Candidate, interview: Interview, scope: str, decision: str, notice_version: str, actor
+) -> Consent:
+    """The one place a decision is stored, once the caller has established that `candidate`
+    decides (their portal account: `consent_record`; their signed e-mail link:
+    `candidate_links.consent_decide_by_link`). Not for deciding on anyone's behalf."""
     errors: dict[str, list[str]] = {}
     if scope not in Consent.Scope.values:
         errors["scope"] = [f"Choose one of {Consent.Scope.values}."]

@@ -1,0 +1,188 @@
+"""The candidate's pages reached from their e-mails without signing in: consent and reschedule.
+
+The token in the address is the credential (see `interviews.services.candidate_links`); each page
+speaks the candidate's language and shows times in their zone. A link that cannot be used answers
+a page that says why, with its status: unknown 404, already used 409, expired 410.
+"""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _  # rendered later, in the page's language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from hrsuite.errors import ApplicationError, InvalidTransition, NotFound, ValidationFailed
+from interviews.messages import format_time
+from interviews.models import Consent, RescheduleOffer
+from interviews.services import candidate_links
+from interviews.services.consent import SCOPES
+from interviews.services.incidents import OfferExpired, OfferUsed, reschedule_offer_choose
+
+_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+# What a link that opens nothing is called on its page, by status.
+_PROBLEMS = {404: "unknown", 409: "used", 410: "expired"}
+
+
+def _page(request, template: str, context: dict, *, language: str, status: int = 200) -> HttpResponse:
+    """Render in `language` (else the browser's, as LocaleMiddleware chose it)."""
+    language = language if language in _LANGUAGES else translation.get_language()
+    with translation.override(language):
+        response = render(request, template, {**context, "language": language}, status=status)
+    # LocaleMiddleware would name the browser's language, not the one the page is in.
+    response["Content-Language"] = language
+    return response
+
+
+def _link_problem(request, error: ApplicationError, *, link: str, language: str = "") -> HttpResponse:
+    status = error.status_code if error.status_code in _PROBLEMS else 404
+    context = {"problem": _PROBLEMS[status], "link": link}
+    return _page(request, "portal/link_problem.html", context, language=language, status=status)
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ValueError, KeyError):
+        return ZoneInfo("UTC")
+
+
+# --- Consent --------------------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def consent_page(request, token: str):
+    """GET: the current notice and the two choices; POST: the decisions, then back to GET."""
+    errors: list[str] = []
+    chosen: dict[str, str] = {}
+    if request.method == "POST":
+        chosen = {scope: request.POST[scope] for scope in SCOPES if request.POST.get(scope)}
+        try:
+            candidate_links.consent_decide_by_link(
+                token=token, decisions=chosen, notice_version=request.POST.get("notice_version", "")
+            )
+        except candidate_links.LinkExpired as error:
+            return _link_problem(request, error, link="consent", language=error.language)
+        except NotFound as error:
+            return _link_problem(request, error, link="consent")
+        except (ValidationFailed, InvalidTransition) as error:
+            errors = _consent_errors(error)
+        else:
+            return redirect(f"{request.path}?saved=1", permanent=False)
+    try:
+        interview, notice, state = candidate_links.consent_page_read(token=token)
+    except candidate_links.LinkExpired as error:
+        return _link_problem(request, error, link="consent", language=error.language)
+    except NotFound as error:
+        return _link_problem(request, error, link="consent")
+    candidate = interview.application.candidate
+    language = candidate.preferred_language
+    zone = _zone(interview.candidate_time_zone or candidate.time_zone)
+    labels = dict(Consent.Decision.choices)
+    context = {
+        "candidate": candidate,
+        "interview": interview,
+        "position": interview.application.position.title,
+        "starts_at": format_time(interview.starts_at, zone=zone, language=language),
+        "notice": notice,
+        "scopes": [
+            {
+                "name": scope,
+                "state": state[scope],
+                "state_label": labels.get(state[scope], ""),
+                "chosen": chosen.get(scope, ""),
+                "can_withdraw": state[scope] == Consent.Decision.GIVEN,
+            }
+            for scope in SCOPES
+        ],
+        "saved": request.method == "GET" and request.GET.get("saved") == "1",
+        "errors": errors,
+    }
+    return _page(request, "portal/consent.html", context, language=language, status=400 if errors else 200)
+
+
+def _consent_errors(error: ApplicationError) -> list[str]:
+    """Say in the page's language what to do; the service's messages are for the log and the API."""
+    if isinstance(error, InvalidTransition):
+        return [_("Only consent you have given can be withdrawn.")]
+    if "notice_version" in error.fields:
+        return [_("The notice has changed since you opened this page. Please read it again and choose.")]
+    if "decisions" in error.fields:
+        return [_("Please choose an answer for at least one of the two consents.")]
+    return [_("Please choose one of the answers offered.")]
+
+
+# --- Reschedule -----------------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reschedule_page(request, token: str):
+    """GET: the offered times in the candidate's zone; POST: the chosen one, then its confirmation."""
+    error_message = ""
+    if request.method == "POST":
+        try:
+            slot = datetime.fromisoformat(request.POST.get("slot", ""))
+        except ValueError:
+            slot = None
+        try:
+            if slot is None:
+                raise ValidationFailed("Choose one of the offered times.", fields={"slot": ["Required."]})
+            interview = reschedule_offer_choose(
+                token=token,
+                slot=slot,
+                ip=request.META.get("REMOTE_ADDR"),
+                user_agent=request.headers.get("User-Agent", ""),
+            )
+        except (NotFound, OfferUsed, OfferExpired) as error:
+            language = candidate_links.reschedule_link_language(token=token)
+            return _link_problem(request, error, link="reschedule", language=language)
+        except ValidationFailed as error:
+            taken = "no longer" in error.message
+            error_message = (
+                _("That time has just been taken. Please choose another one.")
+                if taken
+                else _("Please choose one of the times offered.")
+            )
+        else:
+            return _rescheduled(request, interview)
+    try:
+        offer = candidate_links.reschedule_page_read(token=token)
+    except (NotFound, OfferUsed, OfferExpired) as error:
+        language = candidate_links.reschedule_link_language(token=token)
+        return _link_problem(request, error, link="reschedule", language=language)
+    interview = offer.interview
+    candidate = interview.application.candidate
+    language = candidate.preferred_language
+    zone = _zone(interview.candidate_time_zone or candidate.time_zone)
+    context = {
+        "candidate": candidate,
+        "position": interview.application.position.title,
+        "phone": offer.kind == RescheduleOffer.Kind.PHONE,
+        "slots": [
+            {"value": slot, "label": format_time(datetime.fromisoformat(slot), zone=zone, language=language)}
+            for slot in offer.slots
+        ],
+        "expires_at": format_time(offer.expires_at, zone=zone, language=language),
+        "error": error_message,
+    }
+    status = 400 if error_message else 200
+    return _page(request, "portal/reschedule.html", context, language=language, status=status)
+
+
+def _rescheduled(request, interview) -> HttpResponse:
+    candidate = interview.application.candidate
+    language = candidate.preferred_language
+    zone = _zone(interview.candidate_time_zone or candidate.time_zone)
+    context = {
+        "candidate": candidate,
+        "interview": interview,
+        "position": interview.application.position.title,
+        "starts_at": format_time(interview.starts_at, zone=zone, language=language),
+    }
+    return _page(request, "portal/rescheduled.html", context, language=language)
