@@ -21,6 +21,7 @@ _HIRING_MODELS = {
         "consentnotice",
         "rescheduleoffer",
     ],
+    "onboarding": ["decision", "offer", "offerapproval", "backgroundcheck", "hrtask"],
 }
 
 _RECRUITER_WRITES = {
@@ -36,6 +37,14 @@ _RECRUITER_WRITES = {
         "humanreview": ["add"],
         # Retrying a failed message.
         "notification": ["change"],
+    },
+    # Decisions, offers (with their approval steps) and background checks are HR's to make.
+    "onboarding": {
+        "decision": ["add"],
+        "offer": ["add", "change"],
+        "offerapproval": ["change"],
+        "backgroundcheck": ["add", "change"],
+        "hrtask": ["change"],
     },
 }
 

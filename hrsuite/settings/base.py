@@ -155,6 +155,13 @@ HRSUITE_OUTBOX_PARALLEL = env.int("HRSUITE_OUTBOX_PARALLEL", default=2)
 # "provider:base64secret,...": the shared secrets that sign each provider's webhooks.
 HRSUITE_WEBHOOK_SECRETS = env("HRSUITE_WEBHOOK_SECRETS", default="")
 
+# --- Decision to first day --------------------------------------------------------------------
+# A hire decision starts the background check together with the offer draft (policy; when off,
+# no check is started: a manual start is a later step). Background-check providers sign their
+# webhooks with a secret named "check_<provider>" in HRSUITE_WEBHOOK_SECRETS, apart from the
+# interview providers' secrets.
+HRSUITE_BACKGROUND_CHECK_ON_HIRE = env.bool("HRSUITE_BACKGROUND_CHECK_ON_HIRE", default=True)
+
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -182,6 +189,12 @@ SPECTACULAR_SETTINGS = {
         "InterviewKindEnum": "interviews.models.Interview.Kind",
         "InterviewStatusEnum": "interviews.models.Interview.Status",
         "ScorecardStatusEnum": "interviews.models.Scorecard.Status",
+        "HumanReviewOutcomeEnum": "interviews.models.HumanReview.Outcome",
+        "DecisionOutcomeEnum": "onboarding.models.Decision.Outcome",
+        "DecisionStatusEnum": "onboarding.models.Decision.Status",
+        "OfferStatusEnum": "onboarding.models.Offer.Status",
+        "OfferApprovalStatusEnum": "onboarding.models.OfferApproval.Status",
+        "BackgroundCheckStatusEnum": "onboarding.models.BackgroundCheck.Status",
     },
 }
 
