@@ -14,6 +14,7 @@ from candidates.models import Application
 from hrsuite.accounts.models import Role
 from hrsuite.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
+from hrsuite.workflow import transition
 from interviews.models import (
     AIAssessment,
     AIDimensionScore,
@@ -356,6 +357,10 @@ def scorecard_save(
     return scorecard
 
 
+# A submitted scorecard is locked: nothing leaves "submitted".
+SCORECARD_TRANSITIONS = {(Scorecard.Status.DRAFT, "submit"): Scorecard.Status.SUBMITTED}
+
+
 @transaction.atomic
 def scorecard_submit(*, scorecard: Scorecard, actor) -> Scorecard:
     """Locks the scorecard: once submitted it no longer changes."""
@@ -370,13 +375,9 @@ def scorecard_submit(*, scorecard: Scorecard, actor) -> Scorecard:
         errors["recommendation"] = ["Give a recommendation."]
     if errors:
         raise ValidationFailed(f"Incomplete scorecard: {', '.join(sorted(errors))}.", fields=errors)
-    now = timezone.now()
-    locked = Scorecard.objects.filter(pk=scorecard.pk, status=Scorecard.Status.DRAFT).update(
-        status=Scorecard.Status.SUBMITTED, submitted_at=now, updated_at=now
+    transition(
+        scorecard, table=SCORECARD_TRANSITIONS, event="submit", changes={"submitted_at": timezone.now()}
     )
-    if not locked:
-        raise InvalidTransition(entity="Scorecard", state=Scorecard.Status.SUBMITTED, event="submit")
-    scorecard.status, scorecard.submitted_at = Scorecard.Status.SUBMITTED, now
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

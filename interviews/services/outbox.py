@@ -28,8 +28,8 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import audit_record
 from hrsuite.accounts.models import Role, User
-from hrsuite.errors import InvalidTransition
 from hrsuite.permissions import get_for_change
+from hrsuite.workflow import transition
 from interviews.models import Interview, Notification, Scorecard
 
 
@@ -324,17 +324,21 @@ def next_due_at() -> datetime | None:
     )
 
 
+# HR's manual retry; the dispatcher's own moves (claim, send, back-off) are its compare-and-set
+# updates above, on the claim it holds.
+NOTIFICATION_TRANSITIONS = {(Notification.Status.FAILED, "retry"): Notification.Status.PENDING}
+
+
 @transaction.atomic
 def notification_retry(*, notification: Notification, actor) -> Notification:
     """HR sends a failed message again: back to 'pending', due now, with fresh attempts."""
     notification = get_for_change(Notification.objects, user=actor, pk=notification.pk)
-    if notification.status != Notification.Status.FAILED:
-        raise InvalidTransition(entity="Notification", state=notification.status, event="retry")
-    now = timezone.now()
-    Notification.objects.filter(pk=notification.pk, status=Notification.Status.FAILED).update(
-        status=Notification.Status.PENDING, attempts=0, due_at=now, claimed_at=None, updated_at=now
+    transition(
+        notification,
+        table=NOTIFICATION_TRANSITIONS,
+        event="retry",
+        changes={"attempts": 0, "due_at": timezone.now(), "claimed_at": None},
     )
-    notification.refresh_from_db()
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

@@ -21,6 +21,7 @@ from candidates.models import Application, Candidate, Stage
 from hrsuite.accounts.models import Role
 from hrsuite.errors import InvalidTransition, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
+from hrsuite.workflow import transition
 from interviews import providers
 from interviews.models import Interview, InterviewAssignment, Notification
 from interviews.services.outbox import notification_key, notification_queue, notifications_cancel
@@ -165,29 +166,21 @@ def interview_transition(
     """Apply one event of INTERVIEW_TRANSITIONS with a compare-and-set update (status and
     calendar sequence must be what the caller read), plus the audit event. Call inside a
     transaction; raises InvalidTransition when the table or a concurrent writer says no."""
-    current = interview.status
-    new_status = INTERVIEW_TRANSITIONS.get((current, event))
-    if new_status is None:
-        raise InvalidTransition(entity="Interview", state=current, event=event)
     changes = dict(changes or {})
-    now = timezone.now()
-    updated = Interview.objects.filter(
-        pk=interview.pk, status=current, calendar_sequence=interview.calendar_sequence
-    ).update(status=new_status, updated_at=now, **changes)
-    if not updated:
-        interview.refresh_from_db(fields=["status", "calendar_sequence"])
-        raise InvalidTransition(entity="Interview", state=interview.status, event=event)
-    interview.status = new_status
-    for name, value in changes.items():
-        setattr(interview, name, value)
-    interview.updated_at = now
+    current = transition(
+        interview,
+        table=INTERVIEW_TRANSITIONS,
+        event=event,
+        expect={"calendar_sequence": interview.calendar_sequence},
+        changes=changes,
+    )
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
         target=interview,
         candidate_id=interview.application.candidate_id,
         changed_fields=["status", *changes],
-        detail={"event": event, "from": current, "to": new_status, **(detail or {})},
+        detail={"event": event, "from": current, "to": interview.status, **(detail or {})},
     )
     return interview
 
@@ -207,7 +200,8 @@ def _to(kind: str, who) -> dict:
     return {"candidate": who} if kind == "candidate" else {"recipient_user": who}
 
 
-def _practice_url(interview: Interview) -> str:
+def practice_url(interview: Interview) -> str:
+    """The provider's page for trying camera, microphone and network, for video kinds ('' if none)."""
     if interview.kind not in Interview.VIDEO_KINDS:
         return ""
     return providers.get(interview.provider).practice_url()
@@ -220,7 +214,7 @@ def _queue_calendar_messages(interview: Interview, *, now: datetime) -> None:
     reminder; its invitation goes out at once and already says it starts soon.
     """
     seq = interview.calendar_sequence
-    practice_url = _practice_url(interview)
+    practice = practice_url(interview)
     starts_at = interview.starts_at.astimezone(UTC).isoformat()
     lead = timedelta(minutes=settings.HRSUITE_REMINDER_MINUTES)
     remind = interview.starts_at - lead >= now
@@ -230,7 +224,7 @@ def _queue_calendar_messages(interview: Interview, *, now: datetime) -> None:
             key=notification_key(Notification.Template.INVITATION, interview.pk, seq, kind, who.pk),
             due_at=now,
             interview=interview,
-            payload={"starts_at": starts_at, "sequence": seq, "practice_url": practice_url},
+            payload={"starts_at": starts_at, "sequence": seq, "practice_url": practice},
             **_to(kind, who),
         )
         if remind:
