@@ -212,11 +212,41 @@ STAGE_TRANSITIONS: dict[tuple[str, str], str] = {
 }
 STAGE_EVENTS = sorted({event for _, event in STAGE_TRANSITIONS})
 
+# Stage moves that only a recorded decision makes (`onboarding.services.decisions`), keyed by its
+# outcome. Kept apart from STAGE_TRANSITIONS so the plain `move` cannot hire or reject: those
+# always come with a named decider and, for a rejection, a reason.
+DECISION_STAGE_TRANSITIONS: dict[tuple[str, str], str] = {
+    (Stage.APPLIED, "advance"): Stage.SCREENING,
+    (Stage.SCREENING, "advance"): Stage.INTERVIEWING,
+    (Stage.INTERVIEWING, "advance"): Stage.DECISION,
+    (Stage.DECISION, "hire"): Stage.OFFER,
+    (Stage.APPLIED, "reject"): Stage.REJECTED,
+    (Stage.SCREENING, "reject"): Stage.REJECTED,
+    (Stage.INTERVIEWING, "reject"): Stage.REJECTED,
+    (Stage.DECISION, "reject"): Stage.REJECTED,
+}
+
 
 @transaction.atomic
 def application_move(*, application: Application, event: str, reason: str = "", actor) -> Application:
+    return _application_apply(
+        application=application, event=event, reason=reason, actor=actor, table=STAGE_TRANSITIONS
+    )
+
+
+@transaction.atomic
+def application_decision_move(*, application: Application, outcome: str, reason: str, actor) -> Application:
+    """The stage move of a decision; only the decision service calls this, with its named decider."""
+    return _application_apply(
+        application=application, event=outcome, reason=reason, actor=actor, table=DECISION_STAGE_TRANSITIONS
+    )
+
+
+def _application_apply(
+    *, application: Application, event: str, reason: str, actor, table: dict[tuple[str, str], str]
+) -> Application:
     current = application.stage
-    new_stage = STAGE_TRANSITIONS.get((current, event))
+    new_stage = table.get((current, event))
     if new_stage is None:
         raise InvalidTransition(entity="Application", state=current, event=event)
     get_for_change(Application.objects, user=actor, pk=application.pk)

@@ -11,6 +11,7 @@ from interviews.apis import AssessmentApi, AssignmentApi, HumanReviewApi, Interv
 from interviews.outbox_apis import NotificationApi
 from interviews.scheduling_apis import CompletionRateApi, IncidentApi, RescheduleOfferApi, SchedulingApi
 from interviews.webhook_apis import ConsentApi, WebhookApi
+from onboarding.apis import BackgroundCheckApi, CheckWebhookApi, DecisionApi, OfferApi
 
 router = DefaultRouter()
 router.register("positions", PositionApi, basename="position")
@@ -28,6 +29,9 @@ router.register("scheduling", SchedulingApi, basename="scheduling")
 router.register("incidents", IncidentApi, basename="incident")
 router.register("completion-rates", CompletionRateApi, basename="completion-rate")
 router.register("consents", ConsentApi, basename="consent")
+router.register("decisions", DecisionApi, basename="decision")
+router.register("offers", OfferApi, basename="offer")
+router.register("background-checks", BackgroundCheckApi, basename="background-check")
 
 urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="auth-token"),
@@ -36,6 +40,8 @@ urlpatterns = [
     path("reschedule/<str:token>/", RescheduleOfferApi.as_view(), name="reschedule-offer"),
     # Signed by the provider, not signed in: see WebhookApi.
     path("webhooks/<str:provider>/", WebhookApi.as_view(), name="provider-webhook"),
+    # Signed by the background-check provider: see CheckWebhookApi.
+    path("webhooks/checks/<str:provider>/", CheckWebhookApi.as_view(), name="background-check-webhook"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include(router.urls)),

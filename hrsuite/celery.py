@@ -19,4 +19,10 @@ app.conf.beat_schedule = {
         "schedule": 30.0,
         "options": {"expires": 30},
     },
+    # Sent offers past their answer-by time become expired (answers after it are refused anyway).
+    "offers-expire": {
+        "task": "onboarding.tasks.offers_expire",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
 }

@@ -92,6 +92,7 @@ class World:
         self.unreleased = make_interview(recruiter, application=mine["application"])
         self._incidents()
         self._consents(candidate_user)
+        self._onboarding()
 
     def _consents(self, candidate_user):
         """A consent decision of each candidate, given through their own portal account."""
@@ -126,6 +127,30 @@ class World:
                 occurred_at=timezone.now(),
                 details={"code": "ICE_FAILED"},
                 actor="provider:simulated",
+            )
+
+    def _onboarding(self):
+        """For each candidate: a sent offer (hire decision, background check requested) on one
+        position, and a rejection on another."""
+        from onboarding.services.decisions import decision_record
+        from tests.factories import application_awaiting_decision, make_hire
+
+        hire_position, reject_position = make_position(self.recruiter), make_position(self.recruiter)
+        for which in ("mine", "theirs"):
+            candidate = self.objects[which]["candidate"]
+            offer = make_hire(
+                self.recruiter,
+                application=application_awaiting_decision(
+                    self.recruiter, candidate=candidate, position=hire_position
+                ),
+            )
+            self.objects[which]["offer"] = offer
+            self.objects[which]["background-check"] = offer.background_checks.get()
+            self.objects[which]["decision"] = decision_record(
+                application=make_application(self.recruiter, candidate=candidate, position=reject_position),
+                outcome="reject",
+                reason="Another candidate fits the team better.",
+                actor=self.recruiter,
             )
 
     def obj(self, which: str, kind: str):
@@ -183,6 +208,9 @@ OTHER_READS.add(("consent", "notice"))
 # Endpoints outside the role kit: no user signs in, the caller is authenticated by an HMAC signature
 # alone. tests/interviews/test_webhooks.py covers them (every role and anonymous: unsigned → 403).
 SIGNATURE_AUTHENTICATED = {"provider-webhook"}
+# The background-check providers' webhooks, likewise: tests/onboarding/test_check_webhooks.py.
+# A set of its own, since tests/interviews/test_webhooks.py pins SIGNATURE_AUTHENTICATED's members.
+CHECK_SIGNATURE_AUTHENTICATED = {"background-check-webhook"}
 
 
 @dataclass(frozen=True)
@@ -423,4 +451,54 @@ WRITES += [
         target=("theirs", "interview"),
         body=lambda w: {"reason": "The position is on hold."},
     ),
+]
+
+# --- Decisions, offers, background checks --------------------------------------------------------
+# Interviewers see none of them; a candidate sees their own rejection and their own sent offer.
+READS += [
+    ReadSpec("decision", "decision", {**STAFF, **NOBODY_ELSE, "candidate": {"mine"}}),
+    ReadSpec("offer", "offer", {**STAFF, **NOBODY_ELSE, "candidate": {"mine"}}),
+    ReadSpec("background-check", "background-check", {**STAFF, **NOBODY_ELSE}),
+]
+
+
+def _offer_write(action: str, which: str, **expect) -> WriteSpec:
+    return WriteSpec("offer", action, "post", _denied(**expect), target=(which, "offer"))
+
+
+WRITES += [
+    WriteSpec(
+        "decision",
+        "create",
+        "post",
+        _denied(recruiter=201),
+        body=lambda w: {"application": str(w.obj("mine", "application").pk), "outcome": "advance"},
+    ),
+    # Only the candidate asks for a re-review of their own rejection; HR cannot ask for them.
+    WriteSpec(
+        "decision",
+        "request_review",
+        "post",
+        _denied(recruiter=403, candidate=200),
+        target=("mine", "decision"),
+        body=lambda w: {"note": "I would like a person to look again."},
+    ),
+    WriteSpec(
+        "decision",
+        "request_review",
+        "post",
+        _denied(recruiter=403, candidate=404),
+        target=("theirs", "decision"),
+    ),
+    # The world's offers are sent: the recruiter passes the permission check and gets the state answer.
+    _offer_write("submit", "mine", recruiter=409),
+    _offer_write("approve", "mine", recruiter=409),
+    _offer_write("reject", "mine", recruiter=409),
+    _offer_write("send", "mine", recruiter=409),
+    _offer_write("cancel", "mine", recruiter=200),
+    _offer_write("cancel", "theirs", recruiter=200, candidate=403),
+    # Only the candidate answers, and only their own offer.
+    _offer_write("accept", "mine", recruiter=403, candidate=200),
+    _offer_write("decline", "mine", recruiter=403, candidate=200),
+    _offer_write("accept", "theirs", recruiter=403, candidate=404),
 ]

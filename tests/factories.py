@@ -103,3 +103,43 @@ def assessment_payload(**overrides):
     }
     payload.update(overrides)
     return payload
+
+
+def offer_terms(**overrides):
+    terms = {
+        "salary": "420000.00",
+        "currency": "CNY",
+        "start_date": (timezone.now() + datetime.timedelta(days=30)).date().isoformat(),
+        "location": "Shanghai office",
+        "expires_at": (timezone.now() + datetime.timedelta(days=7)).isoformat(),
+    }
+    terms.update(overrides)
+    return terms
+
+
+def application_awaiting_decision(actor, **kwargs):
+    """An application moved through interviewing to the decision stage."""
+    application = make_application(actor, **kwargs)
+    for event in ("interview", "await_decision"):
+        candidate_services.application_move(application=application, event=event, actor=actor)
+    return application
+
+
+def make_hire(actor, *, application=None, send: bool = True, **terms):
+    """A hire decision with its offer (approved without a chain, and sent unless told not to)."""
+    from onboarding.services import decisions, offers
+
+    application = application or application_awaiting_decision(actor)
+    decision = decisions.decision_record(
+        application=application,
+        outcome="hire",
+        reason="Strong interviews.",
+        offer_terms=offer_terms(**terms),
+        actor=actor,
+    )
+    offer = decision.offer
+    if send:
+        offers.offer_submit(offer=offer, approvers=[], actor=actor)
+        offers.offer_send(offer=offer, actor=actor)
+        offer.refresh_from_db()
+    return offer

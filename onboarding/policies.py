@@ -1,0 +1,40 @@
+"""Who sees onboarding data without the global permission (see `hrsuite.permissions`).
+
+Interviewers see no decisions, offers, salaries or checks. A candidate sees their own rejection
+(to ask for a re-review) and their own offer once it has been sent, and answers only a sent one.
+"""
+
+from django.db.models import Q
+
+from hrsuite.accounts.models import Role
+from hrsuite.permissions import has_role, object_policy
+from onboarding.models import Decision, Offer
+
+# The offer states a candidate has seen: drafts and approval rounds are HR's business.
+CANDIDATE_OFFER_STATES = (
+    Offer.Status.SENT,
+    Offer.Status.ACCEPTED,
+    Offer.Status.DECLINED,
+    Offer.Status.EXPIRED,
+)
+
+
+@object_policy(Decision)
+def _decision(user, action):
+    if not has_role(user, Role.CANDIDATE):
+        return None
+    if action in ("view", "request_review"):
+        return Q(application__candidate__user=user, outcome=Decision.Outcome.REJECT)
+    return None
+
+
+@object_policy(Offer)
+def _offer(user, action):
+    if not has_role(user, Role.CANDIDATE):
+        return None
+    if action == "view":
+        seen = Q(status__in=CANDIDATE_OFFER_STATES) | Q(status=Offer.Status.CANCELLED, sent_at__isnull=False)
+        return Q(application__candidate__user=user) & seen
+    if action == "answer":
+        return Q(application__candidate__user=user, status=Offer.Status.SENT)
+    return None

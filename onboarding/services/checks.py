@@ -1,0 +1,190 @@
+"""Background checks: the request to the provider, and its signed webhooks applied once.
+
+CHECK_TRANSITIONS is the check's one table. A delivery is verified by the provider adapter, then
+applied in one transaction with the BackgroundCheckEvent row that makes it happen once; anything
+refused rolls all of it back, the event row included, so the provider may retry.
+
+Effects of an outcome:
+- passed: recorded and audited. The onboarding notice (documents, start date, place, contact, in
+  the candidate's language) needs its own outbox template, which is the next step;
+- failed: the recruiters are told and the offer is cancelled while still open;
+- inconclusive: an HRTask, because someone must own the follow-up until it is closed, which an
+  e-mail alone does not give.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from candidates.models import Application
+from hrsuite.errors import InvalidTransition, NotFound
+from hrsuite.permissions import require
+from onboarding import providers
+from onboarding.models import BackgroundCheck, BackgroundCheckEvent, HRTask, Offer
+from onboarding.providers import CheckEvent
+
+C = BackgroundCheck.Status
+
+CHECK_TRANSITIONS: dict[tuple[str, str], str] = {
+    (C.REQUESTED, "started"): C.IN_PROGRESS,
+    (C.IN_PROGRESS, "passed"): C.PASSED,
+    (C.IN_PROGRESS, "failed"): C.FAILED,
+    (C.IN_PROGRESS, "inconclusive"): C.INCONCLUSIVE,
+}
+OUTCOMES = (C.PASSED, C.FAILED, C.INCONCLUSIVE)
+
+
+def check_request(
+    *, application: Application, offer: Offer | None, actor, provider: str = "simulated"
+) -> BackgroundCheck:
+    """Start a check with the provider (inside the caller's transaction)."""
+    require(actor, "add", BackgroundCheck)
+    adapter = providers.get(provider)
+    check = BackgroundCheck(
+        application=application, offer=offer, provider=adapter.name, requested_at=timezone.now()
+    )
+    # The simulated provider answers locally; a vendor adapter that calls out should queue the
+    # request on commit instead, so a rolled-back hire requests nothing.
+    check.provider_check_id = adapter.request_check(check)
+    check.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=check,
+        changed_fields=["status", "provider"],
+        detail={"provider": adapter.name, "offer": str(offer.pk) if offer else None},
+    )
+    return check
+
+
+def check_transition(
+    *, check: BackgroundCheck, event: str, actor, changes=None, detail=None
+) -> BackgroundCheck:
+    current = check.status
+    new_status = CHECK_TRANSITIONS.get((current, event))
+    if new_status is None:
+        raise InvalidTransition(entity="Background check", state=current, event=event)
+    changes = dict(changes or {})
+    now = timezone.now()
+    if not BackgroundCheck.objects.filter(pk=check.pk, status=current).update(
+        status=new_status, updated_at=now, **changes
+    ):
+        check.refresh_from_db(fields=["status"])
+        raise InvalidTransition(entity="Background check", state=check.status, event=event)
+    check.status = new_status
+    for name, value in changes.items():
+        setattr(check, name, value)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=check,
+        candidate_id=check.application.candidate_id,
+        changed_fields=["status", *changes],
+        detail={"event": event, "from": current, "to": new_status, **(detail or {})},
+    )
+    return check
+
+
+@dataclass(frozen=True)
+class CheckWebhookOutcome:
+    duplicate: bool
+    event_id: str
+    background_check_id: str | None = None
+    status: str | None = None
+
+    def as_json(self) -> dict:
+        body = {"duplicate": self.duplicate, "event_id": self.event_id}
+        if not self.duplicate:
+            body |= {"background_check": self.background_check_id, "status": self.status}
+        return body
+
+
+def check_webhook_receive(*, provider_name: str, headers, body: bytes) -> CheckWebhookOutcome:
+    try:
+        provider = providers.get(provider_name)
+    except LookupError as exc:
+        raise NotFound(str(exc)) from None
+    event = provider.parse_webhook(headers=headers, body=body)
+    return check_webhook_apply(provider_name=provider.name, event=event)
+
+
+@transaction.atomic
+def check_webhook_apply(*, provider_name: str, event: CheckEvent) -> CheckWebhookOutcome:
+    actor = f"check-provider:{provider_name}"
+    record = BackgroundCheckEvent(
+        provider=provider_name,
+        event_id=event.event_id,
+        event_type=event.event_type,
+        received_at=timezone.now(),
+    )
+    try:
+        # First, so a concurrent copy of the delivery waits for this transaction, then finds it.
+        with transaction.atomic():
+            record.save(force_insert=True)
+    except IntegrityError:
+        return CheckWebhookOutcome(duplicate=True, event_id=event.event_id)
+    check = (
+        BackgroundCheck.objects.select_for_update(of=("self",))
+        .select_related("application", "offer")
+        .filter(provider=provider_name, provider_check_id=event.check_id)
+        .first()
+    )
+    if check is None:
+        raise NotFound(
+            f"No background check {event.check_id!r} with provider {provider_name!r}.",
+            fields={"check_id": ["Unknown check."]},
+        )
+    changes = {"completed_at": event.occurred_at} if event.event_type in OUTCOMES else {}
+    check_transition(
+        check=check,
+        event=event.event_type,
+        actor=actor,
+        changes=changes,
+        detail={"provider": provider_name, "event_id": event.event_id},
+    )
+    findings = event.data.get("findings")
+    if event.event_type in OUTCOMES and isinstance(findings, dict) and findings:
+        # Encrypted, so written with save() on the row rather than in the compare-and-set update.
+        check.findings = findings
+        check.save(update_fields=["findings", "updated_at"])
+    record.background_check = check
+    record.save(update_fields=["background_check", "updated_at"])
+    if event.event_type == C.FAILED:
+        _failed(check, actor=actor)
+    elif event.event_type == C.INCONCLUSIVE:
+        _inconclusive(check, actor=actor)
+    return CheckWebhookOutcome(
+        duplicate=False, event_id=event.event_id, background_check_id=str(check.pk), status=check.status
+    )
+
+
+def _failed(check: BackgroundCheck, *, actor: str) -> None:
+    from onboarding.services.decisions import notify_recruiters_about
+    from onboarding.services.offers import OPEN_STATES, offer_transition
+
+    offer = check.offer
+    cancelled = False
+    if offer is not None and offer.status in OPEN_STATES:
+        offer = Offer.objects.select_for_update(of=("self",)).select_related("application").get(pk=offer.pk)
+        offer_transition(offer=offer, event="cancel", actor=actor, detail={"background_check": str(check.pk)})
+        cancelled = True
+    notify_recruiters_about(
+        application=check.application,
+        reason="background_check_failed",
+        extra={"background_check": str(check.pk), "offer_cancelled": cancelled},
+    )
+
+
+def _inconclusive(check: BackgroundCheck, *, actor: str) -> None:
+    task = HRTask(
+        kind=HRTask.Kind.CHECK_INCONCLUSIVE,
+        application=check.application,
+        background_check=check,
+        due_at=timezone.now() + timedelta(days=2),
+    )
+    task.save(force_insert=True)
+    audit_record(actor=actor, action=AuditAction.CREATE, target=task, changed_fields=["kind", "status"])

@@ -1,0 +1,170 @@
+"""A named recruiter's decision on an application, and the candidate's request for a re-review.
+
+AI scores inform a decision but never make one (DESIGN.md §4 step 7): the decider is a signed-in
+recruiter, never a system label, and a rejection always carries a reason. The stage move goes
+through `candidates.services.application_decision_move` with the same named actor; a hire also
+drafts the offer and, by policy, starts the background check.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from candidates.models import Application
+from candidates.services import application_decision_move
+from hrsuite.accounts.models import Role
+from hrsuite.errors import Forbidden, InvalidTransition, ValidationFailed
+from hrsuite.permissions import get_for_change, has_role, require
+from interviews.models import Notification
+from interviews.services.outbox import recruiters_notify
+from onboarding.models import Decision
+
+Outcome, Status = Decision.Outcome, Decision.Status
+
+# A decision's own states: a rejection may be taken back to a human for a second look.
+DECISION_TRANSITIONS: dict[tuple[str, str], str] = {
+    (Status.RECORDED, "request_review"): Status.REVIEW_REQUESTED,
+}
+
+
+def _require_named_recruiter(actor) -> None:
+    if getattr(actor, "pk", None) is None:
+        raise Forbidden("A decision is made by a named person; a system or an AI cannot decide.")
+    if not has_role(actor, Role.RECRUITER):
+        raise Forbidden("Only a recruiter records decisions.")
+    require(actor, "add", Decision)
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    application: Application,
+    outcome: str,
+    reason: str = "",
+    actor,
+    offer_terms: dict | None = None,
+) -> Decision:
+    """Record `outcome` (advance, hire, reject) on the application, move its stage, and for a
+    hire draft the offer from `offer_terms` (salary, currency, start_date, location, expires_at)
+    and start the background check when HRSUITE_BACKGROUND_CHECK_ON_HIRE says so."""
+    from onboarding.services.checks import check_request
+    from onboarding.services.offers import offer_draft_errors, offer_draft_from
+
+    _require_named_recruiter(actor)
+    errors: dict[str, list[str]] = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = [f"Choose one of {Outcome.values}."]
+    reason = (reason or "").strip()
+    if outcome == Outcome.REJECT and not reason:
+        errors["reason"] = ["A rejection always gives its reason."]
+    if outcome == Outcome.HIRE:
+        errors |= offer_draft_errors(offer_terms or {})
+    if errors:
+        raise ValidationFailed(f"Invalid decision: {', '.join(sorted(errors))}.", fields=errors)
+    application = get_for_change(
+        Application.objects.select_related("candidate"), user=actor, pk=application.pk
+    )
+    from_stage = application.stage
+    application_decision_move(application=application, outcome=outcome, reason=reason, actor=actor)
+    decision = Decision(
+        application=application,
+        outcome=outcome,
+        reason=reason,
+        decided_by=actor,
+        decided_at=application.stage_changed_at,
+        from_stage=from_stage,
+        to_stage=application.stage,
+    )
+    decision.save(force_insert=True)
+    # Never the reason itself: the trail holds no values of encrypted fields.
+    audit_record(
+        actor=actor,
+        action=AuditAction.DECISION,
+        target=decision,
+        changed_fields=["outcome", "reason"],
+        detail={
+            "outcome": outcome,
+            "application": str(application.pk),
+            "from": from_stage,
+            "to": decision.to_stage,
+        },
+    )
+    if outcome == Outcome.HIRE:
+        offer = offer_draft_from(decision=decision, terms=offer_terms or {}, actor=actor)
+        if settings.HRSUITE_BACKGROUND_CHECK_ON_HIRE:
+            check_request(application=application, offer=offer, actor=actor)
+    return decision
+
+
+@transaction.atomic
+def decision_review_request(*, decision: Decision, note: str = "", actor) -> Decision:
+    """The candidate asks for a human to look at their rejection again: recorded, and the
+    recruiters are told."""
+    decision = get_for_change(
+        Decision.objects.select_related("application"), user=actor, pk=decision.pk, action="request_review"
+    )
+    if decision.outcome != Outcome.REJECT:
+        raise ValidationFailed(
+            "Only a rejection can be reviewed again.", fields={"decision": ["Not a rejection."]}
+        )
+    decision_transition(
+        decision=decision,
+        event="request_review",
+        actor=actor,
+        changes={"review_requested_at": timezone.now()},
+    )
+    decision.review_request_note = (note or "").strip()
+    decision.save(update_fields=["review_request_note", "updated_at"])
+    notify_recruiters_about(
+        application=decision.application,
+        reason="decision_review_requested",
+        extra={"decision": str(decision.pk)},
+    )
+    return decision
+
+
+def decision_transition(*, decision: Decision, event: str, actor, changes: dict | None = None) -> Decision:
+    """One event of DECISION_TRANSITIONS, compare-and-set, with its audit event. Call inside a transaction."""
+    current = decision.status
+    new_status = DECISION_TRANSITIONS.get((current, event))
+    if new_status is None:
+        raise InvalidTransition(entity="Decision", state=current, event=event)
+    changes = dict(changes or {})
+    now = timezone.now()
+    if not Decision.objects.filter(pk=decision.pk, status=current).update(
+        status=new_status, updated_at=now, **changes
+    ):
+        decision.refresh_from_db(fields=["status"])
+        raise InvalidTransition(entity="Decision", state=decision.status, event=event)
+    decision.status = new_status
+    for name, value in changes.items():
+        setattr(decision, name, value)
+    audit_record(
+        actor=actor,
+        action=AuditAction.DECISION,
+        target=decision,
+        changed_fields=["status", *changes],
+        detail={"event": event, "from": current, "to": new_status},
+    )
+    return decision
+
+
+def notify_recruiters_about(*, application: Application, reason: str, extra: dict | None = None) -> int:
+    """Tell the recruiters through `recruiters_notify`, about the application's latest interview.
+
+    The outbox's recruiter messages are about an interview, and no template of their own exists
+    yet for decisions and checks (adding one needs an interviews migration): `review_needed` is
+    reused, with `reason` saying why. Without any interview nothing is queued, and the row that
+    called this (decision, check) is the record HR reads.
+    """
+    interview = application.interviews.order_by("-starts_at").first()
+    if interview is None:
+        return 0
+    return recruiters_notify(
+        template=Notification.Template.REVIEW_NEEDED,
+        interview=interview,
+        reason=reason,
+        extra={"application": str(application.pk), **(extra or {})},
+    )

@@ -1,0 +1,263 @@
+"""Offers: the draft a hire decision makes, its optional approval chain, sending, the candidate's
+answer, expiry and cancellation.
+
+OFFER_TRANSITIONS is the one table of the offer's states (DESIGN.md §5); every change goes through
+`offer_transition` with a compare-and-set update and an audit event. Approvers decide in order;
+the last approval approves the offer, any rejection returns it to draft.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from hrsuite.accounts.models import Role, User
+from hrsuite.errors import Forbidden, InvalidTransition, ValidationFailed
+from hrsuite.permissions import get_for_change, has_role, require
+from onboarding.models import Decision, Offer, OfferApproval
+
+S = Offer.Status
+OPEN_STATES = (S.DRAFT, S.PENDING_APPROVAL, S.APPROVED, S.SENT)
+
+OFFER_TRANSITIONS: dict[tuple[str, str], str] = {
+    # With an approval chain; without one the recruiter approves the draft directly.
+    (S.DRAFT, "submit"): S.PENDING_APPROVAL,
+    (S.DRAFT, "approve"): S.APPROVED,
+    (S.PENDING_APPROVAL, "approve"): S.APPROVED,
+    (S.PENDING_APPROVAL, "reject"): S.DRAFT,
+    (S.APPROVED, "send"): S.SENT,
+    (S.SENT, "accept"): S.ACCEPTED,
+    (S.SENT, "decline"): S.DECLINED,
+    (S.SENT, "expire"): S.EXPIRED,
+    **{(state, "cancel"): S.CANCELLED for state in OPEN_STATES},
+}
+OFFER_EVENTS = sorted({event for _, event in OFFER_TRANSITIONS})
+TERMS = ("salary", "currency", "start_date", "location", "expires_at")
+
+
+def offer_draft_errors(terms: dict) -> dict[str, list[str]]:
+    """Why `terms` cannot make an offer draft, per field; empty when they can."""
+    errors: dict[str, list[str]] = {}
+    for name in TERMS:
+        if terms.get(name) in (None, ""):
+            errors[f"offer.{name}"] = ["Required for a hire."]
+    if "offer.salary" not in errors:
+        try:
+            salary = Decimal(str(terms["salary"]))
+        except (InvalidOperation, ValueError):
+            salary = None
+        if salary is None or not salary.is_finite() or salary <= 0:
+            errors["offer.salary"] = ["A positive amount."]
+    if "offer.currency" not in errors:
+        currency = str(terms["currency"])
+        if len(currency) != 3 or not currency.isalpha():
+            errors["offer.currency"] = ["An ISO 4217 code such as CNY or EUR."]
+    if "offer.start_date" not in errors and _date(terms["start_date"]) is None:
+        errors["offer.start_date"] = ["A date (YYYY-MM-DD)."]
+    if "offer.expires_at" not in errors:
+        expires_at = _moment(terms["expires_at"])
+        if expires_at is None:
+            errors["offer.expires_at"] = ["An ISO 8601 time with its zone."]
+        elif expires_at <= timezone.now():
+            errors["offer.expires_at"] = ["Must be in the future."]
+    return errors
+
+
+def _date(value) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return parse_date(str(value))
+    except ValueError:
+        return None
+
+
+def _moment(value) -> datetime.datetime | None:
+    if isinstance(value, datetime.datetime):
+        moment = value
+    else:
+        try:
+            moment = parse_datetime(str(value))
+        except ValueError:
+            return None
+    return moment if moment is not None and moment.tzinfo is not None else None
+
+
+def offer_draft_from(*, decision: Decision, terms: dict, actor) -> Offer:
+    """The draft a hire decision makes (called by `decision_record`, inside its transaction)."""
+    require(actor, "add", Offer)
+    application = decision.application
+    offer = Offer(
+        application=application,
+        decision=decision,
+        position_id=application.position_id,
+        salary=str(Decimal(str(terms["salary"]))),
+        currency=str(terms["currency"]).upper(),
+        start_date=_date(terms["start_date"]),
+        location=str(terms["location"])[:200],
+        expires_at=_moment(terms["expires_at"]),
+    )
+    offer.save(force_insert=True)
+    # Salary is named, never its value.
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=offer,
+        changed_fields=["salary", "currency", "start_date", "location", "expires_at", "status"],
+        detail={"decision": str(decision.pk)},
+    )
+    return offer
+
+
+def offer_transition(*, offer: Offer, event: str, actor, changes: dict | None = None, detail=None) -> Offer:
+    """Apply one event of OFFER_TRANSITIONS with a compare-and-set update, plus the audit event.
+    Call inside a transaction; raises InvalidTransition when the table or a concurrent writer says no."""
+    current = offer.status
+    new_status = OFFER_TRANSITIONS.get((current, event))
+    if new_status is None:
+        raise InvalidTransition(entity="Offer", state=current, event=event)
+    changes = dict(changes or {})
+    now = timezone.now()
+    updated = Offer.objects.filter(pk=offer.pk, status=current).update(
+        status=new_status, updated_at=now, **changes
+    )
+    if not updated:
+        offer.refresh_from_db(fields=["status"])
+        raise InvalidTransition(entity="Offer", state=offer.status, event=event)
+    offer.status = new_status
+    for name, value in changes.items():
+        setattr(offer, name, value)
+    offer.updated_at = now
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=offer,
+        candidate_id=offer.application.candidate_id,
+        changed_fields=["status", *changes],
+        detail={"event": event, "from": current, "to": new_status, **(detail or {})},
+    )
+    return offer
+
+
+def _locked(offer: Offer, actor, action: str = "change") -> Offer:
+    return get_for_change(Offer.objects.select_related("application"), user=actor, pk=offer.pk, action=action)
+
+
+@transaction.atomic
+def offer_submit(*, offer: Offer, approvers: list[User], actor) -> Offer:
+    """Send the draft round the approval chain (in the order given); with no approvers the
+    recruiter's submission approves it."""
+    offer = _locked(offer, actor)
+    if not approvers:
+        return offer_transition(offer=offer, event="approve", actor=actor, detail={"chain": 0})
+    if len({a.pk for a in approvers}) != len(approvers):
+        raise ValidationFailed("Name each approver once.", fields={"approvers": ["Repeated approver."]})
+    for approver in approvers:
+        if not (approver.is_active and has_role(approver, Role.RECRUITER)):
+            message = f"{approver.get_username()} cannot approve offers."
+            raise ValidationFailed(message, fields={"approvers": [message]})
+    round_ = offer.approval_round + 1
+    offer_transition(
+        offer=offer,
+        event="submit",
+        actor=actor,
+        changes={"approval_round": round_},
+        detail={"chain": len(approvers), "round": round_},
+    )
+    for order, approver in enumerate(approvers, start=1):
+        OfferApproval(offer=offer, round=round_, order=order, approver=approver).save(force_insert=True)
+    return offer
+
+
+def _next_step(offer: Offer) -> OfferApproval | None:
+    return (
+        OfferApproval.objects.select_for_update()
+        .filter(offer=offer, round=offer.approval_round, status=OfferApproval.Status.PENDING)
+        .order_by("order")
+        .first()
+    )
+
+
+@transaction.atomic
+def offer_approval_decide(*, offer: Offer, approve: bool, note: str = "", actor) -> Offer:
+    """The next approver in the chain approves or rejects; only they may, and only in turn."""
+    offer = _locked(offer, actor)
+    event = "approve" if approve else "reject"
+    if offer.status != S.PENDING_APPROVAL:
+        raise InvalidTransition(entity="Offer", state=offer.status, event=event)
+    step = _next_step(offer)
+    if step is None or step.approver_id != actor.pk:
+        raise Forbidden("It is not your turn to approve this offer.")
+    now = timezone.now()
+    step.status = OfferApproval.Status.APPROVED if approve else OfferApproval.Status.REJECTED
+    step.note, step.decided_at = (note or "").strip(), now
+    step.save(update_fields=["status", "note", "decided_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.DECISION,
+        target=step,
+        changed_fields=["status", "note"],
+        detail={"offer": str(offer.pk), "round": step.round, "order": step.order, "event": event},
+    )
+    if not approve:
+        OfferApproval.objects.filter(
+            offer=offer, round=offer.approval_round, status=OfferApproval.Status.PENDING
+        ).update(status=OfferApproval.Status.VOID, updated_at=now)
+        return offer_transition(offer=offer, event="reject", actor=actor, detail={"order": step.order})
+    if _next_step(offer) is None:
+        return offer_transition(offer=offer, event="approve", actor=actor, detail={"order": step.order})
+    return offer
+
+
+@transaction.atomic
+def offer_send(*, offer: Offer, actor) -> Offer:
+    """The approved offer appears in the candidate's portal, to answer before `expires_at`."""
+    offer = _locked(offer, actor)
+    if offer.expires_at <= timezone.now():
+        raise ValidationFailed(
+            "The answer-by time has passed; cancel this offer and decide again.",
+            fields={"expires_at": ["In the past."]},
+        )
+    return offer_transition(offer=offer, event="send", actor=actor, changes={"sent_at": timezone.now()})
+
+
+@transaction.atomic
+def offer_answer(*, offer: Offer, accept: bool, actor) -> Offer:
+    """The candidate accepts or declines their own sent offer, before it expires."""
+    offer = _locked(offer, actor, action="answer")
+    event = "accept" if accept else "decline"
+    now = timezone.now()
+    if offer.status == S.SENT and offer.expires_at <= now:
+        # Expired even if the periodic task has not marked it yet; nothing changes here.
+        raise InvalidTransition(entity="Offer", state=S.EXPIRED, event=event)
+    return offer_transition(offer=offer, event=event, actor=actor, changes={"answered_at": now})
+
+
+@transaction.atomic
+def offer_cancel(*, offer: Offer, reason: str = "", actor) -> Offer:
+    offer = _locked(offer, actor)
+    return offer_transition(offer=offer, event="cancel", actor=actor, detail={"reason_given": bool(reason)})
+
+
+def offers_expire(*, now: datetime.datetime | None = None) -> int:
+    """Mark sent offers past their answer-by time expired (the periodic task); safe to run twice."""
+    now = now or timezone.now()
+    expired = 0
+    due = Offer.objects.filter(status=S.SENT, expires_at__lte=now).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            offer = (
+                Offer.objects.select_for_update(of=("self",))
+                .select_related("application")
+                .filter(pk=pk)
+                .first()
+            )
+            if offer is None or offer.status != S.SENT or offer.expires_at > now:
+                continue
+            offer_transition(offer=offer, event="expire", actor="system:offer-expiry")
+            expired += 1
+    return expired
