@@ -8,12 +8,17 @@ import base64
 import binascii
 import hashlib
 import hmac
+import json
 import time
+import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from interviews.providers import WebhookSignatureInvalid
+from interviews.providers import WebhookRejected, WebhookSignatureInvalid
 
 TIMESTAMP_HEADER = "X-Hrsuite-Timestamp"
 SIGNATURE_HEADER = "X-Hrsuite-Signature"
@@ -63,3 +68,65 @@ def verify(provider: str, *, headers, body: bytes) -> None:
     expected = signature(secret_for(provider), stamp, body)
     if not hmac.compare_digest(expected.encode(), offered.strip().lower().encode()):
         raise WebhookSignatureInvalid("The webhook signature does not match.")
+
+
+# --- The event document ----------------------------------------------------------------------------
+# Simulated providers (interviews, background checks) send one JSON shape; `subject` names the key
+# of what it is about ("meeting_id", "check_id"):
+#     {"event_id": "evt_...", "type": "...", "<subject>": "...", "occurred_at": ISO 8601, "data": {...}}
+
+
+def parse_document(body: bytes, *, subject: str, event_types: tuple[str, ...]) -> dict:
+    """The fields of a signed body; every missing or malformed one is named in WebhookRejected."""
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        raise WebhookRejected("The webhook body is not JSON.") from None
+    if not isinstance(document, dict):
+        raise WebhookRejected("The webhook body must be a JSON object.")
+    errors: dict[str, list[str]] = {}
+    for name in ("event_id", "type", subject, "occurred_at"):
+        value = document.get(name)
+        if not isinstance(value, str) or not value.strip():
+            errors[name] = ["Required: a non-empty string."]
+        elif len(value) > 200:
+            errors[name] = ["At most 200 characters."]
+    if "type" not in errors and document["type"] not in event_types:
+        errors["type"] = [f"Choose one of {list(event_types)}."]
+    occurred_at = None
+    if "occurred_at" not in errors:
+        occurred_at = parse_datetime(document["occurred_at"])
+        if occurred_at is None or occurred_at.tzinfo is None:
+            errors["occurred_at"] = ["An ISO 8601 time with its zone."]
+    data = document.get("data", {})
+    if not isinstance(data, dict):
+        errors["data"] = ["Must be a JSON object."]
+    if errors:
+        raise WebhookRejected(f"Invalid webhook: {', '.join(sorted(errors))}.", fields=errors)
+    return {
+        "event_id": document["event_id"].strip(),
+        "event_type": document["type"],
+        "subject": document[subject].strip(),
+        "occurred_at": occurred_at,
+        "data": data,
+    }
+
+
+def document_body(
+    *,
+    subject: str,
+    subject_id: str,
+    event_type: str,
+    event_id: str | None = None,
+    occurred_at: datetime | None = None,
+    data: dict | None = None,
+) -> bytes:
+    """The bytes of one event document (sign them with `signed_headers`)."""
+    document = {
+        "event_id": event_id or f"evt_{uuid.uuid4().hex}",
+        "type": event_type,
+        subject: subject_id,
+        "occurred_at": (occurred_at or timezone.now()).isoformat(),
+        "data": data or {},
+    }
+    return json.dumps(document, ensure_ascii=False).encode()

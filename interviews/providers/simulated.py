@@ -10,16 +10,13 @@ Its webhooks are JSON objects signed with `interviews.providers.signing`:
 completed interview, in the shape `interviews.services.assessment_record` takes.
 """
 
-import json
-import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from interviews.providers import Meeting, Provider, ProviderEvent, WebhookRejected, register, signing
+from interviews.providers import Meeting, Provider, ProviderEvent, register, signing
 
 EVENT_TYPES = ("started", "technical_issue", "no_show", "completed")
 
@@ -43,58 +40,13 @@ class SimulatedProvider(Provider):
 
 def parse_event(body: bytes) -> ProviderEvent:
     """A signed body in hrsuite's terms; every missing or malformed field is named."""
-    try:
-        document = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
-        raise WebhookRejected("The webhook body is not JSON.") from None
-    if not isinstance(document, dict):
-        raise WebhookRejected("The webhook body must be a JSON object.")
-    errors: dict[str, list[str]] = {}
-    for name in ("event_id", "type", "meeting_id", "occurred_at"):
-        value = document.get(name)
-        if not isinstance(value, str) or not value.strip():
-            errors[name] = ["Required: a non-empty string."]
-        elif len(value) > 200:
-            errors[name] = ["At most 200 characters."]
-    event_type = document.get("type")
-    if "type" not in errors and event_type not in EVENT_TYPES:
-        errors["type"] = [f"Choose one of {list(EVENT_TYPES)}."]
-    occurred_at = None
-    if "occurred_at" not in errors:
-        occurred_at = parse_datetime(document["occurred_at"])
-        if occurred_at is None or occurred_at.tzinfo is None:
-            errors["occurred_at"] = ["An ISO 8601 time with its zone."]
-    data = document.get("data", {})
-    if not isinstance(data, dict):
-        errors["data"] = ["Must be a JSON object."]
-    if errors:
-        raise WebhookRejected(f"Invalid webhook: {', '.join(sorted(errors))}.", fields=errors)
-    return ProviderEvent(
-        event_id=document["event_id"].strip(),
-        event_type=event_type,
-        meeting_id=document["meeting_id"].strip(),
-        occurred_at=occurred_at,
-        data=data,
-    )
+    fields = signing.parse_document(body, subject="meeting_id", event_types=EVENT_TYPES)
+    return ProviderEvent(meeting_id=fields.pop("subject"), **fields)
 
 
-def event_body(
-    *,
-    meeting_id: str,
-    event_type: str,
-    event_id: str | None = None,
-    occurred_at: datetime | None = None,
-    data: dict | None = None,
-) -> bytes:
+def event_body(*, meeting_id: str, event_type: str, **kwargs) -> bytes:
     """The bytes of one simulated webhook (sign them with `signing.signed_headers`)."""
-    document = {
-        "event_id": event_id or f"evt_{uuid.uuid4().hex}",
-        "type": event_type,
-        "meeting_id": meeting_id,
-        "occurred_at": (occurred_at or timezone.now()).isoformat(),
-        "data": data or {},
-    }
-    return json.dumps(document, ensure_ascii=False).encode()
+    return signing.document_body(subject="meeting_id", subject_id=meeting_id, event_type=event_type, **kwargs)
 
 
 def demo_event_data(interview, event_type: str, *, low_confidence: bool = False) -> dict:

@@ -8,15 +8,8 @@ Its webhooks are JSON objects signed with `interviews.providers.signing` under t
      "data": {"findings": {...}}}
 """
 
-import json
-import uuid
-from datetime import datetime
-
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-
 from interviews.providers import signing
-from onboarding.providers import CheckEvent, CheckProvider, WebhookRejected, register
+from onboarding.providers import CheckEvent, CheckProvider, register
 
 EVENT_TYPES = ("started", "passed", "failed", "inconclusive")
 
@@ -35,57 +28,13 @@ class SimulatedCheckProvider(CheckProvider):
 
 def parse_event(body: bytes) -> CheckEvent:
     """A signed body in hrsuite's terms; every missing or malformed field is named."""
-    try:
-        document = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
-        raise WebhookRejected("The webhook body is not JSON.") from None
-    if not isinstance(document, dict):
-        raise WebhookRejected("The webhook body must be a JSON object.")
-    errors: dict[str, list[str]] = {}
-    for name in ("event_id", "type", "check_id", "occurred_at"):
-        value = document.get(name)
-        if not isinstance(value, str) or not value.strip():
-            errors[name] = ["Required: a non-empty string."]
-        elif len(value) > 200:
-            errors[name] = ["At most 200 characters."]
-    if "type" not in errors and document["type"] not in EVENT_TYPES:
-        errors["type"] = [f"Choose one of {list(EVENT_TYPES)}."]
-    occurred_at = None
-    if "occurred_at" not in errors:
-        occurred_at = parse_datetime(document["occurred_at"])
-        if occurred_at is None or occurred_at.tzinfo is None:
-            errors["occurred_at"] = ["An ISO 8601 time with its zone."]
-    data = document.get("data", {})
-    if not isinstance(data, dict):
-        errors["data"] = ["Must be a JSON object."]
-    if errors:
-        raise WebhookRejected(f"Invalid webhook: {', '.join(sorted(errors))}.", fields=errors)
-    return CheckEvent(
-        event_id=document["event_id"].strip(),
-        event_type=document["type"],
-        check_id=document["check_id"].strip(),
-        occurred_at=occurred_at,
-        data=data,
-    )
+    fields = signing.parse_document(body, subject="check_id", event_types=EVENT_TYPES)
+    return CheckEvent(check_id=fields.pop("subject"), **fields)
 
 
-def event_body(
-    *,
-    check_id: str,
-    event_type: str,
-    event_id: str | None = None,
-    occurred_at: datetime | None = None,
-    data: dict | None = None,
-) -> bytes:
+def event_body(*, check_id: str, event_type: str, **kwargs) -> bytes:
     """The bytes of one simulated webhook; sign them with `signing.signed_headers("check_simulated", ...)`."""
-    document = {
-        "event_id": event_id or f"evt_{uuid.uuid4().hex}",
-        "type": event_type,
-        "check_id": check_id,
-        "occurred_at": (occurred_at or timezone.now()).isoformat(),
-        "data": data or {},
-    }
-    return json.dumps(document, ensure_ascii=False).encode()
+    return signing.document_body(subject="check_id", subject_id=check_id, event_type=event_type, **kwargs)
 
 
 register(SimulatedCheckProvider())
