@@ -25,7 +25,7 @@ def transition(
     `changes` are further columns set in the same update. Call inside a transaction, and write
     the audit event there too.
     """
-    entity = type(instance).__name__
+    entity = instance._meta.verbose_name.capitalize()
     current = getattr(instance, field)
     new_state = table.get((current, event))
     if new_state is None:

@@ -21,8 +21,9 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application
-from hrsuite.errors import InvalidTransition, NotFound
+from hrsuite.errors import NotFound
 from hrsuite.permissions import require
+from hrsuite.workflow import transition
 from onboarding import providers
 from onboarding.models import BackgroundCheck, BackgroundCheckEvent, HRTask, Offer
 from onboarding.providers import CheckEvent
@@ -64,27 +65,15 @@ def check_request(
 def check_transition(
     *, check: BackgroundCheck, event: str, actor, changes=None, detail=None
 ) -> BackgroundCheck:
-    current = check.status
-    new_status = CHECK_TRANSITIONS.get((current, event))
-    if new_status is None:
-        raise InvalidTransition(entity="Background check", state=current, event=event)
     changes = dict(changes or {})
-    now = timezone.now()
-    if not BackgroundCheck.objects.filter(pk=check.pk, status=current).update(
-        status=new_status, updated_at=now, **changes
-    ):
-        check.refresh_from_db(fields=["status"])
-        raise InvalidTransition(entity="Background check", state=check.status, event=event)
-    check.status = new_status
-    for name, value in changes.items():
-        setattr(check, name, value)
+    current = transition(check, table=CHECK_TRANSITIONS, event=event, changes=changes)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
         target=check,
         candidate_id=check.application.candidate_id,
         changed_fields=["status", *changes],
-        detail={"event": event, "from": current, "to": new_status, **(detail or {})},
+        detail={"event": event, "from": current, "to": check.status, **(detail or {})},
     )
     return check
 

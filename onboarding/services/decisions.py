@@ -15,8 +15,9 @@ from audit.services import audit_record
 from candidates.models import Application
 from candidates.services import application_decision_move
 from hrsuite.accounts.models import Role
-from hrsuite.errors import Forbidden, InvalidTransition, ValidationFailed
+from hrsuite.errors import Forbidden, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
+from hrsuite.workflow import transition
 from interviews.models import Notification
 from interviews.services.outbox import recruiters_notify
 from onboarding.models import Decision
@@ -127,26 +128,14 @@ def decision_review_request(*, decision: Decision, note: str = "", actor) -> Dec
 
 def decision_transition(*, decision: Decision, event: str, actor, changes: dict | None = None) -> Decision:
     """One event of DECISION_TRANSITIONS, compare-and-set, with its audit event. Call inside a transaction."""
-    current = decision.status
-    new_status = DECISION_TRANSITIONS.get((current, event))
-    if new_status is None:
-        raise InvalidTransition(entity="Decision", state=current, event=event)
     changes = dict(changes or {})
-    now = timezone.now()
-    if not Decision.objects.filter(pk=decision.pk, status=current).update(
-        status=new_status, updated_at=now, **changes
-    ):
-        decision.refresh_from_db(fields=["status"])
-        raise InvalidTransition(entity="Decision", state=decision.status, event=event)
-    decision.status = new_status
-    for name, value in changes.items():
-        setattr(decision, name, value)
+    current = transition(decision, table=DECISION_TRANSITIONS, event=event, changes=changes)
     audit_record(
         actor=actor,
         action=AuditAction.DECISION,
         target=decision,
         changed_fields=["status", *changes],
-        detail={"event": event, "from": current, "to": new_status},
+        detail={"event": event, "from": current, "to": decision.status},
     )
     return decision
 

@@ -18,6 +18,7 @@ from audit.services import audit_record
 from hrsuite.accounts.models import Role, User
 from hrsuite.errors import Forbidden, InvalidTransition, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
+from hrsuite.workflow import transition
 from onboarding.models import Decision, Offer, OfferApproval
 
 S = Offer.Status
@@ -116,29 +117,15 @@ def offer_draft_from(*, decision: Decision, terms: dict, actor) -> Offer:
 def offer_transition(*, offer: Offer, event: str, actor, changes: dict | None = None, detail=None) -> Offer:
     """Apply one event of OFFER_TRANSITIONS with a compare-and-set update, plus the audit event.
     Call inside a transaction; raises InvalidTransition when the table or a concurrent writer says no."""
-    current = offer.status
-    new_status = OFFER_TRANSITIONS.get((current, event))
-    if new_status is None:
-        raise InvalidTransition(entity="Offer", state=current, event=event)
     changes = dict(changes or {})
-    now = timezone.now()
-    updated = Offer.objects.filter(pk=offer.pk, status=current).update(
-        status=new_status, updated_at=now, **changes
-    )
-    if not updated:
-        offer.refresh_from_db(fields=["status"])
-        raise InvalidTransition(entity="Offer", state=offer.status, event=event)
-    offer.status = new_status
-    for name, value in changes.items():
-        setattr(offer, name, value)
-    offer.updated_at = now
+    current = transition(offer, table=OFFER_TRANSITIONS, event=event, changes=changes)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
         target=offer,
         candidate_id=offer.application.candidate_id,
         changed_fields=["status", *changes],
-        detail={"event": event, "from": current, "to": new_status, **(detail or {})},
+        detail={"event": event, "from": current, "to": offer.status, **(detail or {})},
     )
     return offer
 
