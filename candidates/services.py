@@ -12,8 +12,9 @@ from audit.services import audit_record
 from candidates.models import Application, Candidate, Position, PriorRecord, Stage, StageChange
 from hrsuite import crypto
 from hrsuite.accounts.models import Role
-from hrsuite.errors import InvalidTransition, ValidationFailed
+from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
+from hrsuite.workflow import transition
 
 EMAIL_INDEX_PURPOSE = "candidate.email"
 
@@ -245,22 +246,15 @@ def application_decision_move(*, application: Application, outcome: str, reason:
 def _application_apply(
     *, application: Application, event: str, reason: str, actor, table: dict[tuple[str, str], str]
 ) -> Application:
-    current = application.stage
-    new_stage = table.get((current, event))
-    if new_stage is None:
-        raise InvalidTransition(entity="Application", state=current, event=event)
     get_for_change(Application.objects, user=actor, pk=application.pk)
     now = timezone.now()
-    moved = Application.objects.filter(pk=application.pk, stage=current).update(
-        stage=new_stage, stage_changed_at=now, updated_at=now
+    current = transition(
+        application, table=table, event=event, field="stage", changes={"stage_changed_at": now}
     )
-    if not moved:  # someone else moved it first: re-read and report against the real state
-        application.refresh_from_db(fields=["stage"])
-        raise InvalidTransition(entity="Application", state=application.stage, event=event)
+    new_stage = application.stage
     StageChange(
         application=application, from_stage=current, to_stage=new_stage, at=now, actor=actor, reason=reason
     ).save(force_insert=True)
-    application.stage, application.stage_changed_at = new_stage, now
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
