@@ -13,7 +13,7 @@ def main() -> None:
     print(f"HRSUITE_ENCRYPTION_KEYS=local1:{_key()}")
     print(f"HRSUITE_BLIND_INDEX_KEY={_key()}")
     print(f"HRSUITE_AUDIT_KEY={_key()}")
-    print(f"HRSUITE_WEBHOOK_SECRETS=simulated:{_key()}")
+    print(f"HRSUITE_WEBHOOK_SECRETS=simulated:{_key()},check_simulated:{_key()}")
 
 
 if __name__ == "__main__":
