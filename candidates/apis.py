@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from candidates import selectors, services
 from candidates.models import Application, Candidate, Language, Position, PriorRecord, StageChange
 from hrsuite.api import Created, ScopedViewSet, referenced, validated
+from interviews.apis import FeedbackSummaryOut
 
 # --- Output --------------------------------------------------------------------------------------
 
@@ -40,6 +41,15 @@ class ApplicationDetailOut(ApplicationOut):
 
     class Meta(ApplicationOut.Meta):
         fields = [*ApplicationOut.Meta.fields, "stage_history"]
+
+
+class ApplicationStaffDetailOut(ApplicationDetailOut):
+    """What recruiters and HR admins see: the timeline with each finished interview's feedback."""
+
+    feedback_summaries = FeedbackSummaryOut(many=True, source="summarised_interviews")
+
+    class Meta(ApplicationDetailOut.Meta):
+        fields = [*ApplicationDetailOut.Meta.fields, "feedback_summaries"]
 
 
 class CandidateApplicationOut(serializers.ModelSerializer):
@@ -220,8 +230,10 @@ class ApplicationApi(ScopedViewSet):
     detail_queryset = staticmethod(selectors.application_detail_queryset)
     write_actions = {"move": "change"}
 
+    serializers_by_scope = {"staff": ApplicationStaffDetailOut}
+
     def get_serializer_class(self):
-        return ApplicationOut if self.action == "list" else ApplicationDetailOut
+        return ApplicationOut if self.action == "list" else super().get_serializer_class()
 
     @extend_schema(request=ApplicationIn, responses={201: Created})
     def create(self, request):

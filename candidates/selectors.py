@@ -63,9 +63,25 @@ def application_list_for(*, user, filters=None) -> QuerySet[Application]:
 
 
 def application_detail_queryset(*, user) -> QuerySet[Application]:
-    return Application.objects.select_related("candidate", "position").prefetch_related(
+    queryset = Application.objects.select_related("candidate", "position").prefetch_related(
         Prefetch("stage_history", queryset=StageChange.objects.select_related("actor"))
     )
+    if user.has_perm("interviews.view_scorecard"):
+        # Staff see each finished interview's feedback summary on the timeline.
+        from interviews.models import Interview, Scorecard
+
+        summarised = (
+            Interview.objects.filter(summary_sent_at__isnull=False)
+            .select_related("assessment", "application__position")
+            .prefetch_related(
+                Prefetch("scorecards", queryset=Scorecard.objects.select_related("interviewer"))
+            )
+            .order_by("summary_sent_at")
+        )
+        queryset = queryset.prefetch_related(
+            Prefetch("interviews", queryset=summarised, to_attr="summarised_interviews")
+        )
+    return queryset
 
 
 class PositionFilter(django_filters.FilterSet):

@@ -141,6 +141,63 @@ class ScorecardOut(serializers.ModelSerializer):
         ]
 
 
+class FeedbackSummaryOut(serializers.ModelSerializer):
+    """One finished interview's feedback as it joins the application's timeline (staff only):
+    the AI's overall view, each scorecard, and the ratings weighted by the position's weights."""
+
+    ai_overall_score = serializers.SerializerMethodField()
+    needs_human_review = serializers.SerializerMethodField()
+    scorecards = serializers.SerializerMethodField()
+    weighted_rating = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Interview
+        fields = [
+            "id",
+            "kind",
+            "ended_at",
+            "summary_sent_at",
+            "ai_overall_score",
+            "needs_human_review",
+            "scorecards",
+            "weighted_rating",
+        ]
+
+    def _assessment(self, interview):
+        return getattr(interview, "assessment", None)
+
+    def get_ai_overall_score(self, interview) -> str | None:
+        assessment = self._assessment(interview)
+        return str(assessment.overall_score) if assessment else None
+
+    def get_needs_human_review(self, interview) -> bool | None:
+        assessment = self._assessment(interview)
+        return assessment.needs_human_review if assessment else None
+
+    def get_scorecards(self, interview) -> list[dict]:
+        return [
+            {
+                "interviewer": s.interviewer.get_username(),
+                "recommendation": s.recommendation,
+                "ratings": s.ratings,
+            }
+            for s in interview.scorecards.all()
+            if s.status == Scorecard.Status.SUBMITTED
+        ]
+
+    def get_weighted_rating(self, interview) -> float | None:
+        """The sum over dimensions of weight times mean rating (1 to 5); None without ratings."""
+        weights = interview.application.position.dimension_weights
+        submitted = [s.ratings for s in interview.scorecards.all() if s.status == Scorecard.Status.SUBMITTED]
+        total = weight_sum = 0.0
+        for dimension, weight in weights.items():
+            given = [r[dimension] for r in submitted if dimension in r]
+            if given:
+                total += float(weight) * sum(given) / len(given)
+                weight_sum += float(weight)
+        return round(total / weight_sum, 2) if weight_sum else None
+
+
 # --- Input ---------------------------------------------------------------------------------------
 
 

@@ -241,3 +241,33 @@ def test_start_page_links_to_the_api_docs(client, db):
     response = client.get("/")
     assert response.status_code == 200
     assert reverse("api-docs") in response.content.decode()
+
+
+def test_finished_feedback_joins_the_application_timeline_for_staff_only(
+    api, recruiter, interviewer, other_interviewer
+):
+    from interviews.services.feedback import interview_ended
+    from interviews.services.scheduling import interview_transition
+
+    interview = make_interview(recruiter, kind="live_video")
+    for person in (interviewer, other_interviewer):
+        interview_services.assignment_create(interview=interview, interviewer=person, actor=recruiter)
+    interview_transition(interview=interview, event="started", actor="provider:test")
+    interview_ended(interview=interview, ended_at=interview.starts_at, actor="provider:test")
+    for person, ratings in ((interviewer, (4, 5)), (other_interviewer, (2, 3))):
+        scorecard = interview_services.scorecard_save(
+            interview=interview,
+            ratings={"communication": ratings[0], "problem_solving": ratings[1]},
+            recommendation="yes",
+            actor=person,
+        )
+        interview_services.scorecard_submit(scorecard=scorecard, actor=person)
+
+    url = reverse("application-detail", args=[interview.application_id])
+    summaries = api.as_user(recruiter).get(url).json()["feedback_summaries"]
+    assert [s["id"] for s in summaries] == [str(interview.pk)]
+    # communication 0.4 x mean(4, 2) + problem_solving 0.6 x mean(5, 3)
+    assert summaries[0]["weighted_rating"] == 3.6
+    assert {s["interviewer"] for s in summaries[0]["scorecards"]} == {"interviewer1", "interviewer2"}
+    as_interviewer = api.as_user(User.objects.get(pk=interviewer.pk)).get(url).json()
+    assert "feedback_summaries" not in as_interviewer
