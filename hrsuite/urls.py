@@ -11,7 +11,7 @@ urlpatterns = [
     path("api/", include("hrsuite.api_urls")),
     # The simulated provider's join and practice pages.
     path("interviews/", include("interviews.urls")),
-    # The candidate's consent and reschedule pages, opened from their e-mails without signing in.
+    # The candidate's interview, consent and reschedule pages, opened from their e-mails without signing in.
     path("portal/", include("interviews.portal_urls")),
 ]
 

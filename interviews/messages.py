@@ -96,8 +96,8 @@ def _context(notification: Notification, *, name: str, zone: ZoneInfo) -> dict:
             duration=interview.duration_minutes,
             join_url=interview.join_url,
             practice_url=payload.get("practice_url", ""),
-            interview_url=_public(f"/portal/interviews/{interview.pk}/"),
-            # Signed now, for this candidate and interview: the link is their credential.
+            # Signed now, for this candidate and interview: the links are their credential.
+            interview_url=candidate_links.interview_url(interview=interview),
             consent_url=candidate_links.consent_url(interview=interview),
             scorecard_url=_public(f"/workspace/interviews/{interview.pk}/scorecard/"),
             hr_interview_url=_public(f"/hr/interviews/{interview.pk}/"),

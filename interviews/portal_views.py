@@ -1,4 +1,5 @@
-"""The candidate's pages reached from their e-mails without signing in: consent and reschedule.
+"""The candidate's pages reached from their e-mails without signing in: the interview, consent and
+reschedule.
 
 The token in the address is the credential (see `interviews.services.candidate_links`); each page
 speaks the candidate's language and shows times in their zone. A link that cannot be used answers
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from hrsuite.errors import ApplicationError, InvalidTransition, NotFound, ValidationFailed
 from interviews.messages import format_time
-from interviews.models import Consent, RescheduleOffer
+from interviews.models import Consent, Interview, RescheduleOffer
 from interviews.services import candidate_links
 from interviews.services.consent import SCOPES
 from interviews.services.incidents import OfferExpired, OfferUsed, reschedule_offer_choose
@@ -49,6 +50,72 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(name or "UTC")
     except (ValueError, KeyError):
         return ZoneInfo("UTC")
+
+
+# --- The interview --------------------------------------------------------------------------------
+
+# Interviews whose join link is still of use.
+_JOINABLE = (Interview.Status.SCHEDULED, Interview.Status.IN_PROGRESS)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def interview_page(request, token: str):
+    """GET: the interview, the tech check, the consent link and, while the candidate may still
+    move it, free times; POST: the chosen time, then back to GET."""
+    error_message, status = "", 200
+    if request.method == "POST":
+        try:
+            starts_at = datetime.fromisoformat(request.POST.get("slot", ""))
+        except ValueError:
+            starts_at = None
+        try:
+            if starts_at is None:
+                raise ValidationFailed(
+                    "Choose one of the offered times.", fields={"starts_at": ["Required."]}
+                )
+            candidate_links.interview_reschedule_by_link(token=token, starts_at=starts_at)
+        except candidate_links.LinkExpired as error:
+            return _link_problem(request, error, link="interview", language=error.language)
+        except NotFound as error:
+            return _link_problem(request, error, link="interview")
+        except candidate_links.RescheduleRefused:
+            # The page below says why, from the same rule.
+            error_message, status = _("Your interview cannot be moved here any more."), 409
+        except (ValidationFailed, InvalidTransition):
+            error_message, status = _("That time is no longer free. Please choose another one."), 400
+        else:
+            return redirect(f"{request.path}?moved=1", permanent=False)
+    try:
+        page = candidate_links.interview_page_read(token=token)
+    except candidate_links.LinkExpired as error:
+        return _link_problem(request, error, link="interview", language=error.language)
+    except NotFound as error:
+        return _link_problem(request, error, link="interview")
+    interview = page.interview
+    candidate = interview.application.candidate
+    language = candidate.preferred_language
+    zone = _zone(interview.candidate_time_zone or candidate.time_zone)
+    video = interview.kind in Interview.VIDEO_KINDS
+    context = {
+        "candidate": candidate,
+        "interview": interview,
+        "position": interview.application.position.title,
+        "starts_at": format_time(interview.starts_at, zone=zone, language=language),
+        "video": video,
+        "join_url": interview.join_url if video and interview.status in _JOINABLE else "",
+        "practice_url": page.practice_url,
+        "consent_url": candidate_links.consent_url(interview=interview),
+        "slots": [
+            {"value": slot.isoformat(), "label": format_time(slot, zone=zone, language=language)}
+            for slot in page.slots
+        ],
+        "closed": page.closed,
+        "reschedules_left": page.reschedules_left,
+        "moved": request.method == "GET" and request.GET.get("moved") == "1",
+        "error": error_message,
+    }
+    return _page(request, "portal/interview.html", context, language=language, status=status)
 
 
 # --- Consent --------------------------------------------------------------------------------------

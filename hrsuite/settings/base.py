@@ -130,6 +130,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Minutes before `starts_at` at which candidate and interviewers are reminded (an org setting).
 HRSUITE_REMINDER_MINUTES = env.int("HRSUITE_REMINDER_MINUTES", default=15)
+# How often a candidate may move an interview from their interview page (more: ask the recruiter).
+HRSUITE_CANDIDATE_RESCHEDULES_MAX = env.int("HRSUITE_CANDIDATE_RESCHEDULES_MAX", default=2)
 # Scorecard reminders: every this many hours while a scorecard is missing, at most this often.
 HRSUITE_SCORECARD_REMINDER_HOURS = env.int("HRSUITE_SCORECARD_REMINDER_HOURS", default=24)
 HRSUITE_SCORECARD_REMINDERS_MAX = env.int("HRSUITE_SCORECARD_REMINDERS_MAX", default=3)

@@ -1,31 +1,40 @@
-"""The candidate's e-mail links as credentials: the signed consent link, and the page reads and
-decisions made through it and through the reschedule link.
+"""The candidate's e-mail links as credentials: the signed consent and interview links, and the
+page reads and decisions made through them and through the reschedule link.
 
 Candidates have no account yet when the invitation goes out, so the link itself authorises: the
-consent link is a `django.core.signing` token over {interview, candidate}, made when the e-mail is
-rendered and stored nowhere. It is valid for CONSENT_LINK_MAX_AGE; a tampered token, one for an
-interview that is gone, or one whose candidate no longer owns the interview opens nothing. The
-actor of everything done through a link is `candidate-link:<candidate id>`.
+consent link and the interview link are `django.core.signing` tokens over {interview, candidate},
+each under its own salt, made when the e-mail is rendered and stored nowhere. Each is valid for its
+max age; a tampered token, one signed for the other link, one for an interview that is gone, or one
+whose candidate no longer owns the interview opens nothing. The actor of everything done through a
+link is `candidate-link:<candidate id>`.
 """
 
 import uuid
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.utils import timezone
 
-from audit.models import AuditAction
+from audit.models import AuditAction, AuditEvent
 from audit.services import audit_record
 from hrsuite.errors import ApplicationError, NotFound, ValidationFailed
 from interviews.models import Consent, ConsentNotice, Interview, RescheduleOffer
 from interviews.services import consent as consent_services
-from interviews.services.incidents import reschedule_offer_get, token_hash
+from interviews.services import scheduling as scheduling_services
+from interviews.services.incidents import offer_slots, reschedule_offer_get, token_hash
 
-# Its own salt: a signature made for anything else in the project never opens a consent link.
+# Each link has its own salt: a signature made for anything else in the project (the other link
+# included) never opens it.
 CONSENT_LINK_SALT = "hrsuite.interviews.consent-link"
+INTERVIEW_LINK_SALT = "hrsuite.interviews.interview-link"
 # Long enough for an interview booked weeks ahead, and for withdrawing after it.
 CONSENT_LINK_MAX_AGE = timedelta(days=30)
+# The same span: the reminder and every reschedule's invitation carry a fresh link, so the one the
+# candidate last received works until the interview.
+INTERVIEW_LINK_MAX_AGE = timedelta(days=30)
 
 
 class LinkExpired(ApplicationError):
@@ -42,17 +51,29 @@ def link_actor(candidate_id) -> str:
     return f"candidate-link:{candidate_id}"
 
 
-# --- The consent link -----------------------------------------------------------------------------
+# --- Signed links: one way to make and to open them -----------------------------------------------
 
 
-def consent_token(*, interview: Interview) -> str:
+@dataclass(frozen=True)
+class SignedLink:
+    salt: str
+    max_age: timedelta
+    page: str  # the address is /portal/<page>/<token>/
+
+
+CONSENT_LINK = SignedLink(salt=CONSENT_LINK_SALT, max_age=CONSENT_LINK_MAX_AGE, page="consent")
+INTERVIEW_LINK = SignedLink(salt=INTERVIEW_LINK_SALT, max_age=INTERVIEW_LINK_MAX_AGE, page="interviews")
+
+
+def link_token(link: SignedLink, *, interview: Interview) -> str:
     """A fresh signed token for the candidate of `interview` (timestamped now)."""
     payload = {"i": str(interview.pk), "c": str(interview.application.candidate_id)}
-    return signing.dumps(payload, salt=CONSENT_LINK_SALT)
+    return signing.dumps(payload, salt=link.salt)
 
 
-def consent_url(*, interview: Interview) -> str:
-    return f"{settings.HRSUITE_PUBLIC_URL.rstrip('/')}/portal/consent/{consent_token(interview=interview)}/"
+def link_url(link: SignedLink, *, interview: Interview) -> str:
+    token = link_token(link, interview=interview)
+    return f"{settings.HRSUITE_PUBLIC_URL.rstrip('/')}/portal/{link.page}/{token}/"
 
 
 def _interview_for(payload) -> Interview:
@@ -60,7 +81,7 @@ def _interview_for(payload) -> Interview:
     try:
         interview_id = uuid.UUID(str(payload["i"]))
     except (TypeError, KeyError, ValueError):
-        # A genuine signature over something that names no interview: not made by consent_token.
+        # A genuine signature over something that names no interview: not made by link_token.
         raise NotFound("This link is not valid.") from None
     interview = (
         Interview.objects.select_related("application__candidate", "application__position")
@@ -72,16 +93,16 @@ def _interview_for(payload) -> Interview:
     return interview
 
 
-def consent_link_open(*, token: str) -> Interview:
-    """The interview a consent link opens. Unknown, tampered or mismatched: NotFound (404);
-    older than CONSENT_LINK_MAX_AGE: LinkExpired (410)."""
+def link_open(link: SignedLink, *, token: str) -> Interview:
+    """The interview a signed link opens. Unknown, tampered, signed for another link or
+    mismatched: NotFound (404); older than the link's max age: LinkExpired (410)."""
     try:
-        payload = signing.loads(token, salt=CONSENT_LINK_SALT, max_age=CONSENT_LINK_MAX_AGE)
+        payload = signing.loads(token, salt=link.salt, max_age=link.max_age)
     except signing.SignatureExpired:
         language = ""
         try:
             # The signature is genuine, only old: its candidate may still read why, in their language.
-            interview = _interview_for(signing.loads(token, salt=CONSENT_LINK_SALT))
+            interview = _interview_for(signing.loads(token, salt=link.salt))
             language = interview.application.candidate.preferred_language
         except (signing.BadSignature, NotFound):
             pass
@@ -89,6 +110,21 @@ def consent_link_open(*, token: str) -> Interview:
     except (signing.BadSignature, ValueError):
         raise NotFound("This link is not valid.") from None
     return _interview_for(payload)
+
+
+# --- The consent link -----------------------------------------------------------------------------
+
+
+def consent_token(*, interview: Interview) -> str:
+    return link_token(CONSENT_LINK, interview=interview)
+
+
+def consent_url(*, interview: Interview) -> str:
+    return link_url(CONSENT_LINK, interview=interview)
+
+
+def consent_link_open(*, token: str) -> Interview:
+    return link_open(CONSENT_LINK, token=token)
 
 
 def consent_page_read(*, token: str) -> tuple[Interview, ConsentNotice, dict[str, str | None]]:
@@ -166,3 +202,130 @@ def reschedule_link_language(*, token: str) -> str:
         .first()
     )
     return language or ""
+
+
+# --- The interview link ---------------------------------------------------------------------------
+
+# Why the candidate cannot choose another time themselves (the page says it in their language).
+RESCHEDULE_CLOSED = {
+    "not_scheduled": "The interview is not scheduled any more.",
+    "too_late": "The interview starts too soon to be moved.",
+    "limit": "The interview has been moved as often as a candidate may move it.",
+}
+
+
+class RescheduleRefused(ApplicationError):
+    """The candidate may not move this interview through their link; `reason` is a key of
+    RESCHEDULE_CLOSED."""
+
+    status_code = 409
+    code = "reschedule_refused"
+
+    def __init__(self, *, reason: str):
+        super().__init__(RESCHEDULE_CLOSED[reason])
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class InterviewPage:
+    interview: Interview
+    practice_url: str
+    # Free times the candidate may move to: empty when `closed` names why they may not.
+    slots: list[datetime]
+    reschedules_left: int
+    closed: str  # "" or a key of RESCHEDULE_CLOSED
+
+
+def interview_token(*, interview: Interview) -> str:
+    return link_token(INTERVIEW_LINK, interview=interview)
+
+
+def interview_url(*, interview: Interview) -> str:
+    return link_url(INTERVIEW_LINK, interview=interview)
+
+
+def interview_link_open(*, token: str) -> Interview:
+    return link_open(INTERVIEW_LINK, token=token)
+
+
+def candidate_reschedules(*, interview: Interview) -> int:
+    """How often the candidate has moved `interview` through their link, counted in the audit
+    trail: it is append-only and chained, so the count needs no field and cannot be reset."""
+    return AuditEvent.objects.filter(
+        target_type=Interview._meta.label_lower,
+        target_id=str(interview.pk),
+        action=AuditAction.UPDATE,
+        actor_label=link_actor(interview.application.candidate_id),
+        detail__event="reschedule",
+    ).count()
+
+
+def _reschedule_closed(interview: Interview, *, moves: int, now: datetime) -> str:
+    if interview.status != Interview.Status.SCHEDULED:
+        return "not_scheduled"
+    # Once the reminder is due the interviewers are preparing: too late to move it from the link.
+    if interview.starts_at - now <= timedelta(minutes=settings.HRSUITE_REMINDER_MINUTES):
+        return "too_late"
+    if moves >= settings.HRSUITE_CANDIDATE_RESCHEDULES_MAX:
+        return "limit"
+    return ""
+
+
+def _free_slots(interview: Interview, *, now: datetime) -> list[datetime]:
+    interviewers = [a.interviewer for a in interview.assignments.select_related("interviewer")]
+    return offer_slots(interview=interview, interviewers=interviewers, now=now)
+
+
+def interview_page_read(*, token: str) -> InterviewPage:
+    """What the interview page shows: the interview, its practice link and, while the candidate
+    may still move it, the free times to choose from; the read is in the audit trail."""
+    interview = interview_link_open(token=token)
+    candidate_id = interview.application.candidate_id
+    now = timezone.now()
+    moves = candidate_reschedules(interview=interview)
+    closed = _reschedule_closed(interview, moves=moves, now=now)
+    slots = [] if closed else _free_slots(interview, now=now)
+    audit_record(
+        actor=link_actor(candidate_id),
+        action=AuditAction.VIEW,
+        target=interview,
+        candidate_id=candidate_id,
+        detail={
+            "page": "interview",
+            "slots": [slot.isoformat() for slot in slots],
+            "candidate_reschedules": moves,
+        },
+    )
+    return InterviewPage(
+        interview=interview,
+        practice_url=scheduling_services.practice_url(interview),
+        slots=slots,
+        reschedules_left=max(settings.HRSUITE_CANDIDATE_RESCHEDULES_MAX - moves, 0),
+        closed=closed,
+    )
+
+
+@transaction.atomic
+def interview_reschedule_by_link(*, token: str, starts_at: datetime) -> Interview:
+    """The candidate moves their interview to one of the free times their page offers, through
+    `interview_reschedule` (every time rule, a raised calendar sequence, new invitation and
+    reminder). Refused (RescheduleRefused, 409) once it is not scheduled, starts within
+    HRSUITE_REMINDER_MINUTES, or has been moved HRSUITE_CANDIDATE_RESCHEDULES_MAX times already."""
+    interview = interview_link_open(token=token)
+    # Locked before counting: two posts at once must not both make the last move allowed.
+    interview = (
+        Interview.objects.select_for_update(of=("self",))
+        .select_related("application__candidate", "application__position")
+        .get(pk=interview.pk)
+    )
+    now = timezone.now()
+    closed = _reschedule_closed(interview, moves=candidate_reschedules(interview=interview), now=now)
+    if closed:
+        raise RescheduleRefused(reason=closed)
+    if starts_at.tzinfo is None or starts_at not in _free_slots(interview, now=now):
+        raise ValidationFailed(
+            "Choose one of the offered times.", fields={"starts_at": ["Not an offered time."]}
+        )
+    return scheduling_services.interview_reschedule(
+        interview=interview, starts_at=starts_at, actor=link_actor(interview.application.candidate_id)
+    )

@@ -77,7 +77,8 @@ def region_completion_rate(*, region: str, now: datetime | None = None) -> float
 
 def offer_slots(*, interview: Interview, interviewers, now: datetime | None = None) -> list[datetime]:
     """Up to OFFER_SLOTS start times on the next business days, one a day, inside the
-    candidate's business hours and free for the same interviewers. Each day tries the failed
+    candidate's business hours and free for the same interviewers, never the interview's own
+    time (a scheduled interview is being moved, a failed one retried). Each day tries the
     interview's local time of day first, then each whole hour from the opening."""
     now = now or timezone.now()
     candidate = interview.application.candidate
@@ -91,6 +92,8 @@ def offer_slots(*, interview: Interview, interviewers, now: datetime | None = No
         day += timedelta(days=1)
         for local_time in dict.fromkeys(times):
             starts_at = datetime.combine(day, local_time, tzinfo=zone).astimezone(ZoneInfo("UTC"))
+            if starts_at == interview.starts_at:
+                continue
             errors = slot_errors(
                 candidate=candidate,
                 starts_at=starts_at,

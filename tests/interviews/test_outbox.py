@@ -11,7 +11,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from interviews.messages import calendar_uid, message_id
 from interviews.models import Interview, Notification, Scorecard
-from interviews.services.candidate_links import consent_link_open
+from interviews.services.candidate_links import consent_link_open, interview_link_open
 from interviews.services.outbox import backoff, notification_retry, outbox_dispatch
 from tests.interviews.outbox_helpers import assign, queue, queue_reminder, schedule
 
@@ -220,8 +220,11 @@ def test_chinese_invitation_shows_shanghai_time_and_the_interviewer_gets_theirs(
     assert "2031年3月4日（星期二）14:30（Asia/Shanghai 时间）" in body  # noqa: RUF001
     for expected in ("摄像头", "麦克风", "网络", "https://p.test/check", interview.join_url):
         assert expected in body
-    assert f"/portal/interviews/{interview.pk}/" in body
-    # The consent link is signed for this candidate and interview, not the guessable interview id.
+    # The interview and consent links are signed for this candidate and interview, not the
+    # guessable interview id.
+    assert f"/portal/interviews/{interview.pk}/" not in body
+    page = re.search(r"/portal/interviews/([^/\s]+)/", body)
+    assert page and interview_link_open(token=page.group(1)) == interview
     consent = re.search(r"/portal/consent/([^/\s]+)/", body)
     assert consent and consent_link_open(token=consent.group(1)) == interview
 
