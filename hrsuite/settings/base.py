@@ -226,6 +226,30 @@ CELERY_TIMEZONE = "UTC"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The token in a candidate's link is their credential: it is cut out of every record that
+    # names a path (django.request logs 4xx/5xx paths, django.server every request) before any
+    # handler, Django's own included, sees the record.
+    "filters": {"redact_link_tokens": {"()": "hrsuite.logging.RedactLinkTokens"}},
+    "formatters": {
+        # Django's default for the development server's request lines.
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_link_tokens"]},
+        # Django's own, with the filter: configuring the django.server logger replaces its handler.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_link_tokens"],
+        },
+    },
+    "loggers": {
+        "django.request": {"filters": ["redact_link_tokens"]},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

@@ -1,0 +1,31 @@
+"""Logging filters: the candidate's link tokens never reach a log line."""
+
+import logging
+import re
+
+# The credential segment of the links in candidates' e-mails: /portal/<page>/<token>/ (interview,
+# consent, reschedule) and the API's /api/reschedule/<token>/.
+_LINK_TOKEN = re.compile(r"(/portal/[\w-]+/|/api/reschedule/)[^/\s?#\"']+")
+REDACTED = "[redacted]"
+
+
+def redact_link_tokens(text: str) -> str:
+    return _LINK_TOKEN.sub(rf"\g<1>{REDACTED}", text)
+
+
+class RedactLinkTokens(logging.Filter):
+    """Rewrites a record whose message names a link token, before any handler formats it.
+
+    Django's request loggers pass the path as an argument ("Not Found: %s"), so the formatted
+    message is redacted and kept with no arguments; records without a token stay as they are.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is logging's to report, not ours
+            return True
+        redacted = redact_link_tokens(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True
