@@ -31,4 +31,4 @@ WORKDIR /app
 USER hrsuite
 
 EXPOSE 8000
-CMD ["gunicorn", "hrsuite.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "hrsuite.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--logger-class", "hrsuite.logging.RedactingGunicornLogger"]

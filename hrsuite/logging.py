@@ -3,6 +3,8 @@
 import logging
 import re
 
+from gunicorn.glogging import Logger as GunicornLogger
+
 # The credential segment of the links in candidates' e-mails: /portal/<page>/<token>/ (interview,
 # consent, reschedule) and the API's /api/reschedule/<token>/.
 _LINK_TOKEN = re.compile(r"(/portal/[\w-]+/|/api/reschedule/)[^/\s?#\"']+")
@@ -29,3 +31,15 @@ class RedactLinkTokens(logging.Filter):
         if redacted != message:
             record.msg, record.args = redacted, ()
         return True
+
+
+class RedactingGunicornLogger(GunicornLogger):
+    """gunicorn's access log with link tokens redacted from the request line and path
+    (`--logger-class hrsuite.logging.RedactingGunicornLogger`)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = redact_link_tokens(atoms[key])
+        return atoms

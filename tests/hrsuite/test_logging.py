@@ -82,3 +82,34 @@ def test_the_development_servers_request_lines_are_redacted_too(console):
     finally:
         handler.setStream(previous)
     assert "/portal/interviews/[redacted]/" in stream.getvalue() and TOKEN not in stream.getvalue()
+
+
+def test_gunicorn_access_log_line_has_no_link_token(capsys):
+    """The access log production writes (gunicorn --logger-class), formatted by gunicorn itself."""
+    import datetime
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from hrsuite.logging import RedactingGunicornLogger
+
+    config = Config()
+    config.set("accesslog", "-")
+    logger = RedactingGunicornLogger(config)
+    path = "/portal/reschedule/s3cr3t-t0ken/"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": path,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    response = SimpleNamespace(status="404 Not Found", response_length=9, sent=9, headers=[])
+    request = SimpleNamespace(headers=[], method="GET", path=path, query="", uri=path, version=(1, 1))
+    logger.access(response, request, environ, datetime.timedelta(milliseconds=5))
+    for handler in logger.access_log.handlers:
+        handler.flush()
+    line = capsys.readouterr().out
+    assert "/portal/reschedule/[redacted]/" in line
+    assert "s3cr3t" not in line
