@@ -17,7 +17,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Candidate
 from hrsuite.errors import InvalidTransition, NotFound, ValidationFailed
-from interviews.models import Consent, ConsentNotice, Interview, Notification
+from interviews.models import AIAssessment, Consent, ConsentNotice, Interview, Notification
 from interviews.services.outbox import recruiters_notify
 
 SCOPES = (Consent.Scope.GENERAL, Consent.Scope.BIOMETRIC)
@@ -189,8 +189,26 @@ def consent_save(
         },
     )
     if decision != Consent.Decision.GIVEN:
+        _assessment_set_aside(interview, reason=f"consent_{decision}_{scope}", actor=actor)
         _route_to_human(interview, scope=scope, decision=decision, actor=actor)
     return consent
+
+
+def _assessment_set_aside(interview: Interview, *, reason: str, actor) -> None:
+    """Consent withdrawn after the AI assessed: its result (scores, evidence quotes, transcript)
+    is deleted, not merely ignored, as PIPL asks once consent is gone. The trail keeps that it
+    existed and why it went, never its contents."""
+    assessment = AIAssessment.objects.filter(interview=interview).first()
+    if assessment is None:
+        return
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        target=assessment,
+        candidate_id=interview.application.candidate_id,
+        detail={"reason": reason, "interview": str(interview.pk)},
+    )
+    assessment.delete()
 
 
 def _route_to_human(interview: Interview, *, scope: str, decision: str, actor) -> None:

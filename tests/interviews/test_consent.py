@@ -141,6 +141,23 @@ def test_the_latest_decision_per_scope_counts_and_withdrawal_is_possible_any_tim
     assert Consent.objects.count() == 3  # every decision is kept
 
 
+def test_withdrawing_consent_deletes_an_assessment_already_made(api, recruiter, interview, candidate):
+    from audit.models import AuditEvent
+    from interviews.models import AIAssessment
+    from interviews.services import assessment_record
+    from tests.factories import assessment_payload
+
+    assert _decide(api, candidate, interview, "general", "given").status_code == 201
+    assert _decide(api, candidate, interview, "biometric", "given").status_code == 201
+    assessment = assessment_record(
+        interview=interview, payload=assessment_payload(), actor="provider:simulated"
+    )
+    assert _decide(api, candidate, interview, "biometric", "withdrawn").status_code == 201
+    assert not AIAssessment.objects.filter(pk=assessment.pk).exists()
+    deleted = AuditEvent.objects.get(action="delete", target_id=str(assessment.pk))
+    assert deleted.detail["reason"] == "consent_withdrawn_biometric"
+
+
 def test_withdrawing_what_was_never_given_is_409(api, interview, candidate):
     response = _decide(api, candidate, interview, "general", "withdrawn")
     assert response.status_code == 409
