@@ -14,9 +14,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("HRSUITE_ENCRYPTION_KEYS", f"k2:{_random_key()},k1:{_random_key()}")
 os.environ.setdefault("HRSUITE_BLIND_INDEX_KEY", _random_key())
 os.environ.setdefault("HRSUITE_AUDIT_KEY", _random_key())
-os.environ.setdefault(
-    "HRSUITE_WEBHOOK_SECRETS", f"simulated:{_random_key()},check_simulated:{_random_key()}"
-)
+os.environ.setdefault("HRSUITE_WEBHOOK_SECRETS", f"simulated:{_random_key()},check_simulated:{_random_key()}")
 
 from .base import *  # noqa: E402, F403
 
