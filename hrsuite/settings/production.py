@@ -37,6 +37,11 @@ for _name, _value in (
         _key = b""
     if len(_key) < 32:
         raise ImproperlyConfigured(f"Set {_name} to a base64-encoded random key of at least 32 bytes.")
+# Links in e-mails carry credentials (signed consent and interview links): HTTPS only, and no
+# default that would point candidates at the wrong host.
+HRSUITE_PUBLIC_URL = env("HRSUITE_PUBLIC_URL", default="")
+if not HRSUITE_PUBLIC_URL.startswith("https://"):
+    raise ImproperlyConfigured("Set HRSUITE_PUBLIC_URL to the site's https:// address (links in e-mails).")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS: production serves only the hosts it is told to.")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":

@@ -47,6 +47,7 @@ def production_env(base: dict[str, str] | None = None, **overrides: str | None) 
             "ALLOWED_HOSTS": "hr.example.com",
             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
             "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "HRSUITE_PUBLIC_URL": "https://hr.example.com",
         }
     )
     env["DJANGO_SETTINGS_MODULE"] = "hrsuite.settings.production"
@@ -86,6 +87,7 @@ def test_production_settings_pass_deploy_checks_without_warnings():
         "ALLOWED_HOSTS",
         "DATABASE_URL",
         "REDIS_URL",
+        "HRSUITE_PUBLIC_URL",
     ],
 )
 def test_production_refuses_to_start_without(variable):
