@@ -8,7 +8,7 @@ clickable), so the two parts can never say different things.
 """
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.mime.text import MIMEText
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -62,6 +62,13 @@ def format_time(moment: datetime, *, zone: ZoneInfo, language: str) -> str:
     return f"{local:%A %-d %B %Y, %H:%M} ({zone.key} time)"
 
 
+def format_date(day: date, *, language: str) -> str:
+    """A calendar day (start date, due date) as a person writes it, with its weekday."""
+    if language == "zh-hans":
+        return f"{day.year}年{day.month}月{day.day}日（星期{_WEEKDAYS_ZH[day.weekday()]}）"  # noqa: RUF001
+    return f"{day:%A %-d %B %Y}"
+
+
 def _public(path: str) -> str:
     return settings.HRSUITE_PUBLIC_URL.rstrip("/") + path
 
@@ -108,6 +115,92 @@ def _context(notification: Notification, *, name: str, zone: ZoneInfo) -> dict:
             for slot in payload["slots"]
         ]
     context["offer_url"] = notification.secret_payload.get("offer_url", "")
+    context.update(_onboarding_context(payload, zone=zone, language=language))
+    return context
+
+
+def _onboarding_context(payload: dict, *, zone: ZoneInfo, language: str) -> dict:
+    """What the offer, onboarding and HR messages name, read now from the ids in `payload`
+    ("application", "offer", "task", "hr_task", "delivery"). Never the salary: an e-mail is
+    forwarded, printed and kept in mailboxes the suite does not control."""
+    from candidates.models import Application
+    from onboarding.models import HRTask, Offer, OnboardingTask, ProvisioningDelivery
+
+    context: dict = {}
+    application = None
+    if payload.get("offer"):
+        offer = (
+            Offer.objects.select_related("application__candidate", "position", "decision__decided_by")
+            .filter(pk=payload["offer"])
+            .first()
+        )
+        if offer is not None:
+            application = offer.application
+            decider = offer.decision.decided_by
+            context.update(
+                offer=offer,
+                start_date=format_date(offer.start_date, language=language),
+                location=offer.location,
+                answer_by=format_time(offer.expires_at, zone=zone, language=language),
+                contact_name=decider.get_full_name() or decider.get_username(),
+                contact_email=decider.email,
+                portal_offer_url=_public(f"/portal/offers/{offer.pk}/"),
+            )
+    if payload.get("task"):
+        task = (
+            OnboardingTask.objects.select_related(
+                "plan__application__candidate", "plan__application__position"
+            )
+            .filter(pk=payload["task"])
+            .first()
+        )
+        if task is not None:
+            application = application or task.plan.application
+            context.update(
+                task=task,
+                task_title=task.title,
+                task_due=format_time(task.due_at, zone=zone, language=language),
+                start_date=context.get("start_date") or format_date(task.plan.start_date, language=language),
+                portal_onboarding_url=_public(f"/portal/onboarding/{task.plan_id}/"),
+            )
+    if payload.get("hr_task"):
+        hr_task = HRTask.objects.select_related("application").filter(pk=payload["hr_task"]).first()
+        if hr_task is not None:
+            application = application or hr_task.application
+            context.update(
+                hr_task=hr_task,
+                hr_task_kind=hr_task.get_kind_display(),
+                hr_task_due=(
+                    format_time(hr_task.due_at, zone=zone, language=language) if hr_task.due_at else ""
+                ),
+                hr_task_url=_public(f"/api/hr-tasks/{hr_task.pk}/"),
+            )
+    if payload.get("delivery"):
+        delivery = (
+            ProvisioningDelivery.objects.select_related("target", "plan__application")
+            .filter(pk=payload["delivery"])
+            .first()
+        )
+        if delivery is not None:
+            application = application or delivery.plan.application
+            context.update(
+                delivery=delivery,
+                system=delivery.target.get_system_display(),
+                attempts=delivery.attempts,
+                deliveries_url=_public(f"/api/provisioning-deliveries/{delivery.pk}/"),
+            )
+    if application is None and payload.get("application"):
+        application = (
+            Application.objects.select_related("candidate", "position")
+            .filter(pk=payload["application"])
+            .first()
+        )
+    if application is not None:
+        context.update(
+            candidate_name=application.candidate.full_name,
+            position=application.position.title,
+            hr_application_url=_public(f"/api/applications/{application.pk}/"),
+        )
     return context
 
 
@@ -148,6 +241,24 @@ def calendar_file(notification: Notification, *, email: str, name: str) -> bytes
     return calendar.to_ical()
 
 
+def _hr_text(notification: Notification, *, language: str, context: dict) -> str:
+    """The wording HR set for this message and language (CandidateMessageText), as "subject,
+    blank line, body"; '' when HR set none. Plain text, not a template: `{name}` and `{position}`
+    are the only placeholders, so HR's text cannot reach anything else in the context."""
+    from onboarding.models import CandidateMessageText
+
+    if not notification.candidate_id or notification.template not in CandidateMessageText.Key.values:
+        return ""
+    custom = CandidateMessageText.objects.filter(key=notification.template, language=language).first()
+    if custom is None:
+        return ""
+    fill = {"{name}": context.get("name", ""), "{position}": context.get("position", "")}
+    subject, body = " ".join(custom.subject.split()), custom.body
+    for placeholder, value in fill.items():
+        subject, body = subject.replace(placeholder, value), body.replace(placeholder, value)
+    return f"{subject}\n\n{body}" if subject else ""
+
+
 def render(notification: Notification, *, connection=None) -> EmailMultiAlternatives:
     """The e-mail for one outbox row."""
     email, name, zone = _recipient(notification)
@@ -155,7 +266,9 @@ def render(notification: Notification, *, connection=None) -> EmailMultiAlternat
         raise MessageUnsendable("The recipient has no e-mail address.")
     language = notification.language if notification.language in LANGUAGES else "en"
     context = _context(notification, name=name, zone=zone)
-    text = render_to_string(f"emails/{notification.template}.{language}.txt", context)
+    text = _hr_text(notification, language=language, context=context) or render_to_string(
+        f"emails/{notification.template}.{language}.txt", context
+    )
     subject, _, body = text.strip().partition("\n")
     html = render_to_string(
         "emails/layout.html", {"subject": subject.strip(), "body": body.strip(), "language": language}

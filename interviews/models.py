@@ -200,6 +200,15 @@ class Notification(DomainModel):
         FEEDBACK_COMPLETE = "feedback_complete", _("Feedback complete")
         REVIEW_NEEDED = "review_needed", _("Assessment needs human review")
         HUMAN_INTERVIEW_NEEDED = "human_interview_needed", _("Human-reviewed interview needed")
+        # From decision to first day (onboarding app); `payload` names the offer or plan.
+        RE_REVIEW_REQUESTED = "re_review_requested", _("Candidate asks for a human re-review")
+        OFFER_SENT = "offer_sent", _("Offer ready to answer")
+        OFFER_CANCELLED = "offer_cancelled", _("Offer withdrawn")
+        CHECK_FAILED = "check_failed", _("Background check failed")
+        HR_TASK_OPENED = "hr_task_opened", _("HR task to pick up")
+        ONBOARDING_NOTICE = "onboarding_notice", _("Your first day")
+        ONBOARDING_TASK_REMINDER = "onboarding_task_reminder", _("Onboarding task due")
+        PROVISIONING_DEAD = "provisioning_dead", _("Provisioning to another system failed")
 
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.EMAIL)
     template = models.CharField(max_length=32, choices=Template.choices)

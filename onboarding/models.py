@@ -161,6 +161,7 @@ class HRTask(DomainModel):
 
     class Kind(models.TextChoices):
         CHECK_INCONCLUSIVE = "check_inconclusive", _("Background check inconclusive")
+        PROVISIONING_FAILED = "provisioning_failed", _("Provisioning failed")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -187,3 +188,130 @@ class HRTask(DomainModel):
 
     def audit_candidate_id(self):
         return self.application.candidate_id
+
+
+class CandidateMessageText(DomainModel):
+    """Wording HR sets for a message to candidates (e.g. why an offer was withdrawn), per
+    language; the outbox uses it in place of the built-in text when one exists."""
+
+    class Key(models.TextChoices):
+        OFFER_CANCELLED = "offer_cancelled", _("Offer withdrawn")
+
+    key = models.CharField(max_length=32, choices=Key.choices)
+    language = models.CharField(max_length=10)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "language"], name="candidate_text_once")]
+
+    def __str__(self):
+        return f"{self.key} ({self.language})"
+
+
+class OnboardingPlan(DomainModel):
+    """One per hire: the checklist between an accepted offer and the first day."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        COMPLETE = "complete", _("Complete")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    offer = models.OneToOneField(Offer, on_delete=models.PROTECT, related_name="onboarding_plan")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="onboarding_plans")
+    start_date = models.DateField(_("start date"))
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+
+    def audit_candidate_id(self):
+        return self.application.candidate_id
+
+
+class OnboardingTask(DomainModel):
+    class Assignee(models.TextChoices):
+        HR = "hr", _("HR")
+        NEW_HIRE = "new_hire", _("New hire")
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Upload a document")
+        CONFIRM = "confirm", _("Confirm a form")
+        HR_ACTION = "hr_action", _("HR action")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    plan = models.ForeignKey(OnboardingPlan, on_delete=models.CASCADE, related_name="tasks")
+    assignee = models.CharField(max_length=16, choices=Assignee.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    due_at = models.DateTimeField(_("due"))
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+
+    def audit_candidate_id(self):
+        return self.plan.application.candidate_id
+
+
+class OnboardingDocument(DomainModel):
+    """A new hire's upload (ID scan, diploma, bank form): the content is encrypted at rest."""
+
+    task = models.ForeignKey(OnboardingTask, on_delete=models.CASCADE, related_name="documents")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    content_base64 = EncryptedTextField()
+
+    def audit_candidate_id(self):
+        return self.task.plan.application.candidate_id
+
+
+class ProvisioningTarget(DomainModel):
+    """An outside system a hire is provisioned to, through a signed outbound webhook."""
+
+    class System(models.TextChoices):
+        OA = "oa", _("OA / e-mail account")
+        FINANCE = "finance", _("Payroll and finance")
+        TRAINING = "training", _("Training")
+
+    system = models.CharField(max_length=16, choices=System.choices, unique=True)
+    url = models.URLField(max_length=500)
+    # HMAC key the receiver verifies our signature with; encrypted like personal data.
+    secret = EncryptedTextField()
+    active = models.BooleanField(default=True)
+
+    def __str__(self):
+        return f"{self.get_system_display()} → {self.url}"
+
+
+class ProvisioningDelivery(DomainModel):
+    """One hire sent to one system: retried with back-off, then dead-lettered for HR."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        DELIVERED = "delivered", _("Delivered")
+        DEAD = "dead", _("Failed: needs HR")
+
+    plan = models.ForeignKey(OnboardingPlan, on_delete=models.CASCADE, related_name="deliveries")
+    target = models.ForeignKey(ProvisioningTarget, on_delete=models.PROTECT, related_name="deliveries")
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    # What is sent (names, start date, salary for finance): personal data, encrypted.
+    payload = EncryptedJSONField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def audit_candidate_id(self):
+        return self.plan.application.candidate_id

@@ -63,3 +63,56 @@ def test_message_id_is_stable_per_idempotency_key(recruiter):
     assert first.pk == again.pk
     assert message_id(first) == message_id(again) != message_id(other)
     assert re.fullmatch(r"<[0-9a-f]{32}@hrsuite>", message_id(first))
+
+
+def _offer_message(recruiter, template, *, language, **terms):
+    from interviews.services.outbox import notification_queue
+    from tests.factories import make_hire
+
+    offer = make_hire(recruiter, send=False, **terms)
+    candidate = offer.application.candidate
+    candidate.preferred_language, candidate.time_zone = language, "Asia/Shanghai"
+    candidate.save(update_fields=["preferred_language", "time_zone"])
+    notification = notification_queue(
+        template=template,
+        key=f"test:{template}:{offer.pk}",
+        candidate=candidate,
+        payload={"offer": str(offer.pk)},
+    )
+    return offer, render(notification)
+
+
+@pytest.mark.parametrize("template", ["offer_sent", "onboarding_notice", "offer_cancelled"])
+def test_offer_messages_name_the_terms_in_the_candidates_zone_and_never_the_salary(recruiter, template):
+    recruiter.first_name, recruiter.last_name = "Mei", "Lin"
+    recruiter.save(update_fields=["first_name", "last_name"])
+    offer, message = _offer_message(
+        recruiter,
+        template,
+        language="zh-hans",
+        start_date="2031-03-03",
+        expires_at="2031-02-20T09:00:00+00:00",
+    )
+    text = message.subject + message.body
+    assert "420000" not in text and "420,000" not in text
+    assert "{" not in text and "None" not in text
+    assert recruiter.email in text
+    if template != "offer_cancelled":
+        assert "2031年3月3日（星期一）" in text  # noqa: RUF001
+        assert "Shanghai office" in text
+    if template == "offer_sent":
+        assert "2031年2月20日（星期四）17:00（Asia/Shanghai 时间）" in text  # noqa: RUF001
+        assert f"/portal/offers/{offer.pk}/" in text
+
+
+def test_offer_withdrawn_uses_the_text_hr_set_for_the_language(recruiter):
+    from onboarding.models import CandidateMessageText
+
+    CandidateMessageText.objects.create(
+        key="offer_cancelled", language="en", subject="About {position}", body="Dear {name},\nWe are sorry."
+    )
+    offer, message = _offer_message(recruiter, "offer_cancelled", language="en")
+    assert message.subject == f"About {offer.position.title}"
+    assert message.body.startswith(f"Dear {offer.application.candidate.full_name},\nWe are sorry.")
+    _, chinese = _offer_message(recruiter, "offer_cancelled", language="zh-hans")
+    assert "已撤回" in chinese.subject  # no Chinese text set: the built-in one
