@@ -12,6 +12,7 @@ from interviews.outbox_apis import NotificationApi
 from interviews.scheduling_apis import CompletionRateApi, IncidentApi, RescheduleOfferApi, SchedulingApi
 from interviews.webhook_apis import ConsentApi, WebhookApi
 from onboarding.apis import BackgroundCheckApi, CheckWebhookApi, DecisionApi, OfferApi
+from onboarding.provisioning_apis import ProvisioningDeliveryApi, ProvisioningTargetApi
 
 router = DefaultRouter()
 router.register("positions", PositionApi, basename="position")
@@ -32,6 +33,8 @@ router.register("consents", ConsentApi, basename="consent")
 router.register("decisions", DecisionApi, basename="decision")
 router.register("offers", OfferApi, basename="offer")
 router.register("background-checks", BackgroundCheckApi, basename="background-check")
+router.register("provisioning-targets", ProvisioningTargetApi, basename="provisioning-target")
+router.register("provisioning-deliveries", ProvisioningDeliveryApi, basename="provisioning-delivery")
 
 urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="auth-token"),

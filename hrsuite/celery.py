@@ -25,4 +25,10 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
         "options": {"expires": 300},
     },
+    # Hires to OA, finance and training through signed webhooks, retried with back-off.
+    "provisioning-dispatch": {
+        "task": "onboarding.tasks.provisioning_dispatch",
+        "schedule": 30.0,
+        "options": {"expires": 30},
+    },
 }

@@ -93,6 +93,7 @@ class World:
         self._incidents()
         self._consents(candidate_user)
         self._onboarding()
+        self._provisioning()
 
     def _consents(self, candidate_user):
         """A consent decision of each candidate, given through their own portal account."""
@@ -151,6 +152,24 @@ class World:
                 outcome="reject",
                 reason="Another candidate fits the team better.",
                 actor=self.recruiter,
+            )
+
+    def _provisioning(self):
+        """Two outside systems' endpoints (OA as "mine", finance as "theirs"), and each candidate's
+        hire queued to both; the OA deliveries are the objects the kit looks for."""
+        from onboarding.services.provisioning import provisioning_start
+        from tests.onboarding.provisioning_helpers import make_targets, plan_for
+
+        targets = make_targets(
+            self.recruiter, {"oa": "https://oa.example.com/hooks", "finance": "https://pay.example.com/hooks"}
+        )
+        self.objects["mine"]["provisioning-target"] = targets["oa"]
+        self.objects["theirs"]["provisioning-target"] = targets["finance"]
+        for which in ("mine", "theirs"):
+            plan = plan_for(self.objects[which]["offer"])
+            deliveries = provisioning_start(plan=plan, actor=self.recruiter)
+            self.objects[which]["provisioning-delivery"] = next(
+                d for d in deliveries if d.target.system == "oa"
             )
 
     def obj(self, which: str, kind: str):
@@ -501,4 +520,42 @@ WRITES += [
     _offer_write("accept", "mine", recruiter=403, candidate=200),
     _offer_write("decline", "mine", recruiter=403, candidate=200),
     _offer_write("accept", "theirs", recruiter=403, candidate=404),
+]
+
+# --- Provisioning to outside systems -------------------------------------------------------------
+# HR's configuration and status pages: recruiters and HR admins read them, nobody else; only a
+# recruiter changes a target or retries a delivery.
+READS += [
+    ReadSpec("provisioning-target", "provisioning-target", {**STAFF, **NOBODY_ELSE}),
+    ReadSpec("provisioning-delivery", "provisioning-delivery", {**STAFF, **NOBODY_ELSE}),
+]
+WRITES += [
+    WriteSpec(
+        "provisioning-target",
+        "create",
+        "post",
+        _denied(recruiter=201),
+        body=lambda w: {
+            "system": "training",
+            "url": "https://learning.example.com/hooks",
+            "secret": "training-shared-secret-1",
+        },
+    ),
+    WriteSpec(
+        "provisioning-target",
+        "partial_update",
+        "patch",
+        _denied(recruiter=200),
+        target=("mine", "provisioning-target"),
+        body=lambda w: {"active": False},
+    ),
+    # The world's deliveries are pending: the recruiter passes the permission check and gets the
+    # state answer (only a dead delivery is retried).
+    WriteSpec(
+        "provisioning-delivery",
+        "retry",
+        "post",
+        _denied(recruiter=409),
+        target=("mine", "provisioning-delivery"),
+    ),
 ]

@@ -9,8 +9,9 @@ from rest_framework.test import APIClient
 from hrsuite.accounts.models import Role
 from tests.factories import make_user
 
-# The `smtp_server` fixture: a real SMTP server (aiosmtpd) for the e-mail tests.
-pytest_plugins = ["tests.smtp"]
+# `smtp_server`: a real SMTP server (aiosmtpd) for the e-mail tests; `http_receiver`: real HTTP
+# receivers for the outbound webhooks; `celery_worker`: a real Celery worker (services tests).
+pytest_plugins = ["tests.smtp", "tests.http_receiver", "tests.celery_worker"]
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 BASE_DIR = Path(__file__).resolve().parent.parent

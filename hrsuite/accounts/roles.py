@@ -21,7 +21,15 @@ _HIRING_MODELS = {
         "consentnotice",
         "rescheduleoffer",
     ],
-    "onboarding": ["decision", "offer", "offerapproval", "backgroundcheck", "hrtask"],
+    "onboarding": [
+        "decision",
+        "offer",
+        "offerapproval",
+        "backgroundcheck",
+        "hrtask",
+        "provisioningtarget",
+        "provisioningdelivery",
+    ],
 }
 
 _RECRUITER_WRITES = {
@@ -45,6 +53,9 @@ _RECRUITER_WRITES = {
         "offerapproval": ["change"],
         "backgroundcheck": ["add", "change"],
         "hrtask": ["change"],
+        # Outside systems' endpoints, and retrying a dead delivery to one.
+        "provisioningtarget": ["add", "change"],
+        "provisioningdelivery": ["change"],
     },
 }
 

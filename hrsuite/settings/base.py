@@ -164,6 +164,25 @@ HRSUITE_WEBHOOK_SECRETS = env("HRSUITE_WEBHOOK_SECRETS", default="")
 # interview providers' secrets.
 HRSUITE_BACKGROUND_CHECK_ON_HIRE = env.bool("HRSUITE_BACKGROUND_CHECK_ON_HIRE", default=True)
 
+# --- Provisioning to outside systems (OA, finance, training) -------------------------------------
+# Endpoints and their secrets are configured by HR through the API (ProvisioningTarget); these say
+# how hard the dispatcher tries. Attempts before a delivery is dead and HR is asked to look:
+HRSUITE_PROVISIONING_MAX_ATTEMPTS = env.int("HRSUITE_PROVISIONING_MAX_ATTEMPTS", default=5)
+# The wait after the first failed attempt, doubled after each further one (1, 2, 4, 8 min).
+HRSUITE_PROVISIONING_BACKOFF_SECONDS = env.int("HRSUITE_PROVISIONING_BACKOFF_SECONDS", default=60)
+# Seconds one POST may take (connect + answer): a slow receiver must not hold the worker.
+HRSUITE_PROVISIONING_TIMEOUT = env.float("HRSUITE_PROVISIONING_TIMEOUT", default=10.0)
+# A claim older than this is a dead dispatcher's; it must outlast one POST.
+HRSUITE_PROVISIONING_CLAIM_TIMEOUT = env.int("HRSUITE_PROVISIONING_CLAIM_TIMEOUT", default=120)
+# Rows one dispatcher claims at a time: at most this many POSTs wait behind a slow receiver.
+HRSUITE_PROVISIONING_BATCH_SIZE = env.int("HRSUITE_PROVISIONING_BATCH_SIZE", default=10)
+# The domain of the work e-mail address the OA system is asked to create.
+HRSUITE_WORK_EMAIL_DOMAIN = env("HRSUITE_WORK_EMAIL_DOMAIN", default="example.com")
+# Course codes the training system enrols every new hire in.
+HRSUITE_NEW_HIRE_COURSES = env.list(
+    "HRSUITE_NEW_HIRE_COURSES", default=["orientation", "information-security", "data-privacy"]
+)
+
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

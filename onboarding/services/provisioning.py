@@ -1,0 +1,483 @@
+"""Provisioning a hire to outside systems (OA / e-mail account, payroll and finance, training)
+through signed outbound webhooks.
+
+`provisioning_start` queues one ProvisioningDelivery per active target, inside the caller's
+transaction; the row (unique idempotency key per plan and system) is the promise that the system
+hears of the hire once. The dispatcher mirrors the notification outbox (interviews.services.outbox):
+it claims due rows with `select_for_update(skip_locked=True)` and a pending→sending compare-and-set
+that commits before anything is sent, refreshes its claim before each POST, backs off after a
+failure, and after HRSUITE_PROVISIONING_MAX_ATTEMPTS moves the row to `dead`, opens an HRTask and
+tells the recruiters. HR sends a dead delivery again with `provisioning_retry` (audited).
+
+Each POST carries the body of the delivery (the same bytes on every attempt), the headers
+Idempotency-Key (stable per plan and system, so a receiver that saw it already answers 2xx without
+doing it twice), X-Hrsuite-Timestamp and X-Hrsuite-Signature: HMAC-SHA256 over "<timestamp>." +
+body with the target's secret, the scheme of interviews.providers.signing.
+"""
+
+import json
+import logging
+import re
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from hrsuite.accounts.models import Role, User
+from hrsuite.errors import ValidationFailed
+from hrsuite.permissions import get_for_change, require
+from hrsuite.workflow import transition
+from interviews.models import Notification
+from interviews.providers.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
+from interviews.services.outbox import notification_key, notification_queue
+from onboarding.models import HRTask, OnboardingPlan, ProvisioningDelivery, ProvisioningTarget
+
+logger = logging.getLogger(__name__)
+
+System = ProvisioningTarget.System
+D = ProvisioningDelivery.Status
+SYSTEM_ACTOR = "system:provisioning"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+MIN_SECRET_LENGTH = 16
+
+# --- Targets ---------------------------------------------------------------------------------------
+
+
+def _target_errors(*, url: str | None, secret: str | None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if url is not None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            errors["url"] = ["An http(s) URL with a host."]
+        elif parts.username or parts.password:
+            # Credentials in a URL end up in logs; the secret signs the request instead.
+            errors["url"] = ["No user name or password in the URL: the secret signs each request."]
+    if secret is not None and len(secret) < MIN_SECRET_LENGTH:
+        errors["secret"] = [f"At least {MIN_SECRET_LENGTH} characters."]
+    return errors
+
+
+@transaction.atomic
+def provisioning_target_create(
+    *, system: str, url: str, secret: str, active: bool = True, actor
+) -> ProvisioningTarget:
+    """Configure the endpoint of one system (one per system)."""
+    require(actor, "add", ProvisioningTarget)
+    errors = _target_errors(url=url, secret=secret)
+    if system not in System.values:
+        errors["system"] = [f"Choose one of {System.values}."]
+    elif ProvisioningTarget.objects.filter(system=system).exists():
+        errors["system"] = ["This system has its endpoint already: change that one."]
+    if errors:
+        raise ValidationFailed(f"Invalid target: {', '.join(sorted(errors))}.", fields=errors)
+    target = ProvisioningTarget(system=system, url=url, secret=secret, active=active)
+    target.save(force_insert=True)
+    # The secret is named, never its value.
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=target,
+        changed_fields=["system", "url", "secret", "active"],
+        detail={"system": system},
+    )
+    return target
+
+
+@transaction.atomic
+def provisioning_target_update(
+    *,
+    target: ProvisioningTarget,
+    actor,
+    url: str | None = None,
+    secret: str | None = None,
+    active: bool | None = None,
+) -> ProvisioningTarget:
+    """Change a target's URL, secret (rotation) or whether hires are sent to it. Deliveries already
+    queued go to the target as it is when they are sent."""
+    target = get_for_change(ProvisioningTarget.objects, user=actor, pk=target.pk)
+    errors = _target_errors(url=url, secret=secret)
+    if errors:
+        raise ValidationFailed(f"Invalid target: {', '.join(sorted(errors))}.", fields=errors)
+    changed = []
+    for name, value in (("url", url), ("secret", secret), ("active", active)):
+        if value is not None and (name == "secret" or getattr(target, name) != value):
+            setattr(target, name, value)
+            changed.append(name)
+    if changed:
+        target.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=target,
+            changed_fields=changed,
+            detail={"system": target.system},
+        )
+    return target
+
+
+# --- Queueing --------------------------------------------------------------------------------------
+
+
+def idempotency_key(plan: OnboardingPlan, system: str) -> str:
+    return f"provisioning:{plan.pk}:{system}"
+
+
+def work_email_for(full_name: str, *, plan: OnboardingPlan) -> str:
+    """The OA account to create: the name in Latin letters where it has them, and a part of the
+    plan id so two hires of the same name never ask for the same address."""
+    local = slugify(full_name).replace("-", ".") or "newhire"
+    return f"{local}.{str(plan.pk)[:6]}@{settings.HRSUITE_WORK_EMAIL_DOMAIN}"
+
+
+def payload_for(system: str, *, plan: OnboardingPlan) -> dict:
+    """What one system is told: each only what it needs (the salary goes to finance alone)."""
+    offer = plan.offer
+    position = offer.position
+    candidate = plan.application.candidate
+    common = {"name": candidate.full_name, "start_date": plan.start_date.isoformat()}
+    if system == System.OA:
+        return {
+            **common,
+            "work_email": work_email_for(candidate.full_name, plan=plan),
+            "position": position.title,
+            "department": position.department,
+            "location": offer.location,
+        }
+    if system == System.FINANCE:
+        return {**common, "salary": str(offer.salary), "currency": offer.currency}
+    if system == System.TRAINING:
+        return {**common, "position": position.title, "courses": list(settings.HRSUITE_NEW_HIRE_COURSES)}
+    raise ValueError(f"Unknown system {system!r}.")
+
+
+def provisioning_start(*, plan: OnboardingPlan, actor) -> list[ProvisioningDelivery]:
+    """Queue the hire for every active target, once per system (a second call finds the rows of
+    the first). Runs inside the caller's transaction (offer accepted, or the start date reached);
+    the beat's dispatcher sends them. Systems without an active target are skipped and logged."""
+    plan = OnboardingPlan.objects.select_related("offer__position", "application__candidate").get(pk=plan.pk)
+    now = timezone.now()
+    deliveries = []
+    with transaction.atomic():
+        for target in ProvisioningTarget.objects.filter(active=True).order_by("system"):
+            key = idempotency_key(plan, target.system)
+            delivery = ProvisioningDelivery(
+                plan=plan,
+                target=target,
+                idempotency_key=key,
+                payload=payload_for(target.system, plan=plan),
+                next_attempt_at=now,
+            )
+            try:
+                with transaction.atomic():
+                    delivery.save(force_insert=True)
+            except IntegrityError:
+                deliveries.append(ProvisioningDelivery.objects.get(idempotency_key=key))
+                continue
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                target=delivery,
+                candidate_id=plan.application.candidate_id,
+                changed_fields=["payload", "status"],
+                detail={"system": target.system, "plan": str(plan.pk)},
+            )
+            deliveries.append(delivery)
+    missing = set(System.values) - {d.target.system for d in deliveries}
+    if missing:
+        logger.warning(
+            "Provisioning: no active target for %s; plan %s not sent there", sorted(missing), plan.pk
+        )
+    return deliveries
+
+
+# --- Sending ---------------------------------------------------------------------------------------
+#
+# As with the outbox, each attempt is recorded on the row (attempts, last_error, delivered_at), not
+# in the audit trail; the trail gets what a person must be able to trace: a delivery queued, given
+# up on (dead, with its HR task), and HR's retry.
+
+
+@dataclass
+class DispatchResult:
+    delivered: int = 0
+    retried: int = 0
+    dead: int = 0
+    reclaimed: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.delivered + self.retried + self.dead
+
+
+class DeliveryFailed(Exception):
+    """The receiver did not take the delivery (non-2xx, timeout, refused connection)."""
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is a failure: following it would resend personal data to another address."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+# Proxies come from the environment (HTTPS_PROXY / NO_PROXY), as for any outbound client.
+_opener = urllib.request.build_opener(_NoRedirects)
+_URL_IN_TEXT = re.compile(r"https?://\S+")
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the `attempts`-th failed attempt: 1 min, 2 min, 4 min, ... (by default)."""
+    return timedelta(seconds=settings.HRSUITE_PROVISIONING_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0))
+
+
+def delivery_body(delivery: ProvisioningDelivery) -> bytes:
+    """The bytes POSTed: the same on every attempt, so a receiver may compare them."""
+    document = {
+        "event": "new_hire",
+        "system": delivery.target.system,
+        "idempotency_key": delivery.idempotency_key,
+        "plan": str(delivery.plan_id),
+        "data": delivery.payload,
+    }
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def delivery_headers(delivery: ProvisioningDelivery, body: bytes, *, timestamp: int | None = None) -> dict:
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    return {
+        "Content-Type": "application/json; charset=utf-8",
+        IDEMPOTENCY_HEADER: delivery.idempotency_key,
+        TIMESTAMP_HEADER: stamp,
+        SIGNATURE_HEADER: signature(delivery.target.secret.encode(), stamp, body),
+    }
+
+
+def _post(delivery: ProvisioningDelivery) -> int:
+    """POST the delivery once; its HTTP status when 2xx, DeliveryFailed otherwise."""
+    body = delivery_body(delivery)
+    request = urllib.request.Request(  # noqa: S310 (the scheme is checked when the target is saved)
+        delivery.target.url, data=body, headers=delivery_headers(delivery, body), method="POST"
+    )
+    try:
+        with _opener.open(request, timeout=settings.HRSUITE_PROVISIONING_TIMEOUT) as response:
+            response.read(65536)
+            return response.status
+    except urllib.error.HTTPError as exc:
+        with exc:
+            raise DeliveryFailed(f"HTTP {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise DeliveryFailed(f"{type(exc).__name__}: {reason}") from None
+
+
+def _safe_error(text: str) -> str:
+    # Receivers' messages may quote the URL (with a token in its query): keep it out.
+    return _URL_IN_TEXT.sub("[url]", text)[:500]
+
+
+def provisioning_reclaim_stale(*, now: datetime | None = None) -> int:
+    """Rows left in 'sending' by a dispatcher that died go back to 'pending', or end 'dead' when
+    they have used their attempts."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.HRSUITE_PROVISIONING_CLAIM_TIMEOUT)
+    stale = ProvisioningDelivery.objects.filter(status=D.SENDING, claimed_at__lt=cutoff)
+    count = 0
+    for delivery in stale.filter(attempts__gte=settings.HRSUITE_PROVISIONING_MAX_ATTEMPTS).select_related(
+        "plan__application", "target"
+    ):
+        count += _give_up(delivery, error="The worker stopped while sending.", now=now)
+    count += stale.update(status=D.PENDING, claimed_at=None, updated_at=now)
+    if count:
+        logger.warning("Provisioning: %s stale claims reclaimed", count)
+    return count
+
+
+def _claim(*, batch_size: int, now: datetime) -> list[ProvisioningDelivery]:
+    """Take up to `batch_size` due rows; the switch to 'sending' commits before anything is sent,
+    so a second dispatcher never sends the same row. Deliveries of a cancelled plan wait."""
+    with transaction.atomic():
+        ids = list(
+            ProvisioningDelivery.objects.select_for_update(skip_locked=True)
+            .filter(status=D.PENDING, next_attempt_at__lte=now)
+            .exclude(plan__status=OnboardingPlan.Status.CANCELLED)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return []
+        ProvisioningDelivery.objects.filter(pk__in=ids, status=D.PENDING).update(
+            status=D.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+        )
+    return list(
+        ProvisioningDelivery.objects.filter(pk__in=ids, status=D.SENDING, claimed_at=now)
+        .select_related("target", "plan__application")
+        .order_by("next_attempt_at")
+    )
+
+
+def _mine(delivery: ProvisioningDelivery):
+    return ProvisioningDelivery.objects.filter(
+        pk=delivery.pk, status=D.SENDING, claimed_at=delivery.claimed_at
+    )
+
+
+def _still_mine(delivery: ProvisioningDelivery, now: datetime) -> bool:
+    """Refresh the claim before a POST; False when the row was reclaimed meanwhile."""
+    if _mine(delivery).update(claimed_at=now):
+        delivery.claimed_at = now
+        return True
+    return False
+
+
+def _finish(delivery: ProvisioningDelivery, *, now: datetime, **changes) -> bool:
+    """Compare-and-set from this claim's 'sending' to the outcome."""
+    return bool(_mine(delivery).update(updated_at=now, **changes))
+
+
+def _give_up(delivery: ProvisioningDelivery, *, error: str, now: datetime) -> int:
+    """'sending' → 'dead', with the HR task and the recruiters' message, all or nothing."""
+    with transaction.atomic():
+        moved = (
+            ProvisioningDelivery.objects.filter(pk=delivery.pk, status=D.SENDING)
+            .filter(claimed_at=delivery.claimed_at)
+            .update(status=D.DEAD, last_error=error, claimed_at=None, updated_at=now)
+        )
+        if not moved:
+            return 0
+        application = delivery.plan.application
+        task = HRTask(
+            kind=HRTask.Kind.PROVISIONING_FAILED, application=application, due_at=now + timedelta(days=1)
+        )
+        task.save(force_insert=True)
+        detail = {
+            "system": delivery.target.system,
+            "attempts": delivery.attempts,
+            "plan": str(delivery.plan_id),
+        }
+        audit_record(
+            actor=SYSTEM_ACTOR,
+            action=AuditAction.UPDATE,
+            target=delivery,
+            candidate_id=application.candidate_id,
+            changed_fields=["status", "last_error"],
+            detail={"event": "dead", **detail},
+        )
+        audit_record(
+            actor=SYSTEM_ACTOR,
+            action=AuditAction.CREATE,
+            target=task,
+            candidate_id=application.candidate_id,
+            changed_fields=["kind", "status"],
+            detail={"delivery": str(delivery.pk), **detail},
+        )
+        recruiters = User.objects.filter(groups__name=Role.RECRUITER.value, is_active=True).order_by("pk")
+        for recruiter in recruiters:
+            notification_queue(
+                template=Notification.Template.PROVISIONING_DEAD,
+                # One message per death: a retried delivery that dies again opens a new task.
+                key=notification_key(
+                    Notification.Template.PROVISIONING_DEAD, delivery.pk, task.pk, recruiter.pk
+                ),
+                recipient_user=recruiter,
+                payload={
+                    "system": delivery.target.system,
+                    "delivery": str(delivery.pk),
+                    "plan": str(delivery.plan_id),
+                    "application": str(application.pk),
+                    "hr_task": str(task.pk),
+                },
+            )
+    logger.error(
+        "Provisioning: %s to %s dead after %s attempts",
+        delivery.pk,
+        delivery.target.system,
+        delivery.attempts,
+    )
+    return 1
+
+
+def _send(delivery: ProvisioningDelivery, result: DispatchResult) -> None:
+    now = timezone.now()
+    if not _still_mine(delivery, now):
+        return
+    try:
+        _post(delivery)
+    except DeliveryFailed as exc:
+        error, now = _safe_error(str(exc)), timezone.now()
+        if delivery.attempts >= settings.HRSUITE_PROVISIONING_MAX_ATTEMPTS:
+            result.dead += _give_up(delivery, error=error, now=now)
+        elif _finish(
+            delivery,
+            now=now,
+            status=D.PENDING,
+            last_error=error,
+            claimed_at=None,
+            next_attempt_at=now + backoff(delivery.attempts),
+        ):
+            result.retried += 1
+        return
+    now = timezone.now()
+    if _finish(delivery, now=now, status=D.DELIVERED, delivered_at=now, claimed_at=None, last_error=""):
+        result.delivered += 1
+
+
+def provisioning_dispatch(
+    *, batch_size: int | None = None, max_batches: int | None = None, seconds: float | None = None
+) -> DispatchResult:
+    """Send what is due now, batch after batch, until nothing is due (or `max_batches` ran, or
+    `seconds` passed: slow receivers must not push a task past its time limit; what is left is
+    the next beat's). Safe to run in several workers at once: each row is claimed by one of them."""
+    batch_size = batch_size or settings.HRSUITE_PROVISIONING_BATCH_SIZE
+    deadline = None if seconds is None else time.monotonic() + seconds
+    result = DispatchResult(reclaimed=provisioning_reclaim_stale())
+    batches = 0
+    while (max_batches is None or batches < max_batches) and (
+        deadline is None or time.monotonic() < deadline
+    ):
+        batch = _claim(batch_size=batch_size, now=timezone.now())
+        if not batch:
+            break
+        for delivery in batch:
+            _send(delivery, result)
+        batches += 1
+    return result
+
+
+# --- HR's retry ------------------------------------------------------------------------------------
+
+# HR's manual move; the dispatcher's own moves are its compare-and-set updates above.
+DELIVERY_TRANSITIONS = {(D.DEAD, "retry"): D.PENDING}
+
+
+@transaction.atomic
+def provisioning_retry(*, delivery: ProvisioningDelivery, actor) -> ProvisioningDelivery:
+    """HR sends a dead delivery again: back to 'pending', due now, with fresh attempts and the same
+    idempotency key (a receiver that took an earlier attempt after all does not do it twice)."""
+    delivery = get_for_change(
+        ProvisioningDelivery.objects.select_related("target", "plan__application"), user=actor, pk=delivery.pk
+    )
+    current = transition(
+        delivery,
+        table=DELIVERY_TRANSITIONS,
+        event="retry",
+        changes={"attempts": 0, "next_attempt_at": timezone.now(), "claimed_at": None},
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=delivery,
+        candidate_id=delivery.plan.application.candidate_id,
+        changed_fields=["status", "attempts", "next_attempt_at"],
+        detail={"event": "retry", "from": current, "system": delivery.target.system},
+    )
+    return delivery
