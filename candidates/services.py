@@ -11,7 +11,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application, Candidate, Position, PriorRecord, Stage, StageChange
 from hrsuite import crypto
-from hrsuite.accounts.models import Role
+from hrsuite.accounts.models import Role, User
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.workflow import transition
@@ -226,6 +226,11 @@ DECISION_STAGE_TRANSITIONS: dict[tuple[str, str], str] = {
     (Stage.INTERVIEWING, "reject"): Stage.REJECTED,
     (Stage.DECISION, "reject"): Stage.REJECTED,
 }
+# The candidate accepting their offer makes the hire (`onboarding.services.plans`); the decision
+# behind the offer already has its named decider, so the move itself may be the system's.
+OFFER_STAGE_TRANSITIONS: dict[tuple[str, str], str] = {
+    (Stage.OFFER, "offer_accepted"): Stage.HIRED,
+}
 
 
 @transaction.atomic
@@ -243,6 +248,14 @@ def application_decision_move(*, application: Application, outcome: str, reason:
     )
 
 
+@transaction.atomic
+def application_offer_accepted_move(*, application: Application, actor) -> Application:
+    """offer → hired, when the candidate accepted; only the onboarding plan service calls this."""
+    return _application_apply(
+        application=application, event="offer_accepted", reason="", actor=actor, table=OFFER_STAGE_TRANSITIONS
+    )
+
+
 def _application_apply(
     *, application: Application, event: str, reason: str, actor, table: dict[tuple[str, str], str]
 ) -> Application:
@@ -253,7 +266,13 @@ def _application_apply(
     )
     new_stage = application.stage
     StageChange(
-        application=application, from_stage=current, to_stage=new_stage, at=now, actor=actor, reason=reason
+        application=application,
+        from_stage=current,
+        to_stage=new_stage,
+        at=now,
+        # A system actor (a label such as "system:offer-acceptance") is named in the audit event.
+        actor=actor if isinstance(actor, User) else None,
+        reason=reason,
     ).save(force_insert=True)
     audit_record(
         actor=actor,

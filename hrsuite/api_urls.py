@@ -12,6 +12,13 @@ from interviews.outbox_apis import NotificationApi
 from interviews.scheduling_apis import CompletionRateApi, IncidentApi, RescheduleOfferApi, SchedulingApi
 from interviews.webhook_apis import ConsentApi, WebhookApi
 from onboarding.apis import BackgroundCheckApi, CheckWebhookApi, DecisionApi, OfferApi
+from onboarding.plan_apis import (
+    CandidateMessageTextApi,
+    HRTaskApi,
+    OnboardingDocumentApi,
+    OnboardingPlanApi,
+    OnboardingTaskApi,
+)
 from onboarding.provisioning_apis import ProvisioningDeliveryApi, ProvisioningTargetApi
 
 router = DefaultRouter()
@@ -33,6 +40,11 @@ router.register("consents", ConsentApi, basename="consent")
 router.register("decisions", DecisionApi, basename="decision")
 router.register("offers", OfferApi, basename="offer")
 router.register("background-checks", BackgroundCheckApi, basename="background-check")
+router.register("onboarding-plans", OnboardingPlanApi, basename="onboarding-plan")
+router.register("onboarding-tasks", OnboardingTaskApi, basename="onboarding-task")
+router.register("onboarding-documents", OnboardingDocumentApi, basename="onboarding-document")
+router.register("hr-tasks", HRTaskApi, basename="hr-task")
+router.register("candidate-message-texts", CandidateMessageTextApi, basename="candidate-message-text")
 router.register("provisioning-targets", ProvisioningTargetApi, basename="provisioning-target")
 router.register("provisioning-deliveries", ProvisioningDeliveryApi, basename="provisioning-delivery")
 

@@ -31,4 +31,10 @@ app.conf.beat_schedule = {
         "schedule": 30.0,
         "options": {"expires": 30},
     },
+    # With HRSUITE_PROVISION_ON = "start_date": hires whose first day has come are provisioned.
+    "plans-provision-due": {
+        "task": "onboarding.tasks.plans_provision_due",
+        "schedule": 3600.0,
+        "options": {"expires": 3600},
+    },
 }

@@ -1,14 +1,16 @@
 """Who sees onboarding data without the global permission (see `hrsuite.permissions`).
 
-Interviewers see no decisions, offers, salaries or checks. A candidate sees their own rejection
-(to ask for a re-review) and their own offer once it has been sent, and answers only a sent one.
+Interviewers see no decisions, offers, salaries, checks or onboarding. A candidate sees their own
+rejection (to ask for a re-review) and their own offer once it has been sent, and answers only a
+sent one; they see their own onboarding plan and its new-hire tasks, and upload to or confirm only
+those. HR tasks, documents' contents and HR's message texts are staff-only (no policy).
 """
 
 from django.db.models import Q
 
 from hrsuite.accounts.models import Role
 from hrsuite.permissions import has_role, object_policy
-from onboarding.models import Decision, Offer
+from onboarding.models import Decision, Offer, OnboardingPlan, OnboardingTask
 
 # The offer states a candidate has seen: drafts and approval rounds are HR's business.
 CANDIDATE_OFFER_STATES = (
@@ -37,4 +39,18 @@ def _offer(user, action):
         return Q(application__candidate__user=user) & seen
     if action == "answer":
         return Q(application__candidate__user=user, status=Offer.Status.SENT)
+    return None
+
+
+@object_policy(OnboardingPlan)
+def _plan(user, action):
+    if has_role(user, Role.CANDIDATE) and action == "view":
+        return Q(application__candidate__user=user)
+    return None
+
+
+@object_policy(OnboardingTask)
+def _task(user, action):
+    if has_role(user, Role.CANDIDATE) and action in ("view", "upload", "confirm"):
+        return Q(plan__application__candidate__user=user, assignee=OnboardingTask.Assignee.NEW_HIRE)
     return None

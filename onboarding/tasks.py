@@ -22,3 +22,12 @@ def provisioning_dispatch() -> dict:
     from onboarding.services import provisioning
 
     return vars(provisioning.provisioning_dispatch(seconds=PROVISIONING_DISPATCH_SECONDS))
+
+
+@shared_task(ignore_result=True)
+def plans_provision_due() -> int:
+    """Started by beat hourly: with HRSUITE_PROVISION_ON = "start_date", provisions the hires whose
+    first day has come (nothing otherwise); safe to run twice."""
+    from onboarding.services.plans import plans_provision_due as provision
+
+    return provision()

@@ -22,6 +22,9 @@ from tests.factories import (
     make_position,
 )
 
+# The smallest PNG a new hire could upload.
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
 ROLES = ("anonymous", "recruiter", "hr_admin", "interviewer", "candidate", "integration")
 
 
@@ -93,6 +96,7 @@ class World:
         self._incidents()
         self._consents(candidate_user)
         self._onboarding()
+        self._onboarding_plans()
         self._provisioning()
 
     def _consents(self, candidate_user):
@@ -104,6 +108,7 @@ class World:
         notice = consent_services.default_notices_publish()[0]
         theirs = self.objects["theirs"]
         other_user = make_user(Role.CANDIDATE, username="candidate2")
+        self.candidate_users = {"mine": candidate_user, "theirs": other_user}
         candidate_services.candidate_portal_link(
             candidate=theirs["candidate"], user=other_user, actor=self.recruiter
         )
@@ -170,6 +175,43 @@ class World:
             deliveries = provisioning_start(plan=plan, actor=self.recruiter)
             self.objects[which]["provisioning-delivery"] = next(
                 d for d in deliveries if d.target.system == "oa"
+            )
+
+    def _onboarding_plans(self):
+        """For each candidate: an accepted offer's plan, with the ID document uploaded (the task
+        under test is the bank form), an HR task, and a text HR set for one language."""
+        from onboarding.models import CandidateMessageText, HRTask
+        from onboarding.services import offers, plans
+        from tests.factories import application_awaiting_decision, make_hire
+
+        position = make_position(self.recruiter)
+        for which, language in (("mine", "en"), ("theirs", "zh-hans")):
+            candidate, user = self.objects[which]["candidate"], self.candidate_users[which]
+            offer = make_hire(
+                self.recruiter,
+                application=application_awaiting_decision(
+                    self.recruiter, candidate=candidate, position=position
+                ),
+            )
+            offers.offer_answer(offer=offer, accept=True, actor=user)
+            plan = offer.onboarding_plan
+            documents = plan.tasks.filter(kind="document").order_by("title")
+            identity = next(t for t in documents if "identity" in t.title or "身份" in t.title)
+            objects = self.objects[which]
+            objects["onboarding-plan"] = plan
+            objects["onboarding-document"] = plans.task_document_upload(
+                task=identity, filename="id.png", content_type="image/png", content=PNG, actor=user
+            )
+            objects["onboarding-task"] = documents.exclude(pk=identity.pk).get()
+            objects["onboarding-form"] = plan.tasks.get(kind="confirm")
+            objects["onboarding-hr-action"] = plan.tasks.filter(kind="hr_action").first()
+            objects["hr-task"] = HRTask.objects.create(
+                kind="check_inconclusive",
+                application=offer.application,
+                background_check=objects["background-check"],
+            )
+            objects["candidate-message-text"] = CandidateMessageText.objects.create(
+                key="offer_cancelled", language=language, subject="About your offer", body="We are sorry."
             )
 
     def obj(self, which: str, kind: str):
@@ -557,5 +599,84 @@ WRITES += [
         "post",
         _denied(recruiter=409),
         target=("mine", "provisioning-delivery"),
+    ),
+]
+
+# --- Onboarding plans, tasks, documents, HR tasks, HR's candidate texts ----------------------------
+# Interviewers see none; a candidate sees their own plan and new-hire tasks, never documents
+# through this API nor HR's tasks and texts. HR admins read everything and change nothing.
+READS += [
+    ReadSpec("onboarding-plan", "onboarding-plan", {**STAFF, **NOBODY_ELSE, "candidate": {"mine"}}),
+    ReadSpec("onboarding-task", "onboarding-task", {**STAFF, **NOBODY_ELSE, "candidate": {"mine"}}),
+    ReadSpec("onboarding-document", "onboarding-document", {**STAFF, **NOBODY_ELSE}),
+    ReadSpec("hr-task", "hr-task", {**STAFF, **NOBODY_ELSE}),
+    ReadSpec("candidate-message-text", "candidate-message-text", {**STAFF, **NOBODY_ELSE}),
+]
+# The file itself, audited as an export: tests/onboarding/test_plans.py checks every role.
+OTHER_READS.add(("onboarding-document", "download"))
+
+
+def _png_upload(world):
+    import base64
+
+    return {
+        "filename": "bank.png",
+        "content_type": "image/png",
+        "content_base64": base64.b64encode(PNG).decode(),
+    }
+
+
+WRITES += [
+    # Only the new hire uploads and confirms, and only on their own plan.
+    WriteSpec(
+        "onboarding-task",
+        "upload",
+        "post",
+        _denied(recruiter=403, candidate=201),
+        target=("mine", "onboarding-task"),
+        body=_png_upload,
+    ),
+    WriteSpec(
+        "onboarding-task",
+        "upload",
+        "post",
+        _denied(recruiter=403, candidate=404),
+        target=("theirs", "onboarding-task"),
+        body=_png_upload,
+    ),
+    WriteSpec(
+        "onboarding-task",
+        "confirm",
+        "post",
+        _denied(recruiter=403, candidate=200),
+        target=("mine", "onboarding-form"),
+    ),
+    WriteSpec(
+        "onboarding-task",
+        "confirm",
+        "post",
+        _denied(recruiter=403, candidate=404),
+        target=("theirs", "onboarding-form"),
+    ),
+    # HR's own tasks: only recruiters mark them done.
+    WriteSpec(
+        "onboarding-task",
+        "complete",
+        "post",
+        _denied(recruiter=200),
+        target=("mine", "onboarding-hr-action"),
+    ),
+    WriteSpec("hr-task", "close", "post", _denied(recruiter=200), target=("mine", "hr-task")),
+    WriteSpec(
+        "candidate-message-text",
+        "create",
+        "post",
+        _denied(recruiter=201),
+        body=lambda w: {
+            "key": "offer_cancelled",
+            "language": "zh-hans",
+            "subject": "关于您的录用通知",
+            "body": "{name}，您好：很遗憾，录用通知已撤回。",  # noqa: RUF001
+        },
     ),
 ]

@@ -29,6 +29,10 @@ _HIRING_MODELS = {
         "hrtask",
         "provisioningtarget",
         "provisioningdelivery",
+        "onboardingplan",
+        "onboardingtask",
+        "onboardingdocument",
+        "candidatemessagetext",
     ],
 }
 
@@ -56,6 +60,9 @@ _RECRUITER_WRITES = {
         # Outside systems' endpoints, and retrying a dead delivery to one.
         "provisioningtarget": ["add", "change"],
         "provisioningdelivery": ["change"],
+        # HR's onboarding tasks, and the wording of messages to candidates.
+        "onboardingtask": ["change"],
+        "candidatemessagetext": ["add", "change"],
     },
 }
 

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 # The project directory: templates, translations, collected static files. In the container the code is
 # installed (non-editable) in site-packages, so HRSUITE_HOME names the directory holding the rest.
@@ -163,6 +164,18 @@ HRSUITE_WEBHOOK_SECRETS = env("HRSUITE_WEBHOOK_SECRETS", default="")
 # webhooks with a secret named "check_<provider>" in HRSUITE_WEBHOOK_SECRETS, apart from the
 # interview providers' secrets.
 HRSUITE_BACKGROUND_CHECK_ON_HIRE = env.bool("HRSUITE_BACKGROUND_CHECK_ON_HIRE", default=True)
+# When a hire is provisioned to outside systems: "accept" (as the candidate accepts the offer) or
+# "start_date" (by the daily task, on the first day), for companies that create accounts late.
+HRSUITE_PROVISION_ON = env("HRSUITE_PROVISION_ON", default="accept")
+if HRSUITE_PROVISION_ON not in ("accept", "start_date"):
+    raise ImproperlyConfigured('HRSUITE_PROVISION_ON is "accept" or "start_date".')
+# Onboarding task reminders go out this many days before the task is due.
+HRSUITE_ONBOARDING_REMINDER_DAYS = env.int("HRSUITE_ONBOARDING_REMINDER_DAYS", default=2)
+# The largest document a new hire may upload (ID scans, forms): bytes, before encryption.
+HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES = env.int("HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# A JSON upload carries the document in base64 (4/3 of its size): the request body may be that
+# large, so the service, not Django's 2.5 MB default, answers an oversize file with its field.
+DATA_UPLOAD_MAX_MEMORY_SIZE = HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES * 4 // 3 + 1024 * 1024
 
 # --- Provisioning to outside systems (OA, finance, training) -------------------------------------
 # Endpoints and their secrets are configured by HR through the API (ProvisioningTarget); these say
@@ -216,6 +229,9 @@ SPECTACULAR_SETTINGS = {
         "OfferStatusEnum": "onboarding.models.Offer.Status",
         "OfferApprovalStatusEnum": "onboarding.models.OfferApproval.Status",
         "BackgroundCheckStatusEnum": "onboarding.models.BackgroundCheck.Status",
+        "OnboardingPlanStatusEnum": "onboarding.models.OnboardingPlan.Status",
+        # HR tasks share the onboarding tasks' open/done choices, so one enum serves both.
+        "OnboardingTaskStatusEnum": "onboarding.models.OnboardingTask.Status",
     },
 }
 

@@ -9,6 +9,8 @@ so the dispatcher can re-check it at send time:
 - cancellation: {"sequence": n}; sent only if the interview is cancelled;
 - scorecard_request, scorecard_reminder: {"round": n}; sent only while the recipient's
   scorecard for the interview is not submitted;
+- messages naming an offer, onboarding task or HR task ({"offer": id}, {"task": id},
+  {"hr_task": id}): re-checked by `onboarding.services.notices.onboarding_stale_reason`;
 - anything else: {} or ids; sent as queued.
 """
 
@@ -182,6 +184,12 @@ def _parse_time(value) -> datetime | None:
 def stale_reason(notification: Notification) -> str:
     """Why the message no longer holds ('' when it does), read fresh from the database."""
     payload, template = notification.payload, notification.template
+    if {"offer", "task", "hr_task"} & payload.keys():
+        from onboarding.services.notices import onboarding_stale_reason
+
+        reason = onboarding_stale_reason(notification)
+        if reason:
+            return reason
     if notification.interview_id is None:
         return ""
     interview = (
@@ -349,21 +357,35 @@ def notification_retry(*, notification: Notification, actor) -> Notification:
     return notification
 
 
-def recruiters_notify(*, template: str, interview: Interview, reason: str, extra: dict | None = None) -> int:
-    """Queue `template` about `interview` for the recruiters, once per recruiter and reason.
+def recruiters_notify(
+    *,
+    template: str,
+    reason: str,
+    interview: Interview | None = None,
+    application=None,
+    extra: dict | None = None,
+    due_at: datetime | None = None,
+) -> int:
+    """Queue `template` for the recruiters, once per recruiter and reason, about `interview` or,
+    where there is none (decisions, checks, onboarding), about `application`.
 
     A Position has no owning recruiter (yet), so every active user with the recruiter role is told;
     when positions get owners, this is the one place to narrow it.
     """
+    if (interview is None) == (application is None):
+        raise ValueError("A recruiters' message is about an interview or an application.")
+    subject_id = interview.pk if interview is not None else application.pk
+    application_id = interview.application_id if interview is not None else application.pk
     recruiters = User.objects.filter(groups__name=Role.RECRUITER.value, is_active=True).order_by("pk")
     count = 0
     for recruiter in recruiters:
         notification_queue(
             template=template,
-            key=notification_key(template, interview.pk, reason, recruiter.pk),
+            key=notification_key(template, subject_id, reason, recruiter.pk),
+            due_at=due_at,
             recipient_user=recruiter,
             interview=interview,
-            payload={"reason": reason, "application": str(interview.application_id), **(extra or {})},
+            payload={"reason": reason, "application": str(application_id), **(extra or {})},
         )
         count += 1
     return count

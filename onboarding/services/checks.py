@@ -5,11 +5,12 @@ applied in one transaction with the BackgroundCheckEvent row that makes it happe
 refused rolls all of it back, the event row included, so the provider may retry.
 
 Effects of an outcome:
-- passed: recorded and audited. The onboarding notice (documents, start date, place, contact, in
-  the candidate's language) needs its own outbox template, which is the next step;
-- failed: the recruiters are told and the offer is cancelled while still open;
+- passed: the onboarding notice (documents, start date, place, contact, in the candidate's
+  language) is queued once per offer, and dropped at send time if the offer is gone by then;
+- failed: the recruiters are told (check_failed), the offer is cancelled while still open, and a
+  candidate who was sent it is told (offer_cancelled, in the words HR set);
 - inconclusive: an HRTask, because someone must own the follow-up until it is closed, which an
-  e-mail alone does not give.
+  e-mail alone does not give; the recruiters are told (hr_task_opened).
 """
 
 from dataclasses import dataclass
@@ -24,9 +25,11 @@ from candidates.models import Application
 from hrsuite.errors import NotFound
 from hrsuite.permissions import require
 from hrsuite.workflow import transition
+from interviews.models import Notification
 from onboarding import providers
 from onboarding.models import BackgroundCheck, BackgroundCheckEvent, HRTask, Offer
 from onboarding.providers import CheckEvent
+from onboarding.services import notices
 
 C = BackgroundCheck.Status
 
@@ -142,13 +145,20 @@ def check_webhook_apply(*, provider_name: str, event: CheckEvent) -> CheckWebhoo
         check.save(update_fields=["findings", "updated_at"])
     record.background_check = check
     record.save(update_fields=["background_check", "updated_at"])
-    if event.event_type == C.FAILED:
+    if event.event_type == C.PASSED:
+        _passed(check)
+    elif event.event_type == C.FAILED:
         _failed(check, actor=actor)
     elif event.event_type == C.INCONCLUSIVE:
         _inconclusive(check, actor=actor)
     return CheckWebhookOutcome(
         duplicate=False, event_id=event.event_id, background_check_id=str(check.pk), status=check.status
     )
+
+
+def _passed(check: BackgroundCheck) -> None:
+    if check.offer is not None:
+        notices.onboarding_notice_queue(offer=check.offer)
 
 
 def _failed(check: BackgroundCheck, *, actor: str) -> None:
@@ -161,14 +171,18 @@ def _failed(check: BackgroundCheck, *, actor: str) -> None:
         offer = Offer.objects.select_for_update(of=("self",)).select_related("application").get(pk=offer.pk)
         offer_transition(offer=offer, event="cancel", actor=actor, detail={"background_check": str(check.pk)})
         cancelled = True
+        notices.offer_cancelled_notify(offer=offer)
     notify_recruiters_about(
         application=check.application,
+        template=Notification.Template.CHECK_FAILED,
         reason="background_check_failed",
         extra={"background_check": str(check.pk), "offer_cancelled": cancelled},
     )
 
 
 def _inconclusive(check: BackgroundCheck, *, actor: str) -> None:
+    from onboarding.services.decisions import notify_recruiters_about
+
     task = HRTask(
         kind=HRTask.Kind.CHECK_INCONCLUSIVE,
         application=check.application,
@@ -177,3 +191,9 @@ def _inconclusive(check: BackgroundCheck, *, actor: str) -> None:
     )
     task.save(force_insert=True)
     audit_record(actor=actor, action=AuditAction.CREATE, target=task, changed_fields=["kind", "status"])
+    notify_recruiters_about(
+        application=check.application,
+        template=Notification.Template.HR_TASK_OPENED,
+        reason=f"hr_task:{task.pk}",
+        extra={"hr_task": str(task.pk), "background_check": str(check.pk)},
+    )

@@ -120,6 +120,7 @@ def decision_review_request(*, decision: Decision, note: str = "", actor) -> Dec
     decision.save(update_fields=["review_request_note", "updated_at"])
     notify_recruiters_about(
         application=decision.application,
+        template=Notification.Template.RE_REVIEW_REQUESTED,
         reason="decision_review_requested",
         extra={"decision": str(decision.pk)},
     )
@@ -140,20 +141,9 @@ def decision_transition(*, decision: Decision, event: str, actor, changes: dict 
     return decision
 
 
-def notify_recruiters_about(*, application: Application, reason: str, extra: dict | None = None) -> int:
-    """Tell the recruiters through `recruiters_notify`, about the application's latest interview.
-
-    The outbox's recruiter messages are about an interview, and no template of their own exists
-    yet for decisions and checks (adding one needs an interviews migration): `review_needed` is
-    reused, with `reason` saying why. Without any interview nothing is queued, and the row that
-    called this (decision, check) is the record HR reads.
-    """
-    interview = application.interviews.order_by("-starts_at").first()
-    if interview is None:
-        return 0
-    return recruiters_notify(
-        template=Notification.Template.REVIEW_NEEDED,
-        interview=interview,
-        reason=reason,
-        extra={"application": str(application.pk), **(extra or {})},
-    )
+def notify_recruiters_about(
+    *, application: Application, template: str, reason: str, extra: dict | None = None
+) -> int:
+    """Tell the recruiters about `application` with one of the onboarding templates
+    (re_review_requested, check_failed, hr_task_opened), once per recruiter and reason."""
+    return recruiters_notify(template=template, application=application, reason=reason, extra=extra)

@@ -20,6 +20,7 @@ from hrsuite.errors import Forbidden, InvalidTransition, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.workflow import transition
 from onboarding.models import Decision, Offer, OfferApproval
+from onboarding.services import notices, plans
 
 S = Offer.Status
 OPEN_STATES = (S.DRAFT, S.PENDING_APPROVAL, S.APPROVED, S.SENT)
@@ -209,7 +210,9 @@ def offer_send(*, offer: Offer, actor) -> Offer:
             "The answer-by time has passed; cancel this offer and decide again.",
             fields={"expires_at": ["In the past."]},
         )
-    return offer_transition(offer=offer, event="send", actor=actor, changes={"sent_at": timezone.now()})
+    offer_transition(offer=offer, event="send", actor=actor, changes={"sent_at": timezone.now()})
+    notices.offer_sent_notify(offer=offer)
+    return offer
 
 
 @transaction.atomic
@@ -221,13 +224,20 @@ def offer_answer(*, offer: Offer, accept: bool, actor) -> Offer:
     if offer.status == S.SENT and offer.expires_at <= now:
         # Expired even if the periodic task has not marked it yet; nothing changes here.
         raise InvalidTransition(entity="Offer", state=S.EXPIRED, event=event)
-    return offer_transition(offer=offer, event=event, actor=actor, changes={"answered_at": now})
+    offer_transition(offer=offer, event=event, actor=actor, changes={"answered_at": now})
+    if accept:
+        # The application becomes a hire with its onboarding plan (and, by setting, provisioning).
+        plans.plan_create_for(offer=offer, actor=actor)
+    return offer
 
 
 @transaction.atomic
 def offer_cancel(*, offer: Offer, reason: str = "", actor) -> Offer:
     offer = _locked(offer, actor)
-    return offer_transition(offer=offer, event="cancel", actor=actor, detail={"reason_given": bool(reason)})
+    offer_transition(offer=offer, event="cancel", actor=actor, detail={"reason_given": bool(reason)})
+    # A candidate who was sent the offer is told; a withdrawn draft they never saw is not announced.
+    notices.offer_cancelled_notify(offer=offer)
+    return offer
 
 
 def offers_expire(*, now: datetime.datetime | None = None) -> int:

@@ -56,9 +56,6 @@ def _mail_to(smtp_server, address: str) -> list:
     return [m for m in smtp_server.sink.messages if address in m["To"]]
 
 
-# Strict: it starts passing (and so failing here) once checks.py queues the notice on a passed
-# check, which is the plans/notices step in progress; then this marker goes.
-@pytest.mark.xfail(strict=True, reason="the onboarding notice on a passed check is not committed yet")
 def test_check_passed_sends_the_onboarding_notice_through_the_worker(
     client, recruiter, smtp_server, celery_worker
 ):

@@ -157,7 +157,7 @@ def test_candidate_asks_for_a_re_review_and_recruiters_are_told(api, recruiter, 
     decision.refresh_from_db()
     assert decision.status == "review_requested" and decision.review_request_note == "Please look again."
     told = Notification.objects.get(recipient_user=recruiter, payload__reason="decision_review_requested")
-    assert told.template == "review_needed" and told.payload["decision"] == str(decision.pk)
+    assert told.template == "re_review_requested" and told.payload["decision"] == str(decision.pk)
 
     again = client.post(reverse("decision-request-review", args=[decision.pk]), {}, format="json")
     assert again.status_code == 409

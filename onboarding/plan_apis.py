@@ -1,0 +1,219 @@
+"""API for onboarding plans and their tasks (the new hire's uploads and confirmations, HR's own
+tasks), documents for HR to download, HR tasks, and the texts HR sets for candidate messages."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from hrsuite.api import ScopedViewSet, validated
+from hrsuite.errors import ValidationFailed
+from hrsuite.selectors import object_get_for
+from onboarding import plan_selectors as selectors
+from onboarding.models import CandidateMessageText, HRTask, OnboardingDocument, OnboardingPlan, OnboardingTask
+from onboarding.services import notices, plans
+
+# --- Output --------------------------------------------------------------------------------------
+
+
+class DocumentOut(serializers.ModelSerializer):
+    class Meta:
+        model = OnboardingDocument
+        fields = ["id", "task", "filename", "content_type", "size", "created_at"]
+
+
+class TaskOut(serializers.ModelSerializer):
+    documents = DocumentOut(many=True, read_only=True)
+
+    class Meta:
+        model = OnboardingTask
+        fields = ["id", "plan", "assignee", "kind", "title", "due_at", "status", "completed_at", "documents"]
+
+
+class PlanListOut(serializers.ModelSerializer):
+    class Meta:
+        model = OnboardingPlan
+        fields = ["id", "offer", "application", "start_date", "status", "created_at"]
+
+
+class PlanOut(PlanListOut):
+    tasks = TaskOut(many=True, read_only=True)
+
+    class Meta(PlanListOut.Meta):
+        fields = [*PlanListOut.Meta.fields, "tasks"]
+
+
+class HRTaskOut(serializers.ModelSerializer):
+    class Meta:
+        model = HRTask
+        fields = ["id", "kind", "application", "background_check", "status", "due_at", "created_at"]
+
+
+class MessageTextOut(serializers.ModelSerializer):
+    updated_by = serializers.CharField(source="updated_by.get_username", default="")
+
+    class Meta:
+        model = CandidateMessageText
+        fields = ["id", "key", "language", "subject", "body", "updated_by", "updated_at"]
+
+
+# --- Input ---------------------------------------------------------------------------------------
+
+
+class UploadIn(serializers.Serializer):
+    """multipart/form-data with `file`, or JSON with `filename`, `content_type`, `content_base64`."""
+
+    file = serializers.FileField(required=False)
+    filename = serializers.CharField(required=False, max_length=200)
+    content_type = serializers.CharField(required=False, max_length=100)
+    content_base64 = serializers.CharField(required=False, trim_whitespace=True)
+
+
+class MessageTextIn(serializers.Serializer):
+    key = serializers.ChoiceField(choices=CandidateMessageText.Key.choices)
+    language = serializers.CharField(max_length=10)
+    subject = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=10000)
+
+
+# --- Views ---------------------------------------------------------------------------------------
+
+
+class OnboardingPlanApi(ScopedViewSet):
+    """Each hire's onboarding plan with its tasks; the candidate sees their own (with their tasks)."""
+
+    queryset = OnboardingPlan.objects.none()
+    serializer_class = PlanOut
+    list_selector = staticmethod(selectors.plan_list_for)
+    detail_queryset = staticmethod(selectors.plan_detail_queryset)
+
+    def get_serializer_class(self):
+        return PlanListOut if self.action == "list" else PlanOut
+
+
+class OnboardingTaskApi(ScopedViewSet):
+    """Onboarding tasks. The new hire uploads a document to a document task (`upload`: PDF, PNG or
+    JPEG up to 5 MB, multipart or base64 JSON) and confirms a form (`confirm`); HR marks HR tasks
+    done (`complete`)."""
+
+    queryset = OnboardingTask.objects.none()
+    serializer_class = TaskOut
+    list_selector = staticmethod(selectors.task_list_for)
+    detail_queryset = staticmethod(selectors.task_detail_queryset)
+    write_actions = {"upload": "upload", "confirm": "confirm", "complete": "change"}
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def _answer(self, task):
+        task = selectors.task_detail_queryset(user=self.request.user).get(pk=task.pk)
+        return Response(TaskOut(task).data)
+
+    @extend_schema(request=UploadIn, responses={201: DocumentOut})
+    @action(detail=True, methods=["post"])
+    def upload(self, request, pk=None):
+        task = self.visible_object()
+        data = validated(UploadIn, request.data)
+        if data.get("file") is not None:
+            upload = data["file"]
+            limit = settings.HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES
+            # Read one byte past the limit at most: an oversize file is refused without holding it all.
+            content = upload.read(limit + 1)
+            filename, content_type, field = upload.name, upload.content_type, "file"
+        elif data.get("content_base64"):
+            content = plans.upload_decoded(data["content_base64"], field="content_base64")
+            filename, content_type, field = (
+                data.get("filename", ""),
+                data.get("content_type", ""),
+                "content_base64",
+            )
+        else:
+            raise ValidationFailed(
+                "Send a file.", fields={"file": ["A file (multipart) or content_base64 (JSON)."]}
+            )
+        document = plans.task_document_upload(
+            task=task,
+            filename=filename,
+            content_type=content_type,
+            content=content,
+            actor=request.user,
+            field=field,
+        )
+        return Response(DocumentOut(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=TaskOut)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._answer(plans.task_confirm(task=self.visible_object(), actor=request.user))
+
+    @extend_schema(request=None, responses=TaskOut)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        return self._answer(plans.task_complete(task=self.visible_object(), actor=request.user))
+
+
+class OnboardingDocumentApi(ScopedViewSet):
+    """New hires' documents for HR: names and sizes; `download` returns the file (an export in
+    the audit trail). Interviewers and candidates see none here."""
+
+    queryset = OnboardingDocument.objects.none()
+    serializer_class = DocumentOut
+    list_selector = staticmethod(selectors.document_list_for)
+    detail_queryset = staticmethod(selectors.document_detail_queryset)
+
+    def retrieve(self, request, *args, **kwargs):
+        # The detail shows no content: decrypting is for `download`, which is audited as an export.
+        queryset = selectors.document_detail_queryset(user=request.user).defer("content_base64")
+        return Response(DocumentOut(object_get_for(queryset, user=request.user, pk=kwargs["pk"])).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        document = self.visible_object()
+        content = plans.document_content(document, actor=request.user)
+        response = HttpResponse(content, content_type=document.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{_ascii(document.filename)}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _ascii(name: str) -> str:
+    return (
+        "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name) or "document"
+    )
+
+
+class HRTaskApi(ScopedViewSet):
+    """Work HR must pick up (inconclusive checks, failed provisioning); recruiters close it."""
+
+    queryset = HRTask.objects.none()
+    serializer_class = HRTaskOut
+    list_selector = staticmethod(selectors.hr_task_list_for)
+    detail_queryset = staticmethod(selectors.hr_task_detail_queryset)
+    write_actions = {"close": "change"}
+
+    @extend_schema(request=None, responses=HRTaskOut)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return Response(
+            HRTaskOut(plans.hr_task_close(hr_task=self.visible_object(), actor=request.user)).data
+        )
+
+
+class CandidateMessageTextApi(ScopedViewSet):
+    """The wording HR sets for messages to candidates, per language (e.g. `offer_cancelled`);
+    `{name}` and `{position}` are filled in. Posting a key and language again replaces its text."""
+
+    queryset = CandidateMessageText.objects.none()
+    serializer_class = MessageTextOut
+    list_selector = staticmethod(selectors.message_text_list_for)
+    detail_queryset = staticmethod(selectors.message_text_detail_queryset)
+
+    @extend_schema(request=MessageTextIn, responses={201: MessageTextOut})
+    def create(self, request):
+        data = validated(MessageTextIn, request.data)
+        text = notices.candidate_message_text_set(actor=request.user, **data)
+        return Response(MessageTextOut(text).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,321 @@
+"""Onboarding plans: the checklist between an accepted offer and the first day.
+
+Accepting an offer makes the hire (application → hired), creates the plan with its default tasks
+for the new hire and for HR, due relative to the start date, queues a reminder for each task in
+the outbox, and starts provisioning to outside systems when HRSUITE_PROVISION_ON is "accept" (or
+on the start date, by the daily `plans_provision_due`, when it is "start_date").
+
+PLAN_TRANSITIONS and TASK_TRANSITIONS are the two tables; a plan completes when its last task is
+done. The new hire uploads documents (encrypted at rest) and confirms forms on their own plan; HR
+marks HR tasks done.
+"""
+
+import base64
+import binascii
+import datetime
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from candidates.services import application_offer_accepted_move
+from hrsuite.errors import ValidationFailed
+from hrsuite.permissions import get_for_change
+from hrsuite.workflow import transition
+from interviews.models import Notification
+from interviews.services.outbox import notification_key, notification_queue, recruiters_notify
+from onboarding.models import HRTask, Offer, OnboardingDocument, OnboardingPlan, OnboardingTask
+
+P, K, A = OnboardingPlan.Status, OnboardingTask.Kind, OnboardingTask.Assignee
+SYSTEM_ACTOR = "system:offer-acceptance"
+
+PLAN_TRANSITIONS: dict[tuple[str, str], str] = {
+    (P.OPEN, "complete"): P.COMPLETE,
+    (P.OPEN, "cancel"): P.CANCELLED,
+}
+TASK_TRANSITIONS: dict[tuple[str, str], str] = {
+    (OnboardingTask.Status.OPEN, "complete"): OnboardingTask.Status.DONE,
+}
+HR_TASK_TRANSITIONS: dict[tuple[str, str], str] = {
+    (HRTask.Status.OPEN, "close"): HRTask.Status.DONE,
+}
+
+
+@dataclass(frozen=True)
+class DefaultTask:
+    assignee: str
+    kind: str
+    title: str  # lazy: stored in the reader's language when the plan is made
+    days_before_start: int
+
+
+DEFAULT_TASKS = (
+    DefaultTask(A.NEW_HIRE, K.DOCUMENT, _("Upload your identity document"), 7),
+    DefaultTask(A.NEW_HIRE, K.DOCUMENT, _("Upload your bank account form"), 7),
+    DefaultTask(A.NEW_HIRE, K.CONFIRM, _("Confirm your personal details"), 5),
+    DefaultTask(A.HR, K.HR_ACTION, _("Prepare the employment contract"), 3),
+    DefaultTask(A.HR, K.HR_ACTION, _("Book the new hire's equipment"), 5),
+)
+
+UPLOAD_TYPES = {
+    # Declared type → the file's first bytes, so a renamed executable is not taken for a PDF.
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+}
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _due_at(start_date: datetime.date, days_before: int, *, zone: ZoneInfo, now: datetime.datetime):
+    """End of the working day `days_before` the start, in the new hire's zone; a start date
+    close at hand gives at least one day."""
+    day = start_date - datetime.timedelta(days=days_before)
+    due = datetime.datetime.combine(day, datetime.time(settings.HRSUITE_BUSINESS_HOURS[1]), tzinfo=zone)
+    return max(due, now + datetime.timedelta(days=1))
+
+
+def plan_create_for(*, offer: Offer, actor) -> OnboardingPlan:
+    """The accepted offer's hire: application → hired, the plan with its default tasks and their
+    reminders, and provisioning on acceptance when HRSUITE_PROVISION_ON says so. Called by
+    `offer_answer` inside its transaction; a second call returns the plan of the first."""
+    existing = OnboardingPlan.objects.filter(offer=offer).first()
+    if existing is not None:
+        return existing
+    offer = Offer.objects.select_related("application__candidate").get(pk=offer.pk)
+    application = offer.application
+    # The candidate cannot change applications; the hire follows from their answer.
+    application_offer_accepted_move(application=application, actor=SYSTEM_ACTOR)
+    plan = OnboardingPlan(offer=offer, application=application, start_date=offer.start_date)
+    plan.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=plan,
+        candidate_id=application.candidate_id,
+        changed_fields=["start_date", "status"],
+        detail={"offer": str(offer.pk)},
+    )
+    candidate = application.candidate
+    zone, now = _zone(candidate.time_zone), timezone.now()
+    for spec in DEFAULT_TASKS:
+        language = candidate.preferred_language if spec.assignee == A.NEW_HIRE else settings.LANGUAGE_CODE
+        with translation.override(language or "en"):
+            title = str(spec.title)
+        task = OnboardingTask(
+            plan=plan,
+            assignee=spec.assignee,
+            kind=spec.kind,
+            title=title,
+            due_at=_due_at(plan.start_date, spec.days_before_start, zone=zone, now=now),
+        )
+        task.save(force_insert=True)
+        _reminder_queue(task, plan=plan)
+    if settings.HRSUITE_PROVISION_ON == "accept":
+        from onboarding.services.provisioning import provisioning_start
+
+        provisioning_start(plan=plan, actor=SYSTEM_ACTOR)
+    return plan
+
+
+def _reminder_queue(task: OnboardingTask, *, plan: OnboardingPlan) -> None:
+    """One reminder per task, HRSUITE_ONBOARDING_REMINDER_DAYS before it is due (now, if that
+    has passed); the outbox drops it if the task is done by then."""
+    template = Notification.Template.ONBOARDING_TASK_REMINDER
+    due_at = max(
+        task.due_at - datetime.timedelta(days=settings.HRSUITE_ONBOARDING_REMINDER_DAYS), timezone.now()
+    )
+    payload = {"task": str(task.pk), "plan": str(plan.pk)}
+    if task.assignee == A.NEW_HIRE:
+        notification_queue(
+            template=template,
+            key=notification_key(template, task.pk),
+            due_at=due_at,
+            candidate=plan.application.candidate,
+            payload=payload,
+        )
+    else:
+        recruiters_notify(
+            template=template,
+            application=plan.application,
+            reason=f"task:{task.pk}",
+            extra=payload,
+            due_at=due_at,
+        )
+
+
+# --- Completing tasks ------------------------------------------------------------------------------
+
+
+def _locked_task(task: OnboardingTask, actor, action: str) -> OnboardingTask:
+    return get_for_change(
+        OnboardingTask.objects.select_related("plan__application"), user=actor, pk=task.pk, action=action
+    )
+
+
+def _task_complete(task: OnboardingTask, *, actor, detail: dict | None = None) -> OnboardingTask:
+    """One task done; the plan completes with its last one. Inside the caller's transaction."""
+    current = transition(
+        task, table=TASK_TRANSITIONS, event="complete", changes={"completed_at": timezone.now()}
+    )
+    plan = task.plan
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=task,
+        candidate_id=plan.application.candidate_id,
+        changed_fields=["status", "completed_at"],
+        detail={"event": "complete", "from": current, "to": task.status, **(detail or {})},
+    )
+    plan = OnboardingPlan.objects.select_for_update().select_related("application").get(pk=plan.pk)
+    still_open = plan.tasks.filter(status=OnboardingTask.Status.OPEN).exists()
+    if plan.status == P.OPEN and not still_open:
+        before = transition(plan, table=PLAN_TRANSITIONS, event="complete")
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=plan,
+            candidate_id=plan.application.candidate_id,
+            changed_fields=["status"],
+            detail={"event": "complete", "from": before, "to": plan.status},
+        )
+    return task
+
+
+def _require_kind(task: OnboardingTask, kind: str, message: str) -> None:
+    if task.kind != kind:
+        raise ValidationFailed(message, fields={"task": [message]})
+
+
+def upload_decoded(content_base64: str, *, field: str) -> bytes:
+    """The bytes of a base64 upload, or a field error."""
+    try:
+        return base64.b64decode(content_base64 or "", validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed("Not valid base64.", fields={field: ["Not valid base64."]}) from None
+
+
+def upload_errors(*, content: bytes, content_type: str, field: str) -> dict[str, list[str]]:
+    limit = settings.HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES
+    if not content:
+        return {field: ["The file is empty."]}
+    if len(content) > limit:
+        return {field: [f"At most {limit // (1024 * 1024)} MB."]}
+    signatures = UPLOAD_TYPES.get(content_type)
+    if signatures is None:
+        return {field: [f"A PDF, PNG or JPEG file ({', '.join(UPLOAD_TYPES)})."]}
+    if not content.startswith(signatures):
+        return {field: [f"The file is not a {content_type} file."]}
+    return {}
+
+
+@transaction.atomic
+def task_document_upload(
+    *, task: OnboardingTask, filename: str, content_type: str, content: bytes, actor, field: str = "file"
+) -> OnboardingDocument:
+    """The new hire uploads a document to one of their own open document tasks: stored
+    encrypted, and the task is done."""
+    content_type = (content_type or "").split(";")[0].strip().lower()
+    errors = upload_errors(content=content, content_type=content_type, field=field)
+    if errors:
+        raise ValidationFailed(f"Invalid upload: {', '.join(sorted(errors))}.", fields=errors)
+    task = _locked_task(task, actor, "upload")
+    _require_kind(task, K.DOCUMENT, "This task takes no document.")
+    document = OnboardingDocument(
+        task=task,
+        filename=(filename or "document").replace("/", "_").replace("\\", "_")[:200],
+        content_type=content_type,
+        size=len(content),
+        content_base64=base64.b64encode(content).decode("ascii"),
+    )
+    document.save(force_insert=True)
+    # Never the file name or content: the trail holds no personal data.
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=document,
+        candidate_id=task.plan.application.candidate_id,
+        changed_fields=["content_base64", "filename", "content_type", "size"],
+        detail={"task": str(task.pk), "size": len(content), "content_type": content_type},
+    )
+    _task_complete(task, actor=actor, detail={"document": str(document.pk)})
+    return document
+
+
+@transaction.atomic
+def task_confirm(*, task: OnboardingTask, actor) -> OnboardingTask:
+    """The new hire confirms one of their own open forms (personal details)."""
+    task = _locked_task(task, actor, "confirm")
+    _require_kind(task, K.CONFIRM, "This task is not a form to confirm.")
+    return _task_complete(task, actor=actor)
+
+
+@transaction.atomic
+def task_complete(*, task: OnboardingTask, actor) -> OnboardingTask:
+    """HR marks one of the plan's HR tasks done."""
+    task = _locked_task(task, actor, "change")
+    if task.assignee != A.HR:
+        message = "The new hire completes this task themselves."
+        raise ValidationFailed(message, fields={"task": [message]})
+    return _task_complete(task, actor=actor)
+
+
+def document_content(document: OnboardingDocument, *, actor) -> bytes:
+    """A document's bytes for HR to download: each download is an export in the audit trail."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        target=document,
+        candidate_id=document.task.plan.application.candidate_id,
+        detail={"task": str(document.task_id), "size": document.size},
+    )
+    return base64.b64decode(document.content_base64)
+
+
+# --- HR tasks --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hr_task_close(*, hr_task: HRTask, actor) -> HRTask:
+    """A person in HR closes a task they followed up (inconclusive check, failed provisioning)."""
+    hr_task = get_for_change(HRTask.objects.select_related("application"), user=actor, pk=hr_task.pk)
+    current = transition(hr_task, table=HR_TASK_TRANSITIONS, event="close")
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=hr_task,
+        changed_fields=["status"],
+        detail={"event": "close", "from": current, "to": hr_task.status, "kind": hr_task.kind},
+    )
+    return hr_task
+
+
+# --- Provisioning on the start date ----------------------------------------------------------------
+
+
+def plans_provision_due(*, today: datetime.date | None = None) -> int:
+    """With HRSUITE_PROVISION_ON = "start_date": start provisioning for open plans whose start
+    date has come (the daily beat task). `provisioning_start` finds what an earlier run queued,
+    so running twice queues nothing more."""
+    if settings.HRSUITE_PROVISION_ON != "start_date":
+        return 0
+    from onboarding.services.provisioning import provisioning_start
+
+    today = today or timezone.localdate()
+    due = OnboardingPlan.objects.filter(status=P.OPEN, start_date__lte=today, deliveries__isnull=True)
+    started = 0
+    for plan in due.distinct().order_by("start_date"):
+        with transaction.atomic():
+            provisioning_start(plan=plan, actor="system:start-date")
+        started += 1
+    return started
