@@ -226,10 +226,14 @@ DECISION_STAGE_TRANSITIONS: dict[tuple[str, str], str] = {
     (Stage.INTERVIEWING, "reject"): Stage.REJECTED,
     (Stage.DECISION, "reject"): Stage.REJECTED,
 }
-# The candidate accepting their offer makes the hire (`onboarding.services.plans`); the decision
-# behind the offer already has its named decider, so the move itself may be the system's.
+# The candidate's answer to their offer (`onboarding.services`): accepting makes the hire, declining
+# or letting it expire withdraws the application. The decision behind the offer already has its
+# named decider, so the move itself may be the system's. A cancelled offer leaves the stage for a
+# person to decide on.
 OFFER_STAGE_TRANSITIONS: dict[tuple[str, str], str] = {
     (Stage.OFFER, "offer_accepted"): Stage.HIRED,
+    (Stage.OFFER, "offer_declined"): Stage.WITHDRAWN,
+    (Stage.OFFER, "offer_expired"): Stage.WITHDRAWN,
 }
 
 
@@ -249,10 +253,10 @@ def application_decision_move(*, application: Application, outcome: str, reason:
 
 
 @transaction.atomic
-def application_offer_accepted_move(*, application: Application, actor) -> Application:
-    """offer → hired, when the candidate accepted; only the onboarding plan service calls this."""
+def application_offer_move(*, application: Application, event: str, actor) -> Application:
+    """The stage move of the candidate's answer to their offer; only the onboarding services call it."""
     return _application_apply(
-        application=application, event="offer_accepted", reason="", actor=actor, table=OFFER_STAGE_TRANSITIONS
+        application=application, event=event, reason="", actor=actor, table=OFFER_STAGE_TRANSITIONS
     )
 
 

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from candidates.services import application_offer_move
 from hrsuite.accounts.models import Role, User
 from hrsuite.errors import Forbidden, InvalidTransition, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
@@ -228,6 +229,11 @@ def offer_answer(*, offer: Offer, accept: bool, actor) -> Offer:
     if accept:
         # The application becomes a hire with its onboarding plan (and, by setting, provisioning).
         plans.plan_create_for(offer=offer, actor=actor)
+    else:
+        # The candidate's own answer is the offer's audit event; the stage follows as the system's.
+        application_offer_move(
+            application=offer.application, event="offer_declined", actor=plans.SYSTEM_ACTOR
+        )
     return offer
 
 
@@ -238,6 +244,10 @@ def offer_cancel(*, offer: Offer, reason: str = "", actor) -> Offer:
     # A candidate who was sent the offer is told; a withdrawn draft they never saw is not announced.
     notices.offer_cancelled_notify(offer=offer)
     return offer
+
+
+EXPIRY_ACTOR = "system:offer-expiry"
+ANSWER_ACTOR = "system:offer-answer"
 
 
 def offers_expire(*, now: datetime.datetime | None = None) -> int:
@@ -255,6 +265,7 @@ def offers_expire(*, now: datetime.datetime | None = None) -> int:
             )
             if offer is None or offer.status != S.SENT or offer.expires_at > now:
                 continue
-            offer_transition(offer=offer, event="expire", actor="system:offer-expiry")
+            offer_transition(offer=offer, event="expire", actor=EXPIRY_ACTOR)
+            application_offer_move(application=offer.application, event="offer_expired", actor=EXPIRY_ACTOR)
             expired += 1
     return expired

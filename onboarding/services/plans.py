@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from candidates.services import application_offer_accepted_move
+from candidates.services import application_offer_move
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import get_for_change
 from hrsuite.workflow import transition
@@ -95,7 +95,7 @@ def plan_create_for(*, offer: Offer, actor) -> OnboardingPlan:
     offer = Offer.objects.select_related("application__candidate").get(pk=offer.pk)
     application = offer.application
     # The candidate cannot change applications; the hire follows from their answer.
-    application_offer_accepted_move(application=application, actor=SYSTEM_ACTOR)
+    application_offer_move(application=application, event="offer_accepted", actor=SYSTEM_ACTOR)
     plan = OnboardingPlan(offer=offer, application=application, start_date=offer.start_date)
     plan.save(force_insert=True)
     audit_record(

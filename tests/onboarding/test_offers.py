@@ -9,6 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates.models import Stage
 from candidates.services import candidate_portal_link
 from hrsuite.accounts.models import Role
 from hrsuite.errors import Forbidden, InvalidTransition
@@ -149,6 +150,18 @@ def test_the_periodic_task_expires_sent_offers_once(recruiter, sent_offer):
         assert offers_expire() == 1
         assert offers_expire() == 0
     assert _status(sent_offer) == S.EXPIRED and _status(still_open) == S.SENT
+    sent_offer.application.refresh_from_db()
+    assert sent_offer.application.stage == Stage.WITHDRAWN
+
+
+def test_a_declined_offer_withdraws_the_application(api, candidate_user, sent_offer):
+    response = api.as_user(candidate_user).post(reverse("offer-decline", args=[sent_offer.pk]))
+    assert response.status_code == 200, response.content
+    assert _status(sent_offer) == S.DECLINED
+    sent_offer.application.refresh_from_db()
+    assert sent_offer.application.stage == Stage.WITHDRAWN
+    change = sent_offer.application.stage_history.order_by("at").last()
+    assert (change.from_stage, change.to_stage, change.actor) == (Stage.OFFER, Stage.WITHDRAWN, None)
 
 
 def test_beat_runs_the_expiry():
