@@ -115,16 +115,22 @@ def _context(notification: Notification, *, name: str, zone: ZoneInfo) -> dict:
             for slot in payload["slots"]
         ]
     context["offer_url"] = notification.secret_payload.get("offer_url", "")
-    context.update(_onboarding_context(payload, zone=zone, language=language))
+    context.update(
+        _onboarding_context(
+            payload, zone=zone, language=language, to_candidate=bool(notification.candidate_id)
+        )
+    )
     return context
 
 
-def _onboarding_context(payload: dict, *, zone: ZoneInfo, language: str) -> dict:
+def _onboarding_context(payload: dict, *, zone: ZoneInfo, language: str, to_candidate: bool) -> dict:
     """What the offer, onboarding and HR messages name, read now from the ids in `payload`
     ("application", "offer", "task", "hr_task", "delivery"). Never the salary: an e-mail is
-    forwarded, printed and kept in mailboxes the suite does not control."""
+    forwarded, printed and kept in mailboxes the suite does not control. A candidate's links to
+    their offer and onboarding pages are signed now, for them: the link is their credential."""
     from candidates.models import Application
-    from onboarding.models import HRTask, Offer, OnboardingTask, ProvisioningDelivery
+    from onboarding.models import HRTask, Offer, OnboardingPlan, OnboardingTask, ProvisioningDelivery
+    from onboarding.services import candidate_links as onboarding_links
 
     context: dict = {}
     application = None
@@ -144,8 +150,12 @@ def _onboarding_context(payload: dict, *, zone: ZoneInfo, language: str) -> dict
                 answer_by=format_time(offer.expires_at, zone=zone, language=language),
                 contact_name=decider.get_full_name() or decider.get_username(),
                 contact_email=decider.email,
-                portal_offer_url=_public(f"/portal/offers/{offer.pk}/"),
             )
+            if to_candidate:
+                context["portal_offer_url"] = onboarding_links.offer_url(offer=offer)
+                plan = OnboardingPlan.objects.select_related("application").filter(offer=offer).first()
+                if plan is not None:
+                    context["portal_onboarding_url"] = onboarding_links.onboarding_url(plan=plan)
     if payload.get("task"):
         task = (
             OnboardingTask.objects.select_related(
@@ -161,8 +171,9 @@ def _onboarding_context(payload: dict, *, zone: ZoneInfo, language: str) -> dict
                 task_title=task.title,
                 task_due=format_time(task.due_at, zone=zone, language=language),
                 start_date=context.get("start_date") or format_date(task.plan.start_date, language=language),
-                portal_onboarding_url=_public(f"/portal/onboarding/{task.plan_id}/"),
             )
+            if to_candidate:
+                context["portal_onboarding_url"] = onboarding_links.onboarding_url(plan=task.plan)
     if payload.get("hr_task"):
         hr_task = HRTask.objects.select_related("application").filter(pk=payload["hr_task"]).first()
         if hr_task is not None:

@@ -3,9 +3,12 @@
 from django.urls import path
 
 from interviews import portal_views
+from onboarding import portal_views as onboarding_portal_views
 
 urlpatterns = [
     path("interviews/<str:token>/", portal_views.interview_page, name="portal-interview"),
     path("consent/<str:token>/", portal_views.consent_page, name="portal-consent"),
     path("reschedule/<str:token>/", portal_views.reschedule_page, name="portal-reschedule"),
+    path("offers/<str:token>/", onboarding_portal_views.offer_page, name="portal-offer"),
+    path("onboarding/<str:token>/", onboarding_portal_views.onboarding_page, name="portal-onboarding"),
 ]

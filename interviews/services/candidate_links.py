@@ -6,12 +6,16 @@ consent link and the interview link are `django.core.signing` tokens over {inter
 each under its own salt, made when the e-mail is rendered and stored nowhere. Each is valid for its
 max age; a tampered token, one signed for the other link, one for an interview that is gone, or one
 whose candidate no longer owns the interview opens nothing. The actor of everything done through a
-link is `candidate-link:<candidate id>`.
+link is `candidate-link:<candidate id>`. The generic part (SignedLink, `link_sign`,
+`link_resolve`) also carries the offer and onboarding links (`onboarding.services.candidate_links`).
 """
 
+import contextlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.core import signing
@@ -53,6 +57,8 @@ def link_actor(candidate_id) -> str:
 
 # --- Signed links: one way to make and to open them -----------------------------------------------
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class SignedLink:
@@ -65,24 +71,57 @@ CONSENT_LINK = SignedLink(salt=CONSENT_LINK_SALT, max_age=CONSENT_LINK_MAX_AGE, 
 INTERVIEW_LINK = SignedLink(salt=INTERVIEW_LINK_SALT, max_age=INTERVIEW_LINK_MAX_AGE, page="interviews")
 
 
-def link_token(link: SignedLink, *, interview: Interview) -> str:
-    """A fresh signed token for the candidate of `interview` (timestamped now)."""
-    payload = {"i": str(interview.pk), "c": str(interview.application.candidate_id)}
+def link_sign(link: SignedLink, *, payload: dict[str, str]) -> str:
+    """A fresh signed token over `payload` under the link's salt (timestamped now)."""
     return signing.dumps(payload, salt=link.salt)
 
 
-def link_url(link: SignedLink, *, interview: Interview) -> str:
-    token = link_token(link, interview=interview)
+def link_address(link: SignedLink, *, token: str) -> str:
     return f"{settings.HRSUITE_PUBLIC_URL.rstrip('/')}/portal/{link.page}/{token}/"
+
+
+def link_resolve(
+    link: SignedLink, *, token: str, resolve: Callable[[dict], T], language_of: Callable[[T], str]
+) -> T:
+    """What a signed link opens: `resolve` turns a genuine payload into its object or raises
+    NotFound. Unknown, tampered, signed for another link or mismatched: NotFound (404); older than
+    the link's max age: LinkExpired (410), in the language `language_of` reads from the object."""
+    try:
+        payload = signing.loads(token, salt=link.salt, max_age=link.max_age)
+    except signing.SignatureExpired:
+        language = ""
+        # The signature is genuine, only old: its candidate may still read why, in their language.
+        with contextlib.suppress(signing.BadSignature, NotFound):
+            language = language_of(resolve(signing.loads(token, salt=link.salt)))
+        raise LinkExpired("This link has expired.", language=language) from None
+    except (signing.BadSignature, ValueError):
+        raise NotFound("This link is not valid.") from None
+    if not isinstance(payload, dict):
+        raise NotFound("This link is not valid.")
+    return resolve(payload)
+
+
+def payload_uuid(payload: dict, key: str) -> uuid.UUID:
+    """The id a genuine payload names under `key`; NotFound when it names none (not made by us)."""
+    try:
+        return uuid.UUID(str(payload[key]))
+    except (TypeError, KeyError, ValueError):
+        raise NotFound("This link is not valid.") from None
+
+
+def link_token(link: SignedLink, *, interview: Interview) -> str:
+    """A fresh signed token for the candidate of `interview` (timestamped now)."""
+    payload = {"i": str(interview.pk), "c": str(interview.application.candidate_id)}
+    return link_sign(link, payload=payload)
+
+
+def link_url(link: SignedLink, *, interview: Interview) -> str:
+    return link_address(link, token=link_token(link, interview=interview))
 
 
 def _interview_for(payload) -> Interview:
     """The interview a genuine payload names, if its candidate still owns it."""
-    try:
-        interview_id = uuid.UUID(str(payload["i"]))
-    except (TypeError, KeyError, ValueError):
-        # A genuine signature over something that names no interview: not made by link_token.
-        raise NotFound("This link is not valid.") from None
+    interview_id = payload_uuid(payload, "i")
     interview = (
         Interview.objects.select_related("application__candidate", "application__position")
         .filter(pk=interview_id)
@@ -94,22 +133,13 @@ def _interview_for(payload) -> Interview:
 
 
 def link_open(link: SignedLink, *, token: str) -> Interview:
-    """The interview a signed link opens. Unknown, tampered, signed for another link or
-    mismatched: NotFound (404); older than the link's max age: LinkExpired (410)."""
-    try:
-        payload = signing.loads(token, salt=link.salt, max_age=link.max_age)
-    except signing.SignatureExpired:
-        language = ""
-        try:
-            # The signature is genuine, only old: its candidate may still read why, in their language.
-            interview = _interview_for(signing.loads(token, salt=link.salt))
-            language = interview.application.candidate.preferred_language
-        except (signing.BadSignature, NotFound):
-            pass
-        raise LinkExpired("This link has expired.", language=language) from None
-    except (signing.BadSignature, ValueError):
-        raise NotFound("This link is not valid.") from None
-    return _interview_for(payload)
+    """The interview a signed link opens (404 / 410 as `link_resolve`)."""
+    return link_resolve(
+        link,
+        token=token,
+        resolve=_interview_for,
+        language_of=lambda interview: interview.application.candidate.preferred_language,
+    )
 
 
 # --- The consent link -----------------------------------------------------------------------------
