@@ -29,7 +29,7 @@ _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 _PROBLEMS = {404: "unknown", 409: "used", 410: "expired"}
 
 
-def _page(request, template: str, context: dict, *, language: str, status: int = 200) -> HttpResponse:
+def portal_page(request, template: str, context: dict, *, language: str, status: int = 200) -> HttpResponse:
     """Render in `language` (else the browser's, as LocaleMiddleware chose it)."""
     language = language if language in _LANGUAGES else translation.get_language()
     with translation.override(language):
@@ -39,13 +39,13 @@ def _page(request, template: str, context: dict, *, language: str, status: int =
     return response
 
 
-def _link_problem(request, error: ApplicationError, *, link: str, language: str = "") -> HttpResponse:
+def link_problem_page(request, error: ApplicationError, *, link: str, language: str = "") -> HttpResponse:
     status = error.status_code if error.status_code in _PROBLEMS else 404
     context = {"problem": _PROBLEMS[status], "link": link}
-    return _page(request, "portal/link_problem.html", context, language=language, status=status)
+    return portal_page(request, "portal/link_problem.html", context, language=language, status=status)
 
 
-def _zone(name: str) -> ZoneInfo:
+def viewer_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name or "UTC")
     except (ValueError, KeyError):
@@ -76,9 +76,9 @@ def interview_page(request, token: str):
                 )
             candidate_links.interview_reschedule_by_link(token=token, starts_at=starts_at)
         except candidate_links.LinkExpired as error:
-            return _link_problem(request, error, link="interview", language=error.language)
+            return link_problem_page(request, error, link="interview", language=error.language)
         except NotFound as error:
-            return _link_problem(request, error, link="interview")
+            return link_problem_page(request, error, link="interview")
         except candidate_links.RescheduleRefused:
             # The page below says why, from the same rule.
             error_message, status = _("Your interview cannot be moved here any more."), 409
@@ -89,13 +89,13 @@ def interview_page(request, token: str):
     try:
         page = candidate_links.interview_page_read(token=token)
     except candidate_links.LinkExpired as error:
-        return _link_problem(request, error, link="interview", language=error.language)
+        return link_problem_page(request, error, link="interview", language=error.language)
     except NotFound as error:
-        return _link_problem(request, error, link="interview")
+        return link_problem_page(request, error, link="interview")
     interview = page.interview
     candidate = interview.application.candidate
     language = candidate.preferred_language
-    zone = _zone(interview.candidate_time_zone or candidate.time_zone)
+    zone = viewer_zone(interview.candidate_time_zone or candidate.time_zone)
     video = interview.kind in Interview.VIDEO_KINDS
     context = {
         "candidate": candidate,
@@ -115,7 +115,7 @@ def interview_page(request, token: str):
         "moved": request.method == "GET" and request.GET.get("moved") == "1",
         "error": error_message,
     }
-    return _page(request, "portal/interview.html", context, language=language, status=status)
+    return portal_page(request, "portal/interview.html", context, language=language, status=status)
 
 
 # --- Consent --------------------------------------------------------------------------------------
@@ -134,9 +134,9 @@ def consent_page(request, token: str):
                 token=token, decisions=chosen, notice_version=request.POST.get("notice_version", "")
             )
         except candidate_links.LinkExpired as error:
-            return _link_problem(request, error, link="consent", language=error.language)
+            return link_problem_page(request, error, link="consent", language=error.language)
         except NotFound as error:
-            return _link_problem(request, error, link="consent")
+            return link_problem_page(request, error, link="consent")
         except (ValidationFailed, InvalidTransition) as error:
             errors = _consent_errors(error)
         else:
@@ -144,12 +144,12 @@ def consent_page(request, token: str):
     try:
         interview, notice, state = candidate_links.consent_page_read(token=token)
     except candidate_links.LinkExpired as error:
-        return _link_problem(request, error, link="consent", language=error.language)
+        return link_problem_page(request, error, link="consent", language=error.language)
     except NotFound as error:
-        return _link_problem(request, error, link="consent")
+        return link_problem_page(request, error, link="consent")
     candidate = interview.application.candidate
     language = candidate.preferred_language
-    zone = _zone(interview.candidate_time_zone or candidate.time_zone)
+    zone = viewer_zone(interview.candidate_time_zone or candidate.time_zone)
     labels = dict(Consent.Decision.choices)
     context = {
         "candidate": candidate,
@@ -170,7 +170,9 @@ def consent_page(request, token: str):
         "saved": request.method == "GET" and request.GET.get("saved") == "1",
         "errors": errors,
     }
-    return _page(request, "portal/consent.html", context, language=language, status=400 if errors else 200)
+    return portal_page(
+        request, "portal/consent.html", context, language=language, status=400 if errors else 200
+    )
 
 
 def _consent_errors(error: ApplicationError) -> list[str]:
@@ -208,7 +210,7 @@ def reschedule_page(request, token: str):
             )
         except (NotFound, OfferUsed, OfferExpired) as error:
             language = candidate_links.reschedule_link_language(token=token)
-            return _link_problem(request, error, link="reschedule", language=language)
+            return link_problem_page(request, error, link="reschedule", language=language)
         except ValidationFailed as error:
             taken = "no longer" in error.message
             error_message = (
@@ -222,11 +224,11 @@ def reschedule_page(request, token: str):
         offer = candidate_links.reschedule_page_read(token=token)
     except (NotFound, OfferUsed, OfferExpired) as error:
         language = candidate_links.reschedule_link_language(token=token)
-        return _link_problem(request, error, link="reschedule", language=language)
+        return link_problem_page(request, error, link="reschedule", language=language)
     interview = offer.interview
     candidate = interview.application.candidate
     language = candidate.preferred_language
-    zone = _zone(interview.candidate_time_zone or candidate.time_zone)
+    zone = viewer_zone(interview.candidate_time_zone or candidate.time_zone)
     context = {
         "candidate": candidate,
         "position": interview.application.position.title,
@@ -239,17 +241,17 @@ def reschedule_page(request, token: str):
         "error": error_message,
     }
     status = 400 if error_message else 200
-    return _page(request, "portal/reschedule.html", context, language=language, status=status)
+    return portal_page(request, "portal/reschedule.html", context, language=language, status=status)
 
 
 def _rescheduled(request, interview) -> HttpResponse:
     candidate = interview.application.candidate
     language = candidate.preferred_language
-    zone = _zone(interview.candidate_time_zone or candidate.time_zone)
+    zone = viewer_zone(interview.candidate_time_zone or candidate.time_zone)
     context = {
         "candidate": candidate,
         "interview": interview,
         "position": interview.application.position.title,
         "starts_at": format_time(interview.starts_at, zone=zone, language=language),
     }
-    return _page(request, "portal/rescheduled.html", context, language=language)
+    return portal_page(request, "portal/rescheduled.html", context, language=language)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from hrsuite.errors import InvalidTransition, NotFound, ValidationFailed
 from interviews.messages import format_date, format_time
-from interviews.portal_views import _link_problem, _page, _zone
+from interviews.portal_views import link_problem_page, portal_page, viewer_zone
 from interviews.services.candidate_links import LinkExpired
 from onboarding.models import Offer, OnboardingTask
 from onboarding.services import candidate_links
@@ -42,7 +42,9 @@ def _offer_closed(request, error: candidate_links.OfferClosed):
         "state": error.state,
         "just_now": False,
     }
-    return _page(request, "portal/offer_closed.html", context, language=language, status=error.status_code)
+    return portal_page(
+        request, "portal/offer_closed.html", context, language=language, status=error.status_code
+    )
 
 
 @never_cache
@@ -55,9 +57,9 @@ def offer_page(request, token: str):
             try:
                 offer = candidate_links.offer_answer_by_link(token=token, accept=answer == "accept")
             except LinkExpired as error:
-                return _link_problem(request, error, link="offer", language=error.language)
+                return link_problem_page(request, error, link="offer", language=error.language)
             except NotFound as error:
-                return _link_problem(request, error, link="offer")
+                return link_problem_page(request, error, link="offer")
             except candidate_links.OfferClosed as error:
                 return _offer_closed(request, error)
             except InvalidTransition:
@@ -68,9 +70,9 @@ def offer_page(request, token: str):
     try:
         offer = candidate_links.offer_page_read(token=token)
     except LinkExpired as error:
-        return _link_problem(request, error, link="offer", language=error.language)
+        return link_problem_page(request, error, link="offer", language=error.language)
     except NotFound as error:
-        return _link_problem(request, error, link="offer")
+        return link_problem_page(request, error, link="offer")
     except candidate_links.OfferClosed as error:
         return _offer_closed(request, error)
     candidate = offer.application.candidate
@@ -82,10 +84,10 @@ def offer_page(request, token: str):
         "salary": _salary(offer),
         "start_date": format_date(offer.start_date, language=language),
         "location": offer.location,
-        "answer_by": format_time(offer.expires_at, zone=_zone(candidate.time_zone), language=language),
+        "answer_by": format_time(offer.expires_at, zone=viewer_zone(candidate.time_zone), language=language),
         "error": request.method == "POST",
     }
-    return _page(
+    return portal_page(
         request, "portal/offer.html", context, language=language, status=400 if context["error"] else 200
     )
 
@@ -100,7 +102,7 @@ def _answered(request, offer: Offer):
         "just_now": True,
         "onboarding_url": candidate_links.onboarding_url(plan=plan) if plan is not None else "",
     }
-    return _page(request, "portal/offer_closed.html", context, language=candidate.preferred_language)
+    return portal_page(request, "portal/offer_closed.html", context, language=candidate.preferred_language)
 
 
 # --- Onboarding -----------------------------------------------------------------------------------
@@ -144,11 +146,11 @@ def onboarding_page(request, token: str):
                     content=upload.read(limit + 1),
                 )
         except LinkExpired as error:
-            return _link_problem(request, error, link="onboarding", language=error.language)
+            return link_problem_page(request, error, link="onboarding", language=error.language)
         except candidate_links.PlanClosed as error:
-            return _link_problem(request, error, link="onboarding", language=error.language)
+            return link_problem_page(request, error, link="onboarding", language=error.language)
         except NotFound as error:
-            return _link_problem(request, error, link="onboarding")
+            return link_problem_page(request, error, link="onboarding")
         except InvalidTransition:
             error_message, status = _("This task is already done."), 409
         except ValidationFailed as error:
@@ -158,15 +160,15 @@ def onboarding_page(request, token: str):
     try:
         page = candidate_links.onboarding_page_read(token=token)
     except LinkExpired as error:
-        return _link_problem(request, error, link="onboarding", language=error.language)
+        return link_problem_page(request, error, link="onboarding", language=error.language)
     except candidate_links.PlanClosed as error:
-        return _link_problem(request, error, link="onboarding", language=error.language)
+        return link_problem_page(request, error, link="onboarding", language=error.language)
     except NotFound as error:
-        return _link_problem(request, error, link="onboarding")
+        return link_problem_page(request, error, link="onboarding")
     plan = page.plan
     candidate = plan.application.candidate
     language = candidate.preferred_language
-    zone = _zone(candidate.time_zone)
+    zone = viewer_zone(candidate.time_zone)
     context = {
         "candidate": candidate,
         "position": plan.application.position.title,
@@ -186,4 +188,4 @@ def onboarding_page(request, token: str):
         "error": error_message,
     }
     context["all_done"] = not any(task["open"] for task in context["tasks"])
-    return _page(request, "portal/onboarding.html", context, language=language, status=status)
+    return portal_page(request, "portal/onboarding.html", context, language=language, status=status)
