@@ -1,6 +1,5 @@
 """A real Celery worker for the `services` tests: `celery -A hrsuite worker` in a subprocess on the
-Redis broker and the test's PostgreSQL database, sending e-mail to the test's SMTP server. The same
-start as tests/interviews/test_worker.py, shared for the tests of other apps."""
+Redis broker and the test's PostgreSQL database, sending e-mail to the test's SMTP server."""
 
 import os
 import signal
