@@ -11,6 +11,7 @@ import hmac
 import json
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -130,3 +131,21 @@ def document_body(
         "data": data or {},
     }
     return json.dumps(document, ensure_ascii=False).encode()
+
+
+@dataclass(frozen=True)
+class WebhookOutcome:
+    """What a webhook endpoint answers: a duplicate changed nothing; otherwise the object it
+    moved (`subject` names its kind: "interview", "background_check") and its new status."""
+
+    duplicate: bool
+    event_id: str
+    subject: str = ""
+    subject_id: str | None = None
+    status: str | None = None
+
+    def as_json(self) -> dict:
+        body = {"duplicate": self.duplicate, "event_id": self.event_id}
+        if not self.duplicate:
+            body |= {self.subject: self.subject_id, "status": self.status}
+        return body

@@ -6,7 +6,6 @@ its audit event, and what follows (incident, assessment, end of interview, messa
 Anything refused rolls all of it back, the WebhookEvent row included, so the provider may retry.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -19,6 +18,7 @@ from hrsuite.errors import NotFound
 from interviews import providers
 from interviews.models import AIAssessment, Interview, Notification, WebhookEvent
 from interviews.providers import ProviderEvent, WebhookRejected
+from interviews.providers.signing import WebhookOutcome
 from interviews.services import assessment_record
 from interviews.services.consent import consent_complete
 from interviews.services.feedback import interview_ended
@@ -27,20 +27,6 @@ from interviews.services.outbox import recruiters_notify
 from interviews.services.scheduling import interview_transition
 
 S = Interview.Status
-
-
-@dataclass(frozen=True)
-class WebhookOutcome:
-    duplicate: bool
-    event_id: str
-    interview_id: str | None = None
-    status: str | None = None
-
-    def as_json(self) -> dict:
-        body = {"duplicate": self.duplicate, "event_id": self.event_id}
-        if not self.duplicate:
-            body |= {"interview": self.interview_id, "status": self.status}
-        return body
 
 
 def webhook_receive(*, provider_name: str, headers, body: bytes) -> WebhookOutcome:
@@ -110,7 +96,11 @@ def webhook_apply(*, provider_name: str, event: ProviderEvent) -> WebhookOutcome
             )
         interview_ended(interview=interview, ended_at=interview.ended_at, actor=actor)
     return WebhookOutcome(
-        duplicate=False, event_id=event.event_id, interview_id=str(interview.pk), status=new_status
+        duplicate=False,
+        event_id=event.event_id,
+        subject="interview",
+        subject_id=str(interview.pk),
+        status=new_status,
     )
 
 

@@ -13,7 +13,6 @@ Effects of an outcome:
   e-mail alone does not give; the recruiters are told (hr_task_opened).
 """
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -26,6 +25,7 @@ from hrsuite.errors import NotFound
 from hrsuite.permissions import require
 from hrsuite.workflow import transition
 from interviews.models import Notification
+from interviews.providers.signing import WebhookOutcome
 from onboarding import providers
 from onboarding.models import BackgroundCheck, BackgroundCheckEvent, HRTask, Offer
 from onboarding.providers import CheckEvent
@@ -81,21 +81,7 @@ def check_transition(
     return check
 
 
-@dataclass(frozen=True)
-class CheckWebhookOutcome:
-    duplicate: bool
-    event_id: str
-    background_check_id: str | None = None
-    status: str | None = None
-
-    def as_json(self) -> dict:
-        body = {"duplicate": self.duplicate, "event_id": self.event_id}
-        if not self.duplicate:
-            body |= {"background_check": self.background_check_id, "status": self.status}
-        return body
-
-
-def check_webhook_receive(*, provider_name: str, headers, body: bytes) -> CheckWebhookOutcome:
+def check_webhook_receive(*, provider_name: str, headers, body: bytes) -> WebhookOutcome:
     try:
         provider = providers.get(provider_name)
     except LookupError as exc:
@@ -105,7 +91,7 @@ def check_webhook_receive(*, provider_name: str, headers, body: bytes) -> CheckW
 
 
 @transaction.atomic
-def check_webhook_apply(*, provider_name: str, event: CheckEvent) -> CheckWebhookOutcome:
+def check_webhook_apply(*, provider_name: str, event: CheckEvent) -> WebhookOutcome:
     actor = f"check-provider:{provider_name}"
     record = BackgroundCheckEvent(
         provider=provider_name,
@@ -118,7 +104,7 @@ def check_webhook_apply(*, provider_name: str, event: CheckEvent) -> CheckWebhoo
         with transaction.atomic():
             record.save(force_insert=True)
     except IntegrityError:
-        return CheckWebhookOutcome(duplicate=True, event_id=event.event_id)
+        return WebhookOutcome(duplicate=True, event_id=event.event_id)
     check = (
         BackgroundCheck.objects.select_for_update(of=("self",))
         .select_related("application", "offer")
@@ -151,8 +137,12 @@ def check_webhook_apply(*, provider_name: str, event: CheckEvent) -> CheckWebhoo
         _failed(check, actor=actor)
     elif event.event_type == C.INCONCLUSIVE:
         _inconclusive(check, actor=actor)
-    return CheckWebhookOutcome(
-        duplicate=False, event_id=event.event_id, background_check_id=str(check.pk), status=check.status
+    return WebhookOutcome(
+        duplicate=False,
+        event_id=event.event_id,
+        subject="background_check",
+        subject_id=str(check.pk),
+        status=check.status,
     )
 
 
