@@ -20,7 +20,7 @@ from hrsuite.errors import ValidationFailed
 from hrsuite.selectors import object_get_for
 from interviews import selectors
 from interviews.models import Incident, Interview
-from interviews.services import incidents, scheduling
+from interviews.services import candidate_links, incidents, scheduling
 
 # --- Shapes ---------------------------------------------------------------------------------------
 
@@ -217,7 +217,8 @@ class RescheduleOfferApi(APIView):
 
     @extend_schema(responses=OfferOut)
     def get(self, request, token: str):
-        offer = incidents.reschedule_offer_get(token=token)
+        # The same audited read as the candidate's page.
+        offer = candidate_links.reschedule_page_read(token=token)
         return Response(
             OfferOut(
                 {

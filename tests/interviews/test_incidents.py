@@ -246,6 +246,10 @@ def test_link_api_lists_and_chooses_without_sign_in(api, recruiter, interviewer)
     response = api.get(url)
     assert response.status_code == 200, response.content
     assert len(response.json()["slots"]) == 3 and response.json()["kind"] == "reschedule"
+    from audit.models import AuditEvent
+
+    read = AuditEvent.objects.get(action="view", target_id=str(offer.pk))
+    assert read.candidate_id == failed.application.candidate_id
 
     response = api.post(url, {"slot": offer.slots[1]}, format="json", HTTP_USER_AGENT="Safari")
     assert response.status_code == 201, response.content
