@@ -53,7 +53,15 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: $(STAMP) messages lint
+# The page tests drive Debian's Chromium (Playwright's own browser download is not used).
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "Install Chromium at $@ for the browser tests." >&2; exit 1; }
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium \
+		|| { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
+
+test: $(STAMP) messages lint $(CHROMIUM)
 	DJANGO_SETTINGS_MODULE=hrsuite.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=hrsuite.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest

@@ -3,10 +3,19 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from hrsuite import views
+from hrsuite.accounts import views as account_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", account_views.home, name="home"),
+    path("account/", include("hrsuite.accounts.urls")),
+    # HR (recruiters and HR admins): the dashboard, the audit trail, candidate files and interviews.
+    path("hr/", include("hrsuite.dashboard.urls")),
+    path("hr/audit/", include("audit.urls")),
+    path("hr/", include("candidates.urls")),
+    # Interviewers: their assigned interviews and scorecards.
+    path("workspace/", include("interviews.workspace_urls")),
+    # Signed-in candidates: their own applications, interviews, results, offer and onboarding.
+    path("portal/", include("candidates.portal_urls")),
     path("admin/", admin.site.urls),
     path("api/", include("hrsuite.api_urls")),
     # The simulated provider's join and practice pages.

@@ -1,12 +1,7 @@
-"""Project-level pages: the start page, and JSON errors for API paths Django answers itself."""
+"""JSON errors for API paths Django answers itself; other paths get Django's error pages."""
 
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.defaults import page_not_found, server_error
-
-
-def home(request):
-    return render(request, "home.html")
 
 
 def not_found(request, exception=None):

@@ -10,8 +10,9 @@ from hrsuite.accounts.models import Role
 from tests.factories import make_user
 
 # `smtp_server`: a real SMTP server (aiosmtpd) for the e-mail tests; `http_receiver`: real HTTP
-# receivers for the outbound webhooks; `celery_worker`: a real Celery worker (services tests).
-pytest_plugins = ["tests.smtp", "tests.http_receiver", "tests.celery_worker"]
+# receivers for the outbound webhooks; `celery_worker`: a real Celery worker (services tests);
+# `browser_page`: Debian's Chromium through Playwright against the live server (page tests).
+pytest_plugins = ["tests.smtp", "tests.http_receiver", "tests.celery_worker", "tests.browser"]
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 BASE_DIR = Path(__file__).resolve().parent.parent

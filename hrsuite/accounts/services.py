@@ -1,5 +1,8 @@
-"""Writes to accounts: integration service users and their scoped API tokens."""
+"""Writes to accounts: integration service users and their scoped API tokens, and user preferences."""
 
+from zoneinfo import available_timezones
+
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from rest_framework.authtoken.models import Token
@@ -43,3 +46,27 @@ def integration_create(*, name: str, scopes: list[str], actor) -> tuple[User, st
         )
     token = Token.objects.create(user=user)
     return user, token.key
+
+
+@transaction.atomic
+def user_preferences_update(*, user: User, language: str, time_zone: str, actor) -> User:
+    """A user's own language and time zone; both are validated and saved together, or neither."""
+    errors = {}
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        errors["language"] = ["Choose English or Simplified Chinese."]
+    if time_zone not in available_timezones():
+        errors["time_zone"] = [f"Unknown time zone '{time_zone}'."]
+    if errors:
+        raise ValidationFailed("Preferences not saved.", fields=errors)
+    if actor.pk != user.pk:
+        raise ValidationFailed("Users set only their own preferences.", fields={"user": ["Not you."]})
+    user.preferred_language = language
+    user.time_zone = time_zone
+    user.save(update_fields=["preferred_language", "time_zone"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=user,
+        changed_fields=["preferred_language", "time_zone"],
+    )
+    return user

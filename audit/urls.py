@@ -1,0 +1,3 @@
+"""The audit trail viewer and its CSV export under /hr/audit/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The signed-in candidate portal under /portal/: sign-in and the candidate's own records."""
+
+urlpatterns: list = []

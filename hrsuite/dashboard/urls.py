@@ -1,0 +1,3 @@
+"""The HR dashboard under /hr/."""
+
+urlpatterns: list = []

@@ -1,0 +1,46 @@
+"""The menu of signed-in pages: each role sees the sections it may open, nothing else."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from hrsuite.accounts.models import Role
+from hrsuite.permissions import roles_of
+
+# (label, URL name, roles that see it), in menu order.
+SECTIONS = [
+    (_("Dashboard"), "hr-dashboard", {Role.RECRUITER, Role.HR_ADMIN}),
+    (_("Candidates"), "hr-candidates", {Role.RECRUITER, Role.HR_ADMIN}),
+    (_("Audit trail"), "hr-audit", {Role.HR_ADMIN}),
+    (_("My interviews"), "workspace-home", {Role.INTERVIEWER}),
+    (_("My applications"), "portal-home", {Role.CANDIDATE}),
+]
+
+
+def home_for(user) -> str:
+    """Where a user lands after signing in: the first section of their menu, else the start page."""
+    entries = sections_for(user)
+    return entries[0]["url"] if entries else reverse("home")
+
+
+def sections_for(user) -> list[dict]:
+    roles = roles_of(user)
+    entries = []
+    for label, name, who in SECTIONS:
+        if not {role.value for role in who} & roles:
+            continue
+        try:
+            entries.append({"label": label, "url": reverse(name), "name": name})
+        except NoReverseMatch:
+            continue
+    return entries
+
+
+def menu(request) -> dict:
+    """Template context: `menu`, the signed-in user's sections, with the one being shown marked."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"menu": []}
+    entries = sections_for(user)
+    for entry in entries:
+        entry["current"] = request.path.startswith(entry["url"])
+    return {"menu": entries}

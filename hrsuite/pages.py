@@ -1,0 +1,81 @@
+"""The base of every signed-in page: who may open a section, and permission-scoped, audited reads.
+
+Pages read through the same selectors and `restrict()` as the API, and write the same audit events:
+a list page is one `list` event with the ids it shows, an object page one `view` event. A forbidden
+object answers like a missing one (404), so ids cannot be probed from the browser either.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.http import Http404
+from django.views.decorators.cache import never_cache
+
+from audit.services import audit_list
+from hrsuite.accounts.models import Role
+from hrsuite.errors import NotFound, ValidationFailed
+from hrsuite.permissions import roles_of
+from hrsuite.selectors import object_get_for
+
+PAGE_SIZE = 25
+
+
+def role_required(*roles: Role) -> Callable:
+    """Signed-in users holding one of `roles`; others are sent to sign in, or refused (403).
+
+    Pages hold personal data, so no browser or proxy may keep a copy (`never_cache`).
+    """
+    names = {role.value for role in roles}
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not names & roles_of(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return never_cache(wrapper)
+
+    return decorator
+
+
+def audited_page(request, queryset: models.QuerySet, *, per_page: int = PAGE_SIZE, detail=None) -> Page:
+    """One page of a permission-scoped queryset, recorded as one `list` event with its ids.
+
+    A page number past the end shows the last page; one that is not a number, the first.
+    """
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    audit_list(
+        actor=request.user,
+        model=queryset.model,
+        ids=[row.pk for row in page.object_list],
+        detail={"page": request.path, "query": request.GET.dict(), **(detail or {})},
+    )
+    return page
+
+
+def visible_or_404(queryset: models.QuerySet, *, user, pk) -> models.Model:
+    """The object if `user` may see it (a `view` event), else the same 404 as a missing one."""
+    try:
+        return object_get_for(queryset, user=user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def field_errors(error: ValidationFailed) -> dict[str, list[str]]:
+    """A service's field errors for a form template, with the overall message under `__all__`."""
+    return {"__all__": [error.message], **error.fields}
+
+
+def query_without(request, *names: str) -> str:
+    """The current query string without `names` (e.g. `page`), for links that change only those."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()

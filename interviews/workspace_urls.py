@@ -1,0 +1,3 @@
+"""The interviewer workspace under /workspace/."""
+
+urlpatterns: list = []
