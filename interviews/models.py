@@ -209,6 +209,10 @@ class Notification(DomainModel):
         ONBOARDING_NOTICE = "onboarding_notice", _("Your first day")
         ONBOARDING_TASK_REMINDER = "onboarding_task_reminder", _("Onboarding task due")
         PROVISIONING_DEAD = "provisioning_dead", _("Provisioning to another system failed")
+        ONBOARDING_CANCELLED = "onboarding_cancelled", _("Onboarding cancelled")
+        # The candidate portal: the invitation to set a password, and a one-time sign-in link.
+        PORTAL_INVITATION = "portal_invitation", _("Your candidate portal")
+        PORTAL_SIGN_IN_LINK = "portal_sign_in_link", _("Your sign-in link")
 
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.EMAIL)
     template = models.CharField(max_length=32, choices=Template.choices)
