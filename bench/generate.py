@@ -52,6 +52,7 @@ def bench_usernames(interviewers: int) -> dict[str, list[str]]:
         "recruiter": ["bench-recruiter"],
         "hr_admin": ["bench-hradmin"],
         "interviewer": [f"bench-interviewer-{n:03d}" for n in range(interviewers)],
+        "candidate": ["bench-candidate"],
     }
 
 
@@ -131,6 +132,9 @@ class Generator:
         self.application_candidate: list[int] = []
         self.interview_ids: list[uuid.UUID] = []
         self.interview_candidate: list[int] = []
+        self.interview_rows: list[
+            tuple[int, str, str, datetime.datetime, int]
+        ] = []  # app, kind, status, start, who
 
     def uuid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -141,6 +145,7 @@ class Generator:
         self.candidates()
         self.applications()
         self.interviews()
+        self.outcomes()
         self.audit_events()
 
     def _insert(self, model, objects: list, label: str | None = None) -> None:
@@ -168,6 +173,7 @@ class Generator:
         self.rows["accounts_user"] = len(users)
         by_name = {u.username: u for u, _ in users}
         self.recruiter = by_name["bench-recruiter"]
+        self.candidate_user = by_name["bench-candidate"]
         self.interviewer_ids = [by_name[n].pk for n in names["interviewer"]]
 
     def positions(self) -> None:
@@ -332,6 +338,7 @@ class Generator:
             self.interview_ids.append(interview.pk)
             self.interview_candidate.append(cand)
             who = rng.randrange(self.n_interviewers)
+            self.interview_rows.append((interview.kind, status, starts_at, who))
             user_id = self.interviewer_ids[who]
             assignments.append(
                 InterviewAssignment(
@@ -369,6 +376,149 @@ class Generator:
                 progress("interviews + assignments + grants", n + 1, self.n_interviews)
         flush(final=True)
         progress("interviews + assignments + grants", self.n_interviews, self.n_interviews)
+
+    def outcomes(self) -> None:
+        """What the dashboards count: the messages of each interview, AI assessments, scorecards,
+        technical incidents, and decisions with offers and background checks for the applications
+        at the offer and hired stages; and a portal account for the first candidate.
+
+        Bench data generation only: rows are written in bulk, without the services' side effects.
+        """
+        from candidates.models import Application, Candidate
+        from interviews.models import AIAssessment, Incident, Notification, Scorecard
+        from onboarding.models import BackgroundCheck, Decision, Offer
+
+        rng = self.rng
+        Candidate.objects.filter(pk=self.candidate_ids[0]).update(user=self.candidate_user)
+        regions = {pk: REGIONS[n % len(REGIONS)][0] for n, pk in enumerate(self.candidate_ids)}
+        notifications, assessments, scorecards, incidents = [], [], [], []
+
+        def flush() -> None:
+            for model, rows in (
+                (Notification, notifications),
+                (AIAssessment, assessments),
+                (Scorecard, scorecards),
+                (Incident, incidents),
+            ):
+                self._insert(model, rows)
+                rows.clear()
+
+        for n, (kind, status, starts_at, who) in enumerate(self.interview_rows):
+            interview_id = self.interview_ids[n]
+            candidate_id = self.candidate_ids[self.interview_candidate[n]]
+            sent = starts_at < self.now + datetime.timedelta(days=7)
+            failed = rng.random() < 0.01
+            notifications.append(
+                Notification(
+                    id=self.uuid(),
+                    template="invitation",
+                    candidate_id=candidate_id,
+                    interview_id=interview_id,
+                    due_at=starts_at - datetime.timedelta(days=7),
+                    status="failed" if failed else ("sent" if sent else "pending"),
+                    attempts=5 if failed else int(sent),
+                    last_error="SMTP 451: try again later" if failed else "",
+                    idempotency_key=f"bench:invitation:{interview_id}",
+                )
+            )
+            if status == "completed":
+                if kind == "ai_video":
+                    assessments.append(
+                        AIAssessment(
+                            id=self.uuid(),
+                            interview_id=interview_id,
+                            overall_score=round(rng.uniform(1, 5), 2),
+                            overall_confidence=round(rng.uniform(0.4, 0.99), 2),
+                            model_version="bench-2026.11",
+                            transcript_quality=round(rng.uniform(0.5, 1), 2),
+                            needs_human_review=rng.random() < 0.08,
+                            received_at=starts_at + datetime.timedelta(hours=1),
+                        )
+                    )
+                submitted = rng.random() < 0.85
+                scorecards.append(
+                    Scorecard(
+                        id=self.uuid(),
+                        interview_id=interview_id,
+                        interviewer_id=self.interviewer_ids[who],
+                        ratings={dim: rng.randrange(1, 6) for dim in WEIGHTS} if submitted else {},
+                        recommendation=rng.choice(["strong_yes", "yes", "no", "strong_no"])
+                        if submitted
+                        else "",
+                        status="submitted" if submitted else "draft",
+                        submitted_at=starts_at + datetime.timedelta(days=1) if submitted else None,
+                    )
+                )
+            elif status in ("technical_issue", "no_show"):
+                incidents.append(
+                    Incident(
+                        id=self.uuid(),
+                        interview_id=interview_id,
+                        kind=status,
+                        occurred_at=starts_at + datetime.timedelta(minutes=5),
+                        region=regions[candidate_id],
+                        provider="simulated",
+                        resolution=rng.choice(["open", "reschedule_offered", "rescheduled"]),
+                    )
+                )
+            if len(notifications) >= BATCH:
+                flush()
+                progress("messages, assessments, scorecards, incidents", n + 1, len(self.interview_rows))
+        flush()
+
+        decided = Application.objects.filter(stage__in=["offer", "hired"]).values_list(
+            "pk", "stage", "position_id"
+        )
+        decisions, offers, checks = [], [], []
+        for application_id, stage, position_id in decided.iterator():
+            decided_at = self.now - datetime.timedelta(days=rng.randrange(1, 60))
+            decision = Decision(
+                id=self.uuid(),
+                application_id=application_id,
+                outcome="hire",
+                reason="Strong interviews and references.",
+                decided_by=self.recruiter,
+                decided_at=decided_at,
+                from_stage="decision",
+                to_stage="offer",
+            )
+            offer_status = (
+                "accepted" if stage == "hired" else rng.choice(["draft", "sent", "sent", "approved"])
+            )
+            offer = Offer(
+                id=self.uuid(),
+                application_id=application_id,
+                decision_id=decision.pk,
+                position_id=position_id,
+                salary=str(rng.randrange(150, 600) * 1000),
+                currency="CNY",
+                start_date=(decided_at + datetime.timedelta(days=45)).date(),
+                location="Shanghai",
+                expires_at=decided_at + datetime.timedelta(days=14),
+                status=offer_status,
+            )
+            check_status = (
+                "passed" if stage == "hired" else rng.choice(["requested", "in_progress", "passed"])
+            )
+            checks.append(
+                BackgroundCheck(
+                    id=self.uuid(),
+                    application_id=application_id,
+                    offer_id=offer.pk,
+                    provider="check_simulated",
+                    status=check_status,
+                    requested_at=decided_at,
+                    completed_at=decided_at + datetime.timedelta(days=5)
+                    if check_status == "passed"
+                    else None,
+                )
+            )
+            decisions.append(decision)
+            offers.append(offer)
+        self._insert(Decision, decisions)
+        self._insert(Offer, offers)
+        self._insert(BackgroundCheck, checks)
+        progress("decisions + offers + background checks", len(offers), len(offers))
 
     def audit_events(self) -> None:
         """A correct HMAC chain built here (audit_record's per-event lock is too slow for 200k)."""
