@@ -1,103 +1,210 @@
-"""From decision to first day with a real Celery worker (subprocess) on Redis and the test's
-PostgreSQL database: a hire decision, the offer and its background check, the provider's signed
-webhook through the real endpoint, and the e-mails the worker's outbox dispatch delivers to a real
-SMTP server; then provisioning to real HTTP receivers, dead letter included, by the worker's task."""
+"""From the interview to the first day with a real Celery worker (subprocess) on Redis and the
+test's PostgreSQL database: the interview provider's signed "completed" webhook with its AI
+assessment, the interviewer's scorecard, the recruiter's hire decision through the API, the offer
+and its background check, the check provider's signed webhook through the real endpoint, and the
+e-mails the worker's outbox dispatch delivers to a real SMTP server; then provisioning to real
+HTTP receivers, dead letter included, by the worker's task.
+"""
+
+import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from interviews.models import Notification
+from candidates import services as candidate_services
+from candidates.models import Application, Stage
+from interviews import services as interview_services
+from interviews.models import AIAssessment, Interview, Notification
 from interviews.providers import signing
 from interviews.tasks import outbox_dispatch
 from onboarding.models import BackgroundCheck, HRTask, Offer, ProvisioningDelivery
 from onboarding.providers.simulated import event_body
-from onboarding.services import decisions, offers
 from onboarding.services.provisioning import provisioning_start
 from onboarding.tasks import provisioning_dispatch
 from tests.celery_worker import wait_until
-from tests.factories import application_awaiting_decision, make_interview, offer_terms
+from tests.factories import assessment_payload, make_application, make_hire, offer_terms
+from tests.interviews.webhook_helpers import body_for, consent_given, deliver, interview_with_meeting
 from tests.onboarding.provisioning_helpers import make_targets, plan_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-WEBHOOK = reverse("background-check-webhook", args=["simulated"])
+CHECK_WEBHOOK = reverse("background-check-webhook", args=["simulated"])
+_OFFER_LINK = re.compile(r"/portal/offers/[^/\s]+/")
 
 
-def _hire(recruiter) -> Offer:
-    """An application at the decision stage after its interview; a named recruiter hires, which
-    drafts the offer and requests the background check; the offer is approved and sent."""
-    application = application_awaiting_decision(recruiter)
-    make_interview(recruiter, application=application)
-    decision = decisions.decision_record(
-        application=application,
-        outcome="hire",
-        reason="Strong interviews and scorecards.",
-        offer_terms=offer_terms(),
-        actor=recruiter,
-    )
-    offer = decision.offer
-    offers.offer_submit(offer=offer, approvers=[], actor=recruiter)
-    offers.offer_send(offer=offer, actor=recruiter)
-    return offer
+# --- Helpers -------------------------------------------------------------------------------------
 
 
-def _webhook(client, check: BackgroundCheck, event_type: str):
+def _outbox_settled() -> bool:
+    return not Notification.objects.filter(
+        status__in=("pending", "sending"), due_at__lte=timezone.now()
+    ).exists()
+
+
+def _send_outbox() -> None:
+    """What beat does every 30 s: one dispatch; then wait until the worker has sent what is due."""
+    outbox_dispatch.delay()
+    wait_until(_outbox_settled, "the outbox to be sent")
+
+
+def _mail_to(smtp_server, address: str, subject_part: str) -> list:
+    return [m for m in smtp_server.sink.messages if address in m["To"] and subject_part in m["Subject"]]
+
+
+def _check_webhook(client, check: BackgroundCheck, event_type: str) -> dict:
     body = event_body(check_id=check.provider_check_id, event_type=event_type)
     headers = signing.signed_headers("check_simulated", body)
-    response = client.post(WEBHOOK, data=body, content_type="application/json", headers=headers)
+    response = client.post(CHECK_WEBHOOK, data=body, content_type="application/json", headers=headers)
     assert response.status_code == 200, response.content
     return response.json()
 
 
-def _outbox_settled() -> bool:
-    return not Notification.objects.filter(status__in=("pending", "sending")).exists()
+def _interviewed(recruiter, interviewer) -> Interview:
+    """An AI video interview with its provider meeting, one assigned interviewer, and both
+    consents given by the candidate (so the assessment may be stored)."""
+    application = make_application(recruiter)
+    candidate_services.application_move(application=application, event="interview", actor=recruiter)
+    interview = interview_with_meeting(recruiter, application=application)
+    interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+    consent_given(recruiter, interview)
+    return interview
 
 
-def _mail_to(smtp_server, address: str) -> list:
-    return [m for m in smtp_server.sink.messages if address in m["To"]]
+def _completed_with_assessment(client, interview: Interview) -> None:
+    """The provider's signed webhooks: started, then completed with the AI assessment."""
+    assert deliver(client, body_for(interview, "started")).status_code == 200
+    ended = timezone.now().replace(microsecond=0)
+    completed = body_for(
+        interview, "completed", data={"ended_at": ended.isoformat(), "assessment": assessment_payload()}
+    )
+    response = deliver(client, completed)
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == Interview.Status.COMPLETED
 
 
-def test_check_passed_sends_the_onboarding_notice_through_the_worker(
-    client, recruiter, smtp_server, celery_worker
-):
-    offer = _hire(recruiter)
+def _scorecard_submitted(api, interview: Interview, interviewer) -> None:
+    client = api.as_user(interviewer)
+    response = client.post(
+        reverse("scorecard-list"),
+        {
+            "interview": str(interview.pk),
+            "ratings": {"communication": 4, "problem_solving": 5},
+            "recommendation": "yes",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    response = client.post(reverse("scorecard-submit", args=[response.json()["id"]]))
+    assert response.status_code == 200, response.content
+
+
+def _hired_and_sent(api, recruiter, application: Application) -> Offer:
+    """The recruiter moves the application to the decision, hires (the offer draft and the
+    background check), approves the offer without a chain and sends it: all through the API."""
+    client = api.as_user(recruiter)
+    move = client.post(reverse("application-move", args=[application.pk]), {"event": "await_decision"})
+    assert move.status_code == 200, move.content
+    decision = client.post(
+        reverse("decision-list"),
+        {
+            "application": str(application.pk),
+            "outcome": "hire",
+            "reason": "Strong assessment and scorecard.",
+            "offer": offer_terms(),
+        },
+        format="json",
+    )
+    assert decision.status_code == 201, decision.content
+    offer = Offer.objects.get(decision_id=decision.json()["id"])
+    for step in ("offer-submit", "offer-send"):
+        response = client.post(reverse(step, args=[offer.pk]), {}, format="json")
+        assert response.status_code == 200, response.content
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.SENT
+    return offer
+
+
+def _from_interview_to_sent_offer(client, api, recruiter, interviewer, smtp_server) -> Offer:
+    """Everything before the background check's outcome, each message checked at the server."""
+    interview = _interviewed(recruiter, interviewer)
+    candidate = interview.application.candidate
+
+    _completed_with_assessment(client, interview)
+    assert AIAssessment.objects.filter(interview=interview, needs_human_review=False).exists()
+    _send_outbox()
+    assert len(_mail_to(smtp_server, interviewer.email, "Your scorecard")) == 1
+
+    _scorecard_submitted(api, interview, interviewer)
+    _send_outbox()
+    [summary] = _mail_to(smtp_server, recruiter.email, "Feedback complete")
+    assert candidate.full_name in summary["Subject"]
+    # AI scores inform; nothing is decided without a person.
+    interview.application.refresh_from_db()
+    assert interview.application.stage == Stage.INTERVIEWING
+
+    offer = _hired_and_sent(api, recruiter, interview.application)
     check = offer.background_checks.get()
     assert check.status == BackgroundCheck.Status.REQUESTED
+    _send_outbox()
+    [offer_mail] = _mail_to(smtp_server, candidate.email, "Your job offer")
+    link = _OFFER_LINK.search(offer_mail.get_body(("plain",)).get_content())
+    assert link is not None
+    page = Client().get(link.group(0))  # the candidate opens the offer from the e-mail
+    assert page.status_code == 200 and offer.location in page.content.decode()
+    return offer
+
+
+# --- The chain from the interview ----------------------------------------------------------------
+
+
+def test_from_the_completed_interview_to_the_onboarding_notice_through_the_worker(
+    client, api, recruiter, interviewer, smtp_server, celery_worker
+):
     celery_worker()
+    offer = _from_interview_to_sent_offer(client, api, recruiter, interviewer, smtp_server)
+    check = offer.background_checks.get()
+    candidate = offer.application.candidate
 
-    _webhook(client, check, "started")
-    assert _webhook(client, check, "passed")["status"] == "passed"
-    outbox_dispatch.delay()
+    _check_webhook(client, check, "started")
+    assert _check_webhook(client, check, "passed")["status"] == "passed"
+    _send_outbox()
 
-    wait_until(_outbox_settled, "the outbox to be sent")
     notice = Notification.objects.get(template=Notification.Template.ONBOARDING_NOTICE)
     assert notice.status == Notification.Status.SENT
-    candidate = offer.application.candidate
-    [message] = [m for m in _mail_to(smtp_server, candidate.email) if "first day" in m["Subject"]]
+    [message] = _mail_to(smtp_server, candidate.email, "first day")
     assert offer.position.title in message["Subject"]
     assert "420000" not in message.as_string()  # never the salary in an e-mail
     offer.refresh_from_db()
     assert offer.status == Offer.Status.SENT  # a passed check leaves the offer to the candidate
+    assert smtp_server.sink.duplicates() == {}
 
 
-def test_check_failed_cancels_the_offer_and_hr_is_told_by_e_mail_through_the_worker(
-    client, recruiter, smtp_server, celery_worker
+def test_from_the_completed_interview_to_a_failed_check_through_the_worker(
+    client, api, recruiter, interviewer, smtp_server, celery_worker
 ):
-    offer = _hire(recruiter)
-    check = offer.background_checks.get()
     celery_worker()
+    offer = _from_interview_to_sent_offer(client, api, recruiter, interviewer, smtp_server)
+    check = offer.background_checks.get()
+    candidate = offer.application.candidate
 
-    _webhook(client, check, "started")
-    assert _webhook(client, check, "failed")["status"] == "failed"
-    outbox_dispatch.delay()
+    _check_webhook(client, check, "started")
+    assert _check_webhook(client, check, "failed")["status"] == "failed"
+    _send_outbox()
 
     offer.refresh_from_db()
     assert offer.status == Offer.Status.CANCELLED
-    wait_until(_outbox_settled, "the outbox to be sent")
     to_hr = Notification.objects.filter(recipient_user=recruiter, payload__background_check=str(check.pk))
     assert to_hr.exists() and {n.status for n in to_hr} == {Notification.Status.SENT}
-    subjects = [m["Subject"] for m in _mail_to(smtp_server, recruiter.email)]
-    assert any(offer.application.candidate.full_name in s for s in subjects), subjects
+    [hr_mail] = _mail_to(smtp_server, recruiter.email, "Background check failed")
+    assert candidate.full_name in hr_mail["Subject"]
+    [told] = _mail_to(smtp_server, candidate.email, "has been withdrawn")
+    assert offer.position.title in told["Subject"]
+    assert not _mail_to(smtp_server, candidate.email, "first day")
     assert smtp_server.sink.duplicates() == {}
+
+
+# --- Provisioning by the worker ------------------------------------------------------------------
 
 
 def test_worker_provisions_each_system_once_and_dead_letters_a_receiver_that_never_answers(
@@ -105,7 +212,7 @@ def test_worker_provisions_each_system_once_and_dead_letters_a_receiver_that_nev
 ):
     oa, finance, training = http_receiver(), http_receiver(), http_receiver(fail_always=True)
     make_targets(recruiter, {"oa": oa.url, "finance": finance.url, "training": training.url})
-    plan = plan_for(_hire(recruiter))
+    plan = plan_for(make_hire(recruiter))
     provisioning_start(plan=plan, actor=recruiter)
     # One attempt before the dead letter, since time cannot be moved inside the worker's process.
     celery_worker(HRSUITE_PROVISIONING_MAX_ATTEMPTS="1")
@@ -124,11 +231,10 @@ def test_worker_provisions_each_system_once_and_dead_letters_a_receiver_that_nev
     assert len(training.requests) == 1
     assert HRTask.objects.filter(kind=HRTask.Kind.PROVISIONING_FAILED, application=plan.application).exists()
 
-    outbox_dispatch.delay()
-    wait_until(_outbox_settled, "the outbox to be sent")
+    _send_outbox()
     dead = Notification.objects.get(
         template=Notification.Template.PROVISIONING_DEAD, recipient_user=recruiter
     )
     assert dead.status == Notification.Status.SENT
-    [message] = [m for m in _mail_to(smtp_server, recruiter.email) if "Provisioning failed" in m["Subject"]]
+    [message] = _mail_to(smtp_server, recruiter.email, "Provisioning failed")
     assert "Training" in message["Subject"]
