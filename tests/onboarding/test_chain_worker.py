@@ -2,13 +2,21 @@
 test's PostgreSQL database: the interview provider's signed "completed" webhook with its AI
 assessment, the interviewer's scorecard, the recruiter's hire decision through the API, the offer
 and its background check, the check provider's signed webhook through the real endpoint, and the
-e-mails the worker's outbox dispatch delivers to a real SMTP server; then provisioning to real
-HTTP receivers, dead letter included, by the worker's task.
+e-mails the worker's outbox dispatch delivers to a real SMTP server; then offer expiry by the
+worker's periodic task, and provisioning to real HTTP receivers (one that fails twice, one that
+never succeeds) by the worker's task.
+
+The worker runs on the real clock, so time is moved the way beat would see it: rows are made due
+(an offer sent a week and a day ago with a week to answer; a delivery whose back-off has run
+out), then the periodic task is started as beat would start it. Nothing sleeps on a due time.
 """
 
+import datetime
 import re
+from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +29,9 @@ from interviews.providers import signing
 from interviews.tasks import outbox_dispatch
 from onboarding.models import BackgroundCheck, HRTask, Offer, ProvisioningDelivery
 from onboarding.providers.simulated import event_body
-from onboarding.services.provisioning import provisioning_start
-from onboarding.tasks import provisioning_dispatch
+from onboarding.services.candidate_links import offer_url
+from onboarding.services.provisioning import backoff, provisioning_start
+from onboarding.tasks import offers_expire, provisioning_dispatch
 from tests.celery_worker import wait_until
 from tests.factories import assessment_payload, make_application, make_hire, offer_terms
 from tests.interviews.webhook_helpers import body_for, consent_given, deliver, interview_with_meeting
@@ -204,6 +213,36 @@ def test_from_the_completed_interview_to_a_failed_check_through_the_worker(
     assert smtp_server.sink.duplicates() == {}
 
 
+# --- Offer expiry by the worker's periodic task ------------------------------------------------
+
+
+def test_worker_expires_an_offer_past_its_answer_by_time_and_withdraws_the_application(
+    recruiter, celery_worker
+):
+    # Sent eight days ago with a week to answer; another sent now still has its week.
+    eight_days_ago = timezone.now() - datetime.timedelta(days=8)
+    with time_machine.travel(eight_days_ago, tick=False):
+        lapsed = make_hire(recruiter, expires_at=(eight_days_ago + datetime.timedelta(days=7)).isoformat())
+    still_open = make_hire(recruiter)
+    celery_worker()
+
+    offers_expire.delay()  # as beat starts it every five minutes
+
+    def expired():
+        return Offer.objects.filter(pk=lapsed.pk, status=Offer.Status.EXPIRED).exists()
+
+    wait_until(expired, "the lapsed offer to be expired")
+    lapsed.application.refresh_from_db()
+    assert lapsed.application.stage == Stage.WITHDRAWN
+    assert Offer.objects.get(pk=still_open.pk).status == Offer.Status.SENT
+    still_open.application.refresh_from_db()
+    assert still_open.application.stage == Stage.OFFER
+
+    # The candidate's link now says the offer has expired.
+    page = Client().get(urlsplit(offer_url(offer=lapsed)).path)
+    assert page.status_code == 410
+
+
 # --- Provisioning by the worker ------------------------------------------------------------------
 
 
@@ -214,7 +253,8 @@ def test_worker_provisions_each_system_once_and_dead_letters_a_receiver_that_nev
     make_targets(recruiter, {"oa": oa.url, "finance": finance.url, "training": training.url})
     plan = plan_for(make_hire(recruiter))
     provisioning_start(plan=plan, actor=recruiter)
-    # One attempt before the dead letter, since time cannot be moved inside the worker's process.
+    # One attempt before the dead letter: the back-off between attempts is driven in the
+    # fails-twice test below.
     celery_worker(HRSUITE_PROVISIONING_MAX_ATTEMPTS="1")
 
     provisioning_dispatch.delay()
@@ -238,3 +278,48 @@ def test_worker_provisions_each_system_once_and_dead_letters_a_receiver_that_nev
     assert dead.status == Notification.Status.SENT
     [message] = _mail_to(smtp_server, recruiter.email, "Provisioning failed")
     assert "Training" in message["Subject"]
+
+
+def test_worker_backs_off_from_a_receiver_failing_twice_and_delivers_on_the_third_attempt(
+    recruiter, http_receiver, celery_worker
+):
+    finance = http_receiver(fail_next=2)
+    make_targets(recruiter, {"finance": finance.url})
+    plan = plan_for(make_hire(recruiter))
+    [delivery] = provisioning_start(plan=plan, actor=recruiter)
+    celery_worker()  # the default back-off: 1 minute, then 2
+
+    for attempt in (1, 2):
+        provisioning_dispatch.delay()  # a beat tick
+        wait_until(
+            lambda attempt=attempt: ProvisioningDelivery.objects.filter(
+                pk=delivery.pk, status="pending", attempts=attempt
+            ).exists(),
+            f"attempt {attempt} to fail and be rescheduled",
+        )
+        delivery.refresh_from_db()
+        assert delivery.last_error == "HTTP 503 Service Unavailable"
+        # The worker put the next attempt one back-off after this one's end.
+        waited = delivery.next_attempt_at - delivery.updated_at
+        assert waited == backoff(attempt), (attempt, waited)
+        assert len(finance.requests) == attempt
+
+        # The back-off runs out: the next tick finds the delivery due.
+        ProvisioningDelivery.objects.filter(pk=delivery.pk, status="pending").update(
+            next_attempt_at=timezone.now()
+        )
+        assert len(finance.requests) == attempt
+
+    provisioning_dispatch.delay()
+    wait_until(
+        lambda: ProvisioningDelivery.objects.filter(pk=delivery.pk, status="delivered").exists(),
+        "the third attempt to be delivered",
+    )
+    delivery.refresh_from_db()
+    assert (delivery.attempts, delivery.last_error) == (3, "")
+    assert [r.answered for r in finance.requests] == [503, 503, 200]
+    # The same body and idempotency key every time; the receiver did the work once.
+    assert len({r.body for r in finance.requests}) == 1
+    assert {r.headers["Idempotency-Key"] for r in finance.requests} == {f"provisioning:{plan.pk}:finance"}
+    assert finance.taken == {f"provisioning:{plan.pk}:finance": 1}
+    assert not HRTask.objects.filter(kind=HRTask.Kind.PROVISIONING_FAILED).exists()
