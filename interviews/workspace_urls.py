@@ -1,3 +1,19 @@
-"""The interviewer workspace under /workspace/."""
+"""The interviewer workspace under /workspace/: my interviews, one interview, my scorecard.
 
-urlpatterns: list = []
+The scorecard's address is the one the scorecard request and reminder e-mails link to.
+"""
+
+from django.urls import path
+
+from interviews import workspace_views as views
+
+urlpatterns = [
+    path("", views.home, name="workspace-home"),
+    path("interviews/<uuid:pk>/", views.interview_page, name="workspace-interview"),
+    path("interviews/<uuid:pk>/scorecard/", views.scorecard_page, name="workspace-scorecard"),
+    path(
+        "interviews/<uuid:pk>/scorecard/submit/",
+        views.scorecard_submit_page,
+        name="workspace-scorecard-submit",
+    ),
+]

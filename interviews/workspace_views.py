@@ -1,0 +1,423 @@
+"""The interviewer workspace: my interviews, one interview with what I need of the candidate and its
+AI assessment, and my scorecard (draft, confirm, submit, then locked).
+
+Every read starts from the interview selectors (so from `restrict()`) and is narrowed to the
+interviews assigned to the signed-in interviewer; an interview of someone else answers 404 like a
+missing one. Every write is `scorecard_save` or `scorecard_submit`.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from candidates.models import Candidate
+from hrsuite.accounts.models import Role
+from hrsuite.errors import InvalidTransition, ValidationFailed
+from hrsuite.pages import audited_page, query_without, role_required, visible_or_404
+from hrsuite.permissions import restrict
+from interviews import selectors, services
+from interviews.models import AIAssessment, Interview, Recommendation, Scorecard
+
+workspace_page = role_required(Role.INTERVIEWER)
+
+Status = Interview.Status
+# Interviews still ahead (or under way): their join link is of use.
+_AHEAD = (Status.SCHEDULED, Status.IN_PROGRESS)
+# The home page's groups, in the order shown: key, heading, rank (what the list is sorted by).
+GROUPS = [
+    ("awaiting", _("Awaiting my scorecard"), 0),
+    ("upcoming", _("Upcoming"), 1),
+    ("done", _("Done"), 2),
+]
+_RANK = {key: rank for key, _label, rank in GROUPS}
+
+# Encrypted candidate fields a workspace page never shows: not fetched, so never decrypted.
+_CONTACT_FIELDS = ("email", "phone", "national_id", "date_of_birth")
+_LIST_DEFERRED = [f"application__candidate__{name}" for name in (*_CONTACT_FIELDS, "resume_text")]
+
+# Labels of the dimensions positions commonly rate; any other shows its own name, tidied.
+DIMENSION_LABELS = {
+    "communication": _("Communication"),
+    "problem_solving": _("Problem solving"),
+    "technical_depth": _("Technical depth"),
+    "analytical_thinking": _("Analytical thinking"),
+    "stakeholder_management": _("Stakeholder management"),
+    "customer_focus": _("Customer focus"),
+    "leadership": _("Leadership"),
+    "teamwork": _("Teamwork"),
+}
+RATING_SCALE = [
+    (1, _("Far below the bar")),
+    (2, _("Below the bar")),
+    (3, _("Meets the bar")),
+    (4, _("Above the bar")),
+    (5, _("Far above the bar")),
+]
+
+
+def dimension_label(name: str) -> str:
+    return str(DIMENSION_LABELS.get(name) or name.replace("_", " ").capitalize())
+
+
+# --- Reads ---------------------------------------------------------------------------------------
+
+
+def _assigned(queryset: QuerySet[Interview], user) -> QuerySet[Interview]:
+    """Only interviews `user` is assigned to, even if another role of theirs sees more."""
+    return queryset.filter(assignments__interviewer=user)
+
+
+def my_interviews(user) -> QuerySet[Interview]:
+    """The interviewer's interviews, each with the state of their own scorecard and its group."""
+    mine = restrict(Scorecard.objects.all(), user=user).filter(interview=OuterRef("pk"), interviewer=user)
+    completed = Q(status=Status.COMPLETED)
+    return (
+        _assigned(selectors.interview_list_for(user=user), user)
+        .defer(*_LIST_DEFERRED)
+        .annotate(my_scorecard=Subquery(mine.values("status")[:1]))
+        .annotate(
+            group_rank=Case(
+                When(completed & Q(my_scorecard=Scorecard.Status.SUBMITTED), then=Value(_RANK["done"])),
+                When(completed, then=Value(_RANK["awaiting"])),
+                When(status__in=_AHEAD, then=Value(_RANK["upcoming"])),
+                default=Value(_RANK["done"]),
+                output_field=IntegerField(),
+            )
+        )
+    )
+
+
+def _in_list_order(interviews: QuerySet[Interview]) -> QuerySet[Interview]:
+    """Awaiting first (longest waiting first), then upcoming (soonest first), then done (latest first)."""
+    ahead = Case(When(group_rank__lt=_RANK["done"], then=F("starts_at")))
+    behind = Case(When(group_rank=_RANK["done"], then=F("starts_at")))
+    return interviews.order_by("group_rank", ahead.asc(), behind.desc(), "id")
+
+
+def _assigned_or_404(request, pk) -> Interview:
+    """The interview if it is assigned to the signed-in interviewer (audited `view`), else 404."""
+    user = request.user
+    queryset = _assigned(selectors.interview_detail_queryset(user=user), user).defer(*_LIST_DEFERRED)
+    return visible_or_404(queryset, user=user, pk=pk)
+
+
+def _my_scorecard(user, interview: Interview) -> Scorecard | None:
+    scorecard = (
+        restrict(selectors.scorecard_detail_queryset(user=user), user=user)
+        .filter(interview=interview, interviewer=user)
+        .first()
+    )
+    if scorecard is not None:
+        audit_record(actor=user, action=AuditAction.VIEW, target=scorecard)
+    return scorecard
+
+
+def _assessment(user, interview: Interview) -> AIAssessment | None:
+    """The AI assessment the interviewer may see, dimensions and evidence ready for the page."""
+    queryset = selectors.assessment_detail_queryset(user=user).defer("transcript", "raw_payload")
+    assessment = restrict(queryset, user=user).filter(interview=interview).first()
+    if assessment is None:
+        return None
+    audit_record(actor=user, action=AuditAction.VIEW, target=assessment)
+    for dimension in assessment.dimensions.all():
+        dimension.label = dimension_label(dimension.dimension)
+        dimension.low_confidence = dimension.confidence < services.MIN_CONFIDENCE
+        dimension.quotes = [
+            {"quote": quote.get("quote", ""), "span": _span(quote.get("start_s"), quote.get("end_s"))}
+            for quote in dimension.evidence
+            if isinstance(quote, dict) and quote.get("quote")
+        ]
+    return assessment
+
+
+def _clock(seconds) -> str:
+    whole = int(float(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _span(start, end) -> str:
+    """A quote's place in the recording, as a video player shows it: 0:12 to 0:15 with an en dash."""
+    try:
+        return f"{_clock(start)}\u2013{_clock(end)}" if end is not None else _clock(start)
+    except (TypeError, ValueError):
+        return ""
+
+
+@dataclass
+class Feedback:
+    """When the interviewer's scorecard is due and where its reminders stand."""
+
+    due_at: object
+    overdue: bool
+    reminders_sent: int
+    reminders_max: int
+    next_reminder_at: object
+
+
+def feedback_due(interview: Interview, *, now=None) -> Feedback:
+    """The scorecard is due by the first reminder (HRSUITE_SCORECARD_REMINDER_HOURS after the end);
+    reminders follow at the same interval, as `feedback.interview_ended` queued them."""
+    now = now or timezone.now()
+    ended = interview.ended_at or interview.starts_at + timedelta(minutes=interview.duration_minutes)
+    every = timedelta(hours=settings.HRSUITE_SCORECARD_REMINDER_HOURS)
+    most = settings.HRSUITE_SCORECARD_REMINDERS_MAX
+    reminders = [ended + every * n for n in range(1, most + 1)]
+    sent = sum(1 for at in reminders if at <= now)
+    return Feedback(
+        due_at=ended + every,
+        overdue=now >= ended + every,
+        reminders_sent=sent,
+        reminders_max=most,
+        next_reminder_at=reminders[sent] if sent < most else None,
+    )
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+@workspace_page
+@require_GET
+def home(request):
+    """My interviews, grouped: awaiting my scorecard, upcoming, done; `?show=<group>` for one group."""
+    interviews = my_interviews(request.user)
+    counts = interviews.aggregate(
+        **{key: Count("pk", filter=Q(group_rank=rank)) for key, _label, rank in GROUPS}
+    )
+    show = request.GET.get("show", "")
+    if show in _RANK:
+        interviews = interviews.filter(group_rank=_RANK[show])
+    else:
+        show = ""
+    page = audited_page(request, _in_list_order(interviews), detail={"show": show or "all"})
+    now = timezone.now()
+    labels = {rank: label for _key, label, rank in GROUPS}
+    keys = {rank: key for key, _label, rank in GROUPS}
+    sections = []
+    for interview in page.object_list:
+        if not sections or sections[-1]["rank"] != interview.group_rank:
+            rank = interview.group_rank
+            key = keys[rank]
+            sections.append(
+                {"key": key, "label": labels[rank], "count": counts[key], "rank": rank, "rows": []}
+            )
+        if interview.group_rank == _RANK["awaiting"]:
+            interview.feedback = feedback_due(interview, now=now)
+        interview.joinable = interview.status in _AHEAD and bool(interview.join_url)
+        sections[-1]["rows"].append(interview)
+    tabs = [{"key": "", "label": _("All"), "count": sum(counts.values())}] + [
+        {"key": key, "label": label, "count": counts[key]} for key, label, _rank in GROUPS
+    ]
+    context = {
+        "page": page,
+        "sections": sections,
+        "counts": counts,
+        "tabs": tabs,
+        "show": show,
+        "query": query_without(request, "page"),
+    }
+    return render(request, "workspace/home.html", context)
+
+
+def _interview_context(request, interview: Interview) -> dict:
+    return {
+        "interview": interview,
+        "joinable": interview.status in _AHEAD and bool(interview.join_url),
+        "interviewers": [a.interviewer for a in interview.assignments.all()],
+        "assessment": _assessment(request.user, interview),
+    }
+
+
+@workspace_page
+@require_GET
+def interview_page(request, pk):
+    """The interview, what the interviewer needs of the candidate, the AI assessment and my scorecard."""
+    interview = _assigned_or_404(request, pk)
+    # The résumé is the candidate's data: read through the candidate's own policy, and audited.
+    candidate = visible_or_404(
+        Candidate.objects.defer(*_CONTACT_FIELDS), user=request.user, pk=interview.application.candidate_id
+    )
+    context = {
+        **_interview_context(request, interview),
+        "candidate": candidate,
+        "scorecard": _my_scorecard(request.user, interview),
+    }
+    if context["scorecard"] is None and interview.status == Status.COMPLETED:
+        context["feedback"] = feedback_due(interview)
+    return render(request, "workspace/interview.html", context)
+
+
+def _dimensions(interview: Interview) -> list[dict]:
+    """The position's dimensions, the weightiest first (stored key order is not kept everywhere)."""
+    weights = interview.application.position.dimension_weights
+    ordered = sorted(weights.items(), key=lambda item: (-float(item[1]), item[0]))
+    return [
+        {"key": key, "label": dimension_label(key), "weight": round(float(weight) * 100)}
+        for key, weight in ordered
+    ]
+
+
+def _rated_dimensions(interview: Interview, scorecard: Scorecard) -> list[dict]:
+    """The position's dimensions with the scorecard's rating of each (None: not rated)."""
+    labels = dict(RATING_SCALE)
+    dimensions = _dimensions(interview)
+    for dimension in dimensions:
+        dimension["value"] = scorecard.ratings.get(dimension["key"])
+        dimension["value_label"] = labels.get(dimension["value"], "")
+    return dimensions
+
+
+def _posted_ratings(post, dimensions: list[dict]) -> tuple[dict, dict]:
+    """(ratings for the service, values as typed): a blank rating is left out of a draft; what is
+    not a whole number goes to the service as typed, so the service's rule decides."""
+    ratings, typed = {}, {}
+    for dimension in dimensions:
+        raw = post.get(f"rating-{dimension['key']}", "").strip()
+        typed[dimension["key"]] = raw
+        if raw:
+            ratings[dimension["key"]] = int(raw) if raw.isdigit() else raw
+    return ratings, typed
+
+
+def _scorecard_errors(
+    error: ValidationFailed, dimensions: list[dict], rated: dict, *, submitting: bool = False
+) -> dict:
+    """The service's errors, per field of the form and in the reader's language: a rating it
+    names, or (on submit, when it asks for every dimension) each rating still missing."""
+    errors: dict[str, list[str]] = {}
+    rating_messages = error.fields.get("ratings", [])
+    for dimension in dimensions:
+        key, label = dimension["key"], dimension["label"]
+        if any(f"'{key}'" in message for message in rating_messages):
+            errors[f"rating-{key}"] = [
+                gettext("%(dimension)s: choose a whole number from 1 to 5.") % {"dimension": label}
+            ]
+        elif submitting and rating_messages and key not in rated:
+            errors[f"rating-{key}"] = [
+                gettext("%(dimension)s: rate it before you submit.") % {"dimension": label}
+            ]
+    if rating_messages and not any(name.startswith("rating-") for name in errors):
+        errors["ratings"] = rating_messages
+    if "recommendation" in error.fields:
+        errors["recommendation"] = [gettext("Choose a recommendation.")]
+    return errors
+
+
+def _form_page(request, interview, *, values: dict, errors: dict | None = None, status: int = 200):
+    dimensions = _dimensions(interview)
+    for dimension in dimensions:
+        dimension["value"] = str(values["ratings"].get(dimension["key"], ""))
+        dimension["errors"] = (errors or {}).get(f"rating-{dimension['key']}", [])
+    context = {
+        **_interview_context(request, interview),
+        "dimensions": dimensions,
+        "scale": RATING_SCALE,
+        "recommendations": Recommendation.choices,
+        "values": values,
+        "errors": errors or {},
+        "locked": False,
+    }
+    return render(request, "workspace/scorecard.html", context, status=status)
+
+
+def _locked_page(request, interview, scorecard, *, refused: bool = False) -> HttpResponse:
+    """The submitted scorecard, read-only; `refused` when a change was attempted (409)."""
+    context = {
+        **_interview_context(request, interview),
+        "dimensions": _rated_dimensions(interview, scorecard),
+        "scorecard": scorecard,
+        "locked": True,
+        "refused": refused,
+    }
+    return render(request, "workspace/scorecard.html", context, status=409 if refused else 200)
+
+
+def _saved_values(scorecard: Scorecard | None) -> dict:
+    if scorecard is None:
+        return {"ratings": {}, "recommendation": "", "notes": ""}
+    return {
+        "ratings": scorecard.ratings,
+        "recommendation": scorecard.recommendation,
+        "notes": scorecard.notes,
+    }
+
+
+@workspace_page
+@require_http_methods(["GET", "POST"])
+def scorecard_page(request, pk):
+    """GET: my scorecard (read-only once submitted). POST `action=save`: save the draft;
+    `action=submit`: save it, then confirm the submission on the next page."""
+    interview = _assigned_or_404(request, pk)
+    scorecard = _my_scorecard(request.user, interview)
+    if scorecard is not None and scorecard.status == Scorecard.Status.SUBMITTED:
+        return _locked_page(request, interview, scorecard, refused=request.method == "POST")
+    if request.method == "GET":
+        return _form_page(request, interview, values=_saved_values(scorecard))
+    dimensions = _dimensions(interview)
+    ratings, typed = _posted_ratings(request.POST, dimensions)
+    recommendation = request.POST.get("recommendation", "").strip()
+    notes = request.POST.get("notes", "")
+    try:
+        services.scorecard_save(
+            interview=interview,
+            ratings=ratings,
+            recommendation=recommendation,
+            notes=notes,
+            actor=request.user,
+        )
+    except ValidationFailed as error:
+        values = {"ratings": typed, "recommendation": recommendation, "notes": notes}
+        errors = _scorecard_errors(error, dimensions, ratings)
+        return _form_page(request, interview, values=values, errors=errors, status=400)
+    except InvalidTransition:
+        # Submitted in another tab since this page was read.
+        return _locked_page(request, interview, _my_scorecard(request.user, interview), refused=True)
+    if request.POST.get("action") == "submit":
+        return redirect("workspace-scorecard-submit", pk=interview.pk)
+    messages.success(request, gettext("Draft saved. You can come back to it until you submit."))
+    return redirect("workspace-scorecard", pk=interview.pk)
+
+
+@workspace_page
+@require_http_methods(["GET", "POST"])
+def scorecard_submit_page(request, pk):
+    """The confirmation step: GET shows what will be submitted; POST submits and locks it."""
+    interview = _assigned_or_404(request, pk)
+    scorecard = _my_scorecard(request.user, interview)
+    if scorecard is None:
+        messages.warning(request, gettext("Fill in your scorecard first."))
+        return redirect("workspace-scorecard", pk=interview.pk)
+    if scorecard.status == Scorecard.Status.SUBMITTED:
+        if request.method == "POST":
+            return _locked_page(request, interview, scorecard, refused=True)
+        return redirect("workspace-scorecard", pk=interview.pk)
+    if request.method == "GET":
+        dimensions = _rated_dimensions(interview, scorecard)
+        context = {
+            "interview": interview,
+            "scorecard": scorecard,
+            "dimensions": dimensions,
+            "incomplete": not scorecard.recommendation or any(d["value"] is None for d in dimensions),
+        }
+        return render(request, "workspace/scorecard_confirm.html", context)
+    try:
+        services.scorecard_submit(scorecard=scorecard, actor=request.user)
+    except ValidationFailed as error:
+        errors = _scorecard_errors(error, _dimensions(interview), scorecard.ratings, submitting=True)
+        return _form_page(request, interview, values=_saved_values(scorecard), errors=errors, status=400)
+    except InvalidTransition:
+        return _locked_page(request, interview, _my_scorecard(request.user, interview), refused=True)
+    messages.success(
+        request, gettext("Scorecard submitted. It is locked now and the hiring team can read it.")
+    )
+    return redirect("workspace-scorecard", pk=interview.pk)

@@ -1,0 +1,488 @@
+"""The interviewer workspace: my interviews, one interview with the AI assessment, and my scorecard
+from draft to submitted and locked; only what is assigned, in the interviewer's language and zone."""
+
+import datetime
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditAction, AuditEvent
+from hrsuite.accounts.models import Role
+from interviews import messages
+from interviews import services as interview_services
+from interviews.models import Interview, Notification, Scorecard
+from interviews.services.feedback import interview_ended
+from interviews.services.scheduling import interview_transition
+from tests.browser import sign_in
+from tests.factories import assessment_payload, make_application, make_interview, make_position, make_user
+
+PROVIDER = "provider:simulated"
+UTC = datetime.UTC
+
+
+def assigned(recruiter, interviewer, *, starts_in=timedelta(days=2), kind="live_video", **kwargs):
+    interview = make_interview(recruiter, starts_in=starts_in, kind=kind, **kwargs)
+    interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+    return interview
+
+
+def held(interview, *, ended_at=None):
+    """The provider reports the interview started and ended: it awaits its scorecards."""
+    with transaction.atomic():
+        interview_transition(interview=interview, event="started", actor=PROVIDER)
+    return interview_ended(interview=interview, ended_at=ended_at or timezone.now(), actor=PROVIDER)
+
+
+def submitted(interview, interviewer):
+    card = interview_services.scorecard_save(
+        interview=interview,
+        ratings={"communication": 4, "problem_solving": 3},
+        recommendation="yes",
+        actor=interviewer,
+    )
+    return interview_services.scorecard_submit(scorecard=card, actor=interviewer)
+
+
+def url(name, interview):
+    return reverse(name, kwargs={"pk": interview.pk})
+
+
+def events(actor, action, target_type):
+    return AuditEvent.objects.filter(actor=actor, action=action, target_type=target_type)
+
+
+@pytest.fixture
+def desk(recruiter, interviewer):
+    """One interview of each group for `interviewer`: awaiting the scorecard, upcoming, done."""
+    awaiting = held(assigned(recruiter, interviewer, starts_in=-timedelta(hours=2)))
+    upcoming = assigned(recruiter, interviewer, kind="ai_video")
+    done = held(assigned(recruiter, interviewer, starts_in=-timedelta(days=3)))
+    submitted(done, interviewer)
+    return {"awaiting": awaiting, "upcoming": upcoming, "done": done}
+
+
+def names_in(html, section):
+    """Candidate names listed under one group's heading of the home page."""
+    match = re.search(rf'<section class="workspace-group {section}".*?</section>', html, re.S)
+    return set(re.findall(r">(Candidate \d+)</a>", match.group(0))) if match else set()
+
+
+def candidate_name(interview):
+    return interview.application.candidate.full_name
+
+
+# --- Home: my interviews -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_home_lists_only_my_interviews_in_their_groups(
+    client, recruiter, interviewer, other_interviewer, desk
+):
+    someone_elses = assigned(recruiter, other_interviewer)
+    client.force_login(interviewer)
+    response = client.get(reverse("workspace-home"))
+    assert response.status_code == 200
+    html = response.text
+    for group, interview in desk.items():
+        assert names_in(html, group) == {candidate_name(interview)}, group
+    assert candidate_name(someone_elses) not in html
+    # The upcoming AI interview offers its join link; the one awaiting a scorecard links the form.
+    assert desk["upcoming"].join_url in html
+    assert url("workspace-scorecard", desk["awaiting"]) in html
+
+
+@pytest.mark.django_db
+def test_home_shows_one_group_when_asked(client, interviewer, desk):
+    client.force_login(interviewer)
+    html = client.get(reverse("workspace-home"), {"show": "awaiting"}).text
+    assert names_in(html, "awaiting") == {candidate_name(desk["awaiting"])}
+    assert not names_in(html, "upcoming") and not names_in(html, "done")
+
+
+@pytest.mark.django_db
+def test_awaiting_scorecard_is_highlighted_with_its_due_time_and_reminders(client, recruiter, interviewer):
+    ended = (timezone.now() - timedelta(days=5)).replace(second=0, microsecond=0)
+    interview = held(assigned(recruiter, interviewer, starts_in=-timedelta(days=6)), ended_at=ended)
+    due = (ended + timedelta(hours=24)).astimezone(ZoneInfo("Asia/Shanghai"))
+    interviewer.time_zone = "Asia/Shanghai"
+    interviewer.save(update_fields=["time_zone"])
+    client.force_login(interviewer)
+    html = client.get(reverse("workspace-home")).text
+    row = re.search(r'<tr class="awaiting">.*?</tr>', html, re.S).group(0)
+    assert candidate_name(interview) in row
+    assert "Overdue" in row  # due 24 hours after the end, long past
+    assert f"{due:%a} {due.day} {due:%b %Y, %H:%M}" in row  # the due time in Shanghai
+    assert "Reminders sent: 3 of 3." in row
+
+
+@pytest.mark.django_db
+def test_home_shows_times_in_the_interviewers_zone_and_names_it(client, recruiter, interviewer):
+    interview = assigned(recruiter, interviewer)
+    interview.starts_at = datetime.datetime(2030, 1, 15, 14, 30, tzinfo=UTC)
+    Interview.objects.filter(pk=interview.pk).update(starts_at=interview.starts_at)
+    interviewer.time_zone = "America/Chicago"
+    interviewer.save(update_fields=["time_zone"])
+    client.force_login(interviewer)
+    html = client.get(reverse("workspace-home")).text
+    assert "Tue 15 Jan 2030, 08:30" in html
+    assert "America/Chicago" in html
+
+
+@pytest.mark.django_db
+def test_home_records_one_list_event_with_the_interviews_shown(client, interviewer, desk):
+    client.force_login(interviewer)
+    client.get(reverse("workspace-home"))
+    event = events(interviewer, AuditAction.LIST, "interviews.interview").get()
+    assert set(event.target_ids) == {str(i.pk) for i in desk.values()}
+
+
+def _home_queries(client, django_assert_num_queries, interviewer, expected):
+    client.force_login(interviewer)
+    with django_assert_num_queries(expected):
+        response = client.get(reverse("workspace-home"))
+    assert response.status_code == 200
+    return response
+
+
+# Session, user, the request's savepoint and its release, roles, permissions (user and group),
+# the assignment grant's permission id, the counts per group, the page count, the page, and the
+# one audit event (chain head, insert, head update).
+HOME_QUERIES = 14
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("each", [1, 5])
+def test_home_query_count_is_the_same_for_2_and_10_interviews(
+    client, django_assert_num_queries, recruiter, interviewer, each
+):
+    for _ in range(each):
+        assigned(recruiter, interviewer)
+        held(assigned(recruiter, interviewer, starts_in=-timedelta(hours=3)))
+    response = _home_queries(client, django_assert_num_queries, interviewer, HOME_QUERIES)
+    assert response.text.count('class="awaiting"') == each
+
+
+@pytest.mark.django_db
+def test_home_is_paged(client, recruiter, interviewer):
+    for _ in range(26):
+        assigned(recruiter, interviewer)
+    client.force_login(interviewer)
+    first = client.get(reverse("workspace-home")).text
+    assert "Page 1 of 2" in first
+    second = client.get(reverse("workspace-home"), {"page": 2}).text
+    assert second.count("<tr>") - 1 == 1  # one row (plus the header row)
+
+
+@pytest.mark.django_db
+def test_home_in_chinese(client, interviewer, desk):
+    interviewer.preferred_language = "zh-hans"
+    interviewer.save(update_fields=["preferred_language"])
+    client.force_login(interviewer)
+    response = client.get(reverse("workspace-home"))
+    assert response["Content-Language"] == "zh-hans"
+    for text in ("我的面试", "待提交评分表", "即将进行", "已完成", "填写评分表"):
+        assert text in response.text, text
+
+
+# --- Who may open the workspace ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["recruiter", "hr_admin", "candidate_user"])
+def test_other_roles_are_refused(request, client, recruiter, interviewer, role):
+    interview = assigned(recruiter, interviewer)
+    client.force_login(request.getfixturevalue(role))
+    for address in (
+        reverse("workspace-home"),
+        url("workspace-interview", interview),
+        url("workspace-scorecard", interview),
+        url("workspace-scorecard-submit", interview),
+    ):
+        assert client.get(address).status_code == 403, address
+    assert client.post(url("workspace-scorecard", interview), {"action": "save"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_sign_in(client, recruiter, interviewer):
+    interview = assigned(recruiter, interviewer)
+    response = client.get(url("workspace-scorecard", interview))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("sign-in"))
+
+
+@pytest.mark.django_db
+def test_another_interviewers_interview_answers_like_a_missing_one(
+    client, recruiter, interviewer, other_interviewer
+):
+    theirs = held(assigned(recruiter, interviewer, starts_in=-timedelta(hours=2)))
+    client.force_login(other_interviewer)
+    for name in ("workspace-interview", "workspace-scorecard", "workspace-scorecard-submit"):
+        response = client.get(url(name, theirs))
+        assert response.status_code == 404, name
+        assert candidate_name(theirs) not in response.text
+    post = {"action": "save", "rating-communication": "4", "recommendation": "yes"}
+    assert client.post(url("workspace-scorecard", theirs), post).status_code == 404
+    assert client.post(url("workspace-scorecard-submit", theirs)).status_code == 404
+    assert not Scorecard.objects.exists()
+    missing = reverse("workspace-interview", kwargs={"pk": "00000000-0000-0000-0000-000000000000"})
+    assert client.get(missing).status_code == 404
+
+
+@pytest.mark.django_db
+def test_unassigned_interview_is_gone_from_the_workspace(client, recruiter, interviewer):
+    interview = assigned(recruiter, interviewer)
+    interview_services.assignment_delete(assignment=interview.assignments.get(), actor=recruiter)
+    client.force_login(interviewer)
+    assert client.get(url("workspace-interview", interview)).status_code == 404
+    assert candidate_name(interview) not in client.get(reverse("workspace-home")).text
+
+
+# --- One interview -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def assessed(recruiter, interviewer):
+    """An AI interview that has ended, with an assessment that needs a person to review it."""
+    interview = assigned(recruiter, interviewer, kind="ai_video", starts_in=-timedelta(hours=2))
+    payload = assessment_payload(transcript_quality=0.5)
+    interview_services.assessment_record(interview=interview, payload=payload, actor=PROVIDER)
+    return held(interview)
+
+
+@pytest.mark.django_db
+def test_interview_page_shows_the_candidate_and_the_ai_assessment_with_evidence(
+    client, interviewer, assessed
+):
+    client.force_login(interviewer)
+    response = client.get(url("workspace-interview", assessed))
+    assert response.status_code == 200
+    html = response.text
+    candidate = assessed.application.candidate
+    assert candidate.full_name in html
+    assert assessed.application.position.title in html
+    assert candidate.resume_text in html
+    assert "AI scores inform and never decide" in html
+    assert "Needs human review." in html
+    assert "I explained the plan to finance" in html and "0:12\u20130:15" in html
+    assert "0:40\u20130:44" in html
+    assert "Problem solving" in html and "85%" in html  # the dimension and its confidence
+    # Contact data stays with HR; the private transcript is not part of the page.
+    assert candidate.email not in html and candidate.phone not in html
+    assert "billing service" not in html
+
+
+@pytest.mark.django_db
+def test_interview_page_records_what_was_read(client, interviewer, assessed):
+    client.force_login(interviewer)
+    client.get(url("workspace-interview", assessed))
+    candidate_id = assessed.application.candidate_id
+    viewed = AuditEvent.objects.filter(actor=interviewer, action=AuditAction.VIEW)
+    assert {e.target_type for e in viewed} == {
+        "interviews.interview",
+        "candidates.candidate",
+        "interviews.aiassessment",
+    }
+    assert {e.candidate_id for e in viewed} == {candidate_id}
+
+
+# --- The scorecard -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_scorecard_draft_then_submit_then_locked(client, interviewer, assessed):
+    client.force_login(interviewer)
+    form = url("workspace-scorecard", assessed)
+    page = client.get(form)
+    assert page.status_code == 200
+    assert 'name="rating-communication"' in page.text and 'name="rating-problem_solving"' in page.text
+    assert "AI scores inform and never decide" in page.text  # the assessment beside the form
+
+    draft = {"action": "save", "rating-communication": "4", "notes": "Clear about trade-offs."}
+    response = client.post(form, draft, follow=True)
+    assert response.redirect_chain == [(form, 302)]
+    assert "Draft saved." in response.text
+    card = Scorecard.objects.get(interview=assessed, interviewer=interviewer)
+    assert (card.status, card.ratings, card.notes) == (
+        "draft",
+        {"communication": 4},
+        "Clear about trade-offs.",
+    )
+    assert 'value="4" checked' in response.text and "Clear about trade-offs." in response.text
+
+    full = {**draft, "action": "submit", "rating-problem_solving": "3", "recommendation": "yes"}
+    response = client.post(form, full)
+    assert response.status_code == 302 and response.url == url("workspace-scorecard-submit", assessed)
+    confirm = client.get(response.url)
+    assert "Submit your scorecard?" in confirm.text and "you cannot change it" in confirm.text
+    card.refresh_from_db()
+    assert card.status == "draft"  # nothing is submitted before the confirmation
+
+    response = client.post(url("workspace-scorecard-submit", assessed), follow=True)
+    assert response.redirect_chain == [(form, 302)]
+    card.refresh_from_db()
+    assert card.status == "submitted" and card.ratings == {"communication": 4, "problem_solving": 3}
+    assert "Scorecard submitted." in response.text
+    assert '<form method="post" action="' + form not in response.text  # read-only now
+    assert "Above the bar" in response.text and "Meets the bar" in response.text
+
+    writes = events(interviewer, AuditAction.UPDATE, "interviews.scorecard").count()
+    refused = client.post(form, {**full, "action": "save", "rating-communication": "1", "notes": "changed"})
+    assert refused.status_code == 409
+    assert "locked" in refused.text and "Nothing was changed." in refused.text
+    assert client.post(url("workspace-scorecard-submit", assessed)).status_code == 409
+    card.refresh_from_db()
+    assert (
+        card.ratings == {"communication": 4, "problem_solving": 3} and card.notes == "Clear about trade-offs."
+    )
+    assert events(interviewer, AuditAction.UPDATE, "interviews.scorecard").count() == writes
+
+
+@pytest.mark.django_db
+def test_scorecard_writes_are_audited(client, interviewer, assessed):
+    client.force_login(interviewer)
+    form = url("workspace-scorecard", assessed)
+    client.post(form, {"action": "save", "rating-communication": "4"})
+    client.post(form, {"action": "save", "rating-communication": "5", "rating-problem_solving": "4"})
+    client.post(
+        form,
+        {
+            "action": "submit",
+            "rating-communication": "5",
+            "rating-problem_solving": "4",
+            "recommendation": "strong_yes",
+        },
+    )
+    client.post(url("workspace-scorecard-submit", assessed))
+    card = Scorecard.objects.get()
+    writes = AuditEvent.objects.filter(actor=interviewer, target_id=str(card.pk)).exclude(
+        action=AuditAction.VIEW
+    )
+    assert [(e.action, e.changed_fields) for e in writes.order_by("seq")] == [
+        (AuditAction.CREATE, ["notes", "ratings", "recommendation"]),
+        (AuditAction.UPDATE, ["notes", "ratings", "recommendation"]),
+        (AuditAction.UPDATE, ["notes", "ratings", "recommendation"]),
+        (AuditAction.UPDATE, ["status", "submitted_at"]),
+    ]
+
+
+@pytest.mark.django_db
+def test_bad_rating_is_a_field_error_naming_the_dimension_and_nothing_is_saved(client, interviewer, assessed):
+    client.force_login(interviewer)
+    form = url("workspace-scorecard", assessed)
+    post = {"action": "save", "rating-communication": "7", "rating-problem_solving": "3", "notes": "Kept"}
+    response = client.post(form, post)
+    assert response.status_code == 400
+    html = response.text
+    assert "Nothing was saved." in html
+    assert "Communication: choose a whole number from 1 to 5." in html
+    assert 'aria-describedby="rating-communication-errors"' in html
+    assert 'aria-describedby="rating-problem_solving-errors"' not in html
+    assert 'name="rating-problem_solving" value="3" checked' in html and ">Kept</textarea>" in html
+    assert not Scorecard.objects.exists()
+    assert not events(interviewer, AuditAction.CREATE, "interviews.scorecard").exists()
+
+
+@pytest.mark.django_db
+def test_submitting_an_incomplete_scorecard_names_what_is_missing(client, interviewer, assessed):
+    client.force_login(interviewer)
+    client.post(url("workspace-scorecard", assessed), {"action": "submit", "rating-communication": "4"})
+    confirm = client.get(url("workspace-scorecard-submit", assessed))
+    assert "Not rated" in confirm.text and "Not given" in confirm.text
+    response = client.post(url("workspace-scorecard-submit", assessed))
+    assert response.status_code == 400
+    assert "Problem solving: rate it before you submit." in response.text
+    assert "Choose a recommendation." in response.text
+    assert 'name="rating-communication" value="4" checked' in response.text
+    assert Scorecard.objects.get().status == "draft"
+
+
+@pytest.mark.django_db
+def test_scorecard_page_in_chinese(client, interviewer, assessed):
+    interviewer.preferred_language = "zh-hans"
+    interviewer.save(update_fields=["preferred_language"])
+    client.force_login(interviewer)
+    response = client.post(
+        url("workspace-scorecard", assessed), {"action": "save", "rating-communication": "9"}
+    )
+    assert response.status_code == 400
+    for text in ("评分表", "保存草稿", "沟通能力", "AI 评分仅供参考"):
+        assert text in response.text, text
+    assert "沟通能力：请选择 1 到 5 的整数。" in response.text  # noqa: RUF001
+
+
+@pytest.mark.django_db
+def test_the_scorecard_address_in_the_e_mails_is_the_form(interviewer, assessed):
+    request = Notification.objects.get(template="scorecard_request", recipient_user=interviewer)
+    assert url("workspace-scorecard", assessed) in messages.render(request).body
+
+
+# --- In a real browser ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_browser_interviewer_scores_an_interview_with_the_keyboard_and_cannot_open_others(browser_page):
+    recruiter = make_user(Role.RECRUITER)
+    ivy = make_user(Role.INTERVIEWER, username="ivy", first_name="Ivy", last_name="Chen")
+    other = make_user(Role.INTERVIEWER)
+    position = make_position(recruiter, title="Backend Engineer")
+    mine = held(
+        assigned(
+            recruiter,
+            ivy,
+            application=make_application(recruiter, position=position),
+            starts_in=-timedelta(hours=2),
+        )
+    )
+    theirs = held(assigned(recruiter, other, starts_in=-timedelta(hours=2)))
+
+    page = browser_page()
+    sign_in(page, ivy)
+    assert page.url.endswith(reverse("workspace-home"))
+    assert page.get_by_role("heading", name=re.compile("Awaiting my scorecard")).is_visible()
+    assert page.get_by_role("link", name=candidate_name(mine), exact=True).is_visible()
+    assert page.get_by_text(candidate_name(theirs)).count() == 0
+
+    page.get_by_role("link", name=candidate_name(mine), exact=True).click()
+    page.get_by_role("link", name="Write scorecard").click()
+    assert page.get_by_role("heading", name=re.compile("Scorecard")).first.is_visible()
+
+    # Keyboard only: focus the first rating of the weightiest dimension, arrow to the value, tab on.
+    page.get_by_role("radio", name=re.compile("^1 ")).first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # problem solving (weight 60%): 4
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # communication: 3
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowRight")  # recommendation: the second choice, "Yes"
+    page.keyboard.press("Tab")
+    page.keyboard.type("Explained the trade-offs clearly.")
+    page.keyboard.press("Tab")  # Save draft
+    page.keyboard.press("Tab")  # Submit…
+    assert page.evaluate("document.activeElement.value") == "submit"
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/scorecard/submit/$"))
+    page.get_by_role("button", name="Submit scorecard").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/scorecard/$"))
+
+    assert page.get_by_role("status").get_by_text("Scorecard submitted.").is_visible()
+    assert page.get_by_role("button", name="Save draft").count() == 0  # locked: read-only
+    card = Scorecard.objects.get(interview=mine, interviewer=ivy)
+    assert (card.status, card.ratings, card.recommendation) == (
+        "submitted",
+        {"communication": 3, "problem_solving": 4},
+        "yes",
+    )
+    assert card.notes == "Explained the trade-offs clearly."
+
+    response = page.goto(url("workspace-interview", theirs))
+    assert response.status == 404
+    assert page.get_by_role("heading", name="Not found").is_visible()
+    assert page.get_by_text(candidate_name(theirs)).count() == 0
