@@ -1,3 +1,22 @@
-"""The signed-in candidate portal under /portal/: sign-in and the candidate's own records."""
+"""The signed-in candidate portal under /portal/: sign-in and the candidate's own records.
 
-urlpatterns: list = []
+Mounted before the token pages of the candidate's e-mails (`interviews.portal_urls`), so nothing
+here may look like `<page>/<token>/` of theirs: interviews, consent, reschedule, offers, onboarding.
+"""
+
+from django.urls import path
+
+from candidates import portal_views
+
+urlpatterns = [
+    path("", portal_views.home, name="portal-home"),
+    path("invite/<uuid:candidate_id>/", portal_views.invite, name="portal-invite"),
+    path("welcome/<str:uidb64>/<str:token>/", portal_views.welcome, name="portal-welcome"),
+    path("sign-in/", portal_views.sign_in, name="portal-sign-in"),
+    path("sign-in/<str:uidb64>/<str:token>/", portal_views.sign_in_link, name="portal-sign-in-link"),
+    path("results/<uuid:assessment_id>/", portal_views.result, name="portal-result"),
+    path("open/interview/<uuid:interview_id>/", portal_views.open_interview, name="portal-open-interview"),
+    path("open/consent/<uuid:interview_id>/", portal_views.open_consent, name="portal-open-consent"),
+    path("open/offer/<uuid:offer_id>/", portal_views.open_offer, name="portal-open-offer"),
+    path("open/onboarding/<uuid:plan_id>/", portal_views.open_onboarding, name="portal-open-onboarding"),
+]

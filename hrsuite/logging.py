@@ -6,8 +6,11 @@ import re
 from gunicorn.glogging import Logger as GunicornLogger
 
 # The credential segment of the links in candidates' e-mails: /portal/<page>/<token>/ (interview,
-# consent, reschedule) and the API's /api/reschedule/<token>/.
-_LINK_TOKEN = re.compile(r"(/portal/[\w-]+/|/api/reschedule/)[^/\s?#\"']+")
+# consent, reschedule), the portal's /portal/welcome|sign-in/<user id>/<token>/ and the API's
+# /api/reschedule/<token>/.
+_LINK_TOKEN = re.compile(
+    r"(/portal/(?:welcome|sign-in)/[^/\s?#\"']+/|/portal/[\w-]+/|/api/reschedule/)[^/\s?#\"']+"
+)
 REDACTED = "[redacted]"
 
 

@@ -115,6 +115,12 @@ def _context(notification: Notification, *, name: str, zone: ZoneInfo) -> dict:
             for slot in payload["slots"]
         ]
     context["offer_url"] = notification.secret_payload.get("offer_url", "")
+    if notification.template in (
+        Notification.Template.PORTAL_INVITATION,
+        Notification.Template.PORTAL_SIGN_IN_LINK,
+    ):
+        # The portal's welcome and sign-in links are credentials: they live in secret_payload only.
+        context.update({key: notification.secret_payload.get(key, "") for key in ("portal_url", "username")})
     context.update(
         _onboarding_context(
             payload, zone=zone, language=language, to_candidate=bool(notification.candidate_id)

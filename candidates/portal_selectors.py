@@ -1,0 +1,90 @@
+"""What the signed-in candidate's portal shows: their own records, each read through its app's
+selector, so `restrict()` and the candidate policies decide what is theirs (and which results HR
+has released). The page is one `list` event in the audit trail, naming every record it showed."""
+
+from dataclasses import dataclass, field
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from candidates.models import Application, Candidate
+from candidates.selectors import application_list_for, candidate_list_for
+from hrsuite.errors import NotFound
+from interviews.consent_selectors import consent_list_for
+from interviews.models import AIAssessment, Consent, ConsentNotice, Interview
+from interviews.selectors import assessment_list_for, interview_list_for
+from interviews.services.consent import notice_current
+from onboarding.models import Offer, OnboardingPlan, OnboardingTask
+from onboarding.plan_selectors import plan_list_for, task_list_for
+from onboarding.selectors import offer_list_for
+
+
+@dataclass
+class PortalOverview:
+    candidate: Candidate | None
+    applications: list[Application]
+    interviews: list[Interview]
+    # Released results only (the candidate policy hides the others), by interview id.
+    results: dict = field(default_factory=dict)
+    # The latest decision per scope, by interview id: {interview_id: {scope: decision}}.
+    consents: dict = field(default_factory=dict)
+    notice: ConsentNotice | None = None
+    offers: list[Offer] = field(default_factory=list)
+    plans: list[OnboardingPlan] = field(default_factory=list)
+    # The new hire's own tasks, by plan id.
+    tasks: dict = field(default_factory=dict)
+
+
+def _latest_consents(rows) -> dict:
+    """Newest first in, so the first decision seen per interview and scope is the one that counts."""
+    latest: dict = {}
+    for consent in rows:
+        latest.setdefault(consent.interview_id, {}).setdefault(consent.scope, consent.decision)
+    return latest
+
+
+def portal_overview_for(*, user, language: str) -> PortalOverview:
+    """Everything of the candidate's own in a fixed number of queries, whatever its size."""
+    candidate = candidate_list_for(user=user).first()
+    consents = list(consent_list_for(user=user))
+    tasks: dict = {}
+    task_rows = list(task_list_for(user=user))
+    for task in task_rows:
+        tasks.setdefault(task.plan_id, []).append(task)
+    try:
+        notice = notice_current(language=language)
+    except NotFound:
+        notice = None
+    overview = PortalOverview(
+        candidate=candidate,
+        applications=list(application_list_for(user=user)),
+        interviews=list(interview_list_for(user=user)),
+        results={result.interview_id: result for result in assessment_list_for(user=user)},
+        consents=_latest_consents(consents),
+        notice=notice,
+        offers=list(offer_list_for(user=user)),
+        plans=list(plan_list_for(user=user).select_related("application__position")),
+        tasks=tasks,
+    )
+    # One event for the page, naming what it showed by type: the candidate's own records, read
+    # together, so one row in the trail says so (and the page takes one chain-head lock, not seven).
+    shown = {
+        model._meta.label_lower: [str(row.pk) for row in rows]
+        for model, rows in (
+            (Application, overview.applications),
+            (Interview, overview.interviews),
+            (AIAssessment, overview.results.values()),
+            (Consent, consents),
+            (Offer, overview.offers),
+            (OnboardingPlan, overview.plans),
+            (OnboardingTask, task_rows),
+        )
+        if rows
+    }
+    audit_record(
+        actor=user,
+        action=AuditAction.LIST,
+        target=candidate,
+        target_type="" if candidate else Candidate._meta.label_lower,
+        detail={"page": "portal-home", "shown": shown},
+    )
+    return overview
