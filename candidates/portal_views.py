@@ -31,7 +31,7 @@ from hrsuite.errors import ApplicationError, Forbidden, NotFound, ValidationFail
 from hrsuite.pages import field_errors, role_required, visible_or_404
 from hrsuite.permissions import has_role
 from interviews.messages import format_date, format_time
-from interviews.models import Consent, Interview
+from interviews.models import Consent, HumanReview, Interview
 from interviews.selectors import assessment_detail_queryset
 from interviews.services import candidate_links as interview_links
 from interviews.services.scheduling import practice_url
@@ -236,7 +236,6 @@ def _dimension_label(name: str) -> str:
 
 
 def _interview_rows(overview, *, zone, language: str) -> list[dict]:
-    scopes = [(scope, label) for scope, label in Consent.Scope.choices]
     rows = []
     for interview in overview.interviews:
         video = interview.kind in Interview.VIDEO_KINDS
@@ -256,11 +255,10 @@ def _interview_rows(overview, *, zone, language: str) -> list[dict]:
                 "consents": [
                     {
                         "label": label,
-                        "decision": decisions.get(scope),
+                        "decision": Consent.Decision(decisions[scope]).label if scope in decisions else "",
                         "badge": CONSENT_BADGES.get(decisions.get(scope), "neutral"),
-                        "display": Consent.Decision(decisions[scope]).label if decisions.get(scope) else "",
                     }
-                    for scope, label in scopes
+                    for scope, label in Consent.Scope.choices
                 ],
                 "result": result,
             }
@@ -333,7 +331,11 @@ def result(request, assessment_id):
     assessment = visible_or_404(queryset, user=request.user, pk=assessment_id)
     dimensions = []
     for dimension in assessment.dimensions.all():
-        overrides = [r for r in dimension.reviews.all() if r.outcome == "override" and r.score is not None]
+        overrides = [
+            r
+            for r in dimension.reviews.all()
+            if r.outcome == HumanReview.Outcome.OVERRIDE and r.score is not None
+        ]
         score = overrides[-1].score if overrides else dimension.score
         dimensions.append(
             {"label": _dimension_label(dimension.dimension), "score": score, "width": max(min(score, 100), 0)}

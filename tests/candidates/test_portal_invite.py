@@ -192,6 +192,17 @@ def test_welcome_link_shows_the_username_and_sets_a_password_once(client, recrui
     assert candidate.user.check_password(STRONG)
 
 
+def test_after_the_welcome_the_candidate_signs_in_with_username_and_password_too(client, recruiter):
+    candidate, notification = _invite(recruiter)
+    client.post(_path(notification), {"password": STRONG, "password_again": STRONG})
+    client.logout()
+
+    response = client.post(reverse("sign-in"), {"username": candidate.user.username, "password": STRONG})
+
+    assert response.status_code == 302 and response.url == reverse("portal-home")
+    assert client.get(reverse("portal-home")).status_code == 200
+
+
 def test_a_weak_password_is_a_field_error_and_the_link_still_works(client, recruiter):
     candidate, notification = _invite(recruiter, preferred_language="en")
     path = _path(notification)

@@ -252,6 +252,27 @@ def test_results_are_hidden_until_hr_releases_them(client, recruiter):
 
 
 @pytest.mark.django_db
+def test_a_result_shows_the_reviewers_corrected_score_and_no_reasons(client, recruiter):
+    candidate = portal_candidate(recruiter, preferred_language="en")
+    assessment = released_result(
+        recruiter, interview_of(recruiter, candidate, starts_in=datetime.timedelta(days=-1))
+    )
+    interview_services.human_review_create(
+        dimension_score=assessment.dimensions.get(dimension="communication"),
+        outcome="override",
+        score=88,
+        reason="Private note: the audio dropped twice.",
+        actor=recruiter,
+    )
+    client.force_login(candidate.user)
+
+    page = client.get(reverse("portal-result", args=[assessment.pk])).text
+
+    assert "width:88%" in page and "width:80%" not in page
+    assert "Private note" not in page and "I led the migration" not in page
+
+
+@pytest.mark.django_db
 def test_another_candidates_result_and_objects_are_not_found(client, recruiter):
     mine = portal_candidate(recruiter)
     theirs = portal_candidate(recruiter)
