@@ -240,6 +240,11 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Cache ------------------------------------------------------------------------------------
+# Rate limits (the portal's sign-in links) count here. The embedded default keeps them in each
+# process's memory; production shares one count across processes in Redis (production.py).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # --- Celery -----------------------------------------------------------------------------------
 # Embedded default: kombu's filesystem transport needs no broker server.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL", default="filesystem://"))

@@ -50,6 +50,12 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 if CELERY_BROKER_URL.startswith("filesystem"):
     raise ImproperlyConfigured("Set REDIS_URL (or CELERY_BROKER_URL) to the Redis broker in production.")
 
+# Rate limits must hold across every web process: one cache in Redis (the broker's, unless
+# CACHE_URL names another).
+CACHES = {"default": env.cache("CACHE_URL", default=CELERY_BROKER_URL)}
+if CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+    raise ImproperlyConfigured("Set CACHE_URL (or REDIS_URL) to a redis:// cache in production.")
+
 DEBUG = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
