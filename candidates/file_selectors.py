@@ -1,0 +1,353 @@
+"""Reads behind HR's candidate pages: the candidate list with each row's applications and next
+interview, the whole candidate file, and HR's interview page, each in a fixed number of queries.
+
+Everything starts from `restrict()` through the apps' own selectors. A file or interview page is
+ONE `view` event naming the candidate, whose detail lists the records the page showed (interviews,
+assessments, scorecards, decisions, offers, checks, onboarding plans), so "who saw this person's
+assessment or offer" is answered by one event per page rather than one per row.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from candidates.models import Application, Candidate, Position, PriorRecord, Stage, StageChange
+from candidates.selectors import CandidateFilter
+from hrsuite.accounts.models import Role, User
+from hrsuite.errors import NotFound
+from hrsuite.permissions import restrict
+from hrsuite.selectors import filtered
+from interviews.consent_selectors import consent_detail_queryset
+from interviews.models import (
+    AIAssessment,
+    AIDimensionScore,
+    Consent,
+    HumanReview,
+    Incident,
+    Interview,
+    Notification,
+    Scorecard,
+)
+from interviews.selectors import interview_detail_queryset, notification_detail_queryset
+from onboarding.plan_selectors import plan_detail_queryset
+from onboarding.selectors import check_detail_queryset, decision_detail_queryset, offer_detail_queryset
+
+# What no HR page shows: identity documents and birth dates are not needed to decide on a hire
+# (and a birth date invites age bias), so they are neither fetched nor decrypted.
+_NEVER_SHOWN = ("national_id", "date_of_birth")
+# The list shows name and e-mail; the rest of the personal data stays encrypted in the row.
+_NOT_LISTED = ("phone", "resume_text", *_NEVER_SHOWN)
+_CANDIDATE_ON_INTERVIEW = tuple(
+    f"application__candidate__{name}" for name in ("email", "phone", "resume_text", *_NEVER_SHOWN)
+)
+
+
+# --- The candidate list -----------------------------------------------------------------------------
+
+
+class CandidatePageFilter(CandidateFilter):
+    """The list's filters: exact e-mail (through the blind index), position and stage.
+
+    Position and stage together mean ONE application for that position at that stage, not any
+    application for the position and any (other) application at the stage: one EXISTS subquery,
+    which also spares the list a DISTINCT over the whole table.
+    """
+
+    position = django_filters.UUIDFilter(method="_by_application", label="Position")
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, method="_by_application", label="Stage")
+
+    class Meta(CandidateFilter.Meta):
+        fields = ["email", "position", "stage"]
+
+    def _by_application(self, queryset, name, value):
+        return queryset  # applied once for both in `filter_queryset`
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        wanted = {
+            name: self.form.cleaned_data.get(name)
+            for name in ("position", "stage")
+            if self.form.cleaned_data.get(name)
+        }
+        if wanted:
+            matching = Application.objects.filter(candidate=OuterRef("pk"), **wanted)
+            queryset = queryset.filter(Exists(matching))
+        return queryset
+
+
+def candidate_page_list(*, user, filters=None) -> QuerySet[Candidate]:
+    """Candidates for the list page, newest first, each with `listed_applications` (position,
+    stage) and on each application `upcoming_interviews` (scheduled, not yet started)."""
+    upcoming = restrict(
+        Interview.objects.filter(status=Interview.Status.SCHEDULED, starts_at__gte=timezone.now()), user=user
+    ).order_by("starts_at", "id")
+    applications = (
+        restrict(Application.objects.select_related("position"), user=user)
+        .order_by("-stage_changed_at", "id")
+        .prefetch_related(Prefetch("interviews", queryset=upcoming, to_attr="upcoming_interviews"))
+    )
+    queryset = restrict(Candidate.objects.defer(*_NOT_LISTED), user=user).order_by("-created_at", "id")
+    queryset = filtered(CandidatePageFilter, filters, queryset)
+    return queryset.prefetch_related(
+        Prefetch("applications", queryset=applications, to_attr="listed_applications")
+    )
+
+
+@dataclass
+class CandidateRow:
+    candidate: Candidate
+    applications: list[Application]
+    next_interview: Interview | None
+    last_activity: datetime
+
+
+def candidate_row(candidate: Candidate) -> CandidateRow:
+    """One list row from a candidate of `candidate_page_list` (no further queries)."""
+    applications = candidate.listed_applications
+    upcoming = [i for a in applications for i in a.upcoming_interviews]
+    moments = [candidate.updated_at, *(a.stage_changed_at for a in applications)]
+    return CandidateRow(
+        candidate=candidate,
+        applications=applications,
+        next_interview=min(upcoming, key=lambda i: i.starts_at, default=None),
+        last_activity=max(moments),
+    )
+
+
+def positions_for(*, user, open_only: bool = False) -> QuerySet[Position]:
+    queryset = restrict(Position.objects.order_by("title", "id"), user=user)
+    return queryset.filter(status=Position.Status.OPEN) if open_only else queryset
+
+
+def candidate_by_email(*, user, email: str) -> Candidate | None:
+    """The candidate with this exact e-mail (blind index), if the user may see them."""
+    return filtered(CandidateFilter, {"email": email}, restrict(Candidate.objects.all(), user=user)).first()
+
+
+def active_users_with(role: Role) -> QuerySet[User]:
+    """Who may be chosen for a role's part (interviewers to assign, recruiters to approve)."""
+    return User.objects.filter(groups__name=role.value, is_active=True).order_by("username", "pk")
+
+
+# --- The candidate file and the interview page ------------------------------------------------------
+
+
+def _interviews(*, user) -> QuerySet[Interview]:
+    """Interviews with everything HR's pages show of them: assessment (per-dimension scores with
+    evidence and human reviews), submitted scorecards and incidents; the interview selector
+    brings the assignments with their interviewers."""
+    reviews = restrict(HumanReview.objects.select_related("reviewer"), user=user).order_by("created_at", "id")
+    dimensions = AIDimensionScore.objects.order_by("dimension").prefetch_related(
+        Prefetch("reviews", queryset=reviews)
+    )
+    # The full transcript and the provider's raw payload are not shown, so not decrypted.
+    assessments = restrict(AIAssessment.objects.defer("transcript", "raw_payload"), user=user)
+    assessments = assessments.prefetch_related(Prefetch("dimensions", queryset=dimensions))
+    scorecards = restrict(
+        Scorecard.objects.filter(status=Scorecard.Status.SUBMITTED).select_related("interviewer"), user=user
+    ).order_by("submitted_at", "id")
+    return (
+        restrict(interview_detail_queryset(user=user), user=user)
+        .defer(*_CANDIDATE_ON_INTERVIEW)
+        .order_by("-starts_at", "id")
+        .prefetch_related(
+            # No to_attr: the relation's own cache is filled, so reading it later costs nothing
+            # (with a to_attr Django reads the reverse one-to-one again per interview).
+            Prefetch("assessment", queryset=assessments),
+            Prefetch("scorecards", queryset=scorecards, to_attr="submitted_scorecards"),
+            Prefetch("incidents", queryset=restrict(Incident.objects.all(), user=user)),
+        )
+    )
+
+
+def assessment_of(interview: Interview) -> AIAssessment | None:
+    """The interview's prefetched assessment, or None."""
+    try:
+        return interview.assessment
+    except AIAssessment.DoesNotExist:
+        return None
+
+
+def candidate_file_queryset(*, user) -> QuerySet[Candidate]:
+    """A candidate with their whole file, fetched in a fixed number of queries however many
+    applications, interviews or records they have."""
+    # The offer selector brings each offer's approval steps with their approvers.
+    offers = restrict(offer_detail_queryset(user=user), user=user)
+    applications = (
+        restrict(Application.objects.select_related("position"), user=user)
+        .order_by("-stage_changed_at", "id")
+        .prefetch_related(
+            Prefetch(
+                "stage_history", queryset=StageChange.objects.select_related("actor").order_by("at", "id")
+            ),
+            Prefetch("interviews", queryset=_interviews(user=user)),
+            Prefetch(
+                "decisions",
+                queryset=restrict(decision_detail_queryset(user=user), user=user).order_by(
+                    "-decided_at", "id"
+                ),
+            ),
+            Prefetch("offers", queryset=offers.order_by("-created_at", "id")),
+            Prefetch(
+                "background_checks",
+                queryset=restrict(check_detail_queryset(user=user).defer("findings"), user=user).order_by(
+                    "-requested_at", "id"
+                ),
+            ),
+            Prefetch("onboarding_plans", queryset=restrict(plan_detail_queryset(user=user), user=user)),
+        )
+    )
+    consents = restrict(consent_detail_queryset(user=user), user=user).order_by("-decided_at", "-created_at")
+    return Candidate.objects.defer(*_NEVER_SHOWN).prefetch_related(
+        Prefetch("applications", queryset=applications),
+        Prefetch(
+            "prior_records", queryset=restrict(PriorRecord.objects.order_by("-period_start", "id"), user=user)
+        ),
+        Prefetch("consents", queryset=consents),
+    )
+
+
+# Messages shown on a file: the newest ones, enough for every step of a long process.
+MESSAGES_SHOWN = 200
+
+
+def messages_about(*, user, candidate: Candidate, applications) -> list[Notification]:
+    """Outbox rows to the candidate or about them (to interviewers and recruiters): one query."""
+    about = Q(candidate=candidate) | Q(interview__application__candidate=candidate)
+    application_ids = [str(a.pk) for a in applications]
+    if application_ids:
+        about |= Q(payload__application__in=application_ids)
+    queryset = restrict(notification_detail_queryset(user=user), user=user).filter(about)
+    return list(queryset.order_by("-due_at", "-id")[:MESSAGES_SHOWN])
+
+
+@dataclass
+class CandidateFile:
+    candidate: Candidate
+    applications: list[Application]
+    interviews: list[Interview]
+    messages: list[Notification]
+    shown: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _shown(applications, interviews, prior_records) -> dict[str, list[str]]:
+    """The ids of the sensitive records a page showed, for its one audit event."""
+
+    def ids(objects):
+        return [str(o.pk) for o in objects]
+
+    assessments = [a for a in map(assessment_of, interviews) if a is not None]
+    return {
+        "application": ids(applications),
+        "interview": ids(interviews),
+        "aiassessment": ids(assessments),
+        "scorecard": ids(s for i in interviews for s in i.submitted_scorecards),
+        "decision": ids(d for a in applications for d in a.decisions.all()),
+        "offer": ids(o for a in applications for o in a.offers.all()),
+        "backgroundcheck": ids(c for a in applications for c in a.background_checks.all()),
+        "onboardingplan": ids(p for a in applications for p in a.onboarding_plans.all()),
+        "priorrecord": ids(prior_records),
+    }
+
+
+def candidate_file_for(*, user, pk, page: str = "candidate_file") -> CandidateFile:
+    """The candidate's whole file with its one `view` event; NotFound when missing or not visible."""
+    try:
+        candidate = restrict(candidate_file_queryset(user=user), user=user).get(pk=pk)
+    except (Candidate.DoesNotExist, ValidationError):
+        raise NotFound("Candidate not found.") from None
+    applications = list(candidate.applications.all())
+    interviews = sorted(
+        (i for a in applications for i in a.interviews.all()), key=lambda i: i.starts_at, reverse=True
+    )
+    messages = messages_about(user=user, candidate=candidate, applications=applications)
+    shown = _shown(applications, interviews, candidate.prior_records.all())
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        target=candidate,
+        detail={"page": page, "shown": shown, "messages": len(messages)},
+    )
+    return CandidateFile(candidate, applications, interviews, messages, shown)
+
+
+def interview_candidate_id(*, user, pk):
+    """Whose interview `pk` is, if the user may see it (for a POST, which shows nothing: no event)."""
+    try:
+        row = (
+            restrict(Interview.objects.all(), user=user)
+            .filter(pk=pk)
+            .values_list("application__candidate_id")
+        )
+        found = row.first()
+    except (ValidationError, ValueError):
+        return None
+    return found[0] if found else None
+
+
+@dataclass
+class InterviewPage:
+    interview: Interview
+    consents: list[Consent]
+    messages: list[Notification]
+    shown: dict[str, list[str]]
+
+
+def interview_page_for(*, user, pk) -> InterviewPage:
+    """HR's view of one interview with its one `view` event; NotFound when missing or not visible."""
+    queryset = _interviews(user=user).select_related("application__position")
+    try:
+        interview = queryset.get(pk=pk)
+    except (Interview.DoesNotExist, ValidationError):
+        raise NotFound("Interview not found.") from None
+    consents = list(
+        restrict(consent_detail_queryset(user=user), user=user)
+        .filter(interview=interview)
+        .order_by("-decided_at", "-created_at")
+    )
+    messages = list(
+        restrict(notification_detail_queryset(user=user), user=user)
+        .filter(interview=interview)
+        .order_by("-due_at", "-id")[:MESSAGES_SHOWN]
+    )
+    shown = {
+        "aiassessment": [str(a.pk) for a in [assessment_of(interview)] if a is not None],
+        "scorecard": [str(s.pk) for s in interview.submitted_scorecards],
+    }
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        target=interview,
+        candidate_id=interview.application.candidate_id,
+        detail={"page": "hr_interview", "shown": shown, "messages": len(messages)},
+    )
+    return InterviewPage(interview, consents, messages, shown)
+
+
+def consent_by_scope(consents, *, interview_id=None) -> dict[str, Consent | None]:
+    """The latest decision per scope among `consents` (newest first) for one interview."""
+    state: dict[str, Consent | None] = dict.fromkeys(Consent.Scope.values)
+    for consent in consents:
+        if consent.interview_id == interview_id and state.get(consent.scope) is None:
+            state[consent.scope] = consent
+    return state
+
+
+def decision_outcomes_for(application: Application) -> list[str]:
+    """The decision outcomes the application's stage accepts, in the service's table order."""
+    from candidates.services import DECISION_STAGE_TRANSITIONS
+
+    return [event for (stage, event) in DECISION_STAGE_TRANSITIONS if stage == application.stage]
+
+
+def stage_events_for(application: Application) -> list[tuple[str, str]]:
+    """The plain stage moves from the application's stage, as (event, stage it leads to)."""
+    from candidates.services import STAGE_TRANSITIONS
+
+    return [(event, to) for (stage, event), to in STAGE_TRANSITIONS.items() if stage == application.stage]

@@ -1,0 +1,381 @@
+"""HR's candidate list, candidate file and interview page (recruiters act, HR admins only read).
+
+Reads go through `candidates.file_selectors` (restricted and audited); every write is one of the
+actions in `actions.py`, which call the existing services. A refused form is shown again with its
+values and field errors (400); a state that no longer allows the action answers 409 with a clear
+message; an HR admin's POST is refused (403) before anything is looked at.
+"""
+
+from zoneinfo import available_timezones
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from candidates import file_selectors as selectors
+from candidates.models import Candidate, Language, Stage
+from hrsuite.accounts.models import Role
+from hrsuite.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from hrsuite.pages import audited_page, query_without, role_required
+from hrsuite.permissions import has_role
+from interviews import services as interview_services
+from interviews.models import Consent, Interview
+from interviews.services import scheduling
+from onboarding.models import Offer, OfferApproval
+from onboarding.services.offers import OPEN_STATES
+
+from . import actions
+from .forms import BLANK, FormState, Refusal, form_values, template_errors
+
+HR = (Role.RECRUITER, Role.HR_ADMIN)
+
+
+def _may_act(request) -> bool:
+    """Recruiters act; HR admins read the same pages without a single control."""
+    return has_role(request.user, Role.RECRUITER)
+
+
+def _refused_post(request) -> None:
+    if not _may_act(request):
+        raise PermissionDenied
+
+
+def run_action(request, table: dict[str, actions.Action], *, candidate_id) -> actions.Done | Refusal:
+    """Run the action a POST names; a refusal comes back to be shown on the page."""
+    name = request.POST.get("action", "")
+    action = table.get(name)
+    if action is None:
+        return Refusal(name, "", BLANK, _("This page has no such action."), 400)
+    form = action.form or name
+    target = str(candidate_id) if action.target == "candidate" else request.POST.get(action.target, "")
+    try:
+        return action.handler(request, candidate_id=candidate_id)
+    except ValidationFailed as error:
+        state = FormState(form_values(request.POST), template_errors(error) or {"__all__": [error.message]})
+        return Refusal(form, target, state, error.message, 400)
+    except InvalidTransition as error:
+        return Refusal(form, target, FormState(form_values(request.POST)), error.message, 409)
+    except Forbidden:
+        raise PermissionDenied from None
+    except NotFound:
+        raise Http404 from None
+
+
+def _done(request, done: actions.Done, url: str):
+    messages.success(request, done.message)
+    return redirect(f"{url}#{done.anchor}" if done.anchor else url)
+
+
+# --- The candidate list ----------------------------------------------------------------------------
+
+_LIST_ACTIONS = {
+    "candidate_create": actions.candidate_create,
+    "application_for_email": actions.application_for_email,
+}
+
+
+@role_required(*HR)
+@require_http_methods(["GET", "POST"])
+def candidate_list(request):
+    """Candidates newest first, filtered by position, stage and exact e-mail; recruiters add
+    candidates and applications from here."""
+    refusal = None
+    if request.method == "POST":
+        _refused_post(request)
+        name = request.POST.get("action", "")
+        handler = _LIST_ACTIONS.get(name)
+        try:
+            if handler is None:
+                raise ValidationFailed(_("This page has no such action."))
+            created = handler(request)
+        except ValidationFailed as error:
+            state = FormState(
+                form_values(request.POST), template_errors(error) or {"__all__": [error.message]}
+            )
+            refusal = Refusal(name, "", state, error.message, 400)
+        else:
+            candidate_id = getattr(created, "candidate_id", None) or created.pk
+            message = (
+                _("%(name)s is added. Their file is below.") % {"name": created.full_name}
+                if isinstance(created, Candidate)
+                else _("Application added for %(position)s.") % {"position": created.position}
+            )
+            messages.success(request, message)
+            return redirect("hr-candidate", pk=candidate_id)
+
+    filter_errors, page, rows = {}, None, []
+    try:
+        queryset = selectors.candidate_page_list(user=request.user, filters=request.GET)
+    except ValidationFailed as error:
+        filter_errors = error.fields
+    else:
+        page = audited_page(request, queryset)
+        rows = [selectors.candidate_row(candidate) for candidate in page.object_list]
+    positions = list(selectors.positions_for(user=request.user))
+    may_act = _may_act(request)
+    context = {
+        "page": page,
+        "rows": rows,
+        "filters": request.GET,
+        "filter_errors": filter_errors,
+        "filtered": any(request.GET.get(n) for n in ("email", "position", "stage")),
+        "positions": positions,
+        "open_positions": [p for p in positions if p.status == p.Status.OPEN],
+        "stages": Stage.choices,
+        "query": query_without(request, "page"),
+        "may_act": may_act,
+        "refusal": refusal,
+        "new_candidate": _state(refusal, "candidate_create", ""),
+        "new_application": _state(refusal, "application_for_email", ""),
+        "languages": Language.choices,
+        "time_zones": sorted(available_timezones()) if may_act else [],
+        "viewer_zone": timezone.get_current_timezone_name(),
+    }
+    status = refusal.status if refusal else (400 if filter_errors else 200)
+    return render(request, "hr/candidates.html", context, status=status)
+
+
+def _state(refusal: Refusal | None, form: str, target) -> FormState:
+    if refusal is not None and refusal.action == form and refusal.target == str(target):
+        return refusal.state
+    return BLANK
+
+
+# --- The candidate file ----------------------------------------------------------------------------
+
+
+@role_required(*HR)
+@require_http_methods(["GET", "POST"])
+def candidate_file(request, pk):
+    """The candidate's whole file on one page; recruiters act from it."""
+    refusal = None
+    if request.method == "POST":
+        _refused_post(request)
+        result = run_action(request, actions.FILE_ACTIONS, candidate_id=pk)
+        if isinstance(result, actions.Done):
+            return _done(request, result, reverse("hr-candidate", args=[pk]))
+        refusal = result
+    try:
+        file = selectors.candidate_file_for(user=request.user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+    context = _file_context(request, file, refusal)
+    return render(request, "hr/candidate_file.html", context, status=refusal.status if refusal else 200)
+
+
+def _portal_invite_url(candidate) -> str:
+    """The portal invitation's address, once that page exists (a colleague adds it)."""
+    try:
+        return reverse("portal-invite", args=[candidate.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _file_context(request, file: selectors.CandidateFile, refusal: Refusal | None) -> dict:
+    may_act = _may_act(request)
+    candidate = file.candidate
+    consents = list(candidate.consents.all())
+    choices = _choices(request)
+    for application in file.applications:
+        _decorate_application(application, refusal, request.user, may_act, choices)
+    for interview in file.interviews:
+        _decorate_interview(interview, refusal, consents, choices)
+    upcoming = [
+        i for i in file.interviews if i.status == Interview.Status.SCHEDULED and i.starts_at >= timezone.now()
+    ]
+    return {
+        "candidate": candidate,
+        "applications": file.applications,
+        "interviews": file.interviews,
+        "next_interview": min(upcoming, key=lambda i: i.starts_at, default=None),
+        "prior_records": list(candidate.prior_records.all()),
+        "general_consents": [c for c in consents if c.interview_id is None],
+        "consent_scopes": [label for _value, label in Consent.Scope.choices],
+        "interview_kinds": Interview.Kind.choices,
+        "timeline": _timeline(file),
+        "messages_capped": len(file.messages) >= selectors.MESSAGES_SHOWN,
+        "may_act": may_act,
+        "refusal": refusal,
+        "new_application": _state(refusal, "application_create", candidate.pk),
+        "open_positions": choices["open_positions"],
+        "portal_invite_url": _portal_invite_url(candidate) if may_act else "",
+        "viewer_zone": timezone.get_current_timezone_name(),
+    }
+
+
+def _choices(request, *, positions: bool = True) -> dict:
+    """Who and what the action forms offer (nothing is read for an HR admin, who has no forms)."""
+    if not _may_act(request):
+        return {"interviewers": [], "recruiters": [], "open_positions": []}
+    return {
+        "interviewers": list(selectors.active_users_with(Role.INTERVIEWER)),
+        "recruiters": list(selectors.active_users_with(Role.RECRUITER)) if positions else [],
+        "open_positions": list(selectors.positions_for(user=request.user, open_only=True))
+        if positions
+        else [],
+    }
+
+
+def _decorate_application(application, refusal, user, may_act: bool, choices: dict) -> None:
+    application.forms = {
+        name: _state(refusal, name, application.pk) for name in ("schedule", "move", "decide")
+    }
+    application.stage_moves = [
+        (event, Stage(to).label) for event, to in selectors.stage_events_for(application)
+    ]
+    application.outcomes = selectors.decision_outcomes_for(application)
+    application.schedulable = application.stage in scheduling.SCHEDULABLE_STAGES
+    application.interviewers = choices["interviewers"]
+    application.offer_list = list(application.offers.all())
+    for check in application.background_checks.all():
+        check.tone = _tone(check.status)
+    for plan in application.onboarding_plans.all():
+        plan.tone = _tone(plan.status)
+        for task in plan.tasks.all():
+            task.tone = _tone(task.status)
+    for offer in application.offer_list:
+        offer.tone = _tone(offer.status)
+        offer.forms = {
+            name: _state(refusal, name, offer.pk)
+            for name in ("offer_submit", "offer_decide", "offer_send", "offer_cancel")
+        }
+        offer.round_approvals = [a for a in offer.approvals.all() if a.round == offer.approval_round]
+        for step in offer.round_approvals:
+            step.tone = _tone(step.status)
+        pending = [a for a in offer.round_approvals if a.status == OfferApproval.Status.PENDING]
+        offer.next_step = pending[0] if pending else None
+        offer.my_turn = may_act and offer.next_step is not None and offer.next_step.approver_id == user.pk
+        offer.is_open = offer.status in OPEN_STATES
+        offer.is_draft = offer.status == Offer.Status.DRAFT
+        offer.is_approved = offer.status == Offer.Status.APPROVED
+        offer.recruiters = choices["recruiters"]
+
+
+def _decorate_interview(interview, refusal, consents, choices: dict) -> None:
+    interview.tone = _tone(interview.status)
+    interview.forms = {
+        name: _state(refusal, name, interview.pk) for name in ("reschedule", "cancel", "assign", "release")
+    }
+    assessment = interview.assessment_shown = selectors.assessment_of(interview)
+    interview.dimension_list = list(assessment.dimensions.all()) if assessment else []
+    if assessment is not None:
+        assessment.overall_confidence_pct = _percent(assessment.overall_confidence)
+        assessment.transcript_quality_pct = _percent(assessment.transcript_quality)
+    for dimension in interview.dimension_list:
+        dimension.form = _state(refusal, "review", dimension.pk)
+        dimension.review_list = list(dimension.reviews.all())
+        dimension.confidence_pct = _percent(dimension.confidence)
+        dimension.low_confidence = dimension.confidence < interview_services.MIN_CONFIDENCE
+        dimension.quotes = [_quote(q) for q in dimension.evidence if isinstance(q, dict)]
+    interview.assignment_list = sorted(interview.assignments.all(), key=lambda a: (a.created_at, a.pk))
+    assigned = {a.interviewer_id for a in interview.assignment_list}
+    interview.assignable = [u for u in choices["interviewers"] if u.pk not in assigned]
+    interview.may_assign = bool(interview.assignable) and interview.status in scheduling.BUSY_STATUSES
+    interview.is_scheduled = interview.status == Interview.Status.SCHEDULED
+    state = selectors.consent_by_scope(consents, interview_id=interview.pk)
+    interview.consent_rows = [(Consent.Scope(scope).label, consent) for scope, consent in state.items()]
+    for consent in state.values():
+        if consent is not None:
+            consent.tone = _tone(consent.decision)
+    interview.incident_list = list(interview.incidents.all())
+    for card in interview.submitted_scorecards:
+        card.tone = _tone(card.recommendation)
+
+
+# The colour of a state's badge; states not named here keep the default blue.
+_TONES = {
+    "ok": {"completed", "passed", "accepted", "approved", "sent", "given", "complete", "done", "delivered"}
+    | {"strong_yes", "yes"},
+    "bad": {
+        "technical_issue",
+        "no_show",
+        "failed",
+        "declined",
+        "rejected",
+        "refused",
+        "dead",
+        "strong_no",
+        "no",
+    },
+    "warn": {"in_progress", "pending_approval", "inconclusive", "withdrawn", "sending", "review_requested"},
+    "neutral": {"cancelled", "expired", "draft", "void", "pending"},
+}
+
+
+def _tone(state: str) -> str:
+    return next((tone for tone, states in _TONES.items() if state in states), "")
+
+
+def _percent(fraction) -> int:
+    return round(float(fraction) * 100)
+
+
+def _seconds(value) -> str:
+    try:
+        total = int(float(value))
+    except (TypeError, ValueError):
+        return "?"
+    return f"{total // 60}:{total % 60:02d}"
+
+
+def _quote(evidence: dict) -> dict:
+    """One evidence quote with its place in the recording as "m:ss to m:ss"."""
+    start, end = _seconds(evidence.get("start_s")), _seconds(evidence.get("end_s"))
+    return {"quote": evidence.get("quote", ""), "at": f"{start}\u2013{end}"}
+
+
+def _timeline(file: selectors.CandidateFile) -> list[dict]:
+    """Stage changes and messages, newest first."""
+    entries = []
+    for application in file.applications:
+        for change in application.stage_history.all():
+            entries.append({"at": change.at, "kind": "stage", "change": change, "application": application})
+    for message in file.messages:
+        message.tone = _tone(message.status)
+        entries.append({"at": message.sent_at or message.due_at, "kind": "message", "message": message})
+    return sorted(entries, key=lambda e: e["at"], reverse=True)
+
+
+# --- HR's interview page ---------------------------------------------------------------------------
+
+
+@role_required(*HR)
+@require_http_methods(["GET", "POST"])
+def interview_page(request, pk):
+    """One interview for HR: time in the viewer's and the candidate's zone, join link,
+    interviewers, AI assessment with evidence, scorecards, incidents, messages, and the actions."""
+    refusal = None
+    if request.method == "POST":
+        _refused_post(request)
+        candidate_id = selectors.interview_candidate_id(user=request.user, pk=pk)
+        if candidate_id is None:
+            raise Http404
+        result = run_action(request, actions.INTERVIEW_ACTIONS, candidate_id=candidate_id)
+        if isinstance(result, actions.Done):
+            return _done(request, result, reverse("hr-interview", args=[pk]))
+        refusal = result
+    try:
+        shown = selectors.interview_page_for(user=request.user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+    interview = shown.interview
+    choices = _choices(request, positions=False)
+    _decorate_interview(interview, refusal, shown.consents, choices)
+    for message in shown.messages:
+        message.tone = _tone(message.status)
+    context = {
+        "interview": interview,
+        "application": interview.application,
+        "candidate": interview.application.candidate,
+        "interview_messages": shown.messages,
+        "may_act": _may_act(request),
+        "refusal": refusal,
+        "viewer_zone": timezone.get_current_timezone_name(),
+        "on_interview_page": True,
+    }
+    return render(request, "hr/interview.html", context, status=refusal.status if refusal else 200)
