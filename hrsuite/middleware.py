@@ -1,7 +1,11 @@
-"""Per-user language and time zone for every request of a signed-in user."""
+"""Per-request context: the client's address behind proxies, and the signed-in user's language
+and time zone."""
 
+import contextlib
+import ipaddress
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils import timezone, translation
 
 
@@ -25,3 +29,27 @@ class UserPreferencesMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class TrustedProxyMiddleware:
+    """Behind reverse proxies, REMOTE_ADDR becomes the client's own address.
+
+    With `HRSUITE_TRUSTED_PROXIES = N`, the N proxies in front each append the address they were
+    reached from to X-Forwarded-For, so the client is the N-th entry from the end; anything before
+    it is what the client claimed and is ignored. Audit events, consent records and rate limits all
+    read REMOTE_ADDR. With 0 (the default: nothing in front) the header is not trusted at all.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        proxies = settings.HRSUITE_TRUSTED_PROXIES
+        if proxies:
+            hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+            hops = [hop for hop in hops if hop]
+            if len(hops) >= proxies:
+                # A proxy that wrote no address leaves the proxy's own in place.
+                with contextlib.suppress(ValueError):
+                    request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(hops[-proxies]))
+        return self.get_response(request)

@@ -42,6 +42,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First, so everything after it sees the client's address, not the reverse proxy's.
+    "hrsuite.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files served by the app itself: HR systems often run on intranets with no CDN.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -239,6 +241,10 @@ SPECTACULAR_SETTINGS = {
         "OnboardingTaskStatusEnum": "onboarding.models.OnboardingTask.Status",
     },
 }
+
+# How many reverse proxies stand in front and append to X-Forwarded-For (0: none, the header is
+# not trusted). The client address they pass on goes into audit events and rate limits.
+HRSUITE_TRUSTED_PROXIES = env.int("HRSUITE_TRUSTED_PROXIES", default=0)
 
 # --- Cache ------------------------------------------------------------------------------------
 # Rate limits (the portal's sign-in links) count here. The embedded default keeps them in each
