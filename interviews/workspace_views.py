@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,11 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from candidates.models import Candidate
+from candidates.models import Application, Candidate
 from hrsuite.accounts.models import Role
 from hrsuite.errors import InvalidTransition, ValidationFailed
 from hrsuite.pages import audited_page, query_without, role_required, visible_or_404
-from hrsuite.permissions import restrict
+from hrsuite.permissions import global_permission, restrict
 from interviews import selectors, services
 from interviews.models import AIAssessment, Interview, Recommendation, Scorecard
 
@@ -44,7 +44,8 @@ _RANK = {key: rank for key, _label, rank in GROUPS}
 
 # Encrypted candidate fields a workspace page never shows: not fetched, so never decrypted.
 _CONTACT_FIELDS = ("email", "phone", "national_id", "date_of_birth")
-_LIST_DEFERRED = [f"application__candidate__{name}" for name in (*_CONTACT_FIELDS, "resume_text")]
+_CANDIDATE_DEFERRED = [f"candidate__{name}" for name in (*_CONTACT_FIELDS, "resume_text")]
+_LIST_DEFERRED = [f"application__{name}" for name in _CANDIDATE_DEFERRED]
 
 # Labels of the dimensions positions commonly rate; any other shows its own name, tidied.
 DIMENSION_LABELS = {
@@ -74,26 +75,43 @@ def dimension_label(name: str) -> str:
 
 
 def _assigned(queryset: QuerySet[Interview], user) -> QuerySet[Interview]:
-    """Only interviews `user` is assigned to, even if another role of theirs sees more."""
-    return queryset.filter(assignments__interviewer=user)
+    """Only interviews `user` is assigned to. `restrict()` already gives an interviewer exactly
+    those (assigning grants them); someone who also holds a staff role sees every interview
+    through it, so their list is narrowed to their own assignments here."""
+    if user.has_perm(global_permission(Interview, "view")):
+        return queryset.filter(assignments__interviewer=user)
+    return queryset
 
 
 def my_interviews(user) -> QuerySet[Interview]:
-    """The interviewer's interviews, each with the state of their own scorecard and its group."""
-    mine = restrict(Scorecard.objects.all(), user=user).filter(interview=OuterRef("pk"), interviewer=user)
+    """The interviewer's interviews, each with the state of their own scorecard and its group.
+
+    Sorting and counting read only the interviews and the interviewer's own scorecards (each
+    set read once and hashed, not looked up row by row); the application, candidate and
+    position of the rows shown come in one more query.
+    """
+    mine = restrict(Scorecard.objects.all(), user=user).filter(interviewer=user)
+    submitted = Q(pk__in=mine.filter(status=Scorecard.Status.SUBMITTED).values("interview_id"))
+    drafted = Q(pk__in=mine.filter(status=Scorecard.Status.DRAFT).values("interview_id"))
     completed = Q(status=Status.COMPLETED)
+    shown = Application.objects.select_related("candidate", "position").defer(*_CANDIDATE_DEFERRED)
     return (
         _assigned(selectors.interview_list_for(user=user), user)
-        .defer(*_LIST_DEFERRED)
-        .annotate(my_scorecard=Subquery(mine.values("status")[:1]))
+        .select_related(None)
+        .prefetch_related(Prefetch("application", queryset=shown))
         .annotate(
+            my_scorecard=Case(
+                When(submitted, then=Value(Scorecard.Status.SUBMITTED)),
+                When(drafted, then=Value(Scorecard.Status.DRAFT)),
+                output_field=CharField(),
+            ),
             group_rank=Case(
-                When(completed & Q(my_scorecard=Scorecard.Status.SUBMITTED), then=Value(_RANK["done"])),
+                When(completed & submitted, then=Value(_RANK["done"])),
                 When(completed, then=Value(_RANK["awaiting"])),
                 When(status__in=_AHEAD, then=Value(_RANK["upcoming"])),
                 default=Value(_RANK["done"]),
                 output_field=IntegerField(),
-            )
+            ),
         )
     )
 

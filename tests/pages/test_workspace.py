@@ -97,6 +97,20 @@ def test_home_lists_only_my_interviews_in_their_groups(
 
 
 @pytest.mark.django_db
+def test_a_recruiter_who_also_interviews_sees_only_their_assignments_here(client, recruiter, interviewer):
+    from django.contrib.auth.models import Group
+
+    both = make_user(Role.RECRUITER)
+    both.groups.add(Group.objects.get(name=Role.INTERVIEWER.value))
+    theirs = assigned(recruiter, both)
+    someone_elses = assigned(recruiter, interviewer)
+    client.force_login(both)
+    html = client.get(reverse("workspace-home")).text
+    assert names_in(html, "upcoming") == {candidate_name(theirs)}
+    assert client.get(url("workspace-interview", someone_elses)).status_code == 404
+
+
+@pytest.mark.django_db
 def test_home_shows_one_group_when_asked(client, interviewer, desk):
     client.force_login(interviewer)
     html = client.get(reverse("workspace-home"), {"show": "awaiting"}).text
@@ -150,9 +164,10 @@ def _home_queries(client, django_assert_num_queries, interviewer, expected):
 
 
 # Session, user, the request's savepoint and its release, roles, permissions (user and group),
-# the assignment grant's permission id, the counts per group, the page count, the page, and the
-# one audit event (chain head, insert, head update).
-HOME_QUERIES = 14
+# the assignment grant's permission id, the counts per group, the page count, the page, the
+# applications (with candidate and position) of its rows, and the one audit event (chain head,
+# insert, head update).
+HOME_QUERIES = 15
 
 
 @pytest.mark.django_db
@@ -274,6 +289,20 @@ def test_interview_page_shows_the_candidate_and_the_ai_assessment_with_evidence(
     # Contact data stays with HR; the private transcript is not part of the page.
     assert candidate.email not in html and candidate.phone not in html
     assert "billing service" not in html
+
+
+@pytest.mark.django_db
+def test_interview_page_gives_the_time_in_my_zone_and_the_candidates(client, recruiter, interviewer):
+    interview = assigned(recruiter, interviewer)  # the candidate is in Asia/Shanghai
+    Interview.objects.filter(pk=interview.pk).update(
+        starts_at=datetime.datetime(2030, 1, 15, 14, 30, tzinfo=UTC)
+    )
+    interviewer.time_zone = "Europe/Berlin"
+    interviewer.save(update_fields=["time_zone"])
+    client.force_login(interviewer)
+    html = client.get(url("workspace-interview", interview)).text
+    assert "Tue 15 Jan 2030, 15:30" in html and "(Europe/Berlin)" in html
+    assert "22:30 for the candidate (Asia/Shanghai)" in html
 
 
 @pytest.mark.django_db
