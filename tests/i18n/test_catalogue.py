@@ -36,7 +36,11 @@ def _sources():
                 yield path, path.read_bytes()
     for folder in [ROOT / "templates", *(ROOT / app / "templates" for app in APPS)]:
         for path in sorted(folder.rglob("*.html")) if folder.exists() else ():
-            yield path, templatize(path.read_text(), origin=str(path)).encode()
+            # templatize writes each string as one Python literal on one line; the rest of the line
+            # is filler. Python's tokenizer (under Babel's extractor) would trip on the template's
+            # indentation, which means nothing here, so it is dropped.
+            code = templatize(path.read_text(), origin=str(path))
+            yield path, "\n".join(line.lstrip() for line in code.splitlines()).encode()
 
 
 def _marked() -> dict[tuple[str, str | None], str]:
