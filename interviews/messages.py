@@ -131,7 +131,7 @@ def _context(notification: Notification, *, name: str, zone: ZoneInfo) -> dict:
 
 def _onboarding_context(payload: dict, *, zone: ZoneInfo, language: str, to_candidate: bool) -> dict:
     """What the offer, onboarding and HR messages name, read now from the ids in `payload`
-    ("application", "offer", "task", "hr_task", "delivery"). Never the salary: an e-mail is
+    ("application", "offer", "plan", "task", "hr_task", "delivery"). Never the salary: an e-mail is
     forwarded, printed and kept in mailboxes the suite does not control. A candidate's links to
     their offer and onboarding pages are signed now, for them: the link is their credential."""
     from candidates.models import Application
@@ -180,6 +180,12 @@ def _onboarding_context(payload: dict, *, zone: ZoneInfo, language: str, to_cand
             )
             if to_candidate:
                 context["portal_onboarding_url"] = onboarding_links.onboarding_url(plan=task.plan)
+    if payload.get("plan") and not payload.get("task"):
+        plan = OnboardingPlan.objects.filter(pk=payload["plan"]).first()
+        if plan is not None and plan.status == OnboardingPlan.Status.CANCELLED:
+            # The onboarding_cancelled message: why, and no link to a page that opens nothing now.
+            context["cancel_reason"] = plan.cancel_reason
+            context.pop("portal_onboarding_url", None)
     if payload.get("hr_task"):
         hr_task = HRTask.objects.select_related("application").filter(pk=payload["hr_task"]).first()
         if hr_task is not None:

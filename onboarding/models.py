@@ -162,6 +162,8 @@ class HRTask(DomainModel):
     class Kind(models.TextChoices):
         CHECK_INCONCLUSIVE = "check_inconclusive", _("Background check inconclusive")
         PROVISIONING_FAILED = "provisioning_failed", _("Provisioning failed")
+        # Outside systems already heard of a hire whose onboarding was then cancelled.
+        DEPROVISION = "deprovision", _("Undo the provisioning of a cancelled hire")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -220,10 +222,18 @@ class OnboardingPlan(DomainModel):
         COMPLETE = "complete", _("Complete")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class CancelReason(models.TextChoices):
+        HIRE_WITHDREW = "hire_withdrew", _("The new hire withdrew")
+        OFFER_WITHDRAWN = "offer_withdrawn", _("The offer was withdrawn")
+
     offer = models.OneToOneField(Offer, on_delete=models.PROTECT, related_name="onboarding_plan")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="onboarding_plans")
     start_date = models.DateField(_("start date"))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    cancel_reason = models.CharField(
+        _("why cancelled"), max_length=24, choices=CancelReason.choices, blank=True
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     def audit_candidate_id(self):
         return self.application.candidate_id
@@ -242,6 +252,8 @@ class OnboardingTask(DomainModel):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
+        # Left open when the plan was cancelled: nobody needs to do it any more.
+        CANCELLED = "cancelled", _("Cancelled")
 
     plan = models.ForeignKey(OnboardingPlan, on_delete=models.CASCADE, related_name="tasks")
     assignee = models.CharField(max_length=16, choices=Assignee.choices)
@@ -297,6 +309,8 @@ class ProvisioningDelivery(DomainModel):
         SENDING = "sending", _("Sending")
         DELIVERED = "delivered", _("Delivered")
         DEAD = "dead", _("Failed: needs HR")
+        # Not sent (or not sent again) because the hire's onboarding was cancelled.
+        CANCELLED = "cancelled", _("Cancelled")
 
     plan = models.ForeignKey(OnboardingPlan, on_delete=models.CASCADE, related_name="deliveries")
     target = models.ForeignKey(ProvisioningTarget, on_delete=models.PROTECT, related_name="deliveries")

@@ -37,7 +37,16 @@ class TaskOut(serializers.ModelSerializer):
 class PlanListOut(serializers.ModelSerializer):
     class Meta:
         model = OnboardingPlan
-        fields = ["id", "offer", "application", "start_date", "status", "created_at"]
+        fields = [
+            "id",
+            "offer",
+            "application",
+            "start_date",
+            "status",
+            "cancel_reason",
+            "cancelled_at",
+            "created_at",
+        ]
 
 
 class PlanOut(PlanListOut):
@@ -73,6 +82,10 @@ class UploadIn(serializers.Serializer):
     content_base64 = serializers.CharField(required=False, trim_whitespace=True)
 
 
+class PlanCancelIn(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=OnboardingPlan.CancelReason.choices)
+
+
 class MessageTextIn(serializers.Serializer):
     key = serializers.ChoiceField(choices=CandidateMessageText.Key.choices)
     language = serializers.CharField(max_length=10)
@@ -84,15 +97,26 @@ class MessageTextIn(serializers.Serializer):
 
 
 class OnboardingPlanApi(ScopedViewSet):
-    """Each hire's onboarding plan with its tasks; the candidate sees their own (with their tasks)."""
+    """Each hire's onboarding plan with its tasks; the candidate sees their own (with their tasks).
+    A recruiter cancels a plan (`cancel`) when the new hire withdraws (`hire_withdrew`) or the offer
+    is withdrawn after acceptance (`offer_withdrawn`)."""
 
     queryset = OnboardingPlan.objects.none()
     serializer_class = PlanOut
     list_selector = staticmethod(selectors.plan_list_for)
     detail_queryset = staticmethod(selectors.plan_detail_queryset)
+    write_actions = {"cancel": "change"}
 
     def get_serializer_class(self):
         return PlanListOut if self.action == "list" else PlanOut
+
+    @extend_schema(request=PlanCancelIn, responses=PlanOut)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        plan = self.visible_object()
+        data = validated(PlanCancelIn, request.data)
+        plan = plans.plan_cancel(plan=plan, reason=data["reason"], actor=request.user)
+        return Response(PlanOut(selectors.plan_detail_queryset(user=request.user).get(pk=plan.pk)).data)
 
 
 class OnboardingTaskApi(ScopedViewSet):

@@ -667,6 +667,23 @@ WRITES += [
         target=("mine", "onboarding-hr-action"),
     ),
     WriteSpec("hr-task", "close", "post", _denied(recruiter=200), target=("mine", "hr-task")),
+    # Only a recruiter cancels a hire's onboarding; the new hire cannot cancel their own plan.
+    WriteSpec(
+        "onboarding-plan",
+        "cancel",
+        "post",
+        _denied(recruiter=200),
+        target=("mine", "onboarding-plan"),
+        body=lambda w: {"reason": "hire_withdrew"},
+    ),
+    WriteSpec(
+        "onboarding-plan",
+        "cancel",
+        "post",
+        _denied(recruiter=200),
+        target=("theirs", "onboarding-plan"),
+        body=lambda w: {"reason": "offer_withdrawn"},
+    ),
     WriteSpec(
         "candidate-message-text",
         "create",

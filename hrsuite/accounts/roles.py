@@ -60,7 +60,9 @@ _RECRUITER_WRITES = {
         # Outside systems' endpoints, and retrying a dead delivery to one.
         "provisioningtarget": ["add", "change"],
         "provisioningdelivery": ["change"],
-        # HR's onboarding tasks, and the wording of messages to candidates.
+        # Cancelling a hire's onboarding; HR's onboarding tasks, and the wording of messages to
+        # candidates.
+        "onboardingplan": ["change"],
         "onboardingtask": ["change"],
         "candidatemessagetext": ["add", "change"],
     },

@@ -237,7 +237,7 @@ SPECTACULAR_SETTINGS = {
         "OfferApprovalStatusEnum": "onboarding.models.OfferApproval.Status",
         "BackgroundCheckStatusEnum": "onboarding.models.BackgroundCheck.Status",
         "OnboardingPlanStatusEnum": "onboarding.models.OnboardingPlan.Status",
-        # HR tasks share the onboarding tasks' open/done choices, so one enum serves both.
+        "OnboardingPlanCancelReasonEnum": "onboarding.models.OnboardingPlan.CancelReason",
         "OnboardingTaskStatusEnum": "onboarding.models.OnboardingTask.Status",
     },
 }

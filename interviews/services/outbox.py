@@ -9,8 +9,9 @@ so the dispatcher can re-check it at send time:
 - cancellation: {"sequence": n}; sent only if the interview is cancelled;
 - scorecard_request, scorecard_reminder: {"round": n}; sent only while the recipient's
   scorecard for the interview is not submitted;
-- messages naming an offer, onboarding task or HR task ({"offer": id}, {"task": id},
-  {"hr_task": id}): re-checked by `onboarding.services.notices.onboarding_stale_reason`;
+- messages naming an offer, onboarding plan or task, or HR task ({"offer": id}, {"plan": id},
+  {"task": id}, {"hr_task": id}): re-checked by `onboarding.services.notices.onboarding_stale_reason`
+  (a cancelled plan's reminders and first-day notice are dropped);
 - anything else: {} or ids; sent as queued.
 """
 
@@ -184,7 +185,7 @@ def _parse_time(value) -> datetime | None:
 def stale_reason(notification: Notification) -> str:
     """Why the message no longer holds ('' when it does), read fresh from the database."""
     payload, template = notification.payload, notification.template
-    if {"offer", "task", "hr_task"} & payload.keys():
+    if {"offer", "task", "hr_task", "plan"} & payload.keys():
         from onboarding.services.notices import onboarding_stale_reason
 
         reason = onboarding_stale_reason(notification)

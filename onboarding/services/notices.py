@@ -4,7 +4,7 @@ outbox re-checks before it sends them.
 Each message names what it is about in its payload ({"offer": id}, {"task": id}, {"hr_task": id}),
 so `interviews.messages` reads the details (start date, place, contact) at send time and
 `onboarding_stale_reason` can drop a message whose subject has moved on: an onboarding notice for
-an offer cancelled meanwhile, a reminder for a task already done.
+an offer cancelled meanwhile, a reminder for a task already done or a plan cancelled.
 """
 
 from django.conf import settings
@@ -60,6 +60,17 @@ def onboarding_notice_queue(*, offer: Offer) -> Notification | None:
     return _to_candidate(template=T.ONBOARDING_NOTICE, offer=offer)
 
 
+def onboarding_cancelled_notify(*, plan: OnboardingPlan) -> Notification:
+    """The candidate is told their onboarding is cancelled (once per plan), in their language:
+    confirming their withdrawal, or telling them the offer is withdrawn."""
+    return notification_queue(
+        template=T.ONBOARDING_CANCELLED,
+        key=notification_key(T.ONBOARDING_CANCELLED, plan.pk),
+        candidate=plan.application.candidate,
+        payload={"plan": str(plan.pk), "offer": str(plan.offer_id), "reason": plan.cancel_reason},
+    )
+
+
 def onboarding_stale_reason(notification: Notification) -> str:
     """Why an onboarding message no longer holds ('' when it does), read fresh."""
     payload, template = notification.payload, notification.template
@@ -73,19 +84,31 @@ def onboarding_stale_reason(notification: Notification) -> str:
             return f"The offer is {status}."
         if template == T.OFFER_CANCELLED and status != Offer.Status.CANCELLED:
             return "The offer is not cancelled."
+        if template == T.ONBOARDING_NOTICE and _plan_cancelled_for(payload["offer"]):
+            return "The onboarding plan is cancelled."
     if payload.get("task"):
         task = OnboardingTask.objects.filter(pk=payload["task"]).values("status", "plan__status").first()
         if task is None:
             return "The onboarding task no longer exists."
+        if task["plan__status"] == OnboardingPlan.Status.CANCELLED:
+            return "The onboarding plan is cancelled."
         if task["status"] != OnboardingTask.Status.OPEN:
             return "The onboarding task is done."
         if task["plan__status"] != OnboardingPlan.Status.OPEN:
             return "The onboarding plan is closed."
+    if payload.get("plan") and template == T.ONBOARDING_CANCELLED:
+        status = OnboardingPlan.objects.filter(pk=payload["plan"]).values_list("status", flat=True).first()
+        if status != OnboardingPlan.Status.CANCELLED:
+            return "The onboarding plan is not cancelled."
     if payload.get("hr_task") and template == T.HR_TASK_OPENED:
         status = HRTask.objects.filter(pk=payload["hr_task"]).values_list("status", flat=True).first()
         if status != HRTask.Status.OPEN:
             return "The HR task is closed."
     return ""
+
+
+def _plan_cancelled_for(offer_id) -> bool:
+    return OnboardingPlan.objects.filter(offer_id=offer_id, status=OnboardingPlan.Status.CANCELLED).exists()
 
 
 # --- The texts HR sets for candidates ------------------------------------------------------------

@@ -20,7 +20,7 @@ from hrsuite.accounts.models import Role, User
 from hrsuite.errors import Forbidden, InvalidTransition, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.workflow import transition
-from onboarding.models import Decision, Offer, OfferApproval
+from onboarding.models import Decision, Offer, OfferApproval, OnboardingPlan
 from onboarding.services import notices, plans
 
 S = Offer.Status
@@ -37,6 +37,8 @@ OFFER_TRANSITIONS: dict[tuple[str, str], str] = {
     (S.SENT, "decline"): S.DECLINED,
     (S.SENT, "expire"): S.EXPIRED,
     **{(state, "cancel"): S.CANCELLED for state in OPEN_STATES},
+    # Withdrawn after acceptance: always with its onboarding plan (`plans.plan_cancel`).
+    (S.ACCEPTED, "cancel"): S.CANCELLED,
 }
 OFFER_EVENTS = sorted({event for _, event in OFFER_TRANSITIONS})
 TERMS = ("salary", "currency", "start_date", "location", "expires_at")
@@ -239,10 +241,21 @@ def offer_answer(*, offer: Offer, accept: bool, actor) -> Offer:
 
 @transaction.atomic
 def offer_cancel(*, offer: Offer, reason: str = "", actor) -> Offer:
+    """Withdraw the offer. An accepted one is withdrawn with its onboarding plan, by
+    `plans.plan_cancel` (tasks, reminders, provisioning, and the candidate told once)."""
     offer = _locked(offer, actor)
+    if offer.status == S.ACCEPTED:
+        plan = OnboardingPlan.objects.filter(offer=offer).first()
+        if plan is not None and plan.status != OnboardingPlan.Status.CANCELLED:
+            plans.plan_cancel(plan=plan, reason=OnboardingPlan.CancelReason.OFFER_WITHDRAWN, actor=actor)
+            offer.refresh_from_db()
+            return offer
+    accepted = offer.status == S.ACCEPTED
     offer_transition(offer=offer, event="cancel", actor=actor, detail={"reason_given": bool(reason)})
-    # A candidate who was sent the offer is told; a withdrawn draft they never saw is not announced.
-    notices.offer_cancelled_notify(offer=offer)
+    # A candidate who was sent the offer is told; a withdrawn draft they never saw is not announced,
+    # nor an accepted offer whose plan was cancelled already (they were told then).
+    if not accepted:
+        notices.offer_cancelled_notify(offer=offer)
     return offer
 
 

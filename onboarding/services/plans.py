@@ -7,7 +7,8 @@ on the start date, by the daily `plans_provision_due`, when it is "start_date").
 
 PLAN_TRANSITIONS and TASK_TRANSITIONS are the two tables; a plan completes when its last task is
 done. The new hire uploads documents (encrypted at rest) and confirms forms on their own plan; HR
-marks HR tasks done.
+marks HR tasks done. A recruiter cancels a plan (`plan_cancel`) when the hire withdraws before the
+first day or the offer is withdrawn after acceptance.
 """
 
 import base64
@@ -25,7 +26,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.services import application_offer_move
 from hrsuite.errors import ValidationFailed
-from hrsuite.permissions import get_for_change
+from hrsuite.permissions import get_for_change, require
 from hrsuite.workflow import transition
 from interviews.models import Notification
 from interviews.services.outbox import notification_key, notification_queue, recruiters_notify
@@ -37,9 +38,12 @@ SYSTEM_ACTOR = "system:offer-acceptance"
 PLAN_TRANSITIONS: dict[tuple[str, str], str] = {
     (P.OPEN, "complete"): P.COMPLETE,
     (P.OPEN, "cancel"): P.CANCELLED,
+    # Every task done and then the hire withdraws before the first day.
+    (P.COMPLETE, "cancel"): P.CANCELLED,
 }
 TASK_TRANSITIONS: dict[tuple[str, str], str] = {
     (OnboardingTask.Status.OPEN, "complete"): OnboardingTask.Status.DONE,
+    (OnboardingTask.Status.OPEN, "cancel"): OnboardingTask.Status.CANCELLED,
 }
 HR_TASK_TRANSITIONS: dict[tuple[str, str], str] = {
     (HRTask.Status.OPEN, "close"): HRTask.Status.DONE,
@@ -298,6 +302,106 @@ def hr_task_close(*, hr_task: HRTask, actor) -> HRTask:
         detail={"event": "close", "from": current, "to": hr_task.status, "kind": hr_task.kind},
     )
     return hr_task
+
+
+# --- Cancelling a plan -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_cancel(*, plan: OnboardingPlan, reason: str, actor) -> OnboardingPlan:
+    """A recruiter cancels a hire's onboarding: the new hire withdrew (`hire_withdrew`) or the
+    offer is withdrawn after acceptance (`offer_withdrawn`, which cancels the offer too).
+
+    The plan and each open task move by their tables (compare-and-set, audited), the reminders
+    still waiting in the outbox are dropped (the outbox re-checks the plan at send time as well),
+    deliveries to outside systems not yet made are cancelled, an HR task is opened to undo those
+    already made, and the candidate is told. HR admins, interviewers and candidates cannot.
+    """
+    from onboarding.services import notices, offers, provisioning
+
+    if reason not in OnboardingPlan.CancelReason.values:
+        message = f"Choose one of {OnboardingPlan.CancelReason.values}."
+        raise ValidationFailed(f"Invalid cancellation: {message}", fields={"reason": [message]})
+    require(actor, "change", OnboardingPlan)
+    # Locked offer, tasks, plan: the order in which answering, uploading and confirming lock them.
+    offer_id = OnboardingPlan.objects.filter(pk=plan.pk).values_list("offer_id", flat=True).first()
+    offer = (
+        Offer.objects.select_for_update(of=("self",))
+        .select_related("application")
+        .filter(pk=offer_id)
+        .first()
+    )
+    open_tasks = list(
+        OnboardingTask.objects.select_for_update()
+        .filter(plan_id=plan.pk, status=OnboardingTask.Status.OPEN)
+        .order_by("due_at", "pk")
+    )
+    plan = get_for_change(
+        OnboardingPlan.objects.select_related("application__candidate"), user=actor, pk=plan.pk
+    )
+    now = timezone.now()
+    before = transition(
+        plan, table=PLAN_TRANSITIONS, event="cancel", changes={"cancel_reason": reason, "cancelled_at": now}
+    )
+    candidate_id = plan.application.candidate_id
+    for task in open_tasks:
+        was = transition(task, table=TASK_TRANSITIONS, event="cancel")
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=task,
+            candidate_id=candidate_id,
+            changed_fields=["status"],
+            detail={"event": "cancel", "from": was, "to": task.status, "plan": str(plan.pk)},
+        )
+    dropped = _plan_messages_drop(plan, now=now)
+    deliveries = provisioning.deliveries_cancel(plan=plan, actor=actor)
+    withdrawn = reason == OnboardingPlan.CancelReason.OFFER_WITHDRAWN
+    if withdrawn and offer is not None and offer.status == Offer.Status.ACCEPTED:
+        offers.offer_transition(
+            offer=offer, event="cancel", actor=actor, detail={"onboarding_plan": str(plan.pk)}
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=plan,
+        candidate_id=candidate_id,
+        changed_fields=["status", "cancel_reason", "cancelled_at"],
+        detail={
+            "event": "cancel",
+            "from": before,
+            "to": plan.status,
+            "reason": reason,
+            "tasks_cancelled": [str(task.pk) for task in open_tasks],
+            "messages_dropped": dropped,
+            "deliveries_cancelled": [str(d.pk) for d in deliveries.cancelled],
+            "deliveries_made": [str(d.pk) for d in deliveries.made],
+        },
+    )
+    if deliveries.made:
+        provisioning.deprovision_task_open(plan=plan, deliveries=deliveries.made, actor=actor)
+    notices.onboarding_cancelled_notify(plan=plan)
+    return plan
+
+
+def _plan_messages_drop(plan: OnboardingPlan, *, now: datetime.datetime) -> int:
+    """Reminders of the plan's tasks, and a first-day notice, still waiting in the outbox."""
+    waiting = Notification.objects.filter(status=Notification.Status.PENDING)
+    reminders = waiting.filter(
+        template=Notification.Template.ONBOARDING_TASK_REMINDER, payload__plan=str(plan.pk)
+    )
+    notice = waiting.filter(
+        template=Notification.Template.ONBOARDING_NOTICE, payload__offer=str(plan.offer_id)
+    )
+    dropped = 0
+    for rows in (reminders, notice):
+        dropped += rows.update(
+            status=Notification.Status.CANCELLED,
+            last_error="The onboarding plan is cancelled.",
+            claimed_at=None,
+            updated_at=now,
+        )
+    return dropped
 
 
 # --- Provisioning on the start date ----------------------------------------------------------------

@@ -7,7 +7,9 @@ hears of the hire once. The dispatcher mirrors the notification outbox (intervie
 it claims due rows with `select_for_update(skip_locked=True)` and a pending→sending compare-and-set
 that commits before anything is sent, refreshes its claim before each POST, backs off after a
 failure, and after HRSUITE_PROVISIONING_MAX_ATTEMPTS moves the row to `dead`, opens an HRTask and
-tells the recruiters. HR sends a dead delivery again with `provisioning_retry` (audited).
+tells the recruiters. HR sends a dead delivery again with `provisioning_retry` (audited). When a
+plan is cancelled, `deliveries_cancel` cancels what has not been delivered and names what has, for
+HR to undo (`deprovision_task_open`).
 
 Each POST carries the body of the delivery (the same bytes on every attempt), the headers
 Idempotency-Key (stable per plan and system, so a receiver that saw it already answers 2xx without
@@ -163,8 +165,12 @@ def payload_for(system: str, *, plan: OnboardingPlan) -> dict:
 def provisioning_start(*, plan: OnboardingPlan, actor) -> list[ProvisioningDelivery]:
     """Queue the hire for every active target, once per system (a second call finds the rows of
     the first). Runs inside the caller's transaction (offer accepted, or the start date reached);
-    the beat's dispatcher sends them. Systems without an active target are skipped and logged."""
+    the beat's dispatcher sends them. Systems without an active target are skipped and logged;
+    a cancelled plan queues nothing."""
     plan = OnboardingPlan.objects.select_related("offer__position", "application__candidate").get(pk=plan.pk)
+    if plan.status == OnboardingPlan.Status.CANCELLED:
+        logger.info("Provisioning: plan %s is cancelled; nothing queued", plan.pk)
+        return []
     now = timezone.now()
     deliveries = []
     with transaction.atomic():
@@ -291,7 +297,10 @@ def provisioning_reclaim_stale(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.HRSUITE_PROVISIONING_CLAIM_TIMEOUT)
     stale = ProvisioningDelivery.objects.filter(status=D.SENDING, claimed_at__lt=cutoff)
-    count = 0
+    # A cancelled hire's delivery is not tried again, nor dead-lettered.
+    count = stale.filter(plan__status=OnboardingPlan.Status.CANCELLED).update(
+        status=D.CANCELLED, claimed_at=None, updated_at=now
+    )
     for delivery in stale.filter(attempts__gte=settings.HRSUITE_PROVISIONING_MAX_ATTEMPTS).select_related(
         "plan__application", "target"
     ):
@@ -406,6 +415,10 @@ def _give_up(delivery: ProvisioningDelivery, *, error: str, now: datetime) -> in
     return 1
 
 
+def _plan_cancelled(delivery: ProvisioningDelivery) -> bool:
+    return OnboardingPlan.objects.filter(pk=delivery.plan_id, status=OnboardingPlan.Status.CANCELLED).exists()
+
+
 def _send(delivery: ProvisioningDelivery, result: DispatchResult) -> None:
     now = timezone.now()
     if not _still_mine(delivery, now):
@@ -414,7 +427,10 @@ def _send(delivery: ProvisioningDelivery, result: DispatchResult) -> None:
         _post(delivery)
     except DeliveryFailed as exc:
         error, now = _safe_error(str(exc)), timezone.now()
-        if delivery.attempts >= settings.HRSUITE_PROVISIONING_MAX_ATTEMPTS:
+        if _plan_cancelled(delivery):
+            # Cancelled while this attempt was on its way: not tried again, and no dead letter.
+            _finish(delivery, now=now, status=D.CANCELLED, last_error=error, claimed_at=None)
+        elif delivery.attempts >= settings.HRSUITE_PROVISIONING_MAX_ATTEMPTS:
             result.dead += _give_up(delivery, error=error, now=now)
         elif _finish(
             delivery,
@@ -455,8 +471,13 @@ def provisioning_dispatch(
 
 # --- HR's retry ------------------------------------------------------------------------------------
 
-# HR's manual move; the dispatcher's own moves are its compare-and-set updates above.
-DELIVERY_TRANSITIONS = {(D.DEAD, "retry"): D.PENDING}
+# HR's manual moves; the dispatcher's own moves are its compare-and-set updates above.
+DELIVERY_TRANSITIONS = {
+    (D.DEAD, "retry"): D.PENDING,
+    # The hire's onboarding is cancelled: what has not reached the system never will.
+    (D.PENDING, "cancel"): D.CANCELLED,
+    (D.DEAD, "cancel"): D.CANCELLED,
+}
 
 
 @transaction.atomic
@@ -481,3 +502,68 @@ def provisioning_retry(*, delivery: ProvisioningDelivery, actor) -> Provisioning
         detail={"event": "retry", "from": current, "system": delivery.target.system},
     )
     return delivery
+
+
+# --- A cancelled plan ------------------------------------------------------------------------------
+
+
+@dataclass
+class CancelledDeliveries:
+    cancelled: list[ProvisioningDelivery]
+    # Delivered, or being sent right now: the outside system knows of the hire.
+    made: list[ProvisioningDelivery]
+
+
+def deliveries_cancel(*, plan: OnboardingPlan, actor) -> CancelledDeliveries:
+    """The plan's deliveries that have not reached their system are cancelled (each by the table,
+    audited); those that have, or may have, are returned for HR to undo. Inside `plan_cancel`'s
+    transaction."""
+    result = CancelledDeliveries(cancelled=[], made=[])
+    deliveries = ProvisioningDelivery.objects.select_for_update(of=("self",)).select_related("target")
+    for delivery in deliveries.filter(plan=plan).order_by("target__system"):
+        if delivery.status in (D.DELIVERED, D.SENDING):
+            result.made.append(delivery)
+            continue
+        if (delivery.status, "cancel") not in DELIVERY_TRANSITIONS:
+            continue
+        current = transition(
+            delivery, table=DELIVERY_TRANSITIONS, event="cancel", changes={"claimed_at": None}
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=delivery,
+            candidate_id=plan.application.candidate_id,
+            changed_fields=["status"],
+            detail={"event": "cancel", "from": current, "system": delivery.target.system},
+        )
+        result.cancelled.append(delivery)
+    return result
+
+
+def deprovision_task_open(*, plan: OnboardingPlan, deliveries: list[ProvisioningDelivery], actor) -> HRTask:
+    """An HR task to remove the cancelled hire from the systems that were told (OA account,
+    payroll, training): a person must own it until it is done. The recruiters are told."""
+    from onboarding.services.decisions import notify_recruiters_about
+
+    application = plan.application
+    task = HRTask(
+        kind=HRTask.Kind.DEPROVISION, application=application, due_at=timezone.now() + timedelta(days=1)
+    )
+    task.save(force_insert=True)
+    systems = [d.target.system for d in deliveries]
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=task,
+        candidate_id=application.candidate_id,
+        changed_fields=["kind", "status"],
+        detail={"plan": str(plan.pk), "systems": systems},
+    )
+    notify_recruiters_about(
+        application=application,
+        template=Notification.Template.HR_TASK_OPENED,
+        reason=f"hr_task:{task.pk}",
+        extra={"hr_task": str(task.pk), "plan": str(plan.pk), "systems": systems},
+    )
+    return task
