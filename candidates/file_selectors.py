@@ -149,8 +149,12 @@ def _interviews(*, user) -> QuerySet[Interview]:
     # The full transcript and the provider's raw payload are not shown, so not decrypted.
     assessments = restrict(AIAssessment.objects.defer("transcript", "raw_payload"), user=user)
     assessments = assessments.prefetch_related(Prefetch("dimensions", queryset=dimensions))
+    # Who, when, ratings and recommendation: the interviewer's private notes are not decrypted.
     scorecards = restrict(
-        Scorecard.objects.filter(status=Scorecard.Status.SUBMITTED).select_related("interviewer"), user=user
+        Scorecard.objects.filter(status=Scorecard.Status.SUBMITTED)
+        .select_related("interviewer")
+        .defer("notes"),
+        user=user,
     ).order_by("submitted_at", "id")
     return (
         restrict(interview_detail_queryset(user=user), user=user)

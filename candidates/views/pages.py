@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from candidates import file_selectors as selectors
 from candidates.models import Candidate, Language, Stage
+from candidates.services import email_index
 from hrsuite.accounts.models import Role
 from hrsuite.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hrsuite.pages import audited_page, query_without, role_required
@@ -114,7 +115,7 @@ def candidate_list(request):
     except ValidationFailed as error:
         filter_errors = error.fields
     else:
-        page = audited_page(request, queryset)
+        page = audited_page(request, queryset, detail={"query": _query_for_the_trail(request)})
         rows = [selectors.candidate_row(candidate) for candidate in page.object_list]
     positions = list(selectors.positions_for(user=request.user))
     may_act = _may_act(request)
@@ -138,6 +139,15 @@ def candidate_list(request):
     }
     status = refusal.status if refusal else (400 if filter_errors else 200)
     return render(request, "hr/candidates.html", context, status=status)
+
+
+def _query_for_the_trail(request) -> dict:
+    """The list's filters as the audit trail keeps them: an e-mail searched for is personal data,
+    so the trail holds its blind index (which still finds the candidate), never the address."""
+    query = request.GET.dict()
+    if query.get("email"):
+        query["email"] = f"blind-index:{email_index(query['email'])}"
+    return query
 
 
 def _state(refusal: Refusal | None, form: str, target) -> FormState:

@@ -77,6 +77,16 @@ def test_a_page_is_one_list_event_with_the_ids_it_shows(client, recruiter):
     assert event.actor == recruiter and event.detail["query"] == {"stage": "interviewing"}
 
 
+def test_an_email_searched_for_reaches_the_trail_only_as_its_blind_index(client, recruiter):
+    (candidate,) = _candidates(recruiter, 1)
+    client.force_login(recruiter)
+    client.get(LIST, {"email": candidate.email})
+    (event,) = AuditEvent.objects.filter(action="list", target_type="candidates.candidate")
+    assert event.target_ids == [str(candidate.pk)]
+    assert event.detail["query"] == {"email": f"blind-index:{candidate.email_index}"}
+    assert candidate.email not in str(event.detail)
+
+
 def test_email_filter_finds_exactly_that_candidate_through_the_blind_index(client, recruiter):
     wanted, other = _candidates(recruiter, 2)
     client.force_login(recruiter)
