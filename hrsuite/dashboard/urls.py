@@ -1,3 +1,10 @@
 """The HR dashboard under /hr/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from hrsuite.dashboard import views
+
+urlpatterns = [
+    path("", views.dashboard, name="hr-dashboard"),
+    path("messages/<uuid:pk>/retry/", views.message_retry, name="hr-message-retry"),
+]

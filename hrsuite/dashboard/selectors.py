@@ -1,0 +1,529 @@
+"""Reads behind the HR dashboard: counts per chart from GROUP BY queries, and short live lists.
+
+Everything starts from `restrict()`. The counts name nobody, write no audit event and are kept
+for SUMMARY_SECONDS in Django's cache: at 100,000 candidates a GROUP BY over every application
+or a month of interviews costs more than the page's whole time budget, and a dashboard's counts
+may be a minute old (the page says as of when). The lists of what needs someone's attention are
+read live on every view, each cut in SQL along an index, and each one `list` event with the ids
+it shows (an empty list shows no one and writes none). Lists fetch only the columns they show,
+so no encrypted field is read or decrypted.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from audit.services import audit_list
+from candidates.models import Application, Position, Stage
+from hrsuite.permissions import global_permission, restrict
+from interviews.models import (
+    AIAssessment,
+    HumanReview,
+    Incident,
+    Interview,
+    InterviewAssignment,
+    Notification,
+    Scorecard,
+)
+from interviews.selectors import completion_rates_for
+from onboarding.models import BackgroundCheck, Offer
+
+# How much one page shows; the page says so where a list or chart is cut.
+PIPELINE_POSITIONS = 8
+AGENDA_DAYS = 7
+AGENDA_SIZE = 25
+LIST_SIZE = 10
+# Overdue scorecards are looked for among interviews of this many recent days: a dashboard is for
+# what someone can still chase, and the bound keeps the search on the (status, starts_at) index.
+OVERDUE_WINDOW_DAYS = 30
+COMPLETION_DAYS = 30
+SUMMARY_SECONDS = 60
+
+# The stages an application moves through, in funnel order; the two ways out are shown apart.
+FUNNEL_STAGES = [Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING, Stage.DECISION, Stage.OFFER, Stage.HIRED]
+EXIT_STAGES = [Stage.REJECTED, Stage.WITHDRAWN]
+# The agenda's statuses, named rather than "not cancelled": an IN list walks the (status,
+# starts_at) index, a negation reads the whole table.
+AGENDA_STATUSES = [status for status in Interview.Status.values if status != Interview.Status.CANCELLED]
+
+_OFFER_TONES = {
+    Offer.Status.ACCEPTED: "ok",
+    Offer.Status.DECLINED: "bad",
+    Offer.Status.EXPIRED: "bad",
+    Offer.Status.CANCELLED: "bad",
+    Offer.Status.PENDING_APPROVAL: "warn",
+}
+_CHECK_TONES = {
+    BackgroundCheck.Status.PASSED: "ok",
+    BackgroundCheck.Status.FAILED: "bad",
+    BackgroundCheck.Status.INCONCLUSIVE: "warn",
+}
+# Every model the dashboard reads: users with the global view permission on all of them see the
+# same counts, so they share one cached summary.
+_READ_MODELS = (
+    Position,
+    Application,
+    Interview,
+    InterviewAssignment,
+    Scorecard,
+    AIAssessment,
+    Incident,
+    Notification,
+    Offer,
+    BackgroundCheck,
+)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of a CSS bar chart: `percent` is the bar's width."""
+
+    key: str
+    label: str
+    count: int
+    percent: int
+    tone: str = ""
+
+
+@dataclass(frozen=True)
+class PositionFunnel:
+    position_id: object
+    title: str
+    department: str
+    region: str
+    total: int
+    bars: list[Bar]
+    exits: list[Bar]
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    positions: list[PositionFunnel]
+    open_positions: int
+
+
+@dataclass(frozen=True)
+class AgendaDay:
+    day: date
+    count: int
+    percent: int
+    interviews: list[Interview] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Agenda:
+    days: list[AgendaDay]
+    total: int
+    shown: int
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """The first rows of a list and how many there are in all."""
+
+    rows: list
+    total: int
+
+
+@dataclass(frozen=True)
+class CompletionRate:
+    region: str
+    provider: str
+    completed: int
+    technical_issue: int
+    no_show: int
+    rate: float | None
+    percent: int
+    tone: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The dashboard's counts: plain numbers, so they cache in any backend and get their labels
+    in the language of whoever reads them."""
+
+    counted_at: datetime
+    pipeline: list[dict]
+    open_positions: int
+    agenda_days: dict[date, int]
+    completion: list[dict]
+    offers: dict[str, int]
+    checks: dict[str, int]
+    overdue_scorecards: int
+    reviews_waiting: int
+    open_incidents: int
+    failed_messages: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    now: datetime
+    counted_at: datetime
+    pipeline: Pipeline
+    agenda: Agenda
+    overdue_scorecards: Shortlist
+    reviews_waiting: Shortlist
+    open_incidents: Shortlist
+    completion: list[CompletionRate]
+    failed_messages: Shortlist
+    offers: list[Bar]
+    checks: list[Bar]
+    overdue_after_hours: int = 0
+    completion_threshold: float = 0.0
+
+
+def dashboard_for(*, user, now: datetime | None = None, tz: tzinfo | None = None) -> Dashboard:
+    """The whole dashboard for `user`, with days taken in `tz` (the viewer's zone).
+
+    The lists' audit events are written after every read: the first event locks the audit
+    chain's head until the request's transaction ends, so it comes as late as it can.
+    """
+    now = now or timezone.now()
+    tz = tz or timezone.get_current_timezone()
+    today = timezone.localtime(now, tz).date()
+    summary = summary_for(user=user, now=now, tz=tz)
+    lists = {
+        "agenda": (Interview, agenda_interviews_for(user=user, today=today, tz=tz)),
+        "overdue_scorecards": (InterviewAssignment, overdue_scorecards_for(user=user, now=now)),
+        "reviews_waiting": (AIAssessment, reviews_waiting_for(user=user)),
+        "open_incidents": (Incident, open_incidents_for(user=user)),
+        "failed_messages": (Notification, failed_messages_for(user=user)),
+    }
+    board = Dashboard(
+        now=now,
+        counted_at=summary.counted_at,
+        pipeline=_pipeline(summary),
+        agenda=_agenda(summary, lists["agenda"][1], today=today, tz=tz),
+        overdue_scorecards=_shortlist(lists["overdue_scorecards"][1], summary.overdue_scorecards, LIST_SIZE),
+        reviews_waiting=_shortlist(lists["reviews_waiting"][1], summary.reviews_waiting, LIST_SIZE),
+        open_incidents=_shortlist(lists["open_incidents"][1], summary.open_incidents, LIST_SIZE),
+        completion=_completion(summary),
+        failed_messages=_shortlist(lists["failed_messages"][1], summary.failed_messages, LIST_SIZE),
+        offers=_bars_by_status(summary.offers, Offer.Status, _OFFER_TONES),
+        checks=_bars_by_status(summary.checks, BackgroundCheck.Status, _CHECK_TONES),
+        overdue_after_hours=settings.HRSUITE_SCORECARD_REMINDER_HOURS,
+        completion_threshold=settings.HRSUITE_COMPLETION_RATE_THRESHOLD,
+    )
+    for name, (model, rows) in lists.items():
+        if rows:
+            audit_list(
+                actor=user,
+                model=model,
+                ids=[row.pk for row in rows],
+                detail={"page": "hr-dashboard", "list": name},
+            )
+    return board
+
+
+# --- Counts (cached) -------------------------------------------------------------------------------
+
+
+def summary_for(*, user, now: datetime, tz: tzinfo) -> Summary:
+    """The counts behind the charts and list totals, at most SUMMARY_SECONDS old."""
+    today = timezone.localtime(now, tz).date()
+    key = f"hrsuite:dashboard:{_scope(user)}:{getattr(tz, 'key', str(tz))}:{today.isoformat()}"
+    summary = cache.get(key)
+    if summary is None:
+        summary = count_for(user=user, now=now, tz=tz)
+        cache.set(key, summary, SUMMARY_SECONDS)
+    return summary
+
+
+def count_for(*, user, now: datetime, tz: tzinfo) -> Summary:
+    """Every count on the dashboard, now: one GROUP BY (or COUNT) query each."""
+    today = timezone.localtime(now, tz).date()
+    open_positions = restrict(Position.objects.filter(status=Position.Status.OPEN), user=user)
+    return Summary(
+        counted_at=now,
+        pipeline=_pipeline_counts(user, open_positions),
+        open_positions=open_positions.count(),
+        agenda_days=dict(
+            _agenda_interviews(user, today=today, tz=tz)
+            .annotate(day=TruncDate("starts_at", tzinfo=tz))
+            .values_list("day")
+            .annotate(n=Count("id"))
+            .order_by()
+        ),
+        completion=completion_rates_for(user=user, days=COMPLETION_DAYS),
+        offers=_by_status(restrict(Offer.objects.all(), user=user)),
+        checks=_by_status(restrict(BackgroundCheck.objects.all(), user=user)),
+        overdue_scorecards=_overdue_scorecards(user, now).count(),
+        reviews_waiting=_reviews_waiting(user).count(),
+        open_incidents=_open_incidents(user).count(),
+        failed_messages=_failed_messages(user).count(),
+    )
+
+
+def _scope(user) -> str:
+    """Whose counts these are: everyone allowed to see every row shares them."""
+    if all(user.has_perm(global_permission(model, "view")) for model in _READ_MODELS):
+        return "all"
+    return f"user-{user.pk}"
+
+
+def _pipeline_counts(user, open_positions: QuerySet) -> list[dict]:
+    """Applications by stage for the PIPELINE_POSITIONS open positions with the most of them:
+    one GROUP BY position with a conditional count per stage, ordered by volume and cut in SQL."""
+    per_stage = {stage.value: Count("id", filter=Q(stage=stage)) for stage in [*FUNNEL_STAGES, *EXIT_STAGES]}
+    rows = (
+        restrict(Application.objects.all(), user=user)
+        .filter(position__in=open_positions)
+        .values("position_id")
+        .annotate(
+            title=F("position__title"),
+            department=F("position__department"),
+            region=F("position__region"),
+            total=Count("id"),
+            **per_stage,
+        )
+        .order_by("-total", "title", "position_id")[:PIPELINE_POSITIONS]
+    )
+    return list(rows)
+
+
+def _by_status(queryset: QuerySet) -> dict[str, int]:
+    return dict(queryset.values_list("status").annotate(n=Count("id")).order_by())
+
+
+# --- Charts from the counts ------------------------------------------------------------------------
+
+
+def _pipeline(summary: Summary) -> Pipeline:
+    positions = []
+    for row in summary.pipeline:
+        total = row["total"]
+        positions.append(
+            PositionFunnel(
+                position_id=row["position_id"],
+                title=row["title"],
+                department=row["department"],
+                region=row["region"],
+                total=total,
+                bars=[
+                    _bar(s.value, s.label, row[s.value], total, tone="ok" if s == Stage.HIRED else "")
+                    for s in FUNNEL_STAGES
+                ],
+                exits=[_bar(s.value, s.label, row[s.value], total) for s in EXIT_STAGES],
+            )
+        )
+    return Pipeline(positions=positions, open_positions=summary.open_positions)
+
+
+def _agenda(summary: Summary, shown: list[Interview], *, today: date, tz: tzinfo) -> Agenda:
+    by_day: dict[date, list[Interview]] = {}
+    for interview in shown:
+        by_day.setdefault(timezone.localtime(interview.starts_at, tz).date(), []).append(interview)
+    counts = summary.agenda_days
+    largest = max(counts.values(), default=0)
+    days = [
+        AgendaDay(
+            day=day,
+            count=counts.get(day, 0),
+            percent=_bar("", "", counts.get(day, 0), largest).percent,
+            interviews=by_day.get(day, []),
+        )
+        for day in (today + timedelta(days=n) for n in range(AGENDA_DAYS + 1))
+    ]
+    total = sum(counts.values()) if len(shown) >= AGENDA_SIZE else len(shown)
+    return Agenda(days=days, total=max(total, len(shown)), shown=len(shown))
+
+
+def _completion(summary: Summary) -> list[CompletionRate]:
+    """Completion rate per region and provider as bars against the threshold below which HR is
+    told: green at or above it, red under it."""
+    threshold = settings.HRSUITE_COMPLETION_RATE_THRESHOLD
+    rates = []
+    for row in summary.completion:
+        rate = row["rate"]
+        rates.append(
+            CompletionRate(
+                region=row["region"],
+                provider=row["provider"],
+                completed=row["completed"],
+                technical_issue=row["technical_issue"],
+                no_show=row["no_show"],
+                rate=rate,
+                percent=round(rate * 100) if rate is not None else 0,
+                tone="" if rate is None else ("ok" if rate >= threshold else "bad"),
+            )
+        )
+    return rates
+
+
+def _bars_by_status(counts: dict[str, int], statuses, tones: dict) -> list[Bar]:
+    largest = max(counts.values(), default=0)
+    return [
+        _bar(status.value, status.label, counts.get(status.value, 0), largest, tone=tones.get(status, ""))
+        for status in statuses
+    ]
+
+
+def _bar(key: str, label, count: int, of: int, *, tone: str = "") -> Bar:
+    # A bar that has something in it stays visible, however small its share.
+    percent = 0 if not of or not count else max(1, round(100 * count / of))
+    return Bar(key=key, label=label, count=count, percent=percent, tone=tone)
+
+
+def _shortlist(rows: list, counted: int, limit: int) -> Shortlist:
+    """A live list and its total: exact while the list is not cut, else the (cached) count."""
+    return Shortlist(rows=rows, total=max(counted, len(rows)) if len(rows) >= limit else len(rows))
+
+
+# --- Lists that name candidates (live; audited by dashboard_for) -----------------------------------
+
+# The columns a list row shows: the candidate's name, never their encrypted contact data.
+_INTERVIEW_COLUMNS = (
+    "kind",
+    "status",
+    "starts_at",
+    "duration_minutes",
+    "provider",
+    "application",
+    "application__candidate",
+    "application__candidate__full_name",
+    "application__position",
+    "application__position__title",
+)
+
+
+def _shown(queryset: QuerySet, interview: str, *columns: str) -> QuerySet:
+    """`queryset` joined to the interview (at the path `interview`), candidate and position a row
+    names, reading only those columns and `columns`."""
+    return queryset.select_related(
+        f"{interview}__application__candidate", f"{interview}__application__position"
+    ).only("id", interview, *(f"{interview}__{column}" for column in _INTERVIEW_COLUMNS), *columns)
+
+
+def _first(queryset: QuerySet, *ordering: str, limit: int) -> QuerySet:
+    """The first `limit` rows of `queryset` in `ordering`, picked in a subquery before the
+    joins a row's names need: joined first, PostgreSQL would join every matching row (a whole
+    table of interviews) only to keep ten."""
+    first = queryset.order_by(*ordering).values("pk")[:limit]
+    return queryset.model._default_manager.filter(pk__in=first).order_by(*ordering)
+
+
+def _agenda_interviews(user, *, today: date, tz: tzinfo) -> QuerySet[Interview]:
+    start = datetime.combine(today, datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(today + timedelta(days=AGENDA_DAYS + 1), datetime.min.time(), tzinfo=tz)
+    return restrict(Interview.objects.all(), user=user).filter(
+        starts_at__gte=start, starts_at__lt=end, status__in=AGENDA_STATUSES
+    )
+
+
+def agenda_interviews_for(*, user, today: date, tz: tzinfo, limit: int = AGENDA_SIZE) -> list[Interview]:
+    """Interviews from the start of `today` in `tz` to the end of the AGENDA_DAYS days after it,
+    earliest first (cancelled ones are not on the agenda).
+
+    The first `limit` of each status are read along the (status, starts_at) index and merged
+    here: asked for all statuses at once, the database would fetch and sort the whole week."""
+    window = _agenda_interviews(user, today=today, tz=tz)
+    firsts = []
+    for status in AGENDA_STATUSES:
+        firsts += (
+            window.filter(status=status).order_by("starts_at", "id").values_list("starts_at", "id")[:limit]
+        )
+    ids = [pk for _starts_at, pk in sorted(firsts)[:limit]]
+    interviews = Interview.objects.filter(pk__in=ids).select_related(
+        "application__candidate", "application__position"
+    )
+    return list(interviews.only("id", *_INTERVIEW_COLUMNS).order_by("starts_at", "id"))
+
+
+def _overdue_scorecards(user, now: datetime) -> QuerySet[InterviewAssignment]:
+    submitted = Scorecard.objects.filter(
+        interview=OuterRef("interview_id"),
+        interviewer=OuterRef("interviewer_id"),
+        status=Scorecard.Status.SUBMITTED,
+    )
+    return (
+        restrict(InterviewAssignment.objects.all(), user=user)
+        .filter(
+            interview__status=Interview.Status.COMPLETED,
+            interview__starts_at__gte=now - timedelta(days=OVERDUE_WINDOW_DAYS),
+            interview__ended_at__lt=now - timedelta(hours=settings.HRSUITE_SCORECARD_REMINDER_HOURS),
+        )
+        .filter(~Exists(submitted))
+    )
+
+
+def overdue_scorecards_for(*, user, now: datetime, limit: int = LIST_SIZE) -> list[InterviewAssignment]:
+    """Assigned interviewers whose scorecard is still not submitted when the first reminder is
+    due (HRSUITE_SCORECARD_REMINDER_HOURS after the interview ended and the request went out),
+    for interviews of the last OVERDUE_WINDOW_DAYS days; longest overdue first.
+
+    Ordered by the interview's start, which the (status, starts_at) index gives without a sort,
+    so the search stops at the first `limit` found."""
+    first = _first(_overdue_scorecards(user, now), "interview__starts_at", "id", limit=limit)
+    shown = _shown(
+        first.select_related("interviewer"),
+        "interview",
+        "interview__ended_at",
+        "interviewer",
+        "interviewer__username",
+        "interviewer__first_name",
+        "interviewer__last_name",
+    )
+    return list(shown)
+
+
+def _reviews_waiting(user) -> QuerySet[AIAssessment]:
+    reviewed = HumanReview.objects.filter(dimension_score__assessment=OuterRef("pk"))
+    return (
+        restrict(AIAssessment.objects.all(), user=user)
+        .filter(needs_human_review=True)
+        .filter(~Exists(reviewed))
+    )
+
+
+def reviews_waiting_for(*, user, limit: int = LIST_SIZE) -> list[AIAssessment]:
+    """AI assessments flagged for human review (low confidence or a poor transcript) that no one
+    has reviewed yet; longest waiting first."""
+    first = _first(_reviews_waiting(user), "received_at", "id", limit=limit)
+    return list(_shown(first, "interview", "received_at", "overall_confidence", "transcript_quality"))
+
+
+def _open_incidents(user) -> QuerySet[Incident]:
+    return restrict(Incident.objects.all(), user=user).filter(resolution=Incident.Resolution.OPEN)
+
+
+def open_incidents_for(*, user, limit: int = LIST_SIZE) -> list[Incident]:
+    """Technical failures and no-shows no one has resolved yet (no new time offered); newest first."""
+    first = _first(_open_incidents(user), "-occurred_at", "id", limit=limit)
+    return list(_shown(first, "interview", "kind", "occurred_at", "region", "provider"))
+
+
+def _failed_messages(user) -> QuerySet[Notification]:
+    return restrict(Notification.objects.all(), user=user).filter(status=Notification.Status.FAILED)
+
+
+def failed_messages_for(*, user, limit: int = LIST_SIZE) -> list[Notification]:
+    """Messages the outbox gave up on, newest first: each names its recipient (a candidate, or
+    an interviewer or recruiter) and the interview it was about."""
+    first = _first(_failed_messages(user), "-due_at", "id", limit=limit)
+    shown = first.select_related("candidate", "recipient_user", "interview__application__position")
+    shown = shown.only(
+        "id",
+        "template",
+        "status",
+        "due_at",
+        "attempts",
+        "last_error",
+        "candidate",
+        "candidate__full_name",
+        "recipient_user",
+        "recipient_user__username",
+        "recipient_user__first_name",
+        "recipient_user__last_name",
+        "interview",
+        "interview__kind",
+        "interview__starts_at",
+        "interview__application",
+        "interview__application__position",
+        "interview__application__position__title",
+    )
+    return list(shown)

@@ -1,0 +1,69 @@
+"""The HR dashboard: the pipeline and today's work at a glance, and retrying a failed message."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hrsuite.accounts.models import Role
+from hrsuite.dashboard import selectors
+from hrsuite.errors import Forbidden, InvalidTransition
+from hrsuite.pages import role_required, visible_or_404
+from hrsuite.permissions import may
+from interviews.models import Notification
+from interviews.selectors import notification_detail_queryset
+from interviews.services.outbox import notification_retry
+
+
+@require_GET
+@role_required(Role.RECRUITER, Role.HR_ADMIN)
+def dashboard(request):
+    return _dashboard_page(request)
+
+
+@require_POST
+@role_required(Role.RECRUITER)
+def message_retry(request, pk):
+    """A recruiter sends a failed message again (the outbox's retry service); HR admins change
+    nothing, so they are refused before anything is read."""
+    user = request.user
+    notification = visible_or_404(notification_detail_queryset(user=user), user=user, pk=pk)
+    try:
+        notification_retry(notification=notification, actor=user)
+    except Forbidden:
+        raise PermissionDenied from None
+    except InvalidTransition:
+        problem = _(
+            "That message is no longer failed (someone may have retried it already): nothing was changed."
+        )
+        return _dashboard_page(request, problem=problem, status=409)
+    messages.success(request, _("The message is queued again and goes out within a minute."))
+    return redirect("hr-dashboard")
+
+
+def _dashboard_page(request, *, problem: str = "", status: int = 200):
+    user = request.user
+    board = selectors.dashboard_for(user=user, tz=timezone.get_current_timezone())
+    _link_interviews(board)
+    context = {
+        "board": board,
+        "problem": problem,
+        "can_retry": may(user, "change", Notification),
+        "pipeline_limit": selectors.PIPELINE_POSITIONS,
+        "overdue_window_days": selectors.OVERDUE_WINDOW_DAYS,
+        "completion_days": selectors.COMPLETION_DAYS,
+    }
+    return render(request, "hr/dashboard.html", context, status=status)
+
+
+def _link_interviews(board: selectors.Dashboard) -> None:
+    """Each listed interview gets `page_url`, the HR interview page it links to."""
+    interviews = [interview for day in board.agenda.days for interview in day.interviews]
+    for shortlist in (board.overdue_scorecards, board.reviews_waiting, board.open_incidents):
+        interviews += [row.interview for row in shortlist.rows]
+    interviews += [row.interview for row in board.failed_messages.rows if row.interview_id]
+    for interview in interviews:
+        interview.page_url = reverse("hr-interview", args=[interview.pk])

@@ -1,0 +1,344 @@
+"""The HR dashboard: what recruiters and HR admins see at a glance, who may open it, what it
+writes to the audit trail, how many queries it takes, and retrying a failed message."""
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from hrsuite.accounts.models import Role
+from interviews import services as interview_services
+from interviews.models import Notification
+from interviews.services.feedback import interview_ended
+from interviews.services.incidents import incident_open
+from interviews.services.outbox import notification_key, notification_queue
+from interviews.services.scheduling import interview_cancel, interview_transition
+from tests.browser import sign_in
+from tests.factories import (
+    assessment_payload,
+    make_application,
+    make_candidate,
+    make_hire,
+    make_position,
+    make_user,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Tuesday 2 March 2027, 10:00 in Shanghai (02:00 UTC).
+NOW = datetime(2027, 3, 2, 2, 0, tzinfo=UTC)
+PROVIDER = "provider:simulated"
+DASHBOARD = "/hr/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counts():
+    """The dashboard keeps its counts for a minute in the cache; each test starts without them."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def recruiter(db):
+    return make_user(Role.RECRUITER, username="recruiter", time_zone="Asia/Shanghai")
+
+
+def shanghai(*args) -> datetime:
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+def interview_at(recruiter, starts_at, *, kind="live_video", position=None, name=None, interviewers=()):
+    candidate = make_candidate(recruiter, **({"full_name": name} if name else {}))
+    application = make_application(recruiter, candidate=candidate, position=position)
+    interview = interview_services.interview_create(
+        application=application, kind=kind, starts_at=starts_at, actor=recruiter
+    )
+    for interviewer in interviewers:
+        interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+    return interview
+
+
+def held(recruiter, starts_at, **kwargs):
+    """An interview that took place at `starts_at` and ended 45 minutes later."""
+    interview = interview_at(recruiter, starts_at, **kwargs)
+    interview_transition(interview=interview, event="started", actor=PROVIDER)
+    return interview_ended(interview=interview, ended_at=starts_at + timedelta(minutes=45), actor=PROVIDER)
+
+
+def failed_message(interview, *, suffix=""):
+    message = notification_queue(
+        template=Notification.Template.INVITATION,
+        key=notification_key("test-invitation", interview.pk, suffix),
+        candidate=interview.application.candidate,
+        interview=interview,
+        payload={},
+    )
+    # The outbox marks a row failed after its last attempt; the dispatcher is tested elsewhere.
+    Notification.objects.filter(pk=message.pk).update(
+        status=Notification.Status.FAILED, attempts=5, last_error="SMTP 451: try again later"
+    )
+    return message
+
+
+def add_rows(recruiter, interviewer, n: int, *, suffix: str):
+    """One more row in every dashboard list, chart and count."""
+    position = make_position(recruiter, title=f"Data engineer {suffix}")
+    today = interview_at(recruiter, shanghai(2027, 3, 2, 15, n), position=position, name=f"Extra {suffix}")
+    late = held(recruiter, shanghai(2027, 2, 27, 10, n), interviewers=[interviewer], position=position)
+    ai = held(recruiter, shanghai(2027, 2, 27, 14, n), kind="ai_video", position=position)
+    interview_services.assessment_record(
+        interview=ai, payload=assessment_payload(confidence=0.3), actor=PROVIDER
+    )
+    incident_open(
+        interview=late, kind="technical_issue", occurred_at=late.starts_at, details={}, actor=PROVIDER
+    )
+    failed_message(today, suffix=suffix)
+    make_hire(recruiter)
+
+
+@pytest.fixture
+def board(clock, recruiter, interviewer):
+    """A day in the life of the dashboard, at 10:00 on Tuesday 2 March 2027 in Shanghai."""
+    engineer = make_position(recruiter, title="Backend engineer")
+    data = {
+        "today": interview_at(recruiter, shanghai(2027, 3, 2, 14, 30), position=engineer, name="Li Wei"),
+        "tomorrow": interview_at(recruiter, shanghai(2027, 3, 3, 9, 0), kind="phone", name="Ana Souza"),
+        "later": interview_at(recruiter, shanghai(2027, 3, 12, 9, 0), name="Too Late"),
+        "cancelled": interview_at(recruiter, shanghai(2027, 3, 2, 16, 0), name="Called Off"),
+        "overdue": held(
+            recruiter, shanghai(2027, 2, 28, 10, 0), interviewers=[interviewer], name="Wang Fang"
+        ),
+        "on_time": held(recruiter, shanghai(2027, 3, 2, 8, 0), interviewers=[interviewer], name="Just Ended"),
+        "assessed": held(recruiter, shanghai(2027, 2, 28, 14, 0), kind="ai_video", name="Zhao Min"),
+    }
+    interview_cancel(interview=data["cancelled"], reason="Position filled.", actor=recruiter)
+    interview_services.assessment_record(
+        interview=data["assessed"], payload=assessment_payload(confidence=0.3), actor=PROVIDER
+    )
+    data["incident"] = incident_open(
+        interview=data["overdue"],
+        kind="technical_issue",
+        occurred_at=shanghai(2027, 2, 28, 10, 5),
+        details={},
+        actor=PROVIDER,
+    )
+    data["failed"] = failed_message(data["tomorrow"])
+    data["offer"] = make_hire(recruiter)
+    data["position"] = engineer
+    return data
+
+
+def page(client, user):
+    client.force_login(user)
+    return client.get(DASHBOARD)
+
+
+def listed(model_label: str, user) -> AuditEvent:
+    return AuditEvent.objects.filter(action="list", target_type=model_label, actor=user).get()
+
+
+# --- Who may open it -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.INTERVIEWER, Role.CANDIDATE])
+def test_dashboard_refuses_interviewers_and_candidates(client, role):
+    response = page(client, make_user(role))
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_anonymous_visitor_is_sent_to_sign_in(client):
+    response = client.get(DASHBOARD)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("sign-in"))
+
+
+# --- What it shows ---------------------------------------------------------------------------------
+
+
+def test_recruiter_sees_todays_interviews_in_their_own_time_zone(client, recruiter, board):
+    response = page(client, recruiter)
+    assert response.status_code == 200
+    text = response.text
+    assert "Asia/Shanghai" in text
+    # 14:30 in Shanghai is 06:30 UTC: the page speaks the viewer's zone.
+    today = text[text.index("Li Wei") - 400 : text.index("Li Wei")]
+    assert "14:30" in today and "06:30" not in today
+    assert f'href="/hr/interviews/{board["today"].pk}/"' in text
+    assert "Ana Souza" in text
+    assert "Too Late" not in text and "Called Off" not in text
+
+
+def test_pipeline_funnel_counts_applications_by_stage_per_open_position(client, recruiter, board):
+    text = page(client, recruiter).text
+    card = text[text.index("Backend engineer") :]
+    card = card[: card.index("</article>")]
+    bars = dict(re.findall(r'<span class="label">([^<]+)</span>.*?<span class="value">(\d+)</span>', card))
+    assert bars["Applied"] == "1" and bars["Hired"] == "0"
+    assert "of 8 open positions" in text or re.search(r"of \d+ open positions", text)
+
+
+def test_attention_lists_name_the_candidates_waiting_for_someone(client, recruiter, interviewer, board):
+    text = page(client, recruiter).text
+    overdue = text[text.index('id="overdue"') : text.index('id="reviews"')]
+    assert "Wang Fang" in overdue and "Just Ended" not in overdue
+    assert interviewer.username in overdue
+    reviews = text[text.index('id="reviews"') : text.index("</section>", text.index('id="reviews"'))]
+    assert "Zhao Min" in reviews
+    incidents = text[text.index('id="incidents"') :]
+    assert "Wang Fang" in incidents[: incidents.index("</section>")]
+
+
+def test_offers_and_background_checks_are_counted_by_state(client, recruiter, board):
+    text = page(client, recruiter).text
+    offers = text[text.index("Offers by state") : text.index("Background checks by state")]
+    assert re.search(r'<span class="label">Sent</span>.*?<span class="value">1</span>', offers)
+
+
+def test_each_list_that_names_candidates_is_one_audited_list_event(client, recruiter, board):
+    page(client, recruiter)
+    # Today's interviews from midnight in the viewer's zone: one held this morning is there too.
+    assert listed("interviews.interview", recruiter).target_ids == [
+        str(board["on_time"].pk),
+        str(board["today"].pk),
+        str(board["tomorrow"].pk),
+    ]
+    assert listed("interviews.notification", recruiter).target_ids == [str(board["failed"].pk)]
+    assert listed("interviews.incident", recruiter).target_ids == [str(board["incident"].pk)]
+    assert len(listed("interviews.aiassessment", recruiter).target_ids) == 1
+    overdue = listed("interviews.interviewassignment", recruiter)
+    assert overdue.target_ids == [str(board["overdue"].assignments.get().pk)]
+    assert overdue.detail == {"page": "hr-dashboard", "list": "overdue_scorecards"}
+
+
+def test_dashboard_query_count_stays_flat_with_more_rows(
+    client, recruiter, interviewer, board, django_assert_num_queries
+):
+    client.force_login(recruiter)
+    for n in range(3):
+        if n:
+            add_rows(recruiter, interviewer, n, suffix=str(n))
+        cache.clear()
+        with django_assert_num_queries(QUERIES + COUNTS):
+            assert client.get(DASHBOARD).status_code == 200
+        with django_assert_num_queries(QUERIES):
+            assert client.get(DASHBOARD).status_code == 200
+
+
+# Session and user (2); the request's savepoint and its release (2); roles and permissions (3);
+# the lists (the agenda's first rows of each of its five statuses, then those rows: 6; four more
+# lists: 4), each list with one audit event of three queries (15).
+QUERIES = 32
+# Once a minute, the counts: pipeline and open positions (2), interviews per day (1), completion
+# rates (1), offers and checks (2), the four lists' totals (4).
+COUNTS = 10
+
+
+def test_counts_are_kept_for_a_minute_and_the_page_says_as_of_when(client, recruiter, board, clock):
+    client.force_login(recruiter)
+    assert "counts as of 10:00" in client.get(DASHBOARD).text
+    make_hire(recruiter)
+    clock.shift(timedelta(seconds=30))
+    assert re.search(
+        r'<span class="label">Sent</span>.*?<span class="value">1</span>', client.get(DASHBOARD).text
+    )
+    clock.shift(timedelta(seconds=31))
+    text = client.get(DASHBOARD).text
+    assert "counts as of 10:01" in text
+    assert re.search(r'<span class="label">Sent</span>.*?<span class="value">2</span>', text)
+
+
+def test_dashboard_renders_in_chinese(client, recruiter, board):
+    recruiter.preferred_language = "zh-hans"
+    recruiter.save(update_fields=["preferred_language"])
+    text = page(client, recruiter).text
+    assert "仪表板" in text
+    assert "今天" in text
+    assert "失败的消息" in text
+    assert "重试" in text
+
+
+# --- Retrying a failed message ---------------------------------------------------------------------
+
+
+def test_hr_admin_sees_no_retry_button_and_cannot_post_one(client, hr_admin, board):
+    text = page(client, hr_admin).text
+    assert "Ana Souza" in text  # the failed message is listed
+    assert reverse("hr-message-retry", args=[board["failed"].pk]) not in text
+    response = client.post(reverse("hr-message-retry", args=[board["failed"].pk]))
+    assert response.status_code == 403
+    board["failed"].refresh_from_db()
+    assert board["failed"].status == Notification.Status.FAILED
+
+
+def test_recruiter_retries_a_failed_message_and_it_is_queued_again(client, recruiter, board):
+    client.force_login(recruiter)
+    url = reverse("hr-message-retry", args=[board["failed"].pk])
+    assert url in client.get(DASHBOARD).text
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(DASHBOARD, 302)]
+    assert "queued again" in response.text
+    board["failed"].refresh_from_db()
+    assert (board["failed"].status, board["failed"].attempts) == (Notification.Status.PENDING, 0)
+    assert AuditEvent.objects.filter(
+        action="update", target_id=str(board["failed"].pk), actor=recruiter, detail__event="retry"
+    ).exists()
+
+
+def test_retrying_a_message_that_is_no_longer_failed_is_a_409_saying_so(client, recruiter, board):
+    client.force_login(recruiter)
+    url = reverse("hr-message-retry", args=[board["failed"].pk])
+    client.post(url)
+    response = client.post(url)
+    assert response.status_code == 409
+    assert "no longer failed" in response.text
+
+
+def test_retrying_an_unknown_message_is_404(client, recruiter, board):
+    client.force_login(recruiter)
+    response = client.post(reverse("hr-message-retry", args=["00000000-0000-4000-8000-000000000000"]))
+    assert response.status_code == 404
+
+
+# --- In a real browser -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_browser_recruiter_sees_funnel_and_todays_interviews_then_retries_a_message(
+    browser_page, clock, interviewer
+):
+    from playwright.sync_api import expect
+
+    recruiter = make_user(Role.RECRUITER, username="rita", time_zone="Asia/Shanghai")
+    position = make_position(recruiter, title="Backend engineer")
+    today = interview_at(recruiter, shanghai(2027, 3, 2, 14, 30), position=position, name="Li Wei")
+    failed = failed_message(today)
+
+    page = browser_page()
+    sign_in(page, recruiter)
+    assert page.url.endswith(DASHBOARD)
+    expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
+    expect(page.get_by_text("Times in Asia/Shanghai")).to_be_visible()
+    funnel = page.locator("article", has=page.get_by_role("heading", name="Backend engineer"))
+    expect(funnel.locator("li", has_text="Applied").locator(".value")).to_have_text("1")
+    agenda = page.locator("#agenda")
+    expect(agenda.get_by_role("row", name=re.compile("14:30 Li Wei"))).to_be_visible()
+    expect(agenda.get_by_role("link", name="Li Wei")).to_have_attribute("href", f"/hr/interviews/{today.pk}/")
+
+    page.get_by_role("button", name="Retry the message to Li Wei").click()
+    expect(page.get_by_role("status")).to_contain_text("queued again")
+    expect(page.get_by_text("No failed messages.")).to_be_visible()
+    failed.refresh_from_db()
+    assert failed.status == Notification.Status.PENDING
