@@ -92,8 +92,10 @@ def hr_task_detail_queryset(*, user) -> QuerySet[HRTask]:
 
 
 def message_text_list_for(*, user, filters=None) -> QuerySet[CandidateMessageText]:
-    return restrict(CandidateMessageText.objects.all(), user=user).order_by("key", "language")
+    # Each row names who last set it: read with the row, not once per row.
+    queryset = CandidateMessageText.objects.select_related("updated_by")
+    return restrict(queryset, user=user).order_by("key", "language")
 
 
 def message_text_detail_queryset(*, user) -> QuerySet[CandidateMessageText]:
-    return CandidateMessageText.objects.all()
+    return CandidateMessageText.objects.select_related("updated_by")
