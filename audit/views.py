@@ -1,0 +1,264 @@
+"""The audit trail page for HR admins: filter, page through with a cursor, export, verify."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.apps import apps
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from audit import exports
+from audit.models import AuditAction, AuditEvent
+from audit.selectors import audit_event_list_for
+from audit.services import audit_list, audit_verify
+from candidates.models import Candidate
+from candidates.selectors import candidate_list_for
+from hrsuite.accounts.models import Role
+from hrsuite.errors import ValidationFailed
+from hrsuite.pages import role_required
+
+PAGE_SIZE = 50
+# The apps whose records the trail names, for the "record type" suggestions.
+_AUDITED_APPS = ("accounts", "candidates", "interviews", "onboarding", "audit")
+# The selector's filter names where the page's differ (the page asks for dates, it for instants).
+_PAGE_FIELD = {"since": "date_from", "until": "date_to"}
+
+
+class TrailFilters(forms.Form):
+    """Who, what, when, which candidate, which request; `before`/`after` is the page's cursor."""
+
+    actor = forms.CharField(label=gettext_lazy("Who (user name)"), required=False, max_length=150)
+    action = forms.ChoiceField(
+        label=gettext_lazy("What was done"),
+        required=False,
+        choices=[("", gettext_lazy("Any action")), *AuditAction.choices],
+    )
+    target_type = forms.CharField(label=gettext_lazy("Record type"), required=False, max_length=100)
+    date_from = forms.DateField(label=gettext_lazy("From (date)"), required=False)
+    date_to = forms.DateField(label=gettext_lazy("To (date)"), required=False)
+    candidate = forms.UUIDField(label=gettext_lazy("Candidate ID"), required=False)
+    request_id = forms.CharField(label=gettext_lazy("Request ID"), required=False, max_length=64)
+    before = forms.IntegerField(label=gettext_lazy("Page position"), required=False, min_value=1)
+    after = forms.IntegerField(label=gettext_lazy("Page position"), required=False, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        if data.get("before") and data.get("after"):
+            self.add_error("before", _("Give either a newer or an older page, not both."))
+        return data
+
+    def selector_filters(self, tz) -> dict:
+        """The selector's filters: the dates become the instants the viewer's days begin and end."""
+        data = self.cleaned_data
+        filters = {name: data[name] for name in ("actor", "target_type", "request_id") if data.get(name)}
+        if data.get("action"):
+            filters["action"] = [data["action"]]
+        if data.get("candidate"):
+            filters["candidate"] = str(data["candidate"])
+        if data.get("date_from"):
+            filters["since"] = _day_start(data["date_from"], tz).isoformat()
+        if data.get("date_to"):
+            filters["until"] = _day_start(data["date_to"] + timedelta(days=1), tz).isoformat()
+        return filters
+
+    def add_selector_errors(self, error: ValidationFailed) -> None:
+        for name, problems in error.fields.items():
+            field = _PAGE_FIELD.get(name, name)
+            for problem in problems:
+                self.add_error(field if field in self.fields else None, problem)
+
+
+@dataclass(frozen=True)
+class TrailPage:
+    """One page of events, newest first, with the cursors of the pages either side (None: none)."""
+
+    events: list[AuditEvent]
+    newer_than: int | None
+    older_than: int | None
+
+
+@require_GET
+@role_required(Role.HR_ADMIN)
+def trail(request):
+    return _trail_page(request, request.GET)
+
+
+@require_GET
+@role_required(Role.HR_ADMIN)
+def export(request):
+    """The filtered trail as CSV (every page of it, not only the one shown), audited as an export."""
+    form = TrailFilters(request.GET)
+    if form.is_valid():
+        query = {k: v for k, v in request.GET.items() if k not in ("before", "after")}
+        try:
+            return exports.audit_csv_response(
+                user=request.user, filters=form.selector_filters(timezone.get_current_timezone()), query=query
+            )
+        except ValidationFailed as error:
+            form.add_selector_errors(error)
+    return _trail_page(request, request.GET, form=form)
+
+
+@require_POST
+@role_required(Role.HR_ADMIN)
+def find_candidate(request):
+    """Filter by a candidate's e-mail: looked up through the blind index and replaced by their
+    id, so the address appears in no URL, server log or audit event."""
+    query = QueryDict(request.POST.get("query", ""), mutable=True)
+    email = request.POST.get("email", "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        return _trail_page(request, query, email=email, email_error=_("Enter a valid e-mail address."))
+    found = list(
+        candidate_list_for(user=request.user, filters={"email": email}).values_list("pk", flat=True)[:1]
+    )
+    if not found:
+        return _trail_page(
+            request, query, email=email, email_error=_("No candidate has this e-mail address.")
+        )
+    audit_list(
+        actor=request.user,
+        model=Candidate,
+        ids=found,
+        detail={"page": reverse("hr-audit"), "lookup": "email"},
+    )
+    for name in ("candidate", "before", "after"):
+        query.pop(name, None)
+    query["candidate"] = str(found[0])
+    return redirect(f"{reverse('hr-audit')}?{query.urlencode()}")
+
+
+@require_POST
+@role_required(Role.HR_ADMIN)
+def verify(request):
+    """Walk the whole HMAC chain now (a read: nothing changes) and say whether it is intact."""
+    checked, broken = audit_verify()
+    request.session["audit_verified"] = {
+        "at": timezone.now().isoformat(),
+        "checked": checked,
+        "broken_at": broken.seq if broken else None,
+        "reason": broken.reason if broken else "",
+    }
+    if broken:
+        messages.error(
+            request,
+            _("The audit trail is broken at event #%(seq)s: %(reason)s.")
+            % {"seq": broken.seq, "reason": broken.reason},
+        )
+    else:
+        messages.success(
+            request, _("The audit trail is intact: %(count)s events verified.") % {"count": checked}
+        )
+    query = request.POST.get("query", "")
+    return redirect(f"{reverse('hr-audit')}{'?' + query if query else ''}")
+
+
+def _trail_page(request, data: QueryDict, *, form=None, email: str = "", email_error: str = ""):
+    """The page for filters `data`: one `list` event with the ids shown, or the form's errors (400)."""
+    form = form or TrailFilters(data)
+    page = None
+    if form.is_valid():
+        try:
+            events = audit_event_list_for(
+                user=request.user, filters=form.selector_filters(timezone.get_current_timezone())
+            )
+        except ValidationFailed as error:
+            form.add_selector_errors(error)
+        else:
+            page = _cursor_page(
+                events, before=form.cleaned_data.get("before"), after=form.cleaned_data.get("after")
+            )
+            audit_list(
+                actor=request.user,
+                model=AuditEvent,
+                ids=[event.pk for event in page.events],
+                detail={"page": reverse("hr-audit"), "query": data.dict()},
+            )
+    filters = data.copy()
+    for name in ("before", "after"):
+        filters.pop(name, None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [_row(event) for event in page.events] if page else [],
+        "query": filters.urlencode(),
+        "filtered": any(value for key, value in filters.items()),
+        "email": email,
+        "email_error": email_error,
+        "record_types": _record_types(),
+        "verified": _last_verification(request),
+        "page_size": PAGE_SIZE,
+    }
+    context["problems"] = [
+        str(form.fields[name].label) if name in form.fields else _("the filters") for name in form.errors
+    ] + ([_("the candidate's e-mail")] if email_error else [])
+    status = 400 if context["problems"] else 200
+    return render(request, "audit/trail.html", context, status=status)
+
+
+def _cursor_page(events: QuerySet[AuditEvent], *, before: int | None, after: int | None) -> TrailPage:
+    """A page keyed on `seq`, never counted: the trail only grows, and a COUNT over it would
+    grow with it. `after` reads upwards from a seq (the newer page), `before` downwards."""
+    if after is not None:
+        rows = list(events.filter(seq__gt=after).order_by("seq")[: PAGE_SIZE + 1])
+        more_newer = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE][::-1]
+        return TrailPage(
+            events=rows,
+            newer_than=rows[0].seq if more_newer else None,
+            older_than=rows[-1].seq if rows else after + 1,
+        )
+    if before is not None:
+        events = events.filter(seq__lt=before)
+    rows = list(events[: PAGE_SIZE + 1])
+    more_older = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    newer_than = None
+    if before is not None:
+        # Reached by "older": the page it came from is newer than this one.
+        newer_than = rows[0].seq if rows else before - 1
+    return TrailPage(events=rows, newer_than=newer_than, older_than=rows[-1].seq if more_older else None)
+
+
+def _row(event: AuditEvent) -> dict:
+    return {
+        "event": event,
+        "detail": json.dumps(event.detail, ensure_ascii=False, indent=1, sort_keys=True)
+        if event.detail
+        else "",
+    }
+
+
+def _record_types() -> list[str]:
+    """Suggestions for the record type filter: the models events are about."""
+    return sorted(
+        model._meta.label_lower
+        for model in apps.get_models()
+        if model._meta.app_label in _AUDITED_APPS
+        and not model._meta.model_name.endswith(("objectpermission", "chainhead"))
+    )
+
+
+def _last_verification(request) -> dict | None:
+    verified = request.session.get("audit_verified")
+    if not verified:
+        return None
+    return {**verified, "at": datetime.fromisoformat(verified["at"])}
+
+
+def _day_start(day, tz) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=tz)

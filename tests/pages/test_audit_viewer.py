@@ -1,0 +1,324 @@
+"""The audit trail page: HR admins only; filters (who, what, when, which candidate, which
+request), cursor pages, the CSV export, the chain check, and the page's own audit events."""
+
+import csv
+import io
+import re
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit import views
+from audit.models import AuditAction, AuditEvent
+from audit.services import audit_list, audit_record
+from candidates.models import Candidate
+from hrsuite.accounts.models import Role
+from tests.browser import sign_in
+from tests.factories import make_candidate, make_user
+
+TRAIL = "/hr/audit/"
+EXPORT = "/hr/audit/export.csv"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hr_admin(db):
+    return make_user(Role.HR_ADMIN, username="hradmin", time_zone="Asia/Shanghai")
+
+
+@pytest.fixture
+def trail(recruiter):
+    """Two candidates' files read by the recruiter, and a failed sign-in."""
+    ada = make_candidate(recruiter, full_name="Ada Lovelace", email="ada@example.test")
+    bo = make_candidate(recruiter, full_name="Bo Yang", email="bo@example.test")
+    for candidate in (ada, bo):
+        audit_record(actor=recruiter, action=AuditAction.VIEW, target=candidate)
+    audit_record(actor="anonymous", action=AuditAction.LOGIN_FAILED, detail={"username": "mallory"})
+    return {"ada": ada, "bo": bo}
+
+
+def shown_seqs(response) -> list[int]:
+    return [int(seq) for seq in re.findall(r'<td class="num">(\d+)</td>', response.text)]
+
+
+def events_of(response) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(seq__in=shown_seqs(response)).order_by("-seq"))
+
+
+def page_event(user) -> AuditEvent:
+    return AuditEvent.objects.filter(action="list", target_type="audit.auditevent", actor=user).latest("seq")
+
+
+# --- Who may open it -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.RECRUITER, Role.INTERVIEWER, Role.CANDIDATE])
+@pytest.mark.parametrize("url", [TRAIL, EXPORT])
+def test_only_hr_admins_open_the_trail_and_its_export(client, role, url):
+    client.force_login(make_user(role))
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("url", [TRAIL, EXPORT])
+def test_anonymous_visitor_is_sent_to_sign_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("sign-in"))
+
+
+def test_recruiter_cannot_verify_the_chain_or_look_up_e_mails(client, recruiter):
+    client.force_login(recruiter)
+    assert client.post(reverse("hr-audit-verify")).status_code == 403
+    assert client.post(reverse("hr-audit-candidate"), {"email": "ada@example.test"}).status_code == 403
+
+
+# --- The page and its own audit event --------------------------------------------------------------
+
+
+def test_trail_lists_events_newest_first_and_records_one_list_event(client, hr_admin, trail):
+    client.force_login(hr_admin)
+    response = client.get(TRAIL)
+    assert response.status_code == 200
+    seqs = shown_seqs(response)
+    assert seqs == sorted(seqs, reverse=True) and len(seqs) >= 4
+    assert "Asia/Shanghai" in response.text
+    event = page_event(hr_admin)
+    assert event.target_ids == [str(e.pk) for e in events_of(response)]
+    assert event.detail == {"page": TRAIL, "query": {}}
+
+
+def test_trail_page_takes_the_same_queries_whatever_the_trail_holds(
+    client, hr_admin, recruiter, trail, django_assert_num_queries
+):
+    client.force_login(hr_admin)
+    client.get(TRAIL)
+    with django_assert_num_queries(QUERIES):
+        client.get(TRAIL)
+    for _ in range(views.PAGE_SIZE + 5):
+        audit_list(actor=recruiter, model=Candidate, ids=[trail["ada"].pk])
+    newest = AuditEvent.objects.latest("seq").seq
+    with django_assert_num_queries(QUERIES):
+        client.get(TRAIL, {"before": newest})
+
+
+# Session and user (2); the request's savepoint and release (2); roles and permissions (3); one
+# page of events (1); its audit event (3). No COUNT: the trail only grows.
+QUERIES = 11
+
+
+def test_pages_follow_a_cursor_on_seq_and_never_count(client, hr_admin, recruiter, trail):
+    for _ in range(views.PAGE_SIZE + 5):
+        audit_list(actor=recruiter, model=Candidate, ids=[trail["ada"].pk])
+    client.force_login(hr_admin)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(TRAIL, {"actor": "recruiter"})
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    newest = shown_seqs(first)
+    assert len(newest) == views.PAGE_SIZE
+    older_link = re.search(r'href="\?([^"]*before=(\d+))"', first.text)
+    assert older_link and int(older_link.group(2)) == newest[-1]
+    assert "after=" not in first.text  # nothing newer than the newest page
+
+    older = client.get(TRAIL + "?" + older_link.group(1).replace("&amp;", "&"))
+    assert all(seq < newest[-1] for seq in shown_seqs(older))
+    assert {e.actor_label for e in events_of(older)} == {"recruiter"}
+    newer_link = re.search(r'href="\?([^"]*after=(\d+))"', older.text)
+    assert newer_link
+    back = client.get(TRAIL + "?" + newer_link.group(1).replace("&amp;", "&"))
+    assert shown_seqs(back) == newest
+
+
+# --- Filters ---------------------------------------------------------------------------------------
+
+
+def test_filter_by_who(client, hr_admin, recruiter, trail):
+    client.force_login(hr_admin)
+    response = client.get(TRAIL, {"actor": "anonymous"})
+    assert [e.action for e in events_of(response)] == ["login_failed"]
+    assert page_event(hr_admin).detail["query"] == {"actor": "anonymous"}
+
+
+def test_filter_by_what_was_done_and_record_type(client, hr_admin, trail):
+    client.force_login(hr_admin)
+    views_ = events_of(client.get(TRAIL, {"action": "view"}))
+    assert views_ and {e.action for e in views_} == {"view"}
+    created = events_of(client.get(TRAIL, {"action": "create", "target_type": "candidates.candidate"}))
+    assert {e.target_id for e in created} == {str(trail["ada"].pk), str(trail["bo"].pk)}
+
+
+def test_filter_by_candidate_id(client, hr_admin, trail):
+    client.force_login(hr_admin)
+    events = events_of(client.get(TRAIL, {"candidate": str(trail["ada"].pk)}))
+    assert {e.action for e in events} == {"create", "view"}
+    assert {e.candidate_id for e in events} == {trail["ada"].pk}
+
+
+def test_filter_by_request_id(client, hr_admin, trail):
+    request_id = AuditEvent.objects.filter(action="login_failed").get().request_id
+    client.force_login(hr_admin)
+    assert [e.action for e in events_of(client.get(TRAIL, {"request_id": request_id}))] == ["login_failed"]
+
+
+def test_dates_are_days_in_the_viewers_time_zone(client, hr_admin, recruiter):
+    # 01:00 on 2 March in Shanghai is still 1 March in UTC.
+    with time_machine.travel(datetime(2027, 3, 1, 17, 0, tzinfo=UTC), tick=False):
+        event = audit_record(actor=recruiter, action=AuditAction.EXPORT, target_type="test.night")
+    client.force_login(hr_admin)
+    night = {"target_type": "test.night"}
+    assert events_of(client.get(TRAIL, {**night, "date_from": "2027-03-02", "date_to": "2027-03-02"})) == [
+        event
+    ]
+    assert events_of(client.get(TRAIL, {**night, "date_from": "2027-03-01", "date_to": "2027-03-01"})) == []
+
+
+def test_candidate_found_by_e_mail_without_the_address_reaching_a_url_or_the_trail(client, hr_admin, trail):
+    client.force_login(hr_admin)
+    response = client.post(
+        reverse("hr-audit-candidate"), {"email": " Ada@Example.test ", "query": "action=view"}
+    )
+    assert response.status_code == 302
+    assert response.url == f"{TRAIL}?action=view&candidate={trail['ada'].pk}"
+    lookup = AuditEvent.objects.filter(
+        action="list", target_type="candidates.candidate", actor=hr_admin
+    ).get()
+    assert lookup.target_ids == [str(trail["ada"].pk)]
+    events = events_of(client.get(response.url))
+    assert [(e.action, e.candidate_id) for e in events] == [("view", trail["ada"].pk)]
+    assert not AuditEvent.objects.filter(detail__icontains="ada@example").exists()
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("nobody@example.test", "No candidate has this e-mail address."),
+        ("not-an-address", "Enter a valid e-mail"),
+    ],
+)
+def test_unknown_or_malformed_e_mail_is_said_next_to_the_field(client, hr_admin, trail, email, message):
+    client.force_login(hr_admin)
+    response = client.post(reverse("hr-audit-candidate"), {"email": email})
+    assert response.status_code == 400
+    assert message in response.text
+    assert f'value="{email}"' in response.text
+    assert "the candidate&#x27;s e-mail" in response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ({"candidate": "ada"}, "Candidate ID"),
+        ({"date_from": "yesterday"}, "From (date)"),
+        ({"date_from": "2027-03-02", "date_to": "2027-03-01"}, "To (date)"),
+        ({"action": "teleport"}, "What was done"),
+        ({"before": "-3"}, "Page position"),
+    ],
+)
+def test_bad_filter_value_is_a_400_naming_the_field(client, hr_admin, trail, query, label):
+    client.force_login(hr_admin)
+    before = AuditEvent.objects.count()
+    response = client.get(TRAIL, query)
+    assert response.status_code == 400
+    assert re.search(r'role="alert">Nothing is listed: check [^<]*' + re.escape(label), response.text)
+    if label != "Page position":  # the cursor is in the links, not in a field
+        assert 'aria-invalid="true"' in response.text
+    assert "<table" not in response.text
+    assert AuditEvent.objects.count() == before  # nothing listed, nothing recorded
+
+
+# --- CSV export ------------------------------------------------------------------------------------
+
+
+def test_export_streams_the_filtered_trail_as_csv_and_is_itself_audited(client, hr_admin, trail):
+    client.force_login(hr_admin)
+    response = client.get(EXPORT, {"candidate": str(trail["bo"].pk), "before": "99999"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="audit-events.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert {(r["action"], r["candidate_id"]) for r in rows} == {
+        ("create", str(trail["bo"].pk)),
+        ("view", str(trail["bo"].pk)),
+    }
+    export = AuditEvent.objects.filter(action="export", actor=hr_admin).get()
+    assert export.detail == {"query": {"candidate": str(trail["bo"].pk)}, "rows": 2}
+
+
+def test_export_with_a_bad_filter_is_the_page_with_the_error(client, hr_admin, trail):
+    client.force_login(hr_admin)
+    response = client.get(EXPORT, {"date_to": "31/31/2027"})
+    assert response.status_code == 400
+    assert "To (date)" in response.text
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_page_links_its_filters_to_the_export(client, hr_admin, trail):
+    client.force_login(hr_admin)
+    text = client.get(TRAIL, {"action": "view", "before": "99999"}).text
+    assert f'href="{EXPORT}?action=view"' in text
+
+
+# --- Chain verification ----------------------------------------------------------------------------
+
+
+def test_hr_admin_verifies_the_chain_and_the_page_shows_the_result(client, hr_admin, trail):
+    client.force_login(hr_admin)
+    response = client.post(reverse("hr-audit-verify"), {"query": "action=view"}, follow=True)
+    assert response.redirect_chain == [(f"{TRAIL}?action=view", 302)]
+    assert "The audit trail is intact" in response.text
+    assert re.search(r"Intact: \d+ events verified", response.text)
+
+
+# --- Language --------------------------------------------------------------------------------------
+
+
+def test_trail_renders_in_chinese(client, hr_admin, trail):
+    hr_admin.preferred_language = "zh-hans"
+    hr_admin.save(update_fields=["preferred_language"])
+    client.force_login(hr_admin)
+    text = client.get(TRAIL).text
+    assert "审计记录" in text
+    assert "导出 CSV" in text
+    assert "筛选" in text
+    bad = client.get(TRAIL, {"candidate": "ada"})
+    assert "候选人 ID" in bad.text
+
+
+# --- In a real browser -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_browser_hr_admin_filters_by_candidate_and_exports_csv(browser_page):
+    from playwright.sync_api import expect
+
+    recruiter = make_user(Role.RECRUITER, username="rita")
+    admin = make_user(Role.HR_ADMIN, username="hana", time_zone="Asia/Shanghai")
+    ada = make_candidate(recruiter, full_name="Ada Lovelace", email="ada@example.test")
+    make_candidate(recruiter, full_name="Bo Yang", email="bo@example.test")
+    audit_record(actor=recruiter, action=AuditAction.VIEW, target=ada)
+
+    page = browser_page()
+    sign_in(page, admin)
+    page.get_by_role("link", name="Audit trail").click()
+    expect(page.get_by_role("heading", name="Audit trail", level=1)).to_be_visible()
+
+    page.get_by_label("Candidate's e-mail").fill("ada@example.test")
+    page.get_by_role("button", name="Find candidate").click()
+    expect(page.get_by_label("Candidate ID")).to_have_value(str(ada.pk))
+    assert "ada@example" not in page.url
+    rows = page.locator("table.audit-table tbody tr")
+    expect(rows).to_have_count(2)  # created and viewed
+    expect(rows.first).to_contain_text("rita")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Export CSV").click()
+    download = download_info.value
+    assert download.suggested_filename == "audit-events.csv"
+    with open(download.path(), encoding="utf-8") as handle:
+        exported = list(csv.DictReader(handle))
+    assert {(r["actor_label"], r["action"]) for r in exported} == {("rita", "create"), ("rita", "view")}
+    assert {r["candidate_id"] for r in exported} == {str(ada.pk)}
+    assert AuditEvent.objects.filter(action="export", actor=admin).exists()
