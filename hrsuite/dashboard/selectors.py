@@ -9,7 +9,7 @@ it shows (an empty list shows no one and writes none). Lists fetch only the colu
 so no encrypted field is read or decrypted.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from django.conf import settings
@@ -150,7 +150,6 @@ class Summary:
     counted_at: datetime
     pipeline: list[dict]
     open_positions: int
-    agenda_days: dict[date, int]
     completion: list[dict]
     offers: dict[str, int]
     checks: dict[str, int]
@@ -158,6 +157,7 @@ class Summary:
     reviews_waiting: int
     open_incidents: int
     failed_messages: int
+    agenda_days: dict[date, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -224,31 +224,32 @@ def dashboard_for(*, user, now: datetime | None = None, tz: tzinfo | None = None
 
 
 def summary_for(*, user, now: datetime, tz: tzinfo) -> Summary:
-    """The counts behind the charts and list totals, at most SUMMARY_SECONDS old."""
+    """The counts behind the charts and list totals, at most SUMMARY_SECONDS old.
+
+    Interviews per day depend on the viewer's zone and are kept apart, so the costly counts are
+    made once for everyone who may see every row, whatever their zone.
+    """
     today = timezone.localtime(now, tz).date()
-    key = f"hrsuite:dashboard:{_scope(user)}:{getattr(tz, 'key', str(tz))}:{today.isoformat()}"
-    summary = cache.get(key)
-    if summary is None:
-        summary = count_for(user=user, now=now, tz=tz)
-        cache.set(key, summary, SUMMARY_SECONDS)
-    return summary
+    scope = _scope(user)
+    counts_key = f"hrsuite:dashboard:{scope}:counts"
+    days_key = f"hrsuite:dashboard:{scope}:days:{getattr(tz, 'key', str(tz))}:{today.isoformat()}"
+    cached = cache.get_many([counts_key, days_key])
+    if counts_key not in cached:
+        cached[counts_key] = count_for(user=user, now=now)
+        cache.set(counts_key, cached[counts_key], SUMMARY_SECONDS)
+    if days_key not in cached:
+        cached[days_key] = interviews_per_day_for(user=user, today=today, tz=tz)
+        cache.set(days_key, cached[days_key], SUMMARY_SECONDS)
+    return replace(cached[counts_key], agenda_days=cached[days_key])
 
 
-def count_for(*, user, now: datetime, tz: tzinfo) -> Summary:
-    """Every count on the dashboard, now: one GROUP BY (or COUNT) query each."""
-    today = timezone.localtime(now, tz).date()
+def count_for(*, user, now: datetime) -> Summary:
+    """Every count on the dashboard but interviews per day, now: one GROUP BY or COUNT each."""
     open_positions = restrict(Position.objects.filter(status=Position.Status.OPEN), user=user)
     return Summary(
         counted_at=now,
         pipeline=_pipeline_counts(user, open_positions),
         open_positions=open_positions.count(),
-        agenda_days=dict(
-            _agenda_interviews(user, today=today, tz=tz)
-            .annotate(day=TruncDate("starts_at", tzinfo=tz))
-            .values_list("day")
-            .annotate(n=Count("id"))
-            .order_by()
-        ),
         completion=completion_rates_for(user=user, days=COMPLETION_DAYS),
         offers=_by_status(restrict(Offer.objects.all(), user=user)),
         checks=_by_status(restrict(BackgroundCheck.objects.all(), user=user)),
@@ -256,6 +257,17 @@ def count_for(*, user, now: datetime, tz: tzinfo) -> Summary:
         reviews_waiting=_reviews_waiting(user).count(),
         open_incidents=_open_incidents(user).count(),
         failed_messages=_failed_messages(user).count(),
+    )
+
+
+def interviews_per_day_for(*, user, today: date, tz: tzinfo) -> dict[date, int]:
+    """Interviews on the agenda per day in `tz`, from `today` on: one GROUP BY."""
+    return dict(
+        _agenda_interviews(user, today=today, tz=tz)
+        .annotate(day=TruncDate("starts_at", tzinfo=tz))
+        .values_list("day")
+        .annotate(n=Count("id"))
+        .order_by()
     )
 
 

@@ -246,6 +246,18 @@ QUERIES = 32
 COUNTS = 10
 
 
+def test_a_viewer_in_another_zone_shares_the_counts_but_gets_their_own_days(
+    client, recruiter, hr_admin, board, django_assert_num_queries
+):
+    client.force_login(recruiter)
+    client.get(DASHBOARD)
+    client.force_login(hr_admin)  # in UTC
+    with django_assert_num_queries(QUERIES + 1):  # the interviews per day in UTC
+        text = client.get(DASHBOARD).text
+    today = text[text.index("Li Wei") - 400 : text.index("Li Wei")]
+    assert "06:30" in today and "14:30" not in today
+
+
 def test_counts_are_kept_for_a_minute_and_the_page_says_as_of_when(client, recruiter, board, clock):
     client.force_login(recruiter)
     assert "counts as of 10:00" in client.get(DASHBOARD).text
