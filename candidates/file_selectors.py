@@ -221,12 +221,15 @@ def candidate_file_queryset(*, user) -> QuerySet[Candidate]:
 MESSAGES_SHOWN = 200
 
 
-def messages_about(*, user, candidate: Candidate, applications) -> list[Notification]:
-    """Outbox rows to the candidate or about them (to interviewers and recruiters): one query."""
-    about = Q(candidate=candidate) | Q(interview__application__candidate=candidate)
-    application_ids = [str(a.pk) for a in applications]
-    if application_ids:
-        about |= Q(payload__application__in=application_ids)
+def messages_about(*, user, candidate: Candidate, interviews) -> list[Notification]:
+    """Outbox rows to the candidate or about their interviews (to interviewers and recruiters),
+    newest first, in one query on two indexed columns. Staff alerts about an application without
+    an interview (a failed check, a re-review request) show on the file as the check's state and
+    the decision's badge instead: finding them would mean reading every message's payload."""
+    about = Q(candidate_id=candidate.pk)
+    interview_ids = [i.pk for i in interviews]
+    if interview_ids:
+        about |= Q(interview_id__in=interview_ids)
     queryset = restrict(notification_detail_queryset(user=user), user=user).filter(about)
     return list(queryset.order_by("-due_at", "-id")[:MESSAGES_SHOWN])
 
@@ -270,7 +273,7 @@ def candidate_file_for(*, user, pk, page: str = "candidate_file") -> CandidateFi
     interviews = sorted(
         (i for a in applications for i in a.interviews.all()), key=lambda i: i.starts_at, reverse=True
     )
-    messages = messages_about(user=user, candidate=candidate, applications=applications)
+    messages = messages_about(user=user, candidate=candidate, interviews=interviews)
     shown = _shown(applications, interviews, candidate.prior_records.all())
     audit_record(
         actor=user,
