@@ -1,14 +1,23 @@
-"""The exceptions services raise; `hrsuite.rest.exception_handler` maps each to one HTTP answer."""
+"""The exceptions services raise; `hrsuite.rest.exception_handler` maps each to one HTTP answer.
+
+Every error carries a stable `code`: the API's JSON error shape answers it as `error.code`, and
+the pages choose their translated message by it (never by the English text, which is for logs
+and API readers and may be reworded). A class names its general code; a service raises a more
+specific one where a reader must tell errors apart (`upload_too_large`, `offer_expired`,
+`slot_taken`, ...).
+"""
 
 
 class ApplicationError(Exception):
     status_code = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None):
+    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None, code: str | None = None):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        if code is not None:
+            self.code = code
 
 
 class ValidationFailed(ApplicationError):
@@ -33,7 +42,7 @@ class InvalidTransition(ApplicationError):
     status_code = 409
     code = "invalid_transition"
 
-    def __init__(self, *, entity: str, state: str, event: str):
-        super().__init__(f"{entity} in state '{state}' does not accept '{event}'.")
+    def __init__(self, *, entity: str, state: str, event: str, code: str | None = None):
+        super().__init__(f"{entity} in state '{state}' does not accept '{event}'.", code=code)
         self.state = state
         self.event = event

@@ -3,7 +3,10 @@ reschedule.
 
 The token in the address is the credential (see `interviews.services.candidate_links`); each page
 speaks the candidate's language and shows times in their zone. A link that cannot be used answers
-a page that says why, with its status: unknown 404, already used 409, expired 410.
+a page that says why, with its status: unknown 404, already used 409, expired or closed 410.
+
+The pages say what went wrong in the candidate's language, chosen by the service error's `code`
+(`hrsuite.errors`): the English messages are for logs and API readers, and may be reworded.
 """
 
 from datetime import datetime
@@ -25,8 +28,15 @@ from interviews.services.consent import SCOPES
 from interviews.services.incidents import OfferExpired, OfferUsed, reschedule_offer_choose
 
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
-# What a link that opens nothing is called on its page, by status.
-_PROBLEMS = {404: "unknown", 409: "used", 410: "expired"}
+# What a link that opens nothing is called on its page, by the error's code.
+_PROBLEMS = {
+    "not_found": "unknown",
+    "offer_used": "used",  # a reschedule link through which a time was chosen already
+    "expired": "expired",  # a reschedule link's offer
+    "link_expired": "expired",
+    "plan_cancelled": "cancelled",
+}
+_STATUSES = {"unknown": 404, "used": 409, "expired": 410, "cancelled": 410}
 
 
 def portal_page(request, template: str, context: dict, *, language: str, status: int = 200) -> HttpResponse:
@@ -40,9 +50,11 @@ def portal_page(request, template: str, context: dict, *, language: str, status:
 
 
 def link_problem_page(request, error: ApplicationError, *, link: str, language: str = "") -> HttpResponse:
-    status = error.status_code if error.status_code in _PROBLEMS else 404
-    context = {"problem": _PROBLEMS[status], "link": link}
-    return portal_page(request, "portal/link_problem.html", context, language=language, status=status)
+    problem = _PROBLEMS.get(error.code, "unknown")
+    context = {"problem": problem, "link": link}
+    return portal_page(
+        request, "portal/link_problem.html", context, language=language, status=_STATUSES[problem]
+    )
 
 
 def viewer_zone(name: str) -> ZoneInfo:
@@ -72,18 +84,15 @@ def interview_page(request, token: str):
         try:
             if starts_at is None:
                 raise ValidationFailed(
-                    "Choose one of the offered times.", fields={"starts_at": ["Required."]}
+                    "Choose one of the offered times.", fields={"starts_at": ["Required."]}, code="slot_taken"
                 )
             candidate_links.interview_reschedule_by_link(token=token, starts_at=starts_at)
         except candidate_links.LinkExpired as error:
             return link_problem_page(request, error, link="interview", language=error.language)
         except NotFound as error:
             return link_problem_page(request, error, link="interview")
-        except candidate_links.RescheduleRefused:
-            # The page below says why, from the same rule.
-            error_message, status = _("Your interview cannot be moved here any more."), 409
-        except (ValidationFailed, InvalidTransition):
-            error_message, status = _("That time is no longer free. Please choose another one."), 400
+        except (candidate_links.RescheduleRefused, ValidationFailed, InvalidTransition) as error:
+            error_message, status = _interview_move_error(error)
         else:
             return redirect(f"{request.path}?moved=1", permanent=False)
     try:
@@ -116,6 +125,14 @@ def interview_page(request, token: str):
         "error": error_message,
     }
     return portal_page(request, "portal/interview.html", context, language=language, status=status)
+
+
+def _interview_move_error(error: ApplicationError) -> tuple[str, int]:
+    if error.code == candidate_links.RescheduleRefused.code:
+        # The page below says why, from the same rule.
+        return _("Your interview cannot be moved here any more."), 409
+    # slot_taken, or the interview or an interviewer's calendar changed meanwhile.
+    return _("That time is no longer free. Please choose another one."), 400
 
 
 # --- Consent --------------------------------------------------------------------------------------
@@ -175,15 +192,19 @@ def consent_page(request, token: str):
     )
 
 
+# What the consent page says, by the error's code.
+_CONSENT_MESSAGES = {
+    "invalid_transition": _("Only consent you have given can be withdrawn."),
+    "notice_changed": _(
+        "The notice has changed since you opened this page. Please read it again and choose."
+    ),
+    "answer_required": _("Please choose an answer for at least one of the two consents."),
+}
+
+
 def _consent_errors(error: ApplicationError) -> list[str]:
     """Say in the page's language what to do; the service's messages are for the log and the API."""
-    if isinstance(error, InvalidTransition):
-        return [_("Only consent you have given can be withdrawn.")]
-    if "notice_version" in error.fields:
-        return [_("The notice has changed since you opened this page. Please read it again and choose.")]
-    if "decisions" in error.fields:
-        return [_("Please choose an answer for at least one of the two consents.")]
-    return [_("Please choose one of the answers offered.")]
+    return [_CONSENT_MESSAGES.get(error.code, _("Please choose one of the answers offered."))]
 
 
 # --- Reschedule -----------------------------------------------------------------------------------
@@ -212,10 +233,9 @@ def reschedule_page(request, token: str):
             language = candidate_links.reschedule_link_language(token=token)
             return link_problem_page(request, error, link="reschedule", language=language)
         except ValidationFailed as error:
-            taken = "no longer" in error.message
             error_message = (
                 _("That time has just been taken. Please choose another one.")
-                if taken
+                if error.code == "slot_taken"
                 else _("Please choose one of the times offered.")
             )
         else:

@@ -2,8 +2,9 @@
 
 Interviewers see no decisions, offers, salaries, checks or onboarding. A candidate sees their own
 rejection (to ask for a re-review) and their own offer once it has been sent, and answers only a
-sent one; they see their own onboarding plan and its new-hire tasks, and upload to or confirm only
-those. HR tasks, documents' contents and HR's message texts are staff-only (no policy).
+sent one (the offer service refuses the others with their reason); they see their own onboarding
+plan and its new-hire tasks, and upload to or confirm only those. HR tasks, documents' contents and
+HR's message texts are staff-only (no policy).
 """
 
 from django.db.models import Q
@@ -34,11 +35,11 @@ def _decision(user, action):
 def _offer(user, action):
     if not has_role(user, Role.CANDIDATE):
         return None
-    if action == "view":
+    # Answering is asked of every offer they have seen: the offer service then says why one that
+    # is answered, expired or withdrawn cannot be answered (409 with its code), not a bare 403.
+    if action in ("view", "answer"):
         seen = Q(status__in=CANDIDATE_OFFER_STATES) | Q(status=Offer.Status.CANCELLED, sent_at__isnull=False)
         return Q(application__candidate__user=user) & seen
-    if action == "answer":
-        return Q(application__candidate__user=user, status=Offer.Status.SENT)
     return None
 
 

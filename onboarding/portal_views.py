@@ -9,6 +9,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.shortcuts import redirect
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _  # rendered later, in the page's language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -108,18 +110,27 @@ def _answered(request, offer: Offer):
 # --- Onboarding -----------------------------------------------------------------------------------
 
 
+# What the page says for each refusal's code (the service's English messages are for the log and
+# the API); anything else is a file of the wrong type.
+_UPLOAD_MESSAGES = {
+    "upload_empty": _("The file is empty. Please choose the file again."),
+    "wrong_task_kind": _("This task cannot be completed that way."),
+}
+
+
+def _too_large() -> str:
+    mb = settings.HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES // (1024 * 1024)
+    return gettext("The file is too large: at most %(mb)s MB.") % {"mb": mb}
+
+
+# Formatted when the page renders, in the page's language (not the request's).
+_too_large_lazy = lazy(_too_large, str)
+
+
 def _upload_error(error: ValidationFailed) -> str:
-    """Say in the page's language what to do; the service's messages are for the log and the API."""
-    messages = " ".join(" ".join(m) for m in error.fields.values())
-    if "empty" in messages:
-        return _("The file is empty. Please choose the file again.")
-    if "At most" in messages:
-        return _("The file is too large: at most %(mb)s MB.") % {
-            "mb": settings.HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES // (1024 * 1024)
-        }
-    if "takes no document" in messages or "not a form" in messages:
-        return _("This task cannot be completed that way.")
-    return _("Please upload a PDF, PNG or JPEG file.")
+    if error.code == "upload_too_large":
+        return _too_large_lazy()
+    return _UPLOAD_MESSAGES.get(error.code, _("Please upload a PDF, PNG or JPEG file."))
 
 
 @never_cache
@@ -135,7 +146,9 @@ def onboarding_page(request, token: str):
             else:
                 upload = request.FILES.get("file")
                 if upload is None:
-                    raise ValidationFailed("No file.", fields={"file": ["The file is empty."]})
+                    raise ValidationFailed(
+                        "No file.", fields={"file": ["The file is empty."]}, code="upload_empty"
+                    )
                 limit = settings.HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES
                 candidate_links.task_document_upload_by_link(
                     token=token,

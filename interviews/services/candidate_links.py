@@ -43,7 +43,7 @@ INTERVIEW_LINK_MAX_AGE = timedelta(days=30)
 
 class LinkExpired(ApplicationError):
     status_code = 410
-    code = "expired"
+    code = "link_expired"
 
     def __init__(self, message: str, *, language: str = ""):
         super().__init__(message)
@@ -187,10 +187,19 @@ def consent_decide_by_link(*, token: str, decisions: dict[str, str], notice_vers
     interview = consent_link_open(token=token)
     candidate = interview.application.candidate
     if not decisions:
-        raise ValidationFailed("Choose at least one answer.", fields={"decisions": ["Required."]})
+        raise ValidationFailed(
+            "Choose at least one answer.", fields={"decisions": ["Required."]}, code="answer_required"
+        )
     unknown = sorted(set(decisions) - set(consent_services.SCOPES))
     if unknown:
-        raise ValidationFailed("Unknown consent.", fields={"scope": [f"Unknown: {', '.join(unknown)}."]})
+        raise ValidationFailed(
+            "Unknown consent.", fields={"scope": [f"Unknown: {', '.join(unknown)}."]}, code="unknown_consent"
+        )
+    current = consent_services.notice_current(language=candidate.preferred_language).version
+    if notice_version != current:
+        # Read before deciding: the candidate decides on the notice they were shown.
+        message = f"The notice has changed: read version {current} first."
+        raise ValidationFailed(message, fields={"notice_version": [message]}, code="notice_changed")
     return [
         consent_services.consent_save(
             candidate=candidate,
@@ -353,8 +362,11 @@ def interview_reschedule_by_link(*, token: str, starts_at: datetime) -> Intervie
     if closed:
         raise RescheduleRefused(reason=closed)
     if starts_at.tzinfo is None or starts_at not in _free_slots(interview, now=now):
+        # Offered on the page and taken since, or never offered: either way not free now.
         raise ValidationFailed(
-            "Choose one of the offered times.", fields={"starts_at": ["Not an offered time."]}
+            "Choose one of the offered times.",
+            fields={"starts_at": ["Not an offered time."]},
+            code="slot_taken",
         )
     return scheduling_services.interview_reschedule(
         interview=interview, starts_at=starts_at, actor=link_actor(interview.application.candidate_id)

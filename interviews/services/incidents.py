@@ -230,7 +230,11 @@ def reschedule_offer_choose(*, token: str, slot: datetime, ip: str | None, user_
     offer = RescheduleOffer.objects.select_for_update().get(pk=offer.pk)
     offered = {datetime.fromisoformat(s) for s in offer.slots}
     if slot.tzinfo is None or slot not in offered:
-        raise ValidationFailed("Choose one of the offered times.", fields={"slot": ["Not an offered time."]})
+        raise ValidationFailed(
+            "Choose one of the offered times.",
+            fields={"slot": ["Not an offered time."]},
+            code="slot_not_offered",
+        )
     now = timezone.now()
     if not RescheduleOffer.objects.filter(pk=offer.pk, chosen_at__isnull=True).update(
         chosen_at=now, chosen_slot=slot, updated_at=now
@@ -251,7 +255,9 @@ def reschedule_offer_choose(*, token: str, slot: datetime, ip: str | None, user_
     except ValidationFailed as exc:
         # The slot was free when offered but is taken now (or has passed).
         messages = [m for ms in exc.fields.values() for m in ms]
-        raise ValidationFailed("That time is no longer available.", fields={"slot": messages}) from None
+        raise ValidationFailed(
+            "That time is no longer available.", fields={"slot": messages}, code="slot_taken"
+        ) from None
     # Other offers for the same interview die with this choice.
     RescheduleOffer.objects.filter(interview=failed, chosen_at__isnull=True).update(
         expires_at=now, updated_at=now

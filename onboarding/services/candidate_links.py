@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -48,13 +47,14 @@ _OFFER_SEEN = (S.SENT, S.ACCEPTED, S.DECLINED, S.EXPIRED, S.CANCELLED)
 
 
 class OfferClosed(ApplicationError):
-    """The offer can no longer be answered: answered already (409), or expired or withdrawn (410).
+    """The offer can no longer be answered: answered already (409, `offer_answered`), or expired
+    or withdrawn (410, `offer_expired`, `offer_withdrawn`): the codes the API's answer carries.
     `state` is what the page says: accepted, declined, expired or cancelled."""
 
-    code = "offer_closed"
-
     def __init__(self, *, offer: Offer, state: str):
-        super().__init__(f"The offer is {state}.")
+        super().__init__(
+            f"The offer is {state}.", code=offer_services.ANSWER_CLOSED.get(state, "offer_closed")
+        )
         self.offer, self.state = offer, state
         self.status_code = 409 if state in (S.ACCEPTED, S.DECLINED) else 410
 
@@ -63,7 +63,7 @@ class PlanClosed(ApplicationError):
     """The plan was cancelled: its link opens nothing more (410)."""
 
     status_code = 410
-    code = "plan_closed"
+    code = "plan_cancelled"
 
     def __init__(self, message: str, *, language: str = ""):
         super().__init__(message)
@@ -102,20 +102,12 @@ def offer_link_open(*, token: str) -> Offer:
     return link_resolve(OFFER_LINK, token=token, resolve=_offer_for, language_of=_candidate_language)
 
 
-def _offer_state(offer: Offer) -> str:
-    """The state the candidate sees: a sent offer past its answer-by time has expired, even if the
-    periodic task has not marked it yet."""
-    if offer.status == S.SENT and offer.expires_at <= timezone.now():
-        return S.EXPIRED
-    return offer.status
-
-
 def offer_page_read(*, token: str) -> Offer:
     """The sent offer the page shows, salary included (it is the candidate's own); OfferClosed once
     it cannot be answered. Every read, closed or not, is in the audit trail, never the salary."""
     offer = offer_link_open(token=token)
     candidate_id = offer.application.candidate_id
-    state = _offer_state(offer)
+    state = offer_services.offer_state_for_candidate(offer)
     audit_record(
         actor=link_actor(candidate_id),
         action=AuditAction.VIEW,
@@ -138,7 +130,7 @@ def offer_answer_by_link(*, token: str, accept: bool) -> Offer:
         .select_related("application__candidate")
         .get(pk=offer.pk)
     )
-    state = _offer_state(offer)
+    state = offer_services.offer_state_for_candidate(offer)
     if state != S.SENT:
         raise OfferClosed(offer=offer, state=state)
     return offer_services.offer_answer(

@@ -218,15 +218,34 @@ def offer_send(*, offer: Offer, actor) -> Offer:
     return offer
 
 
+# Why an offer can no longer be answered, by the state the candidate sees: the code the API answers
+# and the offer page picks its message by.
+ANSWER_CLOSED = {
+    S.EXPIRED: "offer_expired",
+    S.ACCEPTED: "offer_answered",
+    S.DECLINED: "offer_answered",
+    S.CANCELLED: "offer_withdrawn",
+}
+
+
+def offer_state_for_candidate(offer: Offer, *, now: datetime.datetime | None = None) -> str:
+    """The state the candidate sees: a sent offer past its answer-by time has expired, even if
+    the periodic task has not marked it yet."""
+    if offer.status == S.SENT and offer.expires_at <= (now or timezone.now()):
+        return S.EXPIRED
+    return offer.status
+
+
 @transaction.atomic
 def offer_answer(*, offer: Offer, accept: bool, actor) -> Offer:
-    """The candidate accepts or declines their own sent offer, before it expires."""
+    """The candidate accepts or declines their own sent offer, before it expires; once it cannot be
+    answered, InvalidTransition with a code of ANSWER_CLOSED (409) and nothing changes."""
     offer = _locked(offer, actor, action="answer")
     event = "accept" if accept else "decline"
     now = timezone.now()
-    if offer.status == S.SENT and offer.expires_at <= now:
-        # Expired even if the periodic task has not marked it yet; nothing changes here.
-        raise InvalidTransition(entity="Offer", state=S.EXPIRED, event=event)
+    state = offer_state_for_candidate(offer, now=now)
+    if state != S.SENT:
+        raise InvalidTransition(entity="Offer", state=state, event=event, code=ANSWER_CLOSED.get(state))
     offer_transition(offer=offer, event=event, actor=actor, changes={"answered_at": now})
     if accept:
         # The application becomes a hire with its onboarding plan (and, by setting, provisioning).

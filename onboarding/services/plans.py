@@ -198,7 +198,7 @@ def _task_complete(task: OnboardingTask, *, actor, detail: dict | None = None) -
 
 def _require_kind(task: OnboardingTask, kind: str, message: str) -> None:
     if task.kind != kind:
-        raise ValidationFailed(message, fields={"task": [message]})
+        raise ValidationFailed(message, fields={"task": [message]}, code="wrong_task_kind")
 
 
 def upload_decoded(content_base64: str, *, field: str) -> bytes:
@@ -206,21 +206,26 @@ def upload_decoded(content_base64: str, *, field: str) -> bytes:
     try:
         return base64.b64decode(content_base64 or "", validate=True)
     except (binascii.Error, ValueError):
-        raise ValidationFailed("Not valid base64.", fields={field: ["Not valid base64."]}) from None
+        raise ValidationFailed(
+            "Not valid base64.", fields={field: ["Not valid base64."]}, code="upload_not_base64"
+        ) from None
 
 
-def upload_errors(*, content: bytes, content_type: str, field: str) -> dict[str, list[str]]:
+def upload_problem(*, content: bytes, content_type: str) -> tuple[str, str] | None:
+    """Why an upload is refused, as (code, message), or None when it is taken. The codes are what
+    the API answers and the onboarding page picks its message by: upload_empty, upload_too_large,
+    upload_type_not_allowed, upload_content_mismatch."""
     limit = settings.HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES
     if not content:
-        return {field: ["The file is empty."]}
+        return "upload_empty", "The file is empty."
     if len(content) > limit:
-        return {field: [f"At most {limit // (1024 * 1024)} MB."]}
+        return "upload_too_large", f"At most {limit // (1024 * 1024)} MB."
     signatures = UPLOAD_TYPES.get(content_type)
     if signatures is None:
-        return {field: [f"A PDF, PNG or JPEG file ({', '.join(UPLOAD_TYPES)})."]}
+        return "upload_type_not_allowed", f"A PDF, PNG or JPEG file ({', '.join(UPLOAD_TYPES)})."
     if not content.startswith(signatures):
-        return {field: [f"The file is not a {content_type} file."]}
-    return {}
+        return "upload_content_mismatch", f"The file is not a {content_type} file."
+    return None
 
 
 @transaction.atomic
@@ -230,9 +235,10 @@ def task_document_upload(
     """The new hire uploads a document to one of their own open document tasks: stored
     encrypted, and the task is done."""
     content_type = (content_type or "").split(";")[0].strip().lower()
-    errors = upload_errors(content=content, content_type=content_type, field=field)
-    if errors:
-        raise ValidationFailed(f"Invalid upload: {', '.join(sorted(errors))}.", fields=errors)
+    problem = upload_problem(content=content, content_type=content_type)
+    if problem is not None:
+        code, message = problem
+        raise ValidationFailed(f"Invalid upload: {field}.", fields={field: [message]}, code=code)
     task = _locked_task(task, actor, "upload")
     _require_kind(task, K.DOCUMENT, "This task takes no document.")
     document = OnboardingDocument(

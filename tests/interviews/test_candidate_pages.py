@@ -340,6 +340,25 @@ def test_an_unoffered_time_is_refused_on_the_page_and_the_link_stays_usable(clie
     assert client.get(url).status_code == 200
 
 
+def test_a_time_taken_since_it_was_offered_says_so_on_the_page_by_its_code(client, recruiter, interviewer):
+    _failed, offer, token = _failed_with_offer(recruiter, interviewer, language="en")
+    url = reverse("portal-reschedule", args=[token])
+    # Another interview takes the interviewer's first offered time meanwhile.
+    schedule(recruiter, starts_at=datetime.fromisoformat(offer.slots[0]), interviewers=[interviewer])
+
+    response = client.post(url, {"slot": offer.slots[0]})
+
+    assert response.status_code == 400
+    assert "That time has just been taken. Please choose another one." in response.content.decode()
+    offer.refresh_from_db()
+    assert offer.chosen_at is None
+    # The API's answer carries the same code the page chose its message by.
+    api = client.post(
+        reverse("reschedule-offer", args=[token]), {"slot": offer.slots[0]}, content_type="application/json"
+    )
+    assert api.json()["error"]["code"] == "slot_taken"
+
+
 def test_unknown_and_expired_reschedule_links_answer_404_and_410(client, recruiter, interviewer, clock):
     failed, offer, token = _failed_with_offer(recruiter, interviewer)
     unknown = client.get(reverse("portal-reschedule", args=["not-a-token"]))
