@@ -203,6 +203,7 @@ class CandidateApi(ScopedViewSet):
     }
     list_selector = staticmethod(selectors.candidate_list_for)
     detail_queryset = staticmethod(selectors.candidate_detail_queryset)
+    trail_query = staticmethod(selectors.candidate_search_for_trail)
 
     def get_serializer_class(self):
         return CandidateListOut if self.action == "list" else super().get_serializer_class()

@@ -26,6 +26,18 @@ class CandidateFilter(django_filters.FilterSet):
         return queryset.filter(email_index=email_index(value))
 
 
+def candidate_search_for_trail(params) -> dict:
+    """A candidate search as the audit trail keeps it. The trail is not encrypted, so a searched
+    e-mail is kept as its blind index (which still finds the candidate) and a name search only as
+    such; never the address or the name."""
+    query = {key: value for key, value in params.items() if key != "format"}
+    if query.get("email"):
+        query["email"] = f"blind-index:{email_index(query['email'])}"
+    if query.get("q"):
+        query["q"] = "[name search]"
+    return query
+
+
 # Lists show no personal data beyond the name, so they neither fetch nor decrypt these.
 _ENCRYPTED = ("email", "phone", "national_id", "date_of_birth", "resume_text")
 

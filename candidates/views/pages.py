@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from candidates import file_selectors as selectors
 from candidates.models import Candidate, Language, Stage
-from candidates.services import email_index
+from candidates.selectors import candidate_search_for_trail
 from hrsuite.accounts.models import Role
 from hrsuite.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hrsuite.pages import audited_page, query_without, role_required
@@ -117,7 +117,7 @@ def candidate_list(request):
     except ValidationFailed as error:
         filter_errors = error.fields
     else:
-        page = audited_page(request, queryset, detail={"query": _query_for_the_trail(request)})
+        page = audited_page(request, queryset, detail={"query": candidate_search_for_trail(request.GET)})
         rows = [selectors.candidate_row(candidate) for candidate in page.object_list]
     positions = list(selectors.positions_for(user=request.user))
     may_act = _may_act(request)
@@ -162,15 +162,6 @@ def _zone_options_with(chosen: str) -> str:
     return format_html_join("", "<option{}>{}</option>", marks)
 
 
-def _query_for_the_trail(request) -> dict:
-    """The list's filters as the audit trail keeps them: an e-mail searched for is personal data,
-    so the trail holds its blind index (which still finds the candidate), never the address."""
-    query = request.GET.dict()
-    if query.get("email"):
-        query["email"] = f"blind-index:{email_index(query['email'])}"
-    return query
-
-
 def _state(refusal: Refusal | None, form: str, target) -> FormState:
     if refusal is not None and refusal.action == form and refusal.target == str(target):
         return refusal.state
@@ -197,14 +188,6 @@ def candidate_file(request, pk):
         raise Http404 from None
     context = _file_context(request, file, refusal)
     return render(request, "hr/candidate_file.html", context, status=refusal.status if refusal else 200)
-
-
-def _portal_invite_url(candidate) -> str:
-    """The portal invitation's address, once that page exists (a colleague adds it)."""
-    try:
-        return reverse("portal-invite", args=[candidate.pk])
-    except NoReverseMatch:
-        return ""
 
 
 def _file_context(request, file: selectors.CandidateFile, refusal: Refusal | None) -> dict:
@@ -234,7 +217,7 @@ def _file_context(request, file: selectors.CandidateFile, refusal: Refusal | Non
         "refusal": refusal,
         "new_application": _state(refusal, "application_create", candidate.pk),
         "open_positions": choices["open_positions"],
-        "portal_invite_url": _portal_invite_url(candidate) if may_act else "",
+        "portal_invite_url": reverse("portal-invite", args=[candidate.pk]) if may_act else "",
         "viewer_zone": timezone.get_current_timezone_name(),
     }
 
