@@ -402,7 +402,7 @@ def _demo_password() -> str:
     password = os.environ.get("DEMO_PASSWORD", "")
     if password:
         return password
-    if settings.SETTINGS_MODULE.endswith(".production"):
+    if (settings.SETTINGS_MODULE or "").endswith(".production"):
         raise CommandError("Set DEMO_PASSWORD: production settings get no well-known demo password.")
     return DEFAULT_PASSWORD
 
