@@ -1,6 +1,6 @@
 """The menu of signed-in pages: each role sees the sections it may open, nothing else."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hrsuite.accounts.models import Role
@@ -28,10 +28,7 @@ def sections_for(user) -> list[dict]:
     for label, name, who in SECTIONS:
         if not {role.value for role in who} & roles:
             continue
-        try:
-            entries.append({"label": label, "url": reverse(name), "name": name})
-        except NoReverseMatch:
-            continue
+        entries.append({"label": label, "url": reverse(name), "name": name})
     return entries
 
 
@@ -41,6 +38,9 @@ def menu(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"menu": []}
     entries = sections_for(user)
-    for entry in entries:
-        entry["current"] = request.path.startswith(entry["url"])
+    # The section whose address is the longest start of this page's: /hr/candidates/… is under
+    # Candidates, not under the dashboard at /hr/.
+    containing = [entry for entry in entries if request.path.startswith(entry["url"])]
+    if containing:
+        max(containing, key=lambda entry: len(entry["url"]))["current"] = True
     return {"menu": entries}

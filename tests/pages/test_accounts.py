@@ -99,3 +99,12 @@ def test_browser_sign_in_with_wrong_password_then_right_one(browser_page):
 def test_sign_in_page_offers_candidates_a_sign_in_link_by_email(client):
     response = client.get(reverse("sign-in"))
     assert reverse("portal-sign-in") in response.text
+
+
+@pytest.mark.django_db
+def test_menu_marks_the_section_of_the_page_being_shown(client, recruiter):
+    client.force_login(recruiter)
+    menu = client.get(reverse("hr-candidates")).context["menu"]
+    assert [entry["name"] for entry in menu if entry.get("current")] == ["hr-candidates"]
+    menu = client.get(reverse("hr-dashboard")).context["menu"]
+    assert [entry["name"] for entry in menu if entry.get("current")] == ["hr-dashboard"]
