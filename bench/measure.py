@@ -1,8 +1,8 @@
-"""Measures API latency (p50/p95) and query counts against the database bench/generate.py filled.
+"""Measures API and page latency (p50/p95) and query counts against the database bench/generate.py filled.
 
     DJANGO_SETTINGS_MODULE=hrsuite.settings.test \\
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hrsuite_bench \\
-    .venv/bin/python bench/measure.py [--requests 200] [--warmup 20]
+    .venv/bin/python bench/measure.py [--requests 200] [--warmup 20] [--only api|pages]
 
 A benchmark, not a test: it prints a table and asserts nothing. Requests go through the whole
 Django stack in-process (django.test.Client, signed in with force_login), so the figures include
@@ -116,6 +116,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests before them")
     parser.add_argument("--pages", type=int, default=20, help="lists are read at pages 1..this")
     parser.add_argument("--interviewer", default=bench_usernames(1)["interviewer"][0])
+    parser.add_argument("--only", choices=["api", "pages"], help="measure only the API or only the pages")
     args = parser.parse_args(argv)
 
     use_bench_environment()
@@ -133,14 +134,15 @@ def main(argv: list[str] | None = None) -> None:
     from interviews.models import Interview
 
     names = bench_usernames(1)
-    recruiter, hr_admin = names["recruiter"][0], names["hr_admin"][0]
+    recruiter, hr_admin, candidate = names["recruiter"][0], names["hr_admin"][0], names["candidate"][0]
     try:
         users = {
-            u.username: u for u in User.objects.filter(username__in=[recruiter, hr_admin, args.interviewer])
+            u.username: u
+            for u in User.objects.filter(username__in=[recruiter, hr_admin, args.interviewer, candidate])
         }
     except Exception as exc:
         raise SystemExit(f"Cannot read the bench database ({exc}); run bench/generate.py first.") from exc
-    if len(users) < 3:
+    if len(users) < 4:
         raise SystemExit("Bench users are missing: run bench/generate.py first.")
 
     print(
@@ -157,6 +159,20 @@ def main(argv: list[str] | None = None) -> None:
     total = args.warmup + args.requests
     ids = [str(pk) for pk in Candidate.objects.order_by("?").values_list("pk", flat=True)[:total]]
     ids = (ids * (total // max(len(ids), 1) + 1))[:total]
+    scenarios = [] if args.only == "pages" else _api_scenarios(clients, args, ids, recruiter, hr_admin, total)
+    if args.only != "api":
+        scenarios += _page_scenarios(args, ids, recruiter, hr_admin, candidate, total)
+
+    results = []
+    for scenario, note in scenarios:
+        print(f"  measuring {scenario.label} as {scenario.role} ...", flush=True)
+        result = run(scenario, client=clients[scenario.username], warmup=args.warmup, connection=connection)
+        result.note = result.note or note
+        results.append(result)
+    _print_table(results)
+
+
+def _api_scenarios(clients, args, ids, recruiter, hr_admin, total) -> list[tuple[Scenario, str]]:
     scenarios = []
     for label, username, role, url in [
         ("GET /api/candidates/", args.interviewer, "interviewer", "/api/candidates/"),
@@ -169,14 +185,67 @@ def main(argv: list[str] | None = None) -> None:
         "GET /api/candidates/<id>/", recruiter, "recruiter", [f"/api/candidates/{pk}/" for pk in ids], False
     )
     scenarios.insert(2, (detail, f"{len(set(ids)):,} different candidates"))
+    return scenarios
 
-    results = []
-    for scenario, note in scenarios:
-        print(f"  measuring {scenario.label} as {scenario.role} ...", flush=True)
-        result = run(scenario, client=clients[scenario.username], warmup=args.warmup, connection=connection)
-        result.note = result.note or note
-        results.append(result)
-    _print_table(results)
+
+def _page_scenarios(args, ids, recruiter, hr_admin, candidate, total) -> list[tuple[Scenario, str]]:
+    """The browser pages each role opens most, timed like the API (server time, no rendering)."""
+    from interviews.models import Interview, InterviewAssignment
+
+    def cycle(values: list) -> list:
+        return (values * (total // max(len(values), 1) + 1))[:total]
+
+    pages = [f"?page={1 + n % args.pages}" for n in range(total)]
+    assigned = [
+        str(pk)
+        for pk in InterviewAssignment.objects.filter(interviewer__username=args.interviewer)
+        .order_by("?")
+        .values_list("interview_id", flat=True)[:total]
+    ]
+    interviews = [str(pk) for pk in Interview.objects.order_by("?").values_list("pk", flat=True)[:total]]
+    rows = [
+        ("page /hr/", recruiter, "recruiter", ["/hr/"] * total, ""),
+        (
+            "page /hr/candidates/",
+            recruiter,
+            "recruiter",
+            [f"/hr/candidates/{p}" for p in pages],
+            "pages 1-20",
+        ),
+        (
+            "page /hr/candidates/<id>/",
+            recruiter,
+            "recruiter",
+            [f"/hr/candidates/{pk}/" for pk in cycle(ids)],
+            "",
+        ),
+        (
+            "page /hr/interviews/<id>/",
+            recruiter,
+            "recruiter",
+            [f"/hr/interviews/{pk}/" for pk in cycle(interviews)],
+            "",
+        ),
+        ("page /hr/audit/", hr_admin, "hr_admin", ["/hr/audit/"] * total, "newest page"),
+        (
+            "page /workspace/",
+            args.interviewer,
+            "interviewer",
+            [f"/workspace/{p}" for p in pages],
+            "pages 1-20",
+        ),
+        (
+            "page /workspace/interviews/<id>/",
+            args.interviewer,
+            "interviewer",
+            [f"/workspace/interviews/{pk}/" for pk in cycle(assigned)],
+            "",
+        ),
+        ("page /portal/", candidate, "candidate", ["/portal/"] * total, ""),
+    ]
+    return [
+        (Scenario(label, user, role, urls, is_list=False), note) for label, user, role, urls, note in rows
+    ]
 
 
 def _print_table(results: list[Result]) -> None:
