@@ -4,9 +4,16 @@ Users whose role grants the global `<app>.<action>_<model>` permission (recruite
 `view`) see the whole table without any permission join. Everyone else sees what the model's
 registered policy lets them: objects they were granted through an assignment (django-guardian
 direct-foreign-key rows), or objects that are their own (a candidate's records).
+
+A candidate acting through a signed link in their e-mail has no account: they act as a
+`LinkActor`, which names the candidate and the link, and may act only on objects whose candidate
+is that one, and only as LINK_RULES lets that link. `restrict()`, `may()`, `require()` and
+`get_for_change()` all apply it, so a service called directly with a link actor is held to it too.
 """
 
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
@@ -47,8 +54,91 @@ def global_permission(model: type[models.Model], action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
+# --- Candidates acting through a signed link ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkActor:
+    """A candidate acting through one of the signed links in their e-mails, named by the link's
+    kind (a key of LINK_RULES). In the audit trail it is `candidate-link:<candidate id>`."""
+
+    candidate_id: uuid.UUID
+    link: str
+
+    def __str__(self) -> str:
+        return f"candidate-link:{self.candidate_id}"
+
+
+# What each link may do, by model: (actions, further conditions on the row). Always only on objects
+# whose candidate is the link's own. The interview link moves the interview (a change of it); the
+# offer link reads and answers the offer the candidate was sent; the onboarding link reads the plan
+# and works on the new hire's own tasks. The consent and reschedule links act through services
+# that take the candidate from the link itself, so they need nothing here.
+LINK_RULES: dict[str, dict[str, tuple[frozenset[str], dict]]] = {
+    "interview": {"interviews.interview": (frozenset({"view", "change"}), {})},
+    "offer": {"onboarding.offer": (frozenset({"view", "answer"}), {"sent_at__isnull": False})},
+    "onboarding": {
+        "onboarding.onboardingplan": (frozenset({"view"}), {}),
+        "onboarding.onboardingtask": (frozenset({"view", "upload", "confirm"}), {"assignee": "new_hire"}),
+    },
+    "consent": {},
+    "reschedule": {},
+}
+_candidate_paths: dict[type[models.Model], str | None] = {}
+
+
+def candidate_path(model: type[models.Model]) -> str | None:
+    """The lookup from `model` to the id of its candidate, along foreign keys, shortest first:
+    "application__candidate_id" for an interview, "plan__application__candidate_id" for an
+    onboarding task; None when the model belongs to no candidate."""
+    if model not in _candidate_paths:
+        _candidate_paths[model] = _find_candidate_path(model)
+    return _candidate_paths[model]
+
+
+def _find_candidate_path(model: type[models.Model], max_depth: int = 4) -> str | None:
+    if model._meta.label_lower == "candidates.candidate":
+        return "pk"
+    level: list[tuple[type[models.Model], str]] = [(model, "")]
+    for _ in range(max_depth):
+        following = []
+        for current, prefix in level:
+            for field in current._meta.concrete_fields:
+                if not (field.many_to_one or field.one_to_one) or field.related_model is None:
+                    continue
+                target = field.related_model
+                if target._meta.label_lower == "candidates.candidate":
+                    return f"{prefix}{field.name}_id"
+                following.append((target, f"{prefix}{field.name}__"))
+        level = following
+    return None
+
+
+def link_condition(model: type[models.Model], actor: LinkActor, action: str) -> Q | None:
+    """The rows of `model` that `actor` may `action`, or None when its link may not at all."""
+    actions, conditions = LINK_RULES.get(actor.link, {}).get(model._meta.label_lower, (frozenset(), {}))
+    path = candidate_path(model)
+    if action not in actions or path is None:
+        return None
+    return Q(**{path: actor.candidate_id}, **conditions)
+
+
+def _refuse_link_label(actor) -> None:
+    """A candidate's link acts as a LinkActor: a bare text label would pass as a system actor."""
+    from hrsuite.errors import Forbidden
+
+    if isinstance(actor, str) and actor.startswith("candidate-link:"):
+        raise Forbidden("A candidate's link acts as a LinkActor, never as a text label.")
+
+
+# --- The choke point -------------------------------------------------------------------------------
+
+
 def restrict(queryset: models.QuerySet, *, user, action: str = "view") -> models.QuerySet:
     model = queryset.model
+    if isinstance(user, LinkActor):
+        condition = link_condition(model, user, action)
+        return queryset.none() if condition is None else queryset.filter(condition)
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return queryset.none()
     if user.has_perm(global_permission(model, action)):
@@ -62,6 +152,8 @@ def restrict(queryset: models.QuerySet, *, user, action: str = "view") -> models
 
 def may(user, action: str, model: type[models.Model]) -> bool:
     """Whether `user` may do `action` to some `model` objects at all (before looking at one)."""
+    if isinstance(user, LinkActor):
+        return link_condition(model, user, action) is not None
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return False
     if user.has_perm(global_permission(model, action)):
@@ -135,19 +227,23 @@ def _is_person(actor) -> bool:
 
 
 def require(actor, action: str, model: type[models.Model]) -> None:
-    """Services call this before a write; system actors (tasks, commands) pass a label instead."""
+    """Services call this before a write. People and link actors are held to their permissions;
+    system actors (tasks, commands, webhooks) pass a text label instead."""
     from hrsuite.errors import Forbidden
 
-    if _is_person(actor) and not may(actor, action, model):
+    _refuse_link_label(actor)
+    if (_is_person(actor) or isinstance(actor, LinkActor)) and not may(actor, action, model):
         raise Forbidden(f"You may not {action} {model._meta.verbose_name_plural}.")
 
 
 def get_for_change(queryset: models.QuerySet, *, user, pk, action: str = "change"):
     """The row locked for a write the actor may make; Forbidden where they may only look at it
-    (callers have already found it through `restrict(..., "view")`)."""
+    (callers have already found it through `restrict(..., "view")`). A link actor gets only its
+    own candidate's rows, as its link allows; a system label gets the row."""
     from hrsuite.errors import Forbidden
 
-    if not _is_person(user):
+    _refuse_link_label(user)
+    if not (_is_person(user) or isinstance(user, LinkActor)):
         return queryset.select_for_update(of=("self",)).get(pk=pk)
     try:
         return restrict(queryset, user=user, action=action).select_for_update(of=("self",)).get(pk=pk)

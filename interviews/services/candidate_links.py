@@ -6,8 +6,11 @@ consent link and the interview link are `django.core.signing` tokens over {inter
 each under its own salt, made when the e-mail is rendered and stored nowhere. Each is valid for its
 max age; a tampered token, one signed for the other link, one for an interview that is gone, or one
 whose candidate no longer owns the interview opens nothing. The actor of everything done through a
-link is `candidate-link:<candidate id>`. The generic part (SignedLink, `link_sign`,
-`link_resolve`) also carries the offer and onboarding links (`onboarding.services.candidate_links`).
+link is a `hrsuite.permissions.LinkActor` naming the candidate and the link (in the audit trail:
+`candidate-link:<candidate id>`): the permission functions hold it to its own candidate's objects
+and to what its link may do, in the services it calls as everywhere else. The generic part
+(SignedLink, `link_sign`, `link_resolve`) also carries the offer and onboarding links
+(`onboarding.services.candidate_links`).
 """
 
 import contextlib
@@ -25,6 +28,7 @@ from django.utils import timezone
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_record
 from hrsuite.errors import ApplicationError, NotFound, ValidationFailed
+from hrsuite.permissions import LinkActor, get_for_change
 from interviews.models import Consent, ConsentNotice, Interview, RescheduleOffer
 from interviews.services import consent as consent_services
 from interviews.services import scheduling as scheduling_services
@@ -51,8 +55,9 @@ class LinkExpired(ApplicationError):
         self.language = language
 
 
-def link_actor(candidate_id) -> str:
-    return f"candidate-link:{candidate_id}"
+def link_actor(candidate_id, *, link: str) -> LinkActor:
+    """Who acts through the candidate's `link` (a key of `hrsuite.permissions.LINK_RULES`)."""
+    return LinkActor(candidate_id=uuid.UUID(str(candidate_id)), link=link)
 
 
 # --- Signed links: one way to make and to open them -----------------------------------------------
@@ -165,7 +170,7 @@ def consent_page_read(*, token: str) -> tuple[Interview, ConsentNotice, dict[str
     notice = consent_services.notice_current(language=candidate.preferred_language)
     state = consent_services.consent_state(interview=interview)
     audit_record(
-        actor=link_actor(candidate.pk),
+        actor=link_actor(candidate.pk, link="consent"),
         action=AuditAction.VIEW,
         target=notice,
         candidate_id=candidate.pk,
@@ -207,7 +212,7 @@ def consent_decide_by_link(*, token: str, decisions: dict[str, str], notice_vers
             scope=scope,
             decision=decisions[scope],
             notice_version=notice_version,
-            actor=link_actor(candidate.pk),
+            actor=link_actor(candidate.pk, link="consent"),
         )
         for scope in consent_services.SCOPES
         if scope in decisions
@@ -223,7 +228,7 @@ def reschedule_page_read(*, token: str) -> RescheduleOffer:
     offer = reschedule_offer_get(token=token)
     candidate_id = offer.interview.application.candidate_id
     audit_record(
-        actor=link_actor(candidate_id),
+        actor=link_actor(candidate_id, link="reschedule"),
         action=AuditAction.VIEW,
         target=offer,
         candidate_id=candidate_id,
@@ -294,7 +299,7 @@ def candidate_reschedules(*, interview: Interview) -> int:
         target_type=Interview._meta.label_lower,
         target_id=str(interview.pk),
         action=AuditAction.UPDATE,
-        actor_label=link_actor(interview.application.candidate_id),
+        actor_label=str(link_actor(interview.application.candidate_id, link="interview")),
         detail__event="reschedule",
     ).count()
 
@@ -325,7 +330,7 @@ def interview_page_read(*, token: str) -> InterviewPage:
     closed = _reschedule_closed(interview, moves=moves, now=now)
     slots = [] if closed else _free_slots(interview, now=now)
     audit_record(
-        actor=link_actor(candidate_id),
+        actor=link_actor(candidate_id, link="interview"),
         action=AuditAction.VIEW,
         target=interview,
         candidate_id=candidate_id,
@@ -351,11 +356,12 @@ def interview_reschedule_by_link(*, token: str, starts_at: datetime) -> Intervie
     reminder). Refused (RescheduleRefused, 409) once it is not scheduled, starts within
     HRSUITE_REMINDER_MINUTES, or has been moved HRSUITE_CANDIDATE_RESCHEDULES_MAX times already."""
     interview = interview_link_open(token=token)
+    actor = link_actor(interview.application.candidate_id, link="interview")
     # Locked before counting: two posts at once must not both make the last move allowed.
-    interview = (
-        Interview.objects.select_for_update(of=("self",))
-        .select_related("application__candidate", "application__position")
-        .get(pk=interview.pk)
+    interview = get_for_change(
+        Interview.objects.select_related("application__candidate", "application__position"),
+        user=actor,
+        pk=interview.pk,
     )
     now = timezone.now()
     closed = _reschedule_closed(interview, moves=candidate_reschedules(interview=interview), now=now)
@@ -368,6 +374,4 @@ def interview_reschedule_by_link(*, token: str, starts_at: datetime) -> Intervie
             fields={"starts_at": ["Not an offered time."]},
             code="slot_taken",
         )
-    return scheduling_services.interview_reschedule(
-        interview=interview, starts_at=starts_at, actor=link_actor(interview.application.candidate_id)
-    )
+    return scheduling_services.interview_reschedule(interview=interview, starts_at=starts_at, actor=actor)

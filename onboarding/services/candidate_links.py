@@ -4,9 +4,10 @@ the answers, uploads and confirmations made through them.
 The same mechanism as the interview links (`interviews.services.candidate_links`): a
 `django.core.signing` token over {offer or plan, candidate} under its own salt, made when the e-mail
 is rendered and stored nowhere, valid for its max age. Everything done through a link is done by
-`candidate-link:<candidate id>` through the same services the portal API uses; these services
-check what the API's permission policy would (their own offer or plan, new-hire tasks only),
-because a system actor passes `get_for_change` unrestricted.
+a `hrsuite.permissions.LinkActor` (the candidate, and the link: "offer" or "onboarding") through
+the same services the portal API uses. The permission functions hold it to the candidate's own
+offer, plan and new-hire tasks (`LINK_RULES`): the reads here go through `restrict()` and the
+services' writes through `get_for_change()`, as the portal API's do for a signed-in candidate.
 """
 
 import uuid
@@ -18,6 +19,7 @@ from django.db import transaction
 from audit.models import AuditAction
 from audit.services import audit_record
 from hrsuite.errors import ApplicationError, NotFound
+from hrsuite.permissions import get_for_change, restrict
 from interviews.services.candidate_links import (
     SignedLink,
     link_actor,
@@ -109,7 +111,7 @@ def offer_page_read(*, token: str) -> Offer:
     candidate_id = offer.application.candidate_id
     state = offer_services.offer_state_for_candidate(offer)
     audit_record(
-        actor=link_actor(candidate_id),
+        actor=link_actor(candidate_id, link="offer"),
         action=AuditAction.VIEW,
         target=offer,
         candidate_id=candidate_id,
@@ -125,17 +127,17 @@ def offer_answer_by_link(*, token: str, accept: bool) -> Offer:
     """The candidate accepts or declines through their link, by `offer_answer` (acceptance makes
     the plan, a decline withdraws the application); OfferClosed when it cannot be answered."""
     offer = offer_link_open(token=token)
-    offer = (
-        Offer.objects.select_for_update(of=("self",))
-        .select_related("application__candidate")
-        .get(pk=offer.pk)
+    actor = link_actor(offer.application.candidate_id, link="offer")
+    offer = get_for_change(
+        Offer.objects.select_related("application__candidate", "position"),
+        user=actor,
+        pk=offer.pk,
+        action="answer",
     )
     state = offer_services.offer_state_for_candidate(offer)
     if state != S.SENT:
         raise OfferClosed(offer=offer, state=state)
-    return offer_services.offer_answer(
-        offer=offer, accept=accept, actor=link_actor(offer.application.candidate_id)
-    )
+    return offer_services.offer_answer(offer=offer, accept=accept, actor=actor)
 
 
 # --- The onboarding link ---------------------------------------------------------------------------
@@ -177,13 +179,14 @@ class OnboardingPage:
 def onboarding_page_read(*, token: str) -> OnboardingPage:
     """The new hire's own tasks (never HR's); the read is in the audit trail."""
     plan = onboarding_link_open(token=token)
+    actor = _onboarding_actor(plan)
     tasks = sorted(
-        plan.tasks.filter(assignee=OnboardingTask.Assignee.NEW_HIRE),
+        restrict(plan.tasks.all(), user=actor),
         key=lambda task: (task.status != OnboardingTask.Status.OPEN, task.due_at),
     )
     candidate_id = plan.application.candidate_id
     audit_record(
-        actor=link_actor(candidate_id),
+        actor=actor,
         action=AuditAction.VIEW,
         target=plan,
         candidate_id=candidate_id,
@@ -195,13 +198,18 @@ def onboarding_page_read(*, token: str) -> OnboardingPage:
     return OnboardingPage(plan=plan, tasks=tasks)
 
 
+def _onboarding_actor(plan: OnboardingPlan):
+    return link_actor(plan.application.candidate_id, link="onboarding")
+
+
 def _own_task(plan: OnboardingPlan, task_id) -> OnboardingTask:
-    """One of the new hire's tasks on the plan the link opens; anything else is not there."""
+    """A task on the plan the link opens that the link may see (the new hire's own); anything
+    else is not there."""
     try:
         task_uuid = uuid.UUID(str(task_id))
     except ValueError:
         raise NotFound("No such task.") from None
-    task = plan.tasks.filter(assignee=OnboardingTask.Assignee.NEW_HIRE, pk=task_uuid).first()
+    task = restrict(plan.tasks.filter(pk=task_uuid), user=_onboarding_actor(plan)).first()
     if task is None:
         raise NotFound("No such task.")
     return task
@@ -217,12 +225,10 @@ def task_document_upload_by_link(
         filename=filename,
         content_type=content_type,
         content=content,
-        actor=link_actor(plan.application.candidate_id),
+        actor=_onboarding_actor(plan),
     )
 
 
 def task_confirm_by_link(*, token: str, task_id) -> OnboardingTask:
     plan = onboarding_link_open(token=token)
-    return plan_services.task_confirm(
-        task=_own_task(plan, task_id), actor=link_actor(plan.application.candidate_id)
-    )
+    return plan_services.task_confirm(task=_own_task(plan, task_id), actor=_onboarding_actor(plan))
