@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -431,19 +432,23 @@ def agenda_interviews_for(*, user, today: date, tz: tzinfo, limit: int = AGENDA_
     """Interviews from the start of `today` in `tz` to the end of the AGENDA_DAYS days after it,
     earliest first (cancelled ones are not on the agenda).
 
-    The first `limit` of each status are read along the (status, starts_at) index and merged
-    here: asked for all statuses at once, the database would fetch and sort the whole week."""
+    Asked for every status at once, the database would fetch and sort the whole week; so the
+    first `limit` of each status are read along the (status, starts_at) index and only those
+    are sorted: in one UNION on PostgreSQL, one query per status on SQLite (which cannot order
+    and cut inside a UNION)."""
     window = _agenda_interviews(user, today=today, tz=tz)
-    firsts = []
-    for status in AGENDA_STATUSES:
-        firsts += (
-            window.filter(status=status).order_by("starts_at", "id").values_list("starts_at", "id")[:limit]
-        )
-    ids = [pk for _starts_at, pk in sorted(firsts)[:limit]]
+    firsts = [
+        window.filter(status=status).order_by("starts_at", "id").values("pk")[:limit]
+        for status in AGENDA_STATUSES
+    ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        ids = firsts[0].union(*firsts[1:], all=True)
+    else:
+        ids = [row["pk"] for first in firsts for row in first]
     interviews = Interview.objects.filter(pk__in=ids).select_related(
         "application__candidate", "application__position"
     )
-    return list(interviews.only("id", *_INTERVIEW_COLUMNS).order_by("starts_at", "id"))
+    return list(interviews.only("id", *_INTERVIEW_COLUMNS).order_by("starts_at", "id")[:limit])
 
 
 def _overdue_scorecards(user, now: datetime) -> QuerySet[InterviewAssignment]:
