@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.db import models, transaction
+from django.db.models import Max
 
 from audit import chain, context
 from audit.models import AuditAction, AuditChainHead, AuditEvent
@@ -68,9 +69,17 @@ def audit_list(*, actor, model: type[models.Model], ids: Iterable[object], detai
 
 
 def audit_verify() -> tuple[int, chain.Break | None]:
+    """Checks the chain up to its head. Events appended while it runs are left for the next run,
+    so a busy trail never looks broken; an event past the head that was already there before the
+    head was read cannot be a writer's (the head moves in the event's own transaction) and is
+    reported."""
+    last_seq = AuditEvent.objects.aggregate(last=Max("seq"))["last"] or 0
     head = AuditChainHead.objects.get(pk=1)
-    events = AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
-    return chain.verify(events, head_seq=head.seq, head_hash=head.hash)
+    events = AuditEvent.objects.filter(seq__lte=head.seq).order_by("seq").iterator(chunk_size=2000)
+    checked, broken = chain.verify(events, head_seq=head.seq, head_hash=head.hash)
+    if broken is None and last_seq > head.seq:
+        broken = chain.Break(head.seq + 1, f"event #{head.seq + 1} lies past the chain head #{head.seq}")
+    return checked, broken
 
 
 def _candidate_of(target: models.Model):

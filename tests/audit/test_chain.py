@@ -200,3 +200,32 @@ def test_the_request_context_is_stored_and_chained(recruiter):
     _tamper("UPDATE audit_auditevent SET ip = %s WHERE seq = %s", ["198.51.100.1", stored.seq])
     with pytest.raises(CommandError, match=rf"#{stored.seq}: its contents do not match"):
         _verify()
+
+
+def test_an_event_appended_after_the_head_was_read_does_not_look_like_a_break(trail, recruiter, monkeypatch):
+    """A busy trail: a writer appends between the check reading the head and walking the events."""
+    from audit import services
+
+    real_get = AuditChainHead.objects.get
+
+    def head_then_a_write(*args, **kwargs):
+        head = real_get(*args, **kwargs)
+        audit_record(actor=recruiter, action=AuditAction.VIEW, target_type="candidates.candidate")
+        return head
+
+    monkeypatch.setattr(services.AuditChainHead.objects, "get", head_then_a_write)
+    checked, broken = services.audit_verify()
+    assert broken is None
+    assert checked == len(trail)
+
+
+def test_an_event_inserted_past_the_head_is_reported(trail):
+    last = trail[-1]
+    _tamper(
+        "INSERT INTO audit_auditevent (seq, at, actor_label, action, target_type, target_id, target_ids, "
+        "changed_fields, detail, request_id, user_agent, prev_hash, hash) "
+        "VALUES (%s, %s, 'intruder', 'view', '', '', '[]', '[]', '{}', '', '', %s, %s)",
+        [last.seq + 1, last.at, last.hash, "0" * 64],
+    )
+    with pytest.raises(CommandError, match=rf"event #{last.seq + 1} lies past the chain head #{last.seq}"):
+        _verify()
