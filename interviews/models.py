@@ -96,6 +96,17 @@ class AIAssessment(DomainModel):
     needs_human_review = models.BooleanField(default=False)
     received_at = models.DateTimeField()
 
+    class Meta:
+        # The dashboard's queue of assessments waiting for a person, oldest first; a small slice
+        # of a large table.
+        indexes = [
+            models.Index(
+                fields=["received_at", "id"],
+                condition=models.Q(needs_human_review=True),
+                name="assessment_review_queue",
+            )
+        ]
+
     def audit_candidate_id(self):
         return self.interview.application.candidate_id
 
@@ -362,7 +373,11 @@ class Incident(DomainModel):
 
     class Meta:
         ordering = ["-occurred_at"]
-        indexes = [models.Index(fields=["region", "provider", "-occurred_at"])]
+        indexes = [
+            models.Index(fields=["region", "provider", "-occurred_at"]),
+            # The dashboard's open incidents, newest first.
+            models.Index(fields=["-occurred_at"], condition=models.Q(resolution="open"), name="incident_open"),
+        ]
 
     def audit_candidate_id(self):
         return self.interview.application.candidate_id
