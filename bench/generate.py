@@ -324,15 +324,18 @@ class Generator:
             else:
                 status = "cancelled" if rng.random() < 0.05 else "scheduled"
             released = status == "completed" and rng.random() < 0.3
+            duration = rng.choice([30, 45, 60])
             interview = Interview(
                 id=self.uuid(),
                 application_id=self.application_ids[app],
                 kind=rng.choice(KINDS),
                 starts_at=starts_at,
-                duration_minutes=rng.choice([30, 45, 60]),
+                duration_minutes=duration,
                 candidate_time_zone=self.candidate_zone[cand],
                 status=status,
                 results_released_at=starts_at + datetime.timedelta(days=2) if released else None,
+                # The dashboard's overdue scorecards count from the end of the interview.
+                ended_at=starts_at + datetime.timedelta(minutes=duration) if status == "completed" else None,
             )
             interviews.append(interview)
             self.interview_ids.append(interview.pk)
