@@ -254,7 +254,7 @@ class OfferApi(ScopedViewSet):
         offer = self.visible_object()
         note = validated(NoteIn, request.data).get("note", "")
         return self._answer(
-            request, offers.offer_approval_decide(offer=offer, approve=False, note=note, actor=request.user)
+            offers.offer_approval_decide(offer=offer, approve=False, note=note, actor=request.user)
         )
 
     @extend_schema(request=None, responses=OfferStaffOut)

@@ -87,6 +87,23 @@ def test_approvers_decide_in_order_and_a_rejection_returns_to_draft(recruiter):
     assert rounds == [(1, 1, "approved"), (1, 2, "rejected"), (2, 1, "approved"), (2, 2, "approved")]
 
 
+def test_the_approval_chain_over_the_api_approves_and_rejects(api, recruiter):
+    first, second = make_user(Role.RECRUITER), make_user(Role.RECRUITER)
+    offer = make_hire(recruiter, send=False)
+    submitted = api.as_user(recruiter).post(
+        reverse("offer-submit", args=[offer.pk]), {"approvers": [first.pk, second.pk]}, format="json"
+    )
+    assert submitted.status_code == 200 and submitted.json()["status"] == S.PENDING_APPROVAL
+
+    approved = api.as_user(first).post(reverse("offer-approve", args=[offer.pk]), {"note": "Budget ok"})
+    rejected = api.as_user(second).post(reverse("offer-reject", args=[offer.pk]), {"note": "Too high"})
+
+    assert approved.status_code == 200 and approved.json()["status"] == S.PENDING_APPROVAL
+    assert rejected.status_code == 200, rejected.content
+    assert rejected.json()["status"] == S.DRAFT
+    assert [a["status"] for a in rejected.json()["approvals"]] == ["approved", "rejected"]
+
+
 def test_salary_is_encrypted_in_the_database(recruiter):
     offer = make_hire(recruiter, send=False, salary="987654.00")
     with connection.cursor() as cursor:
