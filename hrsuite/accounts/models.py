@@ -24,5 +24,16 @@ class User(AbstractUser):
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
 
+    def get_full_name(self) -> str:
+        """Chinese names are written family name first, with no space: 林美, not 美 林."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if _is_chinese(first) and _is_chinese(last):
+            return f"{last}{first}"
+        return super().get_full_name()
+
     def has_role(self, role: Role) -> bool:
         return self.groups.filter(name=role.value).exists()
+
+
+def _is_chinese(name: str) -> bool:
+    return bool(name) and all("\u4e00" <= char <= "\u9fff" for char in name)
