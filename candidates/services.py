@@ -229,11 +229,13 @@ DECISION_STAGE_TRANSITIONS: dict[tuple[str, str], str] = {
 # The candidate's answer to their offer (`onboarding.services`): accepting makes the hire, declining
 # or letting it expire withdraws the application. The decision behind the offer already has its
 # named decider, so the move itself may be the system's. A cancelled offer leaves the stage for a
-# person to decide on.
+# person to decide on. A hire whose onboarding a recruiter cancels (they withdrew, or the offer was
+# withdrawn after acceptance) is no longer hired.
 OFFER_STAGE_TRANSITIONS: dict[tuple[str, str], str] = {
     (Stage.OFFER, "offer_accepted"): Stage.HIRED,
     (Stage.OFFER, "offer_declined"): Stage.WITHDRAWN,
     (Stage.OFFER, "offer_expired"): Stage.WITHDRAWN,
+    (Stage.HIRED, "onboarding_cancelled"): Stage.WITHDRAWN,
 }
 
 
@@ -253,10 +255,11 @@ def application_decision_move(*, application: Application, outcome: str, reason:
 
 
 @transaction.atomic
-def application_offer_move(*, application: Application, event: str, actor) -> Application:
-    """The stage move of the candidate's answer to their offer; only the onboarding services call it."""
+def application_offer_move(*, application: Application, event: str, actor, reason: str = "") -> Application:
+    """The stage move of the candidate's answer to their offer, or of a cancelled onboarding; only the
+    onboarding services call it."""
     return _application_apply(
-        application=application, event=event, reason="", actor=actor, table=OFFER_STAGE_TRANSITIONS
+        application=application, event=event, reason=reason, actor=actor, table=OFFER_STAGE_TRANSITIONS
     )
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from candidates.models import Stage
 from candidates.services import application_offer_move
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import get_for_change, require
@@ -366,6 +367,10 @@ def plan_cancel(*, plan: OnboardingPlan, reason: str, actor) -> OnboardingPlan:
     if withdrawn and offer is not None and offer.status == Offer.Status.ACCEPTED:
         offers.offer_transition(
             offer=offer, event="cancel", actor=actor, detail={"onboarding_plan": str(plan.pk)}
+        )
+    if plan.application.stage == Stage.HIRED:
+        application_offer_move(
+            application=plan.application, event="onboarding_cancelled", reason=reason, actor=actor
         )
     audit_record(
         actor=actor,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from candidates.models import Application, Stage
 from candidates.services import candidate_portal_link
 from hrsuite.errors import Forbidden, InvalidTransition, ValidationFailed
 from interviews.models import Notification
@@ -94,6 +95,16 @@ def test_recruiter_cancels_when_the_hire_withdraws_closing_open_tasks_and_remind
     assert Offer.objects.get(pk=accepted.offer_id).status == Offer.Status.ACCEPTED
     [told] = _told(accepted)
     assert (told.candidate_id, told.payload["reason"]) == (accepted.application.candidate_id, "hire_withdrew")
+    # No longer a hire: the application is withdrawn, with the reason in its stage history.
+    application = Application.objects.get(pk=accepted.application_id)
+    assert application.stage == Stage.WITHDRAWN
+    move = application.stage_history.latest("at")
+    assert (move.from_stage, move.to_stage, move.reason, move.actor) == (
+        Stage.HIRED,
+        Stage.WITHDRAWN,
+        "hire_withdrew",
+        recruiter,
+    )
 
 
 def test_every_transition_of_the_cancellation_is_in_the_audit_trail(api, accepted, recruiter):
