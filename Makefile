@@ -44,7 +44,7 @@ run: $(STAMP) .env messages
 	$(HONCHO) run -- python manage.py migrate --noinput
 	$(HONCHO) run -- python manage.py seed_demo
 	@echo
-	@echo "hrsuite: http://127.0.0.1:$(PORT)  (API docs: http://127.0.0.1:$(PORT)/api/docs/, admin: /admin/)"
+	@echo "hrsuite: http://127.0.0.1:$(PORT)/account/sign-in/  (API docs: /api/docs/, admin: /admin/)"
 	@echo "Starting web, worker and beat; Ctrl-C stops them."
 	@echo
 	HRSUITE_PORT=$(PORT) $(HONCHO) -f Procfile.dev start
