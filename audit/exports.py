@@ -4,26 +4,13 @@ import csv
 
 from django.http import StreamingHttpResponse
 
-from audit import selectors
+from audit import chain, selectors
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_record
 
-COLUMNS = [
-    "seq",
-    "at",
-    "actor_label",
-    "action",
-    "target_type",
-    "target_id",
-    "target_ids",
-    "candidate_id",
-    "changed_fields",
-    "detail",
-    "request_id",
-    "ip",
-    "user_agent",
-    "hash",
-]
+# What each event is chained over, less the internal user id (the label names the actor), and its
+# hash, so an export can be matched against the trail.
+COLUMNS = [*(name for name in chain.CHAINED_FIELDS if name != "actor_id"), "hash"]
 FILENAME = "audit-events.csv"
 
 
