@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from hrsuite.accounts.models import Role
@@ -226,21 +227,42 @@ def _is_person(actor) -> bool:
     return getattr(actor, "pk", None) is not None
 
 
+# The actions refusals name, in the request's language (English: the action's own name).
+_ACTION_NAMES = {
+    "add": pgettext_lazy("permission action", "add"),
+    "change": pgettext_lazy("permission action", "change"),
+    "delete": pgettext_lazy("permission action", "delete"),
+    "view": pgettext_lazy("permission action", "view"),
+    "assess": pgettext_lazy("permission action", "assess"),
+    "answer": pgettext_lazy("permission action", "answer"),
+    "upload": pgettext_lazy("permission action", "upload"),
+    "confirm": pgettext_lazy("permission action", "confirm"),
+    "request_review": pgettext_lazy("permission action", "request_review"),
+}
+
+
+def _action_name(action: str) -> str:
+    return str(_ACTION_NAMES.get(action, action))
+
+
 def require(actor, action: str, model: type[models.Model]) -> None:
     """Services call this before a write. People and link actors are held to their permissions;
     system actors (tasks, commands, webhooks) pass a text label instead."""
-    from hrsuite.errors import Forbidden
+    from hrsuite.errors import Forbidden, model_name
 
     _refuse_link_label(actor)
     if (_is_person(actor) or isinstance(actor, LinkActor)) and not may(actor, action, model):
-        raise Forbidden(f"You may not {action} {model._meta.verbose_name_plural}.")
+        raise Forbidden(
+            gettext("You may not %(action)s %(objects)s.")
+            % {"action": _action_name(action), "objects": model_name(model._meta.verbose_name_plural)}
+        )
 
 
 def get_for_change(queryset: models.QuerySet, *, user, pk, action: str = "change"):
     """The row locked for a write the actor may make; Forbidden where they may only look at it
     (callers have already found it through `restrict(..., "view")`). A link actor gets only its
     own candidate's rows, as its link allows; a system label gets the row."""
-    from hrsuite.errors import Forbidden
+    from hrsuite.errors import Forbidden, model_name
 
     _refuse_link_label(user)
     if not (_is_person(user) or isinstance(user, LinkActor)):
@@ -248,4 +270,7 @@ def get_for_change(queryset: models.QuerySet, *, user, pk, action: str = "change
     try:
         return restrict(queryset, user=user, action=action).select_for_update(of=("self",)).get(pk=pk)
     except queryset.model.DoesNotExist:
-        raise Forbidden(f"You may not {action} this {queryset.model._meta.verbose_name}.") from None
+        raise Forbidden(
+            gettext("You may not %(action)s this %(object)s.")
+            % {"action": _action_name(action), "object": model_name(queryset.model._meta.verbose_name)}
+        ) from None

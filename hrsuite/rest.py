@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext
 from rest_framework import exceptions, status
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
@@ -54,7 +55,8 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         fields = _field_errors(exc.detail)
         names = ", ".join(sorted(fields))
-        return _error(status.HTTP_400_BAD_REQUEST, "invalid", f"Invalid input: {names}.", fields)
+        message = gettext("Invalid input: %(fields)s.") % {"fields": names}
+        return _error(status.HTTP_400_BAD_REQUEST, "invalid", message, fields)
     code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
     message = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
     error = _error(response.status_code, str(code), str(message))

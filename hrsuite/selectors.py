@@ -2,10 +2,11 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from hrsuite.errors import NotFound, ValidationFailed
+from hrsuite.errors import NotFound, ValidationFailed, model_name
 from hrsuite.permissions import restrict
 
 
@@ -15,7 +16,8 @@ def object_get_for(queryset: models.QuerySet, *, user, pk) -> models.Model:
     try:
         instance = restrict(queryset, user=user, action="view").get(pk=pk)
     except (model.DoesNotExist, ValidationError, ValueError):
-        raise NotFound(f"{model._meta.verbose_name.capitalize()} not found.") from None
+        name = model_name(model._meta.verbose_name, capital=True)
+        raise NotFound(gettext("%(object)s not found.") % {"object": name}) from None
     audit_record(actor=user, action=AuditAction.VIEW, target=instance)
     return instance
 
@@ -25,5 +27,6 @@ def filtered(filterset_class, data, queryset: models.QuerySet) -> models.QuerySe
     filterset = filterset_class(data if data is not None else {}, queryset=queryset)
     if not filterset.is_valid():
         errors = {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
-        raise ValidationFailed(f"Invalid filter: {', '.join(sorted(errors))}.", fields=errors)
+        names = ", ".join(sorted(errors))
+        raise ValidationFailed(gettext("Invalid filter: %(fields)s.") % {"fields": names}, fields=errors)
     return filterset.qs

@@ -5,6 +5,7 @@ from zoneinfo import available_timezones
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext
 from rest_framework.authtoken.models import Token
 
 from audit.models import AuditAction
@@ -24,11 +25,13 @@ def integration_create(*, name: str, scopes: list[str], actor) -> tuple[User, st
     and its API token."""
     unknown = sorted(set(scopes) - set(INTEGRATION_SCOPES))
     if unknown or not scopes:
-        message = f"Choose scopes from {sorted(INTEGRATION_SCOPES)}."
+        message = gettext("Choose scopes from %(scopes)s.") % {"scopes": sorted(INTEGRATION_SCOPES)}
         raise ValidationFailed(message, fields={"scopes": [message]})
     username = f"integration:{name}"
     if User.objects.filter(username=username).exists():
-        raise ValidationFailed("The integration exists already.", fields={"name": ["Taken."]})
+        raise ValidationFailed(
+            gettext("The integration exists already."), fields={"name": [gettext("Taken.")]}
+        )
     user = User(username=username, is_active=True)
     user.set_unusable_password()
     user.save(force_insert=True)
@@ -53,13 +56,15 @@ def user_preferences_update(*, user: User, language: str, time_zone: str, actor)
     """A user's own language and time zone; both are validated and saved together, or neither."""
     errors = {}
     if language not in {code for code, _name in settings.LANGUAGES}:
-        errors["language"] = ["Choose English or Simplified Chinese."]
+        errors["language"] = [gettext("Choose English or Simplified Chinese.")]
     if time_zone not in available_timezones():
-        errors["time_zone"] = [f"Unknown time zone '{time_zone}'."]
+        errors["time_zone"] = [gettext("Unknown time zone '%(zone)s'.") % {"zone": time_zone}]
     if errors:
-        raise ValidationFailed("Preferences not saved.", fields=errors)
+        raise ValidationFailed(gettext("Preferences not saved."), fields=errors)
     if actor.pk != user.pk:
-        raise ValidationFailed("Users set only their own preferences.", fields={"user": ["Not you."]})
+        raise ValidationFailed(
+            gettext("Users set only their own preferences."), fields={"user": [gettext("Not you.")]}
+        )
     user.preferred_language = language
     user.time_zone = time_zone
     user.save(update_fields=["preferred_language", "time_zone"])
