@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -31,24 +32,25 @@ def _check_time_zone(name: str, field: str, errors: dict) -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        errors.setdefault(field, []).append(f"Unknown time zone '{name}'.")
+        errors.setdefault(field, []).append(gettext("Unknown time zone '%(zone)s'.") % {"zone": name})
 
 
 def _check_weights(weights: dict, errors: dict) -> None:
     try:
         values = [Decimal(str(v)) for v in weights.values()]
     except (InvalidOperation, ValueError):
-        errors["dimension_weights"] = ["Each weight must be a number."]
+        errors["dimension_weights"] = [gettext("Each weight must be a number.")]
         return
     if not weights:
-        errors["dimension_weights"] = ["Name at least one dimension."]
+        errors["dimension_weights"] = [gettext("Name at least one dimension.")]
     elif any(v <= 0 for v in values) or abs(sum(values) - 1) > Decimal("0.001"):
-        errors["dimension_weights"] = ["Weights must be positive and add up to 1."]
+        errors["dimension_weights"] = [gettext("Weights must be positive and add up to 1.")]
 
 
 def _raise_if(errors: dict) -> None:
     if errors:
-        raise ValidationFailed(f"Invalid input: {', '.join(sorted(errors))}.", fields=errors)
+        names = ", ".join(sorted(errors))
+        raise ValidationFailed(gettext("Invalid input: %(fields)s.") % {"fields": names}, fields=errors)
 
 
 @transaction.atomic
@@ -88,14 +90,14 @@ _CANDIDATE_EDITABLE = (
 
 def _check_candidate(data: dict, errors: dict) -> None:
     if "full_name" in data and not data["full_name"].strip():
-        errors["full_name"] = ["Give the candidate's name."]
+        errors["full_name"] = [gettext("Give the candidate's name.")]
     if "time_zone" in data:
         _check_time_zone(data["time_zone"], "time_zone", errors)
     if data.get("date_of_birth"):
         try:
             datetime.date.fromisoformat(data["date_of_birth"])
         except ValueError:
-            errors["date_of_birth"] = ["Use the form YYYY-MM-DD."]
+            errors["date_of_birth"] = [gettext("Use the form YYYY-MM-DD.")]
 
 
 def _save_with_unique_email(candidate: Candidate, **save_kwargs) -> None:
@@ -106,7 +108,7 @@ def _save_with_unique_email(candidate: Candidate, **save_kwargs) -> None:
         with transaction.atomic():
             candidate.save(**save_kwargs)
     except IntegrityError as exc:
-        message = "A candidate with this e-mail address exists already."
+        message = gettext("A candidate with this e-mail address exists already.")
         raise ValidationFailed(message, fields={"email": [message]}) from exc
 
 
@@ -115,11 +117,13 @@ def candidate_create(*, actor, **data) -> Candidate:
     require(actor, "add", Candidate)
     unknown = set(data) - set(_CANDIDATE_EDITABLE)
     if unknown:
-        raise ValidationFailed("Unknown fields.", fields={n: ["Not a candidate field."] for n in unknown})
+        raise ValidationFailed(
+            gettext("Unknown fields."), fields={n: [gettext("Not a candidate field.")] for n in unknown}
+        )
     errors: dict[str, list[str]] = {}
     _check_candidate(data, errors)
     if not data.get("email"):
-        errors["email"] = ["Give the candidate's e-mail address."]
+        errors["email"] = [gettext("Give the candidate's e-mail address.")]
     _raise_if(errors)
     candidate = Candidate(**data)
     _save_with_unique_email(candidate, force_insert=True)
@@ -131,7 +135,9 @@ def candidate_create(*, actor, **data) -> Candidate:
 def candidate_update(*, candidate: Candidate, actor, **data) -> Candidate:
     unknown = set(data) - set(_CANDIDATE_EDITABLE)
     if unknown:
-        raise ValidationFailed("Unknown fields.", fields={n: ["Not a candidate field."] for n in unknown})
+        raise ValidationFailed(
+            gettext("Unknown fields."), fields={n: [gettext("Not a candidate field.")] for n in unknown}
+        )
     candidate = get_for_change(Candidate.objects, user=actor, pk=candidate.pk)
     errors: dict[str, list[str]] = {}
     _check_candidate(data, errors)
@@ -155,11 +161,13 @@ def candidate_portal_link(*, candidate: Candidate, user, actor) -> Candidate:
     candidate = get_for_change(Candidate.objects, user=actor, pk=candidate.pk)
     if not has_role(user, Role.CANDIDATE):
         raise ValidationFailed(
-            "Only candidate accounts can be linked.", fields={"user": ["Not a candidate account."]}
+            gettext("Only candidate accounts can be linked."),
+            fields={"user": [gettext("Not a candidate account.")]},
         )
     if Candidate.objects.filter(user=user).exclude(pk=candidate.pk).exists():
         raise ValidationFailed(
-            "The account belongs to another candidate.", fields={"user": ["Linked elsewhere."]}
+            gettext("The account belongs to another candidate."),
+            fields={"user": [gettext("Linked elsewhere.")]},
         )
     candidate.user = user
     candidate.save(update_fields=["user", "updated_at"])
@@ -177,9 +185,8 @@ def candidate_portal_link(*, candidate: Candidate, user, actor) -> Candidate:
 def application_create(*, candidate: Candidate, position: Position, actor) -> Application:
     require(actor, "add", Application)
     if position.status != Position.Status.OPEN:
-        raise ValidationFailed(
-            "The position is not open.", fields={"position": ["The position is not open."]}
-        )
+        message = gettext("The position is not open.")
+        raise ValidationFailed(message, fields={"position": [message]})
     now = timezone.now()
     application = Application(
         candidate=candidate, position=position, stage=Stage.APPLIED, stage_changed_at=now
@@ -188,10 +195,8 @@ def application_create(*, candidate: Candidate, position: Position, actor) -> Ap
         with transaction.atomic():
             application.save(force_insert=True)
     except IntegrityError as exc:
-        raise ValidationFailed(
-            "The candidate has applied for this position already.",
-            fields={"position": ["The candidate has applied for this position already."]},
-        ) from exc
+        message = gettext("The candidate has applied for this position already.")
+        raise ValidationFailed(message, fields={"position": [message]}) from exc
     StageChange(application=application, from_stage="", to_stage=Stage.APPLIED, at=now, actor=actor).save(
         force_insert=True
     )
@@ -297,7 +302,8 @@ def prior_record_create(*, candidate: Candidate, actor, **data) -> PriorRecord:
     record = PriorRecord(candidate=candidate, **data)
     if record.period_end and record.period_end < record.period_start:
         raise ValidationFailed(
-            "The period ends before it starts.", fields={"period_end": ["Ends before it starts."]}
+            gettext("The period ends before it starts."),
+            fields={"period_end": [gettext("Ends before it starts.")]},
         )
     record.save(force_insert=True)
     audit_record(actor=actor, action=AuditAction.CREATE, target=record, changed_fields=data.keys())
