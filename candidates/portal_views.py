@@ -32,6 +32,7 @@ from hrsuite.pages import field_errors, role_required, visible_or_404
 from hrsuite.permissions import has_role
 from interviews.messages import format_date, format_time
 from interviews.models import Consent, HumanReview, Interview
+from interviews.portal_views import referrer_origin_only
 from interviews.selectors import assessment_detail_queryset
 from interviews.services import candidate_links as interview_links
 from interviews.services.scheduling import practice_url
@@ -68,7 +69,8 @@ def _render_in(request, template: str, context: dict, *, language: str, status: 
     with translation.override(language):
         response = render(request, template, context, status=status)
     response["Content-Language"] = language
-    return response
+    # The welcome and sign-in links' addresses are credentials: no Referer carries them on.
+    return referrer_origin_only(response)
 
 
 def _link_problem(request, error: ApplicationError, *, link: str, language: str = "") -> HttpResponse:

@@ -46,6 +46,17 @@ def portal_page(request, template: str, context: dict, *, language: str, status:
         response = render(request, template, {**context, "language": language}, status=status)
     # LocaleMiddleware would name the browser's language, not the one the page is in.
     response["Content-Language"] = language
+    referrer_origin_only(response)
+    return response
+
+
+def referrer_origin_only(response: HttpResponse) -> HttpResponse:
+    """The page's address carries the candidate's credential: the browser passes on at most the
+    site's origin, never the path. (Under the site-wide `same-origin` policy the next request to
+    this site would carry the whole address, and the access log records every referrer.) Not
+    `no-referrer`: under it a browser sends `Origin: null` with the page's forms, and Django's CSRF
+    check refuses them."""
+    response["Referrer-Policy"] = "strict-origin"
     return response
 
 
