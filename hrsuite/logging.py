@@ -37,12 +37,13 @@ class RedactLinkTokens(logging.Filter):
 
 
 class RedactingGunicornLogger(GunicornLogger):
-    """gunicorn's access log with link tokens redacted from the request line and path
+    """gunicorn's access log with link tokens redacted from every field: the request line and
+    path, and the referrer (a page opened from a link names it there when the next one loads)
     (`--logger-class hrsuite.logging.RedactingGunicornLogger`)."""
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        for key in ("r", "U"):
-            if isinstance(atoms.get(key), str):
-                atoms[key] = redact_link_tokens(atoms[key])
+        for key, value in atoms.items():
+            if isinstance(value, str):
+                atoms[key] = redact_link_tokens(value)
         return atoms
