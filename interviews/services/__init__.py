@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from guardian.shortcuts import assign_perm, remove_perm
 
 from audit.models import AuditAction
@@ -48,11 +49,13 @@ def interview_create(
     require(actor, "add", Interview)
     if kind not in Interview.Kind.values:
         raise ValidationFailed(
-            "Unknown interview kind.", fields={"kind": [f"Choose one of {Interview.Kind.values}."]}
+            gettext("Unknown interview kind."),
+            fields={"kind": [gettext("Choose one of %(choices)s.") % {"choices": Interview.Kind.values}]},
         )
     if starts_at.tzinfo is None:
         raise ValidationFailed(
-            "Give the start time with its zone.", fields={"starts_at": ["Time zone missing."]}
+            gettext("Give the start time with its zone."),
+            fields={"starts_at": [gettext("Time zone missing.")]},
         )
     interview = Interview(
         application=application,
@@ -95,7 +98,8 @@ def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewA
     require(actor, "add", InterviewAssignment)
     if not has_role(interviewer, Role.INTERVIEWER):
         raise ValidationFailed(
-            "Only interviewers can be assigned.", fields={"interviewer": ["Not an interviewer."]}
+            gettext("Only interviewers can be assigned."),
+            fields={"interviewer": [gettext("Not an interviewer.")]},
         )
     # System actors (a candidate's reschedule link, a task) are labels, not users.
     assigned_by = actor if getattr(actor, "pk", None) is not None else None
@@ -105,7 +109,8 @@ def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewA
             assignment.save(force_insert=True)
     except IntegrityError as exc:
         raise ValidationFailed(
-            "The interviewer is assigned already.", fields={"interviewer": ["Assigned already."]}
+            gettext("The interviewer is assigned already."),
+            fields={"interviewer": [gettext("Assigned already.")]},
         ) from exc
     candidate_id = interview.application.candidate_id
     audit_record(actor=actor, action=AuditAction.CREATE, target=assignment, candidate_id=candidate_id)
@@ -170,10 +175,12 @@ def _decimal(value, field: str, errors: dict, *, low: Decimal, high: Decimal) ->
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        errors.setdefault(field, []).append("Must be a number.")
+        errors.setdefault(field, []).append(gettext("Must be a number."))
         return None
     if not low <= number <= high:
-        errors.setdefault(field, []).append(f"Must be between {low} and {high}.")
+        errors.setdefault(field, []).append(
+            gettext("Must be between %(low)s and %(high)s.") % {"low": low, "high": high}
+        )
     return number
 
 
@@ -195,16 +202,16 @@ def assessment_record(*, interview: Interview, payload: dict, actor) -> AIAssess
         payload.get("transcript_quality"), "transcript_quality", errors, low=Decimal(0), high=Decimal(1)
     )
     if not payload.get("model_version"):
-        errors["model_version"] = ["Name the model version."]
+        errors["model_version"] = [gettext("Name the model version.")]
     dimensions = payload.get("dimensions")
     if not isinstance(dimensions, list) or not dimensions:
-        errors["dimensions"] = ["Give at least one dimension score."]
+        errors["dimensions"] = [gettext("Give at least one dimension score.")]
         dimensions = []
     parsed = []
     for i, dim in enumerate(dimensions):
         name = str(dim.get("dimension", "")).strip() if isinstance(dim, dict) else ""
         if not name:
-            errors.setdefault(f"dimensions[{i}].dimension", []).append("Name the dimension.")
+            errors.setdefault(f"dimensions[{i}].dimension", []).append(gettext("Name the dimension."))
             continue
         if name in EMOTION_DIMENSIONS:
             continue
@@ -221,10 +228,11 @@ def assessment_record(*, interview: Interview, payload: dict, actor) -> AIAssess
         ]
         parsed.append((name, score, dim_conf, evidence))
     if errors:
-        raise ValidationFailed(f"Invalid assessment: {', '.join(sorted(errors))}.", fields=errors)
+        names = ", ".join(sorted(errors))
+        raise ValidationFailed(gettext("Invalid assessment: %(fields)s.") % {"fields": names}, fields=errors)
     if AIAssessment.objects.filter(interview=interview).exists():
         raise ValidationFailed(
-            "The interview has an assessment already.", fields={"interview": ["Assessed."]}
+            gettext("The interview has an assessment already."), fields={"interview": [gettext("Assessed.")]}
         )
     needs_review = (
         quality < MIN_TRANSCRIPT_QUALITY
@@ -290,19 +298,20 @@ def human_review_create(
     require(actor, "add", HumanReview)
     errors: dict[str, list[str]] = {}
     if outcome not in HumanReview.Outcome.values:
-        errors["outcome"] = [f"Choose one of {HumanReview.Outcome.values}."]
+        errors["outcome"] = [gettext("Choose one of %(choices)s.") % {"choices": HumanReview.Outcome.values}]
     if not reason.strip():
-        errors["reason"] = ["Say why: a reviewer's reason is always recorded."]
+        errors["reason"] = [gettext("Say why: a reviewer's reason is always recorded.")]
     if outcome == HumanReview.Outcome.OVERRIDE:
         score = (
             _decimal(score, "score", errors, low=Decimal(0), high=Decimal(100)) if score is not None else None
         )
         if score is None and "score" not in errors:
-            errors["score"] = ["An override needs the new score."]
+            errors["score"] = [gettext("An override needs the new score.")]
     else:
         score = None
     if errors:
-        raise ValidationFailed(f"Invalid input: {', '.join(sorted(errors))}.", fields=errors)
+        names = ", ".join(sorted(errors))
+        raise ValidationFailed(gettext("Invalid input: %(fields)s.") % {"fields": names}, fields=errors)
     review = HumanReview(
         dimension_score=dimension_score, reviewer=actor, outcome=outcome, score=score, reason=reason
     )
@@ -322,11 +331,17 @@ def _check_scorecard(interview: Interview, ratings: dict, recommendation: str, e
     dimensions = set(interview.application.position.dimension_weights)
     for name, value in ratings.items():
         if name not in dimensions:
-            errors.setdefault("ratings", []).append(f"'{name}' is not a dimension of this position.")
+            errors.setdefault("ratings", []).append(
+                gettext("'%(name)s' is not a dimension of this position.") % {"name": name}
+            )
         elif not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
-            errors.setdefault("ratings", []).append(f"'{name}' must be a whole number from 1 to 5.")
+            errors.setdefault("ratings", []).append(
+                gettext("'%(name)s' must be a whole number from 1 to 5.") % {"name": name}
+            )
     if recommendation and recommendation not in Recommendation.values:
-        errors["recommendation"] = [f"Choose one of {Recommendation.values}."]
+        errors["recommendation"] = [
+            gettext("Choose one of %(choices)s.") % {"choices": Recommendation.values}
+        ]
 
 
 @transaction.atomic
@@ -335,11 +350,12 @@ def scorecard_save(
 ) -> Scorecard:
     """Create or update the actor's own draft scorecard for an interview they are assigned to."""
     if not InterviewAssignment.objects.filter(interview=interview, interviewer=actor).exists():
-        raise NotFound("Interview not found.")
+        raise NotFound(gettext("Interview not found."))
     errors: dict[str, list[str]] = {}
     _check_scorecard(interview, ratings, recommendation, errors)
     if errors:
-        raise ValidationFailed(f"Invalid input: {', '.join(sorted(errors))}.", fields=errors)
+        names = ", ".join(sorted(errors))
+        raise ValidationFailed(gettext("Invalid input: %(fields)s.") % {"fields": names}, fields=errors)
     scorecard, created = Scorecard.objects.select_for_update().get_or_create(
         interview=interview, interviewer=actor
     )
@@ -365,16 +381,21 @@ SCORECARD_TRANSITIONS = {(Scorecard.Status.DRAFT, "submit"): Scorecard.Status.SU
 def scorecard_submit(*, scorecard: Scorecard, actor) -> Scorecard:
     """Locks the scorecard: once submitted it no longer changes."""
     if scorecard.interviewer_id != actor.pk:
-        raise Forbidden("Only the interviewer who wrote a scorecard submits it.")
+        raise Forbidden(gettext("Only the interviewer who wrote a scorecard submits it."))
     dimensions = set(scorecard.interview.application.position.dimension_weights)
     errors: dict[str, list[str]] = {}
     missing = sorted(dimensions - set(scorecard.ratings))
     if missing:
-        errors["ratings"] = [f"Rate every dimension; missing: {', '.join(missing)}."]
+        errors["ratings"] = [
+            gettext("Rate every dimension; missing: %(dimensions)s.") % {"dimensions": ", ".join(missing)}
+        ]
     if not scorecard.recommendation:
-        errors["recommendation"] = ["Give a recommendation."]
+        errors["recommendation"] = [gettext("Give a recommendation.")]
     if errors:
-        raise ValidationFailed(f"Incomplete scorecard: {', '.join(sorted(errors))}.", fields=errors)
+        names = ", ".join(sorted(errors))
+        raise ValidationFailed(
+            gettext("Incomplete scorecard: %(fields)s.") % {"fields": names}, fields=errors
+        )
     transition(
         scorecard, table=SCORECARD_TRANSITIONS, event="submit", changes={"submitted_at": timezone.now()}
     )

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_record
@@ -98,11 +99,11 @@ def link_resolve(
         # The signature is genuine, only old: its candidate may still read why, in their language.
         with contextlib.suppress(signing.BadSignature, NotFound):
             language = language_of(resolve(signing.loads(token, salt=link.salt)))
-        raise LinkExpired("This link has expired.", language=language) from None
+        raise LinkExpired(gettext("This link has expired."), language=language) from None
     except (signing.BadSignature, ValueError):
-        raise NotFound("This link is not valid.") from None
+        raise NotFound(gettext("This link is not valid.")) from None
     if not isinstance(payload, dict):
-        raise NotFound("This link is not valid.")
+        raise NotFound(gettext("This link is not valid."))
     return resolve(payload)
 
 
@@ -111,7 +112,7 @@ def payload_uuid(payload: dict, key: str) -> uuid.UUID:
     try:
         return uuid.UUID(str(payload[key]))
     except (TypeError, KeyError, ValueError):
-        raise NotFound("This link is not valid.") from None
+        raise NotFound(gettext("This link is not valid.")) from None
 
 
 def link_token(link: SignedLink, *, interview: Interview) -> str:
@@ -133,7 +134,7 @@ def _interview_for(payload) -> Interview:
         .first()
     )
     if interview is None or str(interview.application.candidate_id) != payload.get("c"):
-        raise NotFound("This link is not valid.")
+        raise NotFound(gettext("This link is not valid."))
     return interview
 
 
@@ -193,17 +194,21 @@ def consent_decide_by_link(*, token: str, decisions: dict[str, str], notice_vers
     candidate = interview.application.candidate
     if not decisions:
         raise ValidationFailed(
-            "Choose at least one answer.", fields={"decisions": ["Required."]}, code="answer_required"
+            gettext("Choose at least one answer."),
+            fields={"decisions": [gettext("Required.")]},
+            code="answer_required",
         )
     unknown = sorted(set(decisions) - set(consent_services.SCOPES))
     if unknown:
         raise ValidationFailed(
-            "Unknown consent.", fields={"scope": [f"Unknown: {', '.join(unknown)}."]}, code="unknown_consent"
+            gettext("Unknown consent."),
+            fields={"scope": [gettext("Unknown: %(names)s.") % {"names": ", ".join(unknown)}]},
+            code="unknown_consent",
         )
     current = consent_services.notice_current(language=candidate.preferred_language).version
     if notice_version != current:
         # Read before deciding: the candidate decides on the notice they were shown.
-        message = f"The notice has changed: read version {current} first."
+        message = gettext("The notice has changed: read version %(version)s first.") % {"version": current}
         raise ValidationFailed(message, fields={"notice_version": [message]}, code="notice_changed")
     return [
         consent_services.consent_save(
@@ -252,9 +257,9 @@ def reschedule_link_language(*, token: str) -> str:
 
 # Why the candidate cannot choose another time themselves (the page says it in their language).
 RESCHEDULE_CLOSED = {
-    "not_scheduled": "The interview is not scheduled any more.",
-    "too_late": "The interview starts too soon to be moved.",
-    "limit": "The interview has been moved as often as a candidate may move it.",
+    "not_scheduled": gettext_lazy("The interview is not scheduled any more."),
+    "too_late": gettext_lazy("The interview starts too soon to be moved."),
+    "limit": gettext_lazy("The interview has been moved as often as a candidate may move it."),
 }
 
 
@@ -266,7 +271,7 @@ class RescheduleRefused(ApplicationError):
     code = "reschedule_refused"
 
     def __init__(self, *, reason: str):
-        super().__init__(RESCHEDULE_CLOSED[reason])
+        super().__init__(str(RESCHEDULE_CLOSED[reason]))
         self.reason = reason
 
 
@@ -370,8 +375,8 @@ def interview_reschedule_by_link(*, token: str, starts_at: datetime) -> Intervie
     if starts_at.tzinfo is None or starts_at not in _free_slots(interview, now=now):
         # Offered on the page and taken since, or never offered: either way not free now.
         raise ValidationFailed(
-            "Choose one of the offered times.",
-            fields={"starts_at": ["Not an offered time."]},
+            gettext("Choose one of the offered times."),
+            fields={"starts_at": [gettext("Not an offered time.")]},
             code="slot_taken",
         )
     return scheduling_services.interview_reschedule(interview=interview, starts_at=starts_at, actor=actor)

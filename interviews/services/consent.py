@@ -11,6 +11,7 @@ import importlib
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit import context
 from audit.models import AuditAction
@@ -40,17 +41,21 @@ def notice_publish(
     errors: dict[str, list[str]] = {}
     for name, value in (("version", version), ("language", language), ("title", title), ("text", text)):
         if not value or not value.strip():
-            errors[name] = ["Required."]
+            errors[name] = [gettext("Required.")]
     if errors:
-        raise ValidationFailed(f"Invalid notice: {', '.join(sorted(errors))}.", fields=errors)
+        names = ", ".join(sorted(errors))
+        raise ValidationFailed(gettext("Invalid notice: %(fields)s.") % {"fields": names}, fields=errors)
     digest = notice_sha256(text)
     existing = ConsentNotice.objects.filter(version=version, language=language).first()
     if existing is not None:
         if existing.text_sha256 != digest or existing.title != title:
             raise ValidationFailed(
-                f"Notice version {version} ({language}) is published with other wording; "
-                "publish the new wording as a new version.",
-                fields={"version": ["Published already with other wording."]},
+                gettext(
+                    "Notice version %(version)s (%(language)s) is published with other wording; "
+                    "publish the new wording as a new version."
+                )
+                % {"version": version, "language": language},
+                fields={"version": [gettext("Published already with other wording.")]},
             )
         return existing
     notice = ConsentNotice(
@@ -88,7 +93,7 @@ def notice_current(*, language: str) -> ConsentNotice:
         notice = ConsentNotice.objects.filter(language=lang).order_by("-published_at", "-version").first()
         if notice is not None:
             return notice
-    raise NotFound("No consent notice is published.")
+    raise NotFound(gettext("No consent notice is published."))
 
 
 def consent_state(*, interview: Interview) -> dict[str, str | None]:
@@ -129,7 +134,7 @@ def consent_record(*, interview: Interview, scope: str, decision: str, notice_ve
     candidate = Candidate.objects.get(pk=interview.application.candidate_id)
     if candidate.user_id is None or candidate.user_id != getattr(actor, "pk", None):
         # Nobody decides for the candidate, recruiters included.
-        raise NotFound("Interview not found.")
+        raise NotFound(gettext("Interview not found."))
     return consent_save(
         candidate=candidate,
         interview=interview,
@@ -149,14 +154,17 @@ def consent_save(
     `candidate_links.consent_decide_by_link`). Not for deciding on anyone's behalf."""
     errors: dict[str, list[str]] = {}
     if scope not in Consent.Scope.values:
-        errors["scope"] = [f"Choose one of {Consent.Scope.values}."]
+        errors["scope"] = [gettext("Choose one of %(choices)s.") % {"choices": Consent.Scope.values}]
     if decision not in Consent.Decision.values:
-        errors["decision"] = [f"Choose one of {Consent.Decision.values}."]
+        errors["decision"] = [gettext("Choose one of %(choices)s.") % {"choices": Consent.Decision.values}]
     notice = notice_current(language=candidate.preferred_language)
     if notice_version != notice.version:
-        errors["notice_version"] = [f"The notice has changed: read version {notice.version} first."]
+        errors["notice_version"] = [
+            gettext("The notice has changed: read version %(version)s first.") % {"version": notice.version}
+        ]
     if errors:
-        raise ValidationFailed(f"Invalid input: {', '.join(sorted(errors))}.", fields=errors)
+        names = ", ".join(sorted(errors))
+        raise ValidationFailed(gettext("Invalid input: %(fields)s.") % {"fields": names}, fields=errors)
     # Decisions on one interview are serialised, so "latest per scope" is well defined.
     interview.kind = Interview.objects.select_for_update().values_list("kind", flat=True).get(pk=interview.pk)
     before = consent_state(interview=interview)[scope]

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -128,7 +129,8 @@ def incident_open(
     """
     if kind not in Incident.Kind.values:
         raise ValidationFailed(
-            "Unknown incident kind.", fields={"kind": [f"Choose one of {Incident.Kind.values}."]}
+            gettext("Unknown incident kind."),
+            fields={"kind": [gettext("Choose one of %(choices)s.") % {"choices": Incident.Kind.values}]},
         )
     interview = (
         Interview.objects.select_for_update(of=("self",))
@@ -213,11 +215,11 @@ def reschedule_offer_get(*, token: str) -> RescheduleOffer:
         .first()
     )
     if offer is None:
-        raise NotFound("This link is not valid.")
+        raise NotFound(gettext("This link is not valid."))
     if offer.chosen_at is not None:
-        raise OfferUsed("A time has already been chosen through this link.")
+        raise OfferUsed(gettext("A time has already been chosen through this link."))
     if offer.expires_at <= timezone.now():
-        raise OfferExpired("This link has expired; please contact the recruiter.")
+        raise OfferExpired(gettext("This link has expired; please contact the recruiter."))
     return offer
 
 
@@ -231,15 +233,15 @@ def reschedule_offer_choose(*, token: str, slot: datetime, ip: str | None, user_
     offered = {datetime.fromisoformat(s) for s in offer.slots}
     if slot.tzinfo is None or slot not in offered:
         raise ValidationFailed(
-            "Choose one of the offered times.",
-            fields={"slot": ["Not an offered time."]},
+            gettext("Choose one of the offered times."),
+            fields={"slot": [gettext("Not an offered time.")]},
             code="slot_not_offered",
         )
     now = timezone.now()
     if not RescheduleOffer.objects.filter(pk=offer.pk, chosen_at__isnull=True).update(
         chosen_at=now, chosen_slot=slot, updated_at=now
     ):
-        raise OfferUsed("A time has already been chosen through this link.")
+        raise OfferUsed(gettext("A time has already been chosen through this link."))
     failed = offer.interview
     interviewers = [a.interviewer for a in failed.assignments.select_related("interviewer")]
     try:
@@ -256,7 +258,7 @@ def reschedule_offer_choose(*, token: str, slot: datetime, ip: str | None, user_
         # The slot was free when offered but is taken now (or has passed).
         messages = [m for ms in exc.fields.values() for m in ms]
         raise ValidationFailed(
-            "That time is no longer available.", fields={"slot": messages}, code="slot_taken"
+            gettext("That time is no longer available."), fields={"slot": messages}, code="slot_taken"
         ) from None
     # Other offers for the same interview die with this choice.
     RescheduleOffer.objects.filter(interview=failed, chosen_at__isnull=True).update(

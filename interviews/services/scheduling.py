@@ -14,6 +14,8 @@ import holidays
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -92,9 +94,9 @@ def slot_errors(
     errors: dict[str, list[str]] = {}
     now = now or timezone.now()
     if starts_at.tzinfo is None:
-        return {"starts_at": ["Give the start time with its time zone."]}
+        return {"starts_at": [gettext("Give the start time with its time zone.")]}
     if starts_at <= now:
-        errors.setdefault("starts_at", []).append("The start time must be in the future.")
+        errors.setdefault("starts_at", []).append(gettext("The start time must be in the future."))
     zone = _zone(candidate.time_zone)
     local_start = starts_at.astimezone(zone)
     # Adding in UTC and converting back keeps the end right across a DST change.
@@ -104,25 +106,36 @@ def slot_errors(
     closes = local_start.replace(hour=end_hour, minute=0, second=0, microsecond=0)
     if not (opens <= local_start and local_end <= closes):
         errors.setdefault("starts_at", []).append(
-            f"{local_start:%Y-%m-%d %H:%M} to {local_end:%H:%M} in the candidate's time zone "
-            f"({candidate.time_zone}) is outside business hours "
-            f"{first_hour:02d}:00 to {end_hour:02d}:00; the whole interview must fit inside."
+            gettext(
+                "%(start)s to %(end)s in the candidate's time zone (%(zone)s) is outside business "
+                "hours %(opens)s to %(closes)s; the whole interview must fit inside."
+            )
+            % {
+                "start": f"{local_start:%Y-%m-%d %H:%M}",
+                "end": f"{local_end:%H:%M}",
+                "zone": candidate.time_zone,
+                "opens": f"{first_hour:02d}:00",
+                "closes": f"{end_hour:02d}:00",
+            }
         )
     if local_start.weekday() >= 5:
         errors.setdefault("starts_at", []).append(
-            f"{local_start:%Y-%m-%d} is a {local_start:%A} in the candidate's time zone."
+            gettext("%(date)s is a %(weekday)s in the candidate's time zone.")
+            % {"date": f"{local_start:%Y-%m-%d}", "weekday": WEEKDAYS[local_start.weekday()]}
         )
     holiday = holiday_name(candidate.region, local_start.date())
     if holiday:
         errors.setdefault("starts_at", []).append(
-            f"{local_start:%Y-%m-%d} is a public holiday in {candidate.region}: {holiday}."
+            gettext("%(date)s is a public holiday in %(region)s: %(holiday)s.")
+            % {"date": f"{local_start:%Y-%m-%d}", "region": candidate.region, "holiday": holiday}
         )
     busy = _busy_interviewers(
         interviewers, starts_at, starts_at + timedelta(minutes=duration_minutes), exclude_interview
     )
     for name, other_start in busy:
         errors.setdefault("interviewers", []).append(
-            f"{name} has another interview at {other_start:%Y-%m-%d %H:%M} UTC that overlaps."
+            gettext("%(name)s has another interview at %(start)s UTC that overlaps.")
+            % {"name": name, "start": f"{other_start:%Y-%m-%d %H:%M}"}
         )
     return errors
 
@@ -154,7 +167,8 @@ def _busy_interviewers(interviewers, starts_at, ends_at, exclude_interview) -> l
 
 def _raise_if(errors: dict[str, list[str]]) -> None:
     if errors:
-        raise ValidationFailed(f"Cannot schedule: {', '.join(sorted(errors))}.", fields=errors)
+        names = ", ".join(sorted(errors))
+        raise ValidationFailed(gettext("Cannot schedule: %(fields)s.") % {"fields": names}, fields=errors)
 
 
 # --- Status changes -------------------------------------------------------------------------------
@@ -269,20 +283,27 @@ def interview_schedule(
     candidate = application.candidate
     errors: dict[str, list[str]] = {}
     if kind not in Interview.Kind.values:
-        errors["kind"] = [f"Choose one of {', '.join(Interview.Kind.values)}."]
+        errors["kind"] = [
+            gettext("Choose one of %(choices)s.") % {"choices": ", ".join(Interview.Kind.values)}
+        ]
     if not isinstance(duration_minutes, int) or not MIN_DURATION <= duration_minutes <= MAX_DURATION:
         errors["duration_minutes"] = [
-            f"Give a whole number of minutes from {MIN_DURATION} to {MAX_DURATION}."
+            gettext("Give a whole number of minutes from %(low)s to %(high)s.")
+            % {"low": MIN_DURATION, "high": MAX_DURATION}
         ]
         duration_minutes = MIN_DURATION
     if provider not in providers.names():
-        errors["provider"] = [f"Choose one of {', '.join(providers.names())}."]
+        errors["provider"] = [
+            gettext("Choose one of %(choices)s.") % {"choices": ", ".join(providers.names())}
+        ]
     if application.stage not in SCHEDULABLE_STAGES:
-        errors["application"] = [f"The application is {application.get_stage_display().lower()}."]
+        errors["application"] = [
+            gettext("The application is %(stage)s.") % {"stage": application.get_stage_display().lower()}
+        ]
     for user in interviewers:
         if not has_role(user, Role.INTERVIEWER) or not user.is_active:
             errors.setdefault("interviewers", []).append(
-                f"{user.get_username()} is not an active interviewer."
+                gettext("%(name)s is not an active interviewer.") % {"name": user.get_username()}
             )
     for field, messages in slot_errors(
         candidate=candidate, starts_at=starts_at, duration_minutes=duration_minutes, interviewers=interviewers
@@ -354,7 +375,9 @@ def interview_cancel(*, interview: Interview, reason: str, actor) -> Interview:
         Interview.objects.select_related("application__candidate"), user=actor, pk=interview.pk
     )
     if not (reason or "").strip():
-        raise ValidationFailed("Say why the interview is cancelled.", fields={"reason": ["Give a reason."]})
+        raise ValidationFailed(
+            gettext("Say why the interview is cancelled."), fields={"reason": [gettext("Give a reason.")]}
+        )
     interview_transition(
         interview=interview,
         event="cancel",
