@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -48,15 +49,23 @@ S = Offer.Status
 _OFFER_SEEN = (S.SENT, S.ACCEPTED, S.DECLINED, S.EXPIRED, S.CANCELLED)
 
 
+# What the refusal says, by the state the candidate sees.
+_OFFER_CLOSED_MESSAGES = {
+    S.ACCEPTED: gettext_lazy("The offer is accepted."),
+    S.DECLINED: gettext_lazy("The offer is declined."),
+    S.EXPIRED: gettext_lazy("The offer is expired."),
+    S.CANCELLED: gettext_lazy("The offer is cancelled."),
+}
+
+
 class OfferClosed(ApplicationError):
     """The offer can no longer be answered: answered already (409, `offer_answered`), or expired
     or withdrawn (410, `offer_expired`, `offer_withdrawn`): the codes the API's answer carries.
     `state` is what the page says: accepted, declined, expired or cancelled."""
 
     def __init__(self, *, offer: Offer, state: str):
-        super().__init__(
-            f"The offer is {state}.", code=offer_services.ANSWER_CLOSED.get(state, "offer_closed")
-        )
+        message = _OFFER_CLOSED_MESSAGES.get(state) or gettext("The offer is %(state)s.") % {"state": state}
+        super().__init__(str(message), code=offer_services.ANSWER_CLOSED.get(state, "offer_closed"))
         self.offer, self.state = offer, state
         self.status_code = 409 if state in (S.ACCEPTED, S.DECLINED) else 410
 
@@ -94,9 +103,9 @@ def _offer_for(payload: dict) -> Offer:
         .first()
     )
     if offer is None or str(offer.application.candidate_id) != payload.get("c"):
-        raise NotFound("This link is not valid.")
+        raise NotFound(gettext("This link is not valid."))
     if offer.status == S.CANCELLED and offer.sent_at is None:
-        raise NotFound("This link is not valid.")
+        raise NotFound(gettext("This link is not valid."))
     return offer
 
 
@@ -158,7 +167,7 @@ def _plan_for(payload: dict) -> OnboardingPlan:
         .first()
     )
     if plan is None or str(plan.application.candidate_id) != payload.get("c"):
-        raise NotFound("This link is not valid.")
+        raise NotFound(gettext("This link is not valid."))
     return plan
 
 
@@ -166,7 +175,7 @@ def onboarding_link_open(*, token: str) -> OnboardingPlan:
     """The plan a link opens (404 / 410 as `link_resolve`); a cancelled plan: PlanClosed (410)."""
     plan = link_resolve(ONBOARDING_LINK, token=token, resolve=_plan_for, language_of=_candidate_language)
     if plan.status == OnboardingPlan.Status.CANCELLED:
-        raise PlanClosed("The onboarding plan is cancelled.", language=_candidate_language(plan))
+        raise PlanClosed(gettext("The onboarding plan is cancelled."), language=_candidate_language(plan))
     return plan
 
 
@@ -208,10 +217,10 @@ def _own_task(plan: OnboardingPlan, task_id) -> OnboardingTask:
     try:
         task_uuid = uuid.UUID(str(task_id))
     except ValueError:
-        raise NotFound("No such task.") from None
+        raise NotFound(gettext("No such task.")) from None
     task = restrict(plan.tasks.filter(pk=task_uuid), user=_onboarding_actor(plan)).first()
     if task is None:
-        raise NotFound("No such task.")
+        raise NotFound(gettext("No such task."))
     return task
 
 

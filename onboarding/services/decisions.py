@@ -9,6 +9,7 @@ drafts the offer and, by policy, starts the background check.
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -32,9 +33,9 @@ DECISION_TRANSITIONS: dict[tuple[str, str], str] = {
 
 def _require_named_recruiter(actor) -> None:
     if getattr(actor, "pk", None) is None:
-        raise Forbidden("A decision is made by a named person; a system or an AI cannot decide.")
+        raise Forbidden(gettext("A decision is made by a named person; a system or an AI cannot decide."))
     if not has_role(actor, Role.RECRUITER):
-        raise Forbidden("Only a recruiter records decisions.")
+        raise Forbidden(gettext("Only a recruiter records decisions."))
     require(actor, "add", Decision)
 
 
@@ -56,14 +57,15 @@ def decision_record(
     _require_named_recruiter(actor)
     errors: dict[str, list[str]] = {}
     if outcome not in Outcome.values:
-        errors["outcome"] = [f"Choose one of {Outcome.values}."]
+        errors["outcome"] = [gettext("Choose one of %(choices)s.") % {"choices": Outcome.values}]
     reason = (reason or "").strip()
     if outcome == Outcome.REJECT and not reason:
-        errors["reason"] = ["A rejection always gives its reason."]
+        errors["reason"] = [gettext("A rejection always gives its reason.")]
     if outcome == Outcome.HIRE:
         errors |= offer_draft_errors(offer_terms or {})
     if errors:
-        raise ValidationFailed(f"Invalid decision: {', '.join(sorted(errors))}.", fields=errors)
+        names = ", ".join(sorted(errors))
+        raise ValidationFailed(gettext("Invalid decision: %(fields)s.") % {"fields": names}, fields=errors)
     application = get_for_change(
         Application.objects.select_related("candidate"), user=actor, pk=application.pk
     )
@@ -108,7 +110,8 @@ def decision_review_request(*, decision: Decision, note: str = "", actor) -> Dec
     )
     if decision.outcome != Outcome.REJECT:
         raise ValidationFailed(
-            "Only a rejection can be reviewed again.", fields={"decision": ["Not a rejection."]}
+            gettext("Only a rejection can be reviewed again."),
+            fields={"decision": [gettext("Not a rejection.")]},
         )
     decision_transition(
         decision=decision,

@@ -10,6 +10,7 @@ an offer cancelled meanwhile, a reminder for a task already done or a plan cance
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -121,16 +122,19 @@ def candidate_message_text_set(
     require(actor, "change", CandidateMessageText)
     errors: dict[str, list[str]] = {}
     if key not in CandidateMessageText.Key.values:
-        errors["key"] = [f"Choose one of {CandidateMessageText.Key.values}."]
+        errors["key"] = [gettext("Choose one of %(choices)s.") % {"choices": CandidateMessageText.Key.values}]
     if language not in dict(settings.LANGUAGES):
-        errors["language"] = [f"Choose one of {sorted(dict(settings.LANGUAGES))}."]
+        errors["language"] = [
+            gettext("Choose one of %(choices)s.") % {"choices": sorted(dict(settings.LANGUAGES))}
+        ]
     subject, body = " ".join((subject or "").split()), (body or "").strip()
     if not subject:
-        errors["subject"] = ["Required."]
+        errors["subject"] = [gettext("Required.")]
     if not body:
-        errors["body"] = ["Required."]
+        errors["body"] = [gettext("Required.")]
     if errors:
-        raise ValidationFailed(f"Invalid text: {', '.join(sorted(errors))}.", fields=errors)
+        names = ", ".join(sorted(errors))
+        raise ValidationFailed(gettext("Invalid text: %(fields)s.") % {"fields": names}, fields=errors)
     with transaction.atomic():
         text = CandidateMessageText.objects.select_for_update().filter(key=key, language=language).first()
         created = text is None

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -49,26 +50,26 @@ def offer_draft_errors(terms: dict) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for name in TERMS:
         if terms.get(name) in (None, ""):
-            errors[f"offer.{name}"] = ["Required for a hire."]
+            errors[f"offer.{name}"] = [gettext("Required for a hire.")]
     if "offer.salary" not in errors:
         try:
             salary = Decimal(str(terms["salary"]))
         except (InvalidOperation, ValueError):
             salary = None
         if salary is None or not salary.is_finite() or salary <= 0:
-            errors["offer.salary"] = ["A positive amount."]
+            errors["offer.salary"] = [gettext("A positive amount.")]
     if "offer.currency" not in errors:
         currency = str(terms["currency"])
         if len(currency) != 3 or not currency.isalpha():
-            errors["offer.currency"] = ["An ISO 4217 code such as CNY or EUR."]
+            errors["offer.currency"] = [gettext("An ISO 4217 code such as CNY or EUR.")]
     if "offer.start_date" not in errors and _date(terms["start_date"]) is None:
-        errors["offer.start_date"] = ["A date (YYYY-MM-DD)."]
+        errors["offer.start_date"] = [gettext("A date (YYYY-MM-DD).")]
     if "offer.expires_at" not in errors:
         expires_at = _moment(terms["expires_at"])
         if expires_at is None:
-            errors["offer.expires_at"] = ["An ISO 8601 time with its zone."]
+            errors["offer.expires_at"] = [gettext("An ISO 8601 time with its zone.")]
         elif expires_at <= timezone.now():
-            errors["offer.expires_at"] = ["Must be in the future."]
+            errors["offer.expires_at"] = [gettext("Must be in the future.")]
     return errors
 
 
@@ -146,10 +147,12 @@ def offer_submit(*, offer: Offer, approvers: list[User], actor) -> Offer:
     if not approvers:
         return offer_transition(offer=offer, event="approve", actor=actor, detail={"chain": 0})
     if len({a.pk for a in approvers}) != len(approvers):
-        raise ValidationFailed("Name each approver once.", fields={"approvers": ["Repeated approver."]})
+        raise ValidationFailed(
+            gettext("Name each approver once."), fields={"approvers": [gettext("Repeated approver.")]}
+        )
     for approver in approvers:
         if not (approver.is_active and has_role(approver, Role.RECRUITER)):
-            message = f"{approver.get_username()} cannot approve offers."
+            message = gettext("%(name)s cannot approve offers.") % {"name": approver.get_username()}
             raise ValidationFailed(message, fields={"approvers": [message]})
     round_ = offer.approval_round + 1
     offer_transition(
@@ -182,7 +185,7 @@ def offer_approval_decide(*, offer: Offer, approve: bool, note: str = "", actor)
         raise InvalidTransition(entity="Offer", state=offer.status, event=event)
     step = _next_step(offer)
     if step is None or step.approver_id != actor.pk:
-        raise Forbidden("It is not your turn to approve this offer.")
+        raise Forbidden(gettext("It is not your turn to approve this offer."))
     now = timezone.now()
     step.status = OfferApproval.Status.APPROVED if approve else OfferApproval.Status.REJECTED
     step.note, step.decided_at = (note or "").strip(), now
@@ -210,8 +213,8 @@ def offer_send(*, offer: Offer, actor) -> Offer:
     offer = _locked(offer, actor)
     if offer.expires_at <= timezone.now():
         raise ValidationFailed(
-            "The answer-by time has passed; cancel this offer and decide again.",
-            fields={"expires_at": ["In the past."]},
+            gettext("The answer-by time has passed; cancel this offer and decide again."),
+            fields={"expires_at": [gettext("In the past.")]},
         )
     offer_transition(offer=offer, event="send", actor=actor, changes={"sent_at": timezone.now()})
     notices.offer_sent_notify(offer=offer)

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
@@ -208,7 +209,9 @@ def upload_decoded(content_base64: str, *, field: str) -> bytes:
         return base64.b64decode(content_base64 or "", validate=True)
     except (binascii.Error, ValueError):
         raise ValidationFailed(
-            "Not valid base64.", fields={field: ["Not valid base64."]}, code="upload_not_base64"
+            gettext("Not valid base64."),
+            fields={field: [gettext("Not valid base64.")]},
+            code="upload_not_base64",
         ) from None
 
 
@@ -218,14 +221,16 @@ def upload_problem(*, content: bytes, content_type: str) -> tuple[str, str] | No
     upload_type_not_allowed, upload_content_mismatch."""
     limit = settings.HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES
     if not content:
-        return "upload_empty", "The file is empty."
+        return "upload_empty", gettext("The file is empty.")
     if len(content) > limit:
-        return "upload_too_large", f"At most {limit // (1024 * 1024)} MB."
+        return "upload_too_large", gettext("At most %(size)s MB.") % {"size": limit // (1024 * 1024)}
     signatures = UPLOAD_TYPES.get(content_type)
     if signatures is None:
-        return "upload_type_not_allowed", f"A PDF, PNG or JPEG file ({', '.join(UPLOAD_TYPES)})."
+        return "upload_type_not_allowed", gettext("A PDF, PNG or JPEG file (%(types)s).") % {
+            "types": ", ".join(UPLOAD_TYPES)
+        }
     if not content.startswith(signatures):
-        return "upload_content_mismatch", f"The file is not a {content_type} file."
+        return "upload_content_mismatch", gettext("The file is not a %(type)s file.") % {"type": content_type}
     return None
 
 
@@ -239,9 +244,11 @@ def task_document_upload(
     problem = upload_problem(content=content, content_type=content_type)
     if problem is not None:
         code, message = problem
-        raise ValidationFailed(f"Invalid upload: {field}.", fields={field: [message]}, code=code)
+        raise ValidationFailed(
+            gettext("Invalid upload: %(field)s.") % {"field": field}, fields={field: [message]}, code=code
+        )
     task = _locked_task(task, actor, "upload")
-    _require_kind(task, K.DOCUMENT, "This task takes no document.")
+    _require_kind(task, K.DOCUMENT, gettext("This task takes no document."))
     document = OnboardingDocument(
         task=task,
         filename=(filename or "document").replace("/", "_").replace("\\", "_")[:200],
@@ -267,7 +274,7 @@ def task_document_upload(
 def task_confirm(*, task: OnboardingTask, actor) -> OnboardingTask:
     """The new hire confirms one of their own open forms (personal details)."""
     task = _locked_task(task, actor, "confirm")
-    _require_kind(task, K.CONFIRM, "This task is not a form to confirm.")
+    _require_kind(task, K.CONFIRM, gettext("This task is not a form to confirm."))
     return _task_complete(task, actor=actor)
 
 
@@ -276,7 +283,7 @@ def task_complete(*, task: OnboardingTask, actor) -> OnboardingTask:
     """HR marks one of the plan's HR tasks done."""
     task = _locked_task(task, actor, "change")
     if task.assignee != A.HR:
-        message = "The new hire completes this task themselves."
+        message = gettext("The new hire completes this task themselves.")
         raise ValidationFailed(message, fields={"task": [message]})
     return _task_complete(task, actor=actor)
 
@@ -327,8 +334,10 @@ def plan_cancel(*, plan: OnboardingPlan, reason: str, actor) -> OnboardingPlan:
     from onboarding.services import notices, offers, provisioning
 
     if reason not in OnboardingPlan.CancelReason.values:
-        message = f"Choose one of {OnboardingPlan.CancelReason.values}."
-        raise ValidationFailed(f"Invalid cancellation: {message}", fields={"reason": [message]})
+        message = gettext("Choose one of %(choices)s.") % {"choices": OnboardingPlan.CancelReason.values}
+        raise ValidationFailed(
+            gettext("Invalid cancellation: %(reason)s") % {"reason": message}, fields={"reason": [message]}
+        )
     require(actor, "change", OnboardingPlan)
     # Locked offer, tasks, plan: the order in which answering, uploading and confirming lock them.
     offer_id = OnboardingPlan.objects.filter(pk=plan.pk).values_list("offer_id", flat=True).first()

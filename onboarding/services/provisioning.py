@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -60,12 +61,12 @@ def _target_errors(*, url: str | None, secret: str | None) -> dict[str, list[str
     if url is not None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            errors["url"] = ["An http(s) URL with a host."]
+            errors["url"] = [gettext("An http(s) URL with a host.")]
         elif parts.username or parts.password:
             # Credentials in a URL end up in logs; the secret signs the request instead.
-            errors["url"] = ["No user name or password in the URL: the secret signs each request."]
+            errors["url"] = [gettext("No user name or password in the URL: the secret signs each request.")]
     if secret is not None and len(secret) < MIN_SECRET_LENGTH:
-        errors["secret"] = [f"At least {MIN_SECRET_LENGTH} characters."]
+        errors["secret"] = [gettext("At least %(count)s characters.") % {"count": MIN_SECRET_LENGTH}]
     return errors
 
 
@@ -77,11 +78,12 @@ def provisioning_target_create(
     require(actor, "add", ProvisioningTarget)
     errors = _target_errors(url=url, secret=secret)
     if system not in System.values:
-        errors["system"] = [f"Choose one of {System.values}."]
+        errors["system"] = [gettext("Choose one of %(choices)s.") % {"choices": System.values}]
     elif ProvisioningTarget.objects.filter(system=system).exists():
-        errors["system"] = ["This system has its endpoint already: change that one."]
+        errors["system"] = [gettext("This system has its endpoint already: change that one.")]
     if errors:
-        raise ValidationFailed(f"Invalid target: {', '.join(sorted(errors))}.", fields=errors)
+        names = ", ".join(sorted(errors))
+        raise ValidationFailed(gettext("Invalid target: %(fields)s.") % {"fields": names}, fields=errors)
     target = ProvisioningTarget(system=system, url=url, secret=secret, active=active)
     target.save(force_insert=True)
     # The secret is named, never its value.
@@ -109,7 +111,8 @@ def provisioning_target_update(
     target = get_for_change(ProvisioningTarget.objects, user=actor, pk=target.pk)
     errors = _target_errors(url=url, secret=secret)
     if errors:
-        raise ValidationFailed(f"Invalid target: {', '.join(sorted(errors))}.", fields=errors)
+        names = ", ".join(sorted(errors))
+        raise ValidationFailed(gettext("Invalid target: %(fields)s.") % {"fields": names}, fields=errors)
     changed = []
     for name, value in (("url", url), ("secret", secret), ("active", active)):
         if value is not None and (name == "secret" or getattr(target, name) != value):
