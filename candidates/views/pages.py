@@ -10,7 +10,8 @@ import functools
 from zoneinfo import available_timezones
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from audit.services import audit_list
 from candidates import file_selectors as selectors
 from candidates.models import Candidate, Language, Stage
 from candidates.selectors import candidate_search_for_trail
@@ -85,10 +87,15 @@ _LIST_ACTIONS = {
 @role_required(*HR)
 @require_http_methods(["GET", "POST"])
 def candidate_list(request):
-    """Candidates newest first, filtered by position, stage and exact e-mail; recruiters add
-    candidates and applications from here."""
-    refusal = None
-    if request.method == "POST":
+    """Candidates newest first, filtered by position and stage; an exact e-mail (posted, see
+    `_find_by_email`) opens that candidate's file. Recruiters add candidates and applications here."""
+    refusal, find = None, {"email": "", "error": ""}
+    if request.method == "POST" and request.POST.get("find") == "email":
+        # A read, so HR admins may too.
+        found, find = _find_by_email(request)
+        if found is not None:
+            return redirect("hr-candidate", pk=found.pk)
+    elif request.method == "POST":
         _refused_post(request)
         name = request.POST.get("action", "")
         handler = _LIST_ACTIONS.get(name)
@@ -139,9 +146,34 @@ def candidate_list(request):
         "languages": Language.choices,
         "time_zone_options": _zone_options(state_of_new.values.get("time_zone")) if may_act else "",
         "viewer_zone": timezone.get_current_timezone_name(),
+        "find": find,
     }
-    status = refusal.status if refusal else (400 if filter_errors else 200)
+    status = refusal.status if refusal else (400 if filter_errors or find["error"] else 200)
     return render(request, "hr/candidates.html", context, status=status)
+
+
+def _find_by_email(request) -> tuple[Candidate | None, dict]:
+    """The candidate with the posted e-mail (through the blind index), and the find form's state.
+
+    A POST, not a list filter: an address in a query string would reach the access log, the
+    browser's history and the next page's Referer. The lookup is one `list` event naming whom it
+    found, without the address.
+    """
+    email = request.POST.get("email", "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        return None, {"email": email, "error": _("Enter a valid e-mail address.")}
+    candidate = selectors.candidate_by_email(user=request.user, email=email)
+    if candidate is None:
+        return None, {"email": email, "error": _("No candidate has this e-mail address.")}
+    audit_list(
+        actor=request.user,
+        model=Candidate,
+        ids=[candidate.pk],
+        detail={"page": request.path, "lookup": "email"},
+    )
+    return candidate, {"email": "", "error": ""}
 
 
 @functools.cache
