@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from guardian.shortcuts import assign_perm, remove_perm
 
 from audit.models import AuditAction
@@ -329,14 +329,16 @@ def human_review_create(
 
 def _check_scorecard(interview: Interview, ratings: dict, recommendation: str, errors: dict) -> None:
     dimensions = set(interview.application.position.dimension_weights)
+    # The interviewer's workspace finds the rating a message is about by its key in straight
+    # quotes ('communication'), in every language: the translations keep them.
     for name, value in ratings.items():
         if name not in dimensions:
             errors.setdefault("ratings", []).append(
-                gettext("'%(name)s' is not a dimension of this position.") % {"name": name}
+                pgettext("rating key", "'%(name)s' is not a dimension of this position.") % {"name": name}
             )
         elif not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
             errors.setdefault("ratings", []).append(
-                gettext("'%(name)s' must be a whole number from 1 to 5.") % {"name": name}
+                pgettext("rating key", "'%(name)s' must be a whole number from 1 to 5.") % {"name": name}
             )
     if recommendation and recommendation not in Recommendation.values:
         errors["recommendation"] = [
