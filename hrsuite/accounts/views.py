@@ -15,6 +15,7 @@ from django.views.i18n import set_language
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from audit.signals import attempted_name_for_trail
 from hrsuite.accounts import services
 from hrsuite.errors import ValidationFailed
 from hrsuite.navigation import home_for
@@ -70,7 +71,7 @@ class SignInView(auth_views.LoginView):
         audit_record(
             actor=None,
             action=AuditAction.LOGIN_FAILED,
-            detail={"username": username[:150], "reason": "too_many_attempts"},
+            detail={"username": attempted_name_for_trail(username), "reason": "too_many_attempts"},
         )
         # An unbound form: a bound one would authenticate as soon as the page read its errors.
         form = AuthenticationForm(request, initial={"username": username})

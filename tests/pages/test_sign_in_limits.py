@@ -4,11 +4,13 @@ address in the cache; past the limit the password is not even checked, and the r
 import pytest
 import time_machine
 from django.contrib.auth import SESSION_KEY
+from django.core import serializers
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from candidates.services import email_index
 from hrsuite.accounts.models import Role
 from hrsuite.accounts.views import SIGN_IN_LIMIT_PER_IP, SIGN_IN_LIMIT_PER_USERNAME
 from tests.factories import make_user
@@ -105,3 +107,17 @@ def test_the_refusal_is_said_in_chinese(client, ivy):
     refused = client.post(SIGN_IN, {"username": "ivy", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert refused.status_code == 429
     assert "登录失败次数过多" in refused.text
+
+
+@pytest.mark.django_db
+def test_an_e_mail_typed_as_user_name_reaches_the_trail_only_as_its_blind_index(client, ivy):
+    """Candidates type their e-mail address where the user name goes; the trail keeps no address."""
+    limit, _window = SIGN_IN_LIMIT_PER_USERNAME
+    for n in range(limit + 1):  # the last one is refused by the limit
+        _attempt(client, " Ada.Lovelace@Example.test", f"guess-{n}")
+
+    failures = AuditEvent.objects.filter(action="login_failed").order_by("seq")
+    expected = f"blind-index:{email_index('ada.lovelace@example.test')}"
+    assert [event.detail["username"] for event in failures] == [expected] * (limit + 1)
+    assert failures.last().detail["reason"] == "too_many_attempts"
+    assert "lovelace" not in serializers.serialize("json", AuditEvent.objects.all()).lower()
