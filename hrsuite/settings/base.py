@@ -206,8 +206,9 @@ HRSUITE_NEW_HIRE_COURSES = env.list(
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first, so an anonymous caller gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        # Token first, so an anonymous caller gets 401 with a WWW-Authenticate header; answered
+        # in the token user's language, as the middleware does for a session.
+        "hrsuite.accounts.authentication.UserLanguageTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["hrsuite.permissions.ModelActionPermission"],
