@@ -26,4 +26,5 @@ urlpatterns = [
 
 # Unknown API paths answer in the API's JSON error shape, not an HTML page.
 handler404 = "hrsuite.views.not_found"
+handler403 = "hrsuite.views.forbidden"
 handler500 = "hrsuite.views.failure"

@@ -1,9 +1,15 @@
-"""JSON errors for API paths Django answers itself; other paths get Django's error pages."""
+"""Error answers Django makes itself: JSON for API paths, our error pages for the rest.
+
+Error pages are never cached: for a signed-in user they carry their name in the header, and a
+shared proxy must not hand one person's page to another.
+"""
 
 from django.http import JsonResponse
-from django.views.defaults import page_not_found, server_error
+from django.views.decorators.cache import never_cache
+from django.views.defaults import page_not_found, permission_denied, server_error
 
 
+@never_cache
 def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         body = {"error": {"code": "not_found", "message": "Not found.", "fields": {}}}
@@ -11,6 +17,12 @@ def not_found(request, exception=None):
     return page_not_found(request, exception)
 
 
+@never_cache
+def forbidden(request, exception=None):
+    return permission_denied(request, exception)
+
+
+@never_cache
 def failure(request):
     if request.path.startswith("/api/"):
         body = {"error": {"code": "server_error", "message": "Server error.", "fields": {}}}

@@ -108,3 +108,12 @@ def test_menu_marks_the_section_of_the_page_being_shown(client, recruiter):
     assert [entry["name"] for entry in menu if entry.get("current")] == ["hr-candidates"]
     menu = client.get(reverse("hr-dashboard")).context["menu"]
     assert [entry["name"] for entry in menu if entry.get("current")] == ["hr-dashboard"]
+
+
+@pytest.mark.django_db
+def test_error_pages_for_a_signed_in_user_are_never_cached(client, interviewer):
+    client.force_login(interviewer)
+    for path, status in ((reverse("hr-dashboard"), 403), ("/workspace/interviews/no-such-id/", 404)):
+        response = client.get(path)
+        assert response.status_code == status
+        assert "no-store" in response["Cache-Control"]
