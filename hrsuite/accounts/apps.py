@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_migrate
 
 
@@ -13,6 +14,20 @@ def _sync_roles(sender, using="default", **kwargs):
     roles_sync()
 
 
+def _count_failure(sender, credentials, request=None, **kwargs):
+    from hrsuite.accounts import sign_in_limits
+
+    if request is not None:
+        sign_in_limits.failure_count(request, credentials.get("username", ""))
+
+
+def _clear_failures(sender, request, user, **kwargs):
+    from hrsuite.accounts import sign_in_limits
+
+    if request is not None:
+        sign_in_limits.failures_clear(request, user.get_username())
+
+
 class AccountsConfig(AppConfig):
     name = "hrsuite.accounts"
     label = "accounts"
@@ -21,3 +36,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Keeps every database's role groups current after each migrate.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="hrsuite_roles_sync")
+        # Failed and successful password sign-ins, from any entry point, move the limits' counts.
+        user_login_failed.connect(_count_failure, dispatch_uid="hrsuite_sign_in_limits_failed")
+        user_logged_in.connect(_clear_failures, dispatch_uid="hrsuite_sign_in_limits_cleared")

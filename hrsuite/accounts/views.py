@@ -1,12 +1,9 @@
 """Signing in and out, and the signed-in user's language and time zone."""
 
-import hashlib
-from datetime import timedelta
 from zoneinfo import available_timezones
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -16,47 +13,16 @@ from django.views.i18n import set_language
 from audit.models import AuditAction
 from audit.services import audit_record
 from audit.signals import attempted_name_for_trail
-from hrsuite.accounts import services
+from hrsuite.accounts import services, sign_in_limits
 from hrsuite.errors import ValidationFailed
 from hrsuite.navigation import home_for
 from hrsuite.pages import field_errors
 
-# (failed sign-ins, window): how many one user name may have, and one client address, before the
-# page stops checking passwords for them until the window has passed. A per-name count holds a
-# guesser with many addresses; a per-address count one that tries many names.
-SIGN_IN_LIMIT_PER_USERNAME = (5, timedelta(minutes=15))
-SIGN_IN_LIMIT_PER_IP = (30, timedelta(minutes=15))
-
-
-def _failure_keys(request, username: str) -> list[tuple[str, int, timedelta]]:
-    # User names compare without case here, so "Ivy" and "ivy" share a count; hashed, so the
-    # cache holds no names (nor whatever else someone typed into the field).
-    name = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
-    address = request.META.get("REMOTE_ADDR") or "unknown"
-    return [
-        (f"hrsuite:sign-in-failures:name:{name}", *SIGN_IN_LIMIT_PER_USERNAME),
-        (f"hrsuite:sign-in-failures:ip:{address}", *SIGN_IN_LIMIT_PER_IP),
-    ]
-
-
-def _too_many_failures(request, username: str) -> bool:
-    keys = _failure_keys(request, username)
-    counts = cache.get_many([key for key, _limit, _window in keys])
-    return any(counts.get(key, 0) >= limit for key, limit, _window in keys)
-
-
-def _count_failure(request, username: str) -> None:
-    for key, _limit, window in _failure_keys(request, username):
-        if not cache.add(key, 1, timeout=int(window.total_seconds())):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between the two calls: a new window
-                cache.add(key, 1, timeout=int(window.total_seconds()))
-
 
 class SignInView(auth_views.LoginView):
-    """Django's sign-in, with a brute-force limit (SIGN_IN_LIMIT_*): past it the password is not
-    checked at all (429), and the refusal is in the audit trail like a failed sign-in."""
+    """Django's sign-in. Past the brute-force limits (`sign_in_limits`) the password is not
+    checked at all: the page answers 429, and the refusal is in the audit trail like a failed
+    sign-in, with its reason."""
 
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
@@ -66,7 +32,7 @@ class SignInView(auth_views.LoginView):
 
     def post(self, request, *args, **kwargs):
         username = request.POST.get("username", "")
-        if not _too_many_failures(request, username):
+        if not sign_in_limits.too_many_failures(request, username):
             return super().post(request, *args, **kwargs)
         audit_record(
             actor=None,
@@ -77,15 +43,6 @@ class SignInView(auth_views.LoginView):
         form = AuthenticationForm(request, initial={"username": username})
         context = self.get_context_data(form=form, too_many_attempts=True)
         return self.render_to_response(context, status=429)
-
-    def form_invalid(self, form):
-        _count_failure(self.request, self.request.POST.get("username", ""))
-        return super().form_invalid(form)
-
-    def form_valid(self, form):
-        name_key, _limit, _window = _failure_keys(self.request, self.request.POST.get("username", ""))[0]
-        cache.delete(name_key)
-        return super().form_valid(form)
 
 
 class SignOutView(auth_views.LogoutView):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from candidates.services import email_index
 from hrsuite.accounts.models import Role
-from hrsuite.accounts.views import SIGN_IN_LIMIT_PER_IP, SIGN_IN_LIMIT_PER_USERNAME
+from hrsuite.accounts.sign_in_limits import SIGN_IN_LIMIT_PER_IP, SIGN_IN_LIMIT_PER_USERNAME
 from tests.factories import make_user
 
 SIGN_IN = "/account/sign-in/"
@@ -121,3 +121,34 @@ def test_an_e_mail_typed_as_user_name_reaches_the_trail_only_as_its_blind_index(
     assert [event.detail["username"] for event in failures] == [expected] * (limit + 1)
     assert failures.last().detail["reason"] == "too_many_attempts"
     assert "lovelace" not in serializers.serialize("json", AuditEvent.objects.all()).lower()
+
+
+@pytest.mark.django_db
+def test_api_token_sign_in_shares_the_limit_and_never_checks_the_password_past_it(client, ivy):
+    limit, _window = SIGN_IN_LIMIT_PER_USERNAME
+    for _ in range(limit):
+        assert _attempt(client, "ivy", "wrong").status_code == 200  # the page, with its error
+    answer = client.post(
+        "/api/auth/token/", {"username": "ivy", "password": PASSWORD}, REMOTE_ADDR="203.0.113.50"
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "invalid_credentials"
+
+
+@pytest.mark.django_db
+def test_failures_through_the_api_count_towards_the_page_limit(client, ivy):
+    limit, _window = SIGN_IN_LIMIT_PER_USERNAME
+    for _ in range(limit):
+        client.post("/api/auth/token/", {"username": "ivy", "password": "wrong"}, REMOTE_ADDR="203.0.113.50")
+    assert _attempt(client, "ivy", PASSWORD).status_code == 429
+
+
+@pytest.mark.django_db
+def test_admin_sign_in_shares_the_limit(client, ivy):
+    ivy.is_staff = True
+    ivy.save(update_fields=["is_staff"])
+    limit, _window = SIGN_IN_LIMIT_PER_USERNAME
+    for _ in range(limit):
+        _attempt(client, "ivy", "wrong")
+    client.post("/admin/login/", {"username": "ivy", "password": PASSWORD, "next": "/admin/"})
+    assert SESSION_KEY not in client.session
