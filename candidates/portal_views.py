@@ -40,8 +40,9 @@ from onboarding.models import Offer, OnboardingPlan, OnboardingTask
 from onboarding.services import candidate_links as onboarding_links
 
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
-# Django's ModelBackend: the links sign in the account they name, without a password.
-_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The password backend (first in AUTHENTICATION_BACKENDS): the links sign in the account they name,
+# without a password, and later requests load the user through it.
+_BACKEND = settings.AUTHENTICATION_BACKENDS[0]
 
 
 def candidate_page(view):
