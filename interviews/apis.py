@@ -1,5 +1,6 @@
 """API for interviews, interviewer assignments, AI assessments, human reviews and scorecards."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -286,7 +287,8 @@ class AssignmentApi(ScopedViewSet):
         )
         interviewer = User.objects.filter(pk=data["interviewer"], is_active=True).first()
         if interviewer is None:
-            raise ValidationFailed("No such interviewer.", fields={"interviewer": ["No such interviewer."]})
+            message = _("No such interviewer.")
+            raise ValidationFailed(message, fields={"interviewer": [message]})
         assignment = services.assignment_create(
             interview=interview, interviewer=interviewer, actor=request.user
         )
@@ -337,7 +339,7 @@ class HumanReviewApi(viewsets.GenericViewSet):
             pk=data.pop("dimension_score"),
         ).first()
         if dimension is None:
-            message = "Dimension score not found."
+            message = _("Dimension score not found.")
             raise ValidationFailed(message, fields={"dimension_score": [message]})
         review = services.human_review_create(dimension_score=dimension, actor=request.user, **data)
         return Response(HumanReviewOut(review).data, status=status.HTTP_201_CREATED)

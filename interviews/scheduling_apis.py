@@ -6,6 +6,7 @@
 - /api/reschedule/<token>/: public; the token in the candidate's link is the credential.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -126,7 +127,7 @@ class SchedulingApi(viewsets.GenericViewSet):
         found = {u.pk: u for u in User.objects.filter(pk__in=ids, is_active=True)}
         missing = [str(pk) for pk in ids if pk not in found]
         if missing:
-            message = f"No such interviewer: {', '.join(missing)}."
+            message = _("No such interviewer: %(ids)s.") % {"ids": ", ".join(missing)}
             raise ValidationFailed(message, fields={"interviewers": [message]})
         interview = scheduling.interview_schedule(
             application=application, interviewers=[found[pk] for pk in ids], actor=request.user, **data
@@ -198,7 +199,7 @@ class CompletionRateApi(viewsets.GenericViewSet):
             days = 0
         if not 1 <= days <= 366:
             raise ValidationFailed(
-                "Give days from 1 to 366.", fields={"days": ["A whole number from 1 to 366."]}
+                _("Give days from 1 to 366."), fields={"days": [_("A whole number from 1 to 366.")]}
             )
         filters = {k: v for k, v in request.query_params.items() if k in ("region", "provider")}
         rows = selectors.completion_rates_for(user=request.user, filters=filters, days=days)

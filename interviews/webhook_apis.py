@@ -1,5 +1,6 @@
 """API for the provider webhooks (signed, no user) and the candidate's consent to AI interviews."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -131,10 +132,10 @@ class ConsentApi(ScopedViewSet):
         """The current notice for one of the candidate's interviews, in their language, with
         their decisions so far."""
         if not has_role(request.user, Role.CANDIDATE):
-            raise Forbidden("The consent notice is read by the candidate in their portal.")
+            raise Forbidden(_("The consent notice is read by the candidate in their portal."))
         pk = request.query_params.get("interview")
         if not pk:
-            raise ValidationFailed("Name the interview.", fields={"interview": ["Required."]})
+            raise ValidationFailed(_("Name the interview."), fields={"interview": [_("Required.")]})
         interview = object_get_for(
             selectors.interview_detail_queryset(user=request.user), user=request.user, pk=pk
         )

@@ -1,6 +1,7 @@
 """API for decisions, offers (with their approval chain and the candidate's answer), background
 checks, and the background-check providers' signed webhooks."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -234,7 +235,8 @@ class OfferApi(ScopedViewSet):
         missing = [i for i in ids if i not in by_id]
         if missing:
             raise ValidationFailed(
-                "No such approver.", fields={"approvers": [f"No user {i}." for i in missing]}
+                _("No such approver."),
+                fields={"approvers": [_("No user %(id)s.") % {"id": i} for i in missing]},
             )
         offer = offers.offer_submit(offer=offer, approvers=[by_id[i] for i in ids], actor=request.user)
         return self._answer(offer)

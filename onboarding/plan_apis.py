@@ -3,6 +3,7 @@ tasks), documents for HR to download, HR tasks, and the texts HR sets for candid
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -155,7 +156,7 @@ class OnboardingTaskApi(ScopedViewSet):
             )
         else:
             raise ValidationFailed(
-                "Send a file.", fields={"file": ["A file (multipart) or content_base64 (JSON)."]}
+                _("Send a file."), fields={"file": [_("A file (multipart) or content_base64 (JSON).")]}
             )
         document = plans.task_document_upload(
             task=task,
