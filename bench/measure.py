@@ -15,6 +15,7 @@ import logging
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,8 @@ class Scenario:
     role: str
     urls: list[str]  # one per request, warm-ups first
     is_list: bool
+    # Called before each request, outside the timed span (e.g. clearing a cache to time a cold read).
+    before_each: Callable[[], None] | None = None
 
 
 @dataclass
@@ -62,16 +65,20 @@ def run(scenario: Scenario, *, client, warmup: int, connection) -> Result:
     if first.status_code != 200:
         return Result(scenario, first.status_code, [], None, 0, note=_error_text(first))
 
+    prepare = scenario.before_each or (lambda: None)
     for url in scenario.urls[:warmup]:
+        prepare()
         client.get(url)
     samples, errors = [], 0
     for url in scenario.urls[warmup:]:
+        prepare()
         started = time.perf_counter()
         response = client.get(url)
         samples.append((time.perf_counter() - started) * 1000)
         errors += response.status_code != 200
 
     # Counted apart from the timed loop: capturing queries slows each one down a little.
+    prepare()
     with CaptureQueriesContext(connection) as captured:
         client.get(scenario.urls[-1])
     result = Result(scenario, 200, samples, len(captured.captured_queries), errors)
@@ -190,34 +197,83 @@ def _api_scenarios(clients, args, ids, recruiter, hr_admin, total) -> list[tuple
 
 def _page_scenarios(args, ids, recruiter, hr_admin, candidate, total) -> list[tuple[Scenario, str]]:
     """The browser pages each role opens most, timed like the API (server time, no rendering)."""
-    from interviews.models import Interview, InterviewAssignment
+    from django.core.cache import cache
+    from django.db.models import Count
+
+    from candidates.models import Position, Stage
+    from interviews.models import AIAssessment, Interview, InterviewAssignment
 
     def cycle(values: list) -> list:
         return (values * (total // max(len(values), 1) + 1))[:total]
 
     pages = [f"?page={1 + n % args.pages}" for n in range(total)]
-    assigned = [
+    mine = InterviewAssignment.objects.filter(interviewer__username=args.interviewer).order_by("?")
+    assigned = [str(pk) for pk in mine.values_list("interview_id", flat=True)[:total]]
+    # The scorecard page is opened from the e-mail asking for it, after the interview was held.
+    held = [
         str(pk)
-        for pk in InterviewAssignment.objects.filter(interviewer__username=args.interviewer)
-        .order_by("?")
-        .values_list("interview_id", flat=True)[:total]
+        for pk in mine.filter(interview__status=Interview.Status.COMPLETED).values_list(
+            "interview_id", flat=True
+        )[:total]
     ]
     interviews = [str(pk) for pk in Interview.objects.order_by("?").values_list("pk", flat=True)[:total]]
+    # The busiest position: its filtered list has the most pages to read.
+    position = (
+        Position.objects.annotate(n=Count("applications")).order_by("-n", "id").values_list("pk", "n").first()
+    )
+    released = [
+        str(pk)
+        for pk in AIAssessment.objects.filter(
+            interview__application__candidate__user__username=candidate,
+            interview__results_released_at__isnull=False,
+        ).values_list("pk", flat=True)
+    ]
     rows = [
-        ("page /hr/", recruiter, "recruiter", ["/hr/"] * total, ""),
+        ("page /hr/", recruiter, "recruiter", ["/hr/"] * total, "counts cached (warm)", None),
+        (
+            "page /hr/ (cold)",
+            recruiter,
+            "recruiter",
+            ["/hr/"] * total,
+            "cache cleared each time",
+            cache.clear,
+        ),
         (
             "page /hr/candidates/",
             recruiter,
             "recruiter",
             [f"/hr/candidates/{p}" for p in pages],
             "pages 1-20",
+            None,
         ),
+        (
+            "page /hr/candidates/?stage=",
+            recruiter,
+            "recruiter",
+            [f"/hr/candidates/?stage={Stage.INTERVIEWING}&{p[1:]}" for p in pages],
+            "stage=interviewing, pages 1-20",
+            None,
+        ),
+    ]
+    if position is not None:
+        rows.append(
+            (
+                "page /hr/candidates/?position=",
+                recruiter,
+                "recruiter",
+                [f"/hr/candidates/?position={position[0]}&{p[1:]}" for p in pages],
+                f"busiest position ({position[1]:,} applications), pages 1-20",
+                None,
+            )
+        )
+    rows += [
         (
             "page /hr/candidates/<id>/",
             recruiter,
             "recruiter",
             [f"/hr/candidates/{pk}/" for pk in cycle(ids)],
             "",
+            None,
         ),
         (
             "page /hr/interviews/<id>/",
@@ -225,14 +281,16 @@ def _page_scenarios(args, ids, recruiter, hr_admin, candidate, total) -> list[tu
             "recruiter",
             [f"/hr/interviews/{pk}/" for pk in cycle(interviews)],
             "",
+            None,
         ),
-        ("page /hr/audit/", hr_admin, "hr_admin", ["/hr/audit/"] * total, "newest page"),
+        ("page /hr/audit/", hr_admin, "hr_admin", ["/hr/audit/"] * total, "newest page", None),
         (
             "page /workspace/",
             args.interviewer,
             "interviewer",
             [f"/workspace/{p}" for p in pages],
             "pages 1-20",
+            None,
         ),
         (
             "page /workspace/interviews/<id>/",
@@ -240,17 +298,40 @@ def _page_scenarios(args, ids, recruiter, hr_admin, candidate, total) -> list[tu
             "interviewer",
             [f"/workspace/interviews/{pk}/" for pk in cycle(assigned)],
             "",
+            None,
         ),
-        ("page /portal/", candidate, "candidate", ["/portal/"] * total, ""),
+        (
+            "page /workspace/.../scorecard/",
+            args.interviewer,
+            "interviewer",
+            [f"/workspace/interviews/{pk}/scorecard/" for pk in cycle(held)],
+            f"{len(set(held)):,} completed interviews",
+            None,
+        ),
+        ("page /portal/", candidate, "candidate", ["/portal/"] * total, "", None),
     ]
+    if released:
+        rows.append(
+            (
+                "page /portal/results/<id>/",
+                candidate,
+                "candidate",
+                [f"/portal/results/{pk}/" for pk in cycle(released)],
+                f"{len(released)} released result(s)",
+                None,
+            )
+        )
+    else:
+        print("  (the bench candidate has no released result: /portal/results/<id>/ is not measured)")
     return [
-        (Scenario(label, user, role, urls, is_list=False), note) for label, user, role, urls, note in rows
+        (Scenario(label, user, role, urls, is_list=False, before_each=before), note)
+        for label, user, role, urls, note, before in rows
     ]
 
 
 def _print_table(results: list[Result]) -> None:
     header = (
-        f"{'endpoint':<28} {'as':<12} {'status':>6} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'endpoint':<32} {'as':<12} {'status':>6} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'queries':>7}  {'p95<=' + str(int(TARGET_P95_MS)) + 'ms':<10} note"
     )
     print()
@@ -264,7 +345,7 @@ def _print_table(results: list[Result]) -> None:
         else:
             figures = f"{'-':>4} {'-':>8} {'-':>8} {'-':>7}  {'-':<10}"
         note = r.note + (f"; {r.errors} non-200 answers" if r.errors else "")
-        print(f"{r.scenario.label:<28} {r.scenario.role:<12} {r.status:>6} {figures} {note}")
+        print(f"{r.scenario.label:<32} {r.scenario.role:<12} {r.status:>6} {figures} {note}")
 
     print("\nquery count by page size (should be equal: no N+1):")
     for r in results:
