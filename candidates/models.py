@@ -96,6 +96,14 @@ class Application(DomainModel):
         constraints = [
             models.UniqueConstraint(fields=["candidate", "position"], name="application_once_per_position"),
         ]
+        indexes = [
+            # HR's candidate list filtered by stage (/hr/candidates/?stage=): the matching candidates
+            # are counted from this index alone, without reading the table.
+            models.Index(fields=["stage", "candidate"], name="application_stage_candidate"),
+            # The candidate list filtered by position (and stage), and the dashboard's pipeline,
+            # which counts applications per position and stage from this index alone.
+            models.Index(fields=["position", "stage", "candidate"], name="application_position_stage"),
+        ]
 
     def __str__(self):
         return f"{self.candidate} → {self.position}"

@@ -45,12 +45,19 @@ def role_required(*roles: Role) -> Callable:
     return decorator
 
 
-def audited_page(request, queryset: models.QuerySet, *, per_page: int = PAGE_SIZE, detail=None) -> Page:
+def audited_page(
+    request, queryset: models.QuerySet, *, per_page: int = PAGE_SIZE, detail=None, count: int | None = None
+) -> Page:
     """One page of a permission-scoped queryset, recorded as one `list` event with its ids.
 
     A page number past the end shows the last page; one that is not a number, the first.
+    `count`, when the caller already knows how many rows there are (or has a cheaper way to
+    count them), spares the paginator its own COUNT over the queryset.
     """
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count
+    page = paginator.get_page(request.GET.get("page"))
     audit_list(
         actor=request.user,
         model=queryset.model,

@@ -177,6 +177,11 @@ class Scorecard(DomainModel):
                 fields=["interview", "interviewer"], name="scorecard_once_per_interviewer"
             ),
         ]
+        indexes = [
+            # The interviewer workspace (/workspace/) sorts and counts an interviewer's interviews
+            # by the state of their own scorecards: read from this index alone.
+            models.Index(fields=["interviewer", "status", "interview"], name="scorecard_interviewer_status"),
+        ]
 
     def audit_candidate_id(self):
         return self.interview.application.candidate_id
@@ -376,7 +381,9 @@ class Incident(DomainModel):
         indexes = [
             models.Index(fields=["region", "provider", "-occurred_at"]),
             # The dashboard's open incidents, newest first.
-            models.Index(fields=["-occurred_at"], condition=models.Q(resolution="open"), name="incident_open"),
+            models.Index(
+                fields=["-occurred_at"], condition=models.Q(resolution="open"), name="incident_open"
+            ),
         ]
 
     def audit_candidate_id(self):

@@ -217,7 +217,9 @@ def home(request):
         interviews = interviews.filter(group_rank=_RANK[show])
     else:
         show = ""
-    page = audited_page(request, _in_list_order(interviews), detail={"show": show or "all"})
+    # The group counts already say how many rows the list has: no COUNT of its own.
+    total = counts[show] if show else sum(counts.values())
+    page = audited_page(request, _in_list_order(interviews), detail={"show": show or "all"}, count=total)
     now = timezone.now()
     labels = {rank: label for _key, label, rank in GROUPS}
     keys = {rank: key for key, _label, rank in GROUPS}

@@ -124,7 +124,12 @@ def candidate_list(request):
     except ValidationFailed as error:
         filter_errors = error.fields
     else:
-        page = audited_page(request, queryset, detail={"query": candidate_search_for_trail(request.GET)})
+        page = audited_page(
+            request,
+            queryset,
+            detail={"query": candidate_search_for_trail(request.GET)},
+            count=selectors.candidate_page_count(user=request.user, filters=request.GET),
+        )
         rows = [selectors.candidate_row(candidate) for candidate in page.object_list]
     positions = list(selectors.positions_for(user=request.user))
     may_act = _may_act(request)

@@ -164,10 +164,10 @@ def _home_queries(client, django_assert_num_queries, interviewer, expected):
 
 
 # Session, user, the request's savepoint and its release, roles, permissions (user and group),
-# the assignment grant's permission id, the counts per group, the page count, the page, the
-# applications (with candidate and position) of its rows, and the one audit event (chain head,
-# insert, head update).
-HOME_QUERIES = 15
+# the assignment grant's permission id, the counts per group (which give the page count too),
+# the page, the applications (with candidate and position) of its rows, and the one audit event
+# (chain head, insert, head update).
+HOME_QUERIES = 14
 
 
 @pytest.mark.django_db

@@ -1,0 +1,71 @@
+"""The candidate list filtered by position or stage shows how many candidates match, counted from
+the applications rather than by the list itself: each candidate once, in as many queries as the
+unfiltered list."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from candidates.file_selectors import candidate_page_count
+from candidates.models import Stage
+from tests.factories import make_application, make_candidate, make_position
+from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
+from tests.pages.test_candidate_pages import _candidates, _rows
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
+LIST = reverse("hr-candidates")
+
+
+@pytest.fixture
+def clock():
+    yield from frozen_clock()
+
+
+def _total(page: str) -> int:
+    return int(re.search(r"(\d+) candidates?</p>", page).group(1))
+
+
+def test_a_candidate_with_two_matching_applications_is_counted_once(client, recruiter):
+    engineer, analyst = make_position(recruiter), make_position(recruiter)
+    (both,) = _candidates(recruiter, 1, position=engineer)
+    second = make_application(recruiter, candidate=both, position=analyst)
+    schedule(recruiter, application=second, starts_at=shanghai(2027, 3, 3, 10, 0))
+    _candidates(recruiter, 2, position=analyst)
+    make_candidate(recruiter)  # no application at all
+    client.force_login(recruiter)
+
+    page = client.get(LIST, {"stage": Stage.INTERVIEWING}).text
+    assert _total(page) == 3 == _rows(page)
+    page = client.get(LIST, {"position": analyst.pk}).text
+    assert _total(page) == 3 == _rows(page)
+    page = client.get(LIST, {"position": engineer.pk, "stage": Stage.INTERVIEWING}).text
+    assert _total(page) == 1 == _rows(page)
+    page = client.get(LIST, {"position": engineer.pk, "stage": Stage.APPLIED}).text
+    assert "No candidate matches these filters." in page and _rows(page) == 0
+
+
+def test_only_position_and_stage_alone_are_counted_from_the_applications(recruiter, hr_admin, interviewer):
+    _candidates(recruiter, 1)
+    assert candidate_page_count(user=recruiter, filters={"stage": Stage.INTERVIEWING}) == 1
+    assert candidate_page_count(user=hr_admin, filters={"stage": Stage.INTERVIEWING}) == 1
+    # Unfiltered, narrowed by the candidate's own columns, invalid, or seen by someone who does not
+    # see every candidate: the list counts itself.
+    assert candidate_page_count(user=recruiter, filters={}) is None
+    assert candidate_page_count(user=recruiter, filters={"stage": "interviewing", "q": "x"}) is None
+    assert candidate_page_count(user=recruiter, filters={"stage": "promoted"}) is None
+    assert candidate_page_count(user=interviewer, filters={"stage": Stage.INTERVIEWING}) is None
+
+
+@pytest.mark.parametrize("filters", [{"stage": "interviewing"}, {"stage": "interviewing", "page": "2"}])
+def test_a_filtered_list_reads_as_many_queries_as_the_whole_list(
+    client, recruiter, filters, django_assert_num_queries
+):
+    _candidates(recruiter, 30)
+    client.force_login(recruiter)
+    # As the unfiltered list (see test_candidate_pages): the applications' count takes the place
+    # of the list's own.
+    with django_assert_num_queries(15):
+        response = client.get(LIST, filters)
+    assert response.status_code == 200
+    assert _total(response.text) == 30
