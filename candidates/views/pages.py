@@ -262,9 +262,11 @@ def _file_context(request, file: selectors.CandidateFile, refusal: Refusal | Non
 def _choices(request, *, positions: bool = True) -> dict:
     """Who and what the action forms offer (nothing is read for an HR admin, who has no forms)."""
     if not _may_act(request):
-        return {"interviewers": [], "recruiters": [], "open_positions": []}
+        return {"interviewers": [], "people": [], "recruiters": [], "open_positions": []}
+    interviewers = list(selectors.active_users_with(Role.INTERVIEWER))
     return {
-        "interviewers": list(selectors.active_users_with(Role.INTERVIEWER)),
+        "interviewers": interviewers,
+        "people": _people(interviewers),
         "recruiters": list(selectors.active_users_with(Role.RECRUITER)) if positions else [],
         "open_positions": list(selectors.positions_for(user=request.user, open_only=True))
         if positions
@@ -272,10 +274,37 @@ def _choices(request, *, positions: bool = True) -> dict:
     }
 
 
+# A file offers every active interviewer on each application's schedule form and each interview's
+# assign form: some hundred people per form. Their markup is joined here, once per form, rather
+# than in a template loop, which cost the candidate file more than all of its queries.
+_INTERVIEWER_CHECK = (
+    '<label class="check"><input type="checkbox" name="interviewers" value="{}"{}> {}</label>'
+)
+_INTERVIEWER_OPTION = '<option value="{}"{}>{}</option>'
+
+
+def _people(users) -> list[tuple[str, str]]:
+    """(id, name as shown) of each user: the full name, else the user name."""
+    return [(str(user.pk), user.get_full_name() or user.get_username()) for user in users]
+
+
+def _interviewer_checks(people: list[tuple[str, str]], checked) -> str:
+    rows = ((pk, " checked" if pk in checked else "", name) for pk, name in people)
+    return format_html_join("\n", _INTERVIEWER_CHECK, rows)
+
+
+def _interviewer_options(people: list[tuple[str, str]], selected) -> str:
+    rows = ((pk, " selected" if pk == selected else "", name) for pk, name in people)
+    return format_html_join("", _INTERVIEWER_OPTION, rows)
+
+
 def _decorate_application(application, refusal, user, may_act: bool, choices: dict) -> None:
     application.forms = {
         name: _state(refusal, name, application.pk) for name in ("schedule", "move", "decide")
     }
+    application.interviewer_checks = _interviewer_checks(
+        choices["people"], application.forms["schedule"].values.get("interviewers") or ()
+    )
     application.stage_moves = [
         (event, Stage(to).label) for event, to in selectors.stage_events_for(application)
     ]
@@ -327,6 +356,12 @@ def _decorate_interview(interview, refusal, consents, choices: dict) -> None:
     assigned = {a.interviewer_id for a in interview.assignment_list}
     interview.assignable = [u for u in choices["interviewers"] if u.pk not in assigned]
     interview.may_assign = bool(interview.assignable) and interview.status in scheduling.BUSY_STATUSES
+    if interview.may_assign:
+        taken = {str(pk) for pk in assigned}
+        interview.assignable_options = _interviewer_options(
+            [(pk, name) for pk, name in choices["people"] if pk not in taken],
+            interview.forms["assign"].values.get("interviewer"),
+        )
     interview.is_scheduled = interview.status == Interview.Status.SCHEDULED
     state = selectors.consent_by_scope(consents, interview_id=interview.pk)
     interview.consent_rows = [(Consent.Scope(scope).label, consent) for scope, consent in state.items()]

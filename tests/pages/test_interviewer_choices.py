@@ -1,0 +1,69 @@
+"""The interviewers HR's candidate file offers on its schedule and assign forms (their markup is built
+in the view, once per form): every active interviewer by name, those already assigned left out of
+the assign form, and the choices of a refused form kept."""
+
+import pytest
+
+from hrsuite.accounts.models import Role
+from tests.factories import make_application, make_user
+from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
+from tests.pages.hr_helpers import file_url
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
+
+
+@pytest.fixture
+def clock():
+    yield from frozen_clock()
+
+
+def _check(person, *, checked=False) -> str:
+    mark = " checked" if checked else ""
+    name = person.get_full_name() or person.username
+    return f'<input type="checkbox" name="interviewers" value="{person.pk}"{mark}> {name}</label>'
+
+
+def test_schedule_form_offers_every_active_interviewer_by_name(client, recruiter, interviewer):
+    named = make_user(Role.INTERVIEWER, username="lwei", first_name="Wei", last_name="Li & Co")
+    gone = make_user(Role.INTERVIEWER, username="gone", is_active=False)
+    application = make_application(recruiter)
+    client.force_login(recruiter)
+    page = client.get(file_url(application.candidate)).text
+    assert _check(interviewer) in page
+    # The name is escaped like any other text on the page.
+    assert f'value="{named.pk}"> Wei Li &amp; Co</label>' in page
+    assert f'value="{gone.pk}"' not in page
+
+
+def test_a_refused_schedule_keeps_the_interviewers_chosen(client, recruiter, interviewer, other_interviewer):
+    schedule(recruiter, starts_at=shanghai(2027, 3, 2, 10, 0), interviewers=[interviewer])
+    application = make_application(recruiter)
+    client.force_login(recruiter)
+    response = client.post(
+        file_url(application.candidate),
+        {
+            "action": "schedule",
+            "application": application.pk,
+            "kind": "live_video",
+            "starts_at": "2027-03-02T10:00",
+            "time_zone": "Asia/Shanghai",
+            "duration_minutes": "45",
+            "interviewers": [interviewer.pk],
+        },
+    )
+    assert response.status_code == 400
+    form = response.text[response.text.index(f'id="form-schedule-{application.pk}"') :]
+    assert _check(interviewer, checked=True) in form
+    assert _check(other_interviewer) in form
+
+
+def test_the_assign_form_leaves_out_who_is_assigned_already(
+    client, recruiter, interviewer, other_interviewer
+):
+    interview = schedule(recruiter, starts_at=shanghai(2027, 3, 2, 10, 0), interviewers=[interviewer])
+    client.force_login(recruiter)
+    page = client.get(file_url(interview.application.candidate)).text
+    select = page[page.index(f'id="as-{interview.pk}"') :]
+    select = select[: select.index("</select>")]
+    assert f'<option value="{other_interviewer.pk}">interviewer2</option>' in select
+    assert f'value="{interviewer.pk}"' not in select
