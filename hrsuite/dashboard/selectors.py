@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -246,11 +246,15 @@ def summary_for(*, user, now: datetime, tz: tzinfo) -> Summary:
 
 def count_for(*, user, now: datetime) -> Summary:
     """Every count on the dashboard but interviews per day, now: one GROUP BY or COUNT each."""
-    open_positions = restrict(Position.objects.filter(status=Position.Status.OPEN), user=user)
+    open_positions = list(
+        restrict(Position.objects.filter(status=Position.Status.OPEN), user=user).values(
+            "id", "title", "department", "region"
+        )
+    )
     return Summary(
         counted_at=now,
         pipeline=_pipeline_counts(user, open_positions),
-        open_positions=open_positions.count(),
+        open_positions=len(open_positions),
         completion=completion_rates_for(user=user, days=COMPLETION_DAYS),
         offers=_by_status(restrict(Offer.objects.all(), user=user)),
         checks=_by_status(restrict(BackgroundCheck.objects.all(), user=user)),
@@ -279,24 +283,35 @@ def _scope(user) -> str:
     return f"user-{user.pk}"
 
 
-def _pipeline_counts(user, open_positions: QuerySet) -> list[dict]:
-    """Applications by stage for the PIPELINE_POSITIONS open positions with the most of them:
-    one GROUP BY position with a conditional count per stage, ordered by volume and cut in SQL."""
-    per_stage = {stage.value: Count("id", filter=Q(stage=stage)) for stage in [*FUNNEL_STAGES, *EXIT_STAGES]}
-    rows = (
-        restrict(Application.objects.all(), user=user)
-        .filter(position__in=open_positions)
-        .values("position_id")
-        .annotate(
-            title=F("position__title"),
-            department=F("position__department"),
-            region=F("position__region"),
-            total=Count("id"),
-            **per_stage,
+def _pipeline_counts(user, open_positions: list[dict]) -> list[dict]:
+    """Applications by stage for the PIPELINE_POSITIONS open positions with the most of them.
+
+    One GROUP BY position and stage over the applications the user may see, which the
+    (position, stage, candidate) index answers without joining positions or filtering per
+    stage; the open positions' own names come from `open_positions` (a few dozen rows), and
+    the largest are picked here."""
+    counts: dict = {}
+    rows = restrict(Application.objects.all(), user=user).values_list("position_id", "stage")
+    for position_id, stage, n in rows.annotate(n=Count("*")).order_by():
+        counts.setdefault(position_id, {})[stage] = n
+    stages = [stage.value for stage in [*FUNNEL_STAGES, *EXIT_STAGES]]
+    funnels = []
+    for position in open_positions:
+        by_stage = counts.get(position["id"])
+        if not by_stage:
+            continue
+        funnels.append(
+            {
+                "position_id": position["id"],
+                "title": position["title"],
+                "department": position["department"],
+                "region": position["region"],
+                "total": sum(by_stage.values()),
+                **{stage: by_stage.get(stage, 0) for stage in stages},
+            }
         )
-        .order_by("-total", "title", "position_id")[:PIPELINE_POSITIONS]
-    )
-    return list(rows)
+    funnels.sort(key=lambda row: (-row["total"], row["title"], row["position_id"]))
+    return funnels[:PIPELINE_POSITIONS]
 
 
 def _by_status(queryset: QuerySet) -> dict[str, int]:
