@@ -209,9 +209,10 @@ def feedback_due(interview: Interview, *, now=None) -> Feedback:
 def home(request):
     """My interviews, grouped: awaiting my scorecard, upcoming, done; `?show=<group>` for one group."""
     interviews = my_interviews(request.user)
-    counts = interviews.aggregate(
-        **{key: Count("pk", filter=Q(group_rank=rank)) for key, _label, rank in GROUPS}
-    )
+    # One GROUP BY: each row's group is worked out once (a count per group would work it out
+    # three times).
+    by_rank = dict(interviews.values_list("group_rank").annotate(n=Count("pk")).order_by())
+    counts = {key: by_rank.get(rank, 0) for key, _label, rank in GROUPS}
     show = request.GET.get("show", "")
     if show in _RANK:
         interviews = interviews.filter(group_rank=_RANK[show])
