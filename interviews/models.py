@@ -47,7 +47,12 @@ class Interview(DomainModel):
 
     class Meta:
         ordering = ["starts_at"]
-        indexes = [models.Index(fields=["status", "starts_at"])]
+        indexes = [
+            models.Index(fields=["status", "starts_at"]),
+            # HR's candidate list (/hr/candidates/): the upcoming interviews of the applications a
+            # page shows, found per application instead of among every scheduled interview.
+            models.Index(fields=["application", "status", "starts_at"], name="interview_application_status"),
+        ]
         # Granted to integration tokens whose scope names it (see `integration_token` command).
         permissions = [("assess_interview", _("Can post the AI assessment of an interview"))]
 
