@@ -129,6 +129,8 @@ def candidate_list(request):
             queryset,
             detail={"query": candidate_search_for_trail(request.GET)},
             count=selectors.candidate_page_count(user=request.user, filters=request.GET),
+            # Filtered by position or stage, the page is picked from indexes before rows are read.
+            keys_first=True,
         )
         rows = [selectors.candidate_row(candidate) for candidate in page.object_list]
     positions = list(selectors.positions_for(user=request.user))

@@ -47,9 +47,9 @@ def test_list_reads_a_fixed_number_of_queries_however_many_candidates(
     _candidates(recruiter, count)
     client.force_login(recruiter)
     # session, user, the request's savepoint and its release, roles, permissions (2), positions
-    # for the filter, count, page, its applications, their upcoming interviews, and the audit
-    # event (chain head, insert, head update)
-    with django_assert_num_queries(15):
+    # for the filter, count, the page's keys, its rows, their applications, their upcoming
+    # interviews, and the audit event (chain head, insert, head update)
+    with django_assert_num_queries(16):
         response = client.get(LIST)
     assert response.status_code == 200
     assert _rows(response.text) == min(count, 25)
@@ -270,3 +270,14 @@ def test_hr_admin_cannot_add_candidates(client, hr_admin):
     assert client.post(LIST, NEW).status_code == 403
     assert not Candidate.objects.exists()
     assert not Interview.objects.exists()
+
+
+def test_pages_picked_by_key_first_keep_the_list_order_and_every_row(client, recruiter):
+    _candidates(recruiter, 30)
+    client.force_login(recruiter)
+    first, second = client.get(LIST), client.get(LIST, {"page": "2"})
+    shown = [c.pk for c in first.context["page"].object_list] + [
+        c.pk for c in second.context["page"].object_list
+    ]
+    newest_first = list(Candidate.objects.order_by("-created_at", "id").values_list("pk", flat=True))
+    assert shown == newest_first
