@@ -15,3 +15,20 @@ class DomainModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ReceivedEvent(DomainModel):
+    """One event an outside provider sent us (a video platform, a background-check service), kept
+    so a replay or a duplicate delivery finds its row and changes nothing. Each app's table adds
+    what the event is about and its (provider, event_id) uniqueness."""
+
+    provider = models.CharField(max_length=40)
+    event_id = models.CharField(max_length=200)
+    event_type = models.CharField(max_length=40)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.provider}:{self.event_id} ({self.event_type})"

@@ -7,7 +7,7 @@ from guardian.models import UserObjectPermissionBase
 
 from candidates.models import Application
 from hrsuite.fields import EncryptedJSONField, EncryptedTextField
-from hrsuite.models import DomainModel
+from hrsuite.models import DomainModel, ReceivedEvent
 
 
 class Interview(DomainModel):
@@ -286,24 +286,17 @@ class Notification(DomainModel):
         return self.candidate_id
 
 
-class WebhookEvent(DomainModel):
-    """Each provider event once: a replay or a duplicate finds its row and changes nothing."""
+class WebhookEvent(ReceivedEvent):
+    """Each video provider event once."""
 
-    provider = models.CharField(max_length=40)
-    event_id = models.CharField(max_length=200)
-    event_type = models.CharField(max_length=40)
     interview = models.ForeignKey(
         Interview, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    received_at = models.DateTimeField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["provider", "event_id"], name="webhook_event_once"),
         ]
-
-    def __str__(self):
-        return f"{self.provider}:{self.event_id} ({self.event_type})"
 
 
 class ConsentNotice(DomainModel):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Application, Position
 from hrsuite.fields import EncryptedJSONField, EncryptedTextField
-from hrsuite.models import DomainModel
+from hrsuite.models import DomainModel, ReceivedEvent
 
 
 class Decision(DomainModel):
@@ -139,16 +139,12 @@ class BackgroundCheck(DomainModel):
         return self.application.candidate_id
 
 
-class BackgroundCheckEvent(DomainModel):
-    """Each background-check provider event once: a replay finds its row and changes nothing."""
+class BackgroundCheckEvent(ReceivedEvent):
+    """Each background-check provider event once."""
 
-    provider = models.CharField(max_length=40)
-    event_id = models.CharField(max_length=200)
-    event_type = models.CharField(max_length=40)
     background_check = models.ForeignKey(
         BackgroundCheck, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    received_at = models.DateTimeField()
 
     class Meta:
         constraints = [
