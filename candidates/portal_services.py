@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -32,6 +31,7 @@ from candidates.services import candidate_portal_link, email_index, normalise_em
 from hrsuite.accounts.models import Role, User
 from hrsuite.errors import ApplicationError, NotFound, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
+from hrsuite.rate_limits import count_in_window
 from interviews.models import Notification
 from interviews.services.outbox import notification_key, notification_queue
 
@@ -240,20 +240,6 @@ def portal_password_set(*, uidb64: str, token: str, password: str, password_agai
 # --- The sign-in link ------------------------------------------------------------------------------
 
 
-def _count(key: str, *, limit: int, window: timedelta) -> bool:
-    """Counts one request under `key`; False once more than `limit` fell in the window."""
-    key = f"hrsuite:portal-sign-in:{key}"
-    seconds = int(window.total_seconds())
-    if cache.add(key, 1, timeout=seconds):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between the two calls: a new window
-        cache.add(key, 1, timeout=seconds)
-        return True
-    return count <= limit
-
-
 @transaction.atomic
 def portal_sign_in_link_request(*, email: str, ip: str | None) -> Notification | None:
     """A sign-in link to the address, if it belongs to a candidate with an active portal account.
@@ -267,11 +253,14 @@ def portal_sign_in_link_request(*, email: str, ip: str | None) -> Notification |
         message = gettext("Enter the e-mail address your invitation came to.")
         raise ValidationFailed(message, fields={"email": [message]})
     index = email_index(email)
-    limit, window = SIGN_IN_LIMIT_PER_ADDRESS
-    address_ok = _count(f"address:{index}", limit=limit, window=window)
-    limit, window = SIGN_IN_LIMIT_PER_IP
-    ip_ok = _count(f"ip:{ip or 'unknown'}", limit=limit, window=window)
-    if not (address_ok and ip_ok):
+    counts = [
+        (count_in_window(f"hrsuite:portal-sign-in:{key}", window=window), limit)
+        for key, (limit, window) in [
+            (f"address:{index}", SIGN_IN_LIMIT_PER_ADDRESS),
+            (f"ip:{ip or 'unknown'}", SIGN_IN_LIMIT_PER_IP),
+        ]
+    ]
+    if any(count > limit for count, limit in counts):
         raise RateLimited(gettext("Too many sign-in links were asked for. Please try again in 15 minutes."))
     candidate = Candidate.objects.select_related("user").filter(email_index=index).first()
     user = candidate.user if candidate is not None else None

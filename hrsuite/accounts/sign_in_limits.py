@@ -13,6 +13,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 
+from hrsuite.rate_limits import count_in_window
+
 # (failed sign-ins, window)
 SIGN_IN_LIMIT_PER_USERNAME = (5, timedelta(minutes=15))
 SIGN_IN_LIMIT_PER_IP = (30, timedelta(minutes=15))
@@ -37,11 +39,7 @@ def too_many_failures(request, username: str) -> bool:
 
 def failure_count(request, username: str) -> None:
     for key, _limit, window in _keys(request, username):
-        if not cache.add(key, 1, timeout=int(window.total_seconds())):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between the two calls: a new window
-                cache.add(key, 1, timeout=int(window.total_seconds()))
+        count_in_window(key, window=window)
 
 
 def failures_clear(request, username: str) -> None:
