@@ -26,6 +26,7 @@ from hrsuite.permissions import require
 from hrsuite.workflow import transition
 from interviews.models import Notification
 from interviews.providers.signing import WebhookOutcome
+from interviews.services.outbox import recruiters_notify
 from onboarding import providers
 from onboarding.models import BackgroundCheck, BackgroundCheckEvent, HRTask, Offer
 from onboarding.providers import CheckEvent
@@ -152,7 +153,6 @@ def _passed(check: BackgroundCheck) -> None:
 
 
 def _failed(check: BackgroundCheck, *, actor: str) -> None:
-    from onboarding.services.decisions import notify_recruiters_about
     from onboarding.services.offers import OPEN_STATES, offer_transition
 
     offer = check.offer
@@ -162,7 +162,7 @@ def _failed(check: BackgroundCheck, *, actor: str) -> None:
         offer_transition(offer=offer, event="cancel", actor=actor, detail={"background_check": str(check.pk)})
         cancelled = True
         notices.offer_cancelled_notify(offer=offer)
-    notify_recruiters_about(
+    recruiters_notify(
         application=check.application,
         template=Notification.Template.CHECK_FAILED,
         reason="background_check_failed",
@@ -171,8 +171,6 @@ def _failed(check: BackgroundCheck, *, actor: str) -> None:
 
 
 def _inconclusive(check: BackgroundCheck, *, actor: str) -> None:
-    from onboarding.services.decisions import notify_recruiters_about
-
     task = HRTask(
         kind=HRTask.Kind.CHECK_INCONCLUSIVE,
         application=check.application,
@@ -181,7 +179,7 @@ def _inconclusive(check: BackgroundCheck, *, actor: str) -> None:
     )
     task.save(force_insert=True)
     audit_record(actor=actor, action=AuditAction.CREATE, target=task, changed_fields=["kind", "status"])
-    notify_recruiters_about(
+    recruiters_notify(
         application=check.application,
         template=Notification.Template.HR_TASK_OPENED,
         reason=f"hr_task:{task.pk}",

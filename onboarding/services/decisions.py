@@ -121,7 +121,7 @@ def decision_review_request(*, decision: Decision, note: str = "", actor) -> Dec
     )
     decision.review_request_note = (note or "").strip()
     decision.save(update_fields=["review_request_note", "updated_at"])
-    notify_recruiters_about(
+    recruiters_notify(
         application=decision.application,
         template=Notification.Template.RE_REVIEW_REQUESTED,
         reason="decision_review_requested",
@@ -142,11 +142,3 @@ def decision_transition(*, decision: Decision, event: str, actor, changes: dict 
         detail={"event": event, "from": current, "to": decision.status},
     )
     return decision
-
-
-def notify_recruiters_about(
-    *, application: Application, template: str, reason: str, extra: dict | None = None
-) -> int:
-    """Tell the recruiters about `application` with one of the onboarding templates
-    (re_review_requested, check_failed, hr_task_opened), once per recruiter and reason."""
-    return recruiters_notify(template=template, application=application, reason=reason, extra=extra)

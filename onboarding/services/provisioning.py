@@ -36,13 +36,12 @@ from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from hrsuite.accounts.models import Role, User
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import get_for_change, require
 from hrsuite.workflow import transition
 from interviews.models import Notification
 from interviews.providers.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
-from interviews.services.outbox import notification_key, notification_queue
+from interviews.services.outbox import recruiters_notify
 from onboarding.models import HRTask, OnboardingPlan, ProvisioningDelivery, ProvisioningTarget
 
 logger = logging.getLogger(__name__)
@@ -392,23 +391,18 @@ def _give_up(delivery: ProvisioningDelivery, *, error: str, now: datetime) -> in
             changed_fields=["kind", "status"],
             detail={"delivery": str(delivery.pk), **detail},
         )
-        recruiters = User.objects.filter(groups__name=Role.RECRUITER.value, is_active=True).order_by("pk")
-        for recruiter in recruiters:
-            notification_queue(
-                template=Notification.Template.PROVISIONING_DEAD,
-                # One message per death: a retried delivery that dies again opens a new task.
-                key=notification_key(
-                    Notification.Template.PROVISIONING_DEAD, delivery.pk, task.pk, recruiter.pk
-                ),
-                recipient_user=recruiter,
-                payload={
-                    "system": delivery.target.system,
-                    "delivery": str(delivery.pk),
-                    "plan": str(delivery.plan_id),
-                    "application": str(application.pk),
-                    "hr_task": str(task.pk),
-                },
-            )
+        # One message per death: a retried delivery that dies again opens a new task.
+        recruiters_notify(
+            template=Notification.Template.PROVISIONING_DEAD,
+            application=application,
+            reason=f"delivery:{delivery.pk}:{task.pk}",
+            extra={
+                "system": delivery.target.system,
+                "delivery": str(delivery.pk),
+                "plan": str(delivery.plan_id),
+                "hr_task": str(task.pk),
+            },
+        )
     logger.error(
         "Provisioning: %s to %s dead after %s attempts",
         delivery.pk,
@@ -547,8 +541,6 @@ def deliveries_cancel(*, plan: OnboardingPlan, actor) -> CancelledDeliveries:
 def deprovision_task_open(*, plan: OnboardingPlan, deliveries: list[ProvisioningDelivery], actor) -> HRTask:
     """An HR task to remove the cancelled hire from the systems that were told (OA account,
     payroll, training): a person must own it until it is done. The recruiters are told."""
-    from onboarding.services.decisions import notify_recruiters_about
-
     application = plan.application
     task = HRTask(
         kind=HRTask.Kind.DEPROVISION, application=application, due_at=timezone.now() + timedelta(days=1)
@@ -563,7 +555,7 @@ def deprovision_task_open(*, plan: OnboardingPlan, deliveries: list[Provisioning
         changed_fields=["kind", "status"],
         detail={"plan": str(plan.pk), "systems": systems},
     )
-    notify_recruiters_about(
+    recruiters_notify(
         application=application,
         template=Notification.Template.HR_TASK_OPENED,
         reason=f"hr_task:{task.pk}",
