@@ -1,6 +1,7 @@
 import base64
 import io
 import json
+import threading
 
 import pytest
 from django.core import serializers
@@ -202,21 +203,36 @@ def test_the_request_context_is_stored_and_chained(recruiter):
         _verify()
 
 
-def test_an_event_appended_after_the_head_was_read_does_not_look_like_a_break(trail, recruiter, monkeypatch):
-    """A busy trail: a writer appends between the check reading the head and walking the events."""
-    from audit import services
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_an_event_committed_after_the_head_was_read_does_not_look_like_a_break(trail, recruiter):
+    """A busy trail: another connection commits an event between the check reading the head and
+    walking the events. Django's execute_wrapper holds the check right after its head query."""
+    from audit.services import audit_verify
 
-    real_get = AuditChainHead.objects.get
+    def another_writer():
+        try:
+            audit_record(actor=recruiter, action=AuditAction.VIEW, target_type="candidates.candidate")
+        finally:
+            connection.close()
 
-    def head_then_a_write(*args, **kwargs):
-        head = real_get(*args, **kwargs)
-        audit_record(actor=recruiter, action=AuditAction.VIEW, target_type="candidates.candidate")
-        return head
+    writes = []
 
-    monkeypatch.setattr(services.AuditChainHead.objects, "get", head_then_a_write)
-    checked, broken = services.audit_verify()
+    def write_after_the_head_is_read(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if "audit_auditchainhead" in sql and not writes:
+            writes.append(threading.Thread(target=another_writer))
+            writes[0].start()
+            writes[0].join()
+        return result
+
+    with connection.execute_wrapper(write_after_the_head_is_read):
+        checked, broken = audit_verify()
+
+    assert writes and AuditEvent.objects.count() == len(trail) + 1
     assert broken is None
     assert checked == len(trail)
+    assert audit_verify() == (len(trail) + 1, None)
 
 
 def test_an_event_inserted_past_the_head_is_reported(trail):
