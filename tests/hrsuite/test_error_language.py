@@ -49,21 +49,20 @@ def _api_post(client, api, user, how: str, path: str, body: dict):
 # --- The HR page -----------------------------------------------------------------------------------
 
 
+def _schedule_on_the_page(client, user, application, *, starts_at: str):
+    """The candidate file's schedule form, posted as `user` for an AI interview in the candidate's zone."""
+    client.force_login(user)
+    form = {"action": "schedule", "application": application.pk, "kind": "ai_video"}
+    form |= {"starts_at": starts_at, "zone": "candidate", "duration_minutes": "45"}
+    return client.post(file_url(application.candidate), form)
+
+
 def test_a_chinese_recruiter_sees_the_past_start_refused_in_chinese_next_to_the_field(
     client, chinese_recruiter
 ):
     application = make_application(chinese_recruiter)
-    client.force_login(chinese_recruiter)
-    response = client.post(
-        file_url(application.candidate),
-        {
-            "action": "schedule",
-            "application": application.pk,
-            "kind": "ai_video",
-            "starts_at": PAST_FRIDAY_10_SHANGHAI,
-            "zone": "candidate",
-            "duration_minutes": "45",
-        },
+    response = _schedule_on_the_page(
+        client, chinese_recruiter, application, starts_at=PAST_FRIDAY_10_SHANGHAI
     )
     assert response.status_code == 400
     page = response.text
@@ -75,18 +74,7 @@ def test_a_chinese_recruiter_sees_the_past_start_refused_in_chinese_next_to_the_
 
 def test_a_chinese_recruiter_is_told_the_weekday_in_chinese(client, chinese_recruiter):
     application = make_application(chinese_recruiter)
-    client.force_login(chinese_recruiter)
-    response = client.post(
-        file_url(application.candidate),
-        {
-            "action": "schedule",
-            "application": application.pk,
-            "kind": "ai_video",
-            "starts_at": "2027-03-06T10:00",
-            "zone": "candidate",
-            "duration_minutes": "45",
-        },
-    )
+    response = _schedule_on_the_page(client, chinese_recruiter, application, starts_at="2027-03-06T10:00")
     assert response.status_code == 400
     assert "按候选人所在时区，2027-03-06 是星期六。" in response.text  # noqa: RUF001
     assert "Saturday" not in response.text
