@@ -10,7 +10,7 @@ clickable), so the two parts can never say different things.
 import hashlib
 from datetime import date, datetime, timedelta
 from email.mime.text import MIMEText
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 
 from interviews.models import Interview, Notification
 from interviews.services import candidate_links
+from interviews.services.scheduling import zone_or_utc
 
 LANGUAGES = ("en", "zh-hans")
 # Messages that carry a calendar file, and its METHOD.
@@ -42,13 +43,6 @@ def message_id(notification: Notification) -> str:
 
 def calendar_uid(interview: Interview) -> str:
     return f"{interview.pk}@hrsuite"
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def format_time(moment: datetime, *, zone: ZoneInfo, language: str) -> str:
@@ -80,9 +74,9 @@ def _recipient(notification: Notification) -> tuple[str, str, ZoneInfo]:
         zone_name = candidate.time_zone or (
             notification.interview.candidate_time_zone if notification.interview_id else ""
         )
-        return candidate.email, candidate.full_name, _zone(zone_name)
+        return candidate.email, candidate.full_name, zone_or_utc(zone_name)
     user = notification.recipient_user
-    return user.email, user.get_full_name() or user.get_username(), _zone(user.time_zone)
+    return user.email, user.get_full_name() or user.get_username(), zone_or_utc(user.time_zone)
 
 
 def _context(notification: Notification, *, name: str, zone: ZoneInfo) -> dict:

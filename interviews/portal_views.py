@@ -10,7 +10,6 @@ The pages say what went wrong in the candidate's language, chosen by the service
 """
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -26,6 +25,7 @@ from interviews.models import Consent, Interview, RescheduleOffer
 from interviews.services import candidate_links
 from interviews.services.consent import SCOPES
 from interviews.services.incidents import OfferExpired, OfferUsed, reschedule_offer_choose
+from interviews.services.scheduling import zone_or_utc
 
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 # What a link that opens nothing is called on its page, by the error's code.
@@ -68,13 +68,6 @@ def link_problem_page(request, error: ApplicationError, *, link: str, language: 
     )
 
 
-def viewer_zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ValueError, KeyError):
-        return ZoneInfo("UTC")
-
-
 # --- The interview --------------------------------------------------------------------------------
 
 # Interviews whose join link is still of use.
@@ -115,7 +108,7 @@ def interview_page(request, token: str):
     interview = page.interview
     candidate = interview.application.candidate
     language = candidate.preferred_language
-    zone = viewer_zone(interview.candidate_time_zone or candidate.time_zone)
+    zone = zone_or_utc(interview.candidate_time_zone or candidate.time_zone)
     video = interview.kind in Interview.VIDEO_KINDS
     context = {
         "candidate": candidate,
@@ -177,7 +170,7 @@ def consent_page(request, token: str):
         return link_problem_page(request, error, link="consent")
     candidate = interview.application.candidate
     language = candidate.preferred_language
-    zone = viewer_zone(interview.candidate_time_zone or candidate.time_zone)
+    zone = zone_or_utc(interview.candidate_time_zone or candidate.time_zone)
     labels = dict(Consent.Decision.choices)
     context = {
         "candidate": candidate,
@@ -259,7 +252,7 @@ def reschedule_page(request, token: str):
     interview = offer.interview
     candidate = interview.application.candidate
     language = candidate.preferred_language
-    zone = viewer_zone(interview.candidate_time_zone or candidate.time_zone)
+    zone = zone_or_utc(interview.candidate_time_zone or candidate.time_zone)
     context = {
         "candidate": candidate,
         "position": interview.application.position.title,
@@ -278,7 +271,7 @@ def reschedule_page(request, token: str):
 def _rescheduled(request, interview) -> HttpResponse:
     candidate = interview.application.candidate
     language = candidate.preferred_language
-    zone = viewer_zone(interview.candidate_time_zone or candidate.time_zone)
+    zone = zone_or_utc(interview.candidate_time_zone or candidate.time_zone)
     context = {
         "candidate": candidate,
         "interview": interview,

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods
 
 from hrsuite.errors import InvalidTransition, NotFound, ValidationFailed
 from interviews.messages import format_date, format_time
-from interviews.portal_views import link_problem_page, portal_page, viewer_zone
+from interviews.portal_views import link_problem_page, portal_page
 from interviews.services.candidate_links import LinkExpired
+from interviews.services.scheduling import zone_or_utc
 from onboarding.models import Offer, OnboardingTask
 from onboarding.services import candidate_links
 
@@ -86,7 +87,7 @@ def offer_page(request, token: str):
         "salary": _salary(offer),
         "start_date": format_date(offer.start_date, language=language),
         "location": offer.location,
-        "answer_by": format_time(offer.expires_at, zone=viewer_zone(candidate.time_zone), language=language),
+        "answer_by": format_time(offer.expires_at, zone=zone_or_utc(candidate.time_zone), language=language),
         "error": request.method == "POST",
     }
     return portal_page(
@@ -181,7 +182,7 @@ def onboarding_page(request, token: str):
     plan = page.plan
     candidate = plan.application.candidate
     language = candidate.preferred_language
-    zone = viewer_zone(candidate.time_zone)
+    zone = zone_or_utc(candidate.time_zone)
     context = {
         "candidate": candidate,
         "position": plan.application.position.title,

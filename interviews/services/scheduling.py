@@ -74,9 +74,10 @@ def holiday_name(region: str, day: date) -> str | None:
     return calendar.get(day) if calendar is not None else None
 
 
-def _zone(name: str) -> ZoneInfo:
+def zone_or_utc(name: str | None) -> ZoneInfo:
+    """The time zone named (a person's, an interview's); UTC when none or an unknown one is named."""
     try:
-        return ZoneInfo(name)
+        return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
 
@@ -97,7 +98,7 @@ def slot_errors(
         return {"starts_at": [gettext("Give the start time with its time zone.")]}
     if starts_at <= now:
         errors.setdefault("starts_at", []).append(gettext("The start time must be in the future."))
-    zone = _zone(candidate.time_zone)
+    zone = zone_or_utc(candidate.time_zone)
     local_start = starts_at.astimezone(zone)
     # Adding in UTC and converting back keeps the end right across a DST change.
     local_end = (starts_at + timedelta(minutes=duration_minutes)).astimezone(zone)

@@ -15,7 +15,7 @@ import base64
 import binascii
 import datetime
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -32,6 +32,7 @@ from hrsuite.permissions import get_for_change, require
 from hrsuite.workflow import transition
 from interviews.models import Notification
 from interviews.services.outbox import notification_key, notification_queue, recruiters_notify
+from interviews.services.scheduling import zone_or_utc
 from onboarding.models import HRTask, Offer, OnboardingDocument, OnboardingPlan, OnboardingTask
 
 P, K, A = OnboardingPlan.Status, OnboardingTask.Kind, OnboardingTask.Assignee
@@ -76,13 +77,6 @@ UPLOAD_TYPES = {
 }
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _due_at(start_date: datetime.date, days_before: int, *, zone: ZoneInfo, now: datetime.datetime):
     """End of the working day `days_before` the start, in the new hire's zone; a start date
     close at hand gives at least one day."""
@@ -113,7 +107,7 @@ def plan_create_for(*, offer: Offer, actor) -> OnboardingPlan:
         detail={"offer": str(offer.pk)},
     )
     candidate = application.candidate
-    zone, now = _zone(candidate.time_zone), timezone.now()
+    zone, now = zone_or_utc(candidate.time_zone), timezone.now()
     for spec in DEFAULT_TASKS:
         language = candidate.preferred_language if spec.assignee == A.NEW_HIRE else settings.LANGUAGE_CODE
         with translation.override(language or "en"):
