@@ -32,7 +32,7 @@ from hrsuite.pages import field_errors, role_required, visible_or_404
 from hrsuite.permissions import has_role
 from interviews.messages import format_date, format_time
 from interviews.models import Consent, HumanReview, Interview
-from interviews.portal_views import referrer_origin_only
+from interviews.portal_views import portal_page
 from interviews.selectors import assessment_detail_queryset
 from interviews.services import candidate_links as interview_links
 from interviews.services.scheduling import practice_url
@@ -66,19 +66,10 @@ def _page_language(request, account_language: str) -> str:
     return account_language if account_language in _LANGUAGES else translation.get_language()
 
 
-def _render_in(request, template: str, context: dict, *, language: str, status: int = 200) -> HttpResponse:
-    with translation.override(language):
-        response = render(request, template, context, status=status)
-    response["Content-Language"] = language
-    # The welcome and sign-in links' addresses are credentials: no Referer carries them on.
-    return referrer_origin_only(response)
-
-
 def _link_problem(request, error: ApplicationError, *, link: str, language: str = "") -> HttpResponse:
     status = 410 if isinstance(error, services.LinkUnusable) else 404
-    language = language or translation.get_language()
     context = {"status": status, "link": link}
-    return _render_in(
+    return portal_page(
         request, "candidate_portal/link_problem.html", context, language=language, status=status
     )
 
@@ -135,7 +126,7 @@ def welcome(request, uidb64: str, token: str):
                 messages.success(request, gettext("Your password is set. Welcome to your candidate portal."))
                 return redirect("portal-home")
     context = {"account": user, "errors": errors, "problem": errors.get("__all__", [""])[0]}
-    return _render_in(
+    return portal_page(
         request, "candidate_portal/welcome.html", context, language=language, status=400 if errors else 200
     )
 
@@ -186,7 +177,7 @@ def sign_in_link(request, uidb64: str, token: str):
         login(request, user, backend=_BACKEND)
         return redirect("portal-home")
     language = _page_language(request, user.preferred_language)
-    return _render_in(request, "candidate_portal/sign_in_link.html", {"account": user}, language=language)
+    return portal_page(request, "candidate_portal/sign_in_link.html", {"account": user}, language=language)
 
 
 # --- The portal home -------------------------------------------------------------------------------
