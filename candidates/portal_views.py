@@ -94,7 +94,7 @@ def invite(request, candidate_id):
             gettext("%(name)s is invited to the candidate portal: the e-mail is on its way.")
             % {"name": candidate.full_name},
         )
-    return redirect(f"/hr/candidates/{candidate.pk}/")
+    return redirect("hr-candidate", pk=candidate.pk)
 
 
 # --- Welcome: set a password -----------------------------------------------------------------------
