@@ -113,9 +113,10 @@ class DispatchResult:
         return self.sent + self.cancelled + self.retried + self.failed
 
 
-def backoff(attempts: int) -> timedelta:
-    """The wait after the `attempts`-th failed attempt: 30 s, 60 s, 120 s, ..."""
-    return timedelta(seconds=BACKOFF_SECONDS * 2 ** max(attempts - 1, 0))
+def backoff(attempts: int, *, base_seconds: int = BACKOFF_SECONDS) -> timedelta:
+    """The wait after the `attempts`-th failed attempt, doubling: 30 s, 60 s, 120 s, ... for a
+    message; the provisioning dispatcher passes its own base."""
+    return timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0))
 
 
 def outbox_reclaim_stale(*, now: datetime | None = None) -> int:

@@ -41,7 +41,7 @@ from hrsuite.permissions import get_for_change, require
 from hrsuite.workflow import transition
 from interviews.models import Notification
 from interviews.providers.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
-from interviews.services.outbox import recruiters_notify
+from interviews.services.outbox import backoff, recruiters_notify
 from onboarding.models import HRTask, OnboardingPlan, ProvisioningDelivery, ProvisioningTarget
 
 logger = logging.getLogger(__name__)
@@ -243,9 +243,9 @@ _opener = urllib.request.build_opener(_NoRedirects)
 _URL_IN_TEXT = re.compile(r"https?://\S+")
 
 
-def backoff(attempts: int) -> timedelta:
-    """The wait after the `attempts`-th failed attempt: 1 min, 2 min, 4 min, ... (by default)."""
-    return timedelta(seconds=settings.HRSUITE_PROVISIONING_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0))
+def _backoff(attempts: int) -> timedelta:
+    # The outbox's doubling wait from the provisioning base: 1 min, 2 min, 4 min, ... by default.
+    return backoff(attempts, base_seconds=settings.HRSUITE_PROVISIONING_BACKOFF_SECONDS)
 
 
 def delivery_body(delivery: ProvisioningDelivery) -> bytes:
@@ -435,7 +435,7 @@ def _send(delivery: ProvisioningDelivery, result: DispatchResult) -> None:
             status=D.PENDING,
             last_error=error,
             claimed_at=None,
-            next_attempt_at=now + backoff(delivery.attempts),
+            next_attempt_at=now + _backoff(delivery.attempts),
         ):
             result.retried += 1
         return

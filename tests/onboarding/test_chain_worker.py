@@ -30,7 +30,7 @@ from interviews.tasks import outbox_dispatch
 from onboarding.models import BackgroundCheck, HRTask, Offer, ProvisioningDelivery
 from onboarding.providers.simulated import event_body
 from onboarding.services.candidate_links import offer_url
-from onboarding.services.provisioning import backoff, provisioning_start
+from onboarding.services.provisioning import provisioning_start
 from onboarding.tasks import offers_expire, provisioning_dispatch
 from tests.celery_worker import wait_until
 from tests.factories import assessment_payload, make_application, make_hire, offer_terms
@@ -301,7 +301,7 @@ def test_worker_backs_off_from_a_receiver_failing_twice_and_delivers_on_the_thir
         assert delivery.last_error == "HTTP 503 Service Unavailable"
         # The worker put the next attempt one back-off after this one's end.
         waited = delivery.next_attempt_at - delivery.updated_at
-        assert waited == backoff(attempt), (attempt, waited)
+        assert waited == datetime.timedelta(minutes=attempt), (attempt, waited)
         assert len(finance.requests) == attempt
 
         # The back-off runs out: the next tick finds the delivery due.
