@@ -151,12 +151,17 @@ def _assessment(user, interview: Interview) -> AIAssessment | None:
     for dimension in assessment.dimensions.all():
         dimension.label = dimension_label(dimension.dimension)
         dimension.low_confidence = dimension.confidence < services.MIN_CONFIDENCE
-        dimension.quotes = [
-            {"quote": quote.get("quote", ""), "span": _span(quote.get("start_s"), quote.get("end_s"))}
-            for quote in dimension.evidence
-            if isinstance(quote, dict) and quote.get("quote")
-        ]
+        dimension.quotes = evidence_quotes(dimension.evidence)
     return assessment
+
+
+def evidence_quotes(evidence) -> list[dict]:
+    """A dimension score's evidence as the pages show it: each quote with its `span`."""
+    return [
+        {"quote": quote["quote"], "span": _span(quote.get("start_s"), quote.get("end_s"))}
+        for quote in evidence
+        if isinstance(quote, dict) and quote.get("quote")
+    ]
 
 
 def _clock(seconds) -> str:

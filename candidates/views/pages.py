@@ -31,6 +31,7 @@ from hrsuite.permissions import has_role
 from interviews import services as interview_services
 from interviews.models import Consent, Interview
 from interviews.services import scheduling
+from interviews.workspace_views import evidence_quotes
 from onboarding.models import Offer, OfferApproval
 from onboarding.services.offers import OPEN_STATES
 
@@ -353,7 +354,7 @@ def _decorate_interview(interview, refusal, consents, choices: dict) -> None:
         dimension.review_list = list(dimension.reviews.all())
         dimension.confidence_pct = _percent(dimension.confidence)
         dimension.low_confidence = dimension.confidence < interview_services.MIN_CONFIDENCE
-        dimension.quotes = [_quote(q) for q in dimension.evidence if isinstance(q, dict)]
+        dimension.quotes = evidence_quotes(dimension.evidence)
     interview.assignment_list = sorted(interview.assignments.all(), key=lambda a: (a.created_at, a.pk))
     assigned = {a.interviewer_id for a in interview.assignment_list}
     interview.assignable = [u for u in choices["interviewers"] if u.pk not in assigned]
@@ -401,20 +402,6 @@ def _tone(state: str) -> str:
 
 def _percent(fraction) -> int:
     return round(float(fraction) * 100)
-
-
-def _seconds(value) -> str:
-    try:
-        total = int(float(value))
-    except (TypeError, ValueError):
-        return "?"
-    return f"{total // 60}:{total % 60:02d}"
-
-
-def _quote(evidence: dict) -> dict:
-    """One evidence quote with its place in the recording as "m:ss to m:ss"."""
-    start, end = _seconds(evidence.get("start_s")), _seconds(evidence.get("end_s"))
-    return {"quote": evidence.get("quote", ""), "at": f"{start}\u2013{end}"}
 
 
 def _timeline(file: selectors.CandidateFile) -> list[dict]:
