@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from hrsuite.errors import InvalidTransition, NotFound, ValidationFailed
 from interviews.messages import format_date, format_time
 from interviews.portal_views import link_problem_page, portal_page
-from interviews.services.candidate_links import LinkExpired
+from interviews.services.candidate_links import LinkClosed, LinkExpired
 from interviews.services.scheduling import zone_or_utc
 from onboarding.models import Offer, OnboardingTask
 from onboarding.services import candidate_links
@@ -159,9 +159,7 @@ def onboarding_page(request, token: str):
                     # One byte more than allowed is enough to refuse it.
                     content=upload.read(limit + 1),
                 )
-        except LinkExpired as error:
-            return link_problem_page(request, error, link="onboarding", language=error.language)
-        except candidate_links.PlanClosed as error:
+        except LinkClosed as error:  # expired, or the plan cancelled
             return link_problem_page(request, error, link="onboarding", language=error.language)
         except NotFound as error:
             return link_problem_page(request, error, link="onboarding")
@@ -173,9 +171,7 @@ def onboarding_page(request, token: str):
             return redirect(f"{request.path}?done=1", permanent=False)
     try:
         page = candidate_links.onboarding_page_read(token=token)
-    except LinkExpired as error:
-        return link_problem_page(request, error, link="onboarding", language=error.language)
-    except candidate_links.PlanClosed as error:
+    except LinkClosed as error:  # expired, or the plan cancelled
         return link_problem_page(request, error, link="onboarding", language=error.language)
     except NotFound as error:
         return link_problem_page(request, error, link="onboarding")

@@ -46,14 +46,21 @@ CONSENT_LINK_MAX_AGE = timedelta(days=30)
 INTERVIEW_LINK_MAX_AGE = timedelta(days=30)
 
 
-class LinkExpired(ApplicationError):
+class LinkClosed(ApplicationError):
+    """A genuine link that opens nothing any more (410); the page says why by `code`, in the
+    candidate's `language` ("" when unknown)."""
+
     status_code = 410
-    code = "link_expired"
 
     def __init__(self, message: str, *, language: str = ""):
         super().__init__(message)
-        # The candidate's language when the signature was still genuine: the page can speak it.
         self.language = language
+
+
+class LinkExpired(LinkClosed):
+    """Older than its link's max age; the language is the candidate's while the signature was genuine."""
+
+    code = "link_expired"
 
 
 def link_actor(candidate_id, *, link: str) -> LinkActor:

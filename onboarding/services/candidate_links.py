@@ -22,6 +22,7 @@ from audit.services import audit_record
 from hrsuite.errors import ApplicationError, NotFound
 from hrsuite.permissions import get_for_change, restrict
 from interviews.services.candidate_links import (
+    LinkClosed,
     SignedLink,
     link_actor,
     link_address,
@@ -70,15 +71,10 @@ class OfferClosed(ApplicationError):
         self.status_code = 409 if state in (S.ACCEPTED, S.DECLINED) else 410
 
 
-class PlanClosed(ApplicationError):
+class PlanClosed(LinkClosed):
     """The plan was cancelled: its link opens nothing more (410)."""
 
-    status_code = 410
     code = "plan_cancelled"
-
-    def __init__(self, message: str, *, language: str = ""):
-        super().__init__(message)
-        self.language = language
 
 
 def _candidate_language(obj) -> str:
