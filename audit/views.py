@@ -7,8 +7,6 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.apps import apps
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.shortcuts import redirect, render
@@ -22,8 +20,7 @@ from audit import exports
 from audit.models import AuditAction, AuditEvent
 from audit.selectors import audit_event_list_for
 from audit.services import audit_list, audit_verify
-from candidates.models import Candidate
-from candidates.selectors import candidate_list_for
+from candidates.file_selectors import candidate_id_found_by_email
 from hrsuite.accounts.models import Role
 from hrsuite.errors import ValidationFailed
 from hrsuite.pages import role_required
@@ -120,25 +117,12 @@ def find_candidate(request):
     query = QueryDict(request.POST.get("query", ""), mutable=True)
     email = request.POST.get("email", "").strip()
     try:
-        validate_email(email)
-    except ValidationError:
-        return _trail_page(request, query, email=email, email_error=_("Enter a valid e-mail address."))
-    found = list(
-        candidate_list_for(user=request.user, filters={"email": email}).values_list("pk", flat=True)[:1]
-    )
-    if not found:
-        return _trail_page(
-            request, query, email=email, email_error=_("No candidate has this e-mail address.")
-        )
-    audit_list(
-        actor=request.user,
-        model=Candidate,
-        ids=found,
-        detail={"page": reverse("hr-audit"), "lookup": "email"},
-    )
+        found = candidate_id_found_by_email(user=request.user, email=email, page=reverse("hr-audit"))
+    except ValidationFailed as error:
+        return _trail_page(request, query, email=email, email_error=error.message)
     for name in ("candidate", "before", "after"):
         query.pop(name, None)
-    query["candidate"] = str(found[0])
+    query["candidate"] = str(found)
     return redirect(f"{reverse('hr-audit')}?{query.urlencode()}")
 
 

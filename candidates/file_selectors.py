@@ -9,18 +9,21 @@ assessment or offer" is answered by one event per page rather than one per row.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from uuid import UUID
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.models import AuditAction
-from audit.services import audit_record
+from audit.services import audit_list, audit_record
 from candidates.models import Application, Candidate, Position, PriorRecord, Stage, StageChange
 from candidates.selectors import CandidateFilter
 from hrsuite.accounts.models import Role, User
-from hrsuite.errors import NotFound
+from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
 from interviews.consent_selectors import consent_detail_queryset
@@ -156,6 +159,24 @@ def positions_for(*, user, open_only: bool = False) -> QuerySet[Position]:
 def candidate_by_email(*, user, email: str) -> Candidate | None:
     """The candidate with this exact e-mail (blind index), if the user may see them."""
     return filtered(CandidateFilter, {"email": email}, restrict(Candidate.objects.all(), user=user)).first()
+
+
+def candidate_id_found_by_email(*, user, email: str, page: str) -> UUID:
+    """The id of the candidate with this exact e-mail, for a page's "find by e-mail" form: one
+    `list` event naming whom it found, without the address. ValidationFailed (field `email`)
+    when the address is not one, or no candidate the user may see has it."""
+    try:
+        validate_email(email)
+    except ValidationError:
+        message = gettext("Enter a valid e-mail address.")
+        raise ValidationFailed(message, fields={"email": [message]}) from None
+    visible = restrict(Candidate.objects.all(), user=user)
+    found = filtered(CandidateFilter, {"email": email}, visible).values_list("pk", flat=True).first()
+    if found is None:
+        message = gettext("No candidate has this e-mail address.")
+        raise ValidationFailed(message, fields={"email": [message]})
+    audit_list(actor=user, model=Candidate, ids=[found], detail={"page": page, "lookup": "email"})
+    return found
 
 
 def active_users_with(role: Role) -> QuerySet[User]:

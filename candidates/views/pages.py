@@ -7,11 +7,11 @@ message; an HR admin's POST is refused (403) before anything is looked at.
 """
 
 import functools
+from uuid import UUID
 from zoneinfo import available_timezones
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +20,6 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from audit.services import audit_list
 from candidates import file_selectors as selectors
 from candidates.models import Candidate, Language, Stage
 from candidates.selectors import candidate_search_for_trail
@@ -95,7 +94,7 @@ def candidate_list(request):
         # A read, so HR admins may too.
         found, find = _find_by_email(request)
         if found is not None:
-            return redirect("hr-candidate", pk=found.pk)
+            return redirect("hr-candidate", pk=found)
     elif request.method == "POST":
         _refused_post(request)
         name = request.POST.get("action", "")
@@ -160,28 +159,18 @@ def candidate_list(request):
     return render(request, "hr/candidates.html", context, status=status)
 
 
-def _find_by_email(request) -> tuple[Candidate | None, dict]:
-    """The candidate with the posted e-mail (through the blind index), and the find form's state.
+def _find_by_email(request) -> tuple[UUID | None, dict]:
+    """The id of the candidate with the posted e-mail, and the find form's state.
 
     A POST, not a list filter: an address in a query string would reach the access log, the
-    browser's history and the next page's Referer. The lookup is one `list` event naming whom it
-    found, without the address.
+    browser's history and the next page's Referer.
     """
     email = request.POST.get("email", "").strip()
     try:
-        validate_email(email)
-    except ValidationError:
-        return None, {"email": email, "error": _("Enter a valid e-mail address.")}
-    candidate = selectors.candidate_by_email(user=request.user, email=email)
-    if candidate is None:
-        return None, {"email": email, "error": _("No candidate has this e-mail address.")}
-    audit_list(
-        actor=request.user,
-        model=Candidate,
-        ids=[candidate.pk],
-        detail={"page": request.path, "lookup": "email"},
-    )
-    return candidate, {"email": "", "error": ""}
+        found = selectors.candidate_id_found_by_email(user=request.user, email=email, page=request.path)
+    except ValidationFailed as error:
+        return None, {"email": email, "error": error.message}
+    return found, {"email": "", "error": ""}
 
 
 @functools.cache
