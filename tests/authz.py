@@ -300,6 +300,24 @@ def _denied(**overrides) -> dict[str, int]:
     }
 
 
+def _own_and_another(
+    basename: str, action: str, kind: str, role: str, *, own: int, body=None, **expect
+) -> list[WriteSpec]:
+    """A POST that `role` makes on its own object (answering `own`) and then tries on another's,
+    which it cannot see (404); the other roles answer `_denied(**expect)` on both."""
+    return [
+        WriteSpec(
+            basename,
+            action,
+            "post",
+            _denied(**expect, **{role: status}),
+            target=(which, kind),
+            body=body or (lambda world: {}),
+        )
+        for which, status in (("mine", own), ("theirs", 404))
+    ]
+
+
 def _when(days=3):
     return (timezone.now() + datetime.timedelta(days=days)).isoformat()
 
@@ -396,13 +414,7 @@ WRITES = [
             "period_start": "2025-01-01",
         },
     ),
-    WriteSpec(
-        "interview",
-        "release_results",
-        "post",
-        _denied(recruiter=200),
-        target=("theirs", "interview"),
-    ),
+    WriteSpec("interview", "release_results", "post", _denied(recruiter=200), target=("theirs", "interview")),
     WriteSpec(
         "assignment",
         "create",
@@ -410,13 +422,7 @@ WRITES = [
         _denied(recruiter=201),
         body=lambda w: {"interview": str(w.obj("theirs", "interview").pk), "interviewer": w.interviewer.pk},
     ),
-    WriteSpec(
-        "assignment",
-        "destroy",
-        "delete",
-        _denied(recruiter=204),
-        target=("mine", "assignment"),
-    ),
+    WriteSpec("assignment", "destroy", "delete", _denied(recruiter=204), target=("mine", "assignment")),
     WriteSpec(
         "assessment",
         "create",
@@ -449,22 +455,9 @@ WRITES = [
             "recommendation": "yes",
         },
     ),
-    WriteSpec(
-        "scorecard",
-        "submit",
-        "post",
-        # Submitting needs every dimension rated: the interviewer passes the permission check
-        # and gets the validation answer, which proves the write path is theirs.
-        _denied(recruiter=403, interviewer=400),
-        target=("mine", "scorecard"),
-    ),
-    WriteSpec(
-        "scorecard",
-        "submit",
-        "post",
-        _denied(recruiter=403, interviewer=404),
-        target=("theirs", "scorecard"),
-    ),
+    # Submitting needs every dimension rated: the interviewer passes the permission check and gets
+    # the validation answer, which proves the write path is theirs.
+    *_own_and_another("scorecard", "submit", "scorecard", "interviewer", own=400, recruiter=403),
 ]
 WRITES += [
     # Only the candidate decides on their own consent: recruiters cannot consent for them.
@@ -536,20 +529,14 @@ WRITES += [
         body=lambda w: {"application": str(w.obj("mine", "application").pk), "outcome": "advance"},
     ),
     # Only the candidate asks for a re-review of their own rejection; HR cannot ask for them.
-    WriteSpec(
+    *_own_and_another(
         "decision",
         "request_review",
-        "post",
-        _denied(recruiter=403, candidate=200),
-        target=("mine", "decision"),
+        "decision",
+        "candidate",
+        own=200,
+        recruiter=403,
         body=lambda w: {"note": "I would like a person to look again."},
-    ),
-    WriteSpec(
-        "decision",
-        "request_review",
-        "post",
-        _denied(recruiter=403, candidate=404),
-        target=("theirs", "decision"),
     ),
     # The world's offers are sent: the recruiter passes the permission check and gets the state answer.
     _offer_write("submit", "mine", recruiter=409),
@@ -628,43 +615,13 @@ def _png_upload(world):
 
 WRITES += [
     # Only the new hire uploads and confirms, and only on their own plan.
-    WriteSpec(
-        "onboarding-task",
-        "upload",
-        "post",
-        _denied(recruiter=403, candidate=201),
-        target=("mine", "onboarding-task"),
-        body=_png_upload,
+    *_own_and_another(
+        "onboarding-task", "upload", "onboarding-task", "candidate", own=201, recruiter=403, body=_png_upload
     ),
-    WriteSpec(
-        "onboarding-task",
-        "upload",
-        "post",
-        _denied(recruiter=403, candidate=404),
-        target=("theirs", "onboarding-task"),
-        body=_png_upload,
-    ),
-    WriteSpec(
-        "onboarding-task",
-        "confirm",
-        "post",
-        _denied(recruiter=403, candidate=200),
-        target=("mine", "onboarding-form"),
-    ),
-    WriteSpec(
-        "onboarding-task",
-        "confirm",
-        "post",
-        _denied(recruiter=403, candidate=404),
-        target=("theirs", "onboarding-form"),
-    ),
+    *_own_and_another("onboarding-task", "confirm", "onboarding-form", "candidate", own=200, recruiter=403),
     # HR's own tasks: only recruiters mark them done.
     WriteSpec(
-        "onboarding-task",
-        "complete",
-        "post",
-        _denied(recruiter=200),
-        target=("mine", "onboarding-hr-action"),
+        "onboarding-task", "complete", "post", _denied(recruiter=200), target=("mine", "onboarding-hr-action")
     ),
     WriteSpec("hr-task", "close", "post", _denied(recruiter=200), target=("mine", "hr-task")),
     # Only a recruiter cancels a hire's onboarding; the new hire cannot cancel their own plan.
