@@ -247,7 +247,6 @@ def home(request):
     context = {
         "page": page,
         "sections": sections,
-        "counts": counts,
         "tabs": tabs,
         "show": show,
         "query": query_without(request, "page"),

@@ -302,7 +302,6 @@ def _decorate_application(application, refusal, user, may_act: bool, choices: di
     ]
     application.outcomes = selectors.decision_outcomes_for(application)
     application.schedulable = application.stage in scheduling.SCHEDULABLE_STAGES
-    application.interviewers = choices["interviewers"]
     application.offer_list = list(application.offers.all())
     for check in application.background_checks.all():
         check.tone = _tone(check.status)
@@ -313,8 +312,7 @@ def _decorate_application(application, refusal, user, may_act: bool, choices: di
     for offer in application.offer_list:
         offer.tone = _tone(offer.status)
         offer.forms = {
-            name: _state(refusal, name, offer.pk)
-            for name in ("offer_submit", "offer_decide", "offer_send", "offer_cancel")
+            name: _state(refusal, name, offer.pk) for name in ("offer_submit", "offer_decide", "offer_cancel")
         }
         offer.round_approvals = [a for a in offer.approvals.all() if a.round == offer.approval_round]
         for step in offer.round_approvals:
@@ -331,7 +329,7 @@ def _decorate_application(application, refusal, user, may_act: bool, choices: di
 def _decorate_interview(interview, refusal, consents, choices: dict) -> None:
     interview.tone = _tone(interview.status)
     interview.forms = {
-        name: _state(refusal, name, interview.pk) for name in ("reschedule", "cancel", "assign", "release")
+        name: _state(refusal, name, interview.pk) for name in ("reschedule", "cancel", "assign")
     }
     assessment = interview.assessment_shown = selectors.assessment_of(interview)
     interview.dimension_list = list(assessment.dimensions.all()) if assessment else []
