@@ -88,6 +88,14 @@ _CANDIDATE_EDITABLE = (
 )
 
 
+def _refuse_unknown_fields(data: dict) -> None:
+    unknown = set(data) - set(_CANDIDATE_EDITABLE)
+    if unknown:
+        raise ValidationFailed(
+            gettext("Unknown fields."), fields={n: [gettext("Not a candidate field.")] for n in unknown}
+        )
+
+
 def _check_candidate(data: dict, errors: dict) -> None:
     if "full_name" in data and not data["full_name"].strip():
         errors["full_name"] = [gettext("Give the candidate's name.")]
@@ -115,11 +123,7 @@ def _save_with_unique_email(candidate: Candidate, **save_kwargs) -> None:
 @transaction.atomic
 def candidate_create(*, actor, **data) -> Candidate:
     require(actor, "add", Candidate)
-    unknown = set(data) - set(_CANDIDATE_EDITABLE)
-    if unknown:
-        raise ValidationFailed(
-            gettext("Unknown fields."), fields={n: [gettext("Not a candidate field.")] for n in unknown}
-        )
+    _refuse_unknown_fields(data)
     errors: dict[str, list[str]] = {}
     _check_candidate(data, errors)
     if not data.get("email"):
@@ -133,11 +137,7 @@ def candidate_create(*, actor, **data) -> Candidate:
 
 @transaction.atomic
 def candidate_update(*, candidate: Candidate, actor, **data) -> Candidate:
-    unknown = set(data) - set(_CANDIDATE_EDITABLE)
-    if unknown:
-        raise ValidationFailed(
-            gettext("Unknown fields."), fields={n: [gettext("Not a candidate field.")] for n in unknown}
-        )
+    _refuse_unknown_fields(data)
     candidate = get_for_change(Candidate.objects, user=actor, pk=candidate.pk)
     errors: dict[str, list[str]] = {}
     _check_candidate(data, errors)
