@@ -370,7 +370,7 @@ def _agenda(summary: Summary, shown: list[Interview], *, today: date, tz: tzinfo
         AgendaDay(
             day=day,
             count=counts.get(day, 0),
-            percent=_bar("", "", counts.get(day, 0), largest).percent,
+            percent=_share(counts.get(day, 0), largest),
             interviews=by_day.get(day, []),
         )
         for day in (today + timedelta(days=n) for n in range(AGENDA_DAYS + 1))
@@ -410,9 +410,12 @@ def _bars_by_status(counts: dict[str, int], statuses, tones: dict) -> list[Bar]:
 
 
 def _bar(key: str, label, count: int, of: int, *, tone: str = "") -> Bar:
-    # A bar that has something in it stays visible, however small its share.
-    percent = 0 if not of or not count else max(1, round(100 * count / of))
-    return Bar(key=key, label=label, count=count, percent=percent, tone=tone)
+    return Bar(key=key, label=label, count=count, percent=_share(count, of), tone=tone)
+
+
+def _share(count: int, of: int) -> int:
+    """A bar's width in percent: one that has something in it stays visible, however small."""
+    return 0 if not of or not count else max(1, round(100 * count / of))
 
 
 def _shortlist(rows: list, counted: int, limit: int) -> Shortlist:
