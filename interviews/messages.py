@@ -71,9 +71,10 @@ def _recipient(notification: Notification) -> tuple[str, str, ZoneInfo]:
     """Address, name and time zone of the one recipient, read now (not copied into the row)."""
     if notification.candidate_id:
         candidate = notification.candidate
-        zone_name = candidate.time_zone or (
+        # The zone the interview was booked in for them, as their interview page shows it; else theirs.
+        zone_name = (
             notification.interview.candidate_time_zone if notification.interview_id else ""
-        )
+        ) or candidate.time_zone
         return candidate.email, candidate.full_name, zone_or_utc(zone_name)
     user = notification.recipient_user
     return user.email, user.get_full_name() or user.get_username(), zone_or_utc(user.time_zone)

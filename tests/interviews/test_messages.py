@@ -6,7 +6,7 @@ import re
 import pytest
 
 from interviews.messages import message_id, render
-from interviews.models import Notification
+from interviews.models import Interview, Notification
 from tests.interviews.outbox_helpers import assign, queue, schedule
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,23 @@ def test_offer_slots_are_shown_in_the_candidates_zone(recruiter):
     assert "2031年3月5日（星期三）10:00（Asia/Shanghai 时间）" in body  # noqa: RUF001
     assert "2031年3月6日（星期四）15:30（Asia/Shanghai 时间）" in body  # noqa: RUF001
     assert "https://o.test/abc" in body
+
+
+def test_an_interviews_messages_use_the_zone_it_was_booked_in_like_its_page(recruiter):
+    """The candidate has since moved to Berlin; the interview was booked in Shanghai time, and its
+    page shows Shanghai time, so its e-mails do too."""
+    interview = schedule(recruiter, language="zh-hans", time_zone="Europe/Berlin")
+    Interview.objects.filter(pk=interview.pk).update(candidate_time_zone="Asia/Shanghai")
+    interview.refresh_from_db()
+    notification = queue(
+        "reschedule_offer",
+        interview,
+        payload={"slots": SLOTS},
+        secret_payload={"offer_url": "https://o.test/abc"},
+    )
+    body = render(notification).body
+    assert "2031年3月5日（星期三）10:00（Asia/Shanghai 时间）" in body  # noqa: RUF001
+    assert "Europe/Berlin" not in body
 
 
 def test_message_id_is_stable_per_idempotency_key(recruiter):
