@@ -1,7 +1,8 @@
 """Workflow state changes (DESIGN.md §5): an explicit table {(state, event): new state} applied
-with a compare-and-set update, so two writers never both move the same row from one state."""
+with a compare-and-set update, so two writers never both move the same row from one state; and
+outside events (provider webhooks) applied once."""
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from hrsuite.errors import InvalidTransition
@@ -38,3 +39,17 @@ def transition(
     for name, value in values.items():
         setattr(instance, name, value)
     return current
+
+
+def record_once(record: models.Model) -> bool:
+    """Inserts `record`, whose unique key names an outside event; False when it is there already.
+
+    Call it first in the transaction that applies the event: a concurrent copy of the same
+    delivery waits for this one's transaction and then finds the row, so the effects happen once.
+    """
+    try:
+        with transaction.atomic():
+            record.save(force_insert=True)
+    except IntegrityError:
+        return False
+    return True

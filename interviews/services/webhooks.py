@@ -8,13 +8,14 @@ Anything refused rolls all of it back, the WebhookEvent row included, so the pro
 
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from audit.models import AuditAction
 from audit.services import audit_record
 from hrsuite.errors import NotFound
+from hrsuite.workflow import record_once
 from interviews import providers
 from interviews.models import AIAssessment, Interview, Notification, WebhookEvent
 from interviews.providers import ProviderEvent, WebhookRejected
@@ -46,12 +47,7 @@ def webhook_apply(*, provider_name: str, event: ProviderEvent) -> WebhookOutcome
     record = WebhookEvent(
         provider=provider_name, event_id=event.event_id, event_type=event.event_type, received_at=now
     )
-    try:
-        # Inserted first: a concurrent copy of the same delivery waits here for this one's
-        # transaction and then finds the row, so the effects below happen once.
-        with transaction.atomic():
-            record.save(force_insert=True)
-    except IntegrityError:
+    if not record_once(record):
         return WebhookOutcome(duplicate=True, event_id=event.event_id)
 
     interview = (

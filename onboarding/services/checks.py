@@ -15,7 +15,7 @@ Effects of an outcome:
 
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditAction
@@ -23,7 +23,7 @@ from audit.services import audit_record
 from candidates.models import Application
 from hrsuite.errors import NotFound
 from hrsuite.permissions import require
-from hrsuite.workflow import transition
+from hrsuite.workflow import record_once, transition
 from interviews.models import Notification
 from interviews.providers.signing import WebhookOutcome
 from interviews.services.outbox import recruiters_notify
@@ -100,11 +100,7 @@ def check_webhook_apply(*, provider_name: str, event: CheckEvent) -> WebhookOutc
         event_type=event.event_type,
         received_at=timezone.now(),
     )
-    try:
-        # First, so a concurrent copy of the delivery waits for this transaction, then finds it.
-        with transaction.atomic():
-            record.save(force_insert=True)
-    except IntegrityError:
+    if not record_once(record):
         return WebhookOutcome(duplicate=True, event_id=event.event_id)
     check = (
         BackgroundCheck.objects.select_for_update(of=("self",))
