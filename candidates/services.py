@@ -49,8 +49,7 @@ def _check_weights(weights: dict, errors: dict) -> None:
 
 def _raise_if(errors: dict) -> None:
     if errors:
-        names = ", ".join(sorted(errors))
-        raise ValidationFailed(gettext("Invalid input: %(fields)s.") % {"fields": names}, fields=errors)
+        raise ValidationFailed.naming(gettext("Invalid input: %(fields)s."), errors)
 
 
 @transaction.atomic

@@ -106,6 +106,11 @@ class ApplicationError(Exception):
 class ValidationFailed(ApplicationError):
     """Bad input; `fields` names each field with its messages."""
 
+    @classmethod
+    def naming(cls, message: str, fields: dict[str, list[str]]) -> "ValidationFailed":
+        """The refusal whose `message` (translated, with `%(fields)s`) names the fields in error."""
+        return cls(message % {"fields": ", ".join(sorted(fields))}, fields=fields)
+
 
 class NotFound(ApplicationError):
     """Missing, or not visible to the actor: the two are answered alike so ids cannot be probed."""

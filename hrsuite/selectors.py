@@ -27,6 +27,5 @@ def filtered(filterset_class, data, queryset: models.QuerySet) -> models.QuerySe
     filterset = filterset_class(data if data is not None else {}, queryset=queryset)
     if not filterset.is_valid():
         errors = {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
-        names = ", ".join(sorted(errors))
-        raise ValidationFailed(gettext("Invalid filter: %(fields)s.") % {"fields": names}, fields=errors)
+        raise ValidationFailed.naming(gettext("Invalid filter: %(fields)s."), errors)
     return filterset.qs

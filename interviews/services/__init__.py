@@ -228,8 +228,7 @@ def assessment_record(*, interview: Interview, payload: dict, actor) -> AIAssess
         ]
         parsed.append((name, score, dim_conf, evidence))
     if errors:
-        names = ", ".join(sorted(errors))
-        raise ValidationFailed(gettext("Invalid assessment: %(fields)s.") % {"fields": names}, fields=errors)
+        raise ValidationFailed.naming(gettext("Invalid assessment: %(fields)s."), errors)
     if AIAssessment.objects.filter(interview=interview).exists():
         raise ValidationFailed(
             gettext("The interview has an assessment already."), fields={"interview": [gettext("Assessed.")]}
@@ -310,8 +309,7 @@ def human_review_create(
     else:
         score = None
     if errors:
-        names = ", ".join(sorted(errors))
-        raise ValidationFailed(gettext("Invalid input: %(fields)s.") % {"fields": names}, fields=errors)
+        raise ValidationFailed.naming(gettext("Invalid input: %(fields)s."), errors)
     review = HumanReview(
         dimension_score=dimension_score, reviewer=actor, outcome=outcome, score=score, reason=reason
     )
@@ -356,8 +354,7 @@ def scorecard_save(
     errors: dict[str, list[str]] = {}
     _check_scorecard(interview, ratings, recommendation, errors)
     if errors:
-        names = ", ".join(sorted(errors))
-        raise ValidationFailed(gettext("Invalid input: %(fields)s.") % {"fields": names}, fields=errors)
+        raise ValidationFailed.naming(gettext("Invalid input: %(fields)s."), errors)
     scorecard, created = Scorecard.objects.select_for_update().get_or_create(
         interview=interview, interviewer=actor
     )
@@ -394,10 +391,7 @@ def scorecard_submit(*, scorecard: Scorecard, actor) -> Scorecard:
     if not scorecard.recommendation:
         errors["recommendation"] = [gettext("Give a recommendation.")]
     if errors:
-        names = ", ".join(sorted(errors))
-        raise ValidationFailed(
-            gettext("Incomplete scorecard: %(fields)s.") % {"fields": names}, fields=errors
-        )
+        raise ValidationFailed.naming(gettext("Incomplete scorecard: %(fields)s."), errors)
     transition(
         scorecard, table=SCORECARD_TRANSITIONS, event="submit", changes={"submitted_at": timezone.now()}
     )

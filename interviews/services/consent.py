@@ -43,8 +43,7 @@ def notice_publish(
         if not value or not value.strip():
             errors[name] = [gettext("Required.")]
     if errors:
-        names = ", ".join(sorted(errors))
-        raise ValidationFailed(gettext("Invalid notice: %(fields)s.") % {"fields": names}, fields=errors)
+        raise ValidationFailed.naming(gettext("Invalid notice: %(fields)s."), errors)
     digest = notice_sha256(text)
     existing = ConsentNotice.objects.filter(version=version, language=language).first()
     if existing is not None:
@@ -163,8 +162,7 @@ def consent_save(
             gettext("The notice has changed: read version %(version)s first.") % {"version": notice.version}
         ]
     if errors:
-        names = ", ".join(sorted(errors))
-        raise ValidationFailed(gettext("Invalid input: %(fields)s.") % {"fields": names}, fields=errors)
+        raise ValidationFailed.naming(gettext("Invalid input: %(fields)s."), errors)
     # Decisions on one interview are serialised, so "latest per scope" is well defined.
     interview.kind = Interview.objects.select_for_update().values_list("kind", flat=True).get(pk=interview.pk)
     before = consent_state(interview=interview)[scope]

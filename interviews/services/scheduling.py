@@ -168,8 +168,7 @@ def _busy_interviewers(interviewers, starts_at, ends_at, exclude_interview) -> l
 
 def _raise_if(errors: dict[str, list[str]]) -> None:
     if errors:
-        names = ", ".join(sorted(errors))
-        raise ValidationFailed(gettext("Cannot schedule: %(fields)s.") % {"fields": names}, fields=errors)
+        raise ValidationFailed.naming(gettext("Cannot schedule: %(fields)s."), errors)
 
 
 # --- Status changes -------------------------------------------------------------------------------

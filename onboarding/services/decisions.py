@@ -64,8 +64,7 @@ def decision_record(
     if outcome == Outcome.HIRE:
         errors |= offer_draft_errors(offer_terms or {})
     if errors:
-        names = ", ".join(sorted(errors))
-        raise ValidationFailed(gettext("Invalid decision: %(fields)s.") % {"fields": names}, fields=errors)
+        raise ValidationFailed.naming(gettext("Invalid decision: %(fields)s."), errors)
     application = get_for_change(
         Application.objects.select_related("candidate"), user=actor, pk=application.pk
     )

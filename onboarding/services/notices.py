@@ -133,8 +133,7 @@ def candidate_message_text_set(
     if not body:
         errors["body"] = [gettext("Required.")]
     if errors:
-        names = ", ".join(sorted(errors))
-        raise ValidationFailed(gettext("Invalid text: %(fields)s.") % {"fields": names}, fields=errors)
+        raise ValidationFailed.naming(gettext("Invalid text: %(fields)s."), errors)
     with transaction.atomic():
         text = CandidateMessageText.objects.select_for_update().filter(key=key, language=language).first()
         created = text is None

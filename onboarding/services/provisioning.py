@@ -81,8 +81,7 @@ def provisioning_target_create(
     elif ProvisioningTarget.objects.filter(system=system).exists():
         errors["system"] = [gettext("This system has its endpoint already: change that one.")]
     if errors:
-        names = ", ".join(sorted(errors))
-        raise ValidationFailed(gettext("Invalid target: %(fields)s.") % {"fields": names}, fields=errors)
+        raise ValidationFailed.naming(gettext("Invalid target: %(fields)s."), errors)
     target = ProvisioningTarget(system=system, url=url, secret=secret, active=active)
     target.save(force_insert=True)
     # The secret is named, never its value.
@@ -110,8 +109,7 @@ def provisioning_target_update(
     target = get_for_change(ProvisioningTarget.objects, user=actor, pk=target.pk)
     errors = _target_errors(url=url, secret=secret)
     if errors:
-        names = ", ".join(sorted(errors))
-        raise ValidationFailed(gettext("Invalid target: %(fields)s.") % {"fields": names}, fields=errors)
+        raise ValidationFailed.naming(gettext("Invalid target: %(fields)s."), errors)
     changed = []
     for name, value in (("url", url), ("secret", secret), ("active", active)):
         if value is not None and (name == "secret" or getattr(target, name) != value):
