@@ -58,9 +58,22 @@ class CandidatePageFilter(CandidateFilter):
     """The list's filters: exact e-mail (through the blind index), position and stage.
 
     Position and stage together mean ONE application for that position at that stage, not any
-    application for the position and any (other) application at the stage: one EXISTS subquery,
-    which also spares the list a DISTINCT over the whole table.
+    application for the position and any (other) application at the stage: one subquery, which
+    also spares the list a DISTINCT over the whole table.
+
+    `matches` is how many candidates that subquery finds, when known (`candidate_page_count`).
+    Few (a busy position's applicants), they are read first and sorted; many (a whole stage),
+    the list walks the candidates newest first and stops at the page. At 100,000 candidates the
+    walk cost 15-22 ms for pages 5-20 of a 3,000-candidate position, where reading those first
+    takes 4 ms at any page; for a 45,000-candidate stage the walk takes 0.1-2 ms and reading
+    them all first 37 ms.
     """
+
+    FEW = 10_000
+
+    def __init__(self, *args, matches: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.matches = matches
 
     position = django_filters.UUIDFilter(method="_by_application", label="Position")
     stage = django_filters.ChoiceFilter(choices=Stage.choices, method="_by_application", label="Stage")
@@ -78,15 +91,20 @@ class CandidatePageFilter(CandidateFilter):
             for name in ("position", "stage")
             if self.form.cleaned_data.get(name)
         }
-        if wanted:
-            matching = Application.objects.filter(candidate=OuterRef("pk"), **wanted)
-            queryset = queryset.filter(Exists(matching))
-        return queryset
+        if not wanted:
+            return queryset
+        matching = Application.objects.filter(**wanted).order_by()
+        if self.matches is not None and self.matches <= self.FEW:
+            return queryset.filter(pk__in_few=matching.values("candidate_id"))
+        return queryset.filter(Exists(matching.filter(candidate=OuterRef("pk"))))
 
 
-def candidate_page_list(*, user, filters=None) -> QuerySet[Candidate]:
+def candidate_page_list(*, user, filters=None, matches: int | None = None) -> QuerySet[Candidate]:
     """Candidates for the list page, newest first, each with `listed_applications` (position,
-    stage) and on each application `upcoming_interviews` (scheduled, not yet started)."""
+    stage) and on each application `upcoming_interviews` (scheduled, not yet started).
+
+    `matches`: `candidate_page_count`'s answer for the same filters, which picks how the list is
+    read (see `CandidatePageFilter`)."""
     upcoming = restrict(
         Interview.objects.filter(status=Interview.Status.SCHEDULED, starts_at__gte=timezone.now()), user=user
     ).order_by("starts_at", "id")
@@ -96,7 +114,7 @@ def candidate_page_list(*, user, filters=None) -> QuerySet[Candidate]:
         .prefetch_related(Prefetch("interviews", queryset=upcoming, to_attr="upcoming_interviews"))
     )
     queryset = restrict(Candidate.objects.defer(*_NOT_LISTED), user=user).order_by("-created_at", "id")
-    queryset = filtered(CandidatePageFilter, filters, queryset)
+    queryset = filtered(CandidatePageFilter, filters, queryset, matches=matches)
     return queryset.prefetch_related(
         Prefetch("applications", queryset=applications, to_attr="listed_applications")
     )

@@ -5,6 +5,25 @@ import uuid
 from django.db import models
 
 
+@models.UUIDField.register_lookup
+class InFew(models.Lookup):
+    """`pk__in_few=<subquery>`: `pk IN (subquery)` for a subquery that yields few keys (a few
+    thousand at most), written on PostgreSQL as `pk = ANY(ARRAY(subquery))`.
+
+    As a plain IN, PostgreSQL may walk the whole table in the list's order and probe the
+    subquery row by row, which grows with the table; as an array it reads the keys first and
+    fetches just those rows, then sorts them.
+    """
+
+    lookup_name = "in_few"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        template = "%s = ANY(ARRAY%s)" if connection.vendor == "postgresql" else "%s IN %s"
+        return template % (lhs, rhs), [*lhs_params, *rhs_params]
+
+
 class DomainModel(models.Model):
     """Random UUID keys: known before the first save, so encrypted fields can be bound to their
     row, and not enumerable, so ids cannot be probed."""

@@ -22,9 +22,10 @@ def object_get_for(queryset: models.QuerySet, *, user, pk) -> models.Model:
     return instance
 
 
-def filtered(filterset_class, data, queryset: models.QuerySet) -> models.QuerySet:
-    """`queryset` narrowed by a django-filter FilterSet; bad filter values are field errors."""
-    filterset = filterset_class(data if data is not None else {}, queryset=queryset)
+def filtered(filterset_class, data, queryset: models.QuerySet, **options) -> models.QuerySet:
+    """`queryset` narrowed by a django-filter FilterSet (given `options`, if it takes any); bad
+    filter values are field errors."""
+    filterset = filterset_class(data if data is not None else {}, queryset=queryset, **options)
     if not filterset.is_valid():
         errors = {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
         raise ValidationFailed.naming(gettext("Invalid filter: %(fields)s."), errors)

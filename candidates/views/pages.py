@@ -119,8 +119,9 @@ def candidate_list(request):
             return redirect("hr-candidate", pk=candidate_id)
 
     filter_errors, page, rows = {}, None, []
+    count = selectors.candidate_page_count(user=request.user, filters=request.GET)
     try:
-        queryset = selectors.candidate_page_list(user=request.user, filters=request.GET)
+        queryset = selectors.candidate_page_list(user=request.user, filters=request.GET, matches=count)
     except ValidationFailed as error:
         filter_errors = error.fields
     else:
@@ -128,7 +129,7 @@ def candidate_list(request):
             request,
             queryset,
             detail={"query": candidate_search_for_trail(request.GET)},
-            count=selectors.candidate_page_count(user=request.user, filters=request.GET),
+            count=count,
             # Filtered by position or stage, the page is picked from indexes before rows are read.
             keys_first=True,
         )

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from candidates.file_selectors import candidate_page_count
+from candidates.file_selectors import CandidatePageFilter, candidate_page_count
 from candidates.models import Stage
 from tests.factories import make_application, make_candidate, make_position
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
@@ -69,3 +69,42 @@ def test_a_filtered_list_reads_as_many_queries_as_the_whole_list(
         response = client.get(LIST, filters)
     assert response.status_code == 200
     assert _total(response.text) == 30
+
+
+@pytest.mark.parametrize("few", [True, False], ids=["matches-read-first", "newest-first-walk"])
+def test_both_ways_of_reading_a_filtered_list_show_the_same_candidates_in_order(
+    client, recruiter, monkeypatch, few
+):
+    """A position's few applicants are read first; a stage with many is walked newest first.
+    The threshold is set here so each way runs on a small dataset: both must list exactly the
+    matching candidates, each once, newest first, with the same pages."""
+    if not few:
+        monkeypatch.setattr(CandidatePageFilter, "FEW", 0)
+    engineer, analyst = make_position(recruiter), make_position(recruiter)
+    engineers = _candidates(recruiter, 30, position=engineer)
+    analysts = _candidates(recruiter, 10, position=analyst)
+    # Applied to both: the first is still at "applied" for the analyst role; the second is
+    # interviewing for both, and listed once under that stage.
+    make_application(recruiter, candidate=engineers[0], position=analyst)
+    second = make_application(recruiter, candidate=engineers[1], position=analyst)
+    schedule(recruiter, application=second, starts_at=shanghai(2027, 3, 3, 10, 0))
+    make_candidate(recruiter)  # no application at all
+    client.force_login(recruiter)
+
+    def listed(**filters) -> list[str]:
+        shown, page = [], 1
+        while True:
+            text = client.get(LIST, {**filters, "page": page}).text
+            shown += re.findall(r'<td><a href="/hr/candidates/([0-9a-f-]{36})/', text)
+            if len(shown) >= _total(text):
+                return shown
+            page += 1
+
+    def newest_first(candidates) -> list[str]:
+        ordered = sorted(candidates, key=lambda c: (-c.created_at.timestamp(), str(c.pk)))
+        return [str(c.pk) for c in ordered]
+
+    assert listed(position=engineer.pk) == newest_first(engineers)
+    assert listed(position=analyst.pk) == newest_first([*analysts, *engineers[:2]])
+    assert listed(stage=Stage.INTERVIEWING) == newest_first([*engineers, *analysts])
+    assert listed(position=analyst.pk, stage=Stage.APPLIED) == [str(engineers[0].pk)]
