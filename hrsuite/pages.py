@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import models
+from django.db.models import Window
 from django.http import Http404
 from django.views.decorators.cache import never_cache
 
@@ -61,6 +62,51 @@ class KeysFirstPaginator(Paginator):
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 
+class CountingPaginator(Paginator):
+    """Reads a page and the whole list's counts in one query.
+
+    `counts` names aggregates (one per tab, say) worked out over the whole list as window
+    functions, in the same pass that sorts it; `count_of(counts)` says how many rows the list
+    has. A COUNT of its own would read every row a second time. The query may go on past that
+    count: rows ordered after the list's own are not shown (the workspace puts the chosen tab's
+    group first, so the other groups are still counted). `counts` holds what was read (zeros
+    when the query has no rows at all).
+    """
+
+    def __init__(self, object_list, per_page, *, counts: dict, count_of: Callable[[dict], int]):
+        self.aliases = {name: f"_count_{name}" for name in counts}
+        windows = {alias: Window(counts[name]) for name, alias in self.aliases.items()}
+        super().__init__(object_list.annotate(**windows), per_page)
+        self.count_of = count_of
+        self.counts = None
+
+    def get_page(self, number):
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        rows = self._rows(number)
+        if not rows and number > 1:
+            # Past the end, which only the counts say: then the last page.
+            if self.counts is None:
+                self._rows(1)
+            number = self.num_pages
+            rows = self._rows(number)
+        return self._get_page(rows, number, self)
+
+    def _rows(self, number: int) -> list:
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page])
+        if rows:
+            self.counts = {name: getattr(rows[0], alias) for name, alias in self.aliases.items()}
+        elif number == 1:
+            self.counts = dict.fromkeys(self.aliases, 0)
+        else:
+            return []
+        self.count = self.count_of(self.counts)
+        return rows[: max(self.count - bottom, 0)]
+
+
 def audited_page(
     request,
     queryset: models.QuerySet,
@@ -69,15 +115,21 @@ def audited_page(
     detail=None,
     count: int | None = None,
     keys_first: bool = False,
+    counts: dict | None = None,
+    count_of: Callable[[dict], int] | None = None,
 ) -> Page:
     """One page of a permission-scoped queryset, recorded as one `list` event with its ids.
 
     A page number past the end shows the last page; one that is not a number, the first.
     `count`, when the caller already knows how many rows there are (or has a cheaper way to
     count them), spares the paginator its own COUNT over the queryset; `keys_first` pages by
-    primary key first (`KeysFirstPaginator`).
+    primary key first (`KeysFirstPaginator`); `counts` and `count_of` count the list in the
+    pass that reads the page (`CountingPaginator`).
     """
-    paginator = (KeysFirstPaginator if keys_first else Paginator)(queryset, per_page)
+    if counts is not None:
+        paginator = CountingPaginator(queryset, per_page, counts=counts, count_of=count_of)
+    else:
+        paginator = (KeysFirstPaginator if keys_first else Paginator)(queryset, per_page)
     if count is not None:
         paginator.count = count
     page = paginator.get_page(request.GET.get("page"))

@@ -116,11 +116,30 @@ def my_interviews(user) -> QuerySet[Interview]:
     )
 
 
-def _in_list_order(interviews: QuerySet[Interview]) -> QuerySet[Interview]:
-    """Awaiting first (longest waiting first), then upcoming (soonest first), then done (latest first)."""
+def _in_list_order(interviews: QuerySet[Interview], *, first: str = "") -> QuerySet[Interview]:
+    """Awaiting first (longest waiting first), then upcoming (soonest first), then done (latest
+    first); `first`, a group's key, puts that group before the others."""
+    # Within the done group `ahead` is empty, so the start time that follows orders it, latest first.
     ahead = Case(When(group_rank__lt=_RANK["done"], then=F("starts_at")))
-    behind = Case(When(group_rank=_RANK["done"], then=F("starts_at")))
-    return interviews.order_by("group_rank", ahead.asc(), behind.desc(), "id")
+    order = ["group_rank", ahead.asc(), F("starts_at").desc(), "id"]
+    if first:
+        order.insert(0, Case(When(group_rank=_RANK[first], then=Value(0)), default=Value(1)))
+    return interviews.order_by(*order)
+
+
+# Counted over all the interviewer's interviews: in all, and the two groups that ask something of
+# them (done is the rest). Upcoming needs only the status, so only awaiting works out each group.
+GROUP_COUNTS = {
+    "all": Count("pk"),
+    "upcoming": Count("pk", filter=Q(status__in=_AHEAD)),
+    "awaiting": Count("pk", filter=Q(group_rank=_RANK["awaiting"])),
+}
+
+
+def _group_counts(counts: dict) -> dict[str, int]:
+    """Each group's count from `GROUP_COUNTS` as the page counted them."""
+    done = counts["all"] - counts["awaiting"] - counts["upcoming"]
+    return {"awaiting": counts["awaiting"], "upcoming": counts["upcoming"], "done": done}
 
 
 def _assigned_or_404(request, pk) -> Interview:
@@ -213,19 +232,22 @@ def feedback_due(interview: Interview, *, now=None) -> Feedback:
 @require_GET
 def home(request):
     """My interviews, grouped: awaiting my scorecard, upcoming, done; `?show=<group>` for one group."""
-    interviews = my_interviews(request.user)
-    # One GROUP BY: each row's group is worked out once (a count per group would work it out
-    # three times).
-    by_rank = dict(interviews.values_list("group_rank").annotate(n=Count("pk")).order_by())
-    counts = {key: by_rank.get(rank, 0) for key, _label, rank in GROUPS}
     show = request.GET.get("show", "")
-    if show in _RANK:
-        interviews = interviews.filter(group_rank=_RANK[show])
-    else:
+    if show not in _RANK:
         show = ""
-    # The group counts already say how many rows the list has: no COUNT of its own.
-    total = counts[show] if show else sum(counts.values())
-    page = audited_page(request, _in_list_order(interviews), detail={"show": show or "all"}, count=total)
+
+    def listed(counts: dict) -> int:
+        # One group shown: it comes first, and the rows of the others after it are not listed.
+        return _group_counts(counts)[show] if show else counts["all"]
+
+    page = audited_page(
+        request,
+        _in_list_order(my_interviews(request.user), first=show),
+        detail={"show": show or "all"},
+        counts=GROUP_COUNTS,
+        count_of=listed,
+    )
+    counts = _group_counts(page.paginator.counts)
     now = timezone.now()
     labels = {rank: label for _key, label, rank in GROUPS}
     keys = {rank: key for key, _label, rank in GROUPS}

@@ -164,10 +164,10 @@ def _home_queries(client, django_assert_num_queries, interviewer, expected):
 
 
 # Session, user, the request's savepoint and its release, roles, permissions (user and group),
-# the assignment grant's permission id, the counts per group (which give the page count too),
-# the page, the applications (with candidate and position) of its rows, and the one audit event
+# the assignment grant's permission id, the page with the counts per group (which give the page
+# count too), the applications (with candidate and position) of its rows, and the one audit event
 # (chain head, insert, head update).
-HOME_QUERIES = 14
+HOME_QUERIES = 13
 
 
 @pytest.mark.django_db
@@ -191,6 +191,50 @@ def test_home_is_paged(client, recruiter, interviewer):
     assert "Page 1 of 2" in first
     second = client.get(reverse("workspace-home"), {"page": 2}).text
     assert second.count("<tr>") - 1 == 1  # one row (plus the header row)
+
+
+def _tab_counts(html) -> dict[str, int]:
+    tabs = re.search(r'<nav class="workspace-tabs".*?</nav>', html, re.S).group(0)
+    found = re.findall(r'href="[^"?]*(?:\?show=(\w+))?"[^>]*>[^<]*<span class="count">(\d+)</span>', tabs)
+    return {key or "all": int(count) for key, count in found}
+
+
+@pytest.mark.django_db
+def test_one_group_is_paged_on_its_own_and_every_tab_keeps_its_count(client, recruiter, interviewer):
+    """The page and every tab's count come from one read: the chosen group is listed and paged
+    alone, a page past its end shows its last page, and the other groups are still counted."""
+    ahead = [assigned(recruiter, interviewer, starts_in=timedelta(days=2, minutes=n)) for n in range(26)]
+    done = held(assigned(recruiter, interviewer, starts_in=-timedelta(days=3)))
+    submitted(done, interviewer)
+    client.force_login(interviewer)
+    home = reverse("workspace-home")
+
+    first = client.get(home, {"show": "upcoming"}).text
+    assert _tab_counts(first) == {"all": 27, "awaiting": 0, "upcoming": 26, "done": 1}
+    assert "Page 1 of 2" in first and names_in(first, "upcoming") == {candidate_name(i) for i in ahead[:25]}
+    for number in ("2", "5"):  # the last page, also when asked for one past it
+        last = client.get(home, {"show": "upcoming", "page": number}).text
+        assert "Page 2 of 2" in last, number
+        assert names_in(last, "upcoming") == {candidate_name(ahead[25])} and not names_in(last, "done")
+    # The done group is paged on its own too, past its end included, though upcoming rows follow it.
+    only_done = client.get(home, {"show": "done", "page": "3"}).text
+    assert names_in(only_done, "done") == {candidate_name(done)} and not names_in(only_done, "upcoming")
+    # An empty group lists nothing, past its end too, and still counts the others.
+    for number in ("1", "4"):
+        empty = client.get(home, {"show": "awaiting", "page": number}).text
+        assert "No scorecards are waiting for you." in empty
+        assert _tab_counts(empty) == {"all": 27, "awaiting": 0, "upcoming": 26, "done": 1}
+    # All of them: the done interview closes the second page; "x" is the first page.
+    assert names_in(client.get(home, {"page": "9"}).text, "done") == {candidate_name(done)}
+    assert "Page 1 of 2" in client.get(home, {"page": "x"}).text
+
+
+@pytest.mark.django_db
+def test_home_with_no_interviews_counts_none(client, interviewer):
+    client.force_login(interviewer)
+    html = client.get(reverse("workspace-home"), {"page": "3"}).text
+    assert "No interviews are assigned to you yet." in html
+    assert _tab_counts(html) == {"all": 0, "awaiting": 0, "upcoming": 0, "done": 0}
 
 
 @pytest.mark.django_db
