@@ -28,44 +28,71 @@ def audit_record(
         target_id = str(target.pk)
         if candidate_id is None:
             candidate_id = _candidate_of(target)
-    request = context.current()
-    is_user = actor is not None and getattr(actor, "pk", None) is not None
-    # No savepoint of its own: the event lives and dies with the caller's transaction.
-    with transaction.atomic(savepoint=False):
-        # The head row comes with the migrations; it is made again only after a flush emptied
-        # the trail too (a head deleted on its own makes the next seq collide, so writes stop).
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        event = AuditEvent(
-            seq=head.seq + 1,
-            actor=actor if is_user else None,
-            actor_label=(actor.get_username() if is_user else str(actor or "anonymous"))[:150],
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            target_ids=[str(pk) for pk in target_ids],
-            candidate_id=candidate_id,
-            changed_fields=sorted(changed_fields),
-            detail=detail or {},
-            request_id=request.request_id,
-            ip=request.ip,
-            user_agent=request.user_agent,
-            prev_hash=head.hash,
-        )
-        event.hash = chain.link(event.prev_hash, event)
-        event.save(force_insert=True)
-        AuditChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
-    return event
+    event = _event(
+        actor=actor,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        target_ids=[str(pk) for pk in target_ids],
+        candidate_id=candidate_id,
+        changed_fields=sorted(changed_fields),
+        detail=detail or {},
+    )
+    return _append([event])[0]
 
 
 def audit_list(*, actor, model: type[models.Model], ids: Iterable[object], detail=None) -> AuditEvent:
     """A list read is one event carrying the ids it returned."""
-    return audit_record(
-        actor=actor,
-        action=AuditAction.LIST,
-        target_type=model._meta.label_lower,
-        target_ids=ids,
-        detail=detail,
+    return audit_lists(actor=actor, lists=[(model, ids, detail)])[0]
+
+
+def audit_lists(
+    *, actor, lists: Iterable[tuple[type[models.Model], Iterable[object], dict | None]]
+) -> list[AuditEvent]:
+    """The lists one page shows, as one `list` event each (model, ids, detail), appended in
+    order under a single lock of the chain head."""
+    events = [
+        _event(
+            actor=actor,
+            action=AuditAction.LIST,
+            target_type=model._meta.label_lower,
+            target_ids=[str(pk) for pk in ids],
+            detail=detail or {},
+        )
+        for model, ids, detail in lists
+    ]
+    return _append(events) if events else []
+
+
+def _event(*, actor, **fields) -> AuditEvent:
+    """An event not yet in the chain, with who did it and the request it came from."""
+    request = context.current()
+    is_user = actor is not None and getattr(actor, "pk", None) is not None
+    return AuditEvent(
+        actor=actor if is_user else None,
+        actor_label=(actor.get_username() if is_user else str(actor or "anonymous"))[:150],
+        request_id=request.request_id,
+        ip=request.ip,
+        user_agent=request.user_agent,
+        **fields,
     )
+
+
+def _append(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Chains `events` in order after the head and saves them, moving the head past the last."""
+    # No savepoint of its own: the events live and die with the caller's transaction.
+    with transaction.atomic(savepoint=False):
+        # The head row comes with the migrations; it is made again only after a flush emptied
+        # the trail too (a head deleted on its own makes the next seq collide, so writes stop).
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        seq, last_hash = head.seq, head.hash
+        for event in events:
+            seq += 1
+            event.seq, event.prev_hash = seq, last_hash
+            event.hash = last_hash = chain.link(event.prev_hash, event)
+        AuditEvent.objects.bulk_create(events)
+        AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=last_hash)
+    return events
 
 
 def audit_verify() -> tuple[int, chain.Break | None]:

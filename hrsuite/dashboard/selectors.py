@@ -19,7 +19,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from audit.services import audit_list
+from audit.services import audit_lists
 from candidates.models import Application, Position, Stage
 from hrsuite.permissions import global_permission, restrict
 from interviews.models import (
@@ -181,8 +181,8 @@ class Dashboard:
 def dashboard_for(*, user, now: datetime | None = None, tz: tzinfo | None = None) -> Dashboard:
     """The whole dashboard for `user`, with days taken in `tz` (the viewer's zone).
 
-    The lists' audit events are written after every read: the first event locks the audit
-    chain's head until the request's transaction ends, so it comes as late as it can.
+    The lists' audit events are written together after every read: they lock the audit
+    chain's head until the request's transaction ends, so they come as late as they can.
     """
     now = now or timezone.now()
     tz = tz or timezone.get_current_timezone()
@@ -210,14 +210,14 @@ def dashboard_for(*, user, now: datetime | None = None, tz: tzinfo | None = None
         overdue_after_hours=settings.HRSUITE_SCORECARD_REMINDER_HOURS,
         completion_threshold=settings.HRSUITE_COMPLETION_RATE_THRESHOLD,
     )
-    for name, (model, rows) in lists.items():
-        if rows:
-            audit_list(
-                actor=user,
-                model=model,
-                ids=[row.pk for row in rows],
-                detail={"page": "hr-dashboard", "list": name},
-            )
+    audit_lists(
+        actor=user,
+        lists=[
+            (model, [row.pk for row in rows], {"page": "hr-dashboard", "list": name})
+            for name, (model, rows) in lists.items()
+            if rows
+        ],
+    )
     return board
 
 

@@ -103,7 +103,7 @@ def test_postgresql_trigger_refuses_raw_sql_changes(event, sql, operation):
 
 
 @pytest.mark.services
-def test_the_chain_head_cannot_be_moved_back_or_deleted_on_postgresql(recruiter):
+def test_the_chain_head_cannot_be_moved_back_past_the_trail_or_deleted_on_postgresql(recruiter):
     from django.db import DatabaseError, connection, transaction
 
     from tests.factories import make_candidate
@@ -112,6 +112,9 @@ def test_the_chain_head_cannot_be_moved_back_or_deleted_on_postgresql(recruiter)
     for statement in (
         "UPDATE audit_auditchainhead SET seq = seq - 1",
         "UPDATE audit_auditchainhead SET hash = 'x'",
+        # Past the trail, with an event's hash or with none.
+        "UPDATE audit_auditchainhead SET seq = seq + 1, hash = (SELECT MAX(hash) FROM audit_auditevent)",
+        "UPDATE audit_auditchainhead SET seq = seq + 5",
         "DELETE FROM audit_auditchainhead",
     ):
         with pytest.raises(DatabaseError, match="only moves forward"), transaction.atomic():

@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from audit import chain, context
 from audit.models import AuditAction, AuditChainHead, AuditEvent
-from audit.services import audit_list, audit_record
+from audit.services import audit_list, audit_lists, audit_record
 from candidates.models import Candidate
 from interviews import services as interview_services
 from tests.factories import assessment_payload, make_application, make_candidate, make_interview
@@ -59,6 +59,32 @@ def test_events_written_by_services_form_an_intact_chain(trail):
         assert event.prev_hash == (previous.hash if previous else chain.GENESIS)
     head = AuditChainHead.objects.get(pk=1)
     assert (head.seq, head.hash) == (trail[-1].seq, trail[-1].hash)
+
+
+def test_a_pages_lists_are_chained_in_order_under_one_lock(trail, recruiter, django_assert_num_queries):
+    """The lists of one page go in as consecutive events, one per list, in a single round:
+    lock the head, insert them all, move the head onto the last."""
+    candidates = list(Candidate.objects.order_by("pk"))
+    lists = [
+        (Candidate, [c.pk for c in candidates], {"list": "first"}),
+        (AuditEvent, [], {"list": "second"}),
+        (Candidate, [candidates[0].pk], None),
+    ]
+    with django_assert_num_queries(3):
+        events = audit_lists(actor=recruiter, lists=lists)
+
+    assert [e.seq for e in events] == [trail[-1].seq + 1, trail[-1].seq + 2, trail[-1].seq + 3]
+    stored = list(AuditEvent.objects.filter(seq__gt=trail[-1].seq).order_by("seq"))
+    assert [(e.action, e.target_type, e.target_ids, e.detail) for e in stored] == [
+        (AuditAction.LIST, "candidates.candidate", [str(c.pk) for c in candidates], {"list": "first"}),
+        (AuditAction.LIST, "audit.auditevent", [], {"list": "second"}),
+        (AuditAction.LIST, "candidates.candidate", [str(candidates[0].pk)], {}),
+    ]
+    assert [e.prev_hash for e in stored] == [trail[-1].hash, stored[0].hash, stored[1].hash]
+    head = AuditChainHead.objects.get(pk=1)
+    assert (head.seq, head.hash) == (stored[-1].seq, stored[-1].hash)
+    assert f"Audit chain intact: {len(trail) + 3} events verified." in _verify()
+    assert audit_lists(actor=recruiter, lists=[]) == []
 
 
 @pytest.mark.parametrize(

@@ -240,10 +240,10 @@ def test_dashboard_query_count_stays_flat_with_more_rows(
 
 # Session and user (2); the request's savepoint and its release (2); roles and permissions (3);
 # the agenda (one UNION of each status's first rows on PostgreSQL; SQLite, which cannot cut inside
-# a UNION, reads each of the five statuses, then those rows: 6); four more lists (4); each list
-# with one audit event of three queries (15).
+# a UNION, reads each of the five statuses, then those rows: 6); four more lists (4); an audit
+# event for each list, all five appended under one lock of the chain head (lock, insert, head: 3).
 AGENDA = 1 if connection.features.supports_slicing_ordering_in_compound else 6
-QUERIES = 26 + AGENDA
+QUERIES = 14 + AGENDA
 # Once a minute, the counts: pipeline and open positions (2), interviews per day (1), completion
 # rates (1), offers and checks (2), the four lists' totals (4).
 COUNTS = 10
