@@ -15,12 +15,26 @@ from django.utils.translation import gettext as _
 from hrsuite.errors import ValidationFailed
 
 
+class Fields(dict):
+    """A form's values or errors by field name, where a field with none reads as "".
+
+    Templates look up every field of every form on a page, mostly on blank forms; a lookup that
+    misses a plain dict makes Django's template engine try attribute and index lookups too (the
+    "apply" form's position menu alone missed fifty times per candidate file)."""
+
+    def __missing__(self, name):
+        return ""
+
+
 @dataclass
 class FormState:
     """What a form shows: the values entered and the errors per field (empty when not refused)."""
 
-    values: dict = field(default_factory=dict)
-    errors: dict = field(default_factory=dict)
+    values: dict = field(default_factory=Fields)
+    errors: dict = field(default_factory=Fields)
+
+    def __post_init__(self):
+        self.values, self.errors = Fields(self.values), Fields(self.errors)
 
     @property
     def refused(self) -> bool:

@@ -35,7 +35,7 @@ from onboarding.models import Offer, OfferApproval
 from onboarding.services.offers import OPEN_STATES
 
 from . import actions
-from .forms import BLANK, FormState, Refusal, form_values, template_errors
+from .forms import BLANK, Fields, FormState, Refusal, form_values, template_errors
 
 HR = (Role.RECRUITER, Role.HR_ADMIN)
 
@@ -140,8 +140,8 @@ def candidate_list(request):
     context = {
         "page": page,
         "rows": rows,
-        "filters": request.GET,
-        "filter_errors": filter_errors,
+        "filters": Fields(request.GET.dict()),
+        "filter_errors": Fields(filter_errors),
         "filtered": any(request.GET.get(n) for n in ("email", "position", "stage")),
         "positions": positions,
         "open_positions": [p for p in positions if p.status == p.Status.OPEN],

@@ -140,8 +140,13 @@ def test_position_and_stage_together_mean_one_application_for_that_position_at_t
     client.force_login(recruiter)
     page = client.get(LIST, {"position": analyst.pk, "stage": "interviewing"}).text
     assert analyst_interviewing.full_name in page and mixed.full_name not in page
+    # The filter form shows what was chosen, and only that.
+    assert f'<option value="{analyst.pk}" selected>' in page and f'"{engineer.pk}" selected' not in page
+    assert '<option value="interviewing" selected>' in page
     page = client.get(LIST, {"position": engineer.pk}).text
     assert mixed.full_name in page and analyst_interviewing.full_name not in page
+    assert f'<option value="{engineer.pk}" selected>' in page and f'"{analyst.pk}" selected' not in page
+    assert '"interviewing" selected' not in page
 
 
 def test_a_bad_filter_value_is_named_and_lists_nothing(client, recruiter):
