@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hrsuite.models import ChoiceLabels
+
 
 class AuditAction(models.TextChoices):
     VIEW = "view", _("View")
@@ -32,7 +34,7 @@ class AuditEventQuerySet(models.QuerySet):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
 
-class AuditEvent(models.Model):
+class AuditEvent(ChoiceLabels):
     seq = models.PositiveBigIntegerField(unique=True, editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # No database constraint: removing a user must not touch (or be blocked by) the trail.

@@ -149,16 +149,9 @@ class CandidateRow:
     last_activity: datetime
 
 
-# Each stage's label by value: get_stage_display() translates every stage's label on each call.
-_STAGE_LABELS = dict(Stage.choices)
-
-
 def candidate_row(candidate: Candidate) -> CandidateRow:
-    """One list row from a candidate of `candidate_page_list` (no further queries); each
-    application gets `stage_label`."""
+    """One list row from a candidate of `candidate_page_list` (no further queries)."""
     applications = candidate.listed_applications
-    for application in applications:
-        application.stage_label = _STAGE_LABELS.get(application.stage, application.stage)
     upcoming = [i for a in applications for i in a.upcoming_interviews]
     moments = [candidate.updated_at, *(a.stage_changed_at for a in applications)]
     return CandidateRow(

@@ -1,8 +1,11 @@
 """Base classes shared by the domain models of every app."""
 
+import functools
 import uuid
 
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 
 
 @models.UUIDField.register_lookup
@@ -24,7 +27,28 @@ class InFew(models.Lookup):
         return template % (lhs, rhs), [*lhs_params, *rhs_params]
 
 
-class DomainModel(models.Model):
+@functools.cache
+def _choices_by_value(field: models.Field) -> dict:
+    """A field's choices by value, made once. The labels stay lazy, so each is translated when
+    shown, into the language of the request showing it."""
+    return dict(make_hashable(field.flatchoices))
+
+
+class ChoiceLabels(models.Model):
+    """`get_FOO_display()` without remaking the field's choices on each call.
+
+    Django's makes a dict of every choice each time, and hashing its lazy labels translates
+    each of them: the interviewer's list translated some 400 labels to show 50."""
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        return force_str(_choices_by_value(field).get(make_hashable(value), value), strings_only=True)
+
+
+class DomainModel(ChoiceLabels):
     """Random UUID keys: known before the first save, so encrypted fields can be bound to their
     row, and not enumerable, so ids cannot be probed."""
 

@@ -13,7 +13,7 @@ from hrsuite.dashboard import selectors
 from hrsuite.errors import Forbidden, InvalidTransition
 from hrsuite.pages import role_required, visible_or_404
 from hrsuite.permissions import may
-from interviews.models import Incident, Interview, Notification
+from interviews.models import Notification
 from interviews.selectors import notification_detail_queryset
 from interviews.services.outbox import notification_retry
 
@@ -59,27 +59,9 @@ def _dashboard_page(request, *, problem: str = "", status: int = 200):
     return render(request, "hr/dashboard.html", context, status=status)
 
 
-# Labels of the choices the lists show, looked up by value: a model's get_FOO_display() builds a
-# dict of every choice's translated label on each call, which for some sixty rows of the page
-# meant hundreds of translations.
-_KIND = dict(Interview.Kind.choices)
-_STATUS = dict(Interview.Status.choices)
-_INCIDENT_KIND = dict(Incident.Kind.choices)
-_TEMPLATE = dict(Notification.Template.choices)
-
-
 def _link_interviews(board: selectors.Dashboard) -> None:
-    """Each listed interview gets `page_url`, the HR interview page it links to; the agenda's
-    interviews, incidents and messages get the labels of their kind, status or template."""
-    agenda = [interview for day in board.agenda.days for interview in day.interviews]
-    for interview in agenda:
-        interview.kind_label = _KIND.get(interview.kind, interview.kind)
-        interview.status_label = _STATUS.get(interview.status, interview.status)
-    for row in board.open_incidents.rows:
-        row.kind_label = _INCIDENT_KIND.get(row.kind, row.kind)
-    for row in board.failed_messages.rows:
-        row.template_label = _TEMPLATE.get(row.template, row.template)
-    interviews = list(agenda)
+    """Each listed interview gets `page_url`, the HR interview page it links to."""
+    interviews = [interview for day in board.agenda.days for interview in day.interviews]
     for shortlist in (board.overdue_scorecards, board.reviews_waiting, board.open_incidents):
         interviews += [row.interview for row in shortlist.rows]
     interviews += [row.interview for row in board.failed_messages.rows if row.interview_id]
