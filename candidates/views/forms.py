@@ -23,6 +23,10 @@ class Fields(dict):
     "apply" form's position menu alone missed fifty times per candidate file)."""
 
     def __missing__(self, name):
+        # `items`, `keys`, `get`: the template engine tries a key first, then goes on to the
+        # dict's own method only if the key is missing.
+        if hasattr(dict, name):
+            raise KeyError(name)
         return ""
 
 

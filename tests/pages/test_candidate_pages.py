@@ -2,6 +2,8 @@
 `list` event per page, a fixed number of queries, and the recruiter's "new candidate" and "new
 application" forms; HR admins read it without controls, other roles are refused."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -246,6 +248,9 @@ def test_missing_fields_are_named_and_nothing_is_added(client, recruiter):
     )
     assert response.status_code == 400
     assert 'id="nc-full_name-errors"' in response.text and "Give a valid e-mail address." in response.text
+    # The summary at the top lists every field's error too.
+    summary = re.search(r'<div class="status error" role="alert" id="refusal">.*?</div>', response.text, re.S)
+    assert re.findall(r"<li>(.*?)</li>", summary.group(0)) == ["Required.", "Give a valid e-mail address."]
     assert not Candidate.objects.exists()
 
 
