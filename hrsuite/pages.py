@@ -5,6 +5,7 @@ a list page is one `list` event with the ids it shows, an object page one `view`
 object answers like a missing one (404), so ids cannot be probed from the browser either.
 """
 
+import sys
 from collections.abc import Callable
 from functools import wraps
 
@@ -85,6 +86,8 @@ class CountingPaginator(Paginator):
             number = max(int(number), 1)
         except (TypeError, ValueError):
             number = 1
+        # Any number asked for still gives an offset the database can take (a 64-bit integer).
+        number = min(number, sys.maxsize // self.per_page)
         rows = self._rows(number)
         if not rows and number > 1:
             # Past the end, which only the counts say: then the last page.
@@ -127,6 +130,8 @@ def audited_page(
     pass that reads the page (`CountingPaginator`).
     """
     if counts is not None:
+        if count is not None or keys_first:
+            raise TypeError("A page counted with `counts` takes neither `count` nor `keys_first`.")
         paginator = CountingPaginator(queryset, per_page, counts=counts, count_of=count_of)
     else:
         paginator = (KeysFirstPaginator if keys_first else Paginator)(queryset, per_page)
