@@ -1,17 +1,21 @@
-"""On PostgreSQL the chain head moves forward only onto the event it names: an event with that
-seq and that hash must be in the trail. A page's lists are appended as several events under one
-lock of the head, so the head may move more than one event at a time; it still cannot move back
-(hiding events cut off the end) or point past the trail."""
+"""On PostgreSQL the chain head moves forward only over events that are in the trail: every seq
+from the old head to the new one is there, the first links to the old head's hash, and the last
+has the new head's hash. A page's lists are appended as several events under one lock of the
+head, so the head may move more than one event at a time; it still cannot move back (hiding
+events cut off the end), skip a gap, or move onto an event planted past the trail."""
 
 from django.db import migrations
 
 _FORWARD_ONTO_AN_EVENT = """
 CREATE OR REPLACE FUNCTION audit_chain_head_forward_only() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'DELETE' OR NEW.seq <= OLD.seq OR NOT EXISTS (
-        SELECT 1 FROM audit_auditevent WHERE seq = NEW.seq AND hash = NEW.hash
-    ) THEN
-        RAISE EXCEPTION 'the audit chain head only moves forward, onto an event of the trail'
+    IF TG_OP = 'DELETE' OR NEW.seq <= OLD.seq
+        OR NOT EXISTS (SELECT 1 FROM audit_auditevent WHERE seq = NEW.seq AND hash = NEW.hash)
+        OR NOT EXISTS (SELECT 1 FROM audit_auditevent WHERE seq = OLD.seq + 1 AND prev_hash = OLD.hash)
+        OR (SELECT count(*) FROM audit_auditevent WHERE seq > OLD.seq AND seq <= NEW.seq)
+            <> NEW.seq - OLD.seq
+    THEN
+        RAISE EXCEPTION 'the audit chain head only moves forward, over events of the trail'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     RETURN NEW;

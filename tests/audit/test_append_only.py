@@ -119,3 +119,26 @@ def test_the_chain_head_cannot_be_moved_back_past_the_trail_or_deleted_on_postgr
     ):
         with pytest.raises(DatabaseError, match="only moves forward"), transaction.atomic():
             connection.cursor().execute(statement)
+
+
+@pytest.mark.services
+@pytest.mark.parametrize(
+    ("ahead", "prev_hash"),
+    [(100, None), (1, "not-the-heads-hash")],
+    ids=["past-a-gap", "not-linked-to-the-head"],
+)
+def test_the_chain_head_cannot_be_moved_onto_a_planted_event_on_postgresql(recruiter, ahead, prev_hash):
+    """Someone with the application's database role adds an event and moves the head onto it:
+    refused when events are missing between the two, or when the first does not link to the head."""
+    from audit.models import AuditChainHead
+    from tests.factories import make_candidate
+
+    make_candidate(recruiter)
+    head = AuditChainHead.objects.get(pk=1)
+    with pytest.raises(DatabaseError, match="only moves forward"), transaction.atomic():
+        AuditEvent.objects.create(
+            seq=head.seq + ahead, action=AuditAction.VIEW, prev_hash=prev_hash or head.hash, hash="planted"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE audit_auditchainhead SET seq = %s, hash = 'planted'", [head.seq + ahead])
+    assert AuditChainHead.objects.get(pk=1).seq == head.seq
