@@ -10,12 +10,13 @@ from django.utils.hashable import make_hashable
 
 @models.UUIDField.register_lookup
 class InFew(models.Lookup):
-    """`pk__in_few=<subquery>`: `pk IN (subquery)` for a subquery that yields few keys (a few
-    thousand at most), written on PostgreSQL as `pk = ANY(ARRAY(subquery))`.
+    """`pk__in_few=<subquery>`: `pk IN (subquery)` for a subquery that yields few keys (the
+    grants of one user, or the 10,000 candidates at most that the candidate list reads first),
+    written on PostgreSQL as `pk = ANY(ARRAY(subquery))`.
 
     As a plain IN, PostgreSQL may walk the whole table in the list's order and probe the
     subquery row by row, which grows with the table; as an array it reads the keys first and
-    fetches just those rows, then sorts them.
+    fetches just those rows, then sorts them. A key twice in the array still gives its row once.
     """
 
     lookup_name = "in_few"
