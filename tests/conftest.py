@@ -1,9 +1,11 @@
-"""Shared fixtures: one user per role, API clients, and the services gate (REQUIRE_SERVICES)."""
+"""Shared fixtures: one user per role, API clients, the services gate (REQUIRE_SERVICES) and an
+empty cache for every test."""
 
 import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from hrsuite.accounts.models import Role
@@ -35,6 +37,15 @@ def pytest_sessionstart(session):
             f"Compiled translations missing or older than {', '.join(stale)}: run `make messages`.",
             returncode=1,
         )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts and ends with an empty cache: sign-in and link limits count in it, and
+    the dashboard keeps its counts there for a minute."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

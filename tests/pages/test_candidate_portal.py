@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -39,13 +38,6 @@ from tests.factories import (
 
 PORTAL = "/portal/"
 STRONG = "quiet-harbour-lantern-47"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def portal_candidate(recruiter, **data):

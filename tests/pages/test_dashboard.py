@@ -36,14 +36,6 @@ PROVIDER = "provider:simulated"
 DASHBOARD = "/hr/"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_counts():
-    """The dashboard keeps its counts for a minute in the cache; each test starts without them."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def clock():
     with time_machine.travel(NOW, tick=True) as traveller:

@@ -8,7 +8,6 @@ from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from candidates.portal_services import candidate_portal_invite, sign_in_url, welcome_url
@@ -22,13 +21,6 @@ from tests.factories import (
     make_hire,
     make_interview,
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _path(url: str) -> str:

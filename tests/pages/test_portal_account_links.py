@@ -8,7 +8,6 @@ from urllib.parse import urlparse
 import pytest
 import time_machine
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache
 from django.utils import timezone
 
 from candidates.portal_services import candidate_portal_invite, sign_in_url
@@ -16,13 +15,6 @@ from hrsuite.accounts.models import Role
 from tests.factories import make_candidate, make_user
 
 STRONG = "quiet-harbour-lantern-47"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _invited(recruiter, **data):

@@ -5,7 +5,6 @@ import pytest
 import time_machine
 from django.contrib.auth import SESSION_KEY
 from django.core import serializers
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,13 +16,6 @@ from tests.factories import make_user
 
 SIGN_IN = "/account/sign-in/"
 PASSWORD = "harbour-lantern-quiet-47"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
