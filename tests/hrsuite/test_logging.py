@@ -4,6 +4,7 @@ candidate's link path carries their credential."""
 import io
 import logging
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -84,11 +85,9 @@ def test_the_development_servers_request_lines_are_redacted_too(console):
     assert "/portal/interviews/[redacted]/" in stream.getvalue() and TOKEN not in stream.getvalue()
 
 
-def test_gunicorn_access_log_line_has_no_link_token(capsys):
-    """The access log production writes (gunicorn --logger-class), formatted by gunicorn itself."""
-    import datetime
-    from types import SimpleNamespace
-
+def _access_line(capsys, path: str, *, status: str, **headers) -> str:
+    """The line gunicorn itself writes for one request, through the logger class production uses
+    (gunicorn --logger-class)."""
     from gunicorn.config import Config
 
     from hrsuite.logging import RedactingGunicornLogger
@@ -96,7 +95,6 @@ def test_gunicorn_access_log_line_has_no_link_token(capsys):
     config = Config()
     config.set("accesslog", "-")
     logger = RedactingGunicornLogger(config)
-    path = "/portal/reschedule/s3cr3t-t0ken/"
     environ = {
         "REQUEST_METHOD": "GET",
         "RAW_URI": path,
@@ -104,12 +102,30 @@ def test_gunicorn_access_log_line_has_no_link_token(capsys):
         "QUERY_STRING": "",
         "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": "127.0.0.1",
+        **headers,
     }
-    response = SimpleNamespace(status="404 Not Found", response_length=9, sent=9, headers=[])
+    response = SimpleNamespace(status=status, response_length=9, sent=9, headers=[])
     request = SimpleNamespace(headers=[], method="GET", path=path, query="", uri=path, version=(1, 1))
-    logger.access(response, request, environ, datetime.timedelta(milliseconds=5))
+    logger.access(response, request, environ, timedelta(milliseconds=5))
     for handler in logger.access_log.handlers:
         handler.flush()
-    line = capsys.readouterr().out
+    return capsys.readouterr().out
+
+
+def test_gunicorn_access_log_line_has_no_link_token(capsys):
+    line = _access_line(capsys, "/portal/reschedule/s3cr3t-t0ken/", status="404 Not Found")
     assert "/portal/reschedule/[redacted]/" in line
     assert "s3cr3t" not in line
+
+
+def test_the_access_log_redacts_a_link_token_in_the_referrer_too(capsys):
+    """Defence in depth for browsers that ignore the link pages' Referrer-Policy: the line names
+    the referrer as well as the request."""
+    line = _access_line(
+        capsys,
+        "/portal/consent/n3xt-t0ken/",
+        status="200 OK",
+        HTTP_REFERER="https://hr.example.test/portal/interviews/s3cr3t-t0ken/",
+    )
+    assert "/portal/interviews/[redacted]/" in line and "/portal/consent/[redacted]/" in line
+    assert "s3cr3t" not in line and "n3xt" not in line
