@@ -134,7 +134,7 @@ def candidate_list(request):
             keys_first=True,
         )
         rows = [selectors.candidate_row(candidate) for candidate in page.object_list]
-    positions = list(selectors.positions_for(user=request.user))
+    positions = list(selectors.positions_for(user=request.user).only(*_POSITION_COLUMNS))
     may_act = _may_act(request)
     state_of_new = _state(refusal, "candidate_create", "")
     context = {
@@ -252,19 +252,23 @@ def _file_context(request, file: selectors.CandidateFile, refusal: Refusal | Non
     }
 
 
+# What a form's choices show of a person and of a position. The rest of the row (a password hash,
+# a position's score weights to decode) would be read for each of some hundred choices.
+_NAME_COLUMNS = ("id", "username", "first_name", "last_name")
+_POSITION_COLUMNS = ("id", "title", "department", "region", "status")
+
+
 def _choices(request, *, positions: bool = True) -> dict:
     """Who and what the action forms offer (nothing is read for an HR admin, who has no forms)."""
+    choices = {"interviewers": [], "recruiters": [], "open_positions": []}
     if not _may_act(request):
-        return {"interviewers": [], "people": [], "recruiters": [], "open_positions": []}
-    interviewers = list(selectors.active_users_with(Role.INTERVIEWER))
-    return {
-        "interviewers": interviewers,
-        "people": _people(interviewers),
-        "recruiters": list(selectors.active_users_with(Role.RECRUITER)) if positions else [],
-        "open_positions": list(selectors.positions_for(user=request.user, open_only=True))
-        if positions
-        else [],
-    }
+        return choices
+    choices["interviewers"] = _people(Role.INTERVIEWER)
+    if positions:
+        choices["recruiters"] = _people(Role.RECRUITER)
+        open_positions = selectors.positions_for(user=request.user, open_only=True)
+        choices["open_positions"] = list(open_positions.only(*_POSITION_COLUMNS))
+    return choices
 
 
 # A file offers every active interviewer on each application's schedule form and each interview's
@@ -276,8 +280,9 @@ _INTERVIEWER_CHECK = (
 _INTERVIEWER_OPTION = '<option value="{}"{}>{}</option>'
 
 
-def _people(users) -> list[tuple[str, str]]:
-    """(id, name as shown) of each user: the full name, else the user name."""
+def _people(role: Role) -> list[tuple[str, str]]:
+    """(id, name as shown) of each active user with `role`: the full name, else the user name."""
+    users = selectors.active_users_with(role).only(*_NAME_COLUMNS)
     return [(str(user.pk), user.get_full_name() or user.get_username()) for user in users]
 
 
@@ -296,7 +301,7 @@ def _decorate_application(application, refusal, user, may_act: bool, choices: di
         name: _state(refusal, name, application.pk) for name in ("schedule", "move", "decide")
     }
     application.interviewer_checks = _interviewer_checks(
-        choices["people"], application.forms["schedule"].values.get("interviewers") or ()
+        choices["interviewers"], application.forms["schedule"].values.get("interviewers") or ()
     )
     application.stage_moves = [
         (event, Stage(to).label) for event, to in selectors.stage_events_for(application)
@@ -344,14 +349,12 @@ def _decorate_interview(interview, refusal, consents, choices: dict) -> None:
         dimension.low_confidence = dimension.confidence < interview_services.MIN_CONFIDENCE
         dimension.quotes = evidence_quotes(dimension.evidence)
     interview.assignment_list = sorted(interview.assignments.all(), key=lambda a: (a.created_at, a.pk))
-    assigned = {a.interviewer_id for a in interview.assignment_list}
-    interview.assignable = [u for u in choices["interviewers"] if u.pk not in assigned]
-    interview.may_assign = bool(interview.assignable) and interview.status in scheduling.BUSY_STATUSES
+    assigned = {str(a.interviewer_id) for a in interview.assignment_list}
+    assignable = [(pk, name) for pk, name in choices["interviewers"] if pk not in assigned]
+    interview.may_assign = bool(assignable) and interview.status in scheduling.BUSY_STATUSES
     if interview.may_assign:
-        taken = {str(pk) for pk in assigned}
         interview.assignable_options = _interviewer_options(
-            [(pk, name) for pk, name in choices["people"] if pk not in taken],
-            interview.forms["assign"].values.get("interviewer"),
+            assignable, interview.forms["assign"].values.get("interviewer")
         )
     interview.is_scheduled = interview.status == Interview.Status.SCHEDULED
     state = selectors.consent_by_scope(consents, interview_id=interview.pk)

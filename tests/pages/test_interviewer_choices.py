@@ -1,11 +1,12 @@
-"""The interviewers HR's candidate file offers on its schedule and assign forms (their markup is built
-in the view, once per form): every active interviewer by name, those already assigned left out of
-the assign form, and the choices of a refused form kept."""
+"""The people HR's candidate file offers on its forms: on the schedule and assign forms (their markup
+is built in the view, once per form) every active interviewer by name, those already assigned left
+out of the assign form, and the choices of a refused form kept; on an offer's submit form every
+active recruiter by name as an approver."""
 
 import pytest
 
 from hrsuite.accounts.models import Role
-from tests.factories import make_application, make_user
+from tests.factories import make_application, make_hire, make_user
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
 from tests.pages.hr_helpers import file_url
 
@@ -67,3 +68,17 @@ def test_the_assign_form_leaves_out_who_is_assigned_already(
     select = select[: select.index("</select>")]
     assert f'<option value="{other_interviewer.pk}">interviewer2</option>' in select
     assert f'value="{interviewer.pk}"' not in select
+
+
+def test_an_offer_names_its_possible_approvers_among_active_recruiters(client, recruiter):
+    chinese = make_user(Role.RECRUITER, username="linmei", first_name="美", last_name="林")
+    gone = make_user(Role.RECRUITER, username="gone", is_active=False)
+    interviewer = make_user(Role.INTERVIEWER, username="not-a-recruiter")
+    offer = make_hire(recruiter, send=False)
+    client.force_login(recruiter)
+    page = client.get(file_url(offer.application.candidate)).text
+    select = page[page.index(f'id="os-{offer.pk}-1"') :]
+    select = select[: select.index("</select>")]
+    assert f'<option value="{recruiter.pk}">recruiter</option>' in select
+    assert f'<option value="{chinese.pk}">林美</option>' in select
+    assert f'value="{gone.pk}"' not in select and f'value="{interviewer.pk}"' not in select
