@@ -52,6 +52,9 @@ class Interview(DomainModel):
             # HR's candidate list (/hr/candidates/): the upcoming interviews of the applications a
             # page shows, found per application instead of among every scheduled interview.
             models.Index(fields=["application", "status", "starts_at"], name="interview_application_status"),
+            # HR's dashboard agenda: the first interviews of the coming week in time order, read
+            # along the index and stopped at the page's cut, whatever their status.
+            models.Index(fields=["starts_at", "id"], name="interview_starts_at"),
         ]
         # Granted to integration tokens whose scope names it (see `integration_token` command).
         permissions = [("assess_interview", _("Can post the AI assessment of an interview"))]

@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -48,8 +47,7 @@ SUMMARY_SECONDS = 60
 # The stages an application moves through, in funnel order; the two ways out are shown apart.
 FUNNEL_STAGES = [Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING, Stage.DECISION, Stage.OFFER, Stage.HIRED]
 EXIT_STAGES = [Stage.REJECTED, Stage.WITHDRAWN]
-# The agenda's statuses, named rather than "not cancelled": an IN list walks the (status,
-# starts_at) index, a negation reads the whole table.
+# The agenda's statuses: every one but cancelled.
 AGENDA_STATUSES = [status for status in Interview.Status.values if status != Interview.Status.CANCELLED]
 
 _OFFER_TONES = {
@@ -466,25 +464,11 @@ def _agenda_interviews(user, *, today: date, tz: tzinfo) -> QuerySet[Interview]:
 
 def agenda_interviews_for(*, user, today: date, tz: tzinfo, limit: int = AGENDA_SIZE) -> list[Interview]:
     """Interviews from the start of `today` in `tz` to the end of the AGENDA_DAYS days after it,
-    earliest first (cancelled ones are not on the agenda).
-
-    Asked for every status at once, the database would fetch and sort the whole week; so the
-    first `limit` of each status are read along the (status, starts_at) index and only those
-    are sorted: in one UNION on PostgreSQL, one query per status on SQLite (which cannot order
-    and cut inside a UNION)."""
-    window = _agenda_interviews(user, today=today, tz=tz)
-    firsts = [
-        window.filter(status=status).order_by("starts_at", "id").values("pk")[:limit]
-        for status in AGENDA_STATUSES
-    ]
-    if connection.features.supports_slicing_ordering_in_compound:
-        ids = firsts[0].union(*firsts[1:], all=True)
-    else:
-        ids = [row["pk"] for first in firsts for row in first]
-    interviews = Interview.objects.filter(pk__in=ids).select_related(
-        "application__candidate", "application__position"
-    )
-    return list(interviews.only("id", *_INTERVIEW_COLUMNS).order_by("starts_at", "id")[:limit])
+    earliest first (cancelled ones are not on the agenda), read along the (starts_at, id) index
+    up to `limit`."""
+    first = _first(_agenda_interviews(user, today=today, tz=tz), "starts_at", "id", limit=limit)
+    shown = first.select_related("application__candidate", "application__position")
+    return list(shown.only("id", *_INTERVIEW_COLUMNS))
 
 
 def _overdue_scorecards(user, now: datetime) -> QuerySet[InterviewAssignment]:

@@ -2,17 +2,17 @@
 writes to the audit trail, how many queries it takes, and retrying a failed message."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import connection
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from hrsuite.accounts.models import Role
+from hrsuite.dashboard.selectors import agenda_interviews_for
 from interviews import services as interview_services
 from interviews.models import Notification
 from interviews.services.feedback import interview_ended
@@ -174,6 +174,16 @@ def test_recruiter_sees_todays_interviews_in_their_own_time_zone(client, recruit
     assert "Too Late" not in text and "Called Off" not in text
 
 
+def test_the_agenda_cut_keeps_the_earliest_interviews_of_any_status_but_cancelled(recruiter, board):
+    def agenda(limit):
+        return agenda_interviews_for(user=recruiter, today=date(2027, 3, 2), tz=SHANGHAI, limit=limit)
+
+    # Held at 08:00 today, scheduled at 14:30, cancelled at 16:00, a phone call tomorrow at 09:00.
+    assert agenda(2) == [board["on_time"], board["today"]]
+    assert agenda(3) == [board["on_time"], board["today"], board["tomorrow"]]
+    assert [interview.status for interview in agenda(3)] == ["completed", "scheduled", "scheduled"]
+
+
 def test_pipeline_funnel_counts_applications_by_stage_per_open_position(client, recruiter, board):
     text = page(client, recruiter).text
     card = text[text.index("Backend engineer") :]
@@ -231,11 +241,9 @@ def test_dashboard_query_count_stays_flat_with_more_rows(
 
 
 # Session and user (2); the request's savepoint and its release (2); roles and permissions (3);
-# the agenda (one UNION of each status's first rows on PostgreSQL; SQLite, which cannot cut inside
-# a UNION, reads each of the five statuses, then those rows: 6); four more lists (4); an audit
-# event for each list, all five appended under one lock of the chain head (lock, insert, head: 3).
-AGENDA = 1 if connection.features.supports_slicing_ordering_in_compound else 6
-QUERIES = 14 + AGENDA
+# five lists (5); an audit event for each list, all five appended under one lock of the chain
+# head (lock, insert, head: 3).
+QUERIES = 15
 # Once a minute, the counts: pipeline and open positions (2), interviews per day (1), completion
 # rates (1), offers and checks (2), the four lists' totals (4).
 COUNTS = 10
