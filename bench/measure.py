@@ -54,6 +54,19 @@ def _percentile(samples: list[float], pct: int) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[pct - 1]
 
 
+def _machine_reference_ms(rounds: int = 15) -> str:
+    """Best and median time of a fixed pure-Python workload. The pages are bound by Python, and
+    machines (and one machine from one minute to the next) differ by half or more: this figure,
+    taken before and after the timed requests, tells how much of a change between two runs is
+    the machine's."""
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        sum(i * i for i in range(300_000))
+        samples.append((time.perf_counter() - started) * 1000)
+    return f"best {min(samples):.1f} ms, median {statistics.median(samples):.1f} ms"
+
+
 def _with_page(url: str, **params) -> str:
     query = "&".join(f"{k}={v}" for k, v in params.items())
     return f"{url}{'&' if '?' in url else '?'}{query}"
@@ -163,6 +176,9 @@ def main(argv: list[str] | None = None) -> None:
         f"timed requests per endpoint",
         flush=True,
     )
+    prepared = connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None
+    print(f"database: {connection.vendor}, prepared statements {'on' if prepared else 'off'}")
+    print(f"machine reference before (pure Python, lower is faster): {_machine_reference_ms()}", flush=True)
     clients = {}
     for username, user in users.items():
         clients[username] = Client()
@@ -182,6 +198,7 @@ def main(argv: list[str] | None = None) -> None:
         result.note = result.note or note
         results.append(result)
     _print_table(results)
+    print(f"\nmachine reference after: {_machine_reference_ms()}")
 
 
 def _api_scenarios(clients, args, ids, recruiter, hr_admin, total) -> list[tuple[Scenario, str]]:
