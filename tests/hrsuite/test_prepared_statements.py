@@ -29,8 +29,11 @@ def _prepared_user_reads() -> int:
 @pytest.mark.django_db
 def test_a_query_run_again_on_one_connection_is_prepared():
     assert connection.vendor == "postgresql"
+    if connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+        pytest.skip("DATABASE_PREPARED_STATEMENTS=false")
+    user = UserFactory()
     # psycopg prepares a query after five runs on the connection.
-    for user in UserFactory.create_batch(7):
+    for _ in range(7):
         assert User.objects.get(pk=user.pk) == user
     assert _prepared_user_reads() == 1
 
