@@ -53,7 +53,7 @@ class Interview(DomainModel):
             # page shows, found per application instead of among every scheduled interview.
             models.Index(fields=["application", "status", "starts_at"], name="interview_application_status"),
             # HR's dashboard agenda: the first interviews of the coming week in time order, read
-            # along the index and stopped at the page's cut, whatever their status.
+            # along the index (cancelled ones skipped as it is read) and stopped at the page's cut.
             models.Index(fields=["starts_at", "id"], name="interview_starts_at"),
         ]
         # Granted to integration tokens whose scope names it (see `integration_token` command).

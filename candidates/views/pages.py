@@ -38,6 +38,11 @@ from . import actions
 from .forms import BLANK, Fields, FormState, Refusal, form_values, template_errors
 
 HR = (Role.RECRUITER, Role.HR_ADMIN)
+# What the pages' choices (form options, the list's position filter) show of a person and of a
+# position. The rest of the row (a password hash, a position's score weights to decode) would be
+# read for each of some hundred choices.
+_NAME_COLUMNS = ("id", "username", "first_name", "last_name")
+_POSITION_COLUMNS = ("id", "title", "department", "region", "status")
 
 
 def _may_act(request) -> bool:
@@ -252,14 +257,9 @@ def _file_context(request, file: selectors.CandidateFile, refusal: Refusal | Non
     }
 
 
-# What a form's choices show of a person and of a position. The rest of the row (a password hash,
-# a position's score weights to decode) would be read for each of some hundred choices.
-_NAME_COLUMNS = ("id", "username", "first_name", "last_name")
-_POSITION_COLUMNS = ("id", "title", "department", "region", "status")
-
-
 def _choices(request, *, positions: bool = True) -> dict:
-    """Who and what the action forms offer (nothing is read for an HR admin, who has no forms)."""
+    """Who and what the action forms offer (nothing is read for an HR admin, who has no forms).
+    Without `positions` (a page with no application or offer forms) only the interviewers."""
     choices = {"interviewers": [], "recruiters": [], "open_positions": []}
     if not _may_act(request):
         return choices

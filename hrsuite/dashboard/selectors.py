@@ -47,7 +47,7 @@ SUMMARY_SECONDS = 60
 # The stages an application moves through, in funnel order; the two ways out are shown apart.
 FUNNEL_STAGES = [Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING, Stage.DECISION, Stage.OFFER, Stage.HIRED]
 EXIT_STAGES = [Stage.REJECTED, Stage.WITHDRAWN]
-# The agenda's statuses: every one but cancelled.
+# The agenda's statuses, every one but cancelled: its list and its interviews per day share them.
 AGENDA_STATUSES = [status for status in Interview.Status.values if status != Interview.Status.CANCELLED]
 
 _OFFER_TONES = {
