@@ -221,6 +221,9 @@ def _cursor_page(events: QuerySet[AuditEvent], *, before: int | None, after: int
 def _row(event: AuditEvent) -> dict:
     return {
         "event": event,
+        # A list event names up to a page of records: joined here, the ids are escaped as one
+        # string, not one by one as the template's join filter does (most of the page's time).
+        "ids": " ".join(map(str, event.target_ids or ())),
         "detail": json.dumps(event.detail, ensure_ascii=False, indent=1, sort_keys=True)
         if event.detail
         else "",

@@ -91,6 +91,16 @@ def test_trail_lists_events_newest_first_and_records_one_list_event(client, hr_a
     assert event.detail == {"page": TRAIL, "query": {}}
 
 
+def test_a_list_event_shows_the_records_it_named_escaped(client, hr_admin, recruiter, trail):
+    ids = [trail["ada"].pk, trail["bo"].pk, "<b>planted</b>"]
+    audit_list(actor=recruiter, model=Candidate, ids=ids, detail={"page": "test"})
+    client.force_login(hr_admin)
+    text = client.get(TRAIL).text
+    shown = f'<code class="id">{trail["ada"].pk} {trail["bo"].pk} &lt;b&gt;planted&lt;/b&gt;</code>'
+    assert "3 records" in text and shown in text
+    assert "<b>planted</b>" not in text
+
+
 def test_trail_page_takes_the_same_queries_whatever_the_trail_holds(
     client, hr_admin, recruiter, trail, django_assert_num_queries
 ):
