@@ -34,10 +34,11 @@ class Fields(dict):
 class FormState:
     """What a form shows: the values entered and the errors per field (empty when not refused)."""
 
-    values: dict = field(default_factory=Fields)
-    errors: dict = field(default_factory=Fields)
+    values: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
 
     def __post_init__(self):
+        # Whatever dicts the caller gives, the template reads them as `Fields`.
         self.values, self.errors = Fields(self.values), Fields(self.errors)
 
     @property
