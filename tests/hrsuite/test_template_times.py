@@ -1,0 +1,90 @@
+"""The `times` template library prints what Django's `date` filter would, in the viewer's zone and
+language, and the `stages` badge keeps each stage's colour."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone, translation
+
+from candidates.models import Application, Stage
+
+# 02:05 UTC on 1 March is 10:05 in Shanghai the same day, and 21:05 in Chicago the day before.
+INSTANT = datetime.datetime(2027, 3, 1, 2, 5, 9, tzinfo=datetime.UTC)
+
+
+def render(source: str, *, zone: str = "Asia/Shanghai", language: str = "en", **context) -> str:
+    with timezone.override(zoneinfo.ZoneInfo(zone)), translation.override(language):
+        return Template("{% load tz times stages %}" + source).render(Context(context))
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/Chicago", "UTC"])
+def test_minute_is_what_date_prints_in_the_viewers_zone(zone):
+    ours = render("{{ at|minute }}", zone=zone, at=INSTANT)
+    assert ours == render('{{ at|date:"Y-m-d H:i" }}', zone=zone, at=INSTANT)
+    assert ours == {"Asia/Shanghai": "2027-03-01 10:05", "America/Chicago": "2027-02-28 20:05"}.get(
+        zone, "2027-03-01 02:05"
+    )
+
+
+def test_minute_keeps_the_zone_the_timezone_filter_chose():
+    source = '{{ at|timezone:"America/Chicago"|minute }}'
+    assert render(source, zone="Asia/Shanghai", at=INSTANT) == "2027-02-28 20:05"
+
+
+@pytest.mark.parametrize("value", [None, "", datetime.date(2027, 3, 1)])
+def test_no_time_prints_nothing(value):
+    assert render("[{{ at|minute }}|{{ at|day_and_time }}|{% time_element at %}]", at=value) == "[||]"
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "March 1 10:05"), ("zh-hans", "03月1日 10:05")])
+def test_day_and_time_is_the_languages_month_day_and_the_time(language, expected):
+    ours = render("{{ at|day_and_time }}", language=language, at=INSTANT)
+    django_s = render('{{ at|date:"MONTH_DAY_FORMAT" }} {{ at|time:"H:i" }}', language=language, at=INSTANT)
+    assert ours == django_s == expected
+
+
+def test_day_and_time_switches_language_for_a_day_already_printed():
+    # The day's text is remembered per language: the second language must not get the first's.
+    assert render("{{ at|day_and_time }}", language="en", at=INSTANT).startswith("March 1 ")
+    assert render("{{ at|day_and_time }}", language="zh-hans", at=INSTANT).startswith("03月1日 ")
+    assert render("{{ at|day_and_time }}", language="en", at=INSTANT).startswith("March 1 ")
+
+
+def test_time_element_gives_machines_utc_and_people_their_own_zone():
+    html = render("{% time_element at %}", zone="America/Chicago", at=INSTANT)
+    assert html == '<time datetime="2027-03-01T02:05:09+00:00">2027-02-28 20:05</time>'
+
+
+def test_time_element_prints_a_date_format_in_the_viewers_language():
+    source = '{% time_element at "D j M Y, H:i" %}'
+    assert (
+        render(source, at=INSTANT)
+        == '<time datetime="2027-03-01T02:05:09+00:00">Mon 1 Mar 2027, 10:05</time>'
+    )
+    chinese = render(source, language="zh-hans", at=INSTANT)
+    assert chinese == render(
+        '<time datetime="{{ at|utc|date:\'c\' }}">{{ at|date:"D j M Y, H:i" }}</time>',
+        language="zh-hans",
+        at=INSTANT,
+    )
+
+
+@pytest.mark.parametrize(
+    ("stage", "css"),
+    [
+        (Stage.APPLIED, "badge"),
+        (Stage.SCREENING, "badge"),
+        (Stage.INTERVIEWING, "badge"),
+        (Stage.DECISION, "badge warn"),
+        (Stage.OFFER, "badge ok"),
+        (Stage.HIRED, "badge ok"),
+        (Stage.REJECTED, "badge bad"),
+        (Stage.WITHDRAWN, "badge neutral"),
+    ],
+)
+def test_stage_badge_colours_each_stage(stage, css):
+    html = render("{% stage_badge application %}", language="zh-hans", application=Application(stage=stage))
+    with translation.override("zh-hans"):
+        assert html == f'<span class="{css}">{stage.label}</span>'
