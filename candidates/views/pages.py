@@ -7,6 +7,7 @@ message; an HR admin's POST is refused (403) before anything is looked at.
 """
 
 import functools
+from collections.abc import Iterable
 from uuid import UUID
 from zoneinfo import available_timezones
 
@@ -142,20 +143,23 @@ def candidate_list(request):
     positions = list(selectors.positions_for(user=request.user).only(*_POSITION_COLUMNS))
     may_act = _may_act(request)
     state_of_new = _state(refusal, "candidate_create", "")
+    new_application = _state(refusal, "application_for_email", "")
     context = {
         "page": page,
         "rows": rows,
         "filters": Fields(request.GET.dict()),
         "filter_errors": Fields(filter_errors),
         "filtered": any(request.GET.get(n) for n in ("email", "position", "stage")),
-        "positions": positions,
-        "open_positions": [p for p in positions if p.status == p.Status.OPEN],
+        "position_filter_options": _position_filter_options(positions, request.GET.get("position")),
+        "position_options": _position_options(
+            [p for p in positions if p.status == p.Status.OPEN], new_application.values.get("position")
+        ),
         "stages": Stage.choices,
         "query": query_without(request, "page"),
         "may_act": may_act,
         "refusal": refusal,
         "new_candidate": state_of_new,
-        "new_application": _state(refusal, "application_for_email", ""),
+        "new_application": new_application,
         "languages": Language.choices,
         "time_zone_options": _zone_options(state_of_new.values.get("time_zone")) if may_act else "",
         "viewer_zone": timezone.get_current_timezone_name(),
@@ -197,6 +201,35 @@ def _zone_options_with(chosen: str) -> str:
     return format_html_join("", "<option{}>{}</option>", marks)
 
 
+# Positions in the list's filter and the application forms, interviewers in the assign forms: like
+# the zones, some fifty to a hundred <option>s per select, joined here rather than in a template loop.
+_OPTION = '<option value="{}"{}>{}</option>'
+
+
+def _options(choices: Iterable[tuple[str, str]], selected) -> str:
+    """<option>s for (value, label) pairs, the one whose value is `selected` preselected."""
+    rows = ((value, " selected" if value == selected else "", label) for value, label in choices)
+    return format_html_join("", _OPTION, rows)
+
+
+def _position_filter_options(positions, selected) -> str:
+    """The list filter's choices: every position, those not open with their state."""
+
+    def label(position) -> str:
+        if position.status == position.Status.OPEN:
+            return position.title
+        return f"{position.title} ({position.get_status_display()})"
+
+    return _options(((str(p.pk), label(p)) for p in positions), selected)
+
+
+def _position_options(open_positions, selected) -> str:
+    """A new application's choices: the open positions with their department and region."""
+    return _options(
+        ((str(p.pk), f"{p.title} · {p.department} · {p.region}") for p in open_positions), selected
+    )
+
+
 def _state(refusal: Refusal | None, form: str, target) -> FormState:
     if refusal is not None and refusal.action == form and refusal.target == str(target):
         return refusal.state
@@ -234,6 +267,7 @@ def _file_context(request, file: selectors.CandidateFile, refusal: Refusal | Non
         _decorate_application(application, refusal, request.user, may_act, choices)
     for interview in file.interviews:
         _decorate_interview(interview, refusal, consents, choices)
+    new_application = _state(refusal, "application_create", candidate.pk)
     upcoming = [
         i for i in file.interviews if i.status == Interview.Status.SCHEDULED and i.starts_at >= timezone.now()
     ]
@@ -250,8 +284,10 @@ def _file_context(request, file: selectors.CandidateFile, refusal: Refusal | Non
         "messages_capped": len(file.messages) >= selectors.MESSAGES_SHOWN,
         "may_act": may_act,
         "refusal": refusal,
-        "new_application": _state(refusal, "application_create", candidate.pk),
-        "open_positions": choices["open_positions"],
+        "new_application": new_application,
+        "position_options": _position_options(
+            choices["open_positions"], new_application.values.get("position")
+        ),
         "portal_invite_url": reverse("portal-invite", args=[candidate.pk]) if may_act else "",
         "viewer_zone": timezone.get_current_timezone_name(),
     }
@@ -277,7 +313,6 @@ def _choices(request, *, positions: bool = True) -> dict:
 _INTERVIEWER_CHECK = (
     '<label class="check"><input type="checkbox" name="interviewers" value="{}"{}> {}</label>'
 )
-_INTERVIEWER_OPTION = '<option value="{}"{}>{}</option>'
 
 
 def _people(role: Role) -> list[tuple[str, str]]:
@@ -289,11 +324,6 @@ def _people(role: Role) -> list[tuple[str, str]]:
 def _interviewer_checks(people: list[tuple[str, str]], checked) -> str:
     rows = ((pk, " checked" if pk in checked else "", name) for pk, name in people)
     return format_html_join("\n", _INTERVIEWER_CHECK, rows)
-
-
-def _interviewer_options(people: list[tuple[str, str]], selected) -> str:
-    rows = ((pk, " selected" if pk == selected else "", name) for pk, name in people)
-    return format_html_join("", _INTERVIEWER_OPTION, rows)
 
 
 def _decorate_application(application, refusal, user, may_act: bool, choices: dict) -> None:
@@ -353,7 +383,7 @@ def _decorate_interview(interview, refusal, consents, choices: dict) -> None:
     assignable = [(pk, name) for pk, name in choices["interviewers"] if pk not in assigned]
     interview.may_assign = bool(assignable) and interview.status in scheduling.BUSY_STATUSES
     if interview.may_assign:
-        interview.assignable_options = _interviewer_options(
+        interview.assignable_options = _options(
             assignable, interview.forms["assign"].values.get("interviewer")
         )
     interview.is_scheduled = interview.status == Interview.Status.SCHEDULED

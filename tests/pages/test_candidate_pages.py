@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from candidates.models import Application, Candidate
+from candidates.models import Application, Candidate, Position
 from hrsuite.accounts.models import Role
 from interviews.models import Interview
 from tests.factories import make_application, make_candidate, make_position, make_user
@@ -149,6 +149,26 @@ def test_position_and_stage_together_mean_one_application_for_that_position_at_t
     assert mixed.full_name in page and analyst_interviewing.full_name not in page
     assert f'<option value="{engineer.pk}" selected>' in page and f'"{analyst.pk}" selected' not in page
     assert '"interviewing" selected' not in page
+
+
+def test_the_filter_offers_every_position_and_the_new_application_only_open_ones(client, recruiter):
+    open_post = make_position(recruiter, title="Analyst <b>", department="Finance", region="DE")
+    closed = make_position(recruiter, title="Designer")
+    Position.objects.filter(pk=closed.pk).update(status=Position.Status.CLOSED)
+    client.force_login(recruiter)
+    page = client.get(LIST, {"position": closed.pk}).text
+    finder, _rest = page.split('id="f-position"', 1)[1].split("</select>", 1)
+    assert f'<option value="{closed.pk}" selected>Designer (Closed)</option>' in finder
+    assert f'<option value="{open_post.pk}">Analyst &lt;b&gt;</option>' in finder
+    form = page.split('id="na-position"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{open_post.pk}">Analyst &lt;b&gt; · Finance · DE</option>' in form
+    assert str(closed.pk) not in form and " selected" not in form
+    # A refused new application keeps the position that was chosen.
+    refused = client.post(
+        LIST, {"action": "application_for_email", "email": "nobody@example.test", "position": open_post.pk}
+    ).text
+    form = refused.split('id="na-position"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{open_post.pk}" selected>' in form
 
 
 def test_a_bad_filter_value_is_named_and_lists_nothing(client, recruiter):

@@ -403,6 +403,9 @@ def test_add_an_application_from_the_file_and_a_second_one_for_the_same_position
         response.status_code == 400
         and "The candidate has applied for this position already." in response.text
     )
+    # The refused form keeps the position chosen.
+    form = response.text.split('id="ac-position"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{application.position_id}" selected>' in form
     other = make_application(berlin_recruiter).position
     response = _post(signed_in, candidate, action="application_create", position=other.pk)
     assert "now applies for" in _followed(signed_in, response)
