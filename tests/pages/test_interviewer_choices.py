@@ -4,7 +4,10 @@ out of the assign form, and the choices of a refused form kept; on an offer's su
 active recruiter by name as an approver."""
 
 import pytest
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
+from candidates.views.pages import _joined
 from hrsuite.accounts.models import Role
 from tests.factories import make_application, make_hire, make_user
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
@@ -82,3 +85,12 @@ def test_an_offer_names_its_possible_approvers_among_active_recruiters(client, r
     assert f'<option value="{recruiter.pk}">recruiter</option>' in select
     assert f'<option value="{chinese.pk}">林美</option>' in select
     assert f'value="{gone.pk}"' not in select and f'value="{interviewer.pk}"' not in select
+
+
+@pytest.mark.parametrize("separator", ["", "\n"])
+def test_choices_markup_is_escaped_exactly_as_format_html_join_escapes_it(separator):
+    template = '<option value="{}"{}>{}</option>'
+    rows = [('1" onclick="x', " selected", "Wei <b>Li</b> & 'Co'"), ("2", "", "林美")]
+    joined = _joined(template, rows, separator)
+    assert joined == format_html_join(separator, template, rows)
+    assert isinstance(joined, SafeString) and "<b>" not in joined
