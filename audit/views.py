@@ -218,9 +218,23 @@ def _cursor_page(events: QuerySet[AuditEvent], *, before: int | None, after: int
     return TrailPage(events=rows, newer_than=newer_than, older_than=rows[-1].seq if more_older else None)
 
 
+# The colour of an action's badge: failures red, reads grey, exports amber, decisions and
+# permission changes green; the other writes keep the default blue.
+_ACTION_TONES = {
+    AuditAction.LOGIN_FAILED: "bad",
+    AuditAction.LIST: "neutral",
+    AuditAction.VIEW: "neutral",
+    AuditAction.EXPORT: "warn",
+    AuditAction.DECISION: "ok",
+    AuditAction.PERMISSION_GRANT: "ok",
+    AuditAction.PERMISSION_REVOKE: "ok",
+}
+
+
 def _row(event: AuditEvent) -> dict:
     return {
         "event": event,
+        "tone": _ACTION_TONES.get(event.action, ""),
         # A list event names up to a page of records: joined here, the ids are escaped as one
         # string, not one by one as the template's join filter does (most of the page's time).
         "ids": " ".join(map(str, event.target_ids or ())),

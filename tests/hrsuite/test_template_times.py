@@ -33,9 +33,21 @@ def test_minute_keeps_the_zone_the_timezone_filter_chose():
     assert render(source, zone="Asia/Shanghai", at=INSTANT) == "2027-02-28 20:05"
 
 
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/Chicago"])
+def test_day_and_time_of_day_are_what_date_and_time_print_in_the_viewers_zone(zone):
+    ours = render("{{ at|day }} {{ at|time_of_day }}", zone=zone, at=INSTANT)
+    assert ours == render('{{ at|date:"Y-m-d" }} {{ at|time:"H:i:s" }}', zone=zone, at=INSTANT)
+    assert ours == {"Asia/Shanghai": "2027-03-01 10:05:09", "America/Chicago": "2027-02-28 20:05:09"}[zone]
+
+
+def test_day_prints_a_date_as_it_is():
+    assert render("{{ on|day }}", zone="America/Chicago", on=datetime.date(2027, 3, 1)) == "2027-03-01"
+
+
 @pytest.mark.parametrize("value", [None, "", datetime.date(2027, 3, 1)])
 def test_no_time_prints_nothing(value):
-    assert render("[{{ at|minute }}|{{ at|day_and_time }}|{% time_element at %}]", at=value) == "[||]"
+    source = "[{{ at|minute }}|{{ at|time_of_day }}|{{ at|day_and_time }}|{% time_element at %}]"
+    assert render(source, at=value) == "[|||]"
 
 
 @pytest.mark.parametrize(("language", "expected"), [("en", "March 1 10:05"), ("zh-hans", "03月1日 10:05")])

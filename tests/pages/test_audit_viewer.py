@@ -183,6 +183,16 @@ def test_dates_are_days_in_the_viewers_time_zone(client, hr_admin, recruiter):
         event
     ]
     assert events_of(client.get(TRAIL, {**night, "date_from": "2027-03-01", "date_to": "2027-03-01"})) == []
+    # The row says when in the viewer's zone, to the second.
+    assert '<td class="nowrap">2027-03-02<br>01:00:00</td>' in client.get(TRAIL, night).text
+
+
+def test_each_action_has_its_badge_colour(client, hr_admin, trail):
+    client.force_login(hr_admin)
+    text = client.get(TRAIL).text
+    assert '<span class="badge bad">Failed sign-in</span>' in text
+    assert '<span class="badge neutral">View</span>' in text
+    assert '<span class="badge">Create</span>' in text
 
 
 def test_candidate_found_by_e_mail_without_the_address_reaching_a_url_or_the_trail(client, hr_admin, trail):
