@@ -219,7 +219,7 @@ def _cursor_page(events: QuerySet[AuditEvent], *, before: int | None, after: int
 
 
 # The colour of an action's badge: failures red, reads grey, exports amber, decisions and
-# permission changes green; the other writes keep the default blue.
+# permission changes green; the other actions keep the default blue.
 _ACTION_TONES = {
     AuditAction.LOGIN_FAILED: "bad",
     AuditAction.LIST: "neutral",

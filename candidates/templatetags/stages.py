@@ -8,7 +8,7 @@ from candidates.models import Stage
 register = template.Library()
 
 # Open stages keep the badge's default blue; the pending decision is amber, offer and hire green.
-_TONES = {
+_STAGE_TONES = {
     Stage.DECISION: " warn",
     Stage.OFFER: " ok",
     Stage.HIRED: " ok",
@@ -21,5 +21,7 @@ _TONES = {
 def stage_badge(application) -> str:
     # A tag rather than an included template: an include costs a list ~60 µs a row, this a few.
     return format_html(
-        '<span class="badge{}">{}</span>', _TONES.get(application.stage, ""), application.get_stage_display()
+        '<span class="badge{}">{}</span>',
+        _STAGE_TONES.get(application.stage, ""),
+        application.get_stage_display(),
     )

@@ -203,11 +203,15 @@ def _zone_options_with(chosen: str) -> str:
 
 
 def _joined(template: str, rows: Iterable[tuple], separator: str = "") -> SafeString:
-    """`format_html_join(separator, template, rows)`: every value HTML-escaped (so rows hold
-    plain text only), escaped by the standard library directly. format_html_join makes a safe
-    string of each value and row and costs six times as much: 0.8 ms for a hundred people."""
-    joined = separator.join(template.format(*(html.escape(str(v)) for v in row)) for row in rows)
-    return mark_safe(joined)  # noqa: S308 - every value in it is escaped on the line above
+    """What `format_html_join(separator, template, rows)` makes, six times faster: it makes a
+    safe string of every value and every row, 0.8 ms for a hundred people against 0.13 here."""
+    joined = _escaped(separator).join(template.format(*map(_escaped, row)) for row in rows)
+    return mark_safe(joined)  # noqa: S308 - every value and the separator are escaped just above
+
+
+def _escaped(value) -> str:
+    # conditional_escape() without making a SafeString of each value.
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 # Positions in the list's filter and the application forms, interviewers in the assign forms: like

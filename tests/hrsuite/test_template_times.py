@@ -6,11 +6,13 @@ import zoneinfo
 
 import pytest
 from django.template import Context, Template
+from django.test import override_settings
 from django.utils import timezone, translation
 
 from candidates.models import Application, Stage
+from hrsuite.templatetags import times
 
-# 02:05 UTC on 1 March is 10:05 in Shanghai the same day, and 21:05 in Chicago the day before.
+# 02:05 UTC on 1 March is 10:05 in Shanghai the same day, and 20:05 in Chicago the day before.
 INSTANT = datetime.datetime(2027, 3, 1, 2, 5, 9, tzinfo=datetime.UTC)
 
 
@@ -64,9 +66,39 @@ def test_day_and_time_switches_language_for_a_day_already_printed():
     assert render("{{ at|day_and_time }}", language="en", at=INSTANT).startswith("March 1 ")
 
 
+def test_the_days_remembered_are_forgotten_when_a_format_setting_changes():
+    render("{{ at|day_and_time }}", at=INSTANT)
+    assert times._month_day.cache_info().currsize > 0
+    with override_settings(MONTH_DAY_FORMAT="j F"):
+        assert times._month_day.cache_info().currsize == 0
+
+
 def test_time_element_gives_machines_utc_and_people_their_own_zone():
     html = render("{% time_element at %}", zone="America/Chicago", at=INSTANT)
     assert html == '<time datetime="2027-03-01T02:05:09+00:00">2027-02-28 20:05</time>'
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        # The zone a timezone filter or block chose is kept, as date keeps it.
+        ('{% time_element at|timezone:"America/Chicago" %}', "2027-02-28 20:05"),
+        ('{% timezone "America/Chicago" %}{% time_element at %}{% endtimezone %}', "2027-02-28 20:05"),
+        # Inside localtime off the time stays in the zone it came in.
+        ("{% localtime off %}{% time_element at %}{% endlocaltime %}", "2027-03-01 02:05"),
+    ],
+)
+def test_time_element_follows_the_templates_zone_as_date_does(source, text):
+    html = render(source, zone="Asia/Shanghai", at=INSTANT)
+    assert html == f'<time datetime="2027-03-01T02:05:09+00:00">{text}</time>'
+
+
+def test_a_naive_time_element_is_taken_to_be_in_the_default_zone_as_utc_takes_it():
+    naive = INSTANT.replace(tzinfo=None)
+    html = render("{% time_element at %}", at=naive)
+    assert html == render(
+        '<time datetime="{{ at|utc|date:\'c\' }}">{{ at|date:"Y-m-d H:i" }}</time>', at=naive
+    )
 
 
 def test_time_element_prints_a_date_format_in_the_viewers_language():
@@ -75,9 +107,11 @@ def test_time_element_prints_a_date_format_in_the_viewers_language():
         render(source, at=INSTANT)
         == '<time datetime="2027-03-01T02:05:09+00:00">Mon 1 Mar 2027, 10:05</time>'
     )
-    chinese = render(source, language="zh-hans", at=INSTANT)
+    # The format is translated as the workspace's pages pass it: 年月日 first in Chinese.
+    chinese = render('{% time_element at _("D j M Y, H:i") %}', language="zh-hans", at=INSTANT)
+    assert "2027年3月1日" in chinese
     assert chinese == render(
-        '<time datetime="{{ at|utc|date:\'c\' }}">{{ at|date:"D j M Y, H:i" }}</time>',
+        '<time datetime="{{ at|utc|date:\'c\' }}">{{ at|date:_("D j M Y, H:i") }}</time>',
         language="zh-hans",
         at=INSTANT,
     )

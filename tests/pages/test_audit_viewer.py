@@ -187,12 +187,17 @@ def test_dates_are_days_in_the_viewers_time_zone(client, hr_admin, recruiter):
     assert '<td class="nowrap">2027-03-02<br>01:00:00</td>' in client.get(TRAIL, night).text
 
 
-def test_each_action_has_its_badge_colour(client, hr_admin, trail):
+def test_each_action_has_its_badge_colour(client, hr_admin, recruiter, trail):
+    for action in (AuditAction.EXPORT, AuditAction.DECISION, AuditAction.PERMISSION_GRANT):
+        audit_record(actor=recruiter, action=action, target_type="test.colour")
     client.force_login(hr_admin)
     text = client.get(TRAIL).text
     assert '<span class="badge bad">Failed sign-in</span>' in text
     assert '<span class="badge neutral">View</span>' in text
     assert '<span class="badge">Create</span>' in text
+    assert '<span class="badge warn">Export</span>' in text
+    assert '<span class="badge ok">Decision</span>' in text
+    assert '<span class="badge ok">Permission granted</span>' in text
 
 
 def test_candidate_found_by_e_mail_without_the_address_reaching_a_url_or_the_trail(client, hr_admin, trail):

@@ -202,6 +202,8 @@ def test_attention_lists_name_the_candidates_waiting_for_someone(client, recruit
     assert "Zhao Min" in reviews
     incidents = text[text.index('id="incidents"') :]
     assert "Wang Fang" in incidents[: incidents.index("</section>")]
+    # When the incident happened, as a day and a time in the viewer's zone.
+    assert "<td>February 28 10:05</td>" in incidents
 
 
 def test_offers_and_background_checks_are_counted_by_state(client, recruiter, board):
@@ -283,6 +285,7 @@ def test_dashboard_renders_in_chinese(client, recruiter, board):
     assert "今天" in text
     assert "失败的消息" in text
     assert "重试" in text
+    assert "<td>02月28日 10:05</td>" in text  # the incident's day and time
 
 
 # --- Retrying a failed message ---------------------------------------------------------------------

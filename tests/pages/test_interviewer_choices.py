@@ -5,7 +5,7 @@ active recruiter by name as an approver."""
 
 import pytest
 from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from candidates.views.pages import _joined
 from hrsuite.accounts.models import Role
@@ -87,10 +87,14 @@ def test_an_offer_names_its_possible_approvers_among_active_recruiters(client, r
     assert f'value="{gone.pk}"' not in select and f'value="{interviewer.pk}"' not in select
 
 
-@pytest.mark.parametrize("separator", ["", "\n"])
-def test_choices_markup_is_escaped_exactly_as_format_html_join_escapes_it(separator):
+@pytest.mark.parametrize("separator", ["", "\n", "<br>"])
+def test_choices_markup_is_what_format_html_join_makes(separator):
     template = '<option value="{}"{}>{}</option>'
-    rows = [('1" onclick="x', " selected", "Wei <b>Li</b> & 'Co'"), ("2", "", "林美")]
+    rows = [
+        ('1" onclick="x', " selected", "Wei <b>Li</b> & 'Co'"),
+        ("2", "", "林美"),
+        ("3", mark_safe(" data-x"), mark_safe("A &amp; B")),
+    ]
     joined = _joined(template, rows, separator)
     assert joined == format_html_join(separator, template, rows)
-    assert isinstance(joined, SafeString) and "<b>" not in joined
+    assert isinstance(joined, SafeString) and "<b>" not in joined and "&amp;amp;" not in joined
