@@ -1,0 +1,95 @@
+"""Counts the CPU instructions one request to a page costs, under valgrind's callgrind.
+
+    DJANGO_SETTINGS_MODULE=hrsuite.settings.test \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hrsuite_bench \\
+    .venv/bin/python bench/instructions.py [--as recruiter] [--requests 10] /hr/ /hr/candidates/ ...
+
+A benchmark, not a test: it prints a table and asserts nothing. Wall-clock times on a shared
+machine drift by a quarter from one minute to the next, more than most changes to a page; the
+instructions this process executes do not (two runs of the same code agree to 0.1 %). They count
+only Python's side of a request (the ORM, templates, the audit event), not PostgreSQL's work or
+waiting, so they show what a change to that code saved, not a page's time. Each page runs twice
+under callgrind, with few and with more requests after the same warm-up, and the difference
+divided by the extra requests is one request's cost: start-up and warm-up cancel out. Needs
+valgrind (Debian's package); the two runs of a page go in parallel, as counts do not depend on
+what else the machine does. Every request writes its audit event, as in measure.py.
+"""
+
+import argparse
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import bench_usernames, use_bench_environment  # bench/generate.py, next to this file
+
+WARMUP = 5
+FEW = 2
+
+
+def child(url: str, username: str, requests: int) -> None:
+    """Runs under valgrind: warm-ups, then `requests` requests, all of which must answer 200."""
+    use_bench_environment()
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from hrsuite.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    for n in range(WARMUP + requests):
+        status = client.get(url).status_code
+        if status != 200:
+            raise SystemExit(f"{url} answered {status} to request {n + 1}")
+
+
+def _instructions(url: str, username: str, requests: int) -> int:
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--callgrind-out-file=/dev/null",
+        sys.executable,
+        __file__,
+        "--child",
+        str(requests),
+        "--as-user",
+        username,
+        url,
+    ]
+    # A fixed command with no shell; the URL and user name are arguments of this script.
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    counted = re.search(r"Collected : (\d+)", done.stderr)
+    if done.returncode != 0 or counted is None:
+        said = [line for line in done.stderr.splitlines() if line and not line.startswith("==")]
+        raise SystemExit(f"{url}: {said[-1] if said else 'valgrind failed'}")
+    return int(counted.group(1))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("urls", nargs="+")
+    parser.add_argument("--as", dest="role", default="recruiter", choices=list(bench_usernames(1)))
+    parser.add_argument("--requests", type=int, default=10, help="requests counted per page")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--as-user", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child is not None:
+        child(args.urls[0], args.as_user, args.child)
+        return
+
+    username = bench_usernames(1)[args.role][0]
+    print(f"{'page':50} {'as':12} {'instructions per request':>26}")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for url in args.urls:
+            few, more = pool.map(
+                lambda n, url=url: _instructions(url, username, n), (FEW, FEW + args.requests)
+            )
+            print(f"{url:50} {args.role:12} {(more - few) / args.requests / 1e6:24.1f} M", flush=True)
+
+
+if __name__ == "__main__":
+    main()
