@@ -204,6 +204,11 @@ def test_attention_lists_name_the_candidates_waiting_for_someone(client, recruit
     assert "Wang Fang" in incidents[: incidents.index("</section>")]
     # When the incident happened, as a day and a time in the viewer's zone.
     assert "<td>February 28 10:05</td>" in incidents
+    # Each row links to its own interview's page.
+    for listed, key in ((overdue, "overdue"), (reviews, "assessed"), (incidents, "overdue")):
+        assert f'href="/hr/interviews/{board[key].pk}/"' in listed
+    failed = text[text.index('id="messages"') :]
+    assert f'href="/hr/interviews/{board["tomorrow"].pk}/"' in failed
 
 
 def test_offers_and_background_checks_are_counted_by_state(client, recruiter, board):
