@@ -147,6 +147,9 @@ class CandidateRow:
     applications: list[Application]
     next_interview: Interview | None
     last_activity: datetime
+    # The page's links to the file and the next interview, set by the view.
+    file_url: str = ""
+    interview_url: str = ""
 
 
 def candidate_row(candidate: Candidate) -> CandidateRow:

@@ -8,6 +8,7 @@ object answers like a missing one (404), so ids cannot be probed from the browse
 import sys
 from collections.abc import Callable
 from functools import wraps
+from uuid import UUID
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Window
 from django.http import Http404
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from audit.services import audit_list
@@ -166,3 +168,11 @@ def query_without(request, *names: str) -> str:
     for name in names:
         query.pop(name, None)
     return query.urlencode()
+
+
+def url_for_each(name: str) -> Callable[[object], str]:
+    """`reverse(name, args=[pk])` for the many rows of a list at the cost of one reverse(): a
+    route taking one UUID differs from row to row only by it, and reverse() costs ~30 µs a call."""
+    any_id = str(UUID(int=0))
+    url = reverse(name, args=[any_id])
+    return lambda pk: url.replace(any_id, str(pk))

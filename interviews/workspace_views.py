@@ -24,7 +24,7 @@ from audit.services import audit_record
 from candidates.models import Application, Candidate
 from hrsuite.accounts.models import Role
 from hrsuite.errors import InvalidTransition, ValidationFailed
-from hrsuite.pages import audited_page, query_without, role_required, visible_or_404
+from hrsuite.pages import audited_page, query_without, role_required, url_for_each, visible_or_404
 from hrsuite.permissions import global_permission, restrict
 from interviews import selectors, services
 from interviews.models import AIAssessment, Interview, Recommendation, Scorecard
@@ -252,7 +252,9 @@ def home(request):
     labels = {rank: label for _key, label, rank in GROUPS}
     keys = {rank: key for key, _label, rank in GROUPS}
     sections = []
+    page_url, scorecard_url = url_for_each("workspace-interview"), url_for_each("workspace-scorecard")
     for interview in page.object_list:
+        interview.page_url, interview.scorecard_url = page_url(interview.pk), scorecard_url(interview.pk)
         if not sections or sections[-1]["rank"] != interview.group_rank:
             rank = interview.group_rank
             key = keys[rank]

@@ -27,7 +27,7 @@ from candidates.models import Candidate, Language, Stage
 from candidates.selectors import candidate_search_for_trail
 from hrsuite.accounts.models import Role
 from hrsuite.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
-from hrsuite.pages import audited_page, query_without, role_required
+from hrsuite.pages import audited_page, query_without, role_required, url_for_each
 from hrsuite.permissions import has_role
 from interviews import services as interview_services
 from interviews.models import Consent, Interview
@@ -141,6 +141,10 @@ def candidate_list(request):
             keys_first=True,
         )
         rows = [selectors.candidate_row(candidate) for candidate in page.object_list]
+        file_url, interview_url = url_for_each("hr-candidate"), url_for_each("hr-interview")
+        for row in rows:
+            row.file_url = file_url(row.candidate.pk)
+            row.interview_url = interview_url(row.next_interview.pk) if row.next_interview else ""
     positions = list(selectors.positions_for(user=request.user).only(*_POSITION_COLUMNS))
     may_act = _may_act(request)
     state_of_new = _state(refusal, "candidate_create", "")

@@ -68,6 +68,9 @@ def test_each_row_shows_name_email_applications_next_interview_and_last_activity
     assert 'class="badge">Interviewing</span>' in page and 'class="badge">Applied</span>' not in page
     # Tuesday 09:00 in Shanghai is 02:00 in Berlin, and the column says so.
     assert "2027-03-02 02:00" in page and "Europe/Berlin" in page
+    # The name opens the file, the time the interview.
+    assert f'<a href="{file_url(candidate)}">{candidate.full_name}</a>' in page
+    assert f'<a href="/hr/interviews/{Interview.objects.get().pk}/"><time' in page
 
 
 def test_a_page_is_one_list_event_with_the_ids_it_shows(client, recruiter):

@@ -93,7 +93,10 @@ def test_home_lists_only_my_interviews_in_their_groups(
     assert candidate_name(someone_elses) not in html
     # The upcoming AI interview offers its join link; the one awaiting a scorecard links the form.
     assert desk["upcoming"].join_url in html
-    assert url("workspace-scorecard", desk["awaiting"]) in html
+    assert f'href="{url("workspace-scorecard", desk["awaiting"])}"' in html
+    # Each row's name links to that interview's own page.
+    for interview in desk.values():
+        assert f'<a href="{url("workspace-interview", interview)}">{candidate_name(interview)}</a>' in html
 
 
 @pytest.mark.django_db
