@@ -376,7 +376,10 @@ def _decorate_application(application, refusal, user, may_act: bool, choices: di
         offer.is_open = offer.status in OPEN_STATES
         offer.is_draft = offer.status == Offer.Status.DRAFT
         offer.is_approved = offer.status == Offer.Status.APPROVED
-        offer.recruiters = choices["recruiters"]
+        chosen = offer.forms["offer_submit"].values
+        offer.approver_selects = [
+            (n, _options(choices["recruiters"], chosen.get(f"approver_{n}"))) for n in range(1, 4)
+        ]
 
 
 def _decorate_interview(interview, refusal, consents, choices: dict) -> None:

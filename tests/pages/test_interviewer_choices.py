@@ -85,6 +85,16 @@ def test_an_offer_names_its_possible_approvers_among_active_recruiters(client, r
     assert f'<option value="{recruiter.pk}">recruiter</option>' in select
     assert f'<option value="{chinese.pk}">林美</option>' in select
     assert f'value="{gone.pk}"' not in select and f'value="{interviewer.pk}"' not in select
+    # Naming one approver twice is refused, and the form keeps who was chosen where.
+    refused = client.post(
+        file_url(offer.application.candidate),
+        {"action": "offer_submit", "offer": offer.pk, "approver_1": chinese.pk, "approver_2": chinese.pk},
+    )
+    assert refused.status_code == 400 and "<li>Repeated approver.</li>" in refused.text
+    for n in (1, 2, 3):
+        select = refused.text[refused.text.index(f'id="os-{offer.pk}-{n}"') :]
+        select = select[: select.index("</select>")]
+        assert (f'<option value="{chinese.pk}" selected>' in select) == (n < 3), n
 
 
 @pytest.mark.parametrize("separator", ["", "\n", "<br>"])
