@@ -349,6 +349,8 @@ class Generator:
                     interview_id=interview.pk,
                     interviewer_id=user_id,
                     assigned_by=self.recruiter,
+                    interview_status=status,
+                    interview_starts_at=starts_at,
                 )
             )
             interview_perms.append(

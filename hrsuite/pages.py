@@ -61,8 +61,13 @@ class KeysFirstPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         keys = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=keys)}
-        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+        return self._get_page(_in_key_order(self.object_list, keys), number, self)
+
+
+def _in_key_order(queryset: models.QuerySet, keys: list) -> list:
+    """The rows of `queryset` with these primary keys, in the order of `keys`."""
+    rows = {row.pk: row for row in queryset.filter(pk__in=keys)}
+    return [rows[key] for key in keys if key in rows]
 
 
 class CountingPaginator(Paginator):
@@ -74,12 +79,29 @@ class CountingPaginator(Paginator):
     count: rows ordered after the list's own are not shown (the workspace puts the chosen tab's
     group first, so the other groups are still counted). `counts` holds what was read (zeros
     when the query has no rows at all).
+
+    `counted_on`, when given, is sorted, counted and paged instead of `object_list`: a narrower
+    table whose `key` column holds the list's primary keys (an interviewer's assignments, say,
+    which carry what their interviews are sorted by), so that the database works from its index
+    alone. Only the page's own rows are then read from `object_list`.
     """
 
-    def __init__(self, object_list, per_page, *, counts: dict, count_of: Callable[[dict], int]):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        counts: dict,
+        count_of: Callable[[dict], int],
+        counted_on: models.QuerySet | None = None,
+        key: str = "pk",
+    ):
         self.aliases = {name: f"_count_{name}" for name in counts}
         windows = {alias: Window(counts[name]) for name, alias in self.aliases.items()}
-        super().__init__(object_list.annotate(**windows), per_page)
+        self.shown = object_list if counted_on is not None else None
+        self.key = key
+        counted = object_list if counted_on is None else counted_on
+        super().__init__(counted.annotate(**windows), per_page)
         self.count_of = count_of
         self.counts = None
 
@@ -97,6 +119,8 @@ class CountingPaginator(Paginator):
                 self._rows(1)
             number = self.num_pages
             rows = self._rows(number)
+        if self.shown is not None:
+            rows = _in_key_order(self.shown, [getattr(row, self.key) for row in rows])
         return self._get_page(rows, number, self)
 
     def _rows(self, number: int) -> list:
@@ -122,6 +146,8 @@ def audited_page(
     keys_first: bool = False,
     counts: dict | None = None,
     count_of: Callable[[dict], int] | None = None,
+    counted_on: models.QuerySet | None = None,
+    key: str = "pk",
 ) -> Page:
     """One page of a permission-scoped queryset, recorded as one `list` event with its ids.
 
@@ -129,12 +155,14 @@ def audited_page(
     `count`, when the caller already knows how many rows there are (or has a cheaper way to
     count them), spares the paginator its own COUNT over the queryset; `keys_first` pages by
     primary key first (`KeysFirstPaginator`); `counts` and `count_of` count the list in the
-    pass that reads the page (`CountingPaginator`).
+    pass that reads the page (`CountingPaginator`), on `counted_on`'s `key` column if given.
     """
     if counts is not None:
         if count is not None or keys_first:
             raise TypeError("A page counted with `counts` takes neither `count` nor `keys_first`.")
-        paginator = CountingPaginator(queryset, per_page, counts=counts, count_of=count_of)
+        paginator = CountingPaginator(
+            queryset, per_page, counts=counts, count_of=count_of, counted_on=counted_on, key=key
+        )
     else:
         paginator = (KeysFirstPaginator if keys_first else Paginator)(queryset, per_page)
     if count is not None:

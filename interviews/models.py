@@ -80,11 +80,23 @@ class InterviewAssignment(DomainModel):
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Copies of the interview's status and start, which `interview_transition` keeps in step: the
+    # interviewer's workspace sorts and counts their interviews from these rows' index alone
+    # instead of reading each of their (thousands of) interviews from all over the table.
+    interview_status = models.CharField(max_length=16, choices=Interview.Status.choices)
+    interview_starts_at = models.DateTimeField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["interview", "interviewer"], name="assignment_once_per_interviewer"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["interviewer", "interview_status", "interview_starts_at", "interview"],
+                include=["id"],
+                name="assignment_workspace",
             ),
         ]
 

@@ -11,7 +11,20 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Case, CharField, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,7 +40,7 @@ from hrsuite.errors import InvalidTransition, ValidationFailed
 from hrsuite.pages import audited_page, query_without, role_required, url_for_each, visible_or_404
 from hrsuite.permissions import global_permission, restrict
 from interviews import selectors, services
-from interviews.models import AIAssessment, Interview, Recommendation, Scorecard
+from interviews.models import AIAssessment, Interview, InterviewAssignment, Recommendation, Scorecard
 
 workspace_page = role_required(Role.INTERVIEWER)
 
@@ -83,55 +96,84 @@ def _assigned(queryset: QuerySet[Interview], user) -> QuerySet[Interview]:
     return queryset
 
 
-def my_interviews(user) -> QuerySet[Interview]:
-    """The interviewer's interviews, each with the state of their own scorecard and its group.
+def _my_scorecards(user, status: str) -> QuerySet[Scorecard]:
+    """The scorecards by `user` in `status`."""
+    return restrict(Scorecard.objects.all(), user=user).filter(interviewer=user, status=status)
 
-    Sorting and counting read only the interviews and the interviewer's own scorecards (each
-    set read once and hashed, not looked up row by row); the application, candidate and
-    position of the rows shown come in one more query.
-    """
-    mine = restrict(Scorecard.objects.all(), user=user).filter(interviewer=user)
-    submitted = Q(pk__in=mine.filter(status=Scorecard.Status.SUBMITTED).values("interview_id"))
-    drafted = Q(pk__in=mine.filter(status=Scorecard.Status.DRAFT).values("interview_id"))
-    completed = Q(status=Status.COMPLETED)
+
+def _group_rank(*, status: str, submitted: Q | Exists) -> Case:
+    """The group (its rank in GROUPS) of an interview, from the query's `status` column and
+    `submitted`, whether the interviewer submitted their scorecard: awaiting is held and
+    without it, upcoming still ahead, done the rest."""
+    completed = Q(**{status: Status.COMPLETED})
+    return Case(
+        When(completed & submitted, then=Value(_RANK["done"])),
+        When(completed, then=Value(_RANK["awaiting"])),
+        When(Q(**{f"{status}__in": _AHEAD}), then=Value(_RANK["upcoming"])),
+        default=Value(_RANK["done"]),
+        output_field=IntegerField(),
+    )
+
+
+def my_interviews(user) -> QuerySet[Interview]:
+    """The interviewer's interviews, each with the state of their own scorecard and its group;
+    the application, candidate and position of the rows shown come in one more query.
+
+    Read for one page's rows (see `my_assignments`): each row looks its scorecard up."""
+
+    def mine(status: str) -> Exists:
+        return Exists(_my_scorecards(user, status).filter(interview=OuterRef("pk")))
+
     shown = Application.objects.select_related("candidate", "position").defer(*_CANDIDATE_DEFERRED)
+    submitted, draft = Scorecard.Status.SUBMITTED, Scorecard.Status.DRAFT
     return (
         _assigned(selectors.interview_list_for(user=user), user)
         .select_related(None)
         .prefetch_related(Prefetch("application", queryset=shown))
         .annotate(
             my_scorecard=Case(
-                When(submitted, then=Value(Scorecard.Status.SUBMITTED)),
-                When(drafted, then=Value(Scorecard.Status.DRAFT)),
+                When(mine(submitted), then=Value(submitted)),
+                When(mine(draft), then=Value(draft)),
                 output_field=CharField(),
             ),
-            group_rank=Case(
-                When(completed & submitted, then=Value(_RANK["done"])),
-                When(completed, then=Value(_RANK["awaiting"])),
-                When(status__in=_AHEAD, then=Value(_RANK["upcoming"])),
-                default=Value(_RANK["done"]),
-                output_field=IntegerField(),
-            ),
+            group_rank=_group_rank(status="status", submitted=mine(submitted)),
         )
     )
 
 
-def _in_list_order(interviews: QuerySet[Interview], *, first: str = "") -> QuerySet[Interview]:
+def my_assignments(user) -> QuerySet[InterviewAssignment]:
+    """The interviewer's assignments, each with its interview's group: the home page sorts,
+    counts and pages these from their index (they carry their interview's status and start),
+    then reads only the page's interviews from `my_interviews`.
+
+    Thousands of rows: the submitted scorecards are read once, as one set, not row by row."""
+    submitted = _my_scorecards(user, Scorecard.Status.SUBMITTED).values("interview_id")
+    return (
+        restrict(InterviewAssignment.objects.only("interview_id"), user=user)
+        .filter(interviewer=user)
+        .annotate(group_rank=_group_rank(status="interview_status", submitted=Q(interview_id__in=submitted)))
+    )
+
+
+def _in_list_order(
+    assignments: QuerySet[InterviewAssignment], *, first: str = ""
+) -> QuerySet[InterviewAssignment]:
     """Awaiting first (longest waiting first), then upcoming (soonest first), then done (latest
     first); `first`, a group's key, puts that group before the others."""
     # Within the done group `ahead` is empty, so the start time that follows orders it, latest first.
-    ahead = Case(When(group_rank__lt=_RANK["done"], then=F("starts_at")))
-    order = ["group_rank", ahead.asc(), F("starts_at").desc(), "id"]
+    starts_at = F("interview_starts_at")
+    ahead = Case(When(group_rank__lt=_RANK["done"], then=starts_at))
+    order = ["group_rank", ahead.asc(), starts_at.desc(), "interview_id"]
     if first:
         order.insert(0, Case(When(group_rank=_RANK[first], then=Value(0)), default=Value(1)))
-    return interviews.order_by(*order)
+    return assignments.order_by(*order)
 
 
-# Counted over all the interviewer's interviews: in all, and the two groups that ask something of
+# Counted over all the interviewer's assignments: in all, and the two groups that ask something of
 # them (done is the rest). Upcoming needs only the status, so only awaiting works out each group.
 GROUP_COUNTS = {
     "all": Count("pk"),
-    "upcoming": Count("pk", filter=Q(status__in=_AHEAD)),
+    "upcoming": Count("pk", filter=Q(interview_status__in=_AHEAD)),
     "awaiting": Count("pk", filter=Q(group_rank=_RANK["awaiting"])),
 }
 
@@ -242,10 +284,12 @@ def home(request):
 
     page = audited_page(
         request,
-        _in_list_order(my_interviews(request.user), first=show),
+        my_interviews(request.user),
         detail={"show": show or "all"},
         counts=GROUP_COUNTS,
         count_of=listed,
+        counted_on=_in_list_order(my_assignments(request.user), first=show),
+        key="interview_id",
     )
     counts = _group_counts(page.paginator.counts)
     now = timezone.now()

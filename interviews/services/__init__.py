@@ -103,7 +103,18 @@ def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewA
         )
     # System actors (a candidate's reschedule link, a task) are labels, not users.
     assigned_by = actor if getattr(actor, "pk", None) is not None else None
-    assignment = InterviewAssignment(interview=interview, interviewer=interviewer, assigned_by=assigned_by)
+    # The interview's status and start are copied under its row lock: a status change under way
+    # either commits first (and is read here) or waits, then updates this assignment too.
+    status, starts_at = (
+        Interview.objects.select_for_update().values_list("status", "starts_at").get(pk=interview.pk)
+    )
+    assignment = InterviewAssignment(
+        interview=interview,
+        interviewer=interviewer,
+        assigned_by=assigned_by,
+        interview_status=status,
+        interview_starts_at=starts_at,
+    )
     try:
         with transaction.atomic():
             assignment.save(force_insert=True)

@@ -174,6 +174,12 @@ def _raise_if(errors: dict[str, list[str]]) -> None:
 # --- Status changes -------------------------------------------------------------------------------
 
 
+def assignments_follow(interview: Interview) -> None:
+    """Copies the interview's status and start onto its assignments, whose index the
+    interviewer's workspace sorts and counts from (see `InterviewAssignment`)."""
+    interview.assignments.update(interview_status=interview.status, interview_starts_at=interview.starts_at)
+
+
 def interview_transition(
     *, interview: Interview, event: str, actor, changes: dict | None = None, detail: dict | None = None
 ) -> Interview:
@@ -188,6 +194,7 @@ def interview_transition(
         expect={"calendar_sequence": interview.calendar_sequence},
         changes=changes,
     )
+    assignments_follow(interview)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

@@ -10,7 +10,7 @@ from guardian.shortcuts import get_perms
 from audit.models import AuditEvent
 from candidates.models import Stage
 from hrsuite.errors import Forbidden, InvalidTransition, ValidationFailed
-from interviews.models import Interview, Notification
+from interviews.models import Interview, InterviewAssignment, Notification
 from interviews.services.scheduling import interview_cancel, interview_reschedule
 from tests.interviews.scheduling_helpers import (
     NOW,
@@ -200,6 +200,21 @@ def test_reschedule_moves_the_reminder_and_raises_the_sequence(recruiter, interv
     assert due_now() == set()
     clock.move_to(shanghai(2027, 3, 3, 13, 45))
     assert due_now() == {n.pk for n in reminders}
+
+
+def test_assignments_copy_their_interviews_status_and_start(recruiter, interviewer):
+    """The workspace sorts and counts an interviewer's interviews from these copies."""
+    interview = schedule(recruiter, starts_at=shanghai(2027, 3, 2, 10, 0), interviewers=[interviewer])
+
+    def copies():
+        assignments = InterviewAssignment.objects.filter(interview=interview)
+        return list(assignments.values_list("interview_status", "interview_starts_at"))
+
+    assert copies() == [(Interview.Status.SCHEDULED, shanghai(2027, 3, 2, 10, 0))]
+    interview_reschedule(interview=interview, starts_at=shanghai(2027, 3, 3, 14, 0), actor=recruiter)
+    assert copies() == [(Interview.Status.SCHEDULED, shanghai(2027, 3, 3, 14, 0))]
+    interview_cancel(interview=interview, reason="The position is filled.", actor=recruiter)
+    assert copies() == [(Interview.Status.CANCELLED, shanghai(2027, 3, 3, 14, 0))]
 
 
 def test_reschedule_does_not_overlap_itself_but_checks_every_rule(recruiter, interviewer):

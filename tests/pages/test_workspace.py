@@ -100,6 +100,31 @@ def test_home_lists_only_my_interviews_in_their_groups(
 
 
 @pytest.mark.django_db
+def test_home_follows_a_reschedule_and_a_held_interview(client, recruiter, interviewer):
+    """The list is sorted and counted from the assignments' copies of each interview's status
+    and start: they must follow every change of either."""
+    first = assigned(recruiter, interviewer, starts_in=timedelta(days=2))
+    second = assigned(recruiter, interviewer, starts_in=timedelta(days=3))
+    with transaction.atomic():
+        interview_transition(
+            interview=first,
+            event="reschedule",
+            actor=recruiter,
+            changes={"starts_at": first.starts_at + timedelta(days=2)},
+        )
+    client.force_login(interviewer)
+    html = client.get(reverse("workspace-home")).text
+    # Upcoming is soonest first: the moved interview is now the later one.
+    assert html.index(url("workspace-interview", second)) < html.index(url("workspace-interview", first))
+
+    held(second)
+    html = client.get(reverse("workspace-home")).text
+    assert names_in(html, "awaiting") == {candidate_name(second)}
+    assert names_in(html, "upcoming") == {candidate_name(first)}
+    assert _tab_counts(html) == {"all": 2, "awaiting": 1, "upcoming": 1, "done": 0}
+
+
+@pytest.mark.django_db
 def test_a_recruiter_who_also_interviews_sees_only_their_assignments_here(client, recruiter, interviewer):
     from django.contrib.auth.models import Group
 
@@ -167,10 +192,10 @@ def _home_queries(client, django_assert_num_queries, interviewer, expected):
 
 
 # Session, user, the request's savepoint and its release, roles, permissions (user and group),
-# the assignment grant's permission id, the page with the counts per group (which give the page
-# count too), the applications (with candidate and position) of its rows, and the one audit event
-# (chain head, insert, head update).
-HOME_QUERIES = 13
+# the assignment grant's permission id, the page's assignments with the counts per group (which
+# give the page count too), their interviews, the applications (with candidate and position) of
+# those, and the one audit event (chain head, insert, head update).
+HOME_QUERIES = 14
 
 
 @pytest.mark.django_db

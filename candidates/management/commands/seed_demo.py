@@ -31,6 +31,7 @@ from candidates.models import Candidate, Position
 from hrsuite.accounts.models import Role, User
 from interviews import services as interview_services
 from interviews.models import AIAssessment, Interview
+from interviews.services.scheduling import assignments_follow
 
 DEFAULT_PASSWORD = "hrsuite-demo-2026"  # noqa: S105 - a published demo password, not a secret
 
@@ -552,10 +553,11 @@ class _Seeder:
                 )
                 assignments += 1
             if status != S.SCHEDULED:
-                # Provider webhooks will move interviews on from `scheduled` (interview-automation
-                # work); until that service exists the demo sets the status directly.
+                # The demo's past interviews were never held on a provider, whose reports move a
+                # real one on: their status is set directly, and copied to their assignments.
                 Interview.objects.filter(pk=interview.pk).update(status=status, updated_at=self.now)
                 interview.status = status
+                assignments_follow(interview)
             self.interviews[key] = interview
         return assignments
 
