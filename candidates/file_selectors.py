@@ -100,11 +100,18 @@ class CandidatePageFilter(CandidateFilter):
 
 
 def candidate_page_list(*, user, filters=None, matches: int | None = None) -> QuerySet[Candidate]:
-    """Candidates for the list page, newest first, each with `listed_applications` (position,
-    stage) and on each application `upcoming_interviews` (scheduled, not yet started).
+    """The candidates of the list page, filtered, newest first: the list's keys, whose page's
+    rows are read from `candidate_page_rows`.
 
     `matches`: `candidate_page_count`'s answer for the same filters, which picks how the list is
     read (see `CandidatePageFilter`)."""
+    queryset = restrict(Candidate.objects.all(), user=user).order_by("-created_at", "id")
+    return filtered(CandidatePageFilter, filters, queryset, matches=matches)
+
+
+def candidate_page_rows(*, user) -> QuerySet[Candidate]:
+    """The candidates as a list page shows them, each with `listed_applications` (position,
+    stage) and on each application `upcoming_interviews` (scheduled, not yet started)."""
     upcoming = restrict(
         Interview.objects.filter(status=Interview.Status.SCHEDULED, starts_at__gte=timezone.now()), user=user
     ).order_by("starts_at", "id")
@@ -113,9 +120,7 @@ def candidate_page_list(*, user, filters=None, matches: int | None = None) -> Qu
         .order_by("-stage_changed_at", "id")
         .prefetch_related(Prefetch("interviews", queryset=upcoming, to_attr="upcoming_interviews"))
     )
-    queryset = restrict(Candidate.objects.defer(*_NOT_LISTED), user=user).order_by("-created_at", "id")
-    queryset = filtered(CandidatePageFilter, filters, queryset, matches=matches)
-    return queryset.prefetch_related(
+    return restrict(Candidate.objects.defer(*_NOT_LISTED), user=user).prefetch_related(
         Prefetch("applications", queryset=applications, to_attr="listed_applications")
     )
 
@@ -153,7 +158,7 @@ class CandidateRow:
 
 
 def candidate_row(candidate: Candidate) -> CandidateRow:
-    """One list row from a candidate of `candidate_page_list` (no further queries)."""
+    """One list row from a candidate of `candidate_page_rows` (no further queries)."""
     applications = candidate.listed_applications
     upcoming = [i for a in applications for i in a.upcoming_interviews]
     moments = [candidate.updated_at, *(a.stage_changed_at for a in applications)]

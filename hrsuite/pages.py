@@ -50,18 +50,26 @@ def role_required(*roles: Role) -> Callable:
 
 
 class KeysFirstPaginator(Paginator):
-    """Finds a page's primary keys first, then reads only those rows.
+    """Finds a page's keys first, in `object_list`'s `key` column, then reads only those rows
+    from `rows`.
 
     For a list filtered through another table (candidates with an application for a position),
     the database can then choose and sort the page from an index alone, instead of reading the
-    whole row of every match to keep 25 of them.
+    whole row of every match to keep 25 of them. `rows` need not repeat the filters that chose
+    the keys: beside a second `id = ANY(...)` list, PostgreSQL (before 17) tries every pair of
+    the two lists' keys, and reading 25 of a position's 3,000 applicants took 3 ms, not 0.5.
     """
+
+    def __init__(self, object_list, per_page, *, rows: models.QuerySet, key: str = "pk"):
+        super().__init__(object_list, per_page)
+        self.rows = rows
+        self.key = key
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        return self._get_page(_in_key_order(self.object_list, keys), number, self)
+        keys = list(self.object_list.values_list(self.key, flat=True)[bottom : bottom + self.per_page])
+        return self._get_page(_in_key_order(self.rows, keys), number, self)
 
 
 def _in_key_order(queryset: models.QuerySet, keys: list) -> list:
@@ -80,10 +88,9 @@ class CountingPaginator(Paginator):
     group first, so the other groups are still counted). `counts` holds what was read (zeros
     when the query has no rows at all).
 
-    `counted_on`, when given, is sorted, counted and paged instead of `object_list`: a narrower
-    table whose `key` column holds the list's primary keys (an interviewer's assignments, say,
-    which carry what their interviews are sorted by), so that the database works from its index
-    alone. Only the page's own rows are then read from `object_list`.
+    With `rows`, the page's own rows are then read from `rows` by their keys, `object_list`'s
+    `key` column: the list can be sorted and counted on a narrower table (an interviewer's
+    assignments, which carry what their interviews are sorted by) from its index alone.
     """
 
     def __init__(
@@ -93,15 +100,14 @@ class CountingPaginator(Paginator):
         *,
         counts: dict,
         count_of: Callable[[dict], int],
-        counted_on: models.QuerySet | None = None,
+        rows: models.QuerySet | None = None,
         key: str = "pk",
     ):
         self.aliases = {name: f"_count_{name}" for name in counts}
         windows = {alias: Window(counts[name]) for name, alias in self.aliases.items()}
-        self.shown = object_list if counted_on is not None else None
+        super().__init__(object_list.annotate(**windows), per_page)
+        self.rows = rows
         self.key = key
-        counted = object_list if counted_on is None else counted_on
-        super().__init__(counted.annotate(**windows), per_page)
         self.count_of = count_of
         self.counts = None
 
@@ -119,8 +125,8 @@ class CountingPaginator(Paginator):
                 self._rows(1)
             number = self.num_pages
             rows = self._rows(number)
-        if self.shown is not None:
-            rows = _in_key_order(self.shown, [getattr(row, self.key) for row in rows])
+        if self.rows is not None:
+            rows = _in_key_order(self.rows, [getattr(row, self.key) for row in rows])
         return self._get_page(rows, number, self)
 
     def _rows(self, number: int) -> list:
@@ -143,28 +149,31 @@ def audited_page(
     per_page: int = PAGE_SIZE,
     detail=None,
     count: int | None = None,
-    keys_first: bool = False,
+    keys: models.QuerySet | None = None,
+    key: str = "pk",
     counts: dict | None = None,
     count_of: Callable[[dict], int] | None = None,
-    counted_on: models.QuerySet | None = None,
-    key: str = "pk",
 ) -> Page:
     """One page of a permission-scoped queryset, recorded as one `list` event with its ids.
 
     A page number past the end shows the last page; one that is not a number, the first.
     `count`, when the caller already knows how many rows there are (or has a cheaper way to
-    count them), spares the paginator its own COUNT over the queryset; `keys_first` pages by
-    primary key first (`KeysFirstPaginator`); `counts` and `count_of` count the list in the
-    pass that reads the page (`CountingPaginator`), on `counted_on`'s `key` column if given.
+    count them), spares the paginator its own COUNT over the list.
+
+    `keys`, when given, is the list itself, filtered and sorted: its `key` column holds the
+    primary keys of `queryset`, which the page's rows are then read from (`KeysFirstPaginator`).
+    `counts` and `count_of` count the list in the pass that reads the page (`CountingPaginator`).
     """
+    listed = queryset if keys is None else keys
+    rows = None if keys is None else queryset
     if counts is not None:
-        if count is not None or keys_first:
-            raise TypeError("A page counted with `counts` takes neither `count` nor `keys_first`.")
-        paginator = CountingPaginator(
-            queryset, per_page, counts=counts, count_of=count_of, counted_on=counted_on, key=key
-        )
+        if count is not None:
+            raise TypeError("A page counted with `counts` takes no `count`.")
+        paginator = CountingPaginator(listed, per_page, counts=counts, count_of=count_of, rows=rows, key=key)
+    elif keys is not None:
+        paginator = KeysFirstPaginator(keys, per_page, rows=queryset, key=key)
     else:
-        paginator = (KeysFirstPaginator if keys_first else Paginator)(queryset, per_page)
+        paginator = Paginator(queryset, per_page)
     if count is not None:
         paginator.count = count
     page = paginator.get_page(request.GET.get("page"))

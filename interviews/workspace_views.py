@@ -288,7 +288,7 @@ def home(request):
         detail={"show": show or "all"},
         counts=GROUP_COUNTS,
         count_of=listed,
-        counted_on=_in_list_order(my_assignments(request.user), first=show),
+        keys=_in_list_order(my_assignments(request.user), first=show),
         key="interview_id",
     )
     counts = _group_counts(page.paginator.counts)

@@ -134,11 +134,11 @@ def candidate_list(request):
     else:
         page = audited_page(
             request,
-            queryset,
+            selectors.candidate_page_rows(user=request.user),
             detail={"query": candidate_search_for_trail(request.GET)},
             count=count,
             # Filtered by position or stage, the page is picked from indexes before rows are read.
-            keys_first=True,
+            keys=queryset,
         )
         rows = [selectors.candidate_row(candidate) for candidate in page.object_list]
         file_url, interview_url = url_for_each("hr-candidate"), url_for_each("hr-interview")
