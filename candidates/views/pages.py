@@ -7,7 +7,6 @@ message; an HR admin's POST is refused (403) before anything is looked at.
 """
 
 import functools
-import html
 from collections.abc import Iterable
 from uuid import UUID
 from zoneinfo import available_timezones
@@ -18,7 +17,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -27,6 +25,7 @@ from candidates.models import Candidate, Language, Stage
 from candidates.selectors import candidate_search_for_trail
 from hrsuite.accounts.models import Role
 from hrsuite.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from hrsuite.markup import joined
 from hrsuite.pages import audited_page, query_without, role_required, url_for_each
 from hrsuite.permissions import has_role
 from interviews import services as interview_services
@@ -203,19 +202,7 @@ def _zone_options_with(chosen: str) -> str:
     """Built once per preselected zone rather than in a template loop: some 600 zones would cost
     the list page more than all its queries together."""
     marks = ((" selected" if name == chosen else "", name) for name in _zone_names())
-    return _joined("<option{}>{}</option>", marks)
-
-
-def _joined(template: str, rows: Iterable[tuple], separator: str = "") -> SafeString:
-    """What `format_html_join(separator, template, rows)` makes, six times faster: it makes a
-    safe string of every value and every row, 0.8 ms for a hundred people against 0.13 here."""
-    joined = _escaped(separator).join(template.format(*map(_escaped, row)) for row in rows)
-    return mark_safe(joined)  # noqa: S308 - every value and the separator are escaped just above
-
-
-def _escaped(value) -> str:
-    # conditional_escape() without making a SafeString of each value.
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+    return joined("<option{}>{}</option>", marks)
 
 
 # Positions in the list's filter and the application forms, interviewers in the assign forms: like
@@ -226,7 +213,7 @@ _OPTION = '<option value="{}"{}>{}</option>'
 def _options(choices: Iterable[tuple[str, str]], selected) -> str:
     """<option>s for (value, label) pairs, the one whose value is `selected` preselected."""
     rows = ((value, " selected" if value == selected else "", label) for value, label in choices)
-    return _joined(_OPTION, rows)
+    return joined(_OPTION, rows)
 
 
 def _position_filter_options(positions, selected) -> str:
@@ -340,7 +327,7 @@ def _people(role: Role) -> list[tuple[str, str]]:
 
 def _interviewer_checks(people: list[tuple[str, str]], checked) -> str:
     rows = ((pk, " checked" if pk in checked else "", name) for pk, name in people)
-    return _joined(_INTERVIEWER_CHECK, rows, "\n")
+    return joined(_INTERVIEWER_CHECK, rows, "\n")
 
 
 def _decorate_application(application, refusal, user, may_act: bool, choices: dict) -> None:

@@ -88,6 +88,10 @@ class Bar:
     percent: int
     tone: str = ""
 
+    @property
+    def value(self) -> int:
+        return self.count
+
 
 @dataclass(frozen=True)
 class PositionFunnel:
@@ -139,6 +143,15 @@ class CompletionRate:
     rate: float | None
     percent: int
     tone: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.region} · {self.provider}"
+
+    @property
+    def value(self) -> str:
+        """The rate as its bar shows it; a dash where nothing finished."""
+        return "—" if self.rate is None else f"{self.percent}%"
 
 
 @dataclass(frozen=True)

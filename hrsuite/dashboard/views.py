@@ -59,7 +59,8 @@ def _dashboard_page(request, *, problem: str = "", status: int = 200):
 
 
 def _link_interviews(board: selectors.Dashboard) -> None:
-    """Each listed interview gets `page_url`, the HR interview page it links to."""
+    """Each listed interview gets `page_url`, the HR interview page it links to, and each failed
+    message `retry_url`, where its retry button posts."""
     interviews = [interview for day in board.agenda.days for interview in day.interviews]
     for shortlist in (board.overdue_scorecards, board.reviews_waiting, board.open_incidents):
         interviews += [row.interview for row in shortlist.rows]
@@ -67,3 +68,6 @@ def _link_interviews(board: selectors.Dashboard) -> None:
     page_url = url_for_each("hr-interview")
     for interview in interviews:
         interview.page_url = page_url(interview.pk)
+    retry_url = url_for_each("hr-message-retry")
+    for message in board.failed_messages.rows:
+        message.retry_url = retry_url(message.pk)

@@ -36,6 +36,14 @@ def day(value) -> str:
 
 
 @register.filter(expects_localtime=True)
+def hour_minute(value) -> str:
+    """18:30, as `time:"H:i"` prints it; "" for no time."""
+    if not isinstance(value, datetime.datetime | datetime.time):
+        return ""
+    return _hour_minute(value)
+
+
+@register.filter(expects_localtime=True)
 def time_of_day(value) -> str:
     """18:30:05, as `time:"H:i:s"` prints it; "" for no time."""
     if not isinstance(value, datetime.datetime | datetime.time):

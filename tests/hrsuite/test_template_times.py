@@ -36,10 +36,18 @@ def test_minute_keeps_the_zone_the_timezone_filter_chose():
 
 
 @pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/Chicago"])
-def test_day_and_time_of_day_are_what_date_and_time_print_in_the_viewers_zone(zone):
-    ours = render("{{ at|day }} {{ at|time_of_day }}", zone=zone, at=INSTANT)
-    assert ours == render('{{ at|date:"Y-m-d" }} {{ at|time:"H:i:s" }}', zone=zone, at=INSTANT)
-    assert ours == {"Asia/Shanghai": "2027-03-01 10:05:09", "America/Chicago": "2027-02-28 20:05:09"}[zone]
+def test_day_time_of_day_and_hour_minute_are_what_date_and_time_print_in_the_viewers_zone(zone):
+    ours = render("{{ at|day }} {{ at|time_of_day }} {{ at|hour_minute }}", zone=zone, at=INSTANT)
+    assert ours == render(
+        '{{ at|date:"Y-m-d" }} {{ at|time:"H:i:s" }} {{ at|time:"H:i" }}', zone=zone, at=INSTANT
+    )
+    assert (
+        ours
+        == {
+            "Asia/Shanghai": "2027-03-01 10:05:09 10:05",
+            "America/Chicago": "2027-02-28 20:05:09 20:05",
+        }[zone]
+    )
 
 
 def test_day_prints_a_date_as_it_is():
@@ -48,8 +56,9 @@ def test_day_prints_a_date_as_it_is():
 
 @pytest.mark.parametrize("value", [None, "", datetime.date(2027, 3, 1)])
 def test_no_time_prints_nothing(value):
-    source = "[{{ at|minute }}|{{ at|time_of_day }}|{{ at|day_and_time }}|{% time_element at %}]"
-    assert render(source, at=value) == "[|||]"
+    filters = ("minute", "time_of_day", "hour_minute", "day_and_time")
+    source = "[" + "|".join(f"{{{{ at|{name} }}}}" for name in filters) + "|{% time_element at %}]"
+    assert render(source, at=value) == "[||||]"
 
 
 @pytest.mark.parametrize(("language", "expected"), [("en", "March 1 10:05"), ("zh-hans", "03月1日 10:05")])

@@ -7,8 +7,8 @@ import pytest
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from candidates.views.pages import _joined
 from hrsuite.accounts.models import Role
+from hrsuite.markup import joined
 from tests.factories import make_application, make_hire, make_user
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
 from tests.pages.hr_helpers import file_url
@@ -105,6 +105,6 @@ def test_choices_markup_is_what_format_html_join_makes(separator):
         ("2", "", "林美"),
         ("3", mark_safe(" data-x"), mark_safe("A &amp; B")),
     ]
-    joined = _joined(template, rows, separator)
-    assert joined == format_html_join(separator, template, rows)
-    assert isinstance(joined, SafeString) and "<b>" not in joined and "&amp;amp;" not in joined
+    joined_rows = joined(template, rows, separator)
+    assert joined_rows == format_html_join(separator, template, rows)
+    assert isinstance(joined_rows, SafeString) and "<b>" not in joined_rows and "&amp;amp;" not in joined_rows
