@@ -13,15 +13,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import (
     Case,
-    CharField,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -96,62 +95,50 @@ def _assigned(queryset: QuerySet[Interview], user) -> QuerySet[Interview]:
     return queryset
 
 
-def _my_scorecards(user, status: str) -> QuerySet[Scorecard]:
-    """The scorecards by `user` in `status`."""
-    return restrict(Scorecard.objects.all(), user=user).filter(interviewer=user, status=status)
-
-
-def _group_rank(*, status: str, submitted: Q | Exists) -> Case:
-    """The group (its rank in GROUPS) of an interview, from the query's `status` column and
-    `submitted`, whether the interviewer submitted their scorecard: awaiting is held and
-    without it, upcoming still ahead, done the rest."""
-    completed = Q(**{status: Status.COMPLETED})
-    return Case(
-        When(completed & submitted, then=Value(_RANK["done"])),
-        When(completed, then=Value(_RANK["awaiting"])),
-        When(Q(**{f"{status}__in": _AHEAD}), then=Value(_RANK["upcoming"])),
-        default=Value(_RANK["done"]),
-        output_field=IntegerField(),
-    )
+def group_of(status: str, my_scorecard: str | None) -> int:
+    """The group (its rank in GROUPS) of an interview with this status and the interviewer's
+    scorecard in this state (None: none yet): awaiting is held and without a submitted
+    scorecard, upcoming still ahead, done the rest. `my_assignments` sorts by the same rule."""
+    if status == Status.COMPLETED:
+        return _RANK["done"] if my_scorecard == Scorecard.Status.SUBMITTED else _RANK["awaiting"]
+    return _RANK["upcoming"] if status in _AHEAD else _RANK["done"]
 
 
 def my_interviews(user) -> QuerySet[Interview]:
-    """The interviewer's interviews, each with the state of their own scorecard and its group;
-    the application, candidate and position of the rows shown come in one more query.
-
-    Read for one page's rows (see `my_assignments`): each row looks its scorecard up."""
-
-    def mine(status: str) -> Exists:
-        return Exists(_my_scorecards(user, status).filter(interview=OuterRef("pk")))
-
+    """The interviewer's interviews, each with the state of their own scorecard (`my_scorecard`:
+    draft, submitted or None); the application, candidate and position of the rows shown come
+    in one more query. Read for one page's rows (see `my_assignments`)."""
+    mine = restrict(Scorecard.objects.all(), user=user).filter(interviewer=user, interview=OuterRef("pk"))
     shown = Application.objects.select_related("candidate", "position").defer(*_CANDIDATE_DEFERRED)
-    submitted, draft = Scorecard.Status.SUBMITTED, Scorecard.Status.DRAFT
     return (
         _assigned(selectors.interview_list_for(user=user), user)
         .select_related(None)
         .prefetch_related(Prefetch("application", queryset=shown))
-        .annotate(
-            my_scorecard=Case(
-                When(mine(submitted), then=Value(submitted)),
-                When(mine(draft), then=Value(draft)),
-                output_field=CharField(),
-            ),
-            group_rank=_group_rank(status="status", submitted=mine(submitted)),
-        )
+        .annotate(my_scorecard=Subquery(mine.values("status")[:1]))
     )
 
 
 def my_assignments(user) -> QuerySet[InterviewAssignment]:
-    """The interviewer's assignments, each with its interview's group: the home page sorts,
-    counts and pages these from their index (they carry their interview's status and start),
-    then reads only the page's interviews from `my_interviews`.
+    """The interviewer's assignments, each with its interview's `group_rank` (`group_of`'s rule):
+    the home page sorts, counts and pages these from their index (they carry their interview's
+    status and start), then reads only the page's interviews from `my_interviews`.
 
     Thousands of rows: the submitted scorecards are read once, as one set, not row by row."""
-    submitted = _my_scorecards(user, Scorecard.Status.SUBMITTED).values("interview_id")
+    submitted = restrict(Scorecard.objects.all(), user=user).filter(
+        interviewer=user, status=Scorecard.Status.SUBMITTED
+    )
+    completed = Q(interview_status=Status.COMPLETED)
+    group_rank = Case(
+        When(completed & Q(interview_id__in=submitted.values("interview_id")), then=Value(_RANK["done"])),
+        When(completed, then=Value(_RANK["awaiting"])),
+        When(interview_status__in=_AHEAD, then=Value(_RANK["upcoming"])),
+        default=Value(_RANK["done"]),
+        output_field=IntegerField(),
+    )
     return (
         restrict(InterviewAssignment.objects.only("interview_id"), user=user)
         .filter(interviewer=user)
-        .annotate(group_rank=_group_rank(status="interview_status", submitted=Q(interview_id__in=submitted)))
+        .annotate(group_rank=group_rank)
     )
 
 
@@ -299,6 +286,7 @@ def home(request):
     page_url, scorecard_url = url_for_each("workspace-interview"), url_for_each("workspace-scorecard")
     for interview in page.object_list:
         interview.page_url, interview.scorecard_url = page_url(interview.pk), scorecard_url(interview.pk)
+        interview.group_rank = group_of(interview.status, interview.my_scorecard)
         if not sections or sections[-1]["rank"] != interview.group_rank:
             rank = interview.group_rank
             key = keys[rank]

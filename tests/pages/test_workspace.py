@@ -17,7 +17,8 @@ from interviews import messages
 from interviews import services as interview_services
 from interviews.models import Interview, Notification, Scorecard
 from interviews.services.feedback import interview_ended
-from interviews.services.scheduling import interview_transition
+from interviews.services.scheduling import assignments_follow, interview_transition
+from interviews.workspace_views import group_of, my_assignments, my_interviews
 from tests.browser import sign_in
 from tests.factories import assessment_payload, make_application, make_interview, make_position, make_user
 
@@ -122,6 +123,24 @@ def test_home_follows_a_reschedule_and_a_held_interview(client, recruiter, inter
     assert names_in(html, "awaiting") == {candidate_name(second)}
     assert names_in(html, "upcoming") == {candidate_name(first)}
     assert _tab_counts(html) == {"all": 2, "awaiting": 1, "upcoming": 1, "done": 0}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", Interview.Status.values)
+@pytest.mark.parametrize("card", [None, Scorecard.Status.DRAFT, Scorecard.Status.SUBMITTED])
+def test_rows_are_sorted_by_the_group_they_are_shown_in(recruiter, interviewer, status, card):
+    """The list is sorted and counted by my_assignments' rank in SQL, and each row is shown in
+    the section group_of gives it: one rule, written twice, which must agree."""
+    interview = assigned(recruiter, interviewer)
+    Interview.objects.filter(pk=interview.pk).update(status=status)
+    interview.status = status
+    assignments_follow(interview)
+    if card:
+        Scorecard.objects.create(interview=interview, interviewer=interviewer, status=card, notes="")
+    listed = my_assignments(interviewer).get(interview=interview).group_rank
+    shown = my_interviews(interviewer).get(pk=interview.pk)
+    assert shown.my_scorecard == card
+    assert listed == group_of(status, shown.my_scorecard)
 
 
 @pytest.mark.django_db
