@@ -13,6 +13,7 @@ network or WSGI server. Every measured request writes its audit event to the ben
 import argparse
 import gc
 import logging
+import platform
 import statistics
 import sys
 import time
@@ -65,6 +66,18 @@ def _machine_reference_ms(rounds: int = 15) -> str:
         sum(i * i for i in range(300_000))
         samples.append((time.perf_counter() - started) * 1000)
     return f"best {min(samples):.1f} ms, median {statistics.median(samples):.1f} ms"
+
+
+def _interpreter() -> str:
+    """Which Python runs the pages: one that runs from a shared libpython (pyenv's, say) ran them
+    a quarter slower here than one built into its executable (Debian's /usr/bin/python3.11)."""
+    try:
+        shared = "libpython" in Path("/proc/self/maps").read_text()
+    except OSError:
+        linked = "libpython unknown"
+    else:
+        linked = "shared libpython" if shared else "libpython built in"
+    return f"{platform.python_implementation()} {platform.python_version()}, {linked} ({sys.executable})"
 
 
 def _with_page(url: str, **params) -> str:
@@ -178,6 +191,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     prepared = connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None
     print(f"database: {connection.vendor}, prepared statements {'on' if prepared else 'off'}")
+    print(f"interpreter: {_interpreter()}")
     print(f"machine reference before (pure Python, lower is faster): {_machine_reference_ms()}", flush=True)
     clients = {}
     for username, user in users.items():
