@@ -90,7 +90,8 @@ class CountingPaginator(Paginator):
 
     With `rows`, the page's own rows are then read from `rows` by their keys, `object_list`'s
     `key` column: the list can be sorted and counted on a narrower table (an interviewer's
-    assignments, which carry what their interviews are sorted by) from its index alone.
+    assignments, which carry what their interviews are sorted by) from its index alone. Each row
+    shown then has `list_row`, the row of `object_list` it was listed as (with its annotations).
     """
 
     def __init__(
@@ -126,7 +127,10 @@ class CountingPaginator(Paginator):
             number = self.num_pages
             rows = self._rows(number)
         if self.rows is not None:
-            rows = _in_key_order(self.rows, [getattr(row, self.key) for row in rows])
+            listed = {getattr(row, self.key): row for row in rows}
+            rows = _in_key_order(self.rows, list(listed))
+            for row in rows:
+                row.list_row = listed[row.pk]
         return self._get_page(rows, number, self)
 
     def _rows(self, number: int) -> list:
@@ -162,13 +166,13 @@ def audited_page(
 
     `keys`, when given, is the list itself, filtered and sorted: its `key` column holds the
     primary keys of `queryset`, which the page's rows are then read from (`KeysFirstPaginator`).
+    Both must come through `restrict()`: the page's order and count are the keys'.
     `counts` and `count_of` count the list in the pass that reads the page (`CountingPaginator`).
     """
-    listed = queryset if keys is None else keys
-    rows = None if keys is None else queryset
     if counts is not None:
         if count is not None:
             raise TypeError("A page counted with `counts` takes no `count`.")
+        listed, rows = (queryset, None) if keys is None else (keys, queryset)
         paginator = CountingPaginator(listed, per_page, counts=counts, count_of=count_of, rows=rows, key=key)
     elif keys is not None:
         paginator = KeysFirstPaginator(keys, per_page, rows=queryset, key=key)

@@ -95,15 +95,6 @@ def _assigned(queryset: QuerySet[Interview], user) -> QuerySet[Interview]:
     return queryset
 
 
-def group_of(status: str, my_scorecard: str | None) -> int:
-    """The group (its rank in GROUPS) of an interview with this status and the interviewer's
-    scorecard in this state (None: none yet): awaiting is held and without a submitted
-    scorecard, upcoming still ahead, done the rest. `my_assignments` sorts by the same rule."""
-    if status == Status.COMPLETED:
-        return _RANK["done"] if my_scorecard == Scorecard.Status.SUBMITTED else _RANK["awaiting"]
-    return _RANK["upcoming"] if status in _AHEAD else _RANK["done"]
-
-
 def my_interviews(user) -> QuerySet[Interview]:
     """The interviewer's interviews, each with the state of their own scorecard (`my_scorecard`:
     draft, submitted or None); the application, candidate and position of the rows shown come
@@ -119,9 +110,10 @@ def my_interviews(user) -> QuerySet[Interview]:
 
 
 def my_assignments(user) -> QuerySet[InterviewAssignment]:
-    """The interviewer's assignments, each with its interview's `group_rank` (`group_of`'s rule):
-    the home page sorts, counts and pages these from their index (they carry their interview's
-    status and start), then reads only the page's interviews from `my_interviews`.
+    """The interviewer's assignments, each with its interview's `group_rank` (awaiting is held and
+    without their submitted scorecard, upcoming still ahead, done the rest): the home page sorts,
+    counts and pages these from their index (they carry their interview's status and start), then
+    reads only the page's interviews from `my_interviews`, and shows each in this group.
 
     Thousands of rows: the submitted scorecards are read once, as one set, not row by row."""
     submitted = restrict(Scorecard.objects.all(), user=user).filter(
@@ -286,7 +278,8 @@ def home(request):
     page_url, scorecard_url = url_for_each("workspace-interview"), url_for_each("workspace-scorecard")
     for interview in page.object_list:
         interview.page_url, interview.scorecard_url = page_url(interview.pk), scorecard_url(interview.pk)
-        interview.group_rank = group_of(interview.status, interview.my_scorecard)
+        # The group the list was sorted and counted by, so each row sits where it was counted.
+        interview.group_rank = interview.list_row.group_rank
         if not sections or sections[-1]["rank"] != interview.group_rank:
             rank = interview.group_rank
             key = keys[rank]

@@ -46,7 +46,7 @@ def message_retry(request, pk):
 def _dashboard_page(request, *, problem: str = "", status: int = 200):
     user = request.user
     board = selectors.dashboard_for(user=user, tz=timezone.get_current_timezone())
-    _link_interviews(board)
+    _link_rows(board)
     context = {
         "board": board,
         "problem": problem,
@@ -58,7 +58,7 @@ def _dashboard_page(request, *, problem: str = "", status: int = 200):
     return render(request, "hr/dashboard.html", context, status=status)
 
 
-def _link_interviews(board: selectors.Dashboard) -> None:
+def _link_rows(board: selectors.Dashboard) -> None:
     """Each listed interview gets `page_url`, the HR interview page it links to, and each failed
     message `retry_url`, where its retry button posts."""
     interviews = [interview for day in board.agenda.days for interview in day.interviews]

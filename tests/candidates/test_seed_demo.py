@@ -110,6 +110,16 @@ def test_every_interview_kind_and_status_occurs(seeded):
     assert set(Interview.objects.values_list("status", flat=True)) == set(Interview.Status.values)
 
 
+def test_every_assignment_carries_its_interviews_status_and_start(seeded):
+    assignments = list(InterviewAssignment.objects.select_related("interview"))
+    stale = [
+        a
+        for a in assignments
+        if (a.interview_status, a.interview_starts_at) != (a.interview.status, a.interview.starts_at)
+    ]
+    assert assignments and not stale
+
+
 def test_one_low_confidence_assessment_goes_to_human_review(seeded):
     flagged = AIAssessment.objects.filter(needs_human_review=True)
     assert flagged.count() == 1

@@ -18,7 +18,6 @@ from interviews import services as interview_services
 from interviews.models import Interview, Notification, Scorecard
 from interviews.services.feedback import interview_ended
 from interviews.services.scheduling import assignments_follow, interview_transition
-from interviews.workspace_views import group_of, my_assignments, my_interviews
 from tests.browser import sign_in
 from tests.factories import assessment_payload, make_application, make_interview, make_position, make_user
 
@@ -125,22 +124,45 @@ def test_home_follows_a_reschedule_and_a_held_interview(client, recruiter, inter
     assert _tab_counts(html) == {"all": 2, "awaiting": 1, "upcoming": 1, "done": 0}
 
 
+def _expected_group(status, card) -> str:
+    if status == Interview.Status.COMPLETED:
+        return "done" if card == Scorecard.Status.SUBMITTED else "awaiting"
+    return "upcoming" if status in (Interview.Status.SCHEDULED, Interview.Status.IN_PROGRESS) else "done"
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", Interview.Status.values)
 @pytest.mark.parametrize("card", [None, Scorecard.Status.DRAFT, Scorecard.Status.SUBMITTED])
-def test_rows_are_sorted_by_the_group_they_are_shown_in(recruiter, interviewer, status, card):
-    """The list is sorted and counted by my_assignments' rank in SQL, and each row is shown in
-    the section group_of gives it: one rule, written twice, which must agree."""
+def test_each_status_and_scorecard_state_falls_in_its_group(client, recruiter, interviewer, status, card):
+    """The group an assignment is sorted, counted and shown in, for every interview status and
+    every state of the interviewer's scorecard."""
     interview = assigned(recruiter, interviewer)
     Interview.objects.filter(pk=interview.pk).update(status=status)
     interview.status = status
     assignments_follow(interview)
     if card:
         Scorecard.objects.create(interview=interview, interviewer=interviewer, status=card, notes="")
-    listed = my_assignments(interviewer).get(interview=interview).group_rank
-    shown = my_interviews(interviewer).get(pk=interview.pk)
-    assert shown.my_scorecard == card
-    assert listed == group_of(status, shown.my_scorecard)
+    group = _expected_group(status, card)
+    client.force_login(interviewer)
+    html = client.get(reverse("workspace-home")).text
+    assert names_in(html, group) == {candidate_name(interview)}
+    assert _tab_counts(html)[group] == 1
+
+
+@pytest.mark.django_db
+def test_an_interviewer_assigned_after_the_interview_was_held_finds_it_awaiting(
+    client, recruiter, interviewer, other_interviewer
+):
+    interview = assigned(recruiter, interviewer, starts_in=-timedelta(hours=2))
+    read_before = Interview.objects.get(pk=interview.pk)
+    held(interview)
+    # Assigned from a copy read before the interview was held: its status is read again.
+    interview_services.assignment_create(
+        interview=read_before, interviewer=other_interviewer, actor=recruiter
+    )
+    client.force_login(other_interviewer)
+    html = client.get(reverse("workspace-home")).text
+    assert names_in(html, "awaiting") == {candidate_name(interview)}
 
 
 @pytest.mark.django_db

@@ -2,7 +2,8 @@
 
 Everything below the user accounts is created by the services of `candidates` and `interviews`,
 so the demo carries the same audit trail and interviewer grants as real use; only interview
-statuses are set directly, until the provider webhooks that move them exist. A second run finds
+statuses are set directly (past demo interviews were never held on a provider, whose reports move
+a real one on), and copied to their assignments. A second run finds
 the `recruiter` user (or the first demo position) and changes nothing.
 
 The demo password is DEMO_PASSWORD from the environment, else DEFAULT_PASSWORD: a well-known
