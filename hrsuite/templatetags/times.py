@@ -24,7 +24,7 @@ def minute(value) -> str:
     """2026-11-26 18:30, as `date:"Y-m-d H:i"` prints it; "" for no time."""
     if not isinstance(value, datetime.datetime):
         return ""
-    return f"{day(value)} {_hour_minute(value)}"
+    return f"{day(value)} {hour_minute(value)}"
 
 
 @register.filter(expects_localtime=True)
@@ -40,7 +40,7 @@ def hour_minute(value) -> str:
     """18:30, as `time:"H:i"` prints it; "" for no time."""
     if not isinstance(value, datetime.datetime | datetime.time):
         return ""
-    return _hour_minute(value)
+    return f"{value.hour:02}:{value.minute:02}"
 
 
 @register.filter(expects_localtime=True)
@@ -48,7 +48,7 @@ def time_of_day(value) -> str:
     """18:30:05, as `time:"H:i:s"` prints it; "" for no time."""
     if not isinstance(value, datetime.datetime | datetime.time):
         return ""
-    return f"{_hour_minute(value)}:{value.second:02}"
+    return f"{hour_minute(value)}:{value.second:02}"
 
 
 @register.filter(expects_localtime=True)
@@ -56,11 +56,7 @@ def day_and_time(value) -> str:
     """The day in the language's short form and the time: "November 26 18:30", "11月26日 18:30"."""
     if not isinstance(value, datetime.datetime):
         return ""
-    return f"{_month_day(value.date(), translation.get_language())} {_hour_minute(value)}"
-
-
-def _hour_minute(value: datetime.datetime | datetime.time) -> str:
-    return f"{value.hour:02}:{value.minute:02}"
+    return f"{_month_day(value.date(), translation.get_language())} {hour_minute(value)}"
 
 
 @functools.lru_cache(maxsize=1024)
