@@ -4,6 +4,8 @@ import functools
 import uuid
 
 from django.db import models
+from django.db.models.lookups import Exact, In
+from django.db.models.sql.where import AND
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 
@@ -17,6 +19,12 @@ class InFew(models.Lookup):
     As a plain IN, PostgreSQL may walk the whole table in the list's order and probe the
     subquery row by row, which grows with the table; as an array it reads the keys first and
     fetches just those rows, then sorts them. A key twice in the array still gives its row once.
+
+    A query that also names its rows by key on the same column (one object by its key, or a
+    page's rows by their keys) gets the plain IN: beside that key, PostgreSQL before 17 walks the
+    whole array in the index, and beside a list of keys every pair of the two arrays (3.6 ms for
+    25 keys and 3,000 grants), where a semi-join fetches the named rows and looks each up among
+    the grants (0.3 ms; 0.75 → 0.13 ms for one key).
     """
 
     lookup_name = "in_few"
@@ -24,8 +32,22 @@ class InFew(models.Lookup):
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        template = "%s = ANY(ARRAY%s)" if connection.vendor == "postgresql" else "%s IN %s"
+        as_array = connection.vendor == "postgresql" and not self._beside_listed_keys(compiler.query.where)
+        template = "%s = ANY(ARRAY%s)" if as_array else "%s IN %s"
         return template % (lhs, rhs), [*lhs_params, *rhs_params]
+
+    def _beside_listed_keys(self, where) -> bool:
+        """Whether every row of the query must also equal a given value of this column, or be in
+        a given list of them."""
+        if where.connector != AND or where.negated:
+            return False
+        return any(
+            isinstance(condition, Exact | In)
+            and condition.rhs_is_direct_value()
+            and getattr(condition.lhs, "target", None) == getattr(self.lhs, "target", False)
+            and getattr(condition.lhs, "alias", None) == getattr(self.lhs, "alias", False)
+            for condition in where.children
+        )
 
 
 @functools.cache
