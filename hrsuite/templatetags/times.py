@@ -13,7 +13,7 @@ import functools
 from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.utils import formats, timezone, translation
+from django.utils import dateformat, formats, timezone, translation
 from django.utils.html import format_html
 
 register = template.Library()
@@ -56,21 +56,68 @@ def day_and_time(value) -> str:
     """The day in the language's short form and the time: "November 26 18:30", "11月26日 18:30"."""
     if not isinstance(value, datetime.datetime):
         return ""
-    return f"{_month_day(value.date(), translation.get_language())} {hour_minute(value)}"
+    return f"{_formatted(value.date(), 'MONTH_DAY_FORMAT')} {hour_minute(value)}"
+
+
+# Format characters that print the time of day alone, and those that print the zone or the whole
+# instant; every other one prints something of the day.
+_TIME_OF_DAY = frozenset("aAfgGhHiPsu")
+_INSTANT = frozenset("ceIOrTUZ")
+
+
+@functools.lru_cache(maxsize=64)
+def _runs(format: str) -> tuple[tuple[bool, str], ...] | None:
+    """`format` cut into formats of its own, each flagged whether it prints the time of day (else
+    the day): "D j M Y, H:i" is ((False, "D j M Y, "), (True, "H:i")). Text between format
+    characters goes with the run before it. None when a character needs the whole instant."""
+    runs: list[tuple[bool, str]] = []
+    for n, piece in enumerate(dateformat.re_formatchars.split(format)):
+        if not piece:
+            continue
+        if n % 2 and piece in _INSTANT:
+            return None
+        of_time = piece in _TIME_OF_DAY if n % 2 else bool(runs) and runs[-1][0]
+        if runs and runs[-1][0] == of_time:
+            runs[-1] = (of_time, runs[-1][1] + piece)
+        else:
+            runs.append((of_time, piece))
+    return tuple(runs)
+
+
+@register.filter(expects_localtime=True)
+def formatted(value, format: str) -> str:
+    """What `date:format` prints, for a date or a datetime; "" for anything else."""
+    if not isinstance(value, datetime.date):
+        return ""
+    return _formatted(value, format)
+
+
+def _formatted(value: datetime.date, format: str) -> str:
+    """`date_format(value, format)`, with the day's part of the text made once per day and
+    language: the weekday and month names are looked up in the catalogue each time otherwise."""
+    runs = _runs(formats.get_format(format))
+    has_time = isinstance(value, datetime.datetime)
+    if runs is None or (not has_time and any(of_time for of_time, _run in runs)):
+        return formats.date_format(value, format)
+    day, language = value.date() if has_time else value, translation.get_language()
+    return "".join(
+        dateformat.time_format(value, run) if of_time else _day_text(day, run, language)
+        for of_time, run in runs
+    )
 
 
 @functools.lru_cache(maxsize=1024)
-def _month_day(day: datetime.date, language: str) -> str:
+def _day_text(day: datetime.date, format: str, language: str) -> str:
     # A list's rows fall on a few days: each is formatted once per language.
     with translation.override(language):
-        return formats.date_format(day, "MONTH_DAY_FORMAT")
+        return dateformat.format(day, format)
 
 
 @receiver(setting_changed)
-def _forget_month_days(*, setting, **kwargs) -> None:
+def _forget_day_texts(*, setting, **kwargs) -> None:
     # As Django forgets its own formats when a test overrides one of their settings.
     if setting in formats.FORMAT_SETTINGS or setting in {"FORMAT_MODULE_PATH", "LANGUAGES"}:
-        _month_day.cache_clear()
+        _day_text.cache_clear()
 
 
 @register.simple_tag(takes_context=True)
@@ -86,5 +133,5 @@ def time_element(context, value, format: str = "") -> str:
     return format_html(
         '<time datetime="{}">{}</time>',
         instant.astimezone(datetime.UTC).isoformat(),
-        formats.date_format(local, format) if format else minute(local),
+        _formatted(local, format) if format else minute(local),
     )

@@ -77,9 +77,9 @@ def test_day_and_time_switches_language_for_a_day_already_printed():
 
 def test_the_days_remembered_are_forgotten_when_a_format_setting_changes():
     render("{{ at|day_and_time }}", at=INSTANT)
-    assert times._month_day.cache_info().currsize > 0
+    assert times._day_text.cache_info().currsize > 0
     with override_settings(MONTH_DAY_FORMAT="j F"):
-        assert times._month_day.cache_info().currsize == 0
+        assert times._day_text.cache_info().currsize == 0
 
 
 def test_time_element_gives_machines_utc_and_people_their_own_zone():
@@ -124,6 +124,71 @@ def test_time_element_prints_a_date_format_in_the_viewers_language():
         language="zh-hans",
         at=INSTANT,
     )
+
+
+# Formats a page may pass: with day and time, names of formats, escapes, and characters that need
+# the whole instant (zone names and offsets, ISO and RFC forms), which are printed as Django does.
+FORMATS = [
+    "D j M Y, H:i",
+    "Y年n月j日 D H:i",
+    "l jS \\o\\f F Y h:i:s A",
+    "N j, Y, P",
+    "\\H\\i H:i, b E L o W t z w",
+    "DATETIME_FORMAT",
+    "SHORT_DATETIME_FORMAT",
+    "DATE_FORMAT",
+    "H:i T",
+    "H:i e O",
+    "c",
+    "r",
+    "U",
+]
+# A summer and a winter time in Chicago, and a time past midnight in Shanghai (the day before in UTC).
+INSTANTS = [
+    INSTANT,
+    datetime.datetime(2027, 7, 14, 23, 59, 1, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 12, 31, 16, 30, tzinfo=datetime.UTC),
+]
+
+
+@pytest.mark.parametrize("format", FORMATS)
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/Chicago"])
+def test_time_element_prints_any_format_as_date_does(format, language, zone):
+    for at in INSTANTS:
+        ours = render("{% time_element at format %}", zone=zone, language=language, at=at, format=format)
+        django_s = render(
+            "<time datetime=\"{{ at|utc|date:'c' }}\">{{ at|date:format }}</time>",
+            zone=zone,
+            language=language,
+            at=at,
+            format=format,
+        )
+        assert ours == django_s
+        assert render("{{ at|formatted:format }}", zone=zone, language=language, at=at, format=format) == (
+            render("{{ at|date:format }}", zone=zone, language=language, at=at, format=format)
+        )
+
+
+@pytest.mark.parametrize("format", ["D", "l", "MONTH_DAY_FORMAT", "DATE_FORMAT", "Y-m", "jS \\o\\f F Y"])
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_formatted_prints_a_day_as_date_does(format, language):
+    for on in (datetime.date(2027, 3, 1), datetime.date(2026, 12, 31)):
+        ours = render("{{ on|formatted:format }}", language=language, on=on, format=format)
+        assert ours == render("{{ on|date:format }}", language=language, on=on, format=format)
+
+
+@pytest.mark.parametrize("value", [None, "", "2027-03-01", 5])
+def test_formatted_prints_nothing_for_what_is_no_day(value):
+    assert render('{{ value|formatted:"D j M Y" }}', value=value) == ""
+
+
+def test_time_element_prints_a_day_already_printed_in_each_language_its_own_way():
+    # The day's text is remembered per language: the second language must not get the first's.
+    source = '{% time_element at "D j M Y, H:i" %}'
+    assert "Mon 1 Mar 2027" in render(source, language="en", at=INSTANT)
+    assert "星期一 1 三月 2027" in render(source, language="zh-hans", at=INSTANT)
+    assert "Mon 1 Mar 2027" in render(source, language="en", at=INSTANT)
 
 
 @pytest.mark.parametrize(
