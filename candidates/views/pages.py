@@ -303,9 +303,11 @@ def _choices(request, *, positions: bool = True) -> dict:
     choices = {"interviewers": [], "recruiters": [], "open_positions": []}
     if not _may_act(request):
         return choices
-    choices["interviewers"] = _people(Role.INTERVIEWER)
+    roles = {"interviewers": Role.INTERVIEWER}
     if positions:
-        choices["recruiters"] = _people(Role.RECRUITER)
+        roles["recruiters"] = Role.RECRUITER
+    choices.update(_people(roles))
+    if positions:
         open_positions = selectors.positions_for(user=request.user, open_only=True)
         choices["open_positions"] = list(open_positions.only(*_POSITION_COLUMNS))
     return choices
@@ -319,10 +321,14 @@ _INTERVIEWER_CHECK = (
 )
 
 
-def _people(role: Role) -> list[tuple[str, str]]:
-    """(id, name as shown) of each active user with `role`: the full name, else the user name."""
-    users = selectors.active_users_with(role).only(*_NAME_COLUMNS)
-    return [(str(user.pk), user.get_full_name() or user.get_username()) for user in users]
+def _people(roles: dict[str, Role]) -> dict[str, list[tuple[str, str]]]:
+    """(id, name as shown) of each active user with each role, under the role's key in `roles`:
+    the full name, else the user name. One query for all the roles."""
+    people: dict[str, list[tuple[str, str]]] = {key: [] for key in roles}
+    key_of = {role.value: key for key, role in roles.items()}
+    for user in selectors.active_users_by_role(*roles.values()).only(*_NAME_COLUMNS):
+        people[key_of[user.role]].append((str(user.pk), user.get_full_name() or user.get_username()))
+    return people
 
 
 def _interviewer_checks(people: list[tuple[str, str]], checked) -> str:

@@ -42,8 +42,8 @@ def test_file_reads_a_fixed_number_of_queries_however_many_interviews_and_record
     # dimensions, human reviews, scorecards, incidents, decisions, offers, checks, onboarding
     # plans, prior records, consents (an offer's approvals and a plan's tasks are read when
     # there are offers and plans); the messages; the audit event (chain head, insert, head
-    # update); for the recruiter's forms: interviewers, recruiters, open positions
-    with django_assert_num_queries(30):
+    # update); for the recruiter's forms: interviewers and recruiters (one query), open positions
+    with django_assert_num_queries(29):
         response = client.get(file_url(candidate))
     assert response.status_code == 200
     assert response.text.count('class="card interview"') == interviews

@@ -4,6 +4,7 @@ out of the assign form, and the choices of a refused form kept; on an offer's su
 active recruiter by name as an approver."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -108,3 +109,22 @@ def test_choices_markup_is_what_format_html_join_makes(separator):
     joined_rows = joined(template, rows, separator)
     assert joined_rows == format_html_join(separator, template, rows)
     assert isinstance(joined_rows, SafeString) and "<b>" not in joined_rows and "&amp;amp;" not in joined_rows
+
+
+def test_someone_with_both_roles_is_offered_as_interviewer_and_as_approver(client, recruiter):
+    """The interviewers and the recruiters are read in one query: each list gets its own people."""
+    both = make_user(Role.INTERVIEWER, username="both")
+    both.groups.add(Group.objects.get(name=Role.RECRUITER))
+    interviewer_only = make_user(Role.INTERVIEWER, username="interviewer-only")
+    offer = make_hire(recruiter, send=False)
+    applied = make_application(recruiter, candidate=offer.application.candidate)
+    client.force_login(recruiter)
+    page = client.get(file_url(offer.application.candidate)).text
+    approvers = page[page.index(f'id="os-{offer.pk}-1"') :]
+    approvers = approvers[: approvers.index("</select>")]
+    assert f'<option value="{both.pk}">both</option>' in approvers
+    assert f'value="{interviewer_only.pk}"' not in approvers
+    form = page[page.index(f'id="form-schedule-{applied.pk}"') :]
+    form = form[: form.index("</form>")]
+    assert _check(both) in form and _check(interviewer_only) in form
+    assert f'value="{recruiter.pk}"' not in form
