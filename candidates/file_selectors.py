@@ -200,7 +200,7 @@ def candidate_id_found_by_email(*, user, email: str, page: str) -> UUID:
 
 def active_users_with(role: Role) -> QuerySet[User]:
     """Who may be chosen for a role's part (interviewers to assign, recruiters to approve)."""
-    return User.objects.filter(groups__name=role.value, is_active=True).order_by("username", "pk")
+    return active_users_by_role(role)
 
 
 def active_users_by_role(*roles: Role) -> QuerySet[User]:

@@ -306,10 +306,9 @@ def _choices(request, *, positions: bool = True) -> dict:
     roles = {"interviewers": Role.INTERVIEWER}
     if positions:
         roles["recruiters"] = Role.RECRUITER
-    choices.update(_people(roles))
-    if positions:
         open_positions = selectors.positions_for(user=request.user, open_only=True)
         choices["open_positions"] = list(open_positions.only(*_POSITION_COLUMNS))
+    choices.update(_people(roles))
     return choices
 
 

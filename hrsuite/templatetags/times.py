@@ -56,7 +56,8 @@ def day_and_time(value) -> str:
     """The day in the language's short form and the time: "November 26 18:30", "11月26日 18:30"."""
     if not isinstance(value, datetime.datetime):
         return ""
-    return f"{_formatted(value.date(), 'MONTH_DAY_FORMAT')} {hour_minute(value)}"
+    day = _day_text(value.date(), formats.get_format("MONTH_DAY_FORMAT"), translation.get_language())
+    return f"{day} {hour_minute(value)}"
 
 
 # Format characters that print the time of day alone, and those that print the zone or the whole
@@ -86,10 +87,11 @@ def _runs(format: str) -> tuple[tuple[bool, str], ...] | None:
 
 @register.filter(expects_localtime=True)
 def formatted(value, format: str) -> str:
-    """What `date:format` prints, for a date or a datetime; "" for anything else."""
+    """What `date:format` prints, for a date or a datetime; "" for anything else (a time of day
+    too, which `date` would print)."""
     if not isinstance(value, datetime.date):
         return ""
-    return _formatted(value, format)
+    return _formatted(value, format or "DATE_FORMAT")
 
 
 def _formatted(value: datetime.date, format: str) -> str:
@@ -108,15 +110,16 @@ def _formatted(value: datetime.date, format: str) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _day_text(day: datetime.date, format: str, language: str) -> str:
-    # A list's rows fall on a few days: each is formatted once per language.
+    # A list's rows fall on a few days: each is formatted once per format and language.
     with translation.override(language):
         return dateformat.format(day, format)
 
 
 @receiver(setting_changed)
 def _forget_day_texts(*, setting, **kwargs) -> None:
-    # As Django forgets its own formats when a test overrides one of their settings.
-    if setting in formats.FORMAT_SETTINGS or setting in {"FORMAT_MODULE_PATH", "LANGUAGES"}:
+    # The texts hold weekday and month names from the catalogues, which Django loads again when a
+    # test overrides the settings they come from (the formats are part of each text's key).
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
         _day_text.cache_clear()
 
 

@@ -1,11 +1,14 @@
 """`pk__in_few`, the grants filter of `restrict()`: the same rows however it is written, as an
 array on its own and as a plain IN beside keys that name the rows (see `hrsuite.models.InFew`)."""
 
+import uuid
+
 import pytest
 from django.db import connection
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.test.utils import CaptureQueriesContext
 
+from hrsuite.models import InFew
 from hrsuite.permissions import restrict
 from interviews import services as interview_services
 from interviews.models import Interview
@@ -76,3 +79,34 @@ def test_keys_of_another_column_keep_the_array(interviewer, interviews):
     assert rows == {granted.pk}
     if ON_POSTGRES:
         assert "ANY(ARRAY" in sql
+
+
+def _written_as_in(queryset) -> bool:
+    """Whether the one `in_few` lookup of a queryset's (or a subquery's) own conditions is written
+    as a plain IN on PostgreSQL."""
+    lookups, nodes = [], [queryset.query.where]
+    while nodes:
+        node = nodes.pop()
+        for child in node.children:
+            if isinstance(child, InFew):
+                lookups.append(child)
+            elif hasattr(child, "children"):
+                nodes.append(child)
+    (lookup,) = lookups
+    return lookup._beside_listed_keys(queryset.query.where)
+
+
+def test_only_keys_every_row_must_match_on_the_same_column_make_it_a_plain_in():
+    key = uuid.uuid4()
+    grants = Interview.objects.filter(pk__in_few=Interview.objects.values("pk"))
+    assert _written_as_in(grants.filter(pk=key))
+    assert _written_as_in(grants.filter(pk__in=[key]))
+    assert not _written_as_in(grants)
+    assert not _written_as_in(grants.exclude(pk=key))
+    assert not _written_as_in(grants.filter(Q(pk=key) | Q(kind="phone")))
+    assert not _written_as_in(grants.filter(application=key))
+    assert not _written_as_in(grants.filter(pk=OuterRef("pk")))
+    # Inside a subquery it is that query's keys that count.
+    outer = Interview.objects.filter(pk=key, application__in=Subquery(grants.values("application")))
+    (inner,) = [condition.rhs for condition in outer.query.where.children if condition.lookup_name == "in"]
+    assert not _written_as_in(inner)

@@ -75,10 +75,10 @@ def test_day_and_time_switches_language_for_a_day_already_printed():
     assert render("{{ at|day_and_time }}", language="en", at=INSTANT).startswith("March 1 ")
 
 
-def test_the_days_remembered_are_forgotten_when_a_format_setting_changes():
+def test_the_days_remembered_are_forgotten_when_the_catalogues_may_change():
     render("{{ at|day_and_time }}", at=INSTANT)
     assert times._day_text.cache_info().currsize > 0
-    with override_settings(MONTH_DAY_FORMAT="j F"):
+    with override_settings(LOCALE_PATHS=[]):
         assert times._day_text.cache_info().currsize == 0
 
 
@@ -143,7 +143,7 @@ FORMATS = [
     "r",
     "U",
 ]
-# A summer and a winter time in Chicago, and a time past midnight in Shanghai (the day before in UTC).
+# A winter and a summer time in Chicago, and a time past midnight in Shanghai (the day before in UTC).
 INSTANTS = [
     INSTANT,
     datetime.datetime(2027, 7, 14, 23, 59, 1, tzinfo=datetime.UTC),
@@ -181,6 +181,11 @@ def test_formatted_prints_a_day_as_date_does(format, language):
 @pytest.mark.parametrize("value", [None, "", "2027-03-01", 5])
 def test_formatted_prints_nothing_for_what_is_no_day(value):
     assert render('{{ value|formatted:"D j M Y" }}', value=value) == ""
+
+
+def test_formatted_without_a_format_prints_the_date_format_as_date_does():
+    ours = render('{{ at|formatted:"" }}', at=INSTANT)
+    assert ours == render('{{ at|date:"" }}', at=INSTANT) == "March 1, 2027"
 
 
 def test_time_element_prints_a_day_already_printed_in_each_language_its_own_way():
