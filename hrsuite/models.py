@@ -50,6 +50,11 @@ class InFew(models.Lookup):
         )
 
 
+def choice_label(model: type[models.Model], name: str, value):
+    """What `get_<name>_display()` shows for `value`, for a row read as values, not an instance."""
+    return _choices_by_value(model._meta.get_field(name)).get(make_hashable(value), value)
+
+
 @functools.cache
 def _choices_by_value(field: models.Field) -> dict:
     """A field's choices by value, made once. The labels stay lazy, so each is translated when

@@ -25,14 +25,19 @@ class User(AbstractUser):
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
 
     def get_full_name(self) -> str:
-        """Chinese names are written family name first, with no space: 林美, not 美 林."""
-        first, last = self.first_name.strip(), self.last_name.strip()
-        if _is_chinese(first) and _is_chinese(last):
-            return f"{last}{first}"
-        return super().get_full_name()
+        return full_name(self.first_name, self.last_name)
 
     def has_role(self, role: Role) -> bool:
         return self.groups.filter(name=role.value).exists()
+
+
+def full_name(first_name: str, last_name: str) -> str:
+    """A person's name as they write it: Chinese names family name first, with no space (林美, not
+    美 林), others given name first."""
+    first, last = first_name.strip(), last_name.strip()
+    if _is_chinese(first) and _is_chinese(last):
+        return f"{last}{first}"
+    return f"{first} {last}".strip()
 
 
 def _is_chinese(name: str) -> bool:

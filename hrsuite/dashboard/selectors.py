@@ -5,7 +5,7 @@ for SUMMARY_SECONDS in Django's cache: at 100,000 candidates a GROUP BY over eve
 or a month of interviews costs more than the page's whole time budget, and a dashboard's counts
 may be a minute old (the page says as of when). The lists of what needs someone's attention are
 read live on every view, each cut in SQL along an index, and each one `list` event with the ids
-it shows (an empty list shows no one and writes none). Lists fetch only the columns they show,
+it shows (an empty list shows no one and writes none). Lists read only the values they show,
 so no encrypted field is read or decrypted.
 """
 
@@ -14,12 +14,15 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from audit.services import audit_lists
 from candidates.models import Application, Position, Stage
+from hrsuite.accounts.models import full_name
+from hrsuite.models import choice_label
 from hrsuite.permissions import global_permission, restrict
 from interviews.models import (
     AIAssessment,
@@ -115,7 +118,7 @@ class AgendaDay:
     day: date
     count: int
     percent: int
-    interviews: list[Interview] = field(default_factory=list)
+    interviews: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -224,7 +227,7 @@ def dashboard_for(*, user, now: datetime | None = None, tz: tzinfo | None = None
     audit_lists(
         actor=user,
         lists=[
-            (model, [row.pk for row in rows], {"page": "hr-dashboard", "list": name})
+            (model, [row["id"] for row in rows], {"page": "hr-dashboard", "list": name})
             for name, (model, rows) in lists.items()
             if rows
         ],
@@ -371,10 +374,10 @@ def _pipeline(summary: Summary) -> Pipeline:
     return Pipeline(positions=positions, open_positions=summary.open_positions)
 
 
-def _agenda(summary: Summary, shown: list[Interview], *, today: date, tz: tzinfo) -> Agenda:
-    by_day: dict[date, list[Interview]] = {}
+def _agenda(summary: Summary, shown: list[dict], *, today: date, tz: tzinfo) -> Agenda:
+    by_day: dict[date, list[dict]] = {}
     for interview in shown:
-        by_day.setdefault(timezone.localtime(interview.starts_at, tz).date(), []).append(interview)
+        by_day.setdefault(timezone.localtime(interview["starts_at"], tz).date(), []).append(interview)
     counts = summary.agenda_days
     largest = max(counts.values(), default=0)
     days = [
@@ -436,27 +439,27 @@ def _shortlist(rows: list, counted: int, limit: int) -> Shortlist:
 
 # --- Lists that name candidates (live; audited by dashboard_for) -----------------------------------
 
-# The columns a list row shows: the candidate's name, never their encrypted contact data.
-_INTERVIEW_COLUMNS = (
-    "kind",
-    "status",
-    "starts_at",
-    "duration_minutes",
-    "provider",
-    "application",
-    "application__candidate",
-    "application__candidate__full_name",
-    "application__position",
-    "application__position__title",
-)
+# A list row is a dict of the values it shows, read with `values()`: no model instances, and
+# under the names the template reads. The dashboard's ~65 rows each named an interview, its
+# application, candidate and position, ~300 instances whose building and attribute lookups
+# cost the page more than its five queries did.
 
 
-def _shown(queryset: QuerySet, interview: str, *columns: str) -> QuerySet:
-    """`queryset` joined to the interview (at the path `interview`), candidate and position a row
-    names, reading only those columns and `columns`."""
-    return queryset.select_related(
-        f"{interview}__application__candidate", f"{interview}__application__position"
-    ).only("id", interview, *(f"{interview}__{column}" for column in _INTERVIEW_COLUMNS), *columns)
+def _interview_values(path: str) -> dict[str, F]:
+    """Whom the interview at `path` from a row is about: the candidate's name, never their
+    encrypted contact data, and the position's title. With `interview_id`, what each row reads
+    of the interview it links to."""
+    return {
+        "candidate_name": F(f"{path}application__candidate__full_name"),
+        "position_title": F(f"{path}application__position__title"),
+    }
+
+
+def _with_label(rows: list[dict], model: type[models.Model], name: str) -> list[dict]:
+    """Adds `<name>_label` to each row: what `get_<name>_display()` shows for its value."""
+    for row in rows:
+        row[f"{name}_label"] = choice_label(model, name, row[name])
+    return rows
 
 
 def _first(queryset: QuerySet, *ordering: str, limit: int) -> QuerySet:
@@ -475,13 +478,15 @@ def _agenda_interviews(user, *, today: date, tz: tzinfo) -> QuerySet[Interview]:
     )
 
 
-def agenda_interviews_for(*, user, today: date, tz: tzinfo, limit: int = AGENDA_SIZE) -> list[Interview]:
+def agenda_interviews_for(*, user, today: date, tz: tzinfo, limit: int = AGENDA_SIZE) -> list[dict]:
     """Interviews from the start of `today` in `tz` to the end of the AGENDA_DAYS days after it,
     earliest first (cancelled ones are not on the agenda), read along the (starts_at, id) index
-    up to `limit`."""
+    up to `limit`: `id`, `starts_at`, `kind`, `status` and their labels, and whom each is with."""
     first = _first(_agenda_interviews(user, today=today, tz=tz), "starts_at", "id", limit=limit)
-    shown = first.select_related("application__candidate", "application__position")
-    return list(shown.only("id", *_INTERVIEW_COLUMNS))
+    rows = list(
+        first.values("id", "starts_at", "kind", "status", interview_id=F("id"), **_interview_values(""))
+    )
+    return _with_label(_with_label(rows, Interview, "kind"), Interview, "status")
 
 
 def _overdue_scorecards(user, now: datetime) -> QuerySet[InterviewAssignment]:
@@ -501,24 +506,38 @@ def _overdue_scorecards(user, now: datetime) -> QuerySet[InterviewAssignment]:
     )
 
 
-def overdue_scorecards_for(*, user, now: datetime, limit: int = LIST_SIZE) -> list[InterviewAssignment]:
+def overdue_scorecards_for(*, user, now: datetime, limit: int = LIST_SIZE) -> list[dict]:
     """Assigned interviewers whose scorecard is still not submitted when the first reminder is
     due (HRSUITE_SCORECARD_REMINDER_HOURS after the interview ended and the request went out),
-    for interviews of the last OVERDUE_WINDOW_DAYS days; longest overdue first.
+    for interviews of the last OVERDUE_WINDOW_DAYS days; longest overdue first. Each row: the
+    assignment's `id`, `interviewer_name`, `ended_at` and the interview.
 
     Ordered by the interview's start, which the (status, starts_at) index gives without a sort,
     so the search stops at the first `limit` found."""
     first = _first(_overdue_scorecards(user, now), "interview__starts_at", "id", limit=limit)
-    shown = _shown(
-        first.select_related("interviewer"),
-        "interview",
-        "interview__ended_at",
-        "interviewer",
-        "interviewer__username",
-        "interviewer__first_name",
-        "interviewer__last_name",
+    rows = first.values(
+        "id",
+        "interview_id",
+        ended_at=F("interview__ended_at"),
+        **_user_values("interviewer__"),
+        **_interview_values("interview__"),
     )
-    return list(shown)
+    rows = list(rows)
+    for row in rows:
+        row["interviewer_name"] = _user_name(row)
+    return rows
+
+
+def _user_values(path: str) -> dict[str, F]:
+    """What a row reads of the user at `path` to name them; `_user_name` takes it out again."""
+    return {name: F(f"{path}{name}") for name in ("first_name", "last_name", "username")}
+
+
+def _user_name(row: dict) -> str:
+    """The name of the user whose `_user_values` a row read (none for no user), taking those
+    values out of the row."""
+    first_name, last_name, username = row.pop("first_name"), row.pop("last_name"), row.pop("username")
+    return "" if username is None else full_name(first_name, last_name) or username
 
 
 def _reviews_waiting(user) -> QuerySet[AIAssessment]:
@@ -530,50 +549,51 @@ def _reviews_waiting(user) -> QuerySet[AIAssessment]:
     )
 
 
-def reviews_waiting_for(*, user, limit: int = LIST_SIZE) -> list[AIAssessment]:
+def reviews_waiting_for(*, user, limit: int = LIST_SIZE) -> list[dict]:
     """AI assessments flagged for human review (low confidence or a poor transcript) that no one
     has reviewed yet; longest waiting first."""
     first = _first(_reviews_waiting(user), "received_at", "id", limit=limit)
-    return list(_shown(first, "interview", "received_at", "overall_confidence", "transcript_quality"))
+    columns = ("id", "interview_id", "received_at", "overall_confidence", "transcript_quality")
+    return list(first.values(*columns, **_interview_values("interview__")))
 
 
 def _open_incidents(user) -> QuerySet[Incident]:
     return restrict(Incident.objects.all(), user=user).filter(resolution=Incident.Resolution.OPEN)
 
 
-def open_incidents_for(*, user, limit: int = LIST_SIZE) -> list[Incident]:
+def open_incidents_for(*, user, limit: int = LIST_SIZE) -> list[dict]:
     """Technical failures and no-shows no one has resolved yet (no new time offered); newest first."""
     first = _first(_open_incidents(user), "-occurred_at", "id", limit=limit)
-    return list(_shown(first, "interview", "kind", "occurred_at", "region", "provider"))
+    rows = first.values(
+        "id", "interview_id", "kind", "occurred_at", "region", "provider", **_interview_values("interview__")
+    )
+    return _with_label(list(rows), Incident, "kind")
 
 
 def _failed_messages(user) -> QuerySet[Notification]:
     return restrict(Notification.objects.all(), user=user).filter(status=Notification.Status.FAILED)
 
 
-def failed_messages_for(*, user, limit: int = LIST_SIZE) -> list[Notification]:
-    """Messages the outbox gave up on, newest first: each names its recipient (a candidate, or
-    an interviewer or recruiter) and the interview it was about."""
+def failed_messages_for(*, user, limit: int = LIST_SIZE) -> list[dict]:
+    """Messages the outbox gave up on, newest first: each names its `recipient` (a candidate, or
+    an interviewer or recruiter, then `to_staff`) and the interview it was about, if any."""
     first = _first(_failed_messages(user), "-due_at", "id", limit=limit)
-    shown = first.select_related("candidate", "recipient_user", "interview__application__position")
-    shown = shown.only(
+    rows = first.values(
         "id",
         "template",
-        "status",
         "due_at",
         "attempts",
         "last_error",
-        "candidate",
-        "candidate__full_name",
-        "recipient_user",
-        "recipient_user__username",
-        "recipient_user__first_name",
-        "recipient_user__last_name",
-        "interview",
-        "interview__kind",
-        "interview__starts_at",
-        "interview__application",
-        "interview__application__position",
-        "interview__application__position__title",
+        "candidate_id",
+        "interview_id",
+        candidate_name=F("candidate__full_name"),
+        **_user_values("recipient_user__"),
+        interview_starts_at=F("interview__starts_at"),
+        position_title=F("interview__application__position__title"),
     )
-    return list(shown)
+    messages = list(rows)
+    for message in messages:
+        staff_name = _user_name(message)
+        message["to_staff"] = message["candidate_id"] is None
+        message["recipient"] = staff_name if message["to_staff"] else message["candidate_name"]
+    return _with_label(messages, Notification, "template")

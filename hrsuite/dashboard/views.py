@@ -59,15 +59,20 @@ def _dashboard_page(request, *, problem: str = "", status: int = 200):
 
 
 def _link_rows(board: selectors.Dashboard) -> None:
-    """Each listed interview gets `page_url`, the HR interview page it links to, and each failed
-    message `retry_url`, where its retry button posts."""
-    interviews = [interview for day in board.agenda.days for interview in day.interviews]
-    for shortlist in (board.overdue_scorecards, board.reviews_waiting, board.open_incidents):
-        interviews += [row.interview for row in shortlist.rows]
-    interviews += [row.interview for row in board.failed_messages.rows if row.interview_id]
+    """Each listed row that names an interview gets `page_url`, the HR interview page it links
+    to, and each failed message `retry_url`, where its retry button posts."""
+    rows = [interview for day in board.agenda.days for interview in day.interviews]
+    for shortlist in (
+        board.overdue_scorecards,
+        board.reviews_waiting,
+        board.open_incidents,
+        board.failed_messages,
+    ):
+        rows += shortlist.rows
     page_url = url_for_each("hr-interview")
-    for interview in interviews:
-        interview.page_url = page_url(interview.pk)
+    for row in rows:
+        if row["interview_id"]:
+            row["page_url"] = page_url(row["interview_id"])
     retry_url = url_for_each("hr-message-retry")
     for message in board.failed_messages.rows:
-        message.retry_url = retry_url(message.pk)
+        message["retry_url"] = retry_url(message["id"])

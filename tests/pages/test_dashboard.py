@@ -179,9 +179,9 @@ def test_the_agenda_cut_keeps_the_earliest_interviews_of_any_status_but_cancelle
         return agenda_interviews_for(user=recruiter, today=date(2027, 3, 2), tz=SHANGHAI, limit=limit)
 
     # Held at 08:00 today, scheduled at 14:30, cancelled at 16:00, a phone call tomorrow at 09:00.
-    assert agenda(2) == [board["on_time"], board["today"]]
-    assert agenda(3) == [board["on_time"], board["today"], board["tomorrow"]]
-    assert [interview.status for interview in agenda(3)] == ["completed", "scheduled", "scheduled"]
+    assert [row["id"] for row in agenda(2)] == [board["on_time"].pk, board["today"].pk]
+    assert [row["id"] for row in agenda(3)] == [board["on_time"].pk, board["today"].pk, board["tomorrow"].pk]
+    assert [row["status"] for row in agenda(3)] == ["completed", "scheduled", "scheduled"]
 
 
 def test_pipeline_funnel_counts_applications_by_stage_per_open_position(client, recruiter, board):
@@ -209,6 +209,61 @@ def test_attention_lists_name_the_candidates_waiting_for_someone(client, recruit
         assert f'href="/hr/interviews/{board[key].pk}/"' in listed
     failed = text[text.index('id="messages"') :]
     assert f'href="/hr/interviews/{board["tomorrow"].pk}/"' in failed
+
+
+def staff_message_failed(interview, interviewer):
+    """A scorecard request to `interviewer` that the outbox gave up on."""
+    message = notification_queue(
+        template=Notification.Template.SCORECARD_REQUEST,
+        key=notification_key("test-scorecard-request", interview.pk),
+        recipient_user=interviewer,
+        interview=interview,
+        payload={},
+    )
+    Notification.objects.filter(pk=message.pk).update(status=Notification.Status.FAILED, attempts=5)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "en",
+            [
+                "Phone",
+                "Scheduled",
+                "Completed",
+                "Technical issue",
+                "Interview invitation",
+                "Scorecard request",
+                "staff",
+            ],
+        ),
+        ("zh-hans", ["电话面试", "已安排", "已完成", "技术故障", "面试邀请", "评分表填写请求", "员工"]),
+    ],
+)
+def test_list_rows_show_labels_in_the_viewers_language_and_people_by_their_names(
+    client, recruiter, interviewer, board, language, words
+):
+    recruiter.preferred_language = language
+    recruiter.save(update_fields=["preferred_language"])
+    # A Chinese name is written family name first, with no space.
+    interviewer.first_name, interviewer.last_name = "美", "林"
+    interviewer.save(update_fields=["first_name", "last_name"])
+    staff_message_failed(board["overdue"], interviewer)
+    text = page(client, recruiter).text
+    agenda = text[text.index('id="agenda"') : text.index('id="pipeline"')]
+    overdue = text[text.index('id="overdue"') : text.index('id="reviews"')]
+    incidents = text[text.index('id="incidents"') : text.index('id="messages"')]
+    messages = text[text.index('id="messages"') :]
+    phone, scheduled, completed, technical, invitation, request, staff = words
+    assert f"<td>{phone}</td>" in agenda
+    assert f">{scheduled}</span>" in agenda and f">{completed}</span>" in agenda
+    assert "<td>林美</td>" in overdue
+    assert f">{technical}</span>" in incidents
+    candidate_row, staff_row = sorted(messages.split("<tr>")[2:4], key=lambda row: staff in row)
+    assert f"<td>{invitation}</td>" in candidate_row and "<td>Ana Souza</td>" in candidate_row
+    assert f"<td>{request}</td>" in staff_row
+    assert f'<td>林美 <span class="badge neutral">{staff}</span></td>' in staff_row
 
 
 def test_offers_and_background_checks_are_counted_by_state(client, recruiter, board):
