@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from hrsuite.accounts.models import Role
@@ -46,6 +47,15 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test ends in the default language. A page leaves its viewer's language active in the
+    thread, as Django's LocaleMiddleware does (each request activates its own): a later test that
+    calls a service directly would otherwise get its messages in that language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
