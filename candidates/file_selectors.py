@@ -14,7 +14,7 @@ from uuid import UUID
 import django_filters
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -256,31 +256,21 @@ def assessment_of(interview: Interview) -> AIAssessment | None:
 
 def candidate_file_queryset(*, user) -> QuerySet[Candidate]:
     """A candidate with their whole file, fetched in a fixed number of queries however many
-    applications, interviews or records they have."""
-    # The offer selector brings each offer's approval steps with their approvers.
-    offers = restrict(offer_detail_queryset(user=user), user=user)
+    applications, interviews or records they have; what follows a decision comes after, from
+    `_read_after_decision`."""
+    has = {
+        f"has_{name}": Exists(rows.filter(application=OuterRef("pk")))
+        for name, (_relation, rows) in _after_decision(user=user).items()
+    }
     applications = (
         restrict(Application.objects.select_related("position"), user=user)
+        .annotate(**has)
         .order_by("-stage_changed_at", "id")
         .prefetch_related(
             Prefetch(
                 "stage_history", queryset=StageChange.objects.select_related("actor").order_by("at", "id")
             ),
             Prefetch("interviews", queryset=_interviews(user=user)),
-            Prefetch(
-                "decisions",
-                queryset=restrict(decision_detail_queryset(user=user), user=user).order_by(
-                    "-decided_at", "id"
-                ),
-            ),
-            Prefetch("offers", queryset=offers.order_by("-created_at", "id")),
-            Prefetch(
-                "background_checks",
-                queryset=restrict(check_detail_queryset(user=user).defer("findings"), user=user).order_by(
-                    "-requested_at", "id"
-                ),
-            ),
-            Prefetch("onboarding_plans", queryset=restrict(plan_detail_queryset(user=user), user=user)),
         )
     )
     consents = restrict(consent_detail_queryset(user=user), user=user).order_by("-decided_at", "-created_at")
@@ -291,6 +281,45 @@ def candidate_file_queryset(*, user) -> QuerySet[Candidate]:
         ),
         Prefetch("consents", queryset=consents),
     )
+
+
+def _after_decision(*, user) -> dict[str, tuple[str, QuerySet]]:
+    """What may follow an application's interviews, by the name of the list it is kept in on
+    the application (`decision_list`, ...): the relation and the rows it may show."""
+    return {
+        "decision": (
+            "decisions",
+            restrict(decision_detail_queryset(user=user), user=user).order_by("-decided_at", "id"),
+        ),
+        # The offer selector brings each offer's approval steps with their approvers.
+        "offer": (
+            "offers",
+            restrict(offer_detail_queryset(user=user), user=user).order_by("-created_at", "id"),
+        ),
+        "check": (
+            "background_checks",
+            restrict(check_detail_queryset(user=user).defer("findings"), user=user).order_by(
+                "-requested_at", "id"
+            ),
+        ),
+        "plan": ("onboarding_plans", restrict(plan_detail_queryset(user=user), user=user)),
+    }
+
+
+def _read_after_decision(applications: list[Application], *, user) -> None:
+    """Each application's decisions, offers, background checks and onboarding plans, as
+    `decision_list`, `offer_list`, `check_list` and `plan_list`.
+
+    Most applications have none of them yet: each kind is read, in one query, only for the
+    applications whose row says (`has_<kind>`, an EXISTS in the application query) that they
+    have one. A file without any spares four queries, which cost it as much as its largest."""
+    for name, (relation, rows) in _after_decision(user=user).items():
+        having = [application for application in applications if getattr(application, f"has_{name}")]
+        prefetch_related_objects(having, Prefetch(relation, queryset=rows, to_attr=f"{name}_list"))
+        # Only after the read: Django skips an application that already has the list.
+        for application in applications:
+            if not getattr(application, f"has_{name}"):
+                setattr(application, f"{name}_list", [])
 
 
 # Messages shown on a file: the newest ones, enough for every step of a long process.
@@ -331,10 +360,10 @@ def _shown(applications, interviews, prior_records) -> dict[str, list[str]]:
         "interview": ids(interviews),
         "aiassessment": ids(assessments),
         "scorecard": ids(s for i in interviews for s in i.submitted_scorecards),
-        "decision": ids(d for a in applications for d in a.decisions.all()),
-        "offer": ids(o for a in applications for o in a.offers.all()),
-        "backgroundcheck": ids(c for a in applications for c in a.background_checks.all()),
-        "onboardingplan": ids(p for a in applications for p in a.onboarding_plans.all()),
+        "decision": ids(d for a in applications for d in a.decision_list),
+        "offer": ids(o for a in applications for o in a.offer_list),
+        "backgroundcheck": ids(c for a in applications for c in a.check_list),
+        "onboardingplan": ids(p for a in applications for p in a.plan_list),
         "priorrecord": ids(prior_records),
     }
 
@@ -346,6 +375,7 @@ def candidate_file_for(*, user, pk, page: str = "candidate_file") -> CandidateFi
     except (Candidate.DoesNotExist, ValidationError):
         raise NotFound("Candidate not found.") from None
     applications = list(candidate.applications.all())
+    _read_after_decision(applications, user=user)
     interviews = sorted(
         (i for a in applications for i in a.interviews.all()), key=lambda i: i.starts_at, reverse=True
     )

@@ -347,10 +347,9 @@ def _decorate_application(application, refusal, user, may_act: bool, choices: di
     ]
     application.outcomes = selectors.decision_outcomes_for(application)
     application.schedulable = application.stage in scheduling.SCHEDULABLE_STAGES
-    application.offer_list = list(application.offers.all())
-    for check in application.background_checks.all():
+    for check in application.check_list:
         check.tone = _tone(check.status)
-    for plan in application.onboarding_plans.all():
+    for plan in application.plan_list:
         plan.tone = _tone(plan.status)
         for task in plan.tasks.all():
             task.tone = _tone(task.status)

@@ -29,6 +29,9 @@ def clock():
     yield from frozen_clock()
 
 
+FILE_QUERIES = 25
+
+
 @pytest.mark.parametrize("interviews", [1, 5])
 def test_file_reads_a_fixed_number_of_queries_however_many_interviews_and_records(
     client, recruiter, interviewer, integration, interviews, django_assert_num_queries
@@ -39,11 +42,10 @@ def test_file_reads_a_fixed_number_of_queries_however_many_interviews_and_record
     client.force_login(recruiter)
     # session, user, savepoint and release, roles, permissions (2); the candidate and what is
     # prefetched with them: applications, stage history, interviews, assignments, assessments,
-    # dimensions, human reviews, scorecards, incidents, decisions, offers, checks, onboarding
-    # plans, prior records, consents (an offer's approvals and a plan's tasks are read when
-    # there are offers and plans); the messages; the audit event (chain head, insert, head
-    # update); for the recruiter's forms: interviewers and recruiters (one query), open positions
-    with django_assert_num_queries(29):
+    # dimensions, human reviews, scorecards, incidents, prior records, consents; the messages;
+    # the audit event (chain head, insert, head update); for the recruiter's forms: interviewers
+    # and recruiters (one query), open positions. No decision yet, so nothing that follows one.
+    with django_assert_num_queries(FILE_QUERIES):
         response = client.get(file_url(candidate))
     assert response.status_code == 200
     assert response.text.count('class="card interview"') == interviews
@@ -136,7 +138,9 @@ def test_one_view_event_names_the_candidate_and_what_the_page_showed(
     assert candidate.email not in str(event.detail) and "Led the billing" not in str(event.detail)
 
 
-def test_offer_background_check_onboarding_and_consent_are_on_the_file(client, recruiter, candidate_user):
+def test_offer_background_check_onboarding_and_consent_are_on_the_file(
+    client, recruiter, candidate_user, django_assert_num_queries
+):
     candidate = make_candidate(recruiter)
     interview = schedule(recruiter, application=make_application(recruiter, candidate=candidate))
     version = notice_current(language="en").version
@@ -160,7 +164,20 @@ def test_offer_background_check_onboarding_and_consent_are_on_the_file(client, r
     offer = make_hire(recruiter, application=application_awaiting_decision(recruiter, candidate=candidate))
     offers.offer_answer(offer=offer, accept=True, actor=candidate_user)
     client.force_login(recruiter)
-    page = client.get(file_url(candidate)).text
+    # No interview was assessed, so no dimension scores or human reviews are read (-2); what
+    # follows the hire decision is, for its application only: decisions, offers and their
+    # approval steps, checks, onboarding plans and their tasks (+6).
+    with django_assert_num_queries(FILE_QUERIES - 2 + 6):
+        page = client.get(file_url(candidate)).text
+    hired = page[page.index(f'id="application-{offer.application_id}"') :]
+    hired = hired[: hired.index("</article>\n", hired.index("Onboarding"))]
+    assert "Strong interviews." in hired and "420000.00 CNY" in hired and "First day" in hired
+    scheduled = page[page.index(f'id="application-{interview.application_id}"') :]
+    scheduled = scheduled[: scheduled.index('<article class="card application"', 1)]
+    assert "Decisions" not in scheduled and "CNY" not in scheduled and "Onboarding" not in scheduled
+    shown = AuditEvent.objects.filter(action="view", target_id=str(candidate.pk)).get().detail["shown"]
+    assert shown["offer"] == [str(offer.pk)] and shown["decision"] == [str(offer.decision_id)]
+    assert len(shown["backgroundcheck"]) == 1 and len(shown["onboardingplan"]) == 1
     assert "420000.00 CNY" in page and "Shanghai office" in page
     assert '<span class="badge ok">Accepted</span>' in page
     assert "Background check" in page and "Requested" in page
