@@ -242,22 +242,27 @@ def main(argv: list[str] | None = None) -> None:
         scenarios += _page_scenarios(args, ids, recruiter, hr_admin, candidate, total)
 
     results = []
-    fastest = min(_machine_reference())
+    fastest = min(_machine_reference(3))
     for scenario, note in scenarios:
         print(f"  measuring {scenario.label} as {scenario.role} ...", flush=True)
-        tries, steady = 0, False
+        tries, steady, kept, kept_try = 0, False, None, 0
         while not steady and tries < max(args.steady, 1):
             tries += 1
             result = run(
                 scenario, client=clients[scenario.username], warmup=args.warmup, connection=connection
             )
             if result.machine_ms is None:
+                kept = result
                 break
             fastest = min(fastest, result.machine_ms[0])
             steady = result.machine_ms[1] <= fastest * (1 + STEADY_MARGIN)
+            # Of unsteady tries, the one whose slowest check was the lowest.
+            if steady or kept is None or result.machine_ms[1] < kept.machine_ms[1]:
+                kept, kept_try = result, tries
+        result = kept
         result.note = result.note or note
-        if args.steady and tries > 1:
-            result.note += f" (try {tries} of {args.steady})"
+        if args.steady and result.machine_ms is not None:
+            result.note += f" (try {kept_try} of {tries}{'' if steady else ', none steady'})"
         results.append(result)
     _print_table(results)
     print(f"\nmachine reference after: {_machine_reference_ms()}")
