@@ -316,7 +316,7 @@ def _read_after_decision(applications: list[Application], *, user) -> None:
     for name, (relation, rows) in _after_decision(user=user).items():
         having = [application for application in applications if getattr(application, f"has_{name}")]
         prefetch_related_objects(having, Prefetch(relation, queryset=rows, to_attr=f"{name}_list"))
-        # Only after the read: Django skips an application that already has the list.
+        # Not set on all of them first: Django takes an application that has the list as read.
         for application in applications:
             if not getattr(application, f"has_{name}"):
                 setattr(application, f"{name}_list", [])

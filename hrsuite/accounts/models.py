@@ -33,7 +33,7 @@ class User(AbstractUser):
 
 def full_name(first_name: str, last_name: str) -> str:
     """A person's name as they write it: Chinese names family name first, with no space (林美, not
-    美 林), others given name first."""
+    美 林), others given name first, each part without the spaces around it."""
     first, last = first_name.strip(), last_name.strip()
     if _is_chinese(first) and _is_chinese(last):
         return f"{last}{first}"

@@ -266,6 +266,26 @@ def test_list_rows_show_labels_in_the_viewers_language_and_people_by_their_names
     assert f'<td>林美 <span class="badge neutral">{staff}</span></td>' in staff_row
 
 
+def test_a_failed_message_may_name_no_interview_and_staff_without_a_name_by_user_name(
+    client, recruiter, interviewer, board
+):
+    staff_message_failed(board["overdue"], interviewer)  # the interviewer has no first or last name
+    candidate = board["later"].application.candidate
+    invitation = notification_queue(
+        template=Notification.Template.PORTAL_INVITATION,
+        key=notification_key("test-portal-invitation", candidate.pk),
+        candidate=candidate,
+        payload={},
+    )
+    Notification.objects.filter(pk=invitation.pk).update(status=Notification.Status.FAILED, attempts=5)
+    text = page(client, recruiter).text
+    rows = text[text.index('id="messages"') :].split("<tr>")[2:]
+    staff = next(row for row in rows if "Scorecard request" in row)
+    assert f'<td>{interviewer.username} <span class="badge neutral">staff</span></td>' in staff
+    portal = next(row for row in rows if "Your candidate portal" in row)
+    assert "<td>Too Late</td>" in portal and "<td>—</td>" in portal and "/hr/interviews/" not in portal
+
+
 def test_offers_and_background_checks_are_counted_by_state(client, recruiter, board):
     text = page(client, recruiter).text
     offers = text[text.index("Offers by state") : text.index("Background checks by state")]
