@@ -14,6 +14,7 @@ from uuid import UUID
 import django_filters
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -216,8 +217,9 @@ def active_users_by_role(*roles: Role) -> QuerySet[User]:
 
 def _interviews(*, user) -> QuerySet[Interview]:
     """Interviews with everything HR's pages show of them: assessment (per-dimension scores with
-    evidence and human reviews), submitted scorecards and incidents; the interview selector
-    brings the assignments with their interviewers."""
+    evidence and human reviews) and submitted scorecards, and whether they have incidents
+    (`_read_incidents` reads those); the interview selector brings the assignments with their
+    interviewers."""
     reviews = restrict(HumanReview.objects.select_related("reviewer"), user=user).order_by("created_at", "id")
     dimensions = AIDimensionScore.objects.order_by("dimension").prefetch_related(
         Prefetch("reviews", queryset=reviews)
@@ -235,15 +237,25 @@ def _interviews(*, user) -> QuerySet[Interview]:
     return (
         restrict(interview_detail_queryset(user=user), user=user)
         .defer(*_CANDIDATE_ON_INTERVIEW)
+        .annotate(**_present(Interview, _incidents(user=user)))
         .order_by("-starts_at", "id")
         .prefetch_related(
             # No to_attr: the relation's own cache is filled, so reading it later costs nothing
             # (with a to_attr Django reads the reverse one-to-one again per interview).
             Prefetch("assessment", queryset=assessments),
             Prefetch("scorecards", queryset=scorecards, to_attr="submitted_scorecards"),
-            Prefetch("incidents", queryset=restrict(Incident.objects.all(), user=user)),
         )
     )
+
+
+def _incidents(*, user) -> dict[str, tuple[str, QuerySet]]:
+    # Technical failures and no-shows: most interviews have none.
+    return {"incident": ("incidents", restrict(Incident.objects.all(), user=user))}
+
+
+def _read_incidents(interviews: list[Interview], *, user) -> None:
+    """Each interview's incidents, as `incident_list` (see `_read_where_present`)."""
+    _read_where_present(interviews, _incidents(user=user))
 
 
 def assessment_of(interview: Interview) -> AIAssessment | None:
@@ -258,13 +270,9 @@ def candidate_file_queryset(*, user) -> QuerySet[Candidate]:
     """A candidate with their whole file, fetched in a fixed number of queries however many
     applications, interviews or records they have; what follows a decision comes after, from
     `_read_after_decision`."""
-    has = {
-        f"has_{name}": Exists(rows.filter(application=OuterRef("pk")))
-        for name, (_relation, rows) in _after_decision(user=user).items()
-    }
     applications = (
         restrict(Application.objects.select_related("position"), user=user)
-        .annotate(**has)
+        .annotate(**_present(Application, _after_decision(user=user)))
         .order_by("-stage_changed_at", "id")
         .prefetch_related(
             Prefetch(
@@ -308,18 +316,32 @@ def _after_decision(*, user) -> dict[str, tuple[str, QuerySet]]:
 
 def _read_after_decision(applications: list[Application], *, user) -> None:
     """Each application's decisions, offers, background checks and onboarding plans, as
-    `decision_list`, `offer_list`, `check_list` and `plan_list`.
+    `decision_list`, `offer_list`, `check_list` and `plan_list` (see `_read_where_present`).
+    Most applications have none of them yet: a file without any spares four queries."""
+    _read_where_present(applications, _after_decision(user=user))
 
-    Most applications have none of them yet: each kind is read, in one query, only for the
-    applications whose row says (`has_<kind>`, an EXISTS in the application query) that they
-    have one. A file without any spares four queries, which cost it as much as its largest."""
-    for name, (relation, rows) in _after_decision(user=user).items():
-        having = [application for application in applications if getattr(application, f"has_{name}")]
-        prefetch_related_objects(having, Prefetch(relation, queryset=rows, to_attr=f"{name}_list"))
-        # Not set on all of them first: Django takes an application that has the list as read.
-        for application in applications:
-            if not getattr(application, f"has_{name}"):
-                setattr(application, f"{name}_list", [])
+
+def _present(model: type[models.Model], kinds: dict[str, tuple[str, QuerySet]]) -> dict[str, Exists]:
+    """For a query of `model`: `has_<kind>`, whether a row has any of the rows of each kind
+    (the relation from `model` and the rows of it that may be shown)."""
+    return {
+        f"has_{kind}": Exists(rows.filter(**{model._meta.get_field(relation).field.name: OuterRef("pk")}))
+        for kind, (relation, rows) in kinds.items()
+    }
+
+
+def _read_where_present(objects: list, kinds: dict[str, tuple[str, QuerySet]]) -> None:
+    """`<kind>_list` on each object: its rows of each kind, read in one query per kind for the
+    objects whose `has_<kind>` (from `_present`, in their own query) says they have some; the
+    others get an empty list without a query. A query that would find nothing costs a page its
+    compile and round trip all the same."""
+    for kind, (relation, rows) in kinds.items():
+        having = [obj for obj in objects if getattr(obj, f"has_{kind}")]
+        prefetch_related_objects(having, Prefetch(relation, queryset=rows, to_attr=f"{kind}_list"))
+        # Not set on all of them first: Django takes an object that has the list as read.
+        for obj in objects:
+            if not getattr(obj, f"has_{kind}"):
+                setattr(obj, f"{kind}_list", [])
 
 
 # Messages shown on a file: the newest ones, enough for every step of a long process.
@@ -379,6 +401,7 @@ def candidate_file_for(*, user, pk, page: str = "candidate_file") -> CandidateFi
     interviews = sorted(
         (i for a in applications for i in a.interviews.all()), key=lambda i: i.starts_at, reverse=True
     )
+    _read_incidents(interviews, user=user)
     messages = messages_about(user=user, candidate=candidate, interviews=interviews)
     shown = _shown(applications, interviews, candidate.prior_records.all())
     audit_record(
@@ -419,6 +442,7 @@ def interview_page_for(*, user, pk) -> InterviewPage:
         interview = queryset.get(pk=pk)
     except (Interview.DoesNotExist, ValidationError):
         raise NotFound("Interview not found.") from None
+    _read_incidents([interview], user=user)
     consents = list(
         restrict(consent_detail_queryset(user=user), user=user)
         .filter(interview=interview)

@@ -405,7 +405,6 @@ def _decorate_interview(interview, refusal, consents, choices: dict) -> None:
     for consent in state.values():
         if consent is not None:
             consent.tone = _tone(consent.decision)
-    interview.incident_list = list(interview.incidents.all())
     for card in interview.submitted_scorecards:
         card.tone = _tone(card.recommendation)
 

@@ -29,7 +29,7 @@ def clock():
     yield from frozen_clock()
 
 
-FILE_QUERIES = 25
+FILE_QUERIES = 24
 
 
 @pytest.mark.parametrize("interviews", [1, 5])
@@ -42,9 +42,10 @@ def test_file_reads_a_fixed_number_of_queries_however_many_interviews_and_record
     client.force_login(recruiter)
     # session, user, savepoint and release, roles, permissions (2); the candidate and what is
     # prefetched with them: applications, stage history, interviews, assignments, assessments,
-    # dimensions, human reviews, scorecards, incidents, prior records, consents; the messages;
-    # the audit event (chain head, insert, head update); for the recruiter's forms: interviewers
-    # and recruiters (one query), open positions. No decision yet, so nothing that follows one.
+    # dimensions, human reviews, scorecards, prior records, consents; the messages; the audit
+    # event (chain head, insert, head update); for the recruiter's forms: interviewers and
+    # recruiters (one query), open positions. No incident and no decision yet, so neither
+    # incidents nor anything that follows a decision are read.
     with django_assert_num_queries(FILE_QUERIES):
         response = client.get(file_url(candidate))
     assert response.status_code == 200
