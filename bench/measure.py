@@ -242,7 +242,8 @@ def main(argv: list[str] | None = None) -> None:
         scenarios += _page_scenarios(args, ids, recruiter, hr_admin, candidate, total)
 
     results = []
-    fastest = min(_machine_reference(3))
+    # The machine's own speed: it changes every few seconds, so it is looked for over about five.
+    fastest = min(min(_machine_reference(3)) for _ in range(80))
     for scenario, note in scenarios:
         print(f"  measuring {scenario.label} as {scenario.role} ...", flush=True)
         tries, steady, kept, kept_try = 0, False, None, 0
