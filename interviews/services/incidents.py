@@ -22,6 +22,7 @@ from interviews.services.outbox import notification_key, notification_queue, not
 from interviews.services.scheduling import (
     CALENDAR_TEMPLATES,
     INTERVIEW_TRANSITIONS,
+    busy_interviews,
     interview_schedule,
     interview_transition,
     slot_errors,
@@ -88,6 +89,8 @@ def offer_slots(*, interview: Interview, interviewers, now: datetime | None = No
     original = interview.starts_at.astimezone(zone).time()
     times = [original, *(time(hour) for hour in range(first_hour, end_hour))]
     day = now.astimezone(zone).date()
+    # The interviewers' interviews over every day searched, read once for all the tries.
+    busy = busy_interviews(interviewers, now, now + timedelta(days=SLOT_SEARCH_DAYS + 2), interview)
     slots: list[datetime] = []
     for _ in range(SLOT_SEARCH_DAYS):
         day += timedelta(days=1)
@@ -102,6 +105,7 @@ def offer_slots(*, interview: Interview, interviewers, now: datetime | None = No
                 interviewers=interviewers,
                 exclude_interview=interview,
                 now=now,
+                busy=busy,
             )
             if not errors:
                 slots.append(starts_at)

@@ -90,8 +90,12 @@ def slot_errors(
     interviewers: Iterable = (),
     exclude_interview: Interview | None = None,
     now: datetime | None = None,
+    busy: list[tuple[str, datetime, datetime]] | None = None,
 ) -> dict[str, list[str]]:
-    """Why an interview cannot take place at `starts_at`, per field; empty when it can."""
+    """Why an interview cannot take place at `starts_at`, per field; empty when it can.
+
+    `busy`: the interviewers' other interviews over a span holding this slot, from
+    `busy_interviews`, for a caller that tries many slots in one span (read here otherwise)."""
     errors: dict[str, list[str]] = {}
     now = now or timezone.now()
     if starts_at.tzinfo is None:
@@ -130,10 +134,12 @@ def slot_errors(
             gettext("%(date)s is a public holiday in %(region)s: %(holiday)s.")
             % {"date": f"{local_start:%Y-%m-%d}", "region": candidate.region, "holiday": holiday}
         )
-    busy = _busy_interviewers(
-        interviewers, starts_at, starts_at + timedelta(minutes=duration_minutes), exclude_interview
-    )
-    for name, other_start in busy:
+    ends_at = starts_at + timedelta(minutes=duration_minutes)
+    if busy is None:
+        busy = busy_interviews(interviewers, starts_at, ends_at, exclude_interview)
+    for name, other_start, other_end in busy:
+        if not (other_start < ends_at and starts_at < other_end):
+            continue
         errors.setdefault("interviewers", []).append(
             gettext("%(name)s has another interview at %(start)s UTC that overlaps.")
             % {"name": name, "start": f"{other_start:%Y-%m-%d %H:%M}"}
@@ -141,7 +147,11 @@ def slot_errors(
     return errors
 
 
-def _busy_interviewers(interviewers, starts_at, ends_at, exclude_interview) -> list[tuple[str, datetime]]:
+def busy_interviews(
+    interviewers, starts_at: datetime, ends_at: datetime, exclude_interview: Interview | None
+) -> list[tuple[str, datetime, datetime]]:
+    """(user name, start, end) of each busy interview of `interviewers` that overlaps
+    `starts_at`..`ends_at`, in time order: one query for a span of any length."""
     interviewers = list(interviewers)
     if not interviewers:
         return []
@@ -159,11 +169,13 @@ def _busy_interviewers(interviewers, starts_at, ends_at, exclude_interview) -> l
     )
     if exclude_interview is not None:
         nearby = nearby.exclude(interview=exclude_interview)
-    return [
-        (a.interviewer.get_username(), a.interview.starts_at)
-        for a in nearby
-        if a.interview.starts_at + timedelta(minutes=a.interview.duration_minutes) > starts_at
-    ]
+    busy = []
+    for assignment in nearby:
+        start = assignment.interview.starts_at
+        end = start + timedelta(minutes=assignment.interview.duration_minutes)
+        if end > starts_at:
+            busy.append((assignment.interviewer.get_username(), start, end))
+    return busy
 
 
 def _raise_if(errors: dict[str, list[str]]) -> None:

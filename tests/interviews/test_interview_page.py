@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,6 +131,24 @@ def test_free_times_are_in_the_candidates_own_zone_and_business_hours(client, re
     for slot in slots:
         assert format_time(slot, zone=berlin, language="en") in page
         assert 9 <= slot.astimezone(berlin).hour < 18
+
+
+def test_free_times_skip_the_interviewers_other_interviews_read_once_for_every_try(
+    client, recruiter, interviewer
+):
+    interview = _interview(recruiter, language="en", interviewers=[interviewer])
+    with CaptureQueriesContext(connection) as free:
+        first = _offered(client.get(_url(interview)).content.decode())
+    # The interviewer is booked at the first two times offered: the page looks further.
+    for slot in first[:2]:
+        schedule(recruiter, starts_at=datetime.fromisoformat(slot), interviewers=[interviewer])
+
+    with CaptureQueriesContext(connection) as booked:
+        then = _offered(client.get(_url(interview)).content.decode())
+
+    assert len(then) == 3 and not set(then) & set(first[:2])
+    assert then[0] > first[0] and first[2] in then
+    assert len(booked.captured_queries) == len(free.captured_queries)
 
 
 def test_a_phone_interview_has_no_join_link_or_tech_check(client, recruiter):
