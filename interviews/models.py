@@ -115,14 +115,17 @@ class AIAssessment(DomainModel):
     raw_payload = EncryptedJSONField()
     needs_human_review = models.BooleanField(default=False)
     received_at = models.DateTimeField()
+    # When a person first reviewed one of its scores (`human_review_create`): a flagged
+    # assessment waits for a person until then.
+    first_reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        # The dashboard's queue of assessments waiting for a person, oldest first; a small slice
-        # of a large table.
+        # The dashboard's queue of assessments waiting for a person, oldest first: a small slice
+        # of a large table, and of the flagged ones, which stay flagged once reviewed.
         indexes = [
             models.Index(
                 fields=["received_at", "id"],
-                condition=models.Q(needs_human_review=True),
+                condition=models.Q(needs_human_review=True, first_reviewed_at__isnull=True),
                 name="assessment_review_queue",
             )
         ]

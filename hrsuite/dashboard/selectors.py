@@ -26,7 +26,6 @@ from hrsuite.models import choice_label
 from hrsuite.permissions import global_permission, restrict
 from interviews.models import (
     AIAssessment,
-    HumanReview,
     Incident,
     Interview,
     InterviewAssignment,
@@ -541,11 +540,8 @@ def _user_name(row: dict) -> str:
 
 
 def _reviews_waiting(user) -> QuerySet[AIAssessment]:
-    reviewed = HumanReview.objects.filter(dimension_score__assessment=OuterRef("pk"))
-    return (
-        restrict(AIAssessment.objects.all(), user=user)
-        .filter(needs_human_review=True)
-        .filter(~Exists(reviewed))
+    return restrict(AIAssessment.objects.all(), user=user).filter(
+        needs_human_review=True, first_reviewed_at__isnull=True
     )
 
 

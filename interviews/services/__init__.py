@@ -325,6 +325,10 @@ def human_review_create(
         dimension_score=dimension_score, reviewer=actor, outcome=outcome, score=score, reason=reason
     )
     review.save(force_insert=True)
+    # The first review takes the assessment off the queue of those waiting for a person.
+    AIAssessment.objects.filter(pk=dimension_score.assessment_id, first_reviewed_at__isnull=True).update(
+        first_reviewed_at=review.created_at
+    )
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,

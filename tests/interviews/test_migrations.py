@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from interviews.models import Interview
 from tests.factories import make_interview
@@ -39,6 +40,50 @@ def test_existing_assignments_get_their_interviews_status_and_start(recruiter, i
             held.pk: (Interview.Status.COMPLETED, held.starts_at),
             ahead.pk: (Interview.Status.SCHEDULED, ahead.starts_at),
         }
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_assessments_reviewed_before_get_the_time_of_their_first_review(recruiter):
+    before, after = (
+        ("interviews", "0012_assignment_interview_copies"),
+        ("interviews", "0013_assessment_first_reviewed"),
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    try:
+        old = executor.loader.project_state([before]).apps
+        assessment, review, dimension = (
+            old.get_model("interviews", name) for name in ("AIAssessment", "HumanReview", "AIDimensionScore")
+        )
+        received = timezone.now() - timedelta(days=3)
+        reviewed, waiting = (
+            assessment.objects.create(
+                interview_id=make_interview(recruiter).pk,
+                overall_score=60,
+                overall_confidence="0.3",
+                model_version="m1",
+                transcript_quality="0.9",
+                needs_human_review=True,
+                received_at=received,
+            )
+            for _ in range(2)
+        )
+        scores = [
+            dimension.objects.create(assessment=a, dimension=name, score=50, confidence="0.3")
+            for a, name in ((reviewed, "communication"), (reviewed, "depth"), (waiting, "communication"))
+        ]
+        for hours, score in ((5, scores[1]), (2, scores[0])):
+            made = review.objects.create(dimension_score=score, reviewer_id=recruiter.pk, outcome="confirm")
+            review.objects.filter(pk=made.pk).update(created_at=received + timedelta(hours=hours))
+
+        executor = MigrationExecutor(connection)
+        executor.migrate([after])
+        new = executor.loader.project_state([after]).apps.get_model("interviews", "AIAssessment")
+        assert new.objects.get(pk=reviewed.pk).first_reviewed_at == received + timedelta(hours=2)
+        assert new.objects.get(pk=waiting.pk).first_reviewed_at is None
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())

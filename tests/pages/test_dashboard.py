@@ -211,6 +211,29 @@ def test_attention_lists_name_the_candidates_waiting_for_someone(client, recruit
     assert f'href="/hr/interviews/{board["tomorrow"].pk}/"' in failed
 
 
+def test_a_flagged_assessment_leaves_the_review_queue_once_a_person_reviews_a_score(
+    client, recruiter, board, clock
+):
+    assessment = board["assessed"].assessment
+    dimension = assessment.dimensions.first()
+    interview_services.human_review_create(
+        dimension_score=dimension, outcome="confirm", reason="Clear answers.", actor=recruiter
+    )
+    clock.shift(timedelta(hours=1))
+    interview_services.human_review_create(
+        dimension_score=dimension, outcome="override", score=70, reason="Second look.", actor=recruiter
+    )
+
+    assessment.refresh_from_db()
+    # Still flagged (the AI was unsure, and that stays on record), no longer waiting.
+    assert assessment.needs_human_review
+    assert assessment.first_reviewed_at == dimension.reviews.order_by("created_at").first().created_at
+    cache.clear()
+    text = page(client, recruiter).text
+    reviews = text[text.index('id="reviews"') : text.index("</section>", text.index('id="reviews"'))]
+    assert "Zhao Min" not in reviews
+
+
 def staff_message_failed(interview, interviewer):
     """A scorecard request to `interviewer` that the outbox gave up on."""
     message = notification_queue(
