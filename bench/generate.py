@@ -110,6 +110,17 @@ STAGES = [  # stage, share
     ("rejected", 3),
     ("withdrawn", 2),
 ]
+# What a candidate said, as an assessment's evidence quotes it.
+QUOTES = [
+    "I split the migration into steps we could roll back, and wrote down why for the team.",
+    "When the numbers disagreed I went back to the raw logs before I told anyone.",
+    "We asked the customer what they were trying to do, not what they wanted us to build.",
+    "我先把问题拆小，每一步都和同事确认，再决定下一步。",  # noqa: RUF001 - Chinese punctuation
+    "上线前我们做了灰度发布，出现问题可以马上回滚。",  # noqa: RUF001 - Chinese punctuation
+]
+# The reschedule link of the portal's bench candidate (its SHA-256 is stored, as for every link):
+# synthetic, like the keys above.
+RESCHEDULE_TOKEN = "hrsuite-bench-reschedule"  # noqa: S105 - not a secret
 KINDS = ["ai_video", "live_video", "phone", "onsite"]
 PAST_STATUSES = ["completed"] * 16 + ["no_show", "technical_issue", "cancelled"]
 
@@ -146,6 +157,8 @@ class Generator:
         self.applications()
         self.interviews()
         self.outcomes()
+        self.prior_records()
+        self.portal_candidate()
         self.audit_events()
 
     def _insert(self, model, objects: list, label: str | None = None) -> None:
@@ -383,25 +396,48 @@ class Generator:
         progress("interviews + assignments + grants", self.n_interviews, self.n_interviews)
 
     def outcomes(self) -> None:
-        """What the dashboards count: the messages of each interview, AI assessments, scorecards,
-        technical incidents, and decisions with offers and background checks for the applications
-        at the offer and hired stages; and a portal account for the first candidate.
+        """What the dashboards count and the files show: the messages of each interview, the
+        candidate's consents to each AI interview, AI assessments with their per-dimension scores
+        and evidence (and a human review where one was needed), scorecards, technical incidents,
+        and decisions with offers, approvals, background checks and onboarding plans for the
+        applications at the offer and hired stages; and a portal account for the first candidate.
 
         Bench data generation only: rows are written in bulk, without the services' side effects.
         """
         from candidates.models import Application, Candidate
-        from interviews.models import AIAssessment, Incident, Notification, Scorecard
-        from onboarding.models import BackgroundCheck, Decision, Offer
+        from interviews.models import (
+            AIAssessment,
+            AIDimensionScore,
+            Consent,
+            HumanReview,
+            Incident,
+            Notification,
+            Scorecard,
+        )
+        from onboarding.models import (
+            BackgroundCheck,
+            Decision,
+            Offer,
+            OfferApproval,
+            OnboardingPlan,
+            OnboardingTask,
+        )
 
         rng = self.rng
         Candidate.objects.filter(pk=self.candidate_ids[0]).update(user=self.candidate_user)
+        self.notices = self._consent_notices()
         regions = {pk: REGIONS[n % len(REGIONS)][0] for n, pk in enumerate(self.candidate_ids)}
-        notifications, assessments, scorecards, incidents = [], [], [], []
+        notifications, consents, assessments, dimensions, reviews, scorecards, incidents = (
+            [] for _ in range(7)
+        )
 
         def flush() -> None:
             for model, rows in (
                 (Notification, notifications),
+                (Consent, consents),
                 (AIAssessment, assessments),
+                (AIDimensionScore, dimensions),
+                (HumanReview, reviews),
                 (Scorecard, scorecards),
                 (Incident, incidents),
             ):
@@ -426,20 +462,16 @@ class Generator:
                     idempotency_key=f"bench:invitation:{interview_id}",
                 )
             )
+            # Most candidates answer the privacy notice from the invitation before the day.
+            if kind == "ai_video" and status != "cancelled" and rng.random() < 0.9:
+                decided_at = min(starts_at - datetime.timedelta(days=2), self.now)
+                consents += self._consents(candidate_id, interview_id, decided_at)
             if status == "completed":
                 if kind == "ai_video":
-                    assessments.append(
-                        AIAssessment(
-                            id=self.uuid(),
-                            interview_id=interview_id,
-                            overall_score=round(rng.uniform(1, 5), 2),
-                            overall_confidence=round(rng.uniform(0.4, 0.99), 2),
-                            model_version="bench-2026.11",
-                            transcript_quality=round(rng.uniform(0.5, 1), 2),
-                            needs_human_review=rng.random() < 0.08,
-                            received_at=starts_at + datetime.timedelta(hours=1),
-                        )
-                    )
+                    assessment, scores, review = self._assessment(interview_id, starts_at)
+                    assessments.append(assessment)
+                    dimensions += scores
+                    reviews += review
                 submitted = rng.random() < 0.85
                 scorecards.append(
                     Scorecard(
@@ -474,56 +506,345 @@ class Generator:
         decided = Application.objects.filter(stage__in=["offer", "hired"]).values_list(
             "pk", "stage", "position_id"
         )
-        decisions, offers, checks = [], [], []
+        decisions, offers, checks, approvals, plans, tasks = ([] for _ in range(6))
         for application_id, stage, position_id in decided.iterator():
             decided_at = self.now - datetime.timedelta(days=rng.randrange(1, 60))
-            decision = Decision(
-                id=self.uuid(),
-                application_id=application_id,
-                outcome="hire",
-                reason="Strong interviews and references.",
-                decided_by=self.recruiter,
-                decided_at=decided_at,
-                from_stage="decision",
-                to_stage="offer",
-            )
             offer_status = (
                 "accepted" if stage == "hired" else rng.choice(["draft", "sent", "sent", "approved"])
             )
-            offer = Offer(
-                id=self.uuid(),
-                application_id=application_id,
-                decision_id=decision.pk,
-                position_id=position_id,
-                salary=str(rng.randrange(150, 600) * 1000),
-                currency="CNY",
-                start_date=(decided_at + datetime.timedelta(days=45)).date(),
-                location="Shanghai",
-                expires_at=decided_at + datetime.timedelta(days=14),
-                status=offer_status,
-            )
-            check_status = (
-                "passed" if stage == "hired" else rng.choice(["requested", "in_progress", "passed"])
-            )
-            checks.append(
-                BackgroundCheck(
-                    id=self.uuid(),
-                    application_id=application_id,
-                    offer_id=offer.pk,
-                    provider="check_simulated",
-                    status=check_status,
-                    requested_at=decided_at,
-                    completed_at=decided_at + datetime.timedelta(days=5)
-                    if check_status == "passed"
-                    else None,
-                )
-            )
+            decision, offer, check = self._hire(application_id, position_id, decided_at, offer_status)
             decisions.append(decision)
             offers.append(offer)
+            checks.append(check)
+            if offer_status != "draft":
+                approvals.append(self._approval(offer, decided_at))
+            if stage == "hired":
+                plan, plan_tasks = self._onboarding(offer, decided_at)
+                plans.append(plan)
+                tasks += plan_tasks
         self._insert(Decision, decisions)
         self._insert(Offer, offers)
         self._insert(BackgroundCheck, checks)
-        progress("decisions + offers + background checks", len(offers), len(offers))
+        self._insert(OfferApproval, approvals)
+        self._insert(OnboardingPlan, plans)
+        self._insert(OnboardingTask, tasks)
+        progress("decisions, offers, checks, onboarding plans", len(offers), len(offers))
+
+    def _consent_notices(self) -> dict[str, object]:
+        """The privacy notice in both languages, as `notice_publish` would store it."""
+        from interviews.models import ConsentNotice
+        from interviews.services.consent import notice_sha256
+
+        notices = {}
+        for language, title in (("en", "Privacy notice"), ("zh-hans", "隐私声明")):
+            text = f"{title}: what is recorded, how it is evaluated, how long it is kept, who sees it."
+            notices[language] = ConsentNotice(
+                id=self.uuid(),
+                version="bench-1",
+                language=language,
+                title=title,
+                text=text,
+                text_sha256=notice_sha256(text),
+                published_at=self.now - datetime.timedelta(days=365),
+            )
+        self._insert(ConsentNotice, list(notices.values()))
+        return notices
+
+    def _consents(self, candidate_id, interview_id, decided_at) -> list:
+        """The candidate's answer to both scopes of the notice for one interview: given."""
+        from interviews.models import Consent
+
+        return [
+            Consent(
+                id=self.uuid(),
+                candidate_id=candidate_id,
+                interview_id=interview_id,
+                notice=self.notices["en"],
+                scope=scope,
+                decision="given",
+                decided_at=decided_at,
+                ip="203.0.113.7",
+                user_agent="Mozilla/5.0 (bench)",
+            )
+            for scope in ("general", "biometric")
+        ]
+
+    def _assessment(self, interview_id, starts_at) -> tuple[object, list, list]:
+        """An AI assessment with a score, confidence and quoted evidence per dimension, and for
+        most of those that went to a person, a recruiter's review of one score."""
+        from interviews.models import AIAssessment, AIDimensionScore, HumanReview
+
+        rng = self.rng
+        assessment = AIAssessment(
+            id=self.uuid(),
+            interview_id=interview_id,
+            overall_score=round(rng.uniform(20, 95), 2),
+            overall_confidence=round(rng.uniform(0.4, 0.99), 2),
+            model_version="bench-2026.11",
+            transcript_quality=round(rng.uniform(0.5, 1), 2),
+            needs_human_review=rng.random() < 0.08,
+            received_at=starts_at + datetime.timedelta(hours=1),
+        )
+        scores = []
+        for dimension in WEIGHTS:
+            start = rng.uniform(10, 1500)
+            evidence = [
+                {"quote": quote, "start_s": round(start + 40 * k, 1), "end_s": round(start + 40 * k + 9, 1)}
+                for k, quote in enumerate(rng.sample(QUOTES, rng.choice([1, 2, 2, 3])))
+            ]
+            scores.append(
+                AIDimensionScore(
+                    id=self.uuid(),
+                    assessment_id=assessment.pk,
+                    dimension=dimension,
+                    score=round(rng.uniform(20, 95), 2),
+                    confidence=round(rng.uniform(0.5, 0.99), 2),
+                    evidence=evidence,
+                )
+            )
+        reviews = []
+        # Most flagged assessments have had their review; the rest wait in the dashboard's queue.
+        if assessment.needs_human_review and rng.random() < 0.85:
+            assessment.first_reviewed_at = assessment.received_at + datetime.timedelta(days=1)
+            override = rng.random() < 0.4
+            reviews.append(
+                HumanReview(
+                    id=self.uuid(),
+                    dimension_score_id=scores[0].pk,
+                    reviewer=self.recruiter,
+                    outcome="override" if override else "confirm",
+                    score=round(rng.uniform(40, 90), 2) if override else None,
+                    reason="Nervous at the start; the later answers show the skill clearly.",
+                )
+            )
+        return assessment, scores, reviews
+
+    def _hire(self, application_id, position_id, decided_at, offer_status) -> tuple:
+        """A hire decision with its offer and the background check it started."""
+        from onboarding.models import BackgroundCheck, Decision, Offer
+
+        rng = self.rng
+        decision = Decision(
+            id=self.uuid(),
+            application_id=application_id,
+            outcome="hire",
+            reason="Strong interviews and references.",
+            decided_by=self.recruiter,
+            decided_at=decided_at,
+            from_stage="decision",
+            to_stage="offer",
+        )
+        offer = Offer(
+            id=self.uuid(),
+            application_id=application_id,
+            decision_id=decision.pk,
+            position_id=position_id,
+            salary=str(rng.randrange(150, 600) * 1000),
+            currency="CNY",
+            start_date=(decided_at + datetime.timedelta(days=45)).date(),
+            location="Shanghai",
+            expires_at=decided_at + datetime.timedelta(days=14),
+            status=offer_status,
+            approval_round=0 if offer_status == "draft" else 1,
+            sent_at=decided_at + datetime.timedelta(days=1) if offer_status in ("sent", "accepted") else None,
+        )
+        check_status = (
+            "passed" if offer_status == "accepted" else rng.choice(["requested", "in_progress", "passed"])
+        )
+        check = BackgroundCheck(
+            id=self.uuid(),
+            application_id=application_id,
+            offer_id=offer.pk,
+            provider="check_simulated",
+            status=check_status,
+            requested_at=decided_at,
+            completed_at=decided_at + datetime.timedelta(days=5) if check_status == "passed" else None,
+        )
+        return decision, offer, check
+
+    def _approval(self, offer, decided_at):
+        """The recruiter's approval of the offer's one round."""
+        from onboarding.models import OfferApproval
+
+        return OfferApproval(
+            id=self.uuid(),
+            offer_id=offer.pk,
+            round=1,
+            order=1,
+            approver=self.recruiter,
+            status="approved",
+            note="Within the band for the level.",
+            decided_at=decided_at + datetime.timedelta(hours=4),
+        )
+
+    def _onboarding(self, offer, decided_at) -> tuple[object, list]:
+        """The onboarding plan of an accepted offer: the new hire's uploads and form, HR's task."""
+        from onboarding.models import OnboardingPlan, OnboardingTask
+
+        plan = OnboardingPlan(
+            id=self.uuid(),
+            offer_id=offer.pk,
+            application_id=offer.application_id,
+            start_date=offer.start_date,
+        )
+        steps = [
+            ("new_hire", "document", "Upload your ID document"),
+            ("new_hire", "document", "Upload your degree certificate"),
+            ("new_hire", "confirm", "Confirm your bank details"),
+            ("hr", "hr_action", "Prepare the equipment"),
+        ]
+        tasks = []
+        for n, (assignee, kind, title) in enumerate(steps):
+            done = self.rng.random() < 0.5
+            due_at = decided_at + datetime.timedelta(days=10 + 5 * n)
+            tasks.append(
+                OnboardingTask(
+                    id=self.uuid(),
+                    plan_id=plan.pk,
+                    assignee=assignee,
+                    kind=kind,
+                    title=title,
+                    due_at=due_at,
+                    status="done" if done else "open",
+                    completed_at=due_at - datetime.timedelta(days=2) if done else None,
+                )
+            )
+        return plan, tasks
+
+    def prior_records(self) -> None:
+        """Past performance and training for a quarter of the candidates (returning and internal
+        ones), one to three records each."""
+        from candidates.models import PriorRecord
+
+        rng = self.rng
+        kinds = [
+            ("performance_review", "Annual review", "Meets expectations"),
+            ("training", "Data privacy training", "Passed"),
+            ("employment", "Software engineer", ""),
+        ]
+        records = []
+        for candidate_id in self.candidate_ids:
+            if rng.random() >= 0.25:
+                continue
+            for kind, title, rating in rng.sample(kinds, rng.randrange(1, 4)):
+                start = self.now.date() - datetime.timedelta(days=rng.randrange(200, 3000))
+                records.append(
+                    PriorRecord(
+                        id=self.uuid(),
+                        candidate_id=candidate_id,
+                        kind=kind,
+                        title=title,
+                        organisation="Example Ltd",
+                        period_start=start,
+                        period_end=start + datetime.timedelta(days=rng.randrange(1, 700)),
+                        rating=rating,
+                        notes="Led the team's move to the new data platform.",
+                    )
+                )
+            if len(records) >= BATCH:
+                self._insert(PriorRecord, records)
+                records.clear()
+        self._insert(PriorRecord, records)
+        progress(
+            "prior records",
+            self.rows.get("candidates_priorrecord", 0),
+            self.rows.get("candidates_priorrecord", 0),
+        )
+
+    def portal_candidate(self) -> None:
+        """What the portal shows `bench-candidate` (the first candidate), so that measure.py can
+        open each of its pages: an upcoming AI interview (interview page, consent), one lost to a
+        technical failure with new times offered (the reschedule link), a released result, an
+        offer waiting for an answer, and a hire with onboarding tasks open."""
+        from candidates.models import Application, StageChange
+        from interviews.models import Incident, Interview, RescheduleOffer
+        from interviews.services.incidents import token_hash
+
+        candidate_id, zone = self.candidate_ids[0], self.candidate_zone[0]
+        taken = set(
+            Application.objects.filter(candidate_id=candidate_id).values_list("position_id", flat=True)
+        )
+        free = [pk for pk in self.position_ids if pk not in taken]
+        day = datetime.timedelta(days=1)
+        rows: dict[type, list] = {}
+
+        def add(*objects) -> None:
+            for obj in objects:
+                rows.setdefault(type(obj), []).append(obj)
+
+        def application(position_id, stage, since):
+            app = Application(
+                id=self.uuid(),
+                candidate_id=candidate_id,
+                position_id=position_id,
+                stage=stage,
+                stage_changed_at=since,
+            )
+            change = StageChange(
+                id=self.uuid(),
+                application_id=app.pk,
+                from_stage="",
+                to_stage="applied",
+                at=since,
+                actor_id=self.recruiter.pk,
+            )
+            add(app, change)
+            return app
+
+        def interview(app, status, starts_at, *, released=False):
+            held = Interview(
+                id=self.uuid(),
+                application_id=app.pk,
+                kind="ai_video",
+                starts_at=starts_at,
+                duration_minutes=45,
+                candidate_time_zone=zone,
+                status=status,
+                provider_meeting_id=f"bench-{candidate_id}-{starts_at:%Y%m%d}",
+                join_url=f"http://127.0.0.1:8000/interviews/simulated/bench-{starts_at:%Y%m%d}/",
+                results_released_at=starts_at + 2 * day if released else None,
+                ended_at=starts_at + datetime.timedelta(minutes=45) if status == "completed" else None,
+            )
+            add(held, *self._consents(candidate_id, held.pk, starts_at - 2 * day))
+            if status == "completed":
+                assessment, scores, reviews = self._assessment(held.pk, starts_at)
+                add(assessment, *scores, *reviews)
+            return held
+
+        waiting = application(free[0], "interviewing", self.now - 20 * day)
+        lost = interview(waiting, "technical_issue", self.now - day)
+        interview(waiting, "scheduled", self.now + 3 * day)
+        add(
+            Incident(
+                id=self.uuid(),
+                interview_id=lost.pk,
+                kind="technical_issue",
+                occurred_at=lost.starts_at + datetime.timedelta(minutes=5),
+                region=REGIONS[0][0],
+                provider="simulated",
+                resolution="reschedule_offered",
+            ),
+            RescheduleOffer(
+                id=self.uuid(),
+                interview_id=lost.pk,
+                token_sha256=token_hash(RESCHEDULE_TOKEN),
+                slots=[(self.now + n * day).replace(microsecond=0).isoformat() for n in (2, 4, 5)],
+                expires_at=self.now + 30 * day,
+            ),
+        )
+        for position_id, stage, offer_status in ((free[1], "offer", "sent"), (free[2], "hired", "accepted")):
+            app = application(position_id, stage, self.now - 10 * day)
+            interview(app, "completed", self.now - 30 * day, released=True)
+            decision, offer, check = self._hire(app.pk, position_id, self.now - 5 * day, offer_status)
+            offer.expires_at = self.now + 25 * day
+            add(decision, offer, check, self._approval(offer, decision.decided_at))
+            if offer_status == "accepted":
+                plan, tasks = self._onboarding(offer, self.now)
+                add(plan, *tasks)
+        # Each model in the order it was first added: every row's references are written before it.
+        for model, objects in rows.items():
+            self._insert(model, objects)
+        print("  the portal's bench candidate: an interview to come, a lost one, a result, an offer, a hire")
 
     def audit_events(self) -> None:
         """A correct HMAC chain built here (audit_record's per-event lock is too slow for 200k)."""

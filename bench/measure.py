@@ -11,9 +11,11 @@ network or WSGI server. Every measured request writes its audit event to the ben
 """
 
 import argparse
+import datetime
 import gc
 import logging
 import platform
+import re
 import statistics
 import sys
 import time
@@ -22,7 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import bench_usernames, use_bench_environment  # bench/generate.py, next to this file
+from generate import (
+    RESCHEDULE_TOKEN,
+    bench_usernames,
+    use_bench_environment,
+)  # bench/generate.py, next to this file
 
 TARGET_P95_MS = 50.0
 # How much slower than its fastest the machine may run an endpoint under `--steady`.
@@ -76,6 +82,22 @@ def _machine_reference(rounds: int = 15) -> list[float]:
 def _machine_reference_ms() -> str:
     samples = _machine_reference()
     return f"best {min(samples):.1f} ms, median {statistics.median(samples):.1f} ms"
+
+
+_PORTAL_LINK = re.compile(r'href="(/portal/open/(interview|consent|offer|onboarding)/[0-9a-f-]{36}/)"')
+
+
+def _portal_links(client) -> dict[str, list[str]]:
+    """Where each link of the candidate's portal home leads (a page of theirs behind a signed
+    link), by the kind of page. Pages that answer other than 200 are left out: an answered
+    offer's says so with 409."""
+    found: dict[str, list[str]] = {}
+    home = client.get("/portal/").content.decode()
+    for url, kind in dict.fromkeys(_PORTAL_LINK.findall(home)):
+        answer = client.get(url)
+        if answer.status_code == 302 and client.get(answer["Location"]).status_code == 200:
+            found.setdefault(kind, []).append(answer["Location"])
+    return found
 
 
 def _interpreter() -> str:
@@ -239,7 +261,7 @@ def main(argv: list[str] | None = None) -> None:
     ids = (ids * (total // max(len(ids), 1) + 1))[:total]
     scenarios = [] if args.only == "pages" else _api_scenarios(clients, args, ids, recruiter, hr_admin, total)
     if args.only != "api":
-        scenarios += _page_scenarios(args, ids, recruiter, hr_admin, candidate, total)
+        scenarios += _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total)
 
     results = []
     # The machine's own speed: it changes every few seconds, so it is looked for over about five.
@@ -285,10 +307,11 @@ def _api_scenarios(clients, args, ids, recruiter, hr_admin, total) -> list[tuple
     return scenarios
 
 
-def _page_scenarios(args, ids, recruiter, hr_admin, candidate, total) -> list[tuple[Scenario, str]]:
+def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -> list[tuple[Scenario, str]]:
     """The browser pages each role opens most, timed like the API (server time, no rendering)."""
     from django.core.cache import cache
     from django.db.models import Count
+    from django.utils import timezone
 
     from candidates.models import Position, Stage
     from interviews.models import AIAssessment, Interview, InterviewAssignment
@@ -413,6 +436,45 @@ def _page_scenarios(args, ids, recruiter, hr_admin, candidate, total) -> list[tu
         )
     else:
         print("  (the bench candidate has no released result: /portal/results/<id>/ is not measured)")
+    # The pages of the candidate's e-mails, as the portal's own links open them (with a fresh
+    # signed link each), and the reschedule link generate.py made after a technical failure.
+    linked = _portal_links(clients[candidate])
+    linked["reschedule"] = [f"/portal/reschedule/{RESCHEDULE_TOKEN}/"]
+    for kind in ("interview", "consent", "reschedule", "offer", "onboarding"):
+        if not linked.get(kind):
+            print(f"  (the bench candidate has no {kind} page: it is not measured)")
+            continue
+        urls = linked[kind]
+        rows.append(
+            (
+                f"page /portal/{kind}/<link>/",
+                candidate,
+                "candidate",
+                cycle(urls),
+                f"{len(urls)} link(s)",
+                None,
+            )
+        )
+    since = (timezone.now() - datetime.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    rows += [
+        (
+            "page /hr/audit/?candidate=",
+            hr_admin,
+            "hr_admin",
+            [f"/hr/audit/?candidate={pk}" for pk in cycle(ids)],
+            "one candidate's events",
+            None,
+        ),
+        (
+            "page /hr/audit/?actor=&action=",
+            hr_admin,
+            "hr_admin",
+            [f"/hr/audit/?actor={recruiter}&action=view&since={since}&{p[1:]}" for p in pages],
+            "the recruiter's views of 30 days, pages 1-20",
+            None,
+        ),
+        ("page /account/preferences/", recruiter, "recruiter", ["/account/preferences/"] * total, "", None),
+    ]
     return [
         (Scenario(label, user, role, urls, is_list=False, before_each=before), note)
         for label, user, role, urls, note, before in rows
