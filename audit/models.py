@@ -65,7 +65,8 @@ class AuditEvent(ChoiceLabels):
         ordering = ["-seq"]
         indexes = [
             models.Index(fields=["target_type", "target_id"]),
-            models.Index(fields=["actor", "-seq"]),
+            # The trail viewer's "who" filter: a name, as people, links and tasks have one.
+            models.Index(fields=["actor_label", "-seq"], name="audit_actor_label"),
             models.Index(fields=["candidate_id", "-seq"]),
             models.Index(fields=["action", "-seq"]),
         ]
