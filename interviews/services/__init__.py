@@ -327,7 +327,7 @@ def human_review_create(
     review.save(force_insert=True)
     # The first review takes the assessment off the queue of those waiting for a person.
     AIAssessment.objects.filter(pk=dimension_score.assessment_id, first_reviewed_at__isnull=True).update(
-        first_reviewed_at=review.created_at
+        first_reviewed_at=review.created_at, updated_at=review.created_at
     )
     audit_record(
         actor=actor,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application, Candidate, Stage
-from hrsuite.accounts.models import Role
+from hrsuite.accounts.models import Role, User
 from hrsuite.errors import InvalidTransition, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.workflow import transition
@@ -95,7 +95,8 @@ def slot_errors(
     """Why an interview cannot take place at `starts_at`, per field; empty when it can.
 
     `busy`: the interviewers' other interviews over a span holding this slot, from
-    `busy_interviews`, for a caller that tries many slots in one span (read here otherwise)."""
+    `busy_interviews`, for a caller that tries many slots in one span; given, it stands for
+    `interviewers` and `exclude_interview`, which are then not read again."""
     errors: dict[str, list[str]] = {}
     now = now or timezone.now()
     if starts_at.tzinfo is None:
@@ -157,24 +158,22 @@ def busy_interviews(
         return []
     # Candidates by start time in the database (no interview is longer than a day), exact
     # overlap with each one's own duration in Python.
-    nearby = (
-        InterviewAssignment.objects.filter(
-            interviewer__in=interviewers,
-            interview__status__in=BUSY_STATUSES,
-            interview__starts_at__lt=ends_at,
-            interview__starts_at__gt=starts_at - timedelta(days=1),
-        )
-        .select_related("interview", "interviewer")
-        .order_by("interview__starts_at")
-    )
+    nearby = InterviewAssignment.objects.filter(
+        interviewer__in=interviewers,
+        interview__status__in=BUSY_STATUSES,
+        interview__starts_at__lt=ends_at,
+        interview__starts_at__gt=starts_at - timedelta(days=1),
+    ).order_by("interview__starts_at")
     if exclude_interview is not None:
         nearby = nearby.exclude(interview=exclude_interview)
+    rows = nearby.values_list(
+        f"interviewer__{User.USERNAME_FIELD}", "interview__starts_at", "interview__duration_minutes"
+    )
     busy = []
-    for assignment in nearby:
-        start = assignment.interview.starts_at
-        end = start + timedelta(minutes=assignment.interview.duration_minutes)
+    for name, start, minutes in rows:
+        end = start + timedelta(minutes=minutes)
         if end > starts_at:
-            busy.append((assignment.interviewer.get_username(), start, end))
+            busy.append((name, start, end))
     return busy
 
 

@@ -17,7 +17,7 @@ from interviews.services.incidents import (
     incident_open,
     reschedule_offer_choose,
 )
-from interviews.services.scheduling import holiday_name, slot_errors
+from interviews.services.scheduling import busy_interviews, holiday_name, slot_errors
 from tests.factories import make_interview, make_position
 from tests.interviews.scheduling_helpers import (
     SHANGHAI,
@@ -107,6 +107,38 @@ def test_failure_opens_incident_and_offers_three_valid_slots(recruiter, intervie
         )
         # The failed interview's local time of day is kept where it fits.
         assert slot.astimezone(SHANGHAI).hour == 10
+
+
+def test_one_read_of_a_span_answers_each_slot_as_its_own_read_would(recruiter, interviewer):
+    moved = schedule(recruiter, starts_at=shanghai(2027, 3, 2, 10, 0), interviewers=[interviewer])
+    for starts_at, minutes in (
+        (shanghai(2027, 3, 3, 10, 30), 45),  # half over the 10:00 and the 11:00 slots
+        (shanghai(2027, 3, 15, 9, 0), 60),
+        (shanghai(2027, 3, 31, 16, 0), 90),  # the end of the span
+    ):
+        schedule(recruiter, starts_at=starts_at, interviewers=[interviewer], duration_minutes=minutes)
+    candidate = moved.application.candidate
+    span = busy_interviews([interviewer], timezone.now(), timezone.now() + timedelta(days=32), moved)
+
+    tried = [
+        shanghai(2027, 3, 2, 10, 0) + timedelta(days=day, hours=hour)
+        for day in range(30)
+        for hour in range(-1, 8)
+    ]
+    taken = []
+    for starts_at in tried:
+        asked = {"candidate": candidate, "starts_at": starts_at, "duration_minutes": 45}
+        alone = slot_errors(**asked, interviewers=[interviewer], exclude_interview=moved)
+        assert slot_errors(**asked, busy=span) == alone, starts_at
+        taken += [starts_at] if "interviewers" in alone else []
+    # The moved interview's own time stays free; each other one takes the slots it overlaps.
+    assert taken == [
+        shanghai(2027, 3, 3, 10, 0),
+        shanghai(2027, 3, 3, 11, 0),
+        shanghai(2027, 3, 15, 9, 0),
+        shanghai(2027, 3, 31, 16, 0),
+        shanghai(2027, 3, 31, 17, 0),
+    ]
 
 
 def test_slots_skip_holidays_and_the_interviewers_other_interviews(recruiter, interviewer, clock):
