@@ -143,9 +143,7 @@ class Generator:
         self.application_candidate: list[int] = []
         self.interview_ids: list[uuid.UUID] = []
         self.interview_candidate: list[int] = []
-        self.interview_rows: list[
-            tuple[int, str, str, datetime.datetime, int]
-        ] = []  # app, kind, status, start, who
+        self.interview_rows: list[tuple[str, str, datetime.datetime, int]] = []  # kind, status, start, who
 
     def uuid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -465,7 +463,8 @@ class Generator:
             # Most candidates answer the privacy notice from the invitation before the day.
             if kind == "ai_video" and status != "cancelled" and rng.random() < 0.9:
                 decided_at = min(starts_at - datetime.timedelta(days=2), self.now)
-                consents += self._consents(candidate_id, interview_id, decided_at)
+                language = REGIONS[self.interview_candidate[n] % len(REGIONS)][2]
+                consents += self._consents(candidate_id, interview_id, decided_at, language=language)
             if status == "completed":
                 if kind == "ai_video":
                     assessment, scores, review = self._assessment(interview_id, starts_at)
@@ -530,28 +529,16 @@ class Generator:
         self._insert(OnboardingTask, tasks)
         progress("decisions, offers, checks, onboarding plans", len(offers), len(offers))
 
-    def _consent_notices(self) -> dict[str, object]:
-        """The privacy notice in both languages, as `notice_publish` would store it."""
-        from interviews.models import ConsentNotice
-        from interviews.services.consent import notice_sha256
+    @staticmethod
+    def _consent_notices() -> dict[str, object]:
+        """The current privacy notice in each language (the migrations publish them)."""
+        from interviews.services.consent import notice_current
 
-        notices = {}
-        for language, title in (("en", "Privacy notice"), ("zh-hans", "隐私声明")):
-            text = f"{title}: what is recorded, how it is evaluated, how long it is kept, who sees it."
-            notices[language] = ConsentNotice(
-                id=self.uuid(),
-                version="bench-1",
-                language=language,
-                title=title,
-                text=text,
-                text_sha256=notice_sha256(text),
-                published_at=self.now - datetime.timedelta(days=365),
-            )
-        self._insert(ConsentNotice, list(notices.values()))
-        return notices
+        return {language: notice_current(language=language) for language in ("en", "zh-hans")}
 
-    def _consents(self, candidate_id, interview_id, decided_at) -> list:
-        """The candidate's answer to both scopes of the notice for one interview: given."""
+    def _consents(self, candidate_id, interview_id, decided_at, *, language: str) -> list:
+        """The candidate's answer to both scopes of the notice in their language for one
+        interview: given."""
         from interviews.models import Consent
 
         return [
@@ -559,7 +546,7 @@ class Generator:
                 id=self.uuid(),
                 candidate_id=candidate_id,
                 interview_id=interview_id,
-                notice=self.notices["en"],
+                notice=self.notices[language],
                 scope=scope,
                 decision="given",
                 decided_at=decided_at,
@@ -605,7 +592,7 @@ class Generator:
         reviews = []
         # Most flagged assessments have had their review; the rest wait in the dashboard's queue.
         if assessment.needs_human_review and rng.random() < 0.85:
-            assessment.first_reviewed_at = assessment.received_at + datetime.timedelta(days=1)
+            assessment.first_reviewed_at = self.now  # about when the review below is written
             override = rng.random() < 0.4
             reviews.append(
                 HumanReview(
@@ -647,6 +634,7 @@ class Generator:
             status=offer_status,
             approval_round=0 if offer_status == "draft" else 1,
             sent_at=decided_at + datetime.timedelta(days=1) if offer_status in ("sent", "accepted") else None,
+            answered_at=decided_at + datetime.timedelta(days=3) if offer_status == "accepted" else None,
         )
         check_status = (
             "passed" if offer_status == "accepted" else rng.choice(["requested", "in_progress", "passed"])
@@ -695,8 +683,9 @@ class Generator:
         ]
         tasks = []
         for n, (assignee, kind, title) in enumerate(steps):
-            done = self.rng.random() < 0.5
             due_at = decided_at + datetime.timedelta(days=10 + 5 * n)
+            # Half of the tasks whose day has come are done, two days before it was due.
+            done = due_at - datetime.timedelta(days=2) < self.now and self.rng.random() < 0.5
             tasks.append(
                 OnboardingTask(
                     id=self.uuid(),
@@ -736,7 +725,9 @@ class Generator:
                         title=title,
                         organisation="Example Ltd",
                         period_start=start,
-                        period_end=start + datetime.timedelta(days=rng.randrange(1, 700)),
+                        period_end=min(
+                            start + datetime.timedelta(days=rng.randrange(1, 700)), self.now.date()
+                        ),
                         rating=rating,
                         notes="Led the team's move to the new data platform.",
                     )
@@ -755,12 +746,33 @@ class Generator:
         """What the portal shows `bench-candidate` (the first candidate), so that measure.py can
         open each of its pages: an upcoming AI interview (interview page, consent), one lost to a
         technical failure with new times offered (the reschedule link), a released result, an
-        offer waiting for an answer, and a hire with onboarding tasks open."""
-        from candidates.models import Application, StageChange
-        from interviews.models import Incident, Interview, RescheduleOffer
+        offer waiting for an answer, and a hire with onboarding tasks open. The interviews are
+        bench-interviewer-000's, whose other interviews the reschedule times must avoid."""
+        from django.contrib.auth.models import Permission
+
+        from candidates.models import (
+            Application,
+            ApplicationUserObjectPermission,
+            CandidateUserObjectPermission,
+            StageChange,
+        )
+        from interviews import providers
+        from interviews.models import (
+            Incident,
+            Interview,
+            InterviewAssignment,
+            InterviewUserObjectPermission,
+            RescheduleOffer,
+        )
         from interviews.services.incidents import token_hash
 
         candidate_id, zone = self.candidate_ids[0], self.candidate_zone[0]
+        interviewer_id = self.interviewer_ids[0]
+        perm = dict(
+            Permission.objects.filter(
+                codename__in=["view_interview", "view_application", "view_candidate"]
+            ).values_list("codename", "pk")
+        )
         taken = set(
             Application.objects.filter(candidate_id=candidate_id).values_list("position_id", flat=True)
         )
@@ -771,6 +783,15 @@ class Generator:
         def add(*objects) -> None:
             for obj in objects:
                 rows.setdefault(type(obj), []).append(obj)
+
+        def grant(model, codename, object_id):
+            return model(user_id=interviewer_id, permission_id=perm[codename], content_object_id=object_id)
+
+        granted = CandidateUserObjectPermission.objects.filter(
+            user_id=interviewer_id, content_object_id=candidate_id
+        )
+        if not granted.exists():
+            add(grant(CandidateUserObjectPermission, "view_candidate", candidate_id))
 
         def application(position_id, stage, since):
             app = Application(
@@ -788,7 +809,7 @@ class Generator:
                 at=since,
                 actor_id=self.recruiter.pk,
             )
-            add(app, change)
+            add(app, change, grant(ApplicationUserObjectPermission, "view_application", app.pk))
             return app
 
         def interview(app, status, starts_at, *, released=False):
@@ -800,12 +821,22 @@ class Generator:
                 duration_minutes=45,
                 candidate_time_zone=zone,
                 status=status,
-                provider_meeting_id=f"bench-{candidate_id}-{starts_at:%Y%m%d}",
-                join_url=f"http://127.0.0.1:8000/interviews/simulated/bench-{starts_at:%Y%m%d}/",
                 results_released_at=starts_at + 2 * day if released else None,
                 ended_at=starts_at + datetime.timedelta(minutes=45) if status == "completed" else None,
             )
-            add(held, *self._consents(candidate_id, held.pk, starts_at - 2 * day))
+            meeting = providers.get("simulated").create_meeting(held)
+            held.provider_meeting_id, held.join_url = meeting.meeting_id, meeting.join_url
+            assignment = InterviewAssignment(
+                id=self.uuid(),
+                interview_id=held.pk,
+                interviewer_id=interviewer_id,
+                assigned_by=self.recruiter,
+                interview_status=status,
+                interview_starts_at=starts_at,
+            )
+            add(held, assignment, grant(InterviewUserObjectPermission, "view_interview", held.pk))
+            decided_at = min(starts_at - 2 * day, self.now)
+            add(*self._consents(candidate_id, held.pk, decided_at, language=REGIONS[0][2]))
             if status == "completed":
                 assessment, scores, reviews = self._assessment(held.pk, starts_at)
                 add(assessment, *scores, *reviews)
@@ -828,7 +859,7 @@ class Generator:
                 id=self.uuid(),
                 interview_id=lost.pk,
                 token_sha256=token_hash(RESCHEDULE_TOKEN),
-                slots=[(self.now + n * day).replace(microsecond=0).isoformat() for n in (2, 4, 5)],
+                slots=[slot.isoformat() for slot in self._weekday_mornings(zone, count=3)],
                 expires_at=self.now + 30 * day,
             ),
         )
@@ -845,6 +876,18 @@ class Generator:
         for model, objects in rows.items():
             self._insert(model, objects)
         print("  the portal's bench candidate: an interview to come, a lost one, a result, an offer, a hire")
+
+    def _weekday_mornings(self, zone: str, *, count: int) -> list[datetime.datetime]:
+        """10:00 in `zone` on the next `count` weekdays after tomorrow, in UTC."""
+        from zoneinfo import ZoneInfo
+
+        day, mornings = self.now.astimezone(ZoneInfo(zone)).date(), []
+        while len(mornings) < count:
+            day += datetime.timedelta(days=1)
+            if day.weekday() < 5 and day > self.now.date() + datetime.timedelta(days=1):
+                morning = datetime.datetime.combine(day, datetime.time(10), tzinfo=ZoneInfo(zone))
+                mornings.append(morning.astimezone(datetime.UTC))
+        return mornings
 
     def audit_events(self) -> None:
         """A correct HMAC chain built here (audit_record's per-event lock is too slow for 200k)."""

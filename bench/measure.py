@@ -314,7 +314,8 @@ def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -
     from django.utils import timezone
 
     from candidates.models import Position, Stage
-    from interviews.models import AIAssessment, Interview, InterviewAssignment
+    from interviews.models import AIAssessment, Interview, InterviewAssignment, RescheduleOffer
+    from interviews.services.incidents import token_hash
 
     def cycle(values: list) -> list:
         return (values * (total // max(len(values), 1) + 1))[:total]
@@ -439,7 +440,8 @@ def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -
     # The pages of the candidate's e-mails, as the portal's own links open them (with a fresh
     # signed link each), and the reschedule link generate.py made after a technical failure.
     linked = _portal_links(clients[candidate])
-    linked["reschedule"] = [f"/portal/reschedule/{RESCHEDULE_TOKEN}/"]
+    if RescheduleOffer.objects.filter(token_sha256=token_hash(RESCHEDULE_TOKEN)).exists():
+        linked["reschedule"] = [f"/portal/reschedule/{RESCHEDULE_TOKEN}/"]
     for kind in ("interview", "consent", "reschedule", "offer", "onboarding"):
         if not linked.get(kind):
             print(f"  (the bench candidate has no {kind} page: it is not measured)")
@@ -447,7 +449,7 @@ def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -
         urls = linked[kind]
         rows.append(
             (
-                f"page /portal/{kind}/<link>/",
+                "page " + urls[0].rsplit("/", 2)[0] + "/<link>/",
                 candidate,
                 "candidate",
                 cycle(urls),
@@ -455,7 +457,10 @@ def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -
                 None,
             )
         )
-    since = (timezone.now() - datetime.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def days_ago(days: int) -> str:
+        return (timezone.localdate() - datetime.timedelta(days=days)).isoformat()
+
     rows += [
         (
             "page /hr/audit/?candidate=",
@@ -466,11 +471,19 @@ def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -
             None,
         ),
         (
-            "page /hr/audit/?actor=&action=",
+            "page /hr/audit/?actor=&action=&date_from=",
             hr_admin,
             "hr_admin",
-            [f"/hr/audit/?actor={recruiter}&action=view&since={since}"] * total,
+            [f"/hr/audit/?actor={recruiter}&action=view&date_from={days_ago(30)}"] * total,
             "the recruiter's views of 30 days, newest page",
+            None,
+        ),
+        (
+            "page /hr/audit/?date_from=&date_to=",
+            hr_admin,
+            "hr_admin",
+            [f"/hr/audit/?date_from={days_ago(45)}&date_to={days_ago(45)}"] * total,
+            "one day's events, 45 days ago",
             None,
         ),
         (
@@ -490,8 +503,9 @@ def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -
 
 
 def _print_table(results: list[Result]) -> None:
+    width = max([32, *(len(r.scenario.label) for r in results)])
     header = (
-        f"{'endpoint':<32} {'as':<12} {'status':>6} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'endpoint':<{width}} {'as':<12} {'status':>6} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'queries':>7}  {'p95<=' + str(int(TARGET_P95_MS)) + 'ms':<10} {'machine':>9}  note"
     )
     print()
@@ -506,7 +520,7 @@ def _print_table(results: list[Result]) -> None:
         else:
             figures = f"{'-':>4} {'-':>8} {'-':>8} {'-':>7}  {'-':<10} {'-':>9}"
         note = r.note + (f"; {r.errors} non-200 answers" if r.errors else "")
-        print(f"{r.scenario.label:<32} {r.scenario.role:<12} {r.status:>6} {figures} {note}")
+        print(f"{r.scenario.label:<{width}} {r.scenario.role:<12} {r.status:>6} {figures} {note}")
 
     print("\nquery count by page size (should be equal: no N+1):")
     for r in results:
