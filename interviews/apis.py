@@ -98,6 +98,7 @@ class AssessmentOut(serializers.ModelSerializer):
             "model_version",
             "transcript_quality",
             "needs_human_review",
+            "first_reviewed_at",
             "received_at",
             "dimensions",
         ]

@@ -104,6 +104,10 @@ class InterviewAssignment(DomainModel):
         return self.interview.application.candidate_id
 
 
+# Flagged for a person, and no one has reviewed one of its scores yet: the dashboard's queue.
+WAITING_FOR_REVIEW = models.Q(needs_human_review=True, first_reviewed_at__isnull=True)
+
+
 class AIAssessment(DomainModel):
     interview = models.OneToOneField(Interview, on_delete=models.CASCADE, related_name="assessment")
     overall_score = models.DecimalField(max_digits=5, decimal_places=2)
@@ -125,7 +129,7 @@ class AIAssessment(DomainModel):
         indexes = [
             models.Index(
                 fields=["received_at", "id"],
-                condition=models.Q(needs_human_review=True, first_reviewed_at__isnull=True),
+                condition=WAITING_FOR_REVIEW,
                 name="assessment_review_queue",
             )
         ]

@@ -10,6 +10,7 @@ from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
 from interviews.models import (
+    WAITING_FOR_REVIEW,
     AIAssessment,
     AIDimensionScore,
     HumanReview,
@@ -82,10 +83,14 @@ def assignment_detail_queryset(*, user) -> QuerySet[InterviewAssignment]:
 class AssessmentFilter(django_filters.FilterSet):
     interview = django_filters.UUIDFilter()
     needs_human_review = django_filters.BooleanFilter()
+    waiting_for_review = django_filters.BooleanFilter(method="_waiting", label="Waiting for review")
 
     class Meta:
         model = AIAssessment
-        fields = ["interview", "needs_human_review"]
+        fields = ["interview", "needs_human_review", "waiting_for_review"]
+
+    def _waiting(self, queryset, name, value):
+        return queryset.filter(WAITING_FOR_REVIEW if value else ~WAITING_FOR_REVIEW)
 
 
 def assessment_detail_queryset(*, user) -> QuerySet[AIAssessment]:

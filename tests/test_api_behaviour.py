@@ -271,3 +271,31 @@ def test_finished_feedback_joins_the_application_timeline_for_staff_only(
     assert {s["interviewer"] for s in summaries[0]["scorecards"]} == {"interviewer1", "interviewer2"}
     as_interviewer = api.as_user(User.objects.get(pk=interviewer.pk)).get(url).json()
     assert "feedback_summaries" not in as_interviewer
+
+
+def test_the_api_lists_the_assessments_still_waiting_for_a_person(api, recruiter):
+    def assessed(**payload):
+        return interview_services.assessment_record(
+            interview=make_interview(recruiter), payload=assessment_payload(**payload), actor="system:test"
+        )
+
+    reviewed, waiting, confident = assessed(confidence=0.3), assessed(confidence=0.3), assessed()
+    interview_services.human_review_create(
+        dimension_score=reviewed.dimensions.first(),
+        outcome="confirm",
+        reason="Clear answers.",
+        actor=recruiter,
+    )
+    client = api.as_user(recruiter)
+
+    def listed(flag: str) -> dict:
+        body = client.get(reverse("assessment-list"), {"waiting_for_review": flag}).json()
+        return {row["id"]: row for row in body["results"]}
+
+    assert list(listed("true")) == [str(waiting.pk)]
+    rest = listed("false")
+    assert set(rest) == {str(reviewed.pk), str(confident.pk)}
+    # The reviewed one stays flagged, and says when a person first looked at it.
+    assert rest[str(reviewed.pk)]["needs_human_review"] is True
+    assert rest[str(reviewed.pk)]["first_reviewed_at"] is not None
+    assert rest[str(confident.pk)]["first_reviewed_at"] is None

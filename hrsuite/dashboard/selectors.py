@@ -25,6 +25,7 @@ from hrsuite.accounts.models import full_name
 from hrsuite.models import choice_label
 from hrsuite.permissions import global_permission, restrict
 from interviews.models import (
+    WAITING_FOR_REVIEW,
     AIAssessment,
     Incident,
     Interview,
@@ -540,9 +541,7 @@ def _user_name(row: dict) -> str:
 
 
 def _reviews_waiting(user) -> QuerySet[AIAssessment]:
-    return restrict(AIAssessment.objects.all(), user=user).filter(
-        needs_human_review=True, first_reviewed_at__isnull=True
-    )
+    return restrict(AIAssessment.objects.all(), user=user).filter(WAITING_FOR_REVIEW)
 
 
 def reviews_waiting_for(*, user, limit: int = LIST_SIZE) -> list[dict]:
