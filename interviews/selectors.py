@@ -6,8 +6,9 @@ import django_filters
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from hrsuite.accounts.models import Role
 from hrsuite.errors import ValidationFailed
-from hrsuite.permissions import restrict
+from hrsuite.permissions import has_role, restrict
 from hrsuite.selectors import filtered
 from interviews.models import (
     WAITING_FOR_REVIEW,
@@ -80,13 +81,29 @@ def assignment_detail_queryset(*, user) -> QuerySet[InterviewAssignment]:
     return _assignments()
 
 
-class AssessmentFilter(django_filters.FilterSet):
+def _yes_or_no(**options) -> django_filters.TypedChoiceFilter:
+    """A filter taking `true` or `false` only: anything else is a field error, not "no filter"."""
+    return django_filters.TypedChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], coerce=lambda value: value == "true", **options
+    )
+
+
+class CandidateAssessmentFilter(django_filters.FilterSet):
+    """A candidate's own released results, by interview. Whether the AI flagged one for a person
+    and whether a person has looked at it are not shown to them, so they cannot filter on it."""
+
     interview = django_filters.UUIDFilter()
-    needs_human_review = django_filters.BooleanFilter()
-    waiting_for_review = django_filters.BooleanFilter(method="_waiting", label="Waiting for review")
 
     class Meta:
         model = AIAssessment
+        fields = ["interview"]
+
+
+class AssessmentFilter(CandidateAssessmentFilter):
+    needs_human_review = _yes_or_no()
+    waiting_for_review = _yes_or_no(method="_waiting")
+
+    class Meta(CandidateAssessmentFilter.Meta):
         fields = ["interview", "needs_human_review", "waiting_for_review"]
 
     def _waiting(self, queryset, name, value):
@@ -103,7 +120,8 @@ def assessment_detail_queryset(*, user) -> QuerySet[AIAssessment]:
 
 def assessment_list_for(*, user, filters=None) -> QuerySet[AIAssessment]:
     queryset = restrict(assessment_detail_queryset(user=user), user=user).order_by("-received_at", "id")
-    return filtered(AssessmentFilter, filters, queryset)
+    filterset = CandidateAssessmentFilter if has_role(user, Role.CANDIDATE) else AssessmentFilter
+    return filtered(filterset, filters, queryset)
 
 
 class ScorecardFilter(django_filters.FilterSet):

@@ -299,3 +299,27 @@ def test_the_api_lists_the_assessments_still_waiting_for_a_person(api, recruiter
     assert rest[str(reviewed.pk)]["needs_human_review"] is True
     assert rest[str(reviewed.pk)]["first_reviewed_at"] is not None
     assert rest[str(confident.pk)]["first_reviewed_at"] is None
+    # Only true or false: anything else is an error naming the filter, not the whole list.
+    refused = client.get(reverse("assessment-list"), {"waiting_for_review": "1"})
+    assert refused.status_code == 400 and set(refused.json()["error"]["fields"]) == {"waiting_for_review"}
+
+
+def test_a_candidate_cannot_filter_their_results_on_what_they_are_not_shown(api, recruiter, candidate_user):
+    from candidates.services import candidate_portal_link
+
+    interview = make_interview(recruiter)
+    candidate_portal_link(candidate=interview.application.candidate, user=candidate_user, actor=recruiter)
+    flagged = interview_services.assessment_record(
+        interview=interview, payload=assessment_payload(confidence=0.3), actor="system:test"
+    )
+    interview_services.interview_results_release(interview=interview, actor=recruiter)
+    client = api.as_user(candidate_user)
+
+    for query in (
+        {},
+        {"needs_human_review": "false"},
+        {"waiting_for_review": "false"},
+        {"waiting_for_review": "1"},
+    ):
+        response = client.get(reverse("assessment-list"), query)
+        assert [row["id"] for row in response.json()["results"]] == [str(flagged.pk)], query

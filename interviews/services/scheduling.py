@@ -50,6 +50,8 @@ INTERVIEW_TRANSITIONS: dict[tuple[str, str], str] = {
 # Interviews that hold an interviewer's time.
 BUSY_STATUSES = (Status.SCHEDULED, Status.IN_PROGRESS)
 MIN_DURATION, MAX_DURATION = 10, 480
+# Longer than any interview (MAX_DURATION): one that starts this much before another ends first.
+BEYOND_ANY_INTERVIEW = timedelta(days=1)
 # Messages that announce a time: replaced on reschedule, dropped on cancel.
 CALENDAR_TEMPLATES = [Notification.Template.INVITATION, Notification.Template.REMINDER]
 # Stages from which an interview may still be scheduled.
@@ -97,8 +99,8 @@ def slot_errors(
     """Why an interview cannot take place at `starts_at`, per field; empty when it can.
 
     `busy`: the interviewers' other interviews over a span holding this slot, from
-    `busy_interviews`, for a caller that tries many slots in one span; given, it stands for
-    `interviewers` and `exclude_interview`, which are then not read again."""
+    `busy_interviews` (in time order), for a caller that tries many slots in one span; given,
+    it stands for `interviewers` and `exclude_interview`, which are then not read again."""
     errors: dict[str, list[str]] = {}
     now = now or timezone.now()
     if starts_at.tzinfo is None:
@@ -140,9 +142,9 @@ def slot_errors(
     ends_at = starts_at + timedelta(minutes=duration_minutes)
     if busy is None:
         busy = busy_interviews(interviewers, starts_at, ends_at, exclude_interview)
-    # `busy` is in time order and no interview lasts a day: only those starting from a day
-    # before this one up to its end can overlap it.
-    first = bisect_left(busy, starts_at - timedelta(days=1), key=itemgetter(1))
+    # `busy` is in time order: only those starting from BEYOND_ANY_INTERVIEW before this one up
+    # to its end can overlap it.
+    first = bisect_left(busy, starts_at - BEYOND_ANY_INTERVIEW, key=itemgetter(1))
     last = bisect_left(busy, ends_at, lo=first, key=itemgetter(1))
     for name, other_start, other_end in busy[first:last]:
         if other_end <= starts_at:
@@ -162,8 +164,8 @@ def busy_interviews(
     interviewers = list(interviewers)
     if not interviewers:
         return []
-    # Candidates by start time in the database (no interview is longer than a day), exact
-    # overlap with each one's own duration in Python. The assignments' copies of their
+    # Candidates by start time in the database (none lasts BEYOND_ANY_INTERVIEW), exact overlap
+    # with each one's own duration in Python. The assignments' copies of their
     # interview's status and start (kept with it by `interview_transition`) are filtered on, so
     # the interviewers' own index finds the span: a month of one interviewer's schedule is a few
     # hundred of its entries, where the interviews' index holds everyone's.
@@ -171,7 +173,7 @@ def busy_interviews(
         interviewer__in=interviewers,
         interview_status__in=BUSY_STATUSES,
         interview_starts_at__lt=ends_at,
-        interview_starts_at__gt=starts_at - timedelta(days=1),
+        interview_starts_at__gt=starts_at - BEYOND_ANY_INTERVIEW,
     ).order_by("interview_starts_at")
     if exclude_interview is not None:
         nearby = nearby.exclude(interview=exclude_interview)
