@@ -262,24 +262,10 @@ class Generator:
         for index, candidate_id in enumerate(self.candidate_ids):
             for position_id in rng.sample(self.position_ids, 2 if rng.random() < 0.5 else 1):
                 changed_at = self.now - datetime.timedelta(minutes=rng.randrange(1, 200_000))
-                application = Application(
-                    id=self.uuid(),
-                    candidate_id=candidate_id,
-                    position_id=position_id,
-                    stage=rng.choice(stages),
-                    stage_changed_at=changed_at,
-                )
+                stage = rng.choice(stages)
+                application, change = self._application(candidate_id, position_id, stage, changed_at)
                 applications.append(application)
-                changes.append(
-                    StageChange(
-                        id=self.uuid(),
-                        application_id=application.pk,
-                        from_stage="",
-                        to_stage="applied",
-                        at=changed_at,
-                        actor_id=self.recruiter.pk,
-                    )
-                )
+                changes.append(change)
                 self.application_ids.append(application.pk)
                 self.application_candidate.append(index)
             if len(applications) >= BATCH:
@@ -290,6 +276,27 @@ class Generator:
         self._insert(Application, applications)
         self._insert(StageChange, changes)
         progress("applications", len(self.application_ids), len(self.application_ids))
+
+    def _application(self, candidate_id, position_id, stage: str, since) -> tuple:
+        """An application at `stage` since `since`, and its first stage-history row."""
+        from candidates.models import Application, StageChange
+
+        application = Application(
+            id=self.uuid(),
+            candidate_id=candidate_id,
+            position_id=position_id,
+            stage=stage,
+            stage_changed_at=since,
+        )
+        change = StageChange(
+            id=self.uuid(),
+            application_id=application.pk,
+            from_stage="",
+            to_stage="applied",
+            at=since,
+            actor_id=self.recruiter.pk,
+        )
+        return application, change
 
     def interviews(self) -> None:
         """Interviews, each assigned to one of the interviewers (so each holds ~1/N of them).
@@ -754,7 +761,6 @@ class Generator:
             Application,
             ApplicationUserObjectPermission,
             CandidateUserObjectPermission,
-            StageChange,
         )
         from interviews import providers
         from interviews.models import (
@@ -794,21 +800,7 @@ class Generator:
             add(grant(CandidateUserObjectPermission, "view_candidate", candidate_id))
 
         def application(position_id, stage, since):
-            app = Application(
-                id=self.uuid(),
-                candidate_id=candidate_id,
-                position_id=position_id,
-                stage=stage,
-                stage_changed_at=since,
-            )
-            change = StageChange(
-                id=self.uuid(),
-                application_id=app.pk,
-                from_stage="",
-                to_stage="applied",
-                at=since,
-                actor_id=self.recruiter.pk,
-            )
+            app, change = self._application(candidate_id, position_id, stage, since)
             add(app, change, grant(ApplicationUserObjectPermission, "view_application", app.pk))
             return app
 
