@@ -2,7 +2,7 @@
 
     DJANGO_SETTINGS_MODULE=hrsuite.settings.test \\
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hrsuite_bench \\
-    .venv/bin/python bench/measure.py [--requests 200] [--warmup 20] [--only api|pages]
+    .venv/bin/python bench/measure.py [--requests 200] [--warmup 20] [--only api|pages] [--steady 3]
 
 A benchmark, not a test: it prints a table and asserts nothing. Requests go through the whole
 Django stack in-process (django.test.Client, signed in with force_login), so the figures include
@@ -24,11 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import (
-    RESCHEDULE_TOKEN,
-    bench_usernames,
-    use_bench_environment,
-)  # bench/generate.py, next to this file
+# bench/generate.py, next to this file
+from generate import RESCHEDULE_TOKEN, bench_usernames, use_bench_environment
 
 TARGET_P95_MS = 50.0
 # How much slower than its fastest the machine may run an endpoint under `--steady`.
