@@ -235,6 +235,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "hrsuite.rest.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
+    # Throttles count per REMOTE_ADDR, which TrustedProxyMiddleware has already set to the client
+    # behind HRSUITE_TRUSTED_PROXIES, as the sign-in limits read it. DRF's default (None) would
+    # take X-Forwarded-For as sent, so a client could pick a new address for every request.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "hrsuite API",
