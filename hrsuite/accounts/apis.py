@@ -1,16 +1,19 @@
-"""Token sign-in for scripts and integrations, and who the caller is."""
+"""Token sign-in for scripts and integrations, the caller's own tokens, and who the caller is."""
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from hrsuite.api import validated
+from hrsuite.accounts import selectors, services
+from hrsuite.accounts.models import ApiToken
+from hrsuite.api import ScopedViewSet, validated
 from hrsuite.errors import ApplicationError
 from hrsuite.permissions import roles_of
 
@@ -23,10 +26,38 @@ class BadCredentials(ApplicationError):
 class CredentialsIn(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    # What the token is for, so its owner can tell it apart in their list.
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class TokenOut(serializers.Serializer):
-    token = serializers.CharField()
+class ApiTokenOut(serializers.ModelSerializer):
+    """A token as its owner lists it: never the secret, which is not kept."""
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "scopes",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "revoked_because",
+        ]
+
+
+class TokenOut(ApiTokenOut):
+    """A new token: the only answer that carries its secret."""
+
+    token = serializers.SerializerMethodField()
+
+    class Meta(ApiTokenOut.Meta):
+        fields = ["token", *ApiTokenOut.Meta.fields]
+
+    def get_token(self, _token) -> str:
+        return self.context["secret"]
 
 
 class MeOut(serializers.Serializer):
@@ -38,7 +69,8 @@ class MeOut(serializers.Serializer):
 
 
 class TokenApi(APIView):
-    """POST user name and password, get an API token. Failures are audited and throttled."""
+    """POST user name and password, get a new API token that expires after
+    HRSUITE_API_TOKEN_DAYS. The secret is in this answer only. Failures are audited and throttled."""
 
     serializer_class = CredentialsIn
     permission_classes = [AllowAny]
@@ -53,9 +85,30 @@ class TokenApi(APIView):
         user = authenticate(request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             raise BadCredentials("User name or password is wrong.")
-        token, _ = Token.objects.get_or_create(user=user)
+        token, secret = services.api_token_issue(user=user, actor=user, name=data["name"])
         user_logged_in.send(sender=type(user), request=request, user=user)
-        return Response({"token": token.key})
+        return Response(TokenOut(token, context={"secret": secret}).data)
+
+
+def _own_tokens(*, user, filters=None) -> QuerySet[ApiToken]:
+    return selectors.api_tokens_for(user=user)
+
+
+class ApiTokenApi(ScopedViewSet):
+    """The caller's own API tokens (anyone's who is signed in, HR admins' included): listed with
+    their state but never their secrets; `revoke` ends one now."""
+
+    queryset = ApiToken.objects.none()
+    serializer_class = ApiTokenOut
+    list_selector = staticmethod(_own_tokens)
+    detail_queryset = staticmethod(_own_tokens)
+    write_actions = {"revoke": "change"}
+
+    @extend_schema(request=None, responses=ApiTokenOut)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        token = services.api_token_revoke(token=self.visible_object(), actor=request.user)
+        return Response(ApiTokenOut(token).data)
 
 
 class MeApi(APIView):

@@ -34,6 +34,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
+        from hrsuite.accounts import policies  # noqa: F401 - registers who sees which API tokens
+
         # Keeps every database's role groups current after each migrate.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="hrsuite_roles_sync")
         # Failed and successful password sign-ins, from any entry point, move the limits' counts.
