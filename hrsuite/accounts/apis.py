@@ -3,15 +3,20 @@
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from hrsuite.accounts import selectors, services
+from audit.models import AuditAction
+from audit.services import audit_record
+from audit.signals import attempted_name_for_trail
+from hrsuite.accounts import selectors, services, sign_in_limits
 from hrsuite.accounts.models import ApiToken
 from hrsuite.api import ScopedViewSet, validated
 from hrsuite.errors import ApplicationError
@@ -81,6 +86,22 @@ class TokenApi(APIView):
     @extend_schema(request=CredentialsIn, responses=TokenOut)
     def post(self, request):
         data = validated(CredentialsIn, request.data)
+        refusal = sign_in_limits.refusal(request, data["username"])
+        if refusal is not None:
+            # Refused before the password is checked, as the sign-in page does (429, Retry-After).
+            audit_record(
+                actor=None,
+                action=AuditAction.LOGIN_FAILED,
+                detail={"username": attempted_name_for_trail(data["username"]), "reason": refusal.reason},
+            )
+            raise Throttled(
+                wait=refusal.retry_after,
+                detail=gettext(
+                    "Too many failed sign-ins. Please try again later, or ask for a one-time sign-in "
+                    "link by e-mail on the sign-in page."
+                ),
+                code="too_many_attempts",
+            )
         # authenticate() sends user_login_failed, which the audit trail records.
         user = authenticate(request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
