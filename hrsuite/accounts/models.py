@@ -37,26 +37,24 @@ class User(AbstractUser):
         return self.groups.filter(name=role.value).exists()
 
     # Every way a password changes (the admin's forms, the portal's welcome link, `manage.py
-    # changepassword`, any later one) ends in one of these two and a save, so the save is where a
-    # changed password ends the user's API tokens: a token taken with the old password must not
-    # outlive it.
-    def set_password(self, raw_password):
-        super().set_password(raw_password)
-        self._password_replaced = True
-
+    # changepassword`, any later one) ends in `set_password` or `set_unusable_password` and a save,
+    # so the save is where a changed password ends the user's API tokens: a token taken with the
+    # old password must not outlive it. `set_password` leaves the new password in `_password`
+    # until the save, as Django's own password_changed() reads it; Django clears it when it only
+    # rehashes the same password with a stronger hasher, which is no change.
     def set_unusable_password(self):
         super().set_unusable_password()
-        self._password_replaced = True
+        self._password_disabled = True
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        replaced = getattr(self, "_password_replaced", False) and (
+        replaced = (self._password is not None or getattr(self, "_password_disabled", False)) and (
             update_fields is None or "password" in update_fields
         )
         existed = not self._state.adding
         super().save(*args, **kwargs)
         if replaced:
-            self._password_replaced = False
+            self._password_disabled = False
             if existed:
                 from hrsuite.accounts.services import api_tokens_revoke_all
 

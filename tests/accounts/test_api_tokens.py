@@ -106,6 +106,28 @@ def test_a_password_change_revokes_every_token_of_the_user(api, interviewer, oth
     assert set(event.target_ids) == {str(t.pk) for t in ApiToken.objects.filter(user=interviewer)}
 
 
+def test_switching_password_sign_in_off_revokes_the_tokens(api, interviewer):
+    secret = make_api_token(interviewer)
+    interviewer.set_unusable_password()
+    interviewer.save(update_fields=["password"])
+    assert _me(api, secret).status_code == 401
+
+
+def test_upgrading_the_stored_hash_of_the_same_password_keeps_the_tokens(api, client, interviewer, settings):
+    """Django rehashes a password with a stronger hasher when the user signs in; the password
+    itself is the same, so nothing is revoked."""
+    secret = make_api_token(interviewer)
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.ScryptPasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+    signed_in = client.post(reverse("sign-in"), {"username": interviewer.username, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    interviewer.refresh_from_db()
+    assert interviewer.password.startswith("scrypt$")
+    assert _me(api, secret).status_code == 200
+
+
 def test_saving_other_fields_of_the_user_keeps_their_tokens(api, interviewer):
     secret = make_api_token(interviewer)
     interviewer.time_zone = "Asia/Shanghai"
