@@ -77,7 +77,12 @@ def _name(username: str) -> str:
 
 
 def client_network(request) -> str:
-    address = request.META.get("REMOTE_ADDR") or "unknown"
+    return network_of(request.META.get("REMOTE_ADDR"))
+
+
+def network_of(address: str | None) -> str:
+    """What the limits count an address as: itself, or an IPv6 address's /64 network."""
+    address = address or "unknown"
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

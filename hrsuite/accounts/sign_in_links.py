@@ -23,7 +23,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from hrsuite.accounts.links import AccountLinkTokens
 from hrsuite.accounts.models import Role, User
-from hrsuite.accounts.sign_in_limits import client_network
+from hrsuite.accounts.sign_in_limits import network_of
 from hrsuite.errors import ApplicationError, NotFound, ValidationFailed
 from hrsuite.permissions import has_role
 from hrsuite.rate_limits import count_in_window
@@ -63,7 +63,7 @@ def sign_in_link_url(*, user: User) -> str:
 
 
 @transaction.atomic
-def sign_in_link_request(*, username: str, request) -> Notification | None:
+def sign_in_link_request(*, username: str, ip: str | None) -> Notification | None:
     """A sign-in link to the user named, if it is an active staff account with an e-mail address.
 
     The caller answers alike whatever this finds (no user-name enumeration); both the name and the
@@ -79,12 +79,13 @@ def sign_in_link_request(*, username: str, request) -> Notification | None:
         (count_in_window(f"hrsuite:sign-in-link:{key}", window=window), limit)
         for key, (limit, window) in [
             (f"name:{name_key}", LINK_LIMIT_PER_NAME),
-            (f"address:{client_network(request)}", LINK_LIMIT_PER_ADDRESS),
+            (f"address:{network_of(ip)}", LINK_LIMIT_PER_ADDRESS),
         ]
     ]
     if any(count > limit for count, limit in counts):
         raise RateLimited(gettext("Too many sign-in links were asked for. Please try again in 15 minutes."))
-    user = User.objects.filter(username__iexact=username, is_active=True).first()
+    # The exact name, as the password check takes it (two names may differ only in case).
+    user = User.objects.filter(username=username, is_active=True).first()
     if user is None or not user.email or has_role(user, Role.CANDIDATE):
         return None
     template = Notification.Template.PORTAL_SIGN_IN_LINK

@@ -75,7 +75,7 @@ def sign_in_link_request(request):
     username = request.POST.get("username", "") if request.method == "POST" else ""
     if request.method == "POST":
         try:
-            sign_in_links.sign_in_link_request(username=username, request=request)
+            sign_in_links.sign_in_link_request(username=username, ip=request.META.get("REMOTE_ADDR"))
         except ValidationFailed as error:
             errors, status = field_errors(error), 400
         except sign_in_links.RateLimited as error:
