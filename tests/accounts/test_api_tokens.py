@@ -45,7 +45,10 @@ def test_only_the_digest_of_a_token_is_stored_and_the_secret_is_shown_once(api, 
     assert token.digest == hashlib.sha256(secret.encode()).hexdigest()
     assert secret.startswith(token.prefix) and len(token.prefix) < len(secret) // 3
     assert secret not in serializers.serialize("json", ApiToken.objects.all())
+    assert token.last_used_at is None
     assert _me(api, secret).json()["username"] == interviewer.username
+    token.refresh_from_db()
+    assert token.last_used_at is not None
     # The list never shows it again.
     listed = api.as_user(interviewer).get(reverse("api-token-list")).json()["results"]
     assert [row["name"] for row in listed] == ["laptop script"]
