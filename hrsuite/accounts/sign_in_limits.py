@@ -20,15 +20,16 @@ user out of the place they sign in from:
    password on many names, and still lets in the people who sign in there every day, such as
    the rest of an office behind one NAT address.
 
-Limits that are checked before the password and refused answer without counting a failure:
-nothing was guessed. A right password clears its own pair's count and makes the address known
+An attempt the limits refuse counts as no failure: no password was checked, nothing was guessed.
+A right password clears its own pair's count and makes the address known
 for the name; it does not clear the name's count, which may be a guesser's elsewhere.
 
 What a stranger can still do, and why it is accepted: someone sharing the user's own address (the
-same office NAT) can use up that pair's limit, and a user signing in from a new address while
-their name is being guessed at is slowed down there. Both can ask for a one-time sign-in link by
-e-mail (`sign_in_links`), which signs them in once and so clears their pair and makes their
-address known. Addresses are as TrustedProxyMiddleware sets REMOTE_ADDR; an IPv6 address counts as
+same office NAT) is held there by the pair limit alone, so guesses five times a window, and can
+use up that limit for the user; and a user signing in from a new address while their name is
+being guessed at is slowed down there. A user held back either way can ask for a one-time
+sign-in link by e-mail (`sign_in_links`), which signs them in once and so clears their pair and
+makes their address known. Addresses are as TrustedProxyMiddleware sets REMOTE_ADDR; an IPv6 address counts as
 its /64 network, which one client usually holds whole and could otherwise walk through.
 """
 
