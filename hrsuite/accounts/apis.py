@@ -28,6 +28,14 @@ class BadCredentials(ApplicationError):
     code = "invalid_credentials"
 
 
+class SignInThrottle(ScopedRateThrottle):
+    """Counts clients as the sign-in limits do: REMOTE_ADDR as the trusted proxies name it, an
+    IPv6 address as its /64 network."""
+
+    def get_ident(self, request):
+        return sign_in_limits.client_network(request)
+
+
 class CredentialsIn(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
@@ -80,7 +88,7 @@ class TokenApi(APIView):
     serializer_class = CredentialsIn
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [SignInThrottle]
     throttle_scope = "login"
 
     @extend_schema(request=CredentialsIn, responses=TokenOut)

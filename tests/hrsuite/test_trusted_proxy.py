@@ -78,3 +78,18 @@ def test_behind_a_proxy_the_token_throttle_counts_the_address_the_proxy_appended
         HTTP_X_FORWARDED_FOR="203.0.113.10",
     )
     assert other.status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_token_throttle_counts_an_ipv6_network_as_one_client_like_the_sign_in_limits(client, settings):
+    settings.HRSUITE_TRUSTED_PROXIES = 0
+    allowed = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"].split("/")[0])
+    answers = [
+        client.post(
+            "/api/auth/token/",
+            {"username": f"nobody-{n}", "password": "wrong"},
+            REMOTE_ADDR=f"2001:db8:5:6::{n + 1:x}",
+        ).status_code
+        for n in range(allowed + 1)
+    ]
+    assert answers == [400] * allowed + [429]
