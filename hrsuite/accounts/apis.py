@@ -7,7 +7,6 @@ from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -26,6 +25,19 @@ from hrsuite.permissions import roles_of
 class BadCredentials(ApplicationError):
     status_code = 400
     code = "invalid_credentials"
+
+
+class TooManyAttempts(ApplicationError):
+    """Refused by the sign-in limits before the password was checked. An application error, not
+    DRF's Throttled: DRF rolls back the request's transaction for its own exceptions, and the
+    refusal's audit event must stay."""
+
+    status_code = 429
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class SignInThrottle(ScopedRateThrottle):
@@ -102,13 +114,12 @@ class TokenApi(APIView):
                 action=AuditAction.LOGIN_FAILED,
                 detail={"username": attempted_name_for_trail(data["username"]), "reason": refusal.reason},
             )
-            raise Throttled(
-                wait=refusal.retry_after,
-                detail=gettext(
+            raise TooManyAttempts(
+                gettext(
                     "Too many failed sign-ins. Please try again later, or ask for a one-time sign-in "
                     "link by e-mail on the sign-in page."
                 ),
-                code="too_many_attempts",
+                retry_after=refusal.retry_after,
             )
         # authenticate() sends user_login_failed, which the audit trail records.
         user = authenticate(request, username=data["username"], password=data["password"])
@@ -117,6 +128,12 @@ class TokenApi(APIView):
         token, secret = services.api_token_issue(user=user, actor=user, name=data["name"])
         user_logged_in.send(sender=type(user), request=request, user=user)
         return Response(TokenOut(token, context={"secret": secret}).data)
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if isinstance(exc, TooManyAttempts):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
 
 def _own_tokens(*, user, filters=None) -> QuerySet[ApiToken]:

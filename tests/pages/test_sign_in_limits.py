@@ -229,8 +229,11 @@ def test_api_token_sign_in_shares_the_limit_and_never_checks_the_password_past_i
         assert _attempt(client, "ivy", "wrong").status_code == 200  # the page, with its error
     answer = client.post("/api/auth/token/", {"username": "ivy", "password": PASSWORD}, REMOTE_ADDR=IVYS_DESK)
     assert answer.status_code == 429
+    assert answer.headers["Retry-After"] == str(int(_window.total_seconds()))
     assert answer.json()["error"]["code"] == "too_many_attempts"
     assert "token" not in answer.json()
+    last = AuditEvent.objects.filter(action="login_failed").latest("seq")
+    assert last.detail == {"username": "ivy", "reason": "too_many_attempts"}
 
 
 @pytest.mark.django_db
