@@ -15,19 +15,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
-from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Candidate
 from candidates.services import candidate_portal_link, email_index, normalise_email
+from hrsuite.accounts.links import AccountLinkTokens
 from hrsuite.accounts.models import Role, User
 from hrsuite.errors import ApplicationError, NotFound, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
@@ -47,33 +46,12 @@ _USERNAME_DIGITS = 8
 # --- The two links ---------------------------------------------------------------------------------
 
 
-class _AccountLinkTokens(PasswordResetTokenGenerator):
-    """A password-reset token with its own salt and lifetime (not PASSWORD_RESET_TIMEOUT)."""
-
-    max_age: timedelta
-
-    def check_token(self, user, token) -> bool:
-        if not (user and token):
-            return False
-        try:
-            ts_b36, _hash = token.split("-")
-            timestamp = base36_to_int(ts_b36)
-        except ValueError:
-            return False
-        genuine = any(
-            constant_time_compare(self._make_token_with_timestamp(user, timestamp, secret), token)
-            for secret in [self.secret, *self.secret_fallbacks]
-        )
-        age = self._num_seconds(self._now()) - timestamp
-        return genuine and 0 <= age <= self.max_age.total_seconds()
-
-
-class _WelcomeTokens(_AccountLinkTokens):
+class _WelcomeTokens(AccountLinkTokens):
     key_salt = "hrsuite.candidates.portal-welcome"
     max_age = WELCOME_LINK_MAX_AGE
 
 
-class _SignInTokens(_AccountLinkTokens):
+class _SignInTokens(AccountLinkTokens):
     key_salt = "hrsuite.candidates.portal-sign-in"
     max_age = SIGN_IN_LINK_MAX_AGE
 
@@ -94,7 +72,7 @@ class RateLimited(ApplicationError):
     code = "rate_limited"
 
 
-def _link(tokens: _AccountLinkTokens, route: str, user: User) -> str:
+def _link(tokens: AccountLinkTokens, route: str, user: User) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     path = reverse(route, args=[uidb64, tokens.make_token(user)])
     return settings.HRSUITE_PUBLIC_URL.rstrip("/") + path
@@ -108,7 +86,7 @@ def sign_in_url(*, user: User) -> str:
     return _link(sign_in_tokens, "portal-sign-in-link", user)
 
 
-def _link_user(uidb64: str, *, tokens: _AccountLinkTokens, token: str) -> User:
+def _link_user(uidb64: str, *, tokens: AccountLinkTokens, token: str) -> User:
     """The active candidate account a link names, locked until the caller's transaction ends (so
     two uses of one link queue, and the second finds it used). NotFound when the link names no
     such account, LinkUnusable when its token no longer holds."""

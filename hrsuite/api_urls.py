@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from audit.apis import AuditEventApi
 from candidates.apis import ApplicationApi, CandidateApi, PositionApi, PriorRecordApi
-from hrsuite.accounts.apis import MeApi, TokenApi
+from hrsuite.accounts.apis import ApiTokenApi, MeApi, TokenApi
 from interviews.apis import AssessmentApi, AssignmentApi, HumanReviewApi, InterviewApi, ScorecardApi
 from interviews.outbox_apis import NotificationApi
 from interviews.scheduling_apis import CompletionRateApi, IncidentApi, RescheduleOfferApi, SchedulingApi
@@ -47,6 +47,7 @@ router.register("hr-tasks", HRTaskApi, basename="hr-task")
 router.register("candidate-message-texts", CandidateMessageTextApi, basename="candidate-message-text")
 router.register("provisioning-targets", ProvisioningTargetApi, basename="provisioning-target")
 router.register("provisioning-deliveries", ProvisioningDeliveryApi, basename="provisioning-delivery")
+router.register("api-tokens", ApiTokenApi, basename="api-token")
 
 urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="auth-token"),

@@ -80,6 +80,8 @@ _MODEL_NAMES: dict[str, Promise] = {
     "audit events": pgettext_lazy("model name", "audit events"),
     "user": pgettext_lazy("model name", "user"),
     "users": pgettext_lazy("model name", "users"),
+    "api token": pgettext_lazy("model name", "API token"),
+    "api tokens": pgettext_lazy("model name", "API tokens"),
 }
 
 

@@ -7,9 +7,10 @@ from gunicorn.glogging import Logger as GunicornLogger
 
 # The credential segment of the links in candidates' e-mails: /portal/<page>/<token>/ (interview,
 # consent, reschedule), the portal's /portal/welcome|sign-in/<user id>/<token>/ and the API's
-# /api/reschedule/<token>/.
+# /api/reschedule/<token>/; and of staff's e-mailed sign-in link, /account/sign-in/link/<user id>/<token>/.
 _LINK_TOKEN = re.compile(
-    r"(/portal/(?:welcome|sign-in)/[^/\s?#\"']+/|/portal/[\w-]+/|/api/reschedule/)[^/\s?#\"']+"
+    r"(/portal/(?:welcome|sign-in)/[^/\s?#\"']+/|/account/sign-in/link/[^/\s?#\"']+/|/portal/[\w-]+/"
+    r"|/api/reschedule/)[^/\s?#\"']+"
 )
 REDACTED = "[redacted]"
 

@@ -98,6 +98,16 @@ class World:
         self._onboarding()
         self._onboarding_plans()
         self._provisioning()
+        self._api_tokens()
+
+    def _api_tokens(self):
+        """An API token of `interviewer` ("mine") and one of `other_interviewer` ("theirs")."""
+        from hrsuite.accounts.models import ApiToken
+        from tests.factories import make_api_token
+
+        for which, owner in (("mine", self.interviewer), ("theirs", self.other_interviewer)):
+            make_api_token(owner, name=which)
+            self.objects[which]["api-token"] = ApiToken.objects.get(user=owner, name=which)
 
     def _consents(self, candidate_user):
         """A consent decision of each candidate, given through their own portal account."""
@@ -255,6 +265,14 @@ READS = [
     ReadSpec("incident", "incident", {**STAFF, **NOBODY_ELSE}),
 ]
 READS.append(ReadSpec("consent", "consent", {**STAFF, **NOBODY_ELSE, "candidate": {"mine"}}))
+# A token is its owner's alone: not even staff see another's ("mine" is the interviewer's).
+READS.append(
+    ReadSpec(
+        "api-token",
+        "api-token",
+        {**NOBODY_ELSE, "recruiter": set(), "hr_admin": set(), "interviewer": {"mine"}},
+    )
+)
 # Reads that are not list/retrieve, checked by their own tests.
 OTHER_READS = {("audit-event", "export")}
 # Aggregates with no object to retrieve: recruiters and HR admins only (tests/interviews/test_incidents.py).
@@ -653,4 +671,14 @@ WRITES += [
             "body": "{name}，您好：很遗憾，录用通知已撤回。",  # noqa: RUF001
         },
     ),
+]
+
+# Each user revokes their own API tokens, whatever their role (tests/accounts/test_api_tokens.py
+# shows it for HR admins and candidates); another's is not even there (404).
+_NOT_THERE = {"anonymous": 401, **dict.fromkeys(ROLES[1:], 404)}
+WRITES += [
+    WriteSpec(
+        "api-token", "revoke", "post", {**_NOT_THERE, "interviewer": 200}, target=("mine", "api-token")
+    ),
+    WriteSpec("api-token", "revoke", "post", _NOT_THERE, target=("theirs", "api-token")),
 ]

@@ -33,6 +33,15 @@ def make_user(role: Role, **kwargs) -> User:
     return UserFactory(role=role, **kwargs)
 
 
+def make_api_token(user: User, **kwargs) -> str:
+    """A new API token of `user` (as `POST /api/auth/token/` issues one): its secret, for
+    `Authorization: Token <secret>`. Keyword arguments go to `api_token_issue` (name, days)."""
+    from hrsuite.accounts.services import api_token_issue
+
+    _token, secret = api_token_issue(user=user, actor="system:test", **kwargs)
+    return secret
+
+
 def make_position(actor, **overrides):
     data = {
         "title": f"Engineer {next(_seq)}",

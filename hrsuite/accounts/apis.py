@@ -1,16 +1,23 @@
-"""Token sign-in for scripts and integrations, and who the caller is."""
+"""Token sign-in for scripts and integrations, the caller's own tokens, and who the caller is."""
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
+from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from hrsuite.api import validated
+from audit.models import AuditAction
+from audit.services import audit_record
+from audit.signals import attempted_name_for_trail
+from hrsuite.accounts import selectors, services, sign_in_limits
+from hrsuite.accounts.models import ApiToken
+from hrsuite.api import ScopedViewSet, validated
 from hrsuite.errors import ApplicationError
 from hrsuite.permissions import roles_of
 
@@ -20,13 +27,62 @@ class BadCredentials(ApplicationError):
     code = "invalid_credentials"
 
 
+class TooManyAttempts(ApplicationError):
+    """Refused by the sign-in limits before the password was checked. An application error, not
+    DRF's Throttled: DRF rolls back the request's transaction for its own exceptions, and the
+    refusal's audit event must stay."""
+
+    status_code = 429
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class SignInThrottle(ScopedRateThrottle):
+    """Counts clients as the sign-in limits do: REMOTE_ADDR as the trusted proxies name it, an
+    IPv6 address as its /64 network."""
+
+    def get_ident(self, request):
+        return sign_in_limits.client_network(request)
+
+
 class CredentialsIn(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    # What the token is for, so its owner can tell it apart in their list.
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class TokenOut(serializers.Serializer):
-    token = serializers.CharField()
+class ApiTokenOut(serializers.ModelSerializer):
+    """A token as its owner lists it: never the secret, which is not kept."""
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "scopes",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "revoked_because",
+        ]
+
+
+class TokenOut(ApiTokenOut):
+    """A new token: the only answer that carries its secret."""
+
+    token = serializers.SerializerMethodField()
+
+    class Meta(ApiTokenOut.Meta):
+        fields = ["token", *ApiTokenOut.Meta.fields]
+
+    def get_token(self, _token) -> str:
+        return self.context["secret"]
 
 
 class MeOut(serializers.Serializer):
@@ -38,24 +94,67 @@ class MeOut(serializers.Serializer):
 
 
 class TokenApi(APIView):
-    """POST user name and password, get an API token. Failures are audited and throttled."""
+    """POST user name and password, get a new API token that expires after
+    HRSUITE_API_TOKEN_DAYS. The secret is in this answer only. Failures are audited and throttled."""
 
     serializer_class = CredentialsIn
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [SignInThrottle]
     throttle_scope = "login"
 
     @extend_schema(request=CredentialsIn, responses=TokenOut)
     def post(self, request):
         data = validated(CredentialsIn, request.data)
+        refusal = sign_in_limits.refusal(request, data["username"])
+        if refusal is not None:
+            # Refused before the password is checked, as the sign-in page does (429, Retry-After).
+            audit_record(
+                actor=None,
+                action=AuditAction.LOGIN_FAILED,
+                detail={"username": attempted_name_for_trail(data["username"]), "reason": refusal.reason},
+            )
+            raise TooManyAttempts(
+                gettext(
+                    "Too many failed sign-ins. Please try again later, or ask for a one-time sign-in "
+                    "link by e-mail on the sign-in page."
+                ),
+                retry_after=refusal.retry_after,
+            )
         # authenticate() sends user_login_failed, which the audit trail records.
         user = authenticate(request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             raise BadCredentials("User name or password is wrong.")
-        token, _ = Token.objects.get_or_create(user=user)
+        token, secret = services.api_token_issue(user=user, actor=user, name=data["name"])
         user_logged_in.send(sender=type(user), request=request, user=user)
-        return Response({"token": token.key})
+        return Response(TokenOut(token, context={"secret": secret}).data)
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if isinstance(exc, TooManyAttempts):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+
+
+def _own_tokens(*, user, filters=None) -> QuerySet[ApiToken]:
+    return selectors.api_tokens_for(user=user)
+
+
+class ApiTokenApi(ScopedViewSet):
+    """The caller's own API tokens (anyone's who is signed in, HR admins' included): listed with
+    their state but never their secrets; `revoke` ends one now."""
+
+    queryset = ApiToken.objects.none()
+    serializer_class = ApiTokenOut
+    list_selector = staticmethod(_own_tokens)
+    detail_queryset = staticmethod(_own_tokens)
+    write_actions = {"revoke": "change"}
+
+    @extend_schema(request=None, responses=ApiTokenOut)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        token = services.api_token_revoke(token=self.visible_object(), actor=request.user)
+        return Response(ApiTokenOut(token).data)
 
 
 class MeApi(APIView):

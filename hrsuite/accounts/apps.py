@@ -17,7 +17,8 @@ def _sync_roles(sender, using="default", **kwargs):
 def _count_failure(sender, credentials, request=None, **kwargs):
     from hrsuite.accounts import sign_in_limits
 
-    if request is not None:
+    # A refusal by the limits checked no password: it guessed nothing, so it counts nothing.
+    if request is not None and not sign_in_limits.refused_before_checking(request):
         sign_in_limits.failure_count(request, credentials.get("username", ""))
 
 
@@ -25,7 +26,7 @@ def _clear_failures(sender, request, user, **kwargs):
     from hrsuite.accounts import sign_in_limits
 
     if request is not None:
-        sign_in_limits.failures_clear(request, user.get_username())
+        sign_in_limits.success_note(request, user.get_username())
 
 
 class AccountsConfig(AppConfig):
@@ -34,6 +35,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
+        from hrsuite.accounts import policies  # noqa: F401 - registers who sees which API tokens
+
         # Keeps every database's role groups current after each migrate.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="hrsuite_roles_sync")
         # Failed and successful password sign-ins, from any entry point, move the limits' counts.

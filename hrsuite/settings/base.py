@@ -26,7 +26,6 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "rest_framework",  # the JSON API under /api/
-    "rest_framework.authtoken",  # token auth for integrations and scripts
     "drf_spectacular",  # OpenAPI schema and docs page
     "django_filters",  # declarative list filters with field errors
     "guardian",  # per-object permissions (direct-foreign-key models live in our apps)
@@ -226,7 +225,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous caller gets 401 with a WWW-Authenticate header; answered
         # in the token user's language, as the middleware does for a session.
-        "hrsuite.accounts.authentication.UserLanguageTokenAuthentication",
+        "hrsuite.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["hrsuite.permissions.ModelActionPermission"],
@@ -235,6 +234,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "hrsuite.rest.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
+    # Throttles count per REMOTE_ADDR, which TrustedProxyMiddleware has already set to the client
+    # behind HRSUITE_TRUSTED_PROXIES, as the sign-in limits read it. DRF's default (None) would
+    # take X-Forwarded-For as sent, so a client could pick a new address for every request.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "hrsuite API",
@@ -260,6 +263,10 @@ SPECTACULAR_SETTINGS = {
         "OnboardingTaskStatusEnum": "onboarding.models.OnboardingTask.Status",
     },
 }
+
+# Days an API token works after it is issued (`POST /api/auth/token/`, `manage.py
+# integration_token`); its owner can revoke it sooner, and a password change revokes them all.
+HRSUITE_API_TOKEN_DAYS = env.int("HRSUITE_API_TOKEN_DAYS", default=90)
 
 # How many reverse proxies stand in front and append to X-Forwarded-For (0: none, the header is
 # not trusted). The client address they pass on goes into audit events and rate limits.

@@ -3,6 +3,7 @@
 import base64
 import binascii
 
+from django.core.checks.security.base import SECRET_KEY_INSECURE_PREFIX, _check_secret_key
 from django.core.exceptions import ImproperlyConfigured
 
 from hrsuite.crypto import KeyRing
@@ -19,10 +20,47 @@ from .base import (
     env,
 )
 
+# Words that mark a value somebody typed or copied from documentation, never a generated key. None
+# is likely inside a random key: a run of five x's turns up in about one in 500,000 keys of 67
+# characters. Letter case is ignored.
+_PLACEHOLDER_WORDS = (
+    "change-me",
+    "change_me",
+    "changeme",
+    "replace",
+    "placeholder",
+    "example",
+    "secret",
+    "insecure",
+    "password",
+    "xxxxx",
+)
+# Django's own check asks for 5; a key typed by a person repeats its few letters. A hex key (16
+# symbols) has all of them within its first 64 characters.
+_SECRET_KEY_MIN_DISTINCT = 10
+
+
+def _secret_key_problem(value: str) -> str:
+    """Why DJANGO_SECRET_KEY is not a usable signing key ('' when it is): Django's deploy check
+    (length, distinct characters, its own "django-insecure-" development key), which only warns,
+    and a key that looks typed rather than generated."""
+    lowered = value.casefold()
+    if not _check_secret_key(value) or lowered.startswith(SECRET_KEY_INSECURE_PREFIX):
+        return "at least 50 random characters"
+    if len(set(value)) < _SECRET_KEY_MIN_DISTINCT:
+        return f"random characters: it has fewer than {_SECRET_KEY_MIN_DISTINCT} different ones"
+    word = next((word for word in _PLACEHOLDER_WORDS if word in lowered), "")
+    if word:
+        return f'a random value, not a placeholder (it contains "{word}")'
+    return ""
+
+
 # base.py already fails on a missing variable; these also catch empty values and the placeholders
 # of .env.example, so a half-edited env file stops the deploy instead of weakening it.
-if len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to at least 50 random characters.")
+if _problem := _secret_key_problem(SECRET_KEY):
+    raise ImproperlyConfigured(
+        f"Set DJANGO_SECRET_KEY to {_problem}; generate one with python3 hrsuite/devenv.py."
+    )
 try:
     KeyRing.parse(HRSUITE_ENCRYPTION_KEYS)
 except ImproperlyConfigured as exc:

@@ -5,12 +5,11 @@ language (signed in by session or by token) with the same code."""
 import pytest
 from django.apps import apps
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 
 from hrsuite.accounts.models import Role
 from hrsuite.errors import model_name
 from interviews.models import Interview
-from tests.factories import make_application, make_user
+from tests.factories import make_api_token, make_application, make_user
 from tests.interviews.scheduling_helpers import frozen_clock, schedule
 from tests.pages.hr_helpers import file_url
 
@@ -41,8 +40,7 @@ def _api_post(client, api, user, how: str, path: str, body: dict):
     if how == "session":
         client.force_login(user)
         return client.post(path, body, content_type="application/json")
-    token = Token.objects.create(user=user)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {make_api_token(user)}")
     return api.post(path, body, format="json")
 
 
@@ -113,9 +111,8 @@ def test_a_refused_transition_names_the_interview_in_the_users_language(api, rec
     assert api.post(f"/api/scheduling/{interview.pk}/cancel/", {"reason": "Filled"}).status_code == 200
     answers = {}
     for user in (recruiter, chinese_recruiter):
-        token = Token.objects.create(user=user)
         api.force_authenticate(None)
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {make_api_token(user)}")
         response = api.post(f"/api/scheduling/{interview.pk}/cancel/", {"reason": "Twice"}, format="json")
         assert response.status_code == 409
         answers[user.preferred_language] = response.json()["error"]

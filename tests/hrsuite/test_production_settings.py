@@ -113,6 +113,38 @@ def test_production_refuses_placeholder_or_weak_value(variable, value):
     assert variable in result.stderr.strip().splitlines()[-1]
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        # Long enough, and varied enough for Django's own check, yet nobody's secret.
+        "change-me-" * 6,
+        "changeme" + "nKsT9F103rap-OeXbeMiCidKCGZM-P7d2IJThfpny7F51apAYMnfuV",
+        "my-secret-key-for-production-please-do-not-share-it",
+        "an-example-value-that-is-long-enough-to-pass-the-length-test",
+        "placeholder-placeholder-placeholder-placeholder-placeholder",
+        "insecure-dev-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "xxxxx" + "NJsuqUiJESx7VG8O2SqEWTi7lpsNos8LfZame2PvhVDc3_ciISylMWT",
+        # Django's own generated development key.
+        "django-insecure-" + "5VqlvQzTOal-K-Cj5-ySro32g23AX7ZfvMLQcPjyvMW83u24EKg2q0Yw",
+        # Too short, and too few different characters.
+        "Qm3x_T0b-8Zr2Lw9VkP4nYc7HsJ1dGf",
+        "ab" * 40,
+    ],
+)
+def test_production_refuses_a_placeholder_looking_secret_key(value):
+    result = check_deploy(production_env(DJANGO_SECRET_KEY=value))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY" in result.stderr.strip().splitlines()[-1]
+
+
+def test_production_accepts_random_secret_keys_of_the_usual_shapes():
+    shapes = (secrets.token_urlsafe(50), secrets.token_hex(32), _key() + _key())
+    for value in shapes:
+        result = check_deploy(production_env(DJANGO_SECRET_KEY=value))
+        assert result.returncode == 0, (value, result.stderr)
+
+
 def test_env_example_is_refused_until_its_placeholders_are_replaced():
     result = check_deploy(production_env(env_example()))
     assert result.returncode != 0
