@@ -28,6 +28,7 @@ THIRD_PARTY_APPS = [
     "rest_framework",  # the JSON API under /api/
     "rest_framework.authtoken",  # token auth for integrations and scripts
     "drf_spectacular",  # OpenAPI schema and docs page
+    "drf_spectacular_sidecar",  # Swagger UI's files for the docs page, served from our own origin
     "django_filters",  # declarative list filters with field errors
     "guardian",  # per-object permissions (direct-foreign-key models live in our apps)
 ]
@@ -45,6 +46,8 @@ MIDDLEWARE = [
     # First, so everything after it sees the client's address, not the reverse proxy's.
     "hrsuite.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, static files and errors included.
+    "hrsuite.middleware.ContentSecurityPolicyMiddleware",
     # Static files served by the app itself: HR systems often run on intranets with no CDN.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -241,6 +244,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Candidates, interviews, assessments, scorecards and the audit trail.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed drf-spectacular-sidecar package, not a CDN: served from our
+    # origin, it is what script-src 'self' allows, and intranets without Internet access work.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Choice sets that share a field name get names of their own in the schema.
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "candidates.models.Stage",
@@ -259,6 +266,23 @@ SPECTACULAR_SETTINGS = {
         "OnboardingPlanCancelReasonEnum": "onboarding.models.OnboardingPlan.CancelReason",
         "OnboardingTaskStatusEnum": "onboarding.models.OnboardingTask.Status",
     },
+}
+
+# The Content-Security-Policy of every response, in every environment (the shape of Django 6's
+# SECURE_CSP, so that middleware can take it over). Scripts and styles come from our own origin
+# only: no inline <script>, no event-handler attribute, no eval, no CDN. Style attributes stay
+# allowed (style-src-attr): the score bars set their width in the markup, and an attribute cannot
+# load anything that img-src or font-src would not allow. Swagger UI's icons are data: images.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
 }
 
 # How many reverse proxies stand in front and append to X-Forwarded-For (0: none, the header is
