@@ -211,6 +211,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES * 4 // 3 + 102
 HRSUITE_PROVISIONING_MAX_ATTEMPTS = env.int("HRSUITE_PROVISIONING_MAX_ATTEMPTS", default=5)
 # The wait after the first failed attempt, doubled after each further one (1, 2, 4, 8 min).
 HRSUITE_PROVISIONING_BACKOFF_SECONDS = env.int("HRSUITE_PROVISIONING_BACKOFF_SECONDS", default=60)
+# Networks a target may be on although they are not public ("10.20.0.0/16,127.0.0.1/32"): by
+# default a URL whose host resolves to a loopback, private, link-local, multicast or reserved
+# address is refused, so a target cannot be used to reach into the server's own network.
+HRSUITE_PROVISIONING_ALLOWED_NETWORKS = env.list("HRSUITE_PROVISIONING_ALLOWED_NETWORKS", default=[])
 # Seconds one POST may take (connect + answer): a slow receiver must not hold the worker.
 HRSUITE_PROVISIONING_TIMEOUT = env.float("HRSUITE_PROVISIONING_TIMEOUT", default=10.0)
 # A claim older than this is a dead dispatcher's; it must outlast one POST.
