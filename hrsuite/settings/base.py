@@ -201,6 +201,14 @@ if HRSUITE_PROVISION_ON not in ("accept", "start_date"):
 HRSUITE_ONBOARDING_REMINDER_DAYS = env.int("HRSUITE_ONBOARDING_REMINDER_DAYS", default=2)
 # The largest document a new hire may upload (ID scans, forms): bytes, before encryption.
 HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES = env.int("HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# The largest file part any form takes (the new hire's documents are the only files taken): a
+# larger one is dropped as it streams in, never held whole in memory or on disk.
+HRSUITE_UPLOAD_MAX_BYTES = HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "hrsuite.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # A JSON upload carries the document in base64 (4/3 of its size): the request body may be that
 # large, so the service, not Django's 2.5 MB default, answers an oversize file with its field.
 DATA_UPLOAD_MAX_MEMORY_SIZE = HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES * 4 // 3 + 1024 * 1024
