@@ -143,9 +143,9 @@ class OnboardingTaskApi(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def upload(self, request, pk=None):
         task = self.visible_object()
-        request.data  # noqa: B018 (reads the body: a file part over the cap is dropped on the way)
-        uploads.refuse_oversize(request)
         data = validated(UploadIn, request.data)
+        # Reading the body dropped a file part over the cap, if there was one: its field's error.
+        uploads.refuse_oversize(request)
         if data.get("file") is not None:
             upload = data["file"]
             limit = settings.HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES
