@@ -270,7 +270,12 @@ class OnboardingDocument(DomainModel):
     """A new hire's upload (ID scan, diploma, bank form): the content is encrypted at rest."""
 
     task = models.ForeignKey(OnboardingTask, on_delete=models.CASCADE, related_name="documents")
+    # Ours, never the sender's: "document-<id>" with the extension of the type found in the content,
+    # the name a download is saved under.
     filename = models.CharField(max_length=200)
+    # The name on the sender's computer, shown to HR and nothing more.
+    original_filename = models.CharField(max_length=200, blank=True)
+    # Found in the content, not taken from the sender.
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     content_base64 = EncryptedTextField()

@@ -3,6 +3,7 @@ tasks), documents for HR to download, HR tasks, and the texts HR sets for candid
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -11,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from hrsuite import uploads
 from hrsuite.api import ScopedViewSet, validated
 from hrsuite.errors import ValidationFailed
 from hrsuite.selectors import object_get_for
@@ -24,7 +26,8 @@ from onboarding.services import notices, plans
 class DocumentOut(serializers.ModelSerializer):
     class Meta:
         model = OnboardingDocument
-        fields = ["id", "task", "filename", "content_type", "size", "created_at"]
+        # `filename` is ours (what a download is saved as), `original_filename` the sender's.
+        fields = ["id", "task", "filename", "original_filename", "content_type", "size", "created_at"]
 
 
 class TaskOut(serializers.ModelSerializer):
@@ -141,6 +144,8 @@ class OnboardingTaskApi(ScopedViewSet):
     def upload(self, request, pk=None):
         task = self.visible_object()
         data = validated(UploadIn, request.data)
+        # Reading the body dropped a file part over the cap, if there was one: its field's error.
+        uploads.refuse_oversize(request)
         if data.get("file") is not None:
             upload = data["file"]
             limit = settings.HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES
@@ -198,17 +203,13 @@ class OnboardingDocumentApi(ScopedViewSet):
     def download(self, request, pk=None):
         document = self.visible_object()
         content = plans.document_content(document, actor=request.user)
+        # The type found in the content and a name of our own with its extension, as an attachment
+        # the browser must not sniff into something else (HTML, script).
         response = HttpResponse(content, content_type=document.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{_ascii(document.filename)}"'
+        response["Content-Disposition"] = content_disposition_header(True, document.filename)
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "no-store"
         return response
-
-
-def _ascii(name: str) -> str:
-    return (
-        "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name) or "document"
-    )
 
 
 class HRTaskApi(ScopedViewSet):

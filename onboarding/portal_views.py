@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _  # rendered later, in the
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from hrsuite import uploads
 from hrsuite.errors import InvalidTransition, NotFound, ValidationFailed
 from interviews.messages import format_date, format_time
 from interviews.portal_views import link_problem_page, portal_page
@@ -146,6 +147,7 @@ def onboarding_page(request, token: str):
                 candidate_links.task_confirm_by_link(token=token, task_id=task_id)
             else:
                 upload = request.FILES.get("file")
+                uploads.refuse_oversize(request)
                 if upload is None:
                     raise ValidationFailed(
                         "No file.", fields={"file": ["The file is empty."]}, code="upload_empty"

@@ -27,6 +27,7 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "rest_framework",  # the JSON API under /api/
     "drf_spectacular",  # OpenAPI schema and docs page
+    "drf_spectacular_sidecar",  # Swagger UI's files for the docs page, served from our own origin
     "django_filters",  # declarative list filters with field errors
     "guardian",  # per-object permissions (direct-foreign-key models live in our apps)
 ]
@@ -44,6 +45,8 @@ MIDDLEWARE = [
     # First, so everything after it sees the client's address, not the reverse proxy's.
     "hrsuite.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, static files and errors included.
+    "hrsuite.middleware.ContentSecurityPolicyMiddleware",
     # Static files served by the app itself: HR systems often run on intranets with no CDN.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -197,6 +200,14 @@ if HRSUITE_PROVISION_ON not in ("accept", "start_date"):
 HRSUITE_ONBOARDING_REMINDER_DAYS = env.int("HRSUITE_ONBOARDING_REMINDER_DAYS", default=2)
 # The largest document a new hire may upload (ID scans, forms): bytes, before encryption.
 HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES = env.int("HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# The largest file part any form takes (the new hire's documents are the only files taken): a
+# larger one is dropped as it streams in, never held whole in memory or on disk.
+HRSUITE_UPLOAD_MAX_BYTES = HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "hrsuite.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # A JSON upload carries the document in base64 (4/3 of its size): the request body may be that
 # large, so the service, not Django's 2.5 MB default, answers an oversize file with its field.
 DATA_UPLOAD_MAX_MEMORY_SIZE = HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES * 4 // 3 + 1024 * 1024
@@ -207,6 +218,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES * 4 // 3 + 102
 HRSUITE_PROVISIONING_MAX_ATTEMPTS = env.int("HRSUITE_PROVISIONING_MAX_ATTEMPTS", default=5)
 # The wait after the first failed attempt, doubled after each further one (1, 2, 4, 8 min).
 HRSUITE_PROVISIONING_BACKOFF_SECONDS = env.int("HRSUITE_PROVISIONING_BACKOFF_SECONDS", default=60)
+# Networks a target may be on although they are not public ("10.20.0.0/16,127.0.0.1/32"): by
+# default a URL whose host resolves to a loopback, private, link-local, multicast or reserved
+# address is refused, so a target cannot be used to reach into the server's own network.
+HRSUITE_PROVISIONING_ALLOWED_NETWORKS = env.list("HRSUITE_PROVISIONING_ALLOWED_NETWORKS", default=[])
 # Seconds one POST may take (connect + answer): a slow receiver must not hold the worker.
 HRSUITE_PROVISIONING_TIMEOUT = env.float("HRSUITE_PROVISIONING_TIMEOUT", default=10.0)
 # A claim older than this is a dead dispatcher's; it must outlast one POST.
@@ -244,6 +259,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Candidates, interviews, assessments, scorecards and the audit trail.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed drf-spectacular-sidecar package, not a CDN: served from our
+    # origin, it is what script-src 'self' allows, and intranets without Internet access work.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Choice sets that share a field name get names of their own in the schema.
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "candidates.models.Stage",
@@ -267,6 +286,23 @@ SPECTACULAR_SETTINGS = {
 # Days an API token works after it is issued (`POST /api/auth/token/`, `manage.py
 # integration_token`); its owner can revoke it sooner, and a password change revokes them all.
 HRSUITE_API_TOKEN_DAYS = env.int("HRSUITE_API_TOKEN_DAYS", default=90)
+
+# The Content-Security-Policy of every response, in every environment (the shape of Django 6's
+# SECURE_CSP, so that middleware can take it over). Scripts and styles come from our own origin
+# only: no inline <script>, no event-handler attribute, no eval, no CDN. Style attributes stay
+# allowed (style-src-attr): the score bars set their width in the markup, and an attribute cannot
+# load anything that img-src or font-src would not allow. Swagger UI's icons are data: images.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
 
 # How many reverse proxies stand in front and append to X-Forwarded-For (0: none, the header is
 # not trusted). The client address they pass on goes into audit events and rate limits.

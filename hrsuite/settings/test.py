@@ -26,6 +26,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The tests' HTTP receivers listen on 127.0.0.1, which provisioning refuses by default.
+HRSUITE_PROVISIONING_ALLOWED_NETWORKS = ["127.0.0.1/32"]
 # Static files come from the apps' folders; no collectstatic run is needed for tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -69,11 +69,23 @@ DEFAULT_TASKS = (
     DefaultTask(A.HR, K.HR_ACTION, _("Book the new hire's equipment"), 5),
 )
 
+
+@dataclass(frozen=True)
+class UploadType:
+    content_type: str
+    extension: str
+    signatures: tuple[bytes, ...]  # the file's first bytes
+
+
+# The types a document may have, recognised by their content: what the sender says (its name, its
+# declared type) decides nothing about how the file is stored or served.
 UPLOAD_TYPES = {
-    # Declared type → the file's first bytes, so a renamed executable is not taken for a PDF.
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
+    kind.content_type: kind
+    for kind in (
+        UploadType("application/pdf", ".pdf", (b"%PDF-",)),
+        UploadType("image/png", ".png", (b"\x89PNG\r\n\x1a\n",)),
+        UploadType("image/jpeg", ".jpg", (b"\xff\xd8\xff",)),
+    )
 }
 
 
@@ -209,23 +221,33 @@ def upload_decoded(content_base64: str, *, field: str) -> bytes:
         ) from None
 
 
+def upload_type(content: bytes) -> UploadType | None:
+    """The allowed type the content is, by its first bytes; None for anything else."""
+    return next((kind for kind in UPLOAD_TYPES.values() if content.startswith(kind.signatures)), None)
+
+
 def upload_problem(*, content: bytes, content_type: str) -> tuple[str, str] | None:
     """Why an upload is refused, as (code, message), or None when it is taken. The codes are what
     the API answers and the onboarding page picks its message by: upload_empty, upload_too_large,
-    upload_type_not_allowed, upload_content_mismatch."""
+    upload_type_not_allowed, upload_content_mismatch (declared as an allowed type, but it is not)."""
     limit = settings.HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES
     if not content:
         return "upload_empty", gettext("The file is empty.")
     if len(content) > limit:
         return "upload_too_large", gettext("At most %(size)s MB.") % {"size": limit // (1024 * 1024)}
-    signatures = UPLOAD_TYPES.get(content_type)
-    if signatures is None:
-        return "upload_type_not_allowed", gettext("A PDF, PNG or JPEG file (%(types)s).") % {
-            "types": ", ".join(UPLOAD_TYPES)
-        }
-    if not content.startswith(signatures):
+    if upload_type(content) is not None:
+        return None
+    if content_type in UPLOAD_TYPES:
         return "upload_content_mismatch", gettext("The file is not a %(type)s file.") % {"type": content_type}
-    return None
+    return "upload_type_not_allowed", gettext("A PDF, PNG or JPEG file (%(types)s).") % {
+        "types": ", ".join(UPLOAD_TYPES)
+    }
+
+
+def _display_name(filename: str) -> str:
+    """The sender's file name as shown to HR: no folders, no control characters."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(c for c in name if c.isprintable())[:200]
 
 
 @transaction.atomic
@@ -233,7 +255,7 @@ def task_document_upload(
     *, task: OnboardingTask, filename: str, content_type: str, content: bytes, actor, field: str = "file"
 ) -> OnboardingDocument:
     """The new hire uploads a document to one of their own open document tasks: stored
-    encrypted, and the task is done."""
+    encrypted, under a name of our own with the type found in its content, and the task is done."""
     content_type = (content_type or "").split(";")[0].strip().lower()
     problem = upload_problem(content=content, content_type=content_type)
     if problem is not None:
@@ -243,13 +265,15 @@ def task_document_upload(
         )
     task = _locked_task(task, actor, "upload")
     _require_kind(task, K.DOCUMENT, gettext("This task takes no document."))
+    kind = upload_type(content)
     document = OnboardingDocument(
         task=task,
-        filename=(filename or "document").replace("/", "_").replace("\\", "_")[:200],
-        content_type=content_type,
+        original_filename=_display_name(filename),
+        content_type=kind.content_type,
         size=len(content),
         content_base64=base64.b64encode(content).decode("ascii"),
     )
+    document.filename = f"document-{document.pk.hex[:12]}{kind.extension}"
     document.save(force_insert=True)
     # Never the file name or content: the trail holds no personal data.
     audit_record(
@@ -257,8 +281,8 @@ def task_document_upload(
         action=AuditAction.CREATE,
         target=document,
         candidate_id=task.plan.application.candidate_id,
-        changed_fields=["content_base64", "filename", "content_type", "size"],
-        detail={"task": str(task.pk), "size": len(content), "content_type": content_type},
+        changed_fields=["content_base64", "filename", "original_filename", "content_type", "size"],
+        detail={"task": str(task.pk), "size": len(content), "content_type": kind.content_type},
     )
     _task_complete(task, actor=actor, detail={"document": str(document.pk)})
     return document

@@ -17,9 +17,9 @@ doing it twice), X-Hrsuite-Timestamp and X-Hrsuite-Signature: HMAC-SHA256 over "
 body with the target's secret, the scheme of interviews.providers.signing.
 """
 
+import http.client
 import json
 import logging
-import re
 import time
 import urllib.error
 import urllib.request
@@ -36,6 +36,7 @@ from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from hrsuite import outbound
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import get_for_change, require
 from hrsuite.workflow import transition
@@ -55,6 +56,10 @@ MIN_SECRET_LENGTH = 16
 # --- Targets ---------------------------------------------------------------------------------------
 
 
+def _allowed_networks():
+    return outbound.networks(settings.HRSUITE_PROVISIONING_ALLOWED_NETWORKS)
+
+
 def _target_errors(*, url: str | None, secret: str | None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if url is not None:
@@ -64,6 +69,14 @@ def _target_errors(*, url: str | None, secret: str | None) -> dict[str, list[str
         elif parts.username or parts.password:
             # Credentials in a URL end up in logs; the secret signs the request instead.
             errors["url"] = [gettext("No user name or password in the URL: the secret signs each request.")]
+        elif outbound.url_refused(url, allowed=_allowed_networks()):
+            # Checked again on every connection: the name may resolve elsewhere later.
+            errors["url"] = [
+                gettext(
+                    "This address is on a local or private network. Only public addresses are "
+                    "allowed unless the administrator allows its network."
+                )
+            ]
     if secret is not None and len(secret) < MIN_SECRET_LENGTH:
         errors["secret"] = [gettext("At least %(count)s characters.") % {"count": MIN_SECRET_LENGTH}]
     return errors
@@ -236,9 +249,10 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-# Proxies come from the environment (HTTPS_PROXY / NO_PROXY), as for any outbound client.
-_opener = urllib.request.build_opener(_NoRedirects)
-_URL_IN_TEXT = re.compile(r"https?://\S+")
+def _opener() -> urllib.request.OpenerDirector:
+    # Proxies come from the environment (HTTPS_PROXY / NO_PROXY), as for any outbound client;
+    # direct connections go only to the addresses the URL policy allows.
+    return outbound.checked_opener(_NoRedirects, allowed=_allowed_networks())
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -275,20 +289,26 @@ def _post(delivery: ProvisioningDelivery) -> int:
         delivery.target.url, data=body, headers=delivery_headers(delivery, body), method="POST"
     )
     try:
-        with _opener.open(request, timeout=settings.HRSUITE_PROVISIONING_TIMEOUT) as response:
+        # Checked before sending as well as on connecting: a proxy connects on our behalf.
+        if outbound.url_refused(delivery.target.url, allowed=_allowed_networks()):
+            raise outbound.AddressNotAllowed(f"{urlsplit(delivery.target.url).hostname} is not allowed")
+        with _opener().open(request, timeout=settings.HRSUITE_PROVISIONING_TIMEOUT) as response:
             response.read(65536)
             return response.status
     except urllib.error.HTTPError as exc:
         with exc:
-            raise DeliveryFailed(f"HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise DeliveryFailed(f"{type(exc).__name__}: {reason}") from None
-
-
-def _safe_error(text: str) -> str:
-    # Receivers' messages may quote the URL (with a token in its query): keep it out.
-    return _URL_IN_TEXT.sub("[url]", text)[:500]
+            raise DeliveryFailed(outbound.failure_reason(exc)) from None
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
+        # HR reads the category only: the exception's text names hosts and ports and quotes what
+        # answered there, which would let a target's URL probe the internal network.
+        logger.warning(
+            "Provisioning: delivery %s to %s at %s failed: %r",
+            delivery.pk,
+            delivery.target.system,
+            urlsplit(delivery.target.url).netloc,  # not the path and query, which may hold a token
+            exc,
+        )
+        raise DeliveryFailed(outbound.failure_reason(exc)) from None
 
 
 def provisioning_reclaim_stale(*, now: datetime | None = None) -> int:
@@ -421,7 +441,7 @@ def _send(delivery: ProvisioningDelivery, result: DispatchResult) -> None:
     try:
         _post(delivery)
     except DeliveryFailed as exc:
-        error, now = _safe_error(str(exc)), timezone.now()
+        error, now = str(exc), timezone.now()
         if _plan_cancelled(delivery):
             # Cancelled while this attempt was on its way: not tried again, and no dead letter.
             _finish(delivery, now=now, status=D.CANCELLED, last_error=error, claimed_at=None)

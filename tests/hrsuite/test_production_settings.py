@@ -152,3 +152,27 @@ def test_env_example_is_refused_until_its_placeholders_are_replaced():
 
     result = check_deploy(production_env({**env_example(), **fresh_keys()}))
     assert result.returncode == 0, result.stderr
+
+
+def test_production_answers_with_the_same_content_security_policy_as_development():
+    # A request that needs no database: the API's own 404, through every middleware.
+    script = (
+        "import django; django.setup()\n"
+        "from django.test import Client\n"
+        "response = Client(HTTP_HOST='hr.example.com').get('/api/no-such-thing/', secure=True)\n"
+        "print(response.headers['Content-Security-Policy'])\n"
+    )
+    result = subprocess.run(  # noqa: S603 (our own interpreter and script)
+        [sys.executable, "-W", "ignore", "-c", script],
+        cwd=REPO_ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    from hrsuite.middleware import ContentSecurityPolicyMiddleware
+
+    assert result.stdout.strip() == ContentSecurityPolicyMiddleware(lambda request: None).header
+    assert "script-src 'self';" in result.stdout
