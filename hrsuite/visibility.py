@@ -24,7 +24,7 @@ from django.template.backends.django import DjangoTemplates
 from django.template.backends.django import Template as DjangoTemplate
 
 from hrsuite.accounts.models import Role
-from hrsuite.permissions import LinkActor, global_permission, roles_of
+from hrsuite.permissions import global_permission, roles_of
 
 # The roles, besides HR, that see a declared field of the rows they see.
 HR_ONLY: frozenset[str] = frozenset()
@@ -55,13 +55,12 @@ def declared() -> dict[type[models.Model], dict[str, frozenset[str]]]:
 
 
 def may_see(viewer, model: type[models.Model], name: str) -> bool:
-    """Whether `viewer` (a user, a candidate's link, or None for nobody) sees field `name` of
-    the `model` rows they see."""
+    """Whether `viewer` (a user; None or anonymous for nobody) sees field `name` of the `model`
+    rows they see. A page opened through a candidate's e-mailed link has no signed-in reader:
+    it shows no declared field."""
     audience = _declared.get(model, {}).get(name)
     if audience is None:
         return True
-    if isinstance(viewer, LinkActor):
-        return Role.CANDIDATE.value in audience
     if not (getattr(viewer, "is_authenticated", False) and viewer.is_active):
         return False
     if viewer.has_perm(global_permission(model, "view")):
@@ -139,16 +138,11 @@ def _empty(field: models.Field):
 # --- Where rendering happens -------------------------------------------------------------------
 
 
-def viewer_of(request):
-    """Who a page is rendered for: the candidate's link on the pages it opens, else the user."""
-    return getattr(request, "link_actor", None) or getattr(request, "user", None)
-
-
 class Template(DjangoTemplate):
     def render(self, context=None, request=None):
         if request is None:
             return super().render(context, request)
-        with viewing(viewer_of(request)):
+        with viewing(getattr(request, "user", None)):
             return super().render(context, request)
 
 

@@ -5,7 +5,8 @@ of one candidate's whole file: two applications with their stage history, interv
 assessment, a human review and scorecards, a rejection the candidate asked to have reviewed, a
 hire with its offer, approval chain, background check, onboarding and provisioning. Then every
 API endpoint and every page (found from the URL resolver, filled with the file's ids and link
-tokens) is read as the assigned interviewer, as the candidate and as a recruiter.
+tokens) is read as the assigned interviewer, as the candidate, as an integration's service user
+and as a recruiter.
 
 A marker may appear only where the declaration lets the reader's role see the field and the row
 policy lets them see the row; where both do, it must appear somewhere, so the reads are shown to
@@ -102,8 +103,9 @@ SHOWN_TO_NOBODY = {
 class File:
     """One candidate's whole file, the link tokens of their e-mails, and the readers."""
 
-    def __init__(self, *, recruiter, interviewer, other_interviewer, candidate_user):
+    def __init__(self, *, recruiter, interviewer, other_interviewer, candidate_user, integration):
         self.recruiter, self.interviewer, self.candidate_user = recruiter, interviewer, candidate_user
+        self.integration = integration
         approver = make_user(Role.RECRUITER, username="approver")
         candidate = make_candidate(recruiter, national_id="110101199001011234", date_of_birth="1990-01-01")
         candidate_services.candidate_portal_link(candidate=candidate, user=candidate_user, actor=recruiter)
@@ -210,12 +212,9 @@ class File:
             "portal-reschedule": [urlparse(offer_link).path.rstrip("/").rsplit("/", 1)[-1]],
         }
         self.tokens["reschedule-offer"] = self.tokens["portal-reschedule"]
-        self.values = {
-            "provider": ["simulated"],
-            "meeting_id": [interview.provider_meeting_id or "none"],
-            # The consent notice is read for one interview.
-            "interview": [str(interview.pk)],
-        }
+        self.values = {"provider": ["simulated"], "meeting_id": [interview.provider_meeting_id or "none"]}
+        # Lists are read whole; the consent notice is read for an interview.
+        self.queries = {"consent-notice": f"?interview={interview.pk}"}
         self.markers = plant_markers()
 
 
@@ -296,14 +295,14 @@ def addresses(file: File) -> tuple[list[str], list[str]]:
     """(every address to read, routes that could not be filled)."""
     found, unfilled = [], []
     for pattern, namespace in _patterns(get_resolver().url_patterns):
+        # The Django admin is for staff accounts only, which no interviewer or candidate holds.
         if namespace == "admin" or pattern.name in NOT_READ or not _reads_get(pattern):
             continue
         names = list(pattern.pattern.regex.groupindex)
         if "format" in names:  # the same views with a format suffix
             continue
         if not names:
-            path = reverse(pattern.name)
-            found.append(path + "?page_size=100&interview=" + file.values["interview"][0])
+            found.append(reverse(pattern.name) + file.queries.get(pattern.name, "?page_size=100"))
             continue
         if len(names) != 1 or not _arguments(file, pattern, names[0]):
             unfilled.append(pattern.name)
@@ -318,12 +317,13 @@ def addresses(file: File) -> tuple[list[str], list[str]]:
 
 
 @pytest.fixture
-def file(recruiter, interviewer, other_interviewer, candidate_user):
+def file(recruiter, interviewer, other_interviewer, candidate_user, integration):
     return File(
         recruiter=recruiter,
         interviewer=interviewer,
         other_interviewer=other_interviewer,
         candidate_user=candidate_user,
+        integration=integration,
     )
 
 
@@ -348,7 +348,9 @@ def _read_everything(file: File, user) -> dict[str, str]:
 
 
 def _what_may_appear(file: File, user) -> tuple[dict, dict]:
-    """(markers the user may read, markers they may not), each marker → its field and row."""
+    """(markers the user may read, markers they may not), each marker → its field and row: a
+    marker may be read where the field's declaration names the user's role (or they are HR) and
+    the row is one the row policies (`restrict`) let them see."""
     allowed, forbidden = {}, {}
     rows_seen: dict[type[models.Model], set] = {}
     for marker, (model, name, pk) in file.markers.items():
@@ -359,7 +361,7 @@ def _what_may_appear(file: File, user) -> tuple[dict, dict]:
     return allowed, forbidden
 
 
-@pytest.mark.parametrize("reader", ["interviewer", "candidate_user", "recruiter"])
+@pytest.mark.parametrize("reader", ["interviewer", "candidate_user", "integration", "recruiter"])
 def test_no_page_or_answer_shows_a_field_its_reader_may_not_see(file, reader):
     user = getattr(file, reader)
     bodies = _read_everything(file, user)
