@@ -1,16 +1,15 @@
 """API for HR admins: browse and filter the audit trail, and export it as CSV."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.decorators import action
 
 from audit import exports, selectors
 from audit.models import AuditEvent
-from hrsuite.api import ScopedViewSet
+from hrsuite.api import ModelOut, ScopedViewSet
 from hrsuite.rest import NewestFirstCursor
 
 
-class AuditEventOut(serializers.ModelSerializer):
+class AuditEventOut(ModelOut):
     class Meta:
         model = AuditEvent
         fields = exports.COLUMNS

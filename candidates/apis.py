@@ -7,19 +7,19 @@ from rest_framework.response import Response
 
 from candidates import selectors, services
 from candidates.models import Application, Candidate, Language, Position, PriorRecord, StageChange
-from hrsuite.api import Created, ScopedViewSet, referenced, validated
+from hrsuite.api import Created, ModelOut, ScopedViewSet, referenced, validated
 from interviews.apis import FeedbackSummaryOut
 
 # --- Output --------------------------------------------------------------------------------------
 
 
-class PositionOut(serializers.ModelSerializer):
+class PositionOut(ModelOut):
     class Meta:
         model = Position
         fields = ["id", "title", "department", "region", "time_zone", "dimension_weights", "status"]
 
 
-class StageChangeOut(serializers.ModelSerializer):
+class StageChangeOut(ModelOut):
     actor = serializers.CharField(source="actor.get_username", default=None)
 
     class Meta:
@@ -27,7 +27,7 @@ class StageChangeOut(serializers.ModelSerializer):
         fields = ["from_stage", "to_stage", "at", "actor", "reason"]
 
 
-class ApplicationOut(serializers.ModelSerializer):
+class ApplicationOut(ModelOut):
     candidate_name = serializers.CharField(source="candidate.full_name")
     position = PositionOut()
 
@@ -52,7 +52,7 @@ class ApplicationStaffDetailOut(ApplicationDetailOut):
         fields = [*ApplicationDetailOut.Meta.fields, "feedback_summaries"]
 
 
-class CandidateApplicationOut(serializers.ModelSerializer):
+class CandidateApplicationOut(ModelOut):
     position = PositionOut()
     stage_history = StageChangeOut(many=True)
 
@@ -61,7 +61,7 @@ class CandidateApplicationOut(serializers.ModelSerializer):
         fields = ["id", "position", "stage", "stage_changed_at", "stage_history"]
 
 
-class PriorRecordOut(serializers.ModelSerializer):
+class PriorRecordOut(ModelOut):
     class Meta:
         model = PriorRecord
         fields = [
@@ -80,7 +80,7 @@ class PriorRecordOut(serializers.ModelSerializer):
 _CANDIDATE_LIST = ["id", "full_name", "region", "time_zone", "preferred_language", "created_at"]
 
 
-class CandidateListOut(serializers.ModelSerializer):
+class CandidateListOut(ModelOut):
     """Lists show no contact data, so a list page decrypts nothing."""
 
     class Meta:
@@ -88,7 +88,7 @@ class CandidateListOut(serializers.ModelSerializer):
         fields = _CANDIDATE_LIST
 
 
-class CandidateStaffOut(serializers.ModelSerializer):
+class CandidateStaffOut(ModelOut):
     applications = CandidateApplicationOut(many=True)
     prior_records = PriorRecordOut(many=True)
 
@@ -107,7 +107,7 @@ class CandidateStaffOut(serializers.ModelSerializer):
         ]
 
 
-class CandidateInterviewerOut(serializers.ModelSerializer):
+class CandidateInterviewerOut(ModelOut):
     """What an assigned interviewer needs: the résumé, not contact data or identity documents."""
 
     applications = CandidateApplicationOut(many=True)
@@ -117,7 +117,7 @@ class CandidateInterviewerOut(serializers.ModelSerializer):
         fields = [*_CANDIDATE_LIST, "resume_text", "applications"]
 
 
-class CandidateSelfOut(serializers.ModelSerializer):
+class CandidateSelfOut(ModelOut):
     applications = CandidateApplicationOut(many=True)
 
     class Meta:
@@ -188,7 +188,9 @@ class PositionApi(ScopedViewSet):
     def create(self, request):
         data = validated(PositionIn, request.data)
         position = services.position_create(actor=request.user, **data)
-        return Response(PositionOut(position).data, status=status.HTTP_201_CREATED)
+        return Response(
+            PositionOut(position, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
 
 
 class CandidateApi(ScopedViewSet):
@@ -255,7 +257,7 @@ class ApplicationApi(ScopedViewSet):
         data = validated(StageMoveIn, request.data)
         services.application_move(application=application, actor=request.user, **data)
         application = self.get_queryset().get(pk=application.pk)
-        return Response(ApplicationDetailOut(application).data)
+        return Response(ApplicationDetailOut(application, context=self.get_serializer_context()).data)
 
 
 class PriorRecordApi(ScopedViewSet):
@@ -273,4 +275,6 @@ class PriorRecordApi(ScopedViewSet):
             Candidate.objects.all(), user=request.user, pk=data.pop("candidate"), field="candidate"
         )
         record = services.prior_record_create(candidate=candidate, actor=request.user, **data)
-        return Response(PriorRecordOut(record).data, status=status.HTTP_201_CREATED)
+        return Response(
+            PriorRecordOut(record, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )

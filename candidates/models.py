@@ -7,6 +7,7 @@ from guardian.models import UserObjectPermissionBase
 
 from hrsuite.fields import EncryptedTextField
 from hrsuite.models import DomainModel
+from hrsuite.visibility import ALSO_CANDIDATE, HR_ONLY, restricted_fields
 
 
 class Language(models.TextChoices):
@@ -36,6 +37,11 @@ class Position(DomainModel):
         return self.title
 
 
+# Interviewers see the résumé, not contact data or identity documents; the candidate sees their
+# own contact data; where they came from is HR's.
+@restricted_fields(
+    email=ALSO_CANDIDATE, phone=ALSO_CANDIDATE, national_id=HR_ONLY, date_of_birth=HR_ONLY, source=HR_ONLY
+)
 class Candidate(DomainModel):
     # Set when the candidate is invited to the portal; the portal shows only this candidate's data.
     user = models.OneToOneField(
@@ -122,6 +128,8 @@ class ApplicationUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Application, on_delete=models.CASCADE)
 
 
+# Why an application moved, and who moved it, are HR's: never the candidate's or an interviewer's.
+@restricted_fields(reason=HR_ONLY, actor=HR_ONLY)
 class StageChange(DomainModel):
     """The application's timeline: every stage it entered, when, by whom and why."""
 
@@ -138,6 +146,7 @@ class StageChange(DomainModel):
         ordering = ["at"]
 
 
+@restricted_fields(rating=HR_ONLY, notes=HR_ONLY)
 class PriorRecord(DomainModel):
     """Past performance and training of internal or returning candidates."""
 

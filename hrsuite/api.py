@@ -8,6 +8,15 @@ from hrsuite.accounts.models import Role
 from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.permissions import global_permission, has_role, restrict
 from hrsuite.selectors import object_get_for
+from hrsuite.visibility import SeenByViewer
+
+
+# The base of every answer about a model: rendered as its viewer may see it, so a field the model
+# declares restricted is empty for a viewer whose role may not see it. Give it the request
+# (`context=self.get_serializer_context()`), or it renders for nobody. (Comments, not docstrings:
+# the API schema would show a docstring as each answer's description.)
+class ModelOut(SeenByViewer, serializers.ModelSerializer):
+    pass
 
 
 class Created(serializers.Serializer):

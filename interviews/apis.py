@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from hrsuite.accounts.models import User
-from hrsuite.api import Created, ScopedViewSet, referenced, validated
+from hrsuite.api import Created, ModelOut, ScopedViewSet, referenced, validated
 from hrsuite.errors import ValidationFailed
 from interviews import selectors, services
 from interviews.models import (
@@ -23,7 +23,7 @@ from interviews.models import (
 # --- Output --------------------------------------------------------------------------------------
 
 
-class AssignmentOut(serializers.ModelSerializer):
+class AssignmentOut(ModelOut):
     interviewer_name = serializers.CharField(source="interviewer.get_username")
 
     class Meta:
@@ -31,7 +31,7 @@ class AssignmentOut(serializers.ModelSerializer):
         fields = ["id", "interview", "interviewer", "interviewer_name", "created_at"]
 
 
-class InterviewOut(serializers.ModelSerializer):
+class InterviewOut(ModelOut):
     candidate = serializers.UUIDField(source="application.candidate_id")
     candidate_name = serializers.CharField(source="application.candidate.full_name")
     position_title = serializers.CharField(source="application.position.title")
@@ -69,15 +69,15 @@ class InterviewCandidateOut(InterviewOut):
         fields = [f for f in InterviewOut.Meta.fields if f not in ("provider", "application")]
 
 
-class HumanReviewOut(serializers.ModelSerializer):
-    reviewer = serializers.CharField(source="reviewer.get_username")
+class HumanReviewOut(ModelOut):
+    reviewer = serializers.CharField(source="reviewer.get_username", default=None)
 
     class Meta:
         model = HumanReview
         fields = ["id", "outcome", "score", "reason", "reviewer", "created_at"]
 
 
-class DimensionOut(serializers.ModelSerializer):
+class DimensionOut(ModelOut):
     reviews = HumanReviewOut(many=True)
 
     class Meta:
@@ -85,7 +85,7 @@ class DimensionOut(serializers.ModelSerializer):
         fields = ["id", "dimension", "score", "confidence", "evidence", "reviews"]
 
 
-class AssessmentOut(serializers.ModelSerializer):
+class AssessmentOut(ModelOut):
     dimensions = DimensionOut(many=True)
 
     class Meta:
@@ -109,13 +109,13 @@ class AssessmentDetailOut(AssessmentOut):
         fields = [*AssessmentOut.Meta.fields, "transcript"]
 
 
-class CandidateDimensionOut(serializers.ModelSerializer):
+class CandidateDimensionOut(ModelOut):
     class Meta:
         model = AIDimensionScore
         fields = ["dimension", "score"]
 
 
-class AssessmentCandidateOut(serializers.ModelSerializer):
+class AssessmentCandidateOut(ModelOut):
     """A released result as the candidate sees it: scores, not reviewers' reasons or raw data."""
 
     dimensions = CandidateDimensionOut(many=True)
@@ -125,7 +125,7 @@ class AssessmentCandidateOut(serializers.ModelSerializer):
         fields = ["id", "interview", "overall_score", "dimensions"]
 
 
-class ScorecardOut(serializers.ModelSerializer):
+class ScorecardOut(ModelOut):
     interviewer_name = serializers.CharField(source="interviewer.get_username")
 
     class Meta:
@@ -143,7 +143,7 @@ class ScorecardOut(serializers.ModelSerializer):
         ]
 
 
-class FeedbackSummaryOut(serializers.ModelSerializer):
+class FeedbackSummaryOut(ModelOut):
     """One finished interview's feedback as it joins the application's timeline (staff only):
     the AI's overall view, each scorecard, and the ratings weighted by the position's weights."""
 
@@ -266,7 +266,7 @@ class InterviewApi(ScopedViewSet):
     @action(detail=True, methods=["post"], url_path="release-results")
     def release_results(self, request, pk=None):
         interview = services.interview_results_release(interview=self.visible_object(), actor=request.user)
-        return Response(InterviewOut(interview).data)
+        return Response(InterviewOut(interview, context=self.get_serializer_context()).data)
 
 
 class AssignmentApi(ScopedViewSet):
@@ -293,7 +293,10 @@ class AssignmentApi(ScopedViewSet):
         assignment = services.assignment_create(
             interview=interview, interviewer=interviewer, actor=request.user
         )
-        return Response(AssignmentOut(assignment).data, status=status.HTTP_201_CREATED)
+        return Response(
+            AssignmentOut(assignment, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     def destroy(self, request, pk=None):
         services.assignment_delete(assignment=self.visible_object(), actor=request.user)
@@ -343,7 +346,9 @@ class HumanReviewApi(viewsets.GenericViewSet):
             message = _("Dimension score not found.")
             raise ValidationFailed(message, fields={"dimension_score": [message]})
         review = services.human_review_create(dimension_score=dimension, actor=request.user, **data)
-        return Response(HumanReviewOut(review).data, status=status.HTTP_201_CREATED)
+        return Response(
+            HumanReviewOut(review, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
 
 
 class ScorecardApi(ScopedViewSet):
@@ -366,10 +371,13 @@ class ScorecardApi(ScopedViewSet):
             field="interview",
         )
         scorecard = services.scorecard_save(interview=interview, actor=request.user, **data)
-        return Response(ScorecardOut(scorecard).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ScorecardOut(scorecard, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=None, responses=ScorecardOut)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         scorecard = services.scorecard_submit(scorecard=self.visible_object(), actor=request.user)
-        return Response(ScorecardOut(scorecard).data)
+        return Response(ScorecardOut(scorecard, context=self.get_serializer_context()).data)

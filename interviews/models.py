@@ -8,6 +8,7 @@ from guardian.models import UserObjectPermissionBase
 from candidates.models import Application
 from hrsuite.fields import EncryptedJSONField, EncryptedTextField
 from hrsuite.models import DomainModel, ReceivedEvent
+from hrsuite.visibility import ALSO_INTERVIEWER, HR_ONLY, restricted_fields
 
 
 class Interview(DomainModel):
@@ -70,6 +71,7 @@ class InterviewUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Interview, on_delete=models.CASCADE)
 
 
+@restricted_fields(assigned_by=HR_ONLY)
 class InterviewAssignment(DomainModel):
     """The source of an interviewer's access: see `interviews.services.assignment_create`."""
 
@@ -108,6 +110,8 @@ class InterviewAssignment(DomainModel):
 WAITING_FOR_REVIEW = models.Q(needs_human_review=True, first_reviewed_at__isnull=True)
 
 
+# The provider's payload as received; what it holds that people may see is in the other fields.
+@restricted_fields(raw_payload=HR_ONLY)
 class AIAssessment(DomainModel):
     interview = models.OneToOneField(Interview, on_delete=models.CASCADE, related_name="assessment")
     overall_score = models.DecimalField(max_digits=5, decimal_places=2)
@@ -153,6 +157,7 @@ class AIDimensionScore(DomainModel):
         ]
 
 
+@restricted_fields(reason=HR_ONLY, reviewer=HR_ONLY)
 class HumanReview(DomainModel):
     """A person confirms or overrides one AI dimension score, and says why."""
 
@@ -180,6 +185,8 @@ class Recommendation(models.TextChoices):
     STRONG_NO = "strong_no", _("Strong no")
 
 
+# An interviewer's notes: for the hiring team and themselves (others' scorecards they never see).
+@restricted_fields(notes=ALSO_INTERVIEWER)
 class Scorecard(DomainModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

@@ -5,13 +5,13 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from hrsuite.api import ScopedViewSet
+from hrsuite.api import ModelOut, ScopedViewSet
 from interviews import selectors
 from interviews.models import Notification
 from interviews.services.outbox import notification_retry
 
 
-class NotificationOut(serializers.ModelSerializer):
+class NotificationOut(ModelOut):
     """Ids, times and status only: the address is read at send time and never shown here."""
 
     recipient_user = serializers.CharField(source="recipient_user.get_username", default=None)
@@ -49,4 +49,4 @@ class NotificationApi(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         notification = notification_retry(notification=self.visible_object(), actor=request.user)
-        return Response(NotificationOut(notification).data)
+        return Response(NotificationOut(notification, context=self.get_serializer_context()).data)

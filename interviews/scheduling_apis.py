@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from candidates.models import Application
 from hrsuite.accounts.models import User
-from hrsuite.api import ScopedViewSet, referenced, validated
+from hrsuite.api import ModelOut, ScopedViewSet, referenced, validated
 from hrsuite.errors import ValidationFailed
 from hrsuite.selectors import object_get_for
 from interviews import selectors
@@ -45,7 +45,7 @@ class CancelIn(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class ScheduledOut(serializers.ModelSerializer):
+class ScheduledOut(ModelOut):
     class Meta:
         model = Interview
         fields = [
@@ -62,7 +62,7 @@ class ScheduledOut(serializers.ModelSerializer):
         ]
 
 
-class IncidentOut(serializers.ModelSerializer):
+class IncidentOut(ModelOut):
     class Meta:
         model = Incident
         fields = ["id", "interview", "kind", "occurred_at", "region", "provider", "details", "resolution"]
@@ -132,7 +132,10 @@ class SchedulingApi(viewsets.GenericViewSet):
         interview = scheduling.interview_schedule(
             application=application, interviewers=[found[pk] for pk in ids], actor=request.user, **data
         )
-        return Response(ScheduledOut(interview).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ScheduledOut(interview, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=RescheduleIn, responses=ScheduledOut)
     @action(detail=True, methods=["post"])
@@ -141,7 +144,7 @@ class SchedulingApi(viewsets.GenericViewSet):
         interview = scheduling.interview_reschedule(
             interview=self._interview(), starts_at=data["starts_at"], actor=request.user
         )
-        return Response(ScheduledOut(interview).data)
+        return Response(ScheduledOut(interview, context=self.get_serializer_context()).data)
 
     @extend_schema(request=CancelIn, responses=ScheduledOut)
     @action(detail=True, methods=["post"])
@@ -150,7 +153,7 @@ class SchedulingApi(viewsets.GenericViewSet):
         interview = scheduling.interview_cancel(
             interview=self._interview(), reason=data["reason"], actor=request.user
         )
-        return Response(ScheduledOut(interview).data)
+        return Response(ScheduledOut(interview, context=self.get_serializer_context()).data)
 
 
 # --- Incidents and completion rates ---------------------------------------------------------------

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hrsuite.accounts.models import Role
-from hrsuite.api import ScopedViewSet, referenced, validated
+from hrsuite.api import ModelOut, ScopedViewSet, referenced, validated
 from hrsuite.errors import Forbidden, ValidationFailed
 from hrsuite.permissions import has_role
 from hrsuite.selectors import object_get_for
@@ -52,7 +52,7 @@ class WebhookApi(APIView):
 # --- Consent -------------------------------------------------------------------------------------
 
 
-class ConsentOut(serializers.ModelSerializer):
+class ConsentOut(ModelOut):
     notice_version = serializers.CharField(source="notice.version")
     notice_sha256 = serializers.CharField(source="notice.text_sha256")
 
@@ -72,7 +72,7 @@ class ConsentOut(serializers.ModelSerializer):
         ]
 
 
-class NoticeOut(serializers.ModelSerializer):
+class NoticeOut(ModelOut):
     class Meta:
         model = ConsentNotice
         fields = ["version", "language", "title", "text", "text_sha256", "published_at"]
@@ -121,7 +121,9 @@ class ConsentApi(ScopedViewSet):
             field="interview",
         )
         consent = consent_services.consent_record(interview=interview, actor=request.user, **data)
-        return Response(ConsentOut(consent).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ConsentOut(consent, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(
         parameters=[OpenApiParameter("interview", OpenApiTypes.UUID, required=True)],
@@ -145,4 +147,4 @@ class ConsentApi(ScopedViewSet):
             "notice": notice,
             "consents": consent_services.consent_state(interview=interview),
         }
-        return Response(NoticeForInterviewOut(body).data)
+        return Response(NoticeForInterviewOut(body, context=self.get_serializer_context()).data)

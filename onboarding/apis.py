@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from candidates.selectors import application_detail_queryset
 from hrsuite.accounts.models import User
-from hrsuite.api import Created, ScopedViewSet, referenced, validated
+from hrsuite.api import Created, ModelOut, ScopedViewSet, referenced, validated
 from hrsuite.errors import ValidationFailed
 from onboarding import selectors
 from onboarding.models import BackgroundCheck, Decision, Offer, OfferApproval
@@ -21,8 +21,8 @@ from onboarding.services import checks, decisions, offers
 # --- Output --------------------------------------------------------------------------------------
 
 
-class DecisionListOut(serializers.ModelSerializer):
-    decided_by = serializers.CharField(source="decided_by.get_username")
+class DecisionListOut(ModelOut):
+    decided_by = serializers.CharField(source="decided_by.get_username", default=None)
 
     class Meta:
         model = Decision
@@ -43,7 +43,7 @@ class DecisionStaffOut(DecisionListOut):
         fields = [*DecisionListOut.Meta.fields, "reason", "review_requested_at", "review_request_note"]
 
 
-class DecisionCandidateOut(serializers.ModelSerializer):
+class DecisionCandidateOut(ModelOut):
     """The candidate's own rejection: no internal reasoning, and no decider's name."""
 
     class Meta:
@@ -51,7 +51,7 @@ class DecisionCandidateOut(serializers.ModelSerializer):
         fields = ["id", "application", "outcome", "decided_at", "status", "review_requested_at"]
 
 
-class OfferListOut(serializers.ModelSerializer):
+class OfferListOut(ModelOut):
     """Lists show no salary, so a list decrypts nothing."""
 
     position_title = serializers.CharField(source="position.title")
@@ -71,8 +71,8 @@ class OfferListOut(serializers.ModelSerializer):
         ]
 
 
-class OfferApprovalOut(serializers.ModelSerializer):
-    approver = serializers.CharField(source="approver.get_username")
+class OfferApprovalOut(ModelOut):
+    approver = serializers.CharField(source="approver.get_username", default=None)
 
     class Meta:
         model = OfferApproval
@@ -101,7 +101,7 @@ class OfferCandidateOut(OfferListOut):
         fields = [*OfferListOut.Meta.fields, "salary", "sent_at", "answered_at"]
 
 
-class BackgroundCheckOut(serializers.ModelSerializer):
+class BackgroundCheckOut(ModelOut):
     class Meta:
         model = BackgroundCheck
         fields = ["id", "application", "offer", "provider", "status", "requested_at", "completed_at"]
@@ -196,7 +196,7 @@ class DecisionApi(ScopedViewSet):
         decision = decisions.decision_review_request(
             decision=decision, note=data.get("note", ""), actor=request.user
         )
-        return Response(DecisionCandidateOut(decision).data)
+        return Response(DecisionCandidateOut(decision, context=self.get_serializer_context()).data)
 
 
 class OfferApi(ScopedViewSet):
@@ -224,7 +224,7 @@ class OfferApi(ScopedViewSet):
     def _answer(self, offer):
         """The offer after the write, as the caller may see it."""
         offer = self.get_queryset().filter(pk=offer.pk).first() or offer
-        return Response(self.get_serializer_class()(offer).data)
+        return Response(self.get_serializer_class()(offer, context=self.get_serializer_context()).data)
 
     @extend_schema(request=SubmitIn, responses=OfferStaffOut)
     @action(detail=True, methods=["post"])

@@ -7,8 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from candidates.models import Application, Position
 from hrsuite.fields import EncryptedJSONField, EncryptedTextField
 from hrsuite.models import DomainModel, ReceivedEvent
+from hrsuite.visibility import ALSO_CANDIDATE, HR_ONLY, restricted_fields
 
 
+# The candidate sees their own rejection, never why or by whom; their re-review note goes to HR.
+@restricted_fields(reason=HR_ONLY, decided_by=HR_ONLY, review_request_note=HR_ONLY)
 class Decision(DomainModel):
     """A named recruiter's decision on an application (DESIGN.md §4 step 7): AI scores inform it,
     never make it. A rejected candidate may ask for a human re-review, which is recorded here."""
@@ -42,6 +45,7 @@ class Decision(DomainModel):
         return self.application.candidate_id
 
 
+@restricted_fields(salary=ALSO_CANDIDATE)
 class Offer(DomainModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -76,6 +80,7 @@ class Offer(DomainModel):
         return self.application.candidate_id
 
 
+@restricted_fields(approver=HR_ONLY, note=HR_ONLY)
 class OfferApproval(DomainModel):
     """One approver's step in an offer's chain; approvers decide in `order`."""
 
@@ -105,6 +110,7 @@ class OfferApproval(DomainModel):
         return self.offer.application.candidate_id
 
 
+@restricted_fields(findings=HR_ONLY)
 class BackgroundCheck(DomainModel):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
@@ -284,6 +290,7 @@ class OnboardingDocument(DomainModel):
         return self.task.plan.application.candidate_id
 
 
+@restricted_fields(secret=HR_ONLY)
 class ProvisioningTarget(DomainModel):
     """An outside system a hire is provisioned to, through a signed outbound webhook."""
 
@@ -302,6 +309,7 @@ class ProvisioningTarget(DomainModel):
         return f"{self.get_system_display()} → {self.url}"
 
 
+@restricted_fields(payload=HR_ONLY)
 class ProvisioningDelivery(DomainModel):
     """One hire sent to one system: retried with back-off, then dead-lettered for HR."""
 

@@ -13,7 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from hrsuite import uploads
-from hrsuite.api import ScopedViewSet, validated
+from hrsuite.api import ModelOut, ScopedViewSet, validated
 from hrsuite.errors import ValidationFailed
 from hrsuite.selectors import object_get_for
 from onboarding import plan_selectors as selectors
@@ -23,14 +23,14 @@ from onboarding.services import notices, plans
 # --- Output --------------------------------------------------------------------------------------
 
 
-class DocumentOut(serializers.ModelSerializer):
+class DocumentOut(ModelOut):
     class Meta:
         model = OnboardingDocument
         # `filename` is ours (what a download is saved as), `original_filename` the sender's.
         fields = ["id", "task", "filename", "original_filename", "content_type", "size", "created_at"]
 
 
-class TaskOut(serializers.ModelSerializer):
+class TaskOut(ModelOut):
     documents = DocumentOut(many=True, read_only=True)
 
     class Meta:
@@ -38,7 +38,7 @@ class TaskOut(serializers.ModelSerializer):
         fields = ["id", "plan", "assignee", "kind", "title", "due_at", "status", "completed_at", "documents"]
 
 
-class PlanListOut(serializers.ModelSerializer):
+class PlanListOut(ModelOut):
     class Meta:
         model = OnboardingPlan
         fields = [
@@ -60,13 +60,13 @@ class PlanOut(PlanListOut):
         fields = [*PlanListOut.Meta.fields, "tasks"]
 
 
-class HRTaskOut(serializers.ModelSerializer):
+class HRTaskOut(ModelOut):
     class Meta:
         model = HRTask
         fields = ["id", "kind", "application", "background_check", "status", "due_at", "created_at"]
 
 
-class MessageTextOut(serializers.ModelSerializer):
+class MessageTextOut(ModelOut):
     updated_by = serializers.CharField(source="updated_by.get_username", default="")
 
     class Meta:
@@ -120,7 +120,12 @@ class OnboardingPlanApi(ScopedViewSet):
         plan = self.visible_object()
         data = validated(PlanCancelIn, request.data)
         plan = plans.plan_cancel(plan=plan, reason=data["reason"], actor=request.user)
-        return Response(PlanOut(selectors.plan_detail_queryset(user=request.user).get(pk=plan.pk)).data)
+        return Response(
+            PlanOut(
+                selectors.plan_detail_queryset(user=request.user).get(pk=plan.pk),
+                context=self.get_serializer_context(),
+            ).data
+        )
 
 
 class OnboardingTaskApi(ScopedViewSet):
@@ -137,7 +142,7 @@ class OnboardingTaskApi(ScopedViewSet):
 
     def _answer(self, task):
         task = selectors.task_detail_queryset(user=self.request.user).get(pk=task.pk)
-        return Response(TaskOut(task).data)
+        return Response(TaskOut(task, context=self.get_serializer_context()).data)
 
     @extend_schema(request=UploadIn, responses={201: DocumentOut})
     @action(detail=True, methods=["post"])
@@ -171,7 +176,9 @@ class OnboardingTaskApi(ScopedViewSet):
             actor=request.user,
             field=field,
         )
-        return Response(DocumentOut(document).data, status=status.HTTP_201_CREATED)
+        return Response(
+            DocumentOut(document, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=None, responses=TaskOut)
     @action(detail=True, methods=["post"])
@@ -196,7 +203,12 @@ class OnboardingDocumentApi(ScopedViewSet):
     def retrieve(self, request, *args, **kwargs):
         # The detail shows no content: decrypting is for `download`, which is audited as an export.
         queryset = selectors.document_detail_queryset(user=request.user).defer("content_base64")
-        return Response(DocumentOut(object_get_for(queryset, user=request.user, pk=kwargs["pk"])).data)
+        return Response(
+            DocumentOut(
+                object_get_for(queryset, user=request.user, pk=kwargs["pk"]),
+                context=self.get_serializer_context(),
+            ).data
+        )
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
@@ -225,7 +237,10 @@ class HRTaskApi(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return Response(
-            HRTaskOut(plans.hr_task_close(hr_task=self.visible_object(), actor=request.user)).data
+            HRTaskOut(
+                plans.hr_task_close(hr_task=self.visible_object(), actor=request.user),
+                context=self.get_serializer_context(),
+            ).data
         )
 
 
@@ -242,4 +257,6 @@ class CandidateMessageTextApi(ScopedViewSet):
     def create(self, request):
         data = validated(MessageTextIn, request.data)
         text = notices.candidate_message_text_set(actor=request.user, **data)
-        return Response(MessageTextOut(text).data, status=status.HTTP_201_CREATED)
+        return Response(
+            MessageTextOut(text, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )

@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from hrsuite.api import ScopedViewSet, validated
+from hrsuite.api import ModelOut, ScopedViewSet, validated
 from onboarding import provisioning_selectors as selectors
 from onboarding.models import ProvisioningDelivery, ProvisioningTarget
 from onboarding.services import provisioning
@@ -15,7 +15,7 @@ from onboarding.services import provisioning
 # --- Output --------------------------------------------------------------------------------------
 
 
-class ProvisioningTargetOut(serializers.ModelSerializer):
+class ProvisioningTargetOut(ModelOut):
     """Never the secret: only that one is set."""
 
     has_secret = serializers.SerializerMethodField()
@@ -30,7 +30,7 @@ class ProvisioningTargetOut(serializers.ModelSerializer):
         return bool(target.secret) if flag is None else flag
 
 
-class ProvisioningDeliveryOut(serializers.ModelSerializer):
+class ProvisioningDeliveryOut(ModelOut):
     """Status per system; no payload (names, salary) and no secret."""
 
     system = serializers.CharField(source="target.system")
@@ -86,14 +86,17 @@ class ProvisioningTargetApi(ScopedViewSet):
     def create(self, request):
         data = validated(TargetCreateIn, request.data)
         target = provisioning.provisioning_target_create(actor=request.user, **data)
-        return Response(ProvisioningTargetOut(target).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ProvisioningTargetOut(target, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=TargetUpdateIn, responses=ProvisioningTargetOut)
     def partial_update(self, request, pk=None):
         target = self.visible_object()
         data = validated(TargetUpdateIn, request.data)
         target = provisioning.provisioning_target_update(target=target, actor=request.user, **data)
-        return Response(ProvisioningTargetOut(target).data)
+        return Response(ProvisioningTargetOut(target, context=self.get_serializer_context()).data)
 
 
 class ProvisioningDeliveryApi(ScopedViewSet):
@@ -110,4 +113,4 @@ class ProvisioningDeliveryApi(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         delivery = provisioning.provisioning_retry(delivery=self.visible_object(), actor=request.user)
-        return Response(ProvisioningDeliveryOut(delivery).data)
+        return Response(ProvisioningDeliveryOut(delivery, context=self.get_serializer_context()).data)

@@ -67,7 +67,8 @@ WSGI_APPLICATION = "hrsuite.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's engine, rendering each page as its viewer may see it (see hrsuite.visibility).
+        "BACKEND": "hrsuite.visibility.Templates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {

@@ -1,0 +1,406 @@
+"""What HR writes for HR stays with HR.
+
+Every field a model declares restricted (`hrsuite.visibility`) gets a unique marker in every row
+of one candidate's whole file: two applications with their stage history, interviews with an AI
+assessment, a human review and scorecards, a rejection the candidate asked to have reviewed, a
+hire with its offer, approval chain, background check, onboarding and provisioning. Then every
+API endpoint and every page (found from the URL resolver, filled with the file's ids and link
+tokens) is read as the assigned interviewer, as the candidate, as an integration's service user
+and as a recruiter.
+
+A marker may appear only where the declaration lets the reader's role see the field and the row
+policy lets them see the row; where both do, it must appear somewhere, so the reads are shown to
+reach the data.
+"""
+
+import datetime
+import decimal
+import secrets
+from urllib.parse import urlparse
+
+import pytest
+from django.db import models
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from rest_framework import serializers
+
+from candidates import services as candidate_services
+from candidates.models import Candidate
+from hrsuite import visibility
+from hrsuite.accounts.models import Role, User
+from hrsuite.fields import EncryptedJSONField
+from hrsuite.permissions import restrict
+from interviews import services as interview_services
+from interviews.models import AIAssessment, Interview, Notification
+from interviews.services import candidate_links as interview_links
+from interviews.services import consent as consent_services
+from interviews.services.incidents import incident_open
+from onboarding import models as onboarding_models
+from onboarding.services import candidate_links as onboarding_links
+from onboarding.services import decisions, notices, offers, plans
+from onboarding.services.provisioning import provisioning_start
+from tests.authz import PNG
+from tests.factories import (
+    application_awaiting_decision,
+    assessment_payload,
+    make_application,
+    make_candidate,
+    make_interview,
+    make_position,
+    make_user,
+    offer_terms,
+)
+from tests.onboarding.provisioning_helpers import make_targets
+
+# The fields HR writes for itself that must be declared whatever else is.
+OBVIOUS = {
+    "candidates.candidate": {"email", "phone", "national_id", "date_of_birth"},
+    "candidates.stagechange": {"reason", "actor"},
+    "candidates.priorrecord": {"notes"},
+    "interviews.humanreview": {"reason", "reviewer"},
+    "interviews.scorecard": {"notes"},
+    "onboarding.decision": {"reason", "decided_by"},
+    "onboarding.offer": {"salary"},
+    "onboarding.offerapproval": {"note", "approver"},
+    "onboarding.backgroundcheck": {"findings"},
+}
+
+# Which model's ids a page's argument takes (the API's come from its viewsets).
+PAGE_ARGUMENTS = {
+    ("hr-candidate", "pk"): Candidate,
+    ("hr-interview", "pk"): Interview,
+    ("hr-message-retry", "pk"): Notification,
+    ("workspace-interview", "pk"): Interview,
+    ("workspace-scorecard", "pk"): Interview,
+    ("workspace-scorecard-submit", "pk"): Interview,
+    ("portal-invite", "candidate_id"): Candidate,
+    ("portal-result", "assessment_id"): AIAssessment,
+    ("portal-open-interview", "interview_id"): Interview,
+    ("portal-open-consent", "interview_id"): Interview,
+    ("portal-open-offer", "offer_id"): onboarding_models.Offer,
+    ("portal-open-onboarding", "plan_id"): onboarding_models.OnboardingPlan,
+}
+# Routes not read, and why.
+NOT_READ = {
+    "portal-welcome": "a set-password link: it shows a form, no record",
+    "portal-sign-in-link": "a one-time sign-in link: it signs in and shows no record",
+    "schema": "the API's description, made from the code: it holds no records",
+    "api-docs": "the page that shows the schema",
+}
+# Fields no page or answer shows even to HR: kept for the systems that use them.
+SHOWN_TO_NOBODY = {
+    ("aiassessment", "raw_payload"),
+    ("provisioningtarget", "secret"),
+    ("provisioningdelivery", "payload"),
+    ("interviewassignment", "assigned_by"),
+}
+
+
+# --- The file ---------------------------------------------------------------------------------
+
+
+class File:
+    """One candidate's whole file, the link tokens of their e-mails, and the readers."""
+
+    def __init__(self, *, recruiter, interviewer, other_interviewer, candidate_user, integration):
+        self.recruiter, self.interviewer, self.candidate_user = recruiter, interviewer, candidate_user
+        self.integration = integration
+        approver = make_user(Role.RECRUITER, username="approver")
+        candidate = make_candidate(recruiter, national_id="110101199001011234", date_of_birth="1990-01-01")
+        candidate_services.candidate_portal_link(candidate=candidate, user=candidate_user, actor=recruiter)
+        candidate_services.prior_record_create(
+            candidate=candidate,
+            actor=recruiter,
+            kind="performance_review",
+            title="2025 review",
+            period_start=datetime.date(2025, 1, 1),
+            rating="exceeds",
+            notes="Strong year.",
+        )
+
+        # The hire: screened and interviewed (AI assessment reviewed by a person, two scorecards).
+        hired = make_application(recruiter, candidate=candidate, position=make_position(recruiter))
+        candidate_services.application_move(
+            application=hired, event="interview", reason="Screened by phone.", actor=recruiter
+        )
+        interview = make_interview(recruiter, application=hired)
+        for person in (interviewer, other_interviewer):
+            interview_services.assignment_create(interview=interview, interviewer=person, actor=recruiter)
+        assessment = interview_services.assessment_record(
+            interview=interview, payload=assessment_payload(), actor="system:test"
+        )
+        interview_services.human_review_create(
+            dimension_score=assessment.dimensions.first(),
+            outcome="override",
+            score=70,
+            reason="The transcript missed a sentence.",
+            actor=recruiter,
+        )
+        interview_services.interview_results_release(interview=interview, actor=recruiter)
+        for person in (interviewer, other_interviewer):
+            interview_services.scorecard_save(
+                interview=interview, ratings={"communication": 4}, notes="Clear answers.", actor=person
+            )
+        candidate_services.application_move(
+            application=hired, event="await_decision", reason="Interviews done.", actor=recruiter
+        )
+        decision = decisions.decision_record(
+            application=hired,
+            outcome="hire",
+            reason="Best of the round.",
+            offer_terms=offer_terms(),
+            actor=recruiter,
+        )
+        offer = decision.offer
+        offers.offer_submit(offer=offer, approvers=[approver], actor=recruiter)
+        offers.offer_approval_decide(offer=offer, approve=True, note="Within the band.", actor=approver)
+        offers.offer_send(offer=offer, actor=recruiter)
+        offers.offer_answer(offer=offer, accept=True, actor=candidate_user)
+        plan = onboarding_models.OnboardingPlan.objects.get(offer=offer)
+        document = plan.tasks.filter(kind="document").first()
+        plans.task_document_upload(
+            task=document, filename="id.png", content_type="image/png", content=PNG, actor=candidate_user
+        )
+        make_targets(recruiter, {"oa": "https://oa.example.com/hooks"})
+        provisioning_start(plan=plan, actor=recruiter)
+
+        # The rejection, after an interview the same interviewer held, and its re-review request;
+        # a technical failure on another interview brought a reschedule offer.
+        rejected = application_awaiting_decision(recruiter, candidate=candidate)
+        second = make_interview(recruiter, application=rejected)
+        interview_services.assignment_create(interview=second, interviewer=interviewer, actor=recruiter)
+        failed = make_interview(recruiter, application=rejected, starts_in=datetime.timedelta(days=3))
+        incident_open(
+            interview=failed,
+            kind="technical_issue",
+            occurred_at=timezone.now(),
+            details={"code": "ICE_FAILED"},
+            actor="provider:simulated",
+        )
+        rejection = decisions.decision_record(
+            application=rejected, outcome="reject", reason="Another fits better.", actor=recruiter
+        )
+        decisions.decision_review_request(decision=rejection, note="Please look again.", actor=candidate_user)
+
+        # The candidate's consent, an HR task and HR's wording of a message to candidates.
+        notice = consent_services.default_notices_publish()[0]
+        consent_services.consent_record(
+            interview=interview,
+            scope="general",
+            decision="given",
+            notice_version=notice.version,
+            actor=candidate_user,
+        )
+        onboarding_models.HRTask.objects.create(
+            kind="check_inconclusive", application=hired, background_check=offer.background_checks.get()
+        )
+        notices.candidate_message_text_set(
+            key="offer_cancelled",
+            language="en",
+            subject="About your offer",
+            body="We are sorry.",
+            actor=recruiter,
+        )
+
+        offer_link = Notification.objects.get(template="reschedule_offer").secret_payload["offer_url"]
+        self.tokens = {
+            "portal-interview": [interview_links.interview_token(interview=i) for i in (interview, second)],
+            "portal-consent": [interview_links.consent_token(interview=interview)],
+            "portal-offer": [onboarding_links.offer_token(offer=offer)],
+            "portal-onboarding": [onboarding_links.onboarding_token(plan=plan)],
+            "portal-reschedule": [urlparse(offer_link).path.rstrip("/").rsplit("/", 1)[-1]],
+        }
+        self.tokens["reschedule-offer"] = self.tokens["portal-reschedule"]
+        self.values = {"provider": ["simulated"], "meeting_id": [interview.provider_meeting_id or "none"]}
+        # Lists are read whole; the consent notice is read for an interview.
+        self.queries = {"consent-notice": f"?interview={interview.pk}"}
+        self.markers = plant_markers()
+
+
+def _marker_like(value) -> str:
+    """A unique marker shaped like the value it replaces, so pages that format it still work."""
+    if isinstance(value, str) and value:
+        try:
+            decimal.Decimal(value)
+        except decimal.InvalidOperation:
+            pass
+        else:
+            return f"{secrets.randbelow(9 * 10**8) + 10**8}.{secrets.randbelow(90) + 10}"
+        if "@" in value:
+            return f"mk{secrets.token_hex(6)}@example.test"
+    return f"mk{secrets.token_hex(6)}"
+
+
+def plant_markers() -> dict[str, tuple[type[models.Model], str, object]]:
+    """A marker in every declared field of every row, set through the model as a normal value
+    (encrypted fields encrypt it); for a user field, a user of that name. Marker → (model, field,
+    row id); a figure also under its grouped form (1,234,567.89)."""
+    markers = {}
+    for model, fields in visibility.declared().items():
+        rows = list(model.objects.all())
+        assert rows, f"the file has no {model.__name__} to plant a marker in"
+        for name in fields:
+            field = model._meta.get_field(name)
+            for row in rows:
+                if field.is_relation:
+                    marker = f"mk{secrets.token_hex(6)}"
+                    value = User.objects.create(username=marker)
+                elif isinstance(field, EncryptedJSONField | models.JSONField):
+                    marker = f"mk{secrets.token_hex(6)}"
+                    value = {"marker": marker}
+                else:
+                    marker = value = _marker_like(getattr(row, name))
+                setattr(row, name, value)
+                row.save(update_fields=[name])
+                markers[marker.split("@")[0]] = (model, name, row.pk)
+                if marker[0].isdigit():
+                    markers[f"{decimal.Decimal(marker):,}"] = (model, name, row.pk)
+    return markers
+
+
+# --- The routes -------------------------------------------------------------------------------
+
+
+def _patterns(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _patterns(pattern.url_patterns, pattern.namespace or namespace)
+        else:
+            yield pattern, namespace
+
+
+def _reads_get(pattern: URLPattern) -> bool:
+    view = getattr(pattern.callback, "cls", None)
+    actions = getattr(pattern.callback, "actions", None)
+    if actions is not None:
+        return "get" in actions
+    return view is None or hasattr(view, "get")
+
+
+def _arguments(file: File, pattern: URLPattern, name: str) -> list:
+    view = getattr(pattern.callback, "cls", None)
+    if name == "token":
+        return file.tokens.get(pattern.name)
+    if name == "pk" and view is not None:
+        model = view.queryset.model
+    else:
+        model = PAGE_ARGUMENTS.get((pattern.name, name))
+    if model is not None:
+        return [str(pk) for pk in model.objects.values_list("pk", flat=True)]
+    return file.values.get(name)
+
+
+def addresses(file: File) -> tuple[list[str], list[str]]:
+    """(every address to read, routes that could not be filled)."""
+    found, unfilled = [], []
+    for pattern, namespace in _patterns(get_resolver().url_patterns):
+        # The Django admin is for staff accounts only, which no interviewer or candidate holds.
+        if namespace == "admin" or pattern.name in NOT_READ or not _reads_get(pattern):
+            continue
+        names = list(pattern.pattern.regex.groupindex)
+        if "format" in names:  # the same views with a format suffix
+            continue
+        if not names:
+            found.append(reverse(pattern.name) + file.queries.get(pattern.name, "?page_size=100"))
+            continue
+        if len(names) != 1 or not _arguments(file, pattern, names[0]):
+            unfilled.append(pattern.name)
+            continue
+        found += [
+            reverse(pattern.name, kwargs={names[0]: value}) for value in _arguments(file, pattern, names[0])
+        ]
+    return found, unfilled
+
+
+# --- The reads --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def file(recruiter, interviewer, other_interviewer, candidate_user, integration):
+    return File(
+        recruiter=recruiter,
+        interviewer=interviewer,
+        other_interviewer=other_interviewer,
+        candidate_user=candidate_user,
+        integration=integration,
+    )
+
+
+def test_the_declaration_covers_what_hr_writes_for_itself():
+    declared = {model._meta.label_lower: set(fields) for model, fields in visibility.declared().items()}
+    missing = {label: names - declared.get(label, set()) for label, names in OBVIOUS.items()}
+    assert {label: names for label, names in missing.items() if names} == {}
+
+
+def _read_everything(file: File, user) -> dict[str, str]:
+    client = Client()
+    client.force_login(user)
+    bodies = {}
+    addresses_found, unfilled = addresses(file)
+    assert unfilled == [], f"routes the test cannot fill, declare their arguments: {unfilled}"
+    for address in addresses_found:
+        response = client.get(address)
+        assert response.status_code < 500, address
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        bodies[address] = (content.decode("utf-8", "replace") + response.get("Location", "")).lower()
+    return bodies
+
+
+def _what_may_appear(file: File, user) -> tuple[dict, dict]:
+    """(markers the user may read, markers they may not), each marker → its field and row: a
+    marker may be read where the field's declaration names the user's role (or they are HR) and
+    the row is one the row policies (`restrict`) let them see."""
+    allowed, forbidden = {}, {}
+    rows_seen: dict[type[models.Model], set] = {}
+    for marker, (model, name, pk) in file.markers.items():
+        if model not in rows_seen:
+            rows_seen[model] = set(restrict(model.objects.all(), user=user).values_list("pk", flat=True))
+        sees = visibility.may_see(user, model, name) and pk in rows_seen[model]
+        (allowed if sees else forbidden)[marker] = (model, name, pk)
+    return allowed, forbidden
+
+
+@pytest.mark.parametrize("reader", ["interviewer", "candidate_user", "integration", "recruiter"])
+def test_no_page_or_answer_shows_a_field_its_reader_may_not_see(file, reader):
+    user = getattr(file, reader)
+    bodies = _read_everything(file, user)
+    allowed, forbidden = _what_may_appear(file, user)
+
+    leaks = sorted(
+        f"{model.__name__}.{name} (row {pk}) at {address}"
+        for marker, (model, name, pk) in forbidden.items()
+        for address, body in bodies.items()
+        if marker.lower() in body
+    )
+    assert leaks == []
+
+    shown = {
+        (model, name)
+        for marker, (model, name, _pk) in allowed.items()
+        if any(marker.lower() in b for b in bodies.values())
+    }
+    expected = {
+        (model, name)
+        for model, name, _pk in allowed.values()
+        if (model._meta.model_name, name) not in SHOWN_TO_NOBODY
+    }
+    assert sorted(f"{m.__name__}.{n}" for m, n in expected - shown) == []
+
+
+def _subclasses(cls):
+    for subclass in cls.__subclasses__():
+        yield subclass
+        yield from _subclasses(subclass)
+
+
+def test_every_answer_about_a_model_is_rendered_as_its_viewer_sees_it():
+    import hrsuite.api_urls  # noqa: F401  (every API module, so every serializer, is loaded)
+
+    ours = {"audit", "candidates", "hrsuite", "interviews", "onboarding"}
+    unscoped = sorted(
+        f"{cls.__module__}.{cls.__qualname__}"
+        for cls in _subclasses(serializers.ModelSerializer)
+        if cls.__module__.split(".")[0] in ours and not issubclass(cls, visibility.SeenByViewer)
+    )
+    assert unscoped == [], "model serializers that do not render as their viewer sees (use ModelOut)"
