@@ -17,7 +17,7 @@ from audit.services import audit_record
 from audit.signals import attempted_name_for_trail
 from hrsuite.accounts import selectors, services, sign_in_limits
 from hrsuite.accounts.models import ApiToken
-from hrsuite.api import ScopedViewSet, validated
+from hrsuite.api import ModelOut, ScopedViewSet, validated
 from hrsuite.errors import ApplicationError
 from hrsuite.permissions import roles_of
 
@@ -55,7 +55,7 @@ class CredentialsIn(serializers.Serializer):
     name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class ApiTokenOut(serializers.ModelSerializer):
+class ApiTokenOut(ModelOut):
     """A token as its owner lists it: never the secret, which is not kept."""
 
     class Meta:
