@@ -85,6 +85,7 @@ PAGE_ARGUMENTS = {
 NOT_READ = {
     "portal-welcome": "a set-password link: it shows a form, no record",
     "portal-sign-in-link": "a one-time sign-in link: it signs in and shows no record",
+    "sign-in-link": "a staff member's one-time sign-in link: it signs in and shows no record",
     "schema": "the API's description, made from the code: it holds no records",
     "api-docs": "the page that shows the schema",
 }

@@ -69,6 +69,7 @@ TEMPLATES = [
     {
         # Django's engine, rendering each page as its viewer may see it (see hrsuite.visibility).
         "BACKEND": "hrsuite.visibility.Templates",
+        "NAME": "django",  # the alias Django's own engine has, which code and tests look up
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
