@@ -64,4 +64,4 @@ $(CHROMIUM):
 test: $(STAMP) messages lint $(CHROMIUM)
 	DJANGO_SETTINGS_MODULE=hrsuite.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=hrsuite.settings.test $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --numprocesses=auto

@@ -3,6 +3,7 @@
 import base64
 import os
 import secrets
+from urllib.parse import urlsplit
 
 
 def _random_key() -> str:
@@ -15,6 +16,21 @@ os.environ.setdefault("HRSUITE_ENCRYPTION_KEYS", f"k2:{_random_key()},k1:{_rando
 os.environ.setdefault("HRSUITE_BLIND_INDEX_KEY", _random_key())
 os.environ.setdefault("HRSUITE_AUDIT_KEY", _random_key())
 os.environ.setdefault("HRSUITE_WEBHOOK_SECRETS", f"simulated:{_random_key()},check_simulated:{_random_key()}")
+
+
+def _redis_url_of_this_worker(url: str, worker: str) -> str:
+    """Under pytest-xdist ("gw0", "gw1", ...) each worker process takes the Redis database after
+    the one the suite was given, plus its number: the broker tests flush their own database, which
+    must not be another worker's."""
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0) + 1 + int(worker.removeprefix("gw"))
+    return parts._replace(path=f"/{number}").geturl()
+
+
+if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("REDIS_URL"):
+    os.environ["REDIS_URL"] = _redis_url_of_this_worker(
+        os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"]
+    )
 
 from .base import *  # noqa: E402, F403
 
