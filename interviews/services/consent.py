@@ -110,8 +110,22 @@ def consent_state(*, interview: Interview) -> dict[str, str | None]:
 
 
 def consent_complete(*, interview: Interview) -> bool:
-    """Both general and biometric consent are given for this interview."""
-    return all(decision == Consent.Decision.GIVEN for decision in consent_state(interview=interview).values())
+    """Both general and biometric consent are given for this interview, each on the current
+    notice in the candidate's language: a decision on older wording is not consent to the new."""
+    candidate = interview.application.candidate
+    try:
+        current = notice_current(language=candidate.preferred_language).version
+    except NotFound:
+        return False
+    latest: dict[str, tuple[str, str]] = {}
+    rows = (
+        Consent.objects.filter(candidate_id=candidate.pk, interview=interview)
+        .order_by("scope", "-decided_at", "-created_at")
+        .values_list("scope", "decision", "notice__version")
+    )
+    for scope, decision, version in rows:
+        latest.setdefault(scope, (decision, version))
+    return all(latest.get(scope) == (Consent.Decision.GIVEN, current) for scope in SCOPES)
 
 
 # Which decision may follow which (None: no decision yet). Withdrawing needs consent to withdraw.

@@ -28,12 +28,12 @@ from onboarding.services.offers import offer_answer
 from tests.browser import sign_in
 from tests.factories import (
     application_awaiting_decision,
-    assessment_payload,
     make_application,
     make_candidate,
     make_hire,
     make_interview,
     make_position,
+    receive_assessment,
 )
 
 PORTAL = "/portal/"
@@ -55,9 +55,7 @@ def interview_of(recruiter, candidate, *, title=None, starts_in=datetime.timedel
 
 
 def released_result(recruiter, interview, *, release=True) -> AIAssessment:
-    assessment = interview_services.assessment_record(
-        interview=interview, payload=assessment_payload(), actor="provider:simulated"
-    )
+    assessment = receive_assessment(interview, actor="provider:simulated")
     if release:
         interview_services.interview_results_release(interview=interview, actor=recruiter)
     return assessment
@@ -374,7 +372,10 @@ def test_the_demo_candidate_signs_in_and_sees_their_released_result(client, monk
     assert client.login(username="candidate1", password=DEFAULT_PASSWORD)
     page = client.get(PORTAL)
 
-    released = AIAssessment.objects.get(interview__results_released_at__isnull=False)
+    released = AIAssessment.objects.get(
+        interview__results_released_at__isnull=False,
+        interview__application__candidate__user__username="candidate1",
+    )
     assert page.status_code == 200 and "Senior Backend Engineer" in page.text
     assert reverse("portal-result", args=[released.pk]) in page.text
     assert client.get(reverse("portal-result", args=[released.pk])).status_code == 200

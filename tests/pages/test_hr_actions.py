@@ -10,16 +10,15 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from candidates.models import Application, Stage
 from hrsuite.accounts.models import Role
-from interviews import services as interview_services
 from interviews.models import HumanReview, Interview, InterviewAssignment, Notification
 from onboarding.models import Decision, Offer
 from tests.factories import (
     application_awaiting_decision,
-    assessment_payload,
     make_application,
     make_candidate,
     make_hire,
     make_user,
+    receive_assessment,
 )
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
 from tests.pages.hr_helpers import file_url, full_file
@@ -251,12 +250,20 @@ def test_assigning_someone_twice_or_a_non_interviewer_is_refused_on_the_intervie
     assert InterviewAssignment.objects.count() == 1
 
 
-def test_release_shows_the_result_to_the_candidate(signed_in, interview, integration):
-    interview_services.assessment_record(interview=interview, payload=assessment_payload(), actor=integration)
-    response = _post(signed_in, interview.application.candidate, action="release", interview=interview.pk)
+@pytest.fixture
+def ai_interview(berlin_recruiter, interviewer):
+    return schedule(
+        berlin_recruiter, kind="ai_video", starts_at=shanghai(2027, 3, 2, 10, 0), interviewers=[interviewer]
+    )
+
+
+def test_release_shows_the_result_to_the_candidate(signed_in, ai_interview, integration):
+    receive_assessment(ai_interview, actor=integration)
+    candidate = ai_interview.application.candidate
+    response = _post(signed_in, candidate, action="release", interview=ai_interview.pk)
     assert "The result is released" in _followed(signed_in, response)
-    interview.refresh_from_db()
-    assert interview.results_released_at == timezone.now()
+    ai_interview.refresh_from_db()
+    assert ai_interview.results_released_at == timezone.now()
 
 
 def test_a_human_review_needs_a_new_score_to_override_then_is_recorded(

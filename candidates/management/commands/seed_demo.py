@@ -31,7 +31,10 @@ from candidates import services as candidate_services
 from candidates.models import Candidate, Position
 from hrsuite.accounts.models import Role, User
 from interviews import services as interview_services
-from interviews.models import AIAssessment, Interview
+from interviews.models import AIAssessment, Consent, Interview
+from interviews.services import candidate_links
+from interviews.services import consent as consent_services
+from interviews.services.assessments import assessment_ingest
 from interviews.services.scheduling import assignments_follow
 
 DEFAULT_PASSWORD = "hrsuite-demo-2026"  # noqa: S105 - a published demo password, not a secret
@@ -306,7 +309,7 @@ ASSESSMENTS = {
         ],
     ),
     # A noisy connection: low transcript quality and confidence, so the service routes it to a
-    # person instead of scoring low. The "nervousness" inference is dropped by the service.
+    # person instead of scoring low.
     "emily_ai": (
         61,
         0.48,
@@ -315,7 +318,6 @@ ASSESSMENTS = {
         [
             ("communication", 58, 0.42, [("I ... built the [inaudible] dashboards", 20.0, 26.0)]),
             ("analytical_thinking", 66, 0.71, [("for two hundred stores, weekly", 26.0, 29.5)]),
-            ("nervousness", 80, 0.9, []),
         ],
     ),
     "sophie_ai": (
@@ -565,11 +567,17 @@ class _Seeder:
     def _assessments(self) -> int:
         needing_review = 0
         for key, row in ASSESSMENTS.items():
-            # Assessments arrive from the interview provider, so the provider is the actor.
-            assessment = interview_services.assessment_record(
-                interview=self.interviews[key], payload=_payload(*row), actor=PROVIDER_ACTOR
+            interview = self.interviews[key]
+            # The candidate consents through their e-mail's consent link, before the AI assesses.
+            candidate = interview.application.candidate
+            candidate_links.consent_decide_by_link(
+                token=candidate_links.consent_token(interview=interview),
+                decisions=dict.fromkeys(consent_services.SCOPES, Consent.Decision.GIVEN),
+                notice_version=consent_services.notice_current(language=candidate.preferred_language).version,
             )
-            needing_review += assessment.needs_human_review
+            # Assessments arrive from the interview provider, so the provider is the actor.
+            receipt = assessment_ingest(interview=interview, payload=_payload(*row), actor=PROVIDER_ACTOR)
+            needing_review += receipt.assessment.needs_human_review
         return needing_review
 
     def _human_reviews(self) -> None:
