@@ -132,6 +132,40 @@ def test_candidate_sees_result_only_after_release_and_never_scorecards(
     assert client.get(reverse("scorecard-list")).json()["count"] == 0
 
 
+def test_a_flagged_result_is_released_only_after_a_person_reviewed_it(api, recruiter, candidate_user):
+    from candidates.services import candidate_portal_link
+
+    interview = make_interview(recruiter)
+    candidate_portal_link(candidate=interview.application.candidate, user=candidate_user, actor=recruiter)
+    flagged = receive_assessment(interview, assessment_payload(confidence=0.3), actor="system:test")
+    release = reverse("interview-release-results", args=[interview.pk])
+    result = reverse("assessment-detail", args=[flagged.pk])
+
+    refused = api.as_user(recruiter).post(release)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "review_required"
+    interview.refresh_from_db()
+    assert interview.results_released_at is None
+    assert api.as_user(candidate_user).get(result).status_code == 404
+
+    interview_services.human_review_create(
+        dimension_score=flagged.dimensions.first(),
+        outcome="confirm",
+        reason="Clear answers.",
+        actor=recruiter,
+    )
+    assert api.as_user(recruiter).post(release).status_code == 200
+    assert api.as_user(candidate_user).get(result).status_code == 200
+
+
+def test_nothing_is_released_before_the_assessment_arrives(api, recruiter):
+    # Else a flagged assessment arriving later would be shown at once, unreviewed.
+    interview = make_interview(recruiter)
+    refused = api.as_user(recruiter).post(reverse("interview-release-results", args=[interview.pk]))
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "no_result"
+    interview.refresh_from_db()
+    assert interview.results_released_at is None
+
+
 def test_emotion_inferences_beside_the_scores_are_not_kept_and_low_confidence_needs_review(recruiter):
     # A dimension outside the position's is refused (tests/interviews/test_assessment_ingest.py).
     payload = assessment_payload(confidence=0.4, emotion={"nervous": 0.9})

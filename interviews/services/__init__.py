@@ -13,7 +13,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application
 from hrsuite.accounts.models import Role
-from hrsuite.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from hrsuite.errors import ApplicationError, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.workflow import transition
 from interviews.models import (
@@ -166,11 +166,37 @@ def assignment_delete(*, assignment: InterviewAssignment, actor) -> None:
         )
 
 
+class ReleaseRefused(InvalidTransition):
+    """A result that cannot be shown to the candidate yet (409), with what must happen first."""
+
+    def __init__(self, message: str, *, state: str, code: str):
+        ApplicationError.__init__(self, message, code=code)
+        self.entity, self.state, self.event = "AI assessment", state, "release"
+
+
 @transaction.atomic
 def interview_results_release(*, interview: Interview, actor) -> Interview:
-    """Makes the AI assessment's scores visible to the candidate in their portal."""
+    """Makes the AI assessment's scores visible to the candidate in their portal: once it has
+    arrived and, when it was flagged for a person, once a person has reviewed it."""
     interview = get_for_change(Interview.objects, user=actor, pk=interview.pk)
     if interview.results_released_at is None:
+        # Under the interview's lock: an assessment arriving meanwhile waits, then is seen here.
+        assessment = AIAssessment.objects.filter(interview=interview).first()
+        if assessment is None:
+            raise ReleaseRefused(
+                gettext("There is no AI result to release: the assessment has not arrived."),
+                state="none",
+                code="no_result",
+            )
+        if assessment.waits_for_review:
+            raise ReleaseRefused(
+                gettext(
+                    "The AI flagged this assessment for a person: review at least one of its scores "
+                    "before releasing the result."
+                ),
+                state="waiting_for_review",
+                code="review_required",
+            )
         interview.results_released_at = timezone.now()
         interview.save(update_fields=["results_released_at", "updated_at"])
         audit_record(

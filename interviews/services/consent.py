@@ -221,12 +221,16 @@ def _assessment_set_aside(interview: Interview, *, reason: str, actor) -> None:
     assessment = AIAssessment.objects.filter(interview=interview).first()
     if assessment is None:
         return
+    # Its release goes with it: a later result is shown only once HR releases that one.
+    unreleased = Interview.objects.filter(pk=interview.pk, results_released_at__isnull=False).update(
+        results_released_at=None, updated_at=timezone.now()
+    )
     audit_record(
         actor=actor,
         action=AuditAction.DELETE,
         target=assessment,
         candidate_id=interview.application.candidate_id,
-        detail={"reason": reason, "interview": str(interview.pk)},
+        detail={"reason": reason, "interview": str(interview.pk), "release_withdrawn": bool(unreleased)},
     )
     assessment.delete()
 

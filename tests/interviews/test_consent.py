@@ -154,6 +154,20 @@ def test_withdrawing_consent_deletes_an_assessment_already_made(api, recruiter, 
     assert deleted.detail["reason"] == "consent_withdrawn_biometric"
 
 
+def test_withdrawing_consent_takes_back_a_released_result(api, recruiter, interview, candidate):
+    from audit.models import AuditEvent
+    from interviews.services import interview_results_release
+
+    assessment = receive_assessment(interview, actor="provider:simulated")
+    interview_results_release(interview=interview, actor=recruiter)
+    assert _decide(api, candidate, interview, "general", "withdrawn").status_code == 201
+    interview.refresh_from_db()
+    # A result arriving later is shown only once HR releases that one.
+    assert interview.results_released_at is None
+    deleted = AuditEvent.objects.get(action="delete", target_id=str(assessment.pk))
+    assert deleted.detail["release_withdrawn"] is True
+
+
 def test_withdrawing_what_was_never_given_is_409(api, interview, candidate):
     response = _decide(api, candidate, interview, "general", "withdrawn")
     assert response.status_code == 409

@@ -28,6 +28,7 @@ from onboarding.services.offers import offer_answer
 from tests.browser import sign_in
 from tests.factories import (
     application_awaiting_decision,
+    assessment_payload,
     make_application,
     make_candidate,
     make_hire,
@@ -260,6 +261,37 @@ def test_a_result_shows_the_reviewers_corrected_score_and_no_reasons(client, rec
 
     assert "width:88%" in page and "width:80%" not in page
     assert "Private note" not in page and "I led the migration" not in page
+
+
+REVIEWED = "A person on the recruiting team reviewed this assessment before releasing it to you"
+RELEASED = "The recruiting team released these scores to you"
+
+
+@pytest.mark.django_db
+def test_the_result_says_a_person_reviewed_it_only_when_one_did_before_the_release(client, recruiter):
+    candidate = portal_candidate(recruiter, preferred_language="en")
+    past = datetime.timedelta(days=-1)
+    unreviewed = released_result(recruiter, interview_of(recruiter, candidate, starts_in=past))
+    flagged = receive_assessment(
+        interview_of(recruiter, candidate, starts_in=past), assessment_payload(confidence=0.3)
+    )
+    for assessment in (flagged, unreviewed):
+        interview_services.human_review_create(
+            dimension_score=assessment.dimensions.first(),
+            outcome="confirm",
+            reason="Clear answers.",
+            actor=recruiter,
+        )
+    interview_services.interview_results_release(interview=flagged.interview, actor=recruiter)
+    client.force_login(candidate.user)
+
+    reviewed_page = client.get(reverse("portal-result", args=[flagged.pk])).text
+    assert REVIEWED in reviewed_page and RELEASED not in reviewed_page
+    # Reviewed only after it was released: the page does not claim a review before release.
+    released_page = client.get(reverse("portal-result", args=[unreviewed.pk])).text
+    assert RELEASED in released_page and REVIEWED not in released_page
+    for page in (reviewed_page, released_page):
+        assert "never your face, voice or emotions" in page and "no decision is made by the AI alone" in page
 
 
 @pytest.mark.django_db

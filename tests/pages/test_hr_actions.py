@@ -10,10 +10,12 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from candidates.models import Application, Stage
 from hrsuite.accounts.models import Role
+from interviews import services as interview_services
 from interviews.models import HumanReview, Interview, InterviewAssignment, Notification
 from onboarding.models import Decision, Offer
 from tests.factories import (
     application_awaiting_decision,
+    assessment_payload,
     make_application,
     make_candidate,
     make_hire,
@@ -264,6 +266,32 @@ def test_release_shows_the_result_to_the_candidate(signed_in, ai_interview, inte
     assert "The result is released" in _followed(signed_in, response)
     ai_interview.refresh_from_db()
     assert ai_interview.results_released_at == timezone.now()
+
+
+def test_a_flagged_result_is_released_only_after_a_person_reviewed_it(
+    signed_in, ai_interview, integration, berlin_recruiter
+):
+    assessment = receive_assessment(ai_interview, assessment_payload(confidence=0.3), actor=integration)
+    candidate = ai_interview.application.candidate
+    release_form = f'id="form-release-{ai_interview.pk}"'
+    page = signed_in.get(file_url(candidate)).text
+    assert release_form not in page
+    assert "Review at least one of its scores to release the result to the candidate." in page
+
+    refused = _post(signed_in, candidate, action="release", interview=ai_interview.pk)
+    assert refused.status_code == 409 and "flagged this assessment for a person" in refused.text
+    ai_interview.refresh_from_db()
+    assert ai_interview.results_released_at is None
+
+    interview_services.human_review_create(
+        dimension_score=assessment.dimensions.first(),
+        outcome="confirm",
+        reason="Answers are clear in the recording.",
+        actor=berlin_recruiter,
+    )
+    assert release_form in signed_in.get(file_url(candidate)).text
+    response = _post(signed_in, candidate, action="release", interview=ai_interview.pk)
+    assert "The result is released" in _followed(signed_in, response)
 
 
 def test_a_human_review_needs_a_new_score_to_override_then_is_recorded(
