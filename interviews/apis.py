@@ -78,7 +78,17 @@ class HumanReviewOut(serializers.ModelSerializer):
         fields = ["id", "outcome", "score", "reason", "reviewer", "created_at"]
 
 
+class EvidenceOut(serializers.Serializer):
+    """One quote of what the candidate said, with its start and end in the recording (seconds)."""
+
+    quote = serializers.CharField()
+    start_s = serializers.FloatField()
+    end_s = serializers.FloatField()
+
+
 class DimensionOut(serializers.ModelSerializer):
+    # Stored encrypted as JSON text: declared, so it is answered (and described) as JSON.
+    evidence = EvidenceOut(many=True, read_only=True)
     reviews = HumanReviewOut(many=True)
 
     class Meta:
