@@ -60,7 +60,9 @@ class AssessmentReceipt:
     assessment: AIAssessment | None = None
 
 
-def decimal_between(value, field: str, errors: dict, *, low: Decimal, high: Decimal) -> Decimal | None:
+def decimal_between(
+    value, field: str, errors: dict, *, low: Decimal | int, high: Decimal | int
+) -> Decimal | None:
     """`value` as a Decimal from `low` to `high`; else a message for `field` in `errors`."""
     if isinstance(value, bool):
         value = None
@@ -195,7 +197,8 @@ def _parsed(payload: dict, *, allowed: set[str]) -> tuple[dict, list[dict]]:
             unknown.add(f"{field}.dimension")
         elif name in names:
             errors[f"{field}.dimension"] = [gettext("'%(name)s' is named twice.") % {"name": name}]
-        names.add(name)
+        else:
+            names.add(name)
         dimensions.append(
             {
                 "dimension": name,

@@ -5,8 +5,10 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from hrsuite.errors import ValidationFailed
 from interviews.models import AIAssessment, AIDimensionScore, Interview, Notification
 from interviews.services import consent as consent_services
+from interviews.services.assessments import assessment_ingest
 from tests.factories import (
     assessment_payload,
     give_consent,
@@ -156,3 +158,14 @@ def test_a_second_assessment_of_the_same_interview_is_refused(post, recruiter):
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "assessed_already"
     assert _stored() == (1, 2)
+
+
+def test_what_a_webhook_brings_is_checked_like_the_rest(recruiter):
+    interview = _held_ai_interview(recruiter)
+    payload = assessment_payload()
+    payload["dimensions"][0]["dimension"] = ["communication"]
+    payload["dimensions"][1]["evidence"] = [{"quote": "we split it", "start_s": "soon", "end_s": 3}]
+    with pytest.raises(ValidationFailed) as refused:
+        assessment_ingest(interview=interview, payload=payload, actor="provider:simulated")
+    assert set(refused.value.fields) == {"dimensions[0].dimension", "dimensions[1].evidence[0].start_s"}
+    assert _stored() == (0, 0)
