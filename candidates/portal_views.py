@@ -335,9 +335,12 @@ def result(request, assessment_id):
             {"label": _dimension_label(dimension.dimension), "score": score, "width": max(min(score, 100), 0)}
         )
     interview = assessment.interview
+    reviewed_at = assessment.first_reviewed_at
     context = {
         "assessment": assessment,
         "interview": interview,
+        # What the page says of a person's review must hold: one was recorded before the release.
+        "reviewed_before_release": reviewed_at is not None and reviewed_at <= interview.results_released_at,
         "position": interview.application.position.title,
         "held_at": format_time(
             interview.starts_at, zone=timezone.get_current_timezone(), language=translation.get_language()

@@ -19,6 +19,7 @@ from interviews.models import (
     Recommendation,
     Scorecard,
 )
+from interviews.services.assessments import AssessmentWithheld, assessment_ingest
 
 # --- Output --------------------------------------------------------------------------------------
 
@@ -77,7 +78,17 @@ class HumanReviewOut(ModelOut):
         fields = ["id", "outcome", "score", "reason", "reviewer", "created_at"]
 
 
+class EvidenceOut(serializers.Serializer):
+    """One quote of what the candidate said, with its start and end in the recording (seconds)."""
+
+    quote = serializers.CharField()
+    start_s = serializers.FloatField()
+    end_s = serializers.FloatField()
+
+
 class DimensionOut(ModelOut):
+    # Stored encrypted as JSON text: declared, so it is answered (and described) as JSON.
+    evidence = EvidenceOut(many=True, read_only=True)
     reviews = HumanReviewOut(many=True)
 
     class Meta:
@@ -315,13 +326,23 @@ class AssessmentApi(ScopedViewSet):
 
     @extend_schema(request=AssessmentIn, responses={201: Created})
     def create(self, request):
-        """An integration token whose scope allows it posts an interview's AI assessment."""
+        """An integration token whose scope allows it posts an interview's AI assessment: for a
+        completed AI interview, with only the position's dimensions. Without both consents it is
+        withheld (409 `consent_missing`, nothing of it kept) and a person interviews instead."""
         data = validated(AssessmentIn, request.data)
         interview = selectors.interview_for_assessment(user=request.user, pk=data["interview"])
-        # The service keeps the payload as received (less emotion inferences), so pass the JSON.
+        # The service keeps what it knows of the payload as received, so pass the JSON.
         payload = {key: value for key, value in request.data.items() if key != "interview"}
-        assessment = services.assessment_record(interview=interview, payload=payload, actor=request.user)
-        return Response({"id": str(assessment.pk)}, status=status.HTTP_201_CREATED)
+        receipt = assessment_ingest(interview=interview, payload=payload, actor=request.user)
+        if receipt.assessment is None:
+            # Raised after the service's transaction: the recruiters' request for a human-reviewed
+            # interview and its audit event stay (the error handler rolls back nothing).
+            message = _(
+                "Without both consents on the current notice the assessment is withheld; a person "
+                "interviews instead."
+            )
+            raise AssessmentWithheld(message, fields={"interview": [message]})
+        return Response({"id": str(receipt.assessment.pk)}, status=status.HTTP_201_CREATED)
 
     def get_serializer_class(self):
         chosen = super().get_serializer_class()

@@ -138,6 +138,11 @@ class AIAssessment(DomainModel):
             )
         ]
 
+    @property
+    def waits_for_review(self) -> bool:
+        """WAITING_FOR_REVIEW, for one assessment in hand."""
+        return self.needs_human_review and self.first_reviewed_at is None
+
     def audit_candidate_id(self):
         return self.interview.application.candidate_id
 

@@ -40,6 +40,7 @@ from hrsuite.pages import audited_page, query_without, role_required, url_for_ea
 from hrsuite.permissions import global_permission, restrict
 from interviews import selectors, services
 from interviews.models import AIAssessment, Interview, InterviewAssignment, Recommendation, Scorecard
+from interviews.services.assessments import MIN_CONFIDENCE
 
 workspace_page = role_required(Role.INTERVIEWER)
 
@@ -190,7 +191,7 @@ def _assessment(user, interview: Interview) -> AIAssessment | None:
     audit_record(actor=user, action=AuditAction.VIEW, target=assessment)
     for dimension in assessment.dimensions.all():
         dimension.label = dimension_label(dimension.dimension)
-        dimension.low_confidence = dimension.confidence < services.MIN_CONFIDENCE
+        dimension.low_confidence = dimension.confidence < MIN_CONFIDENCE
         dimension.quotes = evidence_quotes(dimension.evidence)
     return assessment
 

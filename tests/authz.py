@@ -16,10 +16,13 @@ from interviews import services as interview_services
 from interviews.services.outbox import notification_queue
 from tests.factories import (
     assessment_payload,
+    give_consent,
+    hold_interview,
     make_application,
     make_candidate,
     make_interview,
     make_position,
+    receive_assessment,
 )
 
 # The smallest PNG a new hire could upload.
@@ -51,9 +54,10 @@ class World:
             assignment = interview_services.assignment_create(
                 interview=interview, interviewer=assignee, actor=recruiter
             )
-            assessment = interview_services.assessment_record(
-                interview=interview, payload=assessment_payload(), actor="system:test"
-            )
+            # An AI interview already held, with its assessment (the one above is still to come).
+            assessed = make_interview(recruiter, application=application)
+            interview_services.assignment_create(interview=assessed, interviewer=assignee, actor=recruiter)
+            assessment = receive_assessment(assessed, actor="system:test")
             scorecard = interview_services.scorecard_save(
                 interview=interview, ratings={"communication": 4}, notes="private note", actor=assignee
             )
@@ -77,28 +81,33 @@ class World:
                 "application": application,
                 "interview": interview,
                 "assignment": assignment,
+                "assessed-interview": assessed,
                 "assessment": assessment,
                 "scorecard": scorecard,
                 "prior-record": prior,
                 "position": self.position,
             }
-        from audit.models import AuditEvent
-
-        self.objects["mine"]["audit-event"] = AuditEvent.objects.order_by("seq").first()
-        self.objects["theirs"]["audit-event"] = AuditEvent.objects.order_by("seq").last()
         mine = self.objects["mine"]
         candidate_services.candidate_portal_link(
             candidate=mine["candidate"], user=candidate_user, actor=recruiter
         )
-        interview_services.interview_results_release(interview=mine["interview"], actor=recruiter)
+        interview_services.interview_results_release(interview=mine["assessed-interview"], actor=recruiter)
         # An unreleased second interview of the candidate's own application.
         self.unreleased = make_interview(recruiter, application=mine["application"])
+        # A held AI interview with both consents, whose assessment has not arrived yet.
+        self.awaiting_assessment = hold_interview(make_interview(recruiter, application=mine["application"]))
+        give_consent(self.awaiting_assessment)
         self._incidents()
         self._consents(candidate_user)
         self._onboarding()
         self._onboarding_plans()
         self._provisioning()
         self._api_tokens()
+        # Two events of the trail, among the newest: the API's first page (newest first) holds them.
+        from audit.models import AuditEvent
+
+        theirs, mine = AuditEvent.objects.order_by("-seq")[:2]
+        self.objects["mine"]["audit-event"], self.objects["theirs"]["audit-event"] = mine, theirs
 
     def _api_tokens(self):
         """An API token of `interviewer` ("mine") and one of `other_interviewer` ("theirs")."""
@@ -432,7 +441,13 @@ WRITES = [
             "period_start": "2025-01-01",
         },
     ),
-    WriteSpec("interview", "release_results", "post", _denied(recruiter=200), target=("theirs", "interview")),
+    WriteSpec(
+        "interview",
+        "release_results",
+        "post",
+        _denied(recruiter=200),
+        target=("theirs", "assessed-interview"),
+    ),
     WriteSpec(
         "assignment",
         "create",
@@ -447,7 +462,7 @@ WRITES = [
         "post",
         # Only an integration token whose scope names it posts assessments; it reads nothing.
         _denied(recruiter=403, integration=201),
-        body=lambda w: {"interview": str(w.unreleased.pk), **assessment_payload()},
+        body=lambda w: {"interview": str(w.awaiting_assessment.pk), **assessment_payload()},
     ),
     WriteSpec(
         "human-review",

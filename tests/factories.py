@@ -114,6 +114,46 @@ def assessment_payload(**overrides):
     return payload
 
 
+def give_consent(interview, scopes=("general", "biometric")):
+    """The candidate gives consent on the current notice, through their signed consent link."""
+    from interviews.services import candidate_links
+    from interviews.services import consent as consent_services
+
+    consent_services.default_notices_publish()
+    language = interview.application.candidate.preferred_language
+    return candidate_links.consent_decide_by_link(
+        token=candidate_links.consent_token(interview=interview),
+        decisions=dict.fromkeys(scopes, "given"),
+        notice_version=consent_services.notice_current(language=language).version,
+    )
+
+
+def hold_interview(interview, *, actor="provider:test"):
+    """The provider reports the interview started, then completed."""
+    from interviews.services.scheduling import interview_transition
+
+    interview.refresh_from_db()
+    if interview.status == "scheduled":
+        interview_transition(interview=interview, event="started", actor=actor)
+    if interview.status == "in_progress":
+        interview_transition(
+            interview=interview, event="completed", actor=actor, changes={"ended_at": timezone.now()}
+        )
+    return interview
+
+
+def receive_assessment(interview, payload=None, *, actor="provider:test", consent=True):
+    """The AI interview held, with both consents given (unless told not to), and its assessment
+    received through the one way in that the webhook and the API take."""
+    from interviews.services.assessments import assessment_ingest
+
+    if consent:
+        give_consent(interview)
+    hold_interview(interview)
+    receipt = assessment_ingest(interview=interview, payload=payload or assessment_payload(), actor=actor)
+    return receipt.assessment
+
+
 def offer_terms(**overrides):
     terms = {
         "salary": "420000.00",

@@ -11,7 +11,14 @@ from candidates.models import Candidate
 from hrsuite.accounts.models import User
 from interviews import services as interview_services
 from interviews.models import Scorecard
-from tests.factories import assessment_payload, make_candidate, make_interview
+from tests.factories import (
+    assessment_payload,
+    give_consent,
+    hold_interview,
+    make_candidate,
+    make_interview,
+    receive_assessment,
+)
 
 
 def test_bad_input_names_each_field_and_saves_nothing(api, recruiter):
@@ -114,9 +121,7 @@ def test_candidate_sees_result_only_after_release_and_never_scorecards(
     interview = make_interview(recruiter)
     candidate_portal_link(candidate=interview.application.candidate, user=candidate_user, actor=recruiter)
     interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
-    assessment = interview_services.assessment_record(
-        interview=interview, payload=assessment_payload(), actor="system:test"
-    )
+    assessment = receive_assessment(interview, actor="system:test")
     interview_services.scorecard_save(interview=interview, ratings={}, notes="private", actor=interviewer)
     client = api.as_user(candidate_user)
     url = reverse("assessment-detail", args=[assessment.pk])
@@ -127,12 +132,44 @@ def test_candidate_sees_result_only_after_release_and_never_scorecards(
     assert client.get(reverse("scorecard-list")).json()["count"] == 0
 
 
-def test_emotion_inferences_are_never_stored_and_low_confidence_needs_review(recruiter):
-    payload = assessment_payload(confidence=0.4, emotion={"nervous": 0.9})
-    payload["dimensions"].append({"dimension": "facial_expression", "score": 20, "confidence": 0.9})
-    assessment = interview_services.assessment_record(
-        interview=make_interview(recruiter), payload=payload, actor="system:test"
+def test_a_flagged_result_is_released_only_after_a_person_reviewed_it(api, recruiter, candidate_user):
+    from candidates.services import candidate_portal_link
+
+    interview = make_interview(recruiter)
+    candidate_portal_link(candidate=interview.application.candidate, user=candidate_user, actor=recruiter)
+    flagged = receive_assessment(interview, assessment_payload(confidence=0.3), actor="system:test")
+    release = reverse("interview-release-results", args=[interview.pk])
+    result = reverse("assessment-detail", args=[flagged.pk])
+
+    refused = api.as_user(recruiter).post(release)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "review_required"
+    interview.refresh_from_db()
+    assert interview.results_released_at is None
+    assert api.as_user(candidate_user).get(result).status_code == 404
+
+    interview_services.human_review_create(
+        dimension_score=flagged.dimensions.first(),
+        outcome="confirm",
+        reason="Clear answers.",
+        actor=recruiter,
     )
+    assert api.as_user(recruiter).post(release).status_code == 200
+    assert api.as_user(candidate_user).get(result).status_code == 200
+
+
+def test_nothing_is_released_before_the_assessment_arrives(api, recruiter):
+    # Else a flagged assessment arriving later would be shown at once, unreviewed.
+    interview = make_interview(recruiter)
+    refused = api.as_user(recruiter).post(reverse("interview-release-results", args=[interview.pk]))
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "no_result"
+    interview.refresh_from_db()
+    assert interview.results_released_at is None
+
+
+def test_emotion_inferences_beside_the_scores_are_not_kept_and_low_confidence_needs_review(recruiter):
+    # A dimension outside the position's is refused (tests/interviews/test_assessment_ingest.py).
+    payload = assessment_payload(confidence=0.4, emotion={"nervous": 0.9})
+    assessment = receive_assessment(make_interview(recruiter), payload, actor="system:test")
     assert assessment.needs_human_review
     assert set(assessment.dimensions.values_list("dimension", flat=True)) == {
         "communication",
@@ -213,6 +250,8 @@ def test_integration_token_posts_an_assessment_and_reads_nothing(api, recruiter)
     from django.core.management import call_command
 
     interview = make_interview(recruiter)
+    give_consent(interview)
+    hold_interview(interview)
     out = io.StringIO()
     call_command("integration_token", "provider-sim", "--scope", "assess_interviews", stdout=out)
     token = out.getvalue().strip().split(": ")[1]
@@ -275,8 +314,8 @@ def test_finished_feedback_joins_the_application_timeline_for_staff_only(
 
 def test_the_api_lists_the_assessments_still_waiting_for_a_person(api, recruiter):
     def assessed(**payload):
-        return interview_services.assessment_record(
-            interview=make_interview(recruiter), payload=assessment_payload(**payload), actor="system:test"
+        return receive_assessment(
+            make_interview(recruiter), assessment_payload(**payload), actor="system:test"
         )
 
     reviewed, waiting, confident = assessed(confidence=0.3), assessed(confidence=0.3), assessed()
@@ -309,8 +348,12 @@ def test_a_candidate_cannot_filter_their_results_on_what_they_are_not_shown(api,
 
     interview = make_interview(recruiter)
     candidate_portal_link(candidate=interview.application.candidate, user=candidate_user, actor=recruiter)
-    flagged = interview_services.assessment_record(
-        interview=interview, payload=assessment_payload(confidence=0.3), actor="system:test"
+    flagged = receive_assessment(interview, assessment_payload(confidence=0.3), actor="system:test")
+    interview_services.human_review_create(
+        dimension_score=flagged.dimensions.first(),
+        outcome="confirm",
+        reason="Clear answers.",
+        actor=recruiter,
     )
     interview_services.interview_results_release(interview=interview, actor=recruiter)
     client = api.as_user(candidate_user)

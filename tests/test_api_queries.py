@@ -6,7 +6,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from interviews import services as interview_services
-from tests.factories import assessment_payload, make_application, make_interview, make_position
+from tests.factories import (
+    make_application,
+    make_interview,
+    make_position,
+    receive_assessment,
+)
 
 LISTS = ["candidate", "application", "interview", "assignment", "assessment", "scorecard", "audit-event"]
 
@@ -16,9 +21,7 @@ def _populate(recruiter, interviewer, count):
     for _ in range(count):
         interview = make_interview(recruiter, application=make_application(recruiter, position=position))
         interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
-        interview_services.assessment_record(
-            interview=interview, payload=assessment_payload(), actor="system:test"
-        )
+        receive_assessment(interview, actor="system:test")
         interview_services.scorecard_save(
             interview=interview, ratings={"communication": 3}, actor=interviewer
         )

@@ -28,9 +28,9 @@ from hrsuite.errors import Forbidden, InvalidTransition, NotFound, ValidationFai
 from hrsuite.markup import joined
 from hrsuite.pages import audited_page, query_without, role_required, url_for_each
 from hrsuite.permissions import has_role
-from interviews import services as interview_services
 from interviews.models import Consent, Interview
 from interviews.services import scheduling
+from interviews.services.assessments import MIN_CONFIDENCE
 from interviews.workspace_views import evidence_quotes
 from onboarding.models import Offer, OfferApproval
 from onboarding.services.offers import OPEN_STATES
@@ -389,7 +389,7 @@ def _decorate_interview(interview, refusal, consents, choices: dict) -> None:
         dimension.form = _state(refusal, "review", dimension.pk)
         dimension.review_list = list(dimension.reviews.all())
         dimension.confidence_pct = _percent(dimension.confidence)
-        dimension.low_confidence = dimension.confidence < interview_services.MIN_CONFIDENCE
+        dimension.low_confidence = dimension.confidence < MIN_CONFIDENCE
         dimension.quotes = evidence_quotes(dimension.evidence)
     interview.assignment_list = sorted(interview.assignments.all(), key=lambda a: (a.created_at, a.pk))
     assigned = {str(a.interviewer_id) for a in interview.assignment_list}

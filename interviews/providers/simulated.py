@@ -7,7 +7,7 @@ Its webhooks are JSON objects signed with `interviews.providers.signing`:
      "data": {"details": {...}, "ended_at": "...", "assessment": {...}}}
 
 `data.details` carries a failure's technical details; `data.assessment` the AI assessment of a
-completed interview, in the shape `interviews.services.assessment_record` takes.
+completed AI interview, in the shape `interviews.services.assessments.assessment_ingest` takes.
 """
 
 from datetime import timedelta
@@ -16,6 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from interviews.models import Interview
 from interviews.providers import Meeting, Provider, ProviderEvent, register, signing
 
 EVENT_TYPES = ("started", "technical_issue", "no_show", "completed")
@@ -57,8 +58,11 @@ def demo_event_data(interview, event_type: str, *, low_confidence: bool = False)
         return {"details": {"waited_minutes": 15}}
     if event_type != "completed":
         return {}
-    ended_at = timezone.now()
-    return {"ended_at": ended_at.isoformat(), "assessment": demo_assessment(interview, low_confidence)}
+    ended = {"ended_at": timezone.now().isoformat()}
+    # The platform's AI assesses AI interviews only; people assess the others.
+    if interview.kind != Interview.Kind.AI_VIDEO:
+        return ended
+    return {**ended, "assessment": demo_assessment(interview, low_confidence)}
 
 
 # Quotes with their place in the recording (seconds): the evidence each dimension score rests on.
@@ -72,8 +76,8 @@ _QUOTES = [
 
 def demo_assessment(interview, low_confidence: bool = False) -> dict:
     """A realistic AI assessment: one score per dimension of the position, with confidence and
-    quotes. Like some vendors' payloads it also carries facial-expression and emotion
-    inferences; hrsuite drops those (only what the candidate says is scored)."""
+    quotes. Like some vendors' payloads it also carries facial-expression inferences beside the
+    scores; hrsuite keeps none of them (only what the candidate says is scored)."""
     dimensions = sorted(interview.application.position.dimension_weights) or ["communication"]
     confidence = 0.42 if low_confidence else 0.84
     scored = []
@@ -87,7 +91,6 @@ def demo_assessment(interview, low_confidence: bool = False) -> dict:
                 "evidence": [{"quote": quote, "start_s": start, "end_s": end}],
             }
         )
-    scored.append({"dimension": "nervousness", "score": 35, "confidence": 0.7, "evidence": []})
     return {
         "overall_score": 76,
         "confidence": confidence,

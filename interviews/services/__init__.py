@@ -2,7 +2,7 @@
 scorecards. The interview automation lives in the submodules: `scheduling`, `outbox`, `webhooks`,
 `consent`, `feedback` and `incidents`."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,7 +13,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application
 from hrsuite.accounts.models import Role
-from hrsuite.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from hrsuite.errors import ApplicationError, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.workflow import transition
 from interviews.models import (
@@ -25,10 +25,7 @@ from interviews.models import (
     Recommendation,
     Scorecard,
 )
-
-# Below these the AI's view is not trusted on its own and a person reviews it.
-MIN_CONFIDENCE = Decimal("0.6")
-MIN_TRANSCRIPT_QUALITY = Decimal("0.7")
+from interviews.services.assessments import decimal_between
 
 
 @transaction.atomic
@@ -169,136 +166,43 @@ def assignment_delete(*, assignment: InterviewAssignment, actor) -> None:
         )
 
 
+class ReleaseRefused(InvalidTransition):
+    """A result that cannot be shown to the candidate yet (409), with what must happen first."""
+
+    def __init__(self, message: str, *, state: str, code: str):
+        ApplicationError.__init__(self, message, code=code)
+        self.entity, self.state, self.event = "AI assessment", state, "release"
+
+
 @transaction.atomic
 def interview_results_release(*, interview: Interview, actor) -> Interview:
-    """Makes the AI assessment's scores visible to the candidate in their portal."""
+    """Makes the AI assessment's scores visible to the candidate in their portal: once it has
+    arrived and, when it was flagged for a person, once a person has reviewed it."""
     interview = get_for_change(Interview.objects, user=actor, pk=interview.pk)
     if interview.results_released_at is None:
+        # Under the interview's lock: an assessment arriving meanwhile waits, then is seen here.
+        assessment = AIAssessment.objects.filter(interview=interview).first()
+        if assessment is None:
+            raise ReleaseRefused(
+                gettext("There is no AI result to release: the assessment has not arrived."),
+                state="none",
+                code="no_result",
+            )
+        if assessment.waits_for_review:
+            raise ReleaseRefused(
+                gettext(
+                    "The AI flagged this assessment for a person: review at least one of its scores "
+                    "before releasing the result."
+                ),
+                state="waiting_for_review",
+                code="review_required",
+            )
         interview.results_released_at = timezone.now()
         interview.save(update_fields=["results_released_at", "updated_at"])
         audit_record(
             actor=actor, action=AuditAction.UPDATE, target=interview, changed_fields=["results_released_at"]
         )
     return interview
-
-
-def _decimal(value, field: str, errors: dict, *, low: Decimal, high: Decimal) -> Decimal | None:
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        errors.setdefault(field, []).append(gettext("Must be a number."))
-        return None
-    if not low <= number <= high:
-        errors.setdefault(field, []).append(
-            gettext("Must be between %(low)s and %(high)s.") % {"low": low, "high": high}
-        )
-    return number
-
-
-@transaction.atomic
-def assessment_record(*, interview: Interview, payload: dict, actor) -> AIAssessment:
-    """Store an AI assessment: per-dimension score, confidence and evidence quotes.
-
-    Only what the candidate said is scored. Emotion or facial-expression inferences in a payload
-    are dropped, never stored as scores. Low confidence or a poor transcript sets
-    `needs_human_review`: the AI never lowers a score or rejects on its own.
-    """
-    require(actor, "assess", Interview)
-    errors: dict[str, list[str]] = {}
-    overall = _decimal(
-        payload.get("overall_score"), "overall_score", errors, low=Decimal(0), high=Decimal(100)
-    )
-    confidence = _decimal(payload.get("confidence"), "confidence", errors, low=Decimal(0), high=Decimal(1))
-    quality = _decimal(
-        payload.get("transcript_quality"), "transcript_quality", errors, low=Decimal(0), high=Decimal(1)
-    )
-    if not payload.get("model_version"):
-        errors["model_version"] = [gettext("Name the model version.")]
-    dimensions = payload.get("dimensions")
-    if not isinstance(dimensions, list) or not dimensions:
-        errors["dimensions"] = [gettext("Give at least one dimension score.")]
-        dimensions = []
-    parsed = []
-    for i, dim in enumerate(dimensions):
-        name = str(dim.get("dimension", "")).strip() if isinstance(dim, dict) else ""
-        if not name:
-            errors.setdefault(f"dimensions[{i}].dimension", []).append(gettext("Name the dimension."))
-            continue
-        if name in EMOTION_DIMENSIONS:
-            continue
-        score = _decimal(
-            dim.get("score"), f"dimensions[{i}].score", errors, low=Decimal(0), high=Decimal(100)
-        )
-        dim_conf = _decimal(
-            dim.get("confidence"), f"dimensions[{i}].confidence", errors, low=Decimal(0), high=Decimal(1)
-        )
-        evidence = [
-            {"quote": str(q.get("quote", "")), "start_s": q.get("start_s"), "end_s": q.get("end_s")}
-            for q in dim.get("evidence", [])
-            if isinstance(q, dict)
-        ]
-        parsed.append((name, score, dim_conf, evidence))
-    if errors:
-        raise ValidationFailed.naming(gettext("Invalid assessment: %(fields)s."), errors)
-    if AIAssessment.objects.filter(interview=interview).exists():
-        raise ValidationFailed(
-            gettext("The interview has an assessment already."), fields={"interview": [gettext("Assessed.")]}
-        )
-    needs_review = (
-        quality < MIN_TRANSCRIPT_QUALITY
-        or confidence < MIN_CONFIDENCE
-        or any(c < MIN_CONFIDENCE for _, _, c, _ in parsed)
-    )
-    assessment = AIAssessment(
-        interview=interview,
-        overall_score=overall,
-        overall_confidence=confidence,
-        model_version=payload["model_version"],
-        transcript_quality=quality,
-        transcript=str(payload.get("transcript", "")),
-        raw_payload=_without_emotion(payload),
-        needs_human_review=needs_review,
-        received_at=timezone.now(),
-    )
-    assessment.save(force_insert=True)
-    for name, score, dim_conf, evidence in parsed:
-        AIDimensionScore(
-            assessment=assessment, dimension=name, score=score, confidence=dim_conf, evidence=evidence
-        ).save(force_insert=True)
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        target=assessment,
-        candidate_id=interview.application.candidate_id,
-        changed_fields=["overall_score", "dimensions", "transcript", "raw_payload"],
-        detail={"needs_human_review": needs_review},
-    )
-    return assessment
-
-
-# Inferences the design bans from scoring (EU AI Act; the "nervousness" misjudgement).
-EMOTION_DIMENSIONS = frozenset(
-    {
-        "emotion",
-        "emotions",
-        "facial_expression",
-        "facial_expressions",
-        "affect",
-        "sentiment_face",
-        "nervousness",
-    }
-)
-
-
-def _without_emotion(payload: dict) -> dict:
-    kept = {k: v for k, v in payload.items() if k not in EMOTION_DIMENSIONS and k != "transcript"}
-    if isinstance(kept.get("dimensions"), list):
-        kept["dimensions"] = [
-            d
-            for d in kept["dimensions"]
-            if not (isinstance(d, dict) and d.get("dimension") in EMOTION_DIMENSIONS)
-        ]
-    return kept
 
 
 @transaction.atomic
@@ -313,7 +217,9 @@ def human_review_create(
         errors["reason"] = [gettext("Say why: a reviewer's reason is always recorded.")]
     if outcome == HumanReview.Outcome.OVERRIDE:
         score = (
-            _decimal(score, "score", errors, low=Decimal(0), high=Decimal(100)) if score is not None else None
+            decimal_between(score, "score", errors, low=Decimal(0), high=Decimal(100))
+            if score is not None
+            else None
         )
         if score is None and "score" not in errors:
             errors["score"] = [gettext("An override needs the new score.")]

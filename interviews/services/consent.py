@@ -110,8 +110,22 @@ def consent_state(*, interview: Interview) -> dict[str, str | None]:
 
 
 def consent_complete(*, interview: Interview) -> bool:
-    """Both general and biometric consent are given for this interview."""
-    return all(decision == Consent.Decision.GIVEN for decision in consent_state(interview=interview).values())
+    """Both general and biometric consent are given for this interview, each on the current
+    notice in the candidate's language: a decision on older wording is not consent to the new."""
+    candidate = interview.application.candidate
+    try:
+        current = notice_current(language=candidate.preferred_language).version
+    except NotFound:
+        return False
+    latest: dict[str, tuple[str, str]] = {}
+    rows = (
+        Consent.objects.filter(candidate_id=candidate.pk, interview=interview)
+        .order_by("scope", "-decided_at", "-created_at")
+        .values_list("scope", "decision", "notice__version")
+    )
+    for scope, decision, version in rows:
+        latest.setdefault(scope, (decision, version))
+    return all(latest.get(scope) == (Consent.Decision.GIVEN, current) for scope in SCOPES)
 
 
 # Which decision may follow which (None: no decision yet). Withdrawing needs consent to withdraw.
@@ -207,12 +221,16 @@ def _assessment_set_aside(interview: Interview, *, reason: str, actor) -> None:
     assessment = AIAssessment.objects.filter(interview=interview).first()
     if assessment is None:
         return
+    # Its release goes with it: a later result is shown only once HR releases that one.
+    unreleased = Interview.objects.filter(pk=interview.pk, results_released_at__isnull=False).update(
+        results_released_at=None, updated_at=timezone.now()
+    )
     audit_record(
         actor=actor,
         action=AuditAction.DELETE,
         target=assessment,
         candidate_id=interview.application.candidate_id,
-        detail={"reason": reason, "interview": str(interview.pk)},
+        detail={"reason": reason, "interview": str(interview.pk), "release_withdrawn": bool(unreleased)},
     )
     assessment.delete()
 

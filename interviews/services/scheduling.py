@@ -36,7 +36,8 @@ Status = Interview.Status
 # listed is refused with InvalidTransition (409). "reschedule" keeps the state but still goes
 # through the table, so a cancelled or finished interview cannot be moved. The provider events
 # (started, completed, technical_issue, no_show) carry the names `interviews.services.webhooks`
-# gives them; its table and this one must agree.
+# gives them; its table and this one must agree. "assess" keeps the state too: it names the
+# states in which an AI assessment is taken (`interviews.services.assessments`).
 INTERVIEW_TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.SCHEDULED, "reschedule"): Status.SCHEDULED,
     (Status.SCHEDULED, "cancel"): Status.CANCELLED,
@@ -45,6 +46,7 @@ INTERVIEW_TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.SCHEDULED, "technical_issue"): Status.TECHNICAL_ISSUE,
     (Status.IN_PROGRESS, "technical_issue"): Status.TECHNICAL_ISSUE,
     (Status.SCHEDULED, "no_show"): Status.NO_SHOW,
+    (Status.COMPLETED, "assess"): Status.COMPLETED,
 }
 
 # Interviews that hold an interviewer's time.

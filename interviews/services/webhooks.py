@@ -12,19 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from audit.models import AuditAction
-from audit.services import audit_record
 from hrsuite.errors import NotFound
 from hrsuite.workflow import record_once
 from interviews import providers
-from interviews.models import AIAssessment, Interview, Notification, WebhookEvent
+from interviews.models import Interview, WebhookEvent
 from interviews.providers import ProviderEvent, WebhookRejected
 from interviews.providers.signing import WebhookOutcome
-from interviews.services import assessment_record
-from interviews.services.consent import consent_complete
+from interviews.services.assessments import assessment_ingest
 from interviews.services.feedback import interview_ended
 from interviews.services.incidents import incident_open
-from interviews.services.outbox import recruiters_notify
 from interviews.services.scheduling import interview_transition
 
 S = Interview.Status
@@ -80,16 +76,15 @@ def webhook_apply(*, provider_name: str, event: ProviderEvent) -> WebhookOutcome
             actor=actor,
         )
     elif event.event_type == "completed":
-        outcome = _assessment_receive(interview, event.data.get("assessment"), actor=actor)
-        if outcome == "withheld_without_consent":
-            # The assessment's contents are not kept; the trail says it arrived and why it was not.
-            audit_record(
-                actor=actor,
-                action=AuditAction.UPDATE,
-                target=interview,
-                candidate_id=interview.application.candidate_id,
-                detail={**detail, "assessment": outcome},
-            )
+        assessment = event.data.get("assessment")
+        if assessment is not None:
+            if not isinstance(assessment, dict):
+                raise WebhookRejected(
+                    "Invalid webhook: data.assessment.",
+                    fields={"data.assessment": ["Must be a JSON object."]},
+                )
+            # Withheld without consent, it is not kept: the trail says it arrived and why not.
+            assessment_ingest(interview=interview, payload=assessment, actor=actor, detail=detail)
         interview_ended(interview=interview, ended_at=interview.ended_at, actor=actor)
     return WebhookOutcome(
         duplicate=False,
@@ -111,36 +106,3 @@ def _ended_at(event: ProviderEvent) -> datetime:
             "Invalid webhook: data.ended_at.", fields={"data.ended_at": ["An ISO 8601 time with its zone."]}
         )
     return ended_at
-
-
-def _assessment_receive(interview: Interview, payload, *, actor: str) -> str:
-    """Store the AI assessment if the candidate's consent allows it; say what happened.
-
-    Without both consents (general and biometric) the assessment is not used: it is not stored,
-    and an AI interview is followed by a human-reviewed one, which the recruiters are asked for.
-    Nothing is rejected automatically either way.
-    """
-    if payload is None:
-        return "none"
-    if not isinstance(payload, dict):
-        raise WebhookRejected(
-            "Invalid webhook: data.assessment.", fields={"data.assessment": ["Must be a JSON object."]}
-        )
-    if not consent_complete(interview=interview):
-        if interview.kind == Interview.Kind.AI_VIDEO:
-            recruiters_notify(
-                template=Notification.Template.HUMAN_INTERVIEW_NEEDED,
-                interview=interview,
-                reason="consent_missing_at_completion",
-            )
-        return "withheld_without_consent"
-    assessment: AIAssessment = assessment_record(interview=interview, payload=payload, actor=actor)
-    if assessment.needs_human_review:
-        recruiters_notify(
-            template=Notification.Template.REVIEW_NEEDED,
-            interview=interview,
-            reason="low_confidence_or_transcript",
-            extra={"assessment": str(assessment.pk)},
-        )
-        return "stored_needs_human_review"
-    return "stored"

@@ -14,7 +14,13 @@ from audit.models import AuditAction, AuditChainHead, AuditEvent
 from audit.services import audit_list, audit_lists, audit_record
 from candidates.models import Candidate
 from interviews import services as interview_services
-from tests.factories import assessment_payload, make_application, make_candidate, make_interview
+from tests.factories import (
+    assessment_payload,
+    make_application,
+    make_candidate,
+    make_interview,
+    receive_assessment,
+)
 
 EMAIL = "chain.secret@example.test"
 PHONE = "+86 139 4242 9191"
@@ -176,7 +182,7 @@ def test_events_name_encrypted_fields_but_never_hold_their_values(recruiter, int
     interview = make_interview(recruiter, application=make_application(recruiter, candidate=candidate))
     payload = assessment_payload(transcript="Quillmoor transcript text")
     payload["dimensions"][0]["evidence"][0]["quote"] = "Quillmoor evidence quote"
-    interview_services.assessment_record(interview=interview, payload=payload, actor="provider:test")
+    receive_assessment(interview, payload, actor="provider:test")
     interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
     interview_services.scorecard_save(
         interview=interview, ratings={"communication": 3}, notes="Quillmoor private note", actor=interviewer

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_verify
@@ -14,12 +15,17 @@ from hrsuite.permissions import restrict
 from interviews.models import (
     AIAssessment,
     AIDimensionScore,
+    Consent,
     HumanReview,
+    Incident,
     Interview,
     InterviewAssignment,
     InterviewUserObjectPermission,
+    Notification,
     Scorecard,
+    WebhookEvent,
 )
+from interviews.services.consent import consent_complete
 
 SEEDED_MODELS = [
     User,
@@ -35,6 +41,10 @@ SEEDED_MODELS = [
     AIDimensionScore,
     HumanReview,
     Scorecard,
+    Consent,
+    Incident,
+    Notification,
+    WebhookEvent,
     AuditEvent,
 ]
 
@@ -124,8 +134,56 @@ def test_one_low_confidence_assessment_goes_to_human_review(seeded):
     flagged = AIAssessment.objects.filter(needs_human_review=True)
     assert flagged.count() == 1
     assert HumanReview.objects.filter(dimension_score__assessment=flagged.get()).exists()
-    # The banned emotion inference in its payload was dropped, not scored.
-    assert not AIDimensionScore.objects.filter(dimension="nervousness").exists()
+    assert Notification.objects.filter(template="review_needed", interview=flagged.get().interview).exists()
+    # Only each position's own dimensions are scored.
+    for score in AIDimensionScore.objects.select_related("assessment__interview__application__position"):
+        assert score.dimension in score.assessment.interview.application.position.dimension_weights
+
+
+def test_every_ai_assessment_has_both_consents_on_the_current_notice(seeded):
+    assessments = list(AIAssessment.objects.select_related("interview__application__candidate"))
+    assert len(assessments) == 4
+    for assessment in assessments:
+        assert consent_complete(interview=assessment.interview), assessment.interview
+    # They came as the provider's reports, through the one way in.
+    assert set(
+        AuditEvent.objects.filter(target_type="interviews.aiassessment").values_list("actor_label", flat=True)
+    ) == {"provider:simulated"}
+    assert WebhookEvent.objects.filter(event_type="completed").count() == 4
+
+
+def test_every_released_result_was_reviewed_where_the_ai_flagged_it(seeded):
+    released = AIAssessment.objects.filter(interview__results_released_at__isnull=False)
+    assert released.count() == 2
+    assert released.filter(needs_human_review=True).exists()
+    for assessment in released:
+        assert not assessment.waits_for_review
+        if assessment.needs_human_review:
+            assert assessment.first_reviewed_at <= assessment.interview.results_released_at
+
+
+def test_scheduled_interviews_have_their_invitations_and_reminders_in_the_outbox(seeded):
+    scheduled = Interview.objects.filter(status=Interview.Status.SCHEDULED).prefetch_related("assignments")
+    assert scheduled.count() == 4
+    for interview in scheduled:
+        people = 1 + len(interview.assignments.all())
+        for template in ("invitation", "reminder"):
+            rows = Notification.objects.filter(interview=interview, template=template, status="pending")
+            assert rows.count() == people, (interview, template)
+    cancelled = Interview.objects.get(status=Interview.Status.CANCELLED)
+    assert Notification.objects.filter(interview=cancelled, template="cancellation").exists()
+    assert not Notification.objects.filter(
+        interview=cancelled, template="reminder", status="pending"
+    ).exists()
+    # Failures and no-shows offer the candidate a new time.
+    assert set(Incident.objects.values_list("resolution", flat=True)) == {"reschedule_offered"}
+    assert Notification.objects.filter(template="reschedule_offer").count() == 2
+
+
+def test_the_demo_recruiter_finds_the_outbox_filled(seeded, api):
+    body = api.as_user(_user("recruiter")).get(reverse("notification-list"), {"page_size": 100}).json()
+    assert body["count"] == Notification.objects.count() > 0
+    assert {"invitation", "reminder"} <= {row["template"] for row in body["results"]}
 
 
 def test_one_scorecard_is_submitted_and_one_is_a_draft(seeded):

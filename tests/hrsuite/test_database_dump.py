@@ -9,7 +9,14 @@ from django.db import connection
 from candidates import services as candidate_services
 from hrsuite.accounts.models import Role
 from interviews import services as interview_services
-from tests.factories import assessment_payload, make_application, make_candidate, make_interview, make_user
+from tests.factories import (
+    assessment_payload,
+    make_application,
+    make_candidate,
+    make_interview,
+    make_user,
+    receive_assessment,
+)
 
 SECRETS = {
     "email": "dump.leak.check@example.test",
@@ -44,7 +51,7 @@ def _seed():
     payload = assessment_payload(transcript=SECRETS["transcript"])
     payload["dimensions"][0]["evidence"][0]["quote"] = SECRETS["quote_1"]
     payload["dimensions"][1]["evidence"][0]["quote"] = SECRETS["quote_2"]
-    interview_services.assessment_record(interview=interview, payload=payload, actor="provider:test")
+    receive_assessment(interview, payload, actor="provider:test")
     interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
     interview_services.scorecard_save(
         interview=interview, ratings={"communication": 4}, notes=SECRETS["notes"], actor=interviewer

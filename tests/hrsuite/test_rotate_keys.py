@@ -8,9 +8,8 @@ from audit.models import AuditAction, AuditEvent
 from candidates.models import Candidate
 from hrsuite import crypto
 from hrsuite.fields import Sealed
-from interviews import services as interview_services
 from interviews.models import AIAssessment, AIDimensionScore
-from tests.factories import assessment_payload, make_candidate, make_interview
+from tests.factories import assessment_payload, make_candidate, make_interview, receive_assessment
 
 OLD = f"old:{base64.b64encode(b'o' * 32).decode()}"
 NEW = f"new:{base64.b64encode(b'n' * 32).decode()}"
@@ -41,9 +40,7 @@ def old_data(settings, recruiter):
     ]
     interview = make_interview(recruiter)
     payload = assessment_payload(transcript="我负责把计费服务迁移到 Django。")
-    assessment = interview_services.assessment_record(
-        interview=interview, payload=payload, actor="provider:test"
-    )
+    assessment = receive_assessment(interview, payload, actor="provider:test")
     expected = {
         "candidates": {c.pk: (c.email, c.phone, c.resume_text) for c in Candidate.objects.all()},
         "transcript": assessment.transcript,

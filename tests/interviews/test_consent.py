@@ -14,7 +14,7 @@ from hrsuite.errors import NotFound, ValidationFailed
 from interviews.models import Consent, ConsentNotice, Interview, Notification
 from interviews.services import consent as consent_services
 from tests.authz import ROLES
-from tests.factories import make_application, make_candidate, make_user
+from tests.factories import make_application, make_candidate, make_user, receive_assessment
 from tests.interviews.webhook_helpers import candidate_portal_user, interview_with_meeting
 
 NOTICE_URL = reverse("consent-notice")
@@ -144,18 +144,28 @@ def test_the_latest_decision_per_scope_counts_and_withdrawal_is_possible_any_tim
 def test_withdrawing_consent_deletes_an_assessment_already_made(api, recruiter, interview, candidate):
     from audit.models import AuditEvent
     from interviews.models import AIAssessment
-    from interviews.services import assessment_record
-    from tests.factories import assessment_payload
 
     assert _decide(api, candidate, interview, "general", "given").status_code == 201
     assert _decide(api, candidate, interview, "biometric", "given").status_code == 201
-    assessment = assessment_record(
-        interview=interview, payload=assessment_payload(), actor="provider:simulated"
-    )
+    assessment = receive_assessment(interview, actor="provider:simulated")
     assert _decide(api, candidate, interview, "biometric", "withdrawn").status_code == 201
     assert not AIAssessment.objects.filter(pk=assessment.pk).exists()
     deleted = AuditEvent.objects.get(action="delete", target_id=str(assessment.pk))
     assert deleted.detail["reason"] == "consent_withdrawn_biometric"
+
+
+def test_withdrawing_consent_takes_back_a_released_result(api, recruiter, interview, candidate):
+    from audit.models import AuditEvent
+    from interviews.services import interview_results_release
+
+    assessment = receive_assessment(interview, actor="provider:simulated")
+    interview_results_release(interview=interview, actor=recruiter)
+    assert _decide(api, candidate, interview, "general", "withdrawn").status_code == 201
+    interview.refresh_from_db()
+    # A result arriving later is shown only once HR releases that one.
+    assert interview.results_released_at is None
+    deleted = AuditEvent.objects.get(action="delete", target_id=str(assessment.pk))
+    assert deleted.detail["release_withdrawn"] is True
 
 
 def test_withdrawing_what_was_never_given_is_409(api, interview, candidate):

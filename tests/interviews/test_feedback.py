@@ -12,7 +12,7 @@ from interviews.models import Consent, Interview, Notification
 from interviews.services.consent import default_notices_publish
 from interviews.services.feedback import feedback_check, interview_ended
 from interviews.services.scheduling import interview_cancel, interview_transition
-from tests.factories import assessment_payload, make_user
+from tests.factories import make_user, receive_assessment
 from tests.interviews.scheduling_helpers import frozen_clock, rows, schedule, shanghai
 
 T = Notification.Template
@@ -145,7 +145,7 @@ def test_ai_interview_summary_also_waits_for_the_assessment(recruiter, interview
     interview.refresh_from_db()
     assert interview.summary_sent_at is None  # consent given, so the assessment is awaited
 
-    interview_services.assessment_record(interview=interview, payload=assessment_payload(), actor=PROVIDER)
+    receive_assessment(interview, actor=PROVIDER)
     assert feedback_check(interview=interview, actor=PROVIDER) is True
 
 

@@ -322,8 +322,7 @@ def test_completion_stores_the_assessment_with_evidence_confidence_and_model_ver
 def test_emotion_and_facial_expression_inferences_are_not_stored(client, recruiter, interview):
     consent_given(recruiter, interview)
     _started(client, interview)
-    payload = demo_assessment(interview)  # carries "nervousness" and "facial_expressions"
-    payload["dimensions"].append({"dimension": "emotion", "score": 10, "confidence": 0.99})
+    payload = demo_assessment(interview)  # carries "facial_expressions" beside the scores
     payload["emotion"] = {"anxious": 0.8}
     assert deliver(client, body_for(interview, "completed", data={"assessment": payload})).status_code == 200
     assessment = AIAssessment.objects.get(interview=interview)
@@ -331,6 +330,22 @@ def test_emotion_and_facial_expression_inferences_are_not_stored(client, recruit
     assert stored == {"communication", "problem_solving"}
     assert not {"facial_expressions", "emotion"} & set(assessment.raw_payload)
     assert {d["dimension"] for d in assessment.raw_payload["dimensions"]} == stored
+
+
+def test_an_emotion_score_refuses_the_delivery_and_the_interview_stays_in_progress(
+    client, recruiter, interview
+):
+    consent_given(recruiter, interview)
+    _started(client, interview)
+    before = _counts()
+    payload = demo_assessment(interview)
+    payload["dimensions"].append({"dimension": "emotion", "score": 10, "confidence": 0.99})
+    response = deliver(client, body_for(interview, "completed", data={"assessment": payload}))
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["code"], list(error["fields"])) == ("unknown_dimension", ["dimensions[2].dimension"])
+    assert _counts() == before
+    assert _status(interview) == S.IN_PROGRESS
 
 
 def test_low_confidence_needs_human_review_and_every_active_recruiter_is_told(client, recruiter, interview):

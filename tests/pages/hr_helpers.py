@@ -7,7 +7,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from candidates import services as candidate_services
 from interviews import services as interview_services
-from tests.factories import assessment_payload, make_application, make_candidate
+from tests.factories import make_application, make_candidate, receive_assessment
 from tests.interviews.scheduling_helpers import schedule, shanghai
 
 # The controls only a recruiter sees: every action form posts one of these.
@@ -32,7 +32,7 @@ def held_interview(recruiter, *, application, interviewer, integration, hour: in
         starts_at=shanghai(2027, 3, 2, hour, 0),
         interviewers=[interviewer],
     )
-    interview_services.assessment_record(interview=interview, payload=assessment_payload(), actor=integration)
+    receive_assessment(interview, actor=integration)
     card = interview_services.scorecard_save(
         interview=interview,
         ratings={"communication": 4, "problem_solving": 5},

@@ -34,6 +34,7 @@ from tests.factories import (
     make_hire,
     make_interview,
     make_position,
+    receive_assessment,
 )
 
 PORTAL = "/portal/"
@@ -55,9 +56,7 @@ def interview_of(recruiter, candidate, *, title=None, starts_in=datetime.timedel
 
 
 def released_result(recruiter, interview, *, release=True) -> AIAssessment:
-    assessment = interview_services.assessment_record(
-        interview=interview, payload=assessment_payload(), actor="provider:simulated"
-    )
+    assessment = receive_assessment(interview, actor="provider:simulated")
     if release:
         interview_services.interview_results_release(interview=interview, actor=recruiter)
     return assessment
@@ -264,6 +263,37 @@ def test_a_result_shows_the_reviewers_corrected_score_and_no_reasons(client, rec
     assert "Private note" not in page and "I led the migration" not in page
 
 
+REVIEWED = "A person on the recruiting team reviewed this assessment before releasing it to you"
+RELEASED = "The recruiting team released these scores to you"
+
+
+@pytest.mark.django_db
+def test_the_result_says_a_person_reviewed_it_only_when_one_did_before_the_release(client, recruiter):
+    candidate = portal_candidate(recruiter, preferred_language="en")
+    past = datetime.timedelta(days=-1)
+    unreviewed = released_result(recruiter, interview_of(recruiter, candidate, starts_in=past))
+    flagged = receive_assessment(
+        interview_of(recruiter, candidate, starts_in=past), assessment_payload(confidence=0.3)
+    )
+    for assessment in (flagged, unreviewed):
+        interview_services.human_review_create(
+            dimension_score=assessment.dimensions.first(),
+            outcome="confirm",
+            reason="Clear answers.",
+            actor=recruiter,
+        )
+    interview_services.interview_results_release(interview=flagged.interview, actor=recruiter)
+    client.force_login(candidate.user)
+
+    reviewed_page = client.get(reverse("portal-result", args=[flagged.pk])).text
+    assert REVIEWED in reviewed_page and RELEASED not in reviewed_page
+    # Reviewed only after it was released: the page does not claim a review before release.
+    released_page = client.get(reverse("portal-result", args=[unreviewed.pk])).text
+    assert RELEASED in released_page and REVIEWED not in released_page
+    for page in (reviewed_page, released_page):
+        assert "never your face, voice or emotions" in page and "no decision is made by the AI alone" in page
+
+
 @pytest.mark.django_db
 def test_another_candidates_result_and_objects_are_not_found(client, recruiter):
     mine = portal_candidate(recruiter)
@@ -374,7 +404,10 @@ def test_the_demo_candidate_signs_in_and_sees_their_released_result(client, monk
     assert client.login(username="candidate1", password=DEFAULT_PASSWORD)
     page = client.get(PORTAL)
 
-    released = AIAssessment.objects.get(interview__results_released_at__isnull=False)
+    released = AIAssessment.objects.get(
+        interview__results_released_at__isnull=False,
+        interview__application__candidate__user__username="candidate1",
+    )
     assert page.status_code == 200 and "Senior Backend Engineer" in page.text
     assert reverse("portal-result", args=[released.pk]) in page.text
     assert client.get(reverse("portal-result", args=[released.pk])).status_code == 200

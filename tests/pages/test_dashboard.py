@@ -27,6 +27,7 @@ from tests.factories import (
     make_hire,
     make_position,
     make_user,
+    receive_assessment,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -90,9 +91,7 @@ def add_rows(recruiter, interviewer, n: int, *, suffix: str):
     today = interview_at(recruiter, shanghai(2027, 3, 2, 15, n), position=position, name=f"Extra {suffix}")
     late = held(recruiter, shanghai(2027, 2, 27, 10, n), interviewers=[interviewer], position=position)
     ai = held(recruiter, shanghai(2027, 2, 27, 14, n), kind="ai_video", position=position)
-    interview_services.assessment_record(
-        interview=ai, payload=assessment_payload(confidence=0.3), actor=PROVIDER
-    )
+    receive_assessment(ai, assessment_payload(confidence=0.3), actor=PROVIDER)
     incident_open(
         interview=late, kind="technical_issue", occurred_at=late.starts_at, details={}, actor=PROVIDER
     )
@@ -116,9 +115,7 @@ def board(clock, recruiter, interviewer):
         "assessed": held(recruiter, shanghai(2027, 2, 28, 14, 0), kind="ai_video", name="Zhao Min"),
     }
     interview_cancel(interview=data["cancelled"], reason="Position filled.", actor=recruiter)
-    interview_services.assessment_record(
-        interview=data["assessed"], payload=assessment_payload(confidence=0.3), actor=PROVIDER
-    )
+    receive_assessment(data["assessed"], assessment_payload(confidence=0.3), actor=PROVIDER)
     data["incident"] = incident_open(
         interview=data["overdue"],
         kind="technical_issue",

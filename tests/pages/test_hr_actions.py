@@ -20,6 +20,7 @@ from tests.factories import (
     make_candidate,
     make_hire,
     make_user,
+    receive_assessment,
 )
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
 from tests.pages.hr_helpers import file_url, full_file
@@ -251,12 +252,46 @@ def test_assigning_someone_twice_or_a_non_interviewer_is_refused_on_the_intervie
     assert InterviewAssignment.objects.count() == 1
 
 
-def test_release_shows_the_result_to_the_candidate(signed_in, interview, integration):
-    interview_services.assessment_record(interview=interview, payload=assessment_payload(), actor=integration)
-    response = _post(signed_in, interview.application.candidate, action="release", interview=interview.pk)
+@pytest.fixture
+def ai_interview(berlin_recruiter, interviewer):
+    return schedule(
+        berlin_recruiter, kind="ai_video", starts_at=shanghai(2027, 3, 2, 10, 0), interviewers=[interviewer]
+    )
+
+
+def test_release_shows_the_result_to_the_candidate(signed_in, ai_interview, integration):
+    receive_assessment(ai_interview, actor=integration)
+    candidate = ai_interview.application.candidate
+    response = _post(signed_in, candidate, action="release", interview=ai_interview.pk)
     assert "The result is released" in _followed(signed_in, response)
-    interview.refresh_from_db()
-    assert interview.results_released_at == timezone.now()
+    ai_interview.refresh_from_db()
+    assert ai_interview.results_released_at == timezone.now()
+
+
+def test_a_flagged_result_is_released_only_after_a_person_reviewed_it(
+    signed_in, ai_interview, integration, berlin_recruiter
+):
+    assessment = receive_assessment(ai_interview, assessment_payload(confidence=0.3), actor=integration)
+    candidate = ai_interview.application.candidate
+    release_form = f'id="form-release-{ai_interview.pk}"'
+    page = signed_in.get(file_url(candidate)).text
+    assert release_form not in page
+    assert "Review at least one of its scores to release the result to the candidate." in page
+
+    refused = _post(signed_in, candidate, action="release", interview=ai_interview.pk)
+    assert refused.status_code == 409 and "flagged this assessment for a person" in refused.text
+    ai_interview.refresh_from_db()
+    assert ai_interview.results_released_at is None
+
+    interview_services.human_review_create(
+        dimension_score=assessment.dimensions.first(),
+        outcome="confirm",
+        reason="Answers are clear in the recording.",
+        actor=berlin_recruiter,
+    )
+    assert release_form in signed_in.get(file_url(candidate)).text
+    response = _post(signed_in, candidate, action="release", interview=ai_interview.pk)
+    assert "The result is released" in _followed(signed_in, response)
 
 
 def test_a_human_review_needs_a_new_score_to_override_then_is_recorded(

@@ -19,7 +19,12 @@ from interviews.models import Interview
 from interviews.services.scheduling import holiday_name
 from onboarding.models import Offer
 from tests.browser import sign_in
-from tests.factories import assessment_payload, make_application, make_candidate, make_user
+from tests.factories import (
+    make_application,
+    make_candidate,
+    make_user,
+    receive_assessment,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -75,7 +80,7 @@ def test_recruiter_schedules_assigns_and_hires_and_hr_admin_reads_without_contro
     # A Saturday is refused on the start field; nothing is scheduled.
     schedule_form = page.locator(f"#form-schedule-{application.pk}")
     schedule_form.get_by_text("Schedule an interview").click()
-    schedule_form.get_by_label("Kind").select_option(label="Live video")
+    schedule_form.get_by_label("Kind").select_option(label="AI video")
     schedule_form.get_by_label("Starts at").fill(_in_berlin(_saturday(), 10))
     schedule_form.get_by_role("button", name="Schedule the interview").click()
     expect(page.get_by_role("alert")).to_contain_text("Nothing was saved.")
@@ -104,7 +109,7 @@ def test_recruiter_schedules_assigns_and_hires_and_hr_admin_reads_without_contro
     ).to_be_visible()
 
     # The interview happens: the AI assessment and the scorecard come in.
-    interview_services.assessment_record(interview=interview, payload=assessment_payload(), actor=integration)
+    receive_assessment(interview, actor=integration)
     scorecard = interview_services.scorecard_save(
         interview=interview,
         ratings={"communication": 4, "problem_solving": 5},

@@ -17,6 +17,7 @@ from tests.factories import (
     make_application,
     make_candidate,
     make_hire,
+    receive_assessment,
 )
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
 from tests.pages.hr_helpers import ACTION_MARK, events, file_url, full_file
@@ -105,11 +106,13 @@ def test_only_submitted_scorecards_join_the_file(
 
 def test_a_low_confidence_assessment_is_flagged_for_human_review(client, recruiter, integration):
     candidate = make_candidate(recruiter)
-    interview = schedule(recruiter, application=make_application(recruiter, candidate=candidate))
+    interview = schedule(
+        recruiter, application=make_application(recruiter, candidate=candidate), kind="ai_video"
+    )
     client.force_login(recruiter)
     assert "Needs human review" not in client.get(file_url(candidate)).text
     payload = assessment_payload(confidence=0.5)
-    interview_services.assessment_record(interview=interview, payload=payload, actor=integration)
+    receive_assessment(interview, payload, actor=integration)
     page = client.get(file_url(candidate)).text
     assert '<span class="badge warn">Needs human review</span>' in page and "confidence 50%" in page
 

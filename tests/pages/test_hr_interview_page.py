@@ -139,10 +139,10 @@ def test_hr_admin_reads_it_without_controls_and_cannot_post(client, hr_admin, he
     client.force_login(hr_admin)
     page = client.get(interview_url(held)).text
     assert "sim-assess-2026.1" in page and ACTION_MARK not in page
-    response = client.post(interview_url(held), {"action": "cancel", "interview": held.pk, "reason": "no"})
+    response = client.post(interview_url(held), {"action": "release", "interview": held.pk})
     assert response.status_code == 403
     held.refresh_from_db()
-    assert held.status == Interview.Status.SCHEDULED
+    assert held.results_released_at is None
 
 
 def test_interviewers_even_assigned_ones_and_candidates_are_refused(client, interviewer, held):
@@ -168,5 +168,5 @@ def test_interview_page_in_chinese(client, recruiter, held):
     recruiter.save(update_fields=["preferred_language"])
     client.force_login(recruiter)
     page = client.get(interview_url(held)).text
-    for text in ("候选人当地时间", "AI 评估", "评分表", "消息", "改期", "取消面试"):
+    for text in ("候选人当地时间", "AI 评估", "评分表", "消息", "向候选人公布结果"):
         assert text in page, text

@@ -19,7 +19,14 @@ from interviews.models import Interview, Notification, Scorecard
 from interviews.services.feedback import interview_ended
 from interviews.services.scheduling import assignments_follow, interview_transition
 from tests.browser import sign_in
-from tests.factories import assessment_payload, make_application, make_interview, make_position, make_user
+from tests.factories import (
+    assessment_payload,
+    make_application,
+    make_interview,
+    make_position,
+    make_user,
+    receive_assessment,
+)
 
 PROVIDER = "provider:simulated"
 UTC = datetime.UTC
@@ -378,10 +385,9 @@ def test_unassigned_interview_is_gone_from_the_workspace(client, recruiter, inte
 @pytest.fixture
 def assessed(recruiter, interviewer):
     """An AI interview that has ended, with an assessment that needs a person to review it."""
-    interview = assigned(recruiter, interviewer, kind="ai_video", starts_in=-timedelta(hours=2))
-    payload = assessment_payload(transcript_quality=0.5)
-    interview_services.assessment_record(interview=interview, payload=payload, actor=PROVIDER)
-    return held(interview)
+    interview = held(assigned(recruiter, interviewer, kind="ai_video", starts_in=-timedelta(hours=2)))
+    receive_assessment(interview, assessment_payload(transcript_quality=0.5), actor=PROVIDER)
+    return interview
 
 
 @pytest.mark.django_db

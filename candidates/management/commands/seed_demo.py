@@ -1,10 +1,13 @@
 """`manage.py seed_demo`: a small bilingual demo company, made through the services, once.
 
-Everything below the user accounts is created by the services of `candidates` and `interviews`,
-so the demo carries the same audit trail and interviewer grants as real use; only interview
-statuses are set directly (past demo interviews were never held on a provider, whose reports move
-a real one on), and copied to their assignments. A second run finds
-the `recruiter` user (or the first demo position) and changes nothing.
+Everything below the user accounts goes through the services a real run uses, so the demo is what
+a newcomer would get by using hrsuite: upcoming interviews are scheduled (invitations and reminders
+wait in the outbox), candidates consent through their own consent link or portal account, the
+simulated provider reports what happened to past video interviews (so AI assessments pass the one
+way in, which checks consent, state and the position's dimensions), incidents offer new times, and
+results are released only as the release service allows. Interviews that already happened are
+recorded as such (`interview_create`), as an import would. A second run finds the `recruiter` user
+(or the first demo position) and changes nothing.
 
 The demo password is DEMO_PASSWORD from the environment, else DEFAULT_PASSWORD: a well-known
 value printed when the demo is loaded, fit for a laptop demo and nothing else. With production settings the
@@ -28,11 +31,13 @@ from django.utils import timezone
 from audit import context
 from audit.models import AuditEvent
 from candidates import services as candidate_services
-from candidates.models import Candidate, Position
+from candidates.models import Application, Candidate, Position
 from hrsuite.accounts.models import Role, User
 from interviews import services as interview_services
-from interviews.models import AIAssessment, Interview
-from interviews.services.scheduling import assignments_follow
+from interviews.models import AIAssessment, Consent, Incident, Interview, Notification
+from interviews.providers import ProviderEvent
+from interviews.services import candidate_links, feedback, incidents, scheduling, webhooks
+from interviews.services import consent as consent_services
 
 DEFAULT_PASSWORD = "hrsuite-demo-2026"  # noqa: S105 - a published demo password, not a secret
 
@@ -244,24 +249,27 @@ CANDIDATES = {
     ),
 }
 
-# candidate, position, stage events applied in order through `application_move`
+# candidate, position, stage events through `application_move`: before the interviews are
+# scheduled, and after what happened in them
 APPLICATIONS = [
-    ("zhang_wei", "backend", ["interview"]),
-    ("li_na", "backend", ["interview", "await_decision"]),
-    ("emily_johnson", "data", ["screen", "interview"]),
-    ("lukas_becker", "product", ["interview"]),
-    ("chen_jing", "success", ["screen"]),
-    ("tan_wei_ming", "success", ["interview"]),
-    ("priya_raman", "success", []),
-    ("liu_yang", "backend", ["interview", "withdraw"]),
-    ("marcus_brown", "data", ["interview"]),
-    ("sophie_wagner", "product", ["interview", "await_decision"]),
-    ("huang_lei", "backend", []),
-    ("olivia_chen", "data", ["interview"]),
+    ("zhang_wei", "backend", ["interview"], []),
+    ("li_na", "backend", ["interview"], ["await_decision"]),
+    ("emily_johnson", "data", ["screen", "interview"], []),
+    ("lukas_becker", "product", ["interview"], []),
+    ("chen_jing", "success", ["screen"], []),
+    ("tan_wei_ming", "success", ["interview"], []),
+    ("priya_raman", "success", [], []),
+    ("liu_yang", "backend", ["interview"], ["withdraw"]),
+    ("marcus_brown", "data", ["interview"], []),
+    ("sophie_wagner", "product", ["interview"], ["await_decision"]),
+    ("huang_lei", "backend", [], []),
+    ("olivia_chen", "data", ["interview"], []),
 ]
 
 # key, candidate (of their one application), kind, days from today, local start time, status,
-# assigned interviewers. An interview in progress starts ten minutes ago, whatever its row says.
+# assigned interviewers. Upcoming interviews (scheduled, and the one cancelled later) are scheduled
+# at the first time from there that every scheduling rule accepts; the others happened already.
+# An interview in progress starts ten minutes ago, whatever its row says.
 INTERVIEWS = [
     ("zhang_wei_ai", "zhang_wei", AI, -3, "10:00", S.COMPLETED, ["interviewer1"]),
     ("zhang_wei_live", "zhang_wei", LIVE, 2, "14:00", S.SCHEDULED, ["interviewer1"]),
@@ -276,9 +284,16 @@ INTERVIEWS = [
     ("marcus_phone", "marcus_brown", PHONE, -2, "08:30", S.NO_SHOW, ["interviewer2"]),
     ("sophie_ai", "sophie_wagner", AI, -7, "10:00", S.COMPLETED, []),
     ("sophie_onsite", "sophie_wagner", ONSITE, -4, "10:00", S.COMPLETED, ["interviewer2"]),
-    ("olivia_ai", "olivia_chen", AI, 1, "18:00", S.SCHEDULED, []),
+    ("olivia_ai", "olivia_chen", AI, 1, "16:00", S.SCHEDULED, []),
 ]
+UPCOMING = (S.SCHEDULED, S.CANCELLED)
 DURATION_MINUTES = {AI: 30, LIVE: 60, PHONE: 30, ONSITE: 120}
+# How many days past an interview's planned day the demo looks for a time the rules accept.
+SLOT_SEARCH_DAYS = 21
+# Why the cancelled interview was called off.
+CANCEL_REASON = "The candidate withdrew before the interview. 候选人已撤回申请。"
+# What the simulated platform reports of the failed AI interview.
+FAILURE_DETAILS = {"code": "media_timeout", "packet_loss": 0.31, "rtt_ms": 1800, "reconnects": 3}
 
 # interview: overall score, confidence, transcript quality, transcript,
 #            [(dimension, score, confidence, [(quote, start s, end s), ...]), ...]
@@ -306,7 +321,7 @@ ASSESSMENTS = {
         ],
     ),
     # A noisy connection: low transcript quality and confidence, so the service routes it to a
-    # person instead of scoring low. The "nervousness" inference is dropped by the service.
+    # person instead of scoring low.
     "emily_ai": (
         61,
         0.48,
@@ -315,7 +330,6 @@ ASSESSMENTS = {
         [
             ("communication", 58, 0.42, [("I ... built the [inaudible] dashboards", 20.0, 26.0)]),
             ("analytical_thinking", 66, 0.71, [("for two hundred stores, weekly", 26.0, 29.5)]),
-            ("nervousness", 80, 0.9, []),
         ],
     ),
     "sophie_ai": (
@@ -330,8 +344,9 @@ ASSESSMENTS = {
         ],
     ),
 }
-# Interviews whose results HR releases to the candidate's portal.
-RELEASED = ["zhang_wei_ai"]
+# Interviews whose results HR releases to the candidate's portal, after the reviews below (the
+# flagged one cannot be released before a person has reviewed it).
+RELEASED = ["zhang_wei_ai", "emily_ai"]
 
 # interview, dimension, outcome, new score (override only), reason
 HUMAN_REVIEWS = [
@@ -416,6 +431,10 @@ def _starts_at(days: int, local_time: str, time_zone: str, now: datetime.datetim
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zone).astimezone(datetime.UTC)
 
 
+def _ended_at(interview: Interview) -> datetime.datetime:
+    return interview.starts_at + datetime.timedelta(minutes=interview.duration_minutes)
+
+
 def _payload(overall, confidence, quality, transcript, dimensions) -> dict:
     return {
         "overall_score": overall,
@@ -452,10 +471,11 @@ class _Seeder:
         self._link_portal_users()
         self._applications(positions)
         assignments = self._interviews()
-        needing_review = self._assessments()
+        needing_review = self._what_happened()
+        self._later_moves()
+        self._human_reviews()
         for key in RELEASED:
             interview_services.interview_results_release(interview=self.interviews[key], actor=self.recruiter)
-        self._human_reviews()
         self._scorecards()
         return {
             "users": len(self.users),
@@ -468,6 +488,7 @@ class _Seeder:
             "of them needing human review": needing_review,
             "human reviews": len(HUMAN_REVIEWS),
             "scorecards": len(SCORECARDS),
+            "messages in the outbox": Notification.objects.count(),
         }
 
     def _users(self) -> None:
@@ -521,56 +542,156 @@ class _Seeder:
             )
 
     def _applications(self, positions: dict[str, Position]) -> None:
-        for candidate_key, position_key, events in APPLICATIONS:
+        for candidate_key, position_key, events, _later in APPLICATIONS:
             application = candidate_services.application_create(
                 candidate=self.candidates[candidate_key],
                 position=positions[position_key],
                 actor=self.recruiter,
             )
-            for event in events:
-                application = candidate_services.application_move(
-                    application=application, event=event, actor=self.recruiter
-                )
-            self.applications[candidate_key] = application
+            self.applications[candidate_key] = self._move(application, events)
+
+    def _later_moves(self) -> None:
+        for candidate_key, _position_key, _events, later in APPLICATIONS:
+            application = Application.objects.get(pk=self.applications[candidate_key].pk)
+            self.applications[candidate_key] = self._move(application, later)
+
+    def _move(self, application: Application, events: list[str]) -> Application:
+        for event in events:
+            application = candidate_services.application_move(
+                application=application, event=event, actor=self.recruiter
+            )
+        return application
 
     def _interviews(self) -> int:
+        """Upcoming interviews are scheduled (their messages queued); the others are recorded as
+        interviews that already happened, as an import would."""
         assignments = 0
-        for key, candidate_key, kind, days, local_time, status, interviewers in INTERVIEWS:
+        for key, candidate_key, kind, days, local_time, status, usernames in INTERVIEWS:
             candidate = self.candidates[candidate_key]
-            if status == S.IN_PROGRESS:
-                starts_at = self.now - datetime.timedelta(minutes=10)
-            else:
-                starts_at = _starts_at(days, local_time, candidate.time_zone, self.now)
-            interview = interview_services.interview_create(
-                application=self.applications[candidate_key],
-                kind=kind,
-                starts_at=starts_at,
-                duration_minutes=DURATION_MINUTES[kind],
-                actor=self.recruiter,
-            )
-            for username in interviewers:
-                interview_services.assignment_create(
-                    interview=interview, interviewer=self.users[username], actor=self.recruiter
+            interviewers = [self.users[username] for username in usernames]
+            application = Application.objects.get(pk=self.applications[candidate_key].pk)
+            if status in UPCOMING:
+                interview = scheduling.interview_schedule(
+                    application=application,
+                    kind=kind,
+                    starts_at=self._free_slot(candidate, days, local_time, kind, interviewers),
+                    duration_minutes=DURATION_MINUTES[kind],
+                    interviewers=interviewers,
+                    actor=self.recruiter,
                 )
-                assignments += 1
-            if status != S.SCHEDULED:
-                # The demo's past interviews were never held on a provider, whose reports move a
-                # real one on: their status is set directly, and copied to their assignments.
-                Interview.objects.filter(pk=interview.pk).update(status=status, updated_at=self.now)
-                interview.status = status
-                assignments_follow(interview)
+            else:
+                if status == S.IN_PROGRESS:
+                    starts_at = self.now - datetime.timedelta(minutes=10)
+                else:
+                    starts_at = _starts_at(days, local_time, candidate.time_zone, self.now)
+                interview = interview_services.interview_create(
+                    application=application,
+                    kind=kind,
+                    starts_at=starts_at,
+                    duration_minutes=DURATION_MINUTES[kind],
+                    actor=self.recruiter,
+                )
+                for interviewer in interviewers:
+                    interview_services.assignment_create(
+                        interview=interview, interviewer=interviewer, actor=self.recruiter
+                    )
+            assignments += len(interviewers)
             self.interviews[key] = interview
         return assignments
 
-    def _assessments(self) -> int:
+    def _free_slot(self, candidate, days: int, local_time: str, kind: str, interviewers) -> datetime.datetime:
+        """The first start from `days` ahead at `local_time` (then each whole business hour) that
+        the scheduling rules accept: a demo loaded on a Friday or before a holiday still loads."""
+        first_hour, end_hour = settings.HRSUITE_BUSINESS_HOURS
+        times = dict.fromkeys([local_time, *(f"{hour:02d}:00" for hour in range(first_hour, end_hour))])
+        for day in range(days, days + SLOT_SEARCH_DAYS):
+            for at in times:
+                starts_at = _starts_at(day, at, candidate.time_zone, self.now)
+                errors = scheduling.slot_errors(
+                    candidate=candidate,
+                    starts_at=starts_at,
+                    duration_minutes=DURATION_MINUTES[kind],
+                    interviewers=interviewers,
+                    now=self.now,
+                )
+                if not errors:
+                    return starts_at
+        raise CommandError(f"No time the scheduling rules accept for {candidate.full_name}'s interview.")
+
+    def _what_happened(self) -> int:
+        """Each interview moves on as it would in real use: consent from the candidate, reports
+        from the (simulated) provider for video interviews, the recruiter for the others."""
         needing_review = 0
-        for key, row in ASSESSMENTS.items():
-            # Assessments arrive from the interview provider, so the provider is the actor.
-            assessment = interview_services.assessment_record(
-                interview=self.interviews[key], payload=_payload(*row), actor=PROVIDER_ACTOR
-            )
-            needing_review += assessment.needs_human_review
+        for key, _candidate_key, kind, _days, _local_time, status, _usernames in INTERVIEWS:
+            interview = self.interviews[key]
+            if kind == AI and status != S.SCHEDULED:
+                self._consent(interview)
+            if status == S.CANCELLED:
+                scheduling.interview_cancel(interview=interview, reason=CANCEL_REASON, actor=self.recruiter)
+            elif status in (S.IN_PROGRESS, S.COMPLETED, S.TECHNICAL_ISSUE) and kind in Interview.VIDEO_KINDS:
+                self._provider_reports(key, interview, status)
+            elif status == S.COMPLETED:
+                # Held on site: the recruiter records it started and ended.
+                scheduling.interview_transition(interview=interview, event="started", actor=self.recruiter)
+                feedback.interview_ended(
+                    interview=interview, ended_at=_ended_at(interview), actor=self.recruiter
+                )
+            elif status == S.NO_SHOW:
+                incidents.incident_open(
+                    interview=interview,
+                    kind=Incident.Kind.NO_SHOW,
+                    occurred_at=interview.starts_at + datetime.timedelta(minutes=15),
+                    details={"waited_minutes": 15},
+                    actor=self.recruiter,
+                )
+            if key in ASSESSMENTS:
+                needing_review += AIAssessment.objects.get(interview=interview).needs_human_review
         return needing_review
+
+    def _consent(self, interview: Interview) -> None:
+        """Both consents, given by the candidate: in their portal when they have an account,
+        else through the consent link of their invitation."""
+        candidate = interview.application.candidate
+        version = consent_services.notice_current(language=candidate.preferred_language).version
+        if candidate.user_id is not None:
+            for scope in consent_services.SCOPES:
+                consent_services.consent_record(
+                    interview=interview,
+                    scope=scope,
+                    decision=Consent.Decision.GIVEN,
+                    notice_version=version,
+                    actor=User.objects.get(pk=candidate.user_id),
+                )
+            return
+        candidate_links.consent_decide_by_link(
+            token=candidate_links.consent_token(interview=interview),
+            decisions=dict.fromkeys(consent_services.SCOPES, Consent.Decision.GIVEN),
+            notice_version=version,
+        )
+
+    def _provider_reports(self, key: str, interview: Interview, status: str) -> None:
+        """The simulated provider's reports of a video interview, applied as its webhooks are."""
+        reports = [("started", interview.starts_at, {})]
+        if status == S.COMPLETED:
+            ended_at = _ended_at(interview)
+            data = {"ended_at": ended_at.isoformat()}
+            if key in ASSESSMENTS:
+                data["assessment"] = _payload(*ASSESSMENTS[key])
+            reports.append(("completed", ended_at, data))
+        elif status == S.TECHNICAL_ISSUE:
+            failed_at = interview.starts_at + datetime.timedelta(minutes=4)
+            reports.append(("technical_issue", failed_at, {"details": FAILURE_DETAILS}))
+        for event_type, occurred_at, data in reports:
+            webhooks.webhook_apply(
+                provider_name=interview.provider,
+                event=ProviderEvent(
+                    event_id=f"demo-{interview.pk}-{event_type}",
+                    event_type=event_type,
+                    meeting_id=interview.provider_meeting_id,
+                    occurred_at=occurred_at,
+                    data=data,
+                ),
+            )
 
     def _human_reviews(self) -> None:
         for key, dimension, outcome, score, reason in HUMAN_REVIEWS:
