@@ -7,7 +7,7 @@ from guardian.models import UserObjectPermissionBase
 
 from hrsuite.fields import EncryptedTextField
 from hrsuite.models import DomainModel
-from hrsuite.visibility import ALSO_CANDIDATE, HR_ONLY, restricted_fields
+from hrsuite.visibility import ALSO_CANDIDATE, HR_ONLY, SeenAs, presented_fields, restricted_fields, stored
 
 
 class Language(models.TextChoices):
@@ -97,6 +97,36 @@ class Stage(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The stages an interviewer's work needs (which interview to attend, a scorecard to write). What
+# came of the application after, a decision, an offer, a hire or a withdrawal, is not theirs: an
+# interviewer reads the application as it stood when it last entered one of these.
+STAGES_BEFORE_OUTCOME = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING)
+
+
+def _last_change_before_outcome(application: "Application") -> "StageChange | None":
+    changes = [c for c in application.stage_history.all() if c.to_stage in STAGES_BEFORE_OUTCOME]
+    return max(changes, key=lambda change: change.at, default=None)
+
+
+def _stage_before_outcome(application: "Application", stage: str) -> str:
+    if stage in STAGES_BEFORE_OUTCOME:
+        return stage
+    last = _last_change_before_outcome(application)
+    return last.to_stage if last else Stage.APPLIED
+
+
+def _stage_changed_before_outcome(application: "Application", at):
+    if stored(application, "stage") in STAGES_BEFORE_OUTCOME:
+        return at
+    last = _last_change_before_outcome(application)
+    return last.at if last else application.created_at
+
+
+# The candidate follows their own application to its end; HR sees it all.
+@presented_fields(
+    stage=SeenAs(ALSO_CANDIDATE, present=_stage_before_outcome),
+    stage_changed_at=SeenAs(ALSO_CANDIDATE, present=_stage_changed_before_outcome),
+)
 class Application(DomainModel):
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="applications")
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="applications")

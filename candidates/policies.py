@@ -3,11 +3,13 @@
 from django.db.models import Q
 
 from candidates.models import (
+    STAGES_BEFORE_OUTCOME,
     Application,
     ApplicationUserObjectPermission,
     Candidate,
     CandidateUserObjectPermission,
     PriorRecord,
+    StageChange,
 )
 from hrsuite.accounts.models import Role
 from hrsuite.permissions import granted, has_role, object_policy
@@ -32,6 +34,22 @@ def _application(user, action):
         return Q(candidate__user=user)
     if has_role(user, Role.INTERVIEWER):
         return granted(ApplicationUserObjectPermission, user=user, codename="view_application")
+    return None
+
+
+@object_policy(StageChange)
+def _stage_change(user, action):
+    # A candidate follows their own application's timeline to its end; an interviewer reads the
+    # timeline of an application assigned to them only up to where its outcome begins.
+    if action != "view":
+        return None
+    if has_role(user, Role.CANDIDATE):
+        return Q(application__candidate__user=user)
+    if has_role(user, Role.INTERVIEWER):
+        assigned = granted(ApplicationUserObjectPermission, user=user, codename="view_application")
+        return Q(application__in=Application.objects.filter(assigned).values("pk")) & Q(
+            to_stage__in=STAGES_BEFORE_OUTCOME
+        )
     return None
 
 

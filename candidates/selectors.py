@@ -1,12 +1,34 @@
 """Permission-filtered reads of candidates, positions, applications and prior records."""
 
 import django_filters
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    DateTimeField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
-from candidates.models import Application, Candidate, Position, PriorRecord, Stage, StageChange
+from candidates.models import (
+    STAGES_BEFORE_OUTCOME,
+    Application,
+    Candidate,
+    Position,
+    PriorRecord,
+    Stage,
+    StageChange,
+)
 from candidates.services import email_index
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
+from hrsuite.visibility import may_see
 
 
 class CandidateFilter(django_filters.FilterSet):
@@ -14,16 +36,25 @@ class CandidateFilter(django_filters.FilterSet):
     email = django_filters.CharFilter(method="_by_email", label="E-mail (exact)")
     region = django_filters.CharFilter()
     position = django_filters.UUIDFilter(field_name="applications__position", distinct=True)
-    stage = django_filters.ChoiceFilter(
-        field_name="applications__stage", choices=Stage.choices, distinct=True
-    )
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, method="_by_stage")
 
     class Meta:
         model = Candidate
         fields = ["q", "email", "region", "position", "stage"]
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def _by_email(self, queryset, name, value):
         return queryset.filter(email_index=email_index(value))
+
+    def _by_stage(self, queryset, name, value):
+        # By the stage as the reader sees it (as stored when the filter is given no reader).
+        if self.user is None or may_see(self.user, Application, "stage"):
+            return queryset.filter(applications__stage=value).distinct()
+        seen = applications_as_seen(restrict(Application.objects.all(), user=self.user), user=self.user)
+        return queryset.filter(pk__in=seen.filter(seen_stage=value).values("candidate_id"))
 
 
 def candidate_search_for_trail(params) -> dict:
@@ -44,15 +75,43 @@ _ENCRYPTED = ("email", "phone", "national_id", "date_of_birth", "resume_text")
 
 def candidate_list_for(*, user, filters=None) -> QuerySet[Candidate]:
     queryset = restrict(Candidate.objects.defer(*_ENCRYPTED), user=user).order_by("-created_at", "id")
-    return filtered(CandidateFilter, filters, queryset)
+    return filtered(CandidateFilter, filters, queryset, user=user)
+
+
+def applications_as_seen(applications: QuerySet[Application], *, user) -> QuerySet[Application]:
+    """The applications with `seen_stage` and `seen_stage_changed_at` to filter and order by: each
+    one's stage and since when, as `user` reads them (see the presentation on `Application`)."""
+    if may_see(user, Application, "stage"):
+        return applications.alias(seen_stage=F("stage"), seen_stage_changed_at=F("stage_changed_at"))
+    last = StageChange.objects.filter(application=OuterRef("pk"), to_stage__in=STAGES_BEFORE_OUTCOME)
+    last = last.order_by("-at")
+    before = Q(stage__in=STAGES_BEFORE_OUTCOME)
+    return applications.alias(
+        seen_stage=Case(
+            When(before, then=F("stage")),
+            default=Coalesce(Subquery(last.values("to_stage")[:1]), Value(Stage.APPLIED)),
+            output_field=CharField(),
+        ),
+        seen_stage_changed_at=Case(
+            When(before, then=F("stage_changed_at")),
+            default=Coalesce(Subquery(last.values("at")[:1]), F("created_at")),
+            output_field=DateTimeField(),
+        ),
+    )
+
+
+def _timeline_for(user) -> Prefetch:
+    """The stage changes of an application that the user may see (an interviewer's stop where
+    the application's outcome begins)."""
+    return Prefetch(
+        "stage_history", queryset=restrict(StageChange.objects.select_related("actor"), user=user)
+    )
 
 
 def candidate_detail_queryset(*, user) -> QuerySet[Candidate]:
     """A candidate with the parts of their file the user may see, fetched in a fixed number of queries."""
     applications = restrict(Application.objects.all(), user=user).select_related("position")
-    applications = applications.prefetch_related(
-        Prefetch("stage_history", queryset=StageChange.objects.select_related("actor"))
-    )
+    applications = applications.prefetch_related(_timeline_for(user))
     prior = restrict(PriorRecord.objects.all(), user=user)
     return Candidate.objects.prefetch_related(
         Prefetch("applications", queryset=applications), Prefetch("prior_records", queryset=prior)
@@ -62,7 +121,7 @@ def candidate_detail_queryset(*, user) -> QuerySet[Candidate]:
 class ApplicationFilter(django_filters.FilterSet):
     candidate = django_filters.UUIDFilter()
     position = django_filters.UUIDFilter()
-    stage = django_filters.ChoiceFilter(choices=Stage.choices)
+    stage = django_filters.ChoiceFilter(field_name="seen_stage", choices=Stage.choices)
 
     class Meta:
         model = Application
@@ -71,12 +130,16 @@ class ApplicationFilter(django_filters.FilterSet):
 
 def application_list_for(*, user, filters=None) -> QuerySet[Application]:
     queryset = restrict(Application.objects.select_related("candidate", "position"), user=user)
-    return filtered(ApplicationFilter, filters, queryset.order_by("-stage_changed_at", "id"))
+    if not may_see(user, Application, "stage"):
+        # They read each stage as it stood before the outcome, which their timeline gives.
+        queryset = queryset.prefetch_related(_timeline_for(user))
+    queryset = applications_as_seen(queryset, user=user).order_by("-seen_stage_changed_at", "id")
+    return filtered(ApplicationFilter, filters, queryset)
 
 
 def application_detail_queryset(*, user) -> QuerySet[Application]:
     queryset = Application.objects.select_related("candidate", "position").prefetch_related(
-        Prefetch("stage_history", queryset=StageChange.objects.select_related("actor"))
+        _timeline_for(user)
     )
     if user.has_perm("interviews.view_scorecard"):
         # Staff see each finished interview's feedback summary on the timeline.

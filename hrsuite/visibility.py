@@ -7,6 +7,11 @@ admins) sees every field. A declared field is shown to another viewer only when 
 names that viewer's role: a candidate sees the salary of their own offer, an interviewer the notes
 of their own scorecard, and nobody but HR the reason of a stage change or who made a decision.
 
+A field whose stored value says more than some viewers may know, but whose gist they need, is
+presented instead of emptied: `@presented_fields(stage=SeenAs(ALSO_CANDIDATE, present=...))` shows
+an application's stage as stored to HR and the candidate, and to an interviewer as it stood while
+they interviewed, never what was decided after.
+
 A model declares its fields with `@restricted_fields(reason=HR_ONLY, ...)`. Rendering happens in
 a viewing scope: every page is rendered in its viewer's (see `Templates`), every API answer in
 its serializer's (see `SeenByViewer`). Inside one, a declared field the viewer may not see reads
@@ -16,8 +21,9 @@ following relations, a nested serializer, a dotted `source`, a method field. Out
 """
 
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.db import models
 from django.template.backends.django import DjangoTemplates
@@ -32,6 +38,15 @@ ALSO_CANDIDATE = frozenset({Role.CANDIDATE.value})
 ALSO_INTERVIEWER = frozenset({Role.INTERVIEWER.value})
 
 _declared: dict[type[models.Model], dict[str, frozenset[str]]] = {}
+_presented: dict[type[models.Model], dict[str, frozenset[str]]] = {}
+
+
+@dataclass(frozen=True)
+class SeenAs:
+    """HR and `audience` read the field as stored; anyone else reads `present(row, stored value)`."""
+
+    audience: frozenset[str]
+    present: Callable[[models.Model, object], object]
 
 
 def restricted_fields(**audiences: frozenset[str]):
@@ -40,25 +55,51 @@ def restricted_fields(**audiences: frozenset[str]):
 
     def declare(model: type[models.Model]) -> type[models.Model]:
         _declared[model] = dict(audiences)
-        for name in audiences:
-            field = model._meta.get_field(name)
-            for attribute in dict.fromkeys((field.name, field.attname)):
-                setattr(model, attribute, _Concealable(model.__dict__[attribute], field))
+        _wrap(model, dict.fromkeys(audiences))
         return model
 
     return declare
 
 
+def presented_fields(**fields: SeenAs):
+    """Class decorator: `@presented_fields(stage=SeenAs(ALSO_CANDIDATE, present=...))` declares
+    fields that HR and the named roles read as stored, and everyone else as presented."""
+
+    def declare(model: type[models.Model]) -> type[models.Model]:
+        _presented[model] = {name: seen.audience for name, seen in fields.items()}
+        _wrap(model, {name: seen.present for name, seen in fields.items()})
+        return model
+
+    return declare
+
+
+def _wrap(model: type[models.Model], presenters: dict[str, Callable | None]) -> None:
+    for name, present in presenters.items():
+        field = model._meta.get_field(name)
+        for attribute in dict.fromkeys((field.name, field.attname)):
+            setattr(model, attribute, _Concealable(model.__dict__[attribute], field, present))
+
+
 def declared() -> dict[type[models.Model], dict[str, frozenset[str]]]:
-    """Every model's declared fields with the roles that also see them."""
+    """Every model's declared fields with the roles that also see them (not the presented ones:
+    those are never empty)."""
     return {model: dict(fields) for model, fields in _declared.items()}
+
+
+def stored(instance: models.Model, name: str):
+    """A field's value as stored, whoever is reading: what a presenter starts from."""
+    token = _scope.set(None)
+    try:
+        return getattr(instance, name)
+    finally:
+        _scope.reset(token)
 
 
 def may_see(viewer, model: type[models.Model], name: str) -> bool:
     """Whether `viewer` (a user; None or anonymous for nobody) sees field `name` of the `model`
-    rows they see. A page opened through a candidate's e-mailed link has no signed-in reader:
-    it shows no declared field."""
-    audience = _declared.get(model, {}).get(name)
+    rows they see as stored. A page opened through a candidate's e-mailed link has no signed-in
+    reader: it shows no declared field."""
+    audience = _declared.get(model, {}).get(name, _presented.get(model, {}).get(name))
     if audience is None:
         return True
     if not (getattr(viewer, "is_authenticated", False) and viewer.is_active):
@@ -102,19 +143,23 @@ def viewing(viewer) -> Iterator[None]:
 
 class _Concealable:
     """Wraps a declared field's descriptor: inside a viewing scope whose viewer may not see the
-    field, reads give its empty value; otherwise reads, writes and Django's own use of the
-    descriptor (deferred loading, prefetching, caching) are the wrapped descriptor's."""
+    field, reads give its empty value (or, for a presented field, its presentation); otherwise
+    reads, writes and Django's own use of the descriptor (deferred loading, prefetching,
+    caching) are the wrapped descriptor's."""
 
-    def __init__(self, wrapped, field: models.Field):
+    def __init__(self, wrapped, field: models.Field, present: Callable | None = None):
         self._wrapped = wrapped
         self._field = field
+        self._present = present
 
     def __get__(self, instance, owner=None):
         if instance is None:
             return self
         scope = _scope.get()
         if scope is not None and scope.conceals(self._field.model, self._field.name):
-            return _empty(self._field)
+            if self._present is None:
+                return _empty(self._field)
+            return self._present(instance, stored(instance, self._field.name))
         return self._wrapped.__get__(instance, owner)
 
     def __set__(self, instance, value):

@@ -1,9 +1,10 @@
 """What HR writes for HR stays with HR.
 
 Every field a model declares restricted (`hrsuite.visibility`) gets a unique marker in every row
-of one candidate's whole file: two applications with their stage history, interviews with an AI
-assessment, a human review and scorecards, a rejection the candidate asked to have reviewed, a
-hire with its offer, approval chain, background check, onboarding and provisioning. Then every
+of one candidate's whole file: three applications with their stage history, interviews with an
+AI assessment, a human review and scorecards, a rejection the candidate asked to have reviewed, a
+hire with its offer, approval chain, background check, onboarding and provisioning, and an offer
+not answered yet. Then every
 API endpoint and every page (found from the URL resolver, filled with the file's ids and link
 tokens) is read as the assigned interviewer, as the candidate, as an integration's service user
 and as a recruiter.
@@ -11,10 +12,15 @@ and as a recruiter.
 A marker may appear only where the declaration lets the reader's role see the field and the row
 policy lets them see the row; where both do, it must appear somewhere, so the reads are shown to
 reach the data.
+
+The interviewer, who held interviews of all three applications, must also find no trace of what
+was decided on them: no stage after interviewing, no moment of a decision, no decision, offer,
+check or onboarding row, not even by filtering a list by stage.
 """
 
 import datetime
 import decimal
+import json
 import secrets
 from urllib.parse import urlparse
 
@@ -23,10 +29,11 @@ from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from candidates import services as candidate_services
-from candidates.models import Candidate
+from candidates.models import Candidate, Stage, StageChange
 from hrsuite import visibility
 from hrsuite.accounts.models import Role, User
 from hrsuite.fields import EncryptedJSONField
@@ -46,6 +53,7 @@ from tests.factories import (
     assessment_payload,
     make_application,
     make_candidate,
+    make_hire,
     make_interview,
     make_position,
     make_user,
@@ -184,6 +192,12 @@ class File:
         )
         decisions.decision_review_request(decision=rejection, note="Please look again.", actor=candidate_user)
 
+        # An offer sent and not answered yet, after an interview the same interviewer held.
+        offered = application_awaiting_decision(recruiter, candidate=candidate)
+        third = make_interview(recruiter, application=offered)
+        interview_services.assignment_create(interview=third, interviewer=interviewer, actor=recruiter)
+        make_hire(recruiter, application=offered)
+
         # The candidate's consent, an HR task and HR's wording of a message to candidates.
         notice = consent_services.default_notices_publish()[0]
         consent_services.consent_record(
@@ -206,7 +220,9 @@ class File:
 
         offer_link = Notification.objects.get(template="reschedule_offer").secret_payload["offer_url"]
         self.tokens = {
-            "portal-interview": [interview_links.interview_token(interview=i) for i in (interview, second)],
+            "portal-interview": [
+                interview_links.interview_token(interview=i) for i in (interview, second, third)
+            ],
             "portal-consent": [interview_links.consent_token(interview=interview)],
             "portal-offer": [onboarding_links.offer_token(offer=offer)],
             "portal-onboarding": [onboarding_links.onboarding_token(plan=plan)],
@@ -387,6 +403,85 @@ def test_no_page_or_answer_shows_a_field_its_reader_may_not_see(file, reader):
         if (model._meta.model_name, name) not in SHOWN_TO_NOBODY
     }
     assert sorted(f"{m.__name__}.{n}" for m, n in expected - shown) == []
+
+
+# What an interviewer knows of an application: where it stood while they interviewed. Whether
+# a decision was taken, what it was and when, and what followed (offer, hire, withdrawal) is not
+# theirs.
+STAGES_AN_INTERVIEWER_READS = {"", Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING}
+# The rows that exist only because of a decision.
+DECISION_ROWS = (
+    onboarding_models.Decision,
+    onboarding_models.Offer,
+    onboarding_models.OfferApproval,
+    onboarding_models.BackgroundCheck,
+    onboarding_models.HRTask,
+    onboarding_models.OnboardingPlan,
+    onboarding_models.OnboardingTask,
+)
+
+
+def _stages_and_moments(value, stages: set, moments: set) -> None:
+    """Every stage value and every moment in an API answer."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("stage", "from_stage", "to_stage"):
+                stages.add(item)
+            _stages_and_moments(item, stages, moments)
+    elif isinstance(value, list):
+        for item in value:
+            _stages_and_moments(item, stages, moments)
+    elif isinstance(value, str):
+        moment = parse_datetime(value.upper())  # the bodies read are lower-cased
+        if moment is not None:
+            moments.add(moment)
+
+
+def test_the_interviewer_reads_no_trace_of_a_decision(file):
+    """The interviewer held interviews of a hire, of a rejection and of a candidate with an open
+    offer: no answer or page tells them where those applications went after interviewing."""
+    bodies = _read_everything(file, file.interviewer)
+
+    stages, moments = set(), set()
+    for body in bodies.values():
+        if body.startswith(("{", "[")):
+            _stages_and_moments(json.loads(body), stages, moments)
+    assert Stage.INTERVIEWING in stages, "the reads reach the applications"
+    assert stages - STAGES_AN_INTERVIEWER_READS == set()
+
+    hidden = {change.at for change in StageChange.objects.exclude(to_stage__in=STAGES_AN_INTERVIEWER_READS)}
+    hidden |= {decision.decided_at for decision in onboarding_models.Decision.objects.all()}
+    assert moments and sorted(moments & hidden) == []
+
+    # A stage shown on a page is a whole element's text; an id anywhere. Pages a candidate's
+    # e-mailed link opens are the candidate's whoever holds the link, and an address naming an
+    # id has it in the answer's own links.
+    labels = {
+        f">{label}<".lower() for stage, label in Stage.choices if stage not in STAGES_AN_INTERVIEWER_READS
+    }
+    ids = {str(pk) for model in DECISION_ROWS for pk in model.objects.values_list("pk", flat=True)}
+    tokens = [token for of_link in file.tokens.values() for token in of_link]
+    traces = sorted(
+        f"{trace} at {address}"
+        for address, body in bodies.items()
+        if not any(token in address for token in tokens)
+        for trace in labels | ids
+        if trace in body and trace not in address
+    )
+    assert traces == []
+
+    # Nor do the lists' filters find an application by where it went after interviewing.
+    client = Client()
+    client.force_login(file.interviewer)
+    found = {
+        (listing, stage): len(client.get(reverse(f"{listing}-list"), {"stage": stage}).json()["results"])
+        for listing in ("application", "candidate")
+        for stage in Stage.values
+    }
+    assert {key: count for key, count in found.items() if count} == {
+        ("application", Stage.INTERVIEWING): 3,
+        ("candidate", Stage.INTERVIEWING): 1,
+    }
 
 
 def _subclasses(cls):
