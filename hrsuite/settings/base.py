@@ -145,8 +145,11 @@ HRSUITE_BLIND_INDEX_KEY = env("HRSUITE_BLIND_INDEX_KEY")
 HRSUITE_AUDIT_KEY = env("HRSUITE_AUDIT_KEY")
 
 # --- Interview automation ---------------------------------------------------------------------
-# Links in e-mails and calendar files point here.
-HRSUITE_PUBLIC_URL = env("HRSUITE_PUBLIC_URL", default="http://127.0.0.1:8000")
+# Links in e-mails, calendar files and pages point here. Unset, it is the development server on
+# this machine at the port `make run` serves on (HRSUITE_PORT, which honcho gives web, worker and
+# beat alike), so the links a candidate gets reach the server that is running.
+HRSUITE_PORT = env.int("HRSUITE_PORT", default=8000)
+HRSUITE_PUBLIC_URL = env("HRSUITE_PUBLIC_URL", default=f"http://127.0.0.1:{HRSUITE_PORT}")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="hrsuite@localhost")
 # Outgoing mail (environment settings may override the backend: console locally, SMTP in production).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
