@@ -91,6 +91,11 @@ class Stage(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The ways out: an application in one of these is closed, and nothing is pending for it any more
+# (`interviews.services.closing`).
+CLOSED_STAGES = (Stage.REJECTED, Stage.WITHDRAWN)
+
+
 class Application(DomainModel):
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="applications")
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="applications")

@@ -10,7 +10,15 @@ from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from candidates.models import Application, Candidate, Position, PriorRecord, Stage, StageChange
+from candidates.models import (
+    CLOSED_STAGES,
+    Application,
+    Candidate,
+    Position,
+    PriorRecord,
+    Stage,
+    StageChange,
+)
 from hrsuite import crypto
 from hrsuite.accounts.models import Role, User
 from hrsuite.errors import ValidationFailed
@@ -292,6 +300,12 @@ def _application_apply(
         changed_fields=["stage"],
         detail={"event": event, "from": current, "to": new_stage},
     )
+    if new_stage in CLOSED_STAGES:
+        # Every move into a closed stage passes here, so none leaves an interview or a message
+        # pending. Imported here: the interviews app builds on this one.
+        from interviews.services.closing import application_close
+
+        application_close(application=application, actor=actor)
     return application
 
 

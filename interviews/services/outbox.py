@@ -9,6 +9,7 @@ so the dispatcher can re-check it at send time:
 - cancellation: {"sequence": n}; sent only if the interview is cancelled;
 - scorecard_request, scorecard_reminder: {"round": n}; sent only while the recipient's
   scorecard for the interview is not submitted;
+- application_rejected: {"application": id}; sent only while the application is rejected;
 - messages naming an offer, onboarding plan or task, or HR task ({"offer": id}, {"plan": id},
   {"task": id}, {"hr_task": id}): re-checked by `onboarding.services.notices.onboarding_stale_reason`
   (a cancelled plan's reminders and first-day notice are dropped);
@@ -192,6 +193,8 @@ def stale_reason(notification: Notification) -> str:
         reason = onboarding_stale_reason(notification)
         if reason:
             return reason
+    if template == Notification.Template.APPLICATION_REJECTED:
+        return _rejection_stale_reason(payload)
     if notification.interview_id is None:
         return ""
     interview = (
@@ -219,6 +222,17 @@ def stale_reason(notification: Notification) -> str:
         ).exists()
         if submitted:
             return "The scorecard is in."
+    return ""
+
+
+def _rejection_stale_reason(payload: dict) -> str:
+    from candidates.models import Application, Stage
+
+    stage = Application.objects.filter(pk=payload.get("application")).values_list("stage", flat=True).first()
+    if stage is None:
+        return "The application no longer exists."
+    if stage != Stage.REJECTED:
+        return "The application is no longer rejected."
     return ""
 
 
