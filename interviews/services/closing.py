@@ -41,7 +41,7 @@ def application_close(*, application: Application, actor) -> None:
     scheduled = Interview.objects.filter(application=application, status=Interview.Status.SCHEDULED)
     cancelled = []
     for interview in scheduled.order_by("starts_at", "pk"):
-        interview_cancel(interview=interview, reason=reason, actor=actor)
+        interview_cancel(interview=interview, reason=reason, actor=actor, application_closed=True)
         cancelled.append(str(interview.pk))
     now = timezone.now()
     offers_ended = RescheduleOffer.objects.filter(

@@ -6,7 +6,8 @@ so the dispatcher can re-check it at send time:
 
 - invitation, reminder: {"starts_at": ISO UTC, "sequence": calendar_sequence}; sent only while
   the interview is still scheduled at that time and sequence;
-- cancellation: {"sequence": n}; sent only if the interview is cancelled;
+- cancellation: {"sequence": n}; sent only if the interview is cancelled; to an interviewer
+  taken off it, {"sequence": n, "unassigned": true}, sent only while they are not assigned again;
 - scorecard_request, scorecard_reminder: {"round": n}; sent only while the recipient's
   scorecard for the interview is not submitted;
 - application_rejected: {"application": id}; sent only while the application is rejected;
@@ -34,7 +35,7 @@ from audit.services import audit_record
 from hrsuite.accounts.models import Role, User
 from hrsuite.permissions import get_for_change
 from hrsuite.workflow import transition
-from interviews.models import Interview, Notification, Scorecard
+from interviews.models import Interview, InterviewAssignment, Notification, Scorecard
 
 
 def notification_key(template: str, *parts: object) -> str:
@@ -211,6 +212,12 @@ def stale_reason(notification: Notification) -> str:
             return "The interview has moved."
         if "sequence" in payload and payload["sequence"] != interview["calendar_sequence"]:
             return "The invitation has been replaced."
+    elif template == Notification.Template.CANCELLATION and payload.get("unassigned"):
+        assigned = InterviewAssignment.objects.filter(
+            interview_id=notification.interview_id, interviewer_id=notification.recipient_user_id
+        ).exists()
+        if assigned:
+            return "The interviewer is assigned again."
     elif template == Notification.Template.CANCELLATION:
         if interview["status"] != Interview.Status.CANCELLED:
             return "The interview is not cancelled."

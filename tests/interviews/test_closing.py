@@ -176,6 +176,9 @@ def test_cancellations_go_out_at_once_and_the_rejection_when_due(recruiter, inte
     ]
     assert methods == ["CANCEL", "CANCEL"]
     assert {m["To"] for m in sent} == {interview.application.candidate.email, interviewer.email}
+    (to_candidate,) = [m for m in sent if m["To"] == interview.application.candidate.email]
+    # Not the cancellation of an interview that moves: the application is closed.
+    assert "您的应聘仍然有效" not in to_candidate.get_body(preferencelist=("plain",)).get_content()
 
     clock.move_to(NOW + timedelta(hours=48))
     assert outbox_dispatch().sent == 1

@@ -230,7 +230,12 @@ def test_assign_and_unassign_an_interviewer_grant_and_revoke_access(
     assert "interviewer2 is assigned and can now see this interview." in _followed(signed_in, response)
     assert other_interviewer.has_perm("interviews.view_interview", interview)
     assignment = InterviewAssignment.objects.get(interviewer=other_interviewer)
+    # The page asks first: a removal without its confirmation changes nothing.
     response = _post(signed_in, candidate, action="unassign", assignment=assignment.pk)
+    assert response.status_code == 400
+    assert "Confirm that the interviewer is to be unassigned." in response.text
+    assert other_interviewer.has_perm("interviews.view_interview", interview)
+    response = _post(signed_in, candidate, action="unassign", assignment=assignment.pk, confirm="yes")
     assert "interviewer2 is no longer assigned" in _followed(signed_in, response)
     assert not InterviewAssignment.objects.filter(interviewer=other_interviewer).exists()
     other = type(other_interviewer).objects.get(pk=other_interviewer.pk)  # fresh permission cache
