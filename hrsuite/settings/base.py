@@ -167,6 +167,9 @@ HRSUITE_SCORECARD_REMINDERS_MAX = env.int("HRSUITE_SCORECARD_REMINDERS_MAX", def
 # Hours between a rejection and the candidate's message about it: time for a second look (and for
 # the news not to arrive minutes after an interview), while the candidate is not left waiting.
 HRSUITE_REJECTION_NOTICE_HOURS = env.int("HRSUITE_REJECTION_NOTICE_HOURS", default=48)
+# Refused accesses recorded in the audit trail per actor and address per minute; past it, one event
+# says the limit was reached (`audit.refusals`).
+HRSUITE_REFUSED_ACCESS_EVENTS = env.int("HRSUITE_REFUSED_ACCESS_EVENTS", default=20)
 # Interviews are scheduled inside these hours of the candidate's local day [start, end).
 HRSUITE_BUSINESS_HOURS = (
     env.int("HRSUITE_BUSINESS_HOUR_START", default=9),
