@@ -291,7 +291,8 @@ def _queue_calendar_messages(
 def assignment_invite(*, assignment: InterviewAssignment) -> None:
     """An interviewer assigned once the interview's invitations were queued gets theirs, and the
     reminder, as the others did (an assignment made while scheduling is in the first round)."""
-    interview = assignment.interview
+    # Read again: the caller's copy may predate a reschedule (a new time and sequence).
+    interview = Interview.objects.get(pk=assignment.interview_id)
     announced = Notification.objects.filter(interview=interview, template=Notification.Template.INVITATION)
     if (
         interview.status != Status.SCHEDULED
@@ -310,7 +311,7 @@ def assignment_uninvite(*, assignment: InterviewAssignment) -> None:
     """An interviewer removed from a scheduled interview: their pending invitation and reminder
     are dropped and, if their invitation went out, they get a cancellation (METHOD:CANCEL) that
     removes the interview from their calendar."""
-    interview, interviewer = assignment.interview, assignment.interviewer
+    interview, interviewer = Interview.objects.get(pk=assignment.interview_id), assignment.interviewer
     if interview.status != Status.SCHEDULED:
         return
     theirs = Notification.objects.filter(
