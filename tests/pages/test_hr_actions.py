@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from django.utils import timezone
 
-from audit.models import AuditEvent
+from audit.models import AuditAction, AuditEvent
 from candidates.models import Application, Stage
 from hrsuite.accounts.models import Role
 from interviews import services as interview_services
@@ -502,4 +502,6 @@ def test_hr_admin_posts_are_refused_and_change_nothing(client, hr_admin, intervi
     application.refresh_from_db()
     assert interview.status == "scheduled" and application.stage == Stage.INTERVIEWING
     assert Interview.objects.count() == 1 and not Decision.objects.exists()
-    assert AuditEvent.objects.count() == before
+    # Nothing changed, so nothing but the refusal itself is in the trail.
+    (refused,) = AuditEvent.objects.all()[: AuditEvent.objects.count() - before]
+    assert (refused.action, refused.actor) == (AuditAction.ACCESS_REFUSED, hr_admin)
