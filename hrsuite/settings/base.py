@@ -164,8 +164,9 @@ HRSUITE_CANDIDATE_RESCHEDULES_MAX = env.int("HRSUITE_CANDIDATE_RESCHEDULES_MAX",
 # Scorecard reminders: every this many hours while a scorecard is missing, at most this often.
 HRSUITE_SCORECARD_REMINDER_HOURS = env.int("HRSUITE_SCORECARD_REMINDER_HOURS", default=24)
 HRSUITE_SCORECARD_REMINDERS_MAX = env.int("HRSUITE_SCORECARD_REMINDERS_MAX", default=3)
-# Hours between a rejection and the candidate's message about it: time for a second look (and for
-# the news not to arrive minutes after an interview), while the candidate is not left waiting.
+# Hours between a rejection and the candidate's message about it, where the position sets none:
+# time for a second look (and for the news not to arrive minutes after an interview), while the
+# candidate is not left waiting.
 HRSUITE_REJECTION_NOTICE_HOURS = env.int("HRSUITE_REJECTION_NOTICE_HOURS", default=48)
 # Refused accesses recorded in the audit trail per actor and address per minute; past it, one event
 # says the limit was reached (`audit.refusals`).

@@ -33,8 +33,9 @@ _PENDING_TEMPLATES = [
 def application_close(*, application: Application, actor) -> None:
     """Cancel the application's scheduled interviews (each invited person gets the calendar
     cancellation), end its open reschedule offers, drop its pending reminders and scorecard
-    requests, and for a rejection queue the candidate's message HRSUITE_REJECTION_NOTICE_HOURS
-    from now. Call inside the transaction that moved the stage."""
+    requests, and for a rejection queue the candidate's message after the delay HR set on the
+    position (else HRSUITE_REJECTION_NOTICE_HOURS). Call inside the transaction that moved the
+    stage."""
     if application.stage not in CLOSED_STAGES:
         raise ValueError(f"The application is {application.stage}, not closed.")
     reason = f"The application was {application.stage}."
@@ -54,10 +55,13 @@ def application_close(*, application: Application, actor) -> None:
     ).update(status=Notification.Status.CANCELLED, last_error=reason, updated_at=now)
     notice = None
     if application.stage == Stage.REJECTED:
+        hours = application.position.rejection_notice_hours
+        if hours is None:
+            hours = settings.HRSUITE_REJECTION_NOTICE_HOURS
         notice = notification_queue(
             template=Template.APPLICATION_REJECTED,
             key=notification_key(Template.APPLICATION_REJECTED, application.pk),
-            due_at=now + timedelta(hours=settings.HRSUITE_REJECTION_NOTICE_HOURS),
+            due_at=now + timedelta(hours=hours),
             candidate=application.candidate,
             payload={"application": str(application.pk)},
         )

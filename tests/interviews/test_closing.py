@@ -11,6 +11,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from audit.models import AuditAction, AuditEvent
 from candidates.services import application_move
 from interviews.messages import render
 from interviews.models import Interview, Notification
@@ -20,7 +21,7 @@ from interviews.services.outbox import outbox_dispatch
 from interviews.services.scheduling import interview_transition
 from onboarding.services.decisions import decision_record
 from onboarding.services.offers import offers_expire
-from tests.factories import make_application, make_candidate, make_hire
+from tests.factories import make_application, make_candidate, make_hire, make_position
 from tests.interviews.scheduling_helpers import NOW, frozen_clock, rows, schedule
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -83,7 +84,7 @@ def test_the_rejected_candidate_is_told_in_their_language_after_the_delay(recrui
     assert REASON not in message.body
 
 
-def test_hr_sets_the_delay_of_the_rejection_message(recruiter, settings):
+def test_without_a_delay_of_its_own_a_position_uses_the_default(recruiter, settings):
     settings.HRSUITE_REJECTION_NOTICE_HOURS = 6
     application = _application(recruiter, language="en")
     _reject(application, recruiter)
@@ -93,6 +94,62 @@ def test_hr_sets_the_delay_of_the_rejection_message(recruiter, settings):
     message = render(notice)
     assert message.subject == f"Your application for {application.position.title}"
     assert "not to proceed" in message.body and REASON not in message.body
+
+
+def _set_delay(api, user, position, hours):
+    return api.as_user(user).patch(
+        reverse("position-detail", args=[position.pk]), {"rejection_notice_hours": hours}, format="json"
+    )
+
+
+@pytest.mark.parametrize("hours", [0, 72])
+def test_a_recruiter_sets_the_delay_of_the_rejection_message_per_position(api, recruiter, hours):
+    application = _application(recruiter)
+    position = application.position
+
+    response = _set_delay(api, recruiter, position, hours)
+
+    assert response.status_code == 200
+    assert response.json()["rejection_notice_hours"] == hours
+    change = AuditEvent.objects.filter(target_id=str(position.pk), action=AuditAction.UPDATE).get()
+    assert change.changed_fields == ["rejection_notice_hours"]
+    _reject(application, recruiter)
+    notice = Notification.objects.get(template=T.APPLICATION_REJECTED)
+    assert notice.due_at == NOW + timedelta(hours=hours)
+
+
+@pytest.mark.parametrize("hours", [-1, 721, "soon"])
+def test_a_delay_out_of_range_is_a_field_error_and_changes_nothing(api, recruiter, hours):
+    position = make_position(recruiter, rejection_notice_hours=24)
+
+    response = _set_delay(api, recruiter, position, hours)
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["rejection_notice_hours"]
+    position.refresh_from_db()
+    assert position.rejection_notice_hours == 24
+    assert not AuditEvent.objects.filter(target_id=str(position.pk), action=AuditAction.UPDATE).exists()
+
+
+def test_clearing_the_delay_returns_the_position_to_the_default(api, recruiter):
+    position = make_position(recruiter, rejection_notice_hours=0)
+    application = make_application(recruiter, position=position)
+
+    assert _set_delay(api, recruiter, position, None).status_code == 200
+
+    _reject(application, recruiter)
+    notice = Notification.objects.get(template=T.APPLICATION_REJECTED)
+    assert notice.due_at == NOW + timedelta(hours=48)
+
+
+def test_an_hr_admin_cannot_change_the_delay(api, recruiter, hr_admin):
+    position = make_position(recruiter)
+
+    response = _set_delay(api, hr_admin, position, 0)
+
+    assert response.status_code == 403
+    position.refresh_from_db()
+    assert position.rejection_notice_hours is None
 
 
 def test_a_withdrawal_cancels_the_interview_and_sends_no_rejection(recruiter, interviewer):
