@@ -20,6 +20,8 @@ class AuditAction(models.TextChoices):
     PERMISSION_GRANT = "permission_grant", _("Permission granted")
     PERMISSION_REVOKE = "permission_revoke", _("Permission revoked")
     DECISION = "decision", _("Decision")
+    # A signed-in user or token refused an object (404) or an act (403): see `audit.refusals`.
+    ACCESS_REFUSED = "access_refused", _("Access refused")
 
 
 class AppendOnlyError(Exception):

@@ -222,6 +222,7 @@ def _cursor_page(events: QuerySet[AuditEvent], *, before: int | None, after: int
 # permission changes green; the other actions keep the default blue.
 _ACTION_TONES = {
     AuditAction.LOGIN_FAILED: "bad",
+    AuditAction.ACCESS_REFUSED: "bad",
     AuditAction.LIST: "neutral",
     AuditAction.VIEW: "neutral",
     AuditAction.EXPORT: "warn",

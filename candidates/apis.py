@@ -16,7 +16,16 @@ from interviews.apis import FeedbackSummaryOut
 class PositionOut(ModelOut):
     class Meta:
         model = Position
-        fields = ["id", "title", "department", "region", "time_zone", "dimension_weights", "status"]
+        fields = [
+            "id",
+            "title",
+            "department",
+            "region",
+            "time_zone",
+            "dimension_weights",
+            "status",
+            "rejection_notice_hours",
+        ]
 
 
 class StageChangeOut(ModelOut):
@@ -150,6 +159,12 @@ class PositionIn(serializers.Serializer):
     region = serializers.CharField(max_length=10)
     time_zone = serializers.CharField(max_length=64)
     dimension_weights = serializers.DictField(child=serializers.FloatField(), allow_empty=False)
+    # Empty: the suite's default delay. The range is the service's to check.
+    rejection_notice_hours = serializers.IntegerField(required=False, allow_null=True)
+
+
+class PositionSettingsIn(serializers.Serializer):
+    rejection_notice_hours = serializers.IntegerField(allow_null=True)
 
 
 class ApplicationIn(serializers.Serializer):
@@ -177,7 +192,8 @@ class PriorRecordIn(serializers.Serializer):
 
 
 class PositionApi(ScopedViewSet):
-    """Positions (requisitions) with their per-dimension score weights."""
+    """Positions (requisitions) with their per-dimension score weights; a recruiter changes HR's
+    settings of one (the delay of a rejected candidate's message) with `partial_update`."""
 
     queryset = Position.objects.none()
     serializer_class = PositionOut
@@ -191,6 +207,13 @@ class PositionApi(ScopedViewSet):
         return Response(
             PositionOut(position, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(request=PositionSettingsIn, responses=PositionOut)
+    def partial_update(self, request, pk=None):
+        position = self.visible_object()
+        data = validated(PositionSettingsIn, request.data)
+        position = services.position_settings_update(position=position, actor=request.user, **data)
+        return Response(PositionOut(position).data)
 
 
 class CandidateApi(ScopedViewSet):

@@ -15,6 +15,11 @@ class Language(models.TextChoices):
     CHINESE = "zh-hans", "简体中文"
 
 
+# The longest delay HR may set before a rejected candidate is told: a month. A longer silence is
+# no longer a respectful answer.
+REJECTION_NOTICE_HOURS_MAX = 720
+
+
 class Position(DomainModel):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -29,9 +34,18 @@ class Position(DomainModel):
     # {"communication": 0.3, "problem_solving": 0.4, ...}; weights sum to 1.
     dimension_weights = models.JSONField(_("score weights per dimension"), default=dict)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    # Hours between a rejection and the candidate's message about it; empty for the suite's
+    # default (HRSUITE_REJECTION_NOTICE_HOURS).
+    rejection_notice_hours = models.PositiveSmallIntegerField(_("rejection message delay (hours)"), null=True)
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rejection_notice_hours__lte=REJECTION_NOTICE_HOURS_MAX),
+                name="position_rejection_notice_hours_range",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -95,6 +109,11 @@ class Stage(models.TextChoices):
     HIRED = "hired", _("Hired")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The ways out: an application in one of these is closed, and nothing is pending for it any more
+# (`interviews.services.closing`).
+CLOSED_STAGES = (Stage.REJECTED, Stage.WITHDRAWN)
 
 
 # The stages an interviewer's work needs (which interview to attend, a scorecard to write). What

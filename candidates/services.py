@@ -10,7 +10,16 @@ from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from candidates.models import Application, Candidate, Position, PriorRecord, Stage, StageChange
+from candidates.models import (
+    CLOSED_STAGES,
+    REJECTION_NOTICE_HOURS_MAX,
+    Application,
+    Candidate,
+    Position,
+    PriorRecord,
+    Stage,
+    StageChange,
+)
 from hrsuite import crypto
 from hrsuite.accounts.models import Role, User
 from hrsuite.errors import ValidationFailed
@@ -52,14 +61,30 @@ def _raise_if(errors: dict) -> None:
         raise ValidationFailed.naming(gettext("Invalid input: %(fields)s."), errors)
 
 
+def _check_rejection_notice_hours(hours: int | None, errors: dict) -> None:
+    if hours is not None and not 0 <= hours <= REJECTION_NOTICE_HOURS_MAX:
+        errors["rejection_notice_hours"] = [
+            gettext("Give a number of hours from 0 to %(max)d, or none for the default.")
+            % {"max": REJECTION_NOTICE_HOURS_MAX}
+        ]
+
+
 @transaction.atomic
 def position_create(
-    *, title: str, department: str, region: str, time_zone: str, dimension_weights: dict, actor
+    *,
+    title: str,
+    department: str,
+    region: str,
+    time_zone: str,
+    dimension_weights: dict,
+    rejection_notice_hours: int | None = None,
+    actor,
 ) -> Position:
     require(actor, "add", Position)
     errors: dict[str, list[str]] = {}
     _check_time_zone(time_zone, "time_zone", errors)
     _check_weights(dimension_weights, errors)
+    _check_rejection_notice_hours(rejection_notice_hours, errors)
     _raise_if(errors)
     position = Position(
         title=title,
@@ -67,9 +92,27 @@ def position_create(
         region=region.upper(),
         time_zone=time_zone,
         dimension_weights=dimension_weights,
+        rejection_notice_hours=rejection_notice_hours,
     )
     position.save(force_insert=True)
     audit_record(actor=actor, action=AuditAction.CREATE, target=position, changed_fields=_fields(position))
+    return position
+
+
+@transaction.atomic
+def position_settings_update(*, position: Position, rejection_notice_hours: int | None, actor) -> Position:
+    """HR's settings of a position: for now the delay of a rejected candidate's message."""
+    position = get_for_change(Position.objects, user=actor, pk=position.pk)
+    errors: dict[str, list[str]] = {}
+    _check_rejection_notice_hours(rejection_notice_hours, errors)
+    _raise_if(errors)
+    if position.rejection_notice_hours == rejection_notice_hours:
+        return position
+    position.rejection_notice_hours = rejection_notice_hours
+    position.save(update_fields=["rejection_notice_hours", "updated_at"])
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, target=position, changed_fields=["rejection_notice_hours"]
+    )
     return position
 
 
@@ -292,6 +335,12 @@ def _application_apply(
         changed_fields=["stage"],
         detail={"event": event, "from": current, "to": new_stage},
     )
+    if new_stage in CLOSED_STAGES:
+        # Every move into a closed stage passes here, so none leaves an interview or a message
+        # pending. Imported here: the interviews app builds on this one.
+        from interviews.services.closing import application_close
+
+        application_close(application=application, actor=actor)
     return application
 
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
 
+from audit import context
 from audit.models import AuditAction
 from audit.services import audit_record
 from hrsuite.errors import NotFound, ValidationFailed, model_name
@@ -16,6 +17,9 @@ def object_get_for(queryset: models.QuerySet, *, user, pk) -> models.Model:
     try:
         instance = restrict(queryset, user=user, action="view").get(pk=pk)
     except (model.DoesNotExist, ValidationError, ValueError):
+        context.note_refused(
+            actor=user, target_type=model._meta.label_lower, target_id=str(pk), action="view"
+        )
         name = model_name(model._meta.verbose_name, capital=True)
         raise NotFound(gettext("%(object)s not found.") % {"object": name}) from None
     audit_record(actor=user, action=AuditAction.VIEW, target=instance)

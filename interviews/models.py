@@ -268,6 +268,8 @@ class Notification(DomainModel):
         # The candidate portal: the invitation to set a password, and a one-time sign-in link.
         PORTAL_INVITATION = "portal_invitation", _("Your candidate portal")
         PORTAL_SIGN_IN_LINK = "portal_sign_in_link", _("Your sign-in link")
+        # The candidate's answer after a rejection, HRSUITE_REJECTION_NOTICE_HOURS after it.
+        APPLICATION_REJECTED = "application_rejected", _("Your application")
 
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.EMAIL)
     template = models.CharField(max_length=32, choices=Template.choices)

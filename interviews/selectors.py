@@ -3,7 +3,9 @@
 from datetime import datetime, timedelta
 
 import django_filters
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, DateTimeField, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hrsuite.accounts.models import Role
@@ -34,6 +36,62 @@ class InterviewFilter(django_filters.FilterSet):
     class Meta:
         model = Interview
         fields = ["status", "kind", "application", "candidate", "starts_after", "starts_before"]
+
+
+# --- Overdue scorecards: the one definition every page that counts or marks them uses -------------
+
+
+def scorecard_due_at(interview: Interview) -> datetime:
+    """When the assigned interviewers' scorecards are due: with the first reminder,
+    HRSUITE_SCORECARD_REMINDER_HOURS after the interview ended, or after its scheduled end where
+    no end was reported (the demo's past interviews, a provider that never said)."""
+    ended = interview.ended_at or interview.starts_at + timedelta(minutes=interview.duration_minutes)
+    return ended + timedelta(hours=settings.HRSUITE_SCORECARD_REMINDER_HOURS)
+
+
+class _MinutesAfter(Func):
+    """`moment` plus a whole number of `minutes` (both columns), in the database's own terms:
+    Django cannot multiply a duration by a column on SQLite."""
+
+    output_field = DateTimeField()
+    arity = 2
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="(%(expressions)s * INTERVAL '1 minute')", arg_joiner=" + "
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django's own datetime arithmetic on SQLite, with the duration in microseconds.
+        return self.as_sql(
+            compiler, connection, template="django_format_dtdelta('+', %(expressions)s * 60000000)"
+        )
+
+
+def scorecards_overdue(assignments: QuerySet[InterviewAssignment], *, now: datetime) -> QuerySet:
+    """The assignments whose scorecard is overdue at `now`: the interview was held (completed),
+    the interviewer has not submitted, and `scorecard_due_at` has passed; the same rule in SQL."""
+    submitted = Scorecard.objects.filter(
+        interview=OuterRef("interview_id"),
+        interviewer=OuterRef("interviewer_id"),
+        status=Scorecard.Status.SUBMITTED,
+    )
+    every = timedelta(hours=settings.HRSUITE_SCORECARD_REMINDER_HOURS)
+    ended = Coalesce(
+        "interview__ended_at",
+        _MinutesAfter("interview__starts_at", "interview__duration_minutes"),
+        output_field=DateTimeField(),
+    )
+    return (
+        assignments.filter(
+            interview_status=Interview.Status.COMPLETED,
+            # Held no later than it ended: the assignments' own index narrows the search.
+            interview_starts_at__lte=now - every,
+        )
+        .alias(scorecard_ended_at=ended)
+        .filter(scorecard_ended_at__lte=now - every)
+        .filter(~Exists(submitted))
+    )
 
 
 def _interviews():

@@ -230,17 +230,18 @@ class Feedback:
 
 
 def feedback_due(interview: Interview, *, now=None) -> Feedback:
-    """The scorecard is due by the first reminder (HRSUITE_SCORECARD_REMINDER_HOURS after the end);
-    reminders follow at the same interval, as `feedback.interview_ended` queued them."""
+    """The scorecard is due by the first reminder (`selectors.scorecard_due_at`); reminders follow
+    at the same interval, as `feedback.interview_ended` queued them."""
     now = now or timezone.now()
-    ended = interview.ended_at or interview.starts_at + timedelta(minutes=interview.duration_minutes)
+    due_at = selectors.scorecard_due_at(interview)
     every = timedelta(hours=settings.HRSUITE_SCORECARD_REMINDER_HOURS)
     most = settings.HRSUITE_SCORECARD_REMINDERS_MAX
-    reminders = [ended + every * n for n in range(1, most + 1)]
+    reminders = [due_at + every * (n - 1) for n in range(1, most + 1)]
     sent = sum(1 for at in reminders if at <= now)
     return Feedback(
-        due_at=ended + every,
-        overdue=now >= ended + every,
+        due_at=due_at,
+        # The rule `selectors.scorecards_overdue` counts by, for this one interview.
+        overdue=now >= due_at,
         reminders_sent=sent,
         reminders_max=most,
         next_reminder_at=reminders[sent] if sent < most else None,

@@ -387,6 +387,14 @@ WRITES = [
         },
     ),
     WriteSpec(
+        "position",
+        "partial_update",
+        "patch",
+        _denied(recruiter=200),
+        target=("mine", "position"),
+        body=lambda w: {"rejection_notice_hours": 72},
+    ),
+    WriteSpec(
         "candidate",
         "create",
         "post",

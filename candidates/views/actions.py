@@ -155,10 +155,15 @@ def assign(request, *, candidate_id) -> Done:
 
 
 def unassign(request, *, candidate_id) -> Done:
+    """Asked for in two steps (the page's "Unassign", then its confirmation): the interviewer loses
+    access and is told, so a slip of the mouse must not do it."""
     queryset = restrict(assignment_detail_queryset(user=request.user), user=request.user)
     assignment = _one(
         queryset.filter(interview__application__candidate_id=candidate_id), request.POST.get("assignment")
     )
+    if request.POST.get("confirm") != "yes":
+        message = _("Confirm that the interviewer is to be unassigned.")
+        raise ValidationFailed(message, fields={"confirm": [message]})
     interview_id, name = assignment.interview_id, _person(assignment.interviewer)
     interview_services.assignment_delete(assignment=assignment, actor=request.user)
     return Done(

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -33,7 +33,7 @@ from interviews.models import (
     Notification,
     Scorecard,
 )
-from interviews.selectors import completion_rates_for
+from interviews.selectors import completion_rates_for, scorecards_overdue
 from onboarding.models import BackgroundCheck, Offer
 
 # How much one page shows; the page says so where a list or chart is cut.
@@ -41,9 +41,6 @@ PIPELINE_POSITIONS = 8
 AGENDA_DAYS = 7
 AGENDA_SIZE = 25
 LIST_SIZE = 10
-# Overdue scorecards are looked for among interviews of this many recent days: a dashboard is for
-# what someone can still chase, and the bound keeps the search on the (status, starts_at) index.
-OVERDUE_WINDOW_DAYS = 30
 COMPLETION_DAYS = 30
 SUMMARY_SECONDS = 60
 
@@ -490,31 +487,17 @@ def agenda_interviews_for(*, user, today: date, tz: tzinfo, limit: int = AGENDA_
 
 
 def _overdue_scorecards(user, now: datetime) -> QuerySet[InterviewAssignment]:
-    submitted = Scorecard.objects.filter(
-        interview=OuterRef("interview_id"),
-        interviewer=OuterRef("interviewer_id"),
-        status=Scorecard.Status.SUBMITTED,
-    )
-    return (
-        restrict(InterviewAssignment.objects.all(), user=user)
-        .filter(
-            interview__status=Interview.Status.COMPLETED,
-            interview__starts_at__gte=now - timedelta(days=OVERDUE_WINDOW_DAYS),
-            interview__ended_at__lt=now - timedelta(hours=settings.HRSUITE_SCORECARD_REMINDER_HOURS),
-        )
-        .filter(~Exists(submitted))
-    )
+    return scorecards_overdue(restrict(InterviewAssignment.objects.all(), user=user), now=now)
 
 
 def overdue_scorecards_for(*, user, now: datetime, limit: int = LIST_SIZE) -> list[dict]:
-    """Assigned interviewers whose scorecard is still not submitted when the first reminder is
-    due (HRSUITE_SCORECARD_REMINDER_HOURS after the interview ended and the request went out),
-    for interviews of the last OVERDUE_WINDOW_DAYS days; longest overdue first. Each row: the
-    assignment's `id`, `interviewer_name`, `ended_at` and the interview.
+    """Assigned interviewers whose scorecard is overdue (`interviews.selectors.scorecards_overdue`,
+    as the interviewers' workspaces mark them), longest overdue first. Each row: the assignment's
+    `id`, `interviewer_name`, `ended_at` and the interview.
 
-    Ordered by the interview's start, which the (status, starts_at) index gives without a sort,
-    so the search stops at the first `limit` found."""
-    first = _first(_overdue_scorecards(user, now), "interview__starts_at", "id", limit=limit)
+    Ordered by the interview's start as the assignments carry it, so the search stops at the
+    first `limit` found."""
+    first = _first(_overdue_scorecards(user, now), "interview_starts_at", "id", limit=limit)
     rows = first.values(
         "id",
         "interview_id",

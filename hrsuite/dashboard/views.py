@@ -52,7 +52,6 @@ def _dashboard_page(request, *, problem: str = "", status: int = 200):
         "problem": problem,
         "can_retry": may(user, "change", Notification),
         "pipeline_limit": selectors.PIPELINE_POSITIONS,
-        "overdue_window_days": selectors.OVERDUE_WINDOW_DAYS,
         "completion_days": selectors.COMPLETION_DAYS,
     }
     return render(request, "hr/dashboard.html", context, status=status)

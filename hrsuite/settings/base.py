@@ -149,8 +149,11 @@ HRSUITE_BLIND_INDEX_KEY = env("HRSUITE_BLIND_INDEX_KEY")
 HRSUITE_AUDIT_KEY = env("HRSUITE_AUDIT_KEY")
 
 # --- Interview automation ---------------------------------------------------------------------
-# Links in e-mails and calendar files point here.
-HRSUITE_PUBLIC_URL = env("HRSUITE_PUBLIC_URL", default="http://127.0.0.1:8000")
+# Links in e-mails, calendar files and pages point here. Unset, it is the development server on
+# this machine at the port `make run` serves on (HRSUITE_PORT, which honcho gives web, worker and
+# beat alike), so the links a candidate gets reach the server that is running.
+HRSUITE_PORT = env.int("HRSUITE_PORT", default=8000)
+HRSUITE_PUBLIC_URL = env("HRSUITE_PUBLIC_URL", default=f"http://127.0.0.1:{HRSUITE_PORT}")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="hrsuite@localhost")
 # Outgoing mail (environment settings may override the backend: console locally, SMTP in production).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -165,6 +168,13 @@ HRSUITE_CANDIDATE_RESCHEDULES_MAX = env.int("HRSUITE_CANDIDATE_RESCHEDULES_MAX",
 # Scorecard reminders: every this many hours while a scorecard is missing, at most this often.
 HRSUITE_SCORECARD_REMINDER_HOURS = env.int("HRSUITE_SCORECARD_REMINDER_HOURS", default=24)
 HRSUITE_SCORECARD_REMINDERS_MAX = env.int("HRSUITE_SCORECARD_REMINDERS_MAX", default=3)
+# Hours between a rejection and the candidate's message about it, where the position sets none:
+# time for a second look (and for the news not to arrive minutes after an interview), while the
+# candidate is not left waiting.
+HRSUITE_REJECTION_NOTICE_HOURS = env.int("HRSUITE_REJECTION_NOTICE_HOURS", default=48)
+# Refused accesses recorded in the audit trail per actor and address per minute; past it, one event
+# says the limit was reached (`audit.refusals`).
+HRSUITE_REFUSED_ACCESS_EVENTS = env.int("HRSUITE_REFUSED_ACCESS_EVENTS", default=20)
 # Interviews are scheduled inside these hours of the candidate's local day [start, end).
 HRSUITE_BUSINESS_HOURS = (
     env.int("HRSUITE_BUSINESS_HOUR_START", default=9),

@@ -91,7 +91,8 @@ def _grants(interview: Interview) -> list[tuple[str, object]]:
 @transaction.atomic
 def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewAssignment:
     """Assigning is what gives an interviewer access: the interview, its application and its
-    candidate, granted here and nowhere else."""
+    candidate, granted here and nowhere else. Assigned after the invitations were queued, they
+    get theirs (`scheduling.assignment_invite`)."""
     require(actor, "add", InterviewAssignment)
     if not has_role(interviewer, Role.INTERVIEWER):
         raise ValidationFailed(
@@ -131,17 +132,24 @@ def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewA
             candidate_id=candidate_id,
             detail={"user": interviewer.get_username(), "permission": permission},
         )
+    from interviews.services.scheduling import assignment_invite
+
+    assignment_invite(assignment=assignment)
     return assignment
 
 
 @transaction.atomic
 def assignment_delete(*, assignment: InterviewAssignment, actor) -> None:
     """Unassigning revokes what the assignment granted, except what another assignment of the
-    same interviewer still needs (another interview of the same application or candidate)."""
+    same interviewer still needs (another interview of the same application or candidate), and
+    takes the interview off their calendar (`scheduling.assignment_uninvite`)."""
     require(actor, "delete", InterviewAssignment)
     interview, interviewer = assignment.interview, assignment.interviewer
     candidate_id = interview.application.candidate_id
     audit_record(actor=actor, action=AuditAction.DELETE, target=assignment, candidate_id=candidate_id)
+    from interviews.services.scheduling import assignment_uninvite
+
+    assignment_uninvite(assignment=assignment)
     assignment.delete()
     remaining = InterviewAssignment.objects.filter(interviewer=interviewer)
     still_needed = {

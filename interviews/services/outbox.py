@@ -6,9 +6,11 @@ so the dispatcher can re-check it at send time:
 
 - invitation, reminder: {"starts_at": ISO UTC, "sequence": calendar_sequence}; sent only while
   the interview is still scheduled at that time and sequence;
-- cancellation: {"sequence": n}; sent only if the interview is cancelled;
+- cancellation: {"sequence": n}; sent only if the interview is cancelled; to an interviewer
+  taken off it, {"sequence": n, "unassigned": true}, sent only while they are not assigned again;
 - scorecard_request, scorecard_reminder: {"round": n}; sent only while the recipient's
   scorecard for the interview is not submitted;
+- application_rejected: {"application": id}; sent only while the application is rejected;
 - messages naming an offer, onboarding plan or task, or HR task ({"offer": id}, {"plan": id},
   {"task": id}, {"hr_task": id}): re-checked by `onboarding.services.notices.onboarding_stale_reason`
   (a cancelled plan's reminders and first-day notice are dropped);
@@ -33,7 +35,7 @@ from audit.services import audit_record
 from hrsuite.accounts.models import Role, User
 from hrsuite.permissions import get_for_change
 from hrsuite.workflow import transition
-from interviews.models import Interview, Notification, Scorecard
+from interviews.models import Interview, InterviewAssignment, Notification, Scorecard
 
 
 def notification_key(template: str, *parts: object) -> str:
@@ -192,6 +194,8 @@ def stale_reason(notification: Notification) -> str:
         reason = onboarding_stale_reason(notification)
         if reason:
             return reason
+    if template == Notification.Template.APPLICATION_REJECTED:
+        return _rejection_stale_reason(payload)
     if notification.interview_id is None:
         return ""
     interview = (
@@ -208,6 +212,12 @@ def stale_reason(notification: Notification) -> str:
             return "The interview has moved."
         if "sequence" in payload and payload["sequence"] != interview["calendar_sequence"]:
             return "The invitation has been replaced."
+    elif template == Notification.Template.CANCELLATION and payload.get("unassigned"):
+        assigned = InterviewAssignment.objects.filter(
+            interview_id=notification.interview_id, interviewer_id=notification.recipient_user_id
+        ).exists()
+        if assigned:
+            return "The interviewer is assigned again."
     elif template == Notification.Template.CANCELLATION:
         if interview["status"] != Interview.Status.CANCELLED:
             return "The interview is not cancelled."
@@ -219,6 +229,17 @@ def stale_reason(notification: Notification) -> str:
         ).exists()
         if submitted:
             return "The scorecard is in."
+    return ""
+
+
+def _rejection_stale_reason(payload: dict) -> str:
+    from candidates.models import Application, Stage
+
+    stage = Application.objects.filter(pk=payload.get("application")).values_list("stage", flat=True).first()
+    if stage is None:
+        return "The application no longer exists."
+    if stage != Stage.REJECTED:
+        return "The application is no longer rejected."
     return ""
 
 

@@ -252,8 +252,11 @@ def practice_url(interview: Interview) -> str:
     return providers.get(interview.provider).practice_url()
 
 
-def _queue_calendar_messages(interview: Interview, *, now: datetime) -> None:
-    """Invitation now and reminder before the start, to the candidate and each interviewer.
+def _queue_calendar_messages(
+    interview: Interview, *, now: datetime, recipients: list | None = None, key_suffix: tuple = ()
+) -> None:
+    """Invitation now and reminder before the start, to the candidate and each interviewer (or
+    to `recipients` only, their keys ending in `key_suffix`).
 
     Short notice: an interview that starts less than HRSUITE_REMINDER_MINUTES from now gets no
     reminder; its invitation goes out at once and already says it starts soon.
@@ -263,10 +266,12 @@ def _queue_calendar_messages(interview: Interview, *, now: datetime) -> None:
     starts_at = interview.starts_at.astimezone(UTC).isoformat()
     lead = timedelta(minutes=settings.HRSUITE_REMINDER_MINUTES)
     remind = interview.starts_at - lead >= now
-    for kind, who in _recipients(interview):
+    for kind, who in _recipients(interview) if recipients is None else recipients:
         notification_queue(
             template=Notification.Template.INVITATION,
-            key=notification_key(Notification.Template.INVITATION, interview.pk, seq, kind, who.pk),
+            key=notification_key(
+                Notification.Template.INVITATION, interview.pk, seq, kind, who.pk, *key_suffix
+            ),
             due_at=now,
             interview=interview,
             payload={"starts_at": starts_at, "sequence": seq, "practice_url": practice},
@@ -275,12 +280,63 @@ def _queue_calendar_messages(interview: Interview, *, now: datetime) -> None:
         if remind:
             notification_queue(
                 template=Notification.Template.REMINDER,
-                key=notification_key(Notification.Template.REMINDER, interview.pk, seq, kind, who.pk),
+                key=notification_key(
+                    Notification.Template.REMINDER, interview.pk, seq, kind, who.pk, *key_suffix
+                ),
                 due_at=interview.starts_at - lead,
                 interview=interview,
                 payload={"starts_at": starts_at, "sequence": seq},
                 **_to(kind, who),
             )
+
+
+def assignment_invite(*, assignment: InterviewAssignment) -> None:
+    """An interviewer assigned once the interview's invitations were queued gets theirs, and the
+    reminder, as the others did (an assignment made while scheduling is in the first round)."""
+    # Read again: the caller's copy may predate a reschedule (a new time and sequence).
+    interview = Interview.objects.get(pk=assignment.interview_id)
+    announced = Notification.objects.filter(interview=interview, template=Notification.Template.INVITATION)
+    if (
+        interview.status != Status.SCHEDULED
+        or not announced.exclude(status=Notification.Status.CANCELLED).exists()
+    ):
+        return
+    _queue_calendar_messages(
+        interview,
+        now=timezone.now(),
+        recipients=[("user", assignment.interviewer)],
+        key_suffix=(assignment.pk,),
+    )
+
+
+def assignment_uninvite(*, assignment: InterviewAssignment) -> None:
+    """An interviewer removed from a scheduled interview: their pending invitation and reminder
+    are dropped and, if their invitation went out, they get a cancellation (METHOD:CANCEL) that
+    removes the interview from their calendar."""
+    interview, interviewer = Interview.objects.get(pk=assignment.interview_id), assignment.interviewer
+    if interview.status != Status.SCHEDULED:
+        return
+    theirs = Notification.objects.filter(
+        interview=interview, recipient_user=interviewer, template__in=CALENDAR_TEMPLATES
+    )
+    invited = theirs.filter(
+        template=Notification.Template.INVITATION,
+        status__in=[Notification.Status.SENT, Notification.Status.SENDING],
+    ).exists()
+    theirs.filter(status=Notification.Status.PENDING).update(
+        status=Notification.Status.CANCELLED, last_error="Unassigned.", updated_at=timezone.now()
+    )
+    if invited:
+        seq = interview.calendar_sequence
+        notification_queue(
+            template=Notification.Template.CANCELLATION,
+            key=notification_key(
+                Notification.Template.CANCELLATION, interview.pk, seq, "user", interviewer.pk, assignment.pk
+            ),
+            interview=interview,
+            payload={"sequence": seq, "unassigned": True},
+            recipient_user=interviewer,
+        )
 
 
 # --- Services -------------------------------------------------------------------------------------
@@ -399,9 +455,13 @@ def interview_reschedule(*, interview: Interview, starts_at: datetime, actor) ->
 
 
 @transaction.atomic
-def interview_cancel(*, interview: Interview, reason: str, actor) -> Interview:
+def interview_cancel(
+    *, interview: Interview, reason: str, actor, application_closed: bool = False
+) -> Interview:
     """Cancel a scheduled interview: pending invitations and reminders are dropped, and the
-    candidate and each interviewer get a cancellation (METHOD:CANCEL with the raised sequence)."""
+    candidate and each interviewer get a cancellation (METHOD:CANCEL with the raised sequence).
+    `application_closed`: cancelled because the application closed, which the candidate's
+    message then does not call open."""
     interview = get_for_change(
         Interview.objects.select_related("application__candidate"), user=actor, pk=interview.pk
     )
@@ -423,7 +483,7 @@ def interview_cancel(*, interview: Interview, reason: str, actor) -> Interview:
             template=Notification.Template.CANCELLATION,
             key=notification_key(Notification.Template.CANCELLATION, interview.pk, seq, kind, who.pk),
             interview=interview,
-            payload={"sequence": seq},
+            payload={"sequence": seq, **({"application_closed": True} if application_closed else {})},
             **_to(kind, who),
         )
     adapter = _adapter(interview.provider)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from django.utils import timezone
 
-from audit.models import AuditEvent
+from audit.models import AuditAction, AuditEvent
 from candidates.models import Application, Stage
 from hrsuite.accounts.models import Role
 from interviews import services as interview_services
@@ -231,7 +231,12 @@ def test_assign_and_unassign_an_interviewer_grant_and_revoke_access(
     assert "interviewer2 is assigned and can now see this interview." in _followed(signed_in, response)
     assert other_interviewer.has_perm("interviews.view_interview", interview)
     assignment = InterviewAssignment.objects.get(interviewer=other_interviewer)
+    # The page asks first: a removal without its confirmation changes nothing.
     response = _post(signed_in, candidate, action="unassign", assignment=assignment.pk)
+    assert response.status_code == 400
+    assert "Confirm that the interviewer is to be unassigned." in response.text
+    assert other_interviewer.has_perm("interviews.view_interview", interview)
+    response = _post(signed_in, candidate, action="unassign", assignment=assignment.pk, confirm="yes")
     assert "interviewer2 is no longer assigned" in _followed(signed_in, response)
     assert not InterviewAssignment.objects.filter(interviewer=other_interviewer).exists()
     other = type(other_interviewer).objects.get(pk=other_interviewer.pk)  # fresh permission cache
@@ -532,4 +537,6 @@ def test_hr_admin_posts_are_refused_and_change_nothing(client, hr_admin, intervi
     application.refresh_from_db()
     assert interview.status == "scheduled" and application.stage == Stage.INTERVIEWING
     assert Interview.objects.count() == 1 and not Decision.objects.exists()
-    assert AuditEvent.objects.count() == before
+    # Nothing changed, so nothing but the refusal itself is in the trail.
+    (refused,) = AuditEvent.objects.all()[: AuditEvent.objects.count() - before]
+    assert (refused.action, refused.actor) == (AuditAction.ACCESS_REFUSED, hr_admin)

@@ -104,9 +104,12 @@ def test_recruiter_schedules_assigns_and_hires_and_hr_admin_reads_without_contro
     card.get_by_label("Assign an interviewer").select_option(label="ivan")
     card.get_by_role("button", name="Assign", exact=True).click()
     expect(page.get_by_role("status").first).to_contain_text("ivan is assigned")
-    expect(
-        page.locator(f"#interview-{interview.pk}").get_by_role("button", name="Unassign ivan")
-    ).to_be_visible()
+    # Unassigning asks first: the confirmation opens under "Unassign".
+    card = page.locator(f"#interview-{interview.pk}")
+    confirm = card.get_by_role("button", name="Yes, unassign ivan")
+    expect(confirm).to_be_hidden()
+    card.get_by_label("Unassign ivan").click()
+    expect(confirm).to_be_visible()
 
     # The interview happens: the AI assessment and the scorecard come in.
     receive_assessment(interview, actor=integration)
