@@ -50,7 +50,6 @@ from onboarding.services.provisioning import provisioning_start
 from tests.authz import PNG
 from tests.factories import (
     application_awaiting_decision,
-    assessment_payload,
     make_application,
     make_candidate,
     make_hire,
@@ -58,6 +57,7 @@ from tests.factories import (
     make_position,
     make_user,
     offer_terms,
+    receive_assessment,
 )
 from tests.onboarding.provisioning_helpers import make_targets
 
@@ -136,9 +136,7 @@ class File:
         interview = make_interview(recruiter, application=hired)
         for person in (interviewer, other_interviewer):
             interview_services.assignment_create(interview=interview, interviewer=person, actor=recruiter)
-        assessment = interview_services.assessment_record(
-            interview=interview, payload=assessment_payload(), actor="system:test"
-        )
+        assessment = receive_assessment(interview, actor="system:test")
         interview_services.human_review_create(
             dimension_score=assessment.dimensions.first(),
             outcome="override",
