@@ -50,6 +50,26 @@ class InFew(models.Lookup):
         )
 
 
+def nul_places(document) -> tuple[list[str], int]:
+    """The places (`a.b[0]`) in a JSON document whose key or text holds a NUL character, which
+    PostgreSQL cannot store, and how deep the document nests; walked without recursion."""
+    places, deepest = [], 0
+    pending = [(document, "", 0)]
+    while pending:
+        value, place, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if "\x00" in str(key):
+                    places.append(place or "non_field_errors")
+                pending.append((item, f"{place}.{key}" if place else str(key), depth + 1))
+        elif isinstance(value, list):
+            pending.extend((item, f"{place}[{i}]", depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, str) and "\x00" in value:
+            places.append(place or "non_field_errors")
+    return places, deepest
+
+
 def choice_label(model: type[models.Model], name: str, value):
     """What `get_<name>_display()` shows for `value`, for a row read as values, not an instance."""
     return _choices_by_value(model._meta.get_field(name)).get(make_hashable(value), value)

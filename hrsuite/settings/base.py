@@ -230,6 +230,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["hrsuite.permissions.ModelActionPermission"],
+    # DRF's own three, each refusing what no field could take (see hrsuite.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "hrsuite.parsers.JSONParser",
+        "hrsuite.parsers.FormParser",
+        "hrsuite.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "hrsuite.rest.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

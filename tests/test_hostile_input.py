@@ -1,0 +1,139 @@
+"""Input built to break the API: each answer is a 4xx in the API's JSON error shape, on SQLite and
+on PostgreSQL alike, and nothing of it is stored."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from candidates.models import Candidate, Position
+from interviews.models import WebhookEvent
+from interviews.providers import signing
+from tests.interviews.webhook_helpers import body_for, deliver, interview_with_meeting
+
+# Past what a 64-bit database integer holds (SQLite refuses to even compare with it).
+HUGE = 2**64 + 1
+# Deeper than Python's JSON reader can recurse.
+DEEP = b"[" * 100_000 + b"]" * 100_000
+# Unix seconds in another script's digits, which int() would read.
+ARABIC_INDIC_DIGITS = "".join(chr(0x0660 + int(d)) for d in "1700000000")
+CHECK_WEBHOOK = reverse("background-check-webhook", args=["simulated"])
+
+
+def _error(response, status=400):
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"] == "application/json"
+    error = response.json()["error"]
+    assert set(error) == {"code", "message", "fields"}
+    return error
+
+
+def _position(**overrides):
+    return {
+        "title": "Engineer",
+        "department": "Engineering",
+        "region": "CN",
+        "time_zone": "Asia/Shanghai",
+        "dimension_weights": {"communication": 1},
+        **overrides,
+    }
+
+
+# --- The JSON reader ------------------------------------------------------------------------------
+
+
+def test_deeply_nested_json_is_a_parse_error_for_an_anonymous_caller(client, db):
+    response = client.post(reverse("auth-token"), data=DEEP, content_type="application/json")
+    assert _error(response)["code"] == "parse_error"
+
+
+def test_deeply_nested_json_is_a_parse_error_for_a_signed_in_caller(api, recruiter):
+    response = api.as_user(recruiter).post(
+        reverse("position-list"), data=DEEP, content_type="application/json"
+    )
+    assert _error(response)["code"] == "parse_error"
+
+
+def test_json_nested_past_the_limit_is_refused_even_where_python_could_read_it(api, recruiter):
+    weights = {"communication": 1}
+    nested = _position(
+        dimension_weights=weights, notes=[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[0]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]
+    )
+    response = api.as_user(recruiter).post(reverse("position-list"), nested, format="json")
+    assert _error(response)["code"] == "parse_error"
+    assert not Position.objects.exists()
+
+
+@pytest.mark.parametrize("url", [reverse("provider-webhook", args=["simulated"]), CHECK_WEBHOOK])
+def test_a_signed_webhook_nested_too_deep_is_400(client, db, url):
+    secret = "simulated" if "checks" not in url else "check_simulated"
+    response = client.post(
+        url, data=DEEP, content_type="application/json", headers=signing.signed_headers(secret, DEEP)
+    )
+    assert _error(response)["code"] == "invalid_webhook"
+
+
+def test_a_nul_character_in_a_dimension_weight_key_is_a_field_error(api, recruiter):
+    response = api.as_user(recruiter).post(
+        reverse("position-list"), _position(dimension_weights={"commun\x00ication": 1}), format="json"
+    )
+    assert "dimension_weights" in _error(response)["fields"]
+    assert not Position.objects.exists()
+
+
+def test_a_nul_character_in_a_form_field_name_is_a_field_error(api, recruiter):
+    data = {**_position(), "dimension_weights.commun\x00ication": "1"}
+    del data["dimension_weights"]
+    response = api.as_user(recruiter).post(reverse("position-list"), data)
+    assert _error(response)["fields"]
+    assert not Position.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["event_id", "meeting_id"])
+def test_a_nul_character_in_a_signed_webhook_id_is_a_field_error(client, recruiter, field):
+    interview = interview_with_meeting(recruiter)
+    document = json.loads(body_for(interview, "started"))
+    document[field] += "\x00"
+    response = deliver(client, json.dumps(document).encode())
+    error = _error(response)
+    assert error["code"] == "invalid_webhook" and field in error["fields"]
+    assert not WebhookEvent.objects.exists()
+
+
+# --- Webhook timestamps ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stamp", ["9" * 400, "-" + "9" * 400, "1e3", " 1700000000", ARABIC_INDIC_DIGITS])
+def test_a_webhook_timestamp_that_is_not_plain_unix_seconds_is_refused(client, recruiter, stamp):
+    interview = interview_with_meeting(recruiter)
+    body = body_for(interview, "started")
+    headers = {signing.TIMESTAMP_HEADER: stamp, signing.SIGNATURE_HEADER: "0" * 64}
+    error = _error(deliver(client, body, headers=headers), status=403)
+    assert error["code"] == "invalid_signature"
+    assert not WebhookEvent.objects.exists()
+
+
+# --- Oversized bodies and Django's own error pages --------------------------------------------------
+
+
+def test_an_oversized_body_is_refused_in_the_json_error_shape(client, settings, db):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"username": "x" * 2000, "password": "y"}).encode()
+    response = client.post(reverse("auth-token"), data=body, content_type="application/json")
+    assert _error(response, status=413)["code"] == "request_too_large"
+    webhook = client.post(
+        CHECK_WEBHOOK,
+        data=body,
+        content_type="application/json",
+        headers=signing.signed_headers("check_simulated", body),
+    )
+    assert _error(webhook, status=413)["code"] == "request_too_large"
+
+
+def test_an_oversized_form_is_refused_in_the_json_error_shape(api, recruiter, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    data = {f"field{i}": "x" for i in range(20)}
+    response = api.as_user(recruiter).post(reverse("candidate-list"), data)
+    assert 400 <= response.status_code < 500
+    _error(response, status=response.status_code)
+    assert not Candidate.objects.exists()
