@@ -9,6 +9,8 @@ from django.urls import reverse
 from candidates.models import Candidate, Position
 from interviews.models import WebhookEvent
 from interviews.providers import signing
+from onboarding.models import Offer
+from tests.factories import application_awaiting_decision
 from tests.interviews.webhook_helpers import body_for, deliver, interview_with_meeting
 
 # Past what a 64-bit database integer holds (SQLite refuses to even compare with it).
@@ -111,6 +113,40 @@ def test_a_webhook_timestamp_that_is_not_plain_unix_seconds_is_refused(client, r
     error = _error(deliver(client, body, headers=headers), status=403)
     assert error["code"] == "invalid_signature"
     assert not WebhookEvent.objects.exists()
+
+
+# --- What the database can hold -------------------------------------------------------------------
+
+
+def test_a_region_longer_than_its_column_once_in_capitals_is_a_field_error(api, recruiter):
+    # "ß" is one letter, and "SS" in capitals: ten of them fit the column only before upper-casing.
+    response = api.as_user(recruiter).post(
+        reverse("position-list"), _position(region="ß" * 10), format="json"
+    )
+    assert "region" in _error(response)["fields"]
+    assert not Position.objects.exists()
+
+
+def test_a_currency_longer_than_its_column_once_in_capitals_is_a_field_error(api, recruiter):
+    application = application_awaiting_decision(recruiter)
+    response = api.as_user(recruiter).post(
+        reverse("decision-list"),
+        {
+            "application": str(application.pk),
+            "outcome": "hire",
+            "reason": "Strong interviews.",
+            "offer": {
+                "salary": "30000.00",
+                "currency": "ßab",
+                "start_date": "2030-01-01",
+                "location": "Shanghai",
+                "expires_at": "2029-12-01T00:00:00Z",
+            },
+        },
+        format="json",
+    )
+    assert "currency" in _error(response)["fields"]
+    assert not Offer.objects.exists()
 
 
 # --- Oversized bodies and Django's own error pages --------------------------------------------------
