@@ -6,8 +6,19 @@ from rest_framework.response import Response
 from audit.services import audit_list
 from hrsuite.accounts.models import Role
 from hrsuite.errors import NotFound, ValidationFailed
+from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import global_permission, has_role, restrict
 from hrsuite.selectors import object_get_for
+
+
+class IntegerKeyField(serializers.IntegerField):
+    """The integer key of a row (a user's): a field error past what the key column holds, as
+    for any other bad value, instead of a query the database refuses."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(**kwargs)
 
 
 class Created(serializers.Serializer):

@@ -13,6 +13,10 @@ from django.utils.translation import gettext, ngettext
 from hrsuite.errors import ValidationFailed
 from hrsuite.fields import EncryptedTextField
 
+# The largest value of a 64-bit integer column (the keys of users and of the audit trail): SQLite
+# refuses even to compare with a larger number, PostgreSQL to store one.
+BIGINT_MAX = 2**63 - 1
+
 
 @models.UUIDField.register_lookup
 class InFew(models.Lookup):

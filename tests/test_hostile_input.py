@@ -5,12 +5,14 @@ import json
 
 import pytest
 from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
 
 from candidates.models import Candidate, Position
+from hrsuite.models import BIGINT_MAX
 from interviews.models import WebhookEvent
 from interviews.providers import signing
 from onboarding.models import Offer
-from tests.factories import application_awaiting_decision
+from tests.factories import application_awaiting_decision, make_application, make_hire
 from tests.interviews.webhook_helpers import body_for, deliver, interview_with_meeting
 
 # Past what a 64-bit database integer holds (SQLite refuses to even compare with it).
@@ -147,6 +149,76 @@ def test_a_currency_longer_than_its_column_once_in_capitals_is_a_field_error(api
     )
     assert "currency" in _error(response)["fields"]
     assert not Offer.objects.exists()
+
+
+def test_an_interviewer_filter_past_64_bits_is_a_field_error(api, recruiter):
+    response = api.as_user(recruiter).get(reverse("assignment-list"), {"interviewer": str(HUGE)})
+    assert "interviewer" in _error(response)["fields"]
+
+
+def test_an_interviewer_past_64_bits_is_a_field_error(api, recruiter):
+    application = make_application(recruiter)
+    response = api.as_user(recruiter).post(
+        reverse("scheduling-list"),
+        {
+            "application": str(application.pk),
+            "kind": "phone",
+            "starts_at": "2030-03-04T10:00:00+08:00",
+            "interviewers": [HUGE],
+        },
+        format="json",
+    )
+    assert "interviewers" in _error(response)["fields"]
+    interview = interview_with_meeting(recruiter)
+    response = api.as_user(recruiter).post(
+        reverse("assignment-list"), {"interview": str(interview.pk), "interviewer": HUGE}, format="json"
+    )
+    assert "interviewer" in _error(response)["fields"]
+
+
+def test_an_approver_past_64_bits_is_a_field_error(api, recruiter):
+    offer = make_hire(recruiter, send=False)
+    response = api.as_user(recruiter).post(
+        reverse("offer-submit", args=[offer.pk]), {"approvers": [HUGE]}, format="json"
+    )
+    assert "approvers" in _error(response)["fields"]
+
+
+def test_every_integer_a_request_body_takes_is_bounded_to_what_the_database_holds():
+    """So a new id field cannot reach a query unbounded: declare it with IntegerKeyField."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+    unbounded = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            bodies = operation.get("requestBody", {}).get("content", {}).values()
+            pending = [(body["schema"], f"{method.upper()} {path}") for body in bodies]
+            seen = set()
+            while pending:
+                node, place = pending.pop()
+                if "$ref" in node:
+                    name = node["$ref"].rsplit("/", 1)[-1]
+                    if name not in seen:
+                        seen.add(name)
+                        pending.append((components[name], f"{place} {name}"))
+                    continue
+                if node.get("type") == "integer" and not (
+                    node.get("minimum", -HUGE) >= -BIGINT_MAX - 1 and node.get("maximum", HUGE) <= BIGINT_MAX
+                ):
+                    unbounded.append(place)
+                for key in ("items", "additionalProperties"):
+                    if isinstance(node.get(key), dict):
+                        pending.append((node[key], f"{place}.{key}"))
+                for name, child in node.get("properties", {}).items():
+                    pending.append((child, f"{place}.{name}"))
+                for key in ("allOf", "oneOf", "anyOf"):
+                    pending.extend((child, place) for child in node.get(key, []))
+    assert not unbounded
+
+
+def test_an_audit_event_id_past_64_bits_is_not_found(api, hr_admin):
+    response = api.as_user(hr_admin).get(reverse("audit-event-detail", args=[str(HUGE)]))
+    assert _error(response, status=404)["code"] == "not_found"
 
 
 # --- Oversized bodies and Django's own error pages --------------------------------------------------
