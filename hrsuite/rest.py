@@ -45,7 +45,8 @@ def _field_errors(detail) -> dict[str, list[str]]:
     return {"non_field_errors": [str(m) for m in (detail if isinstance(detail, list) else [detail])]}
 
 
-# The code and message of an error known by its status alone: Django's own refusals.
+# The code and message of an error known by its status alone: Django's own refusals, answered
+# before or after a view (hrsuite.views, hrsuite.middleware.ApiErrorShapeMiddleware).
 _STATUS_ERRORS = {
     400: ("bad_request", gettext_lazy("The request cannot be read.")),
     403: ("permission_denied", gettext_lazy("You do not have permission to perform this action.")),

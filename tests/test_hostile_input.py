@@ -104,6 +104,11 @@ def test_a_nul_character_in_a_signed_webhook_id_is_a_field_error(client, recruit
     assert not WebhookEvent.objects.exists()
 
 
+def test_a_nul_character_in_the_query_is_refused_with_the_parameter_named(api, recruiter):
+    response = api.as_user(recruiter).get(reverse("candidate-list"), {"anything": "a\x00b"})
+    assert "anything" in _error(response)["fields"]
+
+
 # --- Webhook timestamps ---------------------------------------------------------------------------
 
 
@@ -245,3 +250,16 @@ def test_an_oversized_form_is_refused_in_the_json_error_shape(api, recruiter, se
     assert 400 <= response.status_code < 500
     _error(response, status=response.status_code)
     assert not Candidate.objects.exists()
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "make-run"])
+def test_the_api_never_answers_with_a_django_error_page(client, settings, db, debug):
+    settings.DEBUG = debug
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"username": "x" * 2000, "password": "y"}).encode()
+    oversized = client.post(reverse("auth-token"), data=body, content_type="application/json")
+    _error(oversized, status=413)
+    unknown = client.get("/api/no-such-thing/")
+    assert _error(unknown, status=404)["code"] == "not_found"
+    webhook = client.post(CHECK_WEBHOOK, data=body, content_type="application/json")
+    _error(webhook, status=413)

@@ -42,6 +42,9 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # Outermost, so whatever Django answers on an API path (its debug pages under DEBUG too) is
+    # turned into the API's JSON error shape.
+    "hrsuite.middleware.ApiErrorShapeMiddleware",
     # First, so everything after it sees the client's address, not the reverse proxy's.
     "hrsuite.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
