@@ -8,6 +8,7 @@ compare with and which no name, note or id ever holds.
 """
 
 import json
+import math
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -24,10 +25,11 @@ MAX_DEPTH = 20
 
 
 def read_json(raw: bytes | str):
-    """The document in `raw`; ParseError when it is not JSON or nests deeper than MAX_DEPTH, and
-    ValidationFailed naming each place (`a.b[0]`) whose text holds a NUL character."""
+    """The document in `raw`; ParseError when it is not JSON, nests deeper than MAX_DEPTH or holds
+    a number too large for a float, and ValidationFailed naming each place (`a.b[0]`) whose text
+    holds a NUL character."""
     try:
-        document = json.loads(raw, parse_constant=_no_constants)
+        document = json.loads(raw, parse_constant=_no_constants, parse_float=_finite)
     except RecursionError:
         raise ParseError(_too_deep()) from None
     except ValueError as exc:  # UnicodeDecodeError and json.JSONDecodeError included
@@ -44,6 +46,14 @@ def refuse_nul_characters(document) -> None:
     if places:
         errors = {place: [_nul()] for place in places}
         raise ValidationFailed.naming(gettext("Invalid input: %(fields)s."), errors)
+
+
+def _finite(text: str) -> float:
+    """A JSON number as a float; 1e999 would be infinity, which no field and no JSON column takes."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(gettext("%(number)s is too large a number.") % {"number": text[:20]})
+    return value
 
 
 def _no_constants(name: str):

@@ -9,10 +9,10 @@ from drf_spectacular.generators import SchemaGenerator
 
 from candidates.models import Candidate, Position
 from hrsuite.models import BIGINT_MAX
-from interviews.models import WebhookEvent
+from interviews.models import AIAssessment, WebhookEvent
 from interviews.providers import signing
 from onboarding.models import Offer
-from tests.factories import application_awaiting_decision, make_application, make_hire
+from tests.factories import application_awaiting_decision, assessment_payload, make_application, make_hire
 from tests.interviews.webhook_helpers import body_for, deliver, interview_with_meeting
 
 # Past what a 64-bit database integer holds (SQLite refuses to even compare with it).
@@ -66,6 +66,19 @@ def test_json_nested_past_the_limit_is_refused_even_where_python_could_read_it(a
     response = api.as_user(recruiter).post(reverse("position-list"), nested, format="json")
     assert _error(response)["code"] == "parse_error"
     assert not Position.objects.exists()
+
+
+def test_a_number_past_what_a_float_holds_is_a_parse_error(api, recruiter, integration):
+    """An assessment keeps its payload as sent: 1e999 was kept as Infinity, which is no JSON
+    that a reader other than Python's (PostgreSQL's, an export's) takes back."""
+    interview = interview_with_meeting(recruiter)
+    body = json.dumps({"interview": str(interview.pk), **assessment_payload()})
+    body = body[:-1] + ', "latency_ms": 1e999}'
+    response = api.as_user(integration).post(
+        reverse("assessment-list"), data=body.encode(), content_type="application/json"
+    )
+    assert _error(response)["code"] == "parse_error"
+    assert not AIAssessment.objects.exists()
 
 
 @pytest.mark.parametrize("url", [reverse("provider-webhook", args=["simulated"]), CHECK_WEBHOOK])
