@@ -14,6 +14,7 @@ from interviews.providers import signing
 from onboarding.models import Offer
 from tests.factories import application_awaiting_decision, assessment_payload, make_application, make_hire
 from tests.interviews.webhook_helpers import body_for, deliver, interview_with_meeting
+from tests.pages.hr_helpers import file_url
 
 # Past what a 64-bit database integer holds (SQLite refuses to even compare with it).
 HUGE = 2**64 + 1
@@ -200,6 +201,19 @@ def test_an_approver_past_64_bits_is_a_field_error(api, recruiter):
         reverse("offer-submit", args=[offer.pk]), {"approvers": [HUGE]}, format="json"
     )
     assert "approvers" in _error(response)["fields"]
+
+
+@pytest.mark.parametrize("value", [str(HUGE), "\u00b2"], ids=["past-64-bits", "superscript-two"])
+def test_an_interviewer_the_candidate_file_cannot_hold_is_a_field_error(client, recruiter, value):
+    """The page's form, as the API: "²" passes str.isdigit() but not int()."""
+    interview = interview_with_meeting(recruiter)
+    client.force_login(recruiter)
+    response = client.post(
+        file_url(interview.application.candidate),
+        {"action": "assign", "interview": interview.pk, "interviewer": value},
+    )
+    assert response.status_code == 400
+    assert not interview.assignments.exists()
 
 
 def test_every_integer_a_request_body_takes_is_bounded_to_what_the_database_holds():
