@@ -195,6 +195,18 @@ def test_an_interviewer_past_64_bits_is_a_field_error(api, recruiter):
     assert "interviewer" in _error(response)["fields"]
 
 
+@pytest.mark.parametrize("starts_at", ["0001-01-01T01:01:00Z", "9999-12-31T23:00:00Z"])
+def test_a_start_at_either_end_of_the_calendar_is_a_field_error(api, recruiter, starts_at):
+    """Found by the API fuzz test: checking such a slot ran past the calendar (OverflowError)."""
+    application = make_application(recruiter)
+    response = api.as_user(recruiter).post(
+        reverse("scheduling-list"),
+        {"application": str(application.pk), "kind": "phone", "starts_at": starts_at},
+        format="json",
+    )
+    assert list(_error(response)["fields"]) == ["starts_at"]
+
+
 def test_an_approver_past_64_bits_is_a_field_error(api, recruiter):
     offer = make_hire(recruiter, send=False)
     response = api.as_user(recruiter).post(
