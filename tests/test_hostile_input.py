@@ -12,7 +12,13 @@ from hrsuite.models import BIGINT_MAX
 from interviews.models import AIAssessment, WebhookEvent
 from interviews.providers import signing
 from onboarding.models import Offer
-from tests.factories import application_awaiting_decision, assessment_payload, make_application, make_hire
+from tests.factories import (
+    application_awaiting_decision,
+    assessment_payload,
+    make_application,
+    make_hire,
+    offer_terms,
+)
 from tests.interviews.webhook_helpers import body_for, deliver, interview_with_meeting
 from tests.pages.hr_helpers import file_url
 
@@ -167,6 +173,23 @@ def test_a_currency_longer_than_its_column_once_in_capitals_is_a_field_error(api
         format="json",
     )
     assert "currency" in _error(response)["fields"]
+    assert not Offer.objects.exists()
+
+
+def test_an_offer_starting_in_the_year_1_is_a_field_error(api, recruiter):
+    """Accepting it made the onboarding plan count due dates back past the calendar (a 500)."""
+    application = application_awaiting_decision(recruiter)
+    response = api.as_user(recruiter).post(
+        reverse("decision-list"),
+        {
+            "application": str(application.pk),
+            "outcome": "hire",
+            "reason": "Strong interviews.",
+            "offer": offer_terms(start_date="0001-01-01"),
+        },
+        format="json",
+    )
+    assert "offer.start_date" in _error(response)["fields"]
     assert not Offer.objects.exists()
 
 
