@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from audit.services import audit_list
 from hrsuite.accounts.models import Role
 from hrsuite.errors import NotFound, ValidationFailed
+from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import global_permission, has_role, restrict
 from hrsuite.selectors import object_get_for
 from hrsuite.visibility import SeenByViewer
@@ -17,6 +18,16 @@ from hrsuite.visibility import SeenByViewer
 # the API schema would show a docstring as each answer's description.)
 class ModelOut(SeenByViewer, serializers.ModelSerializer):
     pass
+
+
+class IntegerKeyField(serializers.IntegerField):
+    """The integer key of a row (a user's): a field error past what the key column holds, as
+    for any other bad value, instead of a query the database refuses."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(**kwargs)
 
 
 class Created(serializers.Serializer):

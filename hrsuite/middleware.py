@@ -1,12 +1,19 @@
 """Per-request context: the client's address behind proxies, and the signed-in user's language
-and time zone; the Content-Security-Policy of every response."""
+and time zone; the Content-Security-Policy of every response; the API's error shape for what
+Django answers itself."""
 
 import contextlib
 import ipaddress
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.http import JsonResponse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
+from rest_framework.response import Response
+
+from hrsuite.views import API_PREFIX, api_error
 
 
 class UserPreferencesMiddleware:
@@ -72,4 +79,39 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.header)
+        return response
+
+
+class ApiErrorShapeMiddleware:
+    """Every answer under /api/ is JSON, errors included, and no query holds a NUL character.
+
+    Django answers some errors itself, around the views: an unknown path, a body it will not read,
+    a crash. With DEBUG on (`make run`) those answers are its debug pages, which show code and
+    settings to whoever called; without, its HTML error pages. Outermost, this middleware turns
+    any such answer on an API path into the API's error shape (DRF's own answers are left as they
+    are: they are JSON, or the browsable API a person asked for).
+
+    A NUL character in the query is refused before any view runs, on every path: no parameter
+    can hold one, and PostgreSQL cannot even compare with one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        is_api = request.path.startswith(API_PREFIX)
+        try:
+            refused = [key for key, values in request.GET.lists() if "\x00" in key + "".join(values)]
+        except SuspiciousOperation:
+            if not is_api:
+                raise
+            return api_error(400)
+        if refused:
+            if not is_api:
+                raise BadRequest("A NUL character in the query.")
+            message = gettext("Text cannot hold a NUL character.")
+            return api_error(400, fields={key.replace("\x00", "") or "query": [message] for key in refused})
+        response = self.get_response(request)
+        if is_api and response.status_code >= 400 and not isinstance(response, (Response, JsonResponse)):
+            return api_error(response.status_code)
         return response

@@ -8,6 +8,14 @@ from django.db.models.lookups import Exact, In
 from django.db.models.sql.where import AND
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
+from django.utils.translation import gettext, ngettext
+
+from hrsuite.errors import ValidationFailed
+from hrsuite.fields import EncryptedTextField
+
+# The largest value of a 64-bit integer column (the keys of users and of the audit trail): SQLite
+# refuses even to compare with a larger number, PostgreSQL to store one.
+BIGINT_MAX = 2**63 - 1
 
 
 @models.UUIDField.register_lookup
@@ -50,6 +58,26 @@ class InFew(models.Lookup):
         )
 
 
+def nul_places(document) -> tuple[list[str], int]:
+    """The places (`a.b[0]`) in a JSON document whose key or text holds a NUL character, which
+    PostgreSQL cannot store, and how deep the document nests; walked without recursion."""
+    places, deepest = [], 0
+    pending = [(document, "", 0)]
+    while pending:
+        value, place, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if "\x00" in str(key):
+                    places.append(place or "non_field_errors")
+                pending.append((item, f"{place}.{key}" if place else str(key), depth + 1))
+        elif isinstance(value, list):
+            pending.extend((item, f"{place}[{i}]", depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, str) and "\x00" in value:
+            places.append(place or "non_field_errors")
+    return places, deepest
+
+
 def choice_label(model: type[models.Model], name: str, value):
     """What `get_<name>_display()` shows for `value`, for a row read as values, not an instance."""
     return _choices_by_value(model._meta.get_field(name)).get(make_hashable(value), value)
@@ -86,6 +114,42 @@ class DomainModel(ChoiceLabels):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        self.refuse_what_the_database_cannot_hold(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def refuse_what_the_database_cannot_hold(self, update_fields=None) -> None:
+        """ValidationFailed naming each field whose text is longer than its column or holds a NUL
+        character, before anything is written.
+
+        PostgreSQL refuses both with an error; SQLite stores both. Checked here, on the value
+        about to be written, so a service that normalises (upper-cases a region: "ß" becomes
+        "SS") cannot overflow a column it checked before, and both databases answer alike.
+        Encrypted fields hold ciphertext, which fits whatever the text was.
+        """
+        errors: dict[str, list[str]] = {}
+        for field in self._meta.concrete_fields:
+            if update_fields is not None and field.name not in update_fields:
+                continue
+            value = getattr(self, field.attname)
+            if isinstance(field, models.JSONField):
+                if nul_places(value)[0]:
+                    errors[field.name] = [gettext("Text cannot hold a NUL character.")]
+            elif isinstance(field, models.CharField | models.TextField) and isinstance(value, str):
+                if isinstance(field, EncryptedTextField):
+                    continue
+                if field.max_length is not None and len(value) > field.max_length:
+                    errors[field.name] = [
+                        ngettext(
+                            "At most %(count)d character.", "At most %(count)d characters.", field.max_length
+                        )
+                        % {"count": field.max_length}
+                    ]
+                elif "\x00" in value:
+                    errors[field.name] = [gettext("Text cannot hold a NUL character.")]
+        if errors:
+            raise ValidationFailed.naming(gettext("Invalid input: %(fields)s."), errors)
 
 
 class ReceivedEvent(DomainModel):

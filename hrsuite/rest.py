@@ -1,8 +1,12 @@
 """API settings hooks (referenced from REST_FRAMEWORK): pagination and the one JSON error shape."""
 
+import logging
+from http import HTTPStatus
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
@@ -41,10 +45,37 @@ def _field_errors(detail) -> dict[str, list[str]]:
     return {"non_field_errors": [str(m) for m in (detail if isinstance(detail, list) else [detail])]}
 
 
+# The code and message of an error known by its status alone: Django's own refusals, answered
+# before or after a view (hrsuite.views, hrsuite.middleware.ApiErrorShapeMiddleware).
+_STATUS_ERRORS = {
+    400: ("bad_request", gettext_lazy("The request cannot be read.")),
+    403: ("permission_denied", gettext_lazy("You do not have permission to perform this action.")),
+    404: ("not_found", "Not found."),
+    413: ("request_too_large", gettext_lazy("The request body is larger than this server accepts.")),
+    500: ("server_error", "Server error."),
+}
+
+
+def status_error(status_code: int) -> tuple[str, str]:
+    code, message = _STATUS_ERRORS.get(status_code, ("error", HTTPStatus(status_code).phrase + "."))
+    return code, str(message)
+
+
+def suspicious_request_error(exc: SuspiciousOperation) -> Response:
+    """A body past Django's limits (size, number of fields or files), or another request Django
+    finds suspicious: a 4xx in the error shape, logged where Django logs it."""
+    logging.getLogger(f"django.security.{type(exc).__name__}").error(str(exc))
+    status_code = 413 if isinstance(exc, RequestDataTooBig) else 400
+    return _error(status_code, *status_error(status_code))
+
+
 def exception_handler(exc, context):
     """Every 4xx has the shape {"error": {"code", "message", "fields"}}."""
     if isinstance(exc, ApplicationError):
         return _error(exc.status_code, exc.code, exc.message, exc.fields)
+    if isinstance(exc, SuspiciousOperation):
+        # Django refuses these bodies itself (and answers them with its HTML page).
+        return suspicious_request_error(exc)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -1,5 +1,7 @@
 """Permission-filtered, audited reads shared by every app's selectors."""
 
+import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
@@ -8,6 +10,7 @@ from audit import context
 from audit.models import AuditAction
 from audit.services import audit_record
 from hrsuite.errors import NotFound, ValidationFailed, model_name
+from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import restrict
 
 
@@ -24,6 +27,17 @@ def object_get_for(queryset: models.QuerySet, *, user, pk) -> models.Model:
         raise NotFound(gettext("%(object)s not found.") % {"object": name}) from None
     audit_record(actor=user, action=AuditAction.VIEW, target=instance)
     return instance
+
+
+class IntegerKeyFilter(django_filters.NumberFilter):
+    """A filter on the integer key of a row (a user's), bounded as `hrsuite.api.IntegerKeyField`."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(*args, **kwargs)
 
 
 def filtered(filterset_class, data, queryset: models.QuerySet, **options) -> models.QuerySet:

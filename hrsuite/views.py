@@ -8,12 +8,21 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found, permission_denied, server_error
 
+from hrsuite.rest import status_error
+
+API_PREFIX = "/api/"
+
+
+def api_error(status: int, *, fields: dict | None = None) -> JsonResponse:
+    """The API's error shape for an answer no view of ours wrote."""
+    code, message = status_error(status)
+    return JsonResponse({"error": {"code": code, "message": message, "fields": fields or {}}}, status=status)
+
 
 @never_cache
 def not_found(request, exception=None):
-    if request.path.startswith("/api/"):
-        body = {"error": {"code": "not_found", "message": "Not found.", "fields": {}}}
-        return JsonResponse(body, status=404)
+    if request.path.startswith(API_PREFIX):
+        return api_error(404)
     return page_not_found(request, exception)
 
 
@@ -24,7 +33,6 @@ def forbidden(request, exception=None):
 
 @never_cache
 def failure(request):
-    if request.path.startswith("/api/"):
-        body = {"error": {"code": "server_error", "message": "Server error.", "fields": {}}}
-        return JsonResponse(body, status=500)
+    if request.path.startswith(API_PREFIX):
+        return api_error(500)
     return server_error(request)

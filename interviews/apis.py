@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from hrsuite.accounts.models import User
-from hrsuite.api import Created, ModelOut, ScopedViewSet, referenced, validated
+from hrsuite.api import Created, IntegerKeyField, ModelOut, ScopedViewSet, referenced, validated
 from hrsuite.errors import ValidationFailed
 from interviews import selectors, services
 from interviews.models import (
@@ -216,7 +216,7 @@ class FeedbackSummaryOut(ModelOut):
 
 class AssignmentIn(serializers.Serializer):
     interview = serializers.UUIDField()
-    interviewer = serializers.IntegerField()
+    interviewer = IntegerKeyField()
 
 
 class EvidenceIn(serializers.Serializer):

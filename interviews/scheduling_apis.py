@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from candidates.models import Application
 from hrsuite.accounts.models import User
-from hrsuite.api import ModelOut, ScopedViewSet, referenced, validated
+from hrsuite.api import IntegerKeyField, ModelOut, ScopedViewSet, referenced, validated
 from hrsuite.errors import ValidationFailed
 from hrsuite.selectors import object_get_for
 from interviews import selectors
@@ -33,7 +33,7 @@ class ScheduleIn(serializers.Serializer):
     duration_minutes = serializers.IntegerField(
         min_value=scheduling.MIN_DURATION, max_value=scheduling.MAX_DURATION, default=45
     )
-    interviewers = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    interviewers = serializers.ListField(child=IntegerKeyField(), required=False, default=list)
     provider = serializers.CharField(max_length=40, default="simulated")
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from hrsuite.accounts.models import Role
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import has_role, restrict
-from hrsuite.selectors import filtered
+from hrsuite.selectors import IntegerKeyFilter, filtered
 from interviews.models import (
     WAITING_FOR_REVIEW,
     AIAssessment,
@@ -119,7 +119,7 @@ def interview_for_assessment(*, user, pk) -> Interview:
 
 class AssignmentFilter(django_filters.FilterSet):
     interview = django_filters.UUIDFilter()
-    interviewer = django_filters.NumberFilter()
+    interviewer = IntegerKeyFilter()
 
     class Meta:
         model = InterviewAssignment

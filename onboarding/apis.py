@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from candidates.selectors import application_detail_queryset
 from hrsuite.accounts.models import User
-from hrsuite.api import Created, ModelOut, ScopedViewSet, referenced, validated
+from hrsuite.api import Created, IntegerKeyField, ModelOut, ScopedViewSet, referenced, validated
 from hrsuite.errors import ValidationFailed
 from onboarding import selectors
 from onboarding.models import BackgroundCheck, Decision, Offer, OfferApproval
@@ -136,7 +136,7 @@ class ReviewRequestIn(serializers.Serializer):
 
 class SubmitIn(serializers.Serializer):
     # User ids in the order they approve; empty: the recruiter approves the draft directly.
-    approvers = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=10)
+    approvers = serializers.ListField(child=IntegerKeyField(), required=False, max_length=10)
 
 
 class NoteIn(serializers.Serializer):

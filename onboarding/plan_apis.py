@@ -9,12 +9,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from hrsuite import uploads
 from hrsuite.api import ModelOut, ScopedViewSet, validated
 from hrsuite.errors import ValidationFailed
+from hrsuite.parsers import FormParser, JSONParser, MultiPartParser
 from hrsuite.selectors import object_get_for
 from onboarding import plan_selectors as selectors
 from onboarding.models import CandidateMessageText, HRTask, OnboardingDocument, OnboardingPlan, OnboardingTask

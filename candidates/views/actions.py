@@ -24,6 +24,7 @@ from candidates.file_selectors import active_users_with, candidate_by_email, pos
 from candidates.models import Application, Candidate, Language, Position
 from hrsuite.accounts.models import Role
 from hrsuite.errors import ValidationFailed
+from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import restrict
 from interviews import services as interview_services
 from interviews.models import AIDimensionScore, Interview
@@ -401,7 +402,10 @@ def application_for_email(request) -> Application:
 
 
 def _int_ids(values) -> list[int]:
-    return [int(v) for v in values if v and str(v).isdigit()]
+    """The integer keys among `values`; anything else names no row. Plain ASCII digits ("²" is a
+    digit to str.isdigit()) and within a key column's range, which SQLite will not compare past."""
+    digits = [str(v) for v in values if v and str(v).isascii() and str(v).isdigit()]
+    return [int(d) for d in digits if len(d) <= len(str(BIGINT_MAX)) and int(d) <= BIGINT_MAX]
 
 
 def _uuid_ids(values) -> list[str]:

@@ -42,11 +42,15 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
-    # First, so everything after it sees the client's address, not the reverse proxy's.
+    # Content-Security-Policy on every response, static files and errors included: outermost, so
+    # the error answers the next one makes carry it too.
+    "hrsuite.middleware.ContentSecurityPolicyMiddleware",
+    # Next, so whatever Django answers on an API path (its debug pages under DEBUG too) is
+    # turned into the API's JSON error shape.
+    "hrsuite.middleware.ApiErrorShapeMiddleware",
+    # Before the rest, so everything after it sees the client's address, not the reverse proxy's.
     "hrsuite.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Content-Security-Policy on every response, static files and errors included.
-    "hrsuite.middleware.ContentSecurityPolicyMiddleware",
     # Static files served by the app itself: HR systems often run on intranets with no CDN.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -256,6 +260,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["hrsuite.permissions.ModelActionPermission"],
+    # DRF's own three, each refusing what no field could take (see hrsuite.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "hrsuite.parsers.JSONParser",
+        "hrsuite.parsers.FormParser",
+        "hrsuite.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "hrsuite.rest.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

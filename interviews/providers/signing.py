@@ -9,6 +9,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -18,7 +19,10 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from rest_framework.exceptions import ParseError
 
+from hrsuite.errors import ValidationFailed
+from hrsuite.parsers import read_json
 from interviews.providers import WebhookRejected, WebhookSignatureInvalid
 
 TIMESTAMP_HEADER = "X-Hrsuite-Timestamp"
@@ -26,6 +30,7 @@ SIGNATURE_HEADER = "X-Hrsuite-Signature"
 # Older or newer than this (seconds) and a delivery is refused, so a captured one cannot be replayed
 # later; the unique event id refuses replays inside the window.
 TOLERANCE_SECONDS = 300
+TIMESTAMP_FORMAT = re.compile(r"[0-9]{1,11}")
 
 
 def secret_for(provider: str) -> bytes:
@@ -58,11 +63,11 @@ def verify(provider: str, *, headers, body: bytes) -> None:
     offered = headers.get(SIGNATURE_HEADER, "")
     if not stamp or not offered:
         raise WebhookSignatureInvalid(f"Signed webhooks carry {TIMESTAMP_HEADER} and {SIGNATURE_HEADER}.")
-    try:
-        sent_at = int(stamp)
-    except ValueError:
-        raise WebhookSignatureInvalid(f"{TIMESTAMP_HEADER} must be Unix seconds.") from None
-    if abs(time.time() - sent_at) > TOLERANCE_SECONDS:
+    # Plain ASCII digits, no longer than a time in this millennium: int() would also take signs,
+    # spaces, underscores and other scripts' digits, and a 400-digit number fits no float.
+    if not TIMESTAMP_FORMAT.fullmatch(stamp):
+        raise WebhookSignatureInvalid(f"{TIMESTAMP_HEADER} must be Unix seconds.")
+    if abs(time.time() - int(stamp)) > TOLERANCE_SECONDS:
         raise WebhookSignatureInvalid(
             f"The webhook timestamp is more than {TOLERANCE_SECONDS} seconds away from now."
         )
@@ -80,9 +85,13 @@ def verify(provider: str, *, headers, body: bytes) -> None:
 def parse_document(body: bytes, *, subject: str, event_types: tuple[str, ...]) -> dict:
     """The fields of a signed body; every missing or malformed one is named in WebhookRejected."""
     try:
-        document = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
-        raise WebhookRejected("The webhook body is not JSON.") from None
+        document = read_json(body)
+    except ParseError as exc:
+        raise WebhookRejected(f"The webhook body is not JSON: {exc.detail}") from None
+    except ValidationFailed as exc:
+        raise WebhookRejected(
+            f"Invalid webhook: {', '.join(sorted(exc.fields))}.", fields=exc.fields
+        ) from None
     if not isinstance(document, dict):
         raise WebhookRejected("The webhook body must be a JSON object.")
     errors: dict[str, list[str]] = {}

@@ -88,6 +88,10 @@ def zone_or_utc(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+# The calendar ends with the year 9999: a start in it leaves no room for the interview's end.
+LAST_YEAR = 9999
+
+
 def slot_errors(
     *,
     candidate: Candidate,
@@ -107,8 +111,12 @@ def slot_errors(
     now = now or timezone.now()
     if starts_at.tzinfo is None:
         return {"starts_at": [gettext("Give the start time with its time zone.")]}
+    # Nothing else is worth checking for a start that cannot be booked; near either end of the
+    # calendar (year 1, year 9999) the checks below would even run past it.
     if starts_at <= now:
-        errors.setdefault("starts_at", []).append(gettext("The start time must be in the future."))
+        return {"starts_at": [gettext("The start time must be in the future.")]}
+    if starts_at.year >= LAST_YEAR:
+        return {"starts_at": [gettext("Give a start time before the year %(year)s.") % {"year": LAST_YEAR}]}
     zone = zone_or_utc(candidate.time_zone)
     local_start = starts_at.astimezone(zone)
     # Adding in UTC and converting back keeps the end right across a DST change.

@@ -62,8 +62,13 @@ def offer_draft_errors(terms: dict) -> dict[str, list[str]]:
         currency = str(terms["currency"])
         if len(currency) != 3 or not currency.isalpha():
             errors["offer.currency"] = [gettext("An ISO 4217 code such as CNY or EUR.")]
-    if "offer.start_date" not in errors and _date(terms["start_date"]) is None:
-        errors["offer.start_date"] = [gettext("A date (YYYY-MM-DD).")]
+    if "offer.start_date" not in errors:
+        start_date = _date(terms["start_date"])
+        if start_date is None:
+            errors["offer.start_date"] = [gettext("A date (YYYY-MM-DD).")]
+        elif start_date < timezone.localdate():
+            # The onboarding plan counts its tasks' due dates back from it: year 1 has no days before.
+            errors["offer.start_date"] = [gettext("Today or later.")]
     if "offer.expires_at" not in errors:
         expires_at = _moment(terms["expires_at"])
         if expires_at is None:
