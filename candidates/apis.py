@@ -6,7 +6,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from candidates import selectors, services
-from candidates.models import Application, Candidate, Language, Position, PriorRecord, StageChange
+from candidates.models import (
+    REJECTION_NOTICE_HOURS_MAX,
+    Application,
+    Candidate,
+    Language,
+    Position,
+    PriorRecord,
+    StageChange,
+)
 from hrsuite.api import Created, ModelOut, ScopedViewSet, referenced, validated
 from interviews.apis import FeedbackSummaryOut
 
@@ -159,12 +167,17 @@ class PositionIn(serializers.Serializer):
     region = serializers.CharField(max_length=10)
     time_zone = serializers.CharField(max_length=64)
     dimension_weights = serializers.DictField(child=serializers.FloatField(), allow_empty=False)
-    # Empty: the suite's default delay. The range is the service's to check.
-    rejection_notice_hours = serializers.IntegerField(required=False, allow_null=True)
+    # Empty: the suite's default delay. The service checks the range too; bounded here as well,
+    # so the schema tells clients what the column holds.
+    rejection_notice_hours = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=REJECTION_NOTICE_HOURS_MAX
+    )
 
 
 class PositionSettingsIn(serializers.Serializer):
-    rejection_notice_hours = serializers.IntegerField(allow_null=True)
+    rejection_notice_hours = serializers.IntegerField(
+        allow_null=True, min_value=0, max_value=REJECTION_NOTICE_HOURS_MAX
+    )
 
 
 class ApplicationIn(serializers.Serializer):
@@ -213,7 +226,7 @@ class PositionApi(ScopedViewSet):
         position = self.visible_object()
         data = validated(PositionSettingsIn, request.data)
         position = services.position_settings_update(position=position, actor=request.user, **data)
-        return Response(PositionOut(position).data)
+        return Response(PositionOut(position, context=self.get_serializer_context()).data)
 
 
 class CandidateApi(ScopedViewSet):
