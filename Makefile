@@ -39,6 +39,8 @@ HONCHO := PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho
 # worker starts), web + worker + beat under honcho; Ctrl-C stops all three. A DJANGO_SETTINGS_MODULE
 # left in the shell must not redirect it.
 run: export DJANGO_SETTINGS_MODULE = hrsuite.settings.local
+# The port the links are built on, in every step: the demo data's join links are made by seed_demo.
+run: export HRSUITE_PORT = $(PORT)
 run: $(STAMP) .env messages
 	mkdir -p var/broker/processed
 	$(HONCHO) run -- python manage.py migrate --noinput
@@ -47,7 +49,7 @@ run: $(STAMP) .env messages
 	@echo "hrsuite: http://127.0.0.1:$(PORT)/account/sign-in/  (API docs: /api/docs/, admin: /admin/)"
 	@echo "Starting web, worker and beat; Ctrl-C stops them."
 	@echo
-	HRSUITE_PORT=$(PORT) $(HONCHO) -f Procfile.dev start
+	$(HONCHO) -f Procfile.dev start
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
