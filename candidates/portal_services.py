@@ -19,18 +19,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Candidate
 from candidates.services import candidate_portal_link, email_index, normalise_email
-from hrsuite.accounts.links import AccountLinkTokens
+from hrsuite.accounts.links import AccountLinkTokens, link_account
 from hrsuite.accounts.models import Role, User
-from hrsuite.errors import ApplicationError, NotFound, ValidationFailed
+from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
-from hrsuite.rate_limits import count_in_window
+from hrsuite.rate_limits import refuse_past_limits
 from interviews.models import Notification
 from interviews.services.outbox import notification_key, notification_queue
 
@@ -60,18 +60,6 @@ welcome_tokens = _WelcomeTokens()
 sign_in_tokens = _SignInTokens()
 
 
-class LinkUnusable(ApplicationError):
-    """A genuine account's link that has expired or has been used already."""
-
-    status_code = 410
-    code = "link_unusable"
-
-
-class RateLimited(ApplicationError):
-    status_code = 429
-    code = "rate_limited"
-
-
 def _link(tokens: AccountLinkTokens, route: str, user: User) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     path = reverse(route, args=[uidb64, tokens.make_token(user)])
@@ -90,21 +78,13 @@ def _link_user(uidb64: str, *, tokens: AccountLinkTokens, token: str) -> User:
     """The active candidate account a link names, locked until the caller's transaction ends (so
     two uses of one link queue, and the second finds it used). NotFound when the link names no
     such account, LinkUnusable when its token no longer holds."""
-    try:
-        pk = int(urlsafe_base64_decode(uidb64).decode())
-    except (ValueError, TypeError, UnicodeDecodeError):
-        raise NotFound(gettext("This link is not valid.")) from None
-    user = (
-        User.objects.select_for_update(of=("self",))
-        .select_related("candidate")
-        .filter(pk=pk, is_active=True, candidate__isnull=False)
-        .first()
+    return link_account(
+        User.objects.select_related("candidate").filter(candidate__isnull=False),
+        uidb64,
+        tokens=tokens,
+        token=token,
+        accept=lambda user: has_role(user, Role.CANDIDATE),
     )
-    if user is None or not has_role(user, Role.CANDIDATE):
-        raise NotFound(gettext("This link is not valid."))
-    if not tokens.check_token(user, token):
-        raise LinkUnusable(gettext("This link has expired or has been used already."))
-    return user
 
 
 # --- Invitation ------------------------------------------------------------------------------------
@@ -231,15 +211,11 @@ def portal_sign_in_link_request(*, email: str, ip: str | None) -> Notification |
         message = gettext("Enter the e-mail address your invitation came to.")
         raise ValidationFailed(message, fields={"email": [message]})
     index = email_index(email)
-    counts = [
-        (count_in_window(f"hrsuite:portal-sign-in:{key}", window=window), limit)
-        for key, (limit, window) in [
-            (f"address:{index}", SIGN_IN_LIMIT_PER_ADDRESS),
-            (f"ip:{ip or 'unknown'}", SIGN_IN_LIMIT_PER_IP),
-        ]
-    ]
-    if any(count > limit for count, limit in counts):
-        raise RateLimited(gettext("Too many sign-in links were asked for. Please try again in 15 minutes."))
+    refuse_past_limits(
+        "hrsuite:portal-sign-in",
+        {f"address:{index}": SIGN_IN_LIMIT_PER_ADDRESS, f"ip:{ip or 'unknown'}": SIGN_IN_LIMIT_PER_IP},
+        gettext("Too many sign-in links were asked for. Please try again in 15 minutes."),
+    )
     candidate = Candidate.objects.select_related("user").filter(email_index=index).first()
     user = candidate.user if candidate is not None else None
     if user is None or not user.is_active or not has_role(user, Role.CANDIDATE):

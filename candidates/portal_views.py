@@ -26,10 +26,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from candidates import portal_services as services
 from candidates.models import Candidate, Stage
 from candidates.portal_selectors import portal_overview_for
+from hrsuite.accounts.links import LinkUnusable
 from hrsuite.accounts.models import Role
 from hrsuite.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
 from hrsuite.pages import field_errors, role_required, visible_or_404
 from hrsuite.permissions import has_role
+from hrsuite.rate_limits import RateLimited
 from interviews.messages import format_date, format_time
 from interviews.models import Consent, HumanReview, Interview
 from interviews.portal_views import portal_page
@@ -67,7 +69,7 @@ def _page_language(request, account_language: str) -> str:
 
 
 def _link_problem(request, error: ApplicationError, *, link: str, language: str = "") -> HttpResponse:
-    status = 410 if isinstance(error, services.LinkUnusable) else 404
+    status = 410 if isinstance(error, LinkUnusable) else 404
     context = {"status": status, "link": link}
     return portal_page(
         request, "candidate_portal/link_problem.html", context, language=language, status=status
@@ -106,7 +108,7 @@ def welcome(request, uidb64: str, token: str):
     """GET: the form to choose a password; POST: set it, sign in, and go to the portal."""
     try:
         user = services.portal_welcome_open(uidb64=uidb64, token=token)
-    except (NotFound, services.LinkUnusable) as error:
+    except (NotFound, LinkUnusable) as error:
         return _link_problem(request, error, link="welcome")
     language = _page_language(request, user.preferred_language)
     errors: dict = {}
@@ -149,7 +151,7 @@ def sign_in(request):
             services.portal_sign_in_link_request(email=email, ip=request.META.get("REMOTE_ADDR"))
         except ValidationFailed as error:
             errors, status = field_errors(error), 400
-        except services.RateLimited as error:
+        except RateLimited as error:
             errors, status = {"__all__": [error.message]}, 429
         else:
             return redirect(f"{reverse('portal-sign-in')}?sent=1")
@@ -171,7 +173,7 @@ def sign_in_link(request, uidb64: str, token: str):
     it up); POST: sign in and go to the portal."""
     try:
         user = services.portal_sign_in_link_open(uidb64=uidb64, token=token)
-    except (NotFound, services.LinkUnusable) as error:
+    except (NotFound, LinkUnusable) as error:
         return _link_problem(request, error, link="sign-in")
     if request.method == "POST":
         login(request, user, backend=_BACKEND)

@@ -16,17 +16,17 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from hrsuite.accounts.links import AccountLinkTokens
+from hrsuite.accounts.links import AccountLinkTokens, link_account
 from hrsuite.accounts.models import Role, User
 from hrsuite.accounts.sign_in_limits import network_of
-from hrsuite.errors import ApplicationError, NotFound, ValidationFailed
+from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import has_role
-from hrsuite.rate_limits import count_in_window
+from hrsuite.rate_limits import refuse_past_limits
 from interviews.models import Notification
 from interviews.services.outbox import notification_key, notification_queue
 
@@ -42,18 +42,6 @@ class _StaffSignInTokens(AccountLinkTokens):
 
 
 sign_in_tokens = _StaffSignInTokens()
-
-
-class LinkUnusable(ApplicationError):
-    """A genuine account's link that has expired or has been used already."""
-
-    status_code = 410
-    code = "link_unusable"
-
-
-class RateLimited(ApplicationError):
-    status_code = 429
-    code = "rate_limited"
 
 
 def sign_in_link_url(*, user: User) -> str:
@@ -75,15 +63,11 @@ def sign_in_link_request(*, username: str, ip: str | None) -> Notification | Non
         message = gettext("Enter your user name.")
         raise ValidationFailed(message, fields={"username": [message]})
     name_key = hashlib.sha256(username.casefold().encode()).hexdigest()
-    counts = [
-        (count_in_window(f"hrsuite:sign-in-link:{key}", window=window), limit)
-        for key, (limit, window) in [
-            (f"name:{name_key}", LINK_LIMIT_PER_NAME),
-            (f"address:{network_of(ip)}", LINK_LIMIT_PER_ADDRESS),
-        ]
-    ]
-    if any(count > limit for count, limit in counts):
-        raise RateLimited(gettext("Too many sign-in links were asked for. Please try again in 15 minutes."))
+    refuse_past_limits(
+        "hrsuite:sign-in-link",
+        {f"name:{name_key}": LINK_LIMIT_PER_NAME, f"address:{network_of(ip)}": LINK_LIMIT_PER_ADDRESS},
+        gettext("Too many sign-in links were asked for. Please try again in 15 minutes."),
+    )
     # The exact name, as the password check takes it (two names may differ only in case).
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None or not user.email or has_role(user, Role.CANDIDATE):
@@ -111,13 +95,10 @@ def sign_in_link_open(*, uidb64: str, token: str) -> User:
     transaction ends (so two uses of one link queue, and the second finds it used), without using
     the link up: mail scanners open links before the user does. Signing in (Django's `login`)
     sets `last_login`, which is what uses it up; the caller does that in the same transaction."""
-    try:
-        pk = int(urlsafe_base64_decode(uidb64).decode())
-    except (ValueError, TypeError, UnicodeDecodeError):
-        raise NotFound(gettext("This link is not valid.")) from None
-    user = User.objects.select_for_update().filter(pk=pk, is_active=True).first()
-    if user is None or has_role(user, Role.CANDIDATE):
-        raise NotFound(gettext("This link is not valid."))
-    if not sign_in_tokens.check_token(user, token):
-        raise LinkUnusable(gettext("This link has expired or has been used already."))
-    return user
+    return link_account(
+        User.objects.all(),
+        uidb64,
+        tokens=sign_in_tokens,
+        token=token,
+        accept=lambda user: not has_role(user, Role.CANDIDATE),
+    )

@@ -18,9 +18,11 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from audit.signals import attempted_name_for_trail
 from hrsuite.accounts import services, sign_in_limits, sign_in_links
+from hrsuite.accounts.links import LinkUnusable
 from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.navigation import home_for
 from hrsuite.pages import field_errors
+from hrsuite.rate_limits import RateLimited
 
 # The password backend (first in AUTHENTICATION_BACKENDS): the link signs in the account it names,
 # without a password, and later requests load the user through it.
@@ -78,7 +80,7 @@ def sign_in_link_request(request):
             sign_in_links.sign_in_link_request(username=username, ip=request.META.get("REMOTE_ADDR"))
         except ValidationFailed as error:
             errors, status = field_errors(error), 400
-        except sign_in_links.RateLimited as error:
+        except RateLimited as error:
             errors, status = {"__all__": [error.message]}, 429
         else:
             return redirect(f"{reverse('sign-in-link-request')}?sent=1")
@@ -99,8 +101,8 @@ def sign_in_link(request, uidb64: str, token: str):
     it up); POST: sign in, which lifts the sign-in limits at this address for the user."""
     try:
         user = sign_in_links.sign_in_link_open(uidb64=uidb64, token=token)
-    except (NotFound, sign_in_links.LinkUnusable) as error:
-        status = 410 if isinstance(error, sign_in_links.LinkUnusable) else 404
+    except (NotFound, LinkUnusable) as error:
+        status = 410 if isinstance(error, LinkUnusable) else 404
         return _link_page(request, "accounts/link_problem.html", {"status": status}, status=status)
     if request.method == "POST":
         login(request, user, backend=_BACKEND)
