@@ -21,7 +21,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PATH=/opt/venv/bin:$PATH \
     HRSUITE_HOME=/app \
-    DJANGO_SETTINGS_MODULE=hrsuite.settings.production
+    DJANGO_SETTINGS_MODULE=config.settings.production
 
 RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /app hrsuite
 COPY --from=build /opt/venv /opt/venv
@@ -31,4 +31,4 @@ WORKDIR /app
 USER hrsuite
 
 EXPOSE 8000
-CMD ["gunicorn", "hrsuite.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--logger-class", "hrsuite.logging.RedactingGunicornLogger"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--logger-class", "hrsuite.logging.RedactingGunicornLogger"]

@@ -29,7 +29,7 @@ locale/%.mo: locale/%.po | $(STAMP)
 # Local secrets for the embedded default, made once; never committed. Written through a temporary
 # file so an interrupted run leaves no half-written .env behind.
 .env: | $(STAMP)
-	$(PY) -m hrsuite.devenv > $@.tmp
+	$(PY) -m config.devenv > $@.tmp
 	mv $@.tmp $@
 
 # honcho puts .env into the environment of every step, as it does for the processes it starts.
@@ -38,7 +38,7 @@ HONCHO := PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho
 # The embedded default: SQLite and kombu's filesystem broker (its folders must exist before the
 # worker starts), web + worker + beat under honcho; Ctrl-C stops all three. A DJANGO_SETTINGS_MODULE
 # left in the shell must not redirect it.
-run: export DJANGO_SETTINGS_MODULE = hrsuite.settings.local
+run: export DJANGO_SETTINGS_MODULE = config.settings.local
 # The port the links are built on, in every step: the demo data's join links are made by seed_demo.
 run: export HRSUITE_PORT = $(PORT)
 run: $(STAMP) .env messages
@@ -64,6 +64,6 @@ $(CHROMIUM):
 		|| { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
 
 test: $(STAMP) messages lint $(CHROMIUM)
-	DJANGO_SETTINGS_MODULE=hrsuite.settings.test $(PY) manage.py check
-	DJANGO_SETTINGS_MODULE=hrsuite.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest --numprocesses=auto

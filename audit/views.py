@@ -21,9 +21,9 @@ from audit.models import AuditAction, AuditEvent
 from audit.selectors import audit_event_list_for
 from audit.services import audit_list, audit_verify
 from candidates.file_selectors import candidate_id_found_by_email
-from hrsuite.accounts.models import Role
 from hrsuite.errors import ValidationFailed
 from hrsuite.pages import role_required
+from hrsuite.roles import Role
 
 PAGE_SIZE = 50
 # The apps whose records the trail names, for the "record type" suggestions.

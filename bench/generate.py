@@ -1,6 +1,6 @@
 """Fills a PostgreSQL database with a large synthetic hiring dataset for `bench/measure.py`.
 
-    DJANGO_SETTINGS_MODULE=hrsuite.settings.test \\
+    DJANGO_SETTINGS_MODULE=config.settings.test \\
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hrsuite_bench \\
     .venv/bin/python bench/generate.py --candidates 100000 --interviews 300000 [--scale 0.02]
 
@@ -35,7 +35,7 @@ def use_bench_environment() -> None:
     public label: the data is synthetic and these keys protect nothing.
     """
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrsuite.settings.test")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
 
     def key(purpose: str) -> str:
@@ -167,7 +167,7 @@ class Generator:
     def users(self) -> None:
         from django.contrib.auth.models import Group
 
-        from hrsuite.accounts.models import User
+        from accounts.models import User
 
         groups = {g.name: g for g in Group.objects.all()}
         names = bench_usernames(self.n_interviewers)

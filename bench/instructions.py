@@ -1,6 +1,6 @@
 """Counts the CPU instructions one request to a page costs, under valgrind's callgrind.
 
-    DJANGO_SETTINGS_MODULE=hrsuite.settings.test \\
+    DJANGO_SETTINGS_MODULE=config.settings.test \\
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hrsuite_bench \\
     .venv/bin/python bench/instructions.py [--as recruiter] [--requests 10] /hr/ /hr/candidates/ ...
 
@@ -37,7 +37,7 @@ def child(url: str, username: str, requests: int) -> None:
     django.setup()
     from django.test import Client
 
-    from hrsuite.accounts.models import User
+    from accounts.models import User
 
     client = Client()
     client.force_login(User.objects.get(username=username))

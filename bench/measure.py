@@ -1,6 +1,6 @@
 """Measures API and page latency (p50/p95) and query counts against the database bench/generate.py filled.
 
-    DJANGO_SETTINGS_MODULE=hrsuite.settings.test \\
+    DJANGO_SETTINGS_MODULE=config.settings.test \\
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hrsuite_bench \\
     .venv/bin/python bench/measure.py [--requests 200] [--warmup 20] [--only api|pages] [--steady 3]
 
@@ -221,9 +221,9 @@ def main(argv: list[str] | None = None) -> None:
     from django.db import connection
     from django.test import Client
 
+    from accounts.models import User
     from audit.models import AuditEvent
     from candidates.models import Candidate
-    from hrsuite.accounts.models import User
     from interviews.models import Interview
 
     names = bench_usernames(1)

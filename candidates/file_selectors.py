@@ -19,13 +19,14 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetc
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_list, audit_record
 from candidates.models import Application, Candidate, Position, PriorRecord, Stage, StageChange
 from candidates.selectors import CandidateFilter
-from hrsuite.accounts.models import Role, User
 from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.permissions import restrict
+from hrsuite.roles import Role
 from hrsuite.selectors import filtered
 from interviews.consent_selectors import consent_detail_queryset
 from interviews.models import (

@@ -11,8 +11,8 @@ from candidates.models import (
     PriorRecord,
     StageChange,
 )
-from hrsuite.accounts.models import Role
 from hrsuite.permissions import granted, has_role, object_policy
+from hrsuite.roles import Role
 
 
 @object_policy(Candidate)

@@ -22,15 +22,16 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 
+from accounts.links import AccountLinkTokens, link_account
+from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Candidate
 from candidates.services import candidate_portal_link, email_index, normalise_email
-from hrsuite.accounts.links import AccountLinkTokens, link_account
-from hrsuite.accounts.models import Role, User
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.rate_limits import refuse_past_limits
+from hrsuite.roles import Role
 from interviews.models import Notification
 from interviews.services.outbox import notification_key, notification_queue
 

@@ -23,15 +23,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.links import LinkUnusable
 from candidates import portal_services as services
 from candidates.models import Candidate, Stage
 from candidates.portal_selectors import portal_overview_for
-from hrsuite.accounts.links import LinkUnusable
-from hrsuite.accounts.models import Role
 from hrsuite.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
 from hrsuite.pages import field_errors, role_required, visible_or_404
 from hrsuite.permissions import has_role
 from hrsuite.rate_limits import RateLimited
+from hrsuite.roles import Role
 from interviews.messages import format_date, format_time
 from interviews.models import Consent, HumanReview, Interview
 from interviews.portal_views import portal_page

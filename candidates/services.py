@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import (
@@ -21,9 +22,9 @@ from candidates.models import (
     StageChange,
 )
 from hrsuite import crypto
-from hrsuite.accounts.models import Role, User
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
+from hrsuite.roles import Role
 from hrsuite.workflow import transition
 
 EMAIL_INDEX_PURPOSE = "candidate.email"

@@ -1,3 +1,2 @@
-from hrsuite.celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""The shared base: permissions, encryption, errors, workflow and the other mechanisms every app
+uses (docs/architecture.md)."""

@@ -3,11 +3,11 @@
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from audit.services import audit_list
-from hrsuite.accounts.models import Role
+from hrsuite import trail
 from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import global_permission, has_role, restrict
+from hrsuite.roles import Role
 from hrsuite.selectors import object_get_for
 from hrsuite.visibility import SeenByViewer
 
@@ -72,7 +72,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
     def list(self, request, *args, **kwargs):
         queryset = self.get_queryset()
         page = self.paginate_queryset(queryset)
-        audit_list(
+        trail.listed(
             actor=request.user,
             model=queryset.model,
             ids=[row.pk for row in page],

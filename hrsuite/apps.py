@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class HrsuiteConfig(AppConfig):
-    """The project package as an app, for its cross-app management commands (rotate_keys)."""
+    """The shared base as an app, for its template tags and static files."""
 
     name = "hrsuite"
     verbose_name = "hrsuite"

@@ -3,8 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hrsuite.accounts.models import Role
 from hrsuite.permissions import roles_of
+from hrsuite.roles import Role
 
 # (label, URL name, roles that see it), in menu order.
 SECTIONS = [

@@ -19,10 +19,10 @@ from django.http import Http404
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from audit.services import audit_list
-from hrsuite.accounts.models import Role
+from hrsuite import trail
 from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.permissions import roles_of
+from hrsuite.roles import Role
 from hrsuite.selectors import object_get_for
 
 PAGE_SIZE = 25
@@ -181,7 +181,7 @@ def audited_page(
     if count is not None:
         paginator.count = count
     page = paginator.get_page(request.GET.get("page"))
-    audit_list(
+    trail.listed(
         actor=request.user,
         model=queryset.model,
         ids=[row.pk for row in page.object_list],

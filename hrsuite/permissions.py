@@ -20,7 +20,8 @@ from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from hrsuite.accounts.models import Role
+from hrsuite import trail
+from hrsuite.roles import Role
 
 Policy = Callable[[object, str], Q | None]
 _policies: dict[type[models.Model], Policy] = {}
@@ -253,10 +254,8 @@ def get_for_change(queryset: models.QuerySet, *, user, pk, action: str = "change
     try:
         return restrict(queryset, user=user, action=action).select_for_update(of=("self",)).get(pk=pk)
     except queryset.model.DoesNotExist:
-        from audit import context
-
         label = queryset.model._meta.label_lower
-        context.note_refused(actor=user, target_type=label, target_id=str(pk), action=action)
+        trail.refused(actor=user, target_type=label, target_id=str(pk), action=action)
         raise Forbidden(
             gettext("You may not %(action)s this %(object)s.")
             % {"action": _action_name(action), "object": model_name(queryset.model._meta.verbose_name)}

@@ -6,9 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
 
-from audit import context
-from audit.models import AuditAction
-from audit.services import audit_record
+from hrsuite import trail
 from hrsuite.errors import NotFound, ValidationFailed, model_name
 from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import restrict
@@ -20,12 +18,10 @@ def object_get_for(queryset: models.QuerySet, *, user, pk) -> models.Model:
     try:
         instance = restrict(queryset, user=user, action="view").get(pk=pk)
     except (model.DoesNotExist, ValidationError, ValueError):
-        context.note_refused(
-            actor=user, target_type=model._meta.label_lower, target_id=str(pk), action="view"
-        )
+        trail.refused(actor=user, target_type=model._meta.label_lower, target_id=str(pk), action="view")
         name = model_name(model._meta.verbose_name, capital=True)
         raise NotFound(gettext("%(object)s not found.") % {"object": name}) from None
-    audit_record(actor=user, action=AuditAction.VIEW, target=instance)
+    trail.viewed(actor=user, target=instance)
     return instance
 
 

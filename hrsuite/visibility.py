@@ -29,8 +29,8 @@ from django.db import models
 from django.template.backends.django import DjangoTemplates
 from django.template.backends.django import Template as DjangoTemplate
 
-from hrsuite.accounts.models import Role
 from hrsuite.permissions import global_permission, roles_of
+from hrsuite.roles import Role
 
 # The roles, besides HR, that see a declared field of the rows they see.
 HR_ONLY: frozenset[str] = frozenset()

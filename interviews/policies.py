@@ -2,8 +2,8 @@
 
 from django.db.models import Q
 
-from hrsuite.accounts.models import Role
 from hrsuite.permissions import granted, has_role, object_policy
+from hrsuite.roles import Role
 from interviews.models import (
     AIAssessment,
     Consent,

@@ -14,8 +14,8 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from candidates.models import Application
-from hrsuite.accounts.models import User
 from hrsuite.api import IntegerKeyField, ModelOut, ScopedViewSet, referenced, validated
 from hrsuite.errors import ValidationFailed
 from hrsuite.selectors import object_get_for

@@ -8,9 +8,9 @@ from django.db.models import Count, DateTimeField, Exists, F, Func, OuterRef, Pr
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from hrsuite.accounts.models import Role
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import has_role, restrict
+from hrsuite.roles import Role
 from hrsuite.selectors import IntegerKeyFilter, filtered
 from interviews.models import (
     WAITING_FOR_REVIEW,

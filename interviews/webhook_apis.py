@@ -9,10 +9,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hrsuite.accounts.models import Role
 from hrsuite.api import ModelOut, ScopedViewSet, referenced, validated
 from hrsuite.errors import Forbidden, ValidationFailed
 from hrsuite.permissions import has_role
+from hrsuite.roles import Role
 from hrsuite.selectors import object_get_for
 from interviews import consent_selectors, selectors
 from interviews.models import Consent, ConsentNotice

@@ -34,10 +34,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application, Candidate
-from hrsuite.accounts.models import Role
 from hrsuite.errors import InvalidTransition, ValidationFailed
 from hrsuite.pages import audited_page, query_without, role_required, url_for_each, visible_or_404
 from hrsuite.permissions import global_permission, restrict
+from hrsuite.roles import Role
 from interviews import selectors, services
 from interviews.models import AIAssessment, Interview, InterviewAssignment, Recommendation, Scorecard
 from interviews.services.assessments import MIN_CONFIDENCE

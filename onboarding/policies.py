@@ -9,8 +9,8 @@ HR's message texts are staff-only (no policy).
 
 from django.db.models import Q
 
-from hrsuite.accounts.models import Role
 from hrsuite.permissions import has_role, object_policy
+from hrsuite.roles import Role
 from onboarding.models import Decision, Offer, OnboardingPlan, OnboardingTask
 
 # The offer states a candidate has seen: drafts and approval rounds are HR's business.

@@ -111,7 +111,7 @@ class World:
 
     def _api_tokens(self):
         """An API token of `interviewer` ("mine") and one of `other_interviewer` ("theirs")."""
-        from hrsuite.accounts.models import ApiToken
+        from accounts.models import ApiToken
         from tests.factories import make_api_token
 
         for which, owner in (("mine", self.interviewer), ("theirs", self.other_interviewer)):
@@ -120,7 +120,7 @@ class World:
 
     def _consents(self, candidate_user):
         """A consent decision of each candidate, given through their own portal account."""
-        from hrsuite.accounts.models import Role
+        from hrsuite.roles import Role
         from interviews.services import consent as consent_services
         from tests.factories import make_user
 

@@ -1,4 +1,4 @@
-"""A real Celery worker for the `services` tests: `celery -A hrsuite worker` in a subprocess on the
+"""A real Celery worker for the `services` tests: `celery -A config worker` in a subprocess on the
 Redis broker and the test's PostgreSQL database, sending e-mail to the test's SMTP server."""
 
 import os
@@ -38,7 +38,7 @@ def celery_worker(smtp_server, celery_broker):
     def start(**extra_env) -> subprocess.Popen:
         env = {
             **os.environ,  # the test settings put the keys here, so the worker decrypts alike
-            "DJANGO_SETTINGS_MODULE": "hrsuite.settings.test",
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": celery_broker,
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from hrsuite.accounts.models import Role
+from hrsuite.roles import Role
 from tests.factories import make_user
 
 # `smtp_server`: a real SMTP server (aiosmtpd) for the e-mail tests; `http_receiver`: real HTTP
@@ -99,7 +99,7 @@ def candidate_user(db):
 @pytest.fixture
 def integration(db):
     """A provider's service user whose token may post assessments and nothing else."""
-    from hrsuite.accounts.services import integration_create
+    from accounts.services import integration_create
 
     user, _token = integration_create(name="simulated", scopes=["assess_interviews"], actor="system:test")
     return user

@@ -7,8 +7,9 @@ import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.models import User
 from candidates import services as candidate_services
-from hrsuite.accounts.models import Role, User
+from hrsuite.roles import Role
 
 _seq = itertools.count(1)
 
@@ -36,7 +37,7 @@ def make_user(role: Role, **kwargs) -> User:
 def make_api_token(user: User, **kwargs) -> str:
     """A new API token of `user` (as `POST /api/auth/token/` issues one): its secret, for
     `Authorization: Token <secret>`. Keyword arguments go to `api_token_issue` (name, days)."""
-    from hrsuite.accounts.services import api_token_issue
+    from accounts.services import api_token_issue
 
     _token, secret = api_token_issue(user=user, actor="system:test", **kwargs)
     return secret

@@ -6,9 +6,9 @@ import os
 
 from django.urls import reverse
 
+from accounts.models import User
 from audit.models import AuditAction, AuditEvent
 from candidates.models import Candidate
-from hrsuite.accounts.models import User
 from interviews import services as interview_services
 from interviews.models import Scorecard
 from tests.factories import (

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from schemathesis.core import NOT_SET
 from schemathesis.generation import GenerationMode
 
-from hrsuite.api_urls import router
+from config.api_urls import router
 from interviews.providers import signing
 from tests.authz import ROLES, World
 

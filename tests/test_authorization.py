@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from hrsuite.api_urls import router
+from config.api_urls import router
 from tests.authz import OTHER_READS, READS, ROLES, WRITES, World
 
 

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from candidates import services as candidate_services
 from candidates.file_selectors import active_users_with, candidate_by_email, positions_for
 from candidates.models import Application, Candidate, Language, Position
-from hrsuite.accounts.models import Role
 from hrsuite.errors import ValidationFailed
 from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import restrict
+from hrsuite.roles import Role
 from interviews import services as interview_services
 from interviews.models import AIDimensionScore, Interview
 from interviews.selectors import assessment_list_for, assignment_detail_queryset, interview_detail_queryset

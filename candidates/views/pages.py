@@ -20,14 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import full_name
 from candidates import file_selectors as selectors
 from candidates.models import Candidate, Language, Stage
 from candidates.selectors import candidate_search_for_trail
-from hrsuite.accounts.models import Role, full_name
 from hrsuite.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hrsuite.markup import joined
 from hrsuite.pages import audited_page, query_without, role_required, url_for_each
 from hrsuite.permissions import has_role
+from hrsuite.roles import Role
 from interviews.models import Consent, Interview
 from interviews.services import scheduling
 from interviews.services.assessments import MIN_CONFIDENCE

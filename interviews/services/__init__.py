@@ -12,9 +12,9 @@ from guardian.shortcuts import assign_perm, remove_perm
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application
-from hrsuite.accounts.models import Role
 from hrsuite.errors import ApplicationError, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
+from hrsuite.roles import Role
 from hrsuite.workflow import transition
 from interviews.models import (
     AIAssessment,

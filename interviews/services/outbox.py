@@ -30,10 +30,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_record
-from hrsuite.accounts.models import Role, User
 from hrsuite.permissions import get_for_change
+from hrsuite.roles import Role
 from hrsuite.workflow import transition
 from interviews.models import Interview, InterviewAssignment, Notification, Scorecard
 

@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext
 
+from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application, Candidate, Stage
-from hrsuite.accounts.models import Role, User
 from hrsuite.errors import InvalidTransition, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
+from hrsuite.roles import Role
 from hrsuite.workflow import transition
 from interviews import providers
 from interviews.models import Interview, InterviewAssignment, Notification

@@ -15,9 +15,9 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application
 from candidates.services import application_decision_move
-from hrsuite.accounts.models import Role
 from hrsuite.errors import Forbidden, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
+from hrsuite.roles import Role
 from hrsuite.workflow import transition
 from interviews.models import Notification
 from interviews.services.outbox import recruiters_notify

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
 
+from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.services import application_offer_move
-from hrsuite.accounts.models import Role, User
 from hrsuite.errors import Forbidden, InvalidTransition, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
+from hrsuite.roles import Role
 from hrsuite.workflow import transition
 from onboarding.models import Decision, Offer, OfferApproval, OnboardingPlan
 from onboarding.services import notices, plans

@@ -13,9 +13,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import ApiToken
 from audit.models import AuditAction, AuditEvent
 from candidates.portal_services import candidate_portal_invite
-from hrsuite.accounts.models import ApiToken, Role
+from hrsuite.roles import Role
 from tests.factories import make_api_token, make_candidate, make_user
 
 PASSWORD = "pw-for-tests-1"

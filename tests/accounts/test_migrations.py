@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
-from hrsuite.accounts.models import ApiToken
+from accounts.models import ApiToken
 
 BEFORE = ("accounts", "0002_api_token")
 AFTER = ("accounts", "0003_hash_authtoken_keys")

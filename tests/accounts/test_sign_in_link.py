@@ -12,9 +12,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.sign_in_limits import SIGN_IN_LIMIT_PER_PAIR
 from audit.models import AuditAction, AuditEvent
-from hrsuite.accounts.models import Role
-from hrsuite.accounts.sign_in_limits import SIGN_IN_LIMIT_PER_PAIR
+from hrsuite.roles import Role
 from interviews.models import Notification
 from interviews.services.outbox import outbox_dispatch
 from tests.factories import make_user

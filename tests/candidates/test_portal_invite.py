@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
 from candidates.portal_services import candidate_portal_invite
-from hrsuite.accounts.models import Role
 from hrsuite.errors import Forbidden
+from hrsuite.roles import Role
 from interviews.messages import render
 from interviews.models import Notification
 from interviews.services.outbox import outbox_dispatch

@@ -6,11 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from accounts.models import User
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_verify
 from candidates.management.commands.seed_demo import DEFAULT_PASSWORD, PORTAL_CANDIDATES, USERS
 from candidates.models import Application, Candidate, CandidateUserObjectPermission, Position, StageChange
-from hrsuite.accounts.models import User
 from hrsuite.permissions import restrict
 from interviews.models import (
     AIAssessment,

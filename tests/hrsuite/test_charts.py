@@ -4,8 +4,8 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from backoffice.selectors import Bar, CompletionRate
 from candidates.models import Stage
-from hrsuite.dashboard.selectors import Bar, CompletionRate
 
 # The markup each chart's loop printed before `bar_items` joined it.
 BARS_LOOP = (

@@ -7,7 +7,7 @@ import subprocess
 from django.db import connection
 
 from candidates import services as candidate_services
-from hrsuite.accounts.models import Role
+from hrsuite.roles import Role
 from interviews import services as interview_services
 from tests.factories import (
     assessment_payload,

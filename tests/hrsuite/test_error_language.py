@@ -6,8 +6,8 @@ import pytest
 from django.apps import apps
 from django.utils import translation
 
-from hrsuite.accounts.models import Role
 from hrsuite.errors import model_name
+from hrsuite.roles import Role
 from interviews.models import Interview
 from tests.factories import make_api_token, make_application, make_user
 from tests.interviews.scheduling_helpers import frozen_clock, schedule

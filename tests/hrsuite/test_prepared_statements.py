@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from hrsuite.accounts.models import User
+from accounts.models import User
 from tests.factories import UserFactory
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +49,7 @@ def _database_options(**environment: str) -> dict:
         cwd=REPO_ROOT,
         env={
             **{name: value for name, value in os.environ.items() if name != "DATABASE_PREPARED_STATEMENTS"},
-            "DJANGO_SETTINGS_MODULE": "hrsuite.settings.test",
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
             **environment,
         },
         capture_output=True,

@@ -50,7 +50,7 @@ def production_env(base: dict[str, str] | None = None, **overrides: str | None) 
             "HRSUITE_PUBLIC_URL": "https://hr.example.com",
         }
     )
-    env["DJANGO_SETTINGS_MODULE"] = "hrsuite.settings.production"
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     for name, value in overrides.items():
         if value is None:
             env.pop(name, None)

@@ -19,7 +19,7 @@ PRINT_LINK = (
 
 def _links(**env: str) -> list[str]:
     environment = {name: os.environ[name] for name in INHERITED if name in os.environ}
-    environment.update(fresh_keys(), DJANGO_SETTINGS_MODULE="hrsuite.settings.test", **env)
+    environment.update(fresh_keys(), DJANGO_SETTINGS_MODULE="config.settings.test", **env)
     result = subprocess.run(  # noqa: S603 (the command is this module's own)
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", PRINT_LINK],
         cwd=REPO_ROOT,

@@ -1,6 +1,6 @@
 """How people's names are shown on every page."""
 
-from hrsuite.accounts.models import User
+from accounts.models import User
 
 
 def test_chinese_names_are_family_name_first_without_a_space():

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from candidates import services as candidate_services
-from hrsuite.accounts.models import Role
 from hrsuite.errors import NotFound, ValidationFailed
+from hrsuite.roles import Role
 from interviews.models import Consent, ConsentNotice, Interview, Notification
 from interviews.services import consent as consent_services
 from tests.authz import ROLES

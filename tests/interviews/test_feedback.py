@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from hrsuite.accounts.models import Role
+from hrsuite.roles import Role
 from interviews import services as interview_services
 from interviews.models import Consent, Interview, Notification
 from interviews.services.consent import default_notices_publish

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from candidates.models import Application
-from hrsuite.accounts.models import Role
+from hrsuite.roles import Role
 from interviews.models import AIAssessment, Incident, Interview, Notification, WebhookEvent
 from interviews.providers import signing
 from interviews.providers.simulated import demo_assessment

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from candidates import services as candidate_services
-from hrsuite.accounts.models import Role
+from hrsuite.roles import Role
 from interviews.models import Interview
 from interviews.providers import signing
 from interviews.providers.simulated import event_body

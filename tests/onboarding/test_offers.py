@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from candidates.models import Stage
 from candidates.services import candidate_portal_link
-from hrsuite.accounts.models import Role
 from hrsuite.errors import Forbidden, InvalidTransition
+from hrsuite.roles import Role
 from onboarding.models import Offer
 from onboarding.services import offers
 from onboarding.services.offers import OFFER_EVENTS, OFFER_TRANSITIONS
@@ -182,6 +182,6 @@ def test_a_declined_offer_withdraws_the_application(api, candidate_user, sent_of
 
 
 def test_beat_runs_the_expiry():
-    from hrsuite.celery import app
+    from config.celery import app
 
     assert any(e["task"] == "onboarding.tasks.offers_expire" for e in app.conf.beat_schedule.values())

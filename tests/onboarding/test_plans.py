@@ -12,7 +12,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from candidates.models import StageChange
 from candidates.services import candidate_portal_link
-from hrsuite.accounts.models import Role
+from hrsuite.roles import Role
 from interviews.models import Notification
 from interviews.services.outbox import outbox_dispatch
 from onboarding.models import OnboardingDocument, OnboardingPlan, OnboardingTask, ProvisioningDelivery

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from hrsuite.accounts.models import Role
+from hrsuite.roles import Role
 from interviews.models import Notification
 from onboarding.models import HRTask, ProvisioningDelivery, ProvisioningTarget
 from onboarding.services import provisioning

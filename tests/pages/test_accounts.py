@@ -7,7 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from audit.models import AuditEvent
-from hrsuite.accounts.models import Role
+from hrsuite.roles import Role
 from tests.browser import sign_in
 from tests.factories import make_user
 

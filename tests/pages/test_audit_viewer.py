@@ -16,7 +16,7 @@ from audit import views
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_list, audit_record
 from candidates.models import Candidate
-from hrsuite.accounts.models import Role
+from hrsuite.roles import Role
 from tests.browser import sign_in
 from tests.factories import make_candidate, make_user
 

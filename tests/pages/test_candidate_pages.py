@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from candidates.models import Application, Candidate, Position
-from hrsuite.accounts.models import Role
+from hrsuite.roles import Role
 from interviews.models import Interview
 from tests.factories import make_application, make_candidate, make_position, make_user
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai

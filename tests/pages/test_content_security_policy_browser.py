@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from accounts.models import User
 from candidates.portal_services import candidate_portal_invite
-from hrsuite.accounts.models import User
 from interviews import services as interview_services
 from interviews.services import candidate_links as interview_links
 from interviews.services import consent as consent_services

@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from hrsuite.accounts.models import Role
-from hrsuite.dashboard.selectors import agenda_interviews_for
+from backoffice.selectors import agenda_interviews_for
+from hrsuite.roles import Role
 from interviews import services as interview_services
 from interviews.models import Notification
 from interviews.services.feedback import interview_ended

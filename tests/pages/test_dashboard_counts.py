@@ -5,9 +5,9 @@ are left out."""
 import pytest
 from django.utils import timezone
 
+from backoffice.selectors import PIPELINE_POSITIONS, count_for
 from candidates.models import Position, Stage
 from candidates.services import application_move
-from hrsuite.dashboard.selectors import PIPELINE_POSITIONS, count_for
 from tests.factories import make_application, make_position
 
 pytestmark = pytest.mark.django_db

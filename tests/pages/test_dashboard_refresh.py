@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
+from backoffice import selectors
 from hrsuite import tasks
-from hrsuite.dashboard import selectors
 from tests.celery_worker import wait_until
 from tests.factories import make_application
 

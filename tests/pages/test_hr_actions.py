@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
 from candidates.models import Application, Stage
-from hrsuite.accounts.models import Role
+from hrsuite.roles import Role
 from interviews import services as interview_services
 from interviews.models import HumanReview, Interview, InterviewAssignment, Notification
 from onboarding.models import Decision, Offer

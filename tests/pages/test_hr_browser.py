@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.services import integration_create
 from candidates.models import Stage
-from hrsuite.accounts.models import Role
-from hrsuite.accounts.services import integration_create
+from hrsuite.roles import Role
 from interviews import services as interview_services
 from interviews.models import Interview
 from interviews.services.scheduling import holiday_name

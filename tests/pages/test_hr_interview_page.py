@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from hrsuite.accounts.models import Role
+from hrsuite.roles import Role
 from interviews.models import Interview
 from interviews.services import assignment_create
 from interviews.services.incidents import incident_open

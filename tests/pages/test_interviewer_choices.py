@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from hrsuite.accounts.models import Role
 from hrsuite.markup import joined
+from hrsuite.roles import Role
 from tests.factories import make_application, make_hire, make_user
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
 from tests.pages.hr_helpers import file_url

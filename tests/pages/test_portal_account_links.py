@@ -11,7 +11,7 @@ from django.contrib.auth import SESSION_KEY
 from django.utils import timezone
 
 from candidates.portal_services import candidate_portal_invite, sign_in_url
-from hrsuite.accounts.models import Role
+from hrsuite.roles import Role
 from tests.factories import make_candidate, make_user
 
 STRONG = "quiet-harbour-lantern-47"

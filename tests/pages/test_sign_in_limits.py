@@ -9,14 +9,14 @@ from django.core import serializers
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import AuditEvent
-from candidates.services import email_index
-from hrsuite.accounts.models import Role
-from hrsuite.accounts.sign_in_limits import (
+from accounts.sign_in_limits import (
     SIGN_IN_LIMIT_PER_ADDRESS,
     SIGN_IN_LIMIT_PER_PAIR,
     SIGN_IN_SLOWDOWN_PER_NAME,
 )
+from audit.models import AuditEvent
+from candidates.services import email_index
+from hrsuite.roles import Role
 from tests.factories import make_user
 
 SIGN_IN = "/account/sign-in/"

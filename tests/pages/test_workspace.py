@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
-from hrsuite.accounts.models import Role
+from hrsuite.roles import Role
 from interviews import messages
 from interviews import services as interview_services
 from interviews.models import Interview, Notification, Scorecard

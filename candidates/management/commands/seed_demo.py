@@ -28,11 +28,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from audit import context
 from audit.models import AuditEvent
 from candidates import services as candidate_services
 from candidates.models import Application, Candidate, Position
-from hrsuite.accounts.models import Role, User
+from hrsuite.roles import Role
 from interviews import services as interview_services
 from interviews.models import AIAssessment, Consent, Incident, Interview, Notification
 from interviews.providers import ProviderEvent

@@ -59,7 +59,7 @@ def _secret_key_problem(value: str) -> str:
 # of .env.example, so a half-edited env file stops the deploy instead of weakening it.
 if _problem := _secret_key_problem(SECRET_KEY):
     raise ImproperlyConfigured(
-        f"Set DJANGO_SECRET_KEY to {_problem}; generate one with python3 hrsuite/devenv.py."
+        f"Set DJANGO_SECRET_KEY to {_problem}; generate one with python3 config/devenv.py."
     )
 try:
     KeyRing.parse(HRSUITE_ENCRYPTION_KEYS)

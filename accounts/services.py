@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts.models import ApiToken, User, api_token_digest
 from audit.models import AuditAction
 from audit.services import audit_record
-from hrsuite.accounts.models import ApiToken, Role, User, api_token_digest
 from hrsuite.errors import ValidationFailed
+from hrsuite.roles import Role
 
 # What an integration token may be allowed to do, by scope name; it may do nothing else.
 INTEGRATION_SCOPES = {

@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hrsuite.accounts.models import Role
-from hrsuite.dashboard import selectors
+from backoffice import selectors
 from hrsuite.errors import Forbidden, InvalidTransition
 from hrsuite.pages import role_required, url_for_each, visible_or_404
 from hrsuite.permissions import may
+from hrsuite.roles import Role
 from interviews.models import Notification
 from interviews.selectors import notification_detail_queryset
 from interviews.services.outbox import notification_retry

@@ -14,11 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
 
+from accounts import services, sign_in_limits, sign_in_links
+from accounts.links import LinkUnusable
 from audit.models import AuditAction
 from audit.services import audit_record
 from audit.signals import attempted_name_for_trail
-from hrsuite.accounts import services, sign_in_limits, sign_in_links
-from hrsuite.accounts.links import LinkUnusable
 from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.navigation import home_for
 from hrsuite.pages import field_errors

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from hrsuite.dashboard import views
+from backoffice import views
 
 urlpatterns = [
     path("", views.dashboard, name="hr-dashboard"),

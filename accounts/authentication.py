@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from hrsuite.accounts.models import ApiToken, api_token_digest
+from accounts.models import ApiToken, api_token_digest
 
 
 class ApiTokenAuthentication(TokenAuthentication):
@@ -27,7 +27,7 @@ class ApiTokenAuthentication(TokenAuthentication):
         return result
 
     def authenticate_credentials(self, key):
-        from hrsuite.accounts.services import api_token_used
+        from accounts.services import api_token_used
 
         token = ApiToken.objects.select_related("user").filter(digest=api_token_digest(key)).first()
         if token is None:

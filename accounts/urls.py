@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from hrsuite.accounts import views
+from accounts import views
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),

@@ -19,14 +19,15 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 
+from accounts.links import AccountLinkTokens, link_account
+from accounts.models import User
+from accounts.sign_in_limits import network_of
 from audit.models import AuditAction
 from audit.services import audit_record
-from hrsuite.accounts.links import AccountLinkTokens, link_account
-from hrsuite.accounts.models import Role, User
-from hrsuite.accounts.sign_in_limits import network_of
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import has_role
 from hrsuite.rate_limits import refuse_past_limits
+from hrsuite.roles import Role
 from interviews.models import Notification
 from interviews.services.outbox import notification_key, notification_queue
 
@@ -37,7 +38,7 @@ LINK_LIMIT_PER_ADDRESS = (10, timedelta(minutes=15))
 
 
 class _StaffSignInTokens(AccountLinkTokens):
-    key_salt = "hrsuite.accounts.sign-in-link"
+    key_salt = "accounts.sign-in-link"
     max_age = SIGN_IN_LINK_MAX_AGE
 
 

@@ -33,11 +33,13 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     "hrsuite",
-    "hrsuite.accounts",
+    "accounts",
     "audit",
     "candidates",
     "interviews",
     "onboarding",
+    # The pages of each audience: HR, interviewers, candidates.
+    "backoffice",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -66,8 +68,8 @@ MIDDLEWARE = [
     "audit.middleware.RequestContextMiddleware",
 ]
 
-ROOT_URLCONF = "hrsuite.urls"
-WSGI_APPLICATION = "hrsuite.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -116,7 +118,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Django's password check behind brute-force limits, for every sign-in (pages, API, admin).
-    "hrsuite.accounts.sign_in_limits.LimitedModelBackend",
+    "accounts.sign_in_limits.LimitedModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -256,7 +258,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous caller gets 401 with a WWW-Authenticate header; answered
         # in the token user's language, as the middleware does for a session.
-        "hrsuite.accounts.authentication.ApiTokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["hrsuite.permissions.ModelActionPermission"],

@@ -4,9 +4,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from accounts.apis import ApiTokenApi, MeApi, TokenApi
 from audit.apis import AuditEventApi
 from candidates.apis import ApplicationApi, CandidateApi, PositionApi, PriorRecordApi
-from hrsuite.accounts.apis import ApiTokenApi, MeApi, TokenApi
 from interviews.apis import AssessmentApi, AssignmentApi, HumanReviewApi, InterviewApi, ScorecardApi
 from interviews.outbox_apis import NotificationApi
 from interviews.scheduling_apis import CompletionRateApi, IncidentApi, RescheduleOfferApi, SchedulingApi

@@ -9,16 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hrsuite.models import DomainModel
-
-
-class Role(models.TextChoices):
-    """One group per role of DESIGN.md §2; the group carries the role's global permissions."""
-
-    RECRUITER = "recruiter", _("Recruiter")
-    HR_ADMIN = "hr_admin", _("HR admin")
-    INTERVIEWER = "interviewer", _("Interviewer")
-    CANDIDATE = "candidate", _("Candidate")
-    INTEGRATION = "integration", _("Integration")
+from hrsuite.roles import Role
 
 
 class User(AbstractUser):
@@ -56,7 +47,7 @@ class User(AbstractUser):
         if replaced:
             self._password_disabled = False
             if existed:
-                from hrsuite.accounts.services import api_tokens_revoke_all
+                from accounts.services import api_tokens_revoke_all
 
                 api_tokens_revoke_all(user=self, reason=ApiToken.RevokedBecause.PASSWORD_CHANGE)
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from hrsuite.accounts.models import ApiToken
+from accounts.models import ApiToken
 from hrsuite.permissions import object_policy
 
 

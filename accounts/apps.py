@@ -6,7 +6,7 @@ from django.db.models.signals import post_migrate
 def _sync_roles(sender, using="default", **kwargs):
     from django.contrib.auth.management import create_permissions
 
-    from hrsuite.accounts.roles import roles_sync
+    from accounts.roles import roles_sync
 
     # Permissions of apps later in INSTALLED_APPS are otherwise created after this handler runs.
     for app_config in apps.get_app_configs():
@@ -15,7 +15,7 @@ def _sync_roles(sender, using="default", **kwargs):
 
 
 def _count_failure(sender, credentials, request=None, **kwargs):
-    from hrsuite.accounts import sign_in_limits
+    from accounts import sign_in_limits
 
     # A refusal by the limits checked no password: it guessed nothing, so it counts nothing.
     if request is not None and not sign_in_limits.refused_before_checking(request):
@@ -23,19 +23,19 @@ def _count_failure(sender, credentials, request=None, **kwargs):
 
 
 def _clear_failures(sender, request, user, **kwargs):
-    from hrsuite.accounts import sign_in_limits
+    from accounts import sign_in_limits
 
     if request is not None:
         sign_in_limits.success_note(request, user.get_username())
 
 
 class AccountsConfig(AppConfig):
-    name = "hrsuite.accounts"
+    name = "accounts"
     label = "accounts"
     verbose_name = "Accounts"
 
     def ready(self):
-        from hrsuite.accounts import policies  # noqa: F401 - registers who sees which API tokens
+        from accounts import policies  # noqa: F401 - registers who sees which API tokens
 
         # Keeps every database's role groups current after each migrate.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="hrsuite_roles_sync")

@@ -3,8 +3,8 @@ an outside system; for an integration that exists already, a further token (toke
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hrsuite.accounts.models import User
-from hrsuite.accounts.services import INTEGRATION_SCOPES, integration_create, integration_token_issue
+from accounts.models import User
+from accounts.services import INTEGRATION_SCOPES, integration_create, integration_token_issue
 from hrsuite.errors import ValidationFailed
 
 

@@ -12,11 +12,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts import selectors, services, sign_in_limits
+from accounts.models import ApiToken
 from audit.models import AuditAction
 from audit.services import audit_record
 from audit.signals import attempted_name_for_trail
-from hrsuite.accounts import selectors, services, sign_in_limits
-from hrsuite.accounts.models import ApiToken
 from hrsuite.api import ModelOut, ScopedViewSet, validated
 from hrsuite.errors import ApplicationError
 from hrsuite.permissions import roles_of

@@ -3,13 +3,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from hrsuite.accounts import views as account_views
+from accounts import views as account_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
-    path("account/", include("hrsuite.accounts.urls")),
+    path("account/", include("accounts.urls")),
     # HR (recruiters and HR admins): the dashboard, the audit trail, candidate files and interviews.
-    path("hr/", include("hrsuite.dashboard.urls")),
+    path("hr/", include("backoffice.urls")),
     path("hr/audit/", include("audit.urls")),
     path("hr/", include("candidates.urls")),
     # Interviewers: their assigned interviews and scorecards.
@@ -17,7 +17,7 @@ urlpatterns = [
     # Signed-in candidates: their own applications, interviews, results, offer and onboarding.
     path("portal/", include("candidates.portal_urls")),
     path("admin/", admin.site.urls),
-    path("api/", include("hrsuite.api_urls")),
+    path("api/", include("config.api_urls")),
     # The simulated provider's join and practice pages.
     path("interviews/", include("interviews.urls")),
     # The candidate's interview, consent and reschedule pages, opened from their e-mails without signing in.

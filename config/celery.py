@@ -4,7 +4,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrsuite.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("hrsuite")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -21,7 +21,7 @@ def _every(seconds: float, task: str) -> dict:
 app.conf.beat_schedule = {
     "audit-verify-chain": {"task": "audit.tasks.audit_verify_chain", "schedule": 3600.0},
     # Recounts the HR dashboard's shared summary inside its 60 s life, so pages always find it.
-    "dashboard-counts-refresh": _every(45.0, "hrsuite.tasks.dashboard_counts_refresh"),
+    "dashboard-counts-refresh": _every(45.0, "backoffice.tasks.dashboard_counts_refresh"),
     # Sends the notification outbox's due rows (DESIGN.md §5 "scheduled messages").
     "outbox-dispatch": _every(30.0, "interviews.tasks.outbox_dispatch"),
     # Sent offers past their answer-by time become expired (answers after it are refused anyway).

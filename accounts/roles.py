@@ -4,7 +4,7 @@ their access is per object (assignments) or by ownership, see the apps' `policie
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from hrsuite.accounts.models import Role
+from hrsuite.roles import Role
 
 _HIRING_MODELS = {
     "candidates": ["candidate", "position", "application", "stagechange", "priorrecord"],

@@ -19,9 +19,9 @@ from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from accounts.models import full_name
 from audit.services import audit_lists
 from candidates.models import Application, Position, Stage
-from hrsuite.accounts.models import full_name
 from hrsuite.models import choice_label
 from hrsuite.permissions import global_permission, restrict
 from interviews.models import (
@@ -259,7 +259,8 @@ def shared_counts_refresh(*, now: datetime | None = None) -> bool:
     """Recounts the summary shared by everyone who may see every row, so that their page finds it
     in the cache instead of paying for the counts (beat runs this more often than it expires).
     Counted as one of those users, through `restrict()` like the page; False when there is none."""
-    from hrsuite.accounts.models import Role, User
+    from accounts.models import User
+    from hrsuite.roles import Role
 
     staff = User.objects.filter(is_active=True, groups__name__in=[Role.HR_ADMIN, Role.RECRUITER])
     viewer = next((user for user in staff.distinct().order_by("pk") if _scope(user) == "all"), None)
