@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from backoffice.selectors import shared_counts_refresh
+from backoffice.selectors.dashboard import shared_counts_refresh
 
 
 @shared_task

@@ -1,10 +1,17 @@
-"""The HR dashboard under /hr/."""
+"""HR's pages under /hr/: the dashboard, the candidate list and file, interviews, the audit trail."""
 
 from django.urls import path
 
-from backoffice import views
+from backoffice.views import audit, candidates, dashboard
 
 urlpatterns = [
-    path("", views.dashboard, name="hr-dashboard"),
-    path("messages/<uuid:pk>/retry/", views.message_retry, name="hr-message-retry"),
+    path("", dashboard.dashboard, name="hr-dashboard"),
+    path("messages/<uuid:pk>/retry/", dashboard.message_retry, name="hr-message-retry"),
+    path("audit/", audit.trail, name="hr-audit"),
+    path("audit/export.csv", audit.export, name="hr-audit-export"),
+    path("audit/candidate/", audit.find_candidate, name="hr-audit-candidate"),
+    path("audit/verify/", audit.verify, name="hr-audit-verify"),
+    path("candidates/", candidates.candidate_list, name="hr-candidates"),
+    path("candidates/<uuid:pk>/", candidates.candidate_file, name="hr-candidate"),
+    path("interviews/<uuid:pk>/", candidates.interview_page, name="hr-interview"),
 ]

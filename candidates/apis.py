@@ -16,7 +16,6 @@ from candidates.models import (
     StageChange,
 )
 from hrsuite.api import Created, ModelOut, ScopedViewSet, referenced, validated
-from interviews.apis import FeedbackSummaryOut
 
 # --- Output --------------------------------------------------------------------------------------
 
@@ -58,15 +57,6 @@ class ApplicationDetailOut(ApplicationOut):
 
     class Meta(ApplicationOut.Meta):
         fields = [*ApplicationOut.Meta.fields, "stage_history"]
-
-
-class ApplicationStaffDetailOut(ApplicationDetailOut):
-    """What recruiters and HR admins see: the timeline with each finished interview's feedback."""
-
-    feedback_summaries = FeedbackSummaryOut(many=True, source="summarised_interviews")
-
-    class Meta(ApplicationDetailOut.Meta):
-        fields = [*ApplicationDetailOut.Meta.fields, "feedback_summaries"]
 
 
 class CandidateApplicationOut(ModelOut):
@@ -268,8 +258,6 @@ class ApplicationApi(ScopedViewSet):
     list_selector = staticmethod(selectors.application_list_for)
     detail_queryset = staticmethod(selectors.application_detail_queryset)
     write_actions = {"move": "change"}
-
-    serializers_by_scope = {"staff": ApplicationStaffDetailOut}
 
     def get_serializer_class(self):
         return ApplicationOut if self.action == "list" else super().get_serializer_class()

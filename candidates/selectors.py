@@ -141,21 +141,6 @@ def application_detail_queryset(*, user) -> QuerySet[Application]:
     queryset = Application.objects.select_related("candidate", "position").prefetch_related(
         _timeline_for(user)
     )
-    if user.has_perm("interviews.view_scorecard"):
-        # Staff see each finished interview's feedback summary on the timeline.
-        from interviews.models import Interview, Scorecard
-
-        summarised = (
-            Interview.objects.filter(summary_sent_at__isnull=False)
-            .select_related("assessment", "application__position")
-            .prefetch_related(
-                Prefetch("scorecards", queryset=Scorecard.objects.select_related("interviewer"))
-            )
-            .order_by("summary_sent_at")
-        )
-        queryset = queryset.prefetch_related(
-            Prefetch("interviews", queryset=summarised, to_attr="summarised_interviews")
-        )
     return queryset
 
 

@@ -1,6 +1,7 @@
 """Every write to candidates, positions, applications and prior records."""
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -247,8 +248,21 @@ def application_create(*, candidate: Candidate, position: Position, actor) -> Ap
     return application
 
 
-# Stage moves a recruiter may make; the decision stages of DESIGN.md §4 step 7 are added by the
-# decision service, which records the named decider.
+# What the apps above this one do when an application closes (interviews cancels what is still
+# scheduled for it), registered when they start (docs/architecture.md, "Layers").
+_close_handlers: list[Callable[..., None]] = []
+
+
+def application_close_handler(handler: Callable[..., None]) -> Callable[..., None]:
+    """Register `handler(application=, actor=)`, run inside the transaction of every move into a
+    closed stage."""
+    if handler not in _close_handlers:
+        _close_handlers.append(handler)
+    return handler
+
+
+# Stage moves a recruiter may make; the decision stages (hired, rejected) are added by the decision
+# service, which records the named decider.
 STAGE_TRANSITIONS: dict[tuple[str, str], str] = {
     (Stage.APPLIED, "screen"): Stage.SCREENING,
     (Stage.APPLIED, "interview"): Stage.INTERVIEWING,
@@ -338,10 +352,9 @@ def _application_apply(
     )
     if new_stage in CLOSED_STAGES:
         # Every move into a closed stage passes here, so none leaves an interview or a message
-        # pending. Imported here: the interviews app builds on this one.
-        from interviews.services.closing import application_close
-
-        application_close(application=application, actor=actor)
+        # pending: the apps above this one close what they hold for it, in this transaction.
+        for handler in _close_handlers:
+            handler(application=application, actor=actor)
     return application
 
 

@@ -6,8 +6,15 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.apis import ApiTokenApi, MeApi, TokenApi
 from audit.apis import AuditEventApi
-from candidates.apis import ApplicationApi, CandidateApi, PositionApi, PriorRecordApi
-from interviews.apis import AssessmentApi, AssignmentApi, HumanReviewApi, InterviewApi, ScorecardApi
+from candidates.apis import CandidateApi, PositionApi, PriorRecordApi
+from interviews.apis import (
+    ApplicationWithFeedbackApi,
+    AssessmentApi,
+    AssignmentApi,
+    HumanReviewApi,
+    InterviewApi,
+    ScorecardApi,
+)
 from interviews.outbox_apis import NotificationApi
 from interviews.scheduling_apis import CompletionRateApi, IncidentApi, RescheduleOfferApi, SchedulingApi
 from interviews.webhook_apis import ConsentApi, WebhookApi
@@ -24,7 +31,7 @@ from onboarding.provisioning_apis import ProvisioningDeliveryApi, ProvisioningTa
 router = DefaultRouter()
 router.register("positions", PositionApi, basename="position")
 router.register("candidates", CandidateApi, basename="candidate")
-router.register("applications", ApplicationApi, basename="application")
+router.register("applications", ApplicationWithFeedbackApi, basename="application")
 router.register("prior-records", PriorRecordApi, basename="prior-record")
 router.register("interviews", InterviewApi, basename="interview")
 router.register("assignments", AssignmentApi, basename="assignment")

@@ -10,18 +10,16 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     # HR (recruiters and HR admins): the dashboard, the audit trail, candidate files and interviews.
     path("hr/", include("backoffice.urls")),
-    path("hr/audit/", include("audit.urls")),
-    path("hr/", include("candidates.urls")),
     # Interviewers: their assigned interviews and scorecards.
-    path("workspace/", include("interviews.workspace_urls")),
+    path("workspace/", include("workspace.urls")),
     # Signed-in candidates: their own applications, interviews, results, offer and onboarding.
-    path("portal/", include("candidates.portal_urls")),
+    path("portal/", include("portal.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     # The simulated provider's join and practice pages.
     path("interviews/", include("interviews.urls")),
     # The candidate's interview, consent and reschedule pages, opened from their e-mails without signing in.
-    path("portal/", include("interviews.portal_urls")),
+    path("portal/", include("portal.link_urls")),
 ]
 
 # Unknown API paths answer in the API's JSON error shape, not an HTML page.

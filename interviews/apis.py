@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import User
+from candidates.apis import ApplicationApi, ApplicationDetailOut
 from hrsuite.api import Created, IntegerKeyField, ModelOut, ScopedViewSet, referenced, validated
 from hrsuite.errors import ValidationFailed
 from interviews import selectors, services
@@ -402,3 +403,19 @@ class ScorecardApi(ScopedViewSet):
     def submit(self, request, pk=None):
         scorecard = services.scorecard_submit(scorecard=self.visible_object(), actor=request.user)
         return Response(ScorecardOut(scorecard, context=self.get_serializer_context()).data)
+
+
+class ApplicationStaffDetailOut(ApplicationDetailOut):
+    """What recruiters and HR admins see: the timeline with each finished interview's feedback."""
+
+    feedback_summaries = FeedbackSummaryOut(many=True, source="summarised_interviews")
+
+    class Meta(ApplicationDetailOut.Meta):
+        fields = [*ApplicationDetailOut.Meta.fields, "feedback_summaries"]
+
+
+class ApplicationWithFeedbackApi(ApplicationApi):
+    # The applications API of `candidates`, which knows no interview, with each finished
+    # interview's feedback on a staff member's timeline (mounted in its place, same route).
+    detail_queryset = staticmethod(selectors.application_with_feedback_queryset)
+    serializers_by_scope = {"staff": ApplicationStaffDetailOut}

@@ -8,6 +8,8 @@ from django.db.models import Count, DateTimeField, Exists, F, Func, OuterRef, Pr
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from candidates.models import Application
+from candidates.selectors import application_detail_queryset
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import has_role, restrict
 from hrsuite.roles import Role
@@ -309,3 +311,45 @@ def notification_list_for(*, user, filters=None) -> QuerySet[Notification]:
     """The outbox as HR sees it: recruiters and HR admins; nobody else has a policy on it."""
     queryset = restrict(notification_detail_queryset(user=user), user=user).order_by("-due_at", "id")
     return filtered(NotificationFilter, filters, queryset)
+
+
+def evidence_quotes(evidence) -> list[dict]:
+    """A dimension score's evidence as the pages show it: each quote with its `span`."""
+    return [
+        {"quote": quote["quote"], "span": _span(quote.get("start_s"), quote.get("end_s"))}
+        for quote in evidence
+        if isinstance(quote, dict) and quote.get("quote")
+    ]
+
+
+def _clock(seconds) -> str:
+    whole = int(float(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _span(start, end) -> str:
+    """A quote's place in the recording, as a video player shows it: 0:12 to 0:15 with an en dash."""
+    try:
+        return f"{_clock(start)}\u2013{_clock(end)}" if end is not None else _clock(start)
+    except (TypeError, ValueError):
+        return ""
+
+
+def application_with_feedback_queryset(*, user) -> QuerySet[Application]:
+    """The applications API's rows (`candidates.selectors.application_detail_queryset`), with each
+    finished interview's feedback for those who may read scorecards."""
+    queryset = application_detail_queryset(user=user)
+    if user.has_perm("interviews.view_scorecard"):
+        # Staff see each finished interview's feedback summary on the timeline.
+        summarised = (
+            Interview.objects.filter(summary_sent_at__isnull=False)
+            .select_related("assessment", "application__position")
+            .prefetch_related(
+                Prefetch("scorecards", queryset=Scorecard.objects.select_related("interviewer"))
+            )
+            .order_by("summary_sent_at")
+        )
+        queryset = queryset.prefetch_related(
+            Prefetch("interviews", queryset=summarised, to_attr="summarised_interviews")
+        )
+    return queryset

@@ -38,8 +38,11 @@ LOCAL_APPS = [
     "candidates",
     "interviews",
     "onboarding",
-    # The pages of each audience: HR, interviewers, candidates.
+    # The pages of each audience: HR, interviewers, candidates; and the demo data.
     "backoffice",
+    "workspace",
+    "portal",
+    "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

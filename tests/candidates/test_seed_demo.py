@@ -9,8 +9,8 @@ from django.urls import reverse
 from accounts.models import User
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_verify
-from candidates.management.commands.seed_demo import DEFAULT_PASSWORD, PORTAL_CANDIDATES, USERS
 from candidates.models import Application, Candidate, CandidateUserObjectPermission, Position, StageChange
+from demo.management.commands.seed_demo import DEFAULT_PASSWORD, PORTAL_CANDIDATES, USERS
 from hrsuite.permissions import restrict
 from interviews.models import (
     AIAssessment,

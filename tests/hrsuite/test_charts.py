@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from backoffice.selectors import Bar, CompletionRate
+from backoffice.selectors.dashboard import Bar, CompletionRate
 from candidates.models import Stage
 
 # The markup each chart's loop printed before `bar_items` joined it.

@@ -16,8 +16,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from audit.models import AuditAction, AuditEvent
-from candidates.management.commands.seed_demo import DEFAULT_PASSWORD
 from candidates.portal_services import candidate_portal_invite
+from demo.management.commands.seed_demo import DEFAULT_PASSWORD
 from hrsuite.logging import redact_link_tokens
 from interviews import services as interview_services
 from interviews.messages import format_time

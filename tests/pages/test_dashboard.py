@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from backoffice.selectors import agenda_interviews_for
+from backoffice.selectors.dashboard import agenda_interviews_for
 from hrsuite.roles import Role
 from interviews import services as interview_services
 from interviews.models import Notification

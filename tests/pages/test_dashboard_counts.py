@@ -5,7 +5,7 @@ are left out."""
 import pytest
 from django.utils import timezone
 
-from backoffice.selectors import PIPELINE_POSITIONS, count_for
+from backoffice.selectors.dashboard import PIPELINE_POSITIONS, count_for
 from candidates.models import Position, Stage
 from candidates.services import application_move
 from tests.factories import make_application, make_position

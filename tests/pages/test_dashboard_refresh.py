@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from backoffice import selectors
+from backoffice.selectors import dashboard as selectors
 from hrsuite import tasks
 from tests.celery_worker import wait_until
 from tests.factories import make_application

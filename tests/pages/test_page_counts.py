@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from candidates.file_selectors import CandidatePageFilter, candidate_page_count
+from backoffice.selectors.candidate_file import CandidatePageFilter, candidate_page_count
 from candidates.models import Stage
 from tests.factories import make_application, make_candidate, make_position
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai

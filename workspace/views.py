@@ -40,6 +40,7 @@ from hrsuite.permissions import global_permission, restrict
 from hrsuite.roles import Role
 from interviews import selectors, services
 from interviews.models import AIAssessment, Interview, InterviewAssignment, Recommendation, Scorecard
+from interviews.selectors import evidence_quotes
 from interviews.services.assessments import MIN_CONFIDENCE
 
 workspace_page = role_required(Role.INTERVIEWER)
@@ -194,28 +195,6 @@ def _assessment(user, interview: Interview) -> AIAssessment | None:
         dimension.low_confidence = dimension.confidence < MIN_CONFIDENCE
         dimension.quotes = evidence_quotes(dimension.evidence)
     return assessment
-
-
-def evidence_quotes(evidence) -> list[dict]:
-    """A dimension score's evidence as the pages show it: each quote with its `span`."""
-    return [
-        {"quote": quote["quote"], "span": _span(quote.get("start_s"), quote.get("end_s"))}
-        for quote in evidence
-        if isinstance(quote, dict) and quote.get("quote")
-    ]
-
-
-def _clock(seconds) -> str:
-    whole = int(float(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
-def _span(start, end) -> str:
-    """A quote's place in the recording, as a video player shows it: 0:12 to 0:15 with an en dash."""
-    try:
-        return f"{_clock(start)}\u2013{_clock(end)}" if end is not None else _clock(start)
-    except (TypeError, ValueError):
-        return ""
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """HR's candidate list, candidate file and interview page (recruiters act, HR admins only read).
 
-Reads go through `candidates.file_selectors` (restricted and audited); every write is one of the
+Reads go through `backoffice.selectors.candidate_file` (restricted and audited); every write is one of the
 actions in `actions.py`, which call the existing services. A refused form is shown again with its
 values and field errors (400); a state that no longer allows the action answers 409 with a clear
 message; an HR admin's POST is refused (403) before anything is looked at.
@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import full_name
-from candidates import file_selectors as selectors
+from backoffice.forms import BLANK, Fields, FormState, Refusal, form_values, template_errors
+from backoffice.selectors import candidate_file as selectors
 from candidates.models import Candidate, Language, Stage
 from candidates.selectors import candidate_search_for_trail
 from hrsuite.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -30,14 +31,13 @@ from hrsuite.pages import audited_page, query_without, role_required, url_for_ea
 from hrsuite.permissions import has_role
 from hrsuite.roles import Role
 from interviews.models import Consent, Interview
+from interviews.selectors import evidence_quotes
 from interviews.services import scheduling
 from interviews.services.assessments import MIN_CONFIDENCE
-from interviews.workspace_views import evidence_quotes
 from onboarding.models import Offer, OfferApproval
 from onboarding.services.offers import OPEN_STATES
 
 from . import actions
-from .forms import BLANK, Fields, FormState, Refusal, form_values, template_errors
 
 HR = (Role.RECRUITER, Role.HR_ADMIN)
 # What the pages' choices (form options, the list's position filter) show of a person and of a

@@ -1,12 +1,12 @@
 """The signed-in candidate portal under /portal/: sign-in and the candidate's own records.
 
-Mounted before the token pages of the candidate's e-mails (`interviews.portal_urls`), so nothing
+Mounted before the token pages of the candidate's e-mails (`portal.link_urls`), so nothing
 here may look like `<page>/<token>/` of theirs: interviews, consent, reschedule, offers, onboarding.
 """
 
 from django.urls import path
 
-from candidates import portal_views
+from portal.views import account as portal_views
 
 urlpatterns = [
     path("", portal_views.home, name="portal-home"),

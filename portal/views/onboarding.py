@@ -2,7 +2,7 @@
 
 The token in the address is the credential (see `onboarding.services.candidate_links`); the pages
 speak the candidate's language, show times in their zone and answer a link that cannot be used as
-the interview pages do (`interviews.portal_views`): unknown 404, answered 409, expired 410.
+the interview pages do (`portal.views.interviews`): unknown 404, answered 409, expired 410.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -18,11 +18,11 @@ from django.views.decorators.http import require_http_methods
 from hrsuite import uploads
 from hrsuite.errors import InvalidTransition, NotFound, ValidationFailed
 from interviews.messages import format_date, format_time
-from interviews.portal_views import link_problem_page, portal_page
 from interviews.services.candidate_links import LinkClosed, LinkExpired
 from interviews.services.scheduling import zone_or_utc
 from onboarding.models import Offer, OnboardingTask
 from onboarding.services import candidate_links
+from portal.views.interviews import link_problem_page, portal_page
 
 
 def _salary(offer: Offer) -> str:

@@ -20,7 +20,7 @@ from audit import exports
 from audit.models import AuditAction, AuditEvent
 from audit.selectors import audit_event_list_for
 from audit.services import audit_list, audit_verify
-from candidates.file_selectors import candidate_id_found_by_email
+from backoffice.selectors.candidate_file import candidate_id_found_by_email
 from hrsuite.errors import ValidationFailed
 from hrsuite.pages import role_required
 from hrsuite.roles import Role

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from interviews import portal_views
-from onboarding import portal_views as onboarding_portal_views
+from portal.views import interviews as portal_views
+from portal.views import onboarding as onboarding_portal_views
 
 urlpatterns = [
     path("interviews/<str:token>/", portal_views.interview_page, name="portal-interview"),

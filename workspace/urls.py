@@ -5,7 +5,7 @@ The scorecard's address is the one the scorecard request and reminder e-mails li
 
 from django.urls import path
 
-from interviews import workspace_views as views
+from workspace import views as views
 
 urlpatterns = [
     path("", views.home, name="workspace-home"),

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from backoffice import selectors
+from backoffice.selectors import dashboard as selectors
 from hrsuite.errors import Forbidden, InvalidTransition
 from hrsuite.pages import role_required, url_for_each, visible_or_404
 from hrsuite.permissions import may

@@ -26,7 +26,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.links import LinkUnusable
 from candidates import portal_services as services
 from candidates.models import Candidate, Stage
-from candidates.portal_selectors import portal_overview_for
 from hrsuite.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
 from hrsuite.pages import field_errors, role_required, visible_or_404
 from hrsuite.permissions import has_role
@@ -34,12 +33,13 @@ from hrsuite.rate_limits import RateLimited
 from hrsuite.roles import Role
 from interviews.messages import format_date, format_time
 from interviews.models import Consent, HumanReview, Interview
-from interviews.portal_views import portal_page
 from interviews.selectors import assessment_detail_queryset
 from interviews.services import candidate_links as interview_links
 from interviews.services.scheduling import practice_url
 from onboarding.models import Offer, OnboardingPlan, OnboardingTask
 from onboarding.services import candidate_links as onboarding_links
+from portal.selectors import portal_overview_for
+from portal.views.interviews import portal_page
 
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 # The password backend (first in AUTHENTICATION_BACKENDS): the links sign in the account they name,

@@ -19,8 +19,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backoffice.forms import local_moment, raise_if, viewer_zone, whole_number, zone_named
+from backoffice.selectors.candidate_file import active_users_with, candidate_by_email, positions_for
 from candidates import services as candidate_services
-from candidates.file_selectors import active_users_with, candidate_by_email, positions_for
 from candidates.models import Application, Candidate, Language, Position
 from hrsuite.errors import ValidationFailed
 from hrsuite.models import BIGINT_MAX
@@ -33,8 +34,6 @@ from interviews.services import scheduling
 from onboarding.models import Offer
 from onboarding.selectors import offer_detail_queryset
 from onboarding.services import decisions, offers
-
-from .forms import local_moment, raise_if, viewer_zone, whole_number, zone_named
 
 
 @dataclass
