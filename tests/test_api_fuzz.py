@@ -25,7 +25,7 @@ from schemathesis.core import NOT_SET
 from schemathesis.generation import GenerationMode
 
 from config.api_urls import router
-from interviews.providers import signing
+from hrsuite import signing
 from tests.authz import ROLES, World
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))

@@ -8,9 +8,9 @@ from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from candidates.models import Candidate, Position
+from hrsuite import signing
 from hrsuite.models import BIGINT_MAX
 from interviews.models import AIAssessment, WebhookEvent
-from interviews.providers import signing
 from onboarding.models import Offer
 from tests.factories import (
     application_awaiting_decision,

@@ -8,8 +8,6 @@ vendor adapters (Tencent Meeting, DingTalk, ...) implement the same interface an
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from hrsuite.errors import ApplicationError
-
 
 @dataclass(frozen=True)
 class Meeting:
@@ -26,20 +24,6 @@ class ProviderEvent:
     meeting_id: str
     occurred_at: datetime
     data: dict = field(default_factory=dict)
-
-
-class WebhookRejected(ApplicationError):
-    """Malformed (not JSON, fields missing): answered 400 and nothing is stored."""
-
-    status_code = 400
-    code = "invalid_webhook"
-
-
-class WebhookSignatureInvalid(WebhookRejected):
-    """Unsigned, badly signed or stale: answered 403 and nothing is stored."""
-
-    status_code = 403
-    code = "invalid_signature"
 
 
 class Provider:

@@ -1,6 +1,6 @@
 """The simulated provider: a local join page and signed webhooks, for the demo and the tests.
 
-Its webhooks are JSON objects signed with `interviews.providers.signing`:
+Its webhooks are JSON objects signed with `hrsuite.signing`:
 
     {"event_id": "evt_...", "type": "started|technical_issue|no_show|completed",
      "meeting_id": "sim-<interview id>", "occurred_at": "2026-05-04T09:00:00+00:00",
@@ -16,8 +16,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from hrsuite import signing
 from interviews.models import Interview
-from interviews.providers import Meeting, Provider, ProviderEvent, register, signing
+from interviews.providers import Meeting, Provider, ProviderEvent, register
 
 EVENT_TYPES = ("started", "technical_issue", "no_show", "completed")
 

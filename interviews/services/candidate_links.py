@@ -13,15 +13,10 @@ and to what its link may do, in the services it calls as everywhere else. The ge
 (`onboarding.services.candidate_links`).
 """
 
-import contextlib
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -29,7 +24,15 @@ from django.utils.translation import gettext, gettext_lazy
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_record
 from hrsuite.errors import ApplicationError, NotFound, ValidationFailed
-from hrsuite.permissions import LinkActor, get_for_change
+from hrsuite.links import (
+    SignedLink,
+    link_actor,
+    link_address,
+    link_resolve,
+    link_sign,
+    payload_uuid,
+)
+from hrsuite.permissions import get_for_change
 from interviews.models import Consent, ConsentNotice, Interview, RescheduleOffer
 from interviews.services import consent as consent_services
 from interviews.services import scheduling as scheduling_services
@@ -46,80 +49,8 @@ CONSENT_LINK_MAX_AGE = timedelta(days=30)
 INTERVIEW_LINK_MAX_AGE = timedelta(days=30)
 
 
-class LinkClosed(ApplicationError):
-    """A genuine link that opens nothing any more (410); the page says why by `code`, in the
-    candidate's `language` ("" when unknown)."""
-
-    status_code = 410
-
-    def __init__(self, message: str, *, language: str = ""):
-        super().__init__(message)
-        self.language = language
-
-
-class LinkExpired(LinkClosed):
-    """Older than its link's max age; the language is the candidate's while the signature was genuine."""
-
-    code = "link_expired"
-
-
-def link_actor(candidate_id, *, link: str) -> LinkActor:
-    """Who acts through the candidate's `link` (a key of `hrsuite.permissions.LINK_RULES`)."""
-    return LinkActor(candidate_id=uuid.UUID(str(candidate_id)), link=link)
-
-
-# --- Signed links: one way to make and to open them -----------------------------------------------
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class SignedLink:
-    salt: str
-    max_age: timedelta
-    page: str  # the address is /portal/<page>/<token>/
-
-
 CONSENT_LINK = SignedLink(salt=CONSENT_LINK_SALT, max_age=CONSENT_LINK_MAX_AGE, page="consent")
 INTERVIEW_LINK = SignedLink(salt=INTERVIEW_LINK_SALT, max_age=INTERVIEW_LINK_MAX_AGE, page="interviews")
-
-
-def link_sign(link: SignedLink, *, payload: dict[str, str]) -> str:
-    """A fresh signed token over `payload` under the link's salt (timestamped now)."""
-    return signing.dumps(payload, salt=link.salt)
-
-
-def link_address(link: SignedLink, *, token: str) -> str:
-    return f"{settings.HRSUITE_PUBLIC_URL.rstrip('/')}/portal/{link.page}/{token}/"
-
-
-def link_resolve(
-    link: SignedLink, *, token: str, resolve: Callable[[dict], T], language_of: Callable[[T], str]
-) -> T:
-    """What a signed link opens: `resolve` turns a genuine payload into its object or raises
-    NotFound. Unknown, tampered, signed for another link or mismatched: NotFound (404); older than
-    the link's max age: LinkExpired (410), in the language `language_of` reads from the object."""
-    try:
-        payload = signing.loads(token, salt=link.salt, max_age=link.max_age)
-    except signing.SignatureExpired:
-        language = ""
-        # The signature is genuine, only old: its candidate may still read why, in their language.
-        with contextlib.suppress(signing.BadSignature, NotFound):
-            language = language_of(resolve(signing.loads(token, salt=link.salt)))
-        raise LinkExpired(gettext("This link has expired."), language=language) from None
-    except (signing.BadSignature, ValueError):
-        raise NotFound(gettext("This link is not valid.")) from None
-    if not isinstance(payload, dict):
-        raise NotFound(gettext("This link is not valid."))
-    return resolve(payload)
-
-
-def payload_uuid(payload: dict, key: str) -> uuid.UUID:
-    """The id a genuine payload names under `key`; NotFound when it names none (not made by us)."""
-    try:
-        return uuid.UUID(str(payload[key]))
-    except (TypeError, KeyError, ValueError):
-        raise NotFound(gettext("This link is not valid.")) from None
 
 
 def link_token(link: SignedLink, *, interview: Interview) -> str:

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from hrsuite.errors import NotFound
+from hrsuite.signing import WebhookOutcome, WebhookRejected
 from hrsuite.workflow import record_once
 from interviews import providers
 from interviews.models import Interview, WebhookEvent
-from interviews.providers import ProviderEvent, WebhookRejected
-from interviews.providers.signing import WebhookOutcome
+from interviews.providers import ProviderEvent
 from interviews.services.assessments import assessment_ingest
 from interviews.services.feedback import interview_ended
 from interviews.services.incidents import incident_open

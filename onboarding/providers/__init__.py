@@ -3,7 +3,7 @@
 Like the interview providers (`interviews.providers`): an adapter requests the check from the
 vendor and verifies and parses the vendor's webhooks. The `simulated` provider works end to end
 locally, so the demo and the tests need no vendor. Webhooks are signed with the interview
-providers' scheme (`interviews.providers.signing`), but with a secret of their own: the one named
+providers' scheme (`hrsuite.signing`), but with a secret of their own: the one named
 "check_<provider>" in HRSUITE_WEBHOOK_SECRETS, so a delivery signed for one kind of endpoint is
 never accepted by the other.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 # The same refusals as the interview webhooks: 400 malformed, 403 unsigned, badly signed or stale.
-from interviews.providers import WebhookRejected, WebhookSignatureInvalid
+from hrsuite.signing import WebhookRejected, WebhookSignatureInvalid
 
 __all__ = ["CheckEvent", "CheckProvider", "WebhookRejected", "WebhookSignatureInvalid", "get", "register"]
 

@@ -1,6 +1,6 @@
 """The simulated background-check provider, for the demo and the tests.
 
-Its webhooks are JSON objects signed with `interviews.providers.signing` under the secret
+Its webhooks are JSON objects signed with `hrsuite.signing` under the secret
 "check_simulated":
 
     {"event_id": "evt_...", "type": "started|passed|failed|inconclusive",
@@ -8,7 +8,7 @@ Its webhooks are JSON objects signed with `interviews.providers.signing` under t
      "data": {"findings": {...}}}
 """
 
-from interviews.providers import signing
+from hrsuite import signing
 from onboarding.providers import CheckEvent, CheckProvider, register
 
 EVENT_TYPES = ("started", "passed", "failed", "inconclusive")

@@ -20,8 +20,7 @@ from django.utils.translation import gettext, gettext_lazy
 from audit.models import AuditAction
 from audit.services import audit_record
 from hrsuite.errors import ApplicationError, NotFound
-from hrsuite.permissions import get_for_change, restrict
-from interviews.services.candidate_links import (
+from hrsuite.links import (
     LinkClosed,
     SignedLink,
     link_actor,
@@ -30,6 +29,7 @@ from interviews.services.candidate_links import (
     link_sign,
     payload_uuid,
 )
+from hrsuite.permissions import get_for_change, restrict
 from onboarding.models import Offer, OnboardingDocument, OnboardingPlan, OnboardingTask
 from onboarding.services import offers as offer_services
 from onboarding.services import plans as plan_services

@@ -23,9 +23,9 @@ from audit.services import audit_record
 from candidates.models import Application
 from hrsuite.errors import NotFound
 from hrsuite.permissions import require
+from hrsuite.signing import WebhookOutcome
 from hrsuite.workflow import record_once, transition
 from interviews.models import Notification
-from interviews.providers.signing import WebhookOutcome
 from interviews.services.outbox import recruiters_notify
 from onboarding import providers
 from onboarding.models import BackgroundCheck, BackgroundCheckEvent, HRTask, Offer

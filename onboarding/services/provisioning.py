@@ -14,7 +14,7 @@ HR to undo (`deprovision_task_open`).
 Each POST carries the body of the delivery (the same bytes on every attempt), the headers
 Idempotency-Key (stable per plan and system, so a receiver that saw it already answers 2xx without
 doing it twice), X-Hrsuite-Timestamp and X-Hrsuite-Signature: HMAC-SHA256 over "<timestamp>." +
-body with the target's secret, the scheme of interviews.providers.signing.
+body with the target's secret, the scheme of hrsuite.signing.
 """
 
 import http.client
@@ -39,9 +39,9 @@ from audit.services import audit_record
 from hrsuite import outbound
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import get_for_change, require
+from hrsuite.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from hrsuite.workflow import transition
 from interviews.models import Notification
-from interviews.providers.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from interviews.services.outbox import backoff, recruiters_notify
 from onboarding.models import HRTask, OnboardingPlan, ProvisioningDelivery, ProvisioningTarget
 

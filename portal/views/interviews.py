@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from hrsuite.errors import ApplicationError, InvalidTransition, NotFound, ValidationFailed
+from hrsuite.links import LinkExpired
 from interviews.messages import format_time
 from interviews.models import Consent, Interview, RescheduleOffer
 from interviews.services import candidate_links
@@ -91,7 +92,7 @@ def interview_page(request, token: str):
                     "Choose one of the offered times.", fields={"starts_at": ["Required."]}, code="slot_taken"
                 )
             candidate_links.interview_reschedule_by_link(token=token, starts_at=starts_at)
-        except candidate_links.LinkExpired as error:
+        except LinkExpired as error:
             return link_problem_page(request, error, link="interview", language=error.language)
         except NotFound as error:
             return link_problem_page(request, error, link="interview")
@@ -101,7 +102,7 @@ def interview_page(request, token: str):
             return redirect(f"{request.path}?moved=1", permanent=False)
     try:
         page = candidate_links.interview_page_read(token=token)
-    except candidate_links.LinkExpired as error:
+    except LinkExpired as error:
         return link_problem_page(request, error, link="interview", language=error.language)
     except NotFound as error:
         return link_problem_page(request, error, link="interview")
@@ -154,7 +155,7 @@ def consent_page(request, token: str):
             candidate_links.consent_decide_by_link(
                 token=token, decisions=chosen, notice_version=request.POST.get("notice_version", "")
             )
-        except candidate_links.LinkExpired as error:
+        except LinkExpired as error:
             return link_problem_page(request, error, link="consent", language=error.language)
         except NotFound as error:
             return link_problem_page(request, error, link="consent")
@@ -164,7 +165,7 @@ def consent_page(request, token: str):
             return redirect(f"{request.path}?saved=1", permanent=False)
     try:
         interview, notice, state = candidate_links.consent_page_read(token=token)
-    except candidate_links.LinkExpired as error:
+    except LinkExpired as error:
         return link_problem_page(request, error, link="consent", language=error.language)
     except NotFound as error:
         return link_problem_page(request, error, link="consent")

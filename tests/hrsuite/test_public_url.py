@@ -11,7 +11,7 @@ from tests.hrsuite.test_production_settings import INHERITED, REPO_ROOT, fresh_k
 
 PRINT_LINK = (
     "from django.conf import settings; "
-    "from interviews.services.candidate_links import INTERVIEW_LINK, link_address; "
+    "from hrsuite.links import link_address; from interviews.services.candidate_links import INTERVIEW_LINK; "
     "print(settings.HRSUITE_PUBLIC_URL); "
     "print(link_address(INTERVIEW_LINK, token='t'))"
 )

@@ -16,9 +16,9 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from candidates.models import Application
+from hrsuite import signing
 from hrsuite.roles import Role
 from interviews.models import AIAssessment, Incident, Interview, Notification, WebhookEvent
-from interviews.providers import signing
 from interviews.providers.simulated import demo_assessment
 from tests.authz import ROLES, SIGNATURE_AUTHENTICATED
 from tests.factories import assessment_payload, make_user

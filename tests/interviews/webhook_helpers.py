@@ -3,9 +3,9 @@
 from django.urls import reverse
 
 from candidates import services as candidate_services
+from hrsuite import signing
 from hrsuite.roles import Role
 from interviews.models import Interview
-from interviews.providers import signing
 from interviews.providers.simulated import event_body
 from interviews.services import consent as consent_services
 from tests.factories import make_interview, make_user

@@ -23,9 +23,9 @@ from django.utils import timezone
 
 from candidates import services as candidate_services
 from candidates.models import Application, Stage
+from hrsuite import signing
 from interviews import services as interview_services
 from interviews.models import AIAssessment, Interview, Notification
-from interviews.providers import signing
 from interviews.tasks import outbox_dispatch
 from onboarding.models import BackgroundCheck, HRTask, Offer, ProvisioningDelivery
 from onboarding.providers.simulated import event_body

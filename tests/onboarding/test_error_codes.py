@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from candidates.services import candidate_portal_link
 from hrsuite.errors import ApplicationError, InvalidTransition, ValidationFailed
-from interviews.services import candidate_links as interview_links
+from hrsuite.links import LinkExpired
 from onboarding.models import OnboardingDocument, OnboardingPlan
 from onboarding.services import candidate_links, offers, plans
 from onboarding.tasks import offers_expire
@@ -214,4 +214,4 @@ def test_a_cancelled_plans_link_in_chinese(client, recruiter):
 
 
 def test_an_expired_signed_link_is_link_expired():
-    assert interview_links.LinkExpired("This link has expired.").code == "link_expired"
+    assert LinkExpired("This link has expired.").code == "link_expired"

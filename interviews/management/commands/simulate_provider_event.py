@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test import RequestFactory
 from django.urls import reverse
 
+from hrsuite import signing
 from interviews.models import Interview
-from interviews.providers import signing
 from interviews.providers.simulated import EVENT_TYPES, SimulatedProvider, demo_event_data, event_body
 from interviews.webhook_apis import WebhookApi
 

@@ -21,9 +21,23 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import ParseError
 
-from hrsuite.errors import ValidationFailed
+from hrsuite.errors import ApplicationError, ValidationFailed
 from hrsuite.parsers import read_json
-from interviews.providers import WebhookRejected, WebhookSignatureInvalid
+
+
+class WebhookRejected(ApplicationError):
+    """Malformed (not JSON, fields missing): answered 400 and nothing is stored."""
+
+    status_code = 400
+    code = "invalid_webhook"
+
+
+class WebhookSignatureInvalid(WebhookRejected):
+    """Unsigned, badly signed or stale: answered 403 and nothing is stored."""
+
+    status_code = 403
+    code = "invalid_signature"
+
 
 TIMESTAMP_HEADER = "X-Hrsuite-Timestamp"
 SIGNATURE_HEADER = "X-Hrsuite-Signature"
