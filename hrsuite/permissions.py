@@ -231,13 +231,13 @@ def _action_name(action: str) -> str:
 def require(actor, action: str, model: type[models.Model]) -> None:
     """Services call this before a write. People and link actors are held to their permissions;
     system actors (tasks, commands, webhooks) pass a text label instead."""
-    from hrsuite.errors import Forbidden, model_name
+    from hrsuite.errors import Forbidden
 
     _refuse_link_label(actor)
     if (_is_person(actor) or isinstance(actor, LinkActor)) and not may(actor, action, model):
         raise Forbidden(
             gettext("You may not %(action)s %(objects)s.")
-            % {"action": _action_name(action), "objects": model_name(model._meta.verbose_name_plural)}
+            % {"action": _action_name(action), "objects": model._meta.verbose_name_plural}
         )
 
 
@@ -245,7 +245,7 @@ def get_for_change(queryset: models.QuerySet, *, user, pk, action: str = "change
     """The row locked for a write the actor may make; Forbidden where they may only look at it
     (callers have already found it through `restrict(..., "view")`). A link actor gets only its
     own candidate's rows, as its link allows; a system label gets the row."""
-    from hrsuite.errors import Forbidden, model_name
+    from hrsuite.errors import Forbidden
 
     _refuse_link_label(user)
     if not (_is_person(user) or isinstance(user, LinkActor)):
@@ -259,5 +259,5 @@ def get_for_change(queryset: models.QuerySet, *, user, pk, action: str = "change
         context.note_refused(actor=user, target_type=label, target_id=str(pk), action=action)
         raise Forbidden(
             gettext("You may not %(action)s this %(object)s.")
-            % {"action": _action_name(action), "object": model_name(queryset.model._meta.verbose_name)}
+            % {"action": _action_name(action), "object": queryset.model._meta.verbose_name}
         ) from None

@@ -4,12 +4,13 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from audit import context
 from audit.models import AuditAction
 from audit.services import audit_record
-from hrsuite.errors import NotFound, ValidationFailed, model_name
+from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import restrict
 
@@ -23,7 +24,7 @@ def object_get_for(queryset: models.QuerySet, *, user, pk) -> models.Model:
         context.note_refused(
             actor=user, target_type=model._meta.label_lower, target_id=str(pk), action="view"
         )
-        name = model_name(model._meta.verbose_name, capital=True)
+        name = capfirst(model._meta.verbose_name)
         raise NotFound(gettext("%(object)s not found.") % {"object": name}) from None
     audit_record(actor=user, action=AuditAction.VIEW, target=instance)
     return instance
