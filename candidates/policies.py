@@ -12,7 +12,10 @@ from candidates.models import (
     StageChange,
 )
 from hrsuite.accounts.models import Role
-from hrsuite.permissions import granted, has_role, object_policy
+from hrsuite.permissions import granted, has_role, link_owner, object_policy
+
+# The signed links in a candidate's e-mails act for that candidate, on rows that lead to them.
+link_owner(Candidate)
 
 
 @object_policy(Candidate)

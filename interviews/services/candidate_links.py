@@ -64,7 +64,7 @@ class LinkExpired(LinkClosed):
 
 
 def link_actor(candidate_id, *, link: str) -> LinkActor:
-    """Who acts through the candidate's `link` (a key of `hrsuite.permissions.LINK_RULES`)."""
+    """Who acts through the candidate's `link` (a kind its app registers rules for, `link_rule`)."""
     return LinkActor(candidate_id=uuid.UUID(str(candidate_id)), link=link)
 
 
