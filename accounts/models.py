@@ -21,6 +21,10 @@ class User(AbstractUser):
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
 
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
     def get_full_name(self) -> str:
         return full_name(self.first_name, self.last_name)
 
@@ -98,6 +102,7 @@ class ApiToken(DomainModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self):
         return f"{self.prefix}… ({self.user_id})"

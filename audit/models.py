@@ -72,6 +72,8 @@ class AuditEvent(ChoiceLabels):
             models.Index(fields=["candidate_id", "-seq"]),
             models.Index(fields=["action", "-seq"]),
         ]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
 
     def __str__(self):
         return f"#{self.seq} {self.actor_label or '-'} {self.action} {self.target_type}:{self.target_id}"
@@ -93,6 +95,10 @@ class AuditChainHead(models.Model):
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
 
     def __str__(self):
         return f"audit chain head #{self.seq}"

@@ -1,10 +1,22 @@
 """Sign-ins and failed sign-ins go into the audit trail, whichever login path raised them."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from audit.models import AuditAction
 from audit.services import audit_record
+
+# The blind index of the app that keeps e-mail addresses encrypted (see `register_address_index`).
+_address_index: Callable[[str], str] | None = None
+
+
+def register_address_index(index: Callable[[str], str]) -> None:
+    """Register the blind index (address → digest) of the app whose rows keep e-mail addresses
+    encrypted, so the trail keeps a typed address as that index and still finds its owner."""
+    global _address_index
+    _address_index = index
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
@@ -14,13 +26,12 @@ def _record_login(sender, request, user, **kwargs):
 
 def attempted_name_for_trail(username) -> str:
     """The user name a failed sign-in tried, as the trail keeps it: as typed, so brute force
-    shows, except an e-mail address (candidates type theirs there), kept as its blind index: the
-    trail holds no values of encrypted fields, and the index still finds the candidate."""
+    shows, except an e-mail address (candidates type theirs there), kept as the blind index its
+    app registered: the trail holds no values of encrypted fields, and the index still finds the
+    candidate."""
     name = str(username or "")[:150]
-    if "@" in name:
-        from candidates.services import email_index
-
-        return f"blind-index:{email_index(name)}"
+    if "@" in name and _address_index is not None:
+        return f"blind-index:{_address_index(name)}"
     return name
 
 

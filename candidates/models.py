@@ -46,6 +46,8 @@ class Position(DomainModel):
                 name="position_rejection_notice_hours_range",
             ),
         ]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
 
     def __str__(self):
         return self.title
@@ -88,6 +90,8 @@ class Candidate(DomainModel):
             # so the newest are picked from those few instead of walking every candidate.
             models.Index(fields=["id"], include=["created_at"], name="candidate_id_created"),
         ]
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
 
     def __str__(self):
         return self.full_name
@@ -98,6 +102,10 @@ class Candidate(DomainModel):
 
 class CandidateUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Candidate, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("candidate permission")
+        verbose_name_plural = _("candidate permissions")
 
 
 class Stage(models.TextChoices):
@@ -165,6 +173,8 @@ class Application(DomainModel):
             # which counts applications per position and stage from this index alone.
             models.Index(fields=["position", "stage", "candidate"], name="application_position_stage"),
         ]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
 
     def __str__(self):
         return f"{self.candidate} → {self.position}"
@@ -175,6 +185,10 @@ class Application(DomainModel):
 
 class ApplicationUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Application, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("application permission")
+        verbose_name_plural = _("application permissions")
 
 
 # Why an application moved, and who moved it, are HR's: never the candidate's or an interviewer's.
@@ -193,6 +207,8 @@ class StageChange(DomainModel):
 
     class Meta:
         ordering = ["at"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
 
 
 @restricted_fields(rating=HR_ONLY, notes=HR_ONLY)
@@ -215,6 +231,8 @@ class PriorRecord(DomainModel):
 
     class Meta:
         ordering = ["-period_start"]
+        verbose_name = _("prior record")
+        verbose_name_plural = _("prior records")
 
     def audit_candidate_id(self):
         return self.candidate_id

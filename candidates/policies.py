@@ -11,8 +11,11 @@ from candidates.models import (
     PriorRecord,
     StageChange,
 )
-from hrsuite.permissions import granted, has_role, object_policy
+from hrsuite.permissions import granted, has_role, link_owner, object_policy
 from hrsuite.roles import Role
+
+# The signed links in a candidate's e-mails act for that candidate, on rows that lead to them.
+link_owner(Candidate)
 
 
 @object_policy(Candidate)

@@ -7,12 +7,13 @@ direct-foreign-key rows), or objects that are their own (a candidate's records).
 
 A candidate acting through a signed link in their e-mail has no account: they act as a
 `LinkActor`, which names the candidate and the link, and may act only on objects whose candidate
-is that one, and only as LINK_RULES lets that link. `restrict()`, `may()`, `require()` and
-`get_for_change()` all apply it, so a service called directly with a link actor is held to it too.
+is that one, and only as the rules its app registered for that link (`link_rule`) let it.
+`restrict()`, `may()`, `require()` and `get_for_change()` all apply it, so a service called
+directly with a link actor is held to it too.
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -62,7 +63,8 @@ def global_permission(model: type[models.Model], action: str) -> str:
 @dataclass(frozen=True)
 class LinkActor:
     """A candidate acting through one of the signed links in their e-mails, named by the link's
-    kind (a key of LINK_RULES). In the audit trail it is `candidate-link:<candidate id>`."""
+    kind (as its rules are registered, see `link_rule`). In the audit trail it is
+    `candidate-link:<candidate id>`."""
 
     candidate_id: uuid.UUID
     link: str
@@ -71,21 +73,31 @@ class LinkActor:
         return f"candidate-link:{self.candidate_id}"
 
 
-# What each link may do, by model: (actions, further conditions on the row). Always only on objects
-# whose candidate is the link's own. The interview link moves the interview (a change of it); the
-# offer link reads and answers the offer the candidate was sent; the onboarding link reads the plan
-# and works on the new hire's own tasks. The consent and reschedule links act through services
-# that take the candidate from the link itself, so they need nothing here.
-LINK_RULES: dict[str, dict[str, tuple[frozenset[str], dict]]] = {
-    "interview": {"interviews.interview": (frozenset({"view", "change"}), {})},
-    "offer": {"onboarding.offer": (frozenset({"view", "answer"}), {"sent_at__isnull": False})},
-    "onboarding": {
-        "onboarding.onboardingplan": (frozenset({"view"}), {}),
-        "onboarding.onboardingtask": (frozenset({"view", "upload", "confirm"}), {"assignee": "new_hire"}),
-    },
-    "consent": {},
-    "reschedule": {},
-}
+# What each link may do, by (link, model): (actions, further conditions on the row). Always only on
+# objects whose candidate is the link's own. A link with no rule registered may do nothing through
+# `restrict()` (its services take the candidate from the link itself).
+LinkRule = tuple[frozenset[str], dict]
+_link_rules: dict[tuple[str, type[models.Model]], LinkRule] = {}
+# The model whose id a link actor carries: the candidate (see `link_owner`).
+_link_owner: type[models.Model] | None = None
+
+
+def link_rule(
+    link: str, model: type[models.Model], *, actions: Iterable[str], where: dict | None = None
+) -> None:
+    """Register what a candidate acting through a `link` of this kind may do to `model`: `actions`,
+    on the rows that are their own and match the lookups in `where`."""
+    _link_rules[(link, model)] = (frozenset(actions), dict(where or {}))
+
+
+def link_owner(model: type[models.Model]) -> None:
+    """Register the model whose id a `LinkActor` carries (the candidate): a row is a link actor's
+    own when its foreign keys lead to that id."""
+    global _link_owner
+    _link_owner = model
+    _candidate_paths.clear()
+
+
 _candidate_paths: dict[type[models.Model], str | None] = {}
 
 
@@ -99,7 +111,7 @@ def candidate_path(model: type[models.Model]) -> str | None:
 
 
 def _find_candidate_path(model: type[models.Model], max_depth: int = 4) -> str | None:
-    if model._meta.label_lower == "candidates.candidate":
+    if model is _link_owner:
         return "pk"
     level: list[tuple[type[models.Model], str]] = [(model, "")]
     for _ in range(max_depth):
@@ -109,7 +121,7 @@ def _find_candidate_path(model: type[models.Model], max_depth: int = 4) -> str |
                 if not (field.many_to_one or field.one_to_one) or field.related_model is None:
                     continue
                 target = field.related_model
-                if target._meta.label_lower == "candidates.candidate":
+                if target is _link_owner:
                     return f"{prefix}{field.name}_id"
                 following.append((target, f"{prefix}{field.name}__"))
         level = following
@@ -118,7 +130,7 @@ def _find_candidate_path(model: type[models.Model], max_depth: int = 4) -> str |
 
 def link_condition(model: type[models.Model], actor: LinkActor, action: str) -> Q | None:
     """The rows of `model` that `actor` may `action`, or None when its link may not at all."""
-    actions, conditions = LINK_RULES.get(actor.link, {}).get(model._meta.label_lower, (frozenset(), {}))
+    actions, conditions = _link_rules.get((actor.link, model), (frozenset(), {}))
     path = candidate_path(model)
     if action not in actions or path is None:
         return None
@@ -232,13 +244,13 @@ def _action_name(action: str) -> str:
 def require(actor, action: str, model: type[models.Model]) -> None:
     """Services call this before a write. People and link actors are held to their permissions;
     system actors (tasks, commands, webhooks) pass a text label instead."""
-    from hrsuite.errors import Forbidden, model_name
+    from hrsuite.errors import Forbidden
 
     _refuse_link_label(actor)
     if (_is_person(actor) or isinstance(actor, LinkActor)) and not may(actor, action, model):
         raise Forbidden(
             gettext("You may not %(action)s %(objects)s.")
-            % {"action": _action_name(action), "objects": model_name(model._meta.verbose_name_plural)}
+            % {"action": _action_name(action), "objects": model._meta.verbose_name_plural}
         )
 
 
@@ -246,7 +258,7 @@ def get_for_change(queryset: models.QuerySet, *, user, pk, action: str = "change
     """The row locked for a write the actor may make; Forbidden where they may only look at it
     (callers have already found it through `restrict(..., "view")`). A link actor gets only its
     own candidate's rows, as its link allows; a system label gets the row."""
-    from hrsuite.errors import Forbidden, model_name
+    from hrsuite.errors import Forbidden
 
     _refuse_link_label(user)
     if not (_is_person(user) or isinstance(user, LinkActor)):
@@ -258,5 +270,5 @@ def get_for_change(queryset: models.QuerySet, *, user, pk, action: str = "change
         trail.refused(actor=user, target_type=label, target_id=str(pk), action=action)
         raise Forbidden(
             gettext("You may not %(action)s this %(object)s.")
-            % {"action": _action_name(action), "object": model_name(queryset.model._meta.verbose_name)}
+            % {"action": _action_name(action), "object": queryset.model._meta.verbose_name}
         ) from None

@@ -4,10 +4,11 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from hrsuite import trail
-from hrsuite.errors import NotFound, ValidationFailed, model_name
+from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import restrict
 
@@ -19,7 +20,7 @@ def object_get_for(queryset: models.QuerySet, *, user, pk) -> models.Model:
         instance = restrict(queryset, user=user, action="view").get(pk=pk)
     except (model.DoesNotExist, ValidationError, ValueError):
         trail.refused(actor=user, target_type=model._meta.label_lower, target_id=str(pk), action="view")
-        name = model_name(model._meta.verbose_name, capital=True)
+        name = capfirst(model._meta.verbose_name)
         raise NotFound(gettext("%(object)s not found.") % {"object": name}) from None
     trail.viewed(actor=user, target=instance)
     return instance

@@ -26,7 +26,7 @@ def transition(
     `changes` are further columns set in the same update. Call inside a transaction, and write
     the audit event there too.
     """
-    entity = instance._meta.verbose_name.capitalize()
+    entity = instance._meta.verbose_name
     current = getattr(instance, field)
     new_state = table.get((current, event))
     if new_state is None:

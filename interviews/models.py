@@ -59,6 +59,8 @@ class Interview(DomainModel):
         ]
         # Granted to integration tokens whose scope names it (see `integration_token` command).
         permissions = [("assess_interview", _("Can post the AI assessment of an interview"))]
+        verbose_name = _("interview")
+        verbose_name_plural = _("interviews")
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M} UTC"
@@ -69,6 +71,10 @@ class Interview(DomainModel):
 
 class InterviewUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Interview, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("interview permission")
+        verbose_name_plural = _("interview permissions")
 
 
 @restricted_fields(assigned_by=HR_ONLY)
@@ -101,6 +107,8 @@ class InterviewAssignment(DomainModel):
                 name="assignment_workspace",
             ),
         ]
+        verbose_name = _("interview assignment")
+        verbose_name_plural = _("interview assignments")
 
     def audit_candidate_id(self):
         return self.interview.application.candidate_id
@@ -137,6 +145,8 @@ class AIAssessment(DomainModel):
                 name="assessment_review_queue",
             )
         ]
+        verbose_name = _("AI assessment")
+        verbose_name_plural = _("AI assessments")
 
     @property
     def waits_for_review(self) -> bool:
@@ -160,6 +170,8 @@ class AIDimensionScore(DomainModel):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "dimension"], name="dimension_once_per_assessment"),
         ]
+        verbose_name = _("AI dimension score")
+        verbose_name_plural = _("AI dimension scores")
 
 
 @restricted_fields(reason=HR_ONLY, reviewer=HR_ONLY)
@@ -178,6 +190,8 @@ class HumanReview(DomainModel):
 
     class Meta:
         ordering = ["created_at"]
+        verbose_name = _("human review")
+        verbose_name_plural = _("human reviews")
 
     def audit_candidate_id(self):
         return self.dimension_score.assessment.interview.application.candidate_id
@@ -221,6 +235,8 @@ class Scorecard(DomainModel):
             # by the state of their own scorecards: read from this index alone.
             models.Index(fields=["interviewer", "status", "interview"], name="scorecard_interviewer_status"),
         ]
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
 
     def audit_candidate_id(self):
         return self.interview.application.candidate_id
@@ -312,6 +328,8 @@ class Notification(DomainModel):
                 name="notification_one_recipient",
             ),
         ]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
 
     def __str__(self):
         return (
@@ -333,6 +351,8 @@ class WebhookEvent(ReceivedEvent):
         constraints = [
             models.UniqueConstraint(fields=["provider", "event_id"], name="webhook_event_once"),
         ]
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
 
 
 class ConsentNotice(DomainModel):
@@ -350,6 +370,8 @@ class ConsentNotice(DomainModel):
         constraints = [
             models.UniqueConstraint(fields=["version", "language"], name="notice_once_per_language"),
         ]
+        verbose_name = _("consent notice")
+        verbose_name_plural = _("consent notices")
 
     def __str__(self):
         return f"{self.title} v{self.version} ({self.language})"
@@ -382,6 +404,8 @@ class Consent(DomainModel):
     class Meta:
         ordering = ["-decided_at"]
         indexes = [models.Index(fields=["candidate", "scope", "-decided_at"])]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
 
     def audit_candidate_id(self):
         return self.candidate_id
@@ -419,6 +443,8 @@ class Incident(DomainModel):
                 fields=["-occurred_at"], condition=models.Q(resolution="open"), name="incident_open"
             ),
         ]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
 
     def audit_candidate_id(self):
         return self.interview.application.candidate_id
@@ -444,6 +470,8 @@ class RescheduleOffer(DomainModel):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("reschedule offer")
+        verbose_name_plural = _("reschedule offers")
 
     def audit_candidate_id(self):
         return self.interview.application.candidate_id

@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from hrsuite.permissions import granted, has_role, object_policy
+from hrsuite.permissions import granted, has_role, link_rule, object_policy
 from hrsuite.roles import Role
 from interviews.models import (
     AIAssessment,
@@ -68,3 +68,8 @@ def _consent(user, action):
     if has_role(user, Role.CANDIDATE) and action in ("view", "add"):
         return Q(candidate__user=user)
     return None
+
+
+# A candidate's interview link moves their interview (a change of it). The consent and reschedule
+# links act through services that take the candidate from the link itself, so they need no rule.
+link_rule("interview", Interview, actions={"view", "change"})

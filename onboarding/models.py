@@ -40,6 +40,8 @@ class Decision(DomainModel):
 
     class Meta:
         ordering = ["-decided_at"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
 
     def audit_candidate_id(self):
         return self.application.candidate_id
@@ -75,6 +77,8 @@ class Offer(DomainModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "expires_at"])]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
 
     def audit_candidate_id(self):
         return self.application.candidate_id
@@ -105,6 +109,8 @@ class OfferApproval(DomainModel):
         constraints = [
             models.UniqueConstraint(fields=["offer", "round", "order"], name="approval_step_once"),
         ]
+        verbose_name = _("offer approval")
+        verbose_name_plural = _("offer approvals")
 
     def audit_candidate_id(self):
         return self.offer.application.candidate_id
@@ -140,6 +146,8 @@ class BackgroundCheck(DomainModel):
                 name="background_check_provider_id_once",
             ),
         ]
+        verbose_name = _("background check")
+        verbose_name_plural = _("background checks")
 
     def audit_candidate_id(self):
         return self.application.candidate_id
@@ -156,6 +164,8 @@ class BackgroundCheckEvent(ReceivedEvent):
         constraints = [
             models.UniqueConstraint(fields=["provider", "event_id"], name="background_check_event_once"),
         ]
+        verbose_name = _("background check event")
+        verbose_name_plural = _("background check events")
 
 
 class HRTask(DomainModel):
@@ -189,6 +199,8 @@ class HRTask(DomainModel):
                 name="hr_task_open_once",
             ),
         ]
+        verbose_name = _("HR task")
+        verbose_name_plural = _("HR tasks")
 
     def audit_candidate_id(self):
         return self.application.candidate_id
@@ -211,6 +223,8 @@ class CandidateMessageText(DomainModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "language"], name="candidate_text_once")]
+        verbose_name = _("candidate message text")
+        verbose_name_plural = _("candidate message texts")
 
     def __str__(self):
         return f"{self.key} ({self.language})"
@@ -236,6 +250,10 @@ class OnboardingPlan(DomainModel):
         _("why cancelled"), max_length=24, choices=CancelReason.choices, blank=True
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("onboarding plan")
+        verbose_name_plural = _("onboarding plans")
 
     def audit_candidate_id(self):
         return self.application.candidate_id
@@ -267,6 +285,8 @@ class OnboardingTask(DomainModel):
 
     class Meta:
         ordering = ["due_at"]
+        verbose_name = _("onboarding task")
+        verbose_name_plural = _("onboarding tasks")
 
     def audit_candidate_id(self):
         return self.plan.application.candidate_id
@@ -286,6 +306,10 @@ class OnboardingDocument(DomainModel):
     size = models.PositiveIntegerField()
     content_base64 = EncryptedTextField()
 
+    class Meta:
+        verbose_name = _("onboarding document")
+        verbose_name_plural = _("onboarding documents")
+
     def audit_candidate_id(self):
         return self.task.plan.application.candidate_id
 
@@ -304,6 +328,10 @@ class ProvisioningTarget(DomainModel):
     # HMAC key the receiver verifies our signature with; encrypted like personal data.
     secret = EncryptedTextField()
     active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("provisioning target")
+        verbose_name_plural = _("provisioning targets")
 
     def __str__(self):
         return f"{self.get_system_display()} → {self.url}"
@@ -335,6 +363,8 @@ class ProvisioningDelivery(DomainModel):
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name = _("provisioning delivery")
+        verbose_name_plural = _("provisioning deliveries")
 
     def audit_candidate_id(self):
         return self.plan.application.candidate_id

@@ -9,7 +9,7 @@ HR's message texts are staff-only (no policy).
 
 from django.db.models import Q
 
-from hrsuite.permissions import has_role, object_policy
+from hrsuite.permissions import has_role, link_rule, object_policy
 from hrsuite.roles import Role
 from onboarding.models import Decision, Offer, OnboardingPlan, OnboardingTask
 
@@ -55,3 +55,15 @@ def _task(user, action):
     if has_role(user, Role.CANDIDATE) and action in ("view", "upload", "confirm"):
         return Q(plan__application__candidate__user=user, assignee=OnboardingTask.Assignee.NEW_HIRE)
     return None
+
+
+# A candidate's offer link reads and answers the offer they were sent; their onboarding link reads
+# their plan and works on the new hire's own tasks.
+link_rule("offer", Offer, actions={"view", "answer"}, where={"sent_at__isnull": False})
+link_rule("onboarding", OnboardingPlan, actions={"view"})
+link_rule(
+    "onboarding",
+    OnboardingTask,
+    actions={"view", "upload", "confirm"},
+    where={"assignee": OnboardingTask.Assignee.NEW_HIRE},
+)

@@ -179,7 +179,7 @@ class ReleaseRefused(InvalidTransition):
 
     def __init__(self, message: str, *, state: str, code: str):
         ApplicationError.__init__(self, message, code=code)
-        self.entity, self.state, self.event = "AI assessment", state, "release"
+        self.entity, self.state, self.event = AIAssessment._meta.verbose_name, state, "release"
 
 
 @transaction.atomic
@@ -288,7 +288,7 @@ def scorecard_save(
         interview=interview, interviewer=actor
     )
     if scorecard.status == Scorecard.Status.SUBMITTED:
-        raise InvalidTransition(entity="Scorecard", state=scorecard.status, event="edit")
+        raise InvalidTransition(entity=Scorecard._meta.verbose_name, state=scorecard.status, event="edit")
     scorecard.ratings, scorecard.recommendation, scorecard.notes = ratings, recommendation, notes
     scorecard.save(update_fields=["ratings", "recommendation", "notes", "updated_at"])
     audit_record(

@@ -98,7 +98,10 @@ def assessment_ingest(
         raise ValidationFailed(message, fields={"interview": [message]}, code="not_ai_interview")
     if (interview.status, "assess") not in INTERVIEW_TRANSITIONS:
         raise InvalidTransition(
-            entity="Interview", state=interview.status, event="assess", code="interview_not_assessable"
+            entity=Interview._meta.verbose_name,
+            state=interview.status,
+            event="assess",
+            code="interview_not_assessable",
         )
     candidate_id = interview.application.candidate_id
     if not consent_complete(interview=interview):

@@ -181,7 +181,7 @@ def consent_save(
     interview.kind = Interview.objects.select_for_update().values_list("kind", flat=True).get(pk=interview.pk)
     before = consent_state(interview=interview)[scope]
     if not _DECISIONS.get((before, decision)):
-        raise InvalidTransition(entity="Consent", state=before or "none", event=decision)
+        raise InvalidTransition(entity=Consent._meta.verbose_name, state=before or "none", event=decision)
     request = context.current()
     consent = Consent(
         candidate=candidate,

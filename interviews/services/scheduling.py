@@ -439,7 +439,9 @@ def interview_reschedule(*, interview: Interview, starts_at: datetime, actor) ->
         Interview.objects.select_related("application__candidate"), user=actor, pk=interview.pk
     )
     if (interview.status, "reschedule") not in INTERVIEW_TRANSITIONS:
-        raise InvalidTransition(entity="Interview", state=interview.status, event="reschedule")
+        raise InvalidTransition(
+            entity=Interview._meta.verbose_name, state=interview.status, event="reschedule"
+        )
     interviewers = [a.interviewer for a in interview.assignments.select_related("interviewer")]
     _raise_if(
         slot_errors(

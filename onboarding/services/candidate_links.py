@@ -6,8 +6,9 @@ The same mechanism as the interview links (`interviews.services.candidate_links`
 is rendered and stored nowhere, valid for its max age. Everything done through a link is done by
 a `hrsuite.permissions.LinkActor` (the candidate, and the link: "offer" or "onboarding") through
 the same services the portal API uses. The permission functions hold it to the candidate's own
-offer, plan and new-hire tasks (`LINK_RULES`): the reads here go through `restrict()` and the
-services' writes through `get_for_change()`, as the portal API's do for a signed-in candidate.
+offer, plan and new-hire tasks (the link rules in `onboarding.policies`): the reads here go
+through `restrict()` and the services' writes through `get_for_change()`, as the portal API's do
+for a signed-in candidate.
 """
 
 import uuid

@@ -188,7 +188,7 @@ def offer_approval_decide(*, offer: Offer, approve: bool, note: str = "", actor)
     offer = _locked(offer, actor)
     event = "approve" if approve else "reject"
     if offer.status != S.PENDING_APPROVAL:
-        raise InvalidTransition(entity="Offer", state=offer.status, event=event)
+        raise InvalidTransition(entity=Offer._meta.verbose_name, state=offer.status, event=event)
     step = _next_step(offer)
     if step is None or step.approver_id != actor.pk:
         raise Forbidden(gettext("It is not your turn to approve this offer."))
@@ -254,7 +254,9 @@ def offer_answer(*, offer: Offer, accept: bool, actor) -> Offer:
     now = timezone.now()
     state = offer_state_for_candidate(offer, now=now)
     if state != S.SENT:
-        raise InvalidTransition(entity="Offer", state=state, event=event, code=ANSWER_CLOSED.get(state))
+        raise InvalidTransition(
+            entity=Offer._meta.verbose_name, state=state, event=event, code=ANSWER_CLOSED.get(state)
+        )
     offer_transition(offer=offer, event=event, actor=actor, changes={"answered_at": now})
     if accept:
         # The application becomes a hire with its onboarding plan (and, by setting, provisioning).
