@@ -233,6 +233,26 @@ class World:
                 key="offer_cancelled", language=language, subject="About your offer", body="We are sorry."
             )
 
+    @classmethod
+    def with_users(cls) -> "World":
+        """The world with its own user of each role, named as tests/conftest.py's fixtures name
+        theirs."""
+        from accounts.services import integration_create
+        from hrsuite.roles import Role
+        from tests.factories import make_user
+
+        integration, _token = integration_create(
+            name="simulated", scopes=["assess_interviews"], actor="system:test"
+        )
+        return cls(
+            recruiter=make_user(Role.RECRUITER, username="recruiter"),
+            hr_admin=make_user(Role.HR_ADMIN, username="hradmin"),
+            interviewer=make_user(Role.INTERVIEWER, username="interviewer1"),
+            other_interviewer=make_user(Role.INTERVIEWER, username="interviewer2"),
+            candidate_user=make_user(Role.CANDIDATE, username="candidate1"),
+            integration=integration,
+        )
+
     def obj(self, which: str, kind: str):
         return self.objects[which][kind]
 

@@ -1,22 +1,41 @@
 """Runs the authorization kit (tests/authz.py) over every endpoint and role."""
 
+import copy
+
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from config.api_urls import router
 from tests.authz import OTHER_READS, READS, ROLES, WRITES, World
 
 
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker):
+    """The world, built once for the module (or once per xdist worker that runs part of it) in a
+    transaction rolled back after its last case. Each case runs in a savepoint of its own inside
+    it (the `db` fixture), so whatever a case writes is gone before the next one starts."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = World.with_users()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield world
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(recruiter, hr_admin, interviewer, other_interviewer, candidate_user, integration):
-    return World(
-        recruiter=recruiter,
-        hr_admin=hr_admin,
-        interviewer=interviewer,
-        other_interviewer=other_interviewer,
-        candidate_user=candidate_user,
-        integration=integration,
-    )
+def world(db, built_world):
+    """A copy of the built world: a case that changes one of its objects in memory (a request
+    signed in as one of its users, say) leaves the next case the objects as they were built, as
+    its rows are."""
+    return copy.deepcopy(built_world)
 
 
 def _client(api, world, role):
