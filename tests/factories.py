@@ -5,6 +5,7 @@ import itertools
 
 import factory
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -12,6 +13,26 @@ from candidates import services as candidate_services
 from hrsuite.roles import Role
 
 _seq = itertools.count(1)
+
+
+def built_once(django_db_blocker, build):
+    """For a module-scoped fixture (`yield from built_once(django_db_blocker, build)`): what
+    `build()` makes is made once, in a transaction rolled back when the fixture ends. Each test
+    asking for the `db` fixture runs in a savepoint of its own inside it, so whatever a test
+    writes is gone before the next one starts."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

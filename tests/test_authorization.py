@@ -3,31 +3,17 @@
 import copy
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 
 from config.api_urls import router
 from tests.authz import OTHER_READS, READS, ROLES, WRITES, World
+from tests.factories import built_once
 
 
 @pytest.fixture(scope="module")
 def built_world(django_db_setup, django_db_blocker):
-    """The world, built once for the module (or once per xdist worker that runs part of it) in a
-    transaction rolled back after its last case. Each case runs in a savepoint of its own inside
-    it (the `db` fixture), so whatever a case writes is gone before the next one starts."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            world = World.with_users()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield world
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    """The world, built once for the module (or once per xdist worker that runs part of it)."""
+    yield from built_once(django_db_blocker, World.with_users)
 
 
 @pytest.fixture
