@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from audit import views
+from backoffice.views import audit as views
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_list, audit_record
 from candidates.models import Candidate
