@@ -29,10 +29,10 @@ from candidates.portal_selectors import portal_overview_for
 from hrsuite.accounts.links import LinkUnusable
 from hrsuite.accounts.models import Role
 from hrsuite.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
+from hrsuite.formatting import format_date, format_time
 from hrsuite.pages import field_errors, role_required, visible_or_404
 from hrsuite.permissions import has_role
 from hrsuite.rate_limits import RateLimited
-from interviews.messages import format_date, format_time
 from interviews.models import Consent, HumanReview, Interview
 from interviews.portal_views import portal_page
 from interviews.selectors import assessment_detail_queryset

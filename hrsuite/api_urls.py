@@ -8,9 +8,9 @@ from audit.apis import AuditEventApi
 from candidates.apis import ApplicationApi, CandidateApi, PositionApi, PriorRecordApi
 from hrsuite.accounts.apis import ApiTokenApi, MeApi, TokenApi
 from interviews.apis import AssessmentApi, AssignmentApi, HumanReviewApi, InterviewApi, ScorecardApi
-from interviews.outbox_apis import NotificationApi
 from interviews.scheduling_apis import CompletionRateApi, IncidentApi, RescheduleOfferApi, SchedulingApi
 from interviews.webhook_apis import ConsentApi, WebhookApi
+from notifications.apis import NotificationApi
 from onboarding.apis import BackgroundCheckApi, CheckWebhookApi, DecisionApi, OfferApi
 from onboarding.plan_apis import (
     CandidateMessageTextApi,

@@ -6,4 +6,6 @@ class InterviewsConfig(AppConfig):
     verbose_name = "Interviews"
 
     def ready(self):
-        from interviews import policies  # noqa: F401 - registers who sees which interview data
+        from interviews import emails, policies  # noqa: F401 - registers who sees which interview data
+
+        emails.register()

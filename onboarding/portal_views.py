@@ -17,10 +17,9 @@ from django.views.decorators.http import require_http_methods
 
 from hrsuite import uploads
 from hrsuite.errors import InvalidTransition, NotFound, ValidationFailed
-from interviews.messages import format_date, format_time
+from hrsuite.formatting import format_date, format_time, zone_or_utc
 from interviews.portal_views import link_problem_page, portal_page
 from interviews.services.candidate_links import LinkClosed, LinkExpired
-from interviews.services.scheduling import zone_or_utc
 from onboarding.models import Offer, OnboardingTask
 from onboarding.services import candidate_links
 

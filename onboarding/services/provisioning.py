@@ -3,7 +3,7 @@ through signed outbound webhooks.
 
 `provisioning_start` queues one ProvisioningDelivery per active target, inside the caller's
 transaction; the row (unique idempotency key per plan and system) is the promise that the system
-hears of the hire once. The dispatcher mirrors the notification outbox (interviews.services.outbox):
+hears of the hire once. The dispatcher mirrors the notification outbox (notifications.services.outbox):
 it claims due rows with `select_for_update(skip_locked=True)` and a pending→sending compare-and-set
 that commits before anything is sent, refreshes its claim before each POST, backs off after a
 failure, and after HRSUITE_PROVISIONING_MAX_ATTEMPTS moves the row to `dead`, opens an HRTask and
@@ -37,13 +37,14 @@ from django.utils.translation import gettext
 from audit.models import AuditAction
 from audit.services import audit_record
 from hrsuite import outbound
+from hrsuite.accounts.notices import recruiters_notify
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import get_for_change, require
 from hrsuite.workflow import transition
-from interviews.models import Notification
 from interviews.providers.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
-from interviews.services.outbox import backoff, recruiters_notify
+from notifications.services.outbox import backoff
 from onboarding.models import HRTask, OnboardingPlan, ProvisioningDelivery, ProvisioningTarget
+from onboarding.services.notices import OnboardingMessage
 
 logger = logging.getLogger(__name__)
 
@@ -411,7 +412,7 @@ def _give_up(delivery: ProvisioningDelivery, *, error: str, now: datetime) -> in
         )
         # One message per death: a retried delivery that dies again opens a new task.
         recruiters_notify(
-            template=Notification.Template.PROVISIONING_DEAD,
+            template=OnboardingMessage.PROVISIONING_DEAD,
             application=application,
             reason=f"delivery:{delivery.pk}:{task.pk}",
             extra={
@@ -575,7 +576,7 @@ def deprovision_task_open(*, plan: OnboardingPlan, deliveries: list[Provisioning
     )
     recruiters_notify(
         application=application,
-        template=Notification.Template.HR_TASK_OPENED,
+        template=OnboardingMessage.HR_TASK_OPENED,
         reason=f"hr_task:{task.pk}",
         extra={"hr_task": str(task.pk), "plan": str(plan.pk), "systems": systems},
     )

@@ -1,20 +1,10 @@
-"""Queueing messages in the notification outbox (DESIGN.md §5 "scheduled messages").
+"""The notification outbox: queueing messages, and sending them when due (docs/architecture.md,
+"Notifications").
 
 Services call `notification_queue` inside their transaction; the row is the promise that the
-message will be sent once, when due. Each template's `payload` says what the message announces,
-so the dispatcher can re-check it at send time:
-
-- invitation, reminder: {"starts_at": ISO UTC, "sequence": calendar_sequence}; sent only while
-  the interview is still scheduled at that time and sequence;
-- cancellation: {"sequence": n}; sent only if the interview is cancelled; to an interviewer
-  taken off it, {"sequence": n, "unassigned": true}, sent only while they are not assigned again;
-- scorecard_request, scorecard_reminder: {"round": n}; sent only while the recipient's
-  scorecard for the interview is not submitted;
-- application_rejected: {"application": id}; sent only while the application is rejected;
-- messages naming an offer, onboarding plan or task, or HR task ({"offer": id}, {"plan": id},
-  {"task": id}, {"hr_task": id}): re-checked by `onboarding.services.notices.onboarding_stale_reason`
-  (a cancelled plan's reminders and first-day notice are dropped);
-- anything else: {} or ids; sent as queued.
+message will be sent once, when due. Each message's `payload` says what it announces, so the
+dispatcher can ask the app that registered its template (`notifications.registry`) whether it still
+holds at send time; a message whose subject has moved on is cancelled, not sent.
 """
 
 import contextlib
@@ -32,10 +22,11 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from hrsuite.accounts.models import Role, User
 from hrsuite.permissions import get_for_change
 from hrsuite.workflow import transition
-from interviews.models import Interview, InterviewAssignment, Notification, Scorecard
+from notifications import registry
+from notifications.models import Notification
+from notifications.rendering import MessageUnsendable, render
 
 
 def notification_key(template: str, *parts: object) -> str:
@@ -49,12 +40,13 @@ def notification_queue(
     due_at: datetime | None = None,
     candidate=None,
     recipient_user=None,
-    interview: Interview | None = None,
+    interview=None,
     payload: dict | None = None,
     secret_payload: dict | None = None,
     language: str | None = None,
 ) -> Notification:
     """Queue one message, or find the one queued under `key` before (idempotent)."""
+    registry.template_for(template)  # only a template an app registered
     if (candidate is None) == (recipient_user is None):
         raise ValueError("A notification has exactly one recipient: a candidate or a user.")
     if language is None:
@@ -78,7 +70,7 @@ def notification_queue(
     return notification
 
 
-def notifications_cancel(*, interview: Interview, templates: list[str]) -> int:
+def notifications_cancel(*, interview, templates: list[str]) -> int:
     """Drop the interview's messages of these templates that have not gone out yet."""
     return Notification.objects.filter(
         interview=interview, template__in=templates, status=Notification.Status.PENDING
@@ -158,12 +150,7 @@ def _claim(*, batch_size: int, now: datetime) -> list[Notification]:
         )
     return list(
         Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING, claimed_at=now)
-        .select_related(
-            "candidate",
-            "recipient_user",
-            "interview__application__candidate",
-            "interview__application__position",
-        )
+        .select_related("candidate", "recipient_user", *registry.related_paths())
         .order_by("due_at")
     )
 
@@ -178,69 +165,10 @@ def _still_mine(notification: Notification, now: datetime) -> bool:
     return bool(refreshed)
 
 
-def _parse_time(value) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
 def stale_reason(notification: Notification) -> str:
-    """Why the message no longer holds ('' when it does), read fresh from the database."""
-    payload, template = notification.payload, notification.template
-    if {"offer", "task", "hr_task", "plan"} & payload.keys():
-        from onboarding.services.notices import onboarding_stale_reason
-
-        reason = onboarding_stale_reason(notification)
-        if reason:
-            return reason
-    if template == Notification.Template.APPLICATION_REJECTED:
-        return _rejection_stale_reason(payload)
-    if notification.interview_id is None:
-        return ""
-    interview = (
-        Interview.objects.filter(pk=notification.interview_id)
-        .values("status", "starts_at", "calendar_sequence")
-        .first()
-    )
-    if interview is None:
-        return "The interview no longer exists."
-    if template in (Notification.Template.INVITATION, Notification.Template.REMINDER):
-        if interview["status"] != Interview.Status.SCHEDULED:
-            return "The interview is no longer scheduled."
-        if "starts_at" in payload and _parse_time(payload["starts_at"]) != interview["starts_at"]:
-            return "The interview has moved."
-        if "sequence" in payload and payload["sequence"] != interview["calendar_sequence"]:
-            return "The invitation has been replaced."
-    elif template == Notification.Template.CANCELLATION and payload.get("unassigned"):
-        assigned = InterviewAssignment.objects.filter(
-            interview_id=notification.interview_id, interviewer_id=notification.recipient_user_id
-        ).exists()
-        if assigned:
-            return "The interviewer is assigned again."
-    elif template == Notification.Template.CANCELLATION:
-        if interview["status"] != Interview.Status.CANCELLED:
-            return "The interview is not cancelled."
-    elif template in (Notification.Template.SCORECARD_REQUEST, Notification.Template.SCORECARD_REMINDER):
-        submitted = Scorecard.objects.filter(
-            interview_id=notification.interview_id,
-            interviewer_id=notification.recipient_user_id,
-            status=Scorecard.Status.SUBMITTED,
-        ).exists()
-        if submitted:
-            return "The scorecard is in."
-    return ""
-
-
-def _rejection_stale_reason(payload: dict) -> str:
-    from candidates.models import Application, Stage
-
-    stage = Application.objects.filter(pk=payload.get("application")).values_list("stage", flat=True).first()
-    if stage is None:
-        return "The application no longer exists."
-    if stage != Stage.REJECTED:
-        return "The application is no longer rejected."
-    return ""
+    """Why the message no longer holds ('' when it does), as its template's app reads it now."""
+    check = registry.template_for(notification.template).stale_reason
+    return check(notification) if check is not None else ""
 
 
 def _safe_error(exc: Exception) -> str:
@@ -286,8 +214,6 @@ def _failed_attempt(notification: Notification, exc: Exception, now: datetime, r
 
 
 def _send_batch(batch: list[Notification], result: DispatchResult) -> None:
-    from interviews.messages import MessageUnsendable, render
-
     connection = get_connection()
     try:
         for notification in batch:
@@ -378,37 +304,3 @@ def notification_retry(*, notification: Notification, actor) -> Notification:
         detail={"event": "retry", "template": notification.template},
     )
     return notification
-
-
-def recruiters_notify(
-    *,
-    template: str,
-    reason: str,
-    interview: Interview | None = None,
-    application=None,
-    extra: dict | None = None,
-    due_at: datetime | None = None,
-) -> int:
-    """Queue `template` for the recruiters, once per recruiter and reason, about `interview` or,
-    where there is none (decisions, checks, onboarding), about `application`.
-
-    A Position has no owning recruiter (yet), so every active user with the recruiter role is told;
-    when positions get owners, this is the one place to narrow it.
-    """
-    if (interview is None) == (application is None):
-        raise ValueError("A recruiters' message is about an interview or an application.")
-    subject_id = interview.pk if interview is not None else application.pk
-    application_id = interview.application_id if interview is not None else application.pk
-    recruiters = User.objects.filter(groups__name=Role.RECRUITER.value, is_active=True).order_by("pk")
-    count = 0
-    for recruiter in recruiters:
-        notification_queue(
-            template=template,
-            key=notification_key(template, subject_id, reason, recruiter.pk),
-            due_at=due_at,
-            recipient_user=recruiter,
-            interview=interview,
-            payload={"reason": reason, "application": str(application_id), **(extra or {})},
-        )
-        count += 1
-    return count
