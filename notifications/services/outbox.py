@@ -17,11 +17,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from hrsuite import queue
 from hrsuite.permissions import get_for_change
 from hrsuite.workflow import transition
 from notifications import registry
@@ -87,6 +87,12 @@ def notifications_cancel(*, interview, templates: list[str]) -> int:
 logger = logging.getLogger(__name__)
 
 BACKOFF_SECONDS = 30
+QUEUE = queue.ClaimQueue(
+    model=Notification,
+    pending=Notification.Status.PENDING,
+    sending=Notification.Status.SENDING,
+    due_field="due_at",
+)
 _ADDRESS = re.compile(r"\S+@\S+")
 
 
@@ -107,10 +113,9 @@ class DispatchResult:
         return self.sent + self.cancelled + self.retried + self.failed
 
 
-def backoff(attempts: int, *, base_seconds: int = BACKOFF_SECONDS) -> timedelta:
-    """The wait after the `attempts`-th failed attempt, doubling: 30 s, 60 s, 120 s, ... for a
-    message; the provisioning dispatcher passes its own base."""
-    return timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0))
+def backoff(attempts: int) -> timedelta:
+    """The wait after the `attempts`-th failed attempt of a message: 30 s, 60 s, 120 s, ..."""
+    return queue.backoff(attempts, base_seconds=BACKOFF_SECONDS)
 
 
 def outbox_reclaim_stale(*, now: datetime | None = None) -> int:
@@ -118,51 +123,25 @@ def outbox_reclaim_stale(*, now: datetime | None = None) -> int:
     they have used their attempts). A live sender refreshes `claimed_at` before each message, so
     only a sender silent for the whole timeout loses its rows."""
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.HRSUITE_OUTBOX_CLAIM_TIMEOUT)
-    stale = Notification.objects.filter(status=Notification.Status.SENDING, claimed_at__lt=cutoff)
+    stale = QUEUE.stale(now=now, timeout_seconds=settings.HRSUITE_OUTBOX_CLAIM_TIMEOUT)
     failed = stale.filter(attempts__gte=settings.HRSUITE_OUTBOX_MAX_ATTEMPTS).update(
         status=Notification.Status.FAILED,
         last_error="The worker stopped while sending.",
         claimed_at=None,
         updated_at=now,
     )
-    reclaimed = stale.update(status=Notification.Status.PENDING, claimed_at=None, updated_at=now)
+    reclaimed = QUEUE.release(stale, now=now)
     if failed or reclaimed:
         logger.warning("Outbox: %s stale claims reclaimed, %s failed", reclaimed, failed)
     return reclaimed + failed
 
 
 def _claim(*, batch_size: int, now: datetime) -> list[Notification]:
-    """Take up to `batch_size` due rows: locked rows of another dispatcher are skipped, and the
-    pending→sending switch commits before anything is sent, so a second dispatcher never sends
-    the same row."""
-    with transaction.atomic():
-        ids = list(
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(status=Notification.Status.PENDING, due_at__lte=now)
-            .order_by("due_at")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        if not ids:
-            return []
-        Notification.objects.filter(pk__in=ids, status=Notification.Status.PENDING).update(
-            status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
-        )
-    return list(
-        Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING, claimed_at=now)
-        .select_related("candidate", "recipient_user", *registry.related_paths())
-        .order_by("due_at")
+    return QUEUE.claim(
+        batch_size=batch_size,
+        now=now,
+        select_related=("candidate", "recipient_user", *registry.related_paths()),
     )
-
-
-def _still_mine(notification: Notification, now: datetime) -> bool:
-    """Refresh the claim before a send; False when the row was reclaimed meanwhile."""
-    refreshed = Notification.objects.filter(
-        pk=notification.pk, status=Notification.Status.SENDING, claimed_at=notification.claimed_at
-    ).update(claimed_at=now)
-    if refreshed:
-        notification.claimed_at = now
-    return bool(refreshed)
 
 
 def stale_reason(notification: Notification) -> str:
@@ -186,23 +165,16 @@ def _safe_error(exc: Exception) -> str:
     return _ADDRESS.sub("[address]", text)[:500]
 
 
-def _finish(notification: Notification, *, now: datetime, **changes) -> bool:
-    """Compare-and-set from this claim's 'sending' to the outcome."""
-    return bool(
-        Notification.objects.filter(
-            pk=notification.pk, status=Notification.Status.SENDING, claimed_at=notification.claimed_at
-        ).update(updated_at=now, **changes)
-    )
-
-
 def _failed_attempt(notification: Notification, exc: Exception, now: datetime, result: DispatchResult):
     error = _safe_error(exc)
     if notification.attempts >= settings.HRSUITE_OUTBOX_MAX_ATTEMPTS:
-        _finish(notification, now=now, status=Notification.Status.FAILED, last_error=error, claimed_at=None)
+        QUEUE.finish(
+            notification, now=now, status=Notification.Status.FAILED, last_error=error, claimed_at=None
+        )
         result.failed += 1
         logger.error("Outbox: %s failed for good after %s attempts", notification.pk, notification.attempts)
     else:
-        _finish(
+        QUEUE.finish(
             notification,
             now=now,
             status=Notification.Status.PENDING,
@@ -218,18 +190,20 @@ def _send_batch(batch: list[Notification], result: DispatchResult) -> None:
     try:
         for notification in batch:
             now = timezone.now()
-            if not _still_mine(notification, now):
+            if not QUEUE.still_mine(notification, now):
                 continue
             reason = stale_reason(notification)
             if reason:
-                _finish(notification, now=now, status=Notification.Status.CANCELLED, last_error=reason)
+                QUEUE.finish(notification, now=now, status=Notification.Status.CANCELLED, last_error=reason)
                 result.cancelled += 1
                 continue
             try:
                 message = render(notification, connection=connection)
             except MessageUnsendable as exc:
                 # Sending again cannot help (no address, say): fail at once for HR to look at.
-                _finish(notification, now=now, status=Notification.Status.FAILED, last_error=str(exc)[:500])
+                QUEUE.finish(
+                    notification, now=now, status=Notification.Status.FAILED, last_error=str(exc)[:500]
+                )
                 result.failed += 1
                 continue
             try:
@@ -241,7 +215,9 @@ def _send_batch(batch: list[Notification], result: DispatchResult) -> None:
                 with contextlib.suppress(Exception):
                     connection.close()
                 continue
-            _finish(notification, now=timezone.now(), status=Notification.Status.SENT, sent_at=timezone.now())
+            QUEUE.finish(
+                notification, now=timezone.now(), status=Notification.Status.SENT, sent_at=timezone.now()
+            )
             result.sent += 1
     finally:
         with contextlib.suppress(Exception):
