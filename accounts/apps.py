@@ -35,7 +35,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from accounts import policies  # noqa: F401 - registers who sees which API tokens
+        from accounts import notices, policies  # noqa: F401 - registers who sees which API tokens
+
+        notices.register()
 
         # Keeps every database's role groups current after each migrate.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="hrsuite_roles_sync")

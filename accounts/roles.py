@@ -15,12 +15,12 @@ _HIRING_MODELS = {
         "aidimensionscore",
         "humanreview",
         "scorecard",
-        "notification",
         "incident",
         "consent",
         "consentnotice",
         "rescheduleoffer",
     ],
+    "notifications": ["notification"],
     "onboarding": [
         "decision",
         "offer",
@@ -47,9 +47,9 @@ _RECRUITER_WRITES = {
         "interview": ["add", "change"],
         "interviewassignment": ["add", "delete"],
         "humanreview": ["add"],
-        # Retrying a failed message.
-        "notification": ["change"],
     },
+    # Retrying a failed message.
+    "notifications": {"notification": ["change"]},
     # Decisions, offers (with their approval steps) and background checks are HR's to make.
     "onboarding": {
         "decision": ["add"],

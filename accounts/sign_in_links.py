@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 
 from accounts.links import AccountLinkTokens, link_account
 from accounts.models import User
+from accounts.notices import AccountMessage
 from accounts.sign_in_limits import network_of
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -28,8 +29,8 @@ from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import has_role
 from hrsuite.rate_limits import refuse_past_limits
 from hrsuite.roles import Role
-from interviews.models import Notification
-from interviews.services.outbox import notification_key, notification_queue
+from notifications.models import Notification
+from notifications.services.outbox import notification_key, notification_queue
 
 SIGN_IN_LINK_MAX_AGE = timedelta(minutes=15)
 # (requests, window): links one user name may be sent, and one client address may ask for.
@@ -73,7 +74,7 @@ def sign_in_link_request(*, username: str, ip: str | None) -> Notification | Non
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None or not user.email or has_role(user, Role.CANDIDATE):
         return None
-    template = Notification.Template.PORTAL_SIGN_IN_LINK
+    template = AccountMessage.PORTAL_SIGN_IN_LINK
     notification = notification_queue(
         template=template,
         key=notification_key(template, user.pk, uuid.uuid4().hex),

@@ -7,11 +7,28 @@ from audit.models import AuditAction, AuditEvent
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
 
+# Record types under each of their names: a model that moved to another app keeps, on the events
+# written before the move, the label it had then ("app.model"). Apps register their moves.
+_TARGET_TYPE_NAMES: dict[str, set[str]] = {}
+
+
+def target_type_renamed(*, former: str, current: str) -> None:
+    """Events about `former` and `current` are about the same records: filtering by either label
+    finds both."""
+    names = _TARGET_TYPE_NAMES.get(former, {former}) | _TARGET_TYPE_NAMES.get(current, {current})
+    for name in names:
+        _TARGET_TYPE_NAMES[name] = names
+
+
+def target_type_names(label: str) -> set[str]:
+    """`label` and every other name its records were audited under."""
+    return _TARGET_TYPE_NAMES.get(label, {label})
+
 
 class AuditEventFilter(django_filters.FilterSet):
     actor = django_filters.CharFilter(field_name="actor_label", label="Actor's user name")
     action = django_filters.MultipleChoiceFilter(choices=AuditAction.choices)
-    target_type = django_filters.CharFilter()
+    target_type = django_filters.CharFilter(method="filter_target_type")
     target_id = django_filters.CharFilter()
     candidate = django_filters.UUIDFilter(field_name="candidate_id")
     request_id = django_filters.CharFilter()
@@ -21,6 +38,12 @@ class AuditEventFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields = ["actor", "action", "target_type", "target_id", "candidate", "request_id", "since", "until"]
+
+    def filter_target_type(self, queryset, name, value):
+        names = target_type_names(value)
+        return (
+            queryset.filter(target_type=value) if len(names) == 1 else queryset.filter(target_type__in=names)
+        )
 
 
 def audit_event_list_for(*, user, filters=None) -> QuerySet[AuditEvent]:

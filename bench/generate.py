@@ -416,9 +416,9 @@ class Generator:
             Consent,
             HumanReview,
             Incident,
-            Notification,
             Scorecard,
         )
+        from notifications.models import Notification
         from onboarding.models import (
             BackgroundCheck,
             Decision,

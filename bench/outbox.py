@@ -54,8 +54,10 @@ def seed(n: int, *, spread: int, lead: int) -> tuple[datetime.datetime, datetime
 
     from candidates.models import Application, Candidate, Position
     from candidates.services import email_index
-    from interviews.models import Interview, Notification
-    from interviews.services.outbox import notification_key
+    from interviews.models import Interview
+    from interviews.notices import InterviewMessage
+    from notifications.models import Notification
+    from notifications.services.outbox import notification_key
 
     now = timezone.now()
     first_reminder = now + datetime.timedelta(seconds=lead)
@@ -91,8 +93,8 @@ def seed(n: int, *, spread: int, lead: int) -> tuple[datetime.datetime, datetime
             )
             payload = {"starts_at": starts_at.isoformat(), "sequence": 0}
             for template, due_at in (
-                (Notification.Template.INVITATION, now),
-                (Notification.Template.REMINDER, starts_at - datetime.timedelta(minutes=15)),
+                (InterviewMessage.INVITATION, now),
+                (InterviewMessage.REMINDER, starts_at - datetime.timedelta(minutes=15)),
             ):
                 rows.append(
                     Notification(
@@ -144,8 +146,8 @@ def main() -> None:
     import redis
     from django.core.management import call_command
 
-    from interviews.messages import message_id
-    from interviews.models import Notification
+    from notifications.models import Notification
+    from notifications.rendering import message_id
     from tests.smtp import free_port
 
     call_command("migrate", verbosity=0)

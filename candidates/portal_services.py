@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 
 from accounts.links import AccountLinkTokens, link_account
 from accounts.models import User
+from accounts.notices import AccountMessage
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Candidate
@@ -32,8 +33,8 @@ from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.rate_limits import refuse_past_limits
 from hrsuite.roles import Role
-from interviews.models import Notification
-from interviews.services.outbox import notification_key, notification_queue
+from notifications.models import Notification
+from notifications.services.outbox import notification_key, notification_queue
 
 WELCOME_LINK_MAX_AGE = timedelta(days=7)
 SIGN_IN_LINK_MAX_AGE = timedelta(minutes=15)
@@ -139,7 +140,7 @@ def candidate_portal_invite(*, candidate: Candidate, actor) -> Notification:
     elif not user.is_active:
         message = gettext("The candidate's portal account is switched off.")
         raise ValidationFailed(message, fields={"user": [message]})
-    template = Notification.Template.PORTAL_INVITATION
+    template = AccountMessage.PORTAL_INVITATION
     notification = notification_queue(
         template=template,
         key=notification_key(template, candidate.pk, uuid.uuid4().hex),
@@ -221,7 +222,7 @@ def portal_sign_in_link_request(*, email: str, ip: str | None) -> Notification |
     user = candidate.user if candidate is not None else None
     if user is None or not user.is_active or not has_role(user, Role.CANDIDATE):
         return None
-    template = Notification.Template.PORTAL_SIGN_IN_LINK
+    template = AccountMessage.PORTAL_SIGN_IN_LINK
     notification = notification_queue(
         template=template,
         key=notification_key(template, candidate.pk, uuid.uuid4().hex),

@@ -15,9 +15,9 @@ from interviews.apis import (
     InterviewApi,
     ScorecardApi,
 )
-from interviews.outbox_apis import NotificationApi
 from interviews.scheduling_apis import CompletionRateApi, IncidentApi, RescheduleOfferApi, SchedulingApi
 from interviews.webhook_apis import ConsentApi, WebhookApi
+from notifications.apis import NotificationApi
 from onboarding.apis import BackgroundCheckApi, CheckWebhookApi, DecisionApi, OfferApi
 from onboarding.plan_apis import (
     CandidateMessageTextApi,

@@ -23,7 +23,7 @@ app.conf.beat_schedule = {
     # Recounts the HR dashboard's shared summary inside its 60 s life, so pages always find it.
     "dashboard-counts-refresh": _every(45.0, "backoffice.tasks.dashboard_counts_refresh"),
     # Sends the notification outbox's due rows (DESIGN.md §5 "scheduled messages").
-    "outbox-dispatch": _every(30.0, "interviews.tasks.outbox_dispatch"),
+    "outbox-dispatch": _every(30.0, "notifications.tasks.outbox_dispatch"),
     # Sent offers past their answer-by time become expired (answers after it are refused anyway).
     "offers-expire": _every(300.0, "onboarding.tasks.offers_expire"),
     # Hires to OA, finance and training through signed webhooks, retried with back-off.

@@ -47,13 +47,18 @@ class EncryptedAttribute(DeferredAttribute):
 class EncryptedTextField(models.TextField):
     descriptor_class = EncryptedAttribute
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sealed_as: str = "", **kwargs):
+        """`sealed_as`: the model label ("app.model") the ciphertext is bound to, when not the
+        model's own: a model moved to another app keeps the label its rows were sealed under."""
         kwargs.setdefault("blank", True)
         kwargs.setdefault("default", "")
+        self.sealed_as = sealed_as
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
+        if self.sealed_as:
+            kwargs["sealed_as"] = self.sealed_as
         return name, f"hrsuite.fields.{type(self).__name__}", args, kwargs
 
     # Hooks for typed subclasses.
@@ -67,7 +72,7 @@ class EncryptedTextField(models.TextField):
         return value in (None, "")
 
     def aad_for(self, row_id: object) -> bytes:
-        return crypto.associated_data(self.model._meta.label_lower, self.name, row_id)
+        return crypto.associated_data(self.sealed_as or self.model._meta.label_lower, self.name, row_id)
 
     def seal(self, value: Any, *, row_id: object) -> Sealed:
         if self.is_empty(value):

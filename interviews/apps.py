@@ -7,8 +7,9 @@ class InterviewsConfig(AppConfig):
 
     def ready(self):
         from candidates.services import application_close_handler
-        from interviews import policies  # noqa: F401 - registers who sees which interview data
+        from interviews import emails, policies  # noqa: F401 - registers who sees which interview data
         from interviews.services.closing import application_close
 
+        emails.register()
         # A rejected or withdrawn application leaves no interview or message pending.
         application_close_handler(application_close)

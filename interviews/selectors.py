@@ -22,7 +22,6 @@ from interviews.models import (
     Incident,
     Interview,
     InterviewAssignment,
-    Notification,
     Scorecard,
 )
 
@@ -290,27 +289,6 @@ def completion_rates_for(*, user, filters=None, days: int = 30) -> list[dict]:
             }
         )
     return result
-
-
-class NotificationFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Notification.Status.choices)
-    template = django_filters.ChoiceFilter(choices=Notification.Template.choices)
-    interview = django_filters.UUIDFilter()
-    candidate = django_filters.UUIDFilter()
-
-    class Meta:
-        model = Notification
-        fields = ["status", "template", "interview", "candidate"]
-
-
-def notification_detail_queryset(*, user) -> QuerySet[Notification]:
-    return Notification.objects.select_related("recipient_user")
-
-
-def notification_list_for(*, user, filters=None) -> QuerySet[Notification]:
-    """The outbox as HR sees it: recruiters and HR admins; nobody else has a policy on it."""
-    queryset = restrict(notification_detail_queryset(user=user), user=user).order_by("-due_at", "id")
-    return filtered(NotificationFilter, filters, queryset)
 
 
 def evidence_quotes(evidence) -> list[dict]:

@@ -6,4 +6,9 @@ class OnboardingConfig(AppConfig):
     verbose_name = "Onboarding"
 
     def ready(self):
-        from onboarding import policies  # noqa: F401 - registers who sees which offer and decision
+        from onboarding import (
+            emails,
+            policies,  # noqa: F401 - registers who sees which offer and decision
+        )
+
+        emails.register()

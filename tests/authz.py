@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from candidates import services as candidate_services
 from interviews import services as interview_services
-from interviews.services.outbox import notification_queue
+from notifications.services.outbox import notification_queue
 from tests.factories import (
     assessment_payload,
     give_consent,

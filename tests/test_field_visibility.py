@@ -40,10 +40,11 @@ from hrsuite.fields import EncryptedJSONField
 from hrsuite.permissions import restrict
 from hrsuite.roles import Role
 from interviews import services as interview_services
-from interviews.models import AIAssessment, Interview, Notification
+from interviews.models import AIAssessment, Interview
 from interviews.services import candidate_links as interview_links
 from interviews.services import consent as consent_services
 from interviews.services.incidents import incident_open
+from notifications.models import Notification
 from onboarding import models as onboarding_models
 from onboarding.services import candidate_links as onboarding_links
 from onboarding.services import decisions, notices, offers, plans

@@ -36,10 +36,11 @@ from interviews.models import (
     HumanReview,
     Incident,
     Interview,
-    Notification,
     Scorecard,
 )
-from interviews.selectors import interview_detail_queryset, notification_detail_queryset
+from interviews.selectors import interview_detail_queryset
+from notifications.models import Notification
+from notifications.selectors import notification_detail_queryset
 from onboarding.plan_selectors import plan_detail_queryset
 from onboarding.selectors import check_detail_queryset, decision_detail_queryset, offer_detail_queryset
 

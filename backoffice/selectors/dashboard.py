@@ -30,10 +30,10 @@ from interviews.models import (
     Incident,
     Interview,
     InterviewAssignment,
-    Notification,
     Scorecard,
 )
 from interviews.selectors import completion_rates_for, scorecards_overdue
+from notifications.models import Notification
 from onboarding.models import BackgroundCheck, Offer
 
 # How much one page shows; the page says so where a list or chart is cut.

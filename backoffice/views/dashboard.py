@@ -12,9 +12,9 @@ from hrsuite.errors import Forbidden, InvalidTransition
 from hrsuite.pages import role_required, url_for_each, visible_or_404
 from hrsuite.permissions import may
 from hrsuite.roles import Role
-from interviews.models import Notification
-from interviews.selectors import notification_detail_queryset
-from interviews.services.outbox import notification_retry
+from notifications.models import Notification
+from notifications.selectors import notification_detail_queryset
+from notifications.services.outbox import notification_retry
 
 
 @require_GET

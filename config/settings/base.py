@@ -35,6 +35,7 @@ LOCAL_APPS = [
     "hrsuite",
     "accounts",
     "audit",
+    "notifications",
     "candidates",
     "interviews",
     "onboarding",

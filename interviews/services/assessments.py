@@ -15,13 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts.notices import recruiters_notify
 from audit.models import AuditAction
 from audit.services import audit_record
 from hrsuite.errors import ApplicationError, InvalidTransition, ValidationFailed
 from hrsuite.permissions import get_for_change, require
-from interviews.models import AIAssessment, AIDimensionScore, Interview, Notification
+from interviews.models import AIAssessment, AIDimensionScore, Interview
+from interviews.notices import InterviewMessage
 from interviews.services.consent import consent_complete
-from interviews.services.outbox import recruiters_notify
 from interviews.services.scheduling import INTERVIEW_TRANSITIONS
 
 # Below these the AI's view is not trusted on its own and a person reviews it.
@@ -107,7 +108,7 @@ def assessment_ingest(
     if not consent_complete(interview=interview):
         # Not used without both consents: nothing of it is kept, a person interviews instead.
         recruiters_notify(
-            template=Notification.Template.HUMAN_INTERVIEW_NEEDED,
+            template=InterviewMessage.HUMAN_INTERVIEW_NEEDED,
             interview=interview,
             reason="consent_missing_at_completion",
         )
@@ -153,7 +154,7 @@ def assessment_ingest(
     if not needs_review:
         return AssessmentReceipt(STORED, assessment)
     recruiters_notify(
-        template=Notification.Template.REVIEW_NEEDED,
+        template=InterviewMessage.REVIEW_NEEDED,
         interview=interview,
         reason="low_confidence_or_transcript",
         extra={"assessment": str(assessment.pk)},

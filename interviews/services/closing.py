@@ -13,20 +13,21 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import CLOSED_STAGES, Application, Stage
-from interviews.models import Interview, Notification, RescheduleOffer
-from interviews.services.outbox import notification_key, notification_queue
+from interviews.models import Interview, RescheduleOffer
+from interviews.notices import InterviewMessage
 from interviews.services.scheduling import interview_cancel
+from notifications.models import Notification
+from notifications.services.outbox import notification_key, notification_queue
 
-Template = Notification.Template
 # Messages that ask for, or announce, something of an open application: dropped when it closes.
 # The cancellations the closing itself queues are not among them.
 _PENDING_TEMPLATES = [
-    Template.INVITATION,
-    Template.REMINDER,
-    Template.RESCHEDULE_OFFER,
-    Template.PHONE_FALLBACK_OFFER,
-    Template.SCORECARD_REQUEST,
-    Template.SCORECARD_REMINDER,
+    InterviewMessage.INVITATION,
+    InterviewMessage.REMINDER,
+    InterviewMessage.RESCHEDULE_OFFER,
+    InterviewMessage.PHONE_FALLBACK_OFFER,
+    InterviewMessage.SCORECARD_REQUEST,
+    InterviewMessage.SCORECARD_REMINDER,
 ]
 
 
@@ -59,8 +60,8 @@ def application_close(*, application: Application, actor) -> None:
         if hours is None:
             hours = settings.HRSUITE_REJECTION_NOTICE_HOURS
         notice = notification_queue(
-            template=Template.APPLICATION_REJECTED,
-            key=notification_key(Template.APPLICATION_REJECTED, application.pk),
+            template=InterviewMessage.APPLICATION_REJECTED,
+            key=notification_key(InterviewMessage.APPLICATION_REJECTED, application.pk),
             due_at=now + timedelta(hours=hours),
             candidate=application.candidate,
             payload={"application": str(application.pk)},

@@ -13,13 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts.notices import recruiters_notify
 from audit import context
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Candidate
 from hrsuite.errors import InvalidTransition, NotFound, ValidationFailed
-from interviews.models import AIAssessment, Consent, ConsentNotice, Interview, Notification
-from interviews.services.outbox import recruiters_notify
+from interviews.models import AIAssessment, Consent, ConsentNotice, Interview
+from interviews.notices import InterviewMessage
 
 SCOPES = (Consent.Scope.GENERAL, Consent.Scope.BIOMETRIC)
 FALLBACK_LANGUAGE = "en"
@@ -262,7 +263,7 @@ def _route_to_human(interview: Interview, *, scope: str, decision: str, actor) -
         )
     # An AI interview already held needs a human-reviewed interview instead of its AI result.
     recruiters_notify(
-        template=Notification.Template.HUMAN_INTERVIEW_NEEDED,
+        template=InterviewMessage.HUMAN_INTERVIEW_NEEDED,
         interview=interview,
         reason=reason,
         extra={"converted_to_live_video": bool(converted)},

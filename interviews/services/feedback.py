@@ -6,18 +6,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.notices import recruiters_notify
 from audit.models import AuditAction
 from audit.services import audit_record
-from interviews.models import AIAssessment, Interview, Notification, Scorecard
-from interviews.services.outbox import (
-    notification_key,
-    notification_queue,
-    notifications_cancel,
-    recruiters_notify,
-)
+from interviews.models import AIAssessment, Interview, Scorecard
+from interviews.notices import InterviewMessage
 from interviews.services.scheduling import INTERVIEW_TRANSITIONS, interview_transition
-
-Template = Notification.Template
+from notifications.services.outbox import notification_key, notification_queue, notifications_cancel
 
 
 @transaction.atomic
@@ -43,7 +38,7 @@ def interview_ended(*, interview: Interview, ended_at: datetime, actor) -> Inter
             ended_at=ended_at, updated_at=timezone.now()
         )
         interview.ended_at = ended_at
-    notifications_cancel(interview=interview, templates=[Template.REMINDER])
+    notifications_cancel(interview=interview, templates=[InterviewMessage.REMINDER])
     ended_at = interview.ended_at
     submitted = set(
         Scorecard.objects.filter(interview=interview, status=Scorecard.Status.SUBMITTED).values_list(
@@ -56,16 +51,18 @@ def interview_ended(*, interview: Interview, ended_at: datetime, actor) -> Inter
         if interviewer.pk in submitted:
             continue
         notification_queue(
-            template=Template.SCORECARD_REQUEST,
-            key=notification_key(Template.SCORECARD_REQUEST, interview.pk, interviewer.pk),
+            template=InterviewMessage.SCORECARD_REQUEST,
+            key=notification_key(InterviewMessage.SCORECARD_REQUEST, interview.pk, interviewer.pk),
             recipient_user=interviewer,
             interview=interview,
             payload={"round": 0},
         )
         for round_ in range(1, settings.HRSUITE_SCORECARD_REMINDERS_MAX + 1):
             notification_queue(
-                template=Template.SCORECARD_REMINDER,
-                key=notification_key(Template.SCORECARD_REMINDER, interview.pk, interviewer.pk, round_),
+                template=InterviewMessage.SCORECARD_REMINDER,
+                key=notification_key(
+                    InterviewMessage.SCORECARD_REMINDER, interview.pk, interviewer.pk, round_
+                ),
                 due_at=ended_at + every * round_,
                 recipient_user=interviewer,
                 interview=interview,
@@ -127,5 +124,7 @@ def feedback_check(*, interview: Interview, actor) -> bool:
             "assessment": AIAssessment.objects.filter(interview=interview).exists(),
         },
     )
-    recruiters_notify(template=Template.FEEDBACK_COMPLETE, interview=interview, reason="feedback_complete")
+    recruiters_notify(
+        template=InterviewMessage.FEEDBACK_COMPLETE, interview=interview, reason="feedback_complete"
+    )
     return True

@@ -17,8 +17,8 @@ from django.utils.translation import gettext
 from audit.models import AuditAction
 from audit.services import audit_record
 from hrsuite.errors import ApplicationError, NotFound, ValidationFailed
-from interviews.models import Incident, Interview, Notification, RescheduleOffer
-from interviews.services.outbox import notification_key, notification_queue, notifications_cancel
+from interviews.models import Incident, Interview, RescheduleOffer
+from interviews.notices import InterviewMessage
 from interviews.services.scheduling import (
     CALENDAR_TEMPLATES,
     INTERVIEW_TRANSITIONS,
@@ -27,6 +27,7 @@ from interviews.services.scheduling import (
     interview_transition,
     slot_errors,
 )
+from notifications.services.outbox import notification_key, notification_queue, notifications_cancel
 
 OFFER_SLOTS = 3
 OFFER_VALID_FOR = timedelta(hours=72)
@@ -198,7 +199,7 @@ def incident_open(
         changed_fields=["kind", "slots", "expires_at"],
         detail={"completion_rate": rate, "incident": str(incident.pk)},
     )
-    template = Notification.Template.PHONE_FALLBACK_OFFER if phone else Notification.Template.RESCHEDULE_OFFER
+    template = InterviewMessage.PHONE_FALLBACK_OFFER if phone else InterviewMessage.RESCHEDULE_OFFER
     # The link is the only way to the offer: it travels encrypted, like personal data.
     notification_queue(
         template=template,

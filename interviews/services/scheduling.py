@@ -10,7 +10,6 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 from django.conf import settings
@@ -24,12 +23,15 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application, Candidate, Stage
 from hrsuite.errors import InvalidTransition, ValidationFailed
+from hrsuite.formatting import zone_or_utc
 from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.roles import Role
 from hrsuite.workflow import transition
 from interviews import providers
-from interviews.models import Interview, InterviewAssignment, Notification
-from interviews.services.outbox import notification_key, notification_queue, notifications_cancel
+from interviews.models import Interview, InterviewAssignment
+from interviews.notices import InterviewMessage
+from notifications.models import Notification
+from notifications.services.outbox import notification_key, notification_queue, notifications_cancel
 
 Status = Interview.Status
 
@@ -56,7 +58,7 @@ MIN_DURATION, MAX_DURATION = 10, 480
 # Longer than any interview (MAX_DURATION): one that starts this much before another ends first.
 BEYOND_ANY_INTERVIEW = timedelta(days=1)
 # Messages that announce a time: replaced on reschedule, dropped on cancel.
-CALENDAR_TEMPLATES = [Notification.Template.INVITATION, Notification.Template.REMINDER]
+CALENDAR_TEMPLATES = [InterviewMessage.INVITATION, InterviewMessage.REMINDER]
 # Stages from which an interview may still be scheduled.
 SCHEDULABLE_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING)
 
@@ -79,14 +81,6 @@ def _holiday_calendar(region: str, year: int):
 def holiday_name(region: str, day: date) -> str | None:
     calendar = _holiday_calendar(region or "", day.year)
     return calendar.get(day) if calendar is not None else None
-
-
-def zone_or_utc(name: str | None) -> ZoneInfo:
-    """The time zone named (a person's, an interview's); UTC when none or an unknown one is named."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 # The calendar ends with the year 9999: a start in it leaves no room for the interview's end.
@@ -277,10 +271,8 @@ def _queue_calendar_messages(
     remind = interview.starts_at - lead >= now
     for kind, who in _recipients(interview) if recipients is None else recipients:
         notification_queue(
-            template=Notification.Template.INVITATION,
-            key=notification_key(
-                Notification.Template.INVITATION, interview.pk, seq, kind, who.pk, *key_suffix
-            ),
+            template=InterviewMessage.INVITATION,
+            key=notification_key(InterviewMessage.INVITATION, interview.pk, seq, kind, who.pk, *key_suffix),
             due_at=now,
             interview=interview,
             payload={"starts_at": starts_at, "sequence": seq, "practice_url": practice},
@@ -288,10 +280,8 @@ def _queue_calendar_messages(
         )
         if remind:
             notification_queue(
-                template=Notification.Template.REMINDER,
-                key=notification_key(
-                    Notification.Template.REMINDER, interview.pk, seq, kind, who.pk, *key_suffix
-                ),
+                template=InterviewMessage.REMINDER,
+                key=notification_key(InterviewMessage.REMINDER, interview.pk, seq, kind, who.pk, *key_suffix),
                 due_at=interview.starts_at - lead,
                 interview=interview,
                 payload={"starts_at": starts_at, "sequence": seq},
@@ -304,7 +294,7 @@ def assignment_invite(*, assignment: InterviewAssignment) -> None:
     reminder, as the others did (an assignment made while scheduling is in the first round)."""
     # Read again: the caller's copy may predate a reschedule (a new time and sequence).
     interview = Interview.objects.get(pk=assignment.interview_id)
-    announced = Notification.objects.filter(interview=interview, template=Notification.Template.INVITATION)
+    announced = Notification.objects.filter(interview=interview, template=InterviewMessage.INVITATION)
     if (
         interview.status != Status.SCHEDULED
         or not announced.exclude(status=Notification.Status.CANCELLED).exists()
@@ -329,7 +319,7 @@ def assignment_uninvite(*, assignment: InterviewAssignment) -> None:
         interview=interview, recipient_user=interviewer, template__in=CALENDAR_TEMPLATES
     )
     invited = theirs.filter(
-        template=Notification.Template.INVITATION,
+        template=InterviewMessage.INVITATION,
         status__in=[Notification.Status.SENT, Notification.Status.SENDING],
     ).exists()
     theirs.filter(status=Notification.Status.PENDING).update(
@@ -338,9 +328,9 @@ def assignment_uninvite(*, assignment: InterviewAssignment) -> None:
     if invited:
         seq = interview.calendar_sequence
         notification_queue(
-            template=Notification.Template.CANCELLATION,
+            template=InterviewMessage.CANCELLATION,
             key=notification_key(
-                Notification.Template.CANCELLATION, interview.pk, seq, "user", interviewer.pk, assignment.pk
+                InterviewMessage.CANCELLATION, interview.pk, seq, "user", interviewer.pk, assignment.pk
             ),
             interview=interview,
             payload={"sequence": seq, "unassigned": True},
@@ -491,8 +481,8 @@ def interview_cancel(
     seq = interview.calendar_sequence
     for kind, who in _recipients(interview):
         notification_queue(
-            template=Notification.Template.CANCELLATION,
-            key=notification_key(Notification.Template.CANCELLATION, interview.pk, seq, kind, who.pk),
+            template=InterviewMessage.CANCELLATION,
+            key=notification_key(InterviewMessage.CANCELLATION, interview.pk, seq, kind, who.pk),
             interview=interview,
             payload={"sequence": seq, **({"application_closed": True} if application_closed else {})},
             **_to(kind, who),

@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.notices import recruiters_notify
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application
@@ -25,12 +26,11 @@ from hrsuite.errors import NotFound
 from hrsuite.permissions import require
 from hrsuite.signing import WebhookOutcome
 from hrsuite.workflow import record_once, transition
-from interviews.models import Notification
-from interviews.services.outbox import recruiters_notify
 from onboarding import providers
 from onboarding.models import BackgroundCheck, BackgroundCheckEvent, HRTask, Offer
 from onboarding.providers import CheckEvent
 from onboarding.services import notices
+from onboarding.services.notices import OnboardingMessage
 
 C = BackgroundCheck.Status
 
@@ -160,7 +160,7 @@ def _failed(check: BackgroundCheck, *, actor: str) -> None:
         notices.offer_cancelled_notify(offer=offer)
     recruiters_notify(
         application=check.application,
-        template=Notification.Template.CHECK_FAILED,
+        template=OnboardingMessage.CHECK_FAILED,
         reason="background_check_failed",
         extra={"background_check": str(check.pk), "offer_cancelled": cancelled},
     )
@@ -177,7 +177,7 @@ def _inconclusive(check: BackgroundCheck, *, actor: str) -> None:
     audit_record(actor=actor, action=AuditAction.CREATE, target=task, changed_fields=["kind", "status"])
     recruiters_notify(
         application=check.application,
-        template=Notification.Template.HR_TASK_OPENED,
+        template=OnboardingMessage.HR_TASK_OPENED,
         reason=f"hr_task:{task.pk}",
         extra={"hr_task": str(task.pk), "background_check": str(check.pk)},
     )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts.notices import recruiters_notify
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application
@@ -19,9 +20,8 @@ from hrsuite.errors import Forbidden, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.roles import Role
 from hrsuite.workflow import transition
-from interviews.models import Notification
-from interviews.services.outbox import recruiters_notify
 from onboarding.models import Decision
+from onboarding.services.notices import OnboardingMessage
 
 Outcome, Status = Decision.Outcome, Decision.Status
 
@@ -122,7 +122,7 @@ def decision_review_request(*, decision: Decision, note: str = "", actor) -> Dec
     decision.save(update_fields=["review_request_note", "updated_at"])
     recruiters_notify(
         application=decision.application,
-        template=Notification.Template.RE_REVIEW_REQUESTED,
+        template=OnboardingMessage.RE_REVIEW_REQUESTED,
         reason="decision_review_requested",
         extra={"decision": str(decision.pk)},
     )

@@ -2,26 +2,42 @@
 outbox re-checks before it sends them.
 
 Each message names what it is about in its payload ({"offer": id}, {"task": id}, {"hr_task": id}),
-so `interviews.messages` reads the details (start date, place, contact) at send time and
+so `onboarding.emails` reads the details (start date, place, contact) at send time and
 `onboarding_stale_reason` can drop a message whose subject has moved on: an onboarding notice for
 an offer cancelled meanwhile, a reminder for a task already done or a plan cancelled.
 """
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Candidate
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import get_for_change, require
-from interviews.models import Notification
-from interviews.services.outbox import notification_key, notification_queue
+from notifications.models import Notification
+from notifications.services.outbox import notification_key, notification_queue
 from onboarding.models import CandidateMessageText, HRTask, Offer, OnboardingPlan, OnboardingTask
 
-T = Notification.Template
+
+class OnboardingMessage(models.TextChoices):
+    """From decision to first day; `payload` names the offer, plan, task or HR task."""
+
+    RE_REVIEW_REQUESTED = "re_review_requested", _("Candidate asks for a human re-review")
+    OFFER_SENT = "offer_sent", _("Offer ready to answer")
+    OFFER_CANCELLED = "offer_cancelled", _("Offer withdrawn")
+    CHECK_FAILED = "check_failed", _("Background check failed")
+    HR_TASK_OPENED = "hr_task_opened", _("HR task to pick up")
+    ONBOARDING_NOTICE = "onboarding_notice", _("Your first day")
+    ONBOARDING_TASK_REMINDER = "onboarding_task_reminder", _("Onboarding task due")
+    PROVISIONING_DEAD = "provisioning_dead", _("Provisioning to another system failed")
+    ONBOARDING_CANCELLED = "onboarding_cancelled", _("Onboarding cancelled")
+
+
+T = OnboardingMessage
 # An offer in one of these states no longer stands: nothing more is announced about it.
 _OFFER_GONE = (Offer.Status.CANCELLED, Offer.Status.DECLINED, Offer.Status.EXPIRED)
 

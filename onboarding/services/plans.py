@@ -23,17 +23,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.notices import recruiters_notify
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Stage
 from candidates.services import application_offer_move
 from hrsuite.errors import ValidationFailed
+from hrsuite.formatting import zone_or_utc
 from hrsuite.permissions import get_for_change, require
 from hrsuite.workflow import transition
-from interviews.models import Notification
-from interviews.services.outbox import notification_key, notification_queue, recruiters_notify
-from interviews.services.scheduling import zone_or_utc
+from notifications.models import Notification
+from notifications.services.outbox import notification_key, notification_queue
 from onboarding.models import HRTask, Offer, OnboardingDocument, OnboardingPlan, OnboardingTask
+from onboarding.services.notices import OnboardingMessage
 
 P, K, A = OnboardingPlan.Status, OnboardingTask.Kind, OnboardingTask.Assignee
 SYSTEM_ACTOR = "system:offer-acceptance"
@@ -143,7 +145,7 @@ def plan_create_for(*, offer: Offer, actor) -> OnboardingPlan:
 def _reminder_queue(task: OnboardingTask, *, plan: OnboardingPlan) -> None:
     """One reminder per task, HRSUITE_ONBOARDING_REMINDER_DAYS before it is due (now, if that
     has passed); the outbox drops it if the task is done by then."""
-    template = Notification.Template.ONBOARDING_TASK_REMINDER
+    template = OnboardingMessage.ONBOARDING_TASK_REMINDER
     due_at = max(
         task.due_at - datetime.timedelta(days=settings.HRSUITE_ONBOARDING_REMINDER_DAYS), timezone.now()
     )
@@ -426,11 +428,9 @@ def _plan_messages_drop(plan: OnboardingPlan, *, now: datetime.datetime) -> int:
     """Reminders of the plan's tasks, and a first-day notice, still waiting in the outbox."""
     waiting = Notification.objects.filter(status=Notification.Status.PENDING)
     reminders = waiting.filter(
-        template=Notification.Template.ONBOARDING_TASK_REMINDER, payload__plan=str(plan.pk)
+        template=OnboardingMessage.ONBOARDING_TASK_REMINDER, payload__plan=str(plan.pk)
     )
-    notice = waiting.filter(
-        template=Notification.Template.ONBOARDING_NOTICE, payload__offer=str(plan.offer_id)
-    )
+    notice = waiting.filter(template=OnboardingMessage.ONBOARDING_NOTICE, payload__offer=str(plan.offer_id))
     dropped = 0
     for rows in (reminders, notice):
         dropped += rows.update(

@@ -3,13 +3,13 @@ through signed outbound webhooks.
 
 `provisioning_start` queues one ProvisioningDelivery per active target, inside the caller's
 transaction; the row (unique idempotency key per plan and system) is the promise that the system
-hears of the hire once. The dispatcher mirrors the notification outbox (interviews.services.outbox):
-it claims due rows with `select_for_update(skip_locked=True)` and a pending→sending compare-and-set
-that commits before anything is sent, refreshes its claim before each POST, backs off after a
-failure, and after HRSUITE_PROVISIONING_MAX_ATTEMPTS moves the row to `dead`, opens an HRTask and
-tells the recruiters. HR sends a dead delivery again with `provisioning_retry` (audited). When a
-plan is cancelled, `deliveries_cancel` cancels what has not been delivered and names what has, for
-HR to undo (`deprovision_task_open`).
+hears of the hire once. The dispatcher is a claim-and-retry queue (`hrsuite.queue`), as the
+notification outbox is: it claims due rows with `select_for_update(skip_locked=True)` and a
+pending→sending compare-and-set that commits before anything is sent, refreshes its claim before
+each POST, backs off after a failure, and after HRSUITE_PROVISIONING_MAX_ATTEMPTS moves the row
+to `dead`, opens an HRTask and tells the recruiters. HR sends a dead delivery again with
+`provisioning_retry` (audited). When a plan is cancelled, `deliveries_cancel` cancels what has not
+been delivered and names what has, for HR to undo (`deprovision_task_open`).
 
 Each POST carries the body of the delivery (the same bytes on every attempt), the headers
 Idempotency-Key (stable per plan and system, so a receiver that saw it already answers 2xx without
@@ -29,26 +29,28 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from accounts.notices import recruiters_notify
 from audit.models import AuditAction
 from audit.services import audit_record
-from hrsuite import outbound
+from hrsuite import outbound, queue
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import get_for_change, require
 from hrsuite.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from hrsuite.workflow import transition
-from interviews.models import Notification
-from interviews.services.outbox import backoff, recruiters_notify
 from onboarding.models import HRTask, OnboardingPlan, ProvisioningDelivery, ProvisioningTarget
+from onboarding.services.notices import OnboardingMessage
 
 logger = logging.getLogger(__name__)
 
 System = ProvisioningTarget.System
 D = ProvisioningDelivery.Status
+QUEUE = queue.ClaimQueue(
+    model=ProvisioningDelivery, pending=D.PENDING, sending=D.SENDING, due_field="next_attempt_at"
+)
 SYSTEM_ACTOR = "system:provisioning"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MIN_SECRET_LENGTH = 16
@@ -256,8 +258,8 @@ def _opener() -> urllib.request.OpenerDirector:
 
 
 def _backoff(attempts: int) -> timedelta:
-    # The outbox's doubling wait from the provisioning base: 1 min, 2 min, 4 min, ... by default.
-    return backoff(attempts, base_seconds=settings.HRSUITE_PROVISIONING_BACKOFF_SECONDS)
+    # The queue's doubling wait from the provisioning base: 1 min, 2 min, 4 min, ... by default.
+    return queue.backoff(attempts, base_seconds=settings.HRSUITE_PROVISIONING_BACKOFF_SECONDS)
 
 
 def delivery_body(delivery: ProvisioningDelivery) -> bytes:
@@ -315,8 +317,7 @@ def provisioning_reclaim_stale(*, now: datetime | None = None) -> int:
     """Rows left in 'sending' by a dispatcher that died go back to 'pending', or end 'dead' when
     they have used their attempts."""
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.HRSUITE_PROVISIONING_CLAIM_TIMEOUT)
-    stale = ProvisioningDelivery.objects.filter(status=D.SENDING, claimed_at__lt=cutoff)
+    stale = QUEUE.stale(now=now, timeout_seconds=settings.HRSUITE_PROVISIONING_CLAIM_TIMEOUT)
     # A cancelled hire's delivery is not tried again, nor dead-lettered.
     count = stale.filter(plan__status=OnboardingPlan.Status.CANCELLED).update(
         status=D.CANCELLED, claimed_at=None, updated_at=now
@@ -325,62 +326,26 @@ def provisioning_reclaim_stale(*, now: datetime | None = None) -> int:
         "plan__application", "target"
     ):
         count += _give_up(delivery, error="The worker stopped while sending.", now=now)
-    count += stale.update(status=D.PENDING, claimed_at=None, updated_at=now)
+    count += QUEUE.release(stale, now=now)
     if count:
         logger.warning("Provisioning: %s stale claims reclaimed", count)
     return count
 
 
 def _claim(*, batch_size: int, now: datetime) -> list[ProvisioningDelivery]:
-    """Take up to `batch_size` due rows; the switch to 'sending' commits before anything is sent,
-    so a second dispatcher never sends the same row. Deliveries of a cancelled plan wait."""
-    with transaction.atomic():
-        ids = list(
-            ProvisioningDelivery.objects.select_for_update(skip_locked=True)
-            .filter(status=D.PENDING, next_attempt_at__lte=now)
-            .exclude(plan__status=OnboardingPlan.Status.CANCELLED)
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        if not ids:
-            return []
-        ProvisioningDelivery.objects.filter(pk__in=ids, status=D.PENDING).update(
-            status=D.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
-        )
-    return list(
-        ProvisioningDelivery.objects.filter(pk__in=ids, status=D.SENDING, claimed_at=now)
-        .select_related("target", "plan__application")
-        .order_by("next_attempt_at")
+    """Due rows for this dispatcher; deliveries of a cancelled plan wait."""
+    return QUEUE.claim(
+        batch_size=batch_size,
+        now=now,
+        waiting=ProvisioningDelivery.objects.exclude(plan__status=OnboardingPlan.Status.CANCELLED),
+        select_related=("target", "plan__application"),
     )
-
-
-def _mine(delivery: ProvisioningDelivery):
-    return ProvisioningDelivery.objects.filter(
-        pk=delivery.pk, status=D.SENDING, claimed_at=delivery.claimed_at
-    )
-
-
-def _still_mine(delivery: ProvisioningDelivery, now: datetime) -> bool:
-    """Refresh the claim before a POST; False when the row was reclaimed meanwhile."""
-    if _mine(delivery).update(claimed_at=now):
-        delivery.claimed_at = now
-        return True
-    return False
-
-
-def _finish(delivery: ProvisioningDelivery, *, now: datetime, **changes) -> bool:
-    """Compare-and-set from this claim's 'sending' to the outcome."""
-    return bool(_mine(delivery).update(updated_at=now, **changes))
 
 
 def _give_up(delivery: ProvisioningDelivery, *, error: str, now: datetime) -> int:
     """'sending' → 'dead', with the HR task and the recruiters' message, all or nothing."""
     with transaction.atomic():
-        moved = (
-            ProvisioningDelivery.objects.filter(pk=delivery.pk, status=D.SENDING)
-            .filter(claimed_at=delivery.claimed_at)
-            .update(status=D.DEAD, last_error=error, claimed_at=None, updated_at=now)
-        )
+        moved = QUEUE.finish(delivery, now=now, status=D.DEAD, last_error=error, claimed_at=None)
         if not moved:
             return 0
         application = delivery.plan.application
@@ -411,7 +376,7 @@ def _give_up(delivery: ProvisioningDelivery, *, error: str, now: datetime) -> in
         )
         # One message per death: a retried delivery that dies again opens a new task.
         recruiters_notify(
-            template=Notification.Template.PROVISIONING_DEAD,
+            template=OnboardingMessage.PROVISIONING_DEAD,
             application=application,
             reason=f"delivery:{delivery.pk}:{task.pk}",
             extra={
@@ -436,7 +401,7 @@ def _plan_cancelled(delivery: ProvisioningDelivery) -> bool:
 
 def _send(delivery: ProvisioningDelivery, result: DispatchResult) -> None:
     now = timezone.now()
-    if not _still_mine(delivery, now):
+    if not QUEUE.still_mine(delivery, now):
         return
     try:
         _post(delivery)
@@ -444,10 +409,10 @@ def _send(delivery: ProvisioningDelivery, result: DispatchResult) -> None:
         error, now = str(exc), timezone.now()
         if _plan_cancelled(delivery):
             # Cancelled while this attempt was on its way: not tried again, and no dead letter.
-            _finish(delivery, now=now, status=D.CANCELLED, last_error=error, claimed_at=None)
+            QUEUE.finish(delivery, now=now, status=D.CANCELLED, last_error=error, claimed_at=None)
         elif delivery.attempts >= settings.HRSUITE_PROVISIONING_MAX_ATTEMPTS:
             result.dead += _give_up(delivery, error=error, now=now)
-        elif _finish(
+        elif QUEUE.finish(
             delivery,
             now=now,
             status=D.PENDING,
@@ -458,7 +423,7 @@ def _send(delivery: ProvisioningDelivery, result: DispatchResult) -> None:
             result.retried += 1
         return
     now = timezone.now()
-    if _finish(delivery, now=now, status=D.DELIVERED, delivered_at=now, claimed_at=None, last_error=""):
+    if QUEUE.finish(delivery, now=now, status=D.DELIVERED, delivered_at=now, claimed_at=None, last_error=""):
         result.delivered += 1
 
 
@@ -575,7 +540,7 @@ def deprovision_task_open(*, plan: OnboardingPlan, deliveries: list[Provisioning
     )
     recruiters_notify(
         application=application,
-        template=Notification.Template.HR_TASK_OPENED,
+        template=OnboardingMessage.HR_TASK_OPENED,
         reason=f"hr_task:{task.pk}",
         extra={"hr_task": str(task.pk), "plan": str(plan.pk), "systems": systems},
     )

@@ -27,11 +27,11 @@ from accounts.links import LinkUnusable
 from candidates import portal_services as services
 from candidates.models import Candidate, Stage
 from hrsuite.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
+from hrsuite.formatting import format_date, format_time
 from hrsuite.pages import field_errors, role_required, visible_or_404
 from hrsuite.permissions import has_role
 from hrsuite.rate_limits import RateLimited
 from hrsuite.roles import Role
-from interviews.messages import format_date, format_time
 from interviews.models import Consent, HumanReview, Interview
 from interviews.selectors import assessment_detail_queryset
 from interviews.services import candidate_links as interview_links

@@ -20,13 +20,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from hrsuite.errors import ApplicationError, InvalidTransition, NotFound, ValidationFailed
+from hrsuite.formatting import format_time, zone_or_utc
 from hrsuite.links import LinkExpired
-from interviews.messages import format_time
 from interviews.models import Consent, Interview, RescheduleOffer
 from interviews.services import candidate_links
 from interviews.services.consent import SCOPES
 from interviews.services.incidents import OfferExpired, OfferUsed, reschedule_offer_choose
-from interviews.services.scheduling import zone_or_utc
 
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 # What a link that opens nothing is called on its page, by the error's code.

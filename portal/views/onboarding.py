@@ -17,9 +17,8 @@ from django.views.decorators.http import require_http_methods
 
 from hrsuite import uploads
 from hrsuite.errors import InvalidTransition, NotFound, ValidationFailed
+from hrsuite.formatting import format_date, format_time, zone_or_utc
 from hrsuite.links import LinkClosed, LinkExpired
-from interviews.messages import format_date, format_time
-from interviews.services.scheduling import zone_or_utc
 from onboarding.models import Offer, OnboardingTask
 from onboarding.services import candidate_links
 from portal.views.interviews import link_problem_page, portal_page

@@ -12,11 +12,12 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.notices import AccountMessage
 from accounts.sign_in_limits import SIGN_IN_LIMIT_PER_PAIR
 from audit.models import AuditAction, AuditEvent
 from hrsuite.roles import Role
-from interviews.models import Notification
-from interviews.services.outbox import outbox_dispatch
+from notifications.models import Notification
+from notifications.services.outbox import outbox_dispatch
 from tests.factories import make_user
 
 PASSWORD = "harbour-lantern-quiet-47"
@@ -60,7 +61,7 @@ def test_a_locked_out_user_signs_in_once_through_the_e_mailed_link_and_is_unlock
     asked = _ask_for_link(client)
     assert asked.status_code == 302
     notification = Notification.objects.get(recipient_user=ivy)
-    assert notification.template == Notification.Template.PORTAL_SIGN_IN_LINK
+    assert notification.template == AccountMessage.PORTAL_SIGN_IN_LINK
     path = _link_from_the_email()
     (message,) = mail.outbox
     assert message.to == ["ivy@example.test"]

@@ -12,13 +12,14 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.notices import AccountMessage
 from audit.models import AuditAction, AuditEvent
 from candidates.portal_services import candidate_portal_invite
 from hrsuite.errors import Forbidden
 from hrsuite.roles import Role
-from interviews.messages import render
-from interviews.models import Notification
-from interviews.services.outbox import outbox_dispatch
+from notifications.models import Notification
+from notifications.rendering import render
+from notifications.services.outbox import outbox_dispatch
 from tests.factories import make_candidate
 
 pytestmark = pytest.mark.django_db
@@ -75,14 +76,14 @@ def test_invitation_makes_a_candidate_account_from_the_candidate_and_links_it(re
     assert {
         (AuditAction.CREATE, "accounts.user"),
         (AuditAction.PERMISSION_GRANT, "candidates.candidate"),
-        (AuditAction.CREATE, "interviews.notification"),
+        (AuditAction.CREATE, "notifications.notification"),
     } <= actions
 
 
 def test_invitation_link_travels_only_in_the_encrypted_secret_payload(recruiter):
     candidate, notification = _invite(recruiter)
 
-    assert notification.template == Notification.Template.PORTAL_INVITATION
+    assert notification.template == AccountMessage.PORTAL_INVITATION
     assert notification.candidate_id == candidate.pk and notification.status == "pending"
     url = notification.secret_payload["portal_url"]
     token = _path(notification).rstrip("/").rsplit("/", 1)[-1]

@@ -21,11 +21,11 @@ from interviews.models import (
     Interview,
     InterviewAssignment,
     InterviewUserObjectPermission,
-    Notification,
     Scorecard,
     WebhookEvent,
 )
 from interviews.services.consent import consent_complete
+from notifications.models import Notification
 from tests.factories import built_once
 
 SEEDED_MODELS = [

@@ -4,9 +4,10 @@ import datetime
 
 from django.utils import timezone
 
-from interviews.models import Interview, Notification
+from interviews.models import Interview
+from interviews.notices import InterviewMessage
 from interviews.services import assignment_create
-from interviews.services.outbox import notification_key, notification_queue
+from notifications.services.outbox import notification_key, notification_queue
 from tests.factories import make_application, make_candidate, make_interview
 
 
@@ -47,7 +48,7 @@ def queue(
 
 def queue_reminder(interview, *, recipient=None, minutes=15):
     return queue(
-        Notification.Template.REMINDER,
+        InterviewMessage.REMINDER,
         interview,
         recipient=recipient,
         due_at=interview.starts_at - datetime.timedelta(minutes=minutes),

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
-from interviews.models import Notification
 from interviews.services.scheduling import interview_schedule
+from notifications.models import Notification
 from tests.factories import make_application, make_candidate
 
 # A Monday, 08:00 in Shanghai: the week ahead has business days and no Chinese holiday.

@@ -6,9 +6,10 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from hrsuite.errors import ValidationFailed
-from interviews.models import AIAssessment, AIDimensionScore, Interview, Notification
+from interviews.models import AIAssessment, AIDimensionScore, Interview
 from interviews.services import consent as consent_services
 from interviews.services.assessments import assessment_ingest
+from notifications.models import Notification
 from tests.factories import (
     assessment_payload,
     give_consent,

@@ -5,14 +5,13 @@ from datetime import timedelta
 
 import pytest
 
-from interviews.models import InterviewAssignment, Notification
+from interviews.models import InterviewAssignment
+from interviews.notices import InterviewMessage
 from interviews.services import assignment_create, assignment_delete
-from interviews.services.outbox import outbox_dispatch
+from notifications.services.outbox import outbox_dispatch
 from tests.interviews.scheduling_helpers import frozen_clock, rows, schedule
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
-
-T = Notification.Template
 
 
 @pytest.fixture
@@ -37,7 +36,9 @@ def test_an_interviewer_assigned_after_the_invitations_gets_invitation_and_remin
 
     assignment_create(interview=interview, interviewer=other_interviewer, actor=recruiter)
 
-    (reminder,) = [r for r in rows(interview, T.REMINDER) if r.recipient_user_id == other_interviewer.pk]
+    (reminder,) = [
+        r for r in rows(interview, InterviewMessage.REMINDER) if r.recipient_user_id == other_interviewer.pk
+    ]
     assert reminder.due_at == interview.starts_at - timedelta(minutes=15)
     assert outbox_dispatch().sent == 1
     (invitation,) = _to(smtp_server.sink, other_interviewer)
@@ -46,7 +47,7 @@ def test_an_interviewer_assigned_after_the_invitations_gets_invitation_and_remin
 
 def test_assigning_while_scheduling_queues_one_invitation_each(recruiter, interviewer, other_interviewer):
     interview = schedule(recruiter, interviewers=[interviewer, other_interviewer])
-    invitations = rows(interview, T.INVITATION)
+    invitations = rows(interview, InterviewMessage.INVITATION)
     assert sorted(n.recipient_user_id or 0 for n in invitations if n.recipient_user_id) == sorted(
         [interviewer.pk, other_interviewer.pk]
     )
@@ -62,7 +63,7 @@ def test_an_unassigned_interviewer_gets_a_cancellation_and_no_reminder(
 
     assignment_delete(assignment=assignment, actor=recruiter)
 
-    reminders = rows(interview, T.REMINDER)
+    reminders = rows(interview, InterviewMessage.REMINDER)
     assert interviewer.pk not in {r.recipient_user_id for r in reminders}
     assert other_interviewer.pk in {r.recipient_user_id for r in reminders}
     assert outbox_dispatch().sent == 1
@@ -81,7 +82,7 @@ def test_an_interviewer_unassigned_before_their_invitation_went_out_is_not_told(
         assignment=InterviewAssignment.objects.get(interview=interview, interviewer=interviewer),
         actor=recruiter,
     )
-    assert [r.recipient_user_id for r in rows(interview, T.INVITATION)] == [None]
+    assert [r.recipient_user_id for r in rows(interview, InterviewMessage.INVITATION)] == [None]
     outbox_dispatch()
     assert _to(smtp_server.sink, interviewer) == []
 

@@ -12,11 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from interviews.messages import format_time, render
-from interviews.models import Consent, Incident, Interview, Notification, RescheduleOffer
+from hrsuite.formatting import format_time
+from interviews.models import Consent, Incident, Interview, RescheduleOffer
+from interviews.notices import InterviewMessage
 from interviews.services import consent as consent_services
 from interviews.services.candidate_links import CONSENT_LINK_SALT, consent_token
 from interviews.services.incidents import incident_open
+from notifications.models import Notification
+from notifications.rendering import render
 from tests.factories import make_application, make_candidate
 from tests.interviews.scheduling_helpers import SHANGHAI, frozen_clock, schedule, shanghai
 
@@ -242,7 +245,7 @@ def test_an_expired_link_answers_410_in_the_candidates_language_and_stores_nothi
 def test_the_consent_link_in_an_invitation_opens_the_candidates_consent_page(client, recruiter, notices):
     interview = _ai_interview(recruiter, language="en")
     invitation = Notification.objects.get(
-        interview=interview, candidate__isnull=False, template=Notification.Template.INVITATION
+        interview=interview, candidate__isnull=False, template=InterviewMessage.INVITATION
     )
 
     body = render(invitation).body
@@ -269,7 +272,7 @@ def _failed_with_offer(recruiter, interviewer, *, language="zh-hans"):
         actor="provider:simulated",
     )
     offer = RescheduleOffer.objects.get(interview=interview)
-    message = Notification.objects.get(interview=interview, template=Notification.Template.RESCHEDULE_OFFER)
+    message = Notification.objects.get(interview=interview, template=InterviewMessage.RESCHEDULE_OFFER)
     token = urlparse(message.secret_payload["offer_url"]).path.rstrip("/").rsplit("/", 1)[-1]
     assert message.secret_payload["offer_url"].endswith(reverse("portal-reschedule", args=[token]))
     return interview, offer, token

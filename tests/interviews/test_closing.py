@@ -13,12 +13,14 @@ from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
 from candidates.services import application_move
-from interviews.messages import render
-from interviews.models import Interview, Notification
+from interviews.models import Interview
+from interviews.notices import InterviewMessage
 from interviews.services import candidate_links
 from interviews.services.feedback import interview_ended
-from interviews.services.outbox import outbox_dispatch
 from interviews.services.scheduling import interview_transition
+from notifications.models import Notification
+from notifications.rendering import render
+from notifications.services.outbox import outbox_dispatch
 from onboarding.services.decisions import decision_record
 from onboarding.services.offers import offers_expire
 from tests.factories import make_application, make_candidate, make_hire, make_position
@@ -26,7 +28,6 @@ from tests.interviews.scheduling_helpers import NOW, frozen_clock, rows, schedul
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-T = Notification.Template
 REASON = "Another candidate matched the role's database experience better."
 
 
@@ -56,22 +57,22 @@ def _recipients(notifications) -> set:
 
 def test_a_rejection_cancels_the_interview_for_everyone_invited(recruiter, interviewer):
     interview = _scheduled(recruiter, interviewer)
-    assert rows(interview, T.REMINDER) and rows(interview, T.INVITATION)
+    assert rows(interview, InterviewMessage.REMINDER) and rows(interview, InterviewMessage.INVITATION)
 
     _reject(interview.application, recruiter)
 
     interview.refresh_from_db()
     assert interview.status == Interview.Status.CANCELLED
     candidate_id = interview.application.candidate_id
-    assert _recipients(rows(interview, T.CANCELLATION)) == {candidate_id, interviewer.pk}
-    assert rows(interview, T.REMINDER) == rows(interview, T.INVITATION) == []
+    assert _recipients(rows(interview, InterviewMessage.CANCELLATION)) == {candidate_id, interviewer.pk}
+    assert rows(interview, InterviewMessage.REMINDER) == rows(interview, InterviewMessage.INVITATION) == []
 
 
 def test_the_rejected_candidate_is_told_in_their_language_after_the_delay(recruiter, interviewer):
     interview = _scheduled(recruiter, interviewer)
     _reject(interview.application, recruiter)
 
-    notice = Notification.objects.get(template=T.APPLICATION_REJECTED)
+    notice = Notification.objects.get(template=InterviewMessage.APPLICATION_REJECTED)
     assert notice.candidate_id == interview.application.candidate_id
     assert notice.due_at == NOW + timedelta(hours=48)
     assert notice.language == "zh-hans"
@@ -89,7 +90,7 @@ def test_without_a_delay_of_its_own_a_position_uses_the_default(recruiter, setti
     application = _application(recruiter, language="en")
     _reject(application, recruiter)
 
-    notice = Notification.objects.get(template=T.APPLICATION_REJECTED)
+    notice = Notification.objects.get(template=InterviewMessage.APPLICATION_REJECTED)
     assert notice.due_at == NOW + timedelta(hours=6)
     message = render(notice)
     assert message.subject == f"Your application for {application.position.title}"
@@ -114,7 +115,7 @@ def test_a_recruiter_sets_the_delay_of_the_rejection_message_per_position(api, r
     change = AuditEvent.objects.filter(target_id=str(position.pk), action=AuditAction.UPDATE).get()
     assert change.changed_fields == ["rejection_notice_hours"]
     _reject(application, recruiter)
-    notice = Notification.objects.get(template=T.APPLICATION_REJECTED)
+    notice = Notification.objects.get(template=InterviewMessage.APPLICATION_REJECTED)
     assert notice.due_at == NOW + timedelta(hours=hours)
 
 
@@ -138,7 +139,7 @@ def test_clearing_the_delay_returns_the_position_to_the_default(api, recruiter):
     assert _set_delay(api, recruiter, position, None).status_code == 200
 
     _reject(application, recruiter)
-    notice = Notification.objects.get(template=T.APPLICATION_REJECTED)
+    notice = Notification.objects.get(template=InterviewMessage.APPLICATION_REJECTED)
     assert notice.due_at == NOW + timedelta(hours=48)
 
 
@@ -159,9 +160,9 @@ def test_a_withdrawal_cancels_the_interview_and_sends_no_rejection(recruiter, in
 
     interview.refresh_from_db()
     assert interview.status == Interview.Status.CANCELLED
-    assert len(rows(interview, T.CANCELLATION)) == 2
-    assert rows(interview, T.REMINDER) == []
-    assert not Notification.objects.filter(template=T.APPLICATION_REJECTED).exists()
+    assert len(rows(interview, InterviewMessage.CANCELLATION)) == 2
+    assert rows(interview, InterviewMessage.REMINDER) == []
+    assert not Notification.objects.filter(template=InterviewMessage.APPLICATION_REJECTED).exists()
 
 
 def test_an_expired_offer_closes_the_application_and_its_interview(recruiter, interviewer):
@@ -176,7 +177,7 @@ def test_an_expired_offer_closes_the_application_and_its_interview(recruiter, in
     interview.refresh_from_db()
     assert application.stage == "withdrawn"
     assert interview.status == Interview.Status.CANCELLED
-    assert len(rows(interview, T.CANCELLATION)) == 2
+    assert len(rows(interview, InterviewMessage.CANCELLATION)) == 2
 
 
 def test_a_rejection_drops_the_scorecard_requests_and_reminders(recruiter, interviewer):
@@ -184,11 +185,15 @@ def test_a_rejection_drops_the_scorecard_requests_and_reminders(recruiter, inter
     with transaction.atomic():
         interview_transition(interview=held, event="started", actor="provider:simulated")
     interview_ended(interview=held, ended_at=NOW, actor="provider:simulated")
-    assert rows(held, T.SCORECARD_REQUEST) and rows(held, T.SCORECARD_REMINDER)
+    assert rows(held, InterviewMessage.SCORECARD_REQUEST) and rows(held, InterviewMessage.SCORECARD_REMINDER)
 
     _reject(held.application, recruiter)
 
-    assert rows(held, T.SCORECARD_REQUEST) == rows(held, T.SCORECARD_REMINDER) == []
+    assert (
+        rows(held, InterviewMessage.SCORECARD_REQUEST)
+        == rows(held, InterviewMessage.SCORECARD_REMINDER)
+        == []
+    )
     held.refresh_from_db()
     assert held.status == Interview.Status.COMPLETED  # what was held stays on record
 

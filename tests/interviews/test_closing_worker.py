@@ -3,8 +3,9 @@ cancellation and the candidate their message in their language, each once."""
 
 import pytest
 
-from interviews.models import Interview, Notification
-from interviews.tasks import outbox_dispatch
+from interviews.models import Interview
+from notifications.models import Notification
+from notifications.tasks import outbox_dispatch
 from onboarding.services.decisions import decision_record
 from tests.celery_worker import wait_until
 from tests.interviews.outbox_helpers import assign, schedule

@@ -11,8 +11,9 @@ from audit.models import AuditEvent
 from candidates import services as candidate_services
 from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.roles import Role
-from interviews.models import Consent, ConsentNotice, Interview, Notification
+from interviews.models import Consent, ConsentNotice, Interview
 from interviews.services import consent as consent_services
+from notifications.models import Notification
 from tests.authz import ROLES
 from tests.factories import make_application, make_candidate, make_user, receive_assessment
 from tests.interviews.webhook_helpers import candidate_portal_user, interview_with_meeting

@@ -8,14 +8,15 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from hrsuite.roles import Role
 from interviews import services as interview_services
-from interviews.models import Consent, Interview, Notification
+from interviews.models import Consent, Interview
+from interviews.notices import InterviewMessage
 from interviews.services.consent import default_notices_publish
 from interviews.services.feedback import feedback_check, interview_ended
 from interviews.services.scheduling import interview_cancel, interview_transition
+from notifications.models import Notification
 from tests.factories import make_user, receive_assessment
 from tests.interviews.scheduling_helpers import frozen_clock, rows, schedule, shanghai
 
-T = Notification.Template
 pytestmark = pytest.mark.usefixtures("clock")
 PROVIDER = "provider:simulated"
 
@@ -51,15 +52,15 @@ def test_end_asks_each_interviewer_for_a_scorecard_and_queues_reminders(held, in
     ended_at = shanghai(2027, 3, 2, 10, 45)
     held.refresh_from_db()
     assert held.status == Interview.Status.COMPLETED and held.ended_at == ended_at
-    requests = rows(held, T.SCORECARD_REQUEST)
+    requests = rows(held, InterviewMessage.SCORECARD_REQUEST)
     assert {n.recipient_user_id for n in requests} == {interviewer.pk, other_interviewer.pk}
     assert all(n.due_at == ended_at and n.payload == {"round": 0} for n in requests)
-    reminders = rows(held, T.SCORECARD_REMINDER)
+    reminders = rows(held, InterviewMessage.SCORECARD_REMINDER)
     for user in (interviewer, other_interviewer):
         mine = [(n.due_at, n.payload) for n in reminders if n.recipient_user_id == user.pk]
         assert mine == [(ended_at + timedelta(hours=24 * r), {"round": r}) for r in (1, 2, 3)]
     # The interview reminder of a finished interview is dropped.
-    assert rows(held, T.REMINDER) == []
+    assert rows(held, InterviewMessage.REMINDER) == []
 
 
 def test_a_repeated_end_report_queues_nothing_twice(held):
@@ -78,22 +79,24 @@ def test_end_after_the_webhook_completed_it_keeps_its_end_time(recruiter, interv
     )
     interview.refresh_from_db()
     interview_ended(interview=interview, ended_at=interview.ended_at, actor=PROVIDER)
-    assert [n.due_at for n in rows(interview, T.SCORECARD_REQUEST)] == [timezone.now()]
+    assert [n.due_at for n in rows(interview, InterviewMessage.SCORECARD_REQUEST)] == [timezone.now()]
 
 
 def test_a_cancelled_interview_asks_for_no_scorecards(recruiter, interviewer):
     interview = schedule(recruiter, interviewers=[interviewer])
     interview_cancel(interview=interview, reason="Filled", actor=recruiter)
     interview_ended(interview=interview, ended_at=timezone.now(), actor=PROVIDER)
-    assert rows(interview, T.SCORECARD_REQUEST) == []
+    assert rows(interview, InterviewMessage.SCORECARD_REQUEST) == []
 
 
 def test_submitted_scorecard_leaves_its_reminders_for_the_dispatcher_to_skip(held, interviewer):
     _submit(held, interviewer)
-    reminders = [n for n in rows(held, T.SCORECARD_REMINDER) if n.recipient_user_id == interviewer.pk]
+    reminders = [
+        n for n in rows(held, InterviewMessage.SCORECARD_REMINDER) if n.recipient_user_id == interviewer.pk
+    ]
     # Still queued with their round: the dispatcher re-checks the scorecard at send time.
     assert [n.payload["round"] for n in reminders] == [1, 2, 3]
-    from interviews.services.outbox import stale_reason
+    from notifications.services.outbox import stale_reason
 
     assert all(stale_reason(n) for n in reminders)
 
@@ -105,19 +108,19 @@ def test_summary_waits_for_every_scorecard_then_is_sent_once(held, recruiter, in
     _submit(held, interviewer)
     held.refresh_from_db()
     assert held.summary_sent_at is None
-    assert rows(held, T.FEEDBACK_COMPLETE) == []
+    assert rows(held, InterviewMessage.FEEDBACK_COMPLETE) == []
 
     _submit(held, other_interviewer)  # the last one in completes the feedback
     held.refresh_from_db()
     sent_at = held.summary_sent_at
     assert sent_at == timezone.now()
-    told = rows(held, T.FEEDBACK_COMPLETE)
+    told = rows(held, InterviewMessage.FEEDBACK_COMPLETE)
     assert {n.recipient_user_id for n in told} == {recruiter.pk, other_recruiter.pk}
 
     assert feedback_check(interview=held, actor="system:test") is False
     held.refresh_from_db()
     assert held.summary_sent_at == sent_at
-    assert len(rows(held, T.FEEDBACK_COMPLETE)) == 2
+    assert len(rows(held, InterviewMessage.FEEDBACK_COMPLETE)) == 2
     assert AuditEvent.objects.filter(target_id=str(held.pk), changed_fields=["summary_sent_at"]).count() == 1
 
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from hrsuite.errors import NotFound, ValidationFailed
-from interviews.models import Incident, Interview, Notification, RescheduleOffer
+from interviews.models import Incident, Interview, RescheduleOffer
+from interviews.notices import InterviewMessage
 from interviews.services.incidents import (
     OfferExpired,
     OfferUsed,
@@ -18,6 +19,7 @@ from interviews.services.incidents import (
     reschedule_offer_choose,
 )
 from interviews.services.scheduling import busy_interviews, holiday_name, slot_errors
+from notifications.models import Notification
 from tests.factories import make_interview, make_position
 from tests.interviews.scheduling_helpers import (
     SHANGHAI,
@@ -29,7 +31,6 @@ from tests.interviews.scheduling_helpers import (
     shanghai,
 )
 
-T = Notification.Template
 pytestmark = pytest.mark.usefixtures("clock")
 PROVIDER = "provider:simulated"
 
@@ -52,7 +53,8 @@ def _fail(interview, kind="technical_issue"):
 def _offer_and_token(interview):
     offer = RescheduleOffer.objects.get(interview=interview)
     message = Notification.objects.get(
-        interview=interview, template__in=[T.RESCHEDULE_OFFER, T.PHONE_FALLBACK_OFFER]
+        interview=interview,
+        template__in=[InterviewMessage.RESCHEDULE_OFFER, InterviewMessage.PHONE_FALLBACK_OFFER],
     )
     token = urlparse(message.secret_payload["offer_url"]).path.rstrip("/").rsplit("/", 1)[-1]
     return offer, message, token
@@ -82,7 +84,7 @@ def test_failure_opens_incident_and_offers_three_valid_slots(recruiter, intervie
     assert incident.resolution == Incident.Resolution.RESCHEDULE_OFFERED
     interview.refresh_from_db()
     assert interview.status == Interview.Status.TECHNICAL_ISSUE
-    assert rows(interview, T.REMINDER) == []
+    assert rows(interview, InterviewMessage.REMINDER) == []
     offer, message, token = _offer_and_token(interview)
     assert offer.kind == RescheduleOffer.Kind.RESCHEDULE
     assert offer.expires_at == timezone.now() + timedelta(hours=72)
@@ -90,7 +92,8 @@ def test_failure_opens_incident_and_offers_three_valid_slots(recruiter, intervie
     assert offer.token_sha256 == hashlib.sha256(token.encode()).hexdigest()
     assert token not in str(RescheduleOffer.objects.filter(pk=offer.pk).values().get())
     assert (
-        message.template == T.RESCHEDULE_OFFER and message.candidate_id == interview.application.candidate_id
+        message.template == InterviewMessage.RESCHEDULE_OFFER
+        and message.candidate_id == interview.application.candidate_id
     )
     assert message.secret_payload["offer_url"].endswith(f"/portal/reschedule/{token}/")
     assert message.payload["slots"] == offer.slots
@@ -164,7 +167,7 @@ def test_low_completion_rate_in_the_region_offers_a_phone_interview(recruiter, i
     assert incident.resolution == Incident.Resolution.PHONE_OFFERED
     offer, message, token = _offer_and_token(interview)
     assert offer.kind == RescheduleOffer.Kind.PHONE
-    assert message.template == T.PHONE_FALLBACK_OFFER
+    assert message.template == InterviewMessage.PHONE_FALLBACK_OFFER
 
     chosen = reschedule_offer_choose(
         token=token, slot=datetime.fromisoformat(offer.slots[1]), ip="203.0.113.9", user_agent="UA"
@@ -197,7 +200,10 @@ def test_choosing_a_slot_schedules_the_new_interview(recruiter, interviewer):
     assert interview.pk != failed.pk
     assert interview.kind == Interview.Kind.LIVE_VIDEO and interview.starts_at == slot
     assert list(interview.assignments.values_list("interviewer_id", flat=True)) == [interviewer.pk]
-    assert len(rows(interview, T.INVITATION)) == 2 and len(rows(interview, T.REMINDER)) == 2
+    assert (
+        len(rows(interview, InterviewMessage.INVITATION)) == 2
+        and len(rows(interview, InterviewMessage.REMINDER)) == 2
+    )
     incident.refresh_from_db()
     assert incident.resolution == Incident.Resolution.RESCHEDULED
     offer.refresh_from_db()

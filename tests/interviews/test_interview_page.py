@@ -15,10 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from hrsuite.formatting import format_time
 from interviews import providers
-from interviews.messages import format_time, render
-from interviews.models import Interview, Notification
+from interviews.models import Interview
+from interviews.notices import InterviewMessage
 from interviews.services.candidate_links import INTERVIEW_LINK_SALT, consent_token, interview_token
+from notifications.models import Notification
+from notifications.rendering import render
 from tests.factories import make_application, make_candidate
 from tests.interviews.scheduling_helpers import SHANGHAI, frozen_clock, rows, schedule, shanghai
 
@@ -26,7 +29,6 @@ pytestmark = pytest.mark.usefixtures("clock")
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 STARTS_AT = shanghai(2027, 3, 2, 10, 0)  # Tuesday; the clock stands at Monday 08:00 Shanghai
-Template = Notification.Template
 
 
 @pytest.fixture
@@ -168,7 +170,7 @@ def test_choosing_a_time_moves_the_interview_with_a_new_invitation_and_reminder(
 ):
     interview = _interview(recruiter, language="en", interviewers=[interviewer])
     candidate_id = interview.application.candidate_id
-    old_reminders = rows(interview, Template.REMINDER)
+    old_reminders = rows(interview, InterviewMessage.REMINDER)
     url = _url(interview)
     slot = _offered(client.get(url).content.decode())[1]
 
@@ -183,10 +185,10 @@ def test_choosing_a_time_moves_the_interview_with_a_new_invitation_and_reminder(
     for old in old_reminders:
         old.refresh_from_db()
         assert old.status == Notification.Status.CANCELLED
-    reminders = rows(interview, Template.REMINDER)
+    reminders = rows(interview, InterviewMessage.REMINDER)
     assert len(reminders) == 2
     assert {r.due_at for r in reminders} == {new_start - timedelta(minutes=15)}
-    invitations = rows(interview, Template.INVITATION)
+    invitations = rows(interview, InterviewMessage.INVITATION)
     assert {(i.payload["sequence"], i.candidate_id is not None) for i in invitations} == {
         (1, True),
         (1, False),
@@ -276,7 +278,7 @@ def test_the_invitation_and_reminder_links_open_the_page_and_move_the_interview(
     interview = _interview(recruiter, language="zh-hans")
     invitation, reminder = (
         Notification.objects.get(interview=interview, candidate__isnull=False, template=template)
-        for template in (Template.INVITATION, Template.REMINDER)
+        for template in (InterviewMessage.INVITATION, InterviewMessage.REMINDER)
     )
     links = []
     for message in (invitation, reminder):

@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from interviews.messages import message_id, render
-from interviews.models import Interview, Notification
+from interviews.models import Interview
+from notifications.registry import template_choices
+from notifications.rendering import message_id, render
 from tests.interviews.outbox_helpers import assign, queue, schedule
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ SLOTS = ["2031-03-05T02:00:00+00:00", "2031-03-06T07:30:00+00:00"]
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-@pytest.mark.parametrize("template", Notification.Template.values)
+@pytest.mark.parametrize("template", [name for name, _label in template_choices()])
 def test_every_template_renders_for_candidate_and_user(recruiter, interviewer, template, language):
     interviewer.preferred_language = language
     interviewer.save(update_fields=["preferred_language"])
@@ -83,7 +84,7 @@ def test_message_id_is_stable_per_idempotency_key(recruiter):
 
 
 def _offer_message(recruiter, template, *, language, **terms):
-    from interviews.services.outbox import notification_queue
+    from notifications.services.outbox import notification_queue
     from tests.factories import make_hire
 
     offer = make_hire(recruiter, send=False, **terms)

@@ -9,10 +9,12 @@ import time_machine
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from interviews.messages import calendar_uid, message_id
-from interviews.models import Interview, Notification, Scorecard
+from interviews.emails import calendar_uid
+from interviews.models import Interview, Scorecard
 from interviews.services.candidate_links import consent_link_open, interview_link_open
-from interviews.services.outbox import backoff, notification_retry, outbox_dispatch
+from notifications.models import Notification
+from notifications.rendering import message_id
+from notifications.services.outbox import backoff, notification_retry, outbox_dispatch
 from tests.interviews.outbox_helpers import assign, queue, queue_reminder, schedule
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from interviews.models import Notification
+from notifications.models import Notification
 from tests.interviews.outbox_helpers import queue, schedule
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def test_recruiter_lists_failed_messages_and_the_read_is_audited(api, recruiter,
         row["last_error"],
     )
     assert "email" not in row and "payload" not in row
-    event = AuditEvent.objects.filter(action="list", target_type="interviews.notification").get()
+    event = AuditEvent.objects.filter(action="list", target_type="notifications.notification").get()
     assert event.target_ids == [str(outbox["failed"].pk)]
 
 

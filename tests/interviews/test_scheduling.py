@@ -10,8 +10,10 @@ from guardian.shortcuts import get_perms
 from audit.models import AuditEvent
 from candidates.models import Stage
 from hrsuite.errors import Forbidden, InvalidTransition, ValidationFailed
-from interviews.models import Interview, InterviewAssignment, Notification
+from interviews.models import Interview, InterviewAssignment
+from interviews.notices import InterviewMessage
 from interviews.services.scheduling import interview_cancel, interview_reschedule
+from notifications.models import Notification
 from tests.interviews.scheduling_helpers import (
     NOW,
     application_in,
@@ -22,7 +24,6 @@ from tests.interviews.scheduling_helpers import (
     shanghai,
 )
 
-T = Notification.Template
 pytestmark = pytest.mark.usefixtures("clock")
 
 
@@ -47,7 +48,7 @@ def test_schedule_creates_meeting_assigns_and_queues_invitations_and_reminders(r
     assert interview.candidate_time_zone == "Asia/Shanghai"
     # Assignment went through assignment_create, so the interviewer got access.
     assert "view_interview" in get_perms(interviewer, interview)
-    invitations = rows(interview, T.INVITATION)
+    invitations = rows(interview, InterviewMessage.INVITATION)
     assert {(n.candidate_id, n.recipient_user_id) for n in invitations} == {
         (interview.application.candidate_id, None),
         (None, interviewer.pk),
@@ -57,7 +58,7 @@ def test_schedule_creates_meeting_assigns_and_queues_invitations_and_reminders(r
         assert n.payload["starts_at"] == "2027-03-02T02:00:00+00:00"
         assert n.payload["sequence"] == 0
         assert n.payload["practice_url"].startswith("http")
-    reminders = rows(interview, T.REMINDER)
+    reminders = rows(interview, InterviewMessage.REMINDER)
     assert len(reminders) == 2
     assert {n.due_at for n in reminders} == {starts_at - timedelta(minutes=15)}
     assert all(n.payload == {"starts_at": "2027-03-02T02:00:00+00:00", "sequence": 0} for n in reminders)
@@ -165,25 +166,28 @@ def test_a_cancelled_interview_frees_its_interviewers(recruiter, interviewer):
 def test_short_notice_interview_gets_invitation_but_no_reminder(recruiter, interviewer, clock):
     clock.move_to(shanghai(2027, 3, 1, 10, 0))
     interview = schedule(recruiter, starts_at=shanghai(2027, 3, 1, 10, 10), interviewers=[interviewer])
-    assert len(rows(interview, T.INVITATION)) == 2
-    assert rows(interview, T.REMINDER) == []
+    assert len(rows(interview, InterviewMessage.INVITATION)) == 2
+    assert rows(interview, InterviewMessage.REMINDER) == []
     # Exactly the lead time ahead still gets its reminder, due now.
     on_time = schedule(recruiter, starts_at=shanghai(2027, 3, 1, 10, 15))
-    assert [n.due_at for n in rows(on_time, T.REMINDER)] == [shanghai(2027, 3, 1, 10, 0)]
+    assert [n.due_at for n in rows(on_time, InterviewMessage.REMINDER)] == [shanghai(2027, 3, 1, 10, 0)]
 
 
 def test_reschedule_moves_the_reminder_and_raises_the_sequence(recruiter, interviewer, clock):
     interview = schedule(recruiter, starts_at=shanghai(2027, 3, 2, 10, 0), interviewers=[interviewer])
-    old_rows = rows(interview, T.INVITATION) + rows(interview, T.REMINDER)
+    old_rows = rows(interview, InterviewMessage.INVITATION) + rows(interview, InterviewMessage.REMINDER)
 
     moved = interview_reschedule(interview=interview, starts_at=shanghai(2027, 3, 3, 14, 0), actor=recruiter)
 
     assert moved.calendar_sequence == 1
     assert moved.starts_at == shanghai(2027, 3, 3, 14, 0)
-    cancelled = {n.pk for n in rows(interview, T.INVITATION, Notification.Status.CANCELLED)}
-    cancelled |= {n.pk for n in rows(interview, T.REMINDER, Notification.Status.CANCELLED)}
+    cancelled = {n.pk for n in rows(interview, InterviewMessage.INVITATION, Notification.Status.CANCELLED)}
+    cancelled |= {n.pk for n in rows(interview, InterviewMessage.REMINDER, Notification.Status.CANCELLED)}
     assert cancelled == {n.pk for n in old_rows}
-    invitations, reminders = rows(interview, T.INVITATION), rows(interview, T.REMINDER)
+    invitations, reminders = (
+        rows(interview, InterviewMessage.INVITATION),
+        rows(interview, InterviewMessage.REMINDER),
+    )
     assert len(invitations) == len(reminders) == 2
     assert {n.payload["sequence"] for n in invitations + reminders} == {1}
     assert {n.due_at for n in reminders} == {shanghai(2027, 3, 3, 13, 45)}
@@ -192,7 +196,9 @@ def test_reschedule_moves_the_reminder_and_raises_the_sequence(recruiter, interv
     def due_now():
         return set(
             Notification.objects.filter(
-                template=T.REMINDER, status=Notification.Status.PENDING, due_at__lte=timezone.now()
+                template=InterviewMessage.REMINDER,
+                status=Notification.Status.PENDING,
+                due_at__lte=timezone.now(),
             ).values_list("pk", flat=True)
         )
 
@@ -235,8 +241,8 @@ def test_cancel_drops_pending_messages_and_queues_cancellations(recruiter, inter
     interview.refresh_from_db()
     assert interview.status == Interview.Status.CANCELLED
     assert interview.calendar_sequence == 1
-    assert rows(interview, T.REMINDER) == rows(interview, T.INVITATION) == []
-    cancellations = rows(interview, T.CANCELLATION)
+    assert rows(interview, InterviewMessage.REMINDER) == rows(interview, InterviewMessage.INVITATION) == []
+    cancellations = rows(interview, InterviewMessage.CANCELLATION)
     assert len(cancellations) == 2
     assert all(n.payload == {"sequence": 1} for n in cancellations)
     event = AuditEvent.objects.filter(target_id=str(interview.pk), detail__event="cancel").get()
@@ -250,7 +256,7 @@ def test_cancelled_interview_cannot_be_cancelled_or_moved_again(recruiter):
         interview_cancel(interview=interview, reason="Again", actor=recruiter)
     with pytest.raises(InvalidTransition):
         interview_reschedule(interview=interview, starts_at=shanghai(2027, 3, 3, 10, 0), actor=recruiter)
-    assert len(rows(interview, T.CANCELLATION)) == 1
+    assert len(rows(interview, InterviewMessage.CANCELLATION)) == 1
 
 
 def test_hr_admin_may_not_schedule_or_cancel(recruiter, hr_admin):

@@ -18,8 +18,9 @@ from audit.models import AuditEvent
 from candidates.models import Application
 from hrsuite import signing
 from hrsuite.roles import Role
-from interviews.models import AIAssessment, Incident, Interview, Notification, WebhookEvent
+from interviews.models import AIAssessment, Incident, Interview, WebhookEvent
 from interviews.providers.simulated import demo_assessment
+from notifications.models import Notification
 from tests.authz import ROLES, SIGNATURE_AUTHENTICATED
 from tests.factories import assessment_payload, make_user
 from tests.interviews.webhook_helpers import (

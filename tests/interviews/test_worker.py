@@ -6,9 +6,9 @@ import signal
 
 import pytest
 
-from interviews.messages import message_id
-from interviews.models import Notification
-from interviews.tasks import outbox_dispatch
+from notifications.models import Notification
+from notifications.rendering import message_id
+from notifications.tasks import outbox_dispatch
 from tests.celery_worker import DEADLINE_S, wait_until
 from tests.interviews.outbox_helpers import queue, schedule
 

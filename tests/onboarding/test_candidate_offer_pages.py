@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from candidates.models import Stage
-from interviews.messages import render
-from interviews.models import Notification
+from notifications.models import Notification
+from notifications.rendering import render
 from onboarding.models import Offer, OnboardingDocument, OnboardingPlan
 from onboarding.services import candidate_links
 from tests.factories import application_awaiting_decision, make_candidate, make_hire

@@ -25,11 +25,13 @@ from candidates import services as candidate_services
 from candidates.models import Application, Stage
 from hrsuite import signing
 from interviews import services as interview_services
-from interviews.models import AIAssessment, Interview, Notification
-from interviews.tasks import outbox_dispatch
+from interviews.models import AIAssessment, Interview
+from notifications.models import Notification
+from notifications.tasks import outbox_dispatch
 from onboarding.models import BackgroundCheck, HRTask, Offer, ProvisioningDelivery
 from onboarding.providers.simulated import event_body
 from onboarding.services.candidate_links import offer_url
+from onboarding.services.notices import OnboardingMessage
 from onboarding.services.provisioning import provisioning_start
 from onboarding.tasks import offers_expire, provisioning_dispatch
 from tests.celery_worker import wait_until
@@ -179,7 +181,7 @@ def test_from_the_completed_interview_to_the_onboarding_notice_through_the_worke
     assert _check_webhook(client, check, "passed")["status"] == "passed"
     _send_outbox()
 
-    notice = Notification.objects.get(template=Notification.Template.ONBOARDING_NOTICE)
+    notice = Notification.objects.get(template=OnboardingMessage.ONBOARDING_NOTICE)
     assert notice.status == Notification.Status.SENT
     [message] = _mail_to(smtp_server, candidate.email, "first day")
     assert offer.position.title in message["Subject"]
@@ -272,9 +274,7 @@ def test_worker_provisions_each_system_once_and_dead_letters_a_receiver_that_nev
     assert HRTask.objects.filter(kind=HRTask.Kind.PROVISIONING_FAILED, application=plan.application).exists()
 
     _send_outbox()
-    dead = Notification.objects.get(
-        template=Notification.Template.PROVISIONING_DEAD, recipient_user=recruiter
-    )
+    dead = Notification.objects.get(template=OnboardingMessage.PROVISIONING_DEAD, recipient_user=recruiter)
     assert dead.status == Notification.Status.SENT
     [message] = _mail_to(smtp_server, recruiter.email, "Provisioning failed")
     assert "Training" in message["Subject"]

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from hrsuite import signing
-from interviews.models import Notification
+from notifications.models import Notification
 from onboarding.models import BackgroundCheck, BackgroundCheckEvent, HRTask, Offer
 from onboarding.providers.simulated import event_body
 from tests.authz import CHECK_SIGNATURE_AUTHENTICATED

@@ -6,7 +6,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from candidates.models import Application, Stage
 from hrsuite.errors import Forbidden, InvalidTransition, ValidationFailed
-from interviews.models import Notification
+from notifications.models import Notification
 from onboarding.models import BackgroundCheck, Decision, Offer
 from onboarding.services.decisions import decision_record, decision_review_request
 from tests.factories import (

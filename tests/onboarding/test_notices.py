@@ -4,8 +4,8 @@ candidate's language, with HR's own wording where HR set one."""
 import pytest
 from django.urls import reverse
 
-from interviews.models import Notification
-from interviews.services.outbox import outbox_dispatch
+from notifications.models import Notification
+from notifications.services.outbox import outbox_dispatch
 from onboarding.models import CandidateMessageText, HRTask, Offer
 from onboarding.providers import CheckEvent
 from onboarding.services import notices, offers

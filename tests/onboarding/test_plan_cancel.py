@@ -16,16 +16,16 @@ from audit.models import AuditEvent
 from candidates.models import Application, Stage
 from candidates.services import candidate_portal_link
 from hrsuite.errors import Forbidden, InvalidTransition, ValidationFailed
-from interviews.models import Notification
-from interviews.services.outbox import notification_retry, outbox_dispatch
+from notifications.models import Notification
+from notifications.services.outbox import notification_retry, outbox_dispatch
 from onboarding.models import HRTask, Offer, OnboardingPlan, OnboardingTask, ProvisioningDelivery
 from onboarding.services import candidate_links, offers, plans
+from onboarding.services.notices import OnboardingMessage
 from onboarding.services.provisioning import provisioning_dispatch, provisioning_retry
 from tests.factories import make_application, make_candidate, make_hire
 from tests.onboarding.provisioning_helpers import make_targets
 
 pytestmark = pytest.mark.django_db
-T = Notification.Template
 TS = OnboardingTask.Status
 
 
@@ -62,11 +62,15 @@ def _cancel(api, user, plan, reason="hire_withdrew"):
 
 
 def _reminders(plan):
-    return Notification.objects.filter(template=T.ONBOARDING_TASK_REMINDER, payload__plan=str(plan.pk))
+    return Notification.objects.filter(
+        template=OnboardingMessage.ONBOARDING_TASK_REMINDER, payload__plan=str(plan.pk)
+    )
 
 
 def _told(plan):
-    return Notification.objects.filter(template=T.ONBOARDING_CANCELLED, payload__plan=str(plan.pk))
+    return Notification.objects.filter(
+        template=OnboardingMessage.ONBOARDING_CANCELLED, payload__plan=str(plan.pk)
+    )
 
 
 # --- The cancellation ----------------------------------------------------------------------------
@@ -159,7 +163,7 @@ def test_the_offer_withdrawn_after_acceptance_cancels_offer_and_plan_and_tells_t
     assert not accepted.tasks.filter(status=TS.OPEN).exists()
     # One message about it: the plan's, not also the offer's.
     assert _told(accepted).count() == 1
-    assert not Notification.objects.filter(template=T.OFFER_CANCELLED).exists()
+    assert not Notification.objects.filter(template=OnboardingMessage.OFFER_CANCELLED).exists()
     offer_event = AuditEvent.objects.get(target_id=str(accepted.offer_id), detail__event="cancel")
     assert (offer_event.detail["from"], offer_event.detail["onboarding_plan"]) == (
         "accepted",
@@ -286,7 +290,9 @@ def test_deliveries_not_made_are_cancelled_and_those_made_become_an_hr_task(
         provisioning_retry(delivery=dead_one, actor=recruiter)
     task = HRTask.objects.get(kind=HRTask.Kind.DEPROVISION)
     assert (task.application_id, task.status) == (plan.application_id, "open")
-    told = Notification.objects.filter(template=T.HR_TASK_OPENED, payload__hr_task=str(task.pk))
+    told = Notification.objects.filter(
+        template=OnboardingMessage.HR_TASK_OPENED, payload__hr_task=str(task.pk)
+    )
     assert told.get().recipient_user == recruiter and told.get().payload["systems"] == ["oa"]
 
 

@@ -13,8 +13,8 @@ from audit.models import AuditEvent
 from candidates.models import StageChange
 from candidates.services import candidate_portal_link
 from hrsuite.roles import Role
-from interviews.models import Notification
-from interviews.services.outbox import outbox_dispatch
+from notifications.models import Notification
+from notifications.services.outbox import outbox_dispatch
 from onboarding.models import OnboardingDocument, OnboardingPlan, OnboardingTask, ProvisioningDelivery
 from onboarding.services import offers, plans
 from tests.factories import make_hire, make_user

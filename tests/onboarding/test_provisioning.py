@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from hrsuite.roles import Role
-from interviews.models import Notification
+from notifications.models import Notification
 from onboarding.models import HRTask, ProvisioningDelivery, ProvisioningTarget
 from onboarding.services import provisioning
+from onboarding.services.notices import OnboardingMessage
 from onboarding.services.provisioning import provisioning_dispatch, provisioning_start
 from tests.factories import make_user
 from tests.onboarding.provisioning_helpers import SECRETS, make_plan, make_targets
@@ -201,7 +202,7 @@ def test_receiver_that_never_succeeds_ends_dead_with_an_hr_task_and_the_recruite
     assert len(receivers["oa"].requests) == 5
     task = HRTask.objects.get(kind=HRTask.Kind.PROVISIONING_FAILED)
     assert (task.application_id, task.status) == (plan.application_id, HRTask.Status.OPEN)
-    messages = Notification.objects.filter(template=Notification.Template.PROVISIONING_DEAD)
+    messages = Notification.objects.filter(template=OnboardingMessage.PROVISIONING_DEAD)
     assert {m.recipient_user for m in messages} == {recruiter, second_recruiter}
     assert all(m.payload["system"] == "oa" and m.payload["hr_task"] == str(task.pk) for m in messages)
     dead = AuditEvent.objects.get(target_id=str(delivery.pk), detail__event="dead")

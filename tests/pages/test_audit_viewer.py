@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from backoffice.views import audit as views
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_list, audit_record
+from backoffice.views import audit as views
 from candidates.models import Candidate
 from hrsuite.roles import Role
 from tests.browser import sign_in

@@ -15,15 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.notices import AccountMessage
 from audit.models import AuditAction, AuditEvent
 from candidates.portal_services import candidate_portal_invite
 from demo.management.commands.seed_demo import DEFAULT_PASSWORD
+from hrsuite.formatting import format_time
 from hrsuite.logging import redact_link_tokens
 from interviews import services as interview_services
-from interviews.messages import format_time
-from interviews.models import AIAssessment, Consent, Interview, Notification
+from interviews.models import AIAssessment, Consent, Interview
 from interviews.services.consent import consent_record, notice_current
-from interviews.services.outbox import outbox_dispatch
+from notifications.models import Notification
+from notifications.services.outbox import outbox_dispatch
 from onboarding.services.offers import offer_answer
 from tests.browser import sign_in
 from tests.factories import (
@@ -84,7 +86,7 @@ def test_the_sign_in_page_answers_alike_for_known_and_unknown_addresses(client, 
     assert {(a.status_code, a.url) for a in answers} == {(302, f"{reverse('portal-sign-in')}?sent=1")}
     page = client.get(answers[0].url)
     assert "If this address belongs to a candidate portal account" in page.text
-    sent = Notification.objects.filter(template=Notification.Template.PORTAL_SIGN_IN_LINK)
+    sent = Notification.objects.filter(template=AccountMessage.PORTAL_SIGN_IN_LINK)
     assert list(sent.values_list("candidate_id", flat=True)) == [candidate.pk]
     assert sent.get().payload == {"valid_for_minutes": 15}
 

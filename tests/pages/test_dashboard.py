@@ -10,15 +10,17 @@ import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 
+from accounts.notices import AccountMessage
 from audit.models import AuditEvent
 from backoffice.selectors.dashboard import agenda_interviews_for
 from hrsuite.roles import Role
 from interviews import services as interview_services
-from interviews.models import Notification
+from interviews.notices import InterviewMessage
 from interviews.services.feedback import interview_ended
 from interviews.services.incidents import incident_open
-from interviews.services.outbox import notification_key, notification_queue
 from interviews.services.scheduling import interview_cancel, interview_transition
+from notifications.models import Notification
+from notifications.services.outbox import notification_key, notification_queue
 from tests.browser import sign_in
 from tests.factories import (
     assessment_payload,
@@ -72,7 +74,7 @@ def held(recruiter, starts_at, **kwargs):
 
 def failed_message(interview, *, suffix=""):
     message = notification_queue(
-        template=Notification.Template.INVITATION,
+        template=InterviewMessage.INVITATION,
         key=notification_key("test-invitation", interview.pk, suffix),
         candidate=interview.application.candidate,
         interview=interview,
@@ -234,7 +236,7 @@ def test_a_flagged_assessment_leaves_the_review_queue_once_a_person_reviews_a_sc
 def staff_message_failed(interview, interviewer):
     """A scorecard request to `interviewer` that the outbox gave up on."""
     message = notification_queue(
-        template=Notification.Template.SCORECARD_REQUEST,
+        template=InterviewMessage.SCORECARD_REQUEST,
         key=notification_key("test-scorecard-request", interview.pk),
         recipient_user=interviewer,
         interview=interview,
@@ -292,7 +294,7 @@ def test_a_failed_message_may_name_no_interview_and_staff_without_a_name_by_user
     staff_message_failed(board["overdue"], interviewer)  # the interviewer has no first or last name
     candidate = board["later"].application.candidate
     invitation = notification_queue(
-        template=Notification.Template.PORTAL_INVITATION,
+        template=AccountMessage.PORTAL_INVITATION,
         key=notification_key("test-portal-invitation", candidate.pk),
         candidate=candidate,
         payload={},
@@ -320,7 +322,7 @@ def test_each_list_that_names_candidates_is_one_audited_list_event(client, recru
         str(board["today"].pk),
         str(board["tomorrow"].pk),
     ]
-    assert listed("interviews.notification", recruiter).target_ids == [str(board["failed"].pk)]
+    assert listed("notifications.notification", recruiter).target_ids == [str(board["failed"].pk)]
     assert listed("interviews.incident", recruiter).target_ids == [str(board["incident"].pk)]
     assert len(listed("interviews.aiassessment", recruiter).target_ids) == 1
     overdue = listed("interviews.interviewassignment", recruiter)

@@ -11,7 +11,8 @@ from audit.models import AuditAction, AuditEvent
 from candidates.models import Application, Stage
 from hrsuite.roles import Role
 from interviews import services as interview_services
-from interviews.models import HumanReview, Interview, InterviewAssignment, Notification
+from interviews.models import HumanReview, Interview, InterviewAssignment
+from notifications.models import Notification
 from onboarding.models import Decision, Offer
 from tests.factories import (
     application_awaiting_decision,

@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
 from hrsuite.roles import Role
-from interviews import messages
 from interviews import services as interview_services
-from interviews.models import Interview, Notification, Scorecard
+from interviews.models import Interview, Scorecard
 from interviews.services.feedback import interview_ended
 from interviews.services.scheduling import assignments_follow, interview_transition
+from notifications import rendering
+from notifications.models import Notification
 from tests.browser import sign_in
 from tests.factories import (
     assessment_payload,
@@ -568,7 +569,7 @@ def test_scorecard_page_in_chinese(client, interviewer, assessed):
 @pytest.mark.django_db
 def test_the_scorecard_address_in_the_e_mails_is_the_form(interviewer, assessed):
     request = Notification.objects.get(template="scorecard_request", recipient_user=interviewer)
-    assert url("workspace-scorecard", assessed) in messages.render(request).body
+    assert url("workspace-scorecard", assessed) in rendering.render(request).body
 
 
 # --- In a real browser ---------------------------------------------------------------------------

@@ -35,10 +35,11 @@ from candidates import services as candidate_services
 from candidates.models import Application, Candidate, Position
 from hrsuite.roles import Role
 from interviews import services as interview_services
-from interviews.models import AIAssessment, Consent, Incident, Interview, Notification
+from interviews.models import AIAssessment, Consent, Incident, Interview
 from interviews.providers import ProviderEvent
 from interviews.services import candidate_links, feedback, incidents, scheduling, webhooks
 from interviews.services import consent as consent_services
+from notifications.models import Notification
 
 DEFAULT_PASSWORD = "hrsuite-demo-2026"  # noqa: S105 - a published demo password, not a secret
 

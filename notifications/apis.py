@@ -6,9 +6,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from hrsuite.api import ModelOut, ScopedViewSet
-from interviews import selectors
-from interviews.models import Notification
-from interviews.services.outbox import notification_retry
+from notifications import selectors
+from notifications.models import Notification
+from notifications.services.outbox import notification_retry
 
 
 class NotificationOut(ModelOut):

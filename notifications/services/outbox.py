@@ -1,20 +1,10 @@
-"""Queueing messages in the notification outbox (DESIGN.md §5 "scheduled messages").
+"""The notification outbox: queueing messages, and sending them when due (docs/architecture.md,
+"Notifications").
 
 Services call `notification_queue` inside their transaction; the row is the promise that the
-message will be sent once, when due. Each template's `payload` says what the message announces,
-so the dispatcher can re-check it at send time:
-
-- invitation, reminder: {"starts_at": ISO UTC, "sequence": calendar_sequence}; sent only while
-  the interview is still scheduled at that time and sequence;
-- cancellation: {"sequence": n}; sent only if the interview is cancelled; to an interviewer
-  taken off it, {"sequence": n, "unassigned": true}, sent only while they are not assigned again;
-- scorecard_request, scorecard_reminder: {"round": n}; sent only while the recipient's
-  scorecard for the interview is not submitted;
-- application_rejected: {"application": id}; sent only while the application is rejected;
-- messages naming an offer, onboarding plan or task, or HR task ({"offer": id}, {"plan": id},
-  {"task": id}, {"hr_task": id}): re-checked by `onboarding.services.notices.onboarding_stale_reason`
-  (a cancelled plan's reminders and first-day notice are dropped);
-- anything else: {} or ids; sent as queued.
+message will be sent once, when due. Each message's `payload` says what it announces, so the
+dispatcher can ask the app that registered its template (`notifications.registry`) whether it still
+holds at send time; a message whose subject has moved on is cancelled, not sent.
 """
 
 import contextlib
@@ -27,16 +17,16 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_record
+from hrsuite import queue
 from hrsuite.permissions import get_for_change
-from hrsuite.roles import Role
 from hrsuite.workflow import transition
-from interviews.models import Interview, InterviewAssignment, Notification, Scorecard
+from notifications import registry
+from notifications.models import Notification
+from notifications.rendering import MessageUnsendable, render
 
 
 def notification_key(template: str, *parts: object) -> str:
@@ -50,12 +40,13 @@ def notification_queue(
     due_at: datetime | None = None,
     candidate=None,
     recipient_user=None,
-    interview: Interview | None = None,
+    interview=None,
     payload: dict | None = None,
     secret_payload: dict | None = None,
     language: str | None = None,
 ) -> Notification:
     """Queue one message, or find the one queued under `key` before (idempotent)."""
+    registry.template_for(template)  # only a template an app registered
     if (candidate is None) == (recipient_user is None):
         raise ValueError("A notification has exactly one recipient: a candidate or a user.")
     if language is None:
@@ -79,7 +70,7 @@ def notification_queue(
     return notification
 
 
-def notifications_cancel(*, interview: Interview, templates: list[str]) -> int:
+def notifications_cancel(*, interview, templates: list[str]) -> int:
     """Drop the interview's messages of these templates that have not gone out yet."""
     return Notification.objects.filter(
         interview=interview, template__in=templates, status=Notification.Status.PENDING
@@ -96,6 +87,12 @@ def notifications_cancel(*, interview: Interview, templates: list[str]) -> int:
 logger = logging.getLogger(__name__)
 
 BACKOFF_SECONDS = 30
+QUEUE = queue.ClaimQueue(
+    model=Notification,
+    pending=Notification.Status.PENDING,
+    sending=Notification.Status.SENDING,
+    due_field="due_at",
+)
 _ADDRESS = re.compile(r"\S+@\S+")
 
 
@@ -116,10 +113,9 @@ class DispatchResult:
         return self.sent + self.cancelled + self.retried + self.failed
 
 
-def backoff(attempts: int, *, base_seconds: int = BACKOFF_SECONDS) -> timedelta:
-    """The wait after the `attempts`-th failed attempt, doubling: 30 s, 60 s, 120 s, ... for a
-    message; the provisioning dispatcher passes its own base."""
-    return timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0))
+def backoff(attempts: int) -> timedelta:
+    """The wait after the `attempts`-th failed attempt of a message: 30 s, 60 s, 120 s, ..."""
+    return queue.backoff(attempts, base_seconds=BACKOFF_SECONDS)
 
 
 def outbox_reclaim_stale(*, now: datetime | None = None) -> int:
@@ -127,121 +123,31 @@ def outbox_reclaim_stale(*, now: datetime | None = None) -> int:
     they have used their attempts). A live sender refreshes `claimed_at` before each message, so
     only a sender silent for the whole timeout loses its rows."""
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.HRSUITE_OUTBOX_CLAIM_TIMEOUT)
-    stale = Notification.objects.filter(status=Notification.Status.SENDING, claimed_at__lt=cutoff)
+    stale = QUEUE.stale(now=now, timeout_seconds=settings.HRSUITE_OUTBOX_CLAIM_TIMEOUT)
     failed = stale.filter(attempts__gte=settings.HRSUITE_OUTBOX_MAX_ATTEMPTS).update(
         status=Notification.Status.FAILED,
         last_error="The worker stopped while sending.",
         claimed_at=None,
         updated_at=now,
     )
-    reclaimed = stale.update(status=Notification.Status.PENDING, claimed_at=None, updated_at=now)
+    reclaimed = QUEUE.release(stale, now=now)
     if failed or reclaimed:
         logger.warning("Outbox: %s stale claims reclaimed, %s failed", reclaimed, failed)
     return reclaimed + failed
 
 
 def _claim(*, batch_size: int, now: datetime) -> list[Notification]:
-    """Take up to `batch_size` due rows: locked rows of another dispatcher are skipped, and the
-    pending→sending switch commits before anything is sent, so a second dispatcher never sends
-    the same row."""
-    with transaction.atomic():
-        ids = list(
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(status=Notification.Status.PENDING, due_at__lte=now)
-            .order_by("due_at")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        if not ids:
-            return []
-        Notification.objects.filter(pk__in=ids, status=Notification.Status.PENDING).update(
-            status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
-        )
-    return list(
-        Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING, claimed_at=now)
-        .select_related(
-            "candidate",
-            "recipient_user",
-            "interview__application__candidate",
-            "interview__application__position",
-        )
-        .order_by("due_at")
+    return QUEUE.claim(
+        batch_size=batch_size,
+        now=now,
+        select_related=("candidate", "recipient_user", *registry.related_paths()),
     )
-
-
-def _still_mine(notification: Notification, now: datetime) -> bool:
-    """Refresh the claim before a send; False when the row was reclaimed meanwhile."""
-    refreshed = Notification.objects.filter(
-        pk=notification.pk, status=Notification.Status.SENDING, claimed_at=notification.claimed_at
-    ).update(claimed_at=now)
-    if refreshed:
-        notification.claimed_at = now
-    return bool(refreshed)
-
-
-def _parse_time(value) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
 
 
 def stale_reason(notification: Notification) -> str:
-    """Why the message no longer holds ('' when it does), read fresh from the database."""
-    payload, template = notification.payload, notification.template
-    if {"offer", "task", "hr_task", "plan"} & payload.keys():
-        from onboarding.services.notices import onboarding_stale_reason
-
-        reason = onboarding_stale_reason(notification)
-        if reason:
-            return reason
-    if template == Notification.Template.APPLICATION_REJECTED:
-        return _rejection_stale_reason(payload)
-    if notification.interview_id is None:
-        return ""
-    interview = (
-        Interview.objects.filter(pk=notification.interview_id)
-        .values("status", "starts_at", "calendar_sequence")
-        .first()
-    )
-    if interview is None:
-        return "The interview no longer exists."
-    if template in (Notification.Template.INVITATION, Notification.Template.REMINDER):
-        if interview["status"] != Interview.Status.SCHEDULED:
-            return "The interview is no longer scheduled."
-        if "starts_at" in payload and _parse_time(payload["starts_at"]) != interview["starts_at"]:
-            return "The interview has moved."
-        if "sequence" in payload and payload["sequence"] != interview["calendar_sequence"]:
-            return "The invitation has been replaced."
-    elif template == Notification.Template.CANCELLATION and payload.get("unassigned"):
-        assigned = InterviewAssignment.objects.filter(
-            interview_id=notification.interview_id, interviewer_id=notification.recipient_user_id
-        ).exists()
-        if assigned:
-            return "The interviewer is assigned again."
-    elif template == Notification.Template.CANCELLATION:
-        if interview["status"] != Interview.Status.CANCELLED:
-            return "The interview is not cancelled."
-    elif template in (Notification.Template.SCORECARD_REQUEST, Notification.Template.SCORECARD_REMINDER):
-        submitted = Scorecard.objects.filter(
-            interview_id=notification.interview_id,
-            interviewer_id=notification.recipient_user_id,
-            status=Scorecard.Status.SUBMITTED,
-        ).exists()
-        if submitted:
-            return "The scorecard is in."
-    return ""
-
-
-def _rejection_stale_reason(payload: dict) -> str:
-    from candidates.models import Application, Stage
-
-    stage = Application.objects.filter(pk=payload.get("application")).values_list("stage", flat=True).first()
-    if stage is None:
-        return "The application no longer exists."
-    if stage != Stage.REJECTED:
-        return "The application is no longer rejected."
-    return ""
+    """Why the message no longer holds ('' when it does), as its template's app reads it now."""
+    check = registry.template_for(notification.template).stale_reason
+    return check(notification) if check is not None else ""
 
 
 def _safe_error(exc: Exception) -> str:
@@ -259,23 +165,16 @@ def _safe_error(exc: Exception) -> str:
     return _ADDRESS.sub("[address]", text)[:500]
 
 
-def _finish(notification: Notification, *, now: datetime, **changes) -> bool:
-    """Compare-and-set from this claim's 'sending' to the outcome."""
-    return bool(
-        Notification.objects.filter(
-            pk=notification.pk, status=Notification.Status.SENDING, claimed_at=notification.claimed_at
-        ).update(updated_at=now, **changes)
-    )
-
-
 def _failed_attempt(notification: Notification, exc: Exception, now: datetime, result: DispatchResult):
     error = _safe_error(exc)
     if notification.attempts >= settings.HRSUITE_OUTBOX_MAX_ATTEMPTS:
-        _finish(notification, now=now, status=Notification.Status.FAILED, last_error=error, claimed_at=None)
+        QUEUE.finish(
+            notification, now=now, status=Notification.Status.FAILED, last_error=error, claimed_at=None
+        )
         result.failed += 1
         logger.error("Outbox: %s failed for good after %s attempts", notification.pk, notification.attempts)
     else:
-        _finish(
+        QUEUE.finish(
             notification,
             now=now,
             status=Notification.Status.PENDING,
@@ -287,24 +186,24 @@ def _failed_attempt(notification: Notification, exc: Exception, now: datetime, r
 
 
 def _send_batch(batch: list[Notification], result: DispatchResult) -> None:
-    from interviews.messages import MessageUnsendable, render
-
     connection = get_connection()
     try:
         for notification in batch:
             now = timezone.now()
-            if not _still_mine(notification, now):
+            if not QUEUE.still_mine(notification, now):
                 continue
             reason = stale_reason(notification)
             if reason:
-                _finish(notification, now=now, status=Notification.Status.CANCELLED, last_error=reason)
+                QUEUE.finish(notification, now=now, status=Notification.Status.CANCELLED, last_error=reason)
                 result.cancelled += 1
                 continue
             try:
                 message = render(notification, connection=connection)
             except MessageUnsendable as exc:
                 # Sending again cannot help (no address, say): fail at once for HR to look at.
-                _finish(notification, now=now, status=Notification.Status.FAILED, last_error=str(exc)[:500])
+                QUEUE.finish(
+                    notification, now=now, status=Notification.Status.FAILED, last_error=str(exc)[:500]
+                )
                 result.failed += 1
                 continue
             try:
@@ -316,7 +215,9 @@ def _send_batch(batch: list[Notification], result: DispatchResult) -> None:
                 with contextlib.suppress(Exception):
                     connection.close()
                 continue
-            _finish(notification, now=timezone.now(), status=Notification.Status.SENT, sent_at=timezone.now())
+            QUEUE.finish(
+                notification, now=timezone.now(), status=Notification.Status.SENT, sent_at=timezone.now()
+            )
             result.sent += 1
     finally:
         with contextlib.suppress(Exception):
@@ -379,37 +280,3 @@ def notification_retry(*, notification: Notification, actor) -> Notification:
         detail={"event": "retry", "template": notification.template},
     )
     return notification
-
-
-def recruiters_notify(
-    *,
-    template: str,
-    reason: str,
-    interview: Interview | None = None,
-    application=None,
-    extra: dict | None = None,
-    due_at: datetime | None = None,
-) -> int:
-    """Queue `template` for the recruiters, once per recruiter and reason, about `interview` or,
-    where there is none (decisions, checks, onboarding), about `application`.
-
-    A Position has no owning recruiter (yet), so every active user with the recruiter role is told;
-    when positions get owners, this is the one place to narrow it.
-    """
-    if (interview is None) == (application is None):
-        raise ValueError("A recruiters' message is about an interview or an application.")
-    subject_id = interview.pk if interview is not None else application.pk
-    application_id = interview.application_id if interview is not None else application.pk
-    recruiters = User.objects.filter(groups__name=Role.RECRUITER.value, is_active=True).order_by("pk")
-    count = 0
-    for recruiter in recruiters:
-        notification_queue(
-            template=template,
-            key=notification_key(template, subject_id, reason, recruiter.pk),
-            due_at=due_at,
-            recipient_user=recruiter,
-            interview=interview,
-            payload={"reason": reason, "application": str(application_id), **(extra or {})},
-        )
-        count += 1
-    return count

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('interviews', '0014_notification_application_rejected'),
+        ('interviews', '0015_notification_moved'),
     ]
 
     operations = [
@@ -45,10 +45,6 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name='interviewuserobjectpermission',
             options={'verbose_name': 'interview permission', 'verbose_name_plural': 'interview permissions'},
-        ),
-        migrations.AlterModelOptions(
-            name='notification',
-            options={'ordering': ['due_at'], 'verbose_name': 'notification', 'verbose_name_plural': 'notifications'},
         ),
         migrations.AlterModelOptions(
             name='rescheduleoffer',
