@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from backoffice.selectors import dashboard as selectors
-from hrsuite import tasks
+from backoffice import tasks
 from tests.celery_worker import wait_until
 from tests.factories import make_application
 
