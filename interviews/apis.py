@@ -10,7 +10,7 @@ from accounts.models import User
 from candidates.apis import ApplicationApi, ApplicationDetailOut
 from hrsuite.api import Created, IntegerKeyField, ModelOut, ScopedViewSet, referenced, validated
 from hrsuite.errors import ValidationFailed
-from interviews import selectors, services
+from interviews import selectors
 from interviews.models import (
     AIAssessment,
     AIDimensionScore,
@@ -21,6 +21,10 @@ from interviews.models import (
     Scorecard,
 )
 from interviews.services.assessments import AssessmentWithheld, assessment_ingest
+from interviews.services.assignments import assignment_create, assignment_delete
+from interviews.services.interviews import interview_results_release
+from interviews.services.reviews import human_review_create
+from interviews.services.scorecards import scorecard_save, scorecard_submit
 
 # --- Output --------------------------------------------------------------------------------------
 
@@ -277,7 +281,7 @@ class InterviewApi(ScopedViewSet):
     @extend_schema(request=None, responses=InterviewOut)
     @action(detail=True, methods=["post"], url_path="release-results")
     def release_results(self, request, pk=None):
-        interview = services.interview_results_release(interview=self.visible_object(), actor=request.user)
+        interview = interview_results_release(interview=self.visible_object(), actor=request.user)
         return Response(InterviewOut(interview, context=self.get_serializer_context()).data)
 
 
@@ -302,16 +306,14 @@ class AssignmentApi(ScopedViewSet):
         if interviewer is None:
             message = _("No such interviewer.")
             raise ValidationFailed(message, fields={"interviewer": [message]})
-        assignment = services.assignment_create(
-            interview=interview, interviewer=interviewer, actor=request.user
-        )
+        assignment = assignment_create(interview=interview, interviewer=interviewer, actor=request.user)
         return Response(
             AssignmentOut(assignment, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
 
     def destroy(self, request, pk=None):
-        services.assignment_delete(assignment=self.visible_object(), actor=request.user)
+        assignment_delete(assignment=self.visible_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -367,7 +369,7 @@ class HumanReviewApi(viewsets.GenericViewSet):
         if dimension is None:
             message = _("Dimension score not found.")
             raise ValidationFailed(message, fields={"dimension_score": [message]})
-        review = services.human_review_create(dimension_score=dimension, actor=request.user, **data)
+        review = human_review_create(dimension_score=dimension, actor=request.user, **data)
         return Response(
             HumanReviewOut(review, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )
@@ -392,7 +394,7 @@ class ScorecardApi(ScopedViewSet):
             pk=data.pop("interview"),
             field="interview",
         )
-        scorecard = services.scorecard_save(interview=interview, actor=request.user, **data)
+        scorecard = scorecard_save(interview=interview, actor=request.user, **data)
         return Response(
             ScorecardOut(scorecard, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
@@ -401,7 +403,7 @@ class ScorecardApi(ScopedViewSet):
     @extend_schema(request=None, responses=ScorecardOut)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        scorecard = services.scorecard_submit(scorecard=self.visible_object(), actor=request.user)
+        scorecard = scorecard_submit(scorecard=self.visible_object(), actor=request.user)
         return Response(ScorecardOut(scorecard, context=self.get_serializer_context()).data)
 
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from candidates import services as candidate_services
-from interviews import services as interview_services
+from interviews.services.assignments import assignment_create
+from interviews.services.interviews import interview_results_release
 from interviews.services.outbox import notification_queue
+from interviews.services.scorecards import scorecard_save
 from tests.factories import (
     assessment_payload,
     give_consent,
@@ -51,14 +53,12 @@ class World:
             candidate = make_candidate(recruiter)
             application = make_application(recruiter, candidate=candidate, position=self.position)
             interview = make_interview(recruiter, application=application)
-            assignment = interview_services.assignment_create(
-                interview=interview, interviewer=assignee, actor=recruiter
-            )
+            assignment = assignment_create(interview=interview, interviewer=assignee, actor=recruiter)
             # An AI interview already held, with its assessment (the one above is still to come).
             assessed = make_interview(recruiter, application=application)
-            interview_services.assignment_create(interview=assessed, interviewer=assignee, actor=recruiter)
+            assignment_create(interview=assessed, interviewer=assignee, actor=recruiter)
             assessment = receive_assessment(assessed, actor="system:test")
-            scorecard = interview_services.scorecard_save(
+            scorecard = scorecard_save(
                 interview=interview, ratings={"communication": 4}, notes="private note", actor=assignee
             )
             prior = candidate_services.prior_record_create(
@@ -91,7 +91,7 @@ class World:
         candidate_services.candidate_portal_link(
             candidate=mine["candidate"], user=candidate_user, actor=recruiter
         )
-        interview_services.interview_results_release(interview=mine["assessed-interview"], actor=recruiter)
+        interview_results_release(interview=mine["assessed-interview"], actor=recruiter)
         # An unreleased second interview of the candidate's own application.
         self.unreleased = make_interview(recruiter, application=mine["application"])
         # A held AI interview with both consents, whose assessment has not arrived yet.

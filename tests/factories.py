@@ -76,9 +76,9 @@ def make_application(actor, *, candidate=None, position=None):
 
 
 def make_interview(actor, *, application=None, starts_in=datetime.timedelta(days=2), **kwargs):
-    from interviews import services as interview_services
+    from interviews.services.interviews import interview_create
 
-    return interview_services.interview_create(
+    return interview_create(
         application=application or make_application(actor),
         kind=kwargs.pop("kind", "ai_video"),
         starts_at=timezone.now() + starts_in,

@@ -39,11 +39,14 @@ from hrsuite import visibility
 from hrsuite.fields import EncryptedJSONField
 from hrsuite.permissions import restrict
 from hrsuite.roles import Role
-from interviews import services as interview_services
 from interviews.models import AIAssessment, Interview, Notification
 from interviews.services import candidate_links as interview_links
 from interviews.services import consent as consent_services
+from interviews.services.assignments import assignment_create
 from interviews.services.incidents import incident_open
+from interviews.services.interviews import interview_results_release
+from interviews.services.reviews import human_review_create
+from interviews.services.scorecards import scorecard_save
 from onboarding import models as onboarding_models
 from onboarding.services import candidate_links as onboarding_links
 from onboarding.services import decisions, notices, offers, plans
@@ -136,18 +139,18 @@ class File:
         )
         interview = make_interview(recruiter, application=hired)
         for person in (interviewer, other_interviewer):
-            interview_services.assignment_create(interview=interview, interviewer=person, actor=recruiter)
+            assignment_create(interview=interview, interviewer=person, actor=recruiter)
         assessment = receive_assessment(interview, actor="system:test")
-        interview_services.human_review_create(
+        human_review_create(
             dimension_score=assessment.dimensions.first(),
             outcome="override",
             score=70,
             reason="The transcript missed a sentence.",
             actor=recruiter,
         )
-        interview_services.interview_results_release(interview=interview, actor=recruiter)
+        interview_results_release(interview=interview, actor=recruiter)
         for person in (interviewer, other_interviewer):
-            interview_services.scorecard_save(
+            scorecard_save(
                 interview=interview, ratings={"communication": 4}, notes="Clear answers.", actor=person
             )
         candidate_services.application_move(
@@ -177,7 +180,7 @@ class File:
         # a technical failure on another interview brought a reschedule offer.
         rejected = application_awaiting_decision(recruiter, candidate=candidate)
         second = make_interview(recruiter, application=rejected)
-        interview_services.assignment_create(interview=second, interviewer=interviewer, actor=recruiter)
+        assignment_create(interview=second, interviewer=interviewer, actor=recruiter)
         failed = make_interview(recruiter, application=rejected, starts_in=datetime.timedelta(days=3))
         incident_open(
             interview=failed,
@@ -194,7 +197,7 @@ class File:
         # An offer sent and not answered yet, after an interview the same interviewer held.
         offered = application_awaiting_decision(recruiter, candidate=candidate)
         third = make_interview(recruiter, application=offered)
-        interview_services.assignment_create(interview=third, interviewer=interviewer, actor=recruiter)
+        assignment_create(interview=third, interviewer=interviewer, actor=recruiter)
         make_hire(recruiter, application=offered)
 
         # The candidate's consent, an HR task and HR's wording of a message to candidates.

@@ -27,10 +27,12 @@ from hrsuite.errors import ValidationFailed
 from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import restrict
 from hrsuite.roles import Role
-from interviews import services as interview_services
 from interviews.models import AIDimensionScore, Interview
 from interviews.selectors import assessment_list_for, assignment_detail_queryset, interview_detail_queryset
 from interviews.services import scheduling
+from interviews.services.assignments import assignment_create, assignment_delete
+from interviews.services.interviews import interview_results_release
+from interviews.services.reviews import human_review_create
 from onboarding.models import Offer
 from onboarding.selectors import offer_detail_queryset
 from onboarding.services import decisions, offers
@@ -149,7 +151,7 @@ def assign(request, *, candidate_id) -> Done:
     if interviewer is None:
         message = _("Choose an interviewer from the list.")
         raise ValidationFailed(message, fields={"interviewer": [message]})
-    interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=request.user)
+    assignment_create(interview=interview, interviewer=interviewer, actor=request.user)
     message = _("%(name)s is assigned and can now see this interview.") % {"name": _person(interviewer)}
     return Done(message, f"interview-{interview.pk}")
 
@@ -165,7 +167,7 @@ def unassign(request, *, candidate_id) -> Done:
         message = _("Confirm that the interviewer is to be unassigned.")
         raise ValidationFailed(message, fields={"confirm": [message]})
     interview_id, name = assignment.interview_id, _person(assignment.interviewer)
-    interview_services.assignment_delete(assignment=assignment, actor=request.user)
+    assignment_delete(assignment=assignment, actor=request.user)
     return Done(
         _("%(name)s is no longer assigned to this interview.") % {"name": name}, f"interview-{interview_id}"
     )
@@ -173,7 +175,7 @@ def unassign(request, *, candidate_id) -> Done:
 
 def release(request, *, candidate_id) -> Done:
     interview = _interview(request, candidate_id)
-    interview_services.interview_results_release(interview=interview, actor=request.user)
+    interview_results_release(interview=interview, actor=request.user)
     return Done(
         _("The result is released: the candidate sees it in their portal."), f"interview-{interview.pk}"
     )
@@ -186,7 +188,7 @@ def review(request, *, candidate_id) -> Done:
     )
     dimension = _one(queryset, request.POST.get("dimension"))
     score = (request.POST.get("score") or "").strip() or None
-    interview_services.human_review_create(
+    human_review_create(
         dimension_score=dimension,
         outcome=request.POST.get("outcome", ""),
         score=score,

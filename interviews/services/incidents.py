@@ -18,9 +18,9 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from hrsuite.errors import ApplicationError, NotFound, ValidationFailed
 from interviews.models import Incident, Interview, Notification, RescheduleOffer
+from interviews.services.calendar_messages import CALENDAR_TEMPLATES
 from interviews.services.outbox import notification_key, notification_queue, notifications_cancel
 from interviews.services.scheduling import (
-    CALENDAR_TEMPLATES,
     INTERVIEW_TRANSITIONS,
     busy_interviews,
     interview_schedule,

@@ -35,7 +35,7 @@ from interviews.messages import format_date, format_time
 from interviews.models import Consent, HumanReview, Interview
 from interviews.selectors import assessment_detail_queryset
 from interviews.services import candidate_links as interview_links
-from interviews.services.scheduling import practice_url
+from interviews.services.calendar_messages import practice_url
 from onboarding.models import Offer, OnboardingPlan, OnboardingTask
 from onboarding.services import candidate_links as onboarding_links
 from portal.selectors import portal_overview_for

@@ -8,7 +8,8 @@ from django.db import connection
 
 from candidates import services as candidate_services
 from hrsuite.roles import Role
-from interviews import services as interview_services
+from interviews.services.assignments import assignment_create
+from interviews.services.scorecards import scorecard_save
 from tests.factories import (
     assessment_payload,
     make_application,
@@ -52,8 +53,8 @@ def _seed():
     payload["dimensions"][0]["evidence"][0]["quote"] = SECRETS["quote_1"]
     payload["dimensions"][1]["evidence"][0]["quote"] = SECRETS["quote_2"]
     receive_assessment(interview, payload, actor="provider:test")
-    interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
-    interview_services.scorecard_save(
+    assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+    scorecard_save(
         interview=interview, ratings={"communication": 4}, notes=SECRETS["notes"], actor=interviewer
     )
 

@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from interviews.models import Interview, Notification
-from interviews.services import assignment_create
+from interviews.services.assignments import assignment_create
 from interviews.services.outbox import notification_key, notification_queue
 from tests.factories import make_application, make_candidate, make_interview
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from interviews.models import InterviewAssignment, Notification
-from interviews.services import assignment_create, assignment_delete
+from interviews.services.assignments import assignment_create, assignment_delete
 from interviews.services.outbox import outbox_dispatch
 from tests.interviews.scheduling_helpers import frozen_clock, rows, schedule
 

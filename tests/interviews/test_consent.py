@@ -156,7 +156,7 @@ def test_withdrawing_consent_deletes_an_assessment_already_made(api, recruiter, 
 
 def test_withdrawing_consent_takes_back_a_released_result(api, recruiter, interview, candidate):
     from audit.models import AuditEvent
-    from interviews.services import interview_results_release
+    from interviews.services.interviews import interview_results_release
 
     assessment = receive_assessment(interview, actor="provider:simulated")
     interview_results_release(interview=interview, actor=recruiter)

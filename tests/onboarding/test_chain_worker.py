@@ -24,8 +24,8 @@ from django.utils import timezone
 from candidates import services as candidate_services
 from candidates.models import Application, Stage
 from hrsuite import signing
-from interviews import services as interview_services
 from interviews.models import AIAssessment, Interview, Notification
+from interviews.services.assignments import assignment_create
 from interviews.tasks import outbox_dispatch
 from onboarding.models import BackgroundCheck, HRTask, Offer, ProvisioningDelivery
 from onboarding.providers.simulated import event_body
@@ -75,7 +75,7 @@ def _interviewed(recruiter, interviewer) -> Interview:
     application = make_application(recruiter)
     candidate_services.application_move(application=application, event="interview", actor=recruiter)
     interview = interview_with_meeting(recruiter, application=application)
-    interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+    assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
     consent_given(recruiter, interview)
     return interview
 

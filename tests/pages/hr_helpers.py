@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from candidates import services as candidate_services
-from interviews import services as interview_services
+from interviews.services.scorecards import scorecard_save, scorecard_submit
 from tests.factories import make_application, make_candidate, receive_assessment
 from tests.interviews.scheduling_helpers import schedule, shanghai
 
@@ -33,14 +33,14 @@ def held_interview(recruiter, *, application, interviewer, integration, hour: in
         interviewers=[interviewer],
     )
     receive_assessment(interview, actor=integration)
-    card = interview_services.scorecard_save(
+    card = scorecard_save(
         interview=interview,
         ratings={"communication": 4, "problem_solving": 5},
         recommendation="strong_yes",
         notes="Private note of the interviewer.",
         actor=interviewer,
     )
-    interview_services.scorecard_submit(scorecard=card, actor=interviewer)
+    scorecard_submit(scorecard=card, actor=interviewer)
     return interview
 
 

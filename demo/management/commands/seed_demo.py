@@ -34,11 +34,14 @@ from audit.models import AuditEvent
 from candidates import services as candidate_services
 from candidates.models import Application, Candidate, Position
 from hrsuite.roles import Role
-from interviews import services as interview_services
 from interviews.models import AIAssessment, Consent, Incident, Interview, Notification
 from interviews.providers import ProviderEvent
 from interviews.services import candidate_links, feedback, incidents, scheduling, webhooks
 from interviews.services import consent as consent_services
+from interviews.services.assignments import assignment_create
+from interviews.services.interviews import interview_create, interview_results_release
+from interviews.services.reviews import human_review_create
+from interviews.services.scorecards import scorecard_save, scorecard_submit
 
 DEFAULT_PASSWORD = "hrsuite-demo-2026"  # noqa: S105 - a published demo password, not a secret
 
@@ -476,7 +479,7 @@ class _Seeder:
         self._later_moves()
         self._human_reviews()
         for key in RELEASED:
-            interview_services.interview_results_release(interview=self.interviews[key], actor=self.recruiter)
+            interview_results_release(interview=self.interviews[key], actor=self.recruiter)
         self._scorecards()
         return {
             "users": len(self.users),
@@ -585,7 +588,7 @@ class _Seeder:
                     starts_at = self.now - datetime.timedelta(minutes=10)
                 else:
                     starts_at = _starts_at(days, local_time, candidate.time_zone, self.now)
-                interview = interview_services.interview_create(
+                interview = interview_create(
                     application=application,
                     kind=kind,
                     starts_at=starts_at,
@@ -593,9 +596,7 @@ class _Seeder:
                     actor=self.recruiter,
                 )
                 for interviewer in interviewers:
-                    interview_services.assignment_create(
-                        interview=interview, interviewer=interviewer, actor=self.recruiter
-                    )
+                    assignment_create(interview=interview, interviewer=interviewer, actor=self.recruiter)
             assignments += len(interviewers)
             self.interviews[key] = interview
         return assignments
@@ -697,7 +698,7 @@ class _Seeder:
     def _human_reviews(self) -> None:
         for key, dimension, outcome, score, reason in HUMAN_REVIEWS:
             assessment = AIAssessment.objects.get(interview=self.interviews[key])
-            interview_services.human_review_create(
+            human_review_create(
                 dimension_score=assessment.dimensions.get(dimension=dimension),
                 outcome=outcome,
                 score=score,
@@ -708,7 +709,7 @@ class _Seeder:
     def _scorecards(self) -> None:
         for key, username, ratings, recommendation, notes, submit in SCORECARDS:
             interviewer = self.users[username]
-            scorecard = interview_services.scorecard_save(
+            scorecard = scorecard_save(
                 interview=self.interviews[key],
                 ratings=ratings,
                 recommendation=recommendation,
@@ -716,4 +717,4 @@ class _Seeder:
                 actor=interviewer,
             )
             if submit:
-                interview_services.scorecard_submit(scorecard=scorecard, actor=interviewer)
+                scorecard_submit(scorecard=scorecard, actor=interviewer)
