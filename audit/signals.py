@@ -18,7 +18,7 @@ def attempted_name_for_trail(username) -> str:
     trail holds no values of encrypted fields, and the index still finds the candidate."""
     name = str(username or "")[:150]
     if "@" in name:
-        from candidates.services import email_index
+        from candidates.services.candidates import email_index
 
         return f"blind-index:{email_index(name)}"
     return name

@@ -210,7 +210,7 @@ class Generator:
         from django.db import connection
 
         from candidates.models import Candidate
-        from candidates.services import email_index, normalise_email
+        from candidates.services.candidates import email_index, normalise_email
 
         rng = self.rng
         for start in range(0, self.n_candidates, BATCH):

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from candidates import services as candidate_services
+from candidates.services.candidates import candidate_portal_link
+from candidates.services.prior_records import prior_record_create
 from interviews.services.assignments import assignment_create
 from interviews.services.interviews import interview_results_release
 from interviews.services.outbox import notification_queue
@@ -61,7 +62,7 @@ class World:
             scorecard = scorecard_save(
                 interview=interview, ratings={"communication": 4}, notes="private note", actor=assignee
             )
-            prior = candidate_services.prior_record_create(
+            prior = prior_record_create(
                 candidate=candidate,
                 actor=recruiter,
                 kind="training",
@@ -88,9 +89,7 @@ class World:
                 "position": self.position,
             }
         mine = self.objects["mine"]
-        candidate_services.candidate_portal_link(
-            candidate=mine["candidate"], user=candidate_user, actor=recruiter
-        )
+        candidate_portal_link(candidate=mine["candidate"], user=candidate_user, actor=recruiter)
         interview_results_release(interview=mine["assessed-interview"], actor=recruiter)
         # An unreleased second interview of the candidate's own application.
         self.unreleased = make_interview(recruiter, application=mine["application"])
@@ -128,9 +127,7 @@ class World:
         theirs = self.objects["theirs"]
         other_user = make_user(Role.CANDIDATE, username="candidate2")
         self.candidate_users = {"mine": candidate_user, "theirs": other_user}
-        candidate_services.candidate_portal_link(
-            candidate=theirs["candidate"], user=other_user, actor=self.recruiter
-        )
+        candidate_portal_link(candidate=theirs["candidate"], user=other_user, actor=self.recruiter)
         for which, user in (("mine", candidate_user), ("theirs", other_user)):
             self.objects[which]["consent"] = consent_services.consent_record(
                 interview=self.objects[which]["interview"],

@@ -8,7 +8,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import User
-from candidates import services as candidate_services
+from candidates.services.applications import application_create, application_move
+from candidates.services.candidates import candidate_create
+from candidates.services.positions import position_create
 from hrsuite.roles import Role
 
 _seq = itertools.count(1)
@@ -52,7 +54,7 @@ def make_position(actor, **overrides):
         "dimension_weights": {"communication": 0.4, "problem_solving": 0.6},
     }
     data.update(overrides)
-    return candidate_services.position_create(actor=actor, **data)
+    return position_create(actor=actor, **data)
 
 
 def make_candidate(actor, **overrides):
@@ -66,11 +68,11 @@ def make_candidate(actor, **overrides):
         "resume_text": f"Résumé of candidate {n}: Python, Django.",
     }
     data.update(overrides)
-    return candidate_services.candidate_create(actor=actor, **data)
+    return candidate_create(actor=actor, **data)
 
 
 def make_application(actor, *, candidate=None, position=None):
-    return candidate_services.application_create(
+    return application_create(
         candidate=candidate or make_candidate(actor), position=position or make_position(actor), actor=actor
     )
 
@@ -171,7 +173,7 @@ def application_awaiting_decision(actor, **kwargs):
     """An application moved through interviewing to the decision stage."""
     application = make_application(actor, **kwargs)
     for event in ("interview", "await_decision"):
-        candidate_services.application_move(application=application, event=event, actor=actor)
+        application_move(application=application, event=event, actor=actor)
     return application
 
 

@@ -117,7 +117,7 @@ def test_unassigning_one_interview_keeps_access_another_assignment_needs(recruit
 def test_candidate_sees_result_only_after_release_and_never_scorecards(
     api, recruiter, interviewer, candidate_user
 ):
-    from candidates.services import candidate_portal_link
+    from candidates.services.candidates import candidate_portal_link
 
     interview = make_interview(recruiter)
     candidate_portal_link(candidate=interview.application.candidate, user=candidate_user, actor=recruiter)
@@ -134,7 +134,7 @@ def test_candidate_sees_result_only_after_release_and_never_scorecards(
 
 
 def test_a_flagged_result_is_released_only_after_a_person_reviewed_it(api, recruiter, candidate_user):
-    from candidates.services import candidate_portal_link
+    from candidates.services.candidates import candidate_portal_link
 
     interview = make_interview(recruiter)
     candidate_portal_link(candidate=interview.application.candidate, user=candidate_user, actor=recruiter)
@@ -345,7 +345,7 @@ def test_the_api_lists_the_assessments_still_waiting_for_a_person(api, recruiter
 
 
 def test_a_candidate_cannot_filter_their_results_on_what_they_are_not_shown(api, recruiter, candidate_user):
-    from candidates.services import candidate_portal_link
+    from candidates.services.candidates import candidate_portal_link
 
     interview = make_interview(recruiter)
     candidate_portal_link(candidate=interview.application.candidate, user=candidate_user, actor=recruiter)

@@ -33,8 +33,10 @@ from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from accounts.models import User
-from candidates import services as candidate_services
 from candidates.models import Candidate, Stage, StageChange
+from candidates.services.applications import application_move
+from candidates.services.candidates import candidate_portal_link
+from candidates.services.prior_records import prior_record_create
 from hrsuite import visibility
 from hrsuite.fields import EncryptedJSONField
 from hrsuite.permissions import restrict
@@ -121,8 +123,8 @@ class File:
         self.integration = integration
         approver = make_user(Role.RECRUITER, username="approver")
         candidate = make_candidate(recruiter, national_id="110101199001011234", date_of_birth="1990-01-01")
-        candidate_services.candidate_portal_link(candidate=candidate, user=candidate_user, actor=recruiter)
-        candidate_services.prior_record_create(
+        candidate_portal_link(candidate=candidate, user=candidate_user, actor=recruiter)
+        prior_record_create(
             candidate=candidate,
             actor=recruiter,
             kind="performance_review",
@@ -134,9 +136,7 @@ class File:
 
         # The hire: screened and interviewed (AI assessment reviewed by a person, two scorecards).
         hired = make_application(recruiter, candidate=candidate, position=make_position(recruiter))
-        candidate_services.application_move(
-            application=hired, event="interview", reason="Screened by phone.", actor=recruiter
-        )
+        application_move(application=hired, event="interview", reason="Screened by phone.", actor=recruiter)
         interview = make_interview(recruiter, application=hired)
         for person in (interviewer, other_interviewer):
             assignment_create(interview=interview, interviewer=person, actor=recruiter)
@@ -153,7 +153,7 @@ class File:
             scorecard_save(
                 interview=interview, ratings={"communication": 4}, notes="Clear answers.", actor=person
             )
-        candidate_services.application_move(
+        application_move(
             application=hired, event="await_decision", reason="Interviews done.", actor=recruiter
         )
         decision = decisions.decision_record(

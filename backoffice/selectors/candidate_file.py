@@ -479,13 +479,13 @@ def consent_by_scope(consents, *, interview_id=None) -> dict[str, Consent | None
 
 def decision_outcomes_for(application: Application) -> list[str]:
     """The decision outcomes the application's stage accepts, in the service's table order."""
-    from candidates.services import DECISION_STAGE_TRANSITIONS
+    from candidates.services.applications import DECISION_STAGE_TRANSITIONS
 
     return [event for (stage, event) in DECISION_STAGE_TRANSITIONS if stage == application.stage]
 
 
 def stage_events_for(application: Application) -> list[tuple[str, str]]:
     """The plain stage moves from the application's stage, as (event, stage it leads to)."""
-    from candidates.services import STAGE_TRANSITIONS
+    from candidates.services.applications import STAGE_TRANSITIONS
 
     return [(event, to) for (stage, event), to in STAGE_TRANSITIONS.items() if stage == application.stage]

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from backoffice.forms import local_moment, raise_if, viewer_zone, whole_number, zone_named
 from backoffice.selectors.candidate_file import active_users_with, candidate_by_email, positions_for
-from candidates import services as candidate_services
 from candidates.models import Application, Candidate, Language, Position
+from candidates.services import applications as application_services
+from candidates.services import candidates as candidate_services
 from hrsuite.errors import ValidationFailed
 from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import restrict
@@ -207,10 +208,10 @@ def review(request, *, candidate_id) -> Done:
 def move(request, *, candidate_id) -> Done:
     application = _application(request, candidate_id)
     event = request.POST.get("event", "")
-    if event not in candidate_services.STAGE_EVENTS:
+    if event not in application_services.STAGE_EVENTS:
         message = _("Choose where the application goes.")
         raise ValidationFailed(message, fields={"event": [message]})
-    candidate_services.application_move(
+    application_services.application_move(
         application=application,
         event=event,
         reason=request.POST.get("reason", "").strip(),
@@ -262,7 +263,7 @@ def decide(request, *, candidate_id) -> Done:
 def application_create(request, *, candidate_id) -> Done:
     candidate = _one(restrict(Candidate.objects.all(), user=request.user), candidate_id)
     position = _position(request)
-    application = candidate_services.application_create(
+    application = application_services.application_create(
         candidate=candidate, position=position, actor=request.user
     )
     message = _("%(name)s now applies for %(position)s.") % {
@@ -396,7 +397,7 @@ def application_for_email(request) -> Application:
     if position_error:
         errors["position"] = position_error
     raise_if(errors)
-    return candidate_services.application_create(candidate=candidate, position=position, actor=request.user)
+    return application_services.application_create(candidate=candidate, position=position, actor=request.user)
 
 
 # --- Small parsers ---------------------------------------------------------------------------------

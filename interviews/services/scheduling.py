@@ -23,7 +23,7 @@ from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application, Candidate, Stage
-from candidates.services import application_move
+from candidates.services.applications import application_move
 from hrsuite.errors import InvalidTransition, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.roles import Role

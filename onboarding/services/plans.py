@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Stage
-from candidates.services import application_offer_move
+from candidates.services.applications import application_offer_move
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import get_for_change, require
 from hrsuite.workflow import transition

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
-from candidates.portal_services import candidate_portal_invite
+from candidates.services.portal_accounts import candidate_portal_invite
 from hrsuite.errors import Forbidden
 from hrsuite.roles import Role
 from interviews.messages import render

@@ -6,7 +6,7 @@ import subprocess
 
 from django.db import connection
 
-from candidates import services as candidate_services
+from candidates.services.applications import application_move
 from hrsuite.roles import Role
 from interviews.services.assignments import assignment_create
 from interviews.services.scorecards import scorecard_save
@@ -45,9 +45,7 @@ def _seed():
         resume_text=SECRETS["resume"],
     )
     application = make_application(recruiter, candidate=candidate)
-    candidate_services.application_move(
-        application=application, event="interview", reason=SECRETS["reason"], actor=recruiter
-    )
+    application_move(application=application, event="interview", reason=SECRETS["reason"], actor=recruiter)
     interview = make_interview(recruiter, application=application)
     payload = assessment_payload(transcript=SECRETS["transcript"])
     payload["dimensions"][0]["evidence"][0]["quote"] = SECRETS["quote_1"]

@@ -5,7 +5,7 @@ import datetime
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from candidates import services as candidate_services
+from candidates.services.prior_records import prior_record_create
 from interviews.services.scorecards import scorecard_save, scorecard_submit
 from tests.factories import make_application, make_candidate, receive_assessment
 from tests.interviews.scheduling_helpers import schedule, shanghai
@@ -56,7 +56,7 @@ def full_file(recruiter, *, interviewer, integration, interviews: int = 1, recor
         for h in range(10, 10 + interviews)
     ]
     for n in range(records):
-        candidate_services.prior_record_create(
+        prior_record_create(
             candidate=person,
             actor=recruiter,
             kind="performance_review",

@@ -16,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from audit.models import AuditAction, AuditEvent
-from candidates.portal_services import candidate_portal_invite
+from candidates.services.portal_accounts import candidate_portal_invite
 from demo.management.commands.seed_demo import DEFAULT_PASSWORD
 from hrsuite.logging import redact_link_tokens
 from interviews.messages import format_time

@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.models import User
-from candidates.portal_services import candidate_portal_invite
+from candidates.services.portal_accounts import candidate_portal_invite
 from interviews.services import candidate_links as interview_links
 from interviews.services import consent as consent_services
 from interviews.services.interviews import interview_results_release

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from candidates.services import candidate_portal_link
+from candidates.services.candidates import candidate_portal_link
 from interviews.models import Consent, Scorecard
 from interviews.services.assignments import assignment_create
 from interviews.services.consent import consent_save, notice_current

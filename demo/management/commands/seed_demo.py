@@ -31,8 +31,10 @@ from django.utils import timezone
 from accounts.models import User
 from audit import context
 from audit.models import AuditEvent
-from candidates import services as candidate_services
 from candidates.models import Application, Candidate, Position
+from candidates.services.applications import application_create, application_move
+from candidates.services.candidates import candidate_create, candidate_portal_link
+from candidates.services.positions import position_create
 from hrsuite.roles import Role
 from interviews.models import AIAssessment, Consent, Incident, Interview, Notification
 from interviews.providers import ProviderEvent
@@ -512,7 +514,7 @@ class _Seeder:
 
     def _positions(self) -> dict[str, Position]:
         return {
-            key: candidate_services.position_create(
+            key: position_create(
                 title=title,
                 department=department,
                 region=region,
@@ -526,7 +528,7 @@ class _Seeder:
     def _candidates(self) -> None:
         for key, row in CANDIDATES.items():
             name, email, phone, region, zone, language, source, born, resume_en, resume_zh = row
-            self.candidates[key] = candidate_services.candidate_create(
+            self.candidates[key] = candidate_create(
                 full_name=name,
                 email=email,
                 phone=phone,
@@ -541,13 +543,13 @@ class _Seeder:
 
     def _link_portal_users(self) -> None:
         for username, key in PORTAL_CANDIDATES.items():
-            self.candidates[key] = candidate_services.candidate_portal_link(
+            self.candidates[key] = candidate_portal_link(
                 candidate=self.candidates[key], user=self.users[username], actor=self.recruiter
             )
 
     def _applications(self, positions: dict[str, Position]) -> None:
         for candidate_key, position_key, events, _later in APPLICATIONS:
-            application = candidate_services.application_create(
+            application = application_create(
                 candidate=self.candidates[candidate_key],
                 position=positions[position_key],
                 actor=self.recruiter,
@@ -561,9 +563,7 @@ class _Seeder:
 
     def _move(self, application: Application, events: list[str]) -> Application:
         for event in events:
-            application = candidate_services.application_move(
-                application=application, event=event, actor=self.recruiter
-            )
+            application = application_move(application=application, event=event, actor=self.recruiter)
         return application
 
     def _interviews(self) -> int:
