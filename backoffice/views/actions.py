@@ -1,7 +1,7 @@
 """The recruiter's actions from the candidate file and HR's interview page.
 
 Each action is one small POST form calling one existing service, the way the APIs call it (see
-`candidates/apis.py`, `interviews/apis.py`, `interviews/scheduling_apis.py`, `onboarding/apis.py`).
+`candidates/apis.py`, `interviews/apis/`, `onboarding/apis/`).
 The object a form names (application, interview, assignment, dimension score, offer) is looked up
 through `restrict()` among THIS candidate's records: an id from elsewhere is a 404, like a missing
 one. Services raise ValidationFailed, InvalidTransition or Forbidden; the page turns those into the
