@@ -28,7 +28,6 @@ from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.permissions import restrict
 from hrsuite.roles import Role
 from hrsuite.selectors import filtered
-from interviews.consent_selectors import consent_detail_queryset
 from interviews.models import (
     AIAssessment,
     AIDimensionScore,
@@ -39,9 +38,17 @@ from interviews.models import (
     Notification,
     Scorecard,
 )
-from interviews.selectors import interview_detail_queryset, notification_detail_queryset
-from onboarding.plan_selectors import plan_detail_queryset
-from onboarding.selectors import check_detail_queryset, decision_detail_queryset, offer_detail_queryset
+from interviews.selectors import (
+    consent_detail_queryset,
+    interview_detail_queryset,
+    notification_detail_queryset,
+)
+from onboarding.selectors import (
+    check_detail_queryset,
+    decision_detail_queryset,
+    offer_detail_queryset,
+    plan_detail_queryset,
+)
 
 # What no HR page shows: identity documents and birth dates are not needed to decide on a hire
 # (and a birth date invites age bias), so they are neither fetched nor decrypted.

@@ -12,7 +12,7 @@ from hrsuite.errors import Forbidden, ValidationFailed
 from hrsuite.permissions import has_role
 from hrsuite.roles import Role
 from hrsuite.selectors import object_get_for
-from interviews import consent_selectors, selectors
+from interviews import selectors
 from interviews.models import Consent, ConsentNotice
 from interviews.services import consent as consent_services
 
@@ -72,8 +72,8 @@ class ConsentApi(ScopedViewSet):
 
     queryset = Consent.objects.none()
     serializer_class = ConsentOut
-    list_selector = staticmethod(consent_selectors.consent_list_for)
-    detail_queryset = staticmethod(consent_selectors.consent_detail_queryset)
+    list_selector = staticmethod(selectors.consent_list_for)
+    detail_queryset = staticmethod(selectors.consent_detail_queryset)
 
     @extend_schema(request=ConsentIn, responses={201: ConsentOut})
     def create(self, request):

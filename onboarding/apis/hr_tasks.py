@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from hrsuite.api import ModelOut, ScopedViewSet
-from onboarding import plan_selectors as selectors
+from onboarding import selectors
 from onboarding.models import HRTask
 from onboarding.services import plans
 

@@ -5,7 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from hrsuite.api import ModelOut, ScopedViewSet, validated
-from onboarding import plan_selectors as selectors
+from onboarding import selectors
 from onboarding.models import CandidateMessageText
 from onboarding.services import notices
 

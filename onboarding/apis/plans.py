@@ -16,7 +16,7 @@ from hrsuite.api import ModelOut, ScopedViewSet, validated
 from hrsuite.errors import ValidationFailed
 from hrsuite.parsers import FormParser, JSONParser, MultiPartParser
 from hrsuite.selectors import object_get_for
-from onboarding import plan_selectors as selectors
+from onboarding import selectors
 from onboarding.models import OnboardingDocument, OnboardingPlan, OnboardingTask
 from onboarding.services import plans
 
