@@ -210,7 +210,7 @@ class Generator:
         from django.db import connection
 
         from candidates.models import Candidate
-        from candidates.services import email_index, normalise_email
+        from candidates.services.candidates import email_index, normalise_email
 
         rng = self.rng
         for start in range(0, self.n_candidates, BATCH):
@@ -301,7 +301,7 @@ class Generator:
     def interviews(self) -> None:
         """Interviews, each assigned to one of the interviewers (so each holds ~1/N of them).
 
-        This bypasses `interviews.services.assignment_create` for bulk data generation only: the
+        This bypasses `interviews.services.assignments.assignment_create` for bulk data generation only: the
         assignment rows and the guardian direct-foreign-key grants it would make (view_interview,
         view_application, view_candidate) are written here in bulk, without their audit events.
         """

@@ -53,7 +53,7 @@ def seed(n: int, *, spread: int, lead: int) -> tuple[datetime.datetime, datetime
     from django.utils import timezone
 
     from candidates.models import Application, Candidate, Position
-    from candidates.services import email_index
+    from candidates.services.candidates import email_index
     from interviews.models import Interview
     from interviews.notices import InterviewMessage
     from notifications.models import Notification

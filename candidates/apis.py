@@ -5,7 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from candidates import selectors, services
+from candidates import selectors
 from candidates.models import (
     REJECTION_NOTICE_HOURS_MAX,
     Application,
@@ -15,6 +15,10 @@ from candidates.models import (
     PriorRecord,
     StageChange,
 )
+from candidates.services.applications import STAGE_EVENTS, application_create, application_move
+from candidates.services.candidates import candidate_create, candidate_update
+from candidates.services.positions import position_create, position_settings_update
+from candidates.services.prior_records import prior_record_create
 from hrsuite.api import Created, ModelOut, ScopedViewSet, referenced, validated
 
 # --- Output --------------------------------------------------------------------------------------
@@ -176,7 +180,7 @@ class ApplicationIn(serializers.Serializer):
 
 
 class StageMoveIn(serializers.Serializer):
-    event = serializers.ChoiceField(choices=services.STAGE_EVENTS)
+    event = serializers.ChoiceField(choices=STAGE_EVENTS)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
@@ -206,7 +210,7 @@ class PositionApi(ScopedViewSet):
     @extend_schema(request=PositionIn, responses={201: PositionOut})
     def create(self, request):
         data = validated(PositionIn, request.data)
-        position = services.position_create(actor=request.user, **data)
+        position = position_create(actor=request.user, **data)
         return Response(
             PositionOut(position, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )
@@ -215,7 +219,7 @@ class PositionApi(ScopedViewSet):
     def partial_update(self, request, pk=None):
         position = self.visible_object()
         data = validated(PositionSettingsIn, request.data)
-        position = services.position_settings_update(position=position, actor=request.user, **data)
+        position = position_settings_update(position=position, actor=request.user, **data)
         return Response(PositionOut(position, context=self.get_serializer_context()).data)
 
 
@@ -239,14 +243,14 @@ class CandidateApi(ScopedViewSet):
     @extend_schema(request=CandidateIn, responses={201: Created})
     def create(self, request):
         data = validated(CandidateIn, request.data)
-        candidate = services.candidate_create(actor=request.user, **data)
+        candidate = candidate_create(actor=request.user, **data)
         return Response({"id": str(candidate.pk)}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CandidateIn, responses=Created)
     def partial_update(self, request, pk=None):
         candidate = self.visible_object()
         data = validated(CandidateIn, request.data, partial=True)
-        services.candidate_update(candidate=candidate, actor=request.user, **data)
+        candidate_update(candidate=candidate, actor=request.user, **data)
         return Response({"id": str(candidate.pk)})
 
 
@@ -271,7 +275,7 @@ class ApplicationApi(ScopedViewSet):
         position = referenced(
             Position.objects.all(), user=request.user, pk=data["position"], field="position"
         )
-        application = services.application_create(candidate=candidate, position=position, actor=request.user)
+        application = application_create(candidate=candidate, position=position, actor=request.user)
         return Response({"id": str(application.pk)}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=StageMoveIn, responses=ApplicationDetailOut)
@@ -279,7 +283,7 @@ class ApplicationApi(ScopedViewSet):
     def move(self, request, pk=None):
         application = self.visible_object()
         data = validated(StageMoveIn, request.data)
-        services.application_move(application=application, actor=request.user, **data)
+        application_move(application=application, actor=request.user, **data)
         application = self.get_queryset().get(pk=application.pk)
         return Response(ApplicationDetailOut(application, context=self.get_serializer_context()).data)
 
@@ -298,7 +302,7 @@ class PriorRecordApi(ScopedViewSet):
         candidate = referenced(
             Candidate.objects.all(), user=request.user, pk=data.pop("candidate"), field="candidate"
         )
-        record = services.prior_record_create(candidate=candidate, actor=request.user, **data)
+        record = prior_record_create(candidate=candidate, actor=request.user, **data)
         return Response(
             PriorRecordOut(record, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )

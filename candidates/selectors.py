@@ -25,7 +25,7 @@ from candidates.models import (
     Stage,
     StageChange,
 )
-from candidates.services import email_index
+from candidates.services.candidates import email_index
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
 from hrsuite.visibility import may_see

@@ -7,26 +7,26 @@ from rest_framework.routers import DefaultRouter
 from accounts.apis import ApiTokenApi, MeApi, TokenApi
 from audit.apis import AuditEventApi
 from candidates.apis import CandidateApi, PositionApi, PriorRecordApi
-from interviews.apis import (
-    ApplicationWithFeedbackApi,
-    AssessmentApi,
-    AssignmentApi,
-    HumanReviewApi,
-    InterviewApi,
-    ScorecardApi,
-)
-from interviews.scheduling_apis import CompletionRateApi, IncidentApi, RescheduleOfferApi, SchedulingApi
-from interviews.webhook_apis import ConsentApi, WebhookApi
+from interviews.apis.applications import ApplicationWithFeedbackApi
+from interviews.apis.assessments import AssessmentApi
+from interviews.apis.assignments import AssignmentApi
+from interviews.apis.consents import ConsentApi
+from interviews.apis.incidents import CompletionRateApi, IncidentApi
+from interviews.apis.interviews import InterviewApi
+from interviews.apis.reschedule_offers import RescheduleOfferApi
+from interviews.apis.reviews import HumanReviewApi
+from interviews.apis.scheduling import SchedulingApi
+from interviews.apis.scorecards import ScorecardApi
+from interviews.webhooks import WebhookApi
 from notifications.apis import NotificationApi
-from onboarding.apis import BackgroundCheckApi, CheckWebhookApi, DecisionApi, OfferApi
-from onboarding.plan_apis import (
-    CandidateMessageTextApi,
-    HRTaskApi,
-    OnboardingDocumentApi,
-    OnboardingPlanApi,
-    OnboardingTaskApi,
-)
-from onboarding.provisioning_apis import ProvisioningDeliveryApi, ProvisioningTargetApi
+from onboarding.apis.background_checks import BackgroundCheckApi
+from onboarding.apis.decisions import DecisionApi
+from onboarding.apis.hr_tasks import HRTaskApi
+from onboarding.apis.message_texts import CandidateMessageTextApi
+from onboarding.apis.offers import OfferApi
+from onboarding.apis.plans import OnboardingDocumentApi, OnboardingPlanApi, OnboardingTaskApi
+from onboarding.apis.provisioning import ProvisioningDeliveryApi, ProvisioningTargetApi
+from onboarding.webhooks import CheckWebhookApi
 
 router = DefaultRouter()
 router.register("positions", PositionApi, basename="position")

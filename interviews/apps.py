@@ -6,7 +6,7 @@ class InterviewsConfig(AppConfig):
     verbose_name = "Interviews"
 
     def ready(self):
-        from candidates.services import application_close_handler
+        from candidates.services.applications import application_close_handler
         from interviews import emails, policies  # noqa: F401 - registers who sees which interview data
         from interviews.services.closing import application_close
 

@@ -1,4 +1,5 @@
-"""Permission-filtered reads of interviews, assignments, assessments, reviews and scorecards."""
+"""Permission-filtered reads of interviews, assignments, assessments, reviews, scorecards, incidents,
+completion rates, consent decisions (who may see them: `policies._consent`) and notifications."""
 
 from datetime import datetime, timedelta
 
@@ -18,6 +19,7 @@ from interviews.models import (
     WAITING_FOR_REVIEW,
     AIAssessment,
     AIDimensionScore,
+    Consent,
     HumanReview,
     Incident,
     Interview,
@@ -331,3 +333,24 @@ def application_with_feedback_queryset(*, user) -> QuerySet[Application]:
             Prefetch("interviews", queryset=summarised, to_attr="summarised_interviews")
         )
     return queryset
+
+
+class ConsentFilter(django_filters.FilterSet):
+    interview = django_filters.UUIDFilter()
+    candidate = django_filters.UUIDFilter()
+    scope = django_filters.ChoiceFilter(choices=Consent.Scope.choices)
+    decision = django_filters.ChoiceFilter(choices=Consent.Decision.choices)
+
+    class Meta:
+        model = Consent
+        fields = ["interview", "candidate", "scope", "decision"]
+
+
+def consent_detail_queryset(*, user) -> QuerySet[Consent]:
+    return Consent.objects.select_related("notice")
+
+
+def consent_list_for(*, user, filters=None) -> QuerySet[Consent]:
+    """Recruiters and HR admins see every decision, a candidate their own, interviewers none."""
+    queryset = restrict(consent_detail_queryset(user=user), user=user).order_by("-decided_at", "id")
+    return filtered(ConsentFilter, filters, queryset)

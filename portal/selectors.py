@@ -9,13 +9,11 @@ from audit.services import audit_record
 from candidates.models import Application, Candidate
 from candidates.selectors import application_list_for, candidate_list_for
 from hrsuite.errors import NotFound
-from interviews.consent_selectors import consent_list_for
 from interviews.models import AIAssessment, Consent, ConsentNotice, Interview
-from interviews.selectors import assessment_list_for, interview_list_for
+from interviews.selectors import assessment_list_for, consent_list_for, interview_list_for
 from interviews.services.consent import notice_current
 from onboarding.models import Offer, OnboardingPlan, OnboardingTask
-from onboarding.plan_selectors import plan_list_for, task_list_for
-from onboarding.selectors import offer_list_for
+from onboarding.selectors import offer_list_for, plan_list_for, task_list_for
 
 
 @dataclass

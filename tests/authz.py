@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from candidates import services as candidate_services
-from interviews import services as interview_services
+from candidates.services.candidates import candidate_portal_link
+from candidates.services.prior_records import prior_record_create
+from interviews.services.assignments import assignment_create
+from interviews.services.interviews import interview_results_release
+from interviews.services.scorecards import scorecard_save
 from notifications.services.outbox import notification_queue
 from tests.factories import (
     assessment_payload,
@@ -51,17 +54,15 @@ class World:
             candidate = make_candidate(recruiter)
             application = make_application(recruiter, candidate=candidate, position=self.position)
             interview = make_interview(recruiter, application=application)
-            assignment = interview_services.assignment_create(
-                interview=interview, interviewer=assignee, actor=recruiter
-            )
+            assignment = assignment_create(interview=interview, interviewer=assignee, actor=recruiter)
             # An AI interview already held, with its assessment (the one above is still to come).
             assessed = make_interview(recruiter, application=application)
-            interview_services.assignment_create(interview=assessed, interviewer=assignee, actor=recruiter)
+            assignment_create(interview=assessed, interviewer=assignee, actor=recruiter)
             assessment = receive_assessment(assessed, actor="system:test")
-            scorecard = interview_services.scorecard_save(
+            scorecard = scorecard_save(
                 interview=interview, ratings={"communication": 4}, notes="private note", actor=assignee
             )
-            prior = candidate_services.prior_record_create(
+            prior = prior_record_create(
                 candidate=candidate,
                 actor=recruiter,
                 kind="training",
@@ -88,10 +89,8 @@ class World:
                 "position": self.position,
             }
         mine = self.objects["mine"]
-        candidate_services.candidate_portal_link(
-            candidate=mine["candidate"], user=candidate_user, actor=recruiter
-        )
-        interview_services.interview_results_release(interview=mine["assessed-interview"], actor=recruiter)
+        candidate_portal_link(candidate=mine["candidate"], user=candidate_user, actor=recruiter)
+        interview_results_release(interview=mine["assessed-interview"], actor=recruiter)
         # An unreleased second interview of the candidate's own application.
         self.unreleased = make_interview(recruiter, application=mine["application"])
         # A held AI interview with both consents, whose assessment has not arrived yet.
@@ -128,9 +127,7 @@ class World:
         theirs = self.objects["theirs"]
         other_user = make_user(Role.CANDIDATE, username="candidate2")
         self.candidate_users = {"mine": candidate_user, "theirs": other_user}
-        candidate_services.candidate_portal_link(
-            candidate=theirs["candidate"], user=other_user, actor=self.recruiter
-        )
+        candidate_portal_link(candidate=theirs["candidate"], user=other_user, actor=self.recruiter)
         for which, user in (("mine", candidate_user), ("theirs", other_user)):
             self.objects[which]["consent"] = consent_services.consent_record(
                 interview=self.objects[which]["interview"],

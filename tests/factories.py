@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from candidates import services as candidate_services
+from candidates.services.applications import application_create, application_move
+from candidates.services.candidates import candidate_create
+from candidates.services.positions import position_create
 from hrsuite.roles import Role
 
 _seq = itertools.count(1)
@@ -73,7 +75,7 @@ def make_position(actor, **overrides):
         "dimension_weights": {"communication": 0.4, "problem_solving": 0.6},
     }
     data.update(overrides)
-    return candidate_services.position_create(actor=actor, **data)
+    return position_create(actor=actor, **data)
 
 
 def make_candidate(actor, **overrides):
@@ -87,19 +89,19 @@ def make_candidate(actor, **overrides):
         "resume_text": f"Résumé of candidate {n}: Python, Django.",
     }
     data.update(overrides)
-    return candidate_services.candidate_create(actor=actor, **data)
+    return candidate_create(actor=actor, **data)
 
 
 def make_application(actor, *, candidate=None, position=None):
-    return candidate_services.application_create(
+    return application_create(
         candidate=candidate or make_candidate(actor), position=position or make_position(actor), actor=actor
     )
 
 
 def make_interview(actor, *, application=None, starts_in=datetime.timedelta(days=2), **kwargs):
-    from interviews import services as interview_services
+    from interviews.services.interviews import interview_create
 
-    return interview_services.interview_create(
+    return interview_create(
         application=application or make_application(actor),
         kind=kwargs.pop("kind", "ai_video"),
         starts_at=timezone.now() + starts_in,
@@ -192,7 +194,7 @@ def application_awaiting_decision(actor, **kwargs):
     """An application moved through interviewing to the decision stage."""
     application = make_application(actor, **kwargs)
     for event in ("interview", "await_decision"):
-        candidate_services.application_move(application=application, event=event, actor=actor)
+        application_move(application=application, event=event, actor=actor)
     return application
 
 

@@ -9,8 +9,11 @@ from django.urls import reverse
 from accounts.models import User
 from audit.models import AuditAction, AuditEvent
 from candidates.models import Candidate
-from interviews import services as interview_services
 from interviews.models import Scorecard
+from interviews.services.assignments import assignment_create, assignment_delete
+from interviews.services.interviews import interview_results_release
+from interviews.services.reviews import human_review_create
+from interviews.services.scorecards import scorecard_save, scorecard_submit
 from tests.factories import (
     assessment_payload,
     give_consent,
@@ -84,9 +87,7 @@ def test_token_sign_in_and_failed_attempt_are_audited(api, interviewer):
 
 def test_unassigning_really_revokes_access(api, recruiter, interviewer):
     interview = make_interview(recruiter)
-    assignment = interview_services.assignment_create(
-        interview=interview, interviewer=interviewer, actor=recruiter
-    )
+    assignment = assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
     url = reverse("candidate-detail", args=[interview.application.candidate_id])
     assert api.as_user(interviewer).get(url).status_code == 200
     response = api.as_user(recruiter).delete(reverse("assignment-detail", args=[assignment.pk]))
@@ -104,9 +105,9 @@ def test_unassigning_really_revokes_access(api, recruiter, interviewer):
 def test_unassigning_one_interview_keeps_access_another_assignment_needs(recruiter, interviewer):
     first = make_interview(recruiter)
     second = make_interview(recruiter, application=first.application)
-    kept = interview_services.assignment_create(interview=first, interviewer=interviewer, actor=recruiter)
-    dropped = interview_services.assignment_create(interview=second, interviewer=interviewer, actor=recruiter)
-    interview_services.assignment_delete(assignment=dropped, actor=recruiter)
+    kept = assignment_create(interview=first, interviewer=interviewer, actor=recruiter)
+    dropped = assignment_create(interview=second, interviewer=interviewer, actor=recruiter)
+    assignment_delete(assignment=dropped, actor=recruiter)
     fresh = User.objects.get(pk=interviewer.pk)
     assert fresh.has_perm("candidates.view_candidate", first.application.candidate)
     assert not fresh.has_perm("interviews.view_interview", second)
@@ -116,24 +117,24 @@ def test_unassigning_one_interview_keeps_access_another_assignment_needs(recruit
 def test_candidate_sees_result_only_after_release_and_never_scorecards(
     api, recruiter, interviewer, candidate_user
 ):
-    from candidates.services import candidate_portal_link
+    from candidates.services.candidates import candidate_portal_link
 
     interview = make_interview(recruiter)
     candidate_portal_link(candidate=interview.application.candidate, user=candidate_user, actor=recruiter)
-    interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+    assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
     assessment = receive_assessment(interview, actor="system:test")
-    interview_services.scorecard_save(interview=interview, ratings={}, notes="private", actor=interviewer)
+    scorecard_save(interview=interview, ratings={}, notes="private", actor=interviewer)
     client = api.as_user(candidate_user)
     url = reverse("assessment-detail", args=[assessment.pk])
     assert client.get(url).status_code == 404
-    interview_services.interview_results_release(interview=interview, actor=recruiter)
+    interview_results_release(interview=interview, actor=recruiter)
     body = client.get(url).json()
     assert set(body) == {"id", "interview", "overall_score", "dimensions"}
     assert client.get(reverse("scorecard-list")).json()["count"] == 0
 
 
 def test_a_flagged_result_is_released_only_after_a_person_reviewed_it(api, recruiter, candidate_user):
-    from candidates.services import candidate_portal_link
+    from candidates.services.candidates import candidate_portal_link
 
     interview = make_interview(recruiter)
     candidate_portal_link(candidate=interview.application.candidate, user=candidate_user, actor=recruiter)
@@ -147,7 +148,7 @@ def test_a_flagged_result_is_released_only_after_a_person_reviewed_it(api, recru
     assert interview.results_released_at is None
     assert api.as_user(candidate_user).get(result).status_code == 404
 
-    interview_services.human_review_create(
+    human_review_create(
         dimension_score=flagged.dimensions.first(),
         outcome="confirm",
         reason="Clear answers.",
@@ -180,7 +181,7 @@ def test_emotion_inferences_beside_the_scores_are_not_kept_and_low_confidence_ne
 
 def test_submitted_scorecard_is_locked(api, recruiter, interviewer):
     interview = make_interview(recruiter)
-    interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+    assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
     client = api.as_user(interviewer)
     created = client.post(
         reverse("scorecard-list"),
@@ -290,17 +291,17 @@ def test_finished_feedback_joins_the_application_timeline_for_staff_only(
 
     interview = make_interview(recruiter, kind="live_video")
     for person in (interviewer, other_interviewer):
-        interview_services.assignment_create(interview=interview, interviewer=person, actor=recruiter)
+        assignment_create(interview=interview, interviewer=person, actor=recruiter)
     interview_transition(interview=interview, event="started", actor="provider:test")
     interview_ended(interview=interview, ended_at=interview.starts_at, actor="provider:test")
     for person, ratings in ((interviewer, (4, 5)), (other_interviewer, (2, 3))):
-        scorecard = interview_services.scorecard_save(
+        scorecard = scorecard_save(
             interview=interview,
             ratings={"communication": ratings[0], "problem_solving": ratings[1]},
             recommendation="yes",
             actor=person,
         )
-        interview_services.scorecard_submit(scorecard=scorecard, actor=person)
+        scorecard_submit(scorecard=scorecard, actor=person)
 
     url = reverse("application-detail", args=[interview.application_id])
     summaries = api.as_user(recruiter).get(url).json()["feedback_summaries"]
@@ -319,7 +320,7 @@ def test_the_api_lists_the_assessments_still_waiting_for_a_person(api, recruiter
         )
 
     reviewed, waiting, confident = assessed(confidence=0.3), assessed(confidence=0.3), assessed()
-    interview_services.human_review_create(
+    human_review_create(
         dimension_score=reviewed.dimensions.first(),
         outcome="confirm",
         reason="Clear answers.",
@@ -344,18 +345,18 @@ def test_the_api_lists_the_assessments_still_waiting_for_a_person(api, recruiter
 
 
 def test_a_candidate_cannot_filter_their_results_on_what_they_are_not_shown(api, recruiter, candidate_user):
-    from candidates.services import candidate_portal_link
+    from candidates.services.candidates import candidate_portal_link
 
     interview = make_interview(recruiter)
     candidate_portal_link(candidate=interview.application.candidate, user=candidate_user, actor=recruiter)
     flagged = receive_assessment(interview, assessment_payload(confidence=0.3), actor="system:test")
-    interview_services.human_review_create(
+    human_review_create(
         dimension_score=flagged.dimensions.first(),
         outcome="confirm",
         reason="Clear answers.",
         actor=recruiter,
     )
-    interview_services.interview_results_release(interview=interview, actor=recruiter)
+    interview_results_release(interview=interview, actor=recruiter)
     client = api.as_user(candidate_user)
 
     for query in (

@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from interviews import services as interview_services
+from interviews.services.assignments import assignment_create
+from interviews.services.scorecards import scorecard_save
 from tests.factories import (
     make_application,
     make_interview,
@@ -20,11 +21,9 @@ def _populate(recruiter, interviewer, count):
     position = make_position(recruiter)
     for _ in range(count):
         interview = make_interview(recruiter, application=make_application(recruiter, position=position))
-        interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+        assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
         receive_assessment(interview, actor="system:test")
-        interview_services.scorecard_save(
-            interview=interview, ratings={"communication": 3}, actor=interviewer
-        )
+        scorecard_save(interview=interview, ratings={"communication": 3}, actor=interviewer)
 
 
 def _queries(client, url, page_size):

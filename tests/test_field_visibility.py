@@ -33,17 +33,22 @@ from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from accounts.models import User
-from candidates import services as candidate_services
 from candidates.models import Candidate, Stage, StageChange
+from candidates.services.applications import application_move
+from candidates.services.candidates import candidate_portal_link
+from candidates.services.prior_records import prior_record_create
 from hrsuite import visibility
 from hrsuite.fields import EncryptedJSONField
 from hrsuite.permissions import restrict
 from hrsuite.roles import Role
-from interviews import services as interview_services
 from interviews.models import AIAssessment, Interview
 from interviews.services import candidate_links as interview_links
 from interviews.services import consent as consent_services
+from interviews.services.assignments import assignment_create
 from interviews.services.incidents import incident_open
+from interviews.services.interviews import interview_results_release
+from interviews.services.reviews import human_review_create
+from interviews.services.scorecards import scorecard_save
 from notifications.models import Notification
 from onboarding import models as onboarding_models
 from onboarding.services import candidate_links as onboarding_links
@@ -119,8 +124,8 @@ class File:
         self.integration = integration
         approver = make_user(Role.RECRUITER, username="approver")
         candidate = make_candidate(recruiter, national_id="110101199001011234", date_of_birth="1990-01-01")
-        candidate_services.candidate_portal_link(candidate=candidate, user=candidate_user, actor=recruiter)
-        candidate_services.prior_record_create(
+        candidate_portal_link(candidate=candidate, user=candidate_user, actor=recruiter)
+        prior_record_create(
             candidate=candidate,
             actor=recruiter,
             kind="performance_review",
@@ -132,26 +137,24 @@ class File:
 
         # The hire: screened and interviewed (AI assessment reviewed by a person, two scorecards).
         hired = make_application(recruiter, candidate=candidate, position=make_position(recruiter))
-        candidate_services.application_move(
-            application=hired, event="interview", reason="Screened by phone.", actor=recruiter
-        )
+        application_move(application=hired, event="interview", reason="Screened by phone.", actor=recruiter)
         interview = make_interview(recruiter, application=hired)
         for person in (interviewer, other_interviewer):
-            interview_services.assignment_create(interview=interview, interviewer=person, actor=recruiter)
+            assignment_create(interview=interview, interviewer=person, actor=recruiter)
         assessment = receive_assessment(interview, actor="system:test")
-        interview_services.human_review_create(
+        human_review_create(
             dimension_score=assessment.dimensions.first(),
             outcome="override",
             score=70,
             reason="The transcript missed a sentence.",
             actor=recruiter,
         )
-        interview_services.interview_results_release(interview=interview, actor=recruiter)
+        interview_results_release(interview=interview, actor=recruiter)
         for person in (interviewer, other_interviewer):
-            interview_services.scorecard_save(
+            scorecard_save(
                 interview=interview, ratings={"communication": 4}, notes="Clear answers.", actor=person
             )
-        candidate_services.application_move(
+        application_move(
             application=hired, event="await_decision", reason="Interviews done.", actor=recruiter
         )
         decision = decisions.decision_record(
@@ -178,7 +181,7 @@ class File:
         # a technical failure on another interview brought a reschedule offer.
         rejected = application_awaiting_decision(recruiter, candidate=candidate)
         second = make_interview(recruiter, application=rejected)
-        interview_services.assignment_create(interview=second, interviewer=interviewer, actor=recruiter)
+        assignment_create(interview=second, interviewer=interviewer, actor=recruiter)
         failed = make_interview(recruiter, application=rejected, starts_in=datetime.timedelta(days=3))
         incident_open(
             interview=failed,
@@ -195,7 +198,7 @@ class File:
         # An offer sent and not answered yet, after an interview the same interviewer held.
         offered = application_awaiting_decision(recruiter, candidate=candidate)
         third = make_interview(recruiter, application=offered)
-        interview_services.assignment_create(interview=third, interviewer=interviewer, actor=recruiter)
+        assignment_create(interview=third, interviewer=interviewer, actor=recruiter)
         make_hire(recruiter, application=offered)
 
         # The candidate's consent, an HR task and HR's wording of a message to candidates.

@@ -38,10 +38,11 @@ from hrsuite.errors import InvalidTransition, ValidationFailed
 from hrsuite.pages import audited_page, query_without, role_required, url_for_each, visible_or_404
 from hrsuite.permissions import global_permission, restrict
 from hrsuite.roles import Role
-from interviews import selectors, services
+from interviews import selectors
 from interviews.models import AIAssessment, Interview, InterviewAssignment, Recommendation, Scorecard
 from interviews.selectors import evidence_quotes
 from interviews.services.assessments import MIN_CONFIDENCE
+from interviews.services.scorecards import scorecard_save, scorecard_submit
 
 workspace_page = role_required(Role.INTERVIEWER)
 
@@ -423,7 +424,7 @@ def scorecard_page(request, pk):
     recommendation = request.POST.get("recommendation", "").strip()
     notes = request.POST.get("notes", "")
     try:
-        services.scorecard_save(
+        scorecard_save(
             interview=interview,
             ratings=ratings,
             recommendation=recommendation,
@@ -466,7 +467,7 @@ def scorecard_submit_page(request, pk):
         }
         return render(request, "workspace/scorecard_confirm.html", context)
     try:
-        services.scorecard_submit(scorecard=scorecard, actor=request.user)
+        scorecard_submit(scorecard=scorecard, actor=request.user)
     except ValidationFailed as error:
         errors = _scorecard_errors(error, _dimensions(interview), scorecard.ratings, submitting=True)
         return _form_page(request, interview, values=_saved_values(scorecard), errors=errors, status=400)

@@ -28,7 +28,6 @@ from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.permissions import restrict
 from hrsuite.roles import Role
 from hrsuite.selectors import filtered
-from interviews.consent_selectors import consent_detail_queryset
 from interviews.models import (
     AIAssessment,
     AIDimensionScore,
@@ -38,11 +37,15 @@ from interviews.models import (
     Interview,
     Scorecard,
 )
-from interviews.selectors import interview_detail_queryset
+from interviews.selectors import consent_detail_queryset, interview_detail_queryset
 from notifications.models import Notification
 from notifications.selectors import notification_detail_queryset
-from onboarding.plan_selectors import plan_detail_queryset
-from onboarding.selectors import check_detail_queryset, decision_detail_queryset, offer_detail_queryset
+from onboarding.selectors import (
+    check_detail_queryset,
+    decision_detail_queryset,
+    offer_detail_queryset,
+    plan_detail_queryset,
+)
 
 # What no HR page shows: identity documents and birth dates are not needed to decide on a hire
 # (and a birth date invites age bias), so they are neither fetched nor decrypted.
@@ -480,13 +483,13 @@ def consent_by_scope(consents, *, interview_id=None) -> dict[str, Consent | None
 
 def decision_outcomes_for(application: Application) -> list[str]:
     """The decision outcomes the application's stage accepts, in the service's table order."""
-    from candidates.services import DECISION_STAGE_TRANSITIONS
+    from candidates.services.applications import DECISION_STAGE_TRANSITIONS
 
     return [event for (stage, event) in DECISION_STAGE_TRANSITIONS if stage == application.stage]
 
 
 def stage_events_for(application: Application) -> list[tuple[str, str]]:
     """The plain stage moves from the application's stage, as (event, stage it leads to)."""
-    from candidates.services import STAGE_TRANSITIONS
+    from candidates.services.applications import STAGE_TRANSITIONS
 
     return [(event, to) for (stage, event), to in STAGE_TRANSITIONS.items() if stage == application.stage]

@@ -1,7 +1,7 @@
 """The recruiter's actions from the candidate file and HR's interview page.
 
 Each action is one small POST form calling one existing service, the way the APIs call it (see
-`candidates/apis.py`, `interviews/apis.py`, `interviews/scheduling_apis.py`, `onboarding/apis.py`).
+`candidates/apis.py`, `interviews/apis/`, `onboarding/apis/`).
 The object a form names (application, interview, assignment, dimension score, offer) is looked up
 through `restrict()` among THIS candidate's records: an id from elsewhere is a 404, like a missing
 one. Services raise ValidationFailed, InvalidTransition or Forbidden; the page turns those into the
@@ -21,16 +21,19 @@ from django.utils.translation import gettext as _
 
 from backoffice.forms import local_moment, raise_if, viewer_zone, whole_number, zone_named
 from backoffice.selectors.candidate_file import active_users_with, candidate_by_email, positions_for
-from candidates import services as candidate_services
 from candidates.models import Application, Candidate, Language, Position
+from candidates.services import applications as application_services
+from candidates.services import candidates as candidate_services
 from hrsuite.errors import ValidationFailed
 from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import restrict
 from hrsuite.roles import Role
-from interviews import services as interview_services
 from interviews.models import AIDimensionScore, Interview
 from interviews.selectors import assessment_list_for, assignment_detail_queryset, interview_detail_queryset
 from interviews.services import scheduling
+from interviews.services.assignments import assignment_create, assignment_delete
+from interviews.services.interviews import interview_results_release
+from interviews.services.reviews import human_review_create
 from onboarding.models import Offer
 from onboarding.selectors import offer_detail_queryset
 from onboarding.services import decisions, offers
@@ -149,7 +152,7 @@ def assign(request, *, candidate_id) -> Done:
     if interviewer is None:
         message = _("Choose an interviewer from the list.")
         raise ValidationFailed(message, fields={"interviewer": [message]})
-    interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=request.user)
+    assignment_create(interview=interview, interviewer=interviewer, actor=request.user)
     message = _("%(name)s is assigned and can now see this interview.") % {"name": _person(interviewer)}
     return Done(message, f"interview-{interview.pk}")
 
@@ -165,7 +168,7 @@ def unassign(request, *, candidate_id) -> Done:
         message = _("Confirm that the interviewer is to be unassigned.")
         raise ValidationFailed(message, fields={"confirm": [message]})
     interview_id, name = assignment.interview_id, _person(assignment.interviewer)
-    interview_services.assignment_delete(assignment=assignment, actor=request.user)
+    assignment_delete(assignment=assignment, actor=request.user)
     return Done(
         _("%(name)s is no longer assigned to this interview.") % {"name": name}, f"interview-{interview_id}"
     )
@@ -173,7 +176,7 @@ def unassign(request, *, candidate_id) -> Done:
 
 def release(request, *, candidate_id) -> Done:
     interview = _interview(request, candidate_id)
-    interview_services.interview_results_release(interview=interview, actor=request.user)
+    interview_results_release(interview=interview, actor=request.user)
     return Done(
         _("The result is released: the candidate sees it in their portal."), f"interview-{interview.pk}"
     )
@@ -186,7 +189,7 @@ def review(request, *, candidate_id) -> Done:
     )
     dimension = _one(queryset, request.POST.get("dimension"))
     score = (request.POST.get("score") or "").strip() or None
-    interview_services.human_review_create(
+    human_review_create(
         dimension_score=dimension,
         outcome=request.POST.get("outcome", ""),
         score=score,
@@ -205,10 +208,10 @@ def review(request, *, candidate_id) -> Done:
 def move(request, *, candidate_id) -> Done:
     application = _application(request, candidate_id)
     event = request.POST.get("event", "")
-    if event not in candidate_services.STAGE_EVENTS:
+    if event not in application_services.STAGE_EVENTS:
         message = _("Choose where the application goes.")
         raise ValidationFailed(message, fields={"event": [message]})
-    candidate_services.application_move(
+    application_services.application_move(
         application=application,
         event=event,
         reason=request.POST.get("reason", "").strip(),
@@ -260,7 +263,7 @@ def decide(request, *, candidate_id) -> Done:
 def application_create(request, *, candidate_id) -> Done:
     candidate = _one(restrict(Candidate.objects.all(), user=request.user), candidate_id)
     position = _position(request)
-    application = candidate_services.application_create(
+    application = application_services.application_create(
         candidate=candidate, position=position, actor=request.user
     )
     message = _("%(name)s now applies for %(position)s.") % {
@@ -394,7 +397,7 @@ def application_for_email(request) -> Application:
     if position_error:
         errors["position"] = position_error
     raise_if(errors)
-    return candidate_services.application_create(candidate=candidate, position=position, actor=request.user)
+    return application_services.application_create(candidate=candidate, position=position, actor=request.user)
 
 
 # --- Small parsers ---------------------------------------------------------------------------------

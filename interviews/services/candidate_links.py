@@ -36,6 +36,7 @@ from hrsuite.permissions import get_for_change
 from interviews.models import Consent, ConsentNotice, Interview, RescheduleOffer
 from interviews.services import consent as consent_services
 from interviews.services import scheduling as scheduling_services
+from interviews.services.calendar_messages import practice_url
 from interviews.services.incidents import offer_slots, reschedule_offer_get, token_hash
 
 # Each link has its own salt: a signature made for anything else in the project (the other link
@@ -285,7 +286,7 @@ def interview_page_read(*, token: str) -> InterviewPage:
     )
     return InterviewPage(
         interview=interview,
-        practice_url=scheduling_services.practice_url(interview),
+        practice_url=practice_url(interview),
         slots=slots,
         reschedules_left=max(settings.HRSUITE_CANDIDATE_RESCHEDULES_MAX - moves, 0),
         closed=closed,

@@ -1,8 +1,8 @@
 """Closing an application (rejected, withdrawn): what was still pending for it stops.
 
-`candidates.services` calls `application_close` in the transaction of every stage move into a
-closed stage, whichever path made it (a rejection decision, a withdrawal, a declined or expired
-offer, a cancelled onboarding), so none of them can leave an interview or a message behind.
+`candidates.services.applications` calls `application_close` in the transaction of every stage
+move into a closed stage, whichever path made it (a rejection decision, a withdrawal, a declined or
+expired offer, a cancelled onboarding), so none of them can leave an interview or a message behind.
 """
 
 from datetime import timedelta

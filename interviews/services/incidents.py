@@ -19,8 +19,8 @@ from audit.services import audit_record
 from hrsuite.errors import ApplicationError, NotFound, ValidationFailed
 from interviews.models import Incident, Interview, RescheduleOffer
 from interviews.notices import InterviewMessage
+from interviews.services.calendar_messages import CALENDAR_TEMPLATES
 from interviews.services.scheduling import (
-    CALENDAR_TEMPLATES,
     INTERVIEW_TRANSITIONS,
     busy_interviews,
     interview_schedule,

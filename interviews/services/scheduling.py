@@ -8,7 +8,7 @@ technical failure (`interviews.services.incidents`) picks only times this module
 import functools
 from bisect import bisect_left
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from operator import itemgetter
 
 import holidays
@@ -22,6 +22,7 @@ from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application, Candidate, Stage
+from candidates.services.applications import application_move
 from hrsuite.errors import InvalidTransition, ValidationFailed
 from hrsuite.formatting import zone_or_utc
 from hrsuite.permissions import get_for_change, has_role, require
@@ -30,7 +31,14 @@ from hrsuite.workflow import transition
 from interviews import providers
 from interviews.models import Interview, InterviewAssignment
 from interviews.notices import InterviewMessage
-from notifications.models import Notification
+from interviews.services.assignments import assignment_create
+from interviews.services.calendar_messages import (
+    CALENDAR_TEMPLATES,
+    calendar_messages_queue,
+    interview_recipients,
+    recipient_fields,
+)
+from interviews.services.interviews import interview_create
 from notifications.services.outbox import notification_key, notification_queue, notifications_cancel
 
 Status = Interview.Status
@@ -57,8 +65,6 @@ BUSY_STATUSES = (Status.SCHEDULED, Status.IN_PROGRESS)
 MIN_DURATION, MAX_DURATION = 10, 480
 # Longer than any interview (MAX_DURATION): one that starts this much before another ends first.
 BEYOND_ANY_INTERVIEW = timedelta(days=1)
-# Messages that announce a time: replaced on reschedule, dropped on cancel.
-CALENDAR_TEMPLATES = [InterviewMessage.INVITATION, InterviewMessage.REMINDER]
 # Stages from which an interview may still be scheduled.
 SCHEDULABLE_STAGES = (Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING)
 
@@ -233,111 +239,6 @@ def interview_transition(
     return interview
 
 
-# --- Calendar messages ----------------------------------------------------------------------------
-
-
-def _recipients(interview: Interview) -> list[tuple[str, object]]:
-    users = [
-        a.interviewer
-        for a in interview.assignments.select_related("interviewer").order_by("created_at", "pk")
-    ]
-    return [("candidate", interview.application.candidate), *(("user", u) for u in users)]
-
-
-def _to(kind: str, who) -> dict:
-    return {"candidate": who} if kind == "candidate" else {"recipient_user": who}
-
-
-def practice_url(interview: Interview) -> str:
-    """The provider's page for trying camera, microphone and network, for video kinds ('' if none)."""
-    if interview.kind not in Interview.VIDEO_KINDS:
-        return ""
-    return providers.get(interview.provider).practice_url()
-
-
-def _queue_calendar_messages(
-    interview: Interview, *, now: datetime, recipients: list | None = None, key_suffix: tuple = ()
-) -> None:
-    """Invitation now and reminder before the start, to the candidate and each interviewer (or
-    to `recipients` only, their keys ending in `key_suffix`).
-
-    Short notice: an interview that starts less than HRSUITE_REMINDER_MINUTES from now gets no
-    reminder; its invitation goes out at once and already says it starts soon.
-    """
-    seq = interview.calendar_sequence
-    practice = practice_url(interview)
-    starts_at = interview.starts_at.astimezone(UTC).isoformat()
-    lead = timedelta(minutes=settings.HRSUITE_REMINDER_MINUTES)
-    remind = interview.starts_at - lead >= now
-    for kind, who in _recipients(interview) if recipients is None else recipients:
-        notification_queue(
-            template=InterviewMessage.INVITATION,
-            key=notification_key(InterviewMessage.INVITATION, interview.pk, seq, kind, who.pk, *key_suffix),
-            due_at=now,
-            interview=interview,
-            payload={"starts_at": starts_at, "sequence": seq, "practice_url": practice},
-            **_to(kind, who),
-        )
-        if remind:
-            notification_queue(
-                template=InterviewMessage.REMINDER,
-                key=notification_key(InterviewMessage.REMINDER, interview.pk, seq, kind, who.pk, *key_suffix),
-                due_at=interview.starts_at - lead,
-                interview=interview,
-                payload={"starts_at": starts_at, "sequence": seq},
-                **_to(kind, who),
-            )
-
-
-def assignment_invite(*, assignment: InterviewAssignment) -> None:
-    """An interviewer assigned once the interview's invitations were queued gets theirs, and the
-    reminder, as the others did (an assignment made while scheduling is in the first round)."""
-    # Read again: the caller's copy may predate a reschedule (a new time and sequence).
-    interview = Interview.objects.get(pk=assignment.interview_id)
-    announced = Notification.objects.filter(interview=interview, template=InterviewMessage.INVITATION)
-    if (
-        interview.status != Status.SCHEDULED
-        or not announced.exclude(status=Notification.Status.CANCELLED).exists()
-    ):
-        return
-    _queue_calendar_messages(
-        interview,
-        now=timezone.now(),
-        recipients=[("user", assignment.interviewer)],
-        key_suffix=(assignment.pk,),
-    )
-
-
-def assignment_uninvite(*, assignment: InterviewAssignment) -> None:
-    """An interviewer removed from a scheduled interview: their pending invitation and reminder
-    are dropped and, if their invitation went out, they get a cancellation (METHOD:CANCEL) that
-    removes the interview from their calendar."""
-    interview, interviewer = Interview.objects.get(pk=assignment.interview_id), assignment.interviewer
-    if interview.status != Status.SCHEDULED:
-        return
-    theirs = Notification.objects.filter(
-        interview=interview, recipient_user=interviewer, template__in=CALENDAR_TEMPLATES
-    )
-    invited = theirs.filter(
-        template=InterviewMessage.INVITATION,
-        status__in=[Notification.Status.SENT, Notification.Status.SENDING],
-    ).exists()
-    theirs.filter(status=Notification.Status.PENDING).update(
-        status=Notification.Status.CANCELLED, last_error="Unassigned.", updated_at=timezone.now()
-    )
-    if invited:
-        seq = interview.calendar_sequence
-        notification_queue(
-            template=InterviewMessage.CANCELLATION,
-            key=notification_key(
-                InterviewMessage.CANCELLATION, interview.pk, seq, "user", interviewer.pk, assignment.pk
-            ),
-            interview=interview,
-            payload={"sequence": seq, "unassigned": True},
-            recipient_user=interviewer,
-        )
-
-
 # --- Services -------------------------------------------------------------------------------------
 
 
@@ -397,8 +298,6 @@ def interview_schedule(
         errors.setdefault(field, []).extend(messages)
     _raise_if(errors)
 
-    from interviews.services import assignment_create, interview_create
-
     interview = interview_create(
         application=application,
         kind=kind,
@@ -413,10 +312,8 @@ def interview_schedule(
     if application.stage != Stage.INTERVIEWING and getattr(actor, "pk", None) is not None:
         # The application timeline records that interviewing began (a person's action only:
         # a stage change names the user who made it).
-        from candidates.services import application_move
-
         application_move(application=application, event="interview", actor=actor)
-    _queue_calendar_messages(interview, now=timezone.now())
+    calendar_messages_queue(interview, now=timezone.now())
     return interview
 
 
@@ -451,7 +348,7 @@ def interview_reschedule(*, interview: Interview, starts_at: datetime, actor) ->
         detail={"starts_at_before": previous.isoformat(), "starts_at_after": starts_at.isoformat()},
     )
     notifications_cancel(interview=interview, templates=CALENDAR_TEMPLATES)
-    _queue_calendar_messages(interview, now=timezone.now())
+    calendar_messages_queue(interview, now=timezone.now())
     return interview
 
 
@@ -479,13 +376,13 @@ def interview_cancel(
     )
     notifications_cancel(interview=interview, templates=CALENDAR_TEMPLATES)
     seq = interview.calendar_sequence
-    for kind, who in _recipients(interview):
+    for kind, who in interview_recipients(interview):
         notification_queue(
             template=InterviewMessage.CANCELLATION,
             key=notification_key(InterviewMessage.CANCELLATION, interview.pk, seq, kind, who.pk),
             interview=interview,
             payload={"sequence": seq, **({"application_closed": True} if application_closed else {})},
-            **_to(kind, who),
+            **recipient_fields(kind, who),
         )
     adapter = _adapter(interview.provider)
     if adapter is not None:

@@ -2,7 +2,7 @@
 
 AI scores inform a decision but never make one (DESIGN.md §4 step 7): the decider is a signed-in
 recruiter, never a system label, and a rejection always carries a reason. The stage move goes
-through `candidates.services.application_decision_move` with the same named actor; a hire also
+through `candidates.services.applications.application_decision_move` with the same named actor; a hire also
 drafts the offer and, by policy, starts the background check.
 """
 
@@ -15,7 +15,7 @@ from accounts.notices import recruiters_notify
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application
-from candidates.services import application_decision_move
+from candidates.services.applications import application_decision_move
 from hrsuite.errors import Forbidden, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.roles import Role

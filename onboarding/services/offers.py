@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_record
-from candidates.services import application_offer_move
+from candidates.services.applications import application_offer_move
 from hrsuite.errors import Forbidden, InvalidTransition, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.roles import Role

@@ -27,7 +27,7 @@ from accounts.notices import recruiters_notify
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Stage
-from candidates.services import application_offer_move
+from candidates.services.applications import application_offer_move
 from hrsuite.errors import ValidationFailed
 from hrsuite.formatting import zone_or_utc
 from hrsuite.permissions import get_for_change, require

@@ -24,8 +24,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.links import LinkUnusable
-from candidates import portal_services as services
 from candidates.models import Candidate, Stage
+from candidates.services import portal_accounts
 from hrsuite.errors import ApplicationError, Forbidden, NotFound, ValidationFailed
 from hrsuite.formatting import format_date, format_time
 from hrsuite.pages import field_errors, role_required, visible_or_404
@@ -35,7 +35,7 @@ from hrsuite.roles import Role
 from interviews.models import Consent, HumanReview, Interview
 from interviews.selectors import assessment_detail_queryset
 from interviews.services import candidate_links as interview_links
-from interviews.services.scheduling import practice_url
+from interviews.services.calendar_messages import practice_url
 from onboarding.models import Offer, OnboardingPlan, OnboardingTask
 from onboarding.services import candidate_links as onboarding_links
 from portal.selectors import portal_overview_for
@@ -85,7 +85,7 @@ def invite(request, candidate_id):
     """The recruiter's "Invite to the portal" button on the candidate file; back there after."""
     candidate = visible_or_404(Candidate.objects.all(), user=request.user, pk=candidate_id)
     try:
-        services.candidate_portal_invite(candidate=candidate, actor=request.user)
+        portal_accounts.candidate_portal_invite(candidate=candidate, actor=request.user)
     except Forbidden:
         raise PermissionDenied from None
     except ValidationFailed as error:
@@ -107,7 +107,7 @@ def invite(request, candidate_id):
 def welcome(request, uidb64: str, token: str):
     """GET: the form to choose a password; POST: set it, sign in, and go to the portal."""
     try:
-        user = services.portal_welcome_open(uidb64=uidb64, token=token)
+        user = portal_accounts.portal_welcome_open(uidb64=uidb64, token=token)
     except (NotFound, LinkUnusable) as error:
         return _link_problem(request, error, link="welcome")
     language = _page_language(request, user.preferred_language)
@@ -115,7 +115,7 @@ def welcome(request, uidb64: str, token: str):
     if request.method == "POST":
         with translation.override(language):
             try:
-                user = services.portal_password_set(
+                user = portal_accounts.portal_password_set(
                     uidb64=uidb64,
                     token=token,
                     password=request.POST.get("password", ""),
@@ -148,7 +148,7 @@ def sign_in(request):
     email = request.POST.get("email", "") if request.method == "POST" else ""
     if request.method == "POST":
         try:
-            services.portal_sign_in_link_request(email=email, ip=request.META.get("REMOTE_ADDR"))
+            portal_accounts.portal_sign_in_link_request(email=email, ip=request.META.get("REMOTE_ADDR"))
         except ValidationFailed as error:
             errors, status = field_errors(error), 400
         except RateLimited as error:
@@ -161,7 +161,7 @@ def sign_in(request):
         "email": email,
         "sent": request.GET.get("sent") == "1",
         "next": request.GET.get("next", ""),
-        "minutes": int(services.SIGN_IN_LINK_MAX_AGE.total_seconds() // 60),
+        "minutes": int(portal_accounts.SIGN_IN_LINK_MAX_AGE.total_seconds() // 60),
     }
     return render(request, "candidate_portal/sign_in.html", context, status=status)
 
@@ -172,7 +172,7 @@ def sign_in_link(request, uidb64: str, token: str):
     """GET: a "Sign in" button and nothing more (mail scanners fetch links; only the POST uses
     it up); POST: sign in and go to the portal."""
     try:
-        user = services.portal_sign_in_link_open(uidb64=uidb64, token=token)
+        user = portal_accounts.portal_sign_in_link_open(uidb64=uidb64, token=token)
     except (NotFound, LinkUnusable) as error:
         return _link_problem(request, error, link="sign-in")
     if request.method == "POST":

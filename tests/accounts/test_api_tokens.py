@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken
 from audit.models import AuditAction, AuditEvent
-from candidates.portal_services import candidate_portal_invite
+from candidates.services.portal_accounts import candidate_portal_invite
 from hrsuite.roles import Role
 from tests.factories import make_api_token, make_candidate, make_user
 

@@ -13,7 +13,8 @@ from audit import chain, context
 from audit.models import AuditAction, AuditChainHead, AuditEvent
 from audit.services import audit_list, audit_lists, audit_record
 from candidates.models import Candidate
-from interviews import services as interview_services
+from interviews.services.assignments import assignment_create
+from interviews.services.scorecards import scorecard_save
 from tests.factories import (
     assessment_payload,
     make_application,
@@ -183,8 +184,8 @@ def test_events_name_encrypted_fields_but_never_hold_their_values(recruiter, int
     payload = assessment_payload(transcript="Quillmoor transcript text")
     payload["dimensions"][0]["evidence"][0]["quote"] = "Quillmoor evidence quote"
     receive_assessment(interview, payload, actor="provider:test")
-    interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
-    interview_services.scorecard_save(
+    assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+    scorecard_save(
         interview=interview, ratings={"communication": 3}, notes="Quillmoor private note", actor=interviewer
     )
 

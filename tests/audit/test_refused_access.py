@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
-from interviews import services as interview_services
+from interviews.services.assignments import assignment_create
 from tests.factories import make_application, make_interview
 
 pytestmark = pytest.mark.django_db
@@ -53,16 +53,14 @@ def test_an_interviewer_opening_an_unassigned_interview_page_leaves_one_event(
 
 
 def test_an_assigned_interviewer_leaves_no_refusal(api, client, recruiter, interviewer, unassigned):
-    interview_services.assignment_create(interview=unassigned, interviewer=interviewer, actor=recruiter)
+    assignment_create(interview=unassigned, interviewer=interviewer, actor=recruiter)
     candidate = unassigned.application.candidate
     assert api.as_user(interviewer).get(f"/api/candidates/{candidate.pk}/").status_code == 200
     assert not _refused().exists()
 
 
 def test_a_forbidden_act_is_recorded_with_what_was_asked(api, hr_admin, recruiter, interviewer, unassigned):
-    assignment = interview_services.assignment_create(
-        interview=unassigned, interviewer=interviewer, actor=recruiter
-    )
+    assignment = assignment_create(interview=unassigned, interviewer=interviewer, actor=recruiter)
     response = api.as_user(hr_admin).delete(f"/api/assignments/{assignment.pk}/")
 
     assert response.status_code == 403

@@ -3,8 +3,8 @@
 import pytest
 
 from audit.models import AuditEvent
-from candidates import services
 from candidates.models import Candidate
+from candidates.services.candidates import candidate_create, candidate_update
 from hrsuite.errors import ValidationFailed
 from tests.factories import make_candidate
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_creating_a_candidate_with_a_field_that_is_not_theirs_is_refused(recruiter):
     with pytest.raises(ValidationFailed) as refused:
-        services.candidate_create(
+        candidate_create(
             actor=recruiter,
             full_name="Lin Wei",
             email="lin.wei@example.test",
@@ -29,7 +29,7 @@ def test_updating_a_candidate_with_a_field_that_is_not_theirs_changes_nothing(re
     candidate = make_candidate(recruiter, full_name="Lin Wei")
     events = AuditEvent.objects.count()
     with pytest.raises(ValidationFailed) as refused:
-        services.candidate_update(candidate=candidate, actor=recruiter, full_name="Lin Fang", email_index="x")
+        candidate_update(candidate=candidate, actor=recruiter, full_name="Lin Fang", email_index="x")
     assert refused.value.fields == {"email_index": ["Not a candidate field."]}
     candidate.refresh_from_db()
     assert candidate.full_name == "Lin Wei" and AuditEvent.objects.count() == events

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.notices import AccountMessage
 from audit.models import AuditAction, AuditEvent
-from candidates.portal_services import candidate_portal_invite
+from candidates.services.portal_accounts import candidate_portal_invite
 from hrsuite.errors import Forbidden
 from hrsuite.roles import Role
 from notifications.models import Notification

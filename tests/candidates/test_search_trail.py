@@ -3,7 +3,7 @@
 import pytest
 
 from audit.models import AuditEvent
-from candidates.services import email_index
+from candidates.services.candidates import email_index
 from tests.factories import make_candidate
 
 

@@ -6,9 +6,10 @@ import subprocess
 
 from django.db import connection
 
-from candidates import services as candidate_services
+from candidates.services.applications import application_move
 from hrsuite.roles import Role
-from interviews import services as interview_services
+from interviews.services.assignments import assignment_create
+from interviews.services.scorecards import scorecard_save
 from tests.factories import (
     assessment_payload,
     make_application,
@@ -44,16 +45,14 @@ def _seed():
         resume_text=SECRETS["resume"],
     )
     application = make_application(recruiter, candidate=candidate)
-    candidate_services.application_move(
-        application=application, event="interview", reason=SECRETS["reason"], actor=recruiter
-    )
+    application_move(application=application, event="interview", reason=SECRETS["reason"], actor=recruiter)
     interview = make_interview(recruiter, application=application)
     payload = assessment_payload(transcript=SECRETS["transcript"])
     payload["dimensions"][0]["evidence"][0]["quote"] = SECRETS["quote_1"]
     payload["dimensions"][1]["evidence"][0]["quote"] = SECRETS["quote_2"]
     receive_assessment(interview, payload, actor="provider:test")
-    interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
-    interview_services.scorecard_save(
+    assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+    scorecard_save(
         interview=interview, ratings={"communication": 4}, notes=SECRETS["notes"], actor=interviewer
     )
 

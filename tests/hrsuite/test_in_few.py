@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from hrsuite.models import InFew
 from hrsuite.permissions import restrict
-from interviews import services as interview_services
 from interviews.models import Interview
+from interviews.services.assignments import assignment_create
 from tests.conftest import ON_POSTGRES
 from tests.factories import make_interview
 
@@ -23,7 +23,7 @@ def interviews(recruiter, interviewer):
     """Three interviews; the interviewer is assigned to the first two."""
     made = [make_interview(recruiter) for _ in range(3)]
     for interview in made[:2]:
-        interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+        assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
     return made
 
 

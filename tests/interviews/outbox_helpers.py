@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from interviews.models import Interview
 from interviews.notices import InterviewMessage
-from interviews.services import assignment_create
+from interviews.services.assignments import assignment_create
 from notifications.services.outbox import notification_key, notification_queue
 from tests.factories import make_application, make_candidate, make_interview
 

@@ -7,7 +7,7 @@ import pytest
 
 from interviews.models import InterviewAssignment
 from interviews.notices import InterviewMessage
-from interviews.services import assignment_create, assignment_delete
+from interviews.services.assignments import assignment_create, assignment_delete
 from notifications.services.outbox import outbox_dispatch
 from tests.interviews.scheduling_helpers import frozen_clock, rows, schedule
 

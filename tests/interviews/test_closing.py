@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
-from candidates.services import application_move
+from candidates.services.applications import application_move
 from interviews.models import Interview
 from interviews.notices import InterviewMessage
 from interviews.services import candidate_links

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from candidates import services as candidate_services
+from candidates.services.candidates import candidate_portal_link
 from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.roles import Role
 from interviews.models import Consent, ConsentNotice, Interview
@@ -157,7 +157,7 @@ def test_withdrawing_consent_deletes_an_assessment_already_made(api, recruiter, 
 
 def test_withdrawing_consent_takes_back_a_released_result(api, recruiter, interview, candidate):
     from audit.models import AuditEvent
-    from interviews.services import interview_results_release
+    from interviews.services.interviews import interview_results_release
 
     assessment = receive_assessment(interview, actor="provider:simulated")
     interview_results_release(interview=interview, actor=recruiter)
@@ -255,9 +255,7 @@ def test_the_consent_list_costs_the_same_queries_for_one_or_many_rows(
     for _ in range(4):
         other = interview_with_meeting(recruiter)
         other_user = make_user(Role.CANDIDATE)
-        candidate_services.candidate_portal_link(
-            candidate=other.application.candidate, user=other_user, actor=recruiter
-        )
+        candidate_portal_link(candidate=other.application.candidate, user=other_user, actor=recruiter)
         consent_services.consent_record(
             interview=other, scope="biometric", decision="refused", notice_version="2026.1", actor=other_user
         )

@@ -7,12 +7,12 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from hrsuite.roles import Role
-from interviews import services as interview_services
 from interviews.models import Consent, Interview
 from interviews.notices import InterviewMessage
 from interviews.services.consent import default_notices_publish
 from interviews.services.feedback import feedback_check, interview_ended
 from interviews.services.scheduling import interview_cancel, interview_transition
+from interviews.services.scorecards import scorecard_save, scorecard_submit
 from notifications.models import Notification
 from tests.factories import make_user, receive_assessment
 from tests.interviews.scheduling_helpers import frozen_clock, rows, schedule, shanghai
@@ -39,13 +39,13 @@ def held(recruiter, interviewer, other_interviewer, clock):
 
 
 def _submit(interview, interviewer):
-    card = interview_services.scorecard_save(
+    card = scorecard_save(
         interview=interview,
         ratings={"communication": 4, "problem_solving": 3},
         recommendation="yes",
         actor=interviewer,
     )
-    return interview_services.scorecard_submit(scorecard=card, actor=interviewer)
+    return scorecard_submit(scorecard=card, actor=interviewer)
 
 
 def test_end_asks_each_interviewer_for_a_scorecard_and_queues_reminders(held, interviewer, other_interviewer):

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from candidates import services as candidate_services
+from candidates.services.candidates import candidate_portal_link
 from hrsuite import signing
 from hrsuite.roles import Role
 from interviews.models import Interview
@@ -23,7 +23,7 @@ def interview_with_meeting(actor, **kwargs) -> Interview:
 def candidate_portal_user(recruiter, interview, *, username=None):
     candidate = interview.application.candidate
     user = make_user(Role.CANDIDATE, username=username or f"portal-{candidate.pk.hex[:8]}")
-    candidate_services.candidate_portal_link(candidate=candidate, user=user, actor=recruiter)
+    candidate_portal_link(candidate=candidate, user=user, actor=recruiter)
     return user
 
 

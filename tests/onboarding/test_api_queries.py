@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from candidates import services as candidate_services
+from candidates.services.applications import application_move
+from candidates.services.candidates import candidate_portal_link
 from onboarding.models import HRTask
 from onboarding.services import decisions, notices, offers, plans
 from onboarding.services.provisioning import provisioning_start
@@ -46,7 +47,7 @@ CANDIDATE_LISTS = {
 def _awaiting(recruiter, candidate):
     application = make_application(recruiter, candidate=candidate)
     for event in ("interview", "await_decision"):
-        candidate_services.application_move(application=application, event=event, actor=recruiter)
+        application_move(application=application, event=event, actor=recruiter)
     return application
 
 
@@ -57,7 +58,7 @@ def _populate(recruiter, candidate_user, count: int, *, texts: int) -> None:
     candidate = getattr(candidate_user, "_test_candidate", None)
     if candidate is None:
         candidate = make_candidate(recruiter)
-        candidate_services.candidate_portal_link(candidate=candidate, user=candidate_user, actor=recruiter)
+        candidate_portal_link(candidate=candidate, user=candidate_user, actor=recruiter)
         candidate_user._test_candidate = candidate
     for _ in range(count):
         offer = make_hire(recruiter, application=_awaiting(recruiter, candidate))

@@ -21,11 +21,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates import services as candidate_services
 from candidates.models import Application, Stage
+from candidates.services.applications import application_move
 from hrsuite import signing
-from interviews import services as interview_services
 from interviews.models import AIAssessment, Interview
+from interviews.services.assignments import assignment_create
 from notifications.models import Notification
 from notifications.tasks import outbox_dispatch
 from onboarding.models import BackgroundCheck, HRTask, Offer, ProvisioningDelivery
@@ -75,9 +75,9 @@ def _interviewed(recruiter, interviewer) -> Interview:
     """An AI video interview with its provider meeting, one assigned interviewer, and both
     consents given by the candidate (so the assessment may be stored)."""
     application = make_application(recruiter)
-    candidate_services.application_move(application=application, event="interview", actor=recruiter)
+    application_move(application=application, event="interview", actor=recruiter)
     interview = interview_with_meeting(recruiter, application=application)
-    interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+    assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
     consent_given(recruiter, interview)
     return interview
 

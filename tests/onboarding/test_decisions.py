@@ -138,7 +138,7 @@ def test_plain_stage_moves_cannot_hire_or_reject(api, recruiter):
 
 
 def test_candidate_asks_for_a_re_review_and_recruiters_are_told(api, recruiter, candidate_user):
-    from candidates.services import candidate_portal_link
+    from candidates.services.candidates import candidate_portal_link
 
     application = application_awaiting_decision(recruiter)
     make_interview(recruiter, application=application)

@@ -8,7 +8,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from candidates.services import candidate_portal_link
+from candidates.services.candidates import candidate_portal_link
 from hrsuite.errors import ApplicationError, InvalidTransition, ValidationFailed
 from hrsuite.links import LinkExpired
 from onboarding.models import OnboardingDocument, OnboardingPlan

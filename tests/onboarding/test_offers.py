@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Stage
-from candidates.services import candidate_portal_link
+from candidates.services.candidates import candidate_portal_link
 from hrsuite.errors import Forbidden, InvalidTransition
 from hrsuite.roles import Role
 from onboarding.models import Offer

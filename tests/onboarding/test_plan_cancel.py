@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from candidates.models import Application, Stage
-from candidates.services import candidate_portal_link
+from candidates.services.candidates import candidate_portal_link
 from hrsuite.errors import Forbidden, InvalidTransition, ValidationFailed
 from notifications.models import Notification
 from notifications.services.outbox import notification_retry, outbox_dispatch
@@ -42,11 +42,11 @@ def _accept(recruiter, candidate_user, *, language="en") -> OnboardingPlan:
 
 
 def _awaiting(recruiter, candidate):
-    from candidates import services as candidate_services
+    from candidates.services.applications import application_move
 
     application = make_application(recruiter, candidate=candidate)
     for event in ("interview", "await_decision"):
-        candidate_services.application_move(application=application, event=event, actor=recruiter)
+        application_move(application=application, event=event, actor=recruiter)
     return application
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from candidates.models import StageChange
-from candidates.services import candidate_portal_link
+from candidates.services.candidates import candidate_portal_link
 from hrsuite.roles import Role
 from notifications.models import Notification
 from notifications.services.outbox import outbox_dispatch

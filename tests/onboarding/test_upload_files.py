@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
-from candidates.services import candidate_portal_link
+from candidates.services.candidates import candidate_portal_link
 from onboarding.models import OnboardingDocument, OnboardingPlan
 from onboarding.services import candidate_links, offers
 from tests.factories import application_awaiting_decision, make_candidate, make_hire

@@ -5,8 +5,8 @@ import datetime
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from candidates import services as candidate_services
-from interviews import services as interview_services
+from candidates.services.prior_records import prior_record_create
+from interviews.services.scorecards import scorecard_save, scorecard_submit
 from tests.factories import make_application, make_candidate, receive_assessment
 from tests.interviews.scheduling_helpers import schedule, shanghai
 
@@ -33,14 +33,14 @@ def held_interview(recruiter, *, application, interviewer, integration, hour: in
         interviewers=[interviewer],
     )
     receive_assessment(interview, actor=integration)
-    card = interview_services.scorecard_save(
+    card = scorecard_save(
         interview=interview,
         ratings={"communication": 4, "problem_solving": 5},
         recommendation="strong_yes",
         notes="Private note of the interviewer.",
         actor=interviewer,
     )
-    interview_services.scorecard_submit(scorecard=card, actor=interviewer)
+    scorecard_submit(scorecard=card, actor=interviewer)
     return interview
 
 
@@ -56,7 +56,7 @@ def full_file(recruiter, *, interviewer, integration, interviews: int = 1, recor
         for h in range(10, 10 + interviews)
     ]
     for n in range(records):
-        candidate_services.prior_record_create(
+        prior_record_create(
             candidate=person,
             actor=recruiter,
             kind="performance_review",

@@ -17,13 +17,14 @@ from playwright.sync_api import expect
 
 from accounts.notices import AccountMessage
 from audit.models import AuditAction, AuditEvent
-from candidates.portal_services import candidate_portal_invite
+from candidates.services.portal_accounts import candidate_portal_invite
 from demo.management.commands.seed_demo import DEFAULT_PASSWORD
 from hrsuite.formatting import format_time
 from hrsuite.logging import redact_link_tokens
-from interviews import services as interview_services
 from interviews.models import AIAssessment, Consent, Interview
 from interviews.services.consent import consent_record, notice_current
+from interviews.services.interviews import interview_results_release
+from interviews.services.reviews import human_review_create
 from notifications.models import Notification
 from notifications.services.outbox import outbox_dispatch
 from onboarding.services.offers import offer_answer
@@ -60,7 +61,7 @@ def interview_of(recruiter, candidate, *, title=None, starts_in=datetime.timedel
 def released_result(recruiter, interview, *, release=True) -> AIAssessment:
     assessment = receive_assessment(interview, actor="provider:simulated")
     if release:
-        interview_services.interview_results_release(interview=interview, actor=recruiter)
+        interview_results_release(interview=interview, actor=recruiter)
     return assessment
 
 
@@ -234,7 +235,7 @@ def test_results_are_hidden_until_hr_releases_them(client, recruiter):
     assert result_url not in client.get(PORTAL).text
     assert client.get(result_url).status_code == 404
 
-    interview_services.interview_results_release(interview=interview, actor=recruiter)
+    interview_results_release(interview=interview, actor=recruiter)
     assert result_url in client.get(PORTAL).text
     result = client.get(result_url)
     assert result.status_code == 200 and "Overall score" in result.text and ">78 <" in result.text
@@ -250,7 +251,7 @@ def test_a_result_shows_the_reviewers_corrected_score_and_no_reasons(client, rec
     assessment = released_result(
         recruiter, interview_of(recruiter, candidate, starts_in=datetime.timedelta(days=-1))
     )
-    interview_services.human_review_create(
+    human_review_create(
         dimension_score=assessment.dimensions.get(dimension="communication"),
         outcome="override",
         score=88,
@@ -278,13 +279,13 @@ def test_the_result_says_a_person_reviewed_it_only_when_one_did_before_the_relea
         interview_of(recruiter, candidate, starts_in=past), assessment_payload(confidence=0.3)
     )
     for assessment in (flagged, unreviewed):
-        interview_services.human_review_create(
+        human_review_create(
             dimension_score=assessment.dimensions.first(),
             outcome="confirm",
             reason="Clear answers.",
             actor=recruiter,
         )
-    interview_services.interview_results_release(interview=flagged.interview, actor=recruiter)
+    interview_results_release(interview=flagged.interview, actor=recruiter)
     client.force_login(candidate.user)
 
     reviewed_page = client.get(reverse("portal-result", args=[flagged.pk])).text

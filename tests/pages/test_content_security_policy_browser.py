@@ -8,10 +8,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.models import User
-from candidates.portal_services import candidate_portal_invite
-from interviews import services as interview_services
+from candidates.services.portal_accounts import candidate_portal_invite
 from interviews.services import candidate_links as interview_links
 from interviews.services import consent as consent_services
+from interviews.services.interviews import interview_results_release
 from onboarding.models import OnboardingPlan
 from onboarding.services import candidate_links as onboarding_links
 from tests.browser import PASSWORD, sign_in
@@ -57,7 +57,7 @@ def test_each_roles_pages_admin_and_api_docs_raise_no_policy_violation(
     person, _application, (interview,) = full_file(
         recruiter, interviewer=interviewer, integration=integration, full_name="Li Wei"
     )
-    interview_services.interview_results_release(interview=interview, actor=recruiter)
+    interview_results_release(interview=interview, actor=recruiter)
     candidate_portal_invite(candidate=person, actor=recruiter)
     person.refresh_from_db()
     offer = make_hire(recruiter, application=application_awaiting_decision(recruiter))

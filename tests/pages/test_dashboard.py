@@ -14,10 +14,12 @@ from accounts.notices import AccountMessage
 from audit.models import AuditEvent
 from backoffice.selectors.dashboard import agenda_interviews_for
 from hrsuite.roles import Role
-from interviews import services as interview_services
 from interviews.notices import InterviewMessage
+from interviews.services.assignments import assignment_create
 from interviews.services.feedback import interview_ended
 from interviews.services.incidents import incident_open
+from interviews.services.interviews import interview_create
+from interviews.services.reviews import human_review_create
 from interviews.services.scheduling import interview_cancel, interview_transition
 from notifications.models import Notification
 from notifications.services.outbox import notification_key, notification_queue
@@ -57,11 +59,9 @@ def shanghai(*args) -> datetime:
 def interview_at(recruiter, starts_at, *, kind="live_video", position=None, name=None, interviewers=()):
     candidate = make_candidate(recruiter, **({"full_name": name} if name else {}))
     application = make_application(recruiter, candidate=candidate, position=position)
-    interview = interview_services.interview_create(
-        application=application, kind=kind, starts_at=starts_at, actor=recruiter
-    )
+    interview = interview_create(application=application, kind=kind, starts_at=starts_at, actor=recruiter)
     for interviewer in interviewers:
-        interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+        assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
     return interview
 
 
@@ -215,11 +215,11 @@ def test_a_flagged_assessment_leaves_the_review_queue_once_a_person_reviews_a_sc
 ):
     assessment = board["assessed"].assessment
     dimension = assessment.dimensions.first()
-    interview_services.human_review_create(
+    human_review_create(
         dimension_score=dimension, outcome="confirm", reason="Clear answers.", actor=recruiter
     )
     clock.shift(timedelta(hours=1))
-    interview_services.human_review_create(
+    human_review_create(
         dimension_score=dimension, outcome="override", score=70, reason="Second look.", actor=recruiter
     )
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from backoffice.selectors.dashboard import PIPELINE_POSITIONS, count_for
 from candidates.models import Position, Stage
-from candidates.services import application_move
+from candidates.services.applications import application_move
 from tests.factories import make_application, make_position
 
 pytestmark = pytest.mark.django_db

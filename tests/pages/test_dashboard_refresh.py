@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from backoffice.selectors import dashboard as selectors
 from backoffice import tasks
+from backoffice.selectors import dashboard as selectors
 from tests.celery_worker import wait_until
 from tests.factories import make_application
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from audit.models import AuditAction, AuditEvent
 from candidates.models import Application, Stage
 from hrsuite.roles import Role
-from interviews import services as interview_services
 from interviews.models import HumanReview, Interview, InterviewAssignment
+from interviews.services.reviews import human_review_create
 from notifications.models import Notification
 from onboarding.models import Decision, Offer
 from tests.factories import (
@@ -289,7 +289,7 @@ def test_a_flagged_result_is_released_only_after_a_person_reviewed_it(
     ai_interview.refresh_from_db()
     assert ai_interview.results_released_at is None
 
-    interview_services.human_review_create(
+    human_review_create(
         dimension_score=assessment.dimensions.first(),
         outcome="confirm",
         reason="Answers are clear in the recording.",

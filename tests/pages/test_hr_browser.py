@@ -14,9 +14,9 @@ from playwright.sync_api import expect
 from accounts.services import integration_create
 from candidates.models import Stage
 from hrsuite.roles import Role
-from interviews import services as interview_services
 from interviews.models import Interview
 from interviews.services.scheduling import holiday_name
+from interviews.services.scorecards import scorecard_save, scorecard_submit
 from onboarding.models import Offer
 from tests.browser import sign_in
 from tests.factories import (
@@ -113,13 +113,13 @@ def test_recruiter_schedules_assigns_and_hires_and_hr_admin_reads_without_contro
 
     # The interview happens: the AI assessment and the scorecard come in.
     receive_assessment(interview, actor=integration)
-    scorecard = interview_services.scorecard_save(
+    scorecard = scorecard_save(
         interview=interview,
         ratings={"communication": 4, "problem_solving": 5},
         recommendation="strong_yes",
         actor=interviewer,
     )
-    interview_services.scorecard_submit(scorecard=scorecard, actor=interviewer)
+    scorecard_submit(scorecard=scorecard, actor=interviewer)
     page.reload()
     card = page.locator(f"#interview-{interview.pk}")
     expect(card).to_contain_text("sim-assess-2026.1")

@@ -6,10 +6,12 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from candidates.services import candidate_portal_link
-from interviews import services as interview_services
+from candidates.services.candidates import candidate_portal_link
 from interviews.models import Consent, Scorecard
+from interviews.services.assignments import assignment_create
 from interviews.services.consent import consent_save, notice_current
+from interviews.services.reviews import human_review_create
+from interviews.services.scorecards import scorecard_save
 from onboarding.services import offers
 from tests.factories import (
     application_awaiting_decision,
@@ -60,7 +62,7 @@ def test_the_file_shows_profile_resume_records_assessment_scorecards_and_timelin
         recruiter, interviewer=interviewer, integration=integration
     )
     dimension = interview.assessment.dimensions.get(dimension="communication")
-    interview_services.human_review_create(
+    human_review_create(
         dimension_score=dimension, outcome="override", score=70, reason="Answers were short.", actor=recruiter
     )
     client.force_login(recruiter)
@@ -94,8 +96,8 @@ def test_only_submitted_scorecards_join_the_file(
     candidate, _application, (interview,) = full_file(
         recruiter, interviewer=interviewer, integration=integration
     )
-    interview_services.assignment_create(interview=interview, interviewer=other_interviewer, actor=recruiter)
-    interview_services.scorecard_save(
+    assignment_create(interview=interview, interviewer=other_interviewer, actor=recruiter)
+    scorecard_save(
         interview=interview, ratings={"communication": 1}, recommendation="strong_no", actor=other_interviewer
     )
     assert Scorecard.objects.filter(status="draft").count() == 1

@@ -8,7 +8,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from hrsuite.roles import Role
 from interviews.models import Interview
-from interviews.services import assignment_create
+from interviews.services.assignments import assignment_create
 from interviews.services.incidents import incident_open
 from tests.factories import make_user
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai

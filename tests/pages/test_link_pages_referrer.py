@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import pytest
 from django.urls import reverse
 
-from candidates.portal_services import candidate_portal_invite, sign_in_url, welcome_url
+from candidates.services.portal_accounts import candidate_portal_invite, sign_in_url, welcome_url
 from interviews.services import candidate_links as interview_links
 from onboarding.models import OnboardingPlan
 from onboarding.services import candidate_links as onboarding_links

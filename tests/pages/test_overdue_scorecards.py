@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews import services as interview_services
 from interviews.models import Interview
+from interviews.services.assignments import assignment_create
 from interviews.services.scheduling import assignments_follow
+from interviews.services.scorecards import scorecard_save, scorecard_submit
 from tests.factories import make_interview
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ def _completed(recruiter, interviewer, *, days_ago: float, ended_at="scheduled e
     """A completed interview `days_ago`, its end reported by the provider or, as the demo's past
     interviews are recorded, never reported (ended_at None)."""
     interview = make_interview(recruiter, starts_in=-timedelta(days=days_ago), kind="live_video")
-    interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+    assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
     if ended_at == "scheduled end":
         ended_at = interview.starts_at + timedelta(minutes=interview.duration_minutes)
     Interview.objects.filter(pk=interview.pk).update(status=Interview.Status.COMPLETED, ended_at=ended_at)
@@ -61,13 +62,13 @@ def test_dashboard_and_workspaces_count_the_same_overdue_scorecards(
 
 def test_a_submitted_scorecard_is_overdue_nowhere(client, recruiter, interviewer):
     interview = _completed(recruiter, interviewer, days_ago=3, ended_at=None)
-    card = interview_services.scorecard_save(
+    card = scorecard_save(
         interview=interview,
         ratings={"communication": 4, "problem_solving": 3},
         recommendation="yes",
         actor=interviewer,
     )
-    interview_services.scorecard_submit(scorecard=card, actor=interviewer)
+    scorecard_submit(scorecard=card, actor=interviewer)
 
     assert _workspace_badges(client, interviewer) == 0
     assert _dashboard_count(client, recruiter) == 0

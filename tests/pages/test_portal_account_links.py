@@ -10,7 +10,7 @@ import time_machine
 from django.contrib.auth import SESSION_KEY
 from django.utils import timezone
 
-from candidates.portal_services import candidate_portal_invite, sign_in_url
+from candidates.services.portal_accounts import candidate_portal_invite, sign_in_url
 from hrsuite.roles import Role
 from tests.factories import make_candidate, make_user
 

@@ -15,7 +15,7 @@ from accounts.sign_in_limits import (
     SIGN_IN_SLOWDOWN_PER_NAME,
 )
 from audit.models import AuditEvent
-from candidates.services import email_index
+from candidates.services.candidates import email_index
 from hrsuite.roles import Role
 from tests.factories import make_user
 

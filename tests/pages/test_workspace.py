@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
 from hrsuite.roles import Role
-from interviews import services as interview_services
 from interviews.models import Interview, Scorecard
+from interviews.services.assignments import assignment_create, assignment_delete
 from interviews.services.feedback import interview_ended
 from interviews.services.scheduling import assignments_follow, interview_transition
+from interviews.services.scorecards import scorecard_save, scorecard_submit
 from notifications import rendering
 from notifications.models import Notification
 from tests.browser import sign_in
@@ -35,7 +36,7 @@ UTC = datetime.UTC
 
 def assigned(recruiter, interviewer, *, starts_in=timedelta(days=2), kind="live_video", **kwargs):
     interview = make_interview(recruiter, starts_in=starts_in, kind=kind, **kwargs)
-    interview_services.assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+    assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
     return interview
 
 
@@ -47,13 +48,13 @@ def held(interview, *, ended_at=None):
 
 
 def submitted(interview, interviewer):
-    card = interview_services.scorecard_save(
+    card = scorecard_save(
         interview=interview,
         ratings={"communication": 4, "problem_solving": 3},
         recommendation="yes",
         actor=interviewer,
     )
-    return interview_services.scorecard_submit(scorecard=card, actor=interviewer)
+    return scorecard_submit(scorecard=card, actor=interviewer)
 
 
 def url(name, interview):
@@ -165,9 +166,7 @@ def test_an_interviewer_assigned_after_the_interview_was_held_finds_it_awaiting(
     read_before = Interview.objects.get(pk=interview.pk)
     held(interview)
     # Assigned from a copy read before the interview was held: its status is read again.
-    interview_services.assignment_create(
-        interview=read_before, interviewer=other_interviewer, actor=recruiter
-    )
+    assignment_create(interview=read_before, interviewer=other_interviewer, actor=recruiter)
     client.force_login(other_interviewer)
     html = client.get(reverse("workspace-home")).text
     assert names_in(html, "awaiting") == {candidate_name(interview)}
@@ -374,7 +373,7 @@ def test_another_interviewers_interview_answers_like_a_missing_one(
 @pytest.mark.django_db
 def test_unassigned_interview_is_gone_from_the_workspace(client, recruiter, interviewer):
     interview = assigned(recruiter, interviewer)
-    interview_services.assignment_delete(assignment=interview.assignments.get(), actor=recruiter)
+    assignment_delete(assignment=interview.assignments.get(), actor=recruiter)
     client.force_login(interviewer)
     assert client.get(url("workspace-interview", interview)).status_code == 404
     assert candidate_name(interview) not in client.get(reverse("workspace-home")).text

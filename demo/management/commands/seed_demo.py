@@ -31,14 +31,19 @@ from django.utils import timezone
 from accounts.models import User
 from audit import context
 from audit.models import AuditEvent
-from candidates import services as candidate_services
 from candidates.models import Application, Candidate, Position
+from candidates.services.applications import application_create, application_move
+from candidates.services.candidates import candidate_create, candidate_portal_link
+from candidates.services.positions import position_create
 from hrsuite.roles import Role
-from interviews import services as interview_services
 from interviews.models import AIAssessment, Consent, Incident, Interview
 from interviews.providers import ProviderEvent
 from interviews.services import candidate_links, feedback, incidents, scheduling, webhooks
 from interviews.services import consent as consent_services
+from interviews.services.assignments import assignment_create
+from interviews.services.interviews import interview_create, interview_results_release
+from interviews.services.reviews import human_review_create
+from interviews.services.scorecards import scorecard_save, scorecard_submit
 from notifications.models import Notification
 
 DEFAULT_PASSWORD = "hrsuite-demo-2026"  # noqa: S105 - a published demo password, not a secret
@@ -477,7 +482,7 @@ class _Seeder:
         self._later_moves()
         self._human_reviews()
         for key in RELEASED:
-            interview_services.interview_results_release(interview=self.interviews[key], actor=self.recruiter)
+            interview_results_release(interview=self.interviews[key], actor=self.recruiter)
         self._scorecards()
         return {
             "users": len(self.users),
@@ -510,7 +515,7 @@ class _Seeder:
 
     def _positions(self) -> dict[str, Position]:
         return {
-            key: candidate_services.position_create(
+            key: position_create(
                 title=title,
                 department=department,
                 region=region,
@@ -524,7 +529,7 @@ class _Seeder:
     def _candidates(self) -> None:
         for key, row in CANDIDATES.items():
             name, email, phone, region, zone, language, source, born, resume_en, resume_zh = row
-            self.candidates[key] = candidate_services.candidate_create(
+            self.candidates[key] = candidate_create(
                 full_name=name,
                 email=email,
                 phone=phone,
@@ -539,13 +544,13 @@ class _Seeder:
 
     def _link_portal_users(self) -> None:
         for username, key in PORTAL_CANDIDATES.items():
-            self.candidates[key] = candidate_services.candidate_portal_link(
+            self.candidates[key] = candidate_portal_link(
                 candidate=self.candidates[key], user=self.users[username], actor=self.recruiter
             )
 
     def _applications(self, positions: dict[str, Position]) -> None:
         for candidate_key, position_key, events, _later in APPLICATIONS:
-            application = candidate_services.application_create(
+            application = application_create(
                 candidate=self.candidates[candidate_key],
                 position=positions[position_key],
                 actor=self.recruiter,
@@ -559,9 +564,7 @@ class _Seeder:
 
     def _move(self, application: Application, events: list[str]) -> Application:
         for event in events:
-            application = candidate_services.application_move(
-                application=application, event=event, actor=self.recruiter
-            )
+            application = application_move(application=application, event=event, actor=self.recruiter)
         return application
 
     def _interviews(self) -> int:
@@ -586,7 +589,7 @@ class _Seeder:
                     starts_at = self.now - datetime.timedelta(minutes=10)
                 else:
                     starts_at = _starts_at(days, local_time, candidate.time_zone, self.now)
-                interview = interview_services.interview_create(
+                interview = interview_create(
                     application=application,
                     kind=kind,
                     starts_at=starts_at,
@@ -594,9 +597,7 @@ class _Seeder:
                     actor=self.recruiter,
                 )
                 for interviewer in interviewers:
-                    interview_services.assignment_create(
-                        interview=interview, interviewer=interviewer, actor=self.recruiter
-                    )
+                    assignment_create(interview=interview, interviewer=interviewer, actor=self.recruiter)
             assignments += len(interviewers)
             self.interviews[key] = interview
         return assignments
@@ -698,7 +699,7 @@ class _Seeder:
     def _human_reviews(self) -> None:
         for key, dimension, outcome, score, reason in HUMAN_REVIEWS:
             assessment = AIAssessment.objects.get(interview=self.interviews[key])
-            interview_services.human_review_create(
+            human_review_create(
                 dimension_score=assessment.dimensions.get(dimension=dimension),
                 outcome=outcome,
                 score=score,
@@ -709,7 +710,7 @@ class _Seeder:
     def _scorecards(self) -> None:
         for key, username, ratings, recommendation, notes, submit in SCORECARDS:
             interviewer = self.users[username]
-            scorecard = interview_services.scorecard_save(
+            scorecard = scorecard_save(
                 interview=self.interviews[key],
                 ratings=ratings,
                 recommendation=recommendation,
@@ -717,4 +718,4 @@ class _Seeder:
                 actor=interviewer,
             )
             if submit:
-                interview_services.scorecard_submit(scorecard=scorecard, actor=interviewer)
+                scorecard_submit(scorecard=scorecard, actor=interviewer)

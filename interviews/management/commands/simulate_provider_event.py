@@ -17,7 +17,7 @@ from django.urls import reverse
 from hrsuite import signing
 from interviews.models import Interview
 from interviews.providers.simulated import EVENT_TYPES, SimulatedProvider, demo_event_data, event_body
-from interviews.webhook_apis import WebhookApi
+from interviews.webhooks import WebhookApi
 
 PROVIDER = SimulatedProvider.name
 

@@ -1,5 +1,5 @@
 """API for onboarding plans and their tasks (the new hire's uploads and confirmations, HR's own
-tasks), documents for HR to download, HR tasks, and the texts HR sets for candidate messages."""
+tasks), and documents for HR to download."""
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -16,11 +16,9 @@ from hrsuite.api import ModelOut, ScopedViewSet, validated
 from hrsuite.errors import ValidationFailed
 from hrsuite.parsers import FormParser, JSONParser, MultiPartParser
 from hrsuite.selectors import object_get_for
-from onboarding import plan_selectors as selectors
-from onboarding.models import CandidateMessageText, HRTask, OnboardingDocument, OnboardingPlan, OnboardingTask
-from onboarding.services import notices, plans
-
-# --- Output --------------------------------------------------------------------------------------
+from onboarding import selectors
+from onboarding.models import OnboardingDocument, OnboardingPlan, OnboardingTask
+from onboarding.services import plans
 
 
 class DocumentOut(ModelOut):
@@ -60,23 +58,6 @@ class PlanOut(PlanListOut):
         fields = [*PlanListOut.Meta.fields, "tasks"]
 
 
-class HRTaskOut(ModelOut):
-    class Meta:
-        model = HRTask
-        fields = ["id", "kind", "application", "background_check", "status", "due_at", "created_at"]
-
-
-class MessageTextOut(ModelOut):
-    updated_by = serializers.CharField(source="updated_by.get_username", default="")
-
-    class Meta:
-        model = CandidateMessageText
-        fields = ["id", "key", "language", "subject", "body", "updated_by", "updated_at"]
-
-
-# --- Input ---------------------------------------------------------------------------------------
-
-
 class UploadIn(serializers.Serializer):
     """multipart/form-data with `file`, or JSON with `filename`, `content_type`, `content_base64`."""
 
@@ -88,16 +69,6 @@ class UploadIn(serializers.Serializer):
 
 class PlanCancelIn(serializers.Serializer):
     reason = serializers.ChoiceField(choices=OnboardingPlan.CancelReason.choices)
-
-
-class MessageTextIn(serializers.Serializer):
-    key = serializers.ChoiceField(choices=CandidateMessageText.Key.choices)
-    language = serializers.CharField(max_length=10)
-    subject = serializers.CharField(max_length=200)
-    body = serializers.CharField(max_length=10000)
-
-
-# --- Views ---------------------------------------------------------------------------------------
 
 
 class OnboardingPlanApi(ScopedViewSet):
@@ -222,41 +193,3 @@ class OnboardingDocumentApi(ScopedViewSet):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "no-store"
         return response
-
-
-class HRTaskApi(ScopedViewSet):
-    """Work HR must pick up (inconclusive checks, failed provisioning); recruiters close it."""
-
-    queryset = HRTask.objects.none()
-    serializer_class = HRTaskOut
-    list_selector = staticmethod(selectors.hr_task_list_for)
-    detail_queryset = staticmethod(selectors.hr_task_detail_queryset)
-    write_actions = {"close": "change"}
-
-    @extend_schema(request=None, responses=HRTaskOut)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return Response(
-            HRTaskOut(
-                plans.hr_task_close(hr_task=self.visible_object(), actor=request.user),
-                context=self.get_serializer_context(),
-            ).data
-        )
-
-
-class CandidateMessageTextApi(ScopedViewSet):
-    """The wording HR sets for messages to candidates, per language (e.g. `offer_cancelled`);
-    `{name}` and `{position}` are filled in. Posting a key and language again replaces its text."""
-
-    queryset = CandidateMessageText.objects.none()
-    serializer_class = MessageTextOut
-    list_selector = staticmethod(selectors.message_text_list_for)
-    detail_queryset = staticmethod(selectors.message_text_detail_queryset)
-
-    @extend_schema(request=MessageTextIn, responses={201: MessageTextOut})
-    def create(self, request):
-        data = validated(MessageTextIn, request.data)
-        text = notices.candidate_message_text_set(actor=request.user, **data)
-        return Response(
-            MessageTextOut(text, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
-        )

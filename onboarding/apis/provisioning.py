@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from hrsuite.api import ModelOut, ScopedViewSet, validated
-from onboarding import provisioning_selectors as selectors
+from onboarding import selectors
 from onboarding.models import ProvisioningDelivery, ProvisioningTarget
 from onboarding.services import provisioning
 

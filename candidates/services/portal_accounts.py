@@ -28,7 +28,7 @@ from accounts.notices import AccountMessage
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Candidate
-from candidates.services import candidate_portal_link, email_index, normalise_email
+from candidates.services.candidates import candidate_portal_link, email_index, normalise_email
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.rate_limits import refuse_past_limits

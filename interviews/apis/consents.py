@@ -1,55 +1,20 @@
-"""API for the provider webhooks (signed, no user) and the candidate's consent to AI interviews."""
+"""API for the candidate's consent to AI interviews."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from hrsuite.api import ModelOut, ScopedViewSet, referenced, validated
 from hrsuite.errors import Forbidden, ValidationFailed
 from hrsuite.permissions import has_role
 from hrsuite.roles import Role
 from hrsuite.selectors import object_get_for
-from interviews import consent_selectors, selectors
+from interviews import selectors
 from interviews.models import Consent, ConsentNotice
 from interviews.services import consent as consent_services
-from interviews.services.webhooks import webhook_receive
-
-# --- Provider webhooks ---------------------------------------------------------------------------
-
-
-class WebhookOut(serializers.Serializer):
-    duplicate = serializers.BooleanField()
-    event_id = serializers.CharField()
-    interview = serializers.UUIDField(required=False)
-    status = serializers.CharField(required=False)
-
-
-class WebhookApi(APIView):
-    """A provider reports started, technical issue, no-show or completed (with the AI assessment).
-
-    Authenticated by its HMAC-SHA256 signature alone (X-Hrsuite-Timestamp, X-Hrsuite-Signature over
-    "<timestamp>." + body, 5 minutes either way), so no session or token, and no CSRF check: no
-    cookie authenticates it. A repeated event id answers 200 with `duplicate: true` and changes
-    nothing; anything refused answers 4xx and stores nothing.
-    """
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    serializer_class = WebhookOut
-
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: WebhookOut}, auth=[])
-    def post(self, request, provider: str):
-        # The raw bytes: the signature covers them exactly as sent.
-        outcome = webhook_receive(provider_name=provider, headers=request.headers, body=request.body)
-        return Response(outcome.as_json(), status=status.HTTP_200_OK)
-
-
-# --- Consent -------------------------------------------------------------------------------------
 
 
 class ConsentOut(ModelOut):
@@ -107,8 +72,8 @@ class ConsentApi(ScopedViewSet):
 
     queryset = Consent.objects.none()
     serializer_class = ConsentOut
-    list_selector = staticmethod(consent_selectors.consent_list_for)
-    detail_queryset = staticmethod(consent_selectors.consent_detail_queryset)
+    list_selector = staticmethod(selectors.consent_list_for)
+    detail_queryset = staticmethod(selectors.consent_detail_queryset)
 
     @extend_schema(request=ConsentIn, responses={201: ConsentOut})
     def create(self, request):

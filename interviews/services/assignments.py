@@ -1,0 +1,160 @@
+"""Assignments, and so interviewer access: granted when an interviewer is assigned, revoked when
+they are unassigned, with the calendar messages each one gets."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from guardian.shortcuts import assign_perm, remove_perm
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from hrsuite.errors import ValidationFailed
+from hrsuite.permissions import has_role, require
+from hrsuite.roles import Role
+from interviews.models import Interview, InterviewAssignment
+from interviews.notices import InterviewMessage
+from interviews.services.calendar_messages import CALENDAR_TEMPLATES, calendar_messages_queue
+from notifications.models import Notification
+from notifications.services.outbox import notification_key, notification_queue
+
+Status = Interview.Status
+
+
+def _grants(interview: Interview) -> list[tuple[str, object]]:
+    application = interview.application
+    return [
+        ("interviews.view_interview", interview),
+        ("candidates.view_application", application),
+        ("candidates.view_candidate", application.candidate),
+    ]
+
+
+@transaction.atomic
+def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewAssignment:
+    """Assigning is what gives an interviewer access: the interview, its application and its
+    candidate, granted here and nowhere else. Assigned after the invitations were queued, they
+    get theirs (`assignment_invite`)."""
+    require(actor, "add", InterviewAssignment)
+    if not has_role(interviewer, Role.INTERVIEWER):
+        raise ValidationFailed(
+            gettext("Only interviewers can be assigned."),
+            fields={"interviewer": [gettext("Not an interviewer.")]},
+        )
+    # System actors (a candidate's reschedule link, a task) are labels, not users.
+    assigned_by = actor if getattr(actor, "pk", None) is not None else None
+    # The interview's status and start are copied under its row lock: a status change under way
+    # either commits first (and is read here) or waits, then updates this assignment too.
+    status, starts_at = (
+        Interview.objects.select_for_update().values_list("status", "starts_at").get(pk=interview.pk)
+    )
+    assignment = InterviewAssignment(
+        interview=interview,
+        interviewer=interviewer,
+        assigned_by=assigned_by,
+        interview_status=status,
+        interview_starts_at=starts_at,
+    )
+    try:
+        with transaction.atomic():
+            assignment.save(force_insert=True)
+    except IntegrityError as exc:
+        raise ValidationFailed(
+            gettext("The interviewer is assigned already."),
+            fields={"interviewer": [gettext("Assigned already.")]},
+        ) from exc
+    candidate_id = interview.application.candidate_id
+    audit_record(actor=actor, action=AuditAction.CREATE, target=assignment, candidate_id=candidate_id)
+    for permission, obj in _grants(interview):
+        assign_perm(permission, interviewer, obj)
+        audit_record(
+            actor=actor,
+            action=AuditAction.PERMISSION_GRANT,
+            target=obj,
+            candidate_id=candidate_id,
+            detail={"user": interviewer.get_username(), "permission": permission},
+        )
+    assignment_invite(assignment=assignment)
+    return assignment
+
+
+@transaction.atomic
+def assignment_delete(*, assignment: InterviewAssignment, actor) -> None:
+    """Unassigning revokes what the assignment granted, except what another assignment of the
+    same interviewer still needs (another interview of the same application or candidate), and
+    takes the interview off their calendar (`assignment_uninvite`)."""
+    require(actor, "delete", InterviewAssignment)
+    interview, interviewer = assignment.interview, assignment.interviewer
+    candidate_id = interview.application.candidate_id
+    audit_record(actor=actor, action=AuditAction.DELETE, target=assignment, candidate_id=candidate_id)
+    assignment_uninvite(assignment=assignment)
+    assignment.delete()
+    remaining = InterviewAssignment.objects.filter(interviewer=interviewer)
+    still_needed = {
+        "interviews.view_interview": False,
+        "candidates.view_application": remaining.filter(
+            interview__application=interview.application
+        ).exists(),
+        "candidates.view_candidate": remaining.filter(
+            interview__application__candidate_id=candidate_id
+        ).exists(),
+    }
+    for permission, obj in _grants(interview):
+        if still_needed[permission]:
+            continue
+        remove_perm(permission, interviewer, obj)
+        audit_record(
+            actor=actor,
+            action=AuditAction.PERMISSION_REVOKE,
+            target=obj,
+            candidate_id=candidate_id,
+            detail={"user": interviewer.get_username(), "permission": permission},
+        )
+
+
+def assignment_invite(*, assignment: InterviewAssignment) -> None:
+    """An interviewer assigned once the interview's invitations were queued gets theirs, and the
+    reminder, as the others did (an assignment made while scheduling is in the first round)."""
+    # Read again: the caller's copy may predate a reschedule (a new time and sequence).
+    interview = Interview.objects.get(pk=assignment.interview_id)
+    announced = Notification.objects.filter(interview=interview, template=InterviewMessage.INVITATION)
+    if (
+        interview.status != Status.SCHEDULED
+        or not announced.exclude(status=Notification.Status.CANCELLED).exists()
+    ):
+        return
+    calendar_messages_queue(
+        interview,
+        now=timezone.now(),
+        recipients=[("user", assignment.interviewer)],
+        key_suffix=(assignment.pk,),
+    )
+
+
+def assignment_uninvite(*, assignment: InterviewAssignment) -> None:
+    """An interviewer removed from a scheduled interview: their pending invitation and reminder
+    are dropped and, if their invitation went out, they get a cancellation (METHOD:CANCEL) that
+    removes the interview from their calendar."""
+    interview, interviewer = Interview.objects.get(pk=assignment.interview_id), assignment.interviewer
+    if interview.status != Status.SCHEDULED:
+        return
+    theirs = Notification.objects.filter(
+        interview=interview, recipient_user=interviewer, template__in=CALENDAR_TEMPLATES
+    )
+    invited = theirs.filter(
+        template=InterviewMessage.INVITATION,
+        status__in=[Notification.Status.SENT, Notification.Status.SENDING],
+    ).exists()
+    theirs.filter(status=Notification.Status.PENDING).update(
+        status=Notification.Status.CANCELLED, last_error="Unassigned.", updated_at=timezone.now()
+    )
+    if invited:
+        seq = interview.calendar_sequence
+        notification_queue(
+            template=InterviewMessage.CANCELLATION,
+            key=notification_key(
+                InterviewMessage.CANCELLATION, interview.pk, seq, "user", interviewer.pk, assignment.pk
+            ),
+            interview=interview,
+            payload={"sequence": seq, "unassigned": True},
+            recipient_user=interviewer,
+        )
