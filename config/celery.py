@@ -22,7 +22,7 @@ app.conf.beat_schedule = {
     "audit-verify-chain": {"task": "audit.tasks.audit_verify_chain", "schedule": 3600.0},
     # Recounts the HR dashboard's shared summary inside its 60 s life, so pages always find it.
     "dashboard-counts-refresh": _every(45.0, "backoffice.tasks.dashboard_counts_refresh"),
-    # Sends the notification outbox's due rows (DESIGN.md §5 "scheduled messages").
+    # Sends the notification outbox's due rows (docs/architecture.md, "Notifications").
     "outbox-dispatch": _every(30.0, "notifications.tasks.outbox_dispatch"),
     # Sent offers past their answer-by time become expired (answers after it are refused anyway).
     "offers-expire": _every(300.0, "onboarding.tasks.offers_expire"),

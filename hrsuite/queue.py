@@ -1,6 +1,6 @@
 """The claim-and-retry queue: a table whose rows several dispatchers work through at once, each
 row by exactly one of them, surviving a dispatcher killed half-way (docs/architecture.md,
-"Mechanisms"). The notification outbox and the provisioning deliveries are such tables.
+"The claim-and-retry queue"). The notification outbox and the provisioning deliveries are such tables.
 
 A row is 'pending' until due, then claimed: a `select_for_update(skip_locked=True)` pick and a
 pending→sending compare-and-set that commits before any work starts, so a second dispatcher skips

@@ -1,6 +1,6 @@
-"""Workflow state changes (DESIGN.md §5): an explicit table {(state, event): new state} applied
-with a compare-and-set update, so two writers never both move the same row from one state; and
-outside events (provider webhooks) applied once."""
+"""Workflow state changes (docs/architecture.md, "Workflow transitions"): an explicit table
+{(state, event): new state} applied with a compare-and-set update, so two writers never both move
+the same row from one state; and outside events (provider webhooks) applied once."""
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone

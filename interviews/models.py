@@ -79,7 +79,7 @@ class InterviewUserObjectPermission(UserObjectPermissionBase):
 
 @restricted_fields(assigned_by=HR_ONLY)
 class InterviewAssignment(DomainModel):
-    """The source of an interviewer's access: see `interviews.services.assignment_create`."""
+    """The source of an interviewer's access: see `interviews.services.assignments.assignment_create`."""
 
     interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="assignments")
     interviewer = models.ForeignKey(

@@ -13,8 +13,9 @@ from hrsuite.visibility import ALSO_CANDIDATE, HR_ONLY, restricted_fields
 # The candidate sees their own rejection, never why or by whom; their re-review note goes to HR.
 @restricted_fields(reason=HR_ONLY, decided_by=HR_ONLY, review_request_note=HR_ONLY)
 class Decision(DomainModel):
-    """A named recruiter's decision on an application (DESIGN.md §4 step 7): AI scores inform it,
-    never make it. A rejected candidate may ask for a human re-review, which is recorded here."""
+    """A named recruiter's decision on an application (docs/architecture.md, "Decisions"): AI
+    scores inform it, never make it. A rejected candidate may ask for a human re-review, which is
+    recorded here."""
 
     class Outcome(models.TextChoices):
         ADVANCE = "advance", _("Advance to the next stage")

@@ -43,9 +43,10 @@ from notifications.services.outbox import notification_key, notification_queue, 
 
 Status = Interview.Status
 
-# The interview's status changes, as `{(state, event): new_state}` (DESIGN.md §5). Anything not
-# listed is refused with InvalidTransition (409). "reschedule" keeps the state but still goes
-# through the table, so a cancelled or finished interview cannot be moved. The provider events
+# The interview's status changes, as `{(state, event): new_state}` (docs/architecture.md,
+# "Workflow transitions"). Anything not listed is refused with InvalidTransition (409).
+# "reschedule" keeps the state but still goes through the table, so a cancelled or finished
+# interview cannot be moved. The provider events
 # (started, completed, technical_issue, no_show) carry the names `interviews.services.webhooks`
 # gives them; its table and this one must agree. "assess" keeps the state too: it names the
 # states in which an AI assessment is taken (`interviews.services.assessments`).

@@ -1,9 +1,9 @@
 """A named recruiter's decision on an application, and the candidate's request for a re-review.
 
-AI scores inform a decision but never make one (DESIGN.md §4 step 7): the decider is a signed-in
-recruiter, never a system label, and a rejection always carries a reason. The stage move goes
-through `candidates.services.applications.application_decision_move` with the same named actor; a hire also
-drafts the offer and, by policy, starts the background check.
+AI scores inform a decision but never make one (docs/architecture.md, "Decisions"): the decider
+is a signed-in recruiter, never a system label, and a rejection always carries a reason. The stage
+move goes through `candidates.services.applications.application_decision_move` with the same
+named actor; a hire also drafts the offer and, by policy, starts the background check.
 """
 
 from django.conf import settings

@@ -1,8 +1,9 @@
 """Offers: the draft a hire decision makes, its optional approval chain, sending, the candidate's
 answer, expiry and cancellation.
 
-OFFER_TRANSITIONS is the one table of the offer's states (DESIGN.md §5); every change goes through
-`offer_transition` with a compare-and-set update and an audit event. Approvers decide in order;
+OFFER_TRANSITIONS is the one table of the offer's states (docs/architecture.md, "Workflow
+transitions"); every change goes through `offer_transition` with a compare-and-set update and an
+audit event. Approvers decide in order;
 the last approval approves the offer, any rejection returns it to draft.
 """
 
