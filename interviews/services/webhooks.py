@@ -23,7 +23,7 @@ from interviews.services.feedback import interview_ended
 from interviews.services.incidents import incident_open
 from interviews.services.scheduling import interview_transition
 
-S = Interview.Status
+InterviewStatus = Interview.Status
 
 
 def webhook_receive(*, provider_name: str, headers, body: bytes) -> WebhookOutcome:

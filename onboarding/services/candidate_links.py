@@ -46,17 +46,23 @@ ONBOARDING_LINK_MAX_AGE = timedelta(days=90)
 OFFER_LINK = SignedLink(salt=OFFER_LINK_SALT, max_age=OFFER_LINK_MAX_AGE, page="offers")
 ONBOARDING_LINK = SignedLink(salt=ONBOARDING_LINK_SALT, max_age=ONBOARDING_LINK_MAX_AGE, page="onboarding")
 
-S = Offer.Status
+OfferStatus = Offer.Status
 # States the candidate was shown: an offer in any other one opens nothing.
-_OFFER_SEEN = (S.SENT, S.ACCEPTED, S.DECLINED, S.EXPIRED, S.CANCELLED)
+_OFFER_SEEN = (
+    OfferStatus.SENT,
+    OfferStatus.ACCEPTED,
+    OfferStatus.DECLINED,
+    OfferStatus.EXPIRED,
+    OfferStatus.CANCELLED,
+)
 
 
 # What the refusal says, by the state the candidate sees.
 _OFFER_CLOSED_MESSAGES = {
-    S.ACCEPTED: gettext_lazy("The offer is accepted."),
-    S.DECLINED: gettext_lazy("The offer is declined."),
-    S.EXPIRED: gettext_lazy("The offer is expired."),
-    S.CANCELLED: gettext_lazy("The offer is cancelled."),
+    OfferStatus.ACCEPTED: gettext_lazy("The offer is accepted."),
+    OfferStatus.DECLINED: gettext_lazy("The offer is declined."),
+    OfferStatus.EXPIRED: gettext_lazy("The offer is expired."),
+    OfferStatus.CANCELLED: gettext_lazy("The offer is cancelled."),
 }
 
 
@@ -69,7 +75,7 @@ class OfferClosed(ApplicationError):
         message = _OFFER_CLOSED_MESSAGES.get(state) or gettext("The offer is %(state)s.") % {"state": state}
         super().__init__(str(message), code=offer_services.ANSWER_CLOSED.get(state, "offer_closed"))
         self.offer, self.state = offer, state
-        self.status_code = 409 if state in (S.ACCEPTED, S.DECLINED) else 410
+        self.status_code = 409 if state in (OfferStatus.ACCEPTED, OfferStatus.DECLINED) else 410
 
 
 class PlanClosed(LinkClosed):
@@ -101,7 +107,7 @@ def _offer_for(payload: dict) -> Offer:
     )
     if offer is None or str(offer.application.candidate_id) != payload.get("c"):
         raise NotFound(gettext("This link is not valid."))
-    if offer.status == S.CANCELLED and offer.sent_at is None:
+    if offer.status == OfferStatus.CANCELLED and offer.sent_at is None:
         raise NotFound(gettext("This link is not valid."))
     return offer
 
@@ -123,7 +129,7 @@ def offer_page_read(*, token: str) -> Offer:
         candidate_id=candidate_id,
         detail={"page": "offer", "state": state},
     )
-    if state != S.SENT:
+    if state != OfferStatus.SENT:
         raise OfferClosed(offer=offer, state=state)
     return offer
 
@@ -141,7 +147,7 @@ def offer_answer_by_link(*, token: str, accept: bool) -> Offer:
         action="answer",
     )
     state = offer_services.offer_state_for_candidate(offer)
-    if state != S.SENT:
+    if state != OfferStatus.SENT:
         raise OfferClosed(offer=offer, state=state)
     return offer_services.offer_answer(offer=offer, accept=accept, actor=actor)
 

@@ -32,15 +32,15 @@ from onboarding.providers import CheckEvent
 from onboarding.services import notices
 from onboarding.services.notices import OnboardingMessage
 
-C = BackgroundCheck.Status
+CheckStatus = BackgroundCheck.Status
 
 CHECK_TRANSITIONS: dict[tuple[str, str], str] = {
-    (C.REQUESTED, "started"): C.IN_PROGRESS,
-    (C.IN_PROGRESS, "passed"): C.PASSED,
-    (C.IN_PROGRESS, "failed"): C.FAILED,
-    (C.IN_PROGRESS, "inconclusive"): C.INCONCLUSIVE,
+    (CheckStatus.REQUESTED, "started"): CheckStatus.IN_PROGRESS,
+    (CheckStatus.IN_PROGRESS, "passed"): CheckStatus.PASSED,
+    (CheckStatus.IN_PROGRESS, "failed"): CheckStatus.FAILED,
+    (CheckStatus.IN_PROGRESS, "inconclusive"): CheckStatus.INCONCLUSIVE,
 }
-OUTCOMES = (C.PASSED, C.FAILED, C.INCONCLUSIVE)
+OUTCOMES = (CheckStatus.PASSED, CheckStatus.FAILED, CheckStatus.INCONCLUSIVE)
 
 
 def check_request(
@@ -128,11 +128,11 @@ def check_webhook_apply(*, provider_name: str, event: CheckEvent) -> WebhookOutc
         check.save(update_fields=["findings", "updated_at"])
     record.background_check = check
     record.save(update_fields=["background_check", "updated_at"])
-    if event.event_type == C.PASSED:
+    if event.event_type == CheckStatus.PASSED:
         _passed(check)
-    elif event.event_type == C.FAILED:
+    elif event.event_type == CheckStatus.FAILED:
         _failed(check, actor=actor)
-    elif event.event_type == C.INCONCLUSIVE:
+    elif event.event_type == CheckStatus.INCONCLUSIVE:
         _inconclusive(check, actor=actor)
     return WebhookOutcome(
         duplicate=False,

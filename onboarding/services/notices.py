@@ -37,7 +37,6 @@ class OnboardingMessage(models.TextChoices):
     ONBOARDING_CANCELLED = "onboarding_cancelled", _("Onboarding cancelled")
 
 
-T = OnboardingMessage
 # An offer in one of these states no longer stands: nothing more is announced about it.
 _OFFER_GONE = (Offer.Status.CANCELLED, Offer.Status.DECLINED, Offer.Status.EXPIRED)
 
@@ -57,7 +56,7 @@ def _to_candidate(*, template: str, offer: Offer, key_part: str = "", due_at=Non
 
 def offer_sent_notify(*, offer: Offer) -> Notification:
     """The candidate is told their offer is waiting in the portal (once per offer)."""
-    return _to_candidate(template=T.OFFER_SENT, offer=offer)
+    return _to_candidate(template=OnboardingMessage.OFFER_SENT, offer=offer)
 
 
 def offer_cancelled_notify(*, offer: Offer) -> Notification | None:
@@ -66,7 +65,7 @@ def offer_cancelled_notify(*, offer: Offer) -> Notification | None:
     they never saw is HR's business."""
     if offer.sent_at is None:
         return None
-    return _to_candidate(template=T.OFFER_CANCELLED, offer=offer)
+    return _to_candidate(template=OnboardingMessage.OFFER_CANCELLED, offer=offer)
 
 
 def onboarding_notice_queue(*, offer: Offer) -> Notification | None:
@@ -74,15 +73,15 @@ def onboarding_notice_queue(*, offer: Offer) -> Notification | None:
     candidate's language, once per offer."""
     if offer.status in _OFFER_GONE:
         return None
-    return _to_candidate(template=T.ONBOARDING_NOTICE, offer=offer)
+    return _to_candidate(template=OnboardingMessage.ONBOARDING_NOTICE, offer=offer)
 
 
 def onboarding_cancelled_notify(*, plan: OnboardingPlan) -> Notification:
     """The candidate is told their onboarding is cancelled (once per plan), in their language:
     confirming their withdrawal, or telling them the offer is withdrawn."""
     return notification_queue(
-        template=T.ONBOARDING_CANCELLED,
-        key=notification_key(T.ONBOARDING_CANCELLED, plan.pk),
+        template=OnboardingMessage.ONBOARDING_CANCELLED,
+        key=notification_key(OnboardingMessage.ONBOARDING_CANCELLED, plan.pk),
         candidate=plan.application.candidate,
         payload={"plan": str(plan.pk), "offer": str(plan.offer_id), "reason": plan.cancel_reason},
     )
@@ -95,13 +94,13 @@ def onboarding_stale_reason(notification: Notification) -> str:
         status = Offer.objects.filter(pk=payload["offer"]).values_list("status", flat=True).first()
         if status is None:
             return "The offer no longer exists."
-        if template == T.OFFER_SENT and status != Offer.Status.SENT:
+        if template == OnboardingMessage.OFFER_SENT and status != Offer.Status.SENT:
             return f"The offer is {status}, no longer waiting for an answer."
-        if template == T.ONBOARDING_NOTICE and status in _OFFER_GONE:
+        if template == OnboardingMessage.ONBOARDING_NOTICE and status in _OFFER_GONE:
             return f"The offer is {status}."
-        if template == T.OFFER_CANCELLED and status != Offer.Status.CANCELLED:
+        if template == OnboardingMessage.OFFER_CANCELLED and status != Offer.Status.CANCELLED:
             return "The offer is not cancelled."
-        if template == T.ONBOARDING_NOTICE and _plan_cancelled_for(payload["offer"]):
+        if template == OnboardingMessage.ONBOARDING_NOTICE and _plan_cancelled_for(payload["offer"]):
             return "The onboarding plan is cancelled."
     if payload.get("task"):
         task = OnboardingTask.objects.filter(pk=payload["task"]).values("status", "plan__status").first()
@@ -113,11 +112,11 @@ def onboarding_stale_reason(notification: Notification) -> str:
             return "The onboarding task is done."
         if task["plan__status"] != OnboardingPlan.Status.OPEN:
             return "The onboarding plan is closed."
-    if payload.get("plan") and template == T.ONBOARDING_CANCELLED:
+    if payload.get("plan") and template == OnboardingMessage.ONBOARDING_CANCELLED:
         status = OnboardingPlan.objects.filter(pk=payload["plan"]).values_list("status", flat=True).first()
         if status != OnboardingPlan.Status.CANCELLED:
             return "The onboarding plan is not cancelled."
-    if payload.get("hr_task") and template == T.HR_TASK_OPENED:
+    if payload.get("hr_task") and template == OnboardingMessage.HR_TASK_OPENED:
         status = HRTask.objects.filter(pk=payload["hr_task"]).values_list("status", flat=True).first()
         if status != HRTask.Status.OPEN:
             return "The HR task is closed."

@@ -26,22 +26,22 @@ from hrsuite.workflow import transition
 from onboarding.models import Decision, Offer, OfferApproval, OnboardingPlan
 from onboarding.services import notices, plans
 
-S = Offer.Status
-OPEN_STATES = (S.DRAFT, S.PENDING_APPROVAL, S.APPROVED, S.SENT)
+OfferStatus = Offer.Status
+OPEN_STATES = (OfferStatus.DRAFT, OfferStatus.PENDING_APPROVAL, OfferStatus.APPROVED, OfferStatus.SENT)
 
 OFFER_TRANSITIONS: dict[tuple[str, str], str] = {
     # With an approval chain; without one the recruiter approves the draft directly.
-    (S.DRAFT, "submit"): S.PENDING_APPROVAL,
-    (S.DRAFT, "approve"): S.APPROVED,
-    (S.PENDING_APPROVAL, "approve"): S.APPROVED,
-    (S.PENDING_APPROVAL, "reject"): S.DRAFT,
-    (S.APPROVED, "send"): S.SENT,
-    (S.SENT, "accept"): S.ACCEPTED,
-    (S.SENT, "decline"): S.DECLINED,
-    (S.SENT, "expire"): S.EXPIRED,
-    **{(state, "cancel"): S.CANCELLED for state in OPEN_STATES},
+    (OfferStatus.DRAFT, "submit"): OfferStatus.PENDING_APPROVAL,
+    (OfferStatus.DRAFT, "approve"): OfferStatus.APPROVED,
+    (OfferStatus.PENDING_APPROVAL, "approve"): OfferStatus.APPROVED,
+    (OfferStatus.PENDING_APPROVAL, "reject"): OfferStatus.DRAFT,
+    (OfferStatus.APPROVED, "send"): OfferStatus.SENT,
+    (OfferStatus.SENT, "accept"): OfferStatus.ACCEPTED,
+    (OfferStatus.SENT, "decline"): OfferStatus.DECLINED,
+    (OfferStatus.SENT, "expire"): OfferStatus.EXPIRED,
+    **{(state, "cancel"): OfferStatus.CANCELLED for state in OPEN_STATES},
     # Withdrawn after acceptance: always with its onboarding plan (`plans.plan_cancel`).
-    (S.ACCEPTED, "cancel"): S.CANCELLED,
+    (OfferStatus.ACCEPTED, "cancel"): OfferStatus.CANCELLED,
 }
 OFFER_EVENTS = sorted({event for _, event in OFFER_TRANSITIONS})
 TERMS = ("salary", "currency", "start_date", "location", "expires_at")
@@ -188,7 +188,7 @@ def offer_approval_decide(*, offer: Offer, approve: bool, note: str = "", actor)
     """The next approver in the chain approves or rejects; only they may, and only in turn."""
     offer = _locked(offer, actor)
     event = "approve" if approve else "reject"
-    if offer.status != S.PENDING_APPROVAL:
+    if offer.status != OfferStatus.PENDING_APPROVAL:
         raise InvalidTransition(entity=Offer._meta.verbose_name, state=offer.status, event=event)
     step = _next_step(offer)
     if step is None or step.approver_id != actor.pk:
@@ -231,18 +231,18 @@ def offer_send(*, offer: Offer, actor) -> Offer:
 # Why an offer can no longer be answered, by the state the candidate sees: the code the API answers
 # and the offer page picks its message by.
 ANSWER_CLOSED = {
-    S.EXPIRED: "offer_expired",
-    S.ACCEPTED: "offer_answered",
-    S.DECLINED: "offer_answered",
-    S.CANCELLED: "offer_withdrawn",
+    OfferStatus.EXPIRED: "offer_expired",
+    OfferStatus.ACCEPTED: "offer_answered",
+    OfferStatus.DECLINED: "offer_answered",
+    OfferStatus.CANCELLED: "offer_withdrawn",
 }
 
 
 def offer_state_for_candidate(offer: Offer, *, now: datetime.datetime | None = None) -> str:
     """The state the candidate sees: a sent offer past its answer-by time has expired, even if
     the periodic task has not marked it yet."""
-    if offer.status == S.SENT and offer.expires_at <= (now or timezone.now()):
-        return S.EXPIRED
+    if offer.status == OfferStatus.SENT and offer.expires_at <= (now or timezone.now()):
+        return OfferStatus.EXPIRED
     return offer.status
 
 
@@ -254,7 +254,7 @@ def offer_answer(*, offer: Offer, accept: bool, actor) -> Offer:
     event = "accept" if accept else "decline"
     now = timezone.now()
     state = offer_state_for_candidate(offer, now=now)
-    if state != S.SENT:
+    if state != OfferStatus.SENT:
         raise InvalidTransition(
             entity=Offer._meta.verbose_name, state=state, event=event, code=ANSWER_CLOSED.get(state)
         )
@@ -275,13 +275,13 @@ def offer_cancel(*, offer: Offer, reason: str = "", actor) -> Offer:
     """Withdraw the offer. An accepted one is withdrawn with its onboarding plan, by
     `plans.plan_cancel` (tasks, reminders, provisioning, and the candidate told once)."""
     offer = _locked(offer, actor)
-    if offer.status == S.ACCEPTED:
+    if offer.status == OfferStatus.ACCEPTED:
         plan = OnboardingPlan.objects.filter(offer=offer).first()
         if plan is not None and plan.status != OnboardingPlan.Status.CANCELLED:
             plans.plan_cancel(plan=plan, reason=OnboardingPlan.CancelReason.OFFER_WITHDRAWN, actor=actor)
             offer.refresh_from_db()
             return offer
-    accepted = offer.status == S.ACCEPTED
+    accepted = offer.status == OfferStatus.ACCEPTED
     offer_transition(offer=offer, event="cancel", actor=actor, detail={"reason_given": bool(reason)})
     # A candidate who was sent the offer is told; a withdrawn draft they never saw is not announced,
     # nor an accepted offer whose plan was cancelled already (they were told then).
@@ -298,7 +298,7 @@ def offers_expire(*, now: datetime.datetime | None = None) -> int:
     """Mark sent offers past their answer-by time expired (the periodic task); safe to run twice."""
     now = now or timezone.now()
     expired = 0
-    due = Offer.objects.filter(status=S.SENT, expires_at__lte=now).values_list("pk", flat=True)
+    due = Offer.objects.filter(status=OfferStatus.SENT, expires_at__lte=now).values_list("pk", flat=True)
     for pk in list(due):
         with transaction.atomic():
             offer = (
@@ -307,7 +307,7 @@ def offers_expire(*, now: datetime.datetime | None = None) -> int:
                 .filter(pk=pk)
                 .first()
             )
-            if offer is None or offer.status != S.SENT or offer.expires_at > now:
+            if offer is None or offer.status != OfferStatus.SENT or offer.expires_at > now:
                 continue
             offer_transition(offer=offer, event="expire", actor=EXPIRY_ACTOR)
             application_offer_move(application=offer.application, event="offer_expired", actor=EXPIRY_ACTOR)

@@ -47,9 +47,12 @@ from onboarding.services.notices import OnboardingMessage
 logger = logging.getLogger(__name__)
 
 System = ProvisioningTarget.System
-D = ProvisioningDelivery.Status
+DeliveryStatus = ProvisioningDelivery.Status
 QUEUE = queue.ClaimQueue(
-    model=ProvisioningDelivery, pending=D.PENDING, sending=D.SENDING, due_field="next_attempt_at"
+    model=ProvisioningDelivery,
+    pending=DeliveryStatus.PENDING,
+    sending=DeliveryStatus.SENDING,
+    due_field="next_attempt_at",
 )
 SYSTEM_ACTOR = "system:provisioning"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -320,7 +323,7 @@ def provisioning_reclaim_stale(*, now: datetime | None = None) -> int:
     stale = QUEUE.stale(now=now, timeout_seconds=settings.HRSUITE_PROVISIONING_CLAIM_TIMEOUT)
     # A cancelled hire's delivery is not tried again, nor dead-lettered.
     count = stale.filter(plan__status=OnboardingPlan.Status.CANCELLED).update(
-        status=D.CANCELLED, claimed_at=None, updated_at=now
+        status=DeliveryStatus.CANCELLED, claimed_at=None, updated_at=now
     )
     for delivery in stale.filter(attempts__gte=settings.HRSUITE_PROVISIONING_MAX_ATTEMPTS).select_related(
         "plan__application", "target"
@@ -345,7 +348,7 @@ def _claim(*, batch_size: int, now: datetime) -> list[ProvisioningDelivery]:
 def _give_up(delivery: ProvisioningDelivery, *, error: str, now: datetime) -> int:
     """'sending' → 'dead', with the HR task and the recruiters' message, all or nothing."""
     with transaction.atomic():
-        moved = QUEUE.finish(delivery, now=now, status=D.DEAD, last_error=error, claimed_at=None)
+        moved = QUEUE.finish(delivery, now=now, status=DeliveryStatus.DEAD, last_error=error, claimed_at=None)
         if not moved:
             return 0
         application = delivery.plan.application
@@ -409,13 +412,15 @@ def _send(delivery: ProvisioningDelivery, result: DispatchResult) -> None:
         error, now = str(exc), timezone.now()
         if _plan_cancelled(delivery):
             # Cancelled while this attempt was on its way: not tried again, and no dead letter.
-            QUEUE.finish(delivery, now=now, status=D.CANCELLED, last_error=error, claimed_at=None)
+            QUEUE.finish(
+                delivery, now=now, status=DeliveryStatus.CANCELLED, last_error=error, claimed_at=None
+            )
         elif delivery.attempts >= settings.HRSUITE_PROVISIONING_MAX_ATTEMPTS:
             result.dead += _give_up(delivery, error=error, now=now)
         elif QUEUE.finish(
             delivery,
             now=now,
-            status=D.PENDING,
+            status=DeliveryStatus.PENDING,
             last_error=error,
             claimed_at=None,
             next_attempt_at=now + _backoff(delivery.attempts),
@@ -423,7 +428,9 @@ def _send(delivery: ProvisioningDelivery, result: DispatchResult) -> None:
             result.retried += 1
         return
     now = timezone.now()
-    if QUEUE.finish(delivery, now=now, status=D.DELIVERED, delivered_at=now, claimed_at=None, last_error=""):
+    if QUEUE.finish(
+        delivery, now=now, status=DeliveryStatus.DELIVERED, delivered_at=now, claimed_at=None, last_error=""
+    ):
         result.delivered += 1
 
 
@@ -453,10 +460,10 @@ def provisioning_dispatch(
 
 # HR's manual moves; the dispatcher's own moves are its compare-and-set updates above.
 DELIVERY_TRANSITIONS = {
-    (D.DEAD, "retry"): D.PENDING,
+    (DeliveryStatus.DEAD, "retry"): DeliveryStatus.PENDING,
     # The hire's onboarding is cancelled: what has not reached the system never will.
-    (D.PENDING, "cancel"): D.CANCELLED,
-    (D.DEAD, "cancel"): D.CANCELLED,
+    (DeliveryStatus.PENDING, "cancel"): DeliveryStatus.CANCELLED,
+    (DeliveryStatus.DEAD, "cancel"): DeliveryStatus.CANCELLED,
 }
 
 
@@ -501,7 +508,7 @@ def deliveries_cancel(*, plan: OnboardingPlan, actor) -> CancelledDeliveries:
     result = CancelledDeliveries(cancelled=[], made=[])
     deliveries = ProvisioningDelivery.objects.select_for_update(of=("self",)).select_related("target")
     for delivery in deliveries.filter(plan=plan).order_by("target__system"):
-        if delivery.status in (D.DELIVERED, D.SENDING):
+        if delivery.status in (DeliveryStatus.DELIVERED, DeliveryStatus.SENDING):
             result.made.append(delivery)
             continue
         if (delivery.status, "cancel") not in DELIVERY_TRANSITIONS:

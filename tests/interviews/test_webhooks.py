@@ -31,7 +31,7 @@ from tests.interviews.webhook_helpers import (
     interview_with_meeting,
 )
 
-S = Interview.Status
+InterviewStatus = Interview.Status
 
 
 def _counts():
@@ -76,7 +76,7 @@ def test_started_moves_the_interview_in_progress_with_the_provider_as_actor(clie
         "interview": str(interview.pk),
         "status": "in_progress",
     }
-    assert _status(interview) == S.IN_PROGRESS
+    assert _status(interview) == InterviewStatus.IN_PROGRESS
     event = WebhookEvent.objects.get()
     assert (event.provider, event.event_id, event.event_type, event.interview_id) == (
         "simulated",
@@ -123,7 +123,7 @@ def test_a_tampered_body_is_refused_and_nothing_is_stored(client, interview):
     assert response.json()["error"]["code"] == "invalid_signature"
     assert set(response.json()["error"]) == {"code", "message", "fields"}
     assert _counts() == before
-    assert _status(interview) == S.SCHEDULED
+    assert _status(interview) == InterviewStatus.SCHEDULED
 
 
 @pytest.mark.parametrize(
@@ -255,11 +255,11 @@ def test_an_event_that_does_not_fit_the_status_is_409_and_can_be_delivered_again
 @pytest.mark.parametrize(
     ("status", "event"),
     [
-        (S.IN_PROGRESS, "started"),
-        (S.IN_PROGRESS, "no_show"),
-        (S.CANCELLED, "started"),
-        (S.COMPLETED, "technical_issue"),
-        (S.NO_SHOW, "completed"),
+        (InterviewStatus.IN_PROGRESS, "started"),
+        (InterviewStatus.IN_PROGRESS, "no_show"),
+        (InterviewStatus.CANCELLED, "started"),
+        (InterviewStatus.COMPLETED, "technical_issue"),
+        (InterviewStatus.NO_SHOW, "completed"),
     ],
 )
 def test_transitions_outside_the_table_are_refused(client, interview, status, event):
@@ -285,7 +285,7 @@ def test_a_failure_sets_the_status_and_opens_an_incident(client, interview, kind
 def test_a_technical_issue_during_the_interview_is_accepted(client, interview):
     _started(client, interview)
     assert deliver(client, body_for(interview, "technical_issue")).status_code == 200
-    assert _status(interview) == S.TECHNICAL_ISSUE
+    assert _status(interview) == InterviewStatus.TECHNICAL_ISSUE
 
 
 # --- Completion and the AI assessment ------------------------------------------------------------
@@ -303,7 +303,7 @@ def test_completion_stores_the_assessment_with_evidence_confidence_and_model_ver
     response = deliver(client, body)
     assert response.status_code == 200, response.content
     interview.refresh_from_db()
-    assert (interview.status, interview.ended_at) == (S.COMPLETED, ended)
+    assert (interview.status, interview.ended_at) == (InterviewStatus.COMPLETED, ended)
     assessment = AIAssessment.objects.get(interview=interview)
     assert assessment.model_version == "sim-assess-2026.1"
     assert assessment.needs_human_review is False
@@ -346,7 +346,7 @@ def test_an_emotion_score_refuses_the_delivery_and_the_interview_stays_in_progre
     error = response.json()["error"]
     assert (error["code"], list(error["fields"])) == ("unknown_dimension", ["dimensions[2].dimension"])
     assert _counts() == before
-    assert _status(interview) == S.IN_PROGRESS
+    assert _status(interview) == InterviewStatus.IN_PROGRESS
 
 
 def test_low_confidence_needs_human_review_and_every_active_recruiter_is_told(client, recruiter, interview):
@@ -374,7 +374,7 @@ def test_an_invalid_assessment_is_400_and_the_interview_stays_in_progress(client
     assert response.status_code == 400
     assert {"confidence", "model_version"} <= set(response.json()["error"]["fields"])
     assert _counts() == before
-    assert _status(interview) == S.IN_PROGRESS
+    assert _status(interview) == InterviewStatus.IN_PROGRESS
 
 
 @pytest.mark.parametrize("scopes", [(), ("general",), ("biometric",)])
@@ -386,7 +386,7 @@ def test_without_both_consents_the_assessment_is_withheld_and_a_human_interview_
     _started(client, interview)
     body = body_for(interview, "completed", data={"assessment": assessment_payload()})
     assert deliver(client, body).status_code == 200
-    assert _status(interview) == S.COMPLETED
+    assert _status(interview) == InterviewStatus.COMPLETED
     assert not AIAssessment.objects.exists()
     assert _webhook_audit(interview).detail["assessment"] == "withheld_without_consent"
     asked = Notification.objects.get(template="human_interview_needed", interview=interview)
@@ -430,7 +430,7 @@ def test_signing_in_is_no_substitute_for_the_signature(api, interview, role, req
     response = client.post(URL, data=body, content_type="application/json")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "invalid_signature"
-    assert _status(interview) == S.SCHEDULED
+    assert _status(interview) == InterviewStatus.SCHEDULED
 
 
 def test_a_signed_delivery_needs_no_csrf_token_even_beside_a_session(recruiter, interview):

@@ -16,7 +16,7 @@ from tests.factories import make_hire, make_interview
 
 pytestmark = pytest.mark.django_db
 URL = reverse("background-check-webhook", args=["simulated"])
-C = BackgroundCheck.Status
+CheckStatus = BackgroundCheck.Status
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_started_moves_the_check_in_progress(client, check):
         "background_check": str(check.pk),
         "status": "in_progress",
     }
-    assert _status(check) == C.IN_PROGRESS
+    assert _status(check) == CheckStatus.IN_PROGRESS
     audit = AuditEvent.objects.filter(target_id=str(check.pk)).order_by("-seq").first()
     assert audit.actor_label == "check-provider:simulated" and audit.detail["event_id"] == "evt-1"
 
@@ -69,7 +69,7 @@ def test_a_replayed_event_changes_nothing(client, check):
     before = _counts()
     again = deliver(client, body)
     assert again.status_code == 200 and again.json() == {"duplicate": True, "event_id": "evt-replay"}
-    assert _counts() == before and _status(check) == C.IN_PROGRESS
+    assert _counts() == before and _status(check) == CheckStatus.IN_PROGRESS
 
 
 @pytest.mark.parametrize("tamper", ["body", "signature", "missing", "stale", "interview_secret"])
@@ -92,7 +92,7 @@ def test_unsigned_tampered_or_stale_deliveries_are_refused_and_store_nothing(cli
     response = deliver(client, body, headers=headers)
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "invalid_signature"
-    assert _counts() == before and _status(check) == C.REQUESTED
+    assert _counts() == before and _status(check) == CheckStatus.REQUESTED
 
 
 def test_a_malformed_body_is_400_and_stores_nothing(client, check):
@@ -126,7 +126,7 @@ def test_passed_records_the_outcome_with_encrypted_findings(client, check):
     assert response.json()["status"] == "passed"
     check.refresh_from_db()
     assert check.completed_at is not None and check.findings == {"identity": "verified"}
-    assert _status(check) == C.PASSED and check.offer.status == Offer.Status.SENT
+    assert _status(check) == CheckStatus.PASSED and check.offer.status == Offer.Status.SENT
 
 
 def test_failed_cancels_the_offer_and_tells_the_recruiters(client, check, recruiter):

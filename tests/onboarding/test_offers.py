@@ -20,7 +20,7 @@ from onboarding.tasks import offers_expire
 from tests.factories import make_hire, make_user
 
 pytestmark = pytest.mark.django_db
-S = Offer.Status
+OfferStatus = Offer.Status
 
 
 @pytest.fixture
@@ -36,7 +36,11 @@ def _status(offer):
 
 @pytest.mark.parametrize(
     ("state", "event"),
-    [(s, e) for s, e in itertools.product(S.values, OFFER_EVENTS) if (s, e) not in OFFER_TRANSITIONS],
+    [
+        (s, e)
+        for s, e in itertools.product(OfferStatus.values, OFFER_EVENTS)
+        if (s, e) not in OFFER_TRANSITIONS
+    ],
 )
 def test_every_transition_outside_the_table_is_refused_with_state_and_event(recruiter, state, event):
     offer = make_hire(recruiter, send=False)
@@ -71,18 +75,18 @@ def test_approvers_decide_in_order_and_a_rejection_returns_to_draft(recruiter):
     first, second = make_user(Role.RECRUITER), make_user(Role.RECRUITER)
     offer = make_hire(recruiter, send=False)
     offers.offer_submit(offer=offer, approvers=[first, second], actor=recruiter)
-    assert _status(offer) == S.PENDING_APPROVAL
+    assert _status(offer) == OfferStatus.PENDING_APPROVAL
     with pytest.raises(Forbidden, match="not your turn"):
         offers.offer_approval_decide(offer=offer, approve=True, actor=second)
     offers.offer_approval_decide(offer=offer, approve=True, note="Budget ok", actor=first)
-    assert _status(offer) == S.PENDING_APPROVAL
+    assert _status(offer) == OfferStatus.PENDING_APPROVAL
     offers.offer_approval_decide(offer=offer, approve=False, note="Too high", actor=second)
-    assert _status(offer) == S.DRAFT
+    assert _status(offer) == OfferStatus.DRAFT
 
     offers.offer_submit(offer=offer, approvers=[first, second], actor=recruiter)
     offers.offer_approval_decide(offer=offer, approve=True, actor=first)
     offers.offer_approval_decide(offer=offer, approve=True, actor=second)
-    assert _status(offer) == S.APPROVED
+    assert _status(offer) == OfferStatus.APPROVED
     rounds = list(offer.approvals.values_list("round", "order", "status"))
     assert rounds == [(1, 1, "approved"), (1, 2, "rejected"), (2, 1, "approved"), (2, 2, "approved")]
 
@@ -93,14 +97,14 @@ def test_the_approval_chain_over_the_api_approves_and_rejects(api, recruiter):
     submitted = api.as_user(recruiter).post(
         reverse("offer-submit", args=[offer.pk]), {"approvers": [first.pk, second.pk]}, format="json"
     )
-    assert submitted.status_code == 200 and submitted.json()["status"] == S.PENDING_APPROVAL
+    assert submitted.status_code == 200 and submitted.json()["status"] == OfferStatus.PENDING_APPROVAL
 
     approved = api.as_user(first).post(reverse("offer-approve", args=[offer.pk]), {"note": "Budget ok"})
     rejected = api.as_user(second).post(reverse("offer-reject", args=[offer.pk]), {"note": "Too high"})
 
-    assert approved.status_code == 200 and approved.json()["status"] == S.PENDING_APPROVAL
+    assert approved.status_code == 200 and approved.json()["status"] == OfferStatus.PENDING_APPROVAL
     assert rejected.status_code == 200, rejected.content
-    assert rejected.json()["status"] == S.DRAFT
+    assert rejected.json()["status"] == OfferStatus.DRAFT
     assert [a["status"] for a in rejected.json()["approvals"]] == ["approved", "rejected"]
 
 
@@ -123,7 +127,7 @@ def test_candidate_sees_and_accepts_their_own_sent_offer(api, recruiter, candida
     response = client.post(reverse("offer-accept", args=[sent_offer.pk]))
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "accepted"
-    assert _status(sent_offer) == S.ACCEPTED
+    assert _status(sent_offer) == OfferStatus.ACCEPTED
 
 
 def test_candidate_cannot_see_another_candidates_offer_or_a_draft(api, recruiter, candidate_user, sent_offer):
@@ -138,7 +142,7 @@ def test_candidate_cannot_see_another_candidates_offer_or_a_draft(api, recruiter
     for hidden in (other, draft):
         assert client.get(reverse("offer-detail", args=[hidden.pk])).status_code == 404
         assert client.post(reverse("offer-accept", args=[hidden.pk])).status_code == 404
-    assert _status(other) == S.SENT
+    assert _status(other) == OfferStatus.SENT
 
 
 def test_interviewer_sees_no_offer_and_hr_admin_changes_none(api, interviewer, hr_admin, sent_offer):
@@ -156,7 +160,7 @@ def test_an_answer_after_expiry_is_refused_and_changes_nothing(api, candidate_us
     assert response.status_code == 409
     assert response.json()["error"]["message"] == "Offer in state 'expired' does not accept 'accept'."
     sent_offer.refresh_from_db()
-    assert (sent_offer.status, sent_offer.answered_at) == (S.SENT, None)
+    assert (sent_offer.status, sent_offer.answered_at) == (OfferStatus.SENT, None)
 
 
 def test_the_periodic_task_expires_sent_offers_once(recruiter, sent_offer):
@@ -166,7 +170,7 @@ def test_the_periodic_task_expires_sent_offers_once(recruiter, sent_offer):
     with time_machine.travel(sent_offer.expires_at + datetime.timedelta(seconds=1), tick=False):
         assert offers_expire() == 1
         assert offers_expire() == 0
-    assert _status(sent_offer) == S.EXPIRED and _status(still_open) == S.SENT
+    assert _status(sent_offer) == OfferStatus.EXPIRED and _status(still_open) == OfferStatus.SENT
     sent_offer.application.refresh_from_db()
     assert sent_offer.application.stage == Stage.WITHDRAWN
 
@@ -174,7 +178,7 @@ def test_the_periodic_task_expires_sent_offers_once(recruiter, sent_offer):
 def test_a_declined_offer_withdraws_the_application(api, candidate_user, sent_offer):
     response = api.as_user(candidate_user).post(reverse("offer-decline", args=[sent_offer.pk]))
     assert response.status_code == 200, response.content
-    assert _status(sent_offer) == S.DECLINED
+    assert _status(sent_offer) == OfferStatus.DECLINED
     sent_offer.application.refresh_from_db()
     assert sent_offer.application.stage == Stage.WITHDRAWN
     change = sent_offer.application.stage_history.order_by("at").last()

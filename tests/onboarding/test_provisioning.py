@@ -24,7 +24,7 @@ from tests.factories import make_user
 from tests.onboarding.provisioning_helpers import SECRETS, make_plan, make_targets
 
 pytestmark = pytest.mark.django_db
-D = ProvisioningDelivery.Status
+DeliveryStatus = ProvisioningDelivery.Status
 SYSTEMS = ("finance", "oa", "training")
 
 
@@ -116,7 +116,9 @@ def test_delivered_first_time_signed_with_the_targets_secret_and_its_idempotency
     assert result.delivered == 3
     for system, receiver in receivers.items():
         delivery = _delivery(plan, system)
-        assert delivery.status == D.DELIVERED and delivery.attempts == 1 and delivery.delivered_at
+        assert (
+            delivery.status == DeliveryStatus.DELIVERED and delivery.attempts == 1 and delivery.delivered_at
+        )
         [request] = receiver.requests
         assert request.path == "/hooks/new-hire"
         assert request.headers["Idempotency-Key"] == delivery.idempotency_key
@@ -151,7 +153,7 @@ def test_receiver_failing_twice_then_succeeding_gets_it_on_the_third_attempt(
         assert (first.delivered, first.retried) == (2, 1)
         delivery = _delivery(plan, "finance")
         assert (delivery.status, delivery.attempts, delivery.last_error) == (
-            D.PENDING,
+            DeliveryStatus.PENDING,
             1,
             "HTTP 503 Service Unavailable",
         )
@@ -170,7 +172,7 @@ def test_receiver_failing_twice_then_succeeding_gets_it_on_the_third_attempt(
         assert provisioning_dispatch().delivered == 1
 
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts, delivery.last_error) == (D.DELIVERED, 3, "")
+    assert (delivery.status, delivery.attempts, delivery.last_error) == (DeliveryStatus.DELIVERED, 3, "")
     assert [r.answered for r in finance.requests] == [503, 503, 200]
     # The same key and the same bytes on every attempt; only the timestamp and signature change.
     assert {r.headers["Idempotency-Key"] for r in finance.requests} == {delivery.idempotency_key}
@@ -197,7 +199,7 @@ def test_receiver_that_never_succeeds_ends_dead_with_an_hr_task_and_the_recruite
         assert provisioning_dispatch().handled == 0  # dead rows are not tried again
 
     delivery = _delivery(plan, "oa")
-    assert (delivery.status, delivery.attempts) == (D.DEAD, 5)
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.DEAD, 5)
     assert delivery.last_error == "HTTP 503 Service Unavailable"
     assert len(receivers["oa"].requests) == 5
     task = HRTask.objects.get(kind=HRTask.Kind.PROVISIONING_FAILED)
@@ -216,7 +218,10 @@ def test_max_attempts_come_from_the_setting(recruiter, receivers, targets, plan,
     provisioning_start(plan=plan, actor=recruiter)
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         _run_until_dead(traveller, 2)
-    assert (_delivery(plan, "training").status, len(receivers["training"].requests)) == (D.DEAD, 2)
+    assert (_delivery(plan, "training").status, len(receivers["training"].requests)) == (
+        DeliveryStatus.DEAD,
+        2,
+    )
 
 
 def test_hr_retry_of_a_dead_delivery_sends_it_again_once_and_is_audited(
@@ -239,7 +244,7 @@ def test_hr_retry_of_a_dead_delivery_sends_it_again_once_and_is_audited(
     assert retried.actor_id == recruiter.pk
     assert provisioning_dispatch().delivered == 1
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == (D.DELIVERED, 1)
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.DELIVERED, 1)
     assert receivers["oa"].taken == {delivery.idempotency_key: 1}
     # Only a dead delivery is retried: a delivered one answers with its state, and nothing is sent.
     again = api.as_user(recruiter).post(url)
@@ -278,23 +283,23 @@ def test_a_claim_left_by_a_dead_dispatcher_is_taken_back(recruiter, receivers, t
     provisioning_start(plan=plan, actor=recruiter)
     claimed = timezone.now() - datetime.timedelta(seconds=settings.HRSUITE_PROVISIONING_CLAIM_TIMEOUT + 1)
     ProvisioningDelivery.objects.filter(target__system="oa").update(
-        status=D.SENDING, claimed_at=claimed, attempts=1
+        status=DeliveryStatus.SENDING, claimed_at=claimed, attempts=1
     )
     ProvisioningDelivery.objects.filter(target__system="finance").update(
-        status=D.SENDING, claimed_at=claimed, attempts=settings.HRSUITE_PROVISIONING_MAX_ATTEMPTS
+        status=DeliveryStatus.SENDING, claimed_at=claimed, attempts=settings.HRSUITE_PROVISIONING_MAX_ATTEMPTS
     )
     # A fresh claim (a live dispatcher) is left alone.
     ProvisioningDelivery.objects.filter(target__system="training").update(
-        status=D.SENDING, claimed_at=timezone.now(), attempts=1
+        status=DeliveryStatus.SENDING, claimed_at=timezone.now(), attempts=1
     )
 
     result = provisioning_dispatch()
 
     assert result.reclaimed == 2 and result.delivered == 1
-    assert _delivery(plan, "oa").status == D.DELIVERED and _delivery(plan, "oa").attempts == 2
-    assert _delivery(plan, "finance").status == D.DEAD
+    assert _delivery(plan, "oa").status == DeliveryStatus.DELIVERED and _delivery(plan, "oa").attempts == 2
+    assert _delivery(plan, "finance").status == DeliveryStatus.DEAD
     assert HRTask.objects.filter(kind=HRTask.Kind.PROVISIONING_FAILED).count() == 1
-    assert _delivery(plan, "training").status == D.SENDING
+    assert _delivery(plan, "training").status == DeliveryStatus.SENDING
     assert receivers["training"].requests == []
 
 

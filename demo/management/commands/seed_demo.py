@@ -57,7 +57,7 @@ AI, LIVE, PHONE, ONSITE = (
     Interview.Kind.PHONE,
     Interview.Kind.ONSITE,
 )
-S = Interview.Status
+InterviewStatus = Interview.Status
 
 # --- Data tables -------------------------------------------------------------------------------
 
@@ -278,22 +278,30 @@ APPLICATIONS = [
 # at the first time from there that every scheduling rule accepts; the others happened already.
 # An interview in progress starts ten minutes ago, whatever its row says.
 INTERVIEWS = [
-    ("zhang_wei_ai", "zhang_wei", AI, -3, "10:00", S.COMPLETED, ["interviewer1"]),
-    ("zhang_wei_live", "zhang_wei", LIVE, 2, "14:00", S.SCHEDULED, ["interviewer1"]),
-    ("li_na_ai", "li_na", AI, -6, "09:30", S.COMPLETED, ["interviewer1"]),
-    ("li_na_onsite", "li_na", ONSITE, -2, "13:30", S.COMPLETED, ["interviewer1", "interviewer2"]),
-    ("emily_ai", "emily_johnson", AI, -1, "11:00", S.COMPLETED, ["interviewer2"]),
-    ("emily_phone", "emily_johnson", PHONE, 1, "09:00", S.SCHEDULED, ["interviewer2"]),
-    ("lukas_live", "lukas_becker", LIVE, 0, "", S.IN_PROGRESS, ["interviewer2"]),
-    ("tan_ai", "tan_wei_ming", AI, -1, "16:00", S.TECHNICAL_ISSUE, []),
-    ("tan_phone", "tan_wei_ming", PHONE, 3, "10:30", S.SCHEDULED, []),
-    ("liu_live", "liu_yang", LIVE, 4, "15:00", S.CANCELLED, []),
-    ("marcus_phone", "marcus_brown", PHONE, -2, "08:30", S.NO_SHOW, ["interviewer2"]),
-    ("sophie_ai", "sophie_wagner", AI, -7, "10:00", S.COMPLETED, []),
-    ("sophie_onsite", "sophie_wagner", ONSITE, -4, "10:00", S.COMPLETED, ["interviewer2"]),
-    ("olivia_ai", "olivia_chen", AI, 1, "16:00", S.SCHEDULED, []),
+    ("zhang_wei_ai", "zhang_wei", AI, -3, "10:00", InterviewStatus.COMPLETED, ["interviewer1"]),
+    ("zhang_wei_live", "zhang_wei", LIVE, 2, "14:00", InterviewStatus.SCHEDULED, ["interviewer1"]),
+    ("li_na_ai", "li_na", AI, -6, "09:30", InterviewStatus.COMPLETED, ["interviewer1"]),
+    (
+        "li_na_onsite",
+        "li_na",
+        ONSITE,
+        -2,
+        "13:30",
+        InterviewStatus.COMPLETED,
+        ["interviewer1", "interviewer2"],
+    ),
+    ("emily_ai", "emily_johnson", AI, -1, "11:00", InterviewStatus.COMPLETED, ["interviewer2"]),
+    ("emily_phone", "emily_johnson", PHONE, 1, "09:00", InterviewStatus.SCHEDULED, ["interviewer2"]),
+    ("lukas_live", "lukas_becker", LIVE, 0, "", InterviewStatus.IN_PROGRESS, ["interviewer2"]),
+    ("tan_ai", "tan_wei_ming", AI, -1, "16:00", InterviewStatus.TECHNICAL_ISSUE, []),
+    ("tan_phone", "tan_wei_ming", PHONE, 3, "10:30", InterviewStatus.SCHEDULED, []),
+    ("liu_live", "liu_yang", LIVE, 4, "15:00", InterviewStatus.CANCELLED, []),
+    ("marcus_phone", "marcus_brown", PHONE, -2, "08:30", InterviewStatus.NO_SHOW, ["interviewer2"]),
+    ("sophie_ai", "sophie_wagner", AI, -7, "10:00", InterviewStatus.COMPLETED, []),
+    ("sophie_onsite", "sophie_wagner", ONSITE, -4, "10:00", InterviewStatus.COMPLETED, ["interviewer2"]),
+    ("olivia_ai", "olivia_chen", AI, 1, "16:00", InterviewStatus.SCHEDULED, []),
 ]
-UPCOMING = (S.SCHEDULED, S.CANCELLED)
+UPCOMING = (InterviewStatus.SCHEDULED, InterviewStatus.CANCELLED)
 DURATION_MINUTES = {AI: 30, LIVE: 60, PHONE: 30, ONSITE: 120}
 # How many days past an interview's planned day the demo looks for a time the rules accept.
 SLOT_SEARCH_DAYS = 21
@@ -585,7 +593,7 @@ class _Seeder:
                     actor=self.recruiter,
                 )
             else:
-                if status == S.IN_PROGRESS:
+                if status == InterviewStatus.IN_PROGRESS:
                     starts_at = self.now - datetime.timedelta(minutes=10)
                 else:
                     starts_at = _starts_at(days, local_time, candidate.time_zone, self.now)
@@ -627,19 +635,23 @@ class _Seeder:
         needing_review = 0
         for key, _candidate_key, kind, _days, _local_time, status, _usernames in INTERVIEWS:
             interview = self.interviews[key]
-            if kind == AI and status != S.SCHEDULED:
+            if kind == AI and status != InterviewStatus.SCHEDULED:
                 self._consent(interview)
-            if status == S.CANCELLED:
+            if status == InterviewStatus.CANCELLED:
                 scheduling.interview_cancel(interview=interview, reason=CANCEL_REASON, actor=self.recruiter)
-            elif status in (S.IN_PROGRESS, S.COMPLETED, S.TECHNICAL_ISSUE) and kind in Interview.VIDEO_KINDS:
+            elif (
+                status
+                in (InterviewStatus.IN_PROGRESS, InterviewStatus.COMPLETED, InterviewStatus.TECHNICAL_ISSUE)
+                and kind in Interview.VIDEO_KINDS
+            ):
                 self._provider_reports(key, interview, status)
-            elif status == S.COMPLETED:
+            elif status == InterviewStatus.COMPLETED:
                 # Held on site: the recruiter records it started and ended.
                 scheduling.interview_transition(interview=interview, event="started", actor=self.recruiter)
                 feedback.interview_ended(
                     interview=interview, ended_at=_ended_at(interview), actor=self.recruiter
                 )
-            elif status == S.NO_SHOW:
+            elif status == InterviewStatus.NO_SHOW:
                 incidents.incident_open(
                     interview=interview,
                     kind=Incident.Kind.NO_SHOW,
@@ -675,13 +687,13 @@ class _Seeder:
     def _provider_reports(self, key: str, interview: Interview, status: str) -> None:
         """The simulated provider's reports of a video interview, applied as its webhooks are."""
         reports = [("started", interview.starts_at, {})]
-        if status == S.COMPLETED:
+        if status == InterviewStatus.COMPLETED:
             ended_at = _ended_at(interview)
             data = {"ended_at": ended_at.isoformat()}
             if key in ASSESSMENTS:
                 data["assessment"] = _payload(*ASSESSMENTS[key])
             reports.append(("completed", ended_at, data))
-        elif status == S.TECHNICAL_ISSUE:
+        elif status == InterviewStatus.TECHNICAL_ISSUE:
             failed_at = interview.starts_at + datetime.timedelta(minutes=4)
             reports.append(("technical_issue", failed_at, {"details": FAILURE_DETAILS}))
         for event_type, occurred_at, data in reports:
