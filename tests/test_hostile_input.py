@@ -12,6 +12,7 @@ from hrsuite import signing
 from hrsuite.models import BIGINT_MAX
 from interviews.models import AIAssessment, WebhookEvent
 from onboarding.models import Offer
+from tests.backoffice.hr_helpers import file_url
 from tests.factories import (
     application_awaiting_decision,
     assessment_payload,
@@ -20,7 +21,6 @@ from tests.factories import (
     offer_terms,
 )
 from tests.interviews.webhook_helpers import body_for, deliver, interview_with_meeting
-from tests.pages.hr_helpers import file_url
 
 # Past what a 64-bit database integer holds (SQLite refuses to even compare with it).
 HUGE = 2**64 + 1

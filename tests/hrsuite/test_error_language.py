@@ -8,9 +8,9 @@ from django.utils import translation
 
 from hrsuite.roles import Role
 from interviews.models import Interview
+from tests.backoffice.hr_helpers import file_url
 from tests.factories import make_api_token, make_application, make_user
 from tests.interviews.scheduling_helpers import frozen_clock, schedule
-from tests.pages.hr_helpers import file_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 

@@ -14,9 +14,9 @@ from interviews.services import consent as consent_services
 from interviews.services.interviews import interview_results_release
 from onboarding.models import OnboardingPlan
 from onboarding.services import candidate_links as onboarding_links
+from tests.backoffice.hr_helpers import file_url, full_file, interview_url
 from tests.browser import PASSWORD, sign_in
 from tests.factories import application_awaiting_decision, make_hire
-from tests.pages.hr_helpers import file_url, full_file, interview_url
 
 # Reported by Chromium for each blocked script, style, handler or eval, and by the page's own
 # securitypolicyviolation event (the listener is installed by the browser driver, outside the

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from backoffice.selectors.candidate_file import CandidatePageFilter, candidate_page_count
 from candidates.models import Stage
+from tests.backoffice.test_candidate_list import _candidates, _rows
 from tests.factories import make_application, make_candidate, make_position
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
-from tests.pages.test_candidate_pages import _candidates, _rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 LIST = reverse("hr-candidates")

@@ -13,6 +13,7 @@ from interviews.services.consent import consent_save, notice_current
 from interviews.services.reviews import human_review_create
 from interviews.services.scorecards import scorecard_save
 from onboarding.services import offers
+from tests.backoffice.hr_helpers import ACTION_MARK, events, file_url, full_file
 from tests.factories import (
     application_awaiting_decision,
     assessment_payload,
@@ -22,7 +23,6 @@ from tests.factories import (
     receive_assessment,
 )
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
-from tests.pages.hr_helpers import ACTION_MARK, events, file_url, full_file
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 

@@ -14,6 +14,7 @@ from interviews.models import HumanReview, Interview, InterviewAssignment
 from interviews.services.reviews import human_review_create
 from notifications.models import Notification
 from onboarding.models import Decision, Offer
+from tests.backoffice.hr_helpers import file_url, full_file
 from tests.factories import (
     application_awaiting_decision,
     assessment_payload,
@@ -24,7 +25,6 @@ from tests.factories import (
     receive_assessment,
 )
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
-from tests.pages.hr_helpers import file_url, full_file
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 # The clock stands at Monday 1 March 2027, 00:00 UTC (08:00 in Shanghai).

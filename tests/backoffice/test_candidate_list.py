@@ -11,9 +11,9 @@ from audit.models import AuditEvent
 from candidates.models import Application, Candidate, Position
 from hrsuite.roles import Role
 from interviews.models import Interview
+from tests.backoffice.hr_helpers import ACTION_MARK, file_url
 from tests.factories import make_application, make_candidate, make_position, make_user
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
-from tests.pages.hr_helpers import ACTION_MARK, file_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 LIST = reverse("hr-candidates")

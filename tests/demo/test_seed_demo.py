@@ -72,7 +72,7 @@ def _seed_twice() -> dict:
 @pytest.fixture(scope="module")
 def seeded_once(django_db_setup, django_db_blocker):
     """The demo data, seeded (twice) once for the module: every test here reads it (a seed into
-    an empty database is tests/candidates/test_seed_demo_password.py's)."""
+    an empty database is tests/demo/test_seed_demo_password.py's)."""
     yield from built_once(django_db_blocker, _seed_twice)
 
 

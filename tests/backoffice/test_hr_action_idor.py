@@ -8,9 +8,9 @@ from audit.models import AuditEvent
 from candidates.models import Application
 from interviews.models import AIDimensionScore, HumanReview, Interview, InterviewAssignment
 from onboarding.models import Decision, Offer
+from tests.backoffice.hr_helpers import file_url, full_file, interview_url
 from tests.factories import application_awaiting_decision, make_candidate, make_hire
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
-from tests.pages.hr_helpers import file_url, full_file, interview_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 

@@ -10,9 +10,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from hrsuite.markup import joined
 from hrsuite.roles import Role
+from tests.backoffice.hr_helpers import file_url
 from tests.factories import make_application, make_hire, make_user
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
-from tests.pages.hr_helpers import file_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 

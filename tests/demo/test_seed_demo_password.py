@@ -1,6 +1,6 @@
 """`manage.py seed_demo` into an empty database takes its users' password from DEMO_PASSWORD.
 
-Apart from tests/candidates/test_seed_demo.py, whose tests share one seeded database."""
+Apart from tests/demo/test_seed_demo.py, whose tests share one seeded database."""
 
 import io
 

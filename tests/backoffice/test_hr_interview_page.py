@@ -10,9 +10,9 @@ from hrsuite.roles import Role
 from interviews.models import Interview
 from interviews.services.assignments import assignment_create
 from interviews.services.incidents import incident_open
+from tests.backoffice.hr_helpers import ACTION_MARK, file_url, full_file, interview_url
 from tests.factories import make_user
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
-from tests.pages.hr_helpers import ACTION_MARK, file_url, full_file, interview_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
