@@ -169,7 +169,7 @@ def main() -> None:
     beat_schedule = str(ROOT / "var" / "bench-beat-schedule")
     (ROOT / "var").mkdir(exist_ok=True)
     Path(beat_schedule).unlink(missing_ok=True)  # beat's first tick then comes 30 s after start
-    command = [sys.executable, "-m", "celery", "-A", "hrsuite", "worker", "--beat", "-s", beat_schedule]
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "-s", beat_schedule]
     command += [
         f"--concurrency={args.concurrency}",
         "--loglevel=WARNING",

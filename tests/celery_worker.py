@@ -47,7 +47,7 @@ def celery_worker(smtp_server, celery_broker):
             "HRSUITE_OUTBOX_DISPATCH_SECONDS": "0",
             **extra_env,
         }
-        command = [sys.executable, "-m", "celery", "-A", "hrsuite", "worker", "--loglevel=WARNING"]
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING"]
         command += ["--concurrency=1", "--pool=prefork", "--without-gossip", "--without-mingle"]
         process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
         started.append(process)

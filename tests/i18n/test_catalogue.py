@@ -12,9 +12,11 @@ from babel.messages.extract import extract_python
 from babel.messages.pofile import read_po
 from django.utils.translation.template import templatize
 
+from tests.packages import OUR_PACKAGES
+
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-APPS = ["hrsuite", "audit", "candidates", "interviews", "onboarding"]
+APPS = OUR_PACKAGES
 KEYWORDS = {
     "_": None,
     "gettext": None,
