@@ -369,6 +369,7 @@ class Generator:
                     assigned_by=self.recruiter,
                     interview_status=status,
                     interview_starts_at=starts_at,
+                    interview_ends_at=starts_at + datetime.timedelta(minutes=duration),
                 )
             )
             interview_perms.append(
@@ -825,6 +826,7 @@ class Generator:
                 assigned_by=self.recruiter,
                 interview_status=status,
                 interview_starts_at=starts_at,
+                interview_ends_at=starts_at + datetime.timedelta(minutes=45),
             )
             add(held, assignment, grant(InterviewUserObjectPermission, "view_interview", held.pk))
             decided_at = min(starts_at - 2 * day, self.now)
