@@ -75,6 +75,8 @@ def _pg_constraint():
         name=NAME,
         expressions=[
             ("interviewer", RangeOperators.EQUAL),
+            # The same interview twice is `assignment_once_per_interviewer`'s to refuse.
+            ("interview", RangeOperators.NOT_EQUAL),
             # '[)': an interview may start when the other ends.
             (TsTzRange("interview_starts_at", "interview_ends_at"), RangeOperators.OVERLAPS),
         ],
@@ -87,7 +89,7 @@ _SQLITE_CHECK = f"""
     SELECT RAISE(ABORT, '{NAME}') WHERE EXISTS (
         SELECT 1 FROM interviews_interviewassignment AS other
         WHERE other.interviewer_id = NEW.interviewer_id
-          AND other.id != NEW.id
+          AND other.interview_id != NEW.interview_id
           AND other.interview_status IN {BUSY}
           AND other.interview_starts_at < NEW.interview_ends_at
           AND NEW.interview_starts_at < other.interview_ends_at
@@ -100,6 +102,14 @@ SQLITE_TRIGGERS = [
     BEGIN {_SQLITE_CHECK} END"""
     for when in ("insert", "update")
 ]
+
+
+class BtreeGist(BtreeGistExtension):
+    """Kept when migrating back: other constraints may use it, and Django's reverse would query
+    PostgreSQL's catalog on SQLite too."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass
 
 
 def add_overlap_refusal(apps, schema_editor):
@@ -135,6 +145,6 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(copy_end_from_interviews, migrations.RunPython.noop),
         migrations.RunPython(refuse_existing_overlaps, migrations.RunPython.noop),
-        BtreeGistExtension(),
+        BtreeGist(),
         migrations.RunPython(add_overlap_refusal, remove_overlap_refusal),
     ]
