@@ -12,6 +12,7 @@ then it must be empty). Only a database whose name contains "bench" is ever drop
 
 import argparse
 import base64
+import bisect
 import datetime
 import hashlib
 import os
@@ -333,6 +334,23 @@ class Generator:
             assignments.clear()
             interview_perms.clear()
 
+        # (start, end) of each interviewer's scheduled interviews, in time order.
+        scheduled: dict[int, list[tuple[datetime.datetime, datetime.datetime]]] = {}
+
+        def free(who: int, starts_at: datetime.datetime, minutes: int) -> bool:
+            """Books the time for `who` unless another of their scheduled interviews overlaps it."""
+            booked = scheduled.setdefault(who, [])
+            ends_at = starts_at + datetime.timedelta(minutes=minutes)
+            # None lasts over an hour: only those starting from an hour before can overlap.
+            first = bisect.bisect_left(booked, (starts_at - datetime.timedelta(hours=1),))
+            last = bisect.bisect_left(booked, (ends_at,))
+            if any(other_end > starts_at for _, other_end in booked[first:last]):
+                return False
+            bisect.insort(booked, (starts_at, ends_at))
+            return True
+
+        # `portal_candidate` books the first interviewer at this time later on.
+        free(0, self.now + datetime.timedelta(days=3), 45)
         for n in range(self.n_interviews):
             app = rng.randrange(len(self.application_ids))
             cand = self.application_candidate[app]
@@ -359,6 +377,10 @@ class Generator:
             self.interview_ids.append(interview.pk)
             self.interview_candidate.append(cand)
             who = rng.randrange(self.n_interviewers)
+            if status == "scheduled" and not free(who, starts_at, duration):
+                # The database refuses an interviewer booked twice at once: a clash is written
+                # as the cancellation HR would have made of it.
+                interview.status = status = "cancelled"
             self.interview_rows.append((interview.kind, status, starts_at, who))
             user_id = self.interviewer_ids[who]
             assignments.append(
@@ -369,6 +391,7 @@ class Generator:
                     assigned_by=self.recruiter,
                     interview_status=status,
                     interview_starts_at=starts_at,
+                    interview_ends_at=starts_at + datetime.timedelta(minutes=duration),
                 )
             )
             interview_perms.append(
@@ -825,6 +848,7 @@ class Generator:
                 assigned_by=self.recruiter,
                 interview_status=status,
                 interview_starts_at=starts_at,
+                interview_ends_at=starts_at + datetime.timedelta(minutes=45),
             )
             add(held, assignment, grant(InterviewUserObjectPermission, "view_interview", held.pk))
             decided_at = min(starts_at - 2 * day, self.now)

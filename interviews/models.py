@@ -77,6 +77,14 @@ class InterviewUserObjectPermission(UserObjectPermissionBase):
         verbose_name_plural = _("interview permissions")
 
 
+# The name under which the database refuses an interviewer's overlapping busy bookings: an
+# exclusion constraint on PostgreSQL, triggers on SQLite, both created by migration 0017 (a
+# PostgreSQL-only constraint cannot be declared on the model for both databases).
+BOOKING_OVERLAP = "assignment_booking_overlap"
+# Interviews that hold an interviewer's time: the only bookings BOOKING_OVERLAP compares.
+BUSY_STATUSES = (Interview.Status.SCHEDULED, Interview.Status.IN_PROGRESS)
+
+
 @restricted_fields(assigned_by=HR_ONLY)
 class InterviewAssignment(DomainModel):
     """The source of an interviewer's access: see `interviews.services.assignments.assignment_create`."""
@@ -88,11 +96,13 @@ class InterviewAssignment(DomainModel):
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Copies of the interview's status and start, which `interview_transition` keeps in step: the
-    # interviewer's workspace sorts and counts their interviews from these rows' index alone
-    # instead of reading each of their (thousands of) interviews from all over the table.
+    # Copies of the interview's status, start and end, which `interview_transition` keeps in step:
+    # the interviewer's workspace sorts and counts their interviews from these rows' index alone
+    # instead of reading each of their (thousands of) interviews from all over the table, and the
+    # database refuses two busy bookings of one interviewer that overlap (BOOKING_OVERLAP).
     interview_status = models.CharField(max_length=16, choices=Interview.Status.choices)
     interview_starts_at = models.DateTimeField()
+    interview_ends_at = models.DateTimeField()
 
     class Meta:
         constraints = [

@@ -50,13 +50,18 @@ class World:
         self.recruiter, self.interviewer, self.other_interviewer = recruiter, interviewer, other_interviewer
         self.position = make_position(recruiter)
         self.objects: dict[str, dict[str, object]] = {}
-        for key, assignee in (("mine", interviewer), ("theirs", other_interviewer)):
+        # Each interview on its own day: an interviewer assigned to another's cannot be booked
+        # twice at once.
+        for day, (key, assignee) in enumerate((("mine", interviewer), ("theirs", other_interviewer))):
             candidate = make_candidate(recruiter)
             application = make_application(recruiter, candidate=candidate, position=self.position)
-            interview = make_interview(recruiter, application=application)
+            starts_in = datetime.timedelta(days=2 + 2 * day)
+            interview = make_interview(recruiter, application=application, starts_in=starts_in)
             assignment = assignment_create(interview=interview, interviewer=assignee, actor=recruiter)
             # An AI interview already held, with its assessment (the one above is still to come).
-            assessed = make_interview(recruiter, application=application)
+            assessed = make_interview(
+                recruiter, application=application, starts_in=starts_in + datetime.timedelta(days=1)
+            )
             assignment_create(interview=assessed, interviewer=assignee, actor=recruiter)
             assessment = receive_assessment(assessed, actor="system:test")
             scorecard = scorecard_save(

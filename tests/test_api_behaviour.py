@@ -1,6 +1,7 @@
 """The API's behaviour beyond authorization: input errors, assignments, results, scorecards, audit."""
 
 import csv
+import datetime
 import io
 import os
 
@@ -104,7 +105,8 @@ def test_unassigning_really_revokes_access(api, recruiter, interviewer):
 
 def test_unassigning_one_interview_keeps_access_another_assignment_needs(recruiter, interviewer):
     first = make_interview(recruiter)
-    second = make_interview(recruiter, application=first.application)
+    # A day later: the same interviewer cannot be booked twice at once.
+    second = make_interview(recruiter, application=first.application, starts_in=datetime.timedelta(days=3))
     kept = assignment_create(interview=first, interviewer=interviewer, actor=recruiter)
     dropped = assignment_create(interview=second, interviewer=interviewer, actor=recruiter)
     assignment_delete(assignment=dropped, actor=recruiter)

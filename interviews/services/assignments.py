@@ -1,6 +1,10 @@
 """Assignments, and so interviewer access: granted when an interviewer is assigned, revoked when
 they are unassigned, with the calendar messages each one gets."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -11,7 +15,7 @@ from audit.services import audit_record
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import has_role, require
 from hrsuite.roles import Role
-from interviews.models import Interview, InterviewAssignment
+from interviews.models import BOOKING_OVERLAP, BUSY_STATUSES, Interview, InterviewAssignment
 from interviews.notices import InterviewMessage
 from interviews.services.calendar_messages import CALENDAR_TEMPLATES, calendar_messages_queue
 from notifications.models import Notification
@@ -29,6 +33,56 @@ def _grants(interview: Interview) -> list[tuple[str, object]]:
     ]
 
 
+@contextmanager
+def bookings_guarded(*, interview: Interview, interviewers: list | None = None) -> Iterator[None]:
+    """Runs a write that books `interview`'s interviewers (its assignments, or `interviewers`
+    about to be assigned) in a savepoint, and turns the database's refusal of an overlapping
+    busy booking (BOOKING_OVERLAP: one committed meanwhile, past the scheduling check) into the
+    check's own refusal, which names the interviewer; the caller's transaction stays usable."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if BOOKING_OVERLAP not in str(exc):
+            raise
+        raise _overlap_refusal(interview, interviewers) from exc
+
+
+def _overlap_refusal(interview: Interview, interviewers: list | None) -> ValidationFailed:
+    # Read again: the time being booked is the one the caller's transaction wrote.
+    starts_at, minutes = Interview.objects.values_list("starts_at", "duration_minutes").get(pk=interview.pk)
+    ends_at = starts_at + timedelta(minutes=minutes)
+    if interviewers is None:
+        interviewers = [a.interviewer for a in interview.assignments.select_related("interviewer")]
+    messages = []
+    for user in interviewers:
+        other = (
+            InterviewAssignment.objects.filter(
+                interviewer=user,
+                interview_status__in=BUSY_STATUSES,
+                interview_starts_at__lt=ends_at,
+                interview_ends_at__gt=starts_at,
+            )
+            .exclude(interview=interview)
+            .order_by("interview_starts_at")
+            .values_list("interview_starts_at", flat=True)
+            .first()
+        )
+        if other is not None:
+            messages.append(
+                gettext("%(name)s has another interview at %(start)s UTC that overlaps.")
+                % {"name": user.get_username(), "start": f"{other:%Y-%m-%d %H:%M}"}
+            )
+    if not messages:
+        # The other booking was cancelled since it was refused: still no second booking.
+        messages = [
+            gettext("%(name)s has another interview at that time.")
+            % {"name": ", ".join(user.get_username() for user in interviewers)}
+        ]
+    fields = {"interviewers": messages}
+    return ValidationFailed.naming(gettext("Cannot schedule: %(fields)s."), fields)
+
+
 @transaction.atomic
 def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewAssignment:
     """Assigning is what gives an interviewer access: the interview, its application and its
@@ -42,10 +96,12 @@ def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewA
         )
     # System actors (a candidate's reschedule link, a task) are labels, not users.
     assigned_by = actor if getattr(actor, "pk", None) is not None else None
-    # The interview's status and start are copied under its row lock: a status change under way
+    # The interview's status and times are copied under its row lock: a status change under way
     # either commits first (and is read here) or waits, then updates this assignment too.
-    status, starts_at = (
-        Interview.objects.select_for_update().values_list("status", "starts_at").get(pk=interview.pk)
+    status, starts_at, minutes = (
+        Interview.objects.select_for_update()
+        .values_list("status", "starts_at", "duration_minutes")
+        .get(pk=interview.pk)
     )
     assignment = InterviewAssignment(
         interview=interview,
@@ -53,9 +109,10 @@ def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewA
         assigned_by=assigned_by,
         interview_status=status,
         interview_starts_at=starts_at,
+        interview_ends_at=starts_at + timedelta(minutes=minutes),
     )
     try:
-        with transaction.atomic():
+        with bookings_guarded(interview=interview, interviewers=[interviewer]):
             assignment.save(force_insert=True)
     except IntegrityError as exc:
         raise ValidationFailed(

@@ -29,9 +29,9 @@ from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.roles import Role
 from hrsuite.workflow import transition
 from interviews import providers
-from interviews.models import Interview, InterviewAssignment
+from interviews.models import BUSY_STATUSES, Interview, InterviewAssignment
 from interviews.notices import InterviewMessage
-from interviews.services.assignments import assignment_create
+from interviews.services.assignments import assignment_create, bookings_guarded
 from interviews.services.calendar_messages import (
     CALENDAR_TEMPLATES,
     calendar_messages_queue,
@@ -61,8 +61,6 @@ INTERVIEW_TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.COMPLETED, "assess"): Status.COMPLETED,
 }
 
-# Interviews that hold an interviewer's time.
-BUSY_STATUSES = (Status.SCHEDULED, Status.IN_PROGRESS)
 MIN_DURATION, MAX_DURATION = 10, 480
 # Longer than any interview (MAX_DURATION): one that starts this much before another ends first.
 BEYOND_ANY_INTERVIEW = timedelta(days=1)
@@ -209,9 +207,16 @@ def _raise_if(errors: dict[str, list[str]]) -> None:
 
 
 def assignments_follow(interview: Interview) -> None:
-    """Copies the interview's status and start onto its assignments, whose index the
-    interviewer's workspace sorts and counts from (see `InterviewAssignment`)."""
-    interview.assignments.update(interview_status=interview.status, interview_starts_at=interview.starts_at)
+    """Copies the interview's status, start and end onto its assignments, whose index the
+    interviewer's workspace sorts and counts from and on which the database refuses overlapping
+    bookings (see `InterviewAssignment`): a move onto an interviewer's other interview is refused
+    as the scheduling check refuses it."""
+    with bookings_guarded(interview=interview):
+        interview.assignments.update(
+            interview_status=interview.status,
+            interview_starts_at=interview.starts_at,
+            interview_ends_at=interview.starts_at + timedelta(minutes=interview.duration_minutes),
+        )
 
 
 def interview_transition(

@@ -2,6 +2,7 @@
 array on its own and as a plain IN beside keys that name the rows (see `hrsuite.models.InFew`)."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -21,7 +22,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def interviews(recruiter, interviewer):
     """Three interviews; the interviewer is assigned to the first two."""
-    made = [make_interview(recruiter) for _ in range(3)]
+    # A day apart: an interviewer cannot be booked twice at once.
+    made = [make_interview(recruiter, starts_in=timedelta(days=2 + n)) for n in range(3)]
     for interview in made[:2]:
         assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
     return made

@@ -251,17 +251,18 @@ HOME_QUERIES = 14
 def test_home_query_count_is_the_same_for_2_and_10_interviews(
     client, django_assert_num_queries, recruiter, interviewer, each
 ):
-    for _ in range(each):
-        assigned(recruiter, interviewer)
-        held(assigned(recruiter, interviewer, starts_in=-timedelta(hours=3)))
+    # An hour apart: an interviewer cannot be booked twice at once.
+    for n in range(each):
+        assigned(recruiter, interviewer, starts_in=timedelta(days=2, hours=n))
+        held(assigned(recruiter, interviewer, starts_in=-timedelta(hours=3 + n)))
     response = _home_queries(client, django_assert_num_queries, interviewer, HOME_QUERIES)
     assert response.text.count('class="awaiting"') == each
 
 
 @pytest.mark.django_db
 def test_home_is_paged(client, recruiter, interviewer):
-    for _ in range(26):
-        assigned(recruiter, interviewer)
+    for n in range(26):
+        assigned(recruiter, interviewer, starts_in=timedelta(days=2, hours=n))
     client.force_login(interviewer)
     first = client.get(reverse("workspace-home")).text
     assert "Page 1 of 2" in first
@@ -279,7 +280,7 @@ def _tab_counts(html) -> dict[str, int]:
 def test_one_group_is_paged_on_its_own_and_every_tab_keeps_its_count(client, recruiter, interviewer):
     """The page and every tab's count come from one read: the chosen group is listed and paged
     alone, a page past its end shows its last page, and the other groups are still counted."""
-    ahead = [assigned(recruiter, interviewer, starts_in=timedelta(days=2, minutes=n)) for n in range(26)]
+    ahead = [assigned(recruiter, interviewer, starts_in=timedelta(days=2, hours=n)) for n in range(26)]
     done = held(assigned(recruiter, interviewer, starts_in=-timedelta(days=3)))
     submitted(done, interviewer)
     client.force_login(interviewer)
