@@ -318,4 +318,12 @@ def interview_reschedule_by_link(*, token: str, starts_at: datetime) -> Intervie
             fields={"starts_at": [gettext("Not an offered time.")]},
             code="slot_taken",
         )
-    return scheduling_services.interview_reschedule(interview=interview, starts_at=starts_at, actor=actor)
+    try:
+        return scheduling_services.interview_reschedule(interview=interview, starts_at=starts_at, actor=actor)
+    except ValidationFailed:
+        # Free a moment ago, booked by someone else since: the candidate is not told by whom.
+        raise ValidationFailed(
+            gettext("Choose one of the offered times."),
+            fields={"starts_at": [gettext("That time is no longer available.")]},
+            code="slot_taken",
+        ) from None

@@ -259,12 +259,11 @@ def reschedule_offer_choose(*, token: str, slot: datetime, ip: str | None, user_
             provider=failed.provider,
             actor=CANDIDATE_LINK,
         )
-    except ValidationFailed as exc:
-        # The slot was free when offered but is taken now (or has passed).
-        messages = [m for ms in exc.fields.values() for m in ms]
-        raise ValidationFailed(
-            gettext("That time is no longer available."), fields={"slot": messages}, code="slot_taken"
-        ) from None
+    except ValidationFailed:
+        # The slot was free when offered but is taken now (or has passed). The candidate learns
+        # only that: why (whose other interview it clashes with) is HR's to know.
+        gone = gettext("That time is no longer available.")
+        raise ValidationFailed(gone, fields={"slot": [gone]}, code="slot_taken") from None
     # Other offers for the same interview die with this choice.
     RescheduleOffer.objects.filter(interview=failed, chosen_at__isnull=True).update(
         expires_at=now, updated_at=now
