@@ -36,6 +36,21 @@ class ValidationFailed(ApplicationError):
         return cls(message % {"fields": ", ".join(sorted(fields))}, fields=fields)
 
 
+class Conflict(ValidationFailed):
+    """The request is well formed, but what it asks for clashes with what is there now (a time
+    an interviewer is booked for meanwhile): 409. It still names the field the request sent, and
+    is a ValidationFailed so that a form shows it next to that field as it shows bad input."""
+
+    status_code = 409
+    code = "conflict"
+
+    def on(self, field: str) -> "Conflict":
+        """The same refusal named after `field`: a service that books through another one names
+        its own argument, which is what its caller sent."""
+        messages = [message for named in self.fields.values() for message in named]
+        return type(self)(self.message, fields={field: messages}, code=self.code)
+
+
 class NotFound(ApplicationError):
     """Missing, or not visible to the actor: the two are answered alike so ids cannot be probed."""
 

@@ -3,7 +3,7 @@ they are unassigned, with the calendar messages each one gets."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,7 +12,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from hrsuite.errors import ValidationFailed
+from hrsuite.errors import Conflict, ValidationFailed
 from hrsuite.permissions import has_role, require
 from hrsuite.roles import Role
 from interviews.models import BOOKING_OVERLAP, BUSY_STATUSES, Interview, InterviewAssignment
@@ -33,22 +33,36 @@ def _grants(interview: Interview) -> list[tuple[str, object]]:
     ]
 
 
+# The code of every refusal of a booking that clashes with another one, from the check before
+# the write or from the database: pages choose their message by it.
+SLOT_TAKEN = "slot_taken"
+
+
+def booking_conflict(messages: list[str], *, field: str) -> Conflict:
+    """The refusal (409) of a booking that clashes with an interviewer's other one, named after
+    `field`, the argument the caller sent: the same whether the check before the write or the
+    database found the clash."""
+    return Conflict(" ".join(messages), fields={field: messages}, code=SLOT_TAKEN)
+
+
 @contextmanager
-def bookings_guarded(*, interview: Interview, interviewers: list | None = None) -> Iterator[None]:
+def bookings_guarded(*, interview: Interview, field: str, interviewers: list | None = None) -> Iterator[None]:
     """Runs a write that books `interview`'s interviewers (its assignments, or `interviewers`
     about to be assigned) in a savepoint, and turns the database's refusal of an overlapping
-    busy booking (BOOKING_OVERLAP: one committed meanwhile, past the scheduling check) into the
-    check's own refusal, which names the interviewer; the caller's transaction stays usable."""
+    busy booking (BOOKING_OVERLAP: one committed meanwhile, past any check before the write)
+    into `booking_conflict` on `field`, naming the interviewer and the other booking's time; the
+    caller's transaction stays usable. Every write that books an interviewer goes through it
+    (docs/architecture.md, "Invariants in the database")."""
     try:
         with transaction.atomic():
             yield
     except IntegrityError as exc:
         if BOOKING_OVERLAP not in str(exc):
             raise
-        raise _overlap_refusal(interview, interviewers) from exc
+        raise booking_conflict(_overlap_messages(interview, interviewers), field=field) from exc
 
 
-def _overlap_refusal(interview: Interview, interviewers: list | None) -> ValidationFailed:
+def _overlap_messages(interview: Interview, interviewers: list | None) -> list[str]:
     # Read again: the time being booked is the one the caller's transaction wrote.
     starts_at, minutes = Interview.objects.values_list("starts_at", "duration_minutes").get(pk=interview.pk)
     ends_at = starts_at + timedelta(minutes=minutes)
@@ -69,18 +83,21 @@ def _overlap_refusal(interview: Interview, interviewers: list | None) -> Validat
             .first()
         )
         if other is not None:
-            messages.append(
-                gettext("%(name)s has another interview at %(start)s UTC that overlaps.")
-                % {"name": user.get_username(), "start": f"{other:%Y-%m-%d %H:%M}"}
-            )
+            messages.append(overlap_message(user.get_username(), other))
     if not messages:
         # The other booking was cancelled since it was refused: still no second booking.
         messages = [
             gettext("%(name)s has another interview at that time.")
             % {"name": ", ".join(user.get_username() for user in interviewers)}
         ]
-    fields = {"interviewers": messages}
-    return ValidationFailed.naming(gettext("Cannot schedule: %(fields)s."), fields)
+    return messages
+
+
+def overlap_message(name: str, other_start: datetime) -> str:
+    return gettext("%(name)s has another interview at %(start)s UTC that overlaps.") % {
+        "name": name,
+        "start": f"{other_start:%Y-%m-%d %H:%M}",
+    }
 
 
 @transaction.atomic
@@ -112,7 +129,7 @@ def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewA
         interview_ends_at=starts_at + timedelta(minutes=minutes),
     )
     try:
-        with bookings_guarded(interview=interview, interviewers=[interviewer]):
+        with bookings_guarded(interview=interview, field="interviewer", interviewers=[interviewer]):
             assignment.save(force_insert=True)
     except IntegrityError as exc:
         raise ValidationFailed(

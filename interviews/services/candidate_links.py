@@ -37,7 +37,7 @@ from interviews.models import Consent, ConsentNotice, Interview, RescheduleOffer
 from interviews.services import consent as consent_services
 from interviews.services import scheduling as scheduling_services
 from interviews.services.calendar_messages import practice_url
-from interviews.services.incidents import offer_slots, reschedule_offer_get, token_hash
+from interviews.services.incidents import offer_slots, reschedule_offer_get, slot_gone, token_hash
 
 # Each link has its own salt: a signature made for anything else in the project (the other link
 # included) never opens it.
@@ -298,7 +298,9 @@ def interview_reschedule_by_link(*, token: str, starts_at: datetime) -> Intervie
     """The candidate moves their interview to one of the free times their page offers, through
     `interview_reschedule` (every time rule, a raised calendar sequence, new invitation and
     reminder). Refused (RescheduleRefused, 409) once it is not scheduled, starts within
-    HRSUITE_REMINDER_MINUTES, or has been moved HRSUITE_CANDIDATE_RESCHEDULES_MAX times already."""
+    HRSUITE_REMINDER_MINUTES, or has been moved HRSUITE_CANDIDATE_RESCHEDULES_MAX times already;
+    a time taken since it was offered is `slot_gone` (409, `slot_taken`), one never offered a
+    ValidationFailed (`slot_not_offered`)."""
     interview = interview_link_open(token=token)
     actor = link_actor(interview.application.candidate_id, link="interview")
     # Locked before counting: two posts at once must not both make the last move allowed.
@@ -311,19 +313,35 @@ def interview_reschedule_by_link(*, token: str, starts_at: datetime) -> Intervie
     closed = _reschedule_closed(interview, moves=candidate_reschedules(interview=interview), now=now)
     if closed:
         raise RescheduleRefused(reason=closed)
-    if starts_at.tzinfo is None or starts_at not in _free_slots(interview, now=now):
-        # Offered on the page and taken since, or never offered: either way not free now.
-        raise ValidationFailed(
-            gettext("Choose one of the offered times."),
-            fields={"starts_at": [gettext("Not an offered time.")]},
-            code="slot_taken",
-        )
+    if starts_at.tzinfo is None:
+        raise _not_offered()
+    if starts_at not in _free_slots(interview, now=now):
+        if _taken(interview, starts_at):
+            # Offered on the page, booked by someone else since: the candidate is not told by whom.
+            raise slot_gone(field="starts_at")
+        raise _not_offered()
     try:
         return scheduling_services.interview_reschedule(interview=interview, starts_at=starts_at, actor=actor)
     except ValidationFailed:
-        # Free a moment ago, booked by someone else since: the candidate is not told by whom.
-        raise ValidationFailed(
-            gettext("Choose one of the offered times."),
-            fields={"starts_at": [gettext("That time is no longer available.")]},
-            code="slot_taken",
-        ) from None
+        # Free a moment ago, booked (or past) since.
+        raise slot_gone(field="starts_at") from None
+
+
+def _not_offered() -> ValidationFailed:
+    return ValidationFailed(
+        gettext("Choose one of the offered times."),
+        fields={"starts_at": [gettext("Not an offered time.")]},
+        code="slot_not_offered",
+    )
+
+
+def _taken(interview: Interview, starts_at: datetime) -> bool:
+    interviewers = [a.interviewer for a in interview.assignments.select_related("interviewer")]
+    return bool(
+        scheduling_services.slot_conflicts(
+            starts_at=starts_at,
+            duration_minutes=interview.duration_minutes,
+            interviewers=interviewers,
+            exclude_interview=interview,
+        )
+    )

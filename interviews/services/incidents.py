@@ -16,9 +16,10 @@ from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from hrsuite.errors import ApplicationError, NotFound, ValidationFailed
+from hrsuite.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from interviews.models import Incident, Interview, RescheduleOffer
 from interviews.notices import InterviewMessage
+from interviews.services.assignments import SLOT_TAKEN
 from interviews.services.calendar_messages import CALENDAR_TEMPLATES
 from interviews.services.scheduling import (
     INTERVIEW_TRANSITIONS,
@@ -114,6 +115,13 @@ def offer_slots(*, interview: Interview, interviewers, now: datetime | None = No
         if len(slots) == OFFER_SLOTS:
             break
     return slots
+
+
+def slot_gone(*, field: str) -> Conflict:
+    """What a candidate is told when the time they chose is not free any more: only that, never
+    whose other interview it clashes with."""
+    gone = gettext("That time is no longer available.")
+    return Conflict(gone, fields={field: [gone]}, code=SLOT_TAKEN)
 
 
 # --- Services -------------------------------------------------------------------------------------
@@ -232,7 +240,8 @@ def reschedule_offer_get(*, token: str) -> RescheduleOffer:
 def reschedule_offer_choose(*, token: str, slot: datetime, ip: str | None, user_agent: str) -> Interview:
     """The candidate picks one offered slot: a new interview (a phone interview for a phone
     offer) with the same interviewers, scheduled through `interview_schedule` so every rule and
-    message applies; the incidents are marked rescheduled. No sign-in: the token is the credential."""
+    message applies; the incidents are marked rescheduled. No sign-in: the token is the credential.
+    A slot not free any more is refused with `slot_gone` (409), which names no one."""
     offer = reschedule_offer_get(token=token)
     offer = RescheduleOffer.objects.select_for_update().get(pk=offer.pk)
     offered = {datetime.fromisoformat(s) for s in offer.slots}
@@ -260,10 +269,10 @@ def reschedule_offer_choose(*, token: str, slot: datetime, ip: str | None, user_
             actor=CANDIDATE_LINK,
         )
     except ValidationFailed:
-        # The slot was free when offered but is taken now (or has passed). The candidate learns
-        # only that: why (whose other interview it clashes with) is HR's to know.
-        gone = gettext("That time is no longer available.")
-        raise ValidationFailed(gone, fields={"slot": [gone]}, code="slot_taken") from None
+        # The slot was free when offered but is taken now (or has passed): a conflict with what
+        # happened since, not bad input. The candidate learns only that: why (whose other
+        # interview it clashes with) is HR's to know.
+        raise slot_gone(field="slot") from None
     # Other offers for the same interview die with this choice.
     RescheduleOffer.objects.filter(interview=failed, chosen_at__isnull=True).update(
         expires_at=now, updated_at=now

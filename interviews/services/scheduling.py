@@ -23,7 +23,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application, Candidate, Stage
 from candidates.services.applications import application_move
-from hrsuite.errors import InvalidTransition, ValidationFailed
+from hrsuite.errors import Conflict, InvalidTransition, ValidationFailed
 from hrsuite.formatting import zone_or_utc
 from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.roles import Role
@@ -31,7 +31,12 @@ from hrsuite.workflow import transition
 from interviews import providers
 from interviews.models import BUSY_STATUSES, Interview, InterviewAssignment
 from interviews.notices import InterviewMessage
-from interviews.services.assignments import assignment_create, bookings_guarded
+from interviews.services.assignments import (
+    assignment_create,
+    booking_conflict,
+    bookings_guarded,
+    overlap_message,
+)
 from interviews.services.calendar_messages import (
     CALENDAR_TEMPLATES,
     calendar_messages_queue,
@@ -149,6 +154,30 @@ def slot_errors(
             gettext("%(date)s is a public holiday in %(region)s: %(holiday)s.")
             % {"date": f"{local_start:%Y-%m-%d}", "region": candidate.region, "holiday": holiday}
         )
+    conflicts = slot_conflicts(
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        interviewers=interviewers,
+        exclude_interview=exclude_interview,
+        busy=busy,
+    )
+    if conflicts:
+        errors["interviewers"] = conflicts
+    return errors
+
+
+def slot_conflicts(
+    *,
+    starts_at: datetime,
+    duration_minutes: int,
+    interviewers: Iterable = (),
+    exclude_interview: Interview | None = None,
+    busy: list[tuple[str, datetime, datetime]] | None = None,
+) -> list[str]:
+    """Which of `interviewers` have another busy interview overlapping the slot, one message
+    each naming the interviewer and that interview's start; empty when all are free. The check
+    before a booking's write (the database refuses what passes it meanwhile: `bookings_guarded`);
+    `busy` as for `slot_errors`."""
     ends_at = starts_at + timedelta(minutes=duration_minutes)
     if busy is None:
         busy = busy_interviews(interviewers, starts_at, ends_at, exclude_interview)
@@ -156,14 +185,11 @@ def slot_errors(
     # to its end can overlap it.
     first = bisect_left(busy, starts_at - BEYOND_ANY_INTERVIEW, key=itemgetter(1))
     last = bisect_left(busy, ends_at, lo=first, key=itemgetter(1))
-    for name, other_start, other_end in busy[first:last]:
-        if other_end <= starts_at:
-            continue
-        errors.setdefault("interviewers", []).append(
-            gettext("%(name)s has another interview at %(start)s UTC that overlaps.")
-            % {"name": name, "start": f"{other_start:%Y-%m-%d %H:%M}"}
-        )
-    return errors
+    return [
+        overlap_message(name, other_start)
+        for name, other_start, other_end in busy[first:last]
+        if other_end > starts_at
+    ]
 
 
 def busy_interviews(
@@ -203,6 +229,11 @@ def _raise_if(errors: dict[str, list[str]]) -> None:
         raise ValidationFailed.naming(gettext("Cannot schedule: %(fields)s."), errors)
 
 
+def _raise_if_booked(conflicts: list[str], *, field: str) -> None:
+    if conflicts:
+        raise booking_conflict(conflicts, field=field)
+
+
 # --- Status changes -------------------------------------------------------------------------------
 
 
@@ -210,8 +241,8 @@ def assignments_follow(interview: Interview) -> None:
     """Copies the interview's status, start and end onto its assignments, whose index the
     interviewer's workspace sorts and counts from and on which the database refuses overlapping
     bookings (see `InterviewAssignment`): a move onto an interviewer's other interview is refused
-    as the scheduling check refuses it."""
-    with bookings_guarded(interview=interview):
+    as the scheduling check refuses it, on `starts_at`, the time that moved."""
+    with bookings_guarded(interview=interview, field="starts_at"):
         interview.assignments.update(
             interview_status=interview.status,
             interview_starts_at=interview.starts_at,
@@ -264,7 +295,9 @@ def interview_schedule(
 
     Each refusal names its field: `kind`, `duration_minutes`, `provider`, `application`,
     `starts_at` (past, outside the candidate's local business hours, weekend, public holiday of
-    the candidate's region), `interviewers` (not an interviewer, or busy at that time).
+    the candidate's region), `interviewers` (not an interviewer). An interviewer busy at that
+    time is a Conflict (409, `slot_taken`) on `interviewers`, whether this check or the database
+    (a booking committed meanwhile) finds it.
 
     Reminders are due HRSUITE_REMINDER_MINUTES before `starts_at`. Short-notice rule: an
     interview scheduled less than that lead time ahead gets no reminder at all; its invitation
@@ -299,10 +332,14 @@ def interview_schedule(
                 gettext("%(name)s is not an active interviewer.") % {"name": user.get_username()}
             )
     for field, messages in slot_errors(
-        candidate=candidate, starts_at=starts_at, duration_minutes=duration_minutes, interviewers=interviewers
+        candidate=candidate, starts_at=starts_at, duration_minutes=duration_minutes
     ).items():
         errors.setdefault(field, []).extend(messages)
     _raise_if(errors)
+    _raise_if_booked(
+        slot_conflicts(starts_at=starts_at, duration_minutes=duration_minutes, interviewers=interviewers),
+        field="interviewers",
+    )
 
     interview = interview_create(
         application=application,
@@ -313,8 +350,12 @@ def interview_schedule(
         actor=actor,
     )
 
-    for user in interviewers:
-        assignment_create(interview=interview, interviewer=user, actor=actor)
+    try:
+        for user in interviewers:
+            assignment_create(interview=interview, interviewer=user, actor=actor)
+    except Conflict as conflict:
+        # Booked meanwhile, past the check above: refused as the check refuses it.
+        raise conflict.on("interviewers") from conflict
     if application.stage != Stage.INTERVIEWING and getattr(actor, "pk", None) is not None:
         # The application timeline records that interviewing began (a person's action only:
         # a stage change names the user who made it).
@@ -327,7 +368,8 @@ def interview_schedule(
 def interview_reschedule(*, interview: Interview, starts_at: datetime, actor) -> Interview:
     """Move a scheduled interview: same checks as scheduling (it does not overlap itself), a new
     calendar sequence, and the pending invitation and reminder rows replaced by new ones, so the
-    reminder moves with the interview and is still sent once."""
+    reminder moves with the interview and is still sent once. A time an interviewer is busy at
+    is a Conflict (409, `slot_taken`) on `starts_at`, and nothing of the move is kept."""
     interview = get_for_change(
         Interview.objects.select_related("application__candidate"), user=actor, pk=interview.pk
     )
@@ -335,15 +377,22 @@ def interview_reschedule(*, interview: Interview, starts_at: datetime, actor) ->
         raise InvalidTransition(
             entity=Interview._meta.verbose_name, state=interview.status, event="reschedule"
         )
-    interviewers = [a.interviewer for a in interview.assignments.select_related("interviewer")]
     _raise_if(
         slot_errors(
             candidate=interview.application.candidate,
             starts_at=starts_at,
             duration_minutes=interview.duration_minutes,
+        )
+    )
+    interviewers = [a.interviewer for a in interview.assignments.select_related("interviewer")]
+    _raise_if_booked(
+        slot_conflicts(
+            starts_at=starts_at,
+            duration_minutes=interview.duration_minutes,
             interviewers=interviewers,
             exclude_interview=interview,
-        )
+        ),
+        field="starts_at",
     )
     previous = interview.starts_at
     interview_transition(

@@ -24,6 +24,7 @@ from hrsuite.formatting import format_time, zone_or_utc
 from hrsuite.links import LinkExpired
 from interviews.models import Consent, Interview, RescheduleOffer
 from interviews.services import candidate_links
+from interviews.services.assignments import SLOT_TAKEN
 from interviews.services.consent import SCOPES
 from interviews.services.incidents import OfferExpired, OfferUsed, reschedule_offer_choose
 
@@ -88,7 +89,9 @@ def interview_page(request, token: str):
         try:
             if starts_at is None:
                 raise ValidationFailed(
-                    "Choose one of the offered times.", fields={"starts_at": ["Required."]}, code="slot_taken"
+                    "Choose one of the offered times.",
+                    fields={"starts_at": ["Required."]},
+                    code="slot_not_offered",
                 )
             candidate_links.interview_reschedule_by_link(token=token, starts_at=starts_at)
         except LinkExpired as error:
@@ -135,8 +138,8 @@ def _interview_move_error(error: ApplicationError) -> tuple[str, int]:
     if error.code == candidate_links.RescheduleRefused.code:
         # The page below says why, from the same rule.
         return _("Your interview cannot be moved here any more."), 409
-    # slot_taken, or the interview or an interviewer's calendar changed meanwhile.
-    return _("That time is no longer free. Please choose another one."), 400
+    # slot_taken (409), a time never offered (400), or the interview changed meanwhile (409).
+    return _("That time is no longer free. Please choose another one."), error.status_code
 
 
 # --- Consent --------------------------------------------------------------------------------------
@@ -218,7 +221,7 @@ def _consent_errors(error: ApplicationError) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def reschedule_page(request, token: str):
     """GET: the offered times in the candidate's zone; POST: the chosen one, then its confirmation."""
-    error_message = ""
+    error_message, status = "", 200
     if request.method == "POST":
         try:
             slot = datetime.fromisoformat(request.POST.get("slot", ""))
@@ -237,9 +240,11 @@ def reschedule_page(request, token: str):
             language = candidate_links.reschedule_link_language(token=token)
             return link_problem_page(request, error, link="reschedule", language=language)
         except ValidationFailed as error:
+            # Taken since it was offered: a conflict (409), told without naming anyone.
+            status = error.status_code
             error_message = (
                 _("That time has just been taken. Please choose another one.")
-                if error.code == "slot_taken"
+                if error.code == SLOT_TAKEN
                 else _("Please choose one of the times offered.")
             )
         else:
@@ -264,7 +269,6 @@ def reschedule_page(request, token: str):
         "expires_at": format_time(offer.expires_at, zone=zone, language=language),
         "error": error_message,
     }
-    status = 400 if error_message else 200
     return portal_page(request, "portal/reschedule.html", context, language=language, status=status)
 
 

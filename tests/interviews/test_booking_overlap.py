@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from hrsuite.errors import ValidationFailed
+from hrsuite.errors import Conflict
 from interviews.models import Interview, InterviewAssignment, RescheduleOffer
 from interviews.services.incidents import incident_open, reschedule_offer_choose
 from interviews.services.scheduling import interview_cancel, interview_reschedule
@@ -108,10 +108,12 @@ def test_assigning_a_busy_interviewer_is_refused_with_the_scheduling_error(
     overlapping = schedule(
         recruiter, starts_at=shanghai(2027, 3, 2, 10, 30), interviewers=[other_interviewer]
     )
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(Conflict) as caught:
         assignment_create(interview=overlapping, interviewer=interviewer, actor=recruiter)
-    assert list(caught.value.fields) == ["interviewers"]
-    assert interviewer.get_username() in caught.value.fields["interviewers"][0]
+    assert caught.value.code == "slot_taken"
+    # Named after the argument the caller sent.
+    assert list(caught.value.fields) == ["interviewer"]
+    assert interviewer.get_username() in caught.value.fields["interviewer"][0]
     # The surrounding transaction is still usable.
     assert overlapping.assignments.count() == 1
 
@@ -145,7 +147,7 @@ def test_ten_candidates_choosing_the_same_slot_book_the_interviewer_once(recruit
         try:
             start.wait()
             outcomes.append(reschedule_offer_choose(token=token, slot=slot, ip=None, user_agent=""))
-        except Exception as exc:  # anything but ValidationFailed (a 500) fails the counts below
+        except Exception as exc:  # anything but a Conflict (a 500) fails the counts below
             outcomes.append(exc)
         finally:
             connection.close()
@@ -157,7 +159,7 @@ def test_ten_candidates_choosing_the_same_slot_book_the_interviewer_once(recruit
         thread.join()
 
     booked = [o for o in outcomes if isinstance(o, Interview)]
-    refused = [o for o in outcomes if isinstance(o, ValidationFailed)]
+    refused = [o for o in outcomes if isinstance(o, Conflict)]
     assert len(booked) == 1, outcomes
     assert len(refused) == 9, outcomes
     # The candidate learns the time is gone, not whose diary it clashes with or what else is in it.

@@ -351,7 +351,7 @@ def test_a_time_taken_since_it_was_offered_says_so_on_the_page_by_its_code(clien
 
     response = client.post(url, {"slot": offer.slots[0]})
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "That time has just been taken. Please choose another one." in response.content.decode()
     offer.refresh_from_db()
     assert offer.chosen_at is None
@@ -359,7 +359,7 @@ def test_a_time_taken_since_it_was_offered_says_so_on_the_page_by_its_code(clien
     api = client.post(
         reverse("reschedule-offer", args=[token]), {"slot": offer.slots[0]}, content_type="application/json"
     )
-    assert api.json()["error"]["code"] == "slot_taken"
+    assert api.status_code == 409 and api.json()["error"]["code"] == "slot_taken"
 
 
 def test_unknown_and_expired_reschedule_links_answer_404_and_410(client, recruiter, interviewer, clock):
