@@ -8,7 +8,7 @@ import os
 import pytest
 from django.contrib.auth import SESSION_KEY
 
-from accounts.sign_in_limits import SIGN_IN_LIMIT_PER_PAIR
+from accounts.sign_in_limits import SIGN_IN_LIMIT_PER_PAIR, SIGN_IN_SLOWDOWN_PER_NAME
 from hrsuite import degraded
 from hrsuite.roles import Role
 from tests.factories import make_user
@@ -89,6 +89,19 @@ def test_a_guesser_is_still_stopped_while_redis_is_down(client, ivy, redis):
     assert refused_by_token.status_code == 429
     # Ivy herself, at her desk, is not held back by the stranger's guesses.
     assert _signs_in(client, "ivy", PASSWORD, ip=IVYS_DESK)
+
+
+def test_a_guesser_at_many_addresses_is_slowed_down_while_redis_is_down(client, ivy, redis):
+    redis.cut()
+    per_address = SIGN_IN_LIMIT_PER_PAIR[0] - 1
+    for n in range(SIGN_IN_SLOWDOWN_PER_NAME[0]):
+        assert _attempt(client, "IVY", f"guess-{n}", ip=f"192.0.2.{n // per_address + 1}").status_code == 200
+
+    slowed = _attempt(client, "ivy", PASSWORD, ip="192.0.2.200")
+
+    assert slowed.status_code == 429
+    assert int(slowed["Retry-After"]) >= 1
+    assert SESSION_KEY not in client.session
 
 
 def test_a_right_password_clears_the_pair_while_redis_is_down(client, ivy, redis):
