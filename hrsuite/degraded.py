@@ -58,11 +58,12 @@ def outage_warn(service: str, error: BaseException, *, fallback: str) -> None:
             return
         _last_warned[service] = now
         unwarned = _unwarned.pop(service, 0)
+    first_line = str(error).strip().partition("\n")[0]
     logger.warning(
         "%s unreachable (%s: %s); %s. %d more failures since the last warning.",
         service,
         type(error).__name__,
-        str(error).strip().splitlines()[0] if str(error).strip() else "",
+        first_line,
         fallback,
         unwarned,
     )

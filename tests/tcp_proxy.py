@@ -7,6 +7,7 @@ that went down does; restored, it listens on the same port again."""
 import contextlib
 import socket
 import threading
+from urllib.parse import urlsplit
 
 
 class TcpProxy:
@@ -85,7 +86,7 @@ def _close(sock: socket.socket) -> None:
 def redis_cache_through(proxy: TcpProxy, redis_url: str) -> dict:
     """CACHES for Django's Redis cache reached through `proxy`, on `redis_url`'s database, with
     the socket timeouts production sets."""
-    database = redis_url.rstrip("/").rsplit("/", 1)[-1] if redis_url.count("/") > 2 else "0"
+    database = urlsplit(redis_url).path.strip("/") or "0"
     return {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
