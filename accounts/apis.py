@@ -18,8 +18,10 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from audit.signals import attempted_name_for_trail
 from hrsuite.api import ModelOut, ScopedViewSet, validated
+from hrsuite.degraded import CACHE_ERRORS, outage_warn
 from hrsuite.errors import ApplicationError
 from hrsuite.permissions import roles_of
+from hrsuite.rate_limits import local_counts
 
 
 class BadCredentials(ApplicationError):
@@ -46,6 +48,16 @@ class SignInThrottle(ScopedRateThrottle):
 
     def get_ident(self, request):
         return sign_in_limits.client_network(request)
+
+    def allow_request(self, request, view):
+        """While the cache is out of reach, counts in this process's memory, as the other rate
+        limits do (`hrsuite.rate_limits`); the sign-in limits behind it count in the audit trail."""
+        try:
+            return super().allow_request(request, view)
+        except CACHE_ERRORS as error:
+            outage_warn("Redis", error, fallback="the token sign-in throttle counts in each process's memory")
+            self.cache = local_counts
+            return super().allow_request(request, view)
 
 
 class CredentialsIn(serializers.Serializer):

@@ -31,6 +31,14 @@ being guessed at is slowed down there. A user held back either way can ask for a
 sign-in link by e-mail (`sign_in_links`), which signs them in once and so clears their pair and
 makes their address known. Addresses are as TrustedProxyMiddleware sets REMOTE_ADDR; an IPv6 address counts as
 its /64 network, which one client usually holds whole and could otherwise walk through.
+
+While the cache is out of reach the limits do not fail open, which would let a guesser through
+for as long as the outage lasts: the counts are taken from the audit trail instead, which records
+every failed sign-in (`login_failed`, with the name tried and the address) and every sign-in
+(`login`) whatever the cache does (`_counts_from_trail`, docs/architecture.md, "Degraded modes").
+The trail counts over the last window rather than in fixed windows, and knows the failures from
+before the outage too. Failures during the outage are not in the cache once it is back, so each
+count starts again there: a guesser gains at most one window's attempts per outage.
 """
 
 import hashlib
@@ -43,7 +51,12 @@ from datetime import timedelta
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Q
+from django.utils import timezone
 
+from audit.models import AuditAction, AuditEvent
+from audit.signals import attempted_name_for_trail
+from hrsuite.degraded import CACHE_ERRORS, outage_warn
 from hrsuite.rate_limits import count_in_window
 
 # (failed sign-ins, window)
@@ -125,7 +138,11 @@ def refusal(request, username: str) -> Refusal | None:
     """Whether an attempt to sign in as `username` from this request's address is refused now,
     before its password is checked; None when the password may be checked."""
     keys = _keys(request, username)
-    counts = cache.get_many([keys.pair, keys.known, keys.name, keys.name_last, keys.address])
+    try:
+        counts = cache.get_many([keys.pair, keys.known, keys.name, keys.name_last, keys.address])
+    except CACHE_ERRORS as error:
+        outage_warn("Redis", error, fallback="sign-in limits count failed sign-ins in the audit trail")
+        counts = _counts_from_trail(request, username, keys)
     pair_limit, pair_window = SIGN_IN_LIMIT_PER_PAIR
     if counts.get(keys.pair, 0) >= pair_limit:
         return Refusal(Reason.PAIR, int(pair_window.total_seconds()))
@@ -142,21 +159,80 @@ def refusal(request, username: str) -> Refusal | None:
     return None
 
 
+def _counts_from_trail(request, username: str, keys: _Keys) -> dict:
+    """What `refusal` reads from the cache, counted in the audit trail (see the module): failures
+    the limits did not refuse (a refusal's event carries its reason), by the name as the trail
+    keeps it and by the address's network; and the name's last sign-in from that network, which
+    both makes the address known and ends the pair's count."""
+    now = timezone.now()
+    name = (username or "").strip()
+    at_network = _in_network(client_network(request))
+    signed_in = AuditEvent.objects.filter(
+        at_network,
+        action=AuditAction.LOGIN,
+        actor_label__iexact=name,
+        at__gte=now - timedelta(days=KNOWN_ADDRESS_DAYS),
+    ).aggregate(last=Max("at"))["last"]
+    pair_since = now - SIGN_IN_LIMIT_PER_PAIR[1]
+    if signed_in is not None:
+        pair_since = max(pair_since, signed_in)
+    named = Q(detail__username__iexact=attempted_name_for_trail(name))
+    address_since = now - SIGN_IN_LIMIT_PER_ADDRESS[1]
+    name_since = now - SIGN_IN_SLOWDOWN_PER_NAME[1]
+    failed = (
+        AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, at__gte=min(name_since, address_since))
+        .exclude(detail__has_key="reason")
+        .filter(named | (at_network & Q(at__gte=address_since)))
+        .aggregate(
+            pair=Count("pk", filter=named & at_network & Q(at__gt=pair_since)),
+            name=Count("pk", filter=named & Q(at__gte=name_since)),
+            name_last=Max("at", filter=named),
+            address=Count("pk", filter=at_network & Q(at__gte=address_since)),
+        )
+    )
+    return {
+        keys.pair: failed["pair"],
+        keys.known: signed_in is not None,
+        keys.name: failed["name"],
+        keys.name_last: failed["name_last"].timestamp() if failed["name_last"] else 0,
+        keys.address: failed["address"],
+    }
+
+
+def _in_network(network: str) -> Q:
+    """Events from an address the limits count as `network` (an address, or an IPv6 /64)."""
+    try:
+        block = ipaddress.ip_network(network)
+    except ValueError:
+        return Q(ip__isnull=True)
+    return Q(ip__gte=str(block.network_address), ip__lte=str(block.broadcast_address))
+
+
 def failure_count(request, username: str) -> None:
     keys = _keys(request, username)
+    window = SIGN_IN_SLOWDOWN_PER_NAME[1]
+    try:
+        cache.set(keys.name_last, time.time(), timeout=int(window.total_seconds()))
+    except CACHE_ERRORS as error:
+        # The failure is in the audit trail (audit.signals), which is where `refusal` counts
+        # while the cache is down.
+        outage_warn("Redis", error, fallback="sign-in limits count failed sign-ins in the audit trail")
+        return
     count_in_window(keys.pair, window=SIGN_IN_LIMIT_PER_PAIR[1])
     count_in_window(keys.address, window=SIGN_IN_LIMIT_PER_ADDRESS[1])
-    window = SIGN_IN_SLOWDOWN_PER_NAME[1]
     count_in_window(keys.name, window=window)
-    cache.set(keys.name_last, time.time(), timeout=int(window.total_seconds()))
 
 
 def success_note(request, username: str) -> None:
     """A right password (or the e-mailed link) from this address: its pair's failures end, and
     the address is known for the name."""
     keys = _keys(request, username)
-    cache.delete(keys.pair)
-    cache.set(keys.known, 1, timeout=KNOWN_ADDRESS_DAYS * 24 * 3600)
+    try:
+        cache.delete(keys.pair)
+        cache.set(keys.known, 1, timeout=KNOWN_ADDRESS_DAYS * 24 * 3600)
+    except CACHE_ERRORS as error:
+        # The sign-in is in the audit trail, where `refusal` looks while the cache is down.
+        outage_warn("Redis", error, fallback="sign-in limits count failed sign-ins in the audit trail")
 
 
 def refused_before_checking(request) -> bool:

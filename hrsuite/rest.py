@@ -53,6 +53,11 @@ _STATUS_ERRORS = {
     404: ("not_found", "Not found."),
     413: ("request_too_large", gettext_lazy("The request body is larger than this server accepts.")),
     500: ("server_error", "Server error."),
+    # PostgreSQL out of reach (hrsuite.views.unavailable): the client may retry after Retry-After.
+    503: (
+        "service_unavailable",
+        gettext_lazy("The service is unavailable for a moment. Please try again in a few seconds."),
+    ),
 }
 
 

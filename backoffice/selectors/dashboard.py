@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import full_name
 from audit.services import audit_lists
 from candidates.models import Application, Position, Stage
+from hrsuite.degraded import CACHE_ERRORS, outage_warn
 from hrsuite.models import choice_label
 from hrsuite.permissions import global_permission, restrict
 from interviews.models import (
@@ -245,14 +246,33 @@ def summary_for(*, user, now: datetime, tz: tzinfo) -> Summary:
     scope = _scope(user)
     counts_key = _counts_key(scope)
     days_key = f"hrsuite:dashboard:{scope}:days:{getattr(tz, 'key', str(tz))}:{today.isoformat()}"
-    cached = cache.get_many([counts_key, days_key])
+    cached = _cached_summaries([counts_key, days_key])
     if counts_key not in cached:
         cached[counts_key] = count_for(user=user, now=now)
-        cache.set(counts_key, cached[counts_key], SUMMARY_SECONDS)
+        _keep_summary(counts_key, cached[counts_key])
     if days_key not in cached:
         cached[days_key] = interviews_per_day_for(user=user, today=today, tz=tz)
-        cache.set(days_key, cached[days_key], SUMMARY_SECONDS)
+        _keep_summary(days_key, cached[days_key])
     return replace(cached[counts_key], agenda_days=cached[days_key])
+
+
+# While the cache is out of reach every view makes its counts itself, as on a miss: the page is
+# slower, never wrong (docs/architecture.md, "Degraded modes").
+
+
+def _cached_summaries(keys: list[str]) -> dict:
+    try:
+        return cache.get_many(keys)
+    except CACHE_ERRORS as error:
+        outage_warn("Redis", error, fallback="the dashboard makes its counts on every view")
+        return {}
+
+
+def _keep_summary(key: str, value) -> None:
+    try:
+        cache.set(key, value, SUMMARY_SECONDS)
+    except CACHE_ERRORS as error:
+        outage_warn("Redis", error, fallback="the dashboard makes its counts on every view")
 
 
 def shared_counts_refresh(*, now: datetime | None = None) -> bool:

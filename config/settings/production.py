@@ -93,10 +93,23 @@ if CELERY_BROKER_URL.startswith("filesystem"):
 CACHES = {"default": env.cache("CACHE_URL", default=CELERY_BROKER_URL)}
 if CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
     raise ImproperlyConfigured("Set CACHE_URL (or REDIS_URL) to a redis:// cache in production.")
+# A Redis that hangs instead of refusing must not hold a request: past this many seconds the
+# cache counts as down and its users take their fallbacks.
+CACHES["default"].setdefault("OPTIONS", {}).update(
+    socket_connect_timeout=env.float("CACHE_TIMEOUT_SECONDS", default=1.0),
+    socket_timeout=env.float("CACHE_TIMEOUT_SECONDS", default=1.0),
+)
 
 DEBUG = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A persistent connection is checked before a request reuses it after an error, so one that a
+# restart of PostgreSQL killed is replaced rather than failing the requests after the outage.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# An unreachable host (packets dropped, not refused) fails the request after this many seconds
+# (503, "Degraded modes"), not after the system's TCP timeout of minutes.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
