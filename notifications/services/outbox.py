@@ -258,12 +258,22 @@ def backlog_batches(*, limit: int = 16) -> int:
 
 
 def next_due_at() -> datetime | None:
-    return (
+    """When there is next something to do: a pending row falls due, or a claim a dead worker left
+    lapses (so a dispatcher still waiting takes its rows back then, not at beat's next tick)."""
+    pending = (
         Notification.objects.filter(status=Notification.Status.PENDING)
         .order_by("due_at")
         .values_list("due_at", flat=True)
         .first()
     )
+    claimed = (
+        Notification.objects.filter(status=Notification.Status.SENDING)
+        .order_by("claimed_at")
+        .values_list("claimed_at", flat=True)
+        .first()
+    )
+    lapses = None if claimed is None else claimed + timedelta(seconds=settings.HRSUITE_OUTBOX_CLAIM_TIMEOUT)
+    return min((moment for moment in (pending, lapses) if moment is not None), default=None)
 
 
 # HR's manual retry; the dispatcher's own moves (claim, send, back-off) are its compare-and-set

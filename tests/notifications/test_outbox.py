@@ -6,15 +6,24 @@ import re
 import icalendar
 import pytest
 import time_machine
+from django.conf import settings
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from config.celery import app as celery_app
 from interviews.emails import calendar_uid
 from interviews.models import Interview, Scorecard
 from interviews.services.candidate_links import consent_link_open, interview_link_open
 from notifications.models import Notification
 from notifications.rendering import message_id
-from notifications.services.outbox import backoff, notification_retry, outbox_dispatch
+from notifications.services.outbox import (
+    QUEUE,
+    backoff,
+    next_due_at,
+    notification_retry,
+    outbox_dispatch,
+    renew_every,
+)
 from tests.interviews.outbox_helpers import assign, queue, queue_reminder, schedule
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +248,47 @@ def test_chinese_invitation_shows_shanghai_time_and_the_interviewer_gets_theirs(
 
 def _announced(interview):
     return {"starts_at": interview.starts_at.isoformat(), "sequence": interview.calendar_sequence}
+
+
+REMINDER_PROMISE = datetime.timedelta(seconds=45)  # docs/architecture.md, "Notifications"
+
+
+def test_a_dead_dispatchers_reminder_goes_out_within_the_promise(recruiter, smtp_server):
+    interview = schedule(
+        recruiter, starts_at=timezone.now().replace(microsecond=0) + datetime.timedelta(days=1)
+    )
+    reminder = queue_reminder(interview)
+    due = reminder.due_at
+    with time_machine.travel(due, tick=False):
+        # A dispatcher claims it and is killed before sending: nothing renews its claim.
+        assert [row.pk for row in QUEUE.claim_batch(batch_size=10, now=due, renew_every=renew_every())] == [
+            reminder.pk
+        ]
+    lapses = due + datetime.timedelta(seconds=settings.HRSUITE_OUTBOX_CLAIM_TIMEOUT)
+
+    with time_machine.travel(due + datetime.timedelta(seconds=1), tick=False):
+        # A dispatcher waiting for work wakes when the claim lapses, not at beat's next tick.
+        assert next_due_at() == lapses
+        assert outbox_dispatch().handled == 0
+    with time_machine.travel(lapses - datetime.timedelta(seconds=1), tick=False):
+        assert outbox_dispatch().handled == 0  # the other worker may still be sending it
+    with time_machine.travel(lapses + datetime.timedelta(seconds=1), tick=False):
+        assert outbox_dispatch().sent == 1
+
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.attempts) == ("sent", 2)
+    assert reminder.sent_at - due <= REMINDER_PROMISE
+    assert smtp_server.sink.ids == {message_id(reminder): 1}
+
+
+def test_with_no_dispatcher_left_running_beats_next_tick_comes_within_the_promise():
+    # A worker killed with the only dispatcher that was running: its rows come back when the claim
+    # lapses or beat's next tick starts a dispatcher on a live (or restarted) worker, whichever is
+    # later; a worker's restart must fit in what is left.
+    period = celery_app.conf.beat_schedule["outbox-dispatch"]["schedule"]
+    recovery = max(settings.HRSUITE_OUTBOX_CLAIM_TIMEOUT, period)
+    assert recovery + renew_every().total_seconds() <= REMINDER_PROMISE.total_seconds() - 15
+    assert (
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 0)
+        > settings.CELERY_TASK_TIME_LIMIT
+    )
