@@ -35,6 +35,11 @@ class ClaimQueue:
     pending: str
     sending: str
     due_field: str
+    # A field whose lower values are claimed first among the rows due; None: by due time alone.
+    priority_field: str | None = None
+
+    def _order(self) -> list[str]:
+        return [self.priority_field, self.due_field] if self.priority_field else [self.due_field]
 
     def claim(
         self,
@@ -44,15 +49,16 @@ class ClaimQueue:
         waiting: QuerySet | None = None,
         select_related: Iterable[str] = (),
     ) -> list:
-        """Take up to `batch_size` due rows of `waiting` (default: all rows), earliest first, for
-        this dispatcher: locked rows of another one are skipped, and the switch to 'sending'
-        commits before anything is sent, so a second dispatcher never works the same row."""
+        """Take up to `batch_size` due rows of `waiting` (default: all rows), highest priority and
+        earliest first, for this dispatcher: locked rows of another one are skipped, and the
+        switch to 'sending' commits before anything is sent, so a second dispatcher never works
+        the same row."""
         waiting = self.model._default_manager.all() if waiting is None else waiting
         with transaction.atomic():
             ids = list(
                 waiting.select_for_update(skip_locked=True)
                 .filter(status=self.pending, **{f"{self.due_field}__lte": now})
-                .order_by(self.due_field)
+                .order_by(*self._order())
                 .values_list("pk", flat=True)[:batch_size]
             )
             if not ids:
@@ -63,7 +69,7 @@ class ClaimQueue:
         return list(
             self.model._default_manager.filter(pk__in=ids, status=self.sending, claimed_at=now)
             .select_related(*select_related)
-            .order_by(self.due_field)
+            .order_by(*self._order())
         )
 
     def claim_batch(self, *, renew_every: timedelta, **options) -> "Claim":

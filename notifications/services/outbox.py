@@ -46,7 +46,7 @@ def notification_queue(
     language: str | None = None,
 ) -> Notification:
     """Queue one message, or find the one queued under `key` before (idempotent)."""
-    registry.template_for(template)  # only a template an app registered
+    registered = registry.template_for(template)  # only a template an app registered
     if (candidate is None) == (recipient_user is None):
         raise ValueError("A notification has exactly one recipient: a candidate or a user.")
     if language is None:
@@ -55,6 +55,7 @@ def notification_queue(
         template=template,
         idempotency_key=key,
         due_at=due_at or timezone.now(),
+        priority=registered.priority,
         candidate=candidate,
         recipient_user=recipient_user,
         interview=interview,
@@ -92,6 +93,7 @@ QUEUE = queue.ClaimQueue(
     pending=Notification.Status.PENDING,
     sending=Notification.Status.SENDING,
     due_field="due_at",
+    priority_field="priority",
 )
 _ADDRESS = re.compile(r"\S+@\S+")
 

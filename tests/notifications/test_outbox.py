@@ -14,6 +14,7 @@ from config.celery import app as celery_app
 from interviews.emails import calendar_uid
 from interviews.models import Interview, Scorecard
 from interviews.services.candidate_links import consent_link_open, interview_link_open
+from notifications import registry
 from notifications.models import Notification
 from notifications.rendering import message_id
 from notifications.services.outbox import (
@@ -292,3 +293,19 @@ def test_with_no_dispatcher_left_running_beats_next_tick_comes_within_the_promis
         settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 0)
         > settings.CELERY_TASK_TIME_LIMIT
     )
+
+
+def test_a_reminder_due_now_is_claimed_before_a_backlog_of_invitations_due_earlier(recruiter):
+    now = timezone.now()
+    earlier = now - datetime.timedelta(minutes=5)
+    backlog = [
+        queue("invitation", schedule(recruiter), due_at=earlier + datetime.timedelta(seconds=n))
+        for n in range(6)
+    ]
+    reminder = queue_reminder(schedule(recruiter, starts_at=now + datetime.timedelta(minutes=15)))
+    assert reminder.due_at == now
+    assert (reminder.priority, backlog[0].priority) == (registry.URGENT, registry.NORMAL)
+
+    first = QUEUE.claim(batch_size=3, now=now)
+
+    assert [row.pk for row in first] == [reminder.pk, backlog[0].pk, backlog[1].pk]
