@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.utils import timezone
+from django.utils.html import escape
 
 from audit.models import AuditEvent
 from config.celery import app as celery_app
@@ -235,6 +236,8 @@ def test_chinese_invitation_shows_shanghai_time_and_the_interviewer_gets_theirs(
     # The interview and consent links are signed for this candidate and interview, not the
     # guessable interview id.
     assert f"/portal/interviews/{interview.pk}/" not in body
+    html = to_candidate.get_body(preferencelist=("html",)).get_content()
+    assert f'<a href="{escape(interview.join_url)}">{escape(interview.join_url)}</a>' in html
     page = re.search(r"/portal/interviews/([^/\s]+)/", body)
     assert page and interview_link_open(token=page.group(1)) == interview
     consent = re.search(r"/portal/consent/([^/\s]+)/", body)
