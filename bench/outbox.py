@@ -46,10 +46,12 @@ def run_sink(port: int, ready, stop, result) -> None:
     result.put(dict(server.sink.ids))
 
 
-def seed(n: int, *, spread: int, lead: int) -> tuple[datetime.datetime, datetime.datetime]:
+def seed(
+    n: int, *, spread: int, lead: int, invitations: bool = True
+) -> tuple[datetime.datetime, datetime.datetime]:
     """Candidates, applications and interviews in bulk (services would audit each one: this is
-    load, not behaviour), then each interview's invitation and reminder queued as the scheduling
-    service queues them."""
+    load, not behaviour), then each interview's invitation (unless not `invitations`) and
+    reminder queued as the scheduling service queues them."""
     from django.utils import timezone
 
     from candidates.models import Application, Candidate, Position
@@ -92,10 +94,10 @@ def seed(n: int, *, spread: int, lead: int) -> tuple[datetime.datetime, datetime
                 join_url=f"http://127.0.0.1:8000/sim/join/sim-{i}/",
             )
             payload = {"starts_at": starts_at.isoformat(), "sequence": 0}
-            for template, due_at in (
-                (InterviewMessage.INVITATION, now),
-                (InterviewMessage.REMINDER, starts_at - datetime.timedelta(minutes=15)),
-            ):
+            messages = [(InterviewMessage.REMINDER, starts_at - datetime.timedelta(minutes=15))]
+            if invitations:
+                messages.append((InterviewMessage.INVITATION, now))
+            for template, due_at in messages:
                 rows.append(
                     Notification(
                         template=template,
@@ -120,7 +122,7 @@ def seed(n: int, *, spread: int, lead: int) -> tuple[datetime.datetime, datetime
         for row in rows:
             row.candidate_id, row.interview_id = row.candidate.pk, row.interview.pk
         Notification.objects.bulk_create(rows)
-        print(f"  queued {min(start + BATCH, n) * 2} messages", flush=True)
+        print(f"  queued messages for {min(start + BATCH, n)} interviews", flush=True)
     return now, first_reminder
 
 

@@ -17,13 +17,16 @@ def _every(seconds: float, task: str) -> dict:
     return {"task": task, "schedule": seconds, "options": {"expires": seconds}}
 
 
+OUTBOX_DISPATCH_PERIOD = 20.0
+
 # The one place that lists periodic work.
 app.conf.beat_schedule = {
     "audit-verify-chain": {"task": "audit.tasks.audit_verify_chain", "schedule": 3600.0},
     # Recounts the HR dashboard's shared summary inside its 60 s life, so pages always find it.
     "dashboard-counts-refresh": _every(45.0, "backoffice.tasks.dashboard_counts_refresh"),
-    # Sends the notification outbox's due rows (docs/architecture.md, "Notifications").
-    "outbox-dispatch": _every(30.0, "notifications.tasks.outbox_dispatch"),
+    # Sends the notification outbox's due rows (docs/architecture.md, "Notifications"). A tick at
+    # most 20 s away is what brings a crashed worker's messages back within the 45 s promise.
+    "outbox-dispatch": _every(OUTBOX_DISPATCH_PERIOD, "notifications.tasks.outbox_dispatch"),
     # Sent offers past their answer-by time become expired (answers after it are refused anyway).
     "offers-expire": _every(300.0, "onboarding.tasks.offers_expire"),
     # Hires to OA, finance and training through signed webhooks, retried with back-off.

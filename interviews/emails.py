@@ -179,6 +179,15 @@ def _calendar(notification, *, email: str, name: str) -> tuple[str, bytes] | Non
     return CALENDAR_METHODS[notification.template], calendar_file(notification, email=email, name=name)
 
 
+# Late if they wait behind a backlog: each is about an interview minutes or hours away.
+URGENT_MESSAGES = (
+    InterviewMessage.REMINDER,
+    InterviewMessage.CANCELLATION,
+    InterviewMessage.RESCHEDULE_OFFER,
+    InterviewMessage.PHONE_FALLBACK_OFFER,
+)
+
+
 def register() -> None:
     registry.select_related("interview__application__candidate", "interview__application__position")
     registry.register(
@@ -190,6 +199,7 @@ def register() -> None:
                 stale_reason=interview_stale_reason,
                 candidate_zone=candidate_zone,
                 calendar=_calendar if message in CALENDAR_METHODS else None,
+                priority=registry.URGENT if message in URGENT_MESSAGES else registry.NORMAL,
             )
             for message in InterviewMessage
             if message != InterviewMessage.APPLICATION_REJECTED

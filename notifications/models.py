@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrsuite.fields import EncryptedJSONField
 from hrsuite.models import DomainModel
-from notifications.registry import template_choices
+from notifications.registry import NORMAL, template_choices
 
 
 class Notification(DomainModel):
@@ -53,6 +53,9 @@ class Notification(DomainModel):
     # the model's label from before it moved here, so rows written before the move still open.
     secret_payload = EncryptedJSONField(default=dict, sealed_as="interviews.notification")
     due_at = models.DateTimeField()
+    # The template's priority when the row was queued (notifications.registry): urgent rows due
+    # are claimed before normal ones.
+    priority = models.PositiveSmallIntegerField(default=NORMAL)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
@@ -64,7 +67,11 @@ class Notification(DomainModel):
         # The table, index and constraint keep the names they were created with in `interviews`.
         db_table = "interviews_notification"
         ordering = ["due_at"]
-        indexes = [models.Index(fields=["status", "due_at"], name="interviews__status_88e7cb_idx")]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="interviews__status_88e7cb_idx"),
+            # The dispatcher's claim: due rows, urgent first, then by due time.
+            models.Index(fields=["status", "priority", "due_at"], name="notification_claim_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(candidate__isnull=False, recipient_user__isnull=True)

@@ -11,6 +11,12 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 
+# A message's place in the queue (copied to its row when it is queued): among the rows due, the
+# dispatcher sends every urgent one before any normal one, so a burst of invitations never holds
+# up a reminder due meanwhile.
+URGENT = 0
+NORMAL = 1
+
 
 @dataclass(frozen=True)
 class MessageTemplate:
@@ -26,6 +32,9 @@ class MessageTemplate:
     wording: Callable[..., str] | None = None
     # (notification, *, email, name) -> (METHOD, RFC 5545 bytes), or None for no calendar file.
     calendar: Callable[..., tuple[str, bytes] | None] | None = None
+    # URGENT for a message that is late if it waits behind a backlog (a reminder minutes before an
+    # interview); NORMAL otherwise.
+    priority: int = NORMAL
 
 
 _templates: dict[str, MessageTemplate] = {}

@@ -9,18 +9,27 @@ links) comes from the context builder of the app that registered the template.
 """
 
 import hashlib
+import re
 from email.mime.text import MIMEText
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from hrsuite.formatting import zone_or_utc
 from notifications import registry
 from notifications.models import Notification
 
 LANGUAGES = ("en", "zh-hans")
+
+
+# A link in a message's text (the characters a URL may hold, so a Chinese sentence may go on
+# right after it); punctuation right after it ends the sentence, not the link.
+_LINK = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&*+,;=%()]+")
+_SENTENCE_END = ".,:;!?"
 
 
 class MessageUnsendable(Exception):
@@ -53,6 +62,21 @@ def _recipient(notification: Notification, template: registry.MessageTemplate) -
     return user.email, user.get_full_name() or user.get_username(), zone_or_utc(user.time_zone)
 
 
+def linked(text: str) -> SafeString:
+    """The text escaped for HTML, its links made clickable. Django's `urlize` tries every word as a
+    URL, a domain and an address, which took a fifth of the time of sending a message; the texts
+    here hold links only as http(s) URLs."""
+    parts, start = [], 0
+    for match in _LINK.finditer(text):
+        url = match.group().rstrip(_SENTENCE_END)
+        if url.endswith(")") and "(" not in url:  # "(see https://…)": the bracket is the text's
+            url = url[:-1]
+        parts += [escape(text[start : match.start()]), f'<a href="{escape(url)}">{escape(url)}</a>']
+        start = match.start() + len(url)
+    parts.append(escape(text[start:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above
+
+
 def render(notification: Notification, *, connection=None) -> EmailMultiAlternatives:
     """The e-mail for one outbox row."""
     template = registry.template_for(notification.template)
@@ -66,7 +90,7 @@ def render(notification: Notification, *, connection=None) -> EmailMultiAlternat
     text = wording or render_to_string(f"emails/{notification.template}.{language}.txt", context)
     subject, _, body = text.strip().partition("\n")
     html = render_to_string(
-        "emails/layout.html", {"subject": subject.strip(), "body": body.strip(), "language": language}
+        "emails/layout.html", {"subject": subject.strip(), "body": linked(body.strip()), "language": language}
     )
     message = EmailMultiAlternatives(
         subject=subject.strip(),

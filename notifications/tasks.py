@@ -11,7 +11,7 @@ from notifications.services import outbox
 
 @shared_task(ignore_result=True)
 def outbox_dispatch(helper: bool = False) -> dict:
-    """Started by beat every 30 s: sends what is due, then stays a little to catch rows falling
+    """Started by beat every 20 s: sends what is due, then stays a little to catch rows falling
     due before the next beat (reminders then leave within about a second of their due time).
 
     Several of these may run at once (beat, a backlog, more workers): the outbox claims each row

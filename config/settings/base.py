@@ -197,11 +197,12 @@ HRSUITE_OUTBOX_MAX_ATTEMPTS = env.int("HRSUITE_OUTBOX_MAX_ATTEMPTS", default=5)
 # Rows one dispatcher claims at a time (one SMTP connection serves the whole batch).
 HRSUITE_OUTBOX_BATCH_SIZE = env.int("HRSUITE_OUTBOX_BATCH_SIZE", default=100)
 # Seconds after which a row a silent worker left in 'sending' is claimed again. A live sender
-# refreshes its claim before each message, so this only has to outlast one SMTP send.
-HRSUITE_OUTBOX_CLAIM_TIMEOUT = env.int("HRSUITE_OUTBOX_CLAIM_TIMEOUT", default=120)
+# renews its whole batch's claim every quarter of this, so it only has to outlast one SMTP send
+# by a quarter; it is also most of how late a crashed worker's messages go out.
+HRSUITE_OUTBOX_CLAIM_TIMEOUT = env.int("HRSUITE_OUTBOX_CLAIM_TIMEOUT", default=20)
 # How long one dispatch task keeps sending and waiting for the next due row before it returns
-# (beat starts one every 30 s; 0 = one pass over what is due now).
-HRSUITE_OUTBOX_DISPATCH_SECONDS = env.int("HRSUITE_OUTBOX_DISPATCH_SECONDS", default=25)
+# (beat starts one every 20 s; 0 = one pass over what is due now).
+HRSUITE_OUTBOX_DISPATCH_SECONDS = env.int("HRSUITE_OUTBOX_DISPATCH_SECONDS", default=15)
 # Dispatchers that work a backlog side by side (at most the worker processes there are).
 HRSUITE_OUTBOX_PARALLEL = env.int("HRSUITE_OUTBOX_PARALLEL", default=2)
 # "provider:base64secret,...": the shared secrets that sign each provider's webhooks.
@@ -361,6 +362,12 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
         "control_folder": str(_queue_dir / "control"),
     }
+else:
+    # A task whose worker died unacknowledged (acks_late) comes back after this; longer than the
+    # hard time limit (CELERY_TASK_TIME_LIMIT, 300 s), so a task still running is never handed to a
+    # second worker (Redis's default is an hour). Nothing
+    # time-critical waits for it: beat's next tick starts the outbox's dispatcher again.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 360}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

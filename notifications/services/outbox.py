@@ -46,7 +46,7 @@ def notification_queue(
     language: str | None = None,
 ) -> Notification:
     """Queue one message, or find the one queued under `key` before (idempotent)."""
-    registry.template_for(template)  # only a template an app registered
+    registered = registry.template_for(template)  # only a template an app registered
     if (candidate is None) == (recipient_user is None):
         raise ValueError("A notification has exactly one recipient: a candidate or a user.")
     if language is None:
@@ -55,6 +55,7 @@ def notification_queue(
         template=template,
         idempotency_key=key,
         due_at=due_at or timezone.now(),
+        priority=registered.priority,
         candidate=candidate,
         recipient_user=recipient_user,
         interview=interview,
@@ -92,6 +93,7 @@ QUEUE = queue.ClaimQueue(
     pending=Notification.Status.PENDING,
     sending=Notification.Status.SENDING,
     due_field="due_at",
+    priority_field="priority",
 )
 _ADDRESS = re.compile(r"\S+@\S+")
 
@@ -120,7 +122,7 @@ def backoff(attempts: int) -> timedelta:
 
 def outbox_reclaim_stale(*, now: datetime | None = None) -> int:
     """Rows left in 'sending' by a worker that died go back to 'pending' (or end 'failed' when
-    they have used their attempts). A live sender refreshes `claimed_at` before each message, so
+    they have used their attempts). A live sender renews its batch's claim every few seconds, so
     only a sender silent for the whole timeout loses its rows."""
     now = now or timezone.now()
     stale = QUEUE.stale(now=now, timeout_seconds=settings.HRSUITE_OUTBOX_CLAIM_TIMEOUT)
@@ -136,10 +138,17 @@ def outbox_reclaim_stale(*, now: datetime | None = None) -> int:
     return reclaimed + failed
 
 
-def _claim(*, batch_size: int, now: datetime) -> list[Notification]:
-    return QUEUE.claim(
+def renew_every() -> timedelta:
+    """How often a sender renews its batch's claim: four times inside the claim timeout, so a
+    message may take up to three quarters of it before the claim could lapse."""
+    return timedelta(seconds=settings.HRSUITE_OUTBOX_CLAIM_TIMEOUT / 4)
+
+
+def _claim(*, batch_size: int, now: datetime) -> queue.Claim:
+    return QUEUE.claim_batch(
         batch_size=batch_size,
         now=now,
+        renew_every=renew_every(),
         select_related=("candidate", "recipient_user", *registry.related_paths()),
     )
 
@@ -165,16 +174,18 @@ def _safe_error(exc: Exception) -> str:
     return _ADDRESS.sub("[address]", text)[:500]
 
 
-def _failed_attempt(notification: Notification, exc: Exception, now: datetime, result: DispatchResult):
+def _failed_attempt(
+    claim: queue.Claim, notification: Notification, exc: Exception, now: datetime, result: DispatchResult
+):
     error = _safe_error(exc)
     if notification.attempts >= settings.HRSUITE_OUTBOX_MAX_ATTEMPTS:
-        QUEUE.finish(
+        claim.finish(
             notification, now=now, status=Notification.Status.FAILED, last_error=error, claimed_at=None
         )
         result.failed += 1
         logger.error("Outbox: %s failed for good after %s attempts", notification.pk, notification.attempts)
     else:
-        QUEUE.finish(
+        claim.finish(
             notification,
             now=now,
             status=Notification.Status.PENDING,
@@ -185,23 +196,23 @@ def _failed_attempt(notification: Notification, exc: Exception, now: datetime, r
         result.retried += 1
 
 
-def _send_batch(batch: list[Notification], result: DispatchResult) -> None:
+def _send_batch(claim: queue.Claim, result: DispatchResult) -> None:
     connection = get_connection()
     try:
-        for notification in batch:
+        for notification in claim:
             now = timezone.now()
-            if not QUEUE.still_mine(notification, now):
+            if not claim.holds(notification, now=now):
                 continue
             reason = stale_reason(notification)
             if reason:
-                QUEUE.finish(notification, now=now, status=Notification.Status.CANCELLED, last_error=reason)
+                claim.finish(notification, now=now, status=Notification.Status.CANCELLED, last_error=reason)
                 result.cancelled += 1
                 continue
             try:
                 message = render(notification, connection=connection)
             except MessageUnsendable as exc:
                 # Sending again cannot help (no address, say): fail at once for HR to look at.
-                QUEUE.finish(
+                claim.finish(
                     notification, now=now, status=Notification.Status.FAILED, last_error=str(exc)[:500]
                 )
                 result.failed += 1
@@ -210,12 +221,12 @@ def _send_batch(batch: list[Notification], result: DispatchResult) -> None:
                 connection.open()  # once per batch; again only after a broken connection
                 message.send()
             except Exception as exc:
-                _failed_attempt(notification, exc, timezone.now(), result)
+                _failed_attempt(claim, notification, exc, timezone.now(), result)
                 # The connection may be broken half-way; the next message opens a fresh one.
                 with contextlib.suppress(Exception):
                     connection.close()
                 continue
-            QUEUE.finish(
+            claim.finish(
                 notification, now=timezone.now(), status=Notification.Status.SENT, sent_at=timezone.now()
             )
             result.sent += 1
@@ -249,12 +260,22 @@ def backlog_batches(*, limit: int = 16) -> int:
 
 
 def next_due_at() -> datetime | None:
-    return (
+    """When there is next something to do: a pending row falls due, or a claim a dead worker left
+    lapses (so a dispatcher still waiting takes its rows back then, not at beat's next tick)."""
+    pending = (
         Notification.objects.filter(status=Notification.Status.PENDING)
         .order_by("due_at")
         .values_list("due_at", flat=True)
         .first()
     )
+    claimed = (
+        Notification.objects.filter(status=Notification.Status.SENDING)
+        .order_by("claimed_at")
+        .values_list("claimed_at", flat=True)
+        .first()
+    )
+    lapses = None if claimed is None else claimed + timedelta(seconds=settings.HRSUITE_OUTBOX_CLAIM_TIMEOUT)
+    return min((moment for moment in (pending, lapses) if moment is not None), default=None)
 
 
 # HR's manual retry; the dispatcher's own moves (claim, send, back-off) are its compare-and-set

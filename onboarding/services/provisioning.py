@@ -335,11 +335,13 @@ def provisioning_reclaim_stale(*, now: datetime | None = None) -> int:
     return count
 
 
-def _claim(*, batch_size: int, now: datetime) -> list[ProvisioningDelivery]:
-    """Due rows for this dispatcher; deliveries of a cancelled plan wait."""
-    return QUEUE.claim(
+def _claim(*, batch_size: int, now: datetime) -> queue.Claim:
+    """Due rows for this dispatcher, their claim renewed four times inside the claim timeout while
+    they are worked; deliveries of a cancelled plan wait."""
+    return QUEUE.claim_batch(
         batch_size=batch_size,
         now=now,
+        renew_every=timedelta(seconds=settings.HRSUITE_PROVISIONING_CLAIM_TIMEOUT / 4),
         waiting=ProvisioningDelivery.objects.exclude(plan__status=OnboardingPlan.Status.CANCELLED),
         select_related=("target", "plan__application"),
     )
@@ -402,9 +404,9 @@ def _plan_cancelled(delivery: ProvisioningDelivery) -> bool:
     return OnboardingPlan.objects.filter(pk=delivery.plan_id, status=OnboardingPlan.Status.CANCELLED).exists()
 
 
-def _send(delivery: ProvisioningDelivery, result: DispatchResult) -> None:
+def _send(delivery: ProvisioningDelivery, claim: queue.Claim, result: DispatchResult) -> None:
     now = timezone.now()
-    if not QUEUE.still_mine(delivery, now):
+    if not claim.holds(delivery, now=now):
         return
     try:
         _post(delivery)
@@ -447,11 +449,11 @@ def provisioning_dispatch(
     while (max_batches is None or batches < max_batches) and (
         deadline is None or time.monotonic() < deadline
     ):
-        batch = _claim(batch_size=batch_size, now=timezone.now())
-        if not batch:
+        claim = _claim(batch_size=batch_size, now=timezone.now())
+        if not claim:
             break
-        for delivery in batch:
-            _send(delivery, result)
+        for delivery in claim:
+            _send(delivery, claim, result)
         batches += 1
     return result
 

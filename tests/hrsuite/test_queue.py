@@ -35,9 +35,32 @@ def test_a_row_is_claimed_once_and_only_its_claimer_finishes_it(recruiter):
 
     later = now + datetime.timedelta(minutes=10)
     assert QUEUE.release(QUEUE.stale(now=later, timeout_seconds=60), now=later) == 2
-    assert not QUEUE.still_mine(first[0], later)  # reclaimed meanwhile
-    assert not QUEUE.finish(first[0], now=later, status=Notification.Status.SENT)
+    assert not QUEUE.finish(first[0], now=later, status=Notification.Status.SENT)  # reclaimed meanwhile
     again = QUEUE.claim(batch_size=5, now=later)
-    assert QUEUE.still_mine(again[0], later)
     assert QUEUE.finish(again[0], now=later, status=Notification.Status.SENT)
     assert Notification.objects.get(pk=again[0].pk).attempts == 2
+
+
+@pytest.mark.django_db
+def test_a_batch_claim_is_renewed_for_every_row_still_held_in_one_update(
+    recruiter, django_assert_num_queries
+):
+    now = timezone.now()
+    rows = [queue("invitation", schedule(recruiter), due_at=now) for _ in range(3)]
+    claim = QUEUE.claim_batch(batch_size=5, now=now, renew_every=datetime.timedelta(seconds=5))
+    assert claim.finish(claim.rows[0], now=now, status=Notification.Status.SENT)
+
+    with django_assert_num_queries(0):  # renewed a moment ago: nothing to do
+        assert claim.holds(claim.rows[1], now=now + datetime.timedelta(seconds=4))
+    later = now + datetime.timedelta(seconds=50)
+    with django_assert_num_queries(1):
+        assert claim.holds(claim.rows[1], now=later)
+    # Both unsent rows were renewed, not only the one about to be worked: neither is stale.
+    assert not QUEUE.stale(now=later + datetime.timedelta(seconds=59), timeout_seconds=60).exists()
+    assert set(Notification.objects.filter(status="sending").values_list("claimed_at", flat=True)) == {later}
+
+    much_later = later + datetime.timedelta(minutes=5)
+    assert QUEUE.release(QUEUE.stale(now=much_later, timeout_seconds=60), now=much_later) == 2
+    assert not claim.holds(claim.rows[2], now=much_later)  # taken back: no longer this claim's
+    assert not claim.finish(claim.rows[2], now=much_later, status=Notification.Status.SENT)
+    assert {row.pk for row in rows} == {row.pk for row in claim}

@@ -6,15 +6,26 @@ import re
 import icalendar
 import pytest
 import time_machine
+from django.conf import settings
 from django.utils import timezone
+from django.utils.html import escape
 
 from audit.models import AuditEvent
+from config.celery import app as celery_app
 from interviews.emails import calendar_uid
 from interviews.models import Interview, Scorecard
 from interviews.services.candidate_links import consent_link_open, interview_link_open
+from notifications import registry
 from notifications.models import Notification
 from notifications.rendering import message_id
-from notifications.services.outbox import backoff, notification_retry, outbox_dispatch
+from notifications.services.outbox import (
+    QUEUE,
+    backoff,
+    next_due_at,
+    notification_retry,
+    outbox_dispatch,
+    renew_every,
+)
 from tests.interviews.outbox_helpers import assign, queue, queue_reminder, schedule
 
 pytestmark = pytest.mark.django_db
@@ -225,6 +236,8 @@ def test_chinese_invitation_shows_shanghai_time_and_the_interviewer_gets_theirs(
     # The interview and consent links are signed for this candidate and interview, not the
     # guessable interview id.
     assert f"/portal/interviews/{interview.pk}/" not in body
+    html = to_candidate.get_body(preferencelist=("html",)).get_content()
+    assert f'<a href="{escape(interview.join_url)}">{escape(interview.join_url)}</a>' in html
     page = re.search(r"/portal/interviews/([^/\s]+)/", body)
     assert page and interview_link_open(token=page.group(1)) == interview
     consent = re.search(r"/portal/consent/([^/\s]+)/", body)
@@ -239,3 +252,63 @@ def test_chinese_invitation_shows_shanghai_time_and_the_interviewer_gets_theirs(
 
 def _announced(interview):
     return {"starts_at": interview.starts_at.isoformat(), "sequence": interview.calendar_sequence}
+
+
+REMINDER_PROMISE = datetime.timedelta(seconds=45)  # docs/architecture.md, "Notifications"
+
+
+def test_a_dead_dispatchers_reminder_goes_out_within_the_promise(recruiter, smtp_server):
+    interview = schedule(
+        recruiter, starts_at=timezone.now().replace(microsecond=0) + datetime.timedelta(days=1)
+    )
+    reminder = queue_reminder(interview)
+    due = reminder.due_at
+    with time_machine.travel(due, tick=False):
+        # A dispatcher claims it and is killed before sending: nothing renews its claim.
+        assert [row.pk for row in QUEUE.claim_batch(batch_size=10, now=due, renew_every=renew_every())] == [
+            reminder.pk
+        ]
+    lapses = due + datetime.timedelta(seconds=settings.HRSUITE_OUTBOX_CLAIM_TIMEOUT)
+
+    with time_machine.travel(due + datetime.timedelta(seconds=1), tick=False):
+        # A dispatcher waiting for work wakes when the claim lapses, not at beat's next tick.
+        assert next_due_at() == lapses
+        assert outbox_dispatch().handled == 0
+    with time_machine.travel(lapses - datetime.timedelta(seconds=1), tick=False):
+        assert outbox_dispatch().handled == 0  # the other worker may still be sending it
+    with time_machine.travel(lapses + datetime.timedelta(seconds=1), tick=False):
+        assert outbox_dispatch().sent == 1
+
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.attempts) == ("sent", 2)
+    assert reminder.sent_at - due <= REMINDER_PROMISE
+    assert smtp_server.sink.ids == {message_id(reminder): 1}
+
+
+def test_with_no_dispatcher_left_running_beats_next_tick_comes_within_the_promise():
+    # A worker killed with the only dispatcher that was running: its rows come back when the claim
+    # lapses or beat's next tick starts a dispatcher on a live (or restarted) worker, whichever is
+    # later; a worker's restart must fit in what is left.
+    period = celery_app.conf.beat_schedule["outbox-dispatch"]["schedule"]
+    recovery = max(settings.HRSUITE_OUTBOX_CLAIM_TIMEOUT, period)
+    assert recovery + renew_every().total_seconds() <= REMINDER_PROMISE.total_seconds() - 15
+    assert (
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 0)
+        > settings.CELERY_TASK_TIME_LIMIT
+    )
+
+
+def test_a_reminder_due_now_is_claimed_before_a_backlog_of_invitations_due_earlier(recruiter):
+    now = timezone.now()
+    earlier = now - datetime.timedelta(minutes=5)
+    backlog = [
+        queue("invitation", schedule(recruiter), due_at=earlier + datetime.timedelta(seconds=n))
+        for n in range(6)
+    ]
+    reminder = queue_reminder(schedule(recruiter, starts_at=now + datetime.timedelta(minutes=15)))
+    assert reminder.due_at == now
+    assert (reminder.priority, backlog[0].priority) == (registry.URGENT, registry.NORMAL)
+
+    first = QUEUE.claim(batch_size=3, now=now)
+
+    assert [row.pk for row in first] == [reminder.pk, backlog[0].pk, backlog[1].pk]
