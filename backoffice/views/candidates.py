@@ -2,8 +2,9 @@
 
 Reads go through `backoffice.selectors.candidate_file` (restricted and audited); every write is one of the
 actions in `actions.py`, which call the existing services. A refused form is shown again with its
-values and field errors (400); a state that no longer allows the action answers 409 with a clear
-message; an HR admin's POST is refused (403) before anything is looked at.
+values and field errors (400, or 409 for a clash with another booking); a state that no longer
+allows the action answers 409 with a clear message; an HR admin's POST is refused (403) before
+anything is looked at.
 """
 
 import functools
@@ -69,7 +70,8 @@ def run_action(request, table: dict[str, actions.Action], *, candidate_id) -> ac
         return action.handler(request, candidate_id=candidate_id)
     except ValidationFailed as error:
         state = FormState(form_values(request.POST), template_errors(error) or {"__all__": [error.message]})
-        return Refusal(form, target, state, error.message, 400)
+        # 400 for bad input, 409 for a clash with what is there now (an interviewer's booking).
+        return Refusal(form, target, state, error.message, error.status_code)
     except InvalidTransition as error:
         return Refusal(form, target, FormState(form_values(request.POST)), error.message, 409)
     except Forbidden:

@@ -155,7 +155,7 @@ def test_a_busy_interviewer_is_refused_on_the_interviewers_field(signed_in, berl
         duration_minutes="45",
         interviewers=[interviewer.pk],
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert (
         f'id="sc-{application.pk}-interviewers-errors"><li>interviewer1 has another interview'
         in response.text
