@@ -234,6 +234,7 @@ class CandidateApi(ScopedViewSet):
         "candidate": CandidateSelfOut,
     }
     list_selector = staticmethod(selectors.candidate_list_for)
+    list_count = staticmethod(selectors.candidate_list_count)
     detail_queryset = staticmethod(selectors.candidate_detail_queryset)
     trail_query = staticmethod(selectors.candidate_search_for_trail)
 

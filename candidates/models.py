@@ -106,6 +106,8 @@ class CandidateUserObjectPermission(UserObjectPermissionBase):
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("candidate permission")
         verbose_name_plural = _("candidate permissions")
+        # An interviewer's candidate list is paged along their grants, newest first.
+        indexes = [models.Index(fields=["user", "permission", "id"], name="candidate_grant_order")]
 
 
 class Stage(models.TextChoices):

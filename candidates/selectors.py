@@ -26,7 +26,7 @@ from candidates.models import (
     StageChange,
 )
 from candidates.services.candidates import email_index
-from hrsuite.permissions import restrict
+from hrsuite.permissions import granted_count, restrict, restrict_in_grant_order
 from hrsuite.selectors import filtered
 from hrsuite.visibility import may_see
 
@@ -74,8 +74,21 @@ _ENCRYPTED = ("email", "phone", "national_id", "date_of_birth", "resume_text")
 
 
 def candidate_list_for(*, user, filters=None) -> QuerySet[Candidate]:
-    queryset = restrict(Candidate.objects.defer(*_ENCRYPTED), user=user).order_by("-created_at", "id")
+    """The candidates `user` may see, newest first; an interviewer's, those most recently
+    assigned to them first (read along their grants, see `restrict_in_grant_order`)."""
+    candidates = Candidate.objects.defer(*_ENCRYPTED)
+    queryset = restrict_in_grant_order(candidates, user=user)
+    if queryset is None:
+        queryset = restrict(candidates, user=user).order_by("-created_at", "id")
     return filtered(CandidateFilter, filters, queryset, user=user)
+
+
+def candidate_list_count(*, user, filters=None) -> int | None:
+    """How many candidates `candidate_list_for` lists, where that is known without counting the
+    list: an interviewer's unfiltered list is as long as their grants. None otherwise."""
+    if filters and any(filters.get(name) for name in CandidateFilter.base_filters):
+        return None
+    return granted_count(Candidate, user=user)
 
 
 def applications_as_seen(applications: QuerySet[Application], *, user) -> QuerySet[Application]:

@@ -176,12 +176,61 @@ def may(user, action: str, model: type[models.Model]) -> bool:
     return policy is not None and policy(user, action) is not None
 
 
+class Granted(Q):
+    """What `granted()` gives: the objects on which `user` holds a permission through guardian
+    direct-foreign-key rows (`grants`). It says how the objects reach those rows (`joined`), so
+    that a list of what a user sees only through them can be read along them
+    (`restrict_in_grant_order`)."""
+
+    def __init__(self, permission_model: type[models.Model], *, user, permission_id: int | None):
+        self.grants = permission_model.objects.filter(user=user, permission_id=permission_id)
+        # What assignments grant is a few thousand objects at most (see `InFew`).
+        super().__init__(pk__in_few=self.grants.values("content_object_id"))
+        self.via = permission_model._meta.get_field("content_object").related_query_name()
+        self.joined = {f"{self.via}__user": user, f"{self.via}__permission_id": permission_id}
+
+
 def granted(permission_model: type[models.Model], *, user, codename: str) -> Q:
     """Objects on which `user` holds `codename` through a guardian direct-foreign-key row."""
     permission_id = _permission_id(user, permission_model, codename)
-    grants = permission_model.objects.filter(user=user, permission_id=permission_id)
-    # What assignments grant is a few thousand objects at most (see `InFew`).
-    return Q(pk__in_few=grants.values("content_object_id"))
+    return Granted(permission_model, user=user, permission_id=permission_id)
+
+
+def _granted_only(model: type[models.Model], user, action: str) -> Granted | None:
+    """The policy's `granted()` condition, for a user who sees `model` only through it."""
+    if isinstance(user, LinkActor) or not (getattr(user, "is_authenticated", False) and user.is_active):
+        return None
+    if user.has_perm(global_permission(model, action)):
+        return None
+    policy = _policies.get(model)
+    condition = policy(user, action) if policy else None
+    # A condition made from a `Granted` (combined with another, negated) is a `Granted` too, but
+    # one made by Django's `Q.create()`, without the grants: its rows are not the grants'.
+    return condition if getattr(condition, "joined", None) is not None else None
+
+
+def restrict_in_grant_order(
+    queryset: models.QuerySet, *, user, action: str = "view"
+) -> models.QuerySet | None:
+    """`restrict()` for a list that a user who sees its rows only through their grants (an
+    interviewer's assigned candidates) reads newest grant first; None for anyone else.
+
+    The rows are joined to the grants (one each: a grant is unique per user, permission and
+    object) and paged along the grants' (user, permission, id) index, so a page reads its own
+    rows and no others, however many the user holds. Ordered by a column of the rows instead,
+    every granted row (30,000 for a busy interviewer) is read and sorted to show 25."""
+    condition = _granted_only(queryset.model, user, action)
+    if condition is None:
+        return None
+    return queryset.filter(**condition.joined).order_by(f"-{condition.via}__id")
+
+
+def granted_count(model: type[models.Model], *, user, action: str = "view") -> int | None:
+    """How many rows `restrict()` gives a user who sees `model` only through their grants,
+    counted on the grants' own index (a grant names an existing object, once); None for anyone
+    else. A COUNT over the rows themselves reads each granted row."""
+    condition = _granted_only(model, user, action)
+    return None if condition is None else condition.grants.count()
 
 
 def _permission_id(user, permission_model: type[models.Model], codename: str) -> int | None:

@@ -1,10 +1,12 @@
 """API settings hooks (referenced from REST_FRAMEWORK): pagination and the one JSON error shape."""
 
 import logging
+from functools import partial
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext, gettext_lazy
 from rest_framework import exceptions, status
@@ -15,9 +17,27 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from hrsuite.errors import ApplicationError
 
 
+class _KnownCountPaginator(Paginator):
+    """A paginator told how many rows its list has, where that is known cheaper than by a COUNT."""
+
+    def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.count = count
+
+
 class Pagination(PageNumberPagination):
+    """Pages by number. A view whose list can be counted without a COUNT over it gives
+    `list_count(user=, filters=)` (None where it cannot), as `list_selector` is given."""
+
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        list_count = getattr(view, "list_count", None)
+        count = list_count(user=request.user, filters=request.query_params) if list_count else None
+        self.django_paginator_class = partial(_KnownCountPaginator, count=count)
+        return super().paginate_queryset(queryset, request, view)
 
 
 class NewestFirstCursor(CursorPagination):
