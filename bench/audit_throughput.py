@@ -1,0 +1,112 @@
+"""Audited reads per second with 1, 2 and 4 processes reading at once, against the database
+bench/generate.py filled.
+
+    DJANGO_SETTINGS_MODULE=config.settings.test \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hrsuite_bench \\
+    .venv/bin/python bench/audit_throughput.py [--processes 1 2 4] [--seconds 20]
+
+A benchmark, not a test: it prints a table and asserts nothing. Each process is a web worker of
+its own: it reads HR candidate files (one page, several audit events, in one transaction as
+ATOMIC_REQUESTS makes every request) through the whole Django stack with django.test.Client,
+for the same wall-clock span as the others. Throughput that grows with processes shows that
+audited requests do not run one at a time through a lock; on a machine with C cores it cannot
+grow much past C processes whatever the locking. At the end the audit chain is verified.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# bench/generate.py, next to this file
+from generate import bench_usernames, use_bench_environment
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--seconds", type=float, default=20.0, help="how long each round reads")
+    parser.add_argument("--candidates", type=int, default=200, help="files read, in turn")
+    parser.add_argument("--reader", help=argparse.SUPPRESS)  # "START_AT,SECONDS": one reader process
+    args = parser.parse_args()
+    use_bench_environment()
+    if args.reader:
+        start_at, seconds = map(float, args.reader.split(","))
+        read(start_at=start_at, seconds=seconds, candidates=args.candidates)
+        return
+    print(f"audited reads of the HR candidate file, {args.seconds:.0f} s per round, {os.cpu_count()} CPUs")
+    print(f"{'processes':>9} {'requests':>9} {'per second':>11} {'vs 1 process':>13}")
+    alone = None
+    for processes in args.processes:
+        done = round_of(processes, seconds=args.seconds, candidates=args.candidates)
+        rate = done / args.seconds
+        alone = alone or rate
+        print(f"{processes:>9} {done:>9} {rate:>11.1f} {rate / alone:>12.2f}x", flush=True)
+    verify()
+
+
+def round_of(processes: int, *, seconds: float, candidates: int) -> int:
+    """Starts `processes` readers that begin together once all have set Django up; returns the
+    requests they completed."""
+    start_at = time.time() + 8.0
+    readers = [
+        subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                __file__,
+                f"--reader={start_at},{seconds}",
+                f"--candidates={candidates}",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(processes)
+    ]
+    counts = [int(reader.communicate()[0].split()[-1]) for reader in readers]
+    return sum(counts)
+
+
+def read(*, start_at: float, seconds: float, candidates: int) -> None:
+    """One reader: waits for the common start, reads files until the span ends, prints the count."""
+    import django
+
+    django.setup()
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts.models import User
+    from candidates.models import Candidate
+
+    client = Client()
+    client.force_login(User.objects.get(username=bench_usernames(0)["recruiter"][0]))
+    urls = [
+        reverse("hr-candidate", args=[pk])
+        for pk in Candidate.objects.order_by("pk").values_list("pk", flat=True)[:candidates]
+    ]
+    client.get(urls[0])  # warm: templates, translations, the first queries
+    time.sleep(max(0.0, start_at - time.time()))
+    done, end = 0, start_at + seconds
+    while time.time() < end:
+        response = client.get(urls[(os.getpid() + done) % len(urls)])
+        if response.status_code != 200:
+            raise SystemExit(f"{response.status_code} from {response.request['PATH_INFO']}")
+        done += 1
+    print(done, flush=True)
+
+
+def verify() -> None:
+    import django
+
+    django.setup()
+    from audit.services import audit_verify
+
+    checked, broken = audit_verify()
+    verdict = "intact" if broken is None else f"BROKEN at #{broken.seq}: {broken.reason}"
+    print(f"audit chain {verdict} ({checked:,} events)")
+
+
+if __name__ == "__main__":
+    main()
