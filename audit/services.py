@@ -116,12 +116,12 @@ def audit_chain_pending(*, wait: bool = False) -> int:
     `audit_verify` wait for the lock and so link whatever a crashed process left."""
     linked = 0
     for _ in range(CHAIN_PASSES):
-        if not AuditEvent.objects.filter(seq__isnull=True).exists():
-            break
         batch = _chain_batch(wait=wait)
         if batch is None:
             break
         linked += batch
+        if not AuditEvent.objects.filter(seq__isnull=True).exists():
+            break
     return linked
 
 

@@ -30,12 +30,11 @@ def main() -> None:
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--seconds", type=float, default=20.0, help="how long each round reads")
     parser.add_argument("--candidates", type=int, default=200, help="files read, in turn")
-    parser.add_argument("--reader", help=argparse.SUPPRESS)  # "START_AT,SECONDS": one reader process
+    parser.add_argument("--reader", type=float, help=argparse.SUPPRESS)  # SECONDS: one reader process
     args = parser.parse_args()
     use_bench_environment()
     if args.reader:
-        start_at, seconds = map(float, args.reader.split(","))
-        read(start_at=start_at, seconds=seconds, candidates=args.candidates)
+        read(seconds=args.reader, candidates=args.candidates)
         return
     print(f"audited reads of the HR candidate file, {args.seconds:.0f} s per round, {os.cpu_count()} CPUs")
     print(f"{'processes':>9} {'requests':>9} {'per second':>11} {'vs 1 process':>13}")
@@ -49,28 +48,27 @@ def main() -> None:
 
 
 def round_of(processes: int, *, seconds: float, candidates: int) -> int:
-    """Starts `processes` readers that begin together once all have set Django up; returns the
-    requests they completed."""
-    start_at = time.time() + 8.0
+    """Starts `processes` readers, lets them begin together once all have set Django up, and
+    returns the requests they completed."""
     readers = [
         subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                __file__,
-                f"--reader={start_at},{seconds}",
-                f"--candidates={candidates}",
-            ],
+            [sys.executable, __file__, f"--reader={seconds}", f"--candidates={candidates}"],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
         for _ in range(processes)
     ]
-    counts = [int(reader.communicate()[0].split()[-1]) for reader in readers]
+    for reader in readers:
+        reader.stdout.readline()  # "ready"
+    start_at = time.time() + 0.5
+    counts = [int(reader.communicate(f"{start_at}\n")[0].split()[-1]) for reader in readers]
     return sum(counts)
 
 
-def read(*, start_at: float, seconds: float, candidates: int) -> None:
-    """One reader: waits for the common start, reads files until the span ends, prints the count."""
+def read(*, seconds: float, candidates: int) -> None:
+    """One reader: says it is ready, waits for the common start, reads files until the span ends,
+    prints the count."""
     import django
 
     django.setup()
@@ -87,6 +85,8 @@ def read(*, start_at: float, seconds: float, candidates: int) -> None:
         for pk in Candidate.objects.order_by("pk").values_list("pk", flat=True)[:candidates]
     ]
     client.get(urls[0])  # warm: templates, translations, the first queries
+    print("ready", flush=True)
+    start_at = float(sys.stdin.readline())
     time.sleep(max(0.0, start_at - time.time()))
     done, end = 0, start_at + seconds
     while time.time() < end:
