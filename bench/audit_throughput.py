@@ -37,14 +37,55 @@ def main() -> None:
         read(seconds=args.reader, candidates=args.candidates)
         return
     print(f"audited reads of the HR candidate file, {args.seconds:.0f} s per round, {os.cpu_count()} CPUs")
-    print(f"{'processes':>9} {'requests':>9} {'per second':>11} {'vs 1 process':>13}")
+    print(
+        f"{'processes':>9} {'requests':>9} {'per second':>11} {'vs 1 process':>13} {'waiting on a lock':>18}"
+    )
     alone = None
     for processes in args.processes:
-        done = round_of(processes, seconds=args.seconds, candidates=args.candidates)
+        with LockWaits() as waits:
+            done = round_of(processes, seconds=args.seconds, candidates=args.candidates)
         rate = done / args.seconds
         alone = alone or rate
-        print(f"{processes:>9} {done:>9} {rate:>11.1f} {rate / alone:>12.2f}x", flush=True)
+        print(
+            f"{processes:>9} {done:>9} {rate:>11.1f} {rate / alone:>12.2f}x {waits.share():>17.0%}",
+            flush=True,
+        )
     verify()
+
+
+class LockWaits:
+    """Samples, every 20 ms while a round runs, how many of the readers' database sessions are
+    waiting for a lock: a CPU shared with other work hides scaling, not that."""
+
+    def __enter__(self):
+        import threading
+
+        import psycopg
+
+        self.sessions = self.waiting = 0
+        self.stop = threading.Event()
+        self.conn = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.thread.start()
+        return self
+
+    def sample(self):
+        query = (
+            "SELECT count(*), count(*) FILTER (WHERE wait_event_type = 'Lock') FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'"
+        )
+        while not self.stop.wait(0.02):
+            sessions, waiting = self.conn.execute(query).fetchone()
+            self.sessions += sessions
+            self.waiting += waiting
+
+    def share(self) -> float:
+        return self.waiting / self.sessions if self.sessions else 0.0
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        self.conn.close()
 
 
 def round_of(processes: int, *, seconds: float, candidates: int) -> int:
