@@ -114,25 +114,31 @@ def audit_chain_pending(*, wait: bool = False) -> int:
     the holder looks for pending events again after letting go, so events committed meanwhile
     are not left behind (docs/architecture.md, "Audit trail"). The beat backstop and
     `audit_verify` wait for the lock and so link whatever a crashed process left."""
-    linked = 0
+    linked, unsealed = 0, set()
     for _ in range(CHAIN_PASSES):
-        batch = _chain_batch(wait=wait)
+        batch = _chain_batch(wait=wait, unsealed=unsealed)
         if batch is None:
             break
         linked += batch
-        if not AuditEvent.objects.filter(seq__isnull=True).exists():
+        if not AuditEvent.objects.filter(seq__isnull=True).exclude(id__in=unsealed).exists():
             break
     return linked
 
 
-def _chain_batch(*, wait: bool) -> int | None:
-    """One batch under the head's lock; None when another chainer holds it."""
+def _chain_batch(*, wait: bool, unsealed: set[int]) -> int | None:
+    """One batch under the head's lock; None when another chainer holds it. Adds the ids of the
+    pending rows it refused to `unsealed`."""
     with transaction.atomic():
         head = _locked_head(wait=wait)
         if head is None:
             return None
-        pending = AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:CHAIN_BATCH]
-        events = [event for event in pending if _sealed(event)]
+        pending = AuditEvent.objects.filter(seq__isnull=True).exclude(id__in=unsealed).order_by("id")
+        events = []
+        for event in pending[:CHAIN_BATCH]:
+            if _sealed(event):
+                events.append(event)
+            else:
+                unsealed.add(event.pk)
         seq, last_hash = head.seq, head.hash
         for event in events:
             seq += 1

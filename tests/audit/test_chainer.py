@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditChainHead, AuditEvent
@@ -178,6 +179,19 @@ def test_an_event_left_unchained_past_the_grace_is_reported_by_the_check():
     assert checked == 1 and broken is not None
     assert broken.seq == 2 and f"event id {planted.pk} " in broken.reason and "never chained" in broken.reason
     assert _chain_of(["planted"]) == {"planted": None}
+
+
+def test_a_planted_row_neither_gets_chained_nor_keeps_the_chainer_busy():
+    AuditEvent.objects.create(action=AuditAction.VIEW, target_id="planted")
+    _append("sealed")
+    assert _chain_of(["planted", "sealed"]) == {"planted": None, "sealed": 1}
+
+    with CaptureQueriesContext(connection) as queries:
+        assert audit_chain_pending() == 0
+
+    # Begin, lock the head, read what is pending, commit, look again after letting go: once, not
+    # once per pass.
+    assert len(queries) == 5, [q["sql"] for q in queries.captured_queries]
 
 
 # A writer in its own process: it appends in a transaction and then pauses where the test asks,

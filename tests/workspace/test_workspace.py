@@ -513,7 +513,7 @@ def test_scorecard_writes_are_audited(client, interviewer, assessed):
     writes = AuditEvent.objects.filter(actor=interviewer, target_id=str(card.pk)).exclude(
         action=AuditAction.VIEW
     )
-    assert [(e.action, e.changed_fields) for e in writes.order_by("seq")] == [
+    assert [(e.action, e.changed_fields) for e in writes.order_by("id")] == [
         (AuditAction.CREATE, ["notes", "ratings", "recommendation"]),
         (AuditAction.UPDATE, ["notes", "ratings", "recommendation"]),
         (AuditAction.UPDATE, ["notes", "ratings", "recommendation"]),
