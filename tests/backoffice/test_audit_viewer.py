@@ -120,7 +120,7 @@ def test_trail_page_takes_the_same_queries_whatever_the_trail_holds(
     with committed():
         for _ in range(views.PAGE_SIZE + 5):
             audit_list(actor=recruiter, model=Candidate, ids=[trail["ada"].pk])
-    newest = AuditEvent.objects.latest("seq").seq
+    newest = AuditEvent.objects.filter(seq__isnull=False).latest("seq").seq
     with django_assert_num_queries(QUERIES):
         client.get(TRAIL, {"before": newest})
 
