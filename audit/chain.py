@@ -25,17 +25,30 @@ CHAINED_FIELDS = (
     "ip",
     "user_agent",
 )
+# What an event carries before the chainer gives it a place: all of the above but its seq.
+SEALED_FIELDS = tuple(name for name in CHAINED_FIELDS if name != "seq")
 
 
 def link(prev_hash: str, event) -> str:
-    payload = {name: getattr(event, name) for name in CHAINED_FIELDS}
+    return _mac(prev_hash.encode() + b"|" + _payload(event, CHAINED_FIELDS))
+
+
+def seal(event) -> str:
+    """The MAC an event is written with, before it has a place in the chain: the chainer links
+    only sealed events, so a row planted in the table without the key is never chained."""
+    return _mac(b"unchained|" + _payload(event, SEALED_FIELDS))
+
+
+def _payload(event, names) -> bytes:
+    payload = {name: getattr(event, name) for name in names}
     payload["at"] = event.at.isoformat()
     payload["candidate_id"] = str(event.candidate_id) if event.candidate_id else None
-    message = (
-        prev_hash.encode()
-        + b"|"
-        + json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
-    )
+    return json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    ).encode()
+
+
+def _mac(message: bytes) -> str:
     key = base64.b64decode(settings.HRSUITE_AUDIT_KEY)
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 

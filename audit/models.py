@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,16 @@ class AppendOnlyError(Exception):
     """Audit events are never changed or removed."""
 
 
+CHAIN_FIELDS = ("seq", "prev_hash", "hash")
+
+
+def _refuse_chained(events) -> None:
+    """Only the chainer sets the chain fields (`audit.services.audit_chain_pending`), on events
+    already in the table: an event arrives unchained."""
+    if any(getattr(event, name) is not None for event in events for name in CHAIN_FIELDS):
+        raise AppendOnlyError("Audit events are written unchained; only the chainer links them.")
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("Audit events cannot be updated.")
@@ -35,9 +46,22 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        _refuse_chained(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def newest_first(self):
+        """The trail's reading order: events not chained yet (seq NULL) are the newest, by id,
+        then the chain from its head down. Served by the unique index on seq (the few unchained
+        events sorted on top) and, after a filter, by the indexes below that end in (seq, id)."""
+        return self.order_by(F("seq").desc(nulls_first=True), F("id").desc())
+
 
 class AuditEvent(ChoiceLabels):
-    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+    # The chain fields stay NULL until the chainer links the event, after its transaction commits
+    # (docs/architecture.md, "Audit trail").
+    seq = models.PositiveBigIntegerField(unique=True, null=True, editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # No database constraint: removing a user must not touch (or be blocked by) the trail.
     actor = models.ForeignKey(
@@ -58,29 +82,36 @@ class AuditEvent(ChoiceLabels):
     request_id = models.CharField(max_length=64, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=256, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    # An HMAC over the content, set when the event is written (audit.chain.seal). NULL, not "",
+    # in these three: the trigger tells a chain field never set from one set to anything.
+    seal = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
+    prev_hash = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
+    hash = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-seq"]
+        ordering = [F("seq").desc(nulls_first=True), F("id").desc()]
         indexes = [
             models.Index(fields=["target_type", "target_id"]),
             # The trail viewer's "who" filter: a name, as people, links and tasks have one.
-            models.Index(fields=["actor_label", "-seq"], name="audit_actor_label"),
-            models.Index(fields=["candidate_id", "-seq"]),
-            models.Index(fields=["action", "-seq"]),
+            models.Index(fields=["actor_label", "-seq", "-id"], name="audit_actor_label"),
+            models.Index(fields=["candidate_id", "-seq", "-id"], name="audit_candidate"),
+            models.Index(fields=["action", "-seq", "-id"], name="audit_action"),
+            # What the chainer looks for: the few events not linked yet, oldest first.
+            models.Index(fields=["id"], condition=Q(seq__isnull=True), name="audit_unchained"),
         ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
     def __str__(self):
-        return f"#{self.seq} {self.actor_label or '-'} {self.action} {self.target_type}:{self.target_id}"
+        place = f"#{self.seq}" if self.seq else "(unchained)"
+        return f"{place} {self.actor_label or '-'} {self.action} {self.target_type}:{self.target_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
             raise AppendOnlyError("Audit events cannot be updated.")
+        _refuse_chained([self])
         # Always an INSERT: a new instance carrying an existing event's id would otherwise be
         # saved as an UPDATE of that event (and SQLite has no trigger to refuse it).
         kwargs["force_insert"] = True
@@ -91,7 +122,7 @@ class AuditEvent(ChoiceLabels):
 
 
 class AuditChainHead(models.Model):
-    """One row: the last link of the chain. Writers lock it, so links are made one at a time."""
+    """One row: the last link of the chain. The chainer locks it, so links are made one at a time."""
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)

@@ -47,7 +47,7 @@ class AuditEventFilter(django_filters.FilterSet):
 
 
 def audit_event_list_for(*, user, filters=None) -> QuerySet[AuditEvent]:
-    return filtered(AuditEventFilter, filters, restrict(AuditEvent.objects.order_by("-seq"), user=user))
+    return filtered(AuditEventFilter, filters, restrict(AuditEvent.objects.newest_first(), user=user))
 
 
 def audit_event_detail_queryset(*, user) -> QuerySet[AuditEvent]:

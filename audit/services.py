@@ -1,12 +1,26 @@
 """Writing the audit trail. Services and selectors call these; nothing else writes events."""
 
+import hmac
+import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from audit import chain, context
-from audit.models import AuditAction, AuditChainHead, AuditEvent
+from audit.models import AppendOnlyError, AuditAction, AuditChainHead, AuditEvent
+
+logger = logging.getLogger(__name__)
+
+# Events linked per chainer transaction, and batches per run: the head is locked for one batch
+# only, and a run that still finds work after that leaves it to the next run.
+CHAIN_BATCH = 1000
+CHAIN_PASSES = 10
+# The beat backstop links pending events every few seconds; one still pending after this long
+# means nothing is chaining, and `audit_verify` reports it.
+UNCHAINED_GRACE = timedelta(seconds=60)
 
 
 def audit_record(
@@ -22,7 +36,7 @@ def audit_record(
     detail: dict | None = None,
 ) -> AuditEvent:
     """Append one event. Runs inside the caller's transaction, so a rolled-back change leaves
-    no event behind; the chain head is locked until that transaction ends."""
+    no event behind; it is chained after that transaction commits."""
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)
@@ -49,8 +63,8 @@ def audit_list(*, actor, model: type[models.Model], ids: Iterable[object], detai
 def audit_lists(
     *, actor, lists: Iterable[tuple[type[models.Model], Iterable[object], dict | None]]
 ) -> list[AuditEvent]:
-    """The lists one page shows, as one `list` event each (model, ids, detail), appended in
-    order under a single lock of the chain head."""
+    """The lists one page shows, as one `list` event each (model, ids, detail), inserted in one
+    statement and so chained in that order."""
     events = [
         _event(
             actor=actor,
@@ -79,33 +93,118 @@ def _event(*, actor, **fields) -> AuditEvent:
 
 
 def _append(events: list[AuditEvent]) -> list[AuditEvent]:
-    """Chains `events` in order after the head and saves them, moving the head past the last."""
+    """Saves `events` unchained and sealed, in the caller's transaction, and links them into the
+    chain once that transaction has committed. No lock is shared with other writers here."""
+    for event in events:
+        event.seal = chain.seal(event)
     # No savepoint of its own: the events live and die with the caller's transaction.
     with transaction.atomic(savepoint=False):
-        # The head row comes with the migrations; it is made again only after a flush emptied
-        # the trail too (a head deleted on its own makes the next seq collide, so writes stop).
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        AuditEvent.objects.bulk_create(events)
+        # Robust: the change and its events are committed by then; a chainer that fails leaves
+        # them for the next one rather than failing a request that succeeded.
+        transaction.on_commit(audit_chain_pending, robust=True)
+    return events
+
+
+def audit_chain_pending(*, wait: bool = False) -> int:
+    """Links the committed events not chained yet after the chain head, oldest first, a batch per
+    short transaction; returns how many it linked.
+
+    Unless `wait`, it never waits for another chainer: when the head is locked it returns, and
+    the holder looks for pending events again after letting go, so events committed meanwhile
+    are not left behind (docs/architecture.md, "Audit trail"). The beat backstop and
+    `audit_verify` wait for the lock and so link whatever a crashed process left."""
+    linked, unsealed = 0, set()
+    for _ in range(CHAIN_PASSES):
+        batch = _chain_batch(wait=wait, unsealed=unsealed)
+        if batch is None:
+            break
+        linked += batch
+        if not AuditEvent.objects.filter(seq__isnull=True).exclude(id__in=unsealed).exists():
+            break
+    return linked
+
+
+def _chain_batch(*, wait: bool, unsealed: set[int]) -> int | None:
+    """One batch under the head's lock; None when another chainer holds it. Adds the ids of the
+    pending rows it refused to `unsealed`."""
+    with transaction.atomic():
+        head = _locked_head(wait=wait)
+        if head is None:
+            return None
+        pending = AuditEvent.objects.filter(seq__isnull=True).exclude(id__in=unsealed).order_by("id")
+        events = []
+        for event in pending[:CHAIN_BATCH]:
+            if _sealed(event):
+                events.append(event)
+            else:
+                unsealed.add(event.pk)
         seq, last_hash = head.seq, head.hash
         for event in events:
             seq += 1
             event.seq, event.prev_hash = seq, last_hash
             event.hash = last_hash = chain.link(event.prev_hash, event)
-        AuditEvent.objects.bulk_create(events)
-        AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=last_hash)
-    return events
+        if events:
+            _store_links(events)
+            AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=last_hash)
+    return len(events)
+
+
+def _locked_head(*, wait: bool) -> AuditChainHead | None:
+    head = AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
+    if head is None and not AuditChainHead.objects.filter(pk=1).exists():
+        # The head row comes with the migrations; it is made again only after a flush emptied
+        # the trail too (a head deleted on its own makes the next seq collide, so chaining stops).
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    return head
+
+
+def _sealed(event: AuditEvent) -> bool:
+    """An unchained row whose seal does not match was not written by `_append` (the audit key is
+    outside the database): it is never chained, and `audit_verify` reports it."""
+    if hmac.compare_digest(event.seal or "", chain.seal(event)):
+        return True
+    logger.error("Audit event id %s is not sealed by the application: left unchained.", event.pk)
+    return False
+
+
+def _store_links(events: list[AuditEvent]) -> None:
+    """Sets the chain fields of unchained events: the one update of an event there is (the
+    queryset refuses updates; on PostgreSQL a trigger allows exactly this one)."""
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s AND seq IS NULL",  # noqa: S608
+            [(event.seq, event.prev_hash, event.hash, event.pk) for event in events],
+        )
+        if cursor.rowcount != len(events):
+            raise AppendOnlyError("An audit event was chained by someone else while the head was locked.")
 
 
 def audit_verify() -> tuple[int, chain.Break | None]:
-    """Checks the chain up to its head. Events appended while it runs are left for the next run,
-    so a busy trail never looks broken; an event past the head that was already there before the
-    head was read cannot be a writer's (the head moves in the event's own transaction) and is
-    reported."""
+    """Links what is pending, then checks the chain up to its head. Events appended while it
+    runs are left for the next run, so a busy trail never looks broken; an event past the head
+    that was already there before the head was read cannot be a chainer's (the head moves in the
+    chainer's own transaction) and is reported. So is an event older than UNCHAINED_GRACE that
+    was committed before the chainer ran here and is still not linked after it."""
+    overdue = list(
+        AuditEvent.objects.filter(seq__isnull=True, at__lt=timezone.now() - UNCHAINED_GRACE)
+        .order_by("id")
+        .values_list("id", flat=True)[:CHAIN_BATCH]
+    )
+    audit_chain_pending(wait=True)
     last_seq = AuditEvent.objects.aggregate(last=Max("seq"))["last"] or 0
     head = AuditChainHead.objects.get(pk=1)
     events = AuditEvent.objects.filter(seq__lte=head.seq).order_by("seq").iterator(chunk_size=2000)
     checked, broken = chain.verify(events, head_seq=head.seq, head_hash=head.hash)
     if broken is None and last_seq > head.seq:
         broken = chain.Break(head.seq + 1, f"event #{head.seq + 1} lies past the chain head #{head.seq}")
+    if broken is None:
+        never = AuditEvent.objects.filter(id__in=overdue, seq__isnull=True).order_by("id").first()
+        if never is not None:
+            broken = chain.Break(
+                head.seq + 1, f"event id {never.pk} of {never.at.isoformat()} was never chained"
+            )
     return checked, broken
 
 

@@ -22,6 +22,8 @@ OUTBOX_DISPATCH_PERIOD = 20.0
 # The one place that lists periodic work.
 app.conf.beat_schedule = {
     "audit-verify-chain": {"task": "audit.tasks.audit_verify_chain", "schedule": 3600.0},
+    # Links audit events a crashed writer left unchained (docs/architecture.md, "Audit trail").
+    "audit-chain-pending": _every(5.0, "audit.tasks.audit_chain_pending"),
     # Recounts the HR dashboard's shared summary inside its 60 s life, so pages always find it.
     "dashboard-counts-refresh": _every(45.0, "backoffice.tasks.dashboard_counts_refresh"),
     # Sends the notification outbox's due rows (docs/architecture.md, "Notifications"). A tick at

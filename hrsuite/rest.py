@@ -42,9 +42,10 @@ class Pagination(PageNumberPagination):
 
 class NewestFirstCursor(CursorPagination):
     """For the audit trail: no COUNT over a table that only grows, and pages stay stable while
-    new events arrive."""
+    new events arrive. Keyed on the id, given when an event is written: its place in the chain
+    (seq) comes a moment later and a cursor needs a key that is never empty and never changes."""
 
-    ordering = "-seq"
+    ordering = "-id"
     page_size_query_param = "page_size"
     max_page_size = 100
 

@@ -110,7 +110,7 @@ class World:
         # Two events of the trail, among the newest: the API's first page (newest first) holds them.
         from audit.models import AuditEvent
 
-        theirs, mine = AuditEvent.objects.order_by("-seq")[:2]
+        theirs, mine = AuditEvent.objects.order_by("-id")[:2]
         self.objects["mine"]["audit-event"], self.objects["theirs"]["audit-event"] = mine, theirs
 
     def _api_tokens(self):

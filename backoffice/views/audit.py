@@ -215,7 +215,15 @@ def _cursor_page(events: QuerySet[AuditEvent], *, before: int | None, after: int
     if before is not None:
         # Reached by "older": the page it came from is newer than this one.
         newer_than = rows[0].seq if rows else before - 1
-    return TrailPage(events=rows, newer_than=newer_than, older_than=rows[-1].seq if more_older else None)
+    older_than = None
+    if more_older:
+        # The newest page starts with the events not chained yet; the older pages are the chain.
+        older_than = rows[-1].seq or _chain_head_seq(events) + 1
+    return TrailPage(events=rows, newer_than=newer_than, older_than=older_than)
+
+
+def _chain_head_seq(events: QuerySet[AuditEvent]) -> int:
+    return events.filter(seq__isnull=False).values_list("seq", flat=True).first() or 0
 
 
 # The colour of an action's badge: failures red, reads grey, exports amber, decisions and

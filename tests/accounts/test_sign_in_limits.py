@@ -78,7 +78,7 @@ def test_a_stranger_failing_at_one_address_locks_only_that_address(client, ivy):
     assert refused.status_code == 429
     assert "Too many failed sign-ins" in refused.text
     assert SESSION_KEY not in client.session
-    last = AuditEvent.objects.filter(action="login_failed").latest("seq")
+    last = AuditEvent.objects.filter(action="login_failed").latest("id")
     assert last.detail == {"username": "ivy", "reason": "too_many_attempts"}
     assert last.ip == STRANGER
     # Ivy, elsewhere, is not held back by it, even at an address she never used.
@@ -212,7 +212,7 @@ def test_an_e_mail_typed_as_user_name_reaches_the_trail_only_as_its_blind_index(
     for n in range(limit + 1):  # the last one is refused by the limit
         _attempt(client, " Ada.Lovelace@Example.test", f"guess-{n}")
 
-    failures = AuditEvent.objects.filter(action="login_failed").order_by("seq")
+    failures = AuditEvent.objects.filter(action="login_failed").order_by("id")
     expected = f"blind-index:{email_index('ada.lovelace@example.test')}"
     assert [event.detail["username"] for event in failures] == [expected] * (limit + 1)
     assert failures.last().detail["reason"] == "too_many_attempts"
@@ -232,7 +232,7 @@ def test_api_token_sign_in_shares_the_limit_and_never_checks_the_password_past_i
     assert answer.headers["Retry-After"] == str(int(_window.total_seconds()))
     assert answer.json()["error"]["code"] == "too_many_attempts"
     assert "token" not in answer.json()
-    last = AuditEvent.objects.filter(action="login_failed").latest("seq")
+    last = AuditEvent.objects.filter(action="login_failed").latest("id")
     assert last.detail == {"username": "ivy", "reason": "too_many_attempts"}
 
 

@@ -10,7 +10,7 @@ WRONG_PASSWORD = "Wrong-Horse-Battery-7319"
 
 
 def _events(action):
-    return list(AuditEvent.objects.filter(action=action).order_by("seq"))
+    return list(AuditEvent.objects.filter(action=action).order_by("id"))
 
 
 def test_a_sign_in_records_a_login_event_for_the_user(client, recruiter):

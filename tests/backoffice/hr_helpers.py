@@ -71,4 +71,4 @@ def full_file(recruiter, *, interviewer, integration, interviews: int = 1, recor
 
 
 def events(action: str, **filters):
-    return list(AuditEvent.objects.filter(action=action, **filters).order_by("seq"))
+    return list(AuditEvent.objects.filter(action=action, **filters).order_by("id"))

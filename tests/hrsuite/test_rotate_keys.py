@@ -95,11 +95,11 @@ def test_second_run_changes_nothing(settings, old_data):
 
 def test_rotation_records_one_audit_event_per_model_without_values(settings, old_data):
     settings.HRSUITE_ENCRYPTION_KEYS = f"{NEW},{OLD}"
-    last_seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+    last_id = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
 
     _rotate("--batch-size", "2")
 
-    events = {e.target_type: e for e in AuditEvent.objects.filter(seq__gt=last_seq)}
+    events = {e.target_type: e for e in AuditEvent.objects.filter(id__gt=last_id)}
     assert set(events) == {"candidates.candidate", "interviews.aiassessment", "interviews.aidimensionscore"}
     candidate_event = events["candidates.candidate"]
     assert candidate_event.actor_id is None and candidate_event.actor_label == "system:rotate_keys"

@@ -7,7 +7,7 @@ from audit.models import AuditEvent
 
 def _login_failure_ip(client, **headers) -> str:
     client.post("/account/sign-in/", {"username": "nobody", "password": "wrong"}, **headers)
-    return AuditEvent.objects.filter(action="login_failed").latest("seq").ip
+    return AuditEvent.objects.filter(action="login_failed").latest("id").ip
 
 
 @pytest.mark.django_db

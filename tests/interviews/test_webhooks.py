@@ -50,7 +50,7 @@ def _status(interview):
 
 def _webhook_audit(interview):
     """The audit event the last applied webhook wrote on the interview."""
-    events = AuditEvent.objects.filter(target_id=str(interview.pk)).order_by("-seq")
+    events = AuditEvent.objects.filter(target_id=str(interview.pk)).order_by("-id")
     return next(e for e in events if "event_id" in e.detail)
 
 

@@ -59,7 +59,7 @@ def test_started_moves_the_check_in_progress(client, check):
         "status": "in_progress",
     }
     assert _status(check) == CheckStatus.IN_PROGRESS
-    audit = AuditEvent.objects.filter(target_id=str(check.pk)).order_by("-seq").first()
+    audit = AuditEvent.objects.filter(target_id=str(check.pk)).order_by("-id").first()
     assert audit.actor_label == "check-provider:simulated" and audit.detail["event_id"] == "evt-1"
 
 
