@@ -2,9 +2,11 @@
 
 import hmac
 import logging
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -102,8 +104,25 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
         AuditEvent.objects.bulk_create(events)
         # Robust: the change and its events are committed by then; a chainer that fails leaves
         # them for the next one rather than failing a request that succeeded.
-        transaction.on_commit(audit_chain_pending, robust=True)
+        transaction.on_commit(_chain_after_commit, robust=True)
     return events
+
+
+# When this process last ran the chainer after a commit (time.monotonic()).
+_chained_after_commit_at = [float("-inf")]
+
+
+def _chain_after_commit() -> None:
+    """The chainer after a commit, at most once per HRSUITE_AUDIT_CHAIN_SECONDS in a process: a
+    run costs a short transaction of its own, and under load one run links the events of many
+    requests instead of each request paying for one. What a skipped run leaves pending is linked
+    by this process's next run or by the beat backstop, within seconds (docs/architecture.md,
+    "Audit trail")."""
+    now = time.monotonic()
+    if now - _chained_after_commit_at[0] < settings.HRSUITE_AUDIT_CHAIN_SECONDS:
+        return
+    _chained_after_commit_at[0] = now
+    audit_chain_pending()
 
 
 def audit_chain_pending(*, wait: bool = False) -> int:

@@ -157,6 +157,9 @@ HRSUITE_ENCRYPTION_KEYS = env("HRSUITE_ENCRYPTION_KEYS")
 HRSUITE_BLIND_INDEX_KEY = env("HRSUITE_BLIND_INDEX_KEY")
 # Key of the audit trail's HMAC chain; kept outside the database so a DB writer cannot re-chain.
 HRSUITE_AUDIT_KEY = env("HRSUITE_AUDIT_KEY")
+# A process links audit events into the chain after a commit at most once per this many seconds;
+# beat's backstop links what is left every 5 s (docs/architecture.md, "Audit trail").
+HRSUITE_AUDIT_CHAIN_SECONDS = env.float("HRSUITE_AUDIT_CHAIN_SECONDS", default=1.0)
 
 # --- Interview automation ---------------------------------------------------------------------
 # Links in e-mails, calendar files and pages point here. Unset, it is the development server on

@@ -35,6 +35,9 @@ if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("REDIS_URL"):
 from .base import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Every commit links its audit events at once, so a test reads the chain as it stands; the pacing
+# of production's chainer has tests of its own (tests/audit/test_chainer.py).
+HRSUITE_AUDIT_CHAIN_SECONDS = env.float("HRSUITE_AUDIT_CHAIN_SECONDS", default=0)  # noqa: F405
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # In memory unless a test (or the worker it starts) points at its SMTP server through the environment.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")  # noqa: F405

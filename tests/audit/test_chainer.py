@@ -16,6 +16,7 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from audit import services
 from audit.models import AuditAction, AuditChainHead, AuditEvent
 from audit.services import audit_chain_pending, audit_record, audit_verify
 from audit.tasks import audit_chain_pending as audit_chain_pending_task
@@ -159,6 +160,25 @@ def test_a_writer_does_not_wait_while_another_holds_the_chain_head_and_the_backs
     assert audit_chain_pending_task() == 1
     assert _chain_of(["while-locked"]) == {"while-locked": 1}
     assert audit_verify() == (1, None)
+
+
+def test_a_process_chains_after_a_commit_at_most_once_per_interval_and_the_backstop_links_the_rest(
+    settings,
+):
+    """Production paces the chainer after commits: the first commit links at once, one right
+    after it in the same process leaves its event pending (no transaction of its own), and the
+    next run links it, here the beat backstop."""
+    settings.HRSUITE_AUDIT_CHAIN_SECONDS = 60
+    services._chained_after_commit_at[0] = float("-inf")
+    _append("paced-first")
+    with CaptureQueriesContext(connection) as second:
+        _append("paced-second")
+
+    assert _chain_of(["paced-first", "paced-second"]) == {"paced-first": 1, "paced-second": None}
+    assert not [q for q in second if "audit_auditchainhead" in q["sql"]]  # no chaining transaction
+    assert audit_chain_pending_task() == 1
+    assert _chain_of(["paced-second"]) == {"paced-second": 2}
+    assert audit_verify() == (2, None)
 
 
 def test_the_backstop_runs_every_few_seconds():
