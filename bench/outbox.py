@@ -131,15 +131,10 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--interviews", type=int, default=10_000)
-    parser.add_argument("--spread", type=int, default=60, help="seconds over which interviews start")
-    parser.add_argument("--lead", type=int, default=60, help="seconds until the first reminder is due")
-    parser.add_argument("--concurrency", type=int, default=2, help="worker processes (this machine: 2 cores)")
-    parser.add_argument("--timeout", type=int, default=600)
-    args = parser.parse_args()
-
+def start_with_sink(*, log_level: str) -> tuple[dict, multiprocessing.Process, object, object]:
+    """A fresh bench database and broker, Django set up on them, and an SMTP sink on a free local
+    port; returns the environment of the Celery processes that send to the sink, the sink's
+    process, its stop event and the queue it answers with."""
     use_bench_environment()
     prepare_database(os.environ["DATABASE_URL"], fresh=True)
     import django
@@ -148,8 +143,6 @@ def main() -> None:
     import redis
     from django.core.management import call_command
 
-    from notifications.models import Notification
-    from notifications.rendering import message_id
     from tests.smtp import free_port
 
     call_command("migrate", verbosity=0)
@@ -160,17 +153,33 @@ def main() -> None:
     sink = multiprocessing.Process(target=run_sink, args=(port, ready, stop, result))
     sink.start()
     ready.wait(10)
-
     env = {
         **os.environ,
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(port),
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": log_level,
     }
+    return env, sink, stop, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--interviews", type=int, default=10_000)
+    parser.add_argument("--spread", type=int, default=60, help="seconds over which interviews start")
+    parser.add_argument("--lead", type=int, default=60, help="seconds until the first reminder is due")
+    parser.add_argument("--concurrency", type=int, default=2, help="worker processes (this machine: 2 cores)")
+    parser.add_argument("--timeout", type=int, default=600)
+    args = parser.parse_args()
+
+    env, sink, stop, result = start_with_sink(log_level="WARNING")
+    from config.celery import app
+    from notifications.models import Notification
+    from notifications.rendering import message_id
+
     beat_schedule = str(ROOT / "var" / "bench-beat-schedule")
     (ROOT / "var").mkdir(exist_ok=True)
-    Path(beat_schedule).unlink(missing_ok=True)  # beat's first tick then comes 30 s after start
+    Path(beat_schedule).unlink(missing_ok=True)  # beat's first tick then comes one period after start
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "-s", beat_schedule]
     command += [
         f"--concurrency={args.concurrency}",
@@ -212,7 +221,10 @@ def main() -> None:
     print()
     print(f"interviews               {args.interviews} starting within {args.spread} s")
     print(f"messages                 {total} ({statuses})")
-    print(f"worker                   1, concurrency {args.concurrency}, beat every 30 s")
+    period = next(
+        e["schedule"] for e in app.conf.beat_schedule.values() if e["task"].endswith("outbox_dispatch")
+    )
+    print(f"worker                   1, concurrency {args.concurrency}, beat every {period:g} s")
     print(f"all sent after           {span:.1f} s from queueing")
     invitations = [r["sent_at"] for r in sent if r["template"] == "invitation"]
     rate = len(invitations) / (max(invitations) - min(invitations)).total_seconds()

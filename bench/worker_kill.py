@@ -14,7 +14,6 @@ Message-ID received more than once) and misses.
 """
 
 import argparse
-import multiprocessing
 import os
 import signal
 import statistics
@@ -30,8 +29,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hrsuit
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
 os.environ.setdefault("CELERY_BROKER_URL", os.environ["REDIS_URL"])
 
-from bench.generate import prepare_database, use_bench_environment  # noqa: E402
-from bench.outbox import percentile, run_sink, seed  # noqa: E402
+from bench.outbox import percentile, seed, start_with_sink  # noqa: E402
 
 
 class Worker:
@@ -66,33 +64,10 @@ def main() -> None:
     parser.add_argument("--timeout", type=int, default=600)
     args = parser.parse_args()
 
-    use_bench_environment()
-    prepare_database(os.environ["DATABASE_URL"], fresh=True)
-    import django
-
-    django.setup()
-    import redis
-    from django.core.management import call_command
-
+    env, sink, stop, result = start_with_sink(log_level="ERROR")
     from notifications.models import Notification
     from notifications.rendering import message_id
-    from tests.smtp import free_port
 
-    call_command("migrate", verbosity=0)
-    redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).flushdb()
-
-    port = free_port()
-    ready, stop, result = multiprocessing.Event(), multiprocessing.Event(), multiprocessing.Queue()
-    sink = multiprocessing.Process(target=run_sink, args=(port, ready, stop, result))
-    sink.start()
-    ready.wait(10)
-    env = {
-        **os.environ,
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(port),
-        "LOG_LEVEL": "ERROR",
-    }
     workers = [Worker(f"bench{n}", env) for n in range(args.workers)]
     schedule = Path(tempfile.mkdtemp(prefix="hrsuite-bench-")) / "beat-schedule"
     beat_command = [sys.executable, "-m", "celery", "-A", "config", "beat", "-s", str(schedule)]
