@@ -18,7 +18,8 @@ from notifications.services.outbox import outbox_dispatch
 from tests.celery_worker import ROOT, database_url
 from tests.interviews.outbox_helpers import queue, schedule
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The dispatcher runs in a process of its own on the test database: PostgreSQL.
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 DISPATCH = (
     "import django; django.setup(); from notifications.services import outbox; outbox.outbox_dispatch()"
