@@ -9,8 +9,10 @@ from django.core.cache import cache
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from hrsuite import degraded
 from hrsuite.roles import Role
 from tests.factories import make_user
+from tests.tcp_proxy import TcpProxy, redis_cache_through
 
 # `smtp_server`: a real SMTP server (aiosmtpd) for the e-mail tests; `http_receiver`: real HTTP
 # receivers for the outbound webhooks; `celery_worker`: a real Celery worker (services tests);
@@ -115,3 +117,14 @@ def api():
             return self
 
     return Client()
+
+
+@pytest.fixture
+def redis_cache_proxy(settings, monkeypatch):
+    """The cache in Redis through a proxy the test cuts (and may restore); outage warnings start
+    afresh."""
+    monkeypatch.setattr(degraded, "_last_warned", {})
+    proxy = TcpProxy("127.0.0.1", 6379).start()
+    settings.CACHES = redis_cache_through(proxy, os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    yield proxy
+    proxy.cut()

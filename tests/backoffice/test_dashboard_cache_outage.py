@@ -2,36 +2,24 @@
 made from the database on each view instead of a stale or missing summary."""
 
 import logging
-import os
 
 import pytest
 
-from hrsuite import degraded
 from hrsuite.roles import Role
 from tests.factories import make_application, make_position, make_user
-from tests.tcp_proxy import TcpProxy, redis_cache_through
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
 DASHBOARD = "/hr/"
 
 
-@pytest.fixture
-def redis(settings, monkeypatch):
-    monkeypatch.setattr(degraded, "_last_warned", {})
-    proxy = TcpProxy("127.0.0.1", 6379).start()
-    settings.CACHES = redis_cache_through(proxy, os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
-    yield proxy
-    proxy.cut()
-
-
-def test_the_dashboard_counts_from_the_database_while_redis_is_down(client, redis, caplog):
+def test_the_dashboard_counts_from_the_database_while_redis_is_down(client, redis_cache_proxy, caplog):
     recruiter = make_user(Role.RECRUITER, username="rita")
     client.force_login(recruiter)
     for _ in range(2):
         make_application(recruiter, position=make_position(recruiter))
     assert "of 2 open positions" in client.get(DASHBOARD).text  # and now in the cache
-    redis.cut()
+    redis_cache_proxy.cut()
     caplog.set_level(logging.WARNING)
     make_application(recruiter, position=make_position(recruiter))
 
