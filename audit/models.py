@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -100,6 +101,14 @@ class AuditEvent(ChoiceLabels):
             models.Index(fields=["action", "-seq", "-id"], name="audit_action"),
             # What the chainer looks for: the few events not linked yet, oldest first.
             models.Index(fields=["id"], condition=Q(seq__isnull=True), name="audit_unchained"),
+            # What the sign-in limits count while the cache is down (accounts.sign_in_limits): a
+            # name's sign-ins (its case ignored, as the name is), and the recent failed ones.
+            models.Index(
+                Upper("actor_label"), "at", condition=Q(action=AuditAction.LOGIN), name="audit_sign_ins"
+            ),
+            models.Index(
+                fields=["at"], condition=Q(action=AuditAction.LOGIN_FAILED), name="audit_failed_sign_ins"
+            ),
         ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")

@@ -6,6 +6,8 @@ import logging
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.sign_in_limits import SIGN_IN_LIMIT_PER_PAIR, SIGN_IN_SLOWDOWN_PER_NAME
 from tests.accounts.sign_in import IVYS_DESK, PASSWORD, SIGN_IN, STRANGER, attempt, signs_in
@@ -102,3 +104,24 @@ def test_the_outage_is_logged_once_as_a_warning(client, ivy, redis_cache_proxy, 
     assert warnings[0].levelno == logging.WARNING
     assert "Redis unreachable" in warnings[0].getMessage()
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's query plans")
+def test_the_counts_in_the_trail_are_read_along_indexes(client, ivy, redis_cache_proxy):
+    """Without the cache every attempt counts in the audit trail, which grows by every request:
+    reading it whole on each attempt would let a guesser make each of their tries cost a scan of
+    millions of rows. The plans are asked for with sequential scans priced out, as a trail of
+    millions makes them; a query no index answers still gets one."""
+    redis_cache_proxy.cut()
+    with CaptureQueriesContext(connection) as queries:
+        attempt(client, "ivy", "guess", ip=STRANGER)
+    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"audit_auditevent"' in q["sql"]]
+
+    assert counts
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for sql in counts:
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan on audit_auditevent" not in plan, plan
+            assert "audit_sign_ins" in plan or "audit_failed_sign_ins" in plan, plan
