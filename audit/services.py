@@ -178,12 +178,20 @@ def _locked_head(*, wait: bool) -> AuditChainHead | None:
     return head
 
 
+# The rows without the application's seal this process has logged, as (id, seal): each is read
+# again by every chainer run after every audited request, and logged once. Not the id alone: on
+# SQLite an id comes back after the newest row is deleted, and that new row must still be chained.
+_unsealed_logged: set[tuple[int, str | None]] = set()
+
+
 def _sealed(event: AuditEvent) -> bool:
     """An unchained row whose seal does not match was not written by `_append` (the audit key is
     outside the database): it is never chained, and `audit_verify` reports it."""
     if hmac.compare_digest(event.seal or "", chain.seal(event)):
         return True
-    logger.error("Audit event id %s is not sealed by the application: left unchained.", event.pk)
+    if (event.pk, event.seal) not in _unsealed_logged:
+        _unsealed_logged.add((event.pk, event.seal))
+        logger.error("Audit event id %s is not sealed by the application: left unchained.", event.pk)
     return False
 
 

@@ -299,3 +299,14 @@ def test_a_writer_killed_while_chaining_leaves_its_events_for_the_next_chainer()
         3,
     ]
     assert audit_verify() == (3, None)
+
+
+def test_a_planted_row_is_logged_once_not_at_every_run(caplog):
+    AuditEvent.objects.create(action=AuditAction.VIEW, target_id="planted")
+
+    for n in range(3):
+        _append(f"sealed-{n}")  # each append's commit runs the chainer
+
+    refusals = [r for r in caplog.records if "not sealed by the application" in r.getMessage()]
+    assert len(refusals) == 1
+    assert _chain_of(["planted", "sealed-2"]) == {"planted": None, "sealed-2": 3}
