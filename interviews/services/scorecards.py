@@ -8,7 +8,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from hrsuite.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hrsuite.workflow import transition
-from interviews.models import Interview, InterviewAssignment, Recommendation, Scorecard
+from interviews.models import Interview, InterviewAssignment, Recommendation, Scorecard, WorkspaceGroup
 from interviews.services.feedback import feedback_check
 
 
@@ -82,6 +82,13 @@ def scorecard_submit(*, scorecard: Scorecard, actor) -> Scorecard:
     transition(
         scorecard, table=SCORECARD_TRANSITIONS, event="submit", changes={"submitted_at": timezone.now()}
     )
+    # A held interview leaves the interviewer's "awaiting my scorecard" for "done" (see
+    # `workspace_place`; one still ahead stays where it is until it is held).
+    InterviewAssignment.objects.filter(
+        interview_id=scorecard.interview_id,
+        interviewer=actor,
+        interview_status=Interview.Status.COMPLETED,
+    ).update(workspace_group=WorkspaceGroup.DONE, workspace_ahead_at=None)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
