@@ -146,7 +146,7 @@ class InterviewAssignment(DomainModel):
     interview_ends_at = models.DateTimeField()
     # The workspace lists an interviewer's assignments by group (`WorkspaceGroup`), awaiting and
     # upcoming soonest first, done latest first, each page read along `assignment_workspace_list`
-    # and each group counted on it: `workspace_place` sets both columns wherever the status or
+    # and the groups counted on indexes alone: `workspace_place` sets both columns wherever the status or
     # start is copied, and `scorecard_submit` moves the interview to done. `workspace_ahead_at`
     # is the start while the interview is ahead of the interviewer, empty once done, so that one
     # index, ascending on it then descending on the start, holds the list's whole order.
