@@ -68,6 +68,10 @@ def scorecard_submit(*, scorecard: Scorecard, actor) -> Scorecard:
     """Locks the scorecard: once submitted it no longer changes."""
     if scorecard.interviewer_id != actor.pk:
         raise Forbidden(gettext("Only the interviewer who wrote a scorecard submits it."))
+    # The interview's row first, as marking it held does (`interview_ended`): a submission and
+    # the interview's end, committing at once, would each miss the other, and the assignment would
+    # stay "awaiting my scorecard" with the scorecard in. One waits for the other instead.
+    Interview.objects.select_for_update().filter(pk=scorecard.interview_id).values_list("pk").first()
     dimensions = set(scorecard.interview.application.position.dimension_weights)
     errors: dict[str, list[str]] = {}
     missing = sorted(dimensions - set(scorecard.ratings))
