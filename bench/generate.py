@@ -313,7 +313,12 @@ class Generator:
         from django.contrib.auth.models import Permission
 
         from candidates.models import ApplicationUserObjectPermission, CandidateUserObjectPermission
-        from interviews.models import Interview, InterviewAssignment, InterviewUserObjectPermission
+        from interviews.models import (
+            Interview,
+            InterviewAssignment,
+            InterviewUserObjectPermission,
+            workspace_place,
+        )
 
         perm = {
             codename: Permission.objects.get(codename=codename).pk
@@ -396,6 +401,8 @@ class Generator:
                     interview_status=status,
                     interview_starts_at=starts_at,
                     interview_ends_at=starts_at + datetime.timedelta(minutes=duration),
+                    # Held ones are placed again once their scorecards are written (`outcomes`).
+                    **workspace_place(status=status, starts_at=starts_at, submitted=False),
                 )
             )
             interview_perms.append(
@@ -436,6 +443,8 @@ class Generator:
 
         Bench data generation only: rows are written in bulk, without the services' side effects.
         """
+        from django.db.models import F
+
         from candidates.models import Application, Candidate
         from interviews.models import (
             AIAssessment,
@@ -443,7 +452,9 @@ class Generator:
             Consent,
             HumanReview,
             Incident,
+            InterviewAssignment,
             Scorecard,
+            workspace_place,
         )
         from notifications.models import Notification
         from onboarding.models import (
@@ -535,6 +546,10 @@ class Generator:
                 flush()
                 progress("messages, assessments, scorecards, incidents", n + 1, len(self.interview_rows))
         flush()
+        # Each held interview awaits its interviewer's scorecard, or is done once it is submitted.
+        InterviewAssignment.objects.filter(interview_status="completed").update(
+            **workspace_place(status="completed", starts_at=F("interview_starts_at"))
+        )
 
         decided = Application.objects.filter(stage__in=["offer", "hired"]).values_list(
             "pk", "stage", "position_id"
@@ -796,6 +811,7 @@ class Generator:
             InterviewAssignment,
             InterviewUserObjectPermission,
             RescheduleOffer,
+            workspace_place,
         )
         from interviews.services.incidents import token_hash
 
@@ -853,6 +869,8 @@ class Generator:
                 interview_status=status,
                 interview_starts_at=starts_at,
                 interview_ends_at=starts_at + datetime.timedelta(minutes=45),
+                # No scorecard is written for these: a held one awaits it.
+                **workspace_place(status=status, starts_at=starts_at, submitted=False),
             )
             add(held, assignment, grant(InterviewUserObjectPermission, "view_interview", held.pk))
             decided_at = min(starts_at - 2 * day, self.now)

@@ -292,6 +292,7 @@ def _api_scenarios(clients, args, ids, recruiter, hr_admin, total) -> list[tuple
     scenarios = []
     for label, username, role, url in [
         ("GET /api/candidates/", args.interviewer, "interviewer", "/api/candidates/"),
+        ("GET /api/interviews/", args.interviewer, "interviewer", "/api/interviews/"),
         ("GET /api/candidates/", recruiter, "recruiter", "/api/candidates/"),
         ("GET /api/audit-events/", hr_admin, "hr_admin", "/api/audit-events/"),
     ]:
@@ -300,7 +301,7 @@ def _api_scenarios(clients, args, ids, recruiter, hr_admin, total) -> list[tuple
     detail = Scenario(
         "GET /api/candidates/<id>/", recruiter, "recruiter", [f"/api/candidates/{pk}/" for pk in ids], False
     )
-    scenarios.insert(2, (detail, f"{len(set(ids)):,} different candidates"))
+    scenarios.insert(3, (detail, f"{len(set(ids)):,} different candidates"))
     return scenarios
 
 

@@ -235,6 +235,7 @@ class CandidateApi(ScopedViewSet):
     }
     list_selector = staticmethod(selectors.candidate_list_for)
     list_count = staticmethod(selectors.candidate_list_count)
+    list_keys = staticmethod(selectors.candidate_list_keys)
     detail_queryset = staticmethod(selectors.candidate_detail_queryset)
     trail_query = staticmethod(selectors.candidate_search_for_trail)
 

@@ -26,7 +26,7 @@ from candidates.models import (
     StageChange,
 )
 from candidates.services.candidates import email_index
-from hrsuite.permissions import granted_count, restrict, restrict_in_grant_order
+from hrsuite.permissions import granted_count, granted_keys, restrict, restrict_in_grant_order
 from hrsuite.selectors import filtered
 from hrsuite.visibility import may_see
 
@@ -83,12 +83,21 @@ def candidate_list_for(*, user, filters=None) -> QuerySet[Candidate]:
     return filtered(CandidateFilter, filters, queryset, user=user)
 
 
+def _filtered_by(filters, filterset) -> bool:
+    return bool(filters) and any(filters.get(name) for name in filterset.base_filters)
+
+
 def candidate_list_count(*, user, filters=None) -> int | None:
     """How many candidates `candidate_list_for` lists, where that is known without counting the
     list: an interviewer's unfiltered list is as long as their grants. None otherwise."""
-    if filters and any(filters.get(name) for name in CandidateFilter.base_filters):
-        return None
-    return granted_count(Candidate, user=user)
+    return None if _filtered_by(filters, CandidateFilter) else granted_count(Candidate, user=user)
+
+
+def candidate_list_keys(*, user, filters=None) -> QuerySet | None:
+    """The keys of `candidate_list_for`'s candidates in its order, where a page of them can be
+    picked from an index alone: an interviewer's unfiltered list, from their grants. None
+    otherwise."""
+    return None if _filtered_by(filters, CandidateFilter) else granted_keys(Candidate, user=user)
 
 
 def applications_as_seen(applications: QuerySet[Application], *, user) -> QuerySet[Application]:

@@ -5,7 +5,6 @@ a list page is one `list` event with the ids it shows, an object page one `view`
 object answers like a missing one (404), so ids cannot be probed from the browser either.
 """
 
-import sys
 from collections.abc import Callable
 from functools import wraps
 from uuid import UUID
@@ -14,7 +13,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Window
 from django.http import Http404
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -58,92 +56,40 @@ class KeysFirstPaginator(Paginator):
     whole row of every match to keep 25 of them. `rows` need not repeat the filters that chose
     the keys: beside a second `id = ANY(...)` list, PostgreSQL (before 17) tries every pair of
     the two lists' keys, and reading 25 of a position's 3,000 applicants took 3 ms, not 0.5.
+    With `key=None`, `object_list` yields the keys themselves (a flat `values_list`).
+
+    `listed` names other columns of `object_list` read with the keys: each row shown then has
+    `list_row`, those values (a dict) as the list had them when it was paged (the group an
+    interviewer's assignment was listed in, say), though the row itself is read a moment later.
     """
 
-    def __init__(self, object_list, per_page, *, rows: models.QuerySet, key: str = "pk"):
+    def __init__(self, object_list, per_page, *, rows: models.QuerySet, key: str | None = "pk", listed=()):
         super().__init__(object_list, per_page)
         self.rows = rows
         self.key = key
+        self.listed = tuple(listed)
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        keys = list(self.object_list.values_list(self.key, flat=True)[bottom : bottom + self.per_page])
-        return self._get_page(_in_key_order(self.rows, keys), number, self)
+        if not self.listed:
+            keys = self.object_list if self.key is None else self.object_list.values_list(self.key, flat=True)
+            keys = list(keys[bottom : bottom + self.per_page])
+            return self._get_page(_in_key_order(self.rows, keys), number, self)
+        listed = {
+            row[self.key]: row
+            for row in self.object_list.values(self.key, *self.listed)[bottom : bottom + self.per_page]
+        }
+        rows = _in_key_order(self.rows, list(listed))
+        for row in rows:
+            row.list_row = listed[row.pk]
+        return self._get_page(rows, number, self)
 
 
 def _in_key_order(queryset: models.QuerySet, keys: list) -> list:
     """The rows of `queryset` with these primary keys, in the order of `keys`."""
     rows = {row.pk: row for row in queryset.filter(pk__in=keys)}
     return [rows[key] for key in keys if key in rows]
-
-
-class CountingPaginator(Paginator):
-    """Reads a page and the whole list's counts in one query.
-
-    `counts` names aggregates (one per tab, say) worked out over the whole list as window
-    functions, in the same pass that sorts it; `count_of(counts)` says how many rows the list
-    has. A COUNT of its own would read every row a second time. The query may go on past that
-    count: rows ordered after the list's own are not shown (the workspace puts the chosen tab's
-    group first, so the other groups are still counted). `counts` holds what was read (zeros
-    when the query has no rows at all).
-
-    With `rows`, the page's own rows are then read from `rows` by their keys, `object_list`'s
-    `key` column: the list can be sorted and counted on a narrower table (an interviewer's
-    assignments, which carry what their interviews are sorted by) from its index alone. Each row
-    shown then has `list_row`, the row of `object_list` it was listed as (with its annotations).
-    """
-
-    def __init__(
-        self,
-        object_list,
-        per_page,
-        *,
-        counts: dict,
-        count_of: Callable[[dict], int],
-        rows: models.QuerySet | None = None,
-        key: str = "pk",
-    ):
-        self.aliases = {name: f"_count_{name}" for name in counts}
-        windows = {alias: Window(counts[name]) for name, alias in self.aliases.items()}
-        super().__init__(object_list.annotate(**windows), per_page)
-        self.rows = rows
-        self.key = key
-        self.count_of = count_of
-        self.counts = None
-
-    def get_page(self, number):
-        try:
-            number = max(int(number), 1)
-        except (TypeError, ValueError):
-            number = 1
-        # Any number asked for still gives an offset the database can take (a 64-bit integer).
-        number = min(number, sys.maxsize // self.per_page)
-        rows = self._rows(number)
-        if not rows and number > 1:
-            # Past the end, which only the counts say: then the last page.
-            if self.counts is None:
-                self._rows(1)
-            number = self.num_pages
-            rows = self._rows(number)
-        if self.rows is not None:
-            listed = {getattr(row, self.key): row for row in rows}
-            rows = _in_key_order(self.rows, list(listed))
-            for row in rows:
-                row.list_row = listed[row.pk]
-        return self._get_page(rows, number, self)
-
-    def _rows(self, number: int) -> list:
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page])
-        if rows:
-            self.counts = {name: getattr(rows[0], alias) for name, alias in self.aliases.items()}
-        elif number == 1:
-            self.counts = dict.fromkeys(self.aliases, 0)
-        else:
-            return []
-        self.count = self.count_of(self.counts)
-        return rows[: max(self.count - bottom, 0)]
 
 
 def audited_page(
@@ -155,8 +101,7 @@ def audited_page(
     count: int | None = None,
     keys: models.QuerySet | None = None,
     key: str = "pk",
-    counts: dict | None = None,
-    count_of: Callable[[dict], int] | None = None,
+    listed=(),
 ) -> Page:
     """One page of a permission-scoped queryset, recorded as one `list` event with its ids.
 
@@ -165,17 +110,12 @@ def audited_page(
     count them), spares the paginator its own COUNT over the list.
 
     `keys`, when given, is the list itself, filtered and sorted: its `key` column holds the
-    primary keys of `queryset`, which the page's rows are then read from (`KeysFirstPaginator`).
-    Both must come through `restrict()`: the page's order and count are the keys'.
-    `counts` and `count_of` count the list in the pass that reads the page (`CountingPaginator`).
+    primary keys of `queryset`, which the page's rows are then read from (`KeysFirstPaginator`,
+    which also reads the `listed` columns of the keys' rows). Both must come through
+    `restrict()`: the page's order and count are the keys'.
     """
-    if counts is not None:
-        if count is not None:
-            raise TypeError("A page counted with `counts` takes no `count`.")
-        listed, rows = (queryset, None) if keys is None else (keys, queryset)
-        paginator = CountingPaginator(listed, per_page, counts=counts, count_of=count_of, rows=rows, key=key)
-    elif keys is not None:
-        paginator = KeysFirstPaginator(keys, per_page, rows=queryset, key=key)
+    if keys is not None:
+        paginator = KeysFirstPaginator(keys, per_page, rows=queryset, key=key, listed=listed)
     else:
         paginator = Paginator(queryset, per_page)
     if count is not None:

@@ -225,6 +225,19 @@ def restrict_in_grant_order(
     return queryset.filter(**condition.joined).order_by(f"-{condition.via}__id")
 
 
+def granted_keys(model: type[models.Model], *, user, action: str = "view") -> models.QuerySet | None:
+    """The keys of the rows `restrict()` gives a user who sees `model` only through their grants,
+    newest grant first (the order of `restrict_in_grant_order`); None for anyone else. A page
+    of them is picked from the grants' index, then only that page's rows are read
+    (`KeysFirstPaginator`): skipping to page 400 steps over 10,000 index entries, not 10,000 rows."""
+    condition = _granted_only(model, user, action)
+    return (
+        None
+        if condition is None
+        else condition.grants.order_by("-id").values_list("content_object_id", flat=True)
+    )
+
+
 def granted_count(model: type[models.Model], *, user, action: str = "view") -> int | None:
     """How many rows `restrict()` gives a user who sees `model` only through their grants,
     counted on the grants' own index (a grant names an existing object, once); None for anyone

@@ -15,28 +15,35 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from hrsuite.errors import ApplicationError
+from hrsuite.pages import KeysFirstPaginator
 
 
-class _KnownCountPaginator(Paginator):
-    """A paginator told how many rows its list has, where that is known cheaper than by a COUNT."""
-
-    def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        if count is not None:
-            self.count = count
+def _list_paginator(object_list, per_page, *, count: int | None, keys) -> Paginator:
+    """A paginator of `object_list`, or of its `keys` (flat) first (`KeysFirstPaginator`), told how many
+    rows the list has where that is known cheaper than by a COUNT."""
+    if keys is None:
+        paginator = Paginator(object_list, per_page)
+    else:
+        paginator = KeysFirstPaginator(keys, per_page, rows=object_list, key=None)
+    if count is not None:
+        paginator.count = count
+    return paginator
 
 
 class Pagination(PageNumberPagination):
     """Pages by number. A view whose list can be counted without a COUNT over it gives
-    `list_count(user=, filters=)` (None where it cannot), as `list_selector` is given."""
+    `list_count(user=, filters=)` (None where it cannot), as `list_selector` is given; one whose
+    list's keys can be paged from an index alone gives `list_keys(user=, filters=)` (the keys in
+    the list's order, or None), and then only the page's rows are read."""
 
     page_size_query_param = "page_size"
     max_page_size = 100
 
     def paginate_queryset(self, queryset, request, view=None):
-        list_count = getattr(view, "list_count", None)
+        list_count, list_keys = getattr(view, "list_count", None), getattr(view, "list_keys", None)
         count = list_count(user=request.user, filters=request.query_params) if list_count else None
-        self.django_paginator_class = partial(_KnownCountPaginator, count=count)
+        keys = list_keys(user=request.user, filters=request.query_params) if list_keys else None
+        self.django_paginator_class = partial(_list_paginator, count=count, keys=keys)
         return super().paginate_queryset(queryset, request, view)
 
 

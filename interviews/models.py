@@ -85,6 +85,47 @@ BOOKING_OVERLAP = "assignment_booking_overlap"
 BUSY_STATUSES = (Interview.Status.SCHEDULED, Interview.Status.IN_PROGRESS)
 
 
+class WorkspaceGroup(models.IntegerChoices):
+    """Where an assignment is listed in its interviewer's workspace, in the order of the list:
+    awaiting the interviewer's scorecard (held, their scorecard not submitted), upcoming
+    (scheduled or under way), done (the rest)."""
+
+    AWAITING = 0, _("Awaiting my scorecard")
+    UPCOMING = 1, _("Upcoming")
+    DONE = 2, _("Done")
+
+
+def workspace_place(*, status: str, starts_at, submitted: bool | None = None) -> dict:
+    """The workspace columns of an assignment whose interview has this status and start: its
+    group, and the start again while the interview is ahead of the interviewer (awaiting or
+    upcoming), empty once done. A held interview's group depends on whether the interviewer
+    submitted their scorecard: `submitted` when known, else each row of an update asks for its
+    own interviewer (`starts_at` may then be an expression too)."""
+    if status in BUSY_STATUSES:
+        return {"workspace_group": WorkspaceGroup.UPCOMING, "workspace_ahead_at": starts_at}
+    if status != Interview.Status.COMPLETED or submitted:
+        return {"workspace_group": WorkspaceGroup.DONE, "workspace_ahead_at": None}
+    if submitted is not None:
+        return {"workspace_group": WorkspaceGroup.AWAITING, "workspace_ahead_at": starts_at}
+    has_submitted = models.Exists(
+        Scorecard.objects.filter(
+            interview=models.OuterRef("interview_id"),
+            interviewer=models.OuterRef("interviewer_id"),
+            status=Scorecard.Status.SUBMITTED,
+        )
+    )
+    ahead_at = starts_at if hasattr(starts_at, "resolve_expression") else models.Value(starts_at)
+    return {
+        "workspace_group": models.Case(
+            models.When(has_submitted, then=models.Value(WorkspaceGroup.DONE)),
+            default=models.Value(WorkspaceGroup.AWAITING),
+        ),
+        "workspace_ahead_at": models.Case(
+            models.When(has_submitted, then=None), default=ahead_at, output_field=models.DateTimeField()
+        ),
+    }
+
+
 @restricted_fields(assigned_by=HR_ONLY)
 class InterviewAssignment(DomainModel):
     """The source of an interviewer's access: see `interviews.services.assignments.assignment_create`."""
@@ -103,6 +144,14 @@ class InterviewAssignment(DomainModel):
     interview_status = models.CharField(max_length=16, choices=Interview.Status.choices)
     interview_starts_at = models.DateTimeField()
     interview_ends_at = models.DateTimeField()
+    # The workspace lists an interviewer's assignments by group (`WorkspaceGroup`), awaiting and
+    # upcoming soonest first, done latest first, each page read along `assignment_workspace_list`
+    # and the groups counted on indexes alone: `workspace_place` sets both columns wherever the status or
+    # start is copied, and `scorecard_submit` moves the interview to done. `workspace_ahead_at`
+    # is the start while the interview is ahead of the interviewer, empty once done, so that one
+    # index, ascending on it then descending on the start, holds the list's whole order.
+    workspace_group = models.PositiveSmallIntegerField(choices=WorkspaceGroup.choices)
+    workspace_ahead_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -111,10 +160,26 @@ class InterviewAssignment(DomainModel):
             ),
         ]
         indexes = [
+            # An interviewer's bookings of each status by time (BOOKING_OVERLAP's checks).
             models.Index(
                 fields=["interviewer", "interview_status", "interview_starts_at", "interview"],
                 include=["id"],
                 name="assignment_workspace",
+            ),
+            models.Index(
+                fields=[
+                    "interviewer",
+                    "workspace_group",
+                    "workspace_ahead_at",
+                    "-interview_starts_at",
+                    "interview",
+                ],
+                name="assignment_workspace_list",
+            ),
+            # An interviewer's interviews by their start (the interview list's order).
+            models.Index(
+                fields=["interviewer", "interview_starts_at", "interview"],
+                name="assignment_interviewer_start",
             ),
         ]
         verbose_name = _("interview assignment")

@@ -37,7 +37,9 @@ def _assessment(user, action):
         # Only once HR has released the result to the candidate.
         return Q(interview__application__candidate__user=user, interview__results_released_at__isnull=False)
     if has_role(user, Role.INTERVIEWER):
-        return Q(interview__in=Interview.objects.filter(_assigned_interviews(user)).values("pk"))
+        # The grants' interview keys themselves: beside one interview (its page), the database
+        # looks it up among them, where an array of every granted interview took 22 ms at 30,000.
+        return Q(interview__in=_assigned_interviews(user).grants.values("content_object_id"))
     return None
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from candidates.models import Application
 from candidates.selectors import application_detail_queryset
 from hrsuite.errors import ValidationFailed
-from hrsuite.permissions import has_role, restrict
+from hrsuite.permissions import granted_keys, has_role, restrict
 from hrsuite.roles import Role
 from hrsuite.selectors import IntegerKeyFilter, filtered
 from interviews.models import (
@@ -104,6 +104,20 @@ def _interviews():
 def interview_list_for(*, user, filters=None) -> QuerySet[Interview]:
     queryset = restrict(_interviews(), user=user).order_by("starts_at", "id")
     return filtered(InterviewFilter, filters, queryset)
+
+
+def interview_list_keys(*, user, filters=None) -> QuerySet | None:
+    """The keys of `interview_list_for`'s interviews in its order, for an interviewer's unfiltered
+    list (None otherwise): from their assignments, which carry each interview's start, so a page
+    is picked on `assignment_interviewer_start` and only its interviews are read. Sorting all of a
+    busy interviewer's 30,000 interviews by their start took a second. The assignments are the
+    interviewer's grants: both are made and revoked together (`assignment_create`)."""
+    if filters and any(filters.get(name) for name in InterviewFilter.base_filters):
+        return None
+    if granted_keys(Interview, user=user) is None:
+        return None
+    mine = restrict(InterviewAssignment.objects.all(), user=user).filter(interviewer=user)
+    return mine.order_by("interview_starts_at", "interview_id").values_list("interview_id", flat=True)
 
 
 def interview_detail_queryset(*, user) -> QuerySet[Interview]:

@@ -11,19 +11,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.db.models import (
-    Case,
     Count,
-    F,
-    IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -39,7 +35,14 @@ from hrsuite.pages import audited_page, query_without, role_required, url_for_ea
 from hrsuite.permissions import global_permission, restrict
 from hrsuite.roles import Role
 from interviews import selectors
-from interviews.models import AIAssessment, Interview, InterviewAssignment, Recommendation, Scorecard
+from interviews.models import (
+    AIAssessment,
+    Interview,
+    InterviewAssignment,
+    Recommendation,
+    Scorecard,
+    WorkspaceGroup,
+)
 from interviews.selectors import evidence_quotes
 from interviews.services.assessments import MIN_CONFIDENCE
 from interviews.services.scorecards import scorecard_save, scorecard_submit
@@ -49,12 +52,8 @@ workspace_page = role_required(Role.INTERVIEWER)
 Status = Interview.Status
 # Interviews still ahead (or under way): their join link is of use.
 _AHEAD = (Status.SCHEDULED, Status.IN_PROGRESS)
-# The home page's groups, in the order shown: key, heading, rank (what the list is sorted by).
-GROUPS = [
-    ("awaiting", _("Awaiting my scorecard"), 0),
-    ("upcoming", _("Upcoming"), 1),
-    ("done", _("Done"), 2),
-]
+# The home page's groups, in the order shown: key, heading, rank (the assignments' group).
+GROUPS = [(group.name.lower(), group.label, group.value) for group in WorkspaceGroup]
 _RANK = {key: rank for key, _label, rank in GROUPS}
 
 # Encrypted candidate fields a workspace page never shows: not fetched, so never decrypted.
@@ -113,57 +112,47 @@ def my_interviews(user) -> QuerySet[Interview]:
 
 
 def my_assignments(user) -> QuerySet[InterviewAssignment]:
-    """The interviewer's assignments, each with its interview's `group_rank` (awaiting is held and
-    without their submitted scorecard, upcoming still ahead, done the rest): the home page sorts,
-    counts and pages these from their index (they carry their interview's status and start), then
-    reads only the page's interviews from `my_interviews`, and shows each in this group.
-
-    Thousands of rows: the submitted scorecards are read once, as one set, not row by row."""
-    submitted = restrict(Scorecard.objects.all(), user=user).filter(
-        interviewer=user, status=Scorecard.Status.SUBMITTED
-    )
-    completed = Q(interview_status=Status.COMPLETED)
-    group_rank = Case(
-        When(completed & Q(interview_id__in=submitted.values("interview_id")), then=Value(_RANK["done"])),
-        When(completed, then=Value(_RANK["awaiting"])),
-        When(interview_status__in=_AHEAD, then=Value(_RANK["upcoming"])),
-        default=Value(_RANK["done"]),
-        output_field=IntegerField(),
-    )
-    return (
-        restrict(InterviewAssignment.objects.only("interview_id"), user=user)
-        .filter(interviewer=user)
-        .annotate(group_rank=group_rank)
-    )
+    """The interviewer's assignments: each carries its place in this list (`workspace_group`,
+    `workspace_ahead_at`, kept by the services, see `workspace_place`), so the home page pages
+    and counts them along their `assignment_workspace_list` index alone, then reads only the
+    page's interviews from `my_interviews`, and shows each in the group it was listed in."""
+    return restrict(InterviewAssignment.objects.all(), user=user).filter(interviewer=user)
 
 
-def _in_list_order(
-    assignments: QuerySet[InterviewAssignment], *, first: str = ""
-) -> QuerySet[InterviewAssignment]:
+def _in_list_order(assignments: QuerySet[InterviewAssignment], *, show: str = "") -> QuerySet:
     """Awaiting first (longest waiting first), then upcoming (soonest first), then done (latest
-    first); `first`, a group's key, puts that group before the others."""
-    # Within the done group `ahead` is empty, so the start time that follows orders it, latest first.
-    starts_at = F("interview_starts_at")
-    ahead = Case(When(group_rank__lt=_RANK["done"], then=starts_at))
-    order = ["group_rank", ahead.asc(), starts_at.desc(), "interview_id"]
-    if first:
-        order.insert(0, Case(When(group_rank=_RANK[first], then=Value(0)), default=Value(1)))
+    first): the order of their index. `show`, a group's key, lists only that group."""
+    if show:
+        assignments = assignments.filter(workspace_group=_RANK[show])
+    # Within the done group `workspace_ahead_at` is empty, so the start that follows orders it.
+    order = ["workspace_group", "workspace_ahead_at", "-interview_starts_at", "interview_id"]
     return assignments.order_by(*order)
 
 
-# Counted over all the interviewer's assignments: in all, and the two groups that ask something of
-# them (done is the rest). Upcoming needs only the status, so only awaiting works out each group.
-GROUP_COUNTS = {
-    "all": Count("pk"),
-    "upcoming": Count("pk", filter=Q(interview_status__in=_AHEAD)),
-    "awaiting": Count("pk", filter=Q(group_rank=_RANK["awaiting"])),
-}
+def _group_counts(user, assignments: QuerySet[InterviewAssignment]) -> dict[str, int]:
+    """How many of the assignments each group holds, counted on indexes alone in one query: all
+    of them on the narrowest (of the interviewer's key) and the two groups that ask something of
+    the interviewer (a few thousand at most) on their place in the list; done is the rest.
+    Grouping the list's own index by group read three times the bytes (8 ms against 2.8 for
+    30,000 assignments)."""
 
+    def counted(rows: QuerySet[InterviewAssignment]) -> Coalesce:
+        count = rows.order_by().values("interviewer").annotate(n=Count("*")).values("n")
+        return Coalesce(Subquery(count), 0)
 
-def _group_counts(counts: dict) -> dict[str, int]:
-    """Each group's count from `GROUP_COUNTS` as the page counted them."""
-    done = counts["all"] - counts["awaiting"] - counts["upcoming"]
-    return {"awaiting": counts["awaiting"], "upcoming": counts["upcoming"], "done": done}
+    # Three counts, and no row to read: the interviewer's own row carries them.
+    counts = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values(
+            all=counted(assignments),
+            awaiting=counted(assignments.filter(workspace_group=WorkspaceGroup.AWAITING)),
+            upcoming=counted(assignments.filter(workspace_group=WorkspaceGroup.UPCOMING)),
+        )
+        .get()
+    )
+    counts["done"] = counts.pop("all") - counts["awaiting"] - counts["upcoming"]
+    return counts
 
 
 def _assigned_or_404(request, pk) -> Interview:
@@ -238,21 +227,17 @@ def home(request):
     show = request.GET.get("show", "")
     if show not in _RANK:
         show = ""
-
-    def listed(counts: dict) -> int:
-        # One group shown: it comes first, and the rows of the others after it are not listed.
-        return _group_counts(counts)[show] if show else counts["all"]
-
+    assignments = my_assignments(request.user)
+    counts = _group_counts(request.user, assignments)
     page = audited_page(
         request,
         my_interviews(request.user),
         detail={"show": show or "all"},
-        counts=GROUP_COUNTS,
-        count_of=listed,
-        keys=_in_list_order(my_assignments(request.user), first=show),
+        count=counts[show] if show else sum(counts.values()),
+        keys=_in_list_order(assignments, show=show),
         key="interview_id",
+        listed=["workspace_group"],
     )
-    counts = _group_counts(page.paginator.counts)
     now = timezone.now()
     labels = {rank: label for _key, label, rank in GROUPS}
     keys = {rank: key for key, _label, rank in GROUPS}
@@ -260,8 +245,8 @@ def home(request):
     page_url, scorecard_url = url_for_each("workspace-interview"), url_for_each("workspace-scorecard")
     for interview in page.object_list:
         interview.page_url, interview.scorecard_url = page_url(interview.pk), scorecard_url(interview.pk)
-        # The group the list was sorted and counted by, so each row sits where it was counted.
-        interview.group_rank = interview.list_row.group_rank
+        # The group the list was sorted by, so each row sits where it was listed.
+        interview.group_rank = interview.list_row["workspace_group"]
         if not sections or sections[-1]["rank"] != interview.group_rank:
             rank = interview.group_rank
             key = keys[rank]

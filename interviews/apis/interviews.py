@@ -59,6 +59,7 @@ class InterviewApi(ScopedViewSet):
     serializer_class = InterviewDetailOut
     serializers_by_scope = {"candidate": InterviewCandidateOut}
     list_selector = staticmethod(selectors.interview_list_for)
+    list_keys = staticmethod(selectors.interview_list_keys)
     detail_queryset = staticmethod(selectors.interview_detail_queryset)
     write_actions = {"release_results": "change"}
 

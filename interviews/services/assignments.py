@@ -15,7 +15,14 @@ from audit.services import audit_record
 from hrsuite.errors import Conflict, ValidationFailed
 from hrsuite.permissions import has_role, require
 from hrsuite.roles import Role
-from interviews.models import BOOKING_OVERLAP, BUSY_STATUSES, Interview, InterviewAssignment
+from interviews.models import (
+    BOOKING_OVERLAP,
+    BUSY_STATUSES,
+    Interview,
+    InterviewAssignment,
+    Scorecard,
+    workspace_place,
+)
 from interviews.notices import InterviewMessage
 from interviews.services.calendar_messages import CALENDAR_TEMPLATES, calendar_messages_queue
 from notifications.models import Notification
@@ -127,6 +134,11 @@ def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewA
         interview_status=status,
         interview_starts_at=starts_at,
         interview_ends_at=starts_at + timedelta(minutes=minutes),
+        # Held, it is done for an interviewer who submitted their scorecard before (assigned,
+        # unassigned and assigned again), else it awaits it.
+        **workspace_place(
+            status=status, starts_at=starts_at, submitted=_submitted(interview, interviewer, status)
+        ),
     )
     try:
         with bookings_guarded(interview=interview, field="interviewer", interviewers=[interviewer]):
@@ -149,6 +161,15 @@ def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewA
         )
     assignment_invite(assignment=assignment)
     return assignment
+
+
+def _submitted(interview: Interview, interviewer, status: str) -> bool:
+    """Whether `interviewer` submitted their scorecard of `interview`, asked only once it is held."""
+    if status != Status.COMPLETED:
+        return False
+    return Scorecard.objects.filter(
+        interview=interview, interviewer=interviewer, status=Scorecard.Status.SUBMITTED
+    ).exists()
 
 
 @transaction.atomic

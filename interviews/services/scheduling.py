@@ -29,7 +29,7 @@ from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.roles import Role
 from hrsuite.workflow import transition
 from interviews import providers
-from interviews.models import BUSY_STATUSES, Interview, InterviewAssignment
+from interviews.models import BUSY_STATUSES, Interview, InterviewAssignment, workspace_place
 from interviews.notices import InterviewMessage
 from interviews.services.assignments import (
     assignment_create,
@@ -238,15 +238,17 @@ def _raise_if_booked(conflicts: list[str], *, field: str) -> None:
 
 
 def assignments_follow(interview: Interview) -> None:
-    """Copies the interview's status, start and end onto its assignments, whose index the
-    interviewer's workspace sorts and counts from and on which the database refuses overlapping
-    bookings (see `InterviewAssignment`): a move onto an interviewer's other interview is refused
-    as the scheduling check refuses it, on `starts_at`, the time that moved."""
+    """Copies the interview's status, start and end onto its assignments, and each one's place in
+    its interviewer's workspace (`workspace_place`): the workspace pages and counts along the
+    assignments' index, and the database refuses overlapping bookings on them (see
+    `InterviewAssignment`). A move onto an interviewer's other interview is refused as the
+    scheduling check refuses it, on `starts_at`, the time that moved."""
     with bookings_guarded(interview=interview, field="starts_at"):
         interview.assignments.update(
             interview_status=interview.status,
             interview_starts_at=interview.starts_at,
             interview_ends_at=interview.starts_at + timedelta(minutes=interview.duration_minutes),
+            **workspace_place(status=interview.status, starts_at=interview.starts_at),
         )
 
 

@@ -8,7 +8,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from hrsuite.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hrsuite.workflow import transition
-from interviews.models import Interview, InterviewAssignment, Recommendation, Scorecard
+from interviews.models import Interview, InterviewAssignment, Recommendation, Scorecard, WorkspaceGroup
 from interviews.services.feedback import feedback_check
 
 
@@ -68,6 +68,10 @@ def scorecard_submit(*, scorecard: Scorecard, actor) -> Scorecard:
     """Locks the scorecard: once submitted it no longer changes."""
     if scorecard.interviewer_id != actor.pk:
         raise Forbidden(gettext("Only the interviewer who wrote a scorecard submits it."))
+    # The interview's row first, as marking it held does (`interview_ended`): a submission and
+    # the interview's end, committing at once, would each miss the other, and the assignment would
+    # stay "awaiting my scorecard" with the scorecard in. One waits for the other instead.
+    Interview.objects.select_for_update().filter(pk=scorecard.interview_id).values_list("pk").first()
     dimensions = set(scorecard.interview.application.position.dimension_weights)
     errors: dict[str, list[str]] = {}
     missing = sorted(dimensions - set(scorecard.ratings))
@@ -82,6 +86,13 @@ def scorecard_submit(*, scorecard: Scorecard, actor) -> Scorecard:
     transition(
         scorecard, table=SCORECARD_TRANSITIONS, event="submit", changes={"submitted_at": timezone.now()}
     )
+    # A held interview leaves the interviewer's "awaiting my scorecard" for "done" (see
+    # `workspace_place`; one still ahead stays where it is until it is held).
+    InterviewAssignment.objects.filter(
+        interview_id=scorecard.interview_id,
+        interviewer=actor,
+        interview_status=Interview.Status.COMPLETED,
+    ).update(workspace_group=WorkspaceGroup.DONE, workspace_ahead_at=None)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from hrsuite.errors import Conflict
-from interviews.models import Interview, InterviewAssignment, RescheduleOffer
+from interviews.models import Interview, InterviewAssignment, RescheduleOffer, workspace_place
 from interviews.services.incidents import incident_open, reschedule_offer_choose
 from interviews.services.scheduling import interview_cancel, interview_reschedule
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
@@ -31,6 +31,7 @@ def _book_directly(interview, interviewer, *, status=Interview.Status.SCHEDULED)
         interview_status=status,
         interview_starts_at=interview.starts_at,
         interview_ends_at=interview.starts_at + timedelta(minutes=interview.duration_minutes),
+        **workspace_place(status=status, starts_at=interview.starts_at, submitted=False),
     )
 
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from interviews.models import Interview
+from interviews.models import Interview, WorkspaceGroup
 from tests.factories import make_interview
 
 BEFORE = ("interviews", "0011_agenda_index")
@@ -84,6 +84,58 @@ def test_assessments_reviewed_before_get_the_time_of_their_first_review(recruite
         new = executor.loader.project_state([after]).apps.get_model("interviews", "AIAssessment")
         assert new.objects.get(pk=reviewed.pk).first_reviewed_at == received + timedelta(hours=2)
         assert new.objects.get(pk=waiting.pk).first_reviewed_at is None
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_assignments_are_placed_in_their_interviewers_workspace(recruiter, interviewer):
+    before, after = (
+        ("interviews", "0017_assignment_booking_overlap"),
+        ("interviews", "0018_assignment_workspace_place"),
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    try:
+        old = executor.loader.project_state([before]).apps
+        assignment, scorecard = (
+            old.get_model("interviews", name) for name in ("InterviewAssignment", "Scorecard")
+        )
+        rows = {}
+        for name, status, days in [
+            ("awaiting", "completed", -1),
+            ("done", "completed", -2),
+            ("upcoming", "scheduled", 3),
+            ("cancelled", "cancelled", 4),
+        ]:
+            interview = make_interview(recruiter, starts_in=timedelta(days=days))
+            rows[name] = interview
+            assignment.objects.create(
+                interview_id=interview.pk,
+                interviewer_id=interviewer.pk,
+                interview_status=status,
+                interview_starts_at=interview.starts_at,
+                interview_ends_at=interview.starts_at + timedelta(minutes=45),
+            )
+        # A submitted scorecard makes the held interview done; a draft leaves it awaiting.
+        scorecard.objects.create(
+            interview_id=rows["done"].pk, interviewer_id=interviewer.pk, status="submitted"
+        )
+        scorecard.objects.create(
+            interview_id=rows["awaiting"].pk, interviewer_id=interviewer.pk, status="draft"
+        )
+
+        executor = MigrationExecutor(connection)
+        executor.migrate([after])
+        placed = executor.loader.project_state([after]).apps.get_model("interviews", "InterviewAssignment")
+        places = {a.interview_id: (a.workspace_group, a.workspace_ahead_at) for a in placed.objects.all()}
+        assert places == {
+            rows["awaiting"].pk: (WorkspaceGroup.AWAITING, rows["awaiting"].starts_at),
+            rows["done"].pk: (WorkspaceGroup.DONE, None),
+            rows["upcoming"].pk: (WorkspaceGroup.UPCOMING, rows["upcoming"].starts_at),
+            rows["cancelled"].pk: (WorkspaceGroup.DONE, None),
+        }
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())

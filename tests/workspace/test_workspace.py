@@ -148,9 +148,9 @@ def test_each_status_and_scorecard_state_falls_in_its_group(client, recruiter, i
     interview = assigned(recruiter, interviewer)
     Interview.objects.filter(pk=interview.pk).update(status=status)
     interview.status = status
-    assignments_follow(interview)
     if card:
         Scorecard.objects.create(interview=interview, interviewer=interviewer, status=card, notes="")
+    assignments_follow(interview)
     group = _expected_group(status, card)
     client.force_login(interviewer)
     html = client.get(reverse("workspace-home")).text
@@ -240,23 +240,89 @@ def _home_queries(client, django_assert_num_queries, interviewer, expected):
 
 
 # Session, user, the request's savepoint and its release, roles, permissions (user and group),
-# the assignment grant's permission id, the page's assignments with the counts per group (which
-# give the page count too), their interviews, the applications (with candidate and position) of
-# those, and the one audit event (its insert; it is chained after the commit).
-HOME_QUERIES = 12
+# the assignments counted per group, the page's assignments, the assignment grant's permission id,
+# the page's interviews, the applications (with candidate and position) of those, and the one
+# audit event (its insert; it is chained after the commit).
+HOME_QUERIES = 13
+
+
+def _placed(recruiter, interviewer, status, *, starts_in):
+    """An interview of `interviewer` with this status, its assignment following it."""
+    interview = assigned(recruiter, interviewer, starts_in=starts_in)
+    Interview.objects.filter(pk=interview.pk).update(status=status)
+    interview.status = status
+    assignments_follow(interview)
+    return interview
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("each", [1, 5])
-def test_home_query_count_is_the_same_for_2_and_10_interviews(
+@pytest.mark.parametrize("each", [1, 10])
+def test_home_query_count_is_the_same_for_3_and_30_interviews(
     client, django_assert_num_queries, recruiter, interviewer, each
 ):
     # An hour apart: an interviewer cannot be booked twice at once.
     for n in range(each):
         assigned(recruiter, interviewer, starts_in=timedelta(days=2, hours=n))
-        held(assigned(recruiter, interviewer, starts_in=-timedelta(hours=3 + n)))
+        _placed(recruiter, interviewer, Interview.Status.COMPLETED, starts_in=-timedelta(days=1, hours=n))
+        _placed(recruiter, interviewer, Interview.Status.CANCELLED, starts_in=-timedelta(days=3, hours=n))
     response = _home_queries(client, django_assert_num_queries, interviewer, HOME_QUERIES)
     assert response.text.count('class="awaiting"') == each
+    # The last page, and one group alone, cost the same.
+    with django_assert_num_queries(HOME_QUERIES):
+        assert client.get(reverse("workspace-home"), {"page": 2}).status_code == 200
+    with django_assert_num_queries(HOME_QUERIES):
+        assert client.get(reverse("workspace-home"), {"show": "done"}).status_code == 200
+
+
+def _listed_order(html) -> list[str]:
+    return re.findall(r'<a href="/workspace/interviews/([0-9a-f-]+)/">', html)
+
+
+@pytest.mark.django_db
+def test_home_lists_in_group_then_time_order_with_ties_by_interview(client, recruiter, interviewer):
+    """Awaiting longest waiting first, upcoming soonest first, done latest first; interviews that
+    start at the same time in order of their key. Checked against that rule worked out in Python."""
+    same_time = -timedelta(days=4)
+    interviews = [
+        assigned(recruiter, interviewer, starts_in=timedelta(days=2)),
+        assigned(recruiter, interviewer, starts_in=timedelta(days=1)),
+        _placed(recruiter, interviewer, Interview.Status.COMPLETED, starts_in=-timedelta(days=1)),
+        _placed(recruiter, interviewer, Interview.Status.COMPLETED, starts_in=-timedelta(days=2)),
+        _placed(recruiter, interviewer, Interview.Status.COMPLETED, starts_in=same_time),
+        _placed(recruiter, interviewer, Interview.Status.NO_SHOW, starts_in=-timedelta(days=3)),
+        _placed(recruiter, interviewer, Interview.Status.CANCELLED, starts_in=-timedelta(days=5)),
+    ]
+    # Two more cancelled at the same start as the held one above: three done rows tie.
+    interviews += [
+        _placed(recruiter, interviewer, Interview.Status.CANCELLED, starts_in=same_time) for _ in range(2)
+    ]
+    Interview.objects.filter(pk__in=[i.pk for i in interviews[-2:]]).update(starts_at=interviews[4].starts_at)
+    for interview in interviews[-2:]:
+        interview.refresh_from_db()
+        assignments_follow(interview)
+    submitted(interviews[4], interviewer)  # held, scorecard in: done
+
+    def rule(interview):
+        interview.refresh_from_db()
+        group = _expected_group(
+            interview.status, Scorecard.Status.SUBMITTED if interview is interviews[4] else None
+        )
+        start = interview.starts_at.timestamp()
+        return (
+            ("awaiting", "upcoming", "done").index(group),
+            start if group != "done" else -start,
+            str(interview.pk),
+        )
+
+    expected = [str(i.pk) for i in sorted(interviews, key=rule)]
+    client.force_login(interviewer)
+    assert _listed_order(client.get(reverse("workspace-home")).text) == expected
+    assert _tab_counts(client.get(reverse("workspace-home")).text) == {
+        "all": 9,
+        "awaiting": 2,
+        "upcoming": 2,
+        "done": 5,
+    }
 
 
 @pytest.mark.django_db
