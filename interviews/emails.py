@@ -1,11 +1,12 @@
 """What the interviews' messages say (context, calendar file) and whether they still hold at
 send time, as the notification outbox asks for them (`interviews.notices` lists the messages)."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import icalendar
 from django.conf import settings
+from icalendar.parser import param_value
+from icalendar.prop import vText
 
 from candidates.models import Application, Stage
 from candidates.notices import application_context, application_named
@@ -84,16 +85,54 @@ def _parse_time(value) -> datetime | None:
         return None
 
 
-def interview_stale_reason(notification) -> str:
-    """Why a message about an interview no longer holds ('' when it does), read fresh."""
-    payload, template = notification.payload, notification.template
-    if notification.interview_id is None:
-        return ""
-    interview = (
-        Interview.objects.filter(pk=notification.interview_id)
-        .values("status", "starts_at", "calendar_sequence")
-        .first()
+def interview_stale_reasons(notifications) -> dict:
+    """Why each message about an interview no longer holds ({pk: reason} for those that do not),
+    read fresh for all of them in at most three queries."""
+    about = [n for n in notifications if n.interview_id is not None]
+    if not about:
+        return {}
+    interviews = {
+        row["pk"]: row
+        for row in Interview.objects.filter(pk__in={n.interview_id for n in about}).values(
+            "pk", "status", "starts_at", "calendar_sequence"
+        )
+    }
+    assigned = _pairs(
+        InterviewAssignment.objects.all(),
+        [n for n in about if n.template == InterviewMessage.CANCELLATION and n.payload.get("unassigned")],
     )
+    submitted = _pairs(
+        Scorecard.objects.filter(status=Scorecard.Status.SUBMITTED),
+        [
+            n
+            for n in about
+            if n.template in (InterviewMessage.SCORECARD_REQUEST, InterviewMessage.SCORECARD_REMINDER)
+        ],
+    )
+    reasons = {}
+    for notification in about:
+        reason = _interview_reason(
+            notification, interviews.get(notification.interview_id), assigned, submitted
+        )
+        if reason:
+            reasons[notification.pk] = reason
+    return reasons
+
+
+def _pairs(rows, notifications) -> set[tuple]:
+    """The (interview, interviewer) pairs of `rows` among the messages' (interview, recipient)."""
+    wanted = {(n.interview_id, n.recipient_user_id) for n in notifications}
+    if not wanted:
+        return set()
+    found = rows.filter(
+        interview_id__in={pair[0] for pair in wanted}, interviewer_id__in={pair[1] for pair in wanted}
+    ).values_list("interview_id", "interviewer_id")
+    return wanted & set(found)
+
+
+def _interview_reason(notification, interview: dict | None, assigned: set, submitted: set) -> str:
+    payload, template = notification.payload, notification.template
+    pair = (notification.interview_id, notification.recipient_user_id)
     if interview is None:
         return "The interview no longer exists."
     if template in (InterviewMessage.INVITATION, InterviewMessage.REMINDER):
@@ -104,23 +143,22 @@ def interview_stale_reason(notification) -> str:
         if "sequence" in payload and payload["sequence"] != interview["calendar_sequence"]:
             return "The invitation has been replaced."
     elif template == InterviewMessage.CANCELLATION and payload.get("unassigned"):
-        assigned = InterviewAssignment.objects.filter(
-            interview_id=notification.interview_id, interviewer_id=notification.recipient_user_id
-        ).exists()
-        if assigned:
+        if pair in assigned:
             return "The interviewer is assigned again."
     elif template == InterviewMessage.CANCELLATION:
         if interview["status"] != Interview.Status.CANCELLED:
             return "The interview is not cancelled."
-    elif template in (InterviewMessage.SCORECARD_REQUEST, InterviewMessage.SCORECARD_REMINDER):
-        submitted = Scorecard.objects.filter(
-            interview_id=notification.interview_id,
-            interviewer_id=notification.recipient_user_id,
-            status=Scorecard.Status.SUBMITTED,
-        ).exists()
-        if submitted:
-            return "The scorecard is in."
+    elif (
+        template in (InterviewMessage.SCORECARD_REQUEST, InterviewMessage.SCORECARD_REMINDER)
+        and pair in submitted
+    ):
+        return "The scorecard is in."
     return ""
+
+
+def interview_stale_reason(notification) -> str:
+    """Why a message about an interview no longer holds ('' when it does), read fresh."""
+    return interview_stale_reasons([notification]).get(notification.pk, "")
 
 
 def _rejection_stale_reason(notification) -> str:
@@ -138,39 +176,68 @@ def _rejection_stale_reason(notification) -> str:
 
 def calendar_file(notification, *, email: str, name: str) -> bytes:
     """The RFC 5545 object: one VEVENT whose UID is the interview's, so a calendar updates or
-    removes the entry it already has when SEQUENCE goes up."""
+    removes the entry it already has when SEQUENCE goes up.
+
+    Written line by line, with icalendar's escaping of texts and parameters: its component model
+    took longer than the rest of the message's rendering (bench/README.md, "Outbox")."""
     interview = notification.interview
     method = CALENDAR_METHODS[notification.template]
     starts_at = datetime.fromisoformat(
         notification.payload.get("starts_at") or interview.starts_at.isoformat()
     )
-    starts_utc = starts_at.astimezone(ZoneInfo("UTC"))
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//hrsuite//interviews//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", method)
-    event = icalendar.Event()
-    event.add("uid", calendar_uid(interview))
-    event.add("sequence", int(notification.payload.get("sequence", interview.calendar_sequence)))
-    event.add("dtstamp", notification.created_at.astimezone(ZoneInfo("UTC")))
-    event.add("dtstart", starts_utc)
-    event.add("dtend", starts_utc + timedelta(minutes=interview.duration_minutes))
+    starts_utc = starts_at.astimezone(UTC)
     title = interview.application.position.title
-    event.add("summary", f"面试：{title}" if notification.language == "zh-hans" else f"Interview: {title}")  # noqa: RUF001
+    summary = f"面试：{title}" if notification.language == "zh-hans" else f"Interview: {title}"  # noqa: RUF001
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//hrsuite//interviews//EN",
+        f"METHOD:{method}",
+        "BEGIN:VEVENT",
+        f"UID:{_text(calendar_uid(interview))}",
+        f"SEQUENCE:{int(notification.payload.get('sequence', interview.calendar_sequence))}",
+        f"DTSTAMP:{_utc(notification.created_at)}",
+        f"DTSTART:{_utc(starts_utc)}",
+        f"DTEND:{_utc(starts_utc + timedelta(minutes=interview.duration_minutes))}",
+        f"SUMMARY:{_text(summary)}",
+    ]
     if interview.join_url:
-        event.add("location", interview.join_url)
-        event.add("url", interview.join_url)
-    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
-    organizer = icalendar.vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
-    organizer.params["cn"] = icalendar.vText("hrsuite")
-    event.add("organizer", organizer)
-    attendee = icalendar.vCalAddress(f"mailto:{email}")
-    attendee.params["cn"] = icalendar.vText(name)
-    attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
-    attendee.params["rsvp"] = icalendar.vText("FALSE")
-    event.add("attendee", attendee)
-    calendar.add_component(event)
-    return calendar.to_ical()
+        lines += [f"LOCATION:{_text(interview.join_url)}", f"URL:{interview.join_url}"]
+    lines += [
+        f"STATUS:{'CANCELLED' if method == 'CANCEL' else 'CONFIRMED'}",
+        f"ORGANIZER;CN=hrsuite:mailto:{settings.DEFAULT_FROM_EMAIL}",
+        f"ATTENDEE;CN={param_value(name)};ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:{email}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "".join(_folded(line) + "\r\n" for line in lines).encode()
+
+
+def _text(value: str) -> str:
+    """A TEXT value, escaped (RFC 5545, 3.3.11)."""
+    return vText(value).to_ical().decode()
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _folded(line: str) -> str:
+    """The content line folded into lines of at most 75 octets (RFC 5545, 3.1), never inside a
+    UTF-8 character nor right after the backslash of an escape."""
+    if len(line.encode()) <= 75:
+        return line
+    lines, current, size, limit = [], "", 0, 75
+    for char in line:
+        octets = len(char.encode())
+        if size + octets > limit:
+            keep = "\\" if current.endswith("\\") else ""
+            lines.append(current.removesuffix(keep))
+            current, size, limit = keep, len(keep), 74  # a folded line starts with a space
+        current += char
+        size += octets
+    lines.append(current)
+    return "\r\n ".join(lines)
 
 
 def _calendar(notification, *, email: str, name: str) -> tuple[str, bytes] | None:
@@ -197,6 +264,7 @@ def register() -> None:
                 label=message.label,
                 context=_context,
                 stale_reason=interview_stale_reason,
+                stale_reasons=interview_stale_reasons,
                 candidate_zone=candidate_zone,
                 calendar=_calendar if message in CALENDAR_METHODS else None,
                 priority=registry.URGENT if message in URGENT_MESSAGES else registry.NORMAL,

@@ -26,6 +26,10 @@ class MessageTemplate:
     context: Callable[..., dict]
     # (notification) -> why the message no longer holds, read fresh; '' when it does.
     stale_reason: Callable[..., str] | None = None
+    # The same check for many messages at once, in a fixed number of queries however many there
+    # are: (notifications) -> {pk: reason} for those that no longer hold. The dispatcher checks a
+    # batch with it when set, else each message with `stale_reason`.
+    stale_reasons: Callable[..., dict] | None = None
     # (notification) -> the zone a candidate recipient reads the message in, when not their own.
     candidate_zone: Callable[..., str] | None = None
     # (notification, *, language, context) -> "subject, blank line, body" set by HR; '' for none.

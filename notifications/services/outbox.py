@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import IntegrityError, transaction
+from django.core.mail.backends import smtp
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audit.models import AuditAction
@@ -153,10 +154,25 @@ def _claim(*, batch_size: int, now: datetime) -> queue.Claim:
     )
 
 
+def stale_reasons(notifications: list[Notification]) -> dict[int, str]:
+    """Why each message no longer holds, as its template's app reads it now: {pk: reason} for
+    those that do not. Each registered batch check runs once for all its messages."""
+    reasons: dict[int, str] = {}
+    batches: dict = {}
+    for notification in notifications:
+        template = registry.template_for(notification.template)
+        if template.stale_reasons is not None:
+            batches.setdefault(template.stale_reasons, []).append(notification)
+        elif template.stale_reason is not None and (reason := template.stale_reason(notification)):
+            reasons[notification.pk] = reason
+    for check, batch in batches.items():
+        reasons.update(check(batch))
+    return reasons
+
+
 def stale_reason(notification: Notification) -> str:
     """Why the message no longer holds ('' when it does), as its template's app reads it now."""
-    check = registry.template_for(notification.template).stale_reason
-    return check(notification) if check is not None else ""
+    return stale_reasons([notification]).get(notification.pk, "")
 
 
 def _safe_error(exc: Exception) -> str:
@@ -196,43 +212,87 @@ def _failed_attempt(
         result.retried += 1
 
 
-def _send_batch(claim: queue.Claim, result: DispatchResult) -> None:
-    connection = get_connection()
+# How old the answer to "does it still hold" may be when a message goes out: the batch's rows
+# are checked together, and again when the last check is older than this.
+RECHECK_SECONDS = 1.0
+
+
+@contextlib.contextmanager
+def _commits_not_waiting_for_disk():
+    """The dispatcher's writes while it sends (each row's outcome, the claim's renewals) commit
+    without waiting for PostgreSQL to flush its log to disk, which took most of the time of
+    marking a row sent. A commit is still visible to every other dispatcher at once and survives
+    the worker dying; only a crash of the database server itself may lose the last fraction of a
+    second of them, and a 'sent' lost so is sent again as the same message (docs/architecture.md,
+    "Notifications")."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
     try:
-        for notification in claim:
-            now = timezone.now()
-            if not claim.holds(notification, now=now):
-                continue
-            reason = stale_reason(notification)
-            if reason:
-                claim.finish(notification, now=now, status=Notification.Status.CANCELLED, last_error=reason)
-                result.cancelled += 1
-                continue
-            try:
-                message = render(notification, connection=connection)
-            except MessageUnsendable as exc:
-                # Sending again cannot help (no address, say): fail at once for HR to look at.
-                claim.finish(
-                    notification, now=now, status=Notification.Status.FAILED, last_error=str(exc)[:500]
-                )
-                result.failed += 1
-                continue
-            try:
-                connection.open()  # once per batch; again only after a broken connection
-                message.send()
-            except Exception as exc:
-                _failed_attempt(claim, notification, exc, timezone.now(), result)
-                # The connection may be broken half-way; the next message opens a fresh one.
-                with contextlib.suppress(Exception):
-                    connection.close()
-                continue
-            claim.finish(
-                notification, now=timezone.now(), status=Notification.Status.SENT, sent_at=timezone.now()
-            )
-            result.sent += 1
+        yield
+    finally:
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+def _deliver(mail_connection, message) -> None:
+    """Hand one message to the mail server. Django's SMTP backend is given the message's bytes as
+    they are (its own path would parse every address again); any other backend (the console in
+    development) sends it its usual way."""
+    if isinstance(mail_connection, smtp.EmailBackend):
+        mail_connection.open()  # once per batch; again only after a broken connection
+        mail_connection.connection.sendmail(message.envelope_from, [message.envelope_to], message.data)
+    else:
+        message.send()
+
+
+def _send_batch(claim: queue.Claim, result: DispatchResult) -> None:
+    mail_connection = get_connection()
+    reasons: dict[int, str] = {}
+    checked_at = None
+    try:
+        with _commits_not_waiting_for_disk():
+            for index, notification in enumerate(claim.rows):
+                now = timezone.now()
+                if not claim.holds(notification, now=now):
+                    continue
+                if checked_at is None or (now - checked_at).total_seconds() >= RECHECK_SECONDS:
+                    left = [row for row in claim.rows[index:] if row.pk in claim.held]
+                    reasons, checked_at = stale_reasons(left), now
+                reason = reasons.get(notification.pk)
+                if reason:
+                    claim.finish(
+                        notification, now=now, status=Notification.Status.CANCELLED, last_error=reason
+                    )
+                    result.cancelled += 1
+                    continue
+                try:
+                    message = render(notification, connection=mail_connection)
+                except MessageUnsendable as exc:
+                    # Sending again cannot help (no address, say): fail at once for HR to look at.
+                    claim.finish(
+                        notification, now=now, status=Notification.Status.FAILED, last_error=str(exc)[:500]
+                    )
+                    result.failed += 1
+                    continue
+                try:
+                    _deliver(mail_connection, message)
+                except Exception as exc:
+                    _failed_attempt(claim, notification, exc, timezone.now(), result)
+                    # The connection may be broken half-way; the next message opens a fresh one.
+                    with contextlib.suppress(Exception):
+                        mail_connection.close()
+                    continue
+                # Right after the server's 250, nothing in between: a crash here resends this one
+                # message only (docs/architecture.md, "Notifications").
+                sent_at = timezone.now()
+                claim.finish(notification, now=sent_at, status=Notification.Status.SENT, sent_at=sent_at)
+                result.sent += 1
     finally:
         with contextlib.suppress(Exception):
-            connection.close()
+            mail_connection.close()
 
 
 def outbox_dispatch(*, batch_size: int | None = None, max_batches: int | None = None) -> DispatchResult:

@@ -3,8 +3,10 @@
 import datetime
 import re
 
+import icalendar
 import pytest
 
+from interviews.emails import calendar_file, calendar_uid
 from interviews.models import Interview
 from notifications.registry import template_choices
 from notifications.rendering import message_id, render
@@ -135,3 +137,19 @@ def test_offer_withdrawn_uses_the_text_hr_set_for_the_language(recruiter):
     assert message.body.startswith(f"Dear {offer.application.candidate.full_name},\nWe are sorry.")
     _, chinese = _offer_message(recruiter, "offer_cancelled", language="zh-hans")
     assert "已撤回" in chinese.subject  # no Chinese text set: the built-in one
+
+
+def test_a_long_calendar_entry_is_folded_and_reads_back_as_written(recruiter):
+    interview = schedule(recruiter, language="zh-hans")
+    title = "后端工程师, 北京; 总部 \\ 研发 " * 4  # commas, semicolons and a backslash to escape
+    interview.application.position.title = title
+    notification = queue("invitation", interview)
+    name = 'Wang, "Wei"; 王伟'
+
+    ics = calendar_file(notification, email="wei@example.test", name=name)
+
+    assert max(len(line) for line in ics.split(b"\r\n")) <= 75
+    (event,) = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    assert str(event["summary"]) == f"面试：{title}"  # noqa: RUF001
+    assert event["attendee"].params["cn"] == name
+    assert str(event["uid"]) == calendar_uid(interview)

@@ -6,7 +6,10 @@ import re
 import icalendar
 import pytest
 import time_machine
+from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -20,6 +23,7 @@ from notifications.models import Notification
 from notifications.rendering import message_id
 from notifications.services.outbox import (
     QUEUE,
+    RECHECK_SECONDS,
     backoff,
     next_due_at,
     notification_retry,
@@ -317,3 +321,63 @@ def test_a_reminder_due_now_is_claimed_before_a_backlog_of_invitations_due_earli
     first = QUEUE.claim(batch_size=3, now=now)
 
     assert [row.pk for row in first] == [reminder.pk, backlog[0].pk, backlog[1].pk]
+
+
+def _dispatch_queries(recruiter, messages: int) -> list[str]:
+    for _ in range(messages):
+        queue("invitation", schedule(recruiter))
+    with CaptureQueriesContext(connection) as captured:
+        assert outbox_dispatch().sent == messages
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_each_further_message_of_a_batch_costs_one_query_its_sent_mark(recruiter, smtp_server):
+    # Whether each message still holds is read for the whole batch at once; what is left per
+    # message is the UPDATE marking it sent right after the server took it.
+    two = _dispatch_queries(recruiter, 2)
+    six = _dispatch_queries(recruiter, 6)
+
+    def marks(queries):
+        return [
+            sql for sql in queries if sql.startswith('UPDATE "interviews_notification"') and "'sent'" in sql
+        ]
+
+    assert len(six) - len(two) == len(marks(six)) - len(marks(two)) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_is_checked_again_once_the_batchs_check_is_a_second_old(recruiter, smtp_server):
+    first, second = (schedule(recruiter) for _ in range(2))
+    rows = [queue("invitation", first), queue("invitation", second)]
+    accept = smtp_server.sink.handle_DATA
+
+    def cancel_the_second():
+        Interview.objects.filter(pk=second.pk).update(status="cancelled")
+        connection.close()  # the server thread's own
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+
+        async def accept_then_cancel_the_second(server, session, envelope):
+            reply = await accept(server, session, envelope)
+            # While the first goes out, the second interview is cancelled, and a second passes
+            # since the batch was checked.
+            await sync_to_async(cancel_the_second)()
+            clock.shift(RECHECK_SECONDS)
+            return reply
+
+        smtp_server.sink.handle_DATA = accept_then_cancel_the_second
+        result = outbox_dispatch()
+
+    assert (result.sent, result.cancelled) == (1, 1)
+    assert smtp_server.sink.ids == {message_id(rows[0]): 1}
+    rows[1].refresh_from_db()
+    assert (rows[1].status, rows[1].last_error) == ("cancelled", "The interview is no longer scheduled.")
+
+
+@pytest.mark.services
+def test_the_dispatcher_leaves_its_database_connection_waiting_for_the_disk_again(recruiter, smtp_server):
+    queue("invitation", schedule(recruiter))
+    assert outbox_dispatch().sent == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
