@@ -135,7 +135,8 @@ def _text_part(content_type: str, text: str) -> tuple[list[str], bytes]:
         encoding = "8bit"
     else:
         encoding = "quoted-printable"
-        body = body_encode(text, eol="\r\n").encode()
+        # Of bytes, as the e-mail package does it: the encoder escapes code points up to 255.
+        body = body_encode(text.encode().decode("latin-1"), eol="\r\n").encode("ascii")
     headers = [f'Content-Type: {content_type}; charset="utf-8"', f"Content-Transfer-Encoding: {encoding}"]
     return headers, body
 

@@ -42,9 +42,19 @@ def test_a_message_with_a_calendar_file_reads_back_as_written():
     assert calendar.get_content().encode() == ics
 
 
-def test_a_line_longer_than_smtp_allows_is_sent_quoted_printable_and_arrives_whole():
-    line = "x" * 1500
-    message = _parsed(text=f"{line}\n")
+@pytest.mark.parametrize("line", ["x" * 1500, "面试" * 400], ids=["ascii", "chinese"])
+def test_a_line_longer_than_smtp_allows_is_sent_quoted_printable_and_arrives_whole(line):
+    data = mime_message(
+        message_id="<0123abcd@hrsuite>",
+        sender="hrsuite@localhost",
+        to="ann@example.test",
+        subject="Hello",
+        language="zh-hans",
+        text=f"{line}\n",
+        html="<p>Hello</p>",
+    )
+    assert data.isascii()  # quoted-printable is 7-bit: UTF-8 goes as its =XX escapes
+    message = email.message_from_bytes(data, policy=email.policy.default)
     plain = message.get_body(preferencelist=("plain",))
     assert plain["Content-Transfer-Encoding"] == "quoted-printable"
     assert plain.get_content().replace("\r\n", "\n") == f"{line}\n"
