@@ -11,7 +11,7 @@ each one `list` event with the ids it shows (an empty list shows no one and writ
 read only the values they show, so no encrypted field is read or decrypted.
 """
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import pairwise
 
@@ -188,7 +188,11 @@ class Summary:
         return counts
 
     @classmethod
-    def from_row(cls, counted_at: datetime, counts: dict) -> "Summary":
+    def from_row(cls, counted_at: datetime, counts: dict) -> "Summary | None":
+        """The summary a row keeps; None for a row that keeps other counts (written by another
+        release, during a deployment), which is then counted again."""
+        if set(counts) != {f.name for f in fields(cls)} - {"counted_at", "agenda_days"}:
+            return None
         return cls(
             counted_at=counted_at,
             **{**counts, "agenda_from": datetime.fromisoformat(counts["agenda_from"])},
@@ -269,9 +273,9 @@ def summary_for(*, user, now: datetime, tz: tzinfo) -> Summary:
     today = timezone.localtime(now, tz).date()
     scope = _scope(user)
     kept = DashboardSummary.objects.filter(scope=scope).values_list("counted_at", "counts").first()
-    if kept is not None and abs(now - kept[0]) < timedelta(seconds=SUMMARY_SECONDS):
-        summary = Summary.from_row(*kept)
-    else:
+    fresh = kept is not None and abs(now - kept[0]) < timedelta(seconds=SUMMARY_SECONDS)
+    summary = Summary.from_row(*kept) if fresh else None
+    if summary is None:
         summary = count_for(user=user, now=now)
         _keep_summary(scope, summary)
     days = _days_from_quarters(summary, today=today, tz=tz)

@@ -100,6 +100,15 @@ def test_a_missing_row_is_counted_and_written(client, recruiter, clock):
     assert (row.scope, row.counted_at, row.counts["offers"]) == ("all", NOW, {"sent": 1})
 
 
+def test_a_fresh_row_of_other_counts_is_counted_again(client, recruiter, clock):
+    """As a row written by another release during a deployment."""
+    make_hire(recruiter)
+    DashboardSummary.objects.create(scope="all", counted_at=NOW, counts={"offers": {"sent": 41}})
+
+    assert _offers_sent(_view(client, recruiter)) == "1"
+    assert DashboardSummary.objects.get(scope="all").counts["offers"] == {"sent": 1}
+
+
 # SQLite's in-memory test database refuses a second transaction while one writes ("database
 # table is locked"); the test below plays the same meeting on one connection.
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs DATABASE_URL=postgres://...")
