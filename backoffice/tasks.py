@@ -1,20 +1,15 @@
-"""Celery tasks of HR's pages: keeping the dashboard's shared counts warm."""
+"""Celery tasks of HR's pages: keeping the dashboard's shared counts fresh."""
 
 from celery import shared_task
-from django.conf import settings
 
 from backoffice.selectors.dashboard import shared_counts_refresh
 
 
 @shared_task
 def dashboard_counts_refresh() -> bool:
-    """Recounts the dashboard's shared summary before it expires, so no page pays for it.
-
-    Only a cache the worker shares with the web processes (Redis, in production) helps: with the
-    embedded default's per-process memory cache the page counts for itself, and this does nothing.
-    """
-    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-        return False
+    """Recounts the dashboard's shared summary row before it is SUMMARY_SECONDS old, so no page
+    pays for it, and deletes the rows no one has read for a day. The row is in the database, so
+    this serves every deployment, the embedded default included."""
     return shared_counts_refresh()
 
 

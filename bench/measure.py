@@ -2,7 +2,7 @@
 
     DJANGO_SETTINGS_MODULE=config.settings.test \\
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hrsuite_bench \\
-    .venv/bin/python bench/measure.py [--requests 200] [--warmup 20] [--only api|pages] [--steady 3]
+    .venv/bin/python bench/measure.py [--requests 200] [--warmup 20] [--only api|pages|dashboard] [--steady 3]
 
 A benchmark, not a test: it prints a table and asserts nothing. Requests go through the whole
 Django stack in-process (django.test.Client, signed in with force_login), so the figures include
@@ -201,7 +201,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests before them")
     parser.add_argument("--pages", type=int, default=20, help="lists are read at pages 1..this")
     parser.add_argument("--interviewer", default=bench_usernames(1)["interviewer"][0])
-    parser.add_argument("--only", choices=["api", "pages"], help="measure only the API or only the pages")
+    parser.add_argument(
+        "--only",
+        choices=["api", "pages", "dashboard"],
+        help="measure only the API, only the pages, or only the dashboard's three cases",
+    )
     parser.add_argument(
         "--steady",
         type=int,
@@ -256,9 +260,13 @@ def main(argv: list[str] | None = None) -> None:
     total = args.warmup + args.requests
     ids = [str(pk) for pk in Candidate.objects.order_by("?").values_list("pk", flat=True)[:total]]
     ids = (ids * (total // max(len(ids), 1) + 1))[:total]
-    scenarios = [] if args.only == "pages" else _api_scenarios(clients, args, ids, recruiter, hr_admin, total)
-    if args.only != "api":
+    scenarios = []
+    if args.only in (None, "api"):
+        scenarios += _api_scenarios(clients, args, ids, recruiter, hr_admin, total)
+    if args.only in (None, "pages"):
         scenarios += _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total)
+    if args.only == "dashboard":
+        scenarios += _dashboard_scenarios(recruiter, total)
 
     results = []
     # The machine's own speed: it changes every few seconds, so it is looked for over about five.
@@ -307,7 +315,6 @@ def _api_scenarios(clients, args, ids, recruiter, hr_admin, total) -> list[tuple
 
 def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -> list[tuple[Scenario, str]]:
     """The browser pages each role opens most, timed like the API (server time, no rendering)."""
-    from django.core.cache import cache
     from django.db.models import Count
     from django.utils import timezone
 
@@ -341,15 +348,6 @@ def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -
         ).values_list("pk", flat=True)
     ]
     rows = [
-        ("page /hr/", recruiter, "recruiter", ["/hr/"] * total, "counts cached (warm)", None),
-        (
-            "page /hr/ (cold)",
-            recruiter,
-            "recruiter",
-            ["/hr/"] * total,
-            "cache cleared each time",
-            cache.clear,
-        ),
         (
             "page /hr/candidates/",
             recruiter,
@@ -494,9 +492,41 @@ def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -
         ),
         ("page /account/preferences/", recruiter, "recruiter", ["/account/preferences/"] * total, "", None),
     ]
-    return [
+    return _dashboard_scenarios(recruiter, total) + [
         (Scenario(label, user, role, urls, is_list=False, before_each=before), note)
         for label, user, role, urls, note, before in rows
+    ]
+
+
+def _dashboard_scenarios(recruiter, total) -> list[tuple[Scenario, str]]:
+    """The HR dashboard as the recruiter (who shares the "all" summary row) sees it: with the row
+    fresh, as beat keeps it; with the row older than SUMMARY_SECONDS, as the first view of a
+    minute finds it without beat or for a user of their own scope (counted and rewritten); and
+    with no row at all, as after a deployment or for a user's first view (counted and inserted)."""
+    from django.utils import timezone
+
+    from backoffice.models import DashboardSummary
+    from backoffice.selectors.dashboard import SUMMARY_SECONDS
+
+    age = datetime.timedelta(seconds=SUMMARY_SECONDS)
+
+    def fresh() -> None:
+        DashboardSummary.objects.update(counted_at=timezone.now())
+
+    def stale() -> None:
+        DashboardSummary.objects.update(counted_at=timezone.now() - age)
+
+    def deleted() -> None:
+        DashboardSummary.objects.all().delete()
+
+    cases = [
+        ("page /hr/", "counts from a fresh row, as beat keeps it", fresh),
+        ("page /hr/ (row stale)", f"row {SUMMARY_SECONDS} s old before each view: counted, rewritten", stale),
+        ("page /hr/ (row deleted)", "no row before each view: counted, inserted", deleted),
+    ]
+    return [
+        (Scenario(label, recruiter, "recruiter", ["/hr/"] * total, False, before_each=before), note)
+        for label, note, before in cases
     ]
 
 

@@ -24,7 +24,8 @@ app.conf.beat_schedule = {
     "audit-verify-chain": {"task": "audit.tasks.audit_verify_chain", "schedule": 3600.0},
     # Links audit events a crashed writer left unchained (docs/architecture.md, "Audit trail").
     "audit-chain-pending": _every(5.0, "audit.tasks.audit_chain_pending"),
-    # Recounts the HR dashboard's shared summary inside its 60 s life, so pages always find it.
+    # Recounts the HR dashboard's shared summary row inside its 60 s life, so pages always find it
+    # fresh (docs/architecture.md, "HR dashboard").
     "dashboard-counts-refresh": _every(45.0, "backoffice.tasks.dashboard_counts_refresh"),
     # Sends the notification outbox's due rows (docs/architecture.md, "Notifications"). A tick at
     # most 20 s away is what brings a crashed worker's messages back within the 45 s promise.

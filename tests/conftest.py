@@ -44,8 +44,7 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts and ends with an empty cache: sign-in and link limits count in it, and
-    the dashboard keeps its counts there for a minute."""
+    """Each test starts and ends with an empty cache: sign-in and link limits count in it."""
     cache.clear()
     yield
     cache.clear()

@@ -1,28 +1,30 @@
 """Reads behind the HR dashboard: counts per chart from GROUP BY queries, and short live lists.
 
 Everything starts from `restrict()`. The counts name nobody, write no audit event and are kept
-for SUMMARY_SECONDS in Django's cache: at 100,000 candidates a GROUP BY over every application
-or a month of interviews costs more than the page's whole time budget, and a dashboard's counts
-may be a minute old (the page says as of when). The lists of what needs someone's attention are
-read live on every view, each cut in SQL along an index, and each one `list` event with the ids
-it shows (an empty list shows no one and writes none). Lists read only the values they show,
-so no encrypted field is read or decrypted.
+for SUMMARY_SECONDS as one database row per scope (`backoffice.models.DashboardSummary`): at
+100,000 candidates a GROUP BY over every application or a month of interviews costs more than
+the page's whole time budget, and a dashboard's counts may be a minute old (the page says as of
+when). A view reads its scope's row in one query and counts only when it is missing or older;
+beat recounts the shared one before that (docs/architecture.md, "HR dashboard"). The lists of
+what needs someone's attention are read live on every view, each cut in SQL along an index, and
+each one `list` event with the ids it shows (an empty list shows no one and writes none). Lists
+read only the values they show, so no encrypted field is read or decrypted.
 """
 
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, tzinfo
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from itertools import pairwise
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, F, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models.functions import ExtractMinute, Floor, TruncDate, TruncHour
 from django.utils import timezone
 
 from accounts.models import full_name
 from audit.services import audit_lists
+from backoffice.models import DashboardSummary
 from candidates.models import Application, Position, Stage
-from hrsuite.degraded import CACHE_ERRORS, outage_warn
 from hrsuite.models import choice_label
 from hrsuite.permissions import global_permission, restrict
 from interviews.models import (
@@ -44,6 +46,10 @@ AGENDA_SIZE = 25
 LIST_SIZE = 10
 COMPLETION_DAYS = 30
 SUMMARY_SECONDS = 60
+# A row no view or beat has rewritten for this long is deleted (its user left, or stopped looking).
+SUMMARY_KEPT_FOR = timedelta(days=1)
+AGENDA_QUARTER_MINUTES = 15
+_QUARTER = timedelta(minutes=AGENDA_QUARTER_MINUTES)
 
 # The stages an application moves through, in funnel order; the two ways out are shown apart.
 FUNNEL_STAGES = [Stage.APPLIED, Stage.SCREENING, Stage.INTERVIEWING, Stage.DECISION, Stage.OFFER, Stage.HIRED]
@@ -64,7 +70,7 @@ _CHECK_TONES = {
     BackgroundCheck.Status.INCONCLUSIVE: "warn",
 }
 # Every model the dashboard reads: users with the global view permission on all of them see the
-# same counts, so they share one cached summary.
+# same counts, so they share one summary row.
 _READ_MODELS = (
     Position,
     Application,
@@ -157,8 +163,9 @@ class CompletionRate:
 
 @dataclass(frozen=True)
 class Summary:
-    """The dashboard's counts: plain numbers, so they cache in any backend and get their labels
-    in the language of whoever reads them."""
+    """The dashboard's counts: plain numbers, so they keep as JSON and get their labels in the
+    language of whoever reads them. Interviews on the agenda are counted per quarter hour of UTC
+    from `agenda_from`; `agenda_days` are one viewer's days summed from them."""
 
     counted_at: datetime
     pipeline: list[dict]
@@ -170,7 +177,26 @@ class Summary:
     reviews_waiting: int
     open_incidents: int
     failed_messages: int
+    agenda_from: datetime
+    agenda_quarters: list[int]
     agenda_days: dict[date, int] = field(default_factory=dict)
+
+    def counts(self) -> dict:
+        """What a `DashboardSummary` row keeps: everything but when and one viewer's days."""
+        counts = asdict(self)
+        del counts["counted_at"], counts["agenda_days"]
+        return counts
+
+    @classmethod
+    def from_row(cls, counted_at: datetime, counts: dict) -> "Summary | None":
+        """The summary a row keeps; None for a row that keeps other counts (written by another
+        release, during a deployment), which is then counted again."""
+        if set(counts) != {f.name for f in fields(cls)} - {"counted_at", "agenda_days"}:
+            return None
+        return cls(
+            counted_at=counted_at,
+            **{**counts, "agenda_from": datetime.fromisoformat(counts["agenda_from"])},
+        )
 
 
 @dataclass(frozen=True)
@@ -233,74 +259,68 @@ def dashboard_for(*, user, now: datetime | None = None, tz: tzinfo | None = None
     return board
 
 
-# --- Counts (cached) -------------------------------------------------------------------------------
+# --- Counts (one row per scope) --------------------------------------------------------------------
 
 
 def summary_for(*, user, now: datetime, tz: tzinfo) -> Summary:
-    """The counts behind the charts and list totals, at most SUMMARY_SECONDS old.
+    """The counts behind the charts and list totals, at most SUMMARY_SECONDS old, with the
+    interviews per day in `tz` (the viewer's zone).
 
-    Interviews per day depend on the viewer's zone and are kept apart, so the costly counts are
-    made once for everyone who may see every row, whatever their zone.
+    One query reads the scope's row; a missing or older one is counted again and written for the
+    next view. Interviews are kept per quarter hour of UTC, so every viewer's days, in whatever
+    zone, are sums of the same row's quarters.
     """
     today = timezone.localtime(now, tz).date()
     scope = _scope(user)
-    counts_key = _counts_key(scope)
-    days_key = f"hrsuite:dashboard:{scope}:days:{getattr(tz, 'key', str(tz))}:{today.isoformat()}"
-    cached = _cached_summaries([counts_key, days_key])
-    if counts_key not in cached:
-        cached[counts_key] = count_for(user=user, now=now)
-        _keep_summary(counts_key, cached[counts_key])
-    if days_key not in cached:
-        cached[days_key] = interviews_per_day_for(user=user, today=today, tz=tz)
-        _keep_summary(days_key, cached[days_key])
-    return replace(cached[counts_key], agenda_days=cached[days_key])
+    kept = DashboardSummary.objects.filter(scope=scope).values_list("counted_at", "counts").first()
+    fresh = kept is not None and abs(now - kept[0]) < timedelta(seconds=SUMMARY_SECONDS)
+    summary = Summary.from_row(*kept) if fresh else None
+    if summary is None:
+        summary = count_for(user=user, now=now)
+        _keep_summary(scope, summary)
+    days = _days_from_quarters(summary, today=today, tz=tz)
+    if days is None:
+        days = interviews_per_day_for(user=user, today=today, tz=tz)
+    return replace(summary, agenda_days=days)
 
 
-# While the cache is out of reach every view makes its counts itself, as on a miss: the page is
-# slower, never wrong (docs/architecture.md, "Degraded modes").
-
-
-def _cached_summaries(keys: list[str]) -> dict:
-    try:
-        return cache.get_many(keys)
-    except CACHE_ERRORS as error:
-        outage_warn("Redis", error, fallback="the dashboard makes its counts on every view")
-        return {}
-
-
-def _keep_summary(key: str, value) -> None:
-    try:
-        cache.set(key, value, SUMMARY_SECONDS)
-    except CACHE_ERRORS as error:
-        outage_warn("Redis", error, fallback="the dashboard makes its counts on every view")
+def _keep_summary(scope: str, summary: Summary) -> None:
+    """Writes the scope's row, whoever wrote it meanwhile: two first views at once both write,
+    neither fails (an upsert, not a read then an insert), and the row holds one of their counts."""
+    DashboardSummary.objects.bulk_create(
+        [DashboardSummary(scope=scope, counted_at=summary.counted_at, counts=summary.counts())],
+        update_conflicts=True,
+        unique_fields=["scope"],
+        update_fields=["counted_at", "counts"],
+    )
 
 
 def shared_counts_refresh(*, now: datetime | None = None) -> bool:
-    """Recounts the summary shared by everyone who may see every row, so that their page finds it
-    in the cache instead of paying for the counts (beat runs this more often than it expires).
+    """Recounts the row shared by everyone who may see every row, so that their page finds it
+    fresh instead of paying for the counts (beat runs this more often than SUMMARY_SECONDS), and
+    deletes rows no one has read for SUMMARY_KEPT_FOR (users who left, or no longer view it).
     Counted as one of those users, through `restrict()` like the page; False when there is none."""
     from accounts.models import User
     from hrsuite.roles import Role
 
+    now = now or timezone.now()
+    DashboardSummary.objects.filter(counted_at__lt=now - SUMMARY_KEPT_FOR).delete()
     staff = User.objects.filter(is_active=True, groups__name__in=[Role.HR_ADMIN, Role.RECRUITER])
     viewer = next((user for user in staff.distinct().order_by("pk") if _scope(user) == "all"), None)
     if viewer is None:
         return False
-    cache.set(_counts_key("all"), count_for(user=viewer, now=now or timezone.now()), SUMMARY_SECONDS)
+    _keep_summary("all", count_for(user=viewer, now=now))
     return True
 
 
-def _counts_key(scope: str) -> str:
-    return f"hrsuite:dashboard:{scope}:counts"
-
-
 def count_for(*, user, now: datetime) -> Summary:
-    """Every count on the dashboard but interviews per day, now: one GROUP BY or COUNT each."""
+    """Every count on the dashboard, now: one GROUP BY or COUNT each."""
     open_positions = list(
         restrict(Position.objects.filter(status=Position.Status.OPEN), user=user).values(
             "id", "title", "department", "region"
         )
     )
+    agenda_from, agenda_quarters = _agenda_quarters(user, now)
     return Summary(
         counted_at=now,
         pipeline=_pipeline_counts(user, open_positions),
@@ -312,11 +332,64 @@ def count_for(*, user, now: datetime) -> Summary:
         reviews_waiting=_reviews_waiting(user).count(),
         open_incidents=_open_incidents(user).count(),
         failed_messages=_failed_messages(user).count(),
+        agenda_from=agenda_from,
+        agenda_quarters=agenda_quarters,
     )
 
 
+def _agenda_span(now: datetime) -> tuple[datetime, datetime]:
+    """The span of UTC whose quarter hours hold every zone's agenda for SUMMARY_SECONDS after
+    `now`: no zone's today began before midnight UTC of the day before (a zone behind UTC is at
+    most a day behind, and its day starts after UTC's), and none's last agenda day ends later
+    than AGENDA_DAYS + 3 days after midnight UTC (today in UTC may have become tomorrow since
+    `now`; a zone is at most 12 hours behind UTC, one more on a day its clocks go back)."""
+    midnight = datetime.combine(now.astimezone(UTC).date(), time.min, tzinfo=UTC)
+    return midnight - timedelta(days=1), midnight + timedelta(days=AGENDA_DAYS + 3)
+
+
+def _agenda_quarters(user, now: datetime) -> tuple[datetime, list[int]]:
+    """The agenda's interviews (not cancelled) per quarter hour of UTC over `_agenda_span(now)`:
+    its start and the count of each quarter from it, one GROUP BY. Every zone in use is a whole
+    number of quarter hours from UTC (+5:45 and +8:45 included), so each of a viewer's local days
+    is a run of whole quarters."""
+    start, end = _agenda_span(now)
+    rows = (
+        restrict(Interview.objects.all(), user=user)
+        .filter(starts_at__gte=start, starts_at__lt=end, status__in=AGENDA_STATUSES)
+        .values_list(
+            TruncHour("starts_at", tzinfo=UTC),
+            Floor(ExtractMinute("starts_at", tzinfo=UTC) / AGENDA_QUARTER_MINUTES),
+        )
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    quarters = [0] * ((end - start) // _QUARTER)
+    for hour, quarter, n in rows:
+        quarters[(hour - start) // _QUARTER + int(quarter)] += n
+    return start, quarters
+
+
+def _days_from_quarters(summary: Summary, *, today: date, tz: tzinfo) -> dict[date, int] | None:
+    """Interviews on the agenda per day in `tz` from `today` on, summed from the summary's
+    quarters; None where they cannot say (a zone whose midnight falls inside a quarter hour, or
+    days outside the quarters' span)."""
+    quarters = summary.agenda_quarters
+    bounds = []
+    for n in range(AGENDA_DAYS + 2):
+        since = datetime.combine(today + timedelta(days=n), time.min, tzinfo=tz) - summary.agenda_from
+        if since < timedelta(0) or since % _QUARTER:
+            return None
+        bounds.append(since // _QUARTER)
+    if bounds[-1] > len(quarters):
+        return None
+    return {
+        today + timedelta(days=n): sum(quarters[start:end]) for n, (start, end) in enumerate(pairwise(bounds))
+    }
+
+
 def interviews_per_day_for(*, user, today: date, tz: tzinfo) -> dict[date, int]:
-    """Interviews on the agenda per day in `tz`, from `today` on: one GROUP BY."""
+    """Interviews on the agenda per day in `tz`, from `today` on, counted for this zone alone:
+    one GROUP BY."""
     return dict(
         _agenda_interviews(user, today=today, tz=tz)
         .annotate(day=TruncDate("starts_at", tzinfo=tz))
@@ -451,7 +524,7 @@ def _share(count: int, of: int) -> int:
 
 
 def _shortlist(rows: list, counted: int, limit: int) -> Shortlist:
-    """A live list and its total: exact while the list is not cut, else the (cached) count."""
+    """A live list and its total: exact while the list is not cut, else the (kept) count."""
     return Shortlist(rows=rows, total=max(counted, len(rows)) if len(rows) >= limit else len(rows))
 
 

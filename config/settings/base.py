@@ -345,11 +345,11 @@ HRSUITE_TRUSTED_PROXIES = env.int("HRSUITE_TRUSTED_PROXIES", default=0)
 HRSUITE_RETRY_AFTER_SECONDS = env.int("HRSUITE_RETRY_AFTER_SECONDS", default=5)
 
 # --- Cache ------------------------------------------------------------------------------------
-# Rate limits (sign-in, sign-in links, refused accesses) and the dashboard's counts are kept here;
-# each has its own way on without it (docs/architecture.md, "Degraded modes"). Sessions are in
-# the database (Django's default engine), so an outage of the cache signs nobody out. The embedded
-# default keeps the cache in each process's memory; production shares it across processes in
-# Redis (production.py).
+# Rate limits (sign-in, sign-in links, refused accesses) are kept here; each has its own way on
+# without it (docs/architecture.md, "Degraded modes"). Sessions are in the database (Django's
+# default engine), so an outage of the cache signs nobody out, and so are the dashboard's counts.
+# The embedded default keeps the cache in each process's memory; production shares it across
+# processes in Redis (production.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # --- Celery -----------------------------------------------------------------------------------
