@@ -106,17 +106,34 @@ def interview_list_for(*, user, filters=None) -> QuerySet[Interview]:
     return filtered(InterviewFilter, filters, queryset)
 
 
+# The list's filters that the interviewer's assignments answer on their own, as the assignment
+# columns that carry them (kept with the interview by `assignments_follow`).
+_FILTERS_ON_ASSIGNMENTS = {
+    "status": "interview_status",
+    "starts_after": "interview_starts_at__gte",
+    "starts_before": "interview_starts_at__lt",
+}
+
+
 def interview_list_keys(*, user, filters=None) -> QuerySet | None:
-    """The keys of `interview_list_for`'s interviews in its order, for an interviewer's unfiltered
-    list (None otherwise): from their assignments, which carry each interview's start, so a page
-    is picked on `assignment_interviewer_start` and only its interviews are read. Sorting all of a
-    busy interviewer's 30,000 interviews by their start took a second. The assignments are the
-    interviewer's grants: both are made and revoked together (`assignment_create`)."""
-    if filters and any(filters.get(name) for name in InterviewFilter.base_filters):
+    """The keys of `interview_list_for`'s interviews in its order, for an interviewer's list
+    unfiltered or filtered by status and time only (None otherwise): from their assignments,
+    which carry each interview's status and start, so a page is picked on an index of them
+    (`assignment_interviewer_start`, or `assignment_workspace` for a status) and only its
+    interviews are read. Sorting all of a busy interviewer's 30,000 interviews by their start
+    took a second. The assignments are the interviewer's grants: both are made and revoked
+    together (`assignment_create`)."""
+    given = [name for name in InterviewFilter.base_filters if filters and filters.get(name)]
+    if any(name not in _FILTERS_ON_ASSIGNMENTS for name in given):
         return None
     if granted_keys(Interview, user=user) is None:
         return None
-    mine = restrict(InterviewAssignment.objects.all(), user=user).filter(interviewer=user)
+    chosen = InterviewFilter(filters, queryset=Interview.objects.none())
+    if not chosen.is_valid():
+        return None  # the list itself refuses the filters, naming them
+    mine = restrict(InterviewAssignment.objects.all(), user=user).filter(
+        interviewer=user, **{_FILTERS_ON_ASSIGNMENTS[name]: chosen.form.cleaned_data[name] for name in given}
+    )
     return mine.order_by("interview_starts_at", "interview_id").values_list("interview_id", flat=True)
 
 
