@@ -263,7 +263,6 @@ def register() -> None:
                 name=message.value,
                 label=message.label,
                 context=_context,
-                stale_reason=interview_stale_reason,
                 stale_reasons=interview_stale_reasons,
                 candidate_zone=candidate_zone,
                 calendar=_calendar if message in CALENDAR_METHODS else None,
