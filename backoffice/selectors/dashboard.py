@@ -589,13 +589,13 @@ def overdue_scorecards_for(*, user, now: datetime, limit: int = LIST_SIZE) -> li
     as the interviewers' workspaces mark them), longest overdue first. Each row: the assignment's
     `id`, `interviewer_name`, `ended_at` and the interview.
 
-    Ordered by the interview's start as the assignments carry it, so the search stops at the
-    first `limit` found."""
-    first = _first(_overdue_scorecards(user, now), "interview_starts_at", "id", limit=limit)
+    Ordered by the interview's end as the assignments carry it, along the index that holds
+    them in that order, so the search stops at the first `limit` found."""
+    first = _first(_overdue_scorecards(user, now), "interview_ends_at", "id", limit=limit)
     rows = first.values(
         "id",
         "interview_id",
-        ended_at=F("interview__ended_at"),
+        ended_at=F("interview_ends_at"),
         **_user_values("interviewer__"),
         **_interview_values("interview__"),
     )
