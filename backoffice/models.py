@@ -15,6 +15,10 @@ class DashboardSummary(models.Model):
     scope = models.CharField(_("scope"), max_length=40, primary_key=True)
     counted_at = models.DateTimeField(_("counted at"))
     counts = models.JSONField(_("counts"), encoder=DjangoJSONEncoder)
+    # A view that found the row stale asks beat to count it again; a run of beat that does so
+    # marks the row as being counted, so that another run started meanwhile leaves it alone.
+    recount_asked_at = models.DateTimeField(_("recount asked at"), null=True, blank=True)
+    counting_since = models.DateTimeField(_("counting since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dashboard summary")

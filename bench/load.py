@@ -45,13 +45,15 @@ class Request:
 @dataclass
 class Tally:
     latencies_ms: list[float] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, elapsed_ms: float, error: str | None) -> None:
+    def add(self, kind: str, elapsed_ms: float, error: str | None) -> None:
         with self.lock:
             if error is None:
                 self.latencies_ms.append(elapsed_ms)
+                self.by_kind.setdefault(kind, []).append(elapsed_ms)
             else:
                 self.errors[error] = self.errors.get(error, 0) + 1
 
@@ -152,7 +154,7 @@ def _client(port: int, mix: list[Request], until: float, tally: Tally, seed: int
             error = type(exc).__name__
             connection.close()
             connection = http.client.HTTPConnection(HOST, port, timeout=60)
-        tally.add((time.perf_counter() - started) * 1000, error)
+        tally.add(request.kind, (time.perf_counter() - started) * 1000, error)
     connection.close()
 
 
@@ -193,6 +195,16 @@ def _row(concurrency: int, tally: Tally, elapsed: float) -> str:
     return f"{row} ({detail})" if detail else row
 
 
+def _kind_rows(tally: Tally) -> list[str]:
+    """p50 and p95 of each kind of request: at concurrency 1, each page's time as one user gets
+    it over HTTP."""
+    rows = []
+    for kind, done in sorted(tally.by_kind.items()):
+        percentiles = " ".join(f"{_percentile(done, pct):>8.1f}" for pct in (50, 95))
+        rows.append(f"{'':>11} {len(done):>9,} {'':>8} {percentiles}   {kind}")
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, nargs="+", default=[10, 50, 100])
@@ -202,6 +214,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8811)
     parser.add_argument("--pages", type=int, default=20, help="lists are read at pages 1..this")
     parser.add_argument("--interviewer", default=bench_usernames(1)["interviewer"][0])
+    parser.add_argument("--by-kind", action="store_true", help="also p50/p95 of each kind of request")
     args = parser.parse_args(argv)
 
     use_bench_environment()
@@ -219,6 +232,8 @@ def main(argv: list[str] | None = None) -> None:
         for concurrency in args.concurrency:
             tally, elapsed = _run(args.port, mix, concurrency, seconds=args.seconds, warmup=args.warmup)
             print(_row(concurrency, tally, elapsed), flush=True)
+            if args.by_kind:
+                print("\n".join(_kind_rows(tally)), flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)

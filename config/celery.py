@@ -25,8 +25,9 @@ app.conf.beat_schedule = {
     # Links audit events a crashed writer left unchained (docs/architecture.md, "Audit trail").
     "audit-chain-pending": _every(5.0, "audit.tasks.audit_chain_pending"),
     # Recounts the HR dashboard's shared summary row inside its 60 s life, so pages always find it
-    # fresh (docs/architecture.md, "HR dashboard").
-    "dashboard-counts-refresh": _every(45.0, "backoffice.tasks.dashboard_counts_refresh"),
+    # fresh, and the rows views found stale (docs/architecture.md, "HR dashboard"); every
+    # backoffice.selectors.dashboard.REFRESH_SECONDS.
+    "dashboard-counts-refresh": _every(15.0, "backoffice.tasks.dashboard_counts_refresh"),
     # Sends the notification outbox's due rows (docs/architecture.md, "Notifications"). A tick at
     # most 20 s away is what brings a crashed worker's messages back within the 45 s promise.
     "outbox-dispatch": _every(OUTBOX_DISPATCH_PERIOD, "notifications.tasks.outbox_dispatch"),

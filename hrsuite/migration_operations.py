@@ -1,7 +1,7 @@
 """Migration operations the apps' migrations share."""
 
-from django.contrib.postgres.operations import AddIndexConcurrently
-from django.db.migrations import AddIndex
+from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
+from django.db.migrations import AddIndex, RemoveIndex
 
 
 class AddIndexWithoutLocking(AddIndexConcurrently):
@@ -21,3 +21,21 @@ class AddIndexWithoutLocking(AddIndexConcurrently):
             super().database_backwards(app_label, schema_editor, from_state, to_state)
         else:
             AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+
+class RemoveIndexWithoutLocking(RemoveIndexConcurrently):
+    """RemoveIndex that on PostgreSQL drops the index without blocking reads and writes of the
+    table while it waits for them (DROP INDEX CONCURRENTLY, in a migration with `atomic = False`).
+    Elsewhere a plain RemoveIndex."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+        else:
+            RemoveIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+        else:
+            RemoveIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)

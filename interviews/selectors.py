@@ -5,8 +5,7 @@ from datetime import datetime, timedelta
 
 import django_filters
 from django.conf import settings
-from django.db.models import Count, DateTimeField, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from candidates.models import Application
@@ -25,6 +24,7 @@ from interviews.models import (
     Interview,
     InterviewAssignment,
     Scorecard,
+    WorkspaceGroup,
 )
 
 
@@ -52,49 +52,13 @@ def scorecard_due_at(interview: Interview) -> datetime:
     return ended + timedelta(hours=settings.HRSUITE_SCORECARD_REMINDER_HOURS)
 
 
-class _MinutesAfter(Func):
-    """`moment` plus a whole number of `minutes` (both columns), in the database's own terms:
-    Django cannot multiply a duration by a column on SQLite."""
-
-    output_field = DateTimeField()
-    arity = 2
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler, connection, template="(%(expressions)s * INTERVAL '1 minute')", arg_joiner=" + "
-        )
-
-    def as_sqlite(self, compiler, connection, **extra):
-        # Django's own datetime arithmetic on SQLite, with the duration in microseconds.
-        return self.as_sql(
-            compiler, connection, template="django_format_dtdelta('+', %(expressions)s * 60000000)"
-        )
-
-
 def scorecards_overdue(assignments: QuerySet[InterviewAssignment], *, now: datetime) -> QuerySet:
-    """The assignments whose scorecard is overdue at `now`: the interview was held (completed),
-    the interviewer has not submitted, and `scorecard_due_at` has passed; the same rule in SQL."""
-    submitted = Scorecard.objects.filter(
-        interview=OuterRef("interview_id"),
-        interviewer=OuterRef("interviewer_id"),
-        status=Scorecard.Status.SUBMITTED,
-    )
+    """The assignments whose scorecard is overdue at `now`: the interview was held, the
+    interviewer has not submitted (both in the assignment's workspace group, AWAITING), and
+    `scorecard_due_at` has passed, counted from the end the assignment keeps (`interview_end`).
+    The assignment's own columns answer it, along the `assignment_awaiting` index."""
     every = timedelta(hours=settings.HRSUITE_SCORECARD_REMINDER_HOURS)
-    ended = Coalesce(
-        "interview__ended_at",
-        _MinutesAfter("interview__starts_at", "interview__duration_minutes"),
-        output_field=DateTimeField(),
-    )
-    return (
-        assignments.filter(
-            interview_status=Interview.Status.COMPLETED,
-            # Held no later than it ended: the assignments' own index narrows the search.
-            interview_starts_at__lte=now - every,
-        )
-        .alias(scorecard_ended_at=ended)
-        .filter(scorecard_ended_at__lte=now - every)
-        .filter(~Exists(submitted))
-    )
+    return assignments.filter(workspace_group=WorkspaceGroup.AWAITING, interview_ends_at__lte=now - every)
 
 
 def _interviews():

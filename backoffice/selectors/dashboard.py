@@ -1,11 +1,12 @@
 """Reads behind the HR dashboard: counts per chart from GROUP BY queries, and short live lists.
 
 Everything starts from `restrict()`. The counts name nobody, write no audit event and are kept
-for SUMMARY_SECONDS as one database row per scope (`backoffice.models.DashboardSummary`): at
-100,000 candidates a GROUP BY over every application or a month of interviews costs more than
-the page's whole time budget, and a dashboard's counts may be a minute old (the page says as of
-when). A view reads its scope's row in one query and counts only when it is missing or older;
-beat recounts the shared one before that (docs/architecture.md, "HR dashboard"). The lists of
+as one database row per scope (`backoffice.models.DashboardSummary`): at 100,000 candidates a
+GROUP BY over every application or a month of interviews costs more than the page's whole time
+budget, and a dashboard's counts may be a minute old (the page says as of when). A view reads its
+scope's row in one query and counts only when there is none; beat recounts the shared row every
+minute and any other a view found older than SUMMARY_SECONDS (docs/architecture.md, "HR
+dashboard"). The lists of
 what needs someone's attention are read live on every view, each cut in SQL along an index, and
 each one `list` event with the ids it shows (an empty list shows no one and writes none). Lists
 read only the values they show, so no encrypted field is read or decrypted.
@@ -17,7 +18,7 @@ from itertools import pairwise
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractMinute, Floor, TruncDate, TruncHour
 from django.utils import timezone
 
@@ -46,8 +47,16 @@ AGENDA_SIZE = 25
 LIST_SIZE = 10
 COMPLETION_DAYS = 30
 SUMMARY_SECONDS = 60
-# A row no view or beat has rewritten for this long is deleted (its user left, or stopped looking).
+# How often beat's dashboard-counts-refresh runs (config/celery.py): the shared row is recounted
+# at the first run that finds it within this of SUMMARY_SECONDS old, any other row at the first
+# run after a view asked for it.
+REFRESH_SECONDS = 15
+# A row no view or beat has rewritten for this long is deleted (its user left, or stopped looking);
+# a view counts for itself rather than show counts this old.
 SUMMARY_KEPT_FOR = timedelta(days=1)
+# How long a run of beat may be counting a row before another run takes it over (the first was
+# killed, say).
+COUNTING_AT_MOST = timedelta(minutes=5)
 AGENDA_QUARTER_MINUTES = 15
 _QUARTER = timedelta(minutes=AGENDA_QUARTER_MINUTES)
 
@@ -263,21 +272,34 @@ def dashboard_for(*, user, now: datetime | None = None, tz: tzinfo | None = None
 
 
 def summary_for(*, user, now: datetime, tz: tzinfo) -> Summary:
-    """The counts behind the charts and list totals, at most SUMMARY_SECONDS old, with the
-    interviews per day in `tz` (the viewer's zone).
+    """The counts behind the charts and list totals, with the interviews per day in `tz` (the
+    viewer's zone).
 
-    One query reads the scope's row; a missing or older one is counted again and written for the
-    next view. Interviews are kept per quarter hour of UTC, so every viewer's days, in whatever
-    zone, are sums of the same row's quarters.
+    One query reads the scope's row. A row older than SUMMARY_SECONDS is shown as it is, and
+    beat is asked to count it again: a view never waits for a count it has, at a cost that grows
+    with the data. Only a scope without a row (a first view, or a row left a day) is counted now
+    and written for the next view. Interviews are kept per quarter hour of UTC, so every viewer's
+    days, in whatever zone, are sums of the same row's quarters.
     """
     today = timezone.localtime(now, tz).date()
     scope = _scope(user)
-    kept = DashboardSummary.objects.filter(scope=scope).values_list("counted_at", "counts").first()
-    fresh = kept is not None and abs(now - kept[0]) < timedelta(seconds=SUMMARY_SECONDS)
-    summary = Summary.from_row(*kept) if fresh else None
+    kept = (
+        DashboardSummary.objects.filter(scope=scope)
+        .values_list("counted_at", "counts", "recount_asked_at")
+        .first()
+    )
+    summary = None
+    if kept is not None and abs(now - kept[0]) < SUMMARY_KEPT_FOR:
+        summary = Summary.from_row(kept[0], kept[1])
     if summary is None:
         summary = count_for(user=user, now=now)
         _keep_summary(scope, summary)
+    elif abs(now - summary.counted_at) >= timedelta(seconds=SUMMARY_SECONDS) and kept[2] is None:
+        # Asked once: the filter makes a second view that read the row before this one
+        # committed change nothing.
+        DashboardSummary.objects.filter(scope=scope, recount_asked_at__isnull=True).update(
+            recount_asked_at=now
+        )
     days = _days_from_quarters(summary, today=today, tz=tz)
     if days is None:
         days = interviews_per_day_for(user=user, today=today, tz=tz)
@@ -286,31 +308,65 @@ def summary_for(*, user, now: datetime, tz: tzinfo) -> Summary:
 
 def _keep_summary(scope: str, summary: Summary) -> None:
     """Writes the scope's row, whoever wrote it meanwhile: two first views at once both write,
-    neither fails (an upsert, not a read then an insert), and the row holds one of their counts."""
+    neither fails (an upsert, not a read then an insert), and the row holds one of their counts.
+    A row written is fresh: neither asked for nor being counted."""
     DashboardSummary.objects.bulk_create(
         [DashboardSummary(scope=scope, counted_at=summary.counted_at, counts=summary.counts())],
         update_conflicts=True,
         unique_fields=["scope"],
-        update_fields=["counted_at", "counts"],
+        update_fields=["counted_at", "counts", "recount_asked_at", "counting_since"],
     )
 
 
-def shared_counts_refresh(*, now: datetime | None = None) -> bool:
-    """Recounts the row shared by everyone who may see every row, so that their page finds it
-    fresh instead of paying for the counts (beat runs this more often than SUMMARY_SECONDS), and
-    deletes rows no one has read for SUMMARY_KEPT_FOR (users who left, or no longer view it).
-    Counted as one of those users, through `restrict()` like the page; False when there is none."""
+def counts_refresh(*, now: datetime | None = None) -> list[str]:
+    """Beat's run, every REFRESH_SECONDS: recounts the row shared by everyone who may see every
+    row before it is SUMMARY_SECONDS old, so that their views find it fresh, and each row a view
+    found stale; deletes rows no one has read for SUMMARY_KEPT_FOR. Each scope is counted as a
+    user of it, through `restrict()` like the page. Returns the scopes counted.
+
+    Each row is claimed before it is counted (`counting_since`, committed at once: a task runs
+    without a transaction), so runs that overlap, a count taking longer than REFRESH_SECONDS,
+    count each row once. A row whose user is gone, or now sees every row, is deleted."""
+    now = now or timezone.now()
+    rows = DashboardSummary.objects.all()
+    rows.filter(counted_at__lt=now - SUMMARY_KEPT_FOR).delete()
+    shared_due = now - timedelta(seconds=SUMMARY_SECONDS - REFRESH_SECONDS)
+    due = list(
+        rows.filter(Q(recount_asked_at__isnull=False) | Q(scope="all", counted_at__lte=shared_due))
+        .order_by("scope")
+        .values_list("scope", flat=True)
+    )
+    if "all" not in due and not rows.filter(scope="all").exists():
+        due.insert(0, "all")
+    counted = []
+    for scope in due:
+        claimed = rows.filter(scope=scope).filter(
+            Q(counting_since__isnull=True) | Q(counting_since__lt=now - COUNTING_AT_MOST)
+        )
+        if (
+            claimed.update(counting_since=now, recount_asked_at=None) == 0
+            and rows.filter(scope=scope).exists()
+        ):
+            continue  # another run is counting it
+        viewer = _viewer(scope)
+        if viewer is None:
+            rows.filter(scope=scope).delete()
+            continue
+        _keep_summary(scope, count_for(user=viewer, now=timezone.now()))
+        counted.append(scope)
+    return counted
+
+
+def _viewer(scope: str):
+    """A user whose counts `scope` holds, None if there is none (any longer)."""
     from accounts.models import User
     from hrsuite.roles import Role
 
-    now = now or timezone.now()
-    DashboardSummary.objects.filter(counted_at__lt=now - SUMMARY_KEPT_FOR).delete()
-    staff = User.objects.filter(is_active=True, groups__name__in=[Role.HR_ADMIN, Role.RECRUITER])
-    viewer = next((user for user in staff.distinct().order_by("pk") if _scope(user) == "all"), None)
-    if viewer is None:
-        return False
-    _keep_summary("all", count_for(user=viewer, now=now))
-    return True
+    staff = User.objects.filter(is_active=True, groups__name__in=[Role.HR_ADMIN, Role.RECRUITER]).distinct()
+    if scope == "all":
+        return next((user for user in staff.order_by("pk") if _scope(user) == "all"), None)
+    user = staff.filter(pk=scope.removeprefix("user-")).first() if scope.startswith("user-") else None
+    return user if user is not None and _scope(user) == scope else None
 
 
 def count_for(*, user, now: datetime) -> Summary:
@@ -589,13 +645,13 @@ def overdue_scorecards_for(*, user, now: datetime, limit: int = LIST_SIZE) -> li
     as the interviewers' workspaces mark them), longest overdue first. Each row: the assignment's
     `id`, `interviewer_name`, `ended_at` and the interview.
 
-    Ordered by the interview's start as the assignments carry it, so the search stops at the
-    first `limit` found."""
-    first = _first(_overdue_scorecards(user, now), "interview_starts_at", "id", limit=limit)
+    Ordered by the interview's end as the assignments carry it, along the index that holds
+    them in that order, so the search stops at the first `limit` found."""
+    first = _first(_overdue_scorecards(user, now), "interview_ends_at", "id", limit=limit)
     rows = first.values(
         "id",
         "interview_id",
-        ended_at=F("interview__ended_at"),
+        ended_at=F("interview_ends_at"),
         **_user_values("interviewer__"),
         **_interview_values("interview__"),
     )

@@ -21,6 +21,7 @@ from interviews.models import (
     Interview,
     InterviewAssignment,
     Scorecard,
+    interview_end,
     workspace_place,
 )
 from interviews.notices import InterviewMessage
@@ -122,9 +123,9 @@ def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewA
     assigned_by = actor if getattr(actor, "pk", None) is not None else None
     # The interview's status and times are copied under its row lock: a status change under way
     # either commits first (and is read here) or waits, then updates this assignment too.
-    status, starts_at, minutes = (
+    status, starts_at, minutes, ended_at = (
         Interview.objects.select_for_update()
-        .values_list("status", "starts_at", "duration_minutes")
+        .values_list("status", "starts_at", "duration_minutes", "ended_at")
         .get(pk=interview.pk)
     )
     assignment = InterviewAssignment(
@@ -133,7 +134,9 @@ def assignment_create(*, interview: Interview, interviewer, actor) -> InterviewA
         assigned_by=assigned_by,
         interview_status=status,
         interview_starts_at=starts_at,
-        interview_ends_at=starts_at + timedelta(minutes=minutes),
+        interview_ends_at=interview_end(
+            status=status, starts_at=starts_at, minutes=minutes, ended_at=ended_at
+        ),
         # Held, it is done for an interviewer who submitted their scorecard before (assigned,
         # unassigned and assigned again), else it awaits it.
         **workspace_place(

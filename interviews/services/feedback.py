@@ -38,6 +38,8 @@ def interview_ended(*, interview: Interview, ended_at: datetime, actor) -> Inter
             ended_at=ended_at, updated_at=timezone.now()
         )
         interview.ended_at = ended_at
+        # The assignments keep the end the overdue scorecards count from (`interview_end`).
+        interview.assignments.update(interview_ends_at=ended_at)
     notifications_cancel(interview=interview, templates=[InterviewMessage.REMINDER])
     ended_at = interview.ended_at
     submitted = set(

@@ -29,7 +29,7 @@ from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.roles import Role
 from hrsuite.workflow import transition
 from interviews import providers
-from interviews.models import BUSY_STATUSES, Interview, InterviewAssignment, workspace_place
+from interviews.models import BUSY_STATUSES, Interview, InterviewAssignment, interview_end, workspace_place
 from interviews.notices import InterviewMessage
 from interviews.services.assignments import (
     assignment_create,
@@ -247,7 +247,12 @@ def assignments_follow(interview: Interview) -> None:
         interview.assignments.update(
             interview_status=interview.status,
             interview_starts_at=interview.starts_at,
-            interview_ends_at=interview.starts_at + timedelta(minutes=interview.duration_minutes),
+            interview_ends_at=interview_end(
+                status=interview.status,
+                starts_at=interview.starts_at,
+                minutes=interview.duration_minutes,
+                ended_at=interview.ended_at,
+            ),
             **workspace_place(status=interview.status, starts_at=interview.starts_at),
         )
 

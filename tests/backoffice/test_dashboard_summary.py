@@ -1,5 +1,6 @@
-"""The dashboard's counts kept as one database row per scope: a fresh row is served without
-counting, a stale or missing one is counted and written, two first views at once leave one row,
+"""The dashboard's counts kept as one database row per scope: a fresh or stale row is served
+without counting (a stale one is asked of beat, which counts it again once, however many runs
+overlap), a missing one is counted and written, two first views at once leave one row,
 each viewer's agenda days are summed from the row's UTC quarter hours, a restricted user never
 gets another scope's counts, and the row names no candidate."""
 
@@ -19,7 +20,13 @@ from django.utils import timezone
 from backoffice import tasks
 from backoffice.models import DashboardSummary
 from backoffice.selectors import dashboard
-from backoffice.selectors.dashboard import SUMMARY_SECONDS, interviews_per_day_for, summary_for
+from backoffice.selectors.dashboard import (
+    COUNTING_AT_MOST,
+    SUMMARY_KEPT_FOR,
+    SUMMARY_SECONDS,
+    interviews_per_day_for,
+    summary_for,
+)
 from hrsuite.roles import Role
 from interviews.models import Interview
 from onboarding.models import BackgroundCheck, Offer
@@ -72,22 +79,48 @@ def test_a_fresh_row_is_served_without_counting(client, recruiter, clock):
         text = _view(client, recruiter)
 
     assert _offers_sent(text) == "41"
-    statements = [query["sql"].upper() for query in captured.captured_queries]
+    statements = _statements(captured)
     assert not [sql for sql in statements if "COUNT(" in sql or "GROUP BY" in sql]
     # Offers and checks are only ever counted, never listed.
     only_counted = (Offer._meta.db_table.upper(), BackgroundCheck._meta.db_table.upper())
     assert not [sql for sql in statements if any(table in sql for table in only_counted)]
 
 
-def test_a_stale_row_is_counted_again_and_rewritten(client, recruiter, clock):
+def _statements(captured) -> list[str]:
+    return [query["sql"].upper() for query in captured.captured_queries]
+
+
+def test_a_stale_row_is_shown_as_it_is_and_asked_of_beat_once(client, recruiter, clock):
     make_hire(recruiter)
     _view(client, recruiter)
     _plant("all", sent=41, counted_at=NOW - timedelta(seconds=SUMMARY_SECONDS))
 
-    assert _offers_sent(_view(client, recruiter)) == "1"
+    with CaptureQueriesContext(connection) as first:
+        assert _offers_sent(_view(client, recruiter)) == "41"
+    with CaptureQueriesContext(connection) as second:
+        assert _offers_sent(_view(client, recruiter)) == "41"
+
+    assert not [sql for sql in _statements(first) if "COUNT(" in sql or "GROUP BY" in sql]
+    asked = [sql for sql in _statements(first) if sql.startswith("UPDATE") and "DASHBOARDSUMMARY" in sql]
+    assert len(asked) == 1
+    assert not [sql for sql in _statements(second) if sql.startswith("UPDATE") and "DASHBOARDSUMMARY" in sql]
+    assert DashboardSummary.objects.get(scope="all").recount_asked_at == NOW
+
+    assert tasks.dashboard_counts_refresh() == ["all"]
 
     row = DashboardSummary.objects.get(scope="all")
-    assert (row.counted_at, row.counts["offers"]) == (NOW, {"sent": 1})
+    assert (row.counted_at, row.counts["offers"], row.recount_asked_at) == (NOW, {"sent": 1}, None)
+    assert _offers_sent(_view(client, recruiter)) == "1"
+
+
+def test_a_row_a_day_old_is_counted_in_the_view(client, recruiter, clock):
+    """Beat has not run for a day (stopped, say): the view does not show counts that old."""
+    make_hire(recruiter)
+    _view(client, recruiter)
+    _plant("all", sent=41, counted_at=NOW - SUMMARY_KEPT_FOR)
+
+    assert _offers_sent(_view(client, recruiter)) == "1"
+    assert DashboardSummary.objects.get(scope="all").counted_at == NOW
 
 
 def test_a_missing_row_is_counted_and_written(client, recruiter, clock):
@@ -277,7 +310,7 @@ def test_beat_writes_the_shared_row_on_the_embedded_default(recruiter, settings,
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     make_application(recruiter)
 
-    assert tasks.dashboard_counts_refresh() is True
+    assert tasks.dashboard_counts_refresh() == ["all"]
 
     row = DashboardSummary.objects.get(scope="all")
     assert row.counted_at == NOW
@@ -297,6 +330,61 @@ def test_beat_deletes_the_rows_no_one_has_read_for_a_day(client, recruiter, hr_a
 
     kept = dict(DashboardSummary.objects.values_list("scope", "counted_at"))
     assert kept == {"all": NOW, "user-0": NOW - timedelta(hours=23)}
+
+
+def test_beat_counts_a_restricted_users_row_only_when_a_view_asked(
+    client, recruiter, hr_admin, clock, recruiters_without_offers
+):
+    make_hire(recruiter)
+    other = make_user(Role.RECRUITER, username="other-recruiter")
+    for user in (recruiter, other, hr_admin):
+        _view(client, user)
+    stale = NOW - timedelta(seconds=SUMMARY_SECONDS)
+    for user in (recruiter, other):
+        _plant(f"user-{user.pk}", sent=41, counted_at=stale)
+    _plant("all", sent=41, counted_at=NOW - timedelta(seconds=1))
+
+    _view(client, recruiter)  # finds its row stale: asks for it
+
+    assert tasks.dashboard_counts_refresh() == [f"user-{recruiter.pk}"]
+    kept = dict(DashboardSummary.objects.values_list("scope", "counted_at"))
+    assert kept == {"all": NOW - timedelta(seconds=1), f"user-{recruiter.pk}": NOW, f"user-{other.pk}": stale}
+
+
+def test_beat_deletes_an_asked_row_whose_user_left(
+    client, recruiter, hr_admin, clock, recruiters_without_offers
+):
+    _view(client, recruiter)
+    _view(client, hr_admin)
+    DashboardSummary.objects.filter(scope=f"user-{recruiter.pk}").update(recount_asked_at=NOW)
+    type(recruiter).objects.filter(pk=recruiter.pk).update(is_active=False)
+
+    assert tasks.dashboard_counts_refresh() == []
+    assert list(DashboardSummary.objects.values_list("scope", flat=True)) == ["all"]
+
+
+def test_a_row_another_run_is_counting_is_left_to_it_unless_that_run_died(client, recruiter, clock):
+    """Runs overlap when a count takes longer than beat's period: each row is counted once."""
+    make_hire(recruiter)
+    _view(client, recruiter)
+    old = NOW - timedelta(seconds=SUMMARY_SECONDS)
+    _plant("all", sent=41, counted_at=old)
+    DashboardSummary.objects.update(counting_since=NOW - timedelta(seconds=30))
+
+    assert tasks.dashboard_counts_refresh() == []
+    assert DashboardSummary.objects.get(scope="all").counts["offers"] == {"sent": 41}
+
+    DashboardSummary.objects.update(counting_since=NOW - COUNTING_AT_MOST - timedelta(seconds=1))
+    assert tasks.dashboard_counts_refresh() == ["all"]
+    row = DashboardSummary.objects.get(scope="all")
+    assert (row.counts["offers"], row.counting_since) == ({"sent": 1}, None)
+
+
+def test_a_run_counts_a_row_a_second_run_then_finds_fresh(recruiter, clock):
+    make_hire(recruiter)
+
+    assert tasks.dashboard_counts_refresh() == ["all"]  # no row yet: made
+    assert tasks.dashboard_counts_refresh() == []
 
 
 # --- What a row holds ------------------------------------------------------------------------------

@@ -5,11 +5,15 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews.models import Interview
+from backoffice.models import DashboardSummary
+from interviews.models import Interview, InterviewAssignment
+from interviews.selectors import scorecards_overdue
 from interviews.services.assignments import assignment_create
+from interviews.services.feedback import interview_ended
 from interviews.services.scheduling import assignments_follow
 from interviews.services.scorecards import scorecard_save, scorecard_submit
 from tests.factories import make_interview
@@ -72,3 +76,33 @@ def test_a_submitted_scorecard_is_overdue_nowhere(client, recruiter, interviewer
 
     assert _workspace_badges(client, interviewer) == 0
     assert _dashboard_count(client, recruiter) == 0
+
+
+def test_an_end_reported_after_the_interview_was_held_moves_the_due_time(client, recruiter, interviewer):
+    """A held interview whose end was never reported is due from its booked end; the provider's
+    later report of when it really ended is what its scorecard is then due from."""
+    interview = _completed(recruiter, interviewer, days_ago=1.5, ended_at=None)
+    assert _dashboard_count(client, recruiter) == 1
+
+    interview_ended(interview=interview, ended_at=timezone.now() - timedelta(hours=2), actor=recruiter)
+    DashboardSummary.objects.all().delete()
+
+    assert _workspace_badges(client, interviewer) == 0
+    assert _dashboard_count(client, recruiter) == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's query plans")
+def test_overdue_scorecards_are_counted_on_the_assignments_index_alone(recruiter, interviewer):
+    """The count reads neither the interviews nor the scorecards, whose tables grow by millions:
+    one index of the assignments awaiting a scorecard answers it. The plan is asked for with
+    sequential scans priced out, as a table of millions makes them."""
+    _completed(recruiter, interviewer, days_ago=3)
+    overdue = scorecards_overdue(InterviewAssignment.objects.all(), now=timezone.now())
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = overdue.values("pk").explain()
+
+    assert overdue.count() == 1
+    assert "Index Only Scan using assignment_awaiting" in plan, plan
+    assert "interviews_interview " not in plan and "interviews_scorecard" not in plan, plan
