@@ -334,43 +334,48 @@ def _record(claim: queue.Claim, finished: list[tuple[Notification, Future]], res
     result.sent += len(sent)
 
 
+def _rendered(claim: queue.Claim, result: DispatchResult):
+    """The batch's messages still held, each rendered when asked for: (notification, message)."""
+    for notification in claim.rows:
+        if not claim.holds(notification, now=timezone.now()):
+            continue
+        try:
+            yield notification, render(notification)
+        except MessageUnsendable as exc:
+            # Sending again cannot help (no address, say): fail at once for HR to look at.
+            claim.finish(
+                notification, now=timezone.now(), status=Notification.Status.FAILED, last_error=str(exc)[:500]
+            )
+            result.failed += 1
+
+
 def _send_batch(claim: queue.Claim, result: DispatchResult) -> None:
+    """Hand each free connection a message, rendering the next one while they send; then wait
+    for the connections and record whatever ended meanwhile, together."""
     senders = _Senders(settings.HRSUITE_OUTBOX_CONNECTIONS)
     reasons: dict[int, str] = {}
     checked_at = None
     try:
         with _commits_not_waiting_for_disk():
-            for index, notification in enumerate(claim.rows):
-                if not claim.holds(notification, now=timezone.now()):
-                    continue
-                try:
-                    # Rendered while the connections send, before one is free.
-                    message = render(notification)
-                except MessageUnsendable as exc:
-                    # Sending again cannot help (no address, say): fail at once for HR to look at.
-                    claim.finish(
-                        notification,
-                        now=timezone.now(),
-                        status=Notification.Status.FAILED,
-                        last_error=str(exc)[:500],
-                    )
-                    result.failed += 1
-                    continue
-                _record(claim, senders.finished(wait=not senders.idle), result)
-                now = timezone.now()
-                if checked_at is None or (now - checked_at).total_seconds() >= RECHECK_SECONDS:
-                    left = [row for row in claim.rows[index:] if row.pk in claim.held]
-                    reasons, checked_at = stale_reasons(left), now
-                reason = reasons.get(notification.pk)
-                if reason:
-                    claim.finish(
-                        notification, now=now, status=Notification.Status.CANCELLED, last_error=reason
-                    )
-                    result.cancelled += 1
-                    continue
-                senders.send(senders.idle.pop(), notification, message)
-            while senders.busy:
-                _record(claim, senders.finished(wait=True), result)
+            messages = _rendered(claim, result)
+            upcoming = next(messages, None)
+            while upcoming is not None or senders.busy:
+                while upcoming is not None and senders.idle:
+                    notification, message = upcoming
+                    now = timezone.now()
+                    if checked_at is None or (now - checked_at).total_seconds() >= RECHECK_SECONDS:
+                        left = [row for row in claim.rows if row.pk in claim.held]
+                        reasons, checked_at = stale_reasons(left), now
+                    if reason := reasons.get(notification.pk):
+                        claim.finish(
+                            notification, now=now, status=Notification.Status.CANCELLED, last_error=reason
+                        )
+                        result.cancelled += 1
+                    else:
+                        senders.send(senders.idle.pop(), notification, message)
+                    upcoming = next(messages, None)
+                if senders.busy:
+                    _record(claim, senders.finished(wait=True), result)
     except BaseException:
         # What the connections still send is recorded all the same where the database lets it,
         # rather than sent again once the claim lapses.
