@@ -2,6 +2,9 @@
 by one Celery worker (with its beat) to a local SMTP sink.
 
     .venv/bin/python bench/outbox.py [--interviews 10000] [--spread 60] [--concurrency 2]
+    .venv/bin/python bench/outbox.py --in-process 600     # one dispatcher in this process
+
+HRSUITE_OUTBOX_CONNECTIONS in the environment sets the SMTP connections of each dispatcher.
 
 Needs PostgreSQL and Redis (DATABASE_URL, default .../hrs_outbox_bench, dropped and made again;
 REDIS_URL, default redis://127.0.0.1:6379/3, flushed). Invitations are due at once (as after a
@@ -34,11 +37,11 @@ from bench.generate import prepare_database, use_bench_environment  # noqa: E402
 BATCH = 2000
 
 
-def run_sink(port: int, ready, stop, result) -> None:
+def run_sink(port: int, pipelining: bool, ready, stop, result) -> None:
     """The SMTP sink in a process of its own, so it does not share the worker's interpreter."""
     from tests.smtp import SmtpServer, SmtpSink
 
-    server = SmtpServer(SmtpSink(keep_messages=False), port=port)
+    server = SmtpServer(SmtpSink(keep_messages=False, pipelining=pipelining), port=port)
     server.start()
     ready.set()
     stop.wait()
@@ -131,7 +134,9 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def start_with_sink(*, log_level: str) -> tuple[dict, multiprocessing.Process, object, object]:
+def start_with_sink(
+    *, log_level: str, pipelining: bool = True
+) -> tuple[dict, multiprocessing.Process, object, object]:
     """A fresh bench database and broker, Django set up on them, and an SMTP sink on a free local
     port; returns the environment of the Celery processes that send to the sink, the sink's
     process, its stop event and the queue it answers with."""
@@ -150,7 +155,7 @@ def start_with_sink(*, log_level: str) -> tuple[dict, multiprocessing.Process, o
 
     port = free_port()
     ready, stop, result = multiprocessing.Event(), multiprocessing.Event(), multiprocessing.Queue()
-    sink = multiprocessing.Process(target=run_sink, args=(port, ready, stop, result))
+    sink = multiprocessing.Process(target=run_sink, args=(port, pipelining, ready, stop, result))
     sink.start()
     ready.wait(10)
     env = {
@@ -163,16 +168,56 @@ def start_with_sink(*, log_level: str) -> tuple[dict, multiprocessing.Process, o
     return env, sink, stop, result
 
 
+def in_process(n: int, *, pipelining: bool) -> None:
+    """One dispatcher in this process sending `n` invitations to the sink: the time a message
+    costs, less touched by the other processes of a busy machine than a worker's throughput. The
+    first batch (connections opening, caches filling) is left out."""
+    env, sink, stop, result = start_with_sink(log_level="WARNING", pipelining=pipelining)
+    from django.conf import settings
+
+    from notifications.models import Notification
+    from notifications.services.outbox import outbox_dispatch
+
+    for name in ("EMAIL_BACKEND", "EMAIL_HOST"):
+        setattr(settings, name, env[name])
+    settings.EMAIL_PORT = int(env["EMAIL_PORT"])
+    try:
+        seed(n, spread=60, lead=3600)  # reminders due in an hour: only the invitations go
+        outbox_dispatch(max_batches=1)
+        already = Notification.objects.filter(status="sent").count()
+        started = time.perf_counter()
+        outbox_dispatch()
+        elapsed = time.perf_counter() - started
+        sent = Notification.objects.filter(status="sent").count() - already
+    finally:
+        stop.set()
+        received = result.get(timeout=30)
+        sink.join(10)
+    duplicates = sum(count - 1 for count in received.values() if count > 1)
+    print()
+    connections = getattr(settings, "HRSUITE_OUTBOX_CONNECTIONS", 1)  # 1 before there was a setting
+    print(f"one dispatcher in-process, {connections} SMTP connection(s)")
+    print(f"server offers PIPELINING {pipelining}")
+    print(f"sent                     {sent} after the first batch, in {elapsed:.2f} s")
+    print(f"per message              {1000 * elapsed / sent:.2f} ms ({sent / elapsed:.0f} msg/s)")
+    print(f"duplicates at SMTP       {duplicates}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--in-process", type=int, metavar="N", help="N invitations, one dispatcher here")
+    parser.add_argument("--no-pipelining", action="store_true", help="the sink does not offer PIPELINING")
     parser.add_argument("--interviews", type=int, default=10_000)
     parser.add_argument("--spread", type=int, default=60, help="seconds over which interviews start")
     parser.add_argument("--lead", type=int, default=60, help="seconds until the first reminder is due")
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes (this machine: 2 cores)")
     parser.add_argument("--timeout", type=int, default=600)
     args = parser.parse_args()
+    if args.in_process:
+        in_process(args.in_process, pipelining=not args.no_pipelining)
+        return
 
-    env, sink, stop, result = start_with_sink(log_level="WARNING")
+    env, sink, stop, result = start_with_sink(log_level="WARNING", pipelining=not args.no_pipelining)
     from config.celery import app
     from notifications.models import Notification
     from notifications.rendering import message_id
@@ -225,6 +270,8 @@ def main() -> None:
         e["schedule"] for e in app.conf.beat_schedule.values() if e["task"].endswith("outbox_dispatch")
     )
     print(f"worker                   1, concurrency {args.concurrency}, beat every {period:g} s")
+    connections = os.environ.get("HRSUITE_OUTBOX_CONNECTIONS", "default")
+    print(f"SMTP connections         {connections} a dispatcher; PIPELINING {not args.no_pipelining}")
     print(f"all sent after           {span:.1f} s from queueing")
     invitations = [r["sent_at"] for r in sent if r["template"] == "invitation"]
     rate = len(invitations) / (max(invitations) - min(invitations)).total_seconds()

@@ -10,7 +10,9 @@ seconds starting `--lead` seconds after queueing; during that minute a worker (i
 with its whole process group, as a machine or container dies, and started again `--restart`
 seconds later, as its supervisor would. With `--workers 1` the one worker is the one that dies.
 Prints reminder lateness (sent_at - due_at) p50/p99/max, duplicates at the SMTP server (a
-Message-ID received more than once) and misses.
+Message-ID received more than once) against their bound, and misses. A killed worker runs one
+dispatcher, which resends at most one message per SMTP connection (HRSUITE_OUTBOX_CONNECTIONS,
+docs/architecture.md, "Notifications"): at most kills x connections duplicates.
 """
 
 import argparse
@@ -65,6 +67,8 @@ def main() -> None:
     args = parser.parse_args()
 
     env, sink, stop, result = start_with_sink(log_level="ERROR")
+    from django.conf import settings
+
     from notifications.models import Notification
     from notifications.rendering import message_id
 
@@ -113,10 +117,15 @@ def main() -> None:
     print()
     print(f"reminders                {len(rows)} due over {args.spread} s ({statuses})")
     print(f"workers                  {args.workers}, {args.kills} kill -9, restarted after {args.restart} s")
+    print(f"SMTP connections         {settings.HRSUITE_OUTBOX_CONNECTIONS} a dispatcher")
     print(f"reminder lateness p50    {statistics.median(lateness):.2f} s")
     print(f"reminder lateness p99    {percentile(lateness, 99):.2f} s (max {max(lateness):.2f} s)")
     print(f"sent on a later attempt  {sum(1 for r in sent if r['attempts'] > 1)}")
-    print(f"duplicates at SMTP       {duplicates}")
+    connections = settings.HRSUITE_OUTBOX_CONNECTIONS
+    bound = args.kills * connections
+    print(f"duplicates at SMTP       {duplicates} (at most {bound}: {args.kills} kills x {connections})")
+    if duplicates > bound:
+        print(f"BOUND EXCEEDED           {duplicates} > {bound}")
     print(f"misses (never received)  {len(expected - set(received))}")
     print(f"first due                {first_due:%H:%M:%S} UTC")
 

@@ -1,7 +1,9 @@
 """A real SMTP server for the tests and the bench: aiosmtpd on 127.0.0.1, on a free port.
 
 It keeps what it accepted, and on demand answers DATA with a temporary failure or holds the
-DATA command (so a sender is caught in the middle of a send).
+DATA command (so a sender is caught in the middle of a send). It offers PIPELINING (RFC 2920), as
+the mail servers hrsuite sends through do, unless told not to; aiosmtpd reads commands line by
+line, so it answers a pipelined group in order.
 """
 
 import asyncio
@@ -26,8 +28,11 @@ _MESSAGE_ID = re.compile(rb"^Message-ID:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 class SmtpSink:
     """The server's handler: what arrived, and how to misbehave next."""
 
-    def __init__(self, *, keep_messages: bool = True):
+    def __init__(self, *, keep_messages: bool = True, pipelining: bool = True):
         self.keep_messages = keep_messages
+        self.pipelining = pipelining
+        # MAIL commands that arrived with RCPT and DATA already behind them: pipelined envelopes.
+        self.pipelined = 0
         self.raw: list[bytes] = []
         self.ids: Counter[str] = Counter()
         self.accepted = 0
@@ -40,6 +45,8 @@ class SmtpSink:
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
         self.sessions += 1
+        if self.pipelining:
+            return [*responses[:-1], "250-PIPELINING", responses[-1]]
         return responses
 
     async def handle_DATA(self, server, session, envelope):
@@ -66,6 +73,12 @@ class SmtpSink:
 
 
 class _HoldingSMTP(SMTP):
+    async def smtp_MAIL(self, arg):
+        # What the client sent and the server has not read yet: the rest of a pipelined group.
+        if b"\r\nDATA\r\n" in bytes(self._reader._buffer):
+            self.event_handler.pipelined += 1
+        await super().smtp_MAIL(arg)
+
     async def smtp_DATA(self, arg):
         sink = self.event_handler
         if sink.delay_data:

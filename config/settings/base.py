@@ -197,8 +197,12 @@ HRSUITE_BUSINESS_HOURS = (
 HRSUITE_COMPLETION_RATE_THRESHOLD = env.float("HRSUITE_COMPLETION_RATE_THRESHOLD", default=0.8)
 # Sending: attempts before a notification is marked failed (back-off doubles from 30 s).
 HRSUITE_OUTBOX_MAX_ATTEMPTS = env.int("HRSUITE_OUTBOX_MAX_ATTEMPTS", default=5)
-# Rows one dispatcher claims at a time (one SMTP connection serves the whole batch).
+# Rows one dispatcher claims at a time (its SMTP connections serve the whole batch).
 HRSUITE_OUTBOX_BATCH_SIZE = env.int("HRSUITE_OUTBOX_BATCH_SIZE", default=100)
+# SMTP connections one dispatcher sends over side by side, each from a thread of its own: more
+# overlap the waits for the server, but a dispatcher that dies may send this many messages twice
+# (docs/architecture.md, "Notifications"). 1 sends one message at a time.
+HRSUITE_OUTBOX_CONNECTIONS = env.int("HRSUITE_OUTBOX_CONNECTIONS", default=3)
 # Seconds after which a row a silent worker left in 'sending' is claimed again. A live sender
 # renews its whole batch's claim every quarter of this, so it only has to outlast one SMTP send
 # by a quarter; it is also most of how late a crashed worker's messages go out.

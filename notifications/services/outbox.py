@@ -11,6 +11,8 @@ import contextlib
 import logging
 import re
 import smtplib
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,6 +20,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends import smtp
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
 
 from audit.models import AuditAction
@@ -28,6 +31,7 @@ from hrsuite.workflow import transition
 from notifications import registry
 from notifications.models import Notification
 from notifications.rendering import MessageUnsendable, render
+from notifications.smtp import smtp_send
 
 
 def notification_key(template: str, *parts: object) -> str:
@@ -237,62 +241,150 @@ def _commits_not_waiting_for_disk():
             cursor.execute("RESET synchronous_commit")
 
 
-def _deliver(mail_connection, message) -> None:
-    """Hand one message to the mail server. Django's SMTP backend is given the message's bytes as
-    they are (its own path would parse every address again); any other backend (the console in
-    development) sends it its usual way."""
+def _deliver(mail_connection, message) -> datetime:
+    """Hand one message to the mail server; returns when the server took it. Django's SMTP
+    backend's connection is given the message's bytes as they are (its own path would parse every
+    address again), pipelined where the server offers it (`notifications.smtp`); any other backend
+    (the console in development) sends it its usual way."""
     if isinstance(mail_connection, smtp.EmailBackend):
         mail_connection.open()  # once per batch; again only after a broken connection
-        mail_connection.connection.sendmail(message.envelope_from, [message.envelope_to], message.data)
+        smtp_send(
+            mail_connection.connection,
+            sender=message.envelope_from,
+            recipient=message.envelope_to,
+            data=message.data,
+        )
     else:
+        message.connection = mail_connection
         message.send()
+    return timezone.now()
+
+
+class _Senders:
+    """The batch's SMTP connections (`HRSUITE_OUTBOX_CONNECTIONS`), each sending from a thread
+    while the dispatcher's own thread checks and renders the next messages and records outcomes.
+
+    A connection is handed a message only when its last one's outcome has been recorded (the row
+    marked sent right after the server's 250, or failed), so a dispatcher never has more messages
+    the server may have taken without their rows saying so than it has connections: that many
+    is what a crash can send twice (docs/architecture.md, "Notifications"). The database is only
+    touched from the dispatcher's thread, on its one connection and its one claim."""
+
+    def __init__(self, count: int):
+        self.idle = [get_connection() for _ in range(count)]
+        self.busy: dict[Future, tuple] = {}
+        self.pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="outbox-smtp")
+
+    def send(self, mail_connection, notification: Notification, message) -> None:
+        future = self.pool.submit(self._send, mail_connection, message)
+        self.busy[future] = (mail_connection, notification)
+
+    @staticmethod
+    def _send(mail_connection, message) -> datetime:
+        try:
+            return _deliver(mail_connection, message)
+        except Exception:
+            # The connection may be broken half-way; its next message opens a fresh one.
+            with contextlib.suppress(Exception):
+                mail_connection.close()
+            raise
+
+    def finished(self, *, wait: bool) -> list[tuple[Notification, Future]]:
+        """The messages whose sending ended (waiting for one when `wait`), their connections
+        free again once the caller recorded their outcomes."""
+        if wait and self.busy:
+            futures.wait(self.busy, return_when=futures.FIRST_COMPLETED)
+        done = []
+        for future in [future for future in self.busy if future.done()]:
+            mail_connection, notification = self.busy.pop(future)
+            self.idle.append(mail_connection)
+            done.append((notification, future))
+        return done
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        for mail_connection in self.idle + [c for c, _ in self.busy.values()]:
+            with contextlib.suppress(Exception):
+                mail_connection.close()
+
+
+def _record(claim: queue.Claim, finished: list[tuple[Notification, Future]], result: DispatchResult) -> None:
+    """The outcomes of messages whose sending ended: the sent ones marked in one UPDATE, each with
+    the moment its server said 250; the others retried or failed."""
+    sent = []
+    for notification, future in finished:
+        exc = future.exception()
+        if exc is None:
+            sent.append((notification, future.result()))
+        else:
+            _failed_attempt(claim, notification, exc, timezone.now(), result)
+    if len(sent) == 1:
+        ((notification, sent_at),) = sent
+        claim.finish(notification, now=sent_at, status=Notification.Status.SENT, sent_at=sent_at)
+    elif sent:
+        pks = [notification.pk for notification, _ in sent]
+        claim.held.difference_update(pks)
+        QUEUE.model.objects.filter(
+            pk__in=pks, status=Notification.Status.SENDING, claimed_at=claim.claimed_at
+        ).update(
+            status=Notification.Status.SENT,
+            sent_at=Case(*(When(pk=n.pk, then=Value(at)) for n, at in sent), output_field=DateTimeField()),
+            updated_at=max(at for _, at in sent),
+        )
+    result.sent += len(sent)
+
+
+def _rendered(claim: queue.Claim, result: DispatchResult):
+    """The batch's messages still held, each rendered when asked for: (notification, message)."""
+    for notification in claim.rows:
+        if not claim.holds(notification, now=timezone.now()):
+            continue
+        try:
+            yield notification, render(notification)
+        except MessageUnsendable as exc:
+            # Sending again cannot help (no address, say): fail at once for HR to look at.
+            claim.finish(
+                notification, now=timezone.now(), status=Notification.Status.FAILED, last_error=str(exc)[:500]
+            )
+            result.failed += 1
 
 
 def _send_batch(claim: queue.Claim, result: DispatchResult) -> None:
-    mail_connection = get_connection()
+    """Hand each free connection a message, rendering the next one while they send; then wait
+    for the connections and record whatever ended meanwhile, together."""
+    senders = _Senders(settings.HRSUITE_OUTBOX_CONNECTIONS)
     reasons: dict[int, str] = {}
     checked_at = None
     try:
         with _commits_not_waiting_for_disk():
-            for index, notification in enumerate(claim.rows):
-                now = timezone.now()
-                if not claim.holds(notification, now=now):
-                    continue
-                if checked_at is None or (now - checked_at).total_seconds() >= RECHECK_SECONDS:
-                    left = [row for row in claim.rows[index:] if row.pk in claim.held]
-                    reasons, checked_at = stale_reasons(left), now
-                reason = reasons.get(notification.pk)
-                if reason:
-                    claim.finish(
-                        notification, now=now, status=Notification.Status.CANCELLED, last_error=reason
-                    )
-                    result.cancelled += 1
-                    continue
-                try:
-                    message = render(notification, connection=mail_connection)
-                except MessageUnsendable as exc:
-                    # Sending again cannot help (no address, say): fail at once for HR to look at.
-                    claim.finish(
-                        notification, now=now, status=Notification.Status.FAILED, last_error=str(exc)[:500]
-                    )
-                    result.failed += 1
-                    continue
-                try:
-                    _deliver(mail_connection, message)
-                except Exception as exc:
-                    _failed_attempt(claim, notification, exc, timezone.now(), result)
-                    # The connection may be broken half-way; the next message opens a fresh one.
-                    with contextlib.suppress(Exception):
-                        mail_connection.close()
-                    continue
-                # Right after the server's 250, nothing in between: a crash here resends this one
-                # message only (docs/architecture.md, "Notifications").
-                sent_at = timezone.now()
-                claim.finish(notification, now=sent_at, status=Notification.Status.SENT, sent_at=sent_at)
-                result.sent += 1
+            messages = _rendered(claim, result)
+            upcoming = next(messages, None)
+            while upcoming is not None or senders.busy:
+                while upcoming is not None and senders.idle:
+                    notification, message = upcoming
+                    now = timezone.now()
+                    if checked_at is None or (now - checked_at).total_seconds() >= RECHECK_SECONDS:
+                        left = [row for row in claim.rows if row.pk in claim.held]
+                        reasons, checked_at = stale_reasons(left), now
+                    if reason := reasons.get(notification.pk):
+                        claim.finish(
+                            notification, now=now, status=Notification.Status.CANCELLED, last_error=reason
+                        )
+                        result.cancelled += 1
+                    else:
+                        senders.send(senders.idle.pop(), notification, message)
+                    upcoming = next(messages, None)
+                if senders.busy:
+                    _record(claim, senders.finished(wait=True), result)
+    except BaseException:
+        # What the connections still send is recorded all the same where the database lets it,
+        # rather than sent again once the claim lapses.
+        with contextlib.suppress(DatabaseError):
+            while senders.busy:
+                _record(claim, senders.finished(wait=True), result)
+        raise
     finally:
-        with contextlib.suppress(Exception):
-            mail_connection.close()
+        senders.close()
 
 
 def outbox_dispatch(*, batch_size: int | None = None, max_batches: int | None = None) -> DispatchResult:

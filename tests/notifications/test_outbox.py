@@ -67,11 +67,13 @@ def test_reminder_is_sent_once_at_its_due_time_and_not_before(recruiter, smtp_se
     assert smtp_server.sink.ids == {message_id(reminder): 1}
 
 
-def test_a_batch_shares_one_smtp_connection(recruiter, smtp_server):
-    for _ in range(5):
-        queue("invitation", schedule(recruiter))
-    assert outbox_dispatch().sent == 5
-    assert smtp_server.sink.sessions == 1
+@pytest.mark.parametrize("connections", [1, 3])
+def test_a_batch_shares_its_smtp_connections(recruiter, smtp_server, settings, connections):
+    settings.HRSUITE_OUTBOX_CONNECTIONS = connections
+    rows = [queue("invitation", schedule(recruiter)) for _ in range(8)]
+    assert outbox_dispatch().sent == 8
+    assert 1 <= smtp_server.sink.sessions <= connections
+    assert smtp_server.sink.ids == {message_id(row): 1 for row in rows}
 
 
 def test_message_for_an_interview_that_moved_is_cancelled_not_sent(recruiter, smtp_server):
@@ -331,9 +333,11 @@ def _dispatch_queries(recruiter, messages: int) -> list[str]:
     return [query["sql"] for query in captured.captured_queries]
 
 
-def test_each_further_message_of_a_batch_costs_one_query_its_sent_mark(recruiter, smtp_server):
+def test_each_further_message_of_a_batch_costs_one_query_its_sent_mark(recruiter, smtp_server, settings):
     # Whether each message still holds is read for the whole batch at once; what is left per
-    # message is the UPDATE marking it sent right after the server took it.
+    # message is the UPDATE marking it sent right after the server took it. (Over several
+    # connections, messages that the server took meanwhile share one.)
+    settings.HRSUITE_OUTBOX_CONNECTIONS = 1
     two = _dispatch_queries(recruiter, 2)
     six = _dispatch_queries(recruiter, 6)
 
@@ -346,7 +350,9 @@ def test_each_further_message_of_a_batch_costs_one_query_its_sent_mark(recruiter
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_message_is_checked_again_once_the_batchs_check_is_a_second_old(recruiter, smtp_server):
+def test_a_message_is_checked_again_once_the_batchs_check_is_a_second_old(recruiter, smtp_server, settings):
+    # One connection: the second message waits for it while the first goes out.
+    settings.HRSUITE_OUTBOX_CONNECTIONS = 1
     first, second = (schedule(recruiter) for _ in range(2))
     rows = [queue("invitation", first), queue("invitation", second)]
     accept = smtp_server.sink.handle_DATA
