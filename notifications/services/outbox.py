@@ -334,10 +334,35 @@ def _record(claim: queue.Claim, finished: list[tuple[Notification, Future]], res
     result.sent += len(sent)
 
 
-def _rendered(claim: queue.Claim, result: DispatchResult):
-    """The batch's messages still held, each rendered when asked for: (notification, message)."""
+class _StillWanted:
+    """Why each of a batch's messages is no longer wanted (`stale_reasons`: its interview
+    cancelled, say), asked for the whole batch at once and again when the answer is
+    RECHECK_SECONDS old."""
+
+    def __init__(self, claim: queue.Claim):
+        self.claim = claim
+        self.reasons: dict[int, str] = {}
+        self.checked_at = None
+
+    def cancelled(self, notification: Notification, result: DispatchResult) -> bool:
+        """Cancels the message if it is no longer wanted; whether it did."""
+        now = timezone.now()
+        if self.checked_at is None or (now - self.checked_at).total_seconds() >= RECHECK_SECONDS:
+            left = [row for row in self.claim.rows if row.pk in self.claim.held]
+            self.reasons, self.checked_at = stale_reasons(left), now
+        reason = self.reasons.get(notification.pk)
+        if reason:
+            self.claim.finish(notification, now=now, status=Notification.Status.CANCELLED, last_error=reason)
+            result.cancelled += 1
+        return bool(reason)
+
+
+def _rendered(claim: queue.Claim, wanted: _StillWanted, result: DispatchResult):
+    """The batch's messages still held, each rendered when asked for: (notification, message).
+    One already known to be unwanted is cancelled before it is rendered, never failed for what
+    rendering it would find missing."""
     for notification in claim.rows:
-        if not claim.holds(notification, now=timezone.now()):
+        if not claim.holds(notification, now=timezone.now()) or wanted.cancelled(notification, result):
             continue
         try:
             yield notification, render(notification)
@@ -351,27 +376,18 @@ def _rendered(claim: queue.Claim, result: DispatchResult):
 
 def _send_batch(claim: queue.Claim, result: DispatchResult) -> None:
     """Hand each free connection a message, rendering the next one while they send; then wait
-    for the connections and record whatever ended meanwhile, together."""
+    for the connections and record whatever ended meanwhile, together. Whether a message is
+    still wanted is asked before it is rendered and again as a connection is handed it."""
     senders = _Senders(settings.HRSUITE_OUTBOX_CONNECTIONS)
-    reasons: dict[int, str] = {}
-    checked_at = None
+    wanted = _StillWanted(claim)
     try:
         with _commits_not_waiting_for_disk():
-            messages = _rendered(claim, result)
+            messages = _rendered(claim, wanted, result)
             upcoming = next(messages, None)
             while upcoming is not None or senders.busy:
                 while upcoming is not None and senders.idle:
                     notification, message = upcoming
-                    now = timezone.now()
-                    if checked_at is None or (now - checked_at).total_seconds() >= RECHECK_SECONDS:
-                        left = [row for row in claim.rows if row.pk in claim.held]
-                        reasons, checked_at = stale_reasons(left), now
-                    if reason := reasons.get(notification.pk):
-                        claim.finish(
-                            notification, now=now, status=Notification.Status.CANCELLED, last_error=reason
-                        )
-                        result.cancelled += 1
-                    else:
+                    if not wanted.cancelled(notification, result):
                         senders.send(senders.idle.pop(), notification, message)
                     upcoming = next(messages, None)
                 if senders.busy:

@@ -111,6 +111,26 @@ def test_messages_hold_only_while_what_they_announce_holds(recruiter, interviewe
     assert smtp_server.sink.accepted == 0
 
 
+def test_a_message_no_longer_wanted_is_cancelled_even_where_it_could_not_be_written(recruiter, smtp_server):
+    """Its interview cancelled and its candidate's address gone: cancelled as no longer wanted,
+    not failed for HR to look at, as rendering it first would have made it."""
+    interview = schedule(recruiter)
+    invitation = queue("invitation", interview)
+    Interview.objects.filter(pk=interview.pk).update(status=Interview.Status.CANCELLED)
+    candidate = interview.application.candidate
+    candidate.email = ""
+    candidate.save(update_fields=["email"])
+
+    result = outbox_dispatch()
+
+    assert (result.cancelled, result.failed) == (1, 0)
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.last_error) == (
+        "cancelled",
+        "The interview is no longer scheduled.",
+    )
+
+
 def test_failures_back_off_then_end_failed_without_personal_data(recruiter, smtp_server, settings):
     settings.HRSUITE_OUTBOX_MAX_ATTEMPTS = 3
     smtp_server.sink.fail_data = 99
