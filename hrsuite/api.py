@@ -1,5 +1,7 @@
 """The base of every model API: permission-scoped, audited reads and parsed input."""
 
+import copy
+
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
@@ -16,8 +18,19 @@ from hrsuite.visibility import SeenByViewer
 # declares restricted is empty for a viewer whose role may not see it. Give it the request
 # (`context=self.get_serializer_context()`), or it renders for nobody. (Comments, not docstrings:
 # the API schema would show a docstring as each answer's description.)
+#
+# The fields a model serializer builds from its model and Meta are the same for every instance,
+# and building them (reading the model's fields, their validators and choices) cost an answer
+# more than rendering it: they are built once per class, and each instance gets its own copy, as
+# DRF gives each its own copy of the declared ones.
 class ModelOut(SeenByViewer, serializers.ModelSerializer):
-    pass
+    _built_fields: dict[type, dict] = {}
+
+    def get_fields(self):
+        built = ModelOut._built_fields.get(type(self))
+        if built is None:
+            built = ModelOut._built_fields[type(self)] = super().get_fields()
+        return copy.deepcopy(built)
 
 
 class IntegerKeyField(serializers.IntegerField):
