@@ -23,14 +23,28 @@ from hrsuite.visibility import SeenByViewer
 # and building them (reading the model's fields, their validators and choices) cost an answer
 # more than rendering it: they are built once per class, and each instance gets its own copy, as
 # DRF gives each its own copy of the declared ones.
+#
+# A list of them renders all its rows in one viewing scope (`_SeenList`), so what the viewer may
+# see of each declared field is worked out once for the list, not once per row.
 class ModelOut(SeenByViewer, serializers.ModelSerializer):
     _built_fields: dict[type, dict] = {}
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        rows = super().many_init(*args, **kwargs)
+        if type(rows) is serializers.ListSerializer:
+            rows.__class__ = _SeenList
+        return rows
 
     def get_fields(self):
         built = ModelOut._built_fields.get(type(self))
         if built is None:
             built = ModelOut._built_fields[type(self)] = super().get_fields()
         return copy.deepcopy(built)
+
+
+class _SeenList(SeenByViewer, serializers.ListSerializer):
+    pass
 
 
 class IntegerKeyField(serializers.IntegerField):

@@ -205,9 +205,15 @@ class Templates(DjangoTemplates):
 # Serializer mixin: the answer is rendered as the request's user (or `context["viewer"]`) sees it;
 # a serializer given neither renders for nobody, so it shows no declared field. (A comment, not a
 # docstring: the API schema would show it as the description of every answer.)
+#
+# A list renders each row, and each nested serializer, inside the scope its first row opened:
+# then no scope is opened again (`viewing` would change nothing but cost a context manager).
 class SeenByViewer:
     def to_representation(self, instance):
         context = self.context
         viewer = context["viewer"] if "viewer" in context else getattr(context.get("request"), "user", None)
+        current = _scope.get()
+        if current is not None and current.viewer is viewer:
+            return super().to_representation(instance)
         with viewing(viewer):
             return super().to_representation(instance)
