@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.template.backends.django import DjangoTemplates
 from django.template.backends.django import Template as DjangoTemplate
+from django.template.library import import_library
 
 from hrsuite.permissions import global_permission, roles_of
 from hrsuite.roles import Role
@@ -193,7 +194,15 @@ class Template(DjangoTemplate):
 
 class Templates(DjangoTemplates):
     """Django's template engine, rendering each page in its viewer's scope. Messages rendered
-    without a request (e-mails) are not pages: they are rendered as stored."""
+    without a request (e-mails) are not pages: they are rendered as stored.
+
+    `{% load i18n %}` loads Django's i18n library with each `{% translate "text" %}` rendered
+    once per language (`hrsuite.templatetags.i18n_constants`). Set here rather than under the
+    name in OPTIONS["libraries"], which Django's checks take for two libraries of one name."""
+
+    def __init__(self, params):
+        super().__init__(params)
+        self.engine.template_libraries["i18n"] = import_library("hrsuite.templatetags.i18n_constants")
 
     def from_string(self, template_code):
         return Template(super().from_string(template_code).template, self)

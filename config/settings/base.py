@@ -89,8 +89,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hrsuite.navigation.menu",
             ],
-            # Django's i18n tags, with each `{% translate "text" %}` rendered once per language.
-            "libraries": {"i18n": "hrsuite.templatetags.i18n_constants"},
         },
     },
 ]

@@ -4,8 +4,8 @@ A page holds some two hundred `{% translate %}` tags of fixed text, and each ren
 request costs a lazy translation, a catalogue lookup through the active language and an escape:
 about four times a plain variable. A tag translating a literal (no variable, filter or `as`)
 renders the same text whenever the same language is active, so each such tag keeps what it
-rendered per language. The settings give this library the name `i18n`, so templates load it as
-before (`{% load i18n %}`); every other tag and filter is Django's own.
+rendered per language. The pages' engine (`hrsuite.visibility.Templates`) loads this library for
+`{% load i18n %}`, so templates load it as before; every other tag and filter is Django's own.
 
 What a tag kept is dropped whenever Django drops its translations: when the language settings
 change (tests) and when a catalogue file changes (the development server reloads them).
