@@ -57,6 +57,7 @@ from django.utils import timezone
 from audit.models import AuditAction, AuditEvent
 from audit.signals import attempted_name_for_trail
 from hrsuite.degraded import CACHE_ERRORS, outage_warn
+from hrsuite.permissions import access_of
 from hrsuite.rate_limits import count_in_window
 
 # (failed sign-ins, window)
@@ -251,3 +252,13 @@ class LimitedModelBackend(ModelBackend):
                 request._hrsuite_sign_in_refusal = refused
                 raise PermissionDenied
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def get_all_permissions(self, user_obj, obj=None):
+        """Django's answer, read in the one query that also reads the user's roles
+        (`hrsuite.permissions.access_of`) instead of two of its own. A superuser holds every
+        permission, as Django reads them."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None or user_obj.is_superuser:
+            return super().get_all_permissions(user_obj, obj)
+        if not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = set(access_of(user_obj)[1])
+        return user_obj._perm_cache

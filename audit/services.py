@@ -2,6 +2,7 @@
 
 import hmac
 import logging
+import threading
 import time
 from collections.abc import Iterable
 from datetime import timedelta
@@ -102,6 +103,7 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
     # No savepoint of its own: the events live and die with the caller's transaction.
     with transaction.atomic(savepoint=False):
         AuditEvent.objects.bulk_create(events)
+        _appended.since_chained = getattr(_appended, "since_chained", 0) + len(events)
         # Robust: the change and its events are committed by then; a chainer that fails leaves
         # them for the next one rather than failing a request that succeeded.
         transaction.on_commit(_chain_after_commit, robust=True)
@@ -110,6 +112,8 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
 
 # When this process last ran the chainer after a commit (time.monotonic()).
 _chained_after_commit_at = [float("-inf")]
+# How many events this thread has appended since it last started the chainer after a commit.
+_appended = threading.local()
 
 
 def _chain_after_commit() -> None:
@@ -117,12 +121,25 @@ def _chain_after_commit() -> None:
     run costs a short transaction of its own, and under load one run links the events of many
     requests instead of each request paying for one. What a skipped run leaves pending is linked
     by this process's next run or by the beat backstop, within seconds (docs/architecture.md,
-    "Audit trail")."""
+    "Audit trail").
+
+    A transaction that appended several times (a page recording each record it shows) calls this
+    once per append, one after the other once it has committed. The first run links them all
+    (it runs until nothing is pending), so the others find that this thread appended nothing
+    since and return without a run (five queries each) that would find nothing to link."""
+    if not getattr(_appended, "since_chained", 0):
+        return
     now = time.monotonic()
     if now - _chained_after_commit_at[0] < settings.HRSUITE_AUDIT_CHAIN_SECONDS:
         return
     _chained_after_commit_at[0] = now
-    audit_chain_pending()
+    appended, _appended.since_chained = _appended.since_chained, 0
+    try:
+        audit_chain_pending()
+    except Exception:
+        # Left pending: the next call after a commit tries again.
+        _appended.since_chained += appended
+        raise
 
 
 def audit_chain_pending(*, wait: bool = False) -> int:
@@ -139,9 +156,25 @@ def audit_chain_pending(*, wait: bool = False) -> int:
         if batch is None:
             break
         linked += batch
-        if not AuditEvent.objects.filter(seq__isnull=True).exclude(id__in=unsealed).exists():
+        if not _any_pending(unsealed):
             break
     return linked
+
+
+# The chainer runs after every audited request's commit (or once a second under load): its fixed
+# statements are written out rather than built by the ORM, which cost a run more than its linking.
+def _table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _any_pending(unsealed: set[int]) -> bool:
+    """Whether any committed event is still unchained, besides the `unsealed` ones."""
+    sql = f"SELECT 1 FROM {_table(AuditEvent)} WHERE seq IS NULL"  # noqa: S608 - the model's table
+    if unsealed:
+        sql += f" AND id NOT IN ({', '.join(['%s'] * len(unsealed))})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " LIMIT 1", list(unsealed))
+        return cursor.fetchone() is not None
 
 
 def _chain_batch(*, wait: bool, unsealed: set[int]) -> int | None:
@@ -158,23 +191,33 @@ def _chain_batch(*, wait: bool, unsealed: set[int]) -> int | None:
                 events.append(event)
             else:
                 unsealed.add(event.pk)
-        seq, last_hash = head.seq, head.hash
+        seq, last_hash = head
         for event in events:
             seq += 1
             event.seq, event.prev_hash = seq, last_hash
             event.hash = last_hash = chain.link(event.prev_hash, event)
         if events:
             _store_links(events)
-            AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=last_hash)
+            moved = f"UPDATE {_table(AuditChainHead)} SET seq = %s, hash = %s WHERE id = 1"  # noqa: S608
+            with connection.cursor() as cursor:
+                cursor.execute(moved, [seq, last_hash])
     return len(events)
 
 
-def _locked_head(*, wait: bool) -> AuditChainHead | None:
-    head = AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
+def _locked_head(*, wait: bool) -> tuple[int, str] | None:
+    """The head's (seq, hash), locked until the transaction ends; None while another chainer
+    holds it, unless `wait`."""
+    sql = f"SELECT seq, hash FROM {_table(AuditChainHead)} WHERE id = 1"  # noqa: S608 - the model's table
+    if connection.features.has_select_for_update:
+        sql += " " + connection.ops.for_update_sql(skip_locked=not wait)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        head = cursor.fetchone()
     if head is None and not AuditChainHead.objects.filter(pk=1).exists():
         # The head row comes with the migrations; it is made again only after a flush emptied
         # the trail too (a head deleted on its own makes the next seq collide, so chaining stops).
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        made, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        head = (made.seq, made.hash)
     return head
 
 

@@ -1,5 +1,7 @@
 """The base of every model API: permission-scoped, audited reads and parsed input."""
 
+import copy
+
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
@@ -16,7 +18,32 @@ from hrsuite.visibility import SeenByViewer
 # declares restricted is empty for a viewer whose role may not see it. Give it the request
 # (`context=self.get_serializer_context()`), or it renders for nobody. (Comments, not docstrings:
 # the API schema would show a docstring as each answer's description.)
+#
+# The fields a model serializer builds from its model and Meta are the same for every instance,
+# and building them (reading the model's fields, their validators and choices) cost an answer
+# more than rendering it: they are built once per class, and each instance gets its own copy, as
+# DRF gives each its own copy of the declared ones.
+#
+# A list of them renders all its rows in one viewing scope (`_SeenList`), so what the viewer may
+# see of each declared field is worked out once for the list, not once per row.
 class ModelOut(SeenByViewer, serializers.ModelSerializer):
+    _built_fields: dict[type, dict] = {}
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        rows = super().many_init(*args, **kwargs)
+        if type(rows) is serializers.ListSerializer:
+            rows.__class__ = _SeenList
+        return rows
+
+    def get_fields(self):
+        built = ModelOut._built_fields.get(type(self))
+        if built is None:
+            built = ModelOut._built_fields[type(self)] = super().get_fields()
+        return copy.deepcopy(built)
+
+
+class _SeenList(SeenByViewer, serializers.ListSerializer):
     pass
 
 

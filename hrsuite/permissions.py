@@ -39,14 +39,56 @@ def object_policy(model: type[models.Model]):
 
 
 def roles_of(user) -> frozenset[str]:
-    """The user's role names, read once per user object."""
+    """The user's role names, read once per user object (with their permissions, see `access_of`)."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
-    cached = getattr(user, "_hrsuite_roles", None)
+    return access_of(user)[0]
+
+
+def access_of(user) -> tuple[frozenset[str], frozenset[str]]:
+    """The user's role names and the permissions ("app_label.codename") their account and roles
+    hold, read together once per user object.
+
+    Every signed-in request needs both (the menu and the pages' role checks the roles; `restrict()`
+    the permissions); read apart, as `user.groups` and Django's ModelBackend do, they are three
+    queries a request. The backend takes the permissions from here (`accounts.sign_in_limits`)."""
+    cached = getattr(user, "_hrsuite_access", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._hrsuite_roles = cached
+        cached = user._hrsuite_access = _read_access(user.pk)
     return cached
+
+
+def _read_access(user_id) -> tuple[frozenset[str], frozenset[str]]:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    groups = get_user_model()._meta.get_field("groups")
+    direct = get_user_model()._meta.get_field("user_permissions")
+    granted = Group._meta.get_field("permissions")
+    user_groups = f"{qn(groups.m2m_db_table())} ug"
+    permission = f"{qn(Permission._meta.db_table)} p JOIN {qn(ContentType._meta.db_table)} ct"
+    permission += " ON ct.id = p.content_type_id"
+    # Table and column names from the models' metadata, the user's id as a parameter.
+    sql = (
+        f"SELECT 'role', g.name, '' FROM {qn(Group._meta.db_table)} g JOIN {user_groups}"  # noqa: S608
+        f" ON ug.{qn(groups.m2m_reverse_name())} = g.id WHERE ug.{qn(groups.m2m_column_name())} = %s"
+        f" UNION ALL SELECT 'permission', ct.app_label, p.codename FROM {permission}"
+        f" JOIN {qn(direct.m2m_db_table())} up ON up.{qn(direct.m2m_reverse_name())} = p.id"
+        f" WHERE up.{qn(direct.m2m_column_name())} = %s"
+        f" UNION ALL SELECT 'permission', ct.app_label, p.codename FROM {permission}"
+        f" JOIN {qn(granted.m2m_db_table())} gp ON gp.{qn(granted.m2m_reverse_name())} = p.id"
+        f" JOIN {user_groups} ON ug.{qn(groups.m2m_reverse_name())} = gp.{qn(granted.m2m_column_name())}"
+        f" WHERE ug.{qn(groups.m2m_column_name())} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, user_id, user_id])
+        rows = cursor.fetchall()
+    roles = frozenset(name for kind, name, _ in rows if kind == "role")
+    permissions = frozenset(f"{app}.{codename}" for kind, app, codename in rows if kind == "permission")
+    return roles, permissions
 
 
 def has_role(user, role: Role) -> bool:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.template.backends.django import DjangoTemplates
 from django.template.backends.django import Template as DjangoTemplate
+from django.template.library import import_library
 
 from hrsuite.permissions import global_permission, roles_of
 from hrsuite.roles import Role
@@ -193,7 +194,15 @@ class Template(DjangoTemplate):
 
 class Templates(DjangoTemplates):
     """Django's template engine, rendering each page in its viewer's scope. Messages rendered
-    without a request (e-mails) are not pages: they are rendered as stored."""
+    without a request (e-mails) are not pages: they are rendered as stored.
+
+    `{% load i18n %}` loads Django's i18n library with each `{% translate "text" %}` rendered
+    once per language (`hrsuite.templatetags.i18n_constants`). Set here rather than under the
+    name in OPTIONS["libraries"], which Django's checks take for two libraries of one name."""
+
+    def __init__(self, params):
+        super().__init__(params)
+        self.engine.template_libraries["i18n"] = import_library("hrsuite.templatetags.i18n_constants")
 
     def from_string(self, template_code):
         return Template(super().from_string(template_code).template, self)
@@ -205,9 +214,15 @@ class Templates(DjangoTemplates):
 # Serializer mixin: the answer is rendered as the request's user (or `context["viewer"]`) sees it;
 # a serializer given neither renders for nobody, so it shows no declared field. (A comment, not a
 # docstring: the API schema would show it as the description of every answer.)
+#
+# A list renders each row, and each nested serializer, inside the scope its first row opened:
+# then no scope is opened again (`viewing` would change nothing but cost a context manager).
 class SeenByViewer:
     def to_representation(self, instance):
         context = self.context
         viewer = context["viewer"] if "viewer" in context else getattr(context.get("request"), "user", None)
+        current = _scope.get()
+        if current is not None and current.viewer is viewer:
+            return super().to_representation(instance)
         with viewing(viewer):
             return super().to_representation(instance)

@@ -64,12 +64,12 @@ def test_interviewer_list_query_count_is_flat(api, recruiter, interviewer, basen
 def test_candidate_list_queries_exactly(api, recruiter, interviewer, django_assert_num_queries):
     _populate(recruiter, interviewer, 3)
     client = api.as_user(recruiter)
-    # Savepoint of the test's request transaction (2), user and group permissions (2), count,
+    # Savepoint of the test's request transaction (2), the user's roles and permissions (1), count,
     # page, then the audit write: the event's insert (it is chained after the commit); as many for 2
     # rows as for 3.
     for page_size in (2, 25):
         client.force_authenticate(type(recruiter).objects.get(pk=recruiter.pk))
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(6):
             response = client.get(reverse("candidate-list"), {"page_size": page_size})
         assert response.status_code == 200
         assert len(response.json()["results"]) == min(page_size, 3)

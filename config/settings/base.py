@@ -134,6 +134,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # A signed-in session ends after a working day (Django's default is two weeks): pages hold other
 # people's personal data, and shared office computers are common.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=10 * 3600)
+# Django's database sessions, read with a written-out query (every signed-in page reads one).
+SESSION_ENGINE = "hrsuite.sessions"
 # Guardian's anonymous user would be a row with permissions; anonymous visitors get none.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_MONKEY_PATCH_USER = False
@@ -351,9 +353,9 @@ HRSUITE_RETRY_AFTER_SECONDS = env.int("HRSUITE_RETRY_AFTER_SECONDS", default=5)
 # --- Cache ------------------------------------------------------------------------------------
 # Rate limits (sign-in, sign-in links, refused accesses) are kept here; each has its own way on
 # without it (docs/architecture.md, "Degraded modes"). Sessions are in the database (Django's
-# default engine), so an outage of the cache signs nobody out, and so are the dashboard's counts.
-# The embedded default keeps the cache in each process's memory; production shares it across
-# processes in Redis (production.py).
+# database engine, see SESSION_ENGINE), so an outage of the cache signs nobody out, and so are the
+# dashboard's counts. The embedded default keeps the cache in each process's memory; production
+# shares it across processes in Redis (production.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # --- Celery -----------------------------------------------------------------------------------

@@ -125,9 +125,9 @@ def test_trail_page_takes_the_same_queries_whatever_the_trail_holds(
         client.get(TRAIL, {"before": newest})
 
 
-# Session and user (2); the request's savepoint and release (2); roles and permissions (3); one
+# Session and user (2); the request's savepoint and release (2); roles and permissions (1); one
 # page of events (1); its audit event (1, chained after the commit). No COUNT: the trail only grows.
-QUERIES = 9
+QUERIES = 7
 
 
 def test_pages_follow_a_cursor_on_seq_and_never_count(client, hr_admin, recruiter, trail, committed):

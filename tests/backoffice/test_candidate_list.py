@@ -48,10 +48,10 @@ def test_list_reads_a_fixed_number_of_queries_however_many_candidates(
 ):
     _candidates(recruiter, count)
     client.force_login(recruiter)
-    # session, user, the request's savepoint and its release, roles, permissions (2), positions
+    # session, user, the request's savepoint and its release, roles and permissions (1), positions
     # for the filter, count, the page's keys, its rows, their applications, their upcoming
     # interviews, and the audit event (its insert; it is chained after the commit)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         response = client.get(LIST)
     assert response.status_code == 200
     assert _rows(response.text) == min(count, 25)

@@ -344,10 +344,10 @@ def test_dashboard_query_count_stays_flat_with_more_rows(
             assert client.get(DASHBOARD).status_code == 200
 
 
-# Session and user (2); the request's savepoint and its release (2); roles and permissions (3);
+# Session and user (2); the request's savepoint and its release (2); roles and permissions (1);
 # the summary's row (1); five lists (5); an audit event for each list, all five in one insert (1;
 # they are chained after the commit).
-QUERIES = 14
+QUERIES = 12
 # Once a minute, the counts: pipeline and open positions (2), interviews per quarter hour (1),
 # completion rates (1), offers and checks (2), the four lists' totals (4); and the row written (1).
 COUNTS = 11

@@ -32,7 +32,7 @@ def clock():
     yield from frozen_clock()
 
 
-FILE_QUERIES = 22
+FILE_QUERIES = 20
 
 
 @pytest.mark.parametrize("interviews", [1, 5])
@@ -43,7 +43,7 @@ def test_file_reads_a_fixed_number_of_queries_however_many_interviews_and_record
         recruiter, interviewer=interviewer, integration=integration, interviews=interviews, records=interviews
     )
     client.force_login(recruiter)
-    # session, user, savepoint and release, roles, permissions (2); the candidate and what is
+    # session, user, savepoint and release, roles and permissions (1); the candidate and what is
     # prefetched with them: applications, stage history, interviews, assignments, assessments,
     # dimensions, human reviews, scorecards, prior records, consents; the messages; the audit
     # event (its insert; it is chained after the commit); for the recruiter's forms: interviewers and

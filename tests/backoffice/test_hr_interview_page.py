@@ -85,7 +85,7 @@ def test_the_page_is_one_view_event_of_the_interview_naming_the_candidate(client
     assert event.detail["shown"]["aiassessment"] == [str(held.assessment.pk)]
 
 
-PAGE_QUERIES = 17
+PAGE_QUERIES = 15
 
 
 @pytest.mark.parametrize("more_interviewers", [0, 3])
@@ -95,7 +95,7 @@ def test_the_page_reads_a_fixed_number_of_queries(
     for _n in range(more_interviewers):
         assignment_create(interview=held, interviewer=make_user(Role.INTERVIEWER), actor=recruiter)
     client.force_login(recruiter)
-    # session, user, savepoint and release, roles, permissions (2); the interview with its
+    # session, user, savepoint and release, roles and permissions (1); the interview with its
     # assignments, assessment, dimensions, reviews, scorecards (whether it has incidents comes
     # with it: it has none); consents; messages; the audit event (its insert; it is chained
     # after the commit); interviewers for the assign form

@@ -239,11 +239,11 @@ def _home_queries(client, django_assert_num_queries, interviewer, expected):
     return response
 
 
-# Session, user, the request's savepoint and its release, roles, permissions (user and group),
+# Session, user, the request's savepoint and its release, roles and permissions (one query),
 # the assignments counted per group, the page's assignments, the assignment grant's permission id,
 # the page's interviews, the applications (with candidate and position) of those, and the one
 # audit event (its insert; it is chained after the commit).
-HOME_QUERIES = 13
+HOME_QUERIES = 11
 
 
 def _placed(recruiter, interviewer, status, *, starts_in):
