@@ -318,18 +318,17 @@ def _record(claim: queue.Claim, finished: list[tuple[Notification, Future]], res
             sent.append((notification, future.result()))
         else:
             _failed_attempt(claim, notification, exc, timezone.now(), result)
-    if len(sent) == 1:
-        ((notification, sent_at),) = sent
-        claim.finish(notification, now=sent_at, status=Notification.Status.SENT, sent_at=sent_at)
-    elif sent:
-        pks = [notification.pk for notification, _ in sent]
-        claim.held.difference_update(pks)
-        QUEUE.model.objects.filter(
-            pk__in=pks, status=Notification.Status.SENDING, claimed_at=claim.claimed_at
-        ).update(
+    if sent:
+        sent_at = (
+            sent[0][1]
+            if len(sent) == 1
+            else Case(*(When(pk=n.pk, then=Value(at)) for n, at in sent), output_field=DateTimeField())
+        )
+        claim.finish_all(
+            [notification for notification, _ in sent],
+            now=max(at for _, at in sent),
             status=Notification.Status.SENT,
-            sent_at=Case(*(When(pk=n.pk, then=Value(at)) for n, at in sent), output_field=DateTimeField()),
-            updated_at=max(at for _, at in sent),
+            sent_at=sent_at,
         )
     result.sent += len(sent)
 

@@ -64,3 +64,27 @@ def test_a_batch_claim_is_renewed_for_every_row_still_held_in_one_update(
     assert not claim.holds(claim.rows[2], now=much_later)  # taken back: no longer this claim's
     assert not claim.finish(claim.rows[2], now=much_later, status=Notification.Status.SENT)
     assert {row.pk for row in rows} == {row.pk for row in claim}
+
+
+@pytest.mark.django_db
+def test_a_batch_finishes_several_rows_in_one_update_only_while_they_are_its_own(
+    recruiter, django_assert_num_queries
+):
+    now = timezone.now()
+    for _ in range(3):
+        queue("invitation", schedule(recruiter), due_at=now)
+    claim = QUEUE.claim_batch(batch_size=5, now=now, renew_every=datetime.timedelta(seconds=5))
+    taken = claim.rows[2]
+    later = now + datetime.timedelta(minutes=5)
+    QUEUE.release(QUEUE.stale(now=later, timeout_seconds=60).filter(pk=taken.pk), now=later)
+
+    with django_assert_num_queries(1):
+        finished = claim.finish_all(claim.rows, now=later, status=Notification.Status.SENT)
+
+    assert finished == 2
+    assert not claim.held
+    assert dict(Notification.objects.values_list("pk", "status")) == {
+        claim.rows[0].pk: "sent",
+        claim.rows[1].pk: "sent",
+        taken.pk: "pending",  # another dispatcher's to send now
+    }
