@@ -9,6 +9,7 @@ from django.db.models.sql.where import AND
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from hrsuite.errors import ValidationFailed
 from hrsuite.fields import EncryptedTextField
@@ -167,3 +168,19 @@ class ReceivedEvent(DomainModel):
 
     def __str__(self):
         return f"{self.provider}:{self.event_id} ({self.event_type})"
+
+
+class RowTally(models.Model):
+    """A change to a large table's row count: rows it gained (or, negative, lost) in one statement.
+    The table's count is the sum of its rows (`hrsuite.tallies`)."""
+
+    table = models.CharField(max_length=63)
+    n = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["table", "n"], name="row_tally_table")]
+        verbose_name = _("row count change")
+        verbose_name_plural = _("row count changes")
+
+    def __str__(self):
+        return f"{self.table} {self.n:+}"

@@ -22,6 +22,7 @@ from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.permissions import roles_of
 from hrsuite.roles import Role
 from hrsuite.selectors import object_get_for
+from hrsuite.tallies import tallied_count
 
 PAGE_SIZE = 25
 
@@ -107,13 +108,16 @@ def audited_page(
 
     A page number past the end shows the last page; one that is not a number, the first.
     `count`, when the caller already knows how many rows there are (or has a cheaper way to
-    count them), spares the paginator its own COUNT over the list.
+    count them), spares the paginator its own COUNT over the list, as the tallies of a whole
+    tallied table do (`hrsuite.tallies`).
 
     `keys`, when given, is the list itself, filtered and sorted: its `key` column holds the
     primary keys of `queryset`, which the page's rows are then read from (`KeysFirstPaginator`,
     which also reads the `listed` columns of the keys' rows). Both must come through
     `restrict()`: the page's order and count are the keys'.
     """
+    if count is None:
+        count = tallied_count(queryset if keys is None else keys)
     if keys is not None:
         paginator = KeysFirstPaginator(keys, per_page, rows=queryset, key=key, listed=listed)
     else:

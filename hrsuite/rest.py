@@ -16,6 +16,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from hrsuite.errors import ApplicationError
 from hrsuite.pages import KeysFirstPaginator
+from hrsuite.tallies import tallied_count
 
 
 def _list_paginator(object_list, per_page, *, count: int | None, keys) -> Paginator:
@@ -32,7 +33,8 @@ def _list_paginator(object_list, per_page, *, count: int | None, keys) -> Pagina
 
 class Pagination(PageNumberPagination):
     """Pages by number. A view whose list can be counted without a COUNT over it gives
-    `list_count(user=, filters=)` (None where it cannot), as `list_selector` is given; one whose
+    `list_count(user=, filters=)` (None where it cannot), as `list_selector` is given; a whole
+    tallied table is counted from its tallies (`hrsuite.tallies`). One whose
     list's keys can be paged from an index alone gives `list_keys(user=, filters=)` (the keys in
     the list's order, or None), and then only the page's rows are read."""
 
@@ -42,6 +44,8 @@ class Pagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         list_count, list_keys = getattr(view, "list_count", None), getattr(view, "list_keys", None)
         count = list_count(user=request.user, filters=request.query_params) if list_count else None
+        if count is None:
+            count = tallied_count(queryset)
         keys = list_keys(user=request.user, filters=request.query_params) if list_keys else None
         self.django_paginator_class = partial(_list_paginator, count=count, keys=keys)
         return super().paginate_queryset(queryset, request, view)
