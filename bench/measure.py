@@ -501,12 +501,14 @@ def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -
 def _dashboard_scenarios(recruiter, total) -> list[tuple[Scenario, str]]:
     """The HR dashboard as the recruiter (who shares the "all" summary row) sees it: with the row
     fresh, as beat keeps it; with the row older than SUMMARY_SECONDS, as a user of their own
-    scope finds it after a minute (shown, and a recount asked of beat); and with no row at all, as
-    after a deployment or for a user's first view (counted and inserted)."""
+    scope finds it after a minute (shown, and a recount asked of beat); with no row at all, as
+    after a deployment or for a user's first view (counts asked of beat, the page without them);
+    and with an ask no run of beat took up for UNANSWERED_AFTER, as while the worker is down
+    (counted in the view and kept)."""
     from django.utils import timezone
 
     from backoffice.models import DashboardSummary
-    from backoffice.selectors.dashboard import SUMMARY_SECONDS
+    from backoffice.selectors.dashboard import SUMMARY_SECONDS, UNANSWERED_AFTER
 
     age = datetime.timedelta(seconds=SUMMARY_SECONDS)
 
@@ -519,10 +521,16 @@ def _dashboard_scenarios(recruiter, total) -> list[tuple[Scenario, str]]:
     def deleted() -> None:
         DashboardSummary.objects.all().delete()
 
+    def unanswered() -> None:
+        DashboardSummary.objects.all().delete()
+        asked = timezone.now() - UNANSWERED_AFTER
+        DashboardSummary.objects.create(scope="all", recount_asked_at=asked)
+
     cases = [
         ("page /hr/", "counts from a fresh row, as beat keeps it", fresh),
         ("page /hr/ (row stale)", f"row {SUMMARY_SECONDS} s old before each view: shown, asked", stale),
-        ("page /hr/ (row deleted)", "no row before each view: counted, inserted", deleted),
+        ("page /hr/ (row deleted)", "no row before each view: counts asked, page without them", deleted),
+        ("page /hr/ (ask unanswered)", "no counts, asked long ago (worker down): counted, kept", unanswered),
     ]
     return [
         (Scenario(label, recruiter, "recruiter", ["/hr/"] * total, False, before_each=before), note)

@@ -4,14 +4,15 @@ Everything starts from `restrict()`. The counts name nobody, write no audit even
 as one database row per scope (`backoffice.models.DashboardSummary`): at 100,000 candidates a
 GROUP BY over every application or a month of interviews costs more than the page's whole time
 budget, and a dashboard's counts may be a minute old (the page says as of when). A view reads its
-scope's row in one query and counts only when there is none; beat recounts the shared row every
-minute and any other a view found older than SUMMARY_SECONDS (docs/architecture.md, "HR
-dashboard"). The lists of
-what needs someone's attention are read live on every view, each cut in SQL along an index, and
-each one `list` event with the ids it shows (an empty list shows no one and writes none). Lists
-read only the values they show, so no encrypted field is read or decrypted.
+scope's row in one query and never counts itself while beat runs: beat recounts the shared row
+every minute and any other a view found older than SUMMARY_SECONDS or without counts
+(docs/architecture.md, "HR dashboard"). The lists of what needs someone's attention are read live
+on every view, each cut in SQL along an index, and each one `list` event with the ids it shows (an
+empty list shows no one and writes none). Lists read only the values they show, so no encrypted
+field is read or decrypted.
 """
 
+import logging
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import pairwise
@@ -40,6 +41,8 @@ from interviews.selectors import completion_rates_for, scorecards_overdue
 from notifications.models import Notification
 from onboarding.models import BackgroundCheck, Offer
 
+logger = logging.getLogger(__name__)
+
 # How much one page shows; the page says so where a list or chart is cut.
 PIPELINE_POSITIONS = 8
 AGENDA_DAYS = 7
@@ -52,8 +55,11 @@ SUMMARY_SECONDS = 60
 # run after a view asked for it.
 REFRESH_SECONDS = 15
 # A row no view or beat has rewritten for this long is deleted (its user left, or stopped looking);
-# a view counts for itself rather than show counts this old.
+# a view asks for a count rather than show counts this old.
 SUMMARY_KEPT_FOR = timedelta(days=1)
+# A view counts for itself only where its scope has no counts and no run of beat has taken up the
+# ask for this long: the worker or its broker is down.
+UNANSWERED_AFTER = timedelta(minutes=2)
 # How long a run of beat may be counting a row before another run takes it over (the first was
 # killed, say).
 COUNTING_AT_MOST = timedelta(minutes=5)
@@ -143,10 +149,16 @@ class Agenda:
 
 @dataclass(frozen=True)
 class Shortlist:
-    """The first rows of a list and how many there are in all."""
+    """The first rows of a list and how many there are in all (None: at least as many as shown,
+    the count is being made)."""
 
     rows: list
-    total: int
+    total: int | None
+
+    @property
+    def figure(self) -> str:
+        """The total as the page's figures show it: "10+" while it is being counted."""
+        return f"{len(self.rows)}+" if self.total is None else str(self.total)
 
 
 @dataclass(frozen=True)
@@ -197,10 +209,10 @@ class Summary:
         return counts
 
     @classmethod
-    def from_row(cls, counted_at: datetime, counts: dict) -> "Summary | None":
-        """The summary a row keeps; None for a row that keeps other counts (written by another
-        release, during a deployment), which is then counted again."""
-        if set(counts) != {f.name for f in fields(cls)} - {"counted_at", "agenda_days"}:
+    def from_row(cls, counted_at: datetime | None, counts: dict | None) -> "Summary | None":
+        """The summary a row keeps; None for a row asked for and not counted yet, or one that keeps
+        other counts (written by another release, during a deployment), which is counted again."""
+        if counts is None or set(counts) != {f.name for f in fields(cls)} - {"counted_at", "agenda_days"}:
             return None
         return cls(
             counted_at=counted_at,
@@ -210,8 +222,11 @@ class Summary:
 
 @dataclass(frozen=True)
 class Dashboard:
+    """The page's lists and charts. `counted_at` None: the counts are being made (the charts are
+    empty, and a list cut at its size does not know its total)."""
+
     now: datetime
-    counted_at: datetime
+    counted_at: datetime | None
     pipeline: Pipeline
     agenda: Agenda
     overdue_scorecards: Shortlist
@@ -235,6 +250,7 @@ def dashboard_for(*, user, now: datetime | None = None, tz: tzinfo | None = None
     tz = tz or timezone.get_current_timezone()
     today = timezone.localtime(now, tz).date()
     summary = summary_for(user=user, now=now, tz=tz)
+    days = summary.agenda_days if summary else interviews_per_day_for(user=user, today=today, tz=tz)
     lists = {
         "agenda": (Interview, agenda_interviews_for(user=user, today=today, tz=tz)),
         "overdue_scorecards": (InterviewAssignment, overdue_scorecards_for(user=user, now=now)),
@@ -244,16 +260,16 @@ def dashboard_for(*, user, now: datetime | None = None, tz: tzinfo | None = None
     }
     board = Dashboard(
         now=now,
-        counted_at=summary.counted_at,
-        pipeline=_pipeline(summary),
-        agenda=_agenda(summary, lists["agenda"][1], today=today, tz=tz),
-        overdue_scorecards=_shortlist(lists["overdue_scorecards"][1], summary.overdue_scorecards, LIST_SIZE),
-        reviews_waiting=_shortlist(lists["reviews_waiting"][1], summary.reviews_waiting, LIST_SIZE),
-        open_incidents=_shortlist(lists["open_incidents"][1], summary.open_incidents, LIST_SIZE),
-        completion=_completion(summary),
-        failed_messages=_shortlist(lists["failed_messages"][1], summary.failed_messages, LIST_SIZE),
-        offers=_bars_by_status(summary.offers, Offer.Status, _OFFER_TONES),
-        checks=_bars_by_status(summary.checks, BackgroundCheck.Status, _CHECK_TONES),
+        counted_at=summary and summary.counted_at,
+        pipeline=_pipeline(summary) if summary else Pipeline(positions=[], open_positions=0),
+        agenda=_agenda(days, lists["agenda"][1], today=today, tz=tz),
+        overdue_scorecards=_shortlist(lists["overdue_scorecards"][1], summary and summary.overdue_scorecards),
+        reviews_waiting=_shortlist(lists["reviews_waiting"][1], summary and summary.reviews_waiting),
+        open_incidents=_shortlist(lists["open_incidents"][1], summary and summary.open_incidents),
+        completion=_completion(summary) if summary else [],
+        failed_messages=_shortlist(lists["failed_messages"][1], summary and summary.failed_messages),
+        offers=_bars_by_status(summary.offers, Offer.Status, _OFFER_TONES) if summary else [],
+        checks=_bars_by_status(summary.checks, BackgroundCheck.Status, _CHECK_TONES) if summary else [],
         overdue_after_hours=settings.HRSUITE_SCORECARD_REMINDER_HOURS,
         completion_threshold=settings.HRSUITE_COMPLETION_RATE_THRESHOLD,
     )
@@ -271,44 +287,62 @@ def dashboard_for(*, user, now: datetime | None = None, tz: tzinfo | None = None
 # --- Counts (one row per scope) --------------------------------------------------------------------
 
 
-def summary_for(*, user, now: datetime, tz: tzinfo) -> Summary:
+def summary_for(*, user, now: datetime, tz: tzinfo) -> Summary | None:
     """The counts behind the charts and list totals, with the interviews per day in `tz` (the
-    viewer's zone).
+    viewer's zone); None while they are being made.
 
     One query reads the scope's row. A row older than SUMMARY_SECONDS is shown as it is, and
-    beat is asked to count it again: a view never waits for a count it has, at a cost that grows
-    with the data. Only a scope without a row (a first view, or a row left a day) is counted now
-    and written for the next view. Interviews are kept per quarter hour of UTC, so every viewer's
-    days, in whatever zone, are sums of the same row's quarters.
+    beat is asked to count it again: a view never waits for a count, at a cost that grows with
+    the data. A scope without counts (a first view, or a row left a day) is asked for with an
+    empty row, which beat counts within REFRESH_SECONDS; only where no run of beat has taken the
+    ask up for UNANSWERED_AFTER does a view count for itself. Interviews are kept per quarter
+    hour of UTC, so every viewer's days, in whatever zone, are sums of the same row's quarters.
     """
     today = timezone.localtime(now, tz).date()
     scope = _scope(user)
     kept = (
         DashboardSummary.objects.filter(scope=scope)
-        .values_list("counted_at", "counts", "recount_asked_at")
+        .values("counted_at", "counts", "recount_asked_at", "counting_since")
         .first()
-    )
+    ) or {}
+    counted_at, asked_at = kept.get("counted_at"), kept.get("recount_asked_at")
     summary = None
-    if kept is not None and abs(now - kept[0]) < SUMMARY_KEPT_FOR:
-        summary = Summary.from_row(kept[0], kept[1])
+    if counted_at is not None and abs(now - counted_at) < SUMMARY_KEPT_FOR:
+        summary = Summary.from_row(counted_at, kept["counts"])
     if summary is None:
+        if asked_at is None or kept["counting_since"] is not None or now - asked_at < UNANSWERED_AFTER:
+            _ask_for_counts(scope, now, kept)
+            return None
+        logger.warning("dashboard counts of %s asked for at %s, not made: counting here", scope, asked_at)
         summary = count_for(user=user, now=now)
         _keep_summary(scope, summary)
-    elif abs(now - summary.counted_at) >= timedelta(seconds=SUMMARY_SECONDS) and kept[2] is None:
-        # Asked once: the filter makes a second view that read the row before this one
-        # committed change nothing.
-        DashboardSummary.objects.filter(scope=scope, recount_asked_at__isnull=True).update(
-            recount_asked_at=now
-        )
+    elif abs(now - counted_at) >= timedelta(seconds=SUMMARY_SECONDS):
+        _ask_for_counts(scope, now, kept)
     days = _days_from_quarters(summary, today=today, tz=tz)
     if days is None:
         days = interviews_per_day_for(user=user, today=today, tz=tz)
     return replace(summary, agenda_days=days)
 
 
+def _ask_for_counts(scope: str, now: datetime, kept: dict) -> None:
+    """Asks beat to count `scope` (`kept`: what its row held): an empty row where there is none
+    (two first views at once both succeed, and one row is left), else the row marked as asked
+    for, once (the filter makes a second view that read the row before this one committed change
+    nothing)."""
+    if not kept:
+        DashboardSummary.objects.bulk_create(
+            [DashboardSummary(scope=scope, recount_asked_at=now)], ignore_conflicts=True
+        )
+    elif kept["recount_asked_at"] is None:
+        DashboardSummary.objects.filter(scope=scope, recount_asked_at__isnull=True).update(
+            recount_asked_at=now
+        )
+
+
 def _keep_summary(scope: str, summary: Summary) -> None:
-    """Writes the scope's row, whoever wrote it meanwhile: two first views at once both write,
-    neither fails (an upsert, not a read then an insert), and the row holds one of their counts.
+    """Writes the scope's row, whoever wrote it meanwhile: two writers at once (beat and a view
+    counting for itself) both write, neither fails (an upsert, not a read then an insert), and the
+    row holds one of their counts.
     A row written is fresh: neither asked for nor being counted."""
     DashboardSummary.objects.bulk_create(
         [DashboardSummary(scope=scope, counted_at=summary.counted_at, counts=summary.counts())],
@@ -329,7 +363,7 @@ def counts_refresh(*, now: datetime | None = None) -> list[str]:
     count each row once. A row whose user is gone, or now sees every row, is deleted."""
     now = now or timezone.now()
     rows = DashboardSummary.objects.all()
-    rows.filter(counted_at__lt=now - SUMMARY_KEPT_FOR).delete()
+    rows.filter(counted_at__lt=now - SUMMARY_KEPT_FOR, recount_asked_at__isnull=True).delete()
     shared_due = now - timedelta(seconds=SUMMARY_SECONDS - REFRESH_SECONDS)
     due = list(
         rows.filter(Q(recount_asked_at__isnull=False) | Q(scope="all", counted_at__lte=shared_due))
@@ -521,11 +555,10 @@ def _pipeline(summary: Summary) -> Pipeline:
     return Pipeline(positions=positions, open_positions=summary.open_positions)
 
 
-def _agenda(summary: Summary, shown: list[dict], *, today: date, tz: tzinfo) -> Agenda:
+def _agenda(counts: dict[date, int], shown: list[dict], *, today: date, tz: tzinfo) -> Agenda:
     by_day: dict[date, list[dict]] = {}
     for interview in shown:
         by_day.setdefault(timezone.localtime(interview["starts_at"], tz).date(), []).append(interview)
-    counts = summary.agenda_days
     largest = max(counts.values(), default=0)
     days = [
         AgendaDay(
@@ -579,9 +612,12 @@ def _share(count: int, of: int) -> int:
     return 0 if not of or not count else max(1, round(100 * count / of))
 
 
-def _shortlist(rows: list, counted: int, limit: int) -> Shortlist:
-    """A live list and its total: exact while the list is not cut, else the (kept) count."""
-    return Shortlist(rows=rows, total=max(counted, len(rows)) if len(rows) >= limit else len(rows))
+def _shortlist(rows: list, counted: int | None) -> Shortlist:
+    """A live list and its total: exact while the list is not cut at LIST_SIZE, else the kept
+    count, None while that is being made."""
+    if len(rows) < LIST_SIZE:
+        return Shortlist(rows=rows, total=len(rows))
+    return Shortlist(rows=rows, total=None if counted is None else max(counted, len(rows)))
 
 
 # --- Lists that name candidates (live; audited by dashboard_for) -----------------------------------

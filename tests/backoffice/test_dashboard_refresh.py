@@ -17,7 +17,8 @@ def test_the_worker_refreshes_the_shared_row_and_the_page_reads_it(client, recru
     celery_worker()
 
     tasks.dashboard_counts_refresh.delay()
-    wait_until(lambda: DashboardSummary.objects.filter(scope="all").exists(), "the worker's counts")
+    counted = DashboardSummary.objects.filter(scope="all", counted_at__isnull=False)
+    wait_until(counted.exists, "the worker's counts")
 
     counted = DashboardSummary.objects.get(scope="all")
     assert sum(row["total"] for row in counted.counts["pipeline"]) == 1

@@ -1,8 +1,9 @@
 """The dashboard's counts kept as one database row per scope: a fresh or stale row is served
 without counting (a stale one is asked of beat, which counts it again once, however many runs
-overlap), a missing one is counted and written, two first views at once leave one row,
-each viewer's agenda days are summed from the row's UTC quarter hours, a restricted user never
-gets another scope's counts, and the row names no candidate."""
+overlap), a missing one is asked for and the page shown without counts until beat makes them
+(a view counts only when beat has not taken the ask up for two minutes), two first views at once
+leave one row, each viewer's agenda days are summed from the row's UTC quarter hours, a
+restricted user never gets another scope's counts, and the row names no candidate."""
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -24,6 +25,7 @@ from backoffice.selectors.dashboard import (
     COUNTING_AT_MOST,
     SUMMARY_KEPT_FOR,
     SUMMARY_SECONDS,
+    UNANSWERED_AFTER,
     interviews_per_day_for,
     summary_for,
 )
@@ -55,6 +57,13 @@ def _view(client, user) -> str:
     return response.text
 
 
+def _counted(client, *users) -> None:
+    """The users' rows as beat leaves them after their first views asked for them."""
+    for user in users:
+        _view(client, user)
+    tasks.dashboard_counts_refresh()
+
+
 def _offers_sent(text: str) -> str:
     offers = text[text.index("Offers by state") : text.index("Background checks by state")]
     return offers.split('<span class="label">Sent</span>')[1].split('<span class="value">')[1].split("<")[0]
@@ -72,7 +81,7 @@ def _plant(scope: str, *, sent: int, counted_at: datetime) -> None:
 
 def test_a_fresh_row_is_served_without_counting(client, recruiter, clock):
     make_hire(recruiter)
-    _view(client, recruiter)
+    _counted(client, recruiter)
     _plant("all", sent=41, counted_at=NOW - timedelta(seconds=SUMMARY_SECONDS - 1))
 
     with CaptureQueriesContext(connection) as captured:
@@ -92,7 +101,7 @@ def _statements(captured) -> list[str]:
 
 def test_a_stale_row_is_shown_as_it_is_and_asked_of_beat_once(client, recruiter, clock):
     make_hire(recruiter)
-    _view(client, recruiter)
+    _counted(client, recruiter)
     _plant("all", sent=41, counted_at=NOW - timedelta(seconds=SUMMARY_SECONDS))
 
     with CaptureQueriesContext(connection) as first:
@@ -113,33 +122,74 @@ def test_a_stale_row_is_shown_as_it_is_and_asked_of_beat_once(client, recruiter,
     assert _offers_sent(_view(client, recruiter)) == "1"
 
 
-def test_a_row_a_day_old_is_counted_in_the_view(client, recruiter, clock):
+def _being_counted(text: str) -> bool:
+    offers = text[text.index("Offers by state") : text.index("Background checks by state")]
+    return "Being counted" in offers and '<span class="value">' not in offers
+
+
+def test_a_row_a_day_old_is_not_shown_but_asked_for(client, recruiter, clock):
     """Beat has not run for a day (stopped, say): the view does not show counts that old."""
     make_hire(recruiter)
-    _view(client, recruiter)
+    _counted(client, recruiter)
     _plant("all", sent=41, counted_at=NOW - SUMMARY_KEPT_FOR)
 
+    assert _being_counted(_view(client, recruiter))
+    assert DashboardSummary.objects.get(scope="all").recount_asked_at == NOW
+
+    assert tasks.dashboard_counts_refresh() == ["all"]
     assert _offers_sent(_view(client, recruiter)) == "1"
-    assert DashboardSummary.objects.get(scope="all").counted_at == NOW
 
 
-def test_a_missing_row_is_counted_and_written(client, recruiter, clock):
+def test_a_first_view_asks_for_the_counts_and_shows_the_page_without_them(client, recruiter, clock):
     make_hire(recruiter)
     assert not DashboardSummary.objects.exists()
 
+    with CaptureQueriesContext(connection) as captured:
+        text = _view(client, recruiter)
+
+    assert _being_counted(text)
+    assert "counts being made" in text and "appear within a minute" in text
+    only_counted = (Offer._meta.db_table.upper(), BackgroundCheck._meta.db_table.upper())
+    assert not [sql for sql in _statements(captured) if any(table in sql for table in only_counted)]
+    (row,) = DashboardSummary.objects.values_list("scope", "counted_at", "counts", "recount_asked_at")
+    assert row == ("all", None, None, NOW)
+
+    assert tasks.dashboard_counts_refresh() == ["all"]
     assert _offers_sent(_view(client, recruiter)) == "1"
 
-    (row,) = DashboardSummary.objects.all()
-    assert (row.scope, row.counted_at, row.counts["offers"]) == ("all", NOW, {"sent": 1})
 
-
-def test_a_fresh_row_of_other_counts_is_counted_again(client, recruiter, clock):
+def test_a_fresh_row_of_other_counts_is_asked_for_again(client, recruiter, clock):
     """As a row written by another release during a deployment."""
     make_hire(recruiter)
     DashboardSummary.objects.create(scope="all", counted_at=NOW, counts={"offers": {"sent": 41}})
 
-    assert _offers_sent(_view(client, recruiter)) == "1"
+    assert _being_counted(_view(client, recruiter))
+    assert tasks.dashboard_counts_refresh() == ["all"]
     assert DashboardSummary.objects.get(scope="all").counts["offers"] == {"sent": 1}
+
+
+def test_an_ask_no_run_of_beat_took_up_is_counted_in_the_view(client, recruiter, clock, caplog):
+    """The worker or its broker is down: after UNANSWERED_AFTER, a view counts for itself."""
+    make_hire(recruiter)
+    _view(client, recruiter)
+    clock.shift(UNANSWERED_AFTER - timedelta(seconds=1))
+    assert _being_counted(_view(client, recruiter))
+    clock.shift(timedelta(seconds=1))
+
+    assert _offers_sent(_view(client, recruiter)) == "1"
+
+    row = DashboardSummary.objects.get(scope="all")
+    assert (row.counted_at, row.recount_asked_at) == (timezone.now(), None)
+    assert "counting here" in caplog.text
+
+
+def test_an_ask_a_run_of_beat_is_counting_is_left_to_it(client, recruiter, clock):
+    make_hire(recruiter)
+    _view(client, recruiter)
+    DashboardSummary.objects.update(counting_since=NOW)
+    clock.shift(UNANSWERED_AFTER * 2)
+
+    assert _being_counted(_view(client, recruiter))
 
 
 # SQLite's in-memory test database refuses a second transaction while one writes ("database
@@ -157,21 +207,23 @@ def test_two_first_views_at_once_leave_one_row_and_no_error(recruiter, hr_admin)
 
     assert [getattr(answer, "status_code", answer) for answer in answers] == [200, 200]
     (row,) = DashboardSummary.objects.all()
-    assert (row.scope, row.counts["offers"]) == ("all", {"sent": 1})
+    assert (row.scope, row.counts, row.recount_asked_at is not None) == ("all", None, True)
 
 
-def test_a_first_view_whose_row_another_view_wrote_meanwhile_writes_it_again(
-    client, recruiter, hr_admin, clock, monkeypatch
+def test_a_view_counting_for_itself_writes_over_a_row_beat_wrote_meanwhile(
+    client, recruiter, clock, monkeypatch
 ):
     make_hire(recruiter)
+    _view(client, recruiter)
+    clock.shift(UNANSWERED_AFTER)
     count = dashboard.count_for
 
-    def count_while_another_view_writes(*, user, now):
+    def count_while_beat_writes(*, user, now):
         summary = count(user=user, now=now)
         dashboard._keep_summary("all", replace(summary, offers={"sent": 41}))
         return summary
 
-    monkeypatch.setattr(dashboard, "count_for", count_while_another_view_writes)
+    monkeypatch.setattr(dashboard, "count_for", count_while_beat_writes)
     assert _offers_sent(_view(client, recruiter)) == "1"
 
     (row,) = DashboardSummary.objects.all()
@@ -191,8 +243,9 @@ def _interviews_at(recruiter, *starts: datetime) -> list[Interview]:
 
 
 def _days(recruiter, tz) -> dict[date, int]:
-    """The viewer's non-empty agenda days, from the summary; checked against a count made for
-    `tz` alone."""
+    """The viewer's non-empty agenda days, from the summary beat made; checked against a count
+    made for `tz` alone."""
+    tasks.dashboard_counts_refresh()
     now = timezone.now()
     summary = summary_for(user=recruiter, now=now, tz=tz)
     today = timezone.localtime(now, tz).date()
@@ -219,7 +272,7 @@ def test_agenda_days_in_shanghai_and_kolkata_come_from_one_row(recruiter, clock,
     )
     cancelled = _interviews_at(recruiter, cst + timedelta(hours=12))[0]
     Interview.objects.filter(pk=cancelled.pk).update(status=Interview.Status.CANCELLED)
-    summary_for(user=recruiter, now=NOW, tz=SHANGHAI)  # counted and written
+    tasks.dashboard_counts_refresh()
 
     with django_assert_num_queries(1):  # the row: a second zone's days are summed from it
         days = summary_for(user=recruiter, now=NOW, tz=KOLKATA).agenda_days
@@ -264,7 +317,9 @@ def test_a_row_answers_every_zone_until_it_is_stale_even_past_midnight_utc(
     recruiter, zone, django_assert_num_queries
 ):
     counted = datetime(2027, 3, 2, 23, 59, 30, tzinfo=UTC)
-    summary_for(user=recruiter, now=counted, tz=UTC)
+    with time_machine.travel(counted, tick=False):
+        tasks.dashboard_counts_refresh()
+    summary_for(user=recruiter, now=counted, tz=UTC)  # reads the viewer's permissions once
 
     for seen in (counted, counted + timedelta(seconds=SUMMARY_SECONDS - 1)):
         with django_assert_num_queries(1):  # the row, and no count for the zone
@@ -287,12 +342,13 @@ def test_a_restricted_recruiter_never_gets_the_shared_or_another_users_counts(
 ):
     other = make_user(Role.RECRUITER, username="other-recruiter")
     make_hire(recruiter)
-    _view(client, hr_admin)
-    _view(client, other)
+    _counted(client, hr_admin, other)
     fresh = NOW - timedelta(seconds=1)
     _plant("all", sent=41, counted_at=fresh)
     _plant(f"user-{other.pk}", sent=77, counted_at=fresh)
 
+    assert _being_counted(_view(client, recruiter))
+    assert tasks.dashboard_counts_refresh() == [f"user-{recruiter.pk}"]
     assert _offers_sent(_view(client, recruiter)) == "0"
     assert _offers_sent(_view(client, other)) == "77"
     assert _offers_sent(_view(client, hr_admin)) == "41"
@@ -319,8 +375,7 @@ def test_beat_writes_the_shared_row_on_the_embedded_default(recruiter, settings,
 
 def test_beat_deletes_the_rows_no_one_has_read_for_a_day(client, recruiter, hr_admin, clock):
     left = make_user(Role.RECRUITER, username="left")
-    for user in (left, hr_admin):
-        _view(client, user)
+    _counted(client, left, hr_admin)
     DashboardSummary.objects.filter(scope__in=["all", f"user-{left.pk}"]).update(
         counted_at=NOW - timedelta(days=1, seconds=1)
     )
@@ -337,8 +392,7 @@ def test_beat_counts_a_restricted_users_row_only_when_a_view_asked(
 ):
     make_hire(recruiter)
     other = make_user(Role.RECRUITER, username="other-recruiter")
-    for user in (recruiter, other, hr_admin):
-        _view(client, user)
+    _counted(client, recruiter, other, hr_admin)
     stale = NOW - timedelta(seconds=SUMMARY_SECONDS)
     for user in (recruiter, other):
         _plant(f"user-{user.pk}", sent=41, counted_at=stale)
@@ -354,8 +408,7 @@ def test_beat_counts_a_restricted_users_row_only_when_a_view_asked(
 def test_beat_deletes_an_asked_row_whose_user_left(
     client, recruiter, hr_admin, clock, recruiters_without_offers
 ):
-    _view(client, recruiter)
-    _view(client, hr_admin)
+    _counted(client, recruiter, hr_admin)
     DashboardSummary.objects.filter(scope=f"user-{recruiter.pk}").update(recount_asked_at=NOW)
     type(recruiter).objects.filter(pk=recruiter.pk).update(is_active=False)
 
@@ -366,7 +419,7 @@ def test_beat_deletes_an_asked_row_whose_user_left(
 def test_a_row_another_run_is_counting_is_left_to_it_unless_that_run_died(client, recruiter, clock):
     """Runs overlap when a count takes longer than beat's period: each row is counted once."""
     make_hire(recruiter)
-    _view(client, recruiter)
+    _counted(client, recruiter)
     old = NOW - timedelta(seconds=SUMMARY_SECONDS)
     _plant("all", sent=41, counted_at=old)
     DashboardSummary.objects.update(counting_since=NOW - timedelta(seconds=30))
@@ -393,7 +446,7 @@ def test_a_run_counts_a_row_a_second_run_then_finds_fresh(recruiter, clock):
 def test_the_row_names_and_identifies_no_candidate(client, recruiter, clock):
     candidate = make_candidate(recruiter, full_name="Ouyang Xiaoling")
     interview = make_interview(recruiter, application=make_application(recruiter, candidate=candidate))
-    _view(client, recruiter)
+    _counted(client, recruiter)
 
     (row,) = DashboardSummary.objects.values_list("counts", flat=True)
     kept = str(row)

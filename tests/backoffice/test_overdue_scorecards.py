@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backoffice.models import DashboardSummary
+from backoffice.selectors.dashboard import counts_refresh
 from interviews.models import Interview, InterviewAssignment
 from interviews.selectors import scorecards_overdue
 from interviews.services.assignments import assignment_create
@@ -36,6 +37,7 @@ def _completed(recruiter, interviewer, *, days_ago: float, ended_at="scheduled e
 
 def _dashboard_count(client, recruiter) -> int:
     client.force_login(recruiter)
+    counts_refresh()  # beat's run
     html = client.get(reverse("hr-dashboard")).text
     match = re.search(r'<span class="figure">(\d+)</span> scorecards overdue', html)
     return int(match.group(1))
