@@ -72,15 +72,16 @@ class KeysFirstPaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
+        # As Paginator.page: a list counted short of its end (see `count`) ends at the count.
         bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
         if not self.listed:
             keys = self.object_list if self.key is None else self.object_list.values_list(self.key, flat=True)
-            keys = list(keys[bottom : bottom + self.per_page])
+            keys = list(keys[bottom:top])
             return self._get_page(_in_key_order(self.rows, keys), number, self)
-        listed = {
-            row[self.key]: row
-            for row in self.object_list.values(self.key, *self.listed)[bottom : bottom + self.per_page]
-        }
+        listed = {row[self.key]: row for row in self.object_list.values(self.key, *self.listed)[bottom:top]}
         rows = _in_key_order(self.rows, list(listed))
         for row in rows:
             row.list_row = listed[row.pk]

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -129,6 +130,7 @@ def candidate_list(request):
 
     filter_errors, page, rows = {}, None, []
     count = selectors.candidate_page_count(user=request.user, filters=request.GET)
+    more = count is not None and count > selectors.COUNTED_UP_TO
     try:
         queryset = selectors.candidate_page_list(user=request.user, filters=request.GET, matches=count)
     except ValidationFailed as error:
@@ -138,7 +140,7 @@ def candidate_list(request):
             request,
             selectors.candidate_page_rows(user=request.user),
             detail={"query": candidate_search_for_trail(request.GET)},
-            count=count,
+            count=selectors.COUNTED_UP_TO if more else count,
             # Filtered by position or stage, the page is picked from indexes before rows are read.
             keys=queryset,
         )
@@ -153,6 +155,8 @@ def candidate_list(request):
     new_application = _state(refusal, "application_for_email", "")
     context = {
         "page": page,
+        "more": more,
+        "counted_up_to": number_format(selectors.COUNTED_UP_TO, force_grouping=True),
         "rows": rows,
         "filters": Fields(request.GET.dict()),
         "filter_errors": Fields(filter_errors),

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from backoffice.selectors import candidate_file
 from backoffice.selectors.candidate_file import CandidatePageFilter, candidate_page_count
 from candidates.models import Stage
 from tests.backoffice.test_candidate_list import _candidates, _rows
@@ -108,3 +109,22 @@ def test_both_ways_of_reading_a_filtered_list_show_the_same_candidates_in_order(
     assert listed(position=analyst.pk) == newest_first([*analysts, *engineers[:2]])
     assert listed(stage=Stage.INTERVIEWING) == newest_first([*engineers, *analysts])
     assert listed(position=analyst.pk, stage=Stage.APPLIED) == [str(engineers[0].pk)]
+
+
+def test_a_list_of_more_than_it_counts_says_so_and_lists_the_newest(client, recruiter, monkeypatch):
+    """At 1,000,000 candidates a whole stage holds 400,000 of them: the page counts up to
+    COUNTED_UP_TO and says "more than" that."""
+    monkeypatch.setattr(candidate_file, "COUNTED_UP_TO", 5)
+    interviewing = _candidates(recruiter, 7)
+    client.force_login(recruiter)
+
+    page = client.get(LIST, {"stage": Stage.INTERVIEWING}).text
+
+    assert "More than 5 candidates" in page
+    assert "These are the newest 5: narrow the filters to see the others." in page
+    shown = re.findall(r'<td><a href="/hr/candidates/([0-9a-f-]{36})/', page)
+    newest = sorted(interviewing, key=lambda c: (-c.created_at.timestamp(), str(c.pk)))[:5]
+    assert shown == [str(c.pk) for c in newest]
+    # A list within the count is counted exactly, as before.
+    monkeypatch.setattr(candidate_file, "COUNTED_UP_TO", 7)
+    assert _total(client.get(LIST, {"stage": Stage.INTERVIEWING}).text) == 7
