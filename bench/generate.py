@@ -161,6 +161,7 @@ class Generator:
         self.outcomes()
         self.prior_records()
         self.portal_candidate()
+        self.applications_know_their_candidates_time()
         self.audit_events()
 
     def _insert(self, model, objects: list, label: str | None = None) -> None:
@@ -282,6 +283,17 @@ class Generator:
         self._insert(StageChange, changes)
         progress("applications", len(self.application_ids), len(self.application_ids))
 
+    def applications_know_their_candidates_time(self) -> None:
+        """Each application's copy of its candidate's created_at, which `candidates()` spread over
+        a year after the rows were written: one UPDATE, as the migration that added it does."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE candidates_application AS a SET candidate_created_at = c.created_at"
+                " FROM candidates_candidate AS c WHERE c.id = a.candidate_id"
+            )
+
     def _application(self, candidate_id, position_id, stage: str, since) -> tuple:
         """An application at `stage` since `since`, and its first stage-history row."""
         from candidates.models import Application, StageChange
@@ -292,6 +304,7 @@ class Generator:
             position_id=position_id,
             stage=stage,
             stage_changed_at=since,
+            candidate_created_at=self.now,  # until `applications_know_their_candidates_time`
         )
         change = StageChange(
             id=self.uuid(),

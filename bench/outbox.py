@@ -117,7 +117,7 @@ def seed(
             interviews.append(interview)
         Candidate.objects.bulk_create(candidates)
         for a in applications:
-            a.candidate_id = a.candidate.pk
+            a.candidate_id, a.candidate_created_at = a.candidate.pk, a.candidate.created_at
         Application.objects.bulk_create(applications)
         for iv in interviews:
             iv.application_id = iv.application.pk

@@ -161,6 +161,9 @@ class Application(DomainModel):
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="applications")
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.APPLIED)
     stage_changed_at = models.DateTimeField(_("stage changed at"))
+    # The candidate's `created_at`, which never changes: HR's candidate list narrowed by position
+    # or stage lists candidates newest first, and reads a page of them along one index of these.
+    candidate_created_at = models.DateTimeField(_("candidate added at"), editable=False)
 
     class Meta:
         ordering = ["-stage_changed_at"]
@@ -168,18 +171,31 @@ class Application(DomainModel):
             models.UniqueConstraint(fields=["candidate", "position"], name="application_once_per_position"),
         ]
         indexes = [
-            # HR's candidate list filtered by stage (/hr/candidates/?stage=): the matching candidates
-            # are counted from this index alone, without reading the table.
-            models.Index(fields=["stage", "candidate"], name="application_stage_candidate"),
-            # The candidate list filtered by position (and stage), and the dashboard's pipeline,
-            # which counts applications per position and stage from this index alone.
-            models.Index(fields=["position", "stage", "candidate"], name="application_position_stage"),
+            # HR's candidate list narrowed by stage, position, or both (/hr/candidates/?stage=):
+            # a page of candidates, newest first, and their count, from an index alone, without
+            # reading the table or sorting. The last also serves the dashboard's pipeline, which
+            # counts applications per position and stage.
+            models.Index(
+                fields=["stage", "-candidate_created_at", "candidate"], name="application_stage_newest"
+            ),
+            models.Index(
+                fields=["position", "-candidate_created_at", "candidate"], name="application_position_newest"
+            ),
+            models.Index(
+                fields=["position", "stage", "-candidate_created_at", "candidate"],
+                name="application_position_stage_new",
+            ),
         ]
         verbose_name = _("application")
         verbose_name_plural = _("applications")
 
     def __str__(self):
         return f"{self.candidate} → {self.position}"
+
+    def save(self, *args, **kwargs):
+        if self.candidate_created_at is None:
+            self.candidate_created_at = self.candidate.created_at
+        super().save(*args, **kwargs)
 
     def audit_candidate_id(self):
         return self.candidate_id

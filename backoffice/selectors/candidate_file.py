@@ -70,21 +70,9 @@ class CandidatePageFilter(CandidateFilter):
 
     Position and stage together mean ONE application for that position at that stage, not any
     application for the position and any (other) application at the stage: one subquery, which
-    also spares the list a DISTINCT over the whole table.
-
-    `matches` is how many candidates that subquery finds, when known (`candidate_page_count`).
-    Few (a busy position's applicants), they are read first and sorted; many (a whole stage),
-    the list walks the candidates newest first and stops at the page. At 100,000 candidates the
-    walk cost 15-22 ms for pages 5-20 of a 3,000-candidate position, where reading those first
-    takes 4 ms at any page; for a 45,000-candidate stage the walk takes 0.1-2 ms and reading
-    them all first 37 ms.
+    also spares the list a DISTINCT over the whole table. A viewer who sees every candidate gets
+    the list narrowed by these from the applications instead (`candidate_page_keys`).
     """
-
-    FEW = 10_000
-
-    def __init__(self, *args, matches: int | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.matches = matches
 
     position = django_filters.UUIDFilter(method="_by_application", label="Position")
     stage = django_filters.ChoiceFilter(choices=Stage.choices, method="_by_application", label="Stage")
@@ -97,27 +85,47 @@ class CandidatePageFilter(CandidateFilter):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        wanted = {
-            name: self.form.cleaned_data.get(name)
-            for name in ("position", "stage")
-            if self.form.cleaned_data.get(name)
-        }
+        wanted = self.by_application()
         if not wanted:
             return queryset
-        matching = Application.objects.filter(**wanted).order_by()
-        if self.matches is not None and self.matches <= self.FEW:
-            return queryset.filter(pk__in_few=matching.values("candidate_id"))
-        return queryset.filter(Exists(matching.filter(candidate=OuterRef("pk"))))
+        return queryset.filter(Exists(Application.objects.filter(**wanted, candidate=OuterRef("pk"))))
+
+    def by_application(self) -> dict:
+        """The filters an application answers: position and stage, those given."""
+        data = self.form.cleaned_data
+        return {name: data[name] for name in ("position", "stage") if data.get(name)}
 
 
-def candidate_page_list(*, user, filters=None, matches: int | None = None) -> QuerySet[Candidate]:
+def candidate_page_list(*, user, filters=None) -> QuerySet[Candidate]:
     """The candidates of the list page, filtered, newest first: the list's keys, whose page's
-    rows are read from `candidate_page_rows`.
-
-    `matches`: `candidate_page_count`'s answer for the same filters, which picks how the list is
-    read (see `CandidatePageFilter`)."""
+    rows are read from `candidate_page_rows`."""
     queryset = restrict(Candidate.objects.all(), user=user).order_by("-created_at", "id")
-    return filtered(CandidatePageFilter, filters, queryset, matches=matches)
+    return filtered(CandidatePageFilter, filters, queryset)
+
+
+def candidate_page_keys(*, user, filters=None) -> QuerySet | None:
+    """The keys of `candidate_page_list`'s candidates, newest first, read from the applications
+    where only position and stage narrow the list and the viewer sees every candidate: along
+    one of the applications' `*_newest` indexes, a page at a time, without reading a candidate or
+    sorting the matches. At 1,000,000 candidates a position holds 30,000 of them and a stage
+    400,000: reading the candidates newest first and keeping those with a matching application
+    grew with the page's depth, reading the matches first with their number.
+
+    The two lists agree: every application has exactly one candidate, and carries the time it
+    was added (`Application.candidate_created_at`). None where the list reads itself: no such
+    filter, an e-mail too, invalid filters, or a viewer who does not see every candidate."""
+    filterset = CandidatePageFilter(filters or {}, queryset=Candidate.objects.none())
+    if not filterset.is_valid():
+        return None
+    if any(filterset.form.cleaned_data.get(name) for name in ("q", "email", "region")):
+        return None
+    wanted = filterset.by_application()
+    if not wanted or restrict(Candidate.objects.all(), user=user).query.has_filters():
+        return None
+    keys = Application.objects.filter(**wanted).order_by("-candidate_created_at", "candidate_id")
+    keys = keys.values_list("candidate_id", flat=True)
+    # A stage alone may hold a candidate twice; a position may not (`application_once_per_position`).
+    return keys if "position" in wanted else keys.distinct()
 
 
 def candidate_page_rows(*, user) -> QuerySet[Candidate]:
@@ -136,31 +144,11 @@ def candidate_page_rows(*, user) -> QuerySet[Candidate]:
     )
 
 
-def candidate_page_count(*, user, filters=None) -> int | None:
-    """How many candidates `candidate_page_list` holds when only position and stage narrow it,
-    up to COUNTED_UP_TO + 1 (more than COUNTED_UP_TO), counted from the applications' (stage,
-    candidate) and (position, stage, candidate) indexes without reading a candidate: at 100,000
-    candidates the list's own COUNT, a semi-join of every candidate with the matching
-    applications, costs more than the rest of the page, and at 1,000,000 an exact count of a
-    whole stage's 400,000 candidates alone takes longer than the page may.
-
-    The two agree because every application has exactly one candidate. None where the list's
-    own COUNT is the right one: no such filter, a filter on the candidate's own columns, invalid
-    filters, or a viewer who does not see every candidate."""
-    filterset = CandidatePageFilter(filters or {}, queryset=Candidate.objects.none())
-    if not filterset.is_valid():
-        return None
-    data = filterset.form.cleaned_data
-    wanted = {name: data[name] for name in ("position", "stage") if data.get(name)}
-    if not wanted or any(data.get(name) for name in ("q", "email", "region")):
-        return None
-    if restrict(Candidate.objects.all(), user=user).query.has_filters():
-        return None
-    matching = Application.objects.filter(**wanted).order_by().values("candidate_id")
-    if "position" not in wanted:
-        # A stage alone may hold a candidate twice; a position may not (`application_once_per_position`).
-        matching = matching.distinct()
-    return matching[: COUNTED_UP_TO + 1].count()
+def candidate_page_count(keys: QuerySet) -> int:
+    """How many candidates `candidate_page_keys` gave, up to COUNTED_UP_TO + 1 (more than
+    COUNTED_UP_TO), from the same index: a whole stage's exact count at 1,000,000 candidates
+    alone takes longer than the page may."""
+    return keys[: COUNTED_UP_TO + 1].count()
 
 
 @dataclass

@@ -128,11 +128,16 @@ def candidate_list(request):
             messages.success(request, message)
             return redirect("hr-candidate", pk=candidate_id)
 
-    filter_errors, page, rows = {}, None, []
-    count = selectors.candidate_page_count(user=request.user, filters=request.GET)
+    filter_errors, page, rows, count = {}, None, [], None
+    # Narrowed by position or stage, the page's keys come from the applications' indexes.
+    keys = selectors.candidate_page_keys(user=request.user, filters=request.GET)
+    narrowed = keys is not None
+    if narrowed:
+        count = selectors.candidate_page_count(keys)
     more = count is not None and count > selectors.COUNTED_UP_TO
     try:
-        queryset = selectors.candidate_page_list(user=request.user, filters=request.GET, matches=count)
+        if keys is None:
+            keys = selectors.candidate_page_list(user=request.user, filters=request.GET)
     except ValidationFailed as error:
         filter_errors = error.fields
     else:
@@ -141,8 +146,8 @@ def candidate_list(request):
             selectors.candidate_page_rows(user=request.user),
             detail={"query": candidate_search_for_trail(request.GET)},
             count=selectors.COUNTED_UP_TO if more else count,
-            # Filtered by position or stage, the page is picked from indexes before rows are read.
-            keys=queryset,
+            keys=keys,
+            key=None if narrowed else "pk",
         )
         rows = [selectors.candidate_row(candidate) for candidate in page.object_list]
         file_url, interview_url = url_for_each("hr-candidate"), url_for_each("hr-interview")

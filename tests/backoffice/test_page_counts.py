@@ -5,13 +5,15 @@ unfiltered list."""
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from backoffice.selectors import candidate_file
-from backoffice.selectors.candidate_file import CandidatePageFilter, candidate_page_count
+from backoffice.selectors.candidate_file import candidate_page_count, candidate_page_keys
 from candidates.models import Stage
+from hrsuite.roles import Role
 from tests.backoffice.test_candidate_list import _candidates, _rows
-from tests.factories import make_application, make_candidate, make_position
+from tests.factories import make_application, make_candidate, make_position, make_user
 from tests.interviews.scheduling_helpers import frozen_clock, schedule, shanghai
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -46,16 +48,17 @@ def test_a_candidate_with_two_matching_applications_is_counted_once(client, recr
     assert "No candidate matches these filters." in page and _rows(page) == 0
 
 
-def test_only_position_and_stage_alone_are_counted_from_the_applications(recruiter, hr_admin, interviewer):
+def test_only_position_and_stage_alone_are_read_from_the_applications(recruiter, hr_admin, interviewer):
     _candidates(recruiter, 1)
-    assert candidate_page_count(user=recruiter, filters={"stage": Stage.INTERVIEWING}) == 1
-    assert candidate_page_count(user=hr_admin, filters={"stage": Stage.INTERVIEWING}) == 1
+    for user in (recruiter, hr_admin):
+        keys = candidate_page_keys(user=user, filters={"stage": Stage.INTERVIEWING})
+        assert candidate_page_count(keys) == 1
     # Unfiltered, narrowed by the candidate's own columns, invalid, or seen by someone who does not
-    # see every candidate: the list counts itself.
-    assert candidate_page_count(user=recruiter, filters={}) is None
-    assert candidate_page_count(user=recruiter, filters={"stage": "interviewing", "q": "x"}) is None
-    assert candidate_page_count(user=recruiter, filters={"stage": "promoted"}) is None
-    assert candidate_page_count(user=interviewer, filters={"stage": Stage.INTERVIEWING}) is None
+    # see every candidate: the list reads itself.
+    assert candidate_page_keys(user=recruiter, filters={}) is None
+    assert candidate_page_keys(user=recruiter, filters={"stage": "interviewing", "q": "x"}) is None
+    assert candidate_page_keys(user=recruiter, filters={"stage": "promoted"}) is None
+    assert candidate_page_keys(user=interviewer, filters={"stage": Stage.INTERVIEWING}) is None
 
 
 @pytest.mark.parametrize("filters", [{"stage": "interviewing"}, {"stage": "interviewing", "page": "2"}])
@@ -72,15 +75,9 @@ def test_a_filtered_list_reads_as_many_queries_as_the_whole_list(
     assert _total(response.text) == 30
 
 
-@pytest.mark.parametrize("few", [True, False], ids=["matches-read-first", "newest-first-walk"])
-def test_both_ways_of_reading_a_filtered_list_show_the_same_candidates_in_order(
-    client, recruiter, monkeypatch, few
-):
-    """A position's few applicants are read first; a stage with many is walked newest first.
-    The threshold is set here so each way runs on a small dataset: both must list exactly the
-    matching candidates, each once, newest first, with the same pages."""
-    if not few:
-        monkeypatch.setattr(CandidatePageFilter, "FEW", 0)
+def test_a_list_narrowed_by_position_or_stage_lists_each_match_once_newest_first(client, recruiter):
+    """Read from the applications, the list must hold exactly the candidates the candidates'
+    own list would, each once, newest first, with the same pages."""
     engineer, analyst = make_position(recruiter), make_position(recruiter)
     engineers = _candidates(recruiter, 30, position=engineer)
     analysts = _candidates(recruiter, 10, position=analyst)
@@ -128,3 +125,44 @@ def test_a_list_of_more_than_it_counts_says_so_and_lists_the_newest(client, recr
     # A list within the count is counted exactly, as before.
     monkeypatch.setattr(candidate_file, "COUNTED_UP_TO", 7)
     assert _total(client.get(LIST, {"stage": Stage.INTERVIEWING}).text) == 7
+
+
+def test_a_recruiter_without_the_view_permission_finds_no_one_narrowed_by_stage(client, recruiter):
+    """Not every candidate visible: the list reads itself through `restrict()`, not from the
+    applications, which would name candidates the viewer may not see."""
+    from django.contrib.auth.models import Group, Permission
+
+    Group.objects.get(name=Role.RECRUITER).permissions.remove(
+        Permission.objects.get(codename="view_candidate")
+    )
+    limited = make_user(Role.RECRUITER, username="limited")
+    hidden = _candidates(recruiter, 2)
+    client.force_login(limited)
+
+    page = client.get(LIST, {"stage": Stage.INTERVIEWING}).text
+
+    assert "No candidate matches these filters." in page
+    assert not [c for c in hidden if str(c.pk) in page]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's query plans")
+def test_a_narrowed_page_and_its_count_are_read_along_an_index_without_sorting(recruiter):
+    """However many match (400,000 candidates at a stage, at 1,000,000), a page of 25 reads its
+    keys from an index of the applications in the list's order, and the count stops at
+    COUNTED_UP_TO + 1. The plans are asked for with sequential and bitmap scans priced out, as a
+    table of millions makes them, and sorting too: a plan that still sorts has no index in the
+    list's order."""
+    (candidate,) = _candidates(recruiter, 1)
+    position = candidate.applications.get().position_id
+    with connection.cursor() as cursor:
+        for method in ("seqscan", "bitmapscan", "sort"):
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+    for filters, index in (
+        ({"stage": Stage.INTERVIEWING}, "application_stage_newest"),
+        ({"position": position}, "application_position_newest"),
+        ({"position": position, "stage": Stage.INTERVIEWING}, "application_position_stage_new"),
+    ):
+        keys = candidate_page_keys(user=recruiter, filters=filters)
+        for plan in (keys[25:50].explain(), keys[: candidate_file.COUNTED_UP_TO + 1].explain()):
+            assert f"Index Only Scan using {index}" in plan, plan
+            assert "Sort" not in plan, plan
