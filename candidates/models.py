@@ -7,6 +7,7 @@ from guardian.models import UserObjectPermissionBase
 
 from hrsuite.fields import EncryptedTextField
 from hrsuite.models import DomainModel
+from hrsuite.tallies import row_count_kept
 from hrsuite.visibility import ALSO_CANDIDATE, HR_ONLY, SeenAs, presented_fields, restricted_fields, stored
 
 
@@ -58,6 +59,7 @@ class Position(DomainModel):
 @restricted_fields(
     email=ALSO_CANDIDATE, phone=ALSO_CANDIDATE, national_id=HR_ONLY, date_of_birth=HR_ONLY, source=HR_ONLY
 )
+@row_count_kept
 class Candidate(DomainModel):
     # Set when the candidate is invited to the portal; the portal shows only this candidate's data.
     user = models.OneToOneField(
@@ -156,6 +158,7 @@ def _stage_changed_before_outcome(application: "Application", at):
     stage=SeenAs(ALSO_CANDIDATE, present=_stage_before_outcome),
     stage_changed_at=SeenAs(ALSO_CANDIDATE, present=_stage_changed_before_outcome),
 )
+@row_count_kept
 class Application(DomainModel):
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="applications")
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="applications")

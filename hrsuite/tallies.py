@@ -15,6 +15,15 @@ from django.db.models import Count, QuerySet, Sum
 from hrsuite.models import RowTally
 
 TABLE = RowTally._meta.db_table
+# The tables whose count is kept: their models say so with `@row_count_kept`.
+_tallied: set[str] = set()
+
+
+def row_count_kept(model):
+    """Class decorator of a model whose table's migration adds `TallyRows`: its whole lists are
+    counted from the tallies, and no other table's costs a query to find that out."""
+    _tallied.add(model._meta.db_table)
+    return model
 
 
 def tallied_count(queryset: QuerySet) -> int | None:
@@ -29,6 +38,7 @@ def tallied_count(queryset: QuerySet) -> int | None:
         or query.is_sliced
         or query.group_by is not None
         or query._filtered_relations
+        or queryset.model._meta.db_table not in _tallied
     ):
         return None
     connection = connections[queryset.db]
@@ -36,7 +46,7 @@ def tallied_count(queryset: QuerySet) -> int | None:
         return None
     tally = RowTally.objects.using(queryset.db).filter(table=queryset.model._meta.db_table)
     rows, total = tally.aggregate(rows=Count("*"), total=Sum("n")).values()
-    return int(total) if rows else None
+    return int(total) if rows else None  # not tallied (yet): its migration has not run
 
 
 def tallies_compact(using: str = "default") -> None:

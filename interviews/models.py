@@ -10,9 +10,11 @@ from guardian.models import UserObjectPermissionBase
 from candidates.models import Application
 from hrsuite.fields import EncryptedJSONField, EncryptedTextField
 from hrsuite.models import DomainModel, ReceivedEvent
+from hrsuite.tallies import row_count_kept
 from hrsuite.visibility import ALSO_INTERVIEWER, HR_ONLY, restricted_fields
 
 
+@row_count_kept
 class Interview(DomainModel):
     class Kind(models.TextChoices):
         AI_VIDEO = "ai_video", _("AI video")
