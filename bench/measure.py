@@ -508,14 +508,22 @@ def _dashboard_scenarios(recruiter, total) -> list[tuple[Scenario, str]]:
     from django.utils import timezone
 
     from backoffice.models import DashboardSummary
-    from backoffice.selectors.dashboard import SUMMARY_SECONDS, UNANSWERED_AFTER
+    from backoffice.selectors.dashboard import SUMMARY_SECONDS, UNANSWERED_AFTER, counts_refresh
 
     age = datetime.timedelta(seconds=SUMMARY_SECONDS)
 
+    def counted() -> None:
+        """The shared row with counts, as beat makes it (once: the cases below keep it)."""
+        if not DashboardSummary.objects.filter(scope="all", counts__isnull=False).exists():
+            DashboardSummary.objects.filter(scope="all").delete()
+            counts_refresh()
+
     def fresh() -> None:
+        counted()
         DashboardSummary.objects.update(counted_at=timezone.now())
 
     def stale() -> None:
+        counted()
         DashboardSummary.objects.update(counted_at=timezone.now() - age, recount_asked_at=None)
 
     def deleted() -> None:

@@ -135,16 +135,23 @@ class Pipeline:
 @dataclass(frozen=True)
 class AgendaDay:
     day: date
-    count: int
+    count: int | None  # None while being counted
     percent: int
     interviews: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Agenda:
+    """The agenda's days and the interviews shown; `total` None while the counts are being made
+    and the list is cut at AGENDA_SIZE (there are at least as many as shown)."""
+
     days: list[AgendaDay]
-    total: int
+    total: int | None
     shown: int
+
+    @property
+    def figure(self) -> str:
+        return f"{self.shown}+" if self.total is None else str(self.total)
 
 
 @dataclass(frozen=True)
@@ -250,7 +257,6 @@ def dashboard_for(*, user, now: datetime | None = None, tz: tzinfo | None = None
     tz = tz or timezone.get_current_timezone()
     today = timezone.localtime(now, tz).date()
     summary = summary_for(user=user, now=now, tz=tz)
-    days = summary.agenda_days if summary else interviews_per_day_for(user=user, today=today, tz=tz)
     lists = {
         "agenda": (Interview, agenda_interviews_for(user=user, today=today, tz=tz)),
         "overdue_scorecards": (InterviewAssignment, overdue_scorecards_for(user=user, now=now)),
@@ -262,7 +268,7 @@ def dashboard_for(*, user, now: datetime | None = None, tz: tzinfo | None = None
         now=now,
         counted_at=summary and summary.counted_at,
         pipeline=_pipeline(summary) if summary else Pipeline(positions=[], open_positions=0),
-        agenda=_agenda(days, lists["agenda"][1], today=today, tz=tz),
+        agenda=_agenda(summary and summary.agenda_days, lists["agenda"][1], today=today, tz=tz),
         overdue_scorecards=_shortlist(lists["overdue_scorecards"][1], summary and summary.overdue_scorecards),
         reviews_waiting=_shortlist(lists["reviews_waiting"][1], summary and summary.reviews_waiting),
         open_incidents=_shortlist(lists["open_incidents"][1], summary and summary.open_incidents),
@@ -555,22 +561,27 @@ def _pipeline(summary: Summary) -> Pipeline:
     return Pipeline(positions=positions, open_positions=summary.open_positions)
 
 
-def _agenda(counts: dict[date, int], shown: list[dict], *, today: date, tz: tzinfo) -> Agenda:
+def _agenda(counts: dict[date, int] | None, shown: list[dict], *, today: date, tz: tzinfo) -> Agenda:
+    """The agenda from its interviews per day (None while being counted) and the first shown."""
     by_day: dict[date, list[dict]] = {}
     for interview in shown:
         by_day.setdefault(timezone.localtime(interview["starts_at"], tz).date(), []).append(interview)
-    largest = max(counts.values(), default=0)
+    known = counts or {}
+    largest = max(known.values(), default=0)
     days = [
         AgendaDay(
             day=day,
-            count=counts.get(day, 0),
-            percent=_share(counts.get(day, 0), largest),
+            count=None if counts is None else known.get(day, 0),
+            percent=_share(known.get(day, 0), largest),
             interviews=by_day.get(day, []),
         )
         for day in (today + timedelta(days=n) for n in range(AGENDA_DAYS + 1))
     ]
-    total = sum(counts.values()) if len(shown) >= AGENDA_SIZE else len(shown)
-    return Agenda(days=days, total=max(total, len(shown)), shown=len(shown))
+    if len(shown) < AGENDA_SIZE:
+        total = len(shown)
+    else:
+        total = None if counts is None else max(sum(known.values()), len(shown))
+    return Agenda(days=days, total=total, shown=len(shown))
 
 
 def _completion(summary: Summary) -> list[CompletionRate]:

@@ -351,8 +351,8 @@ def test_dashboard_query_count_stays_flat_with_more_rows(
 # the summary's row (1); five lists (5); an audit event for each list, all five in one insert (1;
 # they are chained after the commit).
 QUERIES = 12
-# A first view, without counts: the row asking for them (1), the agenda's interviews per day (1).
-ASKED = 2
+# A first view, without counts: the row asking for them (1), and nothing counted.
+ASKED = 1
 
 
 def test_a_viewer_in_another_zone_shares_the_counts_and_gets_their_own_days_from_them(

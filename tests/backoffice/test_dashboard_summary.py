@@ -151,6 +151,7 @@ def test_a_first_view_asks_for_the_counts_and_shows_the_page_without_them(client
     assert "counts being made" in text and "appear within a minute" in text
     only_counted = (Offer._meta.db_table.upper(), BackgroundCheck._meta.db_table.upper())
     assert not [sql for sql in _statements(captured) if any(table in sql for table in only_counted)]
+    assert not [sql for sql in _statements(captured) if "COUNT(" in sql or "GROUP BY" in sql]
     (row,) = DashboardSummary.objects.values_list("scope", "counted_at", "counts", "recount_asked_at")
     assert row == ("all", None, None, NOW)
 
@@ -453,3 +454,17 @@ def test_the_row_names_and_identifies_no_candidate(client, recruiter, clock):
     for value in (candidate.full_name, candidate.pk, interview.application_id, interview.pk):
         assert str(value) not in kept
     assert interview.application.position.title in kept  # the open positions are named
+
+
+def test_a_first_view_shows_a_cut_agenda_as_at_least_what_it_lists(client, recruiter, clock):
+    """Without counts the page does not know how many interviews the week holds beyond the
+    AGENDA_SIZE it lists, and says so rather than count them in the view."""
+    for _ in range(dashboard.AGENDA_SIZE + 1):
+        make_interview(recruiter, starts_in=timedelta(hours=3))
+
+    text = _view(client, recruiter)
+
+    assert f'<span class="figure">{dashboard.AGENDA_SIZE}+</span> interviews today' in text
+    tasks.dashboard_counts_refresh()
+    text = _view(client, recruiter)
+    assert f'<span class="figure">{dashboard.AGENDA_SIZE + 1}</span> interviews today' in text
