@@ -99,6 +99,8 @@ class AuditEvent(ChoiceLabels):
             models.Index(fields=["actor_label", "-seq", "-id"], name="audit_actor_label"),
             models.Index(fields=["candidate_id", "-seq", "-id"], name="audit_candidate"),
             models.Index(fields=["action", "-seq", "-id"], name="audit_action"),
+            # One request's events, a few: sorted once found.
+            models.Index(fields=["request_id"], name="audit_request"),
             # What the chainer looks for: the few events not linked yet, oldest first.
             models.Index(fields=["id"], condition=Q(seq__isnull=True), name="audit_unchained"),
             # What the sign-in limits count while the cache is down (accounts.sign_in_limits): a

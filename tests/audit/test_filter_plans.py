@@ -98,6 +98,18 @@ def test_the_page_reads_each_filter_along_an_index_in_seq_order(hr_admin, filter
     assert not _sorts(plan), plan
 
 
+@pytest.mark.parametrize("reader", ["page", "api"])
+def test_a_requests_events_are_found_by_its_id_and_sorted(hr_admin, reader):
+    """A request writes a few events: found through the request index, they are sorted for
+    either reader, which a smaller index to write than one kept in either order is worth."""
+    events = audit_event_list_for(user=hr_admin, filters={"request_id": "0123456789abcdef"})
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = (events.order_by("-id") if reader == "api" else events)[:51].explain()
+
+    assert _events_read(plan)[1] == "audit_request", plan
+
+
 def test_a_filter_on_several_actions_asks_for_no_distinct_rows(hr_admin):
     """DISTINCT over every column made PostgreSQL sort the page on all of them, in parallel
     workers whose start cost more than the page; one table has no duplicate rows to remove."""
