@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import QuerySet
 
-from audit.models import AuditAction, AuditEvent
+from audit.models import AuditAction, AuditChainHead, AuditEvent
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
 
@@ -51,6 +51,11 @@ class AuditEventFilter(django_filters.FilterSet):
 
 def audit_event_list_for(*, user, filters=None) -> QuerySet[AuditEvent]:
     return filtered(AuditEventFilter, filters, restrict(AuditEvent.objects.newest_first(), user=user))
+
+
+def audit_chain_head_seq() -> int:
+    """The seq of the last event chained (0 before the first)."""
+    return AuditChainHead.objects.values_list("seq", flat=True).first() or 0
 
 
 def audit_event_detail_queryset(*, user) -> QuerySet[AuditEvent]:

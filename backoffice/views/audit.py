@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import exports
 from audit.models import AuditAction, AuditEvent
-from audit.selectors import audit_event_list_for
+from audit.selectors import audit_chain_head_seq, audit_event_list_for
 from audit.services import audit_list, audit_verify
 from backoffice.selectors.candidate_file import candidate_id_found_by_email
 from hrsuite.errors import ValidationFailed
@@ -217,13 +217,11 @@ def _cursor_page(events: QuerySet[AuditEvent], *, before: int | None, after: int
         newer_than = rows[0].seq if rows else before - 1
     older_than = None
     if more_older:
-        # The newest page starts with the events not chained yet; the older pages are the chain.
-        older_than = rows[-1].seq or _chain_head_seq(events) + 1
+        # The newest page starts with the events not chained yet; the older pages are the chain,
+        # from its head down (read from the head's row: a search for the newest chained event
+        # that matches the filters walks the trail like a page of them, and may find none).
+        older_than = rows[-1].seq or audit_chain_head_seq() + 1
     return TrailPage(events=rows, newer_than=newer_than, older_than=older_than)
-
-
-def _chain_head_seq(events: QuerySet[AuditEvent]) -> int:
-    return events.filter(seq__isnull=False).values_list("seq", flat=True).first() or 0
 
 
 # The colour of an action's badge: failures red, reads grey, exports amber, decisions and

@@ -153,6 +153,20 @@ def test_pages_follow_a_cursor_on_seq_and_never_count(client, hr_admin, recruite
     assert shown_seqs(back) == newest
 
 
+def test_a_newest_page_of_unchained_events_links_to_the_chain_below_them(client, hr_admin, recruiter, trail):
+    for _ in range(views.PAGE_SIZE + 5):
+        audit_list(actor=recruiter, model=Candidate, ids=[trail["ada"].pk])
+    client.force_login(hr_admin)
+
+    first = client.get(TRAIL, {"actor": "recruiter"})
+    older_link = re.search(r'href="\?([^"]*before=\d+)"', first.text).group(1).replace("&amp;", "&")
+    older = events_of(client.get(f"{TRAIL}?{older_link}"))
+
+    assert shown_seqs(first) == []
+    chained = AuditEvent.objects.filter(actor_label="recruiter", seq__isnull=False).order_by("-seq")
+    assert older == list(chained) and older
+
+
 # --- Filters ---------------------------------------------------------------------------------------
 
 
