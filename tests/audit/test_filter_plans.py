@@ -1,6 +1,7 @@
-"""Every filter of the trail is read along an index in its reader's order (the page's seq).
-Without one, PostgreSQL walks the trail from its newest event until it has a page, or reads
-every match and sorts it (bench/README.md, "Audit trail filters").
+"""Every filter of the trail, alone or with a time range, is read along an index in its
+reader's order: the page's seq, the API's id. Without one, PostgreSQL walks the trail from its
+newest event until it has a page, or reads every match and sorts it (bench/README.md, "Audit
+trail filters").
 
 The plans are asked for with sequential scans and sorts priced out, as a table of millions makes
 them: a plan that still sorts, or reads the trail through another index, has none in order."""
@@ -15,7 +16,7 @@ from django.db import connection
 
 from audit import chain
 from audit.models import AuditEvent
-from audit.selectors import audit_event_list_for
+from audit.selectors import audit_event_list_for, audit_trail_for
 from audit.services import audit_chain_pending
 from tests.factories import built_once
 
@@ -24,6 +25,7 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's query plans"),
 ]
 
+SINCE, UNTIL = "2027-03-01T00:00:00+08:00", "2027-03-08T00:00:00+08:00"
 CANDIDATE = str(uuid.UUID(int=7))
 # The events themselves, as opposed to the reads of the day indexes for the bounds (aliased).
 EVENTS_READ = re.compile(r"(\w[\w ]*Scan[\w ]*) using (\w+) on audit_auditevent  \(")
@@ -92,20 +94,82 @@ def _sorts(plan: str) -> bool:
     ],
 )
 def test_the_page_reads_each_filter_along_an_index_in_seq_order(hr_admin, filters, index):
-    plan = _plan(audit_event_list_for(user=hr_admin, filters=filters)[:51])
+    trail = audit_trail_for(user=hr_admin, filters=filters)
+    plan = _plan(trail.chain[:51])
 
+    assert trail.pending is None
     assert _events_read(plan)[1] in (index if isinstance(index, tuple) else (index,)), plan
     assert not _sorts(plan), plan
 
 
+@pytest.mark.parametrize(
+    ("filters", "index"),
+    [
+        ({"since": SINCE, "until": UNTIL}, "audit_auditevent_seq_key"),
+        ({"since": SINCE}, "audit_auditevent_seq_key"),
+        ({"until": UNTIL}, "audit_auditevent_seq_key"),
+        ({"actor": "user7", "since": SINCE, "until": UNTIL}, "audit_actor_label"),
+        ({"action": ["export"], "since": SINCE}, "audit_action"),
+        ({"candidate": CANDIDATE, "since": SINCE, "until": UNTIL}, "audit_candidate"),
+    ],
+)
+def test_the_page_reads_a_time_range_between_the_seqs_its_days_hold(hr_admin, filters, index):
+    """Not walked from the newest event to the range: the range's lowest and highest seq are
+    read off the day index, and the events between them are read, by the same index as
+    without the time filter."""
+    plan = _plan(audit_trail_for(user=hr_admin, filters=filters).chain[:51])
+
+    assert _events_read(plan)[1] == index, plan
+    bounds = [bound for name, bound in (("since", "seq >= $"), ("until", "seq <= $")) if name in filters]
+    read_between = plan.split(f"using {index} on audit_auditevent  (")[1].split("\n")[1]
+    assert "Index Cond:" in read_between and all(bound in read_between for bound in bounds), plan
+    assert "using audit_day_seq on audit_auditevent event" in plan, plan
+    assert not _sorts(plan), plan
+
+
+def test_the_pages_unchained_events_of_a_time_range_are_read_apart_and_alone(hr_admin):
+    """Only the events not chained yet (seq NULL), a few, are read for the top of the page."""
+    pending = audit_trail_for(user=hr_admin, filters={"since": SINCE, "until": UNTIL}).pending
+    plan = _plan(pending[:51])
+
+    assert _events_read(plan)[1] == "audit_unchained" or "Index Cond: (seq IS NULL)" in plan, plan
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"since": SINCE, "until": UNTIL},
+        {"since": SINCE},
+        {"until": UNTIL},
+        {"actor": "user7", "since": SINCE, "until": UNTIL},
+    ],
+)
+def test_the_api_reads_a_time_range_between_the_ids_its_days_hold(hr_admin, filters):
+    """The API pages by id (hrsuite.rest.NewestFirstCursor): the range's ids are bounded the
+    same way, off the day index of ids, which holds the unchained events too."""
+    events = audit_event_list_for(user=hr_admin, filters=filters).order_by("-id")
+    plan = _plan(events[:26])
+
+    assert _events_read(plan) == ("Index Scan Backward", "audit_auditevent_pkey"), plan
+    bounds = [bound for name, bound in (("since", "id >= $"), ("until", "id <= $")) if name in filters]
+    read_between = plan.split("using audit_auditevent_pkey on audit_auditevent  (")[1].split("\n")[1]
+    assert all(bound in read_between for bound in bounds), plan
+    assert "using audit_day_id on audit_auditevent event" in plan, plan
+
+
 @pytest.mark.parametrize("reader", ["page", "api"])
-def test_a_requests_events_are_found_by_its_id_and_sorted(hr_admin, reader):
+@pytest.mark.parametrize("until", [None, UNTIL])
+def test_a_requests_events_are_found_by_its_id_and_sorted(hr_admin, reader, until):
     """A request writes a few events: found through the request index, they are sorted for
     either reader, which a smaller index to write than one kept in either order is worth."""
-    events = audit_event_list_for(user=hr_admin, filters={"request_id": "0123456789abcdef"})
+    filters = {"request_id": "0123456789abcdef", **({"until": until} if until else {})}
+    if reader == "page":
+        events = audit_trail_for(user=hr_admin, filters=filters).chain
+    else:
+        events = audit_event_list_for(user=hr_admin, filters=filters).order_by("-id")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = (events.order_by("-id") if reader == "api" else events)[:51].explain()
+    plan = events[:51].explain()
 
     assert _events_read(plan)[1] == "audit_request", plan
 
