@@ -1,9 +1,13 @@
 """Reading the audit trail: HR admins browse, filter and export it."""
 
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
 import django_filters
+from django.db import models
 from django.db.models import QuerySet
 
-from audit.models import AuditAction, AuditEvent
+from audit.models import AuditAction, AuditChainHead, AuditEvent
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
 
@@ -25,9 +29,84 @@ def target_type_names(label: str) -> set[str]:
     return _TARGET_TYPE_NAMES.get(label, {label})
 
 
+# The expression of the day indexes, as migration 0012 builds them.
+_DAY = "(event.at AT TIME ZONE 'UTC')::date"
+# `aggregate` of the key over each day of the range, the range within the trail's first and last
+# day (GREATEST and LEAST skip a NULL, an open end): one read of the day index per day.
+_DAYS_BOUND = (
+    "(SELECT {aggregate}("
+    "(SELECT {aggregate}(event.{key}) FROM {table} AS event WHERE {day} = span.day::date)"
+    ") FROM generate_series("
+    "GREATEST(%s::date, (SELECT min({day}) FROM {table} AS event)),"
+    " LEAST(%s::date, (SELECT max({day}) FROM {table} AS event)),"
+    " interval '1 day') AS span(day))"
+)
+
+
+class TimeSpanBound(models.Expression):
+    """The lowest (or, `last`, the highest) `key` ("seq" or "id") among the events written from
+    `since` to before `until` (either may be open), or NULL when there are none.
+
+    A time filter alone does not say where in the trail's order its events are: walked from the
+    newest event, a day 45 days back is found after every event since (250,000 of 500,000), and
+    read by time, a month is 170,000 events to sort for a page of 50. Bounded by key as well, a
+    list reads only its own stretch of the trail. The keys follow the time the events were
+    written at, but not strictly (an event written in a long transaction is chained after later
+    ones), so the bounds are those of the whole UTC days the range touches, whatever order their
+    events are in: between them lie the range's events, the rest of those days' and the few
+    written elsewhere in time but keyed in between.
+
+    On PostgreSQL the bounds are read off an index of the events by UTC day and key
+    (`audit_day_seq`, `audit_day_id`, migration 0012): the lowest and highest key of each day of
+    the range, two index reads a day (about 1 ms for 90 days), however many events the days
+    hold. Elsewhere (the embedded SQLite default, a small trail) they are aggregated over the
+    range itself."""
+
+    output_field = models.BigIntegerField()
+
+    def __init__(self, key: str, *, last: bool, since: datetime | None, until: datetime | None):
+        super().__init__()
+        self.key, self.last, self.since, self.until = key, last, since, until
+
+    def as_sql(self, compiler, connection):
+        table, key, at = _quoted(connection, AuditEvent._meta.db_table, self.key, "at")
+        conditions, params = [], []
+        for instant, operator in ((self.since, ">="), (self.until, "<")):
+            if instant is not None:
+                conditions.append(f"{at} {operator} %s")
+                params.append(connection.ops.adapt_datetimefield_value(instant))
+        where = " AND ".join(conditions)
+        return f"(SELECT {self._aggregate}({key}) FROM {table} WHERE {where})", params  # noqa: S608 - names
+
+    def as_postgresql(self, compiler, connection):
+        table, key = _quoted(connection, AuditEvent._meta.db_table, self.key)
+        sql = _DAYS_BOUND.format(aggregate=self._aggregate, key=key, table=table, day=_DAY)
+        return sql, [_utc_day(self.since), _utc_day(self.until, end=True)]
+
+    @property
+    def _aggregate(self) -> str:
+        return "max" if self.last else "min"
+
+
+def _quoted(connection, *names: str) -> list[str]:
+    return [connection.ops.quote_name(name) for name in names]
+
+
+def _utc_day(instant: datetime | None, *, end: bool = False) -> date | None:
+    """The UTC day of `instant`; with `end`, of the last moment before it."""
+    if instant is None:
+        return None
+    if end:
+        instant -= timedelta(microseconds=1)
+    return instant.astimezone(UTC).date()
+
+
 class AuditEventFilter(django_filters.FilterSet):
     actor = django_filters.CharFilter(field_name="actor_label", label="Actor's user name")
-    action = django_filters.MultipleChoiceFilter(choices=AuditAction.choices)
+    # No DISTINCT (django-filter's default for several values): the events are one table, so no
+    # event can match twice, and DISTINCT over every column made PostgreSQL sort each page on
+    # all of them, in parallel workers whose start cost more than the page.
+    action = django_filters.MultipleChoiceFilter(choices=AuditAction.choices, distinct=False)
     target_type = django_filters.CharFilter(method="filter_target_type")
     target_id = django_filters.CharFilter()
     candidate = django_filters.UUIDFilter(field_name="candidate_id")
@@ -39,6 +118,24 @@ class AuditEventFilter(django_filters.FilterSet):
         model = AuditEvent
         fields = ["actor", "action", "target_type", "target_id", "candidate", "request_id", "since", "until"]
 
+    def __init__(self, *args, bound: str | None = None, **kwargs):
+        """`bound`: the key ("seq" or "id") a time filter also bounds (`TimeSpanBound`); on "seq",
+        the unchained events, which have none, are left out."""
+        super().__init__(*args, **kwargs)
+        self.bound = bound
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        since, until = self.form.cleaned_data.get("since"), self.form.cleaned_data.get("until")
+        if not self.bound or (since is None and until is None):
+            return queryset
+        key, span = self.bound, {"since": since, "until": until}
+        if since is not None:
+            queryset = queryset.filter(**{f"{key}__gte": TimeSpanBound(key, last=False, **span)})
+        if until is not None:
+            queryset = queryset.filter(**{f"{key}__lte": TimeSpanBound(key, last=True, **span)})
+        return queryset
+
     def filter_target_type(self, queryset, name, value):
         names = target_type_names(value)
         return (
@@ -47,8 +144,40 @@ class AuditEventFilter(django_filters.FilterSet):
 
 
 def audit_event_list_for(*, user, filters=None) -> QuerySet[AuditEvent]:
-    return filtered(AuditEventFilter, filters, restrict(AuditEvent.objects.newest_first(), user=user))
+    """The events `filters` select, newest first (the API pages them by id, the CSV export reads
+    them all). A time filter also bounds their ids."""
+    return filtered(AuditEventFilter, filters, _readable(user), bound="id")
+
+
+@dataclass(frozen=True)
+class TrailEvents:
+    """The events `filters` select, as the trail page reads them: `chain` is paged by seq, and
+    `pending`, when not None, holds the unchained events (newest first, by id), which a time
+    filter leaves out of `chain` to bound its seqs; the first page shows them on top."""
+
+    chain: QuerySet[AuditEvent]
+    pending: QuerySet[AuditEvent] | None
+
+
+def audit_trail_for(*, user, filters=None) -> TrailEvents:
+    """The events `filters` select, for the trail page."""
+    events = _readable(user)
+    if not (filters and (filters.get("since") or filters.get("until"))):
+        return TrailEvents(chain=filtered(AuditEventFilter, filters, events), pending=None)
+    return TrailEvents(
+        chain=filtered(AuditEventFilter, filters, events, bound="seq"),
+        pending=filtered(AuditEventFilter, filters, events.filter(seq__isnull=True)),
+    )
+
+
+def audit_chain_head_seq() -> int:
+    """The seq of the last event chained (0 before the first)."""
+    return AuditChainHead.objects.values_list("seq", flat=True).first() or 0
 
 
 def audit_event_detail_queryset(*, user) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.all()
+
+
+def _readable(user) -> QuerySet[AuditEvent]:
+    return restrict(AuditEvent.objects.newest_first(), user=user)

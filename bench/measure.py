@@ -203,8 +203,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--interviewer", default=bench_usernames(1)["interviewer"][0])
     parser.add_argument(
         "--only",
-        choices=["api", "pages", "dashboard"],
-        help="measure only the API, only the pages, or only the dashboard's three cases",
+        choices=["api", "pages", "dashboard", "audit"],
+        help="measure only the API, only the pages, only the dashboard's cases, or only the "
+        "audit trail's API and page rows",
     )
     parser.add_argument(
         "--steady",
@@ -267,6 +268,8 @@ def main(argv: list[str] | None = None) -> None:
         scenarios += _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total)
     if args.only == "dashboard":
         scenarios += _dashboard_scenarios(recruiter, total)
+    if args.only == "audit":
+        scenarios += _audit_scenarios(clients, args, ids, recruiter, hr_admin, total)
 
     results = []
     # The machine's own speed: it changes every few seconds, so it is looked for over about five.
@@ -310,13 +313,73 @@ def _api_scenarios(clients, args, ids, recruiter, hr_admin, total) -> list[tuple
         "GET /api/candidates/<id>/", recruiter, "recruiter", [f"/api/candidates/{pk}/" for pk in ids], False
     )
     scenarios.insert(3, (detail, f"{len(set(ids)):,} different candidates"))
-    return scenarios
+    return scenarios + _audit_api_scenarios(args, ids, recruiter, hr_admin, total)
+
+
+def _audit_scenarios(clients, args, ids, recruiter, hr_admin, total) -> list[tuple[Scenario, str]]:
+    """The audit trail's rows of both tables: the API's, then the page's."""
+    urls, note = _list_urls(clients[hr_admin], "/api/audit-events/", count=total, max_pages=args.pages)
+    return [
+        (Scenario("GET /api/audit-events/", hr_admin, "hr_admin", urls, is_list=True), note),
+        *_audit_api_scenarios(args, ids, recruiter, hr_admin, total),
+        *_audit_page_scenarios(args, ids, recruiter, hr_admin, total),
+    ]
+
+
+def _audit_page_scenarios(args, ids, recruiter, hr_admin, total) -> list[tuple[Scenario, str]]:
+    """The audit trail page, its newest page and filtered."""
+    newest = Scenario("page /hr/audit/", hr_admin, "hr_admin", ["/hr/audit/"] * total, is_list=False)
+    return [(newest, "newest page")] + [
+        (Scenario(f"page /hr/audit/{label}", hr_admin, "hr_admin", urls, is_list=False), note)
+        for label, urls, note in _audit_filters(args, ids, recruiter, total, page="/hr/audit/")
+    ]
+
+
+def _audit_api_scenarios(args, ids, recruiter, hr_admin, total) -> list[tuple[Scenario, str]]:
+    """The audit trail's API with the filters of the page's rows."""
+    return [
+        (Scenario(f"GET /api/audit-events/{label}", hr_admin, "hr_admin", urls, is_list=True), note)
+        for label, urls, note in _audit_filters(args, ids, recruiter, total, page="/api/audit-events/")
+    ]
+
+
+def _audit_filters(args, ids, recruiter, total, *, page: str) -> list[tuple[str, list[str], str]]:
+    """The audit trail's filters as an HR admin combines them, on the trail `page` or the API:
+    (label, a URL per request, note). The page asks for days in the viewer's zone, the API for
+    instants: it is given the same days from midnight UTC."""
+    from django.utils import timezone
+
+    api = page.startswith("/api/")
+
+    def day(ago: int, *, until: bool = False) -> str:
+        """The day `ago` days back; for the API the instant it starts, or (`until`) ends."""
+        date = timezone.localdate() - datetime.timedelta(days=ago)
+        if not api:
+            return date.isoformat()
+        return f"{date + datetime.timedelta(days=until)}T00:00:00Z"
+
+    since, until = ("since", "until") if api else ("date_from", "date_to")
+    candidates = (ids * (total // max(len(ids), 1) + 1))[:total]
+    filters = [
+        ("?candidate=", [f"candidate={pk}" for pk in candidates], "one candidate's events"),
+        (
+            f"?actor=&action=&{since}=",
+            [f"actor={recruiter}&action=view&{since}={day(30)}"] * total,
+            "the recruiter's views of 30 days, newest page",
+        ),
+        (
+            f"?{since}=&{until}=",
+            [f"{since}={day(45)}&{until}={day(45, until=True)}"] * total,
+            "one day's events, 45 days ago",
+        ),
+        ("?actor=", [f"actor={args.interviewer}"] * total, "one interviewer's events (1 % of the trail)"),
+    ]
+    return [(label, [f"{page}?{query}" for query in queries], note) for label, queries, note in filters]
 
 
 def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -> list[tuple[Scenario, str]]:
     """The browser pages each role opens most, timed like the API (server time, no rendering)."""
     from django.db.models import Count
-    from django.utils import timezone
 
     from candidates.models import Position, Stage
     from interviews.models import AIAssessment, Interview, InterviewAssignment, RescheduleOffer
@@ -393,7 +456,6 @@ def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -
             "",
             None,
         ),
-        ("page /hr/audit/", hr_admin, "hr_admin", ["/hr/audit/"] * total, "newest page", None),
         (
             "page /workspace/",
             args.interviewer,
@@ -454,47 +516,17 @@ def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -
             )
         )
 
-    def days_ago(days: int) -> str:
-        return (timezone.localdate() - datetime.timedelta(days=days)).isoformat()
-
-    rows += [
-        (
-            "page /hr/audit/?candidate=",
-            hr_admin,
-            "hr_admin",
-            [f"/hr/audit/?candidate={pk}" for pk in cycle(ids)],
-            "one candidate's events",
-            None,
+    preferences = Scenario(
+        "page /account/preferences/", recruiter, "recruiter", ["/account/preferences/"] * total, is_list=False
+    )
+    return [
+        *_dashboard_scenarios(recruiter, total),
+        *(
+            (Scenario(label, user, role, urls, is_list=False, before_each=before), note)
+            for label, user, role, urls, note, before in rows
         ),
-        (
-            "page /hr/audit/?actor=&action=&date_from=",
-            hr_admin,
-            "hr_admin",
-            [f"/hr/audit/?actor={recruiter}&action=view&date_from={days_ago(30)}"] * total,
-            "the recruiter's views of 30 days, newest page",
-            None,
-        ),
-        (
-            "page /hr/audit/?date_from=&date_to=",
-            hr_admin,
-            "hr_admin",
-            [f"/hr/audit/?date_from={days_ago(45)}&date_to={days_ago(45)}"] * total,
-            "one day's events, 45 days ago",
-            None,
-        ),
-        (
-            "page /hr/audit/?actor=",
-            hr_admin,
-            "hr_admin",
-            [f"/hr/audit/?actor={args.interviewer}"] * total,
-            "one interviewer's events (1 % of the trail)",
-            None,
-        ),
-        ("page /account/preferences/", recruiter, "recruiter", ["/account/preferences/"] * total, "", None),
-    ]
-    return _dashboard_scenarios(recruiter, total) + [
-        (Scenario(label, user, role, urls, is_list=False, before_each=before), note)
-        for label, user, role, urls, note, before in rows
+        *_audit_page_scenarios(args, ids, recruiter, hr_admin, total),
+        (preferences, ""),
     ]
 
 

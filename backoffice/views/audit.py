@@ -7,7 +7,6 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.apps import apps
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import exports
 from audit.models import AuditAction, AuditEvent
-from audit.selectors import audit_event_list_for
+from audit.selectors import TrailEvents, audit_chain_head_seq, audit_trail_for
 from audit.services import audit_list, audit_verify
 from backoffice.selectors.candidate_file import candidate_id_found_by_email
 from hrsuite.errors import ValidationFailed
@@ -157,14 +156,14 @@ def _trail_page(request, data: QueryDict, *, form=None, email: str = "", email_e
     page = None
     if form.is_valid():
         try:
-            events = audit_event_list_for(
+            trail = audit_trail_for(
                 user=request.user, filters=form.selector_filters(timezone.get_current_timezone())
             )
         except ValidationFailed as error:
             form.add_selector_errors(error)
         else:
             page = _cursor_page(
-                events, before=form.cleaned_data.get("before"), after=form.cleaned_data.get("after")
+                trail, before=form.cleaned_data.get("before"), after=form.cleaned_data.get("after")
             )
             audit_list(
                 actor=request.user,
@@ -194,11 +193,11 @@ def _trail_page(request, data: QueryDict, *, form=None, email: str = "", email_e
     return render(request, "audit/trail.html", context, status=status)
 
 
-def _cursor_page(events: QuerySet[AuditEvent], *, before: int | None, after: int | None) -> TrailPage:
+def _cursor_page(trail: TrailEvents, *, before: int | None, after: int | None) -> TrailPage:
     """A page keyed on `seq`, never counted: the trail only grows, and a COUNT over it would
     grow with it. `after` reads upwards from a seq (the newer page), `before` downwards."""
     if after is not None:
-        rows = list(events.filter(seq__gt=after).order_by("seq")[: PAGE_SIZE + 1])
+        rows = list(trail.chain.filter(seq__gt=after).order_by("seq")[: PAGE_SIZE + 1])
         more_newer = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE][::-1]
         return TrailPage(
@@ -206,9 +205,7 @@ def _cursor_page(events: QuerySet[AuditEvent], *, before: int | None, after: int
             newer_than=rows[0].seq if more_newer else None,
             older_than=rows[-1].seq if rows else after + 1,
         )
-    if before is not None:
-        events = events.filter(seq__lt=before)
-    rows = list(events[: PAGE_SIZE + 1])
+    rows = _newest(trail) if before is None else list(trail.chain.filter(seq__lt=before)[: PAGE_SIZE + 1])
     more_older = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     newer_than = None
@@ -217,13 +214,22 @@ def _cursor_page(events: QuerySet[AuditEvent], *, before: int | None, after: int
         newer_than = rows[0].seq if rows else before - 1
     older_than = None
     if more_older:
-        # The newest page starts with the events not chained yet; the older pages are the chain.
-        older_than = rows[-1].seq or _chain_head_seq(events) + 1
+        # The newest page starts with the events not chained yet; the older pages are the chain,
+        # from its head down (read from the head's row: a search for the newest chained event
+        # that matches the filters walks the trail like a page of them, and may find none).
+        older_than = rows[-1].seq or audit_chain_head_seq() + 1
     return TrailPage(events=rows, newer_than=newer_than, older_than=older_than)
 
 
-def _chain_head_seq(events: QuerySet[AuditEvent]) -> int:
-    return events.filter(seq__isnull=False).values_list("seq", flat=True).first() or 0
+def _newest(trail: TrailEvents) -> list[AuditEvent]:
+    """The newest page's rows and one more: the unchained events on top, then the chain. Read
+    apart, the unchained ones are read first: one the chainer links in between is then shown
+    once, not missed."""
+    if trail.pending is None:
+        return list(trail.chain[: PAGE_SIZE + 1])
+    rows = list(trail.pending[: PAGE_SIZE + 1])
+    shown = {event.pk for event in rows}
+    return rows + [event for event in trail.chain[: PAGE_SIZE + 1] if event.pk not in shown]
 
 
 # The colour of an action's badge: failures red, reads grey, exports amber, decisions and

@@ -1,7 +1,9 @@
 """The trail's readers while events wait to be chained: they show them, newest first."""
 
 import re
+from datetime import UTC, datetime
 
+import time_machine
 from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
@@ -63,3 +65,32 @@ def test_the_trail_page_shows_unchained_events_on_top(client, hr_admin, django_c
     text = client.get(reverse("hr-audit"), {"target_type": "tests.thing"}).text
 
     assert re.findall(r'<td class="num">([^<]*)</td>', text) == ["\u2013", "\u2013", "2", "1"]
+
+
+def test_the_api_lists_a_time_range_with_its_late_and_unchained_events(
+    api, hr_admin, django_capture_on_commit_callbacks
+):
+    """The API reads a time range between the ids its days hold: an event chained after later
+    ones and one not chained yet are in it, the next day's event is not."""
+
+    def written(target_id: str, when: datetime, *, chained: bool = True) -> None:
+        with time_machine.travel(when, tick=False), django_capture_on_commit_callbacks(execute=chained):
+            _view(target_id)
+
+    written("evening", datetime(2027, 3, 1, 22, 0, tzinfo=UTC))
+    written("next-morning", datetime(2027, 3, 2, 1, 0, tzinfo=UTC))
+    written("late", datetime(2027, 3, 1, 23, 0, tzinfo=UTC))
+    written("pending", datetime(2027, 3, 1, 23, 30, tzinfo=UTC), chained=False)
+    client = api.as_user(hr_admin)
+
+    def listed(query: str) -> list[str]:
+        seen, url = [], f"{reverse('audit-event-list')}?target_type=tests.thing&page_size=1&{query}"
+        while url:
+            page = client.get(url).json()
+            seen += [row["target_id"] for row in page["results"]]
+            url = page["next"]
+        return seen
+
+    assert listed("since=2027-03-01T00:00:00Z&until=2027-03-02T00:00:00Z") == ["pending", "late", "evening"]
+    assert listed("since=2027-03-01T22:30:00Z") == ["pending", "late", "next-morning"]
+    assert listed("until=2027-03-01T23:00:00Z") == ["evening"]

@@ -153,6 +153,20 @@ def test_pages_follow_a_cursor_on_seq_and_never_count(client, hr_admin, recruite
     assert shown_seqs(back) == newest
 
 
+def test_a_newest_page_of_unchained_events_links_to_the_chain_below_them(client, hr_admin, recruiter, trail):
+    for _ in range(views.PAGE_SIZE + 5):
+        audit_list(actor=recruiter, model=Candidate, ids=[trail["ada"].pk])
+    client.force_login(hr_admin)
+
+    first = client.get(TRAIL, {"actor": "recruiter"})
+    older_link = re.search(r'href="\?([^"]*before=\d+)"', first.text).group(1).replace("&amp;", "&")
+    older = events_of(client.get(f"{TRAIL}?{older_link}"))
+
+    assert shown_seqs(first) == []
+    chained = AuditEvent.objects.filter(actor_label="recruiter", seq__isnull=False).order_by("-seq")
+    assert older == list(chained) and older
+
+
 # --- Filters ---------------------------------------------------------------------------------------
 
 
@@ -196,6 +210,72 @@ def test_dates_are_days_in_the_viewers_time_zone(client, hr_admin, recruiter, co
     assert events_of(client.get(TRAIL, {**night, "date_from": "2027-03-01", "date_to": "2027-03-01"})) == []
     # The row says when in the viewer's zone, to the second.
     assert '<td class="nowrap">2027-03-02<br>01:00:00</td>' in client.get(TRAIL, night).text
+
+
+def _written(when: datetime, target_type: str, committed=None) -> AuditEvent:
+    """An event written at `when`; chained at once with `committed`, else left unchained."""
+    with time_machine.travel(when, tick=False):
+        if committed is None:
+            return audit_record(actor="test", action=AuditAction.VIEW, target_type=target_type)
+        with committed():
+            event = audit_record(actor="test", action=AuditAction.VIEW, target_type=target_type)
+    event.refresh_from_db()
+    return event
+
+
+def test_a_day_lists_an_event_chained_after_later_ones_in_its_place(client, hr_admin, committed):
+    """An event written in a long transaction is chained after events written later: it is
+    still on its own day (in Shanghai, the viewer's zone), in its place in the chain, and the
+    next day's event chained before it is not."""
+    evening = _written(datetime(2027, 3, 1, 14, 0, tzinfo=UTC), "test.day", committed)
+    next_morning = _written(datetime(2027, 3, 2, 1, 0, tzinfo=UTC), "test.day", committed)
+    late = _written(datetime(2027, 3, 1, 15, 0, tzinfo=UTC), "test.day", committed)
+    assert evening.seq < next_morning.seq < late.seq
+    client.force_login(hr_admin)
+
+    first = events_of(client.get(TRAIL, {"date_from": "2027-03-01", "date_to": "2027-03-01"}))
+    second = events_of(client.get(TRAIL, {"date_from": "2027-03-02"}))
+
+    assert first == [late, evening]
+    assert second[-1:] == [next_morning] and late not in second and evening not in second
+
+
+def test_a_days_events_not_chained_yet_are_on_top_of_its_first_page(client, hr_admin, committed):
+    chained = _written(datetime(2027, 3, 1, 14, 0, tzinfo=UTC), "test.day", committed)
+    _written(datetime(2027, 3, 2, 1, 0, tzinfo=UTC), "test.day", committed)
+    pending = _written(datetime(2027, 3, 1, 15, 0, tzinfo=UTC), "test.day")
+    client.force_login(hr_admin)
+
+    text = client.get(TRAIL, {"date_from": "2027-03-01", "date_to": "2027-03-01"}).text
+
+    assert re.findall(r'<td class="num">([^<]*)</td>', text) == ["\u2013", str(chained.seq)]
+    assert page_event(hr_admin).target_ids == [str(pending.pk), str(chained.pk)]
+
+
+def test_a_time_range_pages_through_its_own_events(client, hr_admin, committed, django_assert_num_queries):
+    """Older and newer pages of a day keep to its events; the first page takes one query more
+    than without a time filter (its unchained events, read apart), and no page takes more for
+    a longer trail."""
+    day = [_written(datetime(2027, 3, 1, 2, n, tzinfo=UTC), "test.day", committed) for n in range(55)]
+    query = {"date_from": "2027-03-01", "date_to": "2027-03-01", "target_type": "test.day"}
+    client.force_login(hr_admin)
+    client.get(TRAIL, query)
+
+    with django_assert_num_queries(QUERIES + 1):
+        first = client.get(TRAIL, query)
+    older_link = re.search(r'href="\?([^"]*before=\d+)"', first.text).group(1).replace("&amp;", "&")
+    with django_assert_num_queries(QUERIES):
+        older = client.get(f"{TRAIL}?{older_link}")
+    newer_link = re.search(r'href="\?([^"]*after=\d+)"', older.text).group(1).replace("&amp;", "&")
+
+    newest_first = [event.seq for event in reversed(day)]
+    assert shown_seqs(first) == newest_first[: views.PAGE_SIZE]
+    assert shown_seqs(older) == newest_first[views.PAGE_SIZE :]
+    assert shown_seqs(client.get(f"{TRAIL}?{newer_link}")) == newest_first[: views.PAGE_SIZE]
+    for _ in range(20):
+        _written(datetime(2027, 3, 2, 3, 0, tzinfo=UTC), "test.day", committed)
+    with django_assert_num_queries(QUERIES + 1):
+        assert shown_seqs(client.get(TRAIL, query)) == newest_first[: views.PAGE_SIZE]
 
 
 def test_each_action_has_its_badge_colour(client, hr_admin, recruiter, trail):
