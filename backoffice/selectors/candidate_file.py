@@ -249,8 +249,10 @@ def _interviews(*, user) -> QuerySet[Interview]:
         user=user,
     ).order_by("submitted_at", "id")
     return (
+        # Without their applications: a file reads each interview for its application, which
+        # Django then sets on it; the interview page joins them itself.
         restrict(interview_detail_queryset(user=user), user=user)
-        .defer(*_CANDIDATE_ON_INTERVIEW)
+        .select_related(None)
         .annotate(**_present(Interview, _incidents(user=user)))
         .order_by("-starts_at", "id")
         .prefetch_related(
@@ -451,7 +453,11 @@ class InterviewPage:
 
 def interview_page_for(*, user, pk) -> InterviewPage:
     """HR's view of one interview with its one `view` event; NotFound when missing or not visible."""
-    queryset = _interviews(user=user).select_related("application__position")
+    queryset = (
+        _interviews(user=user)
+        .select_related("application__candidate", "application__position")
+        .defer(*_CANDIDATE_ON_INTERVIEW)
+    )
     try:
         interview = queryset.get(pk=pk)
     except (Interview.DoesNotExist, ValidationError):
