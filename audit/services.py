@@ -167,14 +167,27 @@ def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _any_pending(unsealed: set[int]) -> bool:
-    """Whether any committed event is still unchained, besides the `unsealed` ones."""
-    sql = f"SELECT 1 FROM {_table(AuditEvent)} WHERE seq IS NULL"  # noqa: S608 - the model's table
+def _unchained(columns: str, unsealed: set[int]) -> str:
+    """A query of `columns` of the committed events still unchained, besides the `unsealed` ones
+    (whose ids are its first parameters)."""
+    sql = f"SELECT {columns} FROM {_table(AuditEvent)} WHERE seq IS NULL"  # noqa: S608 - the model's table
     if unsealed:
         sql += f" AND id NOT IN ({', '.join(['%s'] * len(unsealed))})"
+    return sql
+
+
+def _any_pending(unsealed: set[int]) -> bool:
+    """Whether any committed event is still unchained, besides the `unsealed` ones."""
     with connection.cursor() as cursor:
-        cursor.execute(sql + " LIMIT 1", list(unsealed))
+        cursor.execute(_unchained("1", unsealed) + " LIMIT 1", list(unsealed))
         return cursor.fetchone() is not None
+
+
+def _pending(unsealed: set[int]):
+    """The oldest batch of committed events still unchained, besides the `unsealed` ones."""
+    return AuditEvent.objects.raw(
+        _unchained("*", unsealed) + " ORDER BY id LIMIT %s", [*unsealed, CHAIN_BATCH]
+    )
 
 
 def _chain_batch(*, wait: bool, unsealed: set[int]) -> int | None:
@@ -184,9 +197,8 @@ def _chain_batch(*, wait: bool, unsealed: set[int]) -> int | None:
         head = _locked_head(wait=wait)
         if head is None:
             return None
-        pending = AuditEvent.objects.filter(seq__isnull=True).exclude(id__in=unsealed).order_by("id")
         events = []
-        for event in pending[:CHAIN_BATCH]:
+        for event in _pending(unsealed):
             if _sealed(event):
                 events.append(event)
             else:

@@ -92,12 +92,13 @@ def interview_list_keys(*, user, filters=None) -> QuerySet | None:
         return None
     if granted_keys(Interview, user=user) is None:
         return None
-    chosen = InterviewFilter(filters, queryset=Interview.objects.none())
-    if not chosen.is_valid():
-        return None  # the list itself refuses the filters, naming them
-    mine = restrict(InterviewAssignment.objects.all(), user=user).filter(
-        interviewer=user, **{_FILTERS_ON_ASSIGNMENTS[name]: chosen.form.cleaned_data[name] for name in given}
-    )
+    on_assignments = {}
+    if given:  # a filter set is made and validated only to read filters that were given
+        chosen = InterviewFilter(filters, queryset=Interview.objects.none())
+        if not chosen.is_valid():
+            return None  # the list itself refuses the filters, naming them
+        on_assignments = {_FILTERS_ON_ASSIGNMENTS[name]: chosen.form.cleaned_data[name] for name in given}
+    mine = restrict(InterviewAssignment.objects.all(), user=user).filter(interviewer=user, **on_assignments)
     return mine.order_by("interview_starts_at", "interview_id").values_list("interview_id", flat=True)
 
 

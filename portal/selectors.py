@@ -4,6 +4,8 @@ has released). The page is one `list` event in the audit trail, naming every rec
 
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application, Candidate
@@ -40,12 +42,23 @@ def _latest_consents(rows) -> dict:
     return latest
 
 
+def _narrowed(queryset: QuerySet, *shown: str, joined: tuple[str, ...] = ()) -> QuerySet:
+    """`queryset` reading only the columns `shown` (and the keys), joined to `joined` alone."""
+    queryset = queryset.select_related(None).prefetch_related(None)
+    return (queryset.select_related(*joined) if joined else queryset).only(*shown)
+
+
 def portal_overview_for(*, user, language: str) -> PortalOverview:
-    """Everything of the candidate's own in a fixed number of queries, whatever its size."""
-    candidate = candidate_list_for(user=user).first()
-    consents = list(consent_list_for(user=user))
+    """Everything of the candidate's own in a fixed number of queries, whatever its size.
+
+    Each list reads the columns the home page shows and the keys its audit event names. The
+    selectors bring whole rows, as the API and the record pages show them: the candidate's
+    encrypted contact data beside every application and interview, each result's transcript,
+    scores and reviews, each consent's notice, each task's documents; the overview shows none."""
+    candidate = _narrowed(candidate_list_for(user=user), "full_name").first()
+    consents = list(_narrowed(consent_list_for(user=user), "interview_id", "scope", "decision"))
     tasks: dict = {}
-    task_rows = list(task_list_for(user=user))
+    task_rows = list(_narrowed(task_list_for(user=user), "plan_id", "title", "due_at", "status"))
     for task in task_rows:
         tasks.setdefault(task.plan_id, []).append(task)
     try:
@@ -54,13 +67,38 @@ def portal_overview_for(*, user, language: str) -> PortalOverview:
         notice = None
     overview = PortalOverview(
         candidate=candidate,
-        applications=list(application_list_for(user=user)),
-        interviews=list(interview_list_for(user=user)),
-        results={result.interview_id: result for result in assessment_list_for(user=user)},
+        applications=list(
+            _narrowed(application_list_for(user=user), "stage", "position__title", joined=("position",))
+        ),
+        interviews=list(
+            _narrowed(
+                interview_list_for(user=user),
+                *("kind", "provider", "starts_at", "duration_minutes", "join_url", "status"),
+                "application__position__title",
+                joined=("application__position",),
+            )
+        ),
+        # A result is linked to, its scores shown on its own page.
+        results={
+            result.interview_id: result
+            for result in _narrowed(assessment_list_for(user=user), "interview_id")
+        },
         consents=_latest_consents(consents),
         notice=notice,
-        offers=list(offer_list_for(user=user)),
-        plans=list(plan_list_for(user=user).select_related("application__position")),
+        offers=list(
+            _narrowed(
+                offer_list_for(user=user),
+                *("status", "start_date", "expires_at", "position__title"),
+                joined=("position",),
+            )
+        ),
+        plans=list(
+            _narrowed(
+                plan_list_for(user=user),
+                *("start_date", "status", "application__position__title"),
+                joined=("application__position",),
+            )
+        ),
         tasks=tasks,
     )
     # One event for the page, naming what it showed by type: the candidate's own records, read

@@ -60,6 +60,10 @@ _RANK = {key: rank for key, _label, rank in GROUPS}
 _CONTACT_FIELDS = ("email", "phone", "national_id", "date_of_birth")
 _CANDIDATE_DEFERRED = [f"candidate__{name}" for name in (*_CONTACT_FIELDS, "resume_text")]
 _LIST_DEFERRED = [f"application__{name}" for name in _CANDIDATE_DEFERRED]
+# What a row of the home page shows of an interview and of its application (the scorecard's due
+# time comes from the interview's end, or its start and duration).
+_ROW_INTERVIEW = ("application", "kind", "starts_at", "duration_minutes", "ended_at", "status", "join_url")
+_ROW_APPLICATION = ("candidate__full_name", "position__title")
 
 # Labels of the dimensions positions commonly rate; any other shows its own name, tidied.
 DIMENSION_LABELS = {
@@ -102,10 +106,12 @@ def my_interviews(user) -> QuerySet[Interview]:
     draft, submitted or None); the application, candidate and position of the rows shown come
     in one more query. Read for one page's rows (see `my_assignments`)."""
     mine = restrict(Scorecard.objects.all(), user=user).filter(interviewer=user, interview=OuterRef("pk"))
-    shown = Application.objects.select_related("candidate", "position").defer(*_CANDIDATE_DEFERRED)
+    # A row names the candidate and the position, nothing else of the application.
+    shown = Application.objects.select_related("candidate", "position").only(*_ROW_APPLICATION)
     return (
         _assigned(selectors.interview_list_for(user=user), user)
         .select_related(None)
+        .only(*_ROW_INTERVIEW)
         .prefetch_related(Prefetch("application", queryset=shown))
         .annotate(my_scorecard=Subquery(mine.values("status")[:1]))
     )

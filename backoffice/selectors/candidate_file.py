@@ -50,8 +50,9 @@ from onboarding.selectors import (
 # What no HR page shows: identity documents and birth dates are not needed to decide on a hire
 # (and a birth date invites age bias), so they are neither fetched nor decrypted.
 _NEVER_SHOWN = ("national_id", "date_of_birth")
-# The list shows name and e-mail; the rest of the personal data stays encrypted in the row.
-_NOT_LISTED = ("phone", "resume_text", *_NEVER_SHOWN)
+# The list shows name and e-mail (and when the candidate last changed); the rest of the personal
+# data stays encrypted in the row.
+_LISTED = ("full_name", "email", "updated_at")
 _CANDIDATE_ON_INTERVIEW = tuple(
     f"application__candidate__{name}" for name in ("email", "phone", "resume_text", *_NEVER_SHOWN)
 )
@@ -114,6 +115,8 @@ def candidate_page_keys(*, user, filters=None) -> QuerySet | None:
     The two lists agree: every application has exactly one candidate, and carries the time it
     was added (`Application.candidate_created_at`). None where the list reads itself: no such
     filter, an e-mail too, invalid filters, or a viewer who does not see every candidate."""
+    if not any((filters or {}).get(name) for name in ("position", "stage")):
+        return None  # without making and validating a filter set only to find neither
     filterset = CandidatePageFilter(filters or {}, queryset=Candidate.objects.none())
     if not filterset.is_valid():
         return None
@@ -131,15 +134,22 @@ def candidate_page_keys(*, user, filters=None) -> QuerySet | None:
 def candidate_page_rows(*, user) -> QuerySet[Candidate]:
     """The candidates as a list page shows them, each with `listed_applications` (position,
     stage) and on each application `upcoming_interviews` (scheduled, not yet started)."""
-    upcoming = restrict(
-        Interview.objects.filter(status=Interview.Status.SCHEDULED, starts_at__gte=timezone.now()), user=user
-    ).order_by("starts_at", "id")
+    upcoming = (
+        restrict(
+            Interview.objects.filter(status=Interview.Status.SCHEDULED, starts_at__gte=timezone.now()),
+            user=user,
+        )
+        .only("application", "kind", "starts_at")
+        .order_by("starts_at", "id")
+    )
     applications = (
         restrict(Application.objects.select_related("position"), user=user)
+        # A row shows each application's position and stage, and when that stage began.
+        .only("candidate", "stage", "stage_changed_at", "position__title")
         .order_by("-stage_changed_at", "id")
         .prefetch_related(Prefetch("interviews", queryset=upcoming, to_attr="upcoming_interviews"))
     )
-    return restrict(Candidate.objects.defer(*_NOT_LISTED), user=user).prefetch_related(
+    return restrict(Candidate.objects.only(*_LISTED), user=user).prefetch_related(
         Prefetch("applications", queryset=applications, to_attr="listed_applications")
     )
 
@@ -239,8 +249,10 @@ def _interviews(*, user) -> QuerySet[Interview]:
         user=user,
     ).order_by("submitted_at", "id")
     return (
+        # Without their applications: a file reads each interview for its application, which
+        # Django then sets on it; the interview page joins them itself.
         restrict(interview_detail_queryset(user=user), user=user)
-        .defer(*_CANDIDATE_ON_INTERVIEW)
+        .select_related(None)
         .annotate(**_present(Interview, _incidents(user=user)))
         .order_by("-starts_at", "id")
         .prefetch_related(
@@ -441,7 +453,11 @@ class InterviewPage:
 
 def interview_page_for(*, user, pk) -> InterviewPage:
     """HR's view of one interview with its one `view` event; NotFound when missing or not visible."""
-    queryset = _interviews(user=user).select_related("application__position")
+    queryset = (
+        _interviews(user=user)
+        .select_related("application__candidate", "application__position")
+        .defer(*_CANDIDATE_ON_INTERVIEW)
+    )
     try:
         interview = queryset.get(pk=pk)
     except (Interview.DoesNotExist, ValidationError):

@@ -8,7 +8,6 @@ anything is looked at.
 """
 
 import functools
-from collections.abc import Iterable
 from uuid import UUID
 from zoneinfo import available_timezones
 
@@ -222,8 +221,13 @@ def _zone_options_with(chosen: str) -> str:
 _OPTION = '<option value="{}"{}>{}</option>'
 
 
-def _options(choices: Iterable[tuple[str, str]], selected) -> str:
-    """<option>s for (value, label) pairs, the one whose value is `selected` preselected."""
+@functools.lru_cache(maxsize=256)
+def _options(choices: tuple[tuple[str, str], ...], selected) -> str:
+    """<option>s for (value, label) pairs, the one whose value is `selected` preselected.
+
+    Kept by the choices and the selection they are made of: a file offers the same hundred
+    interviewers or recruiters in a form of each application, interview and offer, almost
+    always with none selected, and the next page offers them again."""
     rows = ((value, " selected" if value == selected else "", label) for value, label in choices)
     return joined(_OPTION, rows)
 
@@ -236,13 +240,13 @@ def _position_filter_options(positions, selected) -> str:
             return position.title
         return f"{position.title} ({position.get_status_display()})"
 
-    return _options(((str(p.pk), label(p)) for p in positions), selected)
+    return _options(tuple((str(p.pk), label(p)) for p in positions), selected)
 
 
 def _position_options(open_positions, selected) -> str:
     """A new application's choices: the open positions with their department and region."""
     return _options(
-        ((str(p.pk), f"{p.title} · {p.department} · {p.region}") for p in open_positions), selected
+        tuple((str(p.pk), f"{p.title} · {p.department} · {p.region}") for p in open_positions), selected
     )
 
 
@@ -312,7 +316,7 @@ def _file_context(request, file: selectors.CandidateFile, refusal: Refusal | Non
 def _choices(request, *, positions: bool = True) -> dict:
     """Who and what the action forms offer (nothing is read for an HR admin, who has no forms).
     Without `positions` (a page with no application or offer forms) only the interviewers."""
-    choices = {"interviewers": [], "recruiters": [], "open_positions": []}
+    choices = {"interviewers": (), "recruiters": (), "open_positions": []}
     if not _may_act(request):
         return choices
     roles = {"interviewers": Role.INTERVIEWER}
@@ -332,7 +336,7 @@ _INTERVIEWER_CHECK = (
 )
 
 
-def _people(roles: dict[str, Role]) -> dict[str, list[tuple[str, str]]]:
+def _people(roles: dict[str, Role]) -> dict[str, tuple[tuple[str, str], ...]]:
     """(id, name as shown) of each active user with each role, under the role's key in `roles`:
     the full name, else the user name. One query for all the roles."""
     people: dict[str, list[tuple[str, str]]] = {key: [] for key in roles}
@@ -341,10 +345,12 @@ def _people(roles: dict[str, Role]) -> dict[str, list[tuple[str, str]]]:
     rows = selectors.active_users_by_role(*roles.values()).values_list(*_NAME_COLUMNS, "role")
     for pk, username, first_name, last_name, role in rows:
         people[key_of[role]].append((str(pk), full_name(first_name, last_name) or username))
-    return people
+    return {key: tuple(rows) for key, rows in people.items()}
 
 
-def _interviewer_checks(people: list[tuple[str, str]], checked) -> str:
+@functools.lru_cache(maxsize=64)
+def _interviewer_checks(people: tuple[tuple[str, str], ...], checked: tuple[str, ...]) -> str:
+    # Kept as `_options` are: each application's schedule form offers the same interviewers.
     rows = ((pk, " checked" if pk in checked else "", name) for pk, name in people)
     return joined(_INTERVIEWER_CHECK, rows, "\n")
 
@@ -354,7 +360,7 @@ def _decorate_application(application, refusal, user, may_act: bool, choices: di
         name: _state(refusal, name, application.pk) for name in ("schedule", "move", "decide")
     }
     application.interviewer_checks = _interviewer_checks(
-        choices["interviewers"], application.forms["schedule"].values.get("interviewers") or ()
+        choices["interviewers"], tuple(application.forms["schedule"].values.get("interviewers") or ())
     )
     application.stage_moves = [
         (event, Stage(to).label) for event, to in selectors.stage_events_for(application)
@@ -405,7 +411,7 @@ def _decorate_interview(interview, refusal, consents, choices: dict) -> None:
         dimension.quotes = evidence_quotes(dimension.evidence)
     interview.assignment_list = sorted(interview.assignments.all(), key=lambda a: (a.created_at, a.pk))
     assigned = {str(a.interviewer_id) for a in interview.assignment_list}
-    assignable = [(pk, name) for pk, name in choices["interviewers"] if pk not in assigned]
+    assignable = tuple((pk, name) for pk, name in choices["interviewers"] if pk not in assigned)
     interview.may_assign = bool(assignable) and interview.status in scheduling.BUSY_STATUSES
     if interview.may_assign:
         interview.assignable_options = _options(
