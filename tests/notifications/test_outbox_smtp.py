@@ -156,7 +156,7 @@ def test_each_connection_is_handed_its_next_message_only_once_its_last_is_marked
     assert set(Notification.objects.values_list("status", "attempts")) == {("sent", 1)}
 
 
-def test_over_several_connections_an_urgent_message_is_overtaken_by_fewer_than_them(
+def test_over_several_connections_an_urgent_message_is_the_first_of_its_connection(
     recruiter, smtp_server, settings
 ):
     settings.HRSUITE_OUTBOX_CONNECTIONS = 3
@@ -166,10 +166,20 @@ def test_over_several_connections_an_urgent_message_is_overtaken_by_fewer_than_t
         for n in range(6)
     ]
     reminder = queue_reminder(schedule(recruiter, starts_at=now + datetime.timedelta(minutes=15)))
+    sink = smtp_server.sink
+    accept, first_on = sink.handle_DATA, {}
+
+    async def note_each_connections_first(server, session, envelope):
+        reply = await accept(server, session, envelope)
+        first_on.setdefault(id(session), list(sink.ids)[-1])
+        return reply
+
+    sink.handle_DATA = note_each_connections_first
 
     assert outbox_dispatch().sent == 7
 
-    order = list(smtp_server.sink.ids)
-    assert sorted(order) == sorted(message_id(row) for row in [*backlog, reminder])
-    # Handed to a connection first; another connection's message may reach the server before it.
-    assert order.index(message_id(reminder)) < settings.HRSUITE_OUTBOX_CONNECTIONS
+    assert sorted(sink.ids) == sorted(message_id(row) for row in [*backlog, reminder])
+    # Handed out first, so it is the first message of its connection. Which message reaches the
+    # server first depends on how fast each connection opens, which a loaded machine varies; in
+    # order of due time it would be the third message of a connection.
+    assert message_id(reminder) in first_on.values()
