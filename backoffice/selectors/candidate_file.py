@@ -114,7 +114,8 @@ def candidate_page_keys(*, user, filters=None) -> QuerySet | None:
 
     The two lists agree: every application has exactly one candidate, and carries the time it
     was added (`Application.candidate_created_at`). None where the list reads itself: no such
-    filter, an e-mail too, invalid filters, or a viewer who does not see every candidate."""
+    filter, an e-mail too, invalid filters, or a viewer who does not see every candidate and every
+    application."""
     if not any((filters or {}).get(name) for name in ("position", "stage")):
         return None  # without making and validating a filter set only to find neither
     filterset = CandidatePageFilter(filters or {}, queryset=Candidate.objects.none())
@@ -123,7 +124,9 @@ def candidate_page_keys(*, user, filters=None) -> QuerySet | None:
     if any(filterset.form.cleaned_data.get(name) for name in ("q", "email", "region")):
         return None
     wanted = filterset.by_application()
-    if not wanted or restrict(Candidate.objects.all(), user=user).query.has_filters():
+    if not wanted or any(
+        restrict(model.objects.all(), user=user).query.has_filters() for model in (Candidate, Application)
+    ):
         return None
     keys = Application.objects.filter(**wanted).order_by("-candidate_created_at", "candidate_id")
     keys = keys.values_list("candidate_id", flat=True)

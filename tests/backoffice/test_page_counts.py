@@ -166,3 +166,15 @@ def test_a_narrowed_page_and_its_count_are_read_along_an_index_without_sorting(r
         for plan in (keys[25:50].explain(), keys[: candidate_file.COUNTED_UP_TO + 1].explain()):
             assert f"Index Only Scan using {index}" in plan, plan
             assert "Sort" not in plan, plan
+
+
+def test_a_viewer_who_does_not_see_every_application_is_not_given_keys_from_them(recruiter):
+    from django.contrib.auth.models import Group, Permission
+
+    _candidates(recruiter, 1)
+    Group.objects.get(name=Role.RECRUITER).permissions.remove(
+        Permission.objects.get(codename="view_application")
+    )
+    limited = make_user(Role.RECRUITER, username="limited")
+
+    assert candidate_page_keys(user=limited, filters={"stage": Stage.INTERVIEWING}) is None
