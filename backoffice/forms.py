@@ -18,15 +18,11 @@ from hrsuite.errors import ValidationFailed
 class Fields(dict):
     """A form's values or errors by field name, where a field with none reads as "".
 
-    Templates look up every field of every form on a page, mostly on blank forms; a lookup that
-    misses a plain dict makes Django's template engine try attribute and index lookups too (the
-    "apply" form's position menu alone missed fifty times per candidate file)."""
+    Templates look up every field of every form on a page, mostly on blank forms: a field with
+    no value is then "" rather than a miss for the template to make something of (the "apply"
+    form's position menu alone missed fifty times per candidate file)."""
 
     def __missing__(self, name):
-        # `items`, `keys`, `get`: the template engine tries a key first, then goes on to the
-        # dict's own method only if the key is missing.
-        if hasattr(dict, name):
-            raise KeyError(name)
         return ""
 
 

@@ -8,8 +8,11 @@ class CandidatesConfig(AppConfig):
     def ready(self):
         from audit.signals import register_address_index
         from candidates import policies  # noqa: F401 - registers who sees which candidate data
+        from candidates.badges import stage_badge
         from candidates.services.candidates import email_index
+        from hrsuite.templating import register_helper
 
         # Candidates sign in with their e-mail address: a failed sign-in keeps it in the trail as
         # the index their encrypted addresses are found by.
         register_address_index(email_index)
+        register_helper("stage_badge", stage_badge)

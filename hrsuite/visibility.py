@@ -13,7 +13,7 @@ an application's stage as stored to HR and the candidate, and to an interviewer 
 they interviewed, never what was decided after.
 
 A model declares its fields with `@restricted_fields(reason=HR_ONLY, ...)`. Rendering happens in
-a viewing scope: every page is rendered in its viewer's (see `Templates`), every API answer in
+a viewing scope: every page is rendered in its viewer's (see `Pages`), every API answer in
 its serializer's (see `SeenByViewer`). Inside one, a declared field the viewer may not see reads
 as empty (an empty text, `None`, an empty JSON value), however it is reached: a template
 following relations, a nested serializer, a dotted `source`, a method field. Outside a scope
@@ -21,17 +21,24 @@ following relations, a nested serializer, a dotted `source`, a method field. Out
 """
 
 import contextvars
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import models
+from django.middleware.csrf import get_token
 from django.template.backends.django import DjangoTemplates
 from django.template.backends.django import Template as DjangoTemplate
-from django.template.library import import_library
+from django.template.backends.jinja2 import Jinja2
+from django.template.backends.jinja2 import Template as JinjaTemplate
+from django.template.backends.utils import csrf_input
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 from hrsuite.permissions import global_permission, roles_of
 from hrsuite.roles import Role
+from hrsuite.templating import translated
 
 # The roles, besides HR, that see a declared field of the rows they see.
 HR_ONLY: frozenset[str] = frozenset()
@@ -184,7 +191,9 @@ def _empty(field: models.Field):
 # --- Where rendering happens -------------------------------------------------------------------
 
 
-class Template(DjangoTemplate):
+class _Viewed:
+    """A template rendered, when it has a request, as the request's user may see it."""
+
     def render(self, context=None, request=None):
         if request is None:
             return super().render(context, request)
@@ -192,23 +201,48 @@ class Template(DjangoTemplate):
             return super().render(context, request)
 
 
+class Template(_Viewed, DjangoTemplate):
+    pass
+
+
 class Templates(DjangoTemplates):
-    """Django's template engine, rendering each page in its viewer's scope. Messages rendered
-    without a request (e-mails) are not pages: they are rendered as stored.
-
-    `{% load i18n %}` loads Django's i18n library with each `{% translate "text" %}` rendered
-    once per language (`hrsuite.templatetags.i18n_constants`). Set here rather than under the
-    name in OPTIONS["libraries"], which Django's checks take for two libraries of one name."""
-
-    def __init__(self, params):
-        super().__init__(params)
-        self.engine.template_libraries["i18n"] = import_library("hrsuite.templatetags.i18n_constants")
+    """Django's template engine (e-mails, the browsable API, the admin), rendering in the viewer's
+    scope when it has a request. Messages rendered without one (e-mails) are not pages: they are
+    rendered as stored."""
 
     def from_string(self, template_code):
         return Template(super().from_string(template_code).template, self)
 
     def get_template(self, template_name):
         return Template(super().get_template(template_name).template, self)
+
+
+class PageTemplate(JinjaTemplate):
+    """A page, rendered in its viewer's scope. Its forms share one CSRF token, made when the first
+    is printed (Django's Jinja2 template makes a new one for every form printed)."""
+
+    def render(self, context=None, request=None):
+        context = {} if context is None else context
+        if request is None:
+            return self.template.render(context)
+        context["request"] = request
+        context["csrf_input"] = SimpleLazyObject(functools.partial(csrf_input, request))
+        context["csrf_token"] = SimpleLazyObject(functools.partial(get_token, request))
+        for processor in self.backend.template_context_processors:
+            context.update(processor(request))
+        context.update(translated.in_language(get_language()))
+        with viewing(getattr(request, "user", None)):
+            return self.template.render(context)
+
+
+class Pages(Jinja2):
+    """The pages' engine (Jinja2, `hrsuite.templating`), rendering each page in its viewer's scope."""
+
+    def from_string(self, template_code):
+        return PageTemplate(self.env.from_string(template_code), self)
+
+    def get_template(self, template_name):
+        return PageTemplate(super().get_template(template_name).template, self)
 
 
 # Serializer mixin: the answer is rendered as the request's user (or `context["viewer"]`) sees it;

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.test.signals import template_rendered
 from django.utils import translation
 from rest_framework.test import APIClient
 
 from hrsuite import degraded
 from hrsuite.roles import Role
+from hrsuite.visibility import PageTemplate
 from tests.factories import make_user
 from tests.tcp_proxy import TcpProxy, redis_cache_through
 
@@ -40,6 +42,23 @@ def pytest_sessionstart(session):
             f"Compiled translations missing or older than {', '.join(stale)}: run `make messages`.",
             returncode=1,
         )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _page_contexts():
+    """A page's context in `response.context`, as Django's test set-up gives it for its own
+    engine's templates: the pages' engine reports each page it renders the same way."""
+    render = PageTemplate.render
+
+    def reported(self, context=None, request=None):
+        context = {} if context is None else context
+        text = render(self, context, request)
+        template_rendered.send(sender=self, template=self, context=context)
+        return text
+
+    PageTemplate.render = reported
+    yield
+    PageTemplate.render = render
 
 
 @pytest.fixture(autouse=True)

@@ -77,7 +77,23 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
-        # Django's engine, rendering each page as its viewer may see it (see hrsuite.visibility).
+        # The pages, in Jinja2 (hrsuite.templating), each rendered as its viewer may see it (see
+        # hrsuite.visibility). First, so a page's template is found without asking the other engine.
+        "BACKEND": "hrsuite.visibility.Pages",
+        "NAME": "pages",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "hrsuite.templating.environment",
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hrsuite.navigation.menu",
+            ],
+        },
+    },
+    {
+        # Django's engine: the e-mails, the browsable API and the admin.
         "BACKEND": "hrsuite.visibility.Templates",
         "NAME": "django",  # the alias Django's own engine has, which code and tests look up
         "DIRS": [BASE_DIR / "templates"],

@@ -320,7 +320,7 @@ def test_unknown_or_malformed_e_mail_is_said_next_to_the_field(client, hr_admin,
     assert response.status_code == 400
     assert message in response.text
     assert f'value="{email}"' in response.text
-    assert "the candidate&#x27;s e-mail" in response.text
+    assert "the candidate&#39;s e-mail" in response.text
 
 
 @pytest.mark.parametrize(

@@ -118,7 +118,7 @@ def test_a_weekend_is_refused_on_the_start_field_and_nothing_is_scheduled(signed
     page = response.text
     starts = f'id="sc-{application.pk}-starts_at" name="starts_at" value="{SATURDAY_10_SHANGHAI_IN_BERLIN}"'
     assert starts in page
-    assert "2027-03-06 is a Saturday in the candidate&#x27;s time zone." in page
+    assert "2027-03-06 is a Saturday in the candidate&#39;s time zone." in page
     assert f'<details class="action" id="form-schedule-{application.pk}" open>' in page
     assert "Nothing was saved." in page
     assert not Interview.objects.exists() and not Notification.objects.exists()
@@ -217,7 +217,7 @@ def test_rescheduling_a_cancelled_interview_answers_409_and_changes_nothing(sign
     )
     assert response.status_code == 409
     assert "This could not be done: the record has moved on." in response.text
-    assert "does not accept &#x27;reschedule&#x27;" in response.text
+    assert "does not accept &#39;reschedule&#39;" in response.text
     interview.refresh_from_db()
     assert interview.starts_at == shanghai(2027, 3, 2, 10, 0)
 
@@ -360,7 +360,7 @@ def test_a_move_the_stage_does_not_allow_answers_409_and_an_unknown_one_names_th
     response = _post(
         signed_in, application.candidate, action="move", application=application.pk, event="await_decision"
     )
-    assert response.status_code == 409 and "does not accept &#x27;await_decision&#x27;" in response.text
+    assert response.status_code == 409 and "does not accept &#39;await_decision&#39;" in response.text
     response = _post(
         signed_in, application.candidate, action="move", application=application.pk, event="hire"
     )

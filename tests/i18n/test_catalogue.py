@@ -1,8 +1,9 @@
 """Simplified Chinese is complete: every string the code and templates mark for translation has a
 translation in the committed catalogue.
 
-Strings are read the way `makemessages` reads them (Django's `templatize` for templates), with
-Babel's Python extractor, so the check needs no GNU gettext on the machine.
+Strings are read with Babel's extractors (Python's for the code, Jinja2's for the pages'
+templates, the way `makemessages` reads Django's templates for the e-mails and the browsable
+API's), so the check needs no GNU gettext on the machine.
 """
 
 import io
@@ -11,6 +12,7 @@ from pathlib import Path
 from babel.messages.extract import extract_python
 from babel.messages.pofile import read_po
 from django.utils.translation.template import templatize
+from jinja2.ext import babel_extract
 
 from tests.packages import OUR_PACKAGES
 
@@ -32,27 +34,30 @@ KEYWORDS = {
 
 
 def _sources():
+    """(path, extractor, source) of every file that marks strings."""
     for app in APPS:
         for path in sorted((ROOT / app).rglob("*.py")):
             if "migrations" not in path.parts:
-                yield path, path.read_bytes()
+                yield path, extract_python, path.read_bytes()
+    for path in sorted((ROOT / "jinja2").rglob("*.html")):
+        yield path, babel_extract, path.read_bytes()
     for folder in [ROOT / "templates", *(ROOT / app / "templates" for app in APPS)]:
         for path in sorted(folder.rglob("*.html")) if folder.exists() else ():
             # templatize writes each string as one Python literal on one line; the rest of the line
             # is filler. Python's tokenizer (under Babel's extractor) would trip on the template's
             # indentation, which means nothing here, so it is dropped.
             code = templatize(path.read_text(), origin=str(path))
-            yield path, "\n".join(line.lstrip() for line in code.splitlines()).encode()
+            yield path, extract_python, "\n".join(line.lstrip() for line in code.splitlines()).encode()
 
 
 def _marked() -> dict[tuple[str, str | None], str]:
     """(msgid, context) → where it is used first."""
     found = {}
-    for path, source in _sources():
+    for path, extract, source in _sources():
         options = {"encoding": "utf-8"}
-        for lineno, funcname, messages, _comments in extract_python(
-            io.BytesIO(source), KEYWORDS, [], options
-        ):
+        for lineno, funcname, messages, _comments in extract(io.BytesIO(source), KEYWORDS, [], options):
+            if messages is None:  # a variable translated, such as `_(label)`: nothing to look up
+                continue
             context = None
             if funcname.startswith(("pgettext", "npgettext")):
                 context, messages = messages[0], messages[1:]
