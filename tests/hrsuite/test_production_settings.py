@@ -176,3 +176,19 @@ def test_production_answers_with_the_same_content_security_policy_as_development
 
     assert result.stdout.strip() == ContentSecurityPolicyMiddleware(lambda request: None).header
     assert "script-src 'self';" in result.stdout
+
+
+def test_the_wsgi_application_leaves_what_starting_made_to_the_collectors_permanent_generation():
+    script = "import gc, config.wsgi\nprint(gc.get_freeze_count())\n"
+    result = subprocess.run(  # noqa: S603 (our own interpreter and script)
+        [sys.executable, "-W", "ignore", "-c", script],
+        cwd=REPO_ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    # Django, the apps and their models: far more than a bare interpreter's few thousand objects.
+    assert int(result.stdout) > 50_000
