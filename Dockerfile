@@ -6,13 +6,13 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN python -m venv /opt/venv
 WORKDIR /src
 COPY . .
-# The code lands in site-packages; what is not a Python package (manage.py, templates,
+# The code lands in site-packages; what is not a Python package (manage.py, page and e-mail templates,
 # translations) goes to the application directory, /app, which settings find through HRSUITE_HOME.
 # The .mo translations are not committed: Babel (a dependency) compiles them here.
 RUN /opt/venv/bin/pip install . \
  && mkdir -p /app/var \
  && cp manage.py /app/ \
- && for dir in templates locale; do if [ -d "$dir" ]; then cp -r "$dir" /app/; fi; done \
+ && for dir in pages templates locale; do if [ -d "$dir" ]; then cp -r "$dir" /app/; fi; done \
  && if [ -d /app/locale ]; then /opt/venv/bin/pybabel compile -d /app/locale -D django; fi
 
 FROM python:3.11-slim

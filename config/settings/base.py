@@ -81,7 +81,7 @@ TEMPLATES = [
         # hrsuite.visibility). First, so a page's template is found without asking the other engine.
         "BACKEND": "hrsuite.visibility.Pages",
         "NAME": "pages",
-        "DIRS": [BASE_DIR / "jinja2"],
+        "DIRS": [BASE_DIR / "pages"],
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "hrsuite.templating.environment",

@@ -21,13 +21,13 @@ badge of `candidates`) with `register_helper()` when they start.
 
 from collections.abc import Callable
 
+import jinja2
 from django.template.defaultfilters import date, floatformat, linebreaks_filter, linebreaksbr, time
 from django.templatetags.static import static
 from django.templatetags.tz import do_timezone
 from django.urls import reverse
 from django.utils import timezone, translation
 
-import jinja2
 from hrsuite.templating import charts, times
 from hrsuite.templating.printing import percent, shown
 from hrsuite.templating.translated import gettext, ngettext, npgettext, pgettext

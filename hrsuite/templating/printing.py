@@ -2,11 +2,10 @@
 
 from uuid import UUID
 
+import jinja2
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import localize
-
-import jinja2
 
 
 def shown(value):

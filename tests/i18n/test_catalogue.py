@@ -39,7 +39,7 @@ def _sources():
         for path in sorted((ROOT / app).rglob("*.py")):
             if "migrations" not in path.parts:
                 yield path, extract_python, path.read_bytes()
-    for path in sorted((ROOT / "jinja2").rglob("*.html")):
+    for path in sorted((ROOT / "pages").rglob("*.html")):
         yield path, babel_extract, path.read_bytes()
     for folder in [ROOT / "templates", *(ROOT / app / "templates" for app in APPS)]:
         for path in sorted(folder.rglob("*.html")) if folder.exists() else ():
