@@ -4,6 +4,8 @@ import copy
 from typing import NamedTuple
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
+from django.db.models.constants import LOOKUP_SEP
 from rest_framework import serializers, viewsets
 from rest_framework.fields import Field, SkipField
 from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
@@ -15,7 +17,7 @@ from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import global_permission, has_role, restrict
 from hrsuite.roles import Role
 from hrsuite.selectors import object_get_for
-from hrsuite.visibility import SeenByViewer
+from hrsuite.visibility import SeenByViewer, presented
 
 
 # The base of every answer about a model: rendered as its viewer may see it, so a field the model
@@ -156,6 +158,58 @@ def _column(model, source_attrs):
     return steps
 
 
+def reading_shown(rows: models.QuerySet, serializer_class) -> models.QuerySet:
+    """`rows` reading only the columns `serializer_class` shows of them (and of the relations it
+    shows them through), where every field it shows is a column or a key (see `_Reading`) and
+    the rows read nothing else on their way (no prefetch; no joined relation it does not show).
+    A list's rows carry every column otherwise: an interviewer's 25 interviews with their
+    applications, candidates and positions were 49 columns a row, 16 of them shown."""
+    columns = _shown_columns(serializer_class)
+    if columns is None or rows._fields is not None or rows._prefetch_related_lookups:
+        return rows
+    joined = rows.query.select_related
+    if joined is True or not _covers(columns, _paths(joined) if joined else []):
+        return rows
+    return rows.only(*columns)
+
+
+_shown: dict[type, list[str] | None] = {}
+
+
+def _shown_columns(serializer_class) -> list[str] | None:
+    """The `only()` names of what a `ModelOut` shows, or None where it shows anything but columns."""
+    if serializer_class not in _shown:
+        columns = None
+        if issubclass(serializer_class, _ModelRows):
+            model = serializer_class.Meta.model
+            readings = _readings(serializer_class(context={}))
+            if all(reading.path is not None for reading in readings):
+                columns = []
+                for reading in readings:
+                    steps = _column(model, reading.field.source_attrs)
+                    if any(presented(step.model, step.name) for step in steps):
+                        columns = None  # its presentation reads more of the row
+                        break
+                    columns.append(LOOKUP_SEP.join(step.name for step in steps))
+        _shown[serializer_class] = columns
+    return _shown[serializer_class]
+
+
+def _paths(joined: dict, prefix: tuple = ()) -> list[tuple]:
+    """The relation paths of a `select_related` tree, each as a tuple of names."""
+    paths = []
+    for name, below in joined.items():
+        paths.append((*prefix, name))
+        paths.extend(_paths(below, (*prefix, name)))
+    return paths
+
+
+def _covers(columns: list[str], paths: list[tuple]) -> bool:
+    """Whether each joined relation leads to a shown column."""
+    shown = [tuple(column.split(LOOKUP_SEP)) for column in columns]
+    return all(any(column[: len(path)] == path for column in shown) for path in paths)
+
+
 def _drf_reading(field, instance):
     """A field's value of a row as DRF reads it, or SkipField where DRF leaves the field out."""
     try:
@@ -199,7 +253,8 @@ class ScopedViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         user = self.request.user
         if self.action == "list":
-            return type(self).list_selector(user=user, filters=self.request.query_params)
+            rows = type(self).list_selector(user=user, filters=self.request.query_params)
+            return reading_shown(rows, self.get_serializer_class())
         return restrict(type(self).detail_queryset(user=user), user=user)
 
     def get_serializer_class(self):
