@@ -37,7 +37,10 @@ class _ModelRows:
     def to_representation(self, instance):
         readings = self.__dict__.get("_readings")
         if readings is None:
-            readings = self._readings = _readings(self)
+            fields = self.fields
+            readings = self._readings = [
+                _Reading(name, fields[name], path, pk_only) for name, path, pk_only in _plan(self)
+            ]
         by_path = isinstance(instance, self.Meta.model)
         row = {}
         for name, field, path, pk_only in readings:
@@ -111,6 +114,20 @@ class _Reading(NamedTuple):
     field: Field
     path: list[str] | None
     pk_only: bool
+
+
+# By serializer class: how each of its fields is read, as (name, path, pk_only). The same for
+# every instance, whose fields are copies of the same built ones.
+_plans: dict[type, list[tuple[str, list[str] | None, bool]]] = {}
+
+
+def _plan(serializer) -> list[tuple[str, list[str] | None, bool]]:
+    plan = _plans.get(type(serializer))
+    if plan is None:
+        plan = _plans[type(serializer)] = [
+            (reading.name, reading.path, reading.pk_only) for reading in _readings(serializer)
+        ]
+    return plan
 
 
 def _readings(serializer) -> list[_Reading]:
