@@ -183,11 +183,24 @@ def _any_pending(unsealed: set[int]) -> bool:
         return cursor.fetchone() is not None
 
 
-def _pending(unsealed: set[int]):
-    """The oldest batch of committed events still unchained, besides the `unsealed` ones."""
-    return AuditEvent.objects.raw(
-        _unchained("*", unsealed) + " ORDER BY id LIMIT %s", [*unsealed, CHAIN_BATCH]
-    )
+def _pending(unsealed: set[int]) -> list[AuditEvent]:
+    """The oldest batch of committed events still unchained, besides the `unsealed` ones.
+
+    Read with a cursor and made into events as the ORM makes rows (its converters, `from_db`):
+    a raw queryset worked out again on every run which of its columns go to which field."""
+    fields = AuditEvent._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(_unchained(columns, unsealed) + " ORDER BY id LIMIT %s", [*unsealed, CHAIN_BATCH])
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    compiler = AuditEvent.objects.none().query.get_compiler(connection=connection)
+    converters = compiler.get_converters([field.get_col(AuditEvent._meta.db_table) for field in fields])
+    if converters:
+        rows = compiler.apply_converters(rows, converters)
+    names = [field.attname for field in fields]
+    return [AuditEvent.from_db(connection.alias, names, values) for values in rows]
 
 
 def _chain_batch(*, wait: bool, unsealed: set[int]) -> int | None:
