@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from audit import chain, context
-from audit.models import AppendOnlyError, AuditAction, AuditChainHead, AuditEvent
+from audit.models import AppendOnlyError, AuditAction, AuditChainHead, AuditEvent, refuse_chained
 
 logger = logging.getLogger(__name__)
 
@@ -102,12 +102,42 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
         event.seal = chain.seal(event)
     # No savepoint of its own: the events live and die with the caller's transaction.
     with transaction.atomic(savepoint=False):
-        AuditEvent.objects.bulk_create(events)
+        _insert(events)
         _appended.since_chained = getattr(_appended, "since_chained", 0) + len(events)
         # Robust: the change and its events are committed by then; a chainer that fails leaves
         # them for the next one rather than failing a request that succeeded.
         transaction.on_commit(_chain_after_commit, robust=True)
     return events
+
+
+def _insert(events: list[AuditEvent]) -> None:
+    """Inserts `events` as `bulk_create` would (each column's value prepared by its field, the
+    new ids read back), in one written-out statement: every audited request appends, and
+    building the insert through the ORM cost it more than the rest of its event."""
+    if not connection.features.can_return_rows_from_bulk_insert:
+        AuditEvent.objects.bulk_create(events)
+        return
+    refuse_chained(events)
+    meta = AuditEvent._meta
+    fields = [field for field in meta.concrete_fields if field is not meta.pk]
+    qn = connection.ops.quote_name
+    row = f"({', '.join(['%s'] * len(fields))})"
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(field.column) for field in fields)})"  # noqa: S608
+        f" VALUES {', '.join([row] * len(events))} RETURNING {qn(meta.pk.column)}"
+    )
+    values = [
+        field.get_db_prep_save(field.pre_save(event, True), connection)
+        for event in events
+        for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        ids = cursor.fetchall()
+    for event, (pk,) in zip(events, ids, strict=True):
+        event.pk = pk
+        event._state.adding = False
+        event._state.db = connection.alias
 
 
 # When this process last ran the chainer after a commit (time.monotonic()).
