@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from audit import chain, context
 from audit.models import AppendOnlyError, AuditAction, AuditChainHead, AuditEvent, refuse_chained
+from hrsuite.models import rows_read
 
 logger = logging.getLogger(__name__)
 
@@ -197,40 +198,25 @@ def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _unchained(columns: str, unsealed: set[int]) -> str:
-    """A query of `columns` of the committed events still unchained, besides the `unsealed` ones
-    (whose ids are its first parameters)."""
-    sql = f"SELECT {columns} FROM {_table(AuditEvent)} WHERE seq IS NULL"  # noqa: S608 - the model's table
-    if unsealed:
-        sql += f" AND id NOT IN ({', '.join(['%s'] * len(unsealed))})"
-    return sql
+def _unchained(unsealed: set[int]) -> str:
+    """The condition of the committed events still unchained, besides the `unsealed` ones (whose
+    ids are its first parameters)."""
+    if not unsealed:
+        return "seq IS NULL"
+    return f"seq IS NULL AND id NOT IN ({', '.join(['%s'] * len(unsealed))})"
 
 
 def _any_pending(unsealed: set[int]) -> bool:
     """Whether any committed event is still unchained, besides the `unsealed` ones."""
+    sql = f"SELECT 1 FROM {_table(AuditEvent)} WHERE {_unchained(unsealed)} LIMIT 1"  # noqa: S608 - the model's table
     with connection.cursor() as cursor:
-        cursor.execute(_unchained("1", unsealed) + " LIMIT 1", list(unsealed))
+        cursor.execute(sql, list(unsealed))
         return cursor.fetchone() is not None
 
 
 def _pending(unsealed: set[int]) -> list[AuditEvent]:
-    """The oldest batch of committed events still unchained, besides the `unsealed` ones.
-
-    Read with a cursor and made into events as the ORM makes rows (its converters, `from_db`):
-    a raw queryset worked out again on every run which of its columns go to which field."""
-    fields = AuditEvent._meta.concrete_fields
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    with connection.cursor() as cursor:
-        cursor.execute(_unchained(columns, unsealed) + " ORDER BY id LIMIT %s", [*unsealed, CHAIN_BATCH])
-        rows = cursor.fetchall()
-    if not rows:
-        return []
-    compiler = AuditEvent.objects.none().query.get_compiler(connection=connection)
-    converters = compiler.get_converters([field.get_col(AuditEvent._meta.db_table) for field in fields])
-    if converters:
-        rows = compiler.apply_converters(rows, converters)
-    names = [field.attname for field in fields]
-    return [AuditEvent.from_db(connection.alias, names, values) for values in rows]
+    """The oldest batch of committed events still unchained, besides the `unsealed` ones."""
+    return rows_read(AuditEvent, f"{_unchained(unsealed)} ORDER BY id LIMIT %s", [*unsealed, CHAIN_BATCH])
 
 
 def _chain_batch(*, wait: bool, unsealed: set[int]) -> int | None:
