@@ -33,7 +33,7 @@ class AppendOnlyError(Exception):
 CHAIN_FIELDS = ("seq", "prev_hash", "hash")
 
 
-def _refuse_chained(events) -> None:
+def refuse_chained(events) -> None:
     """Only the chainer sets the chain fields (`audit.services.audit_chain_pending`), on events
     already in the table: an event arrives unchained."""
     if any(getattr(event, name) is not None for event in events for name in CHAIN_FIELDS):
@@ -49,7 +49,7 @@ class AuditEventQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
-        _refuse_chained(objs)
+        refuse_chained(objs)
         return super().bulk_create(objs, *args, **kwargs)
 
     def newest_first(self):
@@ -124,7 +124,7 @@ class AuditEvent(ChoiceLabels):
     def save(self, *args, **kwargs):
         if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
             raise AppendOnlyError("Audit events cannot be updated.")
-        _refuse_chained([self])
+        refuse_chained([self])
         # Always an INSERT: a new instance carrying an existing event's id would otherwise be
         # saved as an UPDATE of that event (and SQLite has no trigger to refuse it).
         kwargs["force_insert"] = True

@@ -233,9 +233,16 @@ class Granted(Q):
 
 
 def granted(permission_model: type[models.Model], *, user, codename: str) -> Q:
-    """Objects on which `user` holds `codename` through a guardian direct-foreign-key row."""
-    permission_id = _permission_id(user, permission_model, codename)
-    return Granted(permission_model, user=user, permission_id=permission_id)
+    """Objects on which `user` holds `codename` through a guardian direct-foreign-key row.
+
+    Made once per user object, as the permission's id is read (`_permission_id`): a list and
+    its keys both restrict along the same grants (their rows are read when each query runs)."""
+    made = user.__dict__.setdefault("_hrsuite_granted", {})
+    key = (permission_model, codename)
+    if key not in made:
+        permission_id = _permission_id(user, permission_model, codename)
+        made[key] = Granted(permission_model, user=user, permission_id=permission_id)
+    return made[key]
 
 
 def _granted_only(model: type[models.Model], user, action: str) -> Granted | None:

@@ -94,6 +94,12 @@ def declared() -> dict[type[models.Model], dict[str, frozenset[str]]]:
     return {model: dict(fields) for model, fields in _declared.items()}
 
 
+def presented(model: type[models.Model], name: str) -> bool:
+    """Whether field `name` of `model` is presented to some viewers (its presentation may read
+    other fields of the row)."""
+    return name in _presented.get(model, {})
+
+
 def stored(instance: models.Model, name: str):
     """A field's value as stored, whoever is reading: what a presenter starts from."""
     token = _scope.set(None)

@@ -73,3 +73,18 @@ def test_candidate_list_queries_exactly(api, recruiter, interviewer, django_asse
             response = client.get(reverse("candidate-list"), {"page_size": page_size})
         assert response.status_code == 200
         assert len(response.json()["results"]) == min(page_size, 3)
+
+
+def test_a_list_reads_only_the_columns_its_answer_shows(api, recruiter, interviewer):
+    _populate(recruiter, interviewer, 2)
+    with CaptureQueriesContext(connection) as captured:
+        response = api.as_user(interviewer).get(reverse("interview-list"))
+    assert response.status_code == 200, response.content
+    assert len(response.json()["results"]) == 2
+    rows = [q["sql"] for q in captured if q["sql"].startswith('SELECT "interviews_interview"."id"')]
+    assert len(rows) == 1
+    # Shown: the interview's columns, its candidate's name and key, its position's title.
+    assert '"candidates_candidate"."full_name"' in rows[0]
+    assert '"candidates_position"."title"' in rows[0]
+    for unshown in ("provider_meeting_id", "summary_sent_at", "resume_text", "dimension_weights"):
+        assert unshown not in rows[0]
