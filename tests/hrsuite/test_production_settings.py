@@ -154,6 +154,19 @@ def test_env_example_is_refused_until_its_placeholders_are_replaced():
     assert result.returncode == 0, result.stderr
 
 
+def run_in_production(script: str) -> subprocess.CompletedProcess:
+    """`script` run by a fresh interpreter in a complete production environment."""
+    return subprocess.run(  # noqa: S603 (our own interpreter and script)
+        [sys.executable, "-W", "ignore", "-c", script],
+        cwd=REPO_ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def test_production_answers_with_the_same_content_security_policy_as_development():
     # A request that needs no database: the API's own 404, through every middleware.
     script = (
@@ -162,15 +175,7 @@ def test_production_answers_with_the_same_content_security_policy_as_development
         "response = Client(HTTP_HOST='hr.example.com').get('/api/no-such-thing/', secure=True)\n"
         "print(response.headers['Content-Security-Policy'])\n"
     )
-    result = subprocess.run(  # noqa: S603 (our own interpreter and script)
-        [sys.executable, "-W", "ignore", "-c", script],
-        cwd=REPO_ROOT,
-        env=production_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_in_production(script)
     assert result.returncode == 0, result.stderr
     from hrsuite.middleware import ContentSecurityPolicyMiddleware
 
@@ -179,16 +184,7 @@ def test_production_answers_with_the_same_content_security_policy_as_development
 
 
 def test_the_wsgi_application_leaves_what_starting_made_to_the_collectors_permanent_generation():
-    script = "import gc, config.wsgi\nprint(gc.get_freeze_count())\n"
-    result = subprocess.run(  # noqa: S603 (our own interpreter and script)
-        [sys.executable, "-W", "ignore", "-c", script],
-        cwd=REPO_ROOT,
-        env=production_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_in_production("import gc, config.wsgi\nprint(gc.get_freeze_count())\n")
     assert result.returncode == 0, result.stderr
     # Django, the apps and their models: far more than a bare interpreter's few thousand objects.
     assert int(result.stdout) > 50_000
