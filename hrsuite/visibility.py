@@ -197,7 +197,7 @@ def _empty(field: models.Field):
 # --- Where rendering happens -------------------------------------------------------------------
 
 
-class _Viewed:
+class Template(DjangoTemplate):
     """A template rendered, when it has a request, as the request's user may see it."""
 
     def render(self, context=None, request=None):
@@ -205,10 +205,6 @@ class _Viewed:
             return super().render(context, request)
         with viewing(getattr(request, "user", None)):
             return super().render(context, request)
-
-
-class Template(_Viewed, DjangoTemplate):
-    pass
 
 
 class Templates(DjangoTemplates):
