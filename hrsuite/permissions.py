@@ -235,12 +235,12 @@ class Granted(Q):
 def granted(permission_model: type[models.Model], *, user, codename: str) -> Q:
     """Objects on which `user` holds `codename` through a guardian direct-foreign-key row.
 
-    Made once per user object, as the permission's id is read (`_permission_id`): a list and
-    its keys both restrict along the same grants (their rows are read when each query runs)."""
+    Made once per user object: a list and its keys both restrict along the same grants (their
+    rows are read when each query runs)."""
     made = user.__dict__.setdefault("_hrsuite_granted", {})
     key = (permission_model, codename)
     if key not in made:
-        permission_id = _permission_id(user, permission_model, codename)
+        permission_id = _permission_id(permission_model, codename)
         made[key] = Granted(permission_model, user=user, permission_id=permission_id)
     return made[key]
 
@@ -295,19 +295,34 @@ def granted_count(model: type[models.Model], *, user, action: str = "view") -> i
     return None if condition is None else condition.grants.count()
 
 
-def _permission_id(user, permission_model: type[models.Model], codename: str) -> int | None:
+# The ids of the permissions `granted()` looks for, by (model label, codename), kept for the
+# process: migrations make them, and nothing else changes them. Read each request, they cost an
+# interviewer's every page and API call a query. `forget_permission_ids` empties this after every
+# migrate and flush, which may make them again under new ids.
+_permission_ids: dict[tuple[str, str], int] = {}
+
+
+def _permission_id(permission_model: type[models.Model], codename: str) -> int | None:
     from django.contrib.auth.models import Permission
 
-    cache = user.__dict__.setdefault("_hrsuite_permission_ids", {})
     target = permission_model._meta.get_field("content_object").related_model
     key = (target._meta.label_lower, codename)
-    if key not in cache:
-        cache[key] = (
+    if key not in _permission_ids:
+        found = (
             Permission.objects.filter(content_type__app_label=target._meta.app_label, codename=codename)
             .values_list("pk", flat=True)
             .first()
         )
-    return cache[key]
+        if found is None:
+            # Not made yet (before the first migrate): looked for again next time.
+            return None
+        _permission_ids[key] = found
+    return _permission_ids[key]
+
+
+def forget_permission_ids(**kwargs) -> None:
+    """A `post_migrate` receiver: the permissions may have been made again under other ids."""
+    _permission_ids.clear()
 
 
 _ACTION_BY_METHOD = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}

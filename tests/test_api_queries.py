@@ -27,8 +27,11 @@ def _populate(recruiter, interviewer, count):
 
 
 def _queries(client, url, page_size):
-    """Queries of one request by a fresh copy of the user, so no permission cache carries over."""
+    """Queries of one request by a fresh copy of the user, so no permission cache carries over,
+    after one the same (the first reads the ids of the permissions grants name, kept for the
+    process: `hrsuite.permissions._permission_id`)."""
     user = client.handler._force_user
+    client.get(url, {"page_size": page_size})
     client.force_authenticate(type(user).objects.get(pk=user.pk))
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, {"page_size": page_size})
