@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from candidates.models import Application, Candidate
+from candidates.models import Candidate
 from hrsuite.errors import InvalidTransition, ValidationFailed
 from hrsuite.pages import audited_page, query_without, role_required, url_for_each, visible_or_404
 from hrsuite.permissions import global_permission, restrict
@@ -37,6 +37,8 @@ from hrsuite.roles import Role
 from interviews import selectors
 from interviews.models import (
     AIAssessment,
+    AIDimensionScore,
+    HumanReview,
     Interview,
     InterviewAssignment,
     Recommendation,
@@ -64,6 +66,23 @@ _LIST_DEFERRED = [f"application__{name}" for name in _CANDIDATE_DEFERRED]
 # time comes from the interview's end, or its start and duration).
 _ROW_INTERVIEW = ("application", "kind", "starts_at", "duration_minutes", "ended_at", "status", "join_url")
 _ROW_APPLICATION = ("candidate__full_name", "position__title")
+# What the interview page shows of its interview, application and position; the candidate is read
+# on its own, through the candidate's policy.
+_PAGE_INTERVIEW = (
+    *("application", "kind", "starts_at", "duration_minutes", "candidate_time_zone", "join_url"),
+    *("status", "ended_at", "application__candidate", "application__stage", "application__position"),
+    "application__position__title",
+)
+# What a workspace page shows of the other interviewers, of the AI assessment and of my scorecard.
+_INTERVIEWER_NAME = ("interviewer__first_name", "interviewer__last_name", "interviewer__username")
+_ASSESSMENT = (
+    *("interview", "overall_score", "overall_confidence", "transcript_quality", "model_version"),
+    "needs_human_review",
+)
+_DIMENSION = ("assessment", "dimension", "score", "confidence", "evidence")
+_REVIEW = ("dimension_score", "outcome", "score")
+_PAGE_SCORECARD = ("interview", "interviewer", "status", "submitted_at", "updated_at")
+_PAGE_CANDIDATE = ("full_name", "region", "resume_text")
 
 # Labels of the dimensions positions commonly rate; any other shows its own name, tidied.
 DIMENSION_LABELS = {
@@ -103,16 +122,15 @@ def _assigned(queryset: QuerySet[Interview], user) -> QuerySet[Interview]:
 
 def my_interviews(user) -> QuerySet[Interview]:
     """The interviewer's interviews, each with the state of their own scorecard (`my_scorecard`:
-    draft, submitted or None); the application, candidate and position of the rows shown come
-    in one more query. Read for one page's rows (see `my_assignments`)."""
+    draft, submitted or None), and the application, candidate and position of the rows shown
+    joined in the same query. Read for one page's rows (see `my_assignments`)."""
     mine = restrict(Scorecard.objects.all(), user=user).filter(interviewer=user, interview=OuterRef("pk"))
     # A row names the candidate and the position, nothing else of the application.
-    shown = Application.objects.select_related("candidate", "position").only(*_ROW_APPLICATION)
+    # `interview_list_for` joins them (only what a row shows is read).
+    shown = [f"application__{name}" for name in _ROW_APPLICATION]
     return (
         _assigned(selectors.interview_list_for(user=user), user)
-        .select_related(None)
-        .only(*_ROW_INTERVIEW)
-        .prefetch_related(Prefetch("application", queryset=shown))
+        .only(*_ROW_INTERVIEW, *shown)
         .annotate(my_scorecard=Subquery(mine.values("status")[:1]))
     )
 
@@ -161,30 +179,51 @@ def _group_counts(user, assignments: QuerySet[InterviewAssignment]) -> dict[str,
     return counts
 
 
-def _assigned_or_404(request, pk) -> Interview:
-    """The interview if it is assigned to the signed-in interviewer (audited `view`), else 404."""
+def _assigned_or_404(request, pk, *, only: tuple[str, ...] = ()) -> Interview:
+    """The interview if it is assigned to the signed-in interviewer (audited `view`), else 404;
+    `only` its columns (and its application's and position's) a page shows, when it writes nothing.
+    Of the other interviewers, their names alone."""
     user = request.user
-    queryset = _assigned(selectors.interview_detail_queryset(user=user), user).defer(*_LIST_DEFERRED)
+    queryset = _assigned(selectors.interview_detail_queryset(user=user), user)
+    if only:
+        queryset = queryset.select_related(None).select_related("application__position").only(*only)
+    else:
+        queryset = queryset.defer(*_LIST_DEFERRED)
+    named = InterviewAssignment.objects.select_related("interviewer").only("interview", *_INTERVIEWER_NAME)
+    queryset = queryset.prefetch_related(None).prefetch_related(Prefetch("assignments", queryset=named))
     return visible_or_404(queryset, user=user, pk=pk)
 
 
-def _my_scorecard(user, interview: Interview) -> Scorecard | None:
-    scorecard = (
-        restrict(selectors.scorecard_detail_queryset(user=user), user=user)
-        .filter(interview=interview, interviewer=user)
-        .first()
-    )
+def _my_scorecard(user, interview: Interview, *, only: tuple[str, ...] = ()) -> Scorecard | None:
+    """My scorecard of `interview` (audited `view`); `only` its columns a page shows, when it
+    writes nothing (the interview is then the one given, not read again)."""
+    queryset = restrict(selectors.scorecard_detail_queryset(user=user), user=user)
+    if only:
+        queryset = queryset.select_related(None).only(*only)
+    scorecard = queryset.filter(interview=interview, interviewer=user).first()
     if scorecard is not None:
+        if only:
+            scorecard.interview = interview
         audit_record(actor=user, action=AuditAction.VIEW, target=scorecard)
     return scorecard
 
 
 def _assessment(user, interview: Interview) -> AIAssessment | None:
-    """The AI assessment the interviewer may see, dimensions and evidence ready for the page."""
-    queryset = selectors.assessment_detail_queryset(user=user).defer("transcript", "raw_payload")
+    """The AI assessment the interviewer may see, dimensions and evidence ready for the page:
+    only what the page shows of them (the interview is the one given, not read again)."""
+    reviews = HumanReview.objects.only(*_REVIEW)
+    dimensions = AIDimensionScore.objects.only(*_DIMENSION).prefetch_related(Prefetch("reviews", reviews))
+    queryset = (
+        selectors.assessment_detail_queryset(user=user)
+        .select_related(None)
+        .prefetch_related(None)
+        .only(*_ASSESSMENT)
+        .prefetch_related(Prefetch("dimensions", queryset=dimensions))
+    )
     assessment = restrict(queryset, user=user).filter(interview=interview).first()
     if assessment is None:
         return None
+    assessment.interview = interview
     audit_record(actor=user, action=AuditAction.VIEW, target=assessment)
     for dimension in assessment.dimensions.all():
         dimension.label = dimension_label(dimension.dimension)
@@ -289,15 +328,15 @@ def _interview_context(request, interview: Interview) -> dict:
 @require_GET
 def interview_page(request, pk):
     """The interview, what the interviewer needs of the candidate, the AI assessment and my scorecard."""
-    interview = _assigned_or_404(request, pk)
+    interview = _assigned_or_404(request, pk, only=_PAGE_INTERVIEW)
     # The résumé is the candidate's data: read through the candidate's own policy, and audited.
     candidate = visible_or_404(
-        Candidate.objects.defer(*_CONTACT_FIELDS), user=request.user, pk=interview.application.candidate_id
+        Candidate.objects.only(*_PAGE_CANDIDATE), user=request.user, pk=interview.application.candidate_id
     )
     context = {
         **_interview_context(request, interview),
         "candidate": candidate,
-        "scorecard": _my_scorecard(request.user, interview),
+        "scorecard": _my_scorecard(request.user, interview, only=_PAGE_SCORECARD),
     }
     if context["scorecard"] is None and interview.status == Status.COMPLETED:
         context["feedback"] = feedback_due(interview)
