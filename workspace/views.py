@@ -38,7 +38,6 @@ from interviews import selectors
 from interviews.models import (
     AIAssessment,
     AIDimensionScore,
-    HumanReview,
     Interview,
     InterviewAssignment,
     Recommendation,
@@ -75,12 +74,16 @@ _PAGE_INTERVIEW = (
 )
 # What a workspace page shows of the other interviewers, of the AI assessment and of my scorecard.
 _INTERVIEWER_NAME = ("interviewer__first_name", "interviewer__last_name", "interviewer__username")
+# (The assessment's columns in the order of its fields, as `Model.from_db` takes them.)
 _ASSESSMENT = (
-    *("interview", "overall_score", "overall_confidence", "transcript_quality", "model_version"),
-    "needs_human_review",
+    *("id", "interview_id", "overall_score", "overall_confidence", "model_version"),
+    *("transcript_quality", "needs_human_review"),
 )
-_DIMENSION = ("assessment", "dimension", "score", "confidence", "evidence")
-_REVIEW = ("dimension_score", "outcome", "score")
+_DIMENSION_FIELDS = ("id", "dimension", "score", "confidence", "evidence")
+_DIMENSION = tuple(f"dimensions__{name}" for name in _DIMENSION_FIELDS)
+# (A review's outcome and score are shown as read, outside the viewing scope: neither is declared
+# HR's in `interviews.models`, as its reason and reviewer are.)
+_REVIEW = ("dimensions__reviews__id", "dimensions__reviews__outcome", "dimensions__reviews__score")
 _PAGE_SCORECARD = ("interview", "interviewer", "status", "submitted_at", "updated_at")
 _PAGE_CANDIDATE = ("full_name", "region", "resume_text")
 
@@ -209,26 +212,37 @@ def _my_scorecard(user, interview: Interview, *, only: tuple[str, ...] = ()) -> 
 
 
 def _assessment(user, interview: Interview) -> AIAssessment | None:
-    """The AI assessment the interviewer may see, dimensions and evidence ready for the page:
-    only what the page shows of them (the interview is the one given, not read again)."""
-    reviews = HumanReview.objects.only(*_REVIEW)
-    dimensions = AIDimensionScore.objects.only(*_DIMENSION).prefetch_related(Prefetch("reviews", reviews))
-    queryset = (
-        selectors.assessment_detail_queryset(user=user)
-        .select_related(None)
-        .prefetch_related(None)
-        .only(*_ASSESSMENT)
-        .prefetch_related(Prefetch("dimensions", queryset=dimensions))
+    """The AI assessment the interviewer may see, its dimension scores (`scored_dimensions`) and
+    their reviews ready for the page, read in one query: only what the page shows of them (the
+    interview is the one given, not read again)."""
+    queryset = restrict(selectors.assessment_detail_queryset(user=user), user=user).prefetch_related(None)
+    rows = list(
+        queryset.filter(interview=interview)
+        .values(*_ASSESSMENT, *_DIMENSION, *_REVIEW)
+        .order_by("dimensions__dimension", "dimensions__reviews__created_at")
     )
-    assessment = restrict(queryset, user=user).filter(interview=interview).first()
-    if assessment is None:
+    if not rows:
         return None
+    assessment = AIAssessment.from_db(queryset.db, _ASSESSMENT, [rows[0][name] for name in _ASSESSMENT])
     assessment.interview = interview
     audit_record(actor=user, action=AuditAction.VIEW, target=assessment)
-    for dimension in assessment.dimensions.all():
-        dimension.label = dimension_label(dimension.dimension)
-        dimension.low_confidence = dimension.confidence < MIN_CONFIDENCE
-        dimension.quotes = evidence_quotes(dimension.evidence)
+    scored: dict[object, AIDimensionScore] = {}
+    for row in rows:
+        key = row["dimensions__id"]
+        if key is None:  # an assessment without dimension scores
+            continue
+        if key not in scored:
+            # A row of the model, so the evidence is decrypted for its own row.
+            values = [row[f"dimensions__{name}"] for name in _DIMENSION_FIELDS]
+            dimension = scored[key] = AIDimensionScore.from_db(queryset.db, _DIMENSION_FIELDS, values)
+            dimension.label = dimension_label(dimension.dimension)
+            dimension.low_confidence = dimension.confidence < MIN_CONFIDENCE
+            dimension.quotes = evidence_quotes(dimension.evidence)
+            dimension.shown_reviews = []
+        if row["dimensions__reviews__id"] is not None:
+            outcome, score = row["dimensions__reviews__outcome"], row["dimensions__reviews__score"]
+            scored[key].shown_reviews.append({"outcome": outcome, "score": score})
+    assessment.scored_dimensions = list(scored.values())
     return assessment
 
 
