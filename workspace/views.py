@@ -11,15 +11,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.db.models import (
-    Count,
-    OuterRef,
-    Prefetch,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.functions import Coalesce
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -156,30 +150,31 @@ def _in_list_order(assignments: QuerySet[InterviewAssignment], *, show: str = ""
     return assignments.order_by(*order)
 
 
-def _group_counts(user, assignments: QuerySet[InterviewAssignment]) -> dict[str, int]:
+def _group_counts(assignments: QuerySet[InterviewAssignment]) -> dict[str, int]:
     """How many of the assignments each group holds, counted on indexes alone in one query: all
     of them on the narrowest (of the interviewer's key) and the two groups that ask something of
     the interviewer (a few thousand at most) on their place in the list; done is the rest.
     Grouping the list's own index by group read three times the bytes (8 ms against 2.8 for
-    30,000 assignments)."""
+    30,000 assignments).
 
-    def counted(rows: QuerySet[InterviewAssignment]) -> Coalesce:
-        count = rows.order_by().values("interviewer").annotate(n=Count("*")).values("n")
-        return Coalesce(Subquery(count), 0)
-
-    # Three counts, and no row to read: the interviewer's own row carries them.
-    counts = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .values(
-            all=counted(assignments),
-            awaiting=counted(assignments.filter(workspace_group=WorkspaceGroup.AWAITING)),
-            upcoming=counted(assignments.filter(workspace_group=WorkspaceGroup.UPCOMING)),
+    The assignments are compiled by the ORM as `restrict()` gives them, and the three counts are
+    written out around them: built through the ORM, the counting subqueries cost the page 1.4 ms
+    of CPU, more than reading its rows. The database reads each count as it did then, the
+    assignments pulled up into it."""
+    rows = assignments.order_by().values("workspace_group")
+    try:
+        listed, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # `restrict()` gave none
+        return dict.fromkeys(("awaiting", "upcoming", "done"), 0)
+    count = f"SELECT COUNT(*) FROM ({listed}) mine"  # noqa: S608 - the ORM's SQL, its values as parameters
+    in_group = f"{count} WHERE mine.workspace_group = %s"
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT ({count}), ({in_group}), ({in_group})",
+            [*params, *params, WorkspaceGroup.AWAITING.value, *params, WorkspaceGroup.UPCOMING.value],
         )
-        .get()
-    )
-    counts["done"] = counts.pop("all") - counts["awaiting"] - counts["upcoming"]
-    return counts
+        every, awaiting, upcoming = cursor.fetchone()
+    return {"awaiting": awaiting, "upcoming": upcoming, "done": every - awaiting - upcoming}
 
 
 def _assigned_or_404(request, pk, *, only: tuple[str, ...] = ()) -> Interview:
@@ -287,7 +282,7 @@ def home(request):
     if show not in _RANK:
         show = ""
     assignments = my_assignments(request.user)
-    counts = _group_counts(request.user, assignments)
+    counts = _group_counts(assignments)
     page = audited_page(
         request,
         my_interviews(request.user),
