@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import AuditAction
-from audit.services import audit_record
+from audit.services import audit_record, audit_together
 from candidates.models import Candidate
 from hrsuite.errors import InvalidTransition, ValidationFailed
 from hrsuite.pages import audited_page, query_without, role_required, url_for_each, visible_or_404
@@ -336,17 +336,19 @@ def _interview_context(request, interview: Interview) -> dict:
 @workspace_page
 @require_GET
 def interview_page(request, pk):
-    """The interview, what the interviewer needs of the candidate, the AI assessment and my scorecard."""
-    interview = _assigned_or_404(request, pk, only=_PAGE_INTERVIEW)
-    # The résumé is the candidate's data: read through the candidate's own policy, and audited.
-    candidate = visible_or_404(
-        Candidate.objects.only(*_PAGE_CANDIDATE), user=request.user, pk=interview.application.candidate_id
-    )
-    context = {
-        **_interview_context(request, interview),
-        "candidate": candidate,
-        "scorecard": _my_scorecard(request.user, interview, only=_PAGE_SCORECARD),
-    }
+    """The interview, what the interviewer needs of the candidate, the AI assessment and my scorecard.
+    The `view` event of each record read goes into the trail with the others, in one insert."""
+    with audit_together():
+        interview = _assigned_or_404(request, pk, only=_PAGE_INTERVIEW)
+        # The résumé is the candidate's data: read through the candidate's own policy, and audited.
+        candidate = visible_or_404(
+            Candidate.objects.only(*_PAGE_CANDIDATE), user=request.user, pk=interview.application.candidate_id
+        )
+        context = {
+            **_interview_context(request, interview),
+            "candidate": candidate,
+            "scorecard": _my_scorecard(request.user, interview, only=_PAGE_SCORECARD),
+        }
     if context["scorecard"] is None and interview.status == Status.COMPLETED:
         context["feedback"] = feedback_due(interview)
     return render(request, "workspace/interview.html", context)

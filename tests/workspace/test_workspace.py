@@ -551,9 +551,9 @@ def test_interview_page_names_every_interviewer(client, recruiter, interviewer):
 
 # Session, user, the request's savepoint and its release, roles and permissions (one query); the
 # interview (with its application and position) and its interviewers; the candidate; the AI
-# assessment with its scores and their reviews; my scorecard; and a `view` event for each of the
-# three records read.
-INTERVIEW_QUERIES = 13
+# assessment with its scores and their reviews; my scorecard; and the `view` events of the three
+# records read, in one insert.
+INTERVIEW_QUERIES = 11
 
 
 @pytest.mark.django_db
