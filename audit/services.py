@@ -4,7 +4,9 @@ import hmac
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.conf import settings
@@ -96,9 +98,37 @@ def _event(*, actor, **fields) -> AuditEvent:
     )
 
 
+# The events appended while `audit_together()` is open, not inserted yet (None: it is not open).
+_held: ContextVar[list[AuditEvent] | None] = ContextVar("audit_held", default=None)
+
+
+@contextmanager
+def audit_together() -> Iterator[None]:
+    """The events appended inside go into the trail in one statement as it closes, in the order
+    they were appended, as `audit_lists` inserts a page's lists: a page that records each record
+    it reads pays for one insert, not one each. For reads within a request's transaction: inside,
+    an event has no id yet, and an error drops the events held, as the request's transaction,
+    rolled back with it, would drop them once inserted."""
+    if _held.get() is not None:
+        yield
+        return
+    token = _held.set([])
+    try:
+        yield
+        held = _held.get()
+    finally:
+        _held.reset(token)
+    if held:
+        _append(held)
+
+
 def _append(events: list[AuditEvent]) -> list[AuditEvent]:
     """Saves `events` unchained and sealed, in the caller's transaction, and links them into the
     chain once that transaction has committed. No lock is shared with other writers here."""
+    held = _held.get()
+    if held is not None:
+        held.extend(events)
+        return events
     for event in events:
         event.seal = chain.seal(event)
     # No savepoint of its own: the events live and die with the caller's transaction.

@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from audit import chain, context
 from audit.models import AuditAction, AuditChainHead, AuditEvent
-from audit.services import audit_list, audit_lists, audit_record
+from audit.services import audit_list, audit_lists, audit_record, audit_together
 from candidates.models import Candidate
 from interviews.services.assignments import assignment_create
 from interviews.services.scorecards import scorecard_save
@@ -99,6 +99,34 @@ def test_a_pages_lists_are_written_in_one_insert_and_chained_in_order(
     assert (head.seq, head.hash) == (stored[-1].seq, stored[-1].hash)
     assert f"Audit chain intact: {len(trail) + 3} events verified." in _verify()
     assert audit_lists(actor=recruiter, lists=[]) == []
+
+
+def test_events_appended_together_are_written_in_one_insert_in_their_order(
+    trail, recruiter, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """A page's `view` events, appended inside `audit_together()`, go in as one insert when it
+    closes and are chained as if each had been inserted in turn; an error inside drops them."""
+    candidates = list(Candidate.objects.order_by("pk"))
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(1), audit_together():
+        first = audit_record(actor=recruiter, action=AuditAction.VIEW, target=candidates[1])
+        with audit_together():  # nested: the outer one writes them
+            audit_list(actor=recruiter, model=Candidate, ids=[candidates[0].pk])
+        audit_record(actor=recruiter, action=AuditAction.VIEW, target=candidates[0])
+        assert first.pk is None
+    stored = list(AuditEvent.objects.filter(seq__gt=trail[-1].seq).order_by("seq"))
+    assert [(e.action, e.target_id, e.target_ids, e.candidate_id) for e in stored] == [
+        (AuditAction.VIEW, str(candidates[1].pk), [], candidates[1].pk),
+        (AuditAction.LIST, "", [str(candidates[0].pk)], None),
+        (AuditAction.VIEW, str(candidates[0].pk), [], candidates[0].pk),
+    ]
+    assert [e.pk for e in stored] == sorted(e.pk for e in stored) and stored[0].pk == first.pk
+    assert f"Audit chain intact: {len(trail) + 3} events verified." in _verify()
+
+    with pytest.raises(LookupError), audit_together():
+        audit_record(actor=recruiter, action=AuditAction.VIEW, target=candidates[0])
+        raise LookupError
+    assert not AuditEvent.objects.filter(seq__isnull=True).exists()
+    assert AuditEvent.objects.count() == len(trail) + 3
 
 
 @pytest.mark.parametrize(

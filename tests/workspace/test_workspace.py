@@ -16,6 +16,7 @@ from hrsuite.roles import Role
 from interviews.models import Interview, Scorecard
 from interviews.services.assignments import assignment_create, assignment_delete
 from interviews.services.feedback import interview_ended
+from interviews.services.reviews import human_review_create
 from interviews.services.scheduling import assignments_follow, interview_transition
 from interviews.services.scorecards import scorecard_save, scorecard_submit
 from notifications import rendering
@@ -242,10 +243,10 @@ def _home_queries(client, django_assert_num_queries, interviewer, expected):
 
 
 # Session, user, the request's savepoint and its release, roles and permissions (one query),
-# the assignments counted per group, the page's assignments, the page's interviews, the
-# applications (with candidate and position) of those, and the one audit event (its insert; it is
-# chained after the commit).
-HOME_QUERIES = 10
+# the assignments counted per group, the page's assignments, the page's interviews (with their
+# application, candidate and position), and the one audit event (its insert; it is chained after
+# the commit).
+HOME_QUERIES = 9
 
 
 def _placed(recruiter, interviewer, status, *, starts_in):
@@ -507,6 +508,61 @@ def test_interview_page_records_what_was_read(client, interviewer, assessed):
         "interviews.aiassessment",
     }
     assert {e.candidate_id for e in viewed} == {candidate_id}
+
+
+@pytest.mark.django_db
+def test_interview_page_shows_the_reviews_of_each_score_oldest_first(client, recruiter, interviewer):
+    interview = held(assigned(recruiter, interviewer, kind="ai_video", starts_in=-timedelta(hours=2)))
+    payload = assessment_payload()
+    quoteless = {**payload["dimensions"][1], "confidence": 0.3, "evidence": []}
+    payload["dimensions"] = [payload["dimensions"][0], quoteless]
+    assessment = receive_assessment(interview, payload, actor=PROVIDER)
+    scores = {score.dimension: score for score in assessment.dimensions.all()}
+    communication = scores["communication"]
+    human_review_create(
+        dimension_score=communication, outcome="override", score=61, reason="Vague.", actor=recruiter
+    )
+    human_review_create(dimension_score=communication, outcome="confirm", reason="Agreed.", actor=recruiter)
+    client.force_login(interviewer)
+    html = client.get(url("workspace-interview", interview)).text
+    blocks = html.split('<div class="ai-dimension">')[1:]
+    headings = [re.search(r"<h3>(.*?)</h3>", block).group(1) for block in blocks]
+    assert headings == ["Communication", "Problem solving"]
+    reviews = re.findall(r'<span class="badge neutral">(.*?)</span>', blocks[0])
+    assert reviews == ["A person changed the score to 61", "A person confirmed the score"]
+    assert "I explained the plan to finance" in blocks[0] and "Low confidence" not in blocks[0]
+    assert "badge neutral" not in blocks[1]
+    assert "No quotes were given for this score." in blocks[1] and "Low confidence" in blocks[1]
+    assert "Vague." not in html  # the reviewer's reason is HR's
+
+
+@pytest.mark.django_db
+def test_interview_page_names_every_interviewer(client, recruiter, interviewer):
+    interview = assigned(recruiter, interviewer)
+    colleague = make_user(Role.INTERVIEWER, username="colleague", first_name="Ada", last_name="Byron")
+    assignment_create(interview=interview, interviewer=colleague, actor=recruiter)
+    client.force_login(interviewer)
+    html = client.get(url("workspace-interview", interview)).text
+    named = re.search(r"<dt>Interviewers</dt><dd>(.*?)</dd>", html).group(1)
+    assert sorted(named.split(", ")) == sorted(
+        ["Ada Byron", f"{interviewer.get_full_name() or interviewer.get_username()} (you)"]
+    )
+
+
+# Session, user, the request's savepoint and its release, roles and permissions (one query); the
+# interview (with its application and position) and its interviewers; the candidate; the AI
+# assessment with its scores and their reviews; my scorecard; and the `view` events of the three
+# records read, in one insert.
+INTERVIEW_QUERIES = 11
+
+
+@pytest.mark.django_db
+def test_interview_page_query_count(client, django_assert_num_queries, interviewer, assessed):
+    client.force_login(interviewer)
+    # The first request of a process reads the ids of the permissions grants name, kept since.
+    client.get(url("workspace-interview", assessed))
+    with django_assert_num_queries(INTERVIEW_QUERIES):
+        assert client.get(url("workspace-interview", assessed)).status_code == 200
 
 
 # --- The scorecard -------------------------------------------------------------------------------
