@@ -32,6 +32,7 @@ from interviews import selectors
 from interviews.models import (
     AIAssessment,
     AIDimensionScore,
+    HumanReview,
     Interview,
     InterviewAssignment,
     Recommendation,
@@ -75,9 +76,8 @@ _ASSESSMENT = (
 )
 _DIMENSION_FIELDS = ("id", "dimension", "score", "confidence", "evidence")
 _DIMENSION = tuple(f"dimensions__{name}" for name in _DIMENSION_FIELDS)
-# (A review's outcome and score are shown as read, outside the viewing scope: neither is declared
-# HR's in `interviews.models`, as its reason and reviewer are.)
-_REVIEW = ("dimensions__reviews__id", "dimensions__reviews__outcome", "dimensions__reviews__score")
+_REVIEW_FIELDS = ("id", "outcome", "score")
+_REVIEW = tuple(f"dimensions__reviews__{name}" for name in _REVIEW_FIELDS)
 _PAGE_SCORECARD = ("interview", "interviewer", "status", "submitted_at", "updated_at")
 _PAGE_CANDIDATE = ("full_name", "region", "resume_text")
 
@@ -235,8 +235,9 @@ def _assessment(user, interview: Interview) -> AIAssessment | None:
             dimension.quotes = evidence_quotes(dimension.evidence)
             dimension.shown_reviews = []
         if row["dimensions__reviews__id"] is not None:
-            outcome, score = row["dimensions__reviews__outcome"], row["dimensions__reviews__score"]
-            scored[key].shown_reviews.append({"outcome": outcome, "score": score})
+            # Rows of the model too, read through the viewing scope as the page prints them.
+            values = [row[name] for name in _REVIEW]
+            scored[key].shown_reviews.append(HumanReview.from_db(queryset.db, _REVIEW_FIELDS, values))
     assessment.scored_dimensions = list(scored.values())
     return assessment
 
