@@ -7,13 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.notices import AccountMessage
 from audit.models import AuditEvent
 from backoffice import tasks
 from backoffice.models import DashboardSummary
-from backoffice.selectors.dashboard import agenda_interviews_for
+from backoffice.selectors.dashboard import agenda_interviews_for, overdue_scorecards_for
 from hrsuite.roles import Role
 from interviews.notices import InterviewMessage
 from interviews.services.assignments import assignment_create
@@ -184,6 +186,37 @@ def test_the_agenda_cut_keeps_the_earliest_interviews_of_any_status_but_cancelle
     assert [row["id"] for row in agenda(2)] == [board["on_time"].pk, board["today"].pk]
     assert [row["id"] for row in agenda(3)] == [board["on_time"].pk, board["today"].pk, board["tomorrow"].pk]
     assert [row["status"] for row in agenda(3)] == ["completed", "scheduled", "scheduled"]
+
+
+def test_the_lists_read_for_whoever_sees_every_row_take_each_views_times(recruiter, board, settings):
+    """A recruiter's lists are read with statements compiled once and kept (`restrict()` adds
+    nothing for them), given each view's times: another day's agenda, a later now's overdue
+    scorecards, and the hours after which one is overdue as the settings say now."""
+
+    def agenda(day):
+        return [row["id"] for row in agenda_interviews_for(user=recruiter, today=day, tz=SHANGHAI)]
+
+    def overdue(now):
+        return [row["interview_id"] for row in overdue_scorecards_for(user=recruiter, now=now)]
+
+    assert agenda(date(2027, 3, 2)) == [board["on_time"].pk, board["today"].pk, board["tomorrow"].pk]
+    assert agenda(date(2027, 3, 3)) == [board["tomorrow"].pk]
+    assert agenda(date(2027, 3, 5)) == [board["later"].pk]
+    # Ended at 10:45 on 28 February and 08:45 on 2 March in Shanghai, overdue 24 hours later.
+    assert overdue(NOW) == [board["overdue"].pk]
+    assert overdue(NOW + timedelta(days=1)) == [board["overdue"].pk, board["on_time"].pk]
+    settings.HRSUITE_SCORECARD_REMINDER_HOURS = 4 * 24
+    assert overdue(NOW + timedelta(days=1)) == []
+
+
+def test_a_recruiter_who_sees_fewer_rows_has_their_lists_read_with_their_restriction(recruiter, board):
+    today = date(2027, 3, 2)
+    assert agenda_interviews_for(user=recruiter, today=today, tz=SHANGHAI)  # its statement kept
+    view_interview = Permission.objects.get(codename="view_interview", content_type__app_label="interviews")
+    Group.objects.get(name=Role.RECRUITER).permissions.remove(view_interview)
+    restricted = User.objects.get(pk=recruiter.pk)  # their permissions read again
+
+    assert agenda_interviews_for(user=restricted, today=today, tz=SHANGHAI) == []
 
 
 def test_pipeline_funnel_counts_applications_by_stage_per_open_position(client, recruiter, board):
