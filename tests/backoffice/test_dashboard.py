@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from accounts.notices import AccountMessage
@@ -16,6 +17,7 @@ from audit.models import AuditEvent
 from backoffice import tasks
 from backoffice.models import DashboardSummary
 from backoffice.selectors.dashboard import agenda_interviews_for, overdue_scorecards_for
+from candidates.models import Stage
 from hrsuite.roles import Role
 from interviews.notices import InterviewMessage
 from interviews.services.assignments import assignment_create
@@ -26,6 +28,7 @@ from interviews.services.reviews import human_review_create
 from interviews.services.scheduling import interview_cancel, interview_transition
 from notifications.models import Notification
 from notifications.services.outbox import notification_key, notification_queue
+from onboarding.models import Offer
 from tests.browser import sign_in
 from tests.factories import (
     assessment_payload,
@@ -427,6 +430,25 @@ def test_dashboard_renders_in_chinese(client, recruiter, board):
     assert "失败的消息" in text
     assert "重试" in text
     assert "<td>02月28日 10:05</td>" in text  # the incident's day and time
+
+
+def test_the_charts_labels_are_in_each_viewers_language_one_view_after_another(
+    client, recruiter, hr_admin, board
+):
+    hr_admin.preferred_language = "zh-hans"
+    hr_admin.save(update_fields=["preferred_language"])
+    english, chinese, english_again = (page(client, user).text for user in (recruiter, hr_admin, recruiter))
+
+    with translation.override("zh-hans"):
+        applied, accepted = str(Stage.APPLIED.label), str(Offer.Status.ACCEPTED.label)
+    assert applied != "Applied" and accepted != "Accepted"
+    for text in (english, english_again):
+        assert '<span class="label">Applied</span>' in text and '<span class="label">Accepted</span>' in text
+        assert applied not in text and accepted not in text
+    assert (
+        f'<span class="label">{applied}</span>' in chinese
+        and f'<span class="label">{accepted}</span>' in chinese
+    )
 
 
 # --- Retrying a failed message ---------------------------------------------------------------------
