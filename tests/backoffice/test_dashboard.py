@@ -7,13 +7,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import translation
 
+from accounts.models import User
 from accounts.notices import AccountMessage
 from audit.models import AuditEvent
 from backoffice import tasks
 from backoffice.models import DashboardSummary
-from backoffice.selectors.dashboard import agenda_interviews_for
+from backoffice.selectors.dashboard import agenda_interviews_for, overdue_scorecards_for
+from candidates.models import Stage
 from hrsuite.roles import Role
 from interviews.notices import InterviewMessage
 from interviews.services.assignments import assignment_create
@@ -24,6 +28,7 @@ from interviews.services.reviews import human_review_create
 from interviews.services.scheduling import interview_cancel, interview_transition
 from notifications.models import Notification
 from notifications.services.outbox import notification_key, notification_queue
+from onboarding.models import Offer
 from tests.browser import sign_in
 from tests.factories import (
     assessment_payload,
@@ -184,6 +189,37 @@ def test_the_agenda_cut_keeps_the_earliest_interviews_of_any_status_but_cancelle
     assert [row["id"] for row in agenda(2)] == [board["on_time"].pk, board["today"].pk]
     assert [row["id"] for row in agenda(3)] == [board["on_time"].pk, board["today"].pk, board["tomorrow"].pk]
     assert [row["status"] for row in agenda(3)] == ["completed", "scheduled", "scheduled"]
+
+
+def test_the_lists_read_for_whoever_sees_every_row_take_each_views_times(recruiter, board, settings):
+    """A recruiter's lists are read with statements compiled once and kept (`restrict()` adds
+    nothing for them), given each view's times: another day's agenda, a later now's overdue
+    scorecards, and the hours after which one is overdue as the settings say now."""
+
+    def agenda(day):
+        return [row["id"] for row in agenda_interviews_for(user=recruiter, today=day, tz=SHANGHAI)]
+
+    def overdue(now):
+        return [row["interview_id"] for row in overdue_scorecards_for(user=recruiter, now=now)]
+
+    assert agenda(date(2027, 3, 2)) == [board["on_time"].pk, board["today"].pk, board["tomorrow"].pk]
+    assert agenda(date(2027, 3, 3)) == [board["tomorrow"].pk]
+    assert agenda(date(2027, 3, 5)) == [board["later"].pk]
+    # Ended at 10:45 on 28 February and 08:45 on 2 March in Shanghai, overdue 24 hours later.
+    assert overdue(NOW) == [board["overdue"].pk]
+    assert overdue(NOW + timedelta(days=1)) == [board["overdue"].pk, board["on_time"].pk]
+    settings.HRSUITE_SCORECARD_REMINDER_HOURS = 4 * 24
+    assert overdue(NOW + timedelta(days=1)) == []
+
+
+def test_a_recruiter_who_sees_fewer_rows_has_their_lists_read_with_their_restriction(recruiter, board):
+    today = date(2027, 3, 2)
+    assert agenda_interviews_for(user=recruiter, today=today, tz=SHANGHAI)  # its statement kept
+    view_interview = Permission.objects.get(codename="view_interview", content_type__app_label="interviews")
+    Group.objects.get(name=Role.RECRUITER).permissions.remove(view_interview)
+    restricted = User.objects.get(pk=recruiter.pk)  # their permissions read again
+
+    assert agenda_interviews_for(user=restricted, today=today, tz=SHANGHAI) == []
 
 
 def test_pipeline_funnel_counts_applications_by_stage_per_open_position(client, recruiter, board):
@@ -394,6 +430,25 @@ def test_dashboard_renders_in_chinese(client, recruiter, board):
     assert "失败的消息" in text
     assert "重试" in text
     assert "<td>02月28日 10:05</td>" in text  # the incident's day and time
+
+
+def test_the_charts_labels_are_in_each_viewers_language_one_view_after_another(
+    client, recruiter, hr_admin, board
+):
+    hr_admin.preferred_language = "zh-hans"
+    hr_admin.save(update_fields=["preferred_language"])
+    english, chinese, english_again = (page(client, user).text for user in (recruiter, hr_admin, recruiter))
+
+    with translation.override("zh-hans"):
+        applied, accepted = str(Stage.APPLIED.label), str(Offer.Status.ACCEPTED.label)
+    assert applied != "Applied" and accepted != "Accepted"
+    for text in (english, english_again):
+        assert '<span class="label">Applied</span>' in text and '<span class="label">Accepted</span>' in text
+        assert applied not in text and accepted not in text
+    assert (
+        f'<span class="label">{applied}</span>' in chinese
+        and f'<span class="label">{accepted}</span>' in chinese
+    )
 
 
 # --- Retrying a failed message ---------------------------------------------------------------------
