@@ -717,9 +717,11 @@ class _Given(Value):
     def as_sql(self, compiler, connection):
         return "%s", [self]
 
-    def given(self, values: dict):
+    def given(self, values: dict, connection):
+        """Its value among `values`, prepared for `connection` as the ORM prepares a value (a
+        time in UTC text on SQLite)."""
         value = values[self.name]
-        return value - self.less if self.less else value
+        return self.output_field.get_db_prep_value(value - self.less if self.less else value, connection)
 
 
 @dataclass(frozen=True)
@@ -744,7 +746,10 @@ class _Kept:
         """The rows, with `values` given for the placeholders, converted as the ORM converts them
         (on this thread's connection)."""
         compiler = self.query.get_compiler(self.using)
-        params = [param.given(values) if isinstance(param, _Given) else param for param in self.params]
+        params = [
+            param.given(values, compiler.connection) if isinstance(param, _Given) else param
+            for param in self.params
+        ]
         with compiler.connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
