@@ -35,6 +35,7 @@ from interviews.models import (
     HumanReview,
     Incident,
     Interview,
+    InterviewAssignment,
     Scorecard,
 )
 from interviews.selectors import consent_detail_queryset, interview_detail_queryset
@@ -47,15 +48,9 @@ from onboarding.selectors import (
     plan_detail_queryset,
 )
 
-# What no HR page shows: identity documents and birth dates are not needed to decide on a hire
-# (and a birth date invites age bias), so they are neither fetched nor decrypted.
-_NEVER_SHOWN = ("national_id", "date_of_birth")
 # The list shows name and e-mail (and when the candidate last changed); the rest of the personal
 # data stays encrypted in the row.
 _LISTED = ("full_name", "email", "updated_at")
-_CANDIDATE_ON_INTERVIEW = tuple(
-    f"application__candidate__{name}" for name in ("email", "phone", "resume_text", *_NEVER_SHOWN)
-)
 
 
 # --- The candidate list -----------------------------------------------------------------------------
@@ -231,45 +226,122 @@ def active_users_by_role(*roles: Role) -> QuerySet[User]:
 
 # --- The candidate file and the interview page ------------------------------------------------------
 
+# What the file and the interview page print of each record, and the keys that tie the records
+# together: a column left out is neither compiled into its query nor sent nor converted, on every
+# row. A person is printed by name (`get_full_name()`, else `get_username()`).
+_PERSON = ("username", "first_name", "last_name")
 
-def _interviews(*, user) -> QuerySet[Interview]:
-    """Interviews with everything HR's pages show of them: assessment (per-dimension scores with
-    evidence and human reviews) and submitted scorecards, and whether they have incidents
-    (`_read_incidents` reads those); the interview selector brings the assignments with their
-    interviewers."""
-    reviews = restrict(HumanReview.objects.select_related("reviewer"), user=user).order_by("created_at", "id")
-    dimensions = AIDimensionScore.objects.order_by("dimension").prefetch_related(
-        Prefetch("reviews", queryset=reviews)
-    )
-    # The full transcript and the provider's raw payload are not shown, so not decrypted.
-    assessments = restrict(AIAssessment.objects.defer("transcript", "raw_payload"), user=user)
-    assessments = assessments.prefetch_related(Prefetch("dimensions", queryset=dimensions))
-    # Who, when, ratings and recommendation: the interviewer's private notes are not decrypted.
+
+def _named(*relations: str) -> tuple[str, ...]:
+    """The columns of the people `relations` lead to that the pages print, with the relations."""
+    return (*relations, *(f"{relation}__{name}" for relation in relations for name in _PERSON))
+
+
+# The profile. Identity documents and birth dates are not needed to decide on a hire (and a birth
+# date invites age bias), so no HR page fetches or decrypts them.
+_CANDIDATE_COLUMNS = (
+    *("created_at", "user", "full_name", "email", "phone", "region", "time_zone", "preferred_language"),
+    *("resume_text", "source"),
+)
+_APPLICATION_COLUMNS = ("candidate", "stage", "stage_changed_at", "position")
+_POSITION_COLUMNS = ("position__title", "position__department", "position__region")
+_STAGE_CHANGE_COLUMNS = ("application", "from_stage", "to_stage", "at", "reason", *_named("actor"))
+_INTERVIEW_COLUMNS = (
+    *("application", "kind", "provider", "starts_at", "duration_minutes", "candidate_time_zone"),
+    *("join_url", "status", "results_released_at"),
+)
+# The interview page's own interview, with its application's position and candidate's name.
+_INTERVIEW_PAGE_COLUMNS = (
+    *_INTERVIEW_COLUMNS,
+    *("application__candidate", "application__stage", "application__position__title"),
+    "application__candidate__full_name",
+)
+_ASSIGNMENT_COLUMNS = ("interview", "created_at", *_named("interviewer"))
+# The full transcript and the provider's raw payload are not shown, so not decrypted.
+_ASSESSMENT_COLUMNS = (
+    *("interview", "overall_score", "overall_confidence", "model_version", "transcript_quality"),
+    *("needs_human_review", "received_at", "first_reviewed_at"),
+)
+_DIMENSION_COLUMNS = ("assessment", "dimension", "score", "confidence", "evidence")
+_REVIEW_COLUMNS = ("dimension_score", "outcome", "score", "reason", "created_at", *_named("reviewer"))
+# Who, when, ratings and recommendation: the interviewer's private notes are not decrypted.
+_SCORECARD_COLUMNS = ("interview", "ratings", "recommendation", "submitted_at", *_named("interviewer"))
+_INCIDENT_COLUMNS = ("interview", "kind", "occurred_at", "provider", "resolution")
+_PRIOR_RECORD_COLUMNS = (
+    *("candidate", "kind", "title", "organisation", "period_start", "period_end", "rating", "notes"),
+)
+_CONSENT_COLUMNS = ("candidate", "interview", "scope", "decision", "decided_at", "notice__version")
+_MESSAGE_COLUMNS = (
+    *("template", "candidate", "interview", "status", "due_at", "sent_at", "last_error"),
+    *_named("recipient_user"),
+)
+
+
+def _interviews(*, user, columns: tuple[str, ...] = _INTERVIEW_COLUMNS) -> QuerySet[Interview]:
+    """Interviews with everything HR's pages show of them: assignments with their interviewers,
+    assessment (per-dimension scores with evidence; `_read_reviews` reads their human reviews)
+    and submitted scorecards, and whether they have incidents (`_read_incidents` reads those).
+    `columns`: the interview's own (and what it joins)."""
+    assignments = InterviewAssignment.objects.select_related("interviewer").only(*_ASSIGNMENT_COLUMNS)
+    dimensions = AIDimensionScore.objects.only(*_DIMENSION_COLUMNS).order_by("dimension")
     scorecards = restrict(
         Scorecard.objects.filter(status=Scorecard.Status.SUBMITTED)
         .select_related("interviewer")
-        .defer("notes"),
+        .only(*_SCORECARD_COLUMNS),
         user=user,
     ).order_by("submitted_at", "id")
-    return (
+    interviews = (
+        # The interview selector's rows, with the assignments it brings, read for what is shown.
         # Without their applications: a file reads each interview for its application, which
         # Django then sets on it; the interview page joins them itself.
         restrict(interview_detail_queryset(user=user), user=user)
         .select_related(None)
+        .prefetch_related(None)
         .annotate(**_present(Interview, _incidents(user=user)))
         .order_by("-starts_at", "id")
         .prefetch_related(
-            # No to_attr: the relation's own cache is filled, so reading it later costs nothing
-            # (with a to_attr Django reads the reverse one-to-one again per interview).
-            Prefetch("assessment", queryset=assessments),
+            Prefetch("assignments", queryset=assignments),
             Prefetch("scorecards", queryset=scorecards, to_attr="submitted_scorecards"),
         )
     )
+    assessments = restrict(AIAssessment.objects.only(*_ASSESSMENT_COLUMNS), user=user)
+    if assessments.query.has_filters():
+        # A viewer who sees only some assessments: those are read apart. No to_attr: the
+        # relation's own cache is filled, so reading it later costs nothing (with a to_attr
+        # Django reads the reverse one-to-one again per interview).
+        return interviews.only(*columns).prefetch_related(
+            Prefetch("assessment", queryset=assessments),
+            Prefetch("assessment__dimensions", queryset=dimensions),
+        )
+    # Whoever sees every assessment gets each interview's one with it, in the same query.
+    joined = (f"assessment__{name}" for name in _ASSESSMENT_COLUMNS if name != "interview")
+    return (
+        interviews.select_related("assessment")
+        .only(*columns, *joined)
+        .prefetch_related(Prefetch("assessment__dimensions", queryset=dimensions))
+    )
+
+
+def _read_reviews(interviews: list[Interview], *, user) -> None:
+    """Each shown dimension score's human reviews, as `review_list`. Only the assessments a person
+    has reviewed have any: `first_reviewed_at` is set with the first review (`human_review_create`),
+    as the dashboard's queue of assessments waiting for one counts on. The others' dimensions get
+    an empty list without a query (see `_read_where_present`)."""
+    assessments = [a for a in map(assessment_of, interviews) if a is not None]
+    reviewed = [d for a in assessments if a.first_reviewed_at is not None for d in a.dimensions.all()]
+    reviews = restrict(HumanReview.objects.select_related("reviewer").only(*_REVIEW_COLUMNS), user=user)
+    prefetch_related_objects(
+        reviewed, Prefetch("reviews", queryset=reviews.order_by("created_at", "id"), to_attr="review_list")
+    )
+    for assessment in assessments:
+        if assessment.first_reviewed_at is None:
+            for dimension in assessment.dimensions.all():
+                dimension.review_list = []
 
 
 def _incidents(*, user) -> dict[str, tuple[str, QuerySet]]:
     # Technical failures and no-shows: most interviews have none.
-    return {"incident": ("incidents", restrict(Incident.objects.all(), user=user))}
+    return {"incident": ("incidents", restrict(Incident.objects.only(*_INCIDENT_COLUMNS), user=user))}
 
 
 def _read_incidents(interviews: list[Interview], *, user) -> None:
@@ -285,34 +357,35 @@ def assessment_of(interview: Interview) -> AIAssessment | None:
         return None
 
 
-def candidate_file_queryset(*, user) -> QuerySet[Candidate]:
+def candidate_file_queryset(*, user, after_decision: dict[str, tuple[str, QuerySet]]) -> QuerySet[Candidate]:
     """A candidate with their whole file, fetched in a fixed number of queries however many
-    applications, interviews or records they have; what follows a decision comes after, from
-    `_read_after_decision`."""
+    applications, interviews or records they have; what follows a decision (`after_decision`,
+    from `_after_decision`) comes after, from `_read_where_present`, as do human reviews and
+    incidents."""
+    stage_history = StageChange.objects.select_related("actor").only(*_STAGE_CHANGE_COLUMNS)
     applications = (
         restrict(Application.objects.select_related("position"), user=user)
-        .annotate(**_present(Application, _after_decision(user=user)))
+        .only(*_APPLICATION_COLUMNS, *_POSITION_COLUMNS)
+        .annotate(**_present(Application, after_decision))
         .order_by("-stage_changed_at", "id")
         .prefetch_related(
-            Prefetch(
-                "stage_history", queryset=StageChange.objects.select_related("actor").order_by("at", "id")
-            ),
+            Prefetch("stage_history", queryset=stage_history.order_by("at", "id")),
             Prefetch("interviews", queryset=_interviews(user=user)),
         )
     )
-    consents = restrict(consent_detail_queryset(user=user), user=user).order_by("-decided_at", "-created_at")
-    return Candidate.objects.defer(*_NEVER_SHOWN).prefetch_related(
+    consents = restrict(consent_detail_queryset(user=user).only(*_CONSENT_COLUMNS), user=user)
+    prior_records = restrict(PriorRecord.objects.only(*_PRIOR_RECORD_COLUMNS), user=user)
+    return Candidate.objects.only(*_CANDIDATE_COLUMNS).prefetch_related(
         Prefetch("applications", queryset=applications),
-        Prefetch(
-            "prior_records", queryset=restrict(PriorRecord.objects.order_by("-period_start", "id"), user=user)
-        ),
-        Prefetch("consents", queryset=consents),
+        Prefetch("prior_records", queryset=prior_records.order_by("-period_start", "id")),
+        Prefetch("consents", queryset=consents.order_by("-decided_at", "-created_at")),
     )
 
 
 def _after_decision(*, user) -> dict[str, tuple[str, QuerySet]]:
     """What may follow an application's interviews, by the name of the list it is kept in on
-    the application (`decision_list`, ...): the relation and the rows it may show."""
+    the application (`decision_list`, ...): the relation and the rows it may show. Most
+    applications have none of them yet: a file without any spares four queries."""
     return {
         "decision": (
             "decisions",
@@ -331,13 +404,6 @@ def _after_decision(*, user) -> dict[str, tuple[str, QuerySet]]:
         ),
         "plan": ("onboarding_plans", restrict(plan_detail_queryset(user=user), user=user)),
     }
-
-
-def _read_after_decision(applications: list[Application], *, user) -> None:
-    """Each application's decisions, offers, background checks and onboarding plans, as
-    `decision_list`, `offer_list`, `check_list` and `plan_list` (see `_read_where_present`).
-    Most applications have none of them yet: a file without any spares four queries."""
-    _read_where_present(applications, _after_decision(user=user))
 
 
 def _present(model: type[models.Model], kinds: dict[str, tuple[str, QuerySet]]) -> dict[str, Exists]:
@@ -367,6 +433,10 @@ def _read_where_present(objects: list, kinds: dict[str, tuple[str, QuerySet]]) -
 MESSAGES_SHOWN = 200
 
 
+def _messages(*, user) -> QuerySet[Notification]:
+    return restrict(notification_detail_queryset(user=user).only(*_MESSAGE_COLUMNS), user=user)
+
+
 def messages_about(*, user, candidate: Candidate, interviews) -> list[Notification]:
     """Outbox rows to the candidate or about their interviews (to interviewers and recruiters),
     newest first, in one query on two indexed columns. Staff alerts about an application without
@@ -376,8 +446,7 @@ def messages_about(*, user, candidate: Candidate, interviews) -> list[Notificati
     interview_ids = [i.pk for i in interviews]
     if interview_ids:
         about |= Q(interview_id__in=interview_ids)
-    queryset = restrict(notification_detail_queryset(user=user), user=user).filter(about)
-    return list(queryset.order_by("-due_at", "-id")[:MESSAGES_SHOWN])
+    return list(_messages(user=user).filter(about).order_by("-due_at", "-id")[:MESSAGES_SHOWN])
 
 
 @dataclass
@@ -411,15 +480,18 @@ def _shown(applications, interviews, prior_records) -> dict[str, list[str]]:
 
 def candidate_file_for(*, user, pk, page: str = "candidate_file") -> CandidateFile:
     """The candidate's whole file with its one `view` event; NotFound when missing or not visible."""
+    after_decision = _after_decision(user=user)
+    queryset = candidate_file_queryset(user=user, after_decision=after_decision)
     try:
-        candidate = restrict(candidate_file_queryset(user=user), user=user).get(pk=pk)
+        candidate = restrict(queryset, user=user).get(pk=pk)
     except (Candidate.DoesNotExist, ValidationError):
         raise NotFound("Candidate not found.") from None
     applications = list(candidate.applications.all())
-    _read_after_decision(applications, user=user)
+    _read_where_present(applications, after_decision)
     interviews = sorted(
         (i for a in applications for i in a.interviews.all()), key=lambda i: i.starts_at, reverse=True
     )
+    _read_reviews(interviews, user=user)
     _read_incidents(interviews, user=user)
     messages = messages_about(user=user, candidate=candidate, interviews=interviews)
     shown = _shown(applications, interviews, candidate.prior_records.all())
@@ -456,25 +528,22 @@ class InterviewPage:
 
 def interview_page_for(*, user, pk) -> InterviewPage:
     """HR's view of one interview with its one `view` event; NotFound when missing or not visible."""
-    queryset = (
-        _interviews(user=user)
-        .select_related("application__candidate", "application__position")
-        .defer(*_CANDIDATE_ON_INTERVIEW)
+    queryset = _interviews(user=user, columns=_INTERVIEW_PAGE_COLUMNS).select_related(
+        "application__candidate", "application__position"
     )
     try:
         interview = queryset.get(pk=pk)
     except (Interview.DoesNotExist, ValidationError):
         raise NotFound("Interview not found.") from None
+    _read_reviews([interview], user=user)
     _read_incidents([interview], user=user)
     consents = list(
-        restrict(consent_detail_queryset(user=user), user=user)
+        restrict(consent_detail_queryset(user=user).only(*_CONSENT_COLUMNS), user=user)
         .filter(interview=interview)
         .order_by("-decided_at", "-created_at")
     )
     messages = list(
-        restrict(notification_detail_queryset(user=user), user=user)
-        .filter(interview=interview)
-        .order_by("-due_at", "-id")[:MESSAGES_SHOWN]
+        _messages(user=user).filter(interview=interview).order_by("-due_at", "-id")[:MESSAGES_SHOWN]
     )
     shown = {
         "aiassessment": [str(a.pk) for a in [assessment_of(interview)] if a is not None],
