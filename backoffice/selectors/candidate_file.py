@@ -270,17 +270,44 @@ _INCIDENT_COLUMNS = ("interview", "kind", "occurred_at", "provider", "resolution
 _PRIOR_RECORD_COLUMNS = (
     *("candidate", "kind", "title", "organisation", "period_start", "period_end", "rating", "notes"),
 )
-_CONSENT_COLUMNS = ("candidate", "interview", "scope", "decision", "decided_at", "notice__version")
+_CONSENT_COLUMNS = (
+    "candidate",
+    "interview",
+    "scope",
+    "decision",
+    "decided_at",
+    "created_at",
+    "notice__version",
+)
 _MESSAGE_COLUMNS = (
     *("template", "candidate", "interview", "status", "due_at", "sent_at", "last_error"),
     *_named("recipient_user"),
 )
 
 
+def _ordered(rows, *fields: str) -> list:
+    """`rows` in the order PostgreSQL gives them for ORDER BY `fields` ("-starts_at", "id"), NULLs
+    last (first when descending). For the few rows of one record that a page lists, read without
+    an ORDER BY: compiling one costs their query more than sorting them here does. Only for
+    columns that compare alike in both, times, dates and UUIDs: PostgreSQL orders text by its
+    collation."""
+    rows = list(rows)
+    for name in reversed(fields):
+        column = name.removeprefix("-")
+        # Stable, descending too: each pass keeps the order of the rows it finds equal.
+        rows.sort(key=lambda row, c=column: _nulls_last(getattr(row, c)), reverse=name.startswith("-"))
+    return rows
+
+
+def _nulls_last(value) -> tuple:
+    return (value is None, 0 if value is None else value)
+
+
 def _interviews(*, user, columns: tuple[str, ...] = _INTERVIEW_COLUMNS) -> QuerySet[Interview]:
     """Interviews with everything HR's pages show of them: assignments with their interviewers,
-    assessment (per-dimension scores with evidence; `_read_reviews` reads their human reviews)
-    and submitted scorecards, and whether they have incidents (`_read_incidents` reads those).
+    assessment (per-dimension scores with evidence) and submitted scorecards, and whether they
+    have incidents; `_read_rest` reads human reviews and incidents and puts the scorecards in
+    order. Unordered: a file puts each application's interviews in order (`_ordered`).
     `columns`: the interview's own (and what it joins)."""
     assignments = InterviewAssignment.objects.select_related("interviewer").only(*_ASSIGNMENT_COLUMNS)
     dimensions = AIDimensionScore.objects.only(*_DIMENSION_COLUMNS).order_by("dimension")
@@ -289,7 +316,7 @@ def _interviews(*, user, columns: tuple[str, ...] = _INTERVIEW_COLUMNS) -> Query
         .select_related("interviewer")
         .only(*_SCORECARD_COLUMNS),
         user=user,
-    ).order_by("submitted_at", "id")
+    ).order_by()
     interviews = (
         # The interview selector's rows, with the assignments it brings, read for what is shown.
         # Without their applications: a file reads each interview for its application, which
@@ -298,7 +325,7 @@ def _interviews(*, user, columns: tuple[str, ...] = _INTERVIEW_COLUMNS) -> Query
         .select_related(None)
         .prefetch_related(None)
         .annotate(**_present(Interview, _incidents(user=user)))
-        .order_by("-starts_at", "id")
+        .order_by()
         .prefetch_related(
             Prefetch("assignments", queryset=assignments),
             Prefetch("scorecards", queryset=scorecards, to_attr="submitted_scorecards"),
@@ -341,12 +368,20 @@ def _read_reviews(interviews: list[Interview], *, user) -> None:
 
 def _incidents(*, user) -> dict[str, tuple[str, QuerySet]]:
     # Technical failures and no-shows: most interviews have none.
-    return {"incident": ("incidents", restrict(Incident.objects.only(*_INCIDENT_COLUMNS), user=user))}
+    incidents = restrict(Incident.objects.only(*_INCIDENT_COLUMNS), user=user).order_by()
+    return {"incident": ("incidents", incidents)}
 
 
-def _read_incidents(interviews: list[Interview], *, user) -> None:
-    """Each interview's incidents, as `incident_list` (see `_read_where_present`)."""
+def _read_rest(interviews: list[Interview], *, user) -> None:
+    """What `_interviews` leaves to read or order: each interview's submitted scorecards in the
+    order they came in, human reviews (`_read_reviews`), and incidents, newest first, as
+    `incident_list` (see `_read_where_present`)."""
+    for interview in interviews:
+        interview.submitted_scorecards = _ordered(interview.submitted_scorecards, "submitted_at", "id")
+    _read_reviews(interviews, user=user)
     _read_where_present(interviews, _incidents(user=user))
+    for interview in interviews:
+        interview.incident_list = _ordered(interview.incident_list, "-occurred_at")
 
 
 def assessment_of(interview: Interview) -> AIAssessment | None:
@@ -359,26 +394,28 @@ def assessment_of(interview: Interview) -> AIAssessment | None:
 
 def candidate_file_queryset(*, user, after_decision: dict[str, tuple[str, QuerySet]]) -> QuerySet[Candidate]:
     """A candidate with their whole file, fetched in a fixed number of queries however many
-    applications, interviews or records they have; what follows a decision (`after_decision`,
-    from `_after_decision`) comes after, from `_read_where_present`, as do human reviews and
+    applications, interviews or records they have, as lists in no order (`candidate_file_for`
+    puts them in order): `application_list`, each with `stage_list` and `interview_list`,
+    `prior_record_list`, `consent_list`. What follows a decision (`after_decision`, from
+    `_after_decision`) comes after, from `_read_where_present`, as do human reviews and
     incidents."""
     stage_history = StageChange.objects.select_related("actor").only(*_STAGE_CHANGE_COLUMNS)
     applications = (
         restrict(Application.objects.select_related("position"), user=user)
         .only(*_APPLICATION_COLUMNS, *_POSITION_COLUMNS)
         .annotate(**_present(Application, after_decision))
-        .order_by("-stage_changed_at", "id")
+        .order_by()
         .prefetch_related(
-            Prefetch("stage_history", queryset=stage_history.order_by("at", "id")),
-            Prefetch("interviews", queryset=_interviews(user=user)),
+            Prefetch("stage_history", queryset=stage_history.order_by(), to_attr="stage_list"),
+            Prefetch("interviews", queryset=_interviews(user=user), to_attr="interview_list"),
         )
     )
     consents = restrict(consent_detail_queryset(user=user).only(*_CONSENT_COLUMNS), user=user)
     prior_records = restrict(PriorRecord.objects.only(*_PRIOR_RECORD_COLUMNS), user=user)
     return Candidate.objects.only(*_CANDIDATE_COLUMNS).prefetch_related(
-        Prefetch("applications", queryset=applications),
-        Prefetch("prior_records", queryset=prior_records.order_by("-period_start", "id")),
-        Prefetch("consents", queryset=consents.order_by("-decided_at", "-created_at")),
+        Prefetch("applications", queryset=applications, to_attr="application_list"),
+        Prefetch("prior_records", queryset=prior_records.order_by(), to_attr="prior_record_list"),
+        Prefetch("consents", queryset=consents.order_by(), to_attr="consent_list"),
     )
 
 
@@ -454,6 +491,8 @@ class CandidateFile:
     candidate: Candidate
     applications: list[Application]
     interviews: list[Interview]
+    prior_records: list[PriorRecord]
+    consents: list[Consent]
     messages: list[Notification]
     shown: dict[str, list[str]] = field(default_factory=dict)
 
@@ -486,22 +525,26 @@ def candidate_file_for(*, user, pk, page: str = "candidate_file") -> CandidateFi
         candidate = restrict(queryset, user=user).get(pk=pk)
     except (Candidate.DoesNotExist, ValidationError):
         raise NotFound("Candidate not found.") from None
-    applications = list(candidate.applications.all())
+    applications = _ordered(candidate.application_list, "-stage_changed_at", "id")
+    for application in applications:
+        application.stage_list = _ordered(application.stage_list, "at", "id")
+        application.interview_list = _ordered(application.interview_list, "-starts_at", "id")
     _read_where_present(applications, after_decision)
     interviews = sorted(
-        (i for a in applications for i in a.interviews.all()), key=lambda i: i.starts_at, reverse=True
+        (i for a in applications for i in a.interview_list), key=lambda i: i.starts_at, reverse=True
     )
-    _read_reviews(interviews, user=user)
-    _read_incidents(interviews, user=user)
+    _read_rest(interviews, user=user)
+    prior_records = _ordered(candidate.prior_record_list, "-period_start", "id")
+    consents = _ordered(candidate.consent_list, "-decided_at", "-created_at")
     messages = messages_about(user=user, candidate=candidate, interviews=interviews)
-    shown = _shown(applications, interviews, candidate.prior_records.all())
+    shown = _shown(applications, interviews, prior_records)
     audit_record(
         actor=user,
         action=AuditAction.VIEW,
         target=candidate,
         detail={"page": page, "shown": shown, "messages": len(messages)},
     )
-    return CandidateFile(candidate, applications, interviews, messages, shown)
+    return CandidateFile(candidate, applications, interviews, prior_records, consents, messages, shown)
 
 
 def interview_candidate_id(*, user, pk):
@@ -535,13 +578,9 @@ def interview_page_for(*, user, pk) -> InterviewPage:
         interview = queryset.get(pk=pk)
     except (Interview.DoesNotExist, ValidationError):
         raise NotFound("Interview not found.") from None
-    _read_reviews([interview], user=user)
-    _read_incidents([interview], user=user)
-    consents = list(
-        restrict(consent_detail_queryset(user=user).only(*_CONSENT_COLUMNS), user=user)
-        .filter(interview=interview)
-        .order_by("-decided_at", "-created_at")
-    )
+    _read_rest([interview], user=user)
+    consents = restrict(consent_detail_queryset(user=user).only(*_CONSENT_COLUMNS), user=user)
+    consents = _ordered(consents.filter(interview=interview).order_by(), "-decided_at", "-created_at")
     messages = list(
         _messages(user=user).filter(interview=interview).order_by("-due_at", "-id")[:MESSAGES_SHOWN]
     )

@@ -289,7 +289,7 @@ def candidate_file(request, pk):
 def _file_context(request, file: selectors.CandidateFile, refusal: Refusal | None) -> dict:
     may_act = _may_act(request)
     candidate = file.candidate
-    consents = list(candidate.consents.all())
+    consents = file.consents
     choices = _choices(request, applications=file.applications, interviews=file.interviews)
     for application in file.applications:
         _decorate_application(application, refusal, request.user, may_act, choices)
@@ -304,7 +304,7 @@ def _file_context(request, file: selectors.CandidateFile, refusal: Refusal | Non
         "applications": file.applications,
         "interviews": file.interviews,
         "next_interview": min(upcoming, key=lambda i: i.starts_at, default=None),
-        "prior_records": list(candidate.prior_records.all()),
+        "prior_records": file.prior_records,
         "general_consents": [c for c in consents if c.interview_id is None],
         "consent_scopes": [label for _value, label in Consent.Scope.choices],
         "interview_kinds": Interview.Kind.choices,
@@ -476,7 +476,7 @@ def _timeline(file: selectors.CandidateFile) -> list[dict]:
     """Stage changes and messages, newest first."""
     entries = []
     for application in file.applications:
-        for change in application.stage_history.all():
+        for change in application.stage_list:
             entries.append({"at": change.at, "kind": "stage", "change": change, "application": application})
     for message in file.messages:
         message.tone = _tone(message.status)

@@ -5,8 +5,10 @@ page without a single control; other roles are refused; unknown ids answer 404."
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
+from backoffice.selectors.candidate_file import _ordered
 from candidates.services.candidates import candidate_portal_link
 from hrsuite.roles import Role
 from interviews.models import Consent, Scorecard
@@ -14,6 +16,7 @@ from interviews.services.assignments import assignment_create
 from interviews.services.consent import consent_save, notice_current
 from interviews.services.reviews import human_review_create
 from interviews.services.scorecards import scorecard_save
+from notifications.models import Notification
 from onboarding.services import offers
 from tests.backoffice.hr_helpers import ACTION_MARK, events, file_url, full_file, interview_url
 from tests.factories import (
@@ -90,6 +93,20 @@ def test_a_viewer_who_may_not_see_assessments_reads_the_file_without_them(
         assert "sim-assess-2026.1" not in page and "No AI assessment yet" in page
         assert "Strong yes" in page
         assert events("view", actor=recruiter)[-1].detail["shown"]["aiassessment"] == []
+
+
+@pytest.mark.parametrize("order", [("sent_at", "id"), ("-sent_at", "id"), ("-sent_at", "-id")])
+def test_lists_read_without_order_by_are_put_in_postgresqls_order(
+    recruiter, interviewer, other_interviewer, order
+):
+    """Ties follow the next column, NULLs come last ascending and first descending, as ORDER BY
+    puts them."""
+    interview = schedule(recruiter, interviewers=[interviewer, other_interviewer])
+    messages = Notification.objects.filter(interview=interview)
+    assert messages.count() >= 3
+    sent = timezone.now()
+    messages.filter(pk__in=list(messages.values_list("pk", flat=True)[:2])).update(sent_at=sent)
+    assert list(messages.order_by(*order)) == _ordered(messages.order_by(), *order)
 
 
 def test_the_file_shows_profile_resume_records_assessment_scorecards_and_timeline(
