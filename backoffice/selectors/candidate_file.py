@@ -14,8 +14,9 @@ from uuid import UUID
 import django_filters
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models.expressions import Expression, RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -443,13 +444,30 @@ def _after_decision(*, user) -> dict[str, tuple[str, QuerySet]]:
     }
 
 
-def _present(model: type[models.Model], kinds: dict[str, tuple[str, QuerySet]]) -> dict[str, Exists]:
+def _present(model: type[models.Model], kinds: dict[str, tuple[str, QuerySet]]) -> dict[str, Expression]:
     """For a query of `model`: `has_<kind>`, whether a row has any of the rows of each kind
-    (the relation from `model` and the rows of it that may be shown)."""
-    return {
-        f"has_{kind}": Exists(rows.filter(**{model._meta.get_field(relation).field.name: OuterRef("pk")}))
-        for kind, (relation, rows) in kinds.items()
-    }
+    (the relation from `model` and the rows of it that may be shown). Where those rows are the
+    whole table (`restrict()` adds no condition for the viewer, as for HR), the test is written
+    out (`_any_row`): an `Exists` cost a file about 0.25 ms to build and compile, nearly what the
+    query it spares costs. The rows themselves are read through the restricted queryset."""
+    present = {}
+    for kind, (relation, rows) in kinds.items():
+        key = model._meta.get_field(relation).field
+        if rows.query.has_filters():
+            present[f"has_{kind}"] = Exists(rows.filter(**{key.name: OuterRef("pk")}))
+        else:
+            present[f"has_{kind}"] = _any_row(model, key)
+    return present
+
+
+def _any_row(model: type[models.Model], key: models.ForeignKey) -> RawSQL:
+    """EXISTS a row of `key`'s table pointing at the row of `model` of the query it annotates
+    (whose own table `model`'s is, not a subquery's)."""
+    qn = connection.ops.quote_name
+    outer = f"{qn(model._meta.db_table)}.{qn(model._meta.pk.column)}"
+    # Table and column names from the models' metadata; no value goes into the text.
+    sql = f"EXISTS (SELECT 1 FROM {qn(key.model._meta.db_table)} WHERE {qn(key.column)} = {outer})"  # noqa: S608
+    return RawSQL(sql, (), output_field=models.BooleanField())  # noqa: S611
 
 
 def _read_where_present(objects: list, kinds: dict[str, tuple[str, QuerySet]]) -> None:

@@ -248,6 +248,18 @@ def test_offer_background_check_onboarding_and_consent_are_on_the_file(
     assert "Has an account" in page
 
 
+def test_what_follows_a_decision_is_only_what_the_viewer_may_see(client, recruiter):
+    candidate = make_candidate(recruiter)
+    offer = make_hire(recruiter, application=application_awaiting_decision(recruiter, candidate=candidate))
+    seen = Permission.objects.get(content_type__app_label="onboarding", codename="view_offer")
+    Group.objects.get(name=Role.RECRUITER).permissions.remove(seen)
+    client.force_login(recruiter)
+    page = client.get(file_url(candidate)).text
+    assert "Strong interviews." in page and f'id="offer-{offer.pk}"' not in page
+    shown = events("view", actor=recruiter)[-1].detail["shown"]
+    assert shown["decision"] == [str(offer.decision_id)] and shown["offer"] == []
+
+
 def test_times_are_shown_in_the_viewers_zone_and_the_candidates(client, recruiter):
     recruiter.time_zone = "America/New_York"
     recruiter.save(update_fields=["time_zone"])
