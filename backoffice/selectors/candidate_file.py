@@ -305,10 +305,11 @@ def _nulls_last(value) -> tuple:
 
 
 def _interviews(*, user, columns: tuple[str, ...] = _INTERVIEW_COLUMNS) -> QuerySet[Interview]:
-    """Interviews with everything HR's pages show of them: assignments with their interviewers,
-    assessment (per-dimension scores with evidence) and submitted scorecards, and whether they
-    have incidents; `_read_rest` reads human reviews and incidents and puts the scorecards in
-    order. Unordered: a file puts each application's interviews in order (`_ordered`).
+    """Interviews with everything HR's pages show of them: assignments with their interviewers
+    (`assignment_list`), assessment (per-dimension scores with evidence, as the assessment's
+    `dimension_list`) and submitted scorecards, and whether they have incidents; `_read_rest`
+    reads human reviews and incidents and puts the assignments and scorecards in order.
+    Unordered: a file puts each application's interviews in order (`_ordered`).
     `columns`: the interview's own (and what it joins)."""
     assignments = InterviewAssignment.objects.select_related("interviewer").only(*_ASSIGNMENT_COLUMNS)
     dimensions = AIDimensionScore.objects.only(*_DIMENSION_COLUMNS).order_by("dimension")
@@ -328,7 +329,7 @@ def _interviews(*, user, columns: tuple[str, ...] = _INTERVIEW_COLUMNS) -> Query
         .annotate(**_present(Interview, _incidents(user=user)))
         .order_by()
         .prefetch_related(
-            Prefetch("assignments", queryset=assignments),
+            Prefetch("assignments", queryset=assignments, to_attr="assignment_list"),
             Prefetch("scorecards", queryset=scorecards, to_attr="submitted_scorecards"),
         )
     )
@@ -339,14 +340,14 @@ def _interviews(*, user, columns: tuple[str, ...] = _INTERVIEW_COLUMNS) -> Query
         # Django reads the reverse one-to-one again per interview).
         return interviews.only(*columns).prefetch_related(
             Prefetch("assessment", queryset=assessments),
-            Prefetch("assessment__dimensions", queryset=dimensions),
+            Prefetch("assessment__dimensions", queryset=dimensions, to_attr="dimension_list"),
         )
     # Whoever sees every assessment gets each interview's one with it, in the same query.
     joined = (f"assessment__{name}" for name in _ASSESSMENT_COLUMNS if name != "interview")
     return (
         interviews.select_related("assessment")
         .only(*columns, *joined)
-        .prefetch_related(Prefetch("assessment__dimensions", queryset=dimensions))
+        .prefetch_related(Prefetch("assessment__dimensions", queryset=dimensions, to_attr="dimension_list"))
     )
 
 
@@ -356,14 +357,14 @@ def _read_reviews(interviews: list[Interview], *, user) -> None:
     as the dashboard's queue of assessments waiting for one counts on. The others' dimensions get
     an empty list without a query (see `_read_where_present`)."""
     assessments = [a for a in map(assessment_of, interviews) if a is not None]
-    reviewed = [d for a in assessments if a.first_reviewed_at is not None for d in a.dimensions.all()]
+    reviewed = [d for a in assessments if a.first_reviewed_at is not None for d in a.dimension_list]
     reviews = restrict(HumanReview.objects.select_related("reviewer").only(*_REVIEW_COLUMNS), user=user)
     prefetch_related_objects(
         reviewed, Prefetch("reviews", queryset=reviews.order_by("created_at", "id"), to_attr="review_list")
     )
     for assessment in assessments:
         if assessment.first_reviewed_at is None:
-            for dimension in assessment.dimensions.all():
+            for dimension in assessment.dimension_list:
                 dimension.review_list = []
 
 
@@ -374,10 +375,12 @@ def _incidents(*, user) -> dict[str, tuple[str, QuerySet]]:
 
 
 def _read_rest(interviews: list[Interview], *, user) -> None:
-    """What `_interviews` leaves to read or order: each interview's submitted scorecards in the
-    order they came in, human reviews (`_read_reviews`), and incidents, newest first, as
-    `incident_list` (see `_read_where_present`)."""
+    """What `_interviews` leaves to read or order: each interview's assignments in the order they
+    were made and its submitted scorecards in the order they came in, human reviews
+    (`_read_reviews`), and incidents, newest first, as `incident_list` (see
+    `_read_where_present`)."""
     for interview in interviews:
+        interview.assignment_list = _ordered(interview.assignment_list, "created_at", "id")
         interview.submitted_scorecards = _ordered(interview.submitted_scorecards, "submitted_at", "id")
     _read_reviews(interviews, user=user)
     _read_where_present(interviews, _incidents(user=user))

@@ -293,8 +293,10 @@ def _file_context(request, file: selectors.CandidateFile, refusal: Refusal | Non
     choices = _choices(request, applications=file.applications, interviews=file.interviews)
     for application in file.applications:
         _decorate_application(application, refusal, request.user, may_act, choices)
+    interview_url = url_for_each("hr-interview")
     for interview in file.interviews:
         _decorate_interview(interview, refusal, consents, choices)
+        interview.page_url = interview_url(interview.pk)
     new_application = _state(refusal, "application_create", candidate.pk)
     upcoming = [
         i for i in file.interviews if i.status == Interview.Status.SCHEDULED and i.starts_at >= timezone.now()
@@ -417,7 +419,7 @@ def _decorate_interview(interview, refusal, consents, choices: dict) -> None:
         name: _state(refusal, name, interview.pk) for name in ("reschedule", "cancel", "assign")
     }
     assessment = interview.assessment_shown = selectors.assessment_of(interview)
-    interview.dimension_list = list(assessment.dimensions.all()) if assessment else []
+    interview.dimension_list = assessment.dimension_list if assessment else []
     if assessment is not None:
         assessment.overall_confidence_pct = _percent(assessment.overall_confidence)
         assessment.transcript_quality_pct = _percent(assessment.transcript_quality)
@@ -426,14 +428,15 @@ def _decorate_interview(interview, refusal, consents, choices: dict) -> None:
         dimension.confidence_pct = _percent(dimension.confidence)
         dimension.low_confidence = dimension.confidence < MIN_CONFIDENCE
         dimension.quotes = evidence_quotes(dimension.evidence)
-    interview.assignment_list = sorted(interview.assignments.all(), key=lambda a: (a.created_at, a.pk))
-    assigned = {str(a.interviewer_id) for a in interview.assignment_list}
-    assignable = tuple((pk, name) for pk, name in choices["interviewers"] if pk not in assigned)
-    interview.may_assign = bool(assignable) and interview.status in scheduling.BUSY_STATUSES
-    if interview.may_assign:
-        interview.assignable_options = _options(
-            assignable, interview.forms["assign"].values.get("interviewer")
-        )
+    interview.may_assign = False
+    if interview.status in scheduling.BUSY_STATUSES:
+        assigned = {str(a.interviewer_id) for a in interview.assignment_list}
+        assignable = tuple((pk, name) for pk, name in choices["interviewers"] if pk not in assigned)
+        interview.may_assign = bool(assignable)
+        if assignable:
+            interview.assignable_options = _options(
+                assignable, interview.forms["assign"].values.get("interviewer")
+            )
     interview.is_scheduled = interview.status == Interview.Status.SCHEDULED
     state = selectors.consent_by_scope(consents, interview_id=interview.pk)
     interview.consent_rows = [(Consent.Scope(scope).label, consent) for scope, consent in state.items()]
