@@ -14,8 +14,9 @@ from uuid import UUID
 import django_filters
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models.expressions import Expression, RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -35,6 +36,7 @@ from interviews.models import (
     HumanReview,
     Incident,
     Interview,
+    InterviewAssignment,
     Scorecard,
 )
 from interviews.selectors import consent_detail_queryset, interview_detail_queryset
@@ -47,15 +49,9 @@ from onboarding.selectors import (
     plan_detail_queryset,
 )
 
-# What no HR page shows: identity documents and birth dates are not needed to decide on a hire
-# (and a birth date invites age bias), so they are neither fetched nor decrypted.
-_NEVER_SHOWN = ("national_id", "date_of_birth")
 # The list shows name and e-mail (and when the candidate last changed); the rest of the personal
 # data stays encrypted in the row.
 _LISTED = ("full_name", "email", "updated_at")
-_CANDIDATE_ON_INTERVIEW = tuple(
-    f"application__candidate__{name}" for name in ("email", "phone", "resume_text", *_NEVER_SHOWN)
-)
 
 
 # --- The candidate list -----------------------------------------------------------------------------
@@ -231,50 +227,165 @@ def active_users_by_role(*roles: Role) -> QuerySet[User]:
 
 # --- The candidate file and the interview page ------------------------------------------------------
 
+# What the file and the interview page print of each record, and the keys that tie the records
+# together: a column left out is neither compiled into its query nor sent nor converted, on every
+# row. A person is printed by name (`get_full_name()`, else `get_username()`).
+_PERSON = ("username", "first_name", "last_name")
 
-def _interviews(*, user) -> QuerySet[Interview]:
-    """Interviews with everything HR's pages show of them: assessment (per-dimension scores with
-    evidence and human reviews) and submitted scorecards, and whether they have incidents
-    (`_read_incidents` reads those); the interview selector brings the assignments with their
-    interviewers."""
-    reviews = restrict(HumanReview.objects.select_related("reviewer"), user=user).order_by("created_at", "id")
-    dimensions = AIDimensionScore.objects.order_by("dimension").prefetch_related(
-        Prefetch("reviews", queryset=reviews)
-    )
-    # The full transcript and the provider's raw payload are not shown, so not decrypted.
-    assessments = restrict(AIAssessment.objects.defer("transcript", "raw_payload"), user=user)
-    assessments = assessments.prefetch_related(Prefetch("dimensions", queryset=dimensions))
-    # Who, when, ratings and recommendation: the interviewer's private notes are not decrypted.
+
+def _named(*relations: str) -> tuple[str, ...]:
+    """The columns of the people `relations` lead to that the pages print, with the relations."""
+    return (*relations, *(f"{relation}__{name}" for relation in relations for name in _PERSON))
+
+
+# The profile. Identity documents and birth dates are not needed to decide on a hire (and a birth
+# date invites age bias), so no HR page fetches or decrypts them.
+_CANDIDATE_COLUMNS = (
+    *("created_at", "user", "full_name", "email", "phone", "region", "time_zone", "preferred_language"),
+    *("resume_text", "source"),
+)
+_APPLICATION_COLUMNS = ("candidate", "stage", "stage_changed_at", "position")
+_POSITION_COLUMNS = ("position__title", "position__department", "position__region")
+_STAGE_CHANGE_COLUMNS = ("application", "from_stage", "to_stage", "at", "reason", *_named("actor"))
+_INTERVIEW_COLUMNS = (
+    *("application", "kind", "provider", "starts_at", "duration_minutes", "candidate_time_zone"),
+    *("join_url", "status", "results_released_at"),
+)
+# The interview page's own interview, with its application's position and candidate's name.
+_INTERVIEW_PAGE_COLUMNS = (
+    *_INTERVIEW_COLUMNS,
+    *("application__candidate", "application__stage", "application__position__title"),
+    "application__candidate__full_name",
+)
+_ASSIGNMENT_COLUMNS = ("interview", "created_at", *_named("interviewer"))
+# The full transcript and the provider's raw payload are not shown, so not decrypted.
+_ASSESSMENT_COLUMNS = (
+    *("interview", "overall_score", "overall_confidence", "model_version", "transcript_quality"),
+    *("needs_human_review", "received_at", "first_reviewed_at"),
+)
+_DIMENSION_COLUMNS = ("assessment", "dimension", "score", "confidence", "evidence")
+_REVIEW_COLUMNS = ("dimension_score", "outcome", "score", "reason", "created_at", *_named("reviewer"))
+# Who, when, ratings and recommendation: the interviewer's private notes are not decrypted.
+_SCORECARD_COLUMNS = ("interview", "ratings", "recommendation", "submitted_at", *_named("interviewer"))
+_INCIDENT_COLUMNS = ("interview", "kind", "occurred_at", "provider", "resolution")
+_PRIOR_RECORD_COLUMNS = (
+    *("candidate", "kind", "title", "organisation", "period_start", "period_end", "rating", "notes"),
+)
+_CONSENT_COLUMNS = (
+    "candidate",
+    "interview",
+    "scope",
+    "decision",
+    "decided_at",
+    "created_at",
+    "notice__version",
+)
+_MESSAGE_COLUMNS = (
+    *("template", "candidate", "interview", "status", "due_at", "sent_at", "last_error"),
+    *_named("recipient_user"),
+)
+
+
+def _ordered(rows, *fields: str) -> list:
+    """`rows` in the order PostgreSQL gives them for ORDER BY `fields` ("-starts_at", "id"), NULLs
+    last (first when descending). For the few rows of one record that a page lists, read without
+    an ORDER BY: compiling one costs their query more than sorting them here does. Only for
+    columns that compare alike in both, times, dates and UUIDs: PostgreSQL orders text by its
+    collation."""
+    rows = list(rows)
+    for name in reversed(fields):
+        column = name.removeprefix("-")
+        # Stable, descending too: each pass keeps the order of the rows it finds equal.
+        rows.sort(key=lambda row, c=column: _nulls_last(getattr(row, c)), reverse=name.startswith("-"))
+    return rows
+
+
+def _nulls_last(value) -> tuple:
+    return (value is None, 0 if value is None else value)
+
+
+def _interviews(*, user, columns: tuple[str, ...] = _INTERVIEW_COLUMNS) -> QuerySet[Interview]:
+    """Interviews with everything HR's pages show of them: assignments with their interviewers
+    (`assignment_list`), assessment (per-dimension scores with evidence, as the assessment's
+    `dimension_list`) and submitted scorecards, and whether they have incidents; `_read_rest`
+    reads human reviews and incidents and puts the assignments and scorecards in order.
+    Unordered: a file puts each application's interviews in order (`_ordered`).
+    `columns`: the interview's own (and what it joins)."""
+    assignments = InterviewAssignment.objects.select_related("interviewer").only(*_ASSIGNMENT_COLUMNS)
+    dimensions = AIDimensionScore.objects.only(*_DIMENSION_COLUMNS).order_by("dimension")
     scorecards = restrict(
         Scorecard.objects.filter(status=Scorecard.Status.SUBMITTED)
         .select_related("interviewer")
-        .defer("notes"),
+        .only(*_SCORECARD_COLUMNS),
         user=user,
-    ).order_by("submitted_at", "id")
-    return (
+    ).order_by()
+    interviews = (
+        # The interview selector's rows, with the assignments it brings, read for what is shown.
         # Without their applications: a file reads each interview for its application, which
         # Django then sets on it; the interview page joins them itself.
         restrict(interview_detail_queryset(user=user), user=user)
         .select_related(None)
+        .prefetch_related(None)
         .annotate(**_present(Interview, _incidents(user=user)))
-        .order_by("-starts_at", "id")
+        .order_by()
         .prefetch_related(
-            # No to_attr: the relation's own cache is filled, so reading it later costs nothing
-            # (with a to_attr Django reads the reverse one-to-one again per interview).
-            Prefetch("assessment", queryset=assessments),
+            Prefetch("assignments", queryset=assignments, to_attr="assignment_list"),
             Prefetch("scorecards", queryset=scorecards, to_attr="submitted_scorecards"),
         )
     )
+    assessments = restrict(AIAssessment.objects.only(*_ASSESSMENT_COLUMNS), user=user)
+    if assessments.query.has_filters():
+        # A viewer who sees only some assessments: those are read apart. No to_attr: the
+        # relation's own cache is filled, so reading it later costs nothing (with a to_attr
+        # Django reads the reverse one-to-one again per interview).
+        return interviews.only(*columns).prefetch_related(
+            Prefetch("assessment", queryset=assessments),
+            Prefetch("assessment__dimensions", queryset=dimensions, to_attr="dimension_list"),
+        )
+    # Whoever sees every assessment gets each interview's one with it, in the same query.
+    joined = (f"assessment__{name}" for name in _ASSESSMENT_COLUMNS if name != "interview")
+    return (
+        interviews.select_related("assessment")
+        .only(*columns, *joined)
+        .prefetch_related(Prefetch("assessment__dimensions", queryset=dimensions, to_attr="dimension_list"))
+    )
+
+
+def _read_reviews(interviews: list[Interview], *, user) -> None:
+    """Each shown dimension score's human reviews, as `review_list`. Only the assessments a person
+    has reviewed have any: `first_reviewed_at` is set with the first review (`human_review_create`),
+    as the dashboard's queue of assessments waiting for one counts on. The others' dimensions get
+    an empty list without a query (see `_read_where_present`)."""
+    assessments = [a for a in map(assessment_of, interviews) if a is not None]
+    reviewed = [d for a in assessments if a.first_reviewed_at is not None for d in a.dimension_list]
+    reviews = restrict(HumanReview.objects.select_related("reviewer").only(*_REVIEW_COLUMNS), user=user)
+    prefetch_related_objects(
+        reviewed, Prefetch("reviews", queryset=reviews.order_by("created_at", "id"), to_attr="review_list")
+    )
+    for assessment in assessments:
+        if assessment.first_reviewed_at is None:
+            for dimension in assessment.dimension_list:
+                dimension.review_list = []
 
 
 def _incidents(*, user) -> dict[str, tuple[str, QuerySet]]:
     # Technical failures and no-shows: most interviews have none.
-    return {"incident": ("incidents", restrict(Incident.objects.all(), user=user))}
+    incidents = restrict(Incident.objects.only(*_INCIDENT_COLUMNS), user=user).order_by()
+    return {"incident": ("incidents", incidents)}
 
 
-def _read_incidents(interviews: list[Interview], *, user) -> None:
-    """Each interview's incidents, as `incident_list` (see `_read_where_present`)."""
+def _read_rest(interviews: list[Interview], *, user) -> None:
+    """What `_interviews` leaves to read or order: each interview's assignments in the order they
+    were made and its submitted scorecards in the order they came in, human reviews
+    (`_read_reviews`), and incidents, newest first, as `incident_list` (see
+    `_read_where_present`)."""
+    for interview in interviews:
+        interview.assignment_list = _ordered(interview.assignment_list, "created_at", "id")
+        interview.submitted_scorecards = _ordered(interview.submitted_scorecards, "submitted_at", "id")
+    _read_reviews(interviews, user=user)
     _read_where_present(interviews, _incidents(user=user))
+    for interview in interviews:
+        interview.incident_list = _ordered(interview.incident_list, "-occurred_at")
 
 
 def assessment_of(interview: Interview) -> AIAssessment | None:
@@ -285,34 +396,37 @@ def assessment_of(interview: Interview) -> AIAssessment | None:
         return None
 
 
-def candidate_file_queryset(*, user) -> QuerySet[Candidate]:
+def candidate_file_queryset(*, user, after_decision: dict[str, tuple[str, QuerySet]]) -> QuerySet[Candidate]:
     """A candidate with their whole file, fetched in a fixed number of queries however many
-    applications, interviews or records they have; what follows a decision comes after, from
-    `_read_after_decision`."""
+    applications, interviews or records they have, as lists in no order (`candidate_file_for`
+    puts them in order): `application_list`, each with `stage_list` and `interview_list`,
+    `prior_record_list`, `consent_list`. What follows a decision (`after_decision`, from
+    `_after_decision`) comes after, from `_read_where_present`, as do human reviews and
+    incidents."""
+    stage_history = StageChange.objects.select_related("actor").only(*_STAGE_CHANGE_COLUMNS)
     applications = (
         restrict(Application.objects.select_related("position"), user=user)
-        .annotate(**_present(Application, _after_decision(user=user)))
-        .order_by("-stage_changed_at", "id")
+        .only(*_APPLICATION_COLUMNS, *_POSITION_COLUMNS)
+        .annotate(**_present(Application, after_decision))
+        .order_by()
         .prefetch_related(
-            Prefetch(
-                "stage_history", queryset=StageChange.objects.select_related("actor").order_by("at", "id")
-            ),
-            Prefetch("interviews", queryset=_interviews(user=user)),
+            Prefetch("stage_history", queryset=stage_history.order_by(), to_attr="stage_list"),
+            Prefetch("interviews", queryset=_interviews(user=user), to_attr="interview_list"),
         )
     )
-    consents = restrict(consent_detail_queryset(user=user), user=user).order_by("-decided_at", "-created_at")
-    return Candidate.objects.defer(*_NEVER_SHOWN).prefetch_related(
-        Prefetch("applications", queryset=applications),
-        Prefetch(
-            "prior_records", queryset=restrict(PriorRecord.objects.order_by("-period_start", "id"), user=user)
-        ),
-        Prefetch("consents", queryset=consents),
+    consents = restrict(consent_detail_queryset(user=user).only(*_CONSENT_COLUMNS), user=user)
+    prior_records = restrict(PriorRecord.objects.only(*_PRIOR_RECORD_COLUMNS), user=user)
+    return Candidate.objects.only(*_CANDIDATE_COLUMNS).prefetch_related(
+        Prefetch("applications", queryset=applications, to_attr="application_list"),
+        Prefetch("prior_records", queryset=prior_records.order_by(), to_attr="prior_record_list"),
+        Prefetch("consents", queryset=consents.order_by(), to_attr="consent_list"),
     )
 
 
 def _after_decision(*, user) -> dict[str, tuple[str, QuerySet]]:
     """What may follow an application's interviews, by the name of the list it is kept in on
-    the application (`decision_list`, ...): the relation and the rows it may show."""
+    the application (`decision_list`, ...): the relation and the rows it may show. Most
+    applications have none of them yet: a file without any spares four queries."""
     return {
         "decision": (
             "decisions",
@@ -333,20 +447,30 @@ def _after_decision(*, user) -> dict[str, tuple[str, QuerySet]]:
     }
 
 
-def _read_after_decision(applications: list[Application], *, user) -> None:
-    """Each application's decisions, offers, background checks and onboarding plans, as
-    `decision_list`, `offer_list`, `check_list` and `plan_list` (see `_read_where_present`).
-    Most applications have none of them yet: a file without any spares four queries."""
-    _read_where_present(applications, _after_decision(user=user))
-
-
-def _present(model: type[models.Model], kinds: dict[str, tuple[str, QuerySet]]) -> dict[str, Exists]:
+def _present(model: type[models.Model], kinds: dict[str, tuple[str, QuerySet]]) -> dict[str, Expression]:
     """For a query of `model`: `has_<kind>`, whether a row has any of the rows of each kind
-    (the relation from `model` and the rows of it that may be shown)."""
-    return {
-        f"has_{kind}": Exists(rows.filter(**{model._meta.get_field(relation).field.name: OuterRef("pk")}))
-        for kind, (relation, rows) in kinds.items()
-    }
+    (the relation from `model` and the rows of it that may be shown). Where those rows are the
+    whole table (`restrict()` adds no condition for the viewer, as for HR), the test is written
+    out (`_any_row`): an `Exists` cost a file about 0.25 ms to build and compile, nearly what the
+    query it spares costs. The rows themselves are read through the restricted queryset."""
+    present = {}
+    for kind, (relation, rows) in kinds.items():
+        key = model._meta.get_field(relation).field
+        if rows.query.has_filters():
+            present[f"has_{kind}"] = Exists(rows.filter(**{key.name: OuterRef("pk")}))
+        else:
+            present[f"has_{kind}"] = _any_row(model, key)
+    return present
+
+
+def _any_row(model: type[models.Model], key: models.ForeignKey) -> RawSQL:
+    """EXISTS a row of `key`'s table pointing at the row of `model` of the query it annotates
+    (whose own table `model`'s is, not a subquery's)."""
+    qn = connection.ops.quote_name
+    outer = f"{qn(model._meta.db_table)}.{qn(model._meta.pk.column)}"
+    # Table and column names from the models' metadata; no value goes into the text.
+    sql = f"EXISTS (SELECT 1 FROM {qn(key.model._meta.db_table)} WHERE {qn(key.column)} = {outer})"  # noqa: S608
+    return RawSQL(sql, (), output_field=models.BooleanField())  # noqa: S611
 
 
 def _read_where_present(objects: list, kinds: dict[str, tuple[str, QuerySet]]) -> None:
@@ -367,6 +491,10 @@ def _read_where_present(objects: list, kinds: dict[str, tuple[str, QuerySet]]) -
 MESSAGES_SHOWN = 200
 
 
+def _messages(*, user) -> QuerySet[Notification]:
+    return restrict(notification_detail_queryset(user=user).only(*_MESSAGE_COLUMNS), user=user)
+
+
 def messages_about(*, user, candidate: Candidate, interviews) -> list[Notification]:
     """Outbox rows to the candidate or about their interviews (to interviewers and recruiters),
     newest first, in one query on two indexed columns. Staff alerts about an application without
@@ -376,8 +504,7 @@ def messages_about(*, user, candidate: Candidate, interviews) -> list[Notificati
     interview_ids = [i.pk for i in interviews]
     if interview_ids:
         about |= Q(interview_id__in=interview_ids)
-    queryset = restrict(notification_detail_queryset(user=user), user=user).filter(about)
-    return list(queryset.order_by("-due_at", "-id")[:MESSAGES_SHOWN])
+    return list(_messages(user=user).filter(about).order_by("-due_at", "-id")[:MESSAGES_SHOWN])
 
 
 @dataclass
@@ -385,6 +512,8 @@ class CandidateFile:
     candidate: Candidate
     applications: list[Application]
     interviews: list[Interview]
+    prior_records: list[PriorRecord]
+    consents: list[Consent]
     messages: list[Notification]
     shown: dict[str, list[str]] = field(default_factory=dict)
 
@@ -411,25 +540,32 @@ def _shown(applications, interviews, prior_records) -> dict[str, list[str]]:
 
 def candidate_file_for(*, user, pk, page: str = "candidate_file") -> CandidateFile:
     """The candidate's whole file with its one `view` event; NotFound when missing or not visible."""
+    after_decision = _after_decision(user=user)
+    queryset = candidate_file_queryset(user=user, after_decision=after_decision)
     try:
-        candidate = restrict(candidate_file_queryset(user=user), user=user).get(pk=pk)
+        candidate = restrict(queryset, user=user).get(pk=pk)
     except (Candidate.DoesNotExist, ValidationError):
         raise NotFound("Candidate not found.") from None
-    applications = list(candidate.applications.all())
-    _read_after_decision(applications, user=user)
+    applications = _ordered(candidate.application_list, "-stage_changed_at", "id")
+    for application in applications:
+        application.stage_list = _ordered(application.stage_list, "at", "id")
+        application.interview_list = _ordered(application.interview_list, "-starts_at", "id")
+    _read_where_present(applications, after_decision)
     interviews = sorted(
-        (i for a in applications for i in a.interviews.all()), key=lambda i: i.starts_at, reverse=True
+        (i for a in applications for i in a.interview_list), key=lambda i: i.starts_at, reverse=True
     )
-    _read_incidents(interviews, user=user)
+    _read_rest(interviews, user=user)
+    prior_records = _ordered(candidate.prior_record_list, "-period_start", "id")
+    consents = _ordered(candidate.consent_list, "-decided_at", "-created_at")
     messages = messages_about(user=user, candidate=candidate, interviews=interviews)
-    shown = _shown(applications, interviews, candidate.prior_records.all())
+    shown = _shown(applications, interviews, prior_records)
     audit_record(
         actor=user,
         action=AuditAction.VIEW,
         target=candidate,
         detail={"page": page, "shown": shown, "messages": len(messages)},
     )
-    return CandidateFile(candidate, applications, interviews, messages, shown)
+    return CandidateFile(candidate, applications, interviews, prior_records, consents, messages, shown)
 
 
 def interview_candidate_id(*, user, pk):
@@ -456,25 +592,18 @@ class InterviewPage:
 
 def interview_page_for(*, user, pk) -> InterviewPage:
     """HR's view of one interview with its one `view` event; NotFound when missing or not visible."""
-    queryset = (
-        _interviews(user=user)
-        .select_related("application__candidate", "application__position")
-        .defer(*_CANDIDATE_ON_INTERVIEW)
+    queryset = _interviews(user=user, columns=_INTERVIEW_PAGE_COLUMNS).select_related(
+        "application__candidate", "application__position"
     )
     try:
         interview = queryset.get(pk=pk)
     except (Interview.DoesNotExist, ValidationError):
         raise NotFound("Interview not found.") from None
-    _read_incidents([interview], user=user)
-    consents = list(
-        restrict(consent_detail_queryset(user=user), user=user)
-        .filter(interview=interview)
-        .order_by("-decided_at", "-created_at")
-    )
+    _read_rest([interview], user=user)
+    consents = restrict(consent_detail_queryset(user=user).only(*_CONSENT_COLUMNS), user=user)
+    consents = _ordered(consents.filter(interview=interview).order_by(), "-decided_at", "-created_at")
     messages = list(
-        restrict(notification_detail_queryset(user=user), user=user)
-        .filter(interview=interview)
-        .order_by("-due_at", "-id")[:MESSAGES_SHOWN]
+        _messages(user=user).filter(interview=interview).order_by("-due_at", "-id")[:MESSAGES_SHOWN]
     )
     shown = {
         "aiassessment": [str(a.pk) for a in [assessment_of(interview)] if a is not None],

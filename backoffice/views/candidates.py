@@ -46,6 +46,8 @@ HR = (Role.RECRUITER, Role.HR_ADMIN)
 # read for each of some hundred choices.
 _NAME_COLUMNS = ("id", "username", "first_name", "last_name")
 _POSITION_COLUMNS = ("id", "title", "department", "region", "status")
+# A new application's choice of position (`_position_options`).
+_POSITION_CHOICE_COLUMNS = ("id", "title", "department", "region")
 
 
 def _may_act(request) -> bool:
@@ -167,7 +169,8 @@ def candidate_list(request):
         "filtered": any(request.GET.get(n) for n in ("email", "position", "stage")),
         "position_filter_options": _position_filter_options(positions, request.GET.get("position")),
         "position_options": _position_options(
-            [p for p in positions if p.status == p.Status.OPEN], new_application.values.get("position")
+            [(p.pk, p.title, p.department, p.region) for p in positions if p.status == p.Status.OPEN],
+            new_application.values.get("position"),
         ),
         "stages": Stage.choices,
         "query": query_without(request, "page"),
@@ -244,9 +247,14 @@ def _position_filter_options(positions, selected) -> str:
 
 
 def _position_options(open_positions, selected) -> str:
-    """A new application's choices: the open positions with their department and region."""
+    """A new application's choices: the open positions, as `_POSITION_CHOICE_COLUMNS`, with their
+    department and region."""
     return _options(
-        tuple((str(p.pk), f"{p.title} · {p.department} · {p.region}") for p in open_positions), selected
+        tuple(
+            (str(pk), f"{title} · {department} · {region}")
+            for pk, title, department, region in open_positions
+        ),
+        selected,
     )
 
 
@@ -281,12 +289,14 @@ def candidate_file(request, pk):
 def _file_context(request, file: selectors.CandidateFile, refusal: Refusal | None) -> dict:
     may_act = _may_act(request)
     candidate = file.candidate
-    consents = list(candidate.consents.all())
-    choices = _choices(request)
+    consents = file.consents
+    choices = _choices(request, applications=file.applications, interviews=file.interviews)
     for application in file.applications:
         _decorate_application(application, refusal, request.user, may_act, choices)
+    interview_url = url_for_each("hr-interview")
     for interview in file.interviews:
         _decorate_interview(interview, refusal, consents, choices)
+        interview.page_url = interview_url(interview.pk)
     new_application = _state(refusal, "application_create", candidate.pk)
     upcoming = [
         i for i in file.interviews if i.status == Interview.Status.SCHEDULED and i.starts_at >= timezone.now()
@@ -296,7 +306,7 @@ def _file_context(request, file: selectors.CandidateFile, refusal: Refusal | Non
         "applications": file.applications,
         "interviews": file.interviews,
         "next_interview": min(upcoming, key=lambda i: i.starts_at, default=None),
-        "prior_records": list(candidate.prior_records.all()),
+        "prior_records": file.prior_records,
         "general_consents": [c for c in consents if c.interview_id is None],
         "consent_scopes": [label for _value, label in Consent.Scope.choices],
         "interview_kinds": Interview.Kind.choices,
@@ -313,18 +323,28 @@ def _file_context(request, file: selectors.CandidateFile, refusal: Refusal | Non
     }
 
 
-def _choices(request, *, positions: bool = True) -> dict:
+def _choices(request, *, applications=None, interviews=()) -> dict:
     """Who and what the action forms offer (nothing is read for an HR admin, who has no forms).
-    Without `positions` (a page with no application or offer forms) only the interviewers."""
-    choices = {"interviewers": (), "recruiters": (), "open_positions": []}
+    The open positions for a new application, on a page of `applications` (None: a page with no
+    application form); of the people, only those a form shown offers: interviewers where an
+    application can be scheduled or an interview takes interviewers, recruiters as approvers of a
+    draft offer. A form not shown offers no one, so no one is read for it."""
+    choices = {"interviewers": (), "recruiters": (), "open_positions": ()}
     if not _may_act(request):
         return choices
-    roles = {"interviewers": Role.INTERVIEWER}
-    if positions:
+    shown = applications or ()
+    roles = {}
+    if any(a.stage in scheduling.SCHEDULABLE_STAGES for a in shown) or any(
+        i.status in scheduling.BUSY_STATUSES for i in interviews
+    ):
+        roles["interviewers"] = Role.INTERVIEWER
+    if any(o.status == Offer.Status.DRAFT for a in shown for o in a.offer_list):
         roles["recruiters"] = Role.RECRUITER
+    if applications is not None:
         open_positions = selectors.positions_for(user=request.user, open_only=True)
-        choices["open_positions"] = list(open_positions.only(*_POSITION_COLUMNS))
-    choices.update(_people(roles))
+        choices["open_positions"] = tuple(open_positions.values_list(*_POSITION_CHOICE_COLUMNS))
+    if roles:
+        choices.update(_people(roles))
     return choices
 
 
@@ -399,24 +419,24 @@ def _decorate_interview(interview, refusal, consents, choices: dict) -> None:
         name: _state(refusal, name, interview.pk) for name in ("reschedule", "cancel", "assign")
     }
     assessment = interview.assessment_shown = selectors.assessment_of(interview)
-    interview.dimension_list = list(assessment.dimensions.all()) if assessment else []
+    interview.dimension_list = assessment.dimension_list if assessment else []
     if assessment is not None:
         assessment.overall_confidence_pct = _percent(assessment.overall_confidence)
         assessment.transcript_quality_pct = _percent(assessment.transcript_quality)
     for dimension in interview.dimension_list:
         dimension.form = _state(refusal, "review", dimension.pk)
-        dimension.review_list = list(dimension.reviews.all())
         dimension.confidence_pct = _percent(dimension.confidence)
         dimension.low_confidence = dimension.confidence < MIN_CONFIDENCE
         dimension.quotes = evidence_quotes(dimension.evidence)
-    interview.assignment_list = sorted(interview.assignments.all(), key=lambda a: (a.created_at, a.pk))
-    assigned = {str(a.interviewer_id) for a in interview.assignment_list}
-    assignable = tuple((pk, name) for pk, name in choices["interviewers"] if pk not in assigned)
-    interview.may_assign = bool(assignable) and interview.status in scheduling.BUSY_STATUSES
-    if interview.may_assign:
-        interview.assignable_options = _options(
-            assignable, interview.forms["assign"].values.get("interviewer")
-        )
+    interview.may_assign = False
+    if interview.status in scheduling.BUSY_STATUSES:
+        assigned = {str(a.interviewer_id) for a in interview.assignment_list}
+        assignable = tuple((pk, name) for pk, name in choices["interviewers"] if pk not in assigned)
+        interview.may_assign = bool(assignable)
+        if assignable:
+            interview.assignable_options = _options(
+                assignable, interview.forms["assign"].values.get("interviewer")
+            )
     interview.is_scheduled = interview.status == Interview.Status.SCHEDULED
     state = selectors.consent_by_scope(consents, interview_id=interview.pk)
     interview.consent_rows = [(Consent.Scope(scope).label, consent) for scope, consent in state.items()]
@@ -459,7 +479,7 @@ def _timeline(file: selectors.CandidateFile) -> list[dict]:
     """Stage changes and messages, newest first."""
     entries = []
     for application in file.applications:
-        for change in application.stage_history.all():
+        for change in application.stage_list:
             entries.append({"at": change.at, "kind": "stage", "change": change, "application": application})
     for message in file.messages:
         message.tone = _tone(message.status)
@@ -490,7 +510,7 @@ def interview_page(request, pk):
     except NotFound:
         raise Http404 from None
     interview = shown.interview
-    choices = _choices(request, positions=False)
+    choices = _choices(request, interviews=[interview])
     _decorate_interview(interview, refusal, shown.consents, choices)
     for message in shown.messages:
         message.tone = _tone(message.status)

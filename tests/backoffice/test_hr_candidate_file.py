@@ -3,17 +3,22 @@ recorded as ONE `view` event naming the candidate and what the page showed. HR a
 page without a single control; other roles are refused; unknown ids answer 404."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
+from backoffice.selectors.candidate_file import _ordered
 from candidates.services.candidates import candidate_portal_link
+from hrsuite.roles import Role
 from interviews.models import Consent, Scorecard
 from interviews.services.assignments import assignment_create
 from interviews.services.consent import consent_save, notice_current
 from interviews.services.reviews import human_review_create
 from interviews.services.scorecards import scorecard_save
+from notifications.models import Notification
 from onboarding.services import offers
-from tests.backoffice.hr_helpers import ACTION_MARK, events, file_url, full_file
+from tests.backoffice.hr_helpers import ACTION_MARK, events, file_url, full_file, interview_url
 from tests.factories import (
     application_awaiting_decision,
     assessment_payload,
@@ -32,7 +37,7 @@ def clock():
     yield from frozen_clock()
 
 
-FILE_QUERIES = 20
+FILE_QUERIES = 18
 
 
 @pytest.mark.parametrize("interviews", [1, 5])
@@ -44,15 +49,64 @@ def test_file_reads_a_fixed_number_of_queries_however_many_interviews_and_record
     )
     client.force_login(recruiter)
     # session, user, savepoint and release, roles and permissions (1); the candidate and what is
-    # prefetched with them: applications, stage history, interviews, assignments, assessments,
-    # dimensions, human reviews, scorecards, prior records, consents; the messages; the audit
-    # event (its insert; it is chained after the commit); for the recruiter's forms: interviewers and
-    # recruiters (one query), open positions. No incident and no decision yet, so neither
-    # incidents nor anything that follows a decision are read.
+    # prefetched with them: applications, stage history, interviews (each with its assessment),
+    # assignments, scorecards, dimensions, prior records, consents; the messages; the audit event
+    # (its insert; it is chained after the commit); for the recruiter's forms: interviewers for
+    # the application's schedule form, open positions. No incident, no human review, no decision
+    # yet, so neither incidents, reviews nor anything that follows a decision are read.
     with django_assert_num_queries(FILE_QUERIES):
         response = client.get(file_url(candidate))
     assert response.status_code == 200
     assert response.text.count('class="card interview"') == interviews
+
+
+def test_human_reviews_are_read_for_the_assessments_a_person_reviewed(
+    client, recruiter, interviewer, integration, django_assert_num_queries
+):
+    candidate, _application, (reviewed, _other) = full_file(
+        recruiter, interviewer=interviewer, integration=integration, interviews=2
+    )
+    dimension = reviewed.assessment.dimensions.get(dimension="communication")
+    human_review_create(
+        dimension_score=dimension, outcome="override", score=70, reason="Answers were short.", actor=recruiter
+    )
+    client.force_login(recruiter)
+    # The reviewed assessment's dimension scores' reviews (+1); the other assessment has none.
+    with django_assert_num_queries(FILE_QUERIES + 1):
+        page = client.get(file_url(candidate)).text
+    assert page.count("Override → 70") == 1 and "Answers were short." in page
+    reviewed_card = page[page.index(f'id="interview-{reviewed.pk}"') :]
+    assert "Override → 70" in reviewed_card[: reviewed_card.index("</article>")]
+
+
+def test_a_viewer_who_may_not_see_assessments_reads_the_file_without_them(
+    client, recruiter, interviewer, integration
+):
+    candidate, _application, (interview,) = full_file(
+        recruiter, interviewer=interviewer, integration=integration
+    )
+    seen = Permission.objects.get(content_type__app_label="interviews", codename="view_aiassessment")
+    Group.objects.get(name=Role.RECRUITER).permissions.remove(seen)
+    client.force_login(recruiter)
+    for url in (file_url(candidate), interview_url(interview)):
+        page = client.get(url).text
+        assert "sim-assess-2026.1" not in page and "No AI assessment yet" in page
+        assert "Strong yes" in page
+        assert events("view", actor=recruiter)[-1].detail["shown"]["aiassessment"] == []
+
+
+@pytest.mark.parametrize("order", [("sent_at", "id"), ("-sent_at", "id"), ("-sent_at", "-id")])
+def test_lists_read_without_order_by_are_put_in_postgresqls_order(
+    recruiter, interviewer, other_interviewer, order
+):
+    """Ties follow the next column, NULLs come last ascending and first descending, as ORDER BY
+    puts them."""
+    interview = schedule(recruiter, interviewers=[interviewer, other_interviewer])
+    messages = Notification.objects.filter(interview=interview)
+    assert messages.count() >= 3
+    sent = timezone.now()
+    messages.filter(pk__in=list(messages.values_list("pk", flat=True)[:2])).update(sent_at=sent)
+    assert list(messages.order_by(*order)) == _ordered(messages.order_by(), *order)
 
 
 def test_the_file_shows_profile_resume_records_assessment_scorecards_and_timeline(
@@ -170,10 +224,10 @@ def test_offer_background_check_onboarding_and_consent_are_on_the_file(
     offer = make_hire(recruiter, application=application_awaiting_decision(recruiter, candidate=candidate))
     offers.offer_answer(offer=offer, accept=True, actor=candidate_user)
     client.force_login(recruiter)
-    # No interview was assessed, so no dimension scores or human reviews are read (-2); what
-    # follows the hire decision is, for its application only: decisions, offers and their
-    # approval steps, checks, onboarding plans and their tasks (+6).
-    with django_assert_num_queries(FILE_QUERIES - 2 + 6):
+    # No interview was assessed, so no dimension scores are read (-1); what follows the hire
+    # decision is, for its application only: decisions, offers and their approval steps, checks,
+    # onboarding plans and their tasks (+6).
+    with django_assert_num_queries(FILE_QUERIES - 1 + 6):
         page = client.get(file_url(candidate)).text
     hired = page[page.index(f'id="application-{offer.application_id}"') :]
     hired = hired[: hired.index("</article>\n", hired.index("Onboarding"))]
@@ -192,6 +246,18 @@ def test_offer_background_check_onboarding_and_consent_are_on_the_file(
     assert '<span class="badge ok">Given</span>' in page and '<span class="badge bad">Refused</span>' in page
     assert Consent.objects.count() == 2
     assert "Has an account" in page
+
+
+def test_what_follows_a_decision_is_only_what_the_viewer_may_see(client, recruiter):
+    candidate = make_candidate(recruiter)
+    offer = make_hire(recruiter, application=application_awaiting_decision(recruiter, candidate=candidate))
+    seen = Permission.objects.get(content_type__app_label="onboarding", codename="view_offer")
+    Group.objects.get(name=Role.RECRUITER).permissions.remove(seen)
+    client.force_login(recruiter)
+    page = client.get(file_url(candidate)).text
+    assert "Strong interviews." in page and f'id="offer-{offer.pk}"' not in page
+    shown = events("view", actor=recruiter)[-1].detail["shown"]
+    assert shown["decision"] == [str(offer.decision_id)] and shown["offer"] == []
 
 
 def test_times_are_shown_in_the_viewers_zone_and_the_candidates(client, recruiter):

@@ -85,7 +85,7 @@ def test_the_page_is_one_view_event_of_the_interview_naming_the_candidate(client
     assert event.detail["shown"]["aiassessment"] == [str(held.assessment.pk)]
 
 
-PAGE_QUERIES = 15
+PAGE_QUERIES = 12
 
 
 @pytest.mark.parametrize("more_interviewers", [0, 3])
@@ -96,11 +96,23 @@ def test_the_page_reads_a_fixed_number_of_queries(
         assignment_create(interview=held, interviewer=make_user(Role.INTERVIEWER), actor=recruiter)
     client.force_login(recruiter)
     # session, user, savepoint and release, roles and permissions (1); the interview with its
-    # assignments, assessment, dimensions, reviews, scorecards (whether it has incidents comes
-    # with it: it has none); consents; messages; the audit event (its insert; it is chained
-    # after the commit); interviewers for the assign form
+    # assessment (and whether it has incidents: it has none), its assignments, scorecards,
+    # dimensions (no human review yet: none are read); consents; messages; the audit event (its
+    # insert; it is chained after the commit). The interview was held, so the page has no assign
+    # form and reads no interviewers for one.
     with django_assert_num_queries(PAGE_QUERIES):
         assert client.get(interview_url(held)).status_code == 200
+
+
+def test_an_interview_ahead_reads_the_interviewers_its_assign_form_offers(
+    client, recruiter, interviewer, django_assert_num_queries
+):
+    ahead = schedule(recruiter, starts_at=shanghai(2027, 3, 3, 10, 0))
+    client.force_login(recruiter)
+    # Not assessed yet: no dimension scores (-1); the interviewers its assign form offers (+1).
+    with django_assert_num_queries(PAGE_QUERIES):
+        page = client.get(interview_url(ahead)).text
+    assert f'id="form-assign-{ahead.pk}"' in page and f'<option value="{interviewer.pk}">' in page
 
 
 def test_an_action_from_the_interview_page_returns_to_it(client, recruiter, held, other_interviewer):
