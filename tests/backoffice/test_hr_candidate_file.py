@@ -19,6 +19,7 @@ from interviews.services.scorecards import scorecard_save
 from notifications.models import Notification
 from onboarding.services import offers
 from tests.backoffice.hr_helpers import ACTION_MARK, events, file_url, full_file, interview_url
+from tests.conftest import ON_POSTGRES
 from tests.factories import (
     application_awaiting_decision,
     assessment_payload,
@@ -95,6 +96,8 @@ def test_a_viewer_who_may_not_see_assessments_reads_the_file_without_them(
         assert events("view", actor=recruiter)[-1].detail["shown"]["aiassessment"] == []
 
 
+# The order is PostgreSQL's, as production's database gives it; SQLite puts NULLs first ascending.
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs DATABASE_URL=postgres://...")
 @pytest.mark.parametrize("order", [("sent_at", "id"), ("-sent_at", "id"), ("-sent_at", "-id")])
 def test_lists_read_without_order_by_are_put_in_postgresqls_order(
     recruiter, interviewer, other_interviewer, order
