@@ -1,11 +1,14 @@
 """Base classes shared by the domain models of every app."""
 
-import functools
 import uuid
 
+from django.core.signals import setting_changed
 from django.db import connections, models
 from django.db.models.lookups import Exact, In
 from django.db.models.sql.where import AND
+from django.dispatch import receiver
+from django.utils import translation
+from django.utils.autoreload import file_changed
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import gettext, ngettext
@@ -79,20 +82,38 @@ def nul_places(document) -> tuple[list[str], int]:
     return places, deepest
 
 
-def choice_label(model: type[models.Model], name: str, value):
-    """What `get_<name>_display()` shows for `value`, for a row read as values, not an instance."""
-    return _choices_by_value(model._meta.get_field(name)).get(make_hashable(value), value)
+# Choice labels by value, each translated once per language: a lazy label is translated again
+# each time it is shown, and lists show one on every row (a dashboard some 200). Forgotten when
+# Django loads its catalogues again (`_forget_labels`).
+_labels: dict[tuple[str | None, object], dict] = {}
 
 
-@functools.cache
-def _choices_by_value(field: models.Field) -> dict:
-    """A field's choices by value, made once. The labels stay lazy, so each is translated when
-    shown, into the language of the request showing it."""
-    return dict(make_hashable(field.flatchoices))
+def choice_labels(choices) -> dict:
+    """What `get_<name>_display()` shows, by value, in the active language: for a field with
+    choices, or a choices class (the values made hashable, as Django's lookup makes them)."""
+    key = (translation.get_language(), choices)
+    labels = _labels.get(key)
+    if labels is None:
+        pairs = choices.flatchoices if isinstance(choices, models.Field) else choices.choices
+        labels = _labels[key] = {make_hashable(value): str(label) for value, label in pairs}
+    return labels
+
+
+@receiver(setting_changed)
+def _forget_labels_for_settings(*, setting, **kwargs) -> None:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS", "USE_I18N"}:
+        _labels.clear()
+
+
+@receiver(file_changed)
+def _forget_labels(*, file_path, **kwargs) -> None:
+    if file_path.suffix == ".mo":
+        _labels.clear()
 
 
 class ChoiceLabels(models.Model):
-    """`get_FOO_display()` without remaking the field's choices on each call.
+    """`get_FOO_display()` without remaking the field's choices on each call, from labels
+    translated once per language (`choice_labels`).
 
     Django's makes a dict of every choice each time, and hashing its lazy labels translates
     each of them: the interviewer's list translated some 400 labels to show 50."""
@@ -102,7 +123,7 @@ class ChoiceLabels(models.Model):
 
     def _get_FIELD_display(self, field):
         value = getattr(self, field.attname)
-        return force_str(_choices_by_value(field).get(make_hashable(value), value), strings_only=True)
+        return force_str(choice_labels(field).get(make_hashable(value), value), strings_only=True)
 
 
 class DomainModel(ChoiceLabels):

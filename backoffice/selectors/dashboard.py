@@ -24,13 +24,13 @@ from django.db import models
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import ExtractMinute, Floor, TruncDate, TruncHour
 from django.dispatch import receiver
-from django.utils import timezone, translation
-from django.utils.autoreload import file_changed
+from django.utils import timezone
 
 from accounts.models import full_name
 from audit.services import audit_lists
 from backoffice.models import DashboardSummary
 from candidates.models import Application, Position, Stage
+from hrsuite.models import choice_labels
 from hrsuite.permissions import global_permission, restrict
 from interviews.models import (
     WAITING_FOR_REVIEW,
@@ -550,7 +550,7 @@ def _by_status(queryset: QuerySet) -> dict[str, int]:
 
 
 def _pipeline(summary: Summary) -> Pipeline:
-    labels = _labels(Stage)
+    labels = choice_labels(Stage)
     positions = []
     for row in summary.pipeline:
         total = row["total"]
@@ -618,7 +618,7 @@ def _completion(summary: Summary) -> list[CompletionRate]:
 
 def _bars_by_status(counts: dict[str, int], statuses, tones: dict) -> list[Bar]:
     largest = max(counts.values(), default=0)
-    labels = _labels(statuses)
+    labels = choice_labels(statuses)
     return [
         _bar(status, labels[status], counts.get(status, 0), largest, tone=tones.get(status, ""))
         for status in statuses.values
@@ -632,23 +632,6 @@ def _bar(key: str, label: str, count: int, of: int, *, tone: str = "") -> Bar:
 def _share(count: int, of: int) -> int:
     """A bar's width in percent: one that has something in it stays visible, however small."""
     return 0 if not of or not count else max(1, round(100 * count / of))
-
-
-# Choice labels by value in each language: each translated once per language, not at every bar
-# and row that shows one (a lazy label is translated each time it is printed). Forgotten when
-# Django drops its translations, as `hrsuite.templating.translated` forgets its texts.
-_translated: dict[tuple[str, object], dict] = {}
-
-
-def _labels(choices) -> dict:
-    """The labels of `choices` (a choices class, or a field with choices) by value, as
-    `get_<name>_display()` shows them in the active language."""
-    key = (translation.get_language(), choices)
-    labels = _translated.get(key)
-    if labels is None:
-        pairs = choices.flatchoices if isinstance(choices, models.Field) else choices.choices
-        labels = _translated[key] = {value: str(label) for value, label in pairs}
-    return labels
 
 
 def _shortlist(rows: list, counted: int | None) -> Shortlist:
@@ -679,7 +662,7 @@ def _interview_values(path: str) -> dict[str, F]:
 
 def _with_label(rows: list[dict], model: type[models.Model], name: str) -> list[dict]:
     """Adds `<name>_label` to each row: what `get_<name>_display()` shows for its value."""
-    labels = _labels(model._meta.get_field(name))
+    labels = choice_labels(model._meta.get_field(name))
     for row in rows:
         row[f"{name}_label"] = labels.get(row[name], row[name])
     return rows
@@ -765,16 +748,9 @@ _kept: dict[tuple[Callable, int], _Kept] = {}
 
 @receiver(setting_changed)
 def _settings_changed(**kwargs) -> None:
-    # A kept statement holds settings (the hours after which a scorecard is overdue), a label the
-    # catalogues' translations (tests change both).
+    # A kept statement holds settings (the hours after which a scorecard is overdue; tests
+    # change them).
     _kept.clear()
-    _translated.clear()
-
-
-@receiver(file_changed)
-def _catalogue_changed(*, file_path, **kwargs) -> None:
-    if file_path.suffix == ".mo":
-        _translated.clear()
 
 
 def _read(build: Callable[..., QuerySet], rows: QuerySet, *, shared: bool, limit: int, **values) -> list:

@@ -1,10 +1,10 @@
-"""A choice's label is looked up from choices made once per field, yet always shown in the language
-of the request showing it."""
+"""A choice's label is looked up from labels translated once per field and language, yet always shown
+in the language of the request showing it."""
 
 from django.utils import translation
 
 from audit.models import AuditAction, AuditEvent
-from hrsuite.models import _choices_by_value
+from hrsuite.models import choice_labels
 from interviews.models import Interview
 
 
@@ -17,14 +17,20 @@ def test_a_label_follows_each_requests_language_though_the_choices_are_made_once
             assert event.get_action_display() == view
 
 
-def test_the_choices_are_made_once_per_field():
+def test_the_labels_are_made_once_per_field_and_language(settings):
     field = Interview._meta.get_field("status")
-    _choices_by_value.cache_clear()
-    for status in Interview.Status:
-        Interview(status=status).get_status_display()
-    assert _choices_by_value.cache_info().misses == 1
-    assert _choices_by_value.cache_info().hits == len(Interview.Status) - 1
-    assert _choices_by_value(field)[Interview.Status.COMPLETED] is Interview.Status.COMPLETED.label
+    with translation.override("zh-hans"):
+        made = choice_labels(field)
+        assert [Interview(status=s).get_status_display() for s in Interview.Status][:1] == ["已安排"]
+        assert choice_labels(field) is made
+        assert made[Interview.Status.SCHEDULED] == "已安排" and type(made[Interview.Status.SCHEDULED]) is str
+    with translation.override("en"):
+        assert choice_labels(field) is not made
+        assert choice_labels(Interview.Status)[Interview.Status.SCHEDULED] == "Scheduled"
+    # Catalogues loaded again (a test overriding where they come from, a new .mo) are read again.
+    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]
+    with translation.override("zh-hans"):
+        assert choice_labels(field) is not made
 
 
 def test_a_value_that_is_no_choice_shows_as_it_is():
