@@ -2,12 +2,11 @@
 
 import functools
 
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.utils import translation
 from django.utils.html import format_html
 
 from candidates.models import Stage
+from hrsuite.catalogues import forget_with_catalogues
 
 # Open stages keep the badge's default blue; the pending decision is amber, offer and hire green.
 _STAGE_TONES = {
@@ -32,9 +31,5 @@ def _badge(stage: str, language: str) -> str:
     return format_html('<span class="badge{}">{}</span>', _STAGE_TONES.get(stage, ""), label)
 
 
-@receiver(setting_changed)
-def _forget_badges(*, setting, **kwargs) -> None:
-    # The labels come from the catalogues, which Django loads again when a test overrides the
-    # settings they come from.
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
-        _badge.cache_clear()
+# The labels come from the catalogues.
+forget_with_catalogues(_badge.cache_clear)

@@ -2,18 +2,16 @@
 
 import uuid
 
-from django.core.signals import setting_changed
 from django.db import connections, models
 from django.db.models.lookups import Exact, In
 from django.db.models.sql.where import AND
-from django.dispatch import receiver
 from django.utils import translation
-from django.utils.autoreload import file_changed
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from hrsuite.catalogues import forget_with_catalogues
 from hrsuite.errors import ValidationFailed
 from hrsuite.fields import EncryptedTextField
 
@@ -84,7 +82,7 @@ def nul_places(document) -> tuple[list[str], int]:
 
 # Choice labels by value, each translated once per language: a lazy label is translated again
 # each time it is shown, and lists show one on every row (a dashboard some 200). Forgotten when
-# Django loads its catalogues again (`_forget_labels`).
+# Django loads its catalogues again.
 _labels: dict[tuple[str | None, object], dict] = {}
 
 
@@ -99,16 +97,7 @@ def choice_labels(choices) -> dict:
     return labels
 
 
-@receiver(setting_changed)
-def _forget_labels_for_settings(*, setting, **kwargs) -> None:
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS", "USE_I18N"}:
-        _labels.clear()
-
-
-@receiver(file_changed)
-def _forget_labels(*, file_path, **kwargs) -> None:
-    if file_path.suffix == ".mo":
-        _labels.clear()
+forget_with_catalogues(_labels.clear)
 
 
 class ChoiceLabels(models.Model):

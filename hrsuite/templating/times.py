@@ -12,10 +12,10 @@ import functools
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.utils import dateformat, formats, timezone, translation
 from django.utils.html import format_html
+
+from hrsuite.catalogues import forget_with_catalogues
 
 
 def local(print_: Callable) -> Callable:
@@ -128,12 +128,8 @@ def _day_text(day: datetime.date, format: str, language: str) -> str:
         return dateformat.format(day, format)
 
 
-@receiver(setting_changed)
-def _forget_day_texts(*, setting, **kwargs) -> None:
-    # The texts hold weekday and month names from the catalogues, which Django loads again when a
-    # test overrides the settings they come from (the formats are part of each text's key).
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
-        _day_text.cache_clear()
+# The texts hold weekday and month names from the catalogues (the formats are part of each key).
+forget_with_catalogues(_day_text.cache_clear)
 
 
 def time_element(value, format: str = "") -> str:

@@ -12,27 +12,16 @@ settings change (tests) and when a catalogue file changes (the development serve
 
 import functools
 
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.utils import translation
-from django.utils.autoreload import file_changed
 from markupsafe import Markup
 
+from hrsuite.catalogues import forget_with_catalogues
 from hrsuite.templating.printing import shown
 
 _texts: dict[tuple[str, str | None, str], str] = {}
 
 
-@receiver(setting_changed)
-def _settings_changed(*, setting, **kwargs) -> None:
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS", "USE_I18N"}:
-        _texts.clear()
-
-
-@receiver(file_changed)
-def _catalogue_changed(*, file_path, **kwargs) -> None:
-    if file_path.suffix == ".mo":
-        _texts.clear()
+forget_with_catalogues(_texts.clear)
 
 
 def _text(language: str, context: str | None, message: str) -> str:

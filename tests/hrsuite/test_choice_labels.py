@@ -1,7 +1,10 @@
 """A choice's label is looked up from labels translated once per field and language, yet always shown
 in the language of the request showing it."""
 
+from pathlib import Path
+
 from django.utils import translation
+from django.utils.autoreload import file_changed
 
 from audit.models import AuditAction, AuditEvent
 from hrsuite.models import choice_labels
@@ -36,3 +39,12 @@ def test_the_labels_are_made_once_per_field_and_language(settings):
 def test_a_value_that_is_no_choice_shows_as_it_is():
     assert Interview(status="archived").get_status_display() == "archived"
     assert Interview(status="").get_status_display() == ""
+
+
+def test_a_changed_catalogue_file_makes_them_again():
+    field = Interview._meta.get_field("status")
+    made = choice_labels(field)
+    file_changed.send(sender=None, file_path=Path("locale/zh_Hans/LC_MESSAGES/django.po"))
+    assert choice_labels(field) is made  # a source file: nothing loaded again
+    file_changed.send(sender=None, file_path=Path("locale/zh_Hans/LC_MESSAGES/django.mo"))
+    assert choice_labels(field) is not made
