@@ -131,26 +131,8 @@ def candidate_page_keys(*, user, filters=None) -> QuerySet | None:
 
 
 def candidate_page_rows(*, user) -> QuerySet[Candidate]:
-    """The candidates as a list page shows them, each with `listed_applications` (position,
-    stage) and on each application `upcoming_interviews` (scheduled, not yet started)."""
-    upcoming = (
-        restrict(
-            Interview.objects.filter(status=Interview.Status.SCHEDULED, starts_at__gte=timezone.now()),
-            user=user,
-        )
-        .only("application", "kind", "starts_at")
-        .order_by("starts_at", "id")
-    )
-    applications = (
-        restrict(Application.objects.select_related("position"), user=user)
-        # A row shows each application's position and stage, and when that stage began.
-        .only("candidate", "stage", "stage_changed_at", "position__title")
-        .order_by("-stage_changed_at", "id")
-        .prefetch_related(Prefetch("interviews", queryset=upcoming, to_attr="upcoming_interviews"))
-    )
-    return restrict(Candidate.objects.only(*_LISTED), user=user).prefetch_related(
-        Prefetch("applications", queryset=applications, to_attr="listed_applications")
-    )
+    """The candidates as a list page shows them; `candidate_rows` reads the rest of a page's rows."""
+    return restrict(Candidate.objects.only(*_LISTED), user=user)
 
 
 def candidate_page_count(keys: QuerySet) -> int:
@@ -171,17 +153,44 @@ class CandidateRow:
     interview_url: str = ""
 
 
-def candidate_row(candidate: Candidate) -> CandidateRow:
-    """One list row from a candidate of `candidate_page_rows` (no further queries)."""
-    applications = candidate.listed_applications
-    upcoming = [i for a in applications for i in a.upcoming_interviews]
-    moments = [candidate.updated_at, *(a.stage_changed_at for a in applications)]
-    return CandidateRow(
-        candidate=candidate,
-        applications=applications,
-        next_interview=min(upcoming, key=lambda i: i.starts_at, default=None),
-        last_activity=max(moments),
+def candidate_rows(candidates: list[Candidate], *, user) -> list[CandidateRow]:
+    """The list rows of a page of `candidate_page_rows`: each candidate's applications (position
+    and stage, the latest change first) and their next interview (scheduled, not yet started), in
+    two queries for the whole page.
+
+    Read and grouped here, by key: prefetch_related's bookkeeping (each candidate's and each
+    application's related caches, filters built from the instances) cost more than the reads."""
+    applications = list(
+        restrict(Application.objects.filter(candidate_id__in=[c.pk for c in candidates]), user=user)
+        .annotate(position_title=F("position__title"))
+        .only("candidate", "stage", "stage_changed_at")
+        .order_by("-stage_changed_at", "id")
     )
+    upcoming = restrict(
+        Interview.objects.filter(
+            application_id__in=[a.pk for a in applications],
+            status=Interview.Status.SCHEDULED,
+            starts_at__gte=timezone.now(),
+        ),
+        user=user,
+    ).only("application", "kind", "starts_at")
+    # The first of a candidate's interviews in start order is their next one.
+    candidate_of = {a.pk: a.candidate_id for a in applications}
+    next_interview: dict[UUID, Interview] = {}
+    for interview in upcoming.order_by("starts_at", "id"):
+        next_interview.setdefault(candidate_of[interview.application_id], interview)
+    listed: dict[UUID, list[Application]] = {c.pk: [] for c in candidates}
+    for application in applications:
+        listed[application.candidate_id].append(application)
+    return [
+        CandidateRow(
+            candidate=candidate,
+            applications=listed[candidate.pk],
+            next_interview=next_interview.get(candidate.pk),
+            last_activity=max([candidate.updated_at, *(a.stage_changed_at for a in listed[candidate.pk])]),
+        )
+        for candidate in candidates
+    ]
 
 
 def positions_for(*, user, open_only: bool = False) -> QuerySet[Position]:

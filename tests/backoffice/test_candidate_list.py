@@ -2,6 +2,7 @@
 `list` event per page, a fixed number of queries, and the recruiter's "new candidate" and "new
 application" forms; HR admins read it without controls, other roles are refused."""
 
+import datetime
 import re
 
 import pytest
@@ -71,6 +72,28 @@ def test_each_row_shows_name_email_applications_next_interview_and_last_activity
     # The name opens the file, the time the interview.
     assert f'<a href="{file_url(candidate)}">{candidate.full_name}</a>' in page
     assert f'<a href="/hr/interviews/{Interview.objects.get().pk}/"><time' in page
+
+
+def test_a_row_lists_every_application_and_the_soonest_interview_of_any_of_them(client, recruiter, clock):
+    (candidate,) = _candidates(recruiter, 1)  # a first application, its interview on Tuesday 09:00
+    clock.shift(datetime.timedelta(minutes=5))
+    second = make_application(
+        recruiter, candidate=candidate, position=make_position(recruiter, title="Tester")
+    )
+    sooner = schedule(recruiter, application=second, starts_at=shanghai(2027, 3, 1, 15, 0))
+    # Cancelled, it is no next interview, though it would be the soonest.
+    cancelled = schedule(recruiter, application=second, starts_at=shanghai(2027, 3, 1, 12, 0))
+    Interview.objects.filter(pk=cancelled.pk).update(status=Interview.Status.CANCELLED)
+    other = _candidates(recruiter, 1)[0]
+    client.force_login(recruiter)
+    page = client.get(LIST).text
+    row = next(r for r in page.split("<tr>") if candidate.full_name in r)
+    # Both positions, the latest change first, and the other candidate's interview in no row but theirs.
+    assert row.index("Tester") < row.index(
+        Application.objects.exclude(pk=second.pk).get(candidate=candidate).position.title
+    )
+    assert f'<a href="/hr/interviews/{sooner.pk}/"><time' in row and str(cancelled.pk) not in page
+    assert other.full_name not in row
 
 
 def test_a_page_is_one_list_event_with_the_ids_it_shows(client, recruiter):
