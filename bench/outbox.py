@@ -1,7 +1,7 @@
 """Outbox throughput: 10,000 interviews in one quarter hour, their invitations and reminders sent
-by one Celery worker (with its beat) to a local SMTP sink.
+by Celery workers (the first with its beat) to a local SMTP sink.
 
-    .venv/bin/python bench/outbox.py [--interviews 10000] [--spread 60] [--concurrency 2]
+    .venv/bin/python bench/outbox.py [--interviews 10000] [--spread 60] [--workers 1] [--concurrency 2]
     .venv/bin/python bench/outbox.py --in-process 600     # one dispatcher in this process
 
 HRSUITE_OUTBOX_CONNECTIONS in the environment sets the SMTP connections of each dispatcher.
@@ -10,9 +10,10 @@ Needs PostgreSQL and Redis (DATABASE_URL, default .../hrs_outbox_bench, dropped 
 REDIS_URL, default redis://127.0.0.1:6379/3, flushed). Invitations are due at once (as after a
 bulk scheduling); the interviews start within `--spread` seconds of each other inside the same
 quarter hour (60 s by default: the bunched worst case, and a run of about two minutes), so their
-reminders fall due together starting `--lead` seconds after queueing. The worker (with its beat)
-is already running when the interviews are scheduled, as in production. Prints messages/s, reminder lateness
-against due_at (p50/p99), duplicates and misses counted at the SMTP server by Message-ID.
+reminders fall due together starting `--lead` seconds after queueing. The workers (`--workers`
+nodes of `--concurrency` processes each) are already running when the interviews are scheduled,
+as in production. Prints messages/s, reminder lateness against due_at (p50/p99), duplicates and
+misses counted at the SMTP server by Message-ID.
 """
 
 import argparse
@@ -210,7 +211,8 @@ def main() -> None:
     parser.add_argument("--interviews", type=int, default=10_000)
     parser.add_argument("--spread", type=int, default=60, help="seconds over which interviews start")
     parser.add_argument("--lead", type=int, default=60, help="seconds until the first reminder is due")
-    parser.add_argument("--concurrency", type=int, default=2, help="worker processes (this machine: 2 cores)")
+    parser.add_argument("--workers", type=int, default=1, help="worker nodes, the first running beat")
+    parser.add_argument("--concurrency", type=int, default=2, help="processes of each worker")
     parser.add_argument("--timeout", type=int, default=600)
     args = parser.parse_args()
     if args.in_process:
@@ -225,15 +227,19 @@ def main() -> None:
     beat_schedule = str(ROOT / "var" / "bench-beat-schedule")
     (ROOT / "var").mkdir(exist_ok=True)
     Path(beat_schedule).unlink(missing_ok=True)  # beat's first tick then comes one period after start
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "-s", beat_schedule]
-    command += [
-        f"--concurrency={args.concurrency}",
-        "--loglevel=WARNING",
-        "--without-gossip",
-        "--without-mingle",
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", f"--concurrency={args.concurrency}"]
+    command += ["--loglevel=WARNING", "--without-gossip", "--without-mingle"]
+    beat = ["--beat", "-s", beat_schedule]
+    # The workers run before the interviews are scheduled, as they do in production; one beat.
+    workers = [
+        subprocess.Popen(  # noqa: S603 - a fixed command, no shell
+            [*command, "-n", f"outbox{n}@%h", *(beat if n == 0 else [])],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        for n in range(args.workers)
     ]
-    # The worker runs before the interviews are scheduled, as it does in production.
-    worker = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
     try:
         print(f"seeding {args.interviews} interviews ...", flush=True)
         started = time.monotonic()
@@ -248,8 +254,10 @@ def main() -> None:
                 break
             time.sleep(5)
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(30)
+        for worker in workers:
+            os.killpg(worker.pid, signal.SIGTERM)
+        for worker in workers:
+            worker.wait(30)
         stop.set()
         received = result.get(timeout=30)
         sink.join(10)
@@ -269,7 +277,7 @@ def main() -> None:
     period = next(
         e["schedule"] for e in app.conf.beat_schedule.values() if e["task"].endswith("outbox_dispatch")
     )
-    print(f"worker                   1, concurrency {args.concurrency}, beat every {period:g} s")
+    print(f"workers                  {args.workers}, concurrency {args.concurrency}, beat every {period:g} s")
     connections = os.environ.get("HRSUITE_OUTBOX_CONNECTIONS", "default")
     print(f"SMTP connections         {connections} a dispatcher; PIPELINING {not args.no_pipelining}")
     print(f"all sent after           {span:.1f} s from queueing")
