@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from operator import attrgetter
 
 import django_filters
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from audit.models import AuditAction, AuditChainHead, AuditEvent
 from hrsuite.permissions import restrict
@@ -143,24 +145,18 @@ class AuditEventFilter(django_filters.FilterSet):
         )
 
 
-def audit_event_list_for(*, user, filters=None) -> QuerySet[AuditEvent]:
-    """The events `filters` select, newest first (the API pages them by id, the CSV export reads
-    them all). A time filter also bounds their ids."""
-    return filtered(AuditEventFilter, filters, _readable(user), bound="id")
-
-
 @dataclass(frozen=True)
 class TrailEvents:
-    """The events `filters` select, as the trail page reads them: `chain` is paged by seq, and
+    """The events `filters` select, as the trail's readers read them: `chain` is paged by seq, and
     `pending`, when not None, holds the unchained events (newest first, by id), which a time
-    filter leaves out of `chain` to bound its seqs; the first page shows them on top."""
+    filter leaves out of `chain` to bound its seqs; they are read apart, on top."""
 
     chain: QuerySet[AuditEvent]
     pending: QuerySet[AuditEvent] | None
 
 
 def audit_trail_for(*, user, filters=None) -> TrailEvents:
-    """The events `filters` select, for the trail page."""
+    """The events `filters` select, for the trail page, the API and the CSV export."""
     events = _readable(user)
     if not (filters and (filters.get("since") or filters.get("until"))):
         return TrailEvents(chain=filtered(AuditEventFilter, filters, events), pending=None)
@@ -168,6 +164,103 @@ def audit_trail_for(*, user, filters=None) -> TrailEvents:
         chain=filtered(AuditEventFilter, filters, events, bound="seq"),
         pending=filtered(AuditEventFilter, filters, events.filter(seq__isnull=True)),
     )
+
+
+@dataclass(frozen=True)
+class TrailMark:
+    """A place in the trail as one reading of it sees it, from its first page on: `head`, the
+    seq of the chain's head when that page was read, and an event there: by its `seq` if it was
+    chained by then, else (`id`) by its id.
+
+    A reading shows the events not chained at its start newest first by id, on top of the chain
+    as it was then (seq up to `head`), newest first by seq. That order does not change while
+    the chainer links events: an event shown unchained and chained since gets a seq above
+    `head` and keeps its place by id, so paging on neither shows it twice nor skips an older
+    event. On the first page it is the order of `AuditEvent.objects.newest_first()`."""
+
+    head: int
+    seq: int | None = None
+    id: int | None = None
+
+    @classmethod
+    def of(cls, event: AuditEvent, *, head: int) -> "TrailMark":
+        if event.seq is not None and event.seq <= head:
+            return cls(head=head, seq=event.seq)
+        return cls(head=head, id=event.pk)
+
+
+# The chain's head as a column of the events read: the same snapshot as the events themselves,
+# so no event read unchained is already at or below it.
+_HEAD = "trail_head_seq"
+
+
+def audit_trail_read(
+    trail: TrailEvents, *, mark: TrailMark | None, older: bool, limit: int
+) -> tuple[list[AuditEvent], int]:
+    """Up to `limit` events of `trail` next to `mark`, newest first: the older ones after it (from
+    the newest event when `mark` is None), or the newer ones before it; and the head of the
+    reading (see `TrailMark`; 0 when nothing was read from the top).
+
+    Each is one read along the filter's index in seq order, and where the events not chained at
+    the start of the reading take part (a page that starts among them, or reaches them going
+    up), one more read of those."""
+    if mark is None:
+        return _newest(trail, limit)
+    head = mark.head
+    if older:
+        if mark.seq is not None:
+            return list(trail.chain.filter(seq__lt=mark.seq)[:limit]), head
+        events = _fresh(trail, head, newest_first=True, id__lt=mark.id)[:limit]
+        if len(events) < limit:
+            events += trail.chain.filter(seq__lte=head)[: limit - len(events)]
+        return events, head
+    if mark.seq is not None:
+        events = list(trail.chain.filter(seq__gt=mark.seq, seq__lte=head).order_by("seq")[:limit])
+        if len(events) < limit:
+            events += _fresh(trail, head, newest_first=False)[: limit - len(events)]
+    else:
+        events = _fresh(trail, head, newest_first=False, id__gt=mark.id)[:limit]
+    return events[::-1], head
+
+
+def _newest(trail: TrailEvents, limit: int) -> tuple[list[AuditEvent], int]:
+    """The newest `limit` events, and the head they were read at: the unchained ones on top (by
+    the index itself, or read apart when a time filter keeps them apart), then the chain."""
+    chain = trail.chain
+    events = []
+    if trail.pending is not None:
+        events = list(_with_head(trail.pending)[:limit])
+        if events:
+            chain = chain.filter(seq__lte=getattr(events[0], _HEAD))
+    if len(events) < limit:
+        events += _with_head(chain)[: limit - len(events)]
+    return events, getattr(events[0], _HEAD) if events else 0
+
+
+def _with_head(events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    head = AuditChainHead.objects.values("seq")[:1]
+    return events.annotate(**{_HEAD: Coalesce(Subquery(head), 0)})
+
+
+def _fresh(trail: TrailEvents, head: int, *, newest_first: bool, **bound) -> list[AuditEvent]:
+    """The events of `trail` (within `bound`) not chained when the chain ended at `head`: not
+    chained yet, or chained since, by id. Few (the chainer links events within about a second),
+    they are read whole and sorted here: in the order of ids, the database would walk the id
+    index to find them, past every older event."""
+    if trail.pending is None:
+        events = trail.chain.filter(Q(seq__isnull=True) | Q(seq__gt=head), **bound)
+    else:
+        events = trail.pending.filter(**bound) | trail.chain.filter(seq__gt=head, **bound)
+    return sorted(events.order_by(), key=attrgetter("pk"), reverse=newest_first)
+
+
+def audit_trail_all(trail: TrailEvents) -> tuple[list[AuditEvent], QuerySet[AuditEvent]]:
+    """Every event of `trail`, newest first, for an export: the unchained ones that a time filter
+    keeps apart (read now), then the rest of the trail below them (a queryset to stream)."""
+    if trail.pending is None:
+        return [], trail.chain
+    pending = list(_with_head(trail.pending))
+    return pending, trail.chain.filter(seq__lte=getattr(pending[0], _HEAD)) if pending else trail.chain
 
 
 def audit_chain_head_seq() -> int:
