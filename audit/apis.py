@@ -12,7 +12,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from audit import exports, selectors
 from audit.models import AuditEvent
-from audit.selectors import TrailEvents, TrailMark
+from audit.selectors import TrailEvents, TrailMark, UnknownMark
 from hrsuite.api import ModelOut, ScopedViewSet, reading_shown
 from hrsuite.models import BIGINT_MAX
 
@@ -24,11 +24,12 @@ class AuditEventOut(ModelOut):
 
 
 class TrailCursor(CursorPagination):
-    """Pages the trail in its reading order (`audit.selectors.TrailMark`), along the same indexes
-    as the trail page: no COUNT over a table that only grows, and pages that stay stable while
-    events arrive and are chained. The cursor is DRF's opaque `cursor` parameter; what it holds
-    is a `TrailMark` and the direction (older, or newer for `previous`). A cursor that does not
-    read as one is "Invalid cursor" (404), as DRF answers."""
+    """Pages the trail in its reading order (`AuditEvent.objects.newest_first()`), along the same
+    indexes as the trail page: no COUNT over a table that only grows, and pages that stay stable
+    while events arrive and are chained. The cursor is DRF's opaque `cursor` parameter; what it
+    holds is the event a page ended (or, for `previous`, began) with, a `TrailMark`, and the
+    direction. A cursor that does not read as one, or names no event of the trail read, is
+    "Invalid cursor" (404), as DRF answers."""
 
     page_size_query_param = "page_size"
     max_page_size = 100
@@ -37,9 +38,12 @@ class TrailCursor(CursorPagination):
         self.request, self.base_url = request, request.build_absolute_uri()
         self.page_size = self.get_page_size(request)
         mark, newer = self._decode(request.query_params.get(self.cursor_query_param))
-        events, head = selectors.audit_trail_read(
-            queryset, mark=mark, older=not newer, limit=self.page_size + 1
-        )
+        try:
+            events = selectors.audit_trail_read(
+                queryset, mark=mark, older=not newer, limit=self.page_size + 1
+            )
+        except UnknownMark:
+            raise NotFound(self.invalid_cursor_message) from None
         more = len(events) > self.page_size
         events = events[-self.page_size :] if newer else events[: self.page_size]
         # Read older, there are newer events unless it started at the top; read newer, older ones
@@ -47,9 +51,9 @@ class TrailCursor(CursorPagination):
         self._older = self._newer = None
         if events:
             if more or newer:
-                self._older = TrailMark.of(events[-1], head=head)
+                self._older = TrailMark.of(events[-1])
             if (more and newer) or (mark is not None and not newer):
-                self._newer = TrailMark.of(events[0], head=head)
+                self._newer = TrailMark.of(events[0])
         self.has_next, self.has_previous = self._older is not None, self._newer is not None
         if (self.has_next or self.has_previous) and self.template is not None:
             self.display_page_controls = True
@@ -64,8 +68,9 @@ class TrailCursor(CursorPagination):
     def _link(self, mark: TrailMark | None, *, newer: bool) -> str | None:
         if mark is None:
             return None
-        place = {"s": mark.seq} if mark.seq is not None else {"i": mark.id}
-        tokens = {"h": mark.head, **place, **({"r": 1} if newer else {})}
+        tokens = {"s": mark.seq} if mark.seq is not None else {"i": mark.id}
+        if newer:
+            tokens["r"] = 1
         encoded = b64encode(parse.urlencode(tokens).encode("ascii")).decode("ascii")
         return replace_query_param(self.base_url, self.cursor_query_param, encoded)
 
@@ -79,20 +84,18 @@ class TrailCursor(CursorPagination):
             values = {name: int(value) for name, (value,) in tokens.items()}
         except (binascii.Error, ValueError):  # not base64, not ASCII, not one integer a name
             raise NotFound(self.invalid_cursor_message) from None
-        head, seq, pk, newer = (values.pop(name, None) for name in ("h", "s", "i", "r"))
-        # A seq is of an event chained by the head; an id, of any event.
-        place, highest = (seq, head) if pk is None else (pk, BIGINT_MAX)
+        seq, pk, newer = (values.pop(name, None) for name in ("s", "i", "r"))
+        place = seq if pk is None else pk
+        # One place, by seq or by id, from 1 to what the key columns hold; "r" only as 1.
         if (
             values
-            or head is None
             or None not in (seq, pk)
             or place is None
+            or not 1 <= place <= BIGINT_MAX
             or newer not in (None, 1)
-            or not 0 <= head <= BIGINT_MAX
-            or not 1 <= place <= highest
         ):
             raise NotFound(self.invalid_cursor_message)
-        return TrailMark(head=head, seq=seq, id=pk), newer == 1
+        return TrailMark(seq=seq, id=pk), newer == 1
 
 
 class AuditEventApi(ScopedViewSet):

@@ -2,14 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from operator import attrgetter
 
 import django_filters
 from django.db import models
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from audit.models import AuditAction, AuditChainHead, AuditEvent
+from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
 
@@ -168,99 +168,117 @@ def audit_trail_for(*, user, filters=None) -> TrailEvents:
 
 @dataclass(frozen=True)
 class TrailMark:
-    """A place in the trail as one reading of it sees it, from its first page on: `head`, the
-    seq of the chain's head when that page was read, and an event there: by its `seq` if it was
-    chained by then, else (`id`) by its id.
+    """An event a reading of the trail has shown, where the next page starts: by its `seq` if it
+    was chained when shown, else (`id`) by its id. Nothing else: no page depends on when the
+    reading began, and a mark by id is looked up again (`audit_trail_read`)."""
 
-    A reading shows the events not chained at its start newest first by id, on top of the chain
-    as it was then (seq up to `head`), newest first by seq. That order does not change while
-    the chainer links events: an event shown unchained and chained since gets a seq above
-    `head` and keeps its place by id, so paging on neither shows it twice nor skips an older
-    event. On the first page it is the order of `AuditEvent.objects.newest_first()`."""
-
-    head: int
     seq: int | None = None
     id: int | None = None
 
     @classmethod
-    def of(cls, event: AuditEvent, *, head: int) -> "TrailMark":
-        if event.seq is not None and event.seq <= head:
-            return cls(head=head, seq=event.seq)
-        return cls(head=head, id=event.pk)
+    def of(cls, event: AuditEvent) -> "TrailMark":
+        return cls(seq=event.seq) if event.seq is not None else cls(id=event.pk)
 
 
-# The chain's head as a column of the events read: the same snapshot as the events themselves,
-# so no event read unchained is already at or below it.
-_HEAD = "trail_head_seq"
+class UnknownMark(Exception):
+    """A mark by id names no event of the trail read (a forged id, or one of another filter)."""
 
 
 def audit_trail_read(
     trail: TrailEvents, *, mark: TrailMark | None, older: bool, limit: int
-) -> tuple[list[AuditEvent], int]:
+) -> list[AuditEvent]:
     """Up to `limit` events of `trail` next to `mark`, newest first: the older ones after it (from
-    the newest event when `mark` is None), or the newer ones before it; and the head of the
-    reading (see `TrailMark`; 0 when nothing was read from the top).
+    the newest event when `mark` is None), or the newer ones before it. Raises UnknownMark.
 
-    Each is one read along the filter's index in seq order, and where the events not chained at
-    the start of the reading take part (a page that starts among them, or reaches them going
-    up), one more read of those."""
+    A mark by id stands for the event's seq now if it has been chained since it was shown: the
+    chainer links the committed events in id order (`audit.services.audit_chain_pending`;
+    docs/architecture.md, "Audit trail"), so the events that were unchained below it when it was
+    shown are chained below that seq now, and those shown above it, above. Each read is one
+    statement along an index in the trail's order with a LIMIT of `limit` events, whatever the
+    mark or however long ago it was shown: two reads at most going older, four going newer up
+    to the top of the trail, and a lookup by key for a mark by id."""
     if mark is None:
-        return _newest(trail, limit)
-    head = mark.head
+        if trail.pending is None:
+            return list(trail.chain[:limit])  # the unchained events on top, by the index itself
+        return _below_unchained(trail, None, limit)
+    if mark.id is None:
+        seq = mark.seq
+    elif older:
+        seq = _seq_of(trail, mark.id)
+        if seq is None:
+            return _below_unchained(trail, mark.id, limit)
+    else:
+        # Read first, looked up after: if the mark is still unchained, so were the events above
+        # it when they were read (the chainer links it before them).
+        above = list(_unchained(trail).filter(id__gt=mark.id).order_by("id")[:limit])
+        seq = _seq_of(trail, mark.id)
+        if seq is None:
+            return above[::-1]
     if older:
-        if mark.seq is not None:
-            return list(trail.chain.filter(seq__lt=mark.seq)[:limit]), head
-        events = _fresh(trail, head, newest_first=True, id__lt=mark.id)[:limit]
-        if len(events) < limit:
-            events += trail.chain.filter(seq__lte=head)[: limit - len(events)]
-        return events, head
-    if mark.seq is not None:
-        events = list(trail.chain.filter(seq__gt=mark.seq, seq__lte=head).order_by("seq")[:limit])
-        if len(events) < limit:
-            events += _fresh(trail, head, newest_first=False)[: limit - len(events)]
-    else:
-        events = _fresh(trail, head, newest_first=False, id__gt=mark.id)[:limit]
-    return events[::-1], head
-
-
-def _newest(trail: TrailEvents, limit: int) -> tuple[list[AuditEvent], int]:
-    """The newest `limit` events, and the head they were read at: the unchained ones on top (by
-    the index itself, or read apart when a time filter keeps them apart), then the chain."""
-    chain = trail.chain
-    events = []
-    if trail.pending is not None:
-        events = list(_with_head(trail.pending)[:limit])
-        if events:
-            chain = chain.filter(seq__lte=getattr(events[0], _HEAD))
+        return list(_chained(trail).filter(seq__lt=seq)[:limit])
+    events = list(_chained(trail).filter(seq__gt=seq).order_by("seq")[:limit])
     if len(events) < limit:
-        events += _with_head(chain)[: limit - len(events)]
-    return events, getattr(events[0], _HEAD) if events else 0
+        # The top of the trail: the unchained events, and the chain read again below the oldest
+        # of them, as the chainer may have linked some of them in between.
+        unchained = list(_unchained(trail).order_by("id")[:limit])
+        below = (
+            _chained(trail)
+            .filter(seq__gt=seq, seq__lt=_seq_below([event.pk for event in unchained[:1]]))
+            .order_by("seq")
+        )
+        events = (list(below[:limit]) + unchained)[:limit]
+    return events[::-1]
 
 
-def _with_head(events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
-    head = AuditChainHead.objects.values("seq")[:1]
-    return events.annotate(**{_HEAD: Coalesce(Subquery(head), 0)})
+def _below_unchained(trail: TrailEvents, below: int | None, limit: int) -> list[AuditEvent]:
+    """The unchained events (with an id below `below`, if given) newest first, then the chain
+    below them: read after them, below the seq the oldest of them read (or `below`) got if the
+    chainer has linked it in between, and with it those above it."""
+    unchained = _unchained(trail)
+    if below is not None:
+        unchained = unchained.filter(id__lt=below)
+    events = list(unchained.order_by("-id")[:limit])
+    if len(events) < limit:
+        shown = [event.pk for event in events[-1:]] + ([below] if below is not None else [])
+        events += _chained(trail).filter(seq__lt=_seq_below(shown))[: limit - len(events)]
+    return events
 
 
-def _fresh(trail: TrailEvents, head: int, *, newest_first: bool, **bound) -> list[AuditEvent]:
-    """The events of `trail` (within `bound`) not chained when the chain ended at `head`: not
-    chained yet, or chained since, by id. Few (the chainer links events within about a second),
-    they are read whole and sorted here: in the order of ids, the database would walk the id
-    index to find them, past every older event."""
-    if trail.pending is None:
-        events = trail.chain.filter(Q(seq__isnull=True) | Q(seq__gt=head), **bound)
-    else:
-        events = trail.pending.filter(**bound) | trail.chain.filter(seq__gt=head, **bound)
-    return sorted(events.order_by(), key=attrgetter("pk"), reverse=newest_first)
+def _unchained(trail: TrailEvents) -> QuerySet[AuditEvent]:
+    return trail.chain.filter(seq__isnull=True) if trail.pending is None else trail.pending
+
+
+def _chained(trail: TrailEvents) -> QuerySet[AuditEvent]:
+    return trail.chain.filter(seq__isnull=False) if trail.pending is None else trail.chain
+
+
+def _seq_below(ids) -> models.Expression:
+    """In a statement: the lowest seq of the events `ids` (looked up by key), past any seq if none
+    is chained."""
+    past = Value(BIGINT_MAX, output_field=models.BigIntegerField())
+    if not ids:
+        return past
+    seqs = AuditEvent.objects.filter(pk__in=ids, seq__isnull=False).order_by("seq").values("seq")[:1]
+    return Coalesce(Subquery(seqs), past)
+
+
+def _seq_of(trail: TrailEvents, pk: int) -> int | None:
+    """The seq of the trail's event `pk` now (None: still unchained), looked up by key."""
+    events = trail.chain if trail.pending is None else trail.chain | trail.pending
+    found = list(events.filter(pk=pk).order_by().values_list("seq", flat=True)[:1])
+    if not found:
+        raise UnknownMark(pk)
+    return found[0]
 
 
 def audit_trail_all(trail: TrailEvents) -> tuple[list[AuditEvent], QuerySet[AuditEvent]]:
     """Every event of `trail`, newest first, for an export: the unchained ones that a time filter
-    keeps apart (read now), then the rest of the trail below them (a queryset to stream)."""
+    keeps apart (read now), then the chain below them (a queryset to stream), up to the seq of
+    the oldest of them read if the chainer has linked it since."""
     if trail.pending is None:
         return [], trail.chain
-    pending = list(_with_head(trail.pending))
-    return pending, trail.chain.filter(seq__lte=getattr(pending[0], _HEAD)) if pending else trail.chain
+    pending = list(trail.pending)
+    return pending, trail.chain.filter(seq__lt=_seq_below([event.pk for event in pending[-1:]]))
 
 
 def audit_chain_head_seq() -> int:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -200,16 +201,19 @@ def _encoded(text: str) -> str:
         "!!!!",
         "é",
         _encoded("not a query"),
-        _encoded("h=5"),  # no place
-        _encoded("h=5&s=1&i=2"),  # two places
-        _encoded("h=5&s=6"),  # a seq above the head it was read at
-        _encoded("h=5&s=0"),
-        _encoded("h=-1&i=1"),
-        _encoded("h=5&i=99999999999999999999"),  # past what the key column holds
-        _encoded("h=5&s=1&s=2"),
-        _encoded("h=5&s=1&r=2"),
-        _encoded("h=5&s=1&o=0"),
-        _encoded("h=x&s=1"),
+        _encoded("r=1"),  # no place
+        _encoded("s=1&i=2"),  # two places
+        _encoded("s=0"),
+        _encoded("i=0"),
+        _encoded("s=-1"),
+        _encoded("i=99999999999999999999"),  # past what the key column holds
+        _encoded("s=1&s=2"),
+        _encoded("s=1&r=2"),
+        _encoded("s=1&o=0"),
+        _encoded("h=5&s=1"),  # the chain's head a cursor held before
+        _encoded("s=x"),
+        _encoded("i=9223372036854775807"),  # no such event
+        _encoded("i=9223372036854775807&r=1"),
         _encoded("o=0&r=0&p=12"),  # DRF's cursor of the id the API paged by before
     ],
 )
@@ -224,7 +228,7 @@ def test_a_forged_cursor_of_an_event_reads_below_it(api, hr_admin, trail):
     """A cursor names a place, not an authority: any place reads the trail below it, as the
     HR admin may read all of it."""
     event = AuditEvent.objects.get(target_id="chained-3")
-    cursor = _encoded(f"h={event.seq}&s={event.seq}")
+    cursor = _encoded(f"s={event.seq}")
 
     page = _page(api.as_user(hr_admin), reverse("audit-event-list"), {**THINGS, "cursor": cursor})
 
@@ -263,16 +267,90 @@ def test_every_page_costs_the_same_queries(api, hr_admin, filters):
 
 
 def test_a_page_that_starts_among_events_not_chained_reads_them_apart(api, hr_admin, trail):
-    """More unchained events than a page: the next page reads the rest of them (and those
-    chained since) apart, then the chain below: one query more, whatever the page size."""
+    """More unchained events than a page: the next page looks its mark up by key, reads the rest
+    of them apart, then the chain below: two queries more, whatever the page size."""
     client = api.as_user(hr_admin)
     _page(client, reverse("audit-event-list"), {**THINGS, "page_size": 3})  # the permission ids read once
     first_count, page = _queries(client, reverse("audit-event-list"), {**THINGS, "page_size": 3})
     among_count, page = _queries(client, page["next"])
     below_count, page = _queries(client, page["next"])
 
-    assert among_count == first_count + 1
+    assert among_count == first_count + 2
     assert below_count == first_count
+
+
+def _reads(captured) -> list[str]:
+    """The reads of events among captured queries (not the `list` event written)."""
+    return [q["sql"] for q in captured if q["sql"].startswith("SELECT") and '"audit_auditevent"' in q["sql"]]
+
+
+@pytest.mark.parametrize("filters", [{}, {"since": "2000-01-01T00:00:00Z"}])
+@pytest.mark.parametrize("chained_between", [False, True])
+def test_every_read_of_every_kind_of_page_is_limited(api, hr_admin, trail, filters, chained_between):
+    """From the top, from a seq, from an unchained id (chained since or not), older and newer
+    (up to the top): each read of events says how many rows it wants at most."""
+    client = api.as_user(hr_admin)
+    reads = []
+    with CaptureQueriesContext(connection) as captured:
+        page = _first(client, 2, **filters)
+    reads += _reads(captured)
+    pages = [page]
+    for link in ("next", "previous"):
+        while page[link]:
+            if chained_between:
+                _chain()
+            with CaptureQueriesContext(connection) as captured:
+                page = _page(client, page[link])
+            reads += _reads(captured)
+            pages.append(page)
+
+    assert len(pages) == 9  # 9 events two a page, down, then back up
+    assert reads
+    assert all(" LIMIT " in sql for sql in reads), [sql for sql in reads if " LIMIT " not in sql]
+
+
+@pytest.mark.parametrize(
+    ("cursor", "found"),
+    [
+        ("s=1&r=1", True),  # newer than the oldest event: read up to the top
+        ("s=9223372036854775807", True),  # older than a seq past any
+        ("i={newest}", True),  # older than the newest unchained event
+        ("i={oldest}&r=1", True),  # newer than the oldest event, by its id
+        ("i={newest}&r=1", True),
+        ("i=9223372036854775807", False),  # no such event
+        ("i=9223372036854775807&r=1", False),
+    ],
+)
+@pytest.mark.parametrize("filters", [THINGS, {**THINGS, "since": "2000-01-01T00:00:00Z"}])
+def test_a_forged_cursor_reads_no_more_than_pages(api, hr_admin, cursor, found, filters):
+    """Any HR admin can write a cursor: whatever place it names, a page reads at most a page and
+    one more of events a read, never every event not chained since some point of the trail."""
+    for n in range(20):
+        _view(f"chained-{n}")
+    _chain()
+    for n in range(20):
+        _view(f"unchained-{n}")
+    ids = AuditEvent.objects.filter(**THINGS).values_list("pk", flat=True)
+    cursor = _encoded(cursor.format(newest=max(ids), oldest=min(ids)))
+    client = api.as_user(hr_admin)
+    client.get(reverse("audit-event-list"), {**filters, "page_size": 2})  # the permission ids read once
+    built = []
+
+    def count(sender, instance, **kwargs):
+        built.append(instance)
+
+    post_init.connect(count, sender=AuditEvent)
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("audit-event-list"), {**filters, "page_size": 2, "cursor": cursor})
+    finally:
+        post_init.disconnect(count, sender=AuditEvent)
+
+    assert response.status_code == (200 if found else 404), response.content
+    reads = _reads(captured)
+    assert len(reads) <= 4 and all(" LIMIT " in sql for sql in reads), reads
+    # three reads of 3 events at most (the lookup builds none), and the `list` event written
+    assert len(built) <= 3 * 3 + 1, len(built)
 
 
 def test_the_export_lists_the_unchained_events_of_a_time_range_on_top(client, hr_admin):

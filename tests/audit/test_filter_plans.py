@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit import chain
-from audit.models import AuditEvent
+from audit.models import AuditAction, AuditEvent
 from audit.selectors import audit_trail_for
-from audit.services import audit_chain_pending
+from audit.services import audit_chain_pending, audit_record
 from tests.factories import built_once
 
 pytestmark = [
@@ -184,6 +184,42 @@ def test_the_api_reads_each_filter_along_the_pages_index(api, hr_admin, filters,
             continue
         assert _events_read(plan)[1] == index, plan
         assert not _sorts(plan), plan
+
+
+@pytest.mark.parametrize(
+    ("filters", "index"),
+    [
+        ({}, "audit_auditevent_seq_key"),
+        ({"actor": "user7"}, "audit_actor_label"),
+        ({"actor": "user7", "until": UNTIL}, "audit_actor_label"),
+    ],
+)
+def test_every_api_read_from_any_mark_is_one_limited_read_along_an_index(api, hr_admin, filters, index):
+    """Down from the top among unchained events (a mark by id, looked up by key), into the chain,
+    and back up to the top: every statement reads along an index with a LIMIT, and none sorts
+    the chain; the unchained events are read by id."""
+    for n in range(7):
+        audit_record(actor="user7", action=AuditAction.VIEW, target_type="tests.thing", target_id=str(n))
+    client = api.as_user(hr_admin)
+    page = client.get(reverse("audit-event-list"), {**filters, "page_size": 3}).json()
+    reads = []
+    for link in ("next", "previous"):
+        for _ in range(3):
+            with CaptureQueriesContext(connection) as captured:
+                page = client.get(page[link]).json()
+            reads += [q["sql"] for q in captured if q["sql"].startswith('SELECT "audit_auditevent".')]
+
+    assert any('"id" < ' in sql for sql in reads) and any('"id" IN (' in sql for sql in reads), reads
+    for sql in reads:
+        plan = _explained(sql)
+        assert plan.startswith("Limit"), plan
+        if sql.startswith('SELECT "audit_auditevent"."seq"'):  # the mark, by key
+            assert _events_read(plan)[1] == "audit_auditevent_pkey", plan
+        elif '"seq" IS NULL' in sql:  # the unchained events
+            assert _events_read(plan)[1] in ("audit_unchained", index), plan
+        else:
+            assert _events_read(plan)[1] == index, plan
+            assert not _sorts(plan), plan
 
 
 @pytest.mark.parametrize("until", [None, UNTIL])
