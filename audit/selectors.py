@@ -5,9 +5,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import django_filters
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from audit.models import AuditAction, AuditChainHead, AuditEvent
+from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
 
@@ -143,24 +145,18 @@ class AuditEventFilter(django_filters.FilterSet):
         )
 
 
-def audit_event_list_for(*, user, filters=None) -> QuerySet[AuditEvent]:
-    """The events `filters` select, newest first (the API pages them by id, the CSV export reads
-    them all). A time filter also bounds their ids."""
-    return filtered(AuditEventFilter, filters, _readable(user), bound="id")
-
-
 @dataclass(frozen=True)
 class TrailEvents:
-    """The events `filters` select, as the trail page reads them: `chain` is paged by seq, and
+    """The events `filters` select, as the trail's readers read them: `chain` is paged by seq, and
     `pending`, when not None, holds the unchained events (newest first, by id), which a time
-    filter leaves out of `chain` to bound its seqs; the first page shows them on top."""
+    filter leaves out of `chain` to bound its seqs; they are read apart, on top."""
 
     chain: QuerySet[AuditEvent]
     pending: QuerySet[AuditEvent] | None
 
 
 def audit_trail_for(*, user, filters=None) -> TrailEvents:
-    """The events `filters` select, for the trail page."""
+    """The events `filters` select, for the trail page, the API and the CSV export."""
     events = _readable(user)
     if not (filters and (filters.get("since") or filters.get("until"))):
         return TrailEvents(chain=filtered(AuditEventFilter, filters, events), pending=None)
@@ -168,6 +164,121 @@ def audit_trail_for(*, user, filters=None) -> TrailEvents:
         chain=filtered(AuditEventFilter, filters, events, bound="seq"),
         pending=filtered(AuditEventFilter, filters, events.filter(seq__isnull=True)),
     )
+
+
+@dataclass(frozen=True)
+class TrailMark:
+    """An event a reading of the trail has shown, where the next page starts: by its `seq` if it
+    was chained when shown, else (`id`) by its id. Nothing else: no page depends on when the
+    reading began, and a mark by id is looked up again (`audit_trail_read`)."""
+
+    seq: int | None = None
+    id: int | None = None
+
+    @classmethod
+    def of(cls, event: AuditEvent) -> "TrailMark":
+        return cls(seq=event.seq) if event.seq is not None else cls(id=event.pk)
+
+
+class UnknownMark(Exception):
+    """A mark by id names no event of the trail read (a forged id, or one of another filter)."""
+
+
+def audit_trail_read(
+    trail: TrailEvents, *, mark: TrailMark | None, older: bool, limit: int
+) -> list[AuditEvent]:
+    """Up to `limit` events of `trail` next to `mark`, newest first: the older ones after it (from
+    the newest event when `mark` is None), or the newer ones before it. Raises UnknownMark.
+
+    A mark by id stands for the event's seq now if it has been chained since it was shown: the
+    chainer links the committed events in id order (`audit.services.audit_chain_pending`;
+    docs/architecture.md, "Audit trail"), so the events that were unchained below it when it was
+    shown are chained below that seq now, and those shown above it, above. Each read is one
+    statement along an index in the trail's order with a LIMIT of `limit` events, whatever the
+    mark or however long ago it was shown: two reads at most going older, four going newer up
+    to the top of the trail, and a lookup by key for a mark by id."""
+    if mark is None:
+        if trail.pending is None:
+            return list(trail.chain[:limit])  # the unchained events on top, by the index itself
+        return _below_unchained(trail, None, limit)
+    if mark.id is None:
+        seq = mark.seq
+    elif older:
+        seq = _seq_of(trail, mark.id)
+        if seq is None:
+            return _below_unchained(trail, mark.id, limit)
+    else:
+        # Read first, looked up after: if the mark is still unchained, so were the events above
+        # it when they were read (the chainer links it before them).
+        above = list(_unchained(trail).filter(id__gt=mark.id).order_by("id")[:limit])
+        seq = _seq_of(trail, mark.id)
+        if seq is None:
+            return above[::-1]
+    if older:
+        return list(_chained(trail).filter(seq__lt=seq)[:limit])
+    events = list(_chained(trail).filter(seq__gt=seq).order_by("seq")[:limit])
+    if len(events) < limit:
+        # The top of the trail: the unchained events, and the chain read again below the oldest
+        # of them, as the chainer may have linked some of them in between.
+        unchained = list(_unchained(trail).order_by("id")[:limit])
+        below = (
+            _chained(trail)
+            .filter(seq__gt=seq, seq__lt=_seq_below([event.pk for event in unchained[:1]]))
+            .order_by("seq")
+        )
+        events = (list(below[:limit]) + unchained)[:limit]
+    return events[::-1]
+
+
+def _below_unchained(trail: TrailEvents, below: int | None, limit: int) -> list[AuditEvent]:
+    """The unchained events (with an id below `below`, if given) newest first, then the chain
+    below them: read after them, below the seq the oldest of them read (or `below`) got if the
+    chainer has linked it in between, and with it those above it."""
+    unchained = _unchained(trail)
+    if below is not None:
+        unchained = unchained.filter(id__lt=below)
+    events = list(unchained.order_by("-id")[:limit])
+    if len(events) < limit:
+        shown = [event.pk for event in events[-1:]] + ([below] if below is not None else [])
+        events += _chained(trail).filter(seq__lt=_seq_below(shown))[: limit - len(events)]
+    return events
+
+
+def _unchained(trail: TrailEvents) -> QuerySet[AuditEvent]:
+    return trail.chain.filter(seq__isnull=True) if trail.pending is None else trail.pending
+
+
+def _chained(trail: TrailEvents) -> QuerySet[AuditEvent]:
+    return trail.chain.filter(seq__isnull=False) if trail.pending is None else trail.chain
+
+
+def _seq_below(ids) -> models.Expression:
+    """In a statement: the lowest seq of the events `ids` (looked up by key), past any seq if none
+    is chained."""
+    past = Value(BIGINT_MAX, output_field=models.BigIntegerField())
+    if not ids:
+        return past
+    seqs = AuditEvent.objects.filter(pk__in=ids, seq__isnull=False).order_by("seq").values("seq")[:1]
+    return Coalesce(Subquery(seqs), past)
+
+
+def _seq_of(trail: TrailEvents, pk: int) -> int | None:
+    """The seq of the trail's event `pk` now (None: still unchained), looked up by key."""
+    events = trail.chain if trail.pending is None else trail.chain | trail.pending
+    found = list(events.filter(pk=pk).order_by().values_list("seq", flat=True)[:1])
+    if not found:
+        raise UnknownMark(pk)
+    return found[0]
+
+
+def audit_trail_all(trail: TrailEvents) -> tuple[list[AuditEvent], QuerySet[AuditEvent]]:
+    """Every event of `trail`, newest first, for an export: the unchained ones that a time filter
+    keeps apart (read now), then the chain below them (a queryset to stream), up to the seq of
+    the oldest of them read if the chainer has linked it since."""
+    if trail.pending is None:
+        return [], trail.chain
+    pending = list(trail.pending)
+    return pending, trail.chain.filter(seq__lt=_seq_below([event.pk for event in pending[-1:]]))
 
 
 def audit_chain_head_seq() -> int:

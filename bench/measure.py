@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # bench/generate.py, next to this file
@@ -182,7 +183,8 @@ def _error_text(response) -> str:
 
 
 def _list_urls(client, url: str, *, count: int, max_pages: int) -> tuple[list[str], str]:
-    """Page 1..N of a list in turn, N being the pages that exist (at most `max_pages`)."""
+    """Page 1..N of a list in turn, N being the pages that exist (at most `max_pages`). A list
+    paged by cursor (no count) is read along its `next` links."""
     response = client.get(url)
     note = ""
     pages = 1
@@ -192,6 +194,14 @@ def _list_urls(client, url: str, *, count: int, max_pages: int) -> tuple[list[st
             per_page = max(len(body.get("results", [])), 1)
             pages = max(1, min(max_pages, -(-body["count"] // per_page)))
             note = f"{body['count']:,} rows, pages 1-{pages}"
+        elif isinstance(body, dict) and "next" in body:
+            urls = [url]
+            while body["next"] and len(urls) < max_pages:
+                link = urlsplit(body["next"])
+                urls.append(f"{link.path}?{link.query}")
+                body = client.get(urls[-1]).json()
+            note = f"pages 1-{len(urls)} along the cursor"
+            return [urls[n % len(urls)] for n in range(count)], note
     return [_with_page(url, page=1 + n % pages) for n in range(count)], note
 
 
@@ -313,7 +323,7 @@ def _api_scenarios(clients, args, ids, recruiter, hr_admin, total) -> list[tuple
         "GET /api/candidates/<id>/", recruiter, "recruiter", [f"/api/candidates/{pk}/" for pk in ids], False
     )
     scenarios.insert(3, (detail, f"{len(set(ids)):,} different candidates"))
-    return scenarios + _audit_api_scenarios(args, ids, recruiter, hr_admin, total)
+    return scenarios + _audit_api_scenarios(clients, args, ids, recruiter, hr_admin, total)
 
 
 def _audit_scenarios(clients, args, ids, recruiter, hr_admin, total) -> list[tuple[Scenario, str]]:
@@ -321,7 +331,7 @@ def _audit_scenarios(clients, args, ids, recruiter, hr_admin, total) -> list[tup
     urls, note = _list_urls(clients[hr_admin], "/api/audit-events/", count=total, max_pages=args.pages)
     return [
         (Scenario("GET /api/audit-events/", hr_admin, "hr_admin", urls, is_list=True), note),
-        *_audit_api_scenarios(args, ids, recruiter, hr_admin, total),
+        *_audit_api_scenarios(clients, args, ids, recruiter, hr_admin, total),
         *_audit_page_scenarios(args, ids, recruiter, hr_admin, total),
     ]
 
@@ -335,11 +345,21 @@ def _audit_page_scenarios(args, ids, recruiter, hr_admin, total) -> list[tuple[S
     ]
 
 
-def _audit_api_scenarios(args, ids, recruiter, hr_admin, total) -> list[tuple[Scenario, str]]:
-    """The audit trail's API with the filters of the page's rows."""
+def _audit_api_scenarios(clients, args, ids, recruiter, hr_admin, total) -> list[tuple[Scenario, str]]:
+    """The audit trail's API with the filters of the page's rows, then an action's events along
+    the cursor and a name no one has (a misspelt actor)."""
+    rows = [
+        (label, urls, note)
+        for label, urls, note in _audit_filters(args, ids, recruiter, total, page="/api/audit-events/")
+    ]
+    urls, note = _list_urls(
+        clients[hr_admin], "/api/audit-events/?action=view", count=total, max_pages=args.pages
+    )
+    rows.append(("?action=", urls, f"views, {note}"))
+    rows.append(("?actor= (no one)", ["/api/audit-events/?actor=nobody-such"] * total, "a misspelt name"))
     return [
         (Scenario(f"GET /api/audit-events/{label}", hr_admin, "hr_admin", urls, is_list=True), note)
-        for label, urls, note in _audit_filters(args, ids, recruiter, total, page="/api/audit-events/")
+        for label, urls, note in rows
     ]
 
 

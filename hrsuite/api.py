@@ -286,11 +286,12 @@ class ScopedViewSet(viewsets.GenericViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        queryset = self.get_queryset()
-        page = self.paginate_queryset(queryset)
+        # `get_queryset` gives the paginator a queryset, or what a view's own pagination reads
+        # instead (the audit trail's: its chain and its unchained events); the model is the view's.
+        page = self.paginate_queryset(self.get_queryset())
         trail.listed(
             actor=request.user,
-            model=queryset.model,
+            model=self.queryset.model,
             ids=[row.pk for row in page],
             detail={"query": type(self).trail_query(request.query_params)},
         )

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext, gettext_lazy
 from rest_framework import exceptions, status
-from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -49,16 +49,6 @@ class Pagination(PageNumberPagination):
         keys = list_keys(user=request.user, filters=request.query_params) if list_keys else None
         self.django_paginator_class = partial(_list_paginator, count=count, keys=keys)
         return super().paginate_queryset(queryset, request, view)
-
-
-class NewestFirstCursor(CursorPagination):
-    """For the audit trail: no COUNT over a table that only grows, and pages stay stable while
-    new events arrive. Keyed on the id, given when an event is written: its place in the chain
-    (seq) comes a moment later and a cursor needs a key that is never empty and never changes."""
-
-    ordering = "-id"
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 def _error(status_code: int, code: str, message: str, fields: dict | None = None) -> Response:

@@ -1,5 +1,5 @@
-"""Every filter of the trail, alone or with a time range, is read along an index in its
-reader's order: the page's seq, the API's id. Without one, PostgreSQL walks the trail from its
+"""Every filter of the trail, alone or with a time range, is read along an index in the
+trail's order (seq), by the page and the API alike. Without one, PostgreSQL walks the trail from its
 newest event until it has a page, or reads every match and sorts it (bench/README.md, "Audit
 trail filters").
 
@@ -13,11 +13,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from audit import chain
-from audit.models import AuditEvent
-from audit.selectors import audit_event_list_for, audit_trail_for
-from audit.services import audit_chain_pending
+from audit.models import AuditAction, AuditEvent
+from audit.selectors import audit_trail_for
+from audit.services import audit_chain_pending, audit_record
 from tests.factories import built_once
 
 pytestmark = [
@@ -135,38 +137,97 @@ def test_the_pages_unchained_events_of_a_time_range_are_read_apart_and_alone(hr_
     assert _events_read(plan)[1] == "audit_unchained" or "Index Cond: (seq IS NULL)" in plan, plan
 
 
+def _api_reads(client, filters: dict) -> list[str]:
+    """The SQL of the events the API reads for its first page and the page after."""
+    reads, url, query = [], reverse("audit-event-list"), {**filters, "page_size": 25}
+    while url and len(reads) < 3:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, query)
+        assert response.status_code == 200, response.content
+        reads += [q["sql"] for q in captured if q["sql"].startswith('SELECT "audit_auditevent"."id"')]
+        url, query = response.json()["next"], None
+    return reads
+
+
+def _explained(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
 @pytest.mark.parametrize(
-    "filters",
+    ("filters", "index"),
     [
-        {"since": SINCE, "until": UNTIL},
-        {"since": SINCE},
-        {"until": UNTIL},
-        {"actor": "user7", "since": SINCE, "until": UNTIL},
+        ({}, "audit_auditevent_seq_key"),
+        ({"actor": "user7"}, "audit_actor_label"),
+        ({"actor": "nobody-such"}, "audit_actor_label"),
+        ({"action": "export"}, "audit_action"),
+        ({"candidate": CANDIDATE}, "audit_candidate"),
+        ({"action": "export", "target_type": "candidates.candidate"}, "audit_action"),
+        ({"actor": "user7", "since": SINCE, "until": UNTIL}, "audit_actor_label"),
+        ({"since": SINCE, "until": UNTIL}, "audit_auditevent_seq_key"),
     ],
 )
-def test_the_api_reads_a_time_range_between_the_ids_its_days_hold(hr_admin, filters):
-    """The API pages by id (hrsuite.rest.NewestFirstCursor): the range's ids are bounded the
-    same way, off the day index of ids, which holds the unchained events too."""
-    events = audit_event_list_for(user=hr_admin, filters=filters).order_by("-id")
-    plan = _plan(events[:26])
+def test_the_api_reads_each_filter_along_the_pages_index(api, hr_admin, filters, index):
+    """The API pages in the trail's order (audit.apis.TrailCursor), so its first page and the
+    next are read like the page's: along the filter's index ending in (seq, id), a time range
+    between the seqs its days hold, and its unchained events apart."""
+    reads = _api_reads(api.as_user(hr_admin), filters)
 
-    assert _events_read(plan) == ("Index Scan Backward", "audit_auditevent_pkey"), plan
-    bounds = [bound for name, bound in (("since", "id >= $"), ("until", "id <= $")) if name in filters]
-    read_between = plan.split("using audit_auditevent_pkey on audit_auditevent  (")[1].split("\n")[1]
-    assert all(bound in read_between for bound in bounds), plan
-    assert "using audit_day_id on audit_auditevent event" in plan, plan
+    assert reads
+    for sql in reads:
+        plan = _explained(sql)
+        if "IS NULL" in sql:  # a time range's events not chained yet, read apart
+            assert _events_read(plan)[1] == "audit_unchained" or "(seq IS NULL)" in plan, plan
+            continue
+        assert _events_read(plan)[1] == index, plan
+        assert not _sorts(plan), plan
 
 
-@pytest.mark.parametrize("reader", ["page", "api"])
+@pytest.mark.parametrize(
+    ("filters", "index"),
+    [
+        ({}, "audit_auditevent_seq_key"),
+        ({"actor": "user7"}, "audit_actor_label"),
+        ({"actor": "user7", "until": UNTIL}, "audit_actor_label"),
+    ],
+)
+def test_every_api_read_from_any_mark_is_one_limited_read_along_an_index(api, hr_admin, filters, index):
+    """Down from the top among unchained events (a mark by id, looked up by key), into the chain,
+    and back up to the top: every statement reads along an index with a LIMIT, and none sorts
+    the chain; the unchained events are read by id."""
+    for n in range(7):
+        audit_record(actor="user7", action=AuditAction.VIEW, target_type="tests.thing", target_id=str(n))
+    client = api.as_user(hr_admin)
+    page = client.get(reverse("audit-event-list"), {**filters, "page_size": 3}).json()
+    reads = []
+    for link in ("next", "previous"):
+        for _ in range(3):
+            with CaptureQueriesContext(connection) as captured:
+                page = client.get(page[link]).json()
+            reads += [q["sql"] for q in captured if q["sql"].startswith('SELECT "audit_auditevent".')]
+
+    assert any('"id" < ' in sql for sql in reads) and any('"id" IN (' in sql for sql in reads), reads
+    for sql in reads:
+        plan = _explained(sql)
+        assert plan.startswith("Limit"), plan
+        if sql.startswith('SELECT "audit_auditevent"."seq"'):  # the mark, by key
+            assert _events_read(plan)[1] == "audit_auditevent_pkey", plan
+        elif '"seq" IS NULL' in sql:  # the unchained events
+            assert _events_read(plan)[1] in ("audit_unchained", index), plan
+        else:
+            assert _events_read(plan)[1] == index, plan
+            assert not _sorts(plan), plan
+
+
 @pytest.mark.parametrize("until", [None, UNTIL])
-def test_a_requests_events_are_found_by_its_id_and_sorted(hr_admin, reader, until):
-    """A request writes a few events: found through the request index, they are sorted for
-    either reader, which a smaller index to write than one kept in either order is worth."""
+def test_a_requests_events_are_found_by_its_id_and_sorted(hr_admin, until):
+    """A request writes a few events: found through the request index, they are sorted, which
+    a smaller index to write than one kept in the trail's order is worth."""
     filters = {"request_id": "0123456789abcdef", **({"until": until} if until else {})}
-    if reader == "page":
-        events = audit_trail_for(user=hr_admin, filters=filters).chain
-    else:
-        events = audit_event_list_for(user=hr_admin, filters=filters).order_by("-id")
+    events = audit_trail_for(user=hr_admin, filters=filters).chain
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = events[:51].explain()
@@ -177,6 +238,6 @@ def test_a_requests_events_are_found_by_its_id_and_sorted(hr_admin, reader, unti
 def test_a_filter_on_several_actions_asks_for_no_distinct_rows(hr_admin):
     """DISTINCT over every column made PostgreSQL sort the page on all of them, in parallel
     workers whose start cost more than the page; one table has no duplicate rows to remove."""
-    events = audit_event_list_for(user=hr_admin, filters={"action": ["view", "list"]})
+    events = audit_trail_for(user=hr_admin, filters={"action": ["view", "list"]}).chain
 
     assert "DISTINCT" not in str(events.query)

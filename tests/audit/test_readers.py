@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
-from audit.selectors import audit_event_list_for
+from audit.selectors import audit_trail_for
 from audit.services import audit_record
 
 
@@ -37,7 +37,7 @@ def test_the_selector_lists_unchained_events_first_then_the_chain(
 ):
     newest_first = _chained_then_unchained(django_capture_on_commit_callbacks)
 
-    events = audit_event_list_for(user=hr_admin, filters={"target_type": "tests.thing"})
+    events = audit_trail_for(user=hr_admin, filters={"target_type": "tests.thing"}).chain
 
     assert [e.target_id for e in events] == newest_first
 
@@ -70,8 +70,8 @@ def test_the_trail_page_shows_unchained_events_on_top(client, hr_admin, django_c
 def test_the_api_lists_a_time_range_with_its_late_and_unchained_events(
     api, hr_admin, django_capture_on_commit_callbacks
 ):
-    """The API reads a time range between the ids its days hold: an event chained after later
-    ones and one not chained yet are in it, the next day's event is not."""
+    """The API reads a time range between the seqs its days hold: an event chained after later
+    ones and one not chained yet (read apart) are in it, the next day's event is not."""
 
     def written(target_id: str, when: datetime, *, chained: bool = True) -> None:
         with time_machine.travel(when, tick=False), django_capture_on_commit_callbacks(execute=chained):

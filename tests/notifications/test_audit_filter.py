@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditAction
-from audit.selectors import audit_event_list_for
+from audit.selectors import audit_trail_for
 from audit.services import audit_record
 from notifications.models import Notification
 from tests.interviews.outbox_helpers import queue, schedule
@@ -30,12 +30,12 @@ def events(recruiter):
 
 @pytest.mark.parametrize("label", ["interviews.notification", "notifications.notification"])
 def test_the_selector_finds_a_notifications_events_under_either_label(hr_admin, events, label):
-    found = audit_event_list_for(user=hr_admin, filters={"target_type": label})
+    found = audit_trail_for(user=hr_admin, filters={"target_type": label}).chain
     assert set(found.values_list("pk", flat=True)) == events
 
 
 def test_other_record_types_filter_as_before(hr_admin, events):
-    found = audit_event_list_for(user=hr_admin, filters={"target_type": "interviews.interview"})
+    found = audit_trail_for(user=hr_admin, filters={"target_type": "interviews.interview"}).chain
     assert not set(found.values_list("pk", flat=True)) & events
 
 
