@@ -1,13 +1,17 @@
 from django.apps import AppConfig, apps
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db import router
 from django.db.models.signals import post_migrate
 
 
 def _sync_roles(sender, using="default", **kwargs):
     from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group
 
     from accounts.roles import roles_sync
 
+    if not router.allow_migrate_model(using, Group):
+        return  # the key store (hrsuite.persons) holds no permissions
     # Permissions of apps later in INSTALLED_APPS are otherwise created after this handler runs.
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)

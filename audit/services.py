@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from audit import chain, context
 from audit.models import AppendOnlyError, AuditAction, AuditChainHead, AuditEvent, refuse_chained
+from hrsuite import persons
 from hrsuite.models import rows_read
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def audit_record(
         target_type = target._meta.label_lower
         target_id = str(target.pk)
         if candidate_id is None:
-            candidate_id = _candidate_of(target)
+            candidate_id = persons.subject_of(target)
     event = _event(
         actor=actor,
         action=action,
@@ -347,9 +348,3 @@ def audit_verify() -> tuple[int, chain.Break | None]:
                 head.seq + 1, f"event id {never.pk} of {never.at.isoformat()} was never chained"
             )
     return checked, broken
-
-
-def _candidate_of(target: models.Model):
-    """The candidate whose data an event touches, so HR can answer 'who saw this person's file'."""
-    getter = getattr(target, "audit_candidate_id", None)
-    return getter() if callable(getter) else None

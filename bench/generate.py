@@ -64,7 +64,9 @@ def bench_usernames(interviewers: int) -> dict[str, list[str]]:
 
 
 def prepare_database(url: str, *, fresh: bool) -> None:
-    """Drop (with --fresh) and create the bench database, connecting to the `postgres` database."""
+    """Drop (with --fresh) and create the bench database, connecting to the `postgres` database.
+    Its key store (the database of the same name with `_keys` added, where the person keys are)
+    is dropped with it; `migrate` makes it again."""
     import psycopg
     from psycopg import sql
 
@@ -79,6 +81,10 @@ def prepare_database(url: str, *, fresh: bool) -> None:
         if exists and fresh:
             conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
             exists = None
+        if fresh:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(f"{name}_keys"))
+            )
         if not exists:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     print(f"database {name}: {'recreated' if fresh else 'ready'}", flush=True)
@@ -1026,8 +1032,19 @@ def _copy(model, objects: list) -> None:
         for obj in objects:
             values = obj.__dict__
             row = [_plain(values[name]) for name in plain]
-            row += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in prepared]
+            row += [f.get_db_prep_save(_value_to_write(f, obj), connection) for f in prepared]
             copy.write_row(row)
+
+
+def _value_to_write(field, obj):
+    """What save() would write, but for personal data, which is sealed under the keyring as it was
+    before person keys: `adopt_person_keys` then moves it under each person's key, timed, as it
+    would move a live database's (docs/architecture.md, "Person keys")."""
+    from hrsuite.fields import EncryptedTextField
+
+    if isinstance(field, EncryptedTextField):
+        return field.seal(obj.__dict__[field.attname], row_id=obj.pk)
+    return field.pre_save(obj, True)
 
 
 @functools.cache
@@ -1110,6 +1127,13 @@ def main(argv: list[str] | None = None) -> None:
         default=True,
         help="drop and recreate the bench database first (default); --no-fresh needs an empty one",
     )
+    parser.add_argument(
+        "--adopt",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="seal the personal data under person keys at the end, timed (default); --no-adopt "
+        "leaves it under the keyring, as a database from before person keys",
+    )
     args = parser.parse_args(argv)
 
     use_bench_environment()
@@ -1144,6 +1168,11 @@ def main(argv: list[str] | None = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # fresh statistics and visibility map, as a live DB has
     print(f"  [{time.perf_counter() - _STARTED:7.1f} s] vacuum analyze done", flush=True)
+    if args.adopt:
+        adopting = time.perf_counter()
+        call_command("adopt_person_keys", stdout=sys.stdout)
+        took = time.perf_counter() - adopting
+        print(f"  [{time.perf_counter() - _STARTED:7.1f} s] person keys adopted in {took:.1f} s", flush=True)
     checked, broken = audit_verify()
     verdict = "intact" if broken is None else f"BROKEN at #{broken.seq}: {broken.reason}"
     print(f"  [{time.perf_counter() - _STARTED:7.1f} s] audit chain {verdict} ({checked:,} events)")

@@ -98,8 +98,7 @@ class Candidate(DomainModel):
     def __str__(self):
         return self.full_name
 
-    def audit_candidate_id(self):
-        return self.pk
+    data_subject = "id"
 
 
 class CandidateUserObjectPermission(UserObjectPermissionBase):
@@ -200,8 +199,7 @@ class Application(DomainModel):
             self.candidate_created_at = self.candidate.created_at
         super().save(*args, **kwargs)
 
-    def audit_candidate_id(self):
-        return self.candidate_id
+    data_subject = "candidate_id"
 
 
 class ApplicationUserObjectPermission(UserObjectPermissionBase):
@@ -225,6 +223,8 @@ class StageChange(DomainModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = EncryptedTextField(_("reason"))
+
+    data_subject = "application__candidate_id"
 
     class Meta:
         ordering = ["at"]
@@ -255,5 +255,4 @@ class PriorRecord(DomainModel):
         verbose_name = _("prior record")
         verbose_name_plural = _("prior records")
 
-    def audit_candidate_id(self):
-        return self.candidate_id
+    data_subject = "candidate_id"

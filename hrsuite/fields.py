@@ -4,6 +4,10 @@ Values are decrypted lazily, on first attribute access, because the row id is pa
 associated data and a list page should not pay for fields it does not show. Writes happen only
 through `Model.save()`, where the row is known; a queryset `update()` or a lookup with a plain value
 is refused, since it could not bind the ciphertext to its row.
+
+A row that holds a person's data (its model names them with `data_subject`) is sealed under that
+person's own key (`hrsuite.persons`); once they are erased its values read as `Erased` values: empty,
+and known to be erased.
 """
 
 import json
@@ -12,11 +16,19 @@ from typing import Any
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
-from hrsuite import crypto
+from hrsuite import crypto, persons
 
 
 class Ciphertext(str):
     """A value as loaded from the database, not decrypted yet."""
+
+
+class Erased(str):
+    """What an encrypted text field reads once its person was erased: empty, and known to be erased."""
+
+
+def is_erased(value) -> bool:
+    return isinstance(value, Erased)
 
 
 class Sealed:
@@ -74,17 +86,34 @@ class EncryptedTextField(models.TextField):
     def aad_for(self, row_id: object) -> bytes:
         return crypto.associated_data(self.sealed_as or self.model._meta.label_lower, self.name, row_id)
 
-    def seal(self, value: Any, *, row_id: object) -> Sealed:
+    def erased_value(self) -> Any:
+        return Erased()
+
+    def seal(self, value: Any, *, row_id: object, person: object = None) -> Sealed:
+        """Sealed for its row: under the data key of `person`, the person whose data the row holds,
+        or, for a row that holds no one's, under the keyring."""
         if self.is_empty(value):
             return Sealed("")
-        return Sealed(crypto.encrypt(self.encode(value), aad=self.aad_for(row_id)))
+        aad = self.aad_for(row_id)
+        if person is None:
+            return Sealed(crypto.encrypt(self.encode(value), aad=aad))
+        person_hex, key = persons.sealing_key(person)
+        return Sealed(crypto.encrypt_for_person(self.encode(value), aad=aad, person=person_hex, key=key))
 
     def decrypt_for(self, instance: models.Model, token: str) -> Any:
-        return self.decode(crypto.decrypt(token, aad=self.aad_for(instance.pk)))
+        try:
+            return self.decode(
+                crypto.decrypt(token, aad=self.aad_for(instance.pk), person_key=persons.data_key)
+            )
+        except crypto.Erased:
+            return self.erased_value()
 
     def from_db_value(self, value, expression, connection):
         if value in (None, ""):
             return self.decode("") if value == "" else None
+        person = crypto.person_of(value)
+        if person is not None:
+            persons.noted(person)
         return Ciphertext(value)
 
     def pre_save(self, model_instance, add):
@@ -93,7 +122,9 @@ class EncryptedTextField(models.TextField):
             return Sealed(str(value))
         if model_instance.pk is None:
             raise ValueError(f"{self.model.__name__} needs its primary key before {self.name} is sealed.")
-        return self.seal(value, row_id=model_instance.pk)
+        if self.is_empty(value):
+            return Sealed("")
+        return self.seal(value, row_id=model_instance.pk, person=persons.subject_of(model_instance))
 
     def get_db_prep_value(self, value, connection, prepared=False):
         if value is None:
@@ -123,6 +154,9 @@ class EncryptedJSONField(EncryptedTextField):
 
     def decode(self, text: str) -> Any:
         return json.loads(text) if text else self.get_default()
+
+    def erased_value(self) -> Any:
+        return self.get_default()
 
     def is_empty(self, value: Any) -> bool:
         return value is None or value == {} or value == []

@@ -60,8 +60,14 @@ class TallyRows(Operation):
     def _table(self, app_label, state) -> str:
         return state.apps.get_model(app_label, self.model_name)._meta.db_table
 
+    def _applies(self, app_label, schema_editor, state) -> bool:
+        model = state.apps.get_model(app_label, self.model_name)
+        return schema_editor.connection.vendor == "postgresql" and self.allow_migrate_model(
+            schema_editor.connection.alias, model
+        )
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
+        if not self._applies(app_label, schema_editor, to_state):
             return
         table = schema_editor.quote_name(self._table(app_label, to_state))
         for name, event, transition in _TALLY_TRIGGERS:
@@ -75,7 +81,7 @@ class TallyRows(Operation):
         )
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
+        if not self._applies(app_label, schema_editor, from_state):
             return
         name = self._table(app_label, from_state)
         for trigger, _event, _transition in _TALLY_TRIGGERS:

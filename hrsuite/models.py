@@ -196,6 +196,24 @@ class RowTally(models.Model):
         return f"{self.table} {self.n:+}"
 
 
+class PersonKey(models.Model):
+    """One person's data key, sealed under the keyring. Kept in the key store, a database apart
+    from the rest (`hrsuite.persons`; docs/architecture.md, "Person keys")."""
+
+    person = models.UUIDField(primary_key=True)
+    # Base64 of the 32-byte key; empty once the person was erased.
+    key = EncryptedTextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("person key")
+        verbose_name_plural = _("person keys")
+
+    def __str__(self):
+        return f"person key {self.person}{' (erased)' if self.erased_at else ''}"
+
+
 def rows_read(model: type[models.Model], where: str, params: list, *, using: str = "default") -> list:
     """Instances of `model` from a written-out statement: every concrete column of its table
     `WHERE <where>` (a condition, and an order and a limit if any; with `params`), made as the

@@ -69,8 +69,7 @@ class Interview(DomainModel):
     def __str__(self):
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M} UTC"
 
-    def audit_candidate_id(self):
-        return self.application.candidate_id
+    data_subject = "application__candidate_id"
 
 
 class InterviewUserObjectPermission(UserObjectPermissionBase):
@@ -209,8 +208,7 @@ class InterviewAssignment(DomainModel):
         verbose_name = _("interview assignment")
         verbose_name_plural = _("interview assignments")
 
-    def audit_candidate_id(self):
-        return self.interview.application.candidate_id
+    data_subject = "interview__application__candidate_id"
 
 
 # Flagged for a person, and no one has reviewed one of its scores yet: the dashboard's queue.
@@ -252,8 +250,7 @@ class AIAssessment(DomainModel):
         """WAITING_FOR_REVIEW, for one assessment in hand."""
         return self.needs_human_review and self.first_reviewed_at is None
 
-    def audit_candidate_id(self):
-        return self.interview.application.candidate_id
+    data_subject = "interview__application__candidate_id"
 
 
 class AIDimensionScore(DomainModel):
@@ -263,6 +260,8 @@ class AIDimensionScore(DomainModel):
     confidence = models.DecimalField(max_digits=4, decimal_places=3)
     # [{"quote": "...", "start_s": 12.5, "end_s": 19.0}, ...]: what the candidate said.
     evidence = EncryptedJSONField(default=list)
+
+    data_subject = "assessment__interview__application__candidate_id"
 
     class Meta:
         ordering = ["dimension"]
@@ -292,8 +291,7 @@ class HumanReview(DomainModel):
         verbose_name = _("human review")
         verbose_name_plural = _("human reviews")
 
-    def audit_candidate_id(self):
-        return self.dimension_score.assessment.interview.application.candidate_id
+    data_subject = "dimension_score__assessment__interview__application__candidate_id"
 
 
 class Recommendation(models.TextChoices):
@@ -337,8 +335,7 @@ class Scorecard(DomainModel):
         verbose_name = _("scorecard")
         verbose_name_plural = _("scorecards")
 
-    def audit_candidate_id(self):
-        return self.interview.application.candidate_id
+    data_subject = "interview__application__candidate_id"
 
 
 class WebhookEvent(ReceivedEvent):
@@ -408,8 +405,7 @@ class Consent(DomainModel):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
 
-    def audit_candidate_id(self):
-        return self.candidate_id
+    data_subject = "candidate_id"
 
 
 class Incident(DomainModel):
@@ -447,8 +443,7 @@ class Incident(DomainModel):
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
 
-    def audit_candidate_id(self):
-        return self.interview.application.candidate_id
+    data_subject = "interview__application__candidate_id"
 
 
 class RescheduleOffer(DomainModel):
@@ -474,5 +469,4 @@ class RescheduleOffer(DomainModel):
         verbose_name = _("reschedule offer")
         verbose_name_plural = _("reschedule offers")
 
-    def audit_candidate_id(self):
-        return self.interview.application.candidate_id
+    data_subject = "interview__application__candidate_id"

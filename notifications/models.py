@@ -87,5 +87,4 @@ class Notification(DomainModel):
             f"{self.template} → {self.candidate_id or self.recipient_user_id} at {self.due_at:%Y-%m-%d %H:%M}"
         )
 
-    def audit_candidate_id(self):
-        return self.candidate_id
+    data_subject = "candidate_id"

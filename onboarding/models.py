@@ -44,8 +44,7 @@ class Decision(DomainModel):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
 
-    def audit_candidate_id(self):
-        return self.application.candidate_id
+    data_subject = "application__candidate_id"
 
 
 @restricted_fields(salary=ALSO_CANDIDATE)
@@ -81,8 +80,7 @@ class Offer(DomainModel):
         verbose_name = _("offer")
         verbose_name_plural = _("offers")
 
-    def audit_candidate_id(self):
-        return self.application.candidate_id
+    data_subject = "application__candidate_id"
 
 
 @restricted_fields(approver=HR_ONLY, note=HR_ONLY)
@@ -113,8 +111,7 @@ class OfferApproval(DomainModel):
         verbose_name = _("offer approval")
         verbose_name_plural = _("offer approvals")
 
-    def audit_candidate_id(self):
-        return self.offer.application.candidate_id
+    data_subject = "offer__application__candidate_id"
 
 
 @restricted_fields(findings=HR_ONLY)
@@ -150,8 +147,7 @@ class BackgroundCheck(DomainModel):
         verbose_name = _("background check")
         verbose_name_plural = _("background checks")
 
-    def audit_candidate_id(self):
-        return self.application.candidate_id
+    data_subject = "application__candidate_id"
 
 
 class BackgroundCheckEvent(ReceivedEvent):
@@ -203,8 +199,7 @@ class HRTask(DomainModel):
         verbose_name = _("HR task")
         verbose_name_plural = _("HR tasks")
 
-    def audit_candidate_id(self):
-        return self.application.candidate_id
+    data_subject = "application__candidate_id"
 
 
 class CandidateMessageText(DomainModel):
@@ -256,8 +251,7 @@ class OnboardingPlan(DomainModel):
         verbose_name = _("onboarding plan")
         verbose_name_plural = _("onboarding plans")
 
-    def audit_candidate_id(self):
-        return self.application.candidate_id
+    data_subject = "application__candidate_id"
 
 
 class OnboardingTask(DomainModel):
@@ -289,8 +283,7 @@ class OnboardingTask(DomainModel):
         verbose_name = _("onboarding task")
         verbose_name_plural = _("onboarding tasks")
 
-    def audit_candidate_id(self):
-        return self.plan.application.candidate_id
+    data_subject = "plan__application__candidate_id"
 
 
 class OnboardingDocument(DomainModel):
@@ -311,8 +304,7 @@ class OnboardingDocument(DomainModel):
         verbose_name = _("onboarding document")
         verbose_name_plural = _("onboarding documents")
 
-    def audit_candidate_id(self):
-        return self.task.plan.application.candidate_id
+    data_subject = "task__plan__application__candidate_id"
 
 
 @restricted_fields(secret=HR_ONLY)
@@ -367,5 +359,4 @@ class ProvisioningDelivery(DomainModel):
         verbose_name = _("provisioning delivery")
         verbose_name_plural = _("provisioning deliveries")
 
-    def audit_candidate_id(self):
-        return self.plan.application.candidate_id
+    data_subject = "plan__application__candidate_id"

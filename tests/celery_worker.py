@@ -17,10 +17,16 @@ ROOT = Path(__file__).resolve().parents[1]
 DEADLINE_S = 30
 
 
-def database_url() -> str:
+def database_url(alias: str = "default") -> str:
     """The test database pytest-django made, under the URL the suite was given."""
     parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path="/" + settings.DATABASES["default"]["NAME"]))
+    return urlunsplit(parts._replace(path="/" + settings.DATABASES[alias]["NAME"]))
+
+
+def database_env() -> dict[str, str]:
+    """What a process of the suite's own needs to use the test's databases: the main one and the
+    key store (`hrsuite.persons`)."""
+    return {"DATABASE_URL": database_url(), "KEYS_DATABASE_URL": database_url("keys")}
 
 
 @pytest.fixture
@@ -39,7 +45,7 @@ def celery_worker(smtp_server, celery_broker):
         env = {
             **os.environ,  # the test settings put the keys here, so the worker decrypts alike
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": database_url(),
+            **database_env(),
             "CELERY_BROKER_URL": celery_broker,
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": smtp_server.hostname,

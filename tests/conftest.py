@@ -10,7 +10,7 @@ from django.test.signals import template_rendered
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from hrsuite import degraded
+from hrsuite import degraded, persons
 from hrsuite.roles import Role
 from hrsuite.visibility import PageTemplate
 from tests.factories import make_user
@@ -42,6 +42,39 @@ def pytest_sessionstart(session):
             f"Compiled translations missing or older than {', '.join(stale)}: run `make messages`.",
             returncode=1,
         )
+
+
+# What makes a test use the database, besides the `django_db` mark.
+_DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def pytest_collection_modifyitems(items):
+    """A test that uses the database uses the key store too, where the person keys are
+    (`hrsuite.persons`): every such test gets both, each as its mark or fixtures ask."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None and not _DATABASE_FIXTURES & set(item.fixturenames):
+            continue
+        kwargs = {}
+        if marker is not None:
+            kwargs = dict(zip(["transaction", "reset_sequences"], marker.args, strict=False))
+            kwargs.update(marker.kwargs)
+        kwargs["databases"] = "__all__"
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_remembered_person_keys():
+    """Each test starts without the person keys an earlier one read: its database is new."""
+    persons.forget()
+    yield
+    persons.forget()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -133,6 +133,33 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.b
     options.setdefault("server_side_binding", True)
     options.setdefault("prepare_threshold", 5)
 
+
+def _key_store_beside(main: dict) -> dict:
+    """The person keys' own database, beside the main one: the SQLite file `keys.sqlite3` next to
+    its file, or on the same PostgreSQL server, with the same credentials, the database named as
+    the main one with `_keys` added."""
+    keys = {
+        name: main[name] for name in ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT") if name in main
+    }
+    if main["ENGINE"] == "django.db.backends.sqlite3":
+        keys["NAME"] = str(Path(main["NAME"]).with_name("keys.sqlite3"))
+    else:
+        keys["NAME"] = f"{main['NAME']}_keys"
+    return keys
+
+
+# Each candidate's personal data is sealed with a key of their own, and those keys live in a
+# database apart (docs/architecture.md, "Person keys"): a dump or backup of the main database holds
+# only ciphertext, so destroying a person's key erases them from every copy of it.
+DATABASES["keys"] = (
+    env.db("KEYS_DATABASE_URL")
+    if "KEYS_DATABASE_URL" in os.environ
+    else _key_store_beside(DATABASES["default"])
+)
+if DATABASES["keys"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["keys"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
+DATABASE_ROUTERS = ["hrsuite.persons.KeyStoreRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -84,6 +84,10 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS: production serves only the hosts it is told to.")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Set DATABASE_URL to a PostgreSQL database in production.")
+if DATABASES["keys"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("Set KEYS_DATABASE_URL to a PostgreSQL database in production.")
+if all(DATABASES["keys"].get(part) == DATABASES["default"].get(part) for part in ("HOST", "PORT", "NAME")):
+    raise ImproperlyConfigured("KEYS_DATABASE_URL must name a database of its own, not DATABASE_URL's.")
 # The filesystem broker only works when web, worker and beat share one disk; containers do not.
 if CELERY_BROKER_URL.startswith("filesystem"):
     raise ImproperlyConfigured("Set REDIS_URL (or CELERY_BROKER_URL) to the Redis broker in production.")
@@ -101,15 +105,16 @@ CACHES["default"].setdefault("OPTIONS", {}).update(
 )
 
 DEBUG = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-# A persistent connection is checked before a request reuses it after an error, so one that a
-# restart of PostgreSQL killed is replaced rather than failing the requests after the outage.
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# An unreachable host (packets dropped, not refused) fails the request after this many seconds
-# (503, "Degraded modes"), not after the system's TCP timeout of minutes.
-DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-    "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
-)
+for _database in (DATABASES["default"], DATABASES["keys"]):
+    _database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # A persistent connection is checked before a request reuses it after an error, so one that a
+    # restart of PostgreSQL killed is replaced rather than failing the requests after the outage.
+    _database["CONN_HEALTH_CHECKS"] = True
+    # An unreachable host (packets dropped, not refused) fails the request after this many seconds
+    # (503, "Degraded modes"), not after the system's TCP timeout of minutes.
+    _database.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -2,11 +2,15 @@
 
 import json
 import os
+import re
 import subprocess
 
+import pytest
 from django.db import connection
 
+from candidates.models import Candidate
 from candidates.services.applications import application_move
+from hrsuite import crypto, persons
 from hrsuite.roles import Role
 from interviews.services.assignments import assignment_create
 from interviews.services.scorecards import scorecard_save
@@ -99,3 +103,22 @@ def test_a_database_dump_holds_no_personal_data_in_the_clear(transactional_db):
         "Foxglove",
     ):
         assert fragment not in dump
+
+
+def test_a_dump_taken_before_an_erasure_cannot_be_read_after_it(transactional_db):
+    _seed()
+    candidate = Candidate.objects.get(full_name=VISIBLE_NAME)
+    dump = _dump()
+    # What the dump holds of the candidate: ciphertext under their own key, and no key at all.
+    tokens = re.findall(rf"p1:{candidate.pk.hex}:[A-Za-z0-9+/=]+", dump)
+    assert len(tokens) >= len(SECRETS)
+    assert "hrsuite_personkey" not in dump
+
+    persons.person_key_destroy(candidate.pk)
+
+    # Every value of theirs in the dump fails to open: their key is gone from the key store,
+    # the only place it was kept.
+    for token in tokens:
+        with pytest.raises(crypto.Erased):
+            # The key is looked for before the binding to a row is checked.
+            crypto.decrypt(token, aad=b"any row", person_key=persons.data_key)

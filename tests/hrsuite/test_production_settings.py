@@ -98,6 +98,19 @@ def test_production_refuses_to_start_without(variable):
 
 
 @pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("sqlite:///keys.sqlite3", "Set KEYS_DATABASE_URL to a PostgreSQL database"),
+        ("postgres://postgres@127.0.0.1:5432/test", "a database of its own"),
+    ],
+)
+def test_production_keeps_the_person_keys_in_a_postgresql_database_of_their_own(value, message):
+    result = check_deploy(production_env(KEYS_DATABASE_URL=value))
+    assert result.returncode != 0
+    assert message in result.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
     ("variable", "value"),
     [
         ("DJANGO_SECRET_KEY", "replace-with-a-long-random-string"),

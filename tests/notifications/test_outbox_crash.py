@@ -17,7 +17,7 @@ from django.utils import timezone
 from notifications.models import Notification
 from notifications.rendering import message_id
 from notifications.services.outbox import outbox_dispatch
-from tests.celery_worker import ROOT, database_url
+from tests.celery_worker import ROOT, database_env
 from tests.interviews.outbox_helpers import queue, schedule
 
 # The dispatcher runs in a process of its own on the test database: PostgreSQL.
@@ -33,7 +33,7 @@ def _dispatcher_process(smtp_server, connections: int) -> subprocess.Popen:
     env = {
         **os.environ,  # the test settings put the keys here, so it decrypts alike
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url(),
+        **database_env(),
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": smtp_server.hostname,
         "EMAIL_PORT": str(smtp_server.port),

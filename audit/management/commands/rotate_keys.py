@@ -1,15 +1,20 @@
-"""`manage.py rotate_keys`: re-encrypts personal data sealed with an older key under the primary key.
+"""`manage.py rotate_keys`: re-encrypts what is sealed with an older key of the keyring under its
+primary key.
 
 Put the new key first in HRSUITE_ENCRYPTION_KEYS (keeping the old ones after it), deploy, run this
 command, and only then drop the old keys. It is safe to run again: values already under the primary
 key are left as they are.
+
+A person's data is sealed under their own key, which the keyring seals in turn (`hrsuite.persons`):
+the command re-seals those keys, one row per person, and leaves the values sealed under them as
+they are.
 """
 
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.db import models, transaction
+from django.db import models, router, transaction
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -89,7 +94,7 @@ class Command(BaseCommand):
         attnames = [field.attname for field in fields]
         last_pk = None
         while True:
-            with transaction.atomic():
+            with transaction.atomic(using=router.db_for_write(model)):
                 rows = manager.order_by("pk")
                 if last_pk is not None:
                     rows = rows.filter(pk__gt=last_pk)
@@ -120,8 +125,8 @@ class Command(BaseCommand):
     def _reseal_row(self, model, fields, pk, tokens, counts, ring, dry_run) -> dict:
         change = {}
         for field, token in zip(fields, tokens, strict=True):
-            if not isinstance(token, Ciphertext):  # empty or NULL: nothing is encrypted
-                continue
+            if not isinstance(token, Ciphertext) or crypto.person_of(token):
+                continue  # nothing encrypted (empty or NULL), or sealed under a person's key
             count = counts[field.name]
             count.values += 1
             try:
