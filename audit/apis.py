@@ -5,6 +5,7 @@ from base64 import b64decode, b64encode
 from urllib import parse
 
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
@@ -12,15 +13,22 @@ from rest_framework.utils.urls import replace_query_param
 
 from audit import exports, selectors
 from audit.models import AuditEvent
+from audit.personal import personal_opened
 from audit.selectors import TrailEvents, TrailMark, UnknownMark
 from hrsuite.api import ModelOut, ScopedViewSet, reading_shown
 from hrsuite.models import BIGINT_MAX
 
 
 class AuditEventOut(ModelOut):
+    # The candidate's values opened, or "erased" (`audit.personal`), never the sealed text.
+    personal = serializers.SerializerMethodField()
+
     class Meta:
         model = AuditEvent
         fields = exports.COLUMNS
+
+    def get_personal(self, event) -> dict | str:
+        return personal_opened([event]).get(event.pk, {})
 
 
 class TrailCursor(CursorPagination):

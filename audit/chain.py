@@ -21,6 +21,7 @@ CHAINED_FIELDS = (
     "candidate_id",
     "changed_fields",
     "detail",
+    "personal",
     "request_id",
     "ip",
     "user_agent",
@@ -43,6 +44,10 @@ def _payload(event, names) -> bytes:
     payload = {name: getattr(event, name) for name in names}
     payload["at"] = event.at.isoformat()
     payload["candidate_id"] = str(event.candidate_id) if event.candidate_id else None
+    if "personal" in payload and not payload["personal"]:
+        # Events without personal values keep the payload they were linked with before there
+        # was such a field.
+        del payload["personal"]
     return json.dumps(
         payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
     ).encode()

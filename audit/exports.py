@@ -2,11 +2,13 @@
 
 import csv
 import itertools
+import json
 
 from django.http import StreamingHttpResponse
 
 from audit import chain, selectors
 from audit.models import AuditAction, AuditEvent
+from audit.personal import ERASED, personal_opened
 from audit.services import audit_record
 
 # What each event is chained over, less the internal user id (the label names the actor), and its
@@ -33,11 +35,21 @@ def audit_csv_response(*, user, filters, query: dict) -> StreamingHttpResponse:
     def rows():
         yield writer.writerow(COLUMNS)
         for event in itertools.chain(on_top, below.iterator(chunk_size=2000)):
-            yield writer.writerow([_cell(getattr(event, column)) for column in COLUMNS])
+            yield writer.writerow([_cell(_value(event, column)) for column in COLUMNS])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{FILENAME}"'
     return response
+
+
+def _value(event: AuditEvent, column: str):
+    if column == "personal":
+        # The candidate's values opened, or "erased"; never the sealed text.
+        opened = personal_opened([event]).get(event.pk)
+        return (
+            "" if opened is None else opened if opened == ERASED else json.dumps(opened, ensure_ascii=False)
+        )
+    return getattr(event, column)
 
 
 class _Echo:

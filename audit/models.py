@@ -7,6 +7,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hrsuite.fields import SealedForPersonField
 from hrsuite.models import ChoiceLabels
 
 
@@ -82,6 +83,11 @@ class AuditEvent(ChoiceLabels):
     candidate_id = models.UUIDField(null=True, blank=True)
     changed_fields = models.JSONField(default=list, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    # The event's personal values (a reason someone gave, the candidate's own address and browser
+    # when they acted themselves), sealed as one JSON document under the key of the event's
+    # candidate: a p1 token, or empty. The chain covers the token, so erasing the candidate makes
+    # the values unreadable and leaves the chain as it was (`audit.services.personal_sealed`).
+    personal = SealedForPersonField(blank=True, default="", db_default="")
     request_id = models.CharField(max_length=64, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=256, blank=True)

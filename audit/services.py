@@ -16,8 +16,11 @@ from django.utils import timezone
 
 from audit import chain, context
 from audit.models import AppendOnlyError, AuditAction, AuditChainHead, AuditEvent, refuse_chained
+from audit.personal import personal_sealed
 from hrsuite import persons
 from hrsuite.models import rows_read
+from hrsuite.permissions import roles_of
+from hrsuite.roles import Role
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +44,13 @@ def audit_record(
     candidate_id=None,
     changed_fields: Iterable[str] = (),
     detail: dict | None = None,
+    personal: dict | None = None,
 ) -> AuditEvent:
     """Append one event. Runs inside the caller's transaction, so a rolled-back change leaves
-    no event behind; it is chained after that transaction commits."""
+    no event behind; it is chained after that transaction commits.
+
+    `detail` is for what is no one's personal data (ids, states, counts); what is the candidate's
+    (a reason given in words, say) goes in `personal`, sealed under their key (`audit.personal`)."""
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)
@@ -58,6 +65,7 @@ def audit_record(
         candidate_id=candidate_id,
         changed_fields=sorted(changed_fields),
         detail=detail or {},
+        personal=personal or {},
     )
     return _append([event])[0]
 
@@ -85,18 +93,46 @@ def audit_lists(
     return _append(events) if events else []
 
 
-def _event(*, actor, **fields) -> AuditEvent:
+def _event(*, actor, personal: dict | None = None, **fields) -> AuditEvent:
     """An event not yet in the chain, with who did it and the request it came from."""
     request = context.current()
     is_user = actor is not None and getattr(actor, "pk", None) is not None
+    personal, ip, user_agent = dict(personal or {}), request.ip, request.user_agent
+    if (ip or user_agent) and (
+        person := _candidate_acting(actor, is_user=is_user, fields=fields)
+    ) is not None:
+        # A candidate acting themselves: where from and with what is their personal data.
+        personal.update(ip=ip, user_agent=user_agent)
+        ip, user_agent = None, ""
+        fields["candidate_id"] = person
+    sealed = ""
+    if personal:
+        if not fields.get("candidate_id"):
+            raise ValueError("An audit event's personal values need the candidate they belong to.")
+        sealed = personal_sealed(personal, candidate_id=fields["candidate_id"])
     return AuditEvent(
         actor=actor if is_user else None,
         actor_label=(actor.get_username() if is_user else str(actor or "anonymous"))[:150],
         request_id=request.request_id,
-        ip=request.ip,
-        user_agent=request.user_agent,
+        ip=ip,
+        user_agent=user_agent,
+        personal=sealed,
         **fields,
     )
+
+
+def _candidate_acting(actor, *, is_user: bool, fields: dict):
+    """The candidate `actor` is, signed in to the portal or through a link of theirs; else None."""
+    if not is_user:
+        return getattr(actor, "candidate_id", None)  # a LinkActor
+    if Role.CANDIDATE.value not in roles_of(actor):
+        return None
+    # A candidate acts on nothing but their own records: an event about one names them already.
+    # Otherwise (a list, a sign-in) their record is read once per user object.
+    if fields.get("candidate_id"):
+        return fields["candidate_id"]
+    candidate = getattr(actor, "candidate", None)
+    return candidate.pk if candidate is not None else None
 
 
 # The events appended while `audit_together()` is open, not inserted yet (None: it is not open).

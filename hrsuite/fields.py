@@ -56,6 +56,18 @@ class EncryptedAttribute(DeferredAttribute):
         return value
 
 
+class SealedForPersonField(models.TextField):
+    """Text its owner sealed under a person's key (`crypto.encrypt_for_person`), kept as it is and
+    opened by the owner, who binds it as it chooses (an audit event's personal values, which are
+    sealed before the event has an id). Loading it notes the person, so their key is fetched
+    with the others loaded (`hrsuite.persons`)."""
+
+    def from_db_value(self, value, expression, connection):
+        if value and (person := crypto.person_of(value)) is not None:
+            persons.noted(person)
+        return value
+
+
 class EncryptedTextField(models.TextField):
     descriptor_class = EncryptedAttribute
 

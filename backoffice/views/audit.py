@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import exports
 from audit.models import AuditAction, AuditEvent
+from audit.personal import ERASED, personal_opened
 from audit.selectors import TrailEvents, audit_chain_head_seq, audit_trail_for
 from audit.services import audit_list, audit_verify
 from backoffice.selectors.candidate_file import candidate_id_found_by_email
@@ -256,7 +257,19 @@ def _row(event: AuditEvent) -> dict:
         "detail": json.dumps(event.detail, ensure_ascii=False, indent=1, sort_keys=True)
         if event.detail
         else "",
+        "personal": _personal(event),
     }
+
+
+def _personal(event: AuditEvent) -> str:
+    """The candidate's values the event keeps (a reason they or HR gave, their own address), or
+    "erased" once the candidate is; never the sealed text."""
+    opened = personal_opened([event]).get(event.pk)
+    if opened is None:
+        return ""
+    if opened == ERASED:
+        return _("erased")
+    return json.dumps(opened, ensure_ascii=False, indent=1, sort_keys=True)
 
 
 def _record_types() -> list[str]:

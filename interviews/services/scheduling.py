@@ -258,11 +258,18 @@ def assignments_follow(interview: Interview) -> None:
 
 
 def interview_transition(
-    *, interview: Interview, event: str, actor, changes: dict | None = None, detail: dict | None = None
+    *,
+    interview: Interview,
+    event: str,
+    actor,
+    changes: dict | None = None,
+    detail: dict | None = None,
+    personal: dict | None = None,
 ) -> Interview:
     """Apply one event of INTERVIEW_TRANSITIONS with a compare-and-set update (status and
-    calendar sequence must be what the caller read), plus the audit event. Call inside a
-    transaction; raises InvalidTransition when the table or a concurrent writer says no."""
+    calendar sequence must be what the caller read), plus the audit event (with `detail`, and
+    the candidate's `personal` values, see `audit_record`). Call inside a transaction; raises
+    InvalidTransition when the table or a concurrent writer says no."""
     changes = dict(changes or {})
     current = transition(
         interview,
@@ -279,6 +286,7 @@ def interview_transition(
         candidate_id=interview.application.candidate_id,
         changed_fields=["status", *changes],
         detail={"event": event, "from": current, "to": interview.status, **(detail or {})},
+        personal=personal,
     )
     return interview
 
@@ -434,7 +442,7 @@ def interview_cancel(
         event="cancel",
         actor=actor,
         changes={"calendar_sequence": interview.calendar_sequence + 1},
-        detail={"reason": reason},
+        personal={"reason": reason},
     )
     notifications_cancel(interview=interview, templates=CALENDAR_TEMPLATES)
     seq = interview.calendar_sequence

@@ -35,12 +35,13 @@ RECRUITER_LISTS = {
     "candidate-message-text": 6,
 }
 # The candidate's own, read without the global permission: the same (their role names, which the
-# policy asks for, come with their permissions).
+# policy asks for, come with their permissions), and their own record, once: the list's audit
+# event keeps their address sealed under their key (audit.personal).
 CANDIDATE_LISTS = {
-    "decision": 6,
-    "offer": 6,
-    "onboarding-plan": 6,
-    "onboarding-task": 7,
+    "decision": 7,
+    "offer": 7,
+    "onboarding-plan": 7,
+    "onboarding-task": 8,
 }
 
 

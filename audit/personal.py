@@ -1,0 +1,52 @@
+"""An audit event's personal values, sealed under the key of the event's candidate.
+
+A reason someone gave (why an interview was cancelled, why a consent was withdrawn) and a
+candidate's own address and browser, when they acted themselves, are that candidate's personal
+data. An event keeps them apart from its other fields, in `personal`: one JSON document sealed
+under the candidate's key (`hrsuite.persons`) and bound to the candidate. The chain covers the
+sealed text, so once the candidate is erased the values read as "erased" and the chain verifies
+as before (docs/architecture.md, "Audit trail").
+"""
+
+import json
+import uuid
+
+from hrsuite import crypto, persons
+
+# What an erased candidate's values read as, wherever they are shown.
+ERASED = "erased"
+
+
+def _bound_to(candidate_id) -> bytes:
+    return f"audit.auditevent|personal|{uuid.UUID(str(candidate_id))}".encode()
+
+
+def personal_sealed(values: dict, *, candidate_id) -> str:
+    """`values` as an event keeps them: sealed under the candidate's key."""
+    person, key = persons.sealing_key(candidate_id)
+    document = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return crypto.encrypt_for_person(document, aad=_bound_to(candidate_id), person=person, key=key)
+
+
+def personal_opened(events) -> dict[int, dict | str]:
+    """The personal values of those `events` that have some, by event id: a dict, or ERASED.
+    The keys of all their candidates are read in one query."""
+    sealed = {
+        event.pk: (event.personal, crypto.person_of(event.personal)) for event in events if event.personal
+    }
+    for _token, person in sealed.values():
+        if person is not None:
+            persons.noted(person)
+    opened = {}
+    for pk, (token, person) in sealed.items():
+        if person is None:
+            raise crypto.DecryptionError(
+                f"Audit event {pk}: its personal values are not sealed for a person."
+            )
+        try:
+            document = crypto.decrypt(token, aad=_bound_to(person), person_key=persons.data_key)
+        except crypto.Erased:
+            opened[pk] = ERASED
+        else:
+            opened[pk] = json.loads(document)
+    return opened
