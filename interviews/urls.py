@@ -1,4 +1,5 @@
-"""Pages of the simulated interview provider: where a candidate joins, and where they practise."""
+"""Pages of the simulated interview provider: where a candidate joins, where they practise, and
+the call that deletes a meeting's recordings."""
 
 from django.urls import path
 
@@ -6,5 +7,8 @@ from interviews import views
 
 urlpatterns = [
     path("simulated/practice/", views.simulated_practice, name="simulated-practice"),
+    path(
+        "simulated/api/recordings/erase/", views.simulated_recordings_erase, name="simulated-recordings-erase"
+    ),
     path("simulated/<str:meeting_id>/", views.simulated_join, name="simulated-join"),
 ]

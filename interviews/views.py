@@ -1,4 +1,5 @@
-"""Pages of the simulated provider: the candidate's join page and the practice (tech check) page.
+"""Pages of the simulated provider: the candidate's join page and the practice (tech check) page,
+and its API's erase call.
 
 The join link is the candidate's key to the meeting, as with a vendor's link: it shows the kind
 and time of the interview, and nothing about the candidate.
@@ -6,11 +7,13 @@ and time of the interview, and nothing about the candidate.
 
 from zoneinfo import ZoneInfo
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
+from hrsuite import signing
 from interviews.models import Interview
 from interviews.providers.simulated import SimulatedProvider
 
@@ -38,3 +41,16 @@ def simulated_join(request, meeting_id: str):
 @require_GET
 def simulated_practice(request):
     return render(request, "interviews/simulated_practice.html")
+
+
+@csrf_exempt
+@require_POST
+def simulated_recordings_erase(request):
+    """The simulated provider's erase call, as `SimulatedProvider.erase_recordings` makes it: a
+    signed request naming a meeting. The simulated provider keeps no recordings, so a signed
+    call has nothing left to do and answers 204; an unsigned one is refused (403)."""
+    try:
+        signing.verify(SimulatedProvider.name, headers=request.headers, body=request.body)
+    except signing.WebhookSignatureInvalid:
+        return HttpResponse(status=403)
+    return HttpResponse(status=204)

@@ -259,6 +259,11 @@ HRSUITE_OUTBOX_DISPATCH_SECONDS = env.int("HRSUITE_OUTBOX_DISPATCH_SECONDS", def
 HRSUITE_OUTBOX_PARALLEL = env.int("HRSUITE_OUTBOX_PARALLEL", default=2)
 # "provider:base64secret,...": the shared secrets that sign each provider's webhooks.
 HRSUITE_WEBHOOK_SECRETS = env("HRSUITE_WEBHOOK_SECRETS", default="")
+# Where the simulated provider takes its calls (deleting a meeting's recordings); unset, the
+# simulated provider's own pages in hrsuite, at HRSUITE_PUBLIC_URL.
+HRSUITE_SIMULATED_PROVIDER_API = env("HRSUITE_SIMULATED_PROVIDER_API", default="")
+# Seconds a call to a provider may take before it counts as failed (and is tried again later).
+HRSUITE_PROVIDER_TIMEOUT = env.float("HRSUITE_PROVIDER_TIMEOUT", default=10.0)
 
 # --- Decision to first day --------------------------------------------------------------------
 # A hire decision starts the background check together with the offer draft (policy; when off,

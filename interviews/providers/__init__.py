@@ -1,6 +1,7 @@
 """Interview providers (video platforms): the adapter interface and the registry.
 
-An adapter creates the meeting for an interview and verifies and parses the provider's webhooks.
+An adapter creates the meeting for an interview, verifies and parses the provider's webhooks, and
+has the provider delete what it keeps of a meeting when its candidate is erased.
 The `simulated` provider works end to end locally, so the demo and the tests need no vendor;
 vendor adapters (Tencent Meeting, DingTalk, ...) implement the same interface and register here.
 """
@@ -26,6 +27,11 @@ class ProviderEvent:
     data: dict = field(default_factory=dict)
 
 
+class ProviderUnavailable(Exception):
+    """The provider did not carry out a call now (unreachable, refused, an error answer): the
+    caller tries again later. The message is for HR and names no host or address."""
+
+
 class Provider:
     name = ""
 
@@ -41,6 +47,12 @@ class Provider:
 
     def parse_webhook(self, *, headers, body: bytes) -> ProviderEvent:
         """Verify the signature and parse the body, or raise WebhookRejected."""
+        raise NotImplementedError
+
+    def erase_recordings(self, *, meeting_id: str) -> None:
+        """Have the provider delete all it keeps of the meeting: recording, transcript, the AI's
+        working data. Raise ProviderUnavailable when that did not happen now; the caller calls
+        again until it did, so a second call for the same meeting must be harmless."""
         raise NotImplementedError
 
 

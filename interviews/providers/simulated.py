@@ -10,15 +10,23 @@ Its webhooks are JSON objects signed with `hrsuite.signing`:
 completed AI interview, in the shape `interviews.services.assessments.assessment_ingest` takes.
 """
 
+import http.client
+import json
+import logging
+import urllib.error
+import urllib.request
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from hrsuite import signing
+from hrsuite import outbound, signing
 from interviews.models import Interview
-from interviews.providers import Meeting, Provider, ProviderEvent, register
+from interviews.providers import Meeting, Provider, ProviderEvent, ProviderUnavailable, register
+
+logger = logging.getLogger(__name__)
 
 EVENT_TYPES = ("started", "technical_issue", "no_show", "completed")
 
@@ -38,6 +46,30 @@ class SimulatedProvider(Provider):
         # The signature first: nothing of an unsigned body is read.
         signing.verify(self.name, headers=headers, body=body)
         return parse_event(body)
+
+    def erase_recordings(self, *, meeting_id: str) -> None:
+        """A signed POST of the meeting's id to the provider's erase call, as a vendor's API
+        would take it; anything but a 2xx answer, in time, is ProviderUnavailable."""
+        body = json.dumps({"meeting_id": meeting_id}, separators=(",", ":")).encode()
+        headers = {"Content-Type": "application/json", **signing.signed_headers(self.name, body)}
+        url = erase_url()
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=settings.HRSUITE_PROVIDER_TIMEOUT) as response:  # noqa: S310
+                response.read(65536)
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+            logger.warning(
+                "Simulated provider: erasing %s at %s failed: %r", meeting_id, urlsplit(url).netloc, exc
+            )
+            raise ProviderUnavailable(outbound.failure_reason(exc)) from None
+
+
+def erase_url() -> str:
+    """The provider's erase call: HRSUITE_SIMULATED_PROVIDER_API's, or hrsuite's own simulated one."""
+    base = settings.HRSUITE_SIMULATED_PROVIDER_API.rstrip("/")
+    if base:
+        return base + "/recordings/erase/"
+    return settings.HRSUITE_PUBLIC_URL.rstrip("/") + reverse("simulated-recordings-erase")
 
 
 def parse_event(body: bytes) -> ProviderEvent:

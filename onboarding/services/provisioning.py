@@ -278,25 +278,50 @@ def delivery_body(delivery: ProvisioningDelivery) -> bytes:
 
 
 def delivery_headers(delivery: ProvisioningDelivery, body: bytes, *, timestamp: int | None = None) -> dict:
+    return _signed_headers(delivery.target, delivery.idempotency_key, body, timestamp=timestamp)
+
+
+def _signed_headers(
+    target: ProvisioningTarget, key: str, body: bytes, *, timestamp: int | None = None
+) -> dict:
     stamp = str(int(time.time()) if timestamp is None else timestamp)
     return {
         "Content-Type": "application/json; charset=utf-8",
-        IDEMPOTENCY_HEADER: delivery.idempotency_key,
+        IDEMPOTENCY_HEADER: key,
         TIMESTAMP_HEADER: stamp,
-        SIGNATURE_HEADER: signature(delivery.target.secret.encode(), stamp, body),
+        SIGNATURE_HEADER: signature(target.secret.encode(), stamp, body),
     }
 
 
 def _post(delivery: ProvisioningDelivery) -> int:
     """POST the delivery once; its HTTP status when 2xx, DeliveryFailed otherwise."""
     body = delivery_body(delivery)
+    return _signed_post(delivery.target, body, key=delivery.idempotency_key, what=f"delivery {delivery.pk}")
+
+
+def erasure_key(plan_id, system: str) -> str:
+    return f"erase:{plan_id}:{system}"
+
+
+def provisioning_erasure_post(*, target: ProvisioningTarget, plan_id) -> int:
+    """Ask one system to delete what it was sent about a hire, once: a signed POST of the plan's
+    id, the reference the new-hire delivery carried, and nothing else about the person. Its
+    HTTP status when 2xx, DeliveryFailed otherwise; the same request every time, under one
+    idempotency key, so a receiver that took it already does nothing more."""
+    key = erasure_key(plan_id, target.system)
+    document = {"event": "erase", "system": target.system, "idempotency_key": key, "plan": str(plan_id)}
+    body = json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+    return _signed_post(target, body, key=key, what=f"erasure of plan {plan_id}")
+
+
+def _signed_post(target: ProvisioningTarget, body: bytes, *, key: str, what: str) -> int:
     request = urllib.request.Request(  # noqa: S310 (the scheme is checked when the target is saved)
-        delivery.target.url, data=body, headers=delivery_headers(delivery, body), method="POST"
+        target.url, data=body, headers=_signed_headers(target, key, body), method="POST"
     )
     try:
         # Checked before sending as well as on connecting: a proxy connects on our behalf.
-        if outbound.url_refused(delivery.target.url, allowed=_allowed_networks()):
-            raise outbound.AddressNotAllowed(f"{urlsplit(delivery.target.url).hostname} is not allowed")
+        if outbound.url_refused(target.url, allowed=_allowed_networks()):
+            raise outbound.AddressNotAllowed(f"{urlsplit(target.url).hostname} is not allowed")
         with _opener().open(request, timeout=settings.HRSUITE_PROVISIONING_TIMEOUT) as response:
             response.read(65536)
             return response.status
@@ -307,10 +332,10 @@ def _post(delivery: ProvisioningDelivery) -> int:
         # HR reads the category only: the exception's text names hosts and ports and quotes what
         # answered there, which would let a target's URL probe the internal network.
         logger.warning(
-            "Provisioning: delivery %s to %s at %s failed: %r",
-            delivery.pk,
-            delivery.target.system,
-            urlsplit(delivery.target.url).netloc,  # not the path and query, which may hold a token
+            "Provisioning: %s to %s at %s failed: %r",
+            what,
+            target.system,
+            urlsplit(target.url).netloc,  # not the path and query, which may hold a token
             exc,
         )
         raise DeliveryFailed(outbound.failure_reason(exc)) from None

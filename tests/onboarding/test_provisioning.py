@@ -409,3 +409,34 @@ def test_hr_sees_each_systems_status_filtered_by_plan_system_and_status(
         assert len(client.get(url, {"plan": str(plan.pk)}).json()["results"]) == 3
     with django_assert_num_queries(5):
         assert len(client.get(url).json()["results"]) == 6
+
+
+# --- Erasure ------------------------------------------------------------------------------------
+
+
+def test_the_erasure_call_names_the_plan_and_nothing_of_the_person(recruiter, receivers, targets, plan):
+    provisioning_start(plan=plan, actor=recruiter)
+    provisioning_dispatch()
+    sent = receivers["oa"].requests[0].json()
+
+    provisioning.provisioning_erasure_post(target=targets["oa"], plan_id=plan.pk)
+    provisioning.provisioning_erasure_post(target=targets["oa"], plan_id=plan.pk)  # asked again
+
+    first, second = receivers["oa"].requests[1:]
+    key = f"erase:{plan.pk}:oa"
+    assert first.json() == {"event": "erase", "system": "oa", "idempotency_key": key, "plan": str(plan.pk)}
+    assert second.body == first.body and second.headers["Idempotency-Key"] == key
+    stamp = first.headers["X-Hrsuite-Timestamp"]
+    assert first.headers["X-Hrsuite-Signature"] == _expected_signature(SECRETS["oa"], stamp, first.body)
+    # The receiver finds the hire by the plan the new-hire delivery named; no name, no address.
+    assert sent["plan"] == str(plan.pk)
+    for value in sent["data"].values():
+        if isinstance(value, str) and len(value) > 3:
+            assert value not in first.body.decode()
+
+
+def test_a_refused_erasure_call_fails_with_its_status_only(recruiter, receivers, targets, plan):
+    receivers["finance"].fail_always = True
+
+    with pytest.raises(provisioning.DeliveryFailed, match=r"^HTTP 503 Service Unavailable$"):
+        provisioning.provisioning_erasure_post(target=targets["finance"], plan_id=plan.pk)
