@@ -25,6 +25,8 @@ class AuditAction(models.TextChoices):
     DECISION = "decision", _("Decision")
     # A signed-in user or token refused an object (404) or an act (403): see `audit.refusals`.
     ACCESS_REFUSED = "access_refused", _("Access refused")
+    # A candidate's data handed on for one viewing (a recording opened on the provider).
+    SHARE = "share", _("Shared")
 
 
 class AppendOnlyError(Exception):

@@ -14,4 +14,5 @@ urlpatterns = [
     path("candidates/", candidates.candidate_list, name="hr-candidates"),
     path("candidates/<uuid:pk>/", candidates.candidate_file, name="hr-candidate"),
     path("interviews/<uuid:pk>/", candidates.interview_page, name="hr-interview"),
+    path("interviews/<uuid:pk>/recording/", candidates.interview_recording, name="hr-interview-recording"),
 ]

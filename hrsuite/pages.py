@@ -13,7 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
@@ -141,6 +141,15 @@ def visible_or_404(queryset: models.QuerySet, *, user, pk) -> models.Model:
         return object_get_for(queryset, user=user, pk=pk)
     except NotFound:
         raise Http404 from None
+
+
+def leave_for(url: str) -> HttpResponseRedirect:
+    """A redirect to a link made for this viewer alone (a recording on a provider): not cached,
+    and the page left behind not named to the site it leads to."""
+    response = HttpResponseRedirect(url)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def field_errors(error: ValidationFailed) -> dict[str, list[str]]:

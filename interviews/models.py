@@ -69,6 +69,15 @@ class Interview(DomainModel):
     def __str__(self):
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M} UTC"
 
+    @property
+    def has_recording(self) -> bool:
+        """Whether the provider holds a recording of it: a video interview held there to the end."""
+        return bool(
+            self.kind in self.VIDEO_KINDS
+            and self.status == self.Status.COMPLETED
+            and self.provider_meeting_id
+        )
+
     data_subject = "application__candidate_id"
 
 

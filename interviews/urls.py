@@ -10,5 +10,6 @@ urlpatterns = [
     path(
         "simulated/api/recordings/erase/", views.simulated_recordings_erase, name="simulated-recordings-erase"
     ),
+    path("simulated/recordings/<str:meeting_id>/", views.simulated_recording, name="simulated-recording"),
     path("simulated/<str:meeting_id>/", views.simulated_join, name="simulated-join"),
 ]

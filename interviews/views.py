@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hrsuite import signing
 from interviews.models import Interview
-from interviews.providers.simulated import SimulatedProvider
+from interviews.providers.simulated import SimulatedProvider, recording_link_valid
 
 
 @require_GET
@@ -54,3 +54,16 @@ def simulated_recordings_erase(request):
     except signing.WebhookSignatureInvalid:
         return HttpResponse(status=403)
     return HttpResponse(status=204)
+
+
+@require_GET
+def simulated_recording(request, meeting_id: str):
+    """The simulated provider's recording of a meeting, opened through a link hrsuite issued for
+    one viewing (`recording_share`): refused once expired or when not the provider's own."""
+    if not recording_link_valid(
+        meeting_id, expires=request.GET.get("expires", ""), signature=request.GET.get("signature", "")
+    ):
+        return render(request, "interviews/simulated_recording.html", {"refused": True}, status=403)
+    response = render(request, "interviews/simulated_recording.html", {"meeting_id": meeting_id})
+    response["Cache-Control"] = "no-store"
+    return response

@@ -86,6 +86,8 @@ OBVIOUS = {
 PAGE_ARGUMENTS = {
     ("hr-candidate", "pk"): Candidate,
     ("hr-interview", "pk"): Interview,
+    ("hr-interview-recording", "pk"): Interview,
+    ("workspace-interview-recording", "pk"): Interview,
     ("hr-message-retry", "pk"): Notification,
     ("workspace-interview", "pk"): Interview,
     ("workspace-scorecard", "pk"): Interview,

@@ -10,6 +10,7 @@ from workspace import views as views
 urlpatterns = [
     path("", views.home, name="workspace-home"),
     path("interviews/<uuid:pk>/", views.interview_page, name="workspace-interview"),
+    path("interviews/<uuid:pk>/recording/", views.interview_recording, name="workspace-interview-recording"),
     path("interviews/<uuid:pk>/scorecard/", views.scorecard_page, name="workspace-scorecard"),
     path(
         "interviews/<uuid:pk>/scorecard/submit/",

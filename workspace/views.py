@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.models import AuditAction
 from audit.services import audit_record, audit_together
 from candidates.models import Candidate
-from hrsuite.errors import InvalidTransition, ValidationFailed
-from hrsuite.pages import audited_page, query_without, role_required, url_for_each, visible_or_404
+from hrsuite.errors import InvalidTransition, NotFound, ValidationFailed
+from hrsuite.pages import audited_page, leave_for, query_without, role_required, url_for_each, visible_or_404
 from hrsuite.permissions import global_permission, restrict
 from hrsuite.roles import Role
 from interviews import selectors
@@ -41,6 +41,7 @@ from interviews.models import (
 )
 from interviews.selectors import evidence_quotes
 from interviews.services.assessments import MIN_CONFIDENCE
+from interviews.services.recordings import recording_share
 from interviews.services.scorecards import scorecard_save, scorecard_submit
 
 workspace_page = role_required(Role.INTERVIEWER)
@@ -65,7 +66,7 @@ _ROW_APPLICATION = ("candidate__full_name", "position__title")
 _PAGE_INTERVIEW = (
     *("application", "kind", "starts_at", "duration_minutes", "candidate_time_zone", "join_url"),
     *("status", "ended_at", "application__candidate", "application__stage", "application__position"),
-    "application__position__title",
+    *("application__position__title", "provider_meeting_id"),
 )
 # What a workspace page shows of the other interviewers, of the AI assessment and of my scorecard.
 _INTERVIEWER_NAME = ("interviewer__first_name", "interviewer__last_name", "interviewer__username")
@@ -332,6 +333,17 @@ def _interview_context(request, interview: Interview) -> dict:
         "interviewers": [a.interviewer for a in interview.assignments.all()],
         "assessment": _assessment(request.user, interview),
     }
+
+
+@workspace_page
+@require_GET
+def interview_recording(request, pk):
+    """The recording of an interview the interviewer is assigned to, through a link issued for
+    this viewing."""
+    try:
+        return leave_for(recording_share(interview_id=pk, actor=request.user))
+    except NotFound:
+        raise Http404 from None
 
 
 @workspace_page

@@ -264,7 +264,7 @@ _INTERVIEW_COLUMNS = (
 _INTERVIEW_PAGE_COLUMNS = (
     *_INTERVIEW_COLUMNS,
     *("application__candidate", "application__stage", "application__position__title"),
-    "application__candidate__full_name",
+    *("application__candidate__full_name", "provider_meeting_id"),
 )
 _ASSIGNMENT_COLUMNS = ("interview", "created_at", *_named("interviewer"))
 # The full transcript and the provider's raw payload are not shown, so not decrypted.

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import full_name
 from backoffice.forms import BLANK, Fields, FormState, Refusal, form_values, template_errors
@@ -29,13 +29,14 @@ from candidates.selectors import candidate_search_for_trail
 from hrsuite.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hrsuite.markup import joined
 from hrsuite.models import choice_labels
-from hrsuite.pages import audited_page, query_without, role_required, url_for_each
+from hrsuite.pages import audited_page, leave_for, query_without, role_required, url_for_each
 from hrsuite.permissions import has_role
 from hrsuite.roles import Role
 from interviews.models import Consent, Interview
 from interviews.selectors import evidence_quotes
 from interviews.services import scheduling
 from interviews.services.assessments import MIN_CONFIDENCE
+from interviews.services.recordings import recording_share
 from onboarding.models import Offer, OfferApproval
 from onboarding.services.offers import OPEN_STATES
 
@@ -492,6 +493,16 @@ def _timeline(file: selectors.CandidateFile) -> list[dict]:
 
 
 # --- HR's interview page ---------------------------------------------------------------------------
+
+
+@role_required(*HR)
+@require_GET
+def interview_recording(request, pk):
+    """The interview's recording on the provider, through a link issued for this viewing."""
+    try:
+        return leave_for(recording_share(interview_id=pk, actor=request.user))
+    except NotFound:
+        raise Http404 from None
 
 
 @role_required(*HR)

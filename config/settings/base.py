@@ -264,6 +264,8 @@ HRSUITE_WEBHOOK_SECRETS = env("HRSUITE_WEBHOOK_SECRETS", default="")
 HRSUITE_SIMULATED_PROVIDER_API = env("HRSUITE_SIMULATED_PROVIDER_API", default="")
 # Seconds a call to a provider may take before it counts as failed (and is tried again later).
 HRSUITE_PROVIDER_TIMEOUT = env.float("HRSUITE_PROVIDER_TIMEOUT", default=10.0)
+# Seconds a link to a recording on the provider works: long enough to open it, too short to pass on.
+HRSUITE_RECORDING_LINK_SECONDS = env.int("HRSUITE_RECORDING_LINK_SECONDS", default=300)
 
 # --- Decision to first day --------------------------------------------------------------------
 # A hire decision starts the background check together with the offer draft (policy; when off,

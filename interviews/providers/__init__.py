@@ -49,6 +49,11 @@ class Provider:
         """Verify the signature and parse the body, or raise WebhookRejected."""
         raise NotImplementedError
 
+    def recording_link(self, *, meeting_id: str, expires_at: datetime) -> str:
+        """A link to the meeting's recording and transcript on the provider, which the provider
+        honours until `expires_at` and refuses after. Issued for one viewing, never stored."""
+        raise NotImplementedError
+
     def erase_recordings(self, *, meeting_id: str) -> None:
         """Have the provider delete all it keeps of the meeting: recording, transcript, the AI's
         working data. Raise ProviderUnavailable when that did not happen now; the caller calls

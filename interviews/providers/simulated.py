@@ -10,13 +10,14 @@ Its webhooks are JSON objects signed with `hrsuite.signing`:
 completed AI interview, in the shape `interviews.services.assessments.assessment_ingest` takes.
 """
 
+import hmac
 import http.client
 import json
 import logging
 import urllib.error
 import urllib.request
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -47,6 +48,13 @@ class SimulatedProvider(Provider):
         signing.verify(self.name, headers=headers, body=body)
         return parse_event(body)
 
+    def recording_link(self, *, meeting_id: str, expires_at) -> str:
+        """The simulated provider's recording page, signed with its secret until `expires_at`."""
+        expires = str(int(expires_at.timestamp()))
+        query = urlencode({"expires": expires, "signature": recording_signature(meeting_id, expires)})
+        path = reverse("simulated-recording", args=[meeting_id])
+        return f"{settings.HRSUITE_PUBLIC_URL.rstrip('/')}{path}?{query}"
+
     def erase_recordings(self, *, meeting_id: str) -> None:
         """A signed POST of the meeting's id to the provider's erase call, as a vendor's API
         would take it; anything but a 2xx answer, in time, is ProviderUnavailable."""
@@ -62,6 +70,19 @@ class SimulatedProvider(Provider):
                 "Simulated provider: erasing %s at %s failed: %r", meeting_id, urlsplit(url).netloc, exc
             )
             raise ProviderUnavailable(outbound.failure_reason(exc)) from None
+
+
+def recording_signature(meeting_id: str, expires: str) -> str:
+    return signing.signature(
+        signing.secret_for(SimulatedProvider.name), expires, f"recording|{meeting_id}".encode()
+    )
+
+
+def recording_link_valid(meeting_id: str, *, expires: str, signature: str) -> bool:
+    """Whether a recording link is the provider's own and not expired."""
+    if not expires.isdigit() or len(expires) > 11 or int(expires) < timezone.now().timestamp():
+        return False
+    return hmac.compare_digest(signature, recording_signature(meeting_id, expires))
 
 
 def erase_url() -> str:
