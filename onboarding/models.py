@@ -59,6 +59,9 @@ class Offer(DomainModel):
         EXPIRED = "expired", _("Expired")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # Not answered yet, nor withdrawn: the offer may still be sent, accepted or cancelled.
+    OPEN_STATES = (Status.DRAFT, Status.PENDING_APPROVAL, Status.APPROVED, Status.SENT)
+
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="offers")
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="offer")
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="offers")

@@ -1,10 +1,14 @@
 """Permission-filtered reads of decisions, offers, background checks, onboarding plans (their tasks
 and documents), HR tasks, the texts HR sets for candidate messages, and provisioning targets and
-deliveries (HR's per-system status)."""
+deliveries (HR's per-system status); and what holds a candidate's data back from erasure."""
+
+from dataclasses import dataclass
 
 import django_filters
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.utils.translation import gettext
 
+from candidates.models import Application, Stage
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
 from onboarding.models import (
@@ -208,3 +212,39 @@ def delivery_list_for(*, user, filters=None) -> QuerySet[ProvisioningDelivery]:
 
 def delivery_detail_queryset(*, user) -> QuerySet[ProvisioningDelivery]:
     return ProvisioningDelivery.objects.select_related("target", "plan").defer("payload", "target__secret")
+
+
+# --- What keeps a candidate's data from being erased ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ErasureHold:
+    """A reason the law has us keep a candidate's data for now, shown to HR and to the candidate
+    when their erasure is refused: `code` for readers that tell them apart, `reason` in words."""
+
+    code: str
+    reason: str
+
+
+def erasure_holds(*, candidate_id) -> list[ErasureHold]:
+    """What holds the candidate's data back from erasure (PIPL Art. 47, GDPR Art. 17(3)): an offer
+    still open (it is answered or withdrawn first), their employment (an accepted offer or a hire:
+    employee records are kept under employment law, and the candidate file with them until it
+    ends), and a re-review of a decision they asked for and HR has not answered. Read by key, not
+    through a user's viewing scope: the erasure service asks on the candidate's behalf."""
+    holds = []
+    offers = Offer.objects.filter(application__candidate_id=candidate_id)
+    if offers.filter(status__in=Offer.OPEN_STATES).exists():
+        reason = gettext("An offer to them is still open: withdraw it or let them answer first.")
+        holds.append(ErasureHold("offer_open", reason))
+    hired = Application.objects.filter(candidate_id=candidate_id, stage=Stage.HIRED)
+    if offers.filter(status=Offer.Status.ACCEPTED).exists() or hired.exists():
+        reason = gettext("They were hired: their records are kept while employment law requires.")
+        holds.append(ErasureHold("employed", reason))
+    pending = Decision.objects.filter(
+        application__candidate_id=candidate_id, status=Decision.Status.REVIEW_REQUESTED
+    )
+    if pending.exists():
+        reason = gettext("A re-review they asked for is still waiting for HR's answer.")
+        holds.append(ErasureHold("review_pending", reason))
+    return holds

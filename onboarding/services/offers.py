@@ -27,7 +27,7 @@ from onboarding.models import Decision, Offer, OfferApproval, OnboardingPlan
 from onboarding.services import notices, plans
 
 OfferStatus = Offer.Status
-OPEN_STATES = (OfferStatus.DRAFT, OfferStatus.PENDING_APPROVAL, OfferStatus.APPROVED, OfferStatus.SENT)
+OPEN_STATES = Offer.OPEN_STATES
 
 OFFER_TRANSITIONS: dict[tuple[str, str], str] = {
     # With an approval chain; without one the recruiter approves the draft directly.
