@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from audit.models import AuditAction, AuditChainHead, AuditEvent
+from audit.models import AuditAction, AuditEvent
 from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
@@ -279,11 +279,6 @@ def audit_trail_all(trail: TrailEvents) -> tuple[list[AuditEvent], QuerySet[Audi
         return [], trail.chain
     pending = list(trail.pending)
     return pending, trail.chain.filter(seq__lt=_seq_below([event.pk for event in pending[-1:]]))
-
-
-def audit_chain_head_seq() -> int:
-    """The seq of the last event chained (0 before the first)."""
-    return AuditChainHead.objects.values_list("seq", flat=True).first() or 0
 
 
 def audit_event_detail_queryset(*, user) -> QuerySet[AuditEvent]:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit import exports
 from audit.models import AuditAction, AuditEvent
 from audit.personal import ERASED, personal_opened
-from audit.selectors import TrailEvents, audit_chain_head_seq, audit_trail_for
+from audit.selectors import TrailEvents, TrailMark, UnknownMark, audit_trail_for, audit_trail_read
 from audit.services import audit_list, audit_verify
 from backoffice.selectors.candidate_file import candidate_id_found_by_email
 from hrsuite.errors import ValidationFailed
@@ -30,6 +30,25 @@ PAGE_SIZE = 50
 _AUDITED_APPS = ("accounts", "notifications", "candidates", "interviews", "onboarding", "audit")
 # The selector's filter names where the page's differ (the page asks for dates, it for instants).
 _PAGE_FIELD = {"since": "date_from", "until": "date_to"}
+
+
+class PagePosition(forms.CharField):
+    """Where a page starts, as its links say: the event a page ended (or began) with, by its seq
+    ("1234") when it was chained when shown, else by its id ("i5678")."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        number = text.removeprefix("i")
+        if not number.isdigit() or len(number) > 19 or int(number) < 1:
+            raise forms.ValidationError(_("Not a page of the trail."))
+        return TrailMark(id=int(number)) if text.startswith("i") else TrailMark(seq=int(number))
+
+
+def _position(event: AuditEvent) -> str:
+    mark = TrailMark.of(event)
+    return str(mark.seq) if mark.seq is not None else f"i{mark.id}"
 
 
 class TrailFilters(forms.Form):
@@ -46,8 +65,8 @@ class TrailFilters(forms.Form):
     date_to = forms.DateField(label=gettext_lazy("To (date)"), required=False)
     candidate = forms.UUIDField(label=gettext_lazy("Candidate ID"), required=False)
     request_id = forms.CharField(label=gettext_lazy("Request ID"), required=False, max_length=64)
-    before = forms.IntegerField(label=gettext_lazy("Page position"), required=False, min_value=1)
-    after = forms.IntegerField(label=gettext_lazy("Page position"), required=False, min_value=1)
+    before = PagePosition(label=gettext_lazy("Page position"), required=False)
+    after = PagePosition(label=gettext_lazy("Page position"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -80,11 +99,11 @@ class TrailFilters(forms.Form):
 
 @dataclass(frozen=True)
 class TrailPage:
-    """One page of events, newest first, with the cursors of the pages either side (None: none)."""
+    """One page of events, newest first, with the positions of the pages either side (None: none)."""
 
     events: list[AuditEvent]
-    newer_than: int | None
-    older_than: int | None
+    newer_than: str | None
+    older_than: str | None
 
 
 @require_GET
@@ -163,9 +182,13 @@ def _trail_page(request, data: QueryDict, *, form=None, email: str = "", email_e
         except ValidationFailed as error:
             form.add_selector_errors(error)
         else:
-            page = _cursor_page(
-                trail, before=form.cleaned_data.get("before"), after=form.cleaned_data.get("after")
-            )
+            try:
+                page = _cursor_page(
+                    trail, before=form.cleaned_data.get("before"), after=form.cleaned_data.get("after")
+                )
+            except UnknownMark:
+                form.add_error("before", _("Not a page of the trail."))
+        if page is not None:
             audit_list(
                 actor=request.user,
                 model=AuditEvent,
@@ -194,43 +217,30 @@ def _trail_page(request, data: QueryDict, *, form=None, email: str = "", email_e
     return render(request, "audit/trail.html", context, status=status)
 
 
-def _cursor_page(trail: TrailEvents, *, before: int | None, after: int | None) -> TrailPage:
-    """A page keyed on `seq`, never counted: the trail only grows, and a COUNT over it would
-    grow with it. `after` reads upwards from a seq (the newer page), `before` downwards."""
+def _cursor_page(trail: TrailEvents, *, before: TrailMark | None, after: TrailMark | None) -> TrailPage:
+    """A page along the trail's reading order, never counted (the trail only grows, and a COUNT
+    over it would grow with it), read as the API reads its pages (`audit_trail_read`): `after`
+    the newer page above an event, `before` the older one below it. Events not chained yet are
+    paged by id like the rest, however many, and none is shown twice or skipped when the chainer
+    links them in between. Raises UnknownMark for a position that names no event of the trail."""
     if after is not None:
-        rows = list(trail.chain.filter(seq__gt=after).order_by("seq")[: PAGE_SIZE + 1])
+        rows = audit_trail_read(trail, mark=after, older=False, limit=PAGE_SIZE + 1)
         more_newer = len(rows) > PAGE_SIZE
-        rows = rows[:PAGE_SIZE][::-1]
+        rows = rows[1:] if more_newer else rows  # newest first: the one more is the newest
         return TrailPage(
             events=rows,
-            newer_than=rows[0].seq if more_newer else None,
-            older_than=rows[-1].seq if rows else after + 1,
+            newer_than=_position(rows[0]) if more_newer else None,
+            older_than=_position(rows[-1]) if rows else None,
         )
-    rows = _newest(trail) if before is None else list(trail.chain.filter(seq__lt=before)[: PAGE_SIZE + 1])
+    rows = audit_trail_read(trail, mark=before, older=True, limit=PAGE_SIZE + 1)
     more_older = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    newer_than = None
-    if before is not None:
+    return TrailPage(
+        events=rows,
         # Reached by "older": the page it came from is newer than this one.
-        newer_than = rows[0].seq if rows else before - 1
-    older_than = None
-    if more_older:
-        # The newest page starts with the events not chained yet; the older pages are the chain,
-        # from its head down (read from the head's row: a search for the newest chained event
-        # that matches the filters walks the trail like a page of them, and may find none).
-        older_than = rows[-1].seq or audit_chain_head_seq() + 1
-    return TrailPage(events=rows, newer_than=newer_than, older_than=older_than)
-
-
-def _newest(trail: TrailEvents) -> list[AuditEvent]:
-    """The newest page's rows and one more: the unchained events on top, then the chain. Read
-    apart, the unchained ones are read first: one the chainer links in between is then shown
-    once, not missed."""
-    if trail.pending is None:
-        return list(trail.chain[: PAGE_SIZE + 1])
-    rows = list(trail.pending[: PAGE_SIZE + 1])
-    shown = {event.pk for event in rows}
-    return rows + [event for event in trail.chain[: PAGE_SIZE + 1] if event.pk not in shown]
+        newer_than=_position(rows[0]) if before is not None and rows else None,
+        older_than=_position(rows[-1]) if more_older else None,
+    )
 
 
 # The colour of an action's badge: failures red, reads grey, exports amber, decisions and

@@ -57,6 +57,11 @@ def events_of(response) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(seq__in=shown_seqs(response)).order_by("-seq"))
 
 
+def shown(response) -> list[AuditEvent]:
+    """The events a page shows, chained or not, in its order."""
+    return [row["event"] for row in response.context["rows"]]
+
+
 def page_event(user) -> AuditEvent:
     return AuditEvent.objects.filter(action="list", target_type="audit.auditevent", actor=user).latest("id")
 
@@ -153,18 +158,33 @@ def test_pages_follow_a_cursor_on_seq_and_never_count(client, hr_admin, recruite
     assert shown_seqs(back) == newest
 
 
-def test_a_newest_page_of_unchained_events_links_to_the_chain_below_them(client, hr_admin, recruiter, trail):
+def test_unchained_events_beyond_a_page_are_paged_by_id_then_the_chain_below_them(
+    client, hr_admin, recruiter, trail
+):
+    # Not committed, so not chained: more of them than a page holds (a chainer that stalled).
     for _ in range(views.PAGE_SIZE + 5):
         audit_list(actor=recruiter, model=Candidate, ids=[trail["ada"].pk])
     client.force_login(hr_admin)
 
     first = client.get(TRAIL, {"actor": "recruiter"})
-    older_link = re.search(r'href="\?([^"]*before=\d+)"', first.text).group(1).replace("&amp;", "&")
-    older = events_of(client.get(f"{TRAIL}?{older_link}"))
+    older_link = re.search(r'href="\?([^"]*before=i\d+)"', first.text).group(1).replace("&amp;", "&")
+    second = client.get(f"{TRAIL}?{older_link}")
 
     assert shown_seqs(first) == []
-    chained = AuditEvent.objects.filter(actor_label="recruiter", seq__isnull=False).order_by("-seq")
-    assert older == list(chained) and older
+    unchained = list(AuditEvent.objects.filter(actor_label="recruiter", seq__isnull=True).order_by("-id"))
+    chained = list(AuditEvent.objects.filter(actor_label="recruiter", seq__isnull=False).order_by("-seq"))
+    assert shown(first) == unchained[: views.PAGE_SIZE]
+    # The rest of the unchained events, none skipped, then the chain below them.
+    assert shown(second) == unchained[views.PAGE_SIZE :] + chained and chained
+    newer_link = re.search(r'href="\?([^"]*after=i\d+)"', second.text).group(1).replace("&amp;", "&")
+    assert shown(client.get(f"{TRAIL}?{newer_link}")) == unchained[: views.PAGE_SIZE]
+
+
+def test_a_page_position_that_is_not_in_the_trail_is_refused(client, hr_admin, trail):
+    client.force_login(hr_admin)
+
+    assert client.get(TRAIL, {"before": "i999999999"}).status_code == 400
+    assert client.get(TRAIL, {"before": "x12"}).status_code == 400
 
 
 # --- Filters ---------------------------------------------------------------------------------------
