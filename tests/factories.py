@@ -4,6 +4,7 @@ import datetime
 import itertools
 
 import factory
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -22,19 +23,26 @@ def built_once(django_db_blocker, build):
     `build()` makes is made once, in a transaction rolled back when the fixture ends. Each test
     asking for the `db` fixture runs in a savepoint of its own inside it, so whatever a test
     writes is gone before the next one starts."""
+    # Every database: what `build()` seals makes person keys in the key store (hrsuite.persons).
+    aliases = list(settings.DATABASES)
     with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
+        outer = [transaction.atomic(using=alias) for alias in aliases]
+        for block in outer:
+            block.__enter__()
         try:
             built = build()
         except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+            _roll_back(aliases, outer)
             raise
     yield built
     with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+        _roll_back(aliases, outer)
+
+
+def _roll_back(aliases: list[str], blocks: list) -> None:
+    for alias, block in zip(reversed(aliases), reversed(blocks), strict=True):
+        transaction.set_rollback(True, using=alias)
+        block.__exit__(None, None, None)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
