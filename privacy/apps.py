@@ -7,8 +7,9 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         from interviews.services.assessments import assessment_withheld_when
-        from privacy import policies  # noqa: F401 - registers who sees which privacy request
+        from privacy import emails, policies  # noqa: F401 - registers who sees which privacy request
         from privacy.services.restrictions import ai_processing_restricted
 
+        emails.register()
         # A candidate who restricted the processing of their data is not assessed by AI.
         assessment_withheld_when(ai_processing_restricted)
