@@ -8,8 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from candidates.models import Candidate
 from hrsuite.fields import EncryptedTextField
 from hrsuite.models import DomainModel
+from hrsuite.visibility import ALSO_CANDIDATE, HR_ONLY, restricted_fields
 
 
+# The candidate reads what they asked and why a request was refused (a refusal is always
+# explained to them); who handled it and HR's note of what was done are HR's.
+@restricted_fields(text=ALSO_CANDIDATE, refusal_reason=ALSO_CANDIDATE, handled_by=HR_ONLY, resolution=HR_ONLY)
 class PrivacyRequest(DomainModel):
     """One request of a candidate about their own data (PIPL Art. 44-47, GDPR Art. 15-18, the
     Illinois AI Video Interview Act), answered by its `deadline` (docs/architecture.md, "Privacy

@@ -397,6 +397,11 @@ SPECTACULAR_SETTINGS = {
         "OnboardingPlanStatusEnum": "onboarding.models.OnboardingPlan.Status",
         "OnboardingPlanCancelReasonEnum": "onboarding.models.OnboardingPlan.CancelReason",
         "OnboardingTaskStatusEnum": "onboarding.models.OnboardingTask.Status",
+        "PrivacyRequestKindEnum": "privacy.models.PrivacyRequest.Kind",
+        "PrivacyRequestStateEnum": "privacy.models.PrivacyRequest.State",
+        "PrivacyRequestChannelEnum": "privacy.models.PrivacyRequest.Channel",
+        "RecordedChannelEnum": "privacy.services.requests.RECORDED_CHANNEL_CHOICES",
+        "AccessBundleStatusEnum": "privacy.models.AccessBundle.Status",
     },
 }
 

@@ -44,6 +44,7 @@ REQUEST_TRANSITIONS: dict[tuple[str, str], str] = {
 TEXT_MAX = 5000
 # The channels a recruiter records a request from; the portal's are the candidate's own.
 RECORDED_CHANNELS = (Channel.EMAIL, Channel.PHONE, Channel.LETTER)
+RECORDED_CHANNEL_CHOICES = [(channel.value, channel.label) for channel in RECORDED_CHANNELS]
 # The audit events a completed correction names at most, newest first.
 CHANGES_NAMED = 50
 # Changes that can correct a candidate's data: their own records' events, not the request's own.
