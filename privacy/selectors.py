@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import audit_list
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
 from privacy.models import AccessBundle, PrivacyRequest
@@ -96,13 +97,16 @@ def due_soon(requests: QuerySet[PrivacyRequest], *, due_by: datetime) -> QuerySe
     return requests.filter(state__in=PrivacyRequest.OPEN_STATES, deadline__lt=due_by)
 
 
-def own_privacy_requests(*, user) -> list[PrivacyRequest]:
-    """A candidate's own requests, newest first, each with its copy's state and times (never the
-    copy's content), in one query."""
+def own_privacy_requests(*, user, page: str) -> list[PrivacyRequest]:
+    """A candidate's own requests, newest first (the latest OWN_LISTED), each with its copy's state
+    and times (never the copy's content), in one query and one `list` event."""
     rows = restrict(
         PrivacyRequest.objects.select_related("access_bundle").defer(
             "resolution", "access_bundle__content_json", "access_bundle__content_html"
         ),
         user=user,
     )
-    return list(rows.order_by("-received_at", "id")[:OWN_LISTED])
+    listed = list(rows.order_by("-received_at", "id")[:OWN_LISTED])
+    if listed:
+        audit_list(actor=user, model=PrivacyRequest, ids=[row.pk for row in listed], detail={"page": page})
+    return listed

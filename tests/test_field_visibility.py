@@ -4,7 +4,8 @@ Every field a model declares restricted (`hrsuite.visibility`) gets a unique mar
 of one candidate's whole file: three applications with their stage history, interviews with an
 AI assessment, a human review and scorecards, a rejection the candidate asked to have reviewed, a
 hire with its offer, approval chain, background check, onboarding and provisioning, an offer
-not answered yet, and privacy requests (a correction carried out, an erasure refused). Then every
+not answered yet, and privacy requests (a correction carried out, an erasure refused, a copy
+of their data given). Then every
 API endpoint and every page (found from the URL resolver, filled with the file's ids and link
 tokens) is read as the assigned interviewer, as the candidate, as an integration's service user
 and as a recruiter.
@@ -54,7 +55,8 @@ from onboarding import models as onboarding_models
 from onboarding.services import candidate_links as onboarding_links
 from onboarding.services import decisions, notices, offers, plans
 from onboarding.services.provisioning import provisioning_start
-from privacy.models import PrivacyRequest
+from privacy.models import AccessBundle, PrivacyRequest
+from privacy.services import access as privacy_access
 from privacy.services import requests as privacy_requests
 from tests.authz import PNG
 from tests.factories import (
@@ -108,6 +110,10 @@ NOT_READ = {
     "sign-in-link": "a staff member's one-time sign-in link: it signs in and shows no record",
     "schema": "the API's description, made from the code: it holds no records",
     "api-docs": "the page that shows the schema",
+    # What the right of access gives the candidate is everything held about them, HR's notes and
+    # reasons included (GDPR Art. 15, PIPL Art. 45), not what their role sees on a page: the copy
+    # is checked for holding all of theirs and none of another's in tests/privacy/test_access_copy.py.
+    "portal-privacy-copy": "the candidate's copy of their own data under the right of access",
 }
 # Fields no page or answer shows even to HR: kept for the systems that use them.
 SHOWN_TO_NOBODY = {
@@ -239,6 +245,9 @@ class File:
             candidate=candidate, kind="erasure", channel="letter", text="Delete my video.", actor=recruiter
         )
         privacy_requests.privacy_request_refuse(request=erasure, actor=recruiter, reason="Kept for a claim.")
+        asked = privacy_requests.privacy_request_submit(actor=candidate_user, kind="access")
+        privacy_requests.privacy_request_start(request=asked, actor=recruiter)
+        privacy_access.access_bundles_build()
 
         offer_link = Notification.objects.get(template="reschedule_offer").secret_payload["offer_url"]
         self.tokens = {
@@ -249,6 +258,7 @@ class File:
             "portal-offer": [onboarding_links.offer_token(offer=offer)],
             "portal-onboarding": [onboarding_links.onboarding_token(plan=plan)],
             "portal-reschedule": [urlparse(offer_link).path.rstrip("/").rsplit("/", 1)[-1]],
+            "portal-access-copy": [privacy_access.copy_token(bundle=AccessBundle.objects.get(request=asked))],
         }
         self.tokens["reschedule-offer"] = self.tokens["portal-reschedule"]
         self.values = {"provider": ["simulated"], "meeting_id": [interview.provider_meeting_id or "none"]}

@@ -287,14 +287,14 @@ FORMATS = {
 }
 
 
-def access_copy_download(*, bundle: AccessBundle, actor, as_: str, via: str) -> Download:
+def access_copy_download(*, bundle_id, actor, as_: str, via: str) -> Download:
     """The copy as a file, for the candidate themselves (signed in, or through their link) while
     it lasts; each download is an `export` event. HR does not download candidates' copies."""
     if as_ not in FORMATS:
         raise NotFound(gettext("No such format."))
     if not (isinstance(actor, LinkActor) or has_role(actor, Role.CANDIDATE)):
         raise Forbidden(gettext("Only the candidate downloads their copy."))
-    bundle = restrict(AccessBundle.objects.filter(pk=bundle.pk), user=actor).first()
+    bundle = restrict(AccessBundle.objects.filter(pk=bundle_id), user=actor).first()
     if bundle is None:
         raise NotFound(gettext("Copy not found."))
     _refuse_unavailable(bundle)

@@ -154,10 +154,12 @@ def test_the_copy_is_built_once_however_many_runs(files, candidate_user, recruit
 
 def test_the_candidate_downloads_their_copy_as_each_download_is_recorded(files, candidate_user, recruiter):
     bundle = _built(candidate_user, recruiter)
-    download = access.access_copy_download(bundle=bundle, actor=candidate_user, as_="json", via="portal")
+    download = access.access_copy_download(
+        bundle_id=bundle.pk, actor=candidate_user, as_="json", via="portal"
+    )
     assert download.content_type.startswith("application/json")
     assert json.loads(download.content)["format"] == copies.FORMAT
-    page = access.access_copy_download(bundle=bundle, actor=candidate_user, as_="html", via="portal")
+    page = access.access_copy_download(bundle_id=bundle.pk, actor=candidate_user, as_="html", via="portal")
     assert page.filename.endswith(".html") and "<h1>" in page.content
     events = AuditEvent.objects.filter(action="export", target_id=str(bundle.pk), actor_label="candidate1")
     assert sorted(e.detail["format"] for e in events) == ["html", "json"]
@@ -168,13 +170,13 @@ def test_no_one_else_downloads_a_candidates_copy(files, candidate_user, recruite
     bundle = _built(candidate_user, recruiter)
     for staff in (recruiter, hr_admin):
         with pytest.raises(Forbidden):
-            access.access_copy_download(bundle=bundle, actor=staff, as_="json", via="portal")
+            access.access_copy_download(bundle_id=bundle.pk, actor=staff, as_="json", via="portal")
     other = User.objects.get(username=theirs["account"])
     with pytest.raises(NotFound):
-        access.access_copy_download(bundle=bundle, actor=other, as_="json", via="portal")
+        access.access_copy_download(bundle_id=bundle.pk, actor=other, as_="json", via="portal")
     stranger = access.copy_link_actor(AccessBundle(candidate=theirs["candidate"]))
     with pytest.raises(NotFound):
-        access.access_copy_download(bundle=bundle, actor=stranger, as_="json", via="link")
+        access.access_copy_download(bundle_id=bundle.pk, actor=stranger, as_="json", via="link")
 
 
 def test_the_link_and_the_copy_expire_after_seven_days_and_the_content_is_deleted(
@@ -188,7 +190,7 @@ def test_the_link_and_the_copy_expire_after_seven_days_and_the_content_is_delete
         with pytest.raises(LinkExpired):
             access.copy_link_open(token=token)
         with pytest.raises(access.CopyUnavailable):
-            access.access_copy_download(bundle=bundle, actor=candidate_user, as_="json", via="portal")
+            access.access_copy_download(bundle_id=bundle.pk, actor=candidate_user, as_="json", via="portal")
         assert access.access_bundles_build() == 0  # the run that empties what expired
     bundle.refresh_from_db()
     assert (bundle.status, bundle.content_json, bundle.content_html) == ("expired", "", "")
