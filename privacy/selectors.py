@@ -22,6 +22,8 @@ DUE_SOON = timedelta(days=7)
 _SEALED = ("text", "refusal_reason", "resolution")
 # What a candidate's portal page lists of their own requests, newest first.
 OWN_LISTED = 50
+# How the overdue filter is given "yes" (as django-filter's boolean filter reads it).
+_YES = ("true", "True", "1")
 
 
 class PrivacyRequestFilter(django_filters.FilterSet):
@@ -51,12 +53,7 @@ class PrivacyRequestFilter(django_filters.FilterSet):
 def _open_only(filters) -> bool:
     """Whether the filters keep open requests only: those are listed by deadline, soonest first."""
     filters = filters or {}
-    return filters.get("state") in (OPEN, *PrivacyRequest.OPEN_STATES) or str(
-        filters.get("overdue")
-    ).lower() in (
-        "true",
-        "1",
-    )
+    return filters.get("state") in (OPEN, *PrivacyRequest.OPEN_STATES) or filters.get("overdue") in _YES
 
 
 def privacy_request_list_for(*, user, filters=None) -> QuerySet[PrivacyRequest]:
