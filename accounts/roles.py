@@ -34,6 +34,9 @@ _HIRING_MODELS = {
         "onboardingdocument",
         "candidatemessagetext",
     ],
+    # Candidates' privacy requests, the copies answering access requests (their state, never
+    # their content: only the candidate downloads theirs), and restrictions of processing.
+    "privacy": ["privacyrequest", "accessbundle", "processingrestriction"],
 }
 
 _RECRUITER_WRITES = {
@@ -66,6 +69,8 @@ _RECRUITER_WRITES = {
         "onboardingtask": ["change"],
         "candidatemessagetext": ["add", "change"],
     },
+    # Recording a request received by e-mail, phone or letter, and answering requests.
+    "privacy": {"privacyrequest": ["add", "change"]},
 }
 
 

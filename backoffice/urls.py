@@ -1,8 +1,9 @@
-"""HR's pages under /hr/: the dashboard, the candidate list and file, interviews, the audit trail."""
+"""HR's pages under /hr/: the dashboard, the candidate list and file, interviews, the audit trail,
+privacy requests."""
 
 from django.urls import path
 
-from backoffice.views import audit, candidates, dashboard
+from backoffice.views import audit, candidates, dashboard, privacy
 
 urlpatterns = [
     path("", dashboard.dashboard, name="hr-dashboard"),
@@ -15,4 +16,6 @@ urlpatterns = [
     path("candidates/<uuid:pk>/", candidates.candidate_file, name="hr-candidate"),
     path("interviews/<uuid:pk>/", candidates.interview_page, name="hr-interview"),
     path("interviews/<uuid:pk>/recording/", candidates.interview_recording, name="hr-interview-recording"),
+    path("privacy/", privacy.privacy_request_list, name="hr-privacy-requests"),
+    path("privacy/<uuid:pk>/", privacy.privacy_request_page, name="hr-privacy-request"),
 ]

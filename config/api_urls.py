@@ -27,6 +27,7 @@ from onboarding.apis.offers import OfferApi
 from onboarding.apis.plans import OnboardingDocumentApi, OnboardingPlanApi, OnboardingTaskApi
 from onboarding.apis.provisioning import ProvisioningDeliveryApi, ProvisioningTargetApi
 from onboarding.webhooks import CheckWebhookApi
+from privacy.apis import PrivacyRequestApi
 
 router = DefaultRouter()
 router.register("positions", PositionApi, basename="position")
@@ -55,6 +56,7 @@ router.register("candidate-message-texts", CandidateMessageTextApi, basename="ca
 router.register("provisioning-targets", ProvisioningTargetApi, basename="provisioning-target")
 router.register("provisioning-deliveries", ProvisioningDeliveryApi, basename="provisioning-delivery")
 router.register("api-tokens", ApiTokenApi, basename="api-token")
+router.register("privacy-requests", PrivacyRequestApi, basename="privacy-request")
 
 urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="auth-token"),

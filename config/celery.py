@@ -37,6 +37,9 @@ app.conf.beat_schedule = {
     "provisioning-dispatch": _every(30.0, "onboarding.tasks.provisioning_dispatch"),
     # With HRSUITE_PROVISION_ON = "start_date": hires whose first day has come are provisioned.
     "plans-provision-due": _every(3600.0, "onboarding.tasks.plans_provision_due"),
+    # Builds the copies of candidates' data that their access requests wait for, and deletes
+    # expired ones (docs/architecture.md, "Privacy requests").
+    "privacy-copies-build": _every(30.0, "privacy.tasks.access_copies_build"),
     # Folds each large table's row count changes into one row (docs/architecture.md, "Kept row
     # counts").
     "row-tallies-compact": _every(60.0, "hrsuite.tasks.row_tallies_compact"),

@@ -1,12 +1,14 @@
 """The signed-in candidate portal under /portal/: sign-in and the candidate's own records.
 
 Mounted before the token pages of the candidate's e-mails (`portal.link_urls`), so nothing
-here may look like `<page>/<token>/` of theirs: interviews, consent, reschedule, offers, onboarding.
+here may look like `<page>/<token>/` of theirs: interviews, consent, reschedule, offers, onboarding,
+access-copy.
 """
 
 from django.urls import path
 
 from portal.views import account as portal_views
+from portal.views import privacy as privacy_views
 
 urlpatterns = [
     path("", portal_views.home, name="portal-home"),
@@ -19,4 +21,6 @@ urlpatterns = [
     path("open/consent/<uuid:interview_id>/", portal_views.open_consent, name="portal-open-consent"),
     path("open/offer/<uuid:offer_id>/", portal_views.open_offer, name="portal-open-offer"),
     path("open/onboarding/<uuid:plan_id>/", portal_views.open_onboarding, name="portal-open-onboarding"),
+    path("privacy/", privacy_views.privacy, name="portal-privacy"),
+    path("privacy/copies/<uuid:bundle_id>/", privacy_views.privacy_copy, name="portal-privacy-copy"),
 ]

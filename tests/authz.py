@@ -107,6 +107,7 @@ class World:
         self._onboarding_plans()
         self._provisioning()
         self._api_tokens()
+        self._privacy_requests()
         # Two events of the trail, among the newest: the API's first page (newest first) holds them.
         from audit.models import AuditEvent
 
@@ -121,6 +122,22 @@ class World:
         for which, owner in (("mine", self.interviewer), ("theirs", self.other_interviewer)):
             make_api_token(owner, name=which)
             self.objects[which]["api-token"] = ApiToken.objects.get(user=owner, name=which)
+
+    def _privacy_requests(self):
+        """A correction candidate A asked for in the portal, and an erasure candidate B asked for
+        by letter, which a recruiter recorded."""
+        from privacy.services import requests as privacy_services
+
+        self.objects["mine"]["privacy-request"] = privacy_services.privacy_request_submit(
+            actor=self.candidate_users["mine"], kind="correction", text="My phone number changed."
+        )
+        self.objects["theirs"]["privacy-request"] = privacy_services.privacy_request_record(
+            candidate=self.objects["theirs"]["candidate"],
+            kind="erasure",
+            channel="letter",
+            text="Delete my interview video.",
+            actor=self.recruiter,
+        )
 
     def _consents(self, candidate_user):
         """A consent decision of each candidate, given through their own portal account."""
@@ -726,4 +743,40 @@ WRITES += [
         "api-token", "revoke", "post", {**_NOT_THERE, "interviewer": 200}, target=("mine", "api-token")
     ),
     WriteSpec("api-token", "revoke", "post", _NOT_THERE, target=("theirs", "api-token")),
+]
+
+# --- Privacy requests ------------------------------------------------------------------------------
+# Recruiters record and answer them, HR admins read them, a candidate reads their own (and makes
+# them in the portal, not here); interviewers and integrations see none.
+READS.append(ReadSpec("privacy-request", "privacy-request", {**STAFF, **NOBODY_ELSE, "candidate": {"mine"}}))
+WRITES += [
+    WriteSpec(
+        "privacy-request",
+        "create",
+        "post",
+        _denied(recruiter=201),
+        body=lambda w: {
+            "candidate": str(w.obj("mine", "candidate").pk),
+            "kind": "access",
+            "channel": "email",
+        },
+    ),
+    WriteSpec("privacy-request", "start", "post", _denied(recruiter=200), target=("mine", "privacy-request")),
+    # A received request is not completed before it is started: the recruiter passes the
+    # permission check and gets the state answer.
+    WriteSpec(
+        "privacy-request", "complete", "post", _denied(recruiter=409), target=("mine", "privacy-request")
+    ),
+    WriteSpec(
+        "privacy-request",
+        "refuse",
+        "post",
+        _denied(recruiter=200),
+        target=("theirs", "privacy-request"),
+        body=lambda w: {"reason": "We keep it for a legal claim."},
+    ),
+    # No copy failed: the state answer again.
+    WriteSpec(
+        "privacy-request", "retry_copy", "post", _denied(recruiter=409), target=("mine", "privacy-request")
+    ),
 ]

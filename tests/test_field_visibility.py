@@ -3,8 +3,9 @@
 Every field a model declares restricted (`hrsuite.visibility`) gets a unique marker in every row
 of one candidate's whole file: three applications with their stage history, interviews with an
 AI assessment, a human review and scorecards, a rejection the candidate asked to have reviewed, a
-hire with its offer, approval chain, background check, onboarding and provisioning, and an offer
-not answered yet. Then every
+hire with its offer, approval chain, background check, onboarding and provisioning, an offer
+not answered yet, and privacy requests (a correction carried out, an erasure refused, a copy
+of their data given). Then every
 API endpoint and every page (found from the URL resolver, filled with the file's ids and link
 tokens) is read as the assigned interviewer, as the candidate, as an integration's service user
 and as a recruiter.
@@ -35,7 +36,7 @@ from rest_framework import serializers
 from accounts.models import User
 from candidates.models import Candidate, Stage, StageChange
 from candidates.services.applications import application_move
-from candidates.services.candidates import candidate_portal_link
+from candidates.services.candidates import candidate_portal_link, candidate_update
 from candidates.services.prior_records import prior_record_create
 from hrsuite import visibility
 from hrsuite.fields import EncryptedJSONField
@@ -54,6 +55,9 @@ from onboarding import models as onboarding_models
 from onboarding.services import candidate_links as onboarding_links
 from onboarding.services import decisions, notices, offers, plans
 from onboarding.services.provisioning import provisioning_start
+from privacy.models import AccessBundle, PrivacyRequest
+from privacy.services import access as privacy_access
+from privacy.services import requests as privacy_requests
 from tests.authz import PNG
 from tests.factories import (
     application_awaiting_decision,
@@ -80,6 +84,7 @@ OBVIOUS = {
     "onboarding.offer": {"salary"},
     "onboarding.offerapproval": {"note", "approver"},
     "onboarding.backgroundcheck": {"findings"},
+    "privacy.privacyrequest": {"handled_by", "resolution"},
 }
 
 # Which model's ids a page's argument takes (the API's come from its viewsets).
@@ -98,6 +103,7 @@ PAGE_ARGUMENTS = {
     ("portal-open-consent", "interview_id"): Interview,
     ("portal-open-offer", "offer_id"): onboarding_models.Offer,
     ("portal-open-onboarding", "plan_id"): onboarding_models.OnboardingPlan,
+    ("hr-privacy-request", "pk"): PrivacyRequest,
 }
 # Routes not read, and why.
 NOT_READ = {
@@ -106,6 +112,10 @@ NOT_READ = {
     "sign-in-link": "a staff member's one-time sign-in link: it signs in and shows no record",
     "schema": "the API's description, made from the code: it holds no records",
     "api-docs": "the page that shows the schema",
+    # What the right of access gives the candidate is everything held about them, HR's notes and
+    # reasons included (GDPR Art. 15, PIPL Art. 45), not what their role sees on a page: the copy
+    # is checked for holding all of theirs and none of another's in tests/privacy/test_access_copy.py.
+    "portal-privacy-copy": "the candidate's copy of their own data under the right of access",
 }
 # Fields no page or answer shows even to HR: kept for the systems that use them.
 SHOWN_TO_NOBODY = {
@@ -224,6 +234,23 @@ class File:
             actor=recruiter,
         )
 
+        # Privacy requests: a correction carried out, an erasure refused.
+        correction = privacy_requests.privacy_request_submit(
+            actor=candidate_user, kind="correction", text="My phone number changed."
+        )
+        privacy_requests.privacy_request_start(request=correction, actor=recruiter)
+        candidate_update(candidate=candidate, actor=recruiter, phone="+86 139 0000 9999")
+        privacy_requests.privacy_request_complete(
+            request=correction, actor=recruiter, resolution="Phone corrected in the file."
+        )
+        erasure = privacy_requests.privacy_request_record(
+            candidate=candidate, kind="erasure", channel="letter", text="Delete my video.", actor=recruiter
+        )
+        privacy_requests.privacy_request_refuse(request=erasure, actor=recruiter, reason="Kept for a claim.")
+        asked = privacy_requests.privacy_request_submit(actor=candidate_user, kind="access")
+        privacy_requests.privacy_request_start(request=asked, actor=recruiter)
+        privacy_access.access_bundles_build()
+
         offer_link = Notification.objects.get(template="reschedule_offer").secret_payload["offer_url"]
         self.tokens = {
             "portal-interview": [
@@ -233,6 +260,7 @@ class File:
             "portal-offer": [onboarding_links.offer_token(offer=offer)],
             "portal-onboarding": [onboarding_links.onboarding_token(plan=plan)],
             "portal-reschedule": [urlparse(offer_link).path.rstrip("/").rsplit("/", 1)[-1]],
+            "portal-access-copy": [privacy_access.copy_token(bundle=AccessBundle.objects.get(request=asked))],
         }
         self.tokens["reschedule-offer"] = self.tokens["portal-reschedule"]
         self.values = {"provider": ["simulated"], "meeting_id": [interview.provider_meeting_id or "none"]}

@@ -8,7 +8,9 @@ scope's row in one query and never counts itself while beat runs: beat recounts 
 every minute and any other a view found older than SUMMARY_SECONDS or without counts
 (docs/architecture.md, "HR dashboard"). The lists of what needs someone's attention are read live
 on every view, each cut in SQL along an index, and each one `list` event with the ids it shows (an
-empty list shows no one and writes none). Lists read only the values they show, so no encrypted
+empty list shows no one and writes none): today's agenda, overdue scorecards, assessments waiting
+for a person, open incidents, failed messages, and candidates' privacy requests due within a week
+or overdue. Lists read only the values they show, so no encrypted
 field is read or decrypted.
 """
 
@@ -43,6 +45,8 @@ from interviews.models import (
 from interviews.selectors import completion_rates_for, scorecards_overdue
 from notifications.models import Notification
 from onboarding.models import BackgroundCheck, Offer
+from privacy.models import PrivacyRequest
+from privacy.selectors import DUE_SOON, due_soon
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +104,7 @@ _READ_MODELS = (
     Notification,
     Offer,
     BackgroundCheck,
+    PrivacyRequest,
 )
 
 
@@ -208,6 +213,7 @@ class Summary:
     reviews_waiting: int
     open_incidents: int
     failed_messages: int
+    privacy_due: int
     agenda_from: datetime
     agenda_quarters: list[int]
     agenda_days: dict[date, int] = field(default_factory=dict)
@@ -244,6 +250,7 @@ class Dashboard:
     open_incidents: Shortlist
     completion: list[CompletionRate]
     failed_messages: Shortlist
+    privacy_due: Shortlist
     offers: list[Bar]
     checks: list[Bar]
     overdue_after_hours: int = 0
@@ -266,6 +273,7 @@ def dashboard_for(*, user, now: datetime | None = None, tz: tzinfo | None = None
         "reviews_waiting": (AIAssessment, reviews_waiting_for(user=user)),
         "open_incidents": (Incident, open_incidents_for(user=user)),
         "failed_messages": (Notification, failed_messages_for(user=user)),
+        "privacy_due": (PrivacyRequest, privacy_due_for(user=user, now=now)),
     }
     board = Dashboard(
         now=now,
@@ -277,6 +285,7 @@ def dashboard_for(*, user, now: datetime | None = None, tz: tzinfo | None = None
         open_incidents=_shortlist(lists["open_incidents"][1], summary and summary.open_incidents),
         completion=_completion(summary) if summary else [],
         failed_messages=_shortlist(lists["failed_messages"][1], summary and summary.failed_messages),
+        privacy_due=_shortlist(lists["privacy_due"][1], summary and summary.privacy_due),
         offers=_bars_by_status(summary.offers, Offer.Status, _OFFER_TONES) if summary else [],
         checks=_bars_by_status(summary.checks, BackgroundCheck.Status, _CHECK_TONES) if summary else [],
         overdue_after_hours=settings.HRSUITE_SCORECARD_REMINDER_HOURS,
@@ -436,6 +445,9 @@ def count_for(*, user, now: datetime) -> Summary:
         reviews_waiting=_reviews_waiting(restrict(AIAssessment.objects.all(), user=user)).count(),
         open_incidents=_open_incidents(restrict(Incident.objects.all(), user=user)).count(),
         failed_messages=_failed_messages(restrict(Notification.objects.all(), user=user)).count(),
+        privacy_due=due_soon(
+            restrict(PrivacyRequest.objects.all(), user=user), due_by=now + DUE_SOON
+        ).count(),
         agenda_from=agenda_from,
         agenda_quarters=agenda_quarters,
     )
@@ -902,3 +914,19 @@ def _failed_list(notifications: QuerySet[Notification], *, limit: int) -> QueryS
         interview_starts_at=F("interview__starts_at"),
         position_title=F("interview__application__position__title"),
     )
+
+
+def privacy_due_for(*, user, now: datetime, limit: int = LIST_SIZE) -> list[dict]:
+    """Candidates' privacy requests still open within DUE_SOON of their deadline, or past it,
+    soonest deadline first (the most overdue on top): each row's `id`, `kind`, `state` and their
+    labels, `deadline`, `overdue`, and the candidate's name."""
+    requests, shared = _seen(PrivacyRequest, user)
+    rows = _read(_privacy_list, requests, shared=shared, limit=limit, due_by=now + DUE_SOON)
+    for row in rows:
+        row["overdue"] = row["deadline"] < now
+    return _with_label(_with_label(rows, PrivacyRequest, "kind"), PrivacyRequest, "state")
+
+
+def _privacy_list(requests: QuerySet[PrivacyRequest], *, due_by, limit: int) -> QuerySet:
+    first = _first(due_soon(requests, due_by=due_by), "deadline", "id", limit=limit)
+    return first.values("id", "kind", "state", "deadline", candidate_name=F("candidate__full_name"))

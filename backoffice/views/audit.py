@@ -27,7 +27,7 @@ from hrsuite.roles import Role
 
 PAGE_SIZE = 50
 # The apps whose records the trail names, for the "record type" suggestions.
-_AUDITED_APPS = ("accounts", "notifications", "candidates", "interviews", "onboarding", "audit")
+_AUDITED_APPS = ("accounts", "notifications", "candidates", "interviews", "onboarding", "privacy", "audit")
 # The selector's filter names where the page's differ (the page asks for dates, it for instants).
 _PAGE_FIELD = {"since": "date_from", "until": "date_to"}
 

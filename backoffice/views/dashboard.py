@@ -59,7 +59,8 @@ def _dashboard_page(request, *, problem: str = "", status: int = 200):
 
 def _link_rows(board: selectors.Dashboard) -> None:
     """Each listed row that names an interview gets `page_url`, the HR interview page it links
-    to, and each failed message `retry_url`, where its retry button posts."""
+    to, each failed message `retry_url`, where its retry button posts, and each privacy request
+    `page_url`, its own page."""
     rows = [interview for day in board.agenda.days for interview in day.interviews]
     for shortlist in (
         board.overdue_scorecards,
@@ -75,3 +76,6 @@ def _link_rows(board: selectors.Dashboard) -> None:
     retry_url = url_for_each("hr-message-retry")
     for message in board.failed_messages.rows:
         message["retry_url"] = retry_url(message["id"])
+    request_url = url_for_each("hr-privacy-request")
+    for request in board.privacy_due.rows:
+        request["page_url"] = request_url(request["id"])

@@ -39,6 +39,8 @@ LOCAL_APPS = [
     "candidates",
     "interviews",
     "onboarding",
+    # Candidates' privacy requests (access, correction, erasure, restriction of AI processing).
+    "privacy",
     # The pages of each audience: HR, interviewers, candidates; and the demo data.
     "backoffice",
     "workspace",
@@ -294,6 +296,40 @@ FILE_UPLOAD_HANDLERS = [
 # large, so the service, not Django's 2.5 MB default, answers an oversize file with its field.
 DATA_UPLOAD_MAX_MEMORY_SIZE = HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES * 4 // 3 + 1024 * 1024
 
+# --- Privacy requests -------------------------------------------------------------------------
+# Days HR has to answer a candidate's privacy request (access, correction, erasure, restriction),
+# from its receipt, by the candidate's region: the longest prefix of their region code ("US-IL"
+# before "US") that is named, else "default". Each figure is the strictest the law there sets,
+# rounded down to whole days (docs/architecture.md, "Privacy requests"):
+# - CN, 15: PIPL (Art. 50) asks for prompt handling and names no number; the national standard
+#   GB/T 35273-2020 (8.7) allows 30 days at most, and the regulators' rules for apps hold a
+#   person's requests to 15 working days. 15 calendar days is inside both.
+# - EU and EEA countries and the UK, 28: the GDPR (Art. 12(3)) and the UK GDPR give one month
+#   from receipt; 28 days never runs past a calendar month, February included.
+# - US-IL, 30: the Illinois Artificial Intelligence Video Interview Act has an applicant's
+#   interview videos deleted within 30 days of their request.
+# - default, 30.
+# A JSON object in the environment replaces the whole table (it must name "default").
+_GDPR_REGIONS = [
+    *("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU"),
+    *("IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"),
+    *("IS", "LI", "NO", "GB"),
+]
+HRSUITE_PRIVACY_DEADLINE_DAYS = env.json(
+    "HRSUITE_PRIVACY_DEADLINE_DAYS",
+    default={**dict.fromkeys(_GDPR_REGIONS, 28), "CN": 15, "US-IL": 30, "default": 30},
+)
+if "default" not in HRSUITE_PRIVACY_DEADLINE_DAYS or not all(
+    isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 366
+    for days in HRSUITE_PRIVACY_DEADLINE_DAYS.values()
+):
+    raise ImproperlyConfigured(
+        'HRSUITE_PRIVACY_DEADLINE_DAYS maps region prefixes (and "default") to whole days from 1 to 366.'
+    )
+# How long a candidate's copy of their data (an access request's answer) may be downloaded, by
+# the link e-mailed to them and from the portal; then its content is deleted.
+HRSUITE_PRIVACY_COPY_DAYS = env.int("HRSUITE_PRIVACY_COPY_DAYS", default=7)
+
 # --- Provisioning to outside systems (OA, finance, training) -------------------------------------
 # Endpoints and their secrets are configured by HR through the API (ProvisioningTarget); these say
 # how hard the dispatcher tries. Attempts before a delivery is dead and HR is asked to look:
@@ -368,6 +404,11 @@ SPECTACULAR_SETTINGS = {
         "OnboardingPlanStatusEnum": "onboarding.models.OnboardingPlan.Status",
         "OnboardingPlanCancelReasonEnum": "onboarding.models.OnboardingPlan.CancelReason",
         "OnboardingTaskStatusEnum": "onboarding.models.OnboardingTask.Status",
+        "PrivacyRequestKindEnum": "privacy.models.PrivacyRequest.Kind",
+        "PrivacyRequestStateEnum": "privacy.models.PrivacyRequest.State",
+        "PrivacyRequestChannelEnum": "privacy.models.PrivacyRequest.Channel",
+        "RecordedChannelEnum": "privacy.services.requests.RECORDED_CHANNEL_CHOICES",
+        "AccessBundleStatusEnum": "privacy.models.AccessBundle.Status",
     },
 }
 

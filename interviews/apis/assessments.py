@@ -13,7 +13,7 @@ from interviews.models import (
     AIDimensionScore,
     Interview,
 )
-from interviews.services.assessments import AssessmentWithheld, assessment_ingest
+from interviews.services.assessments import WITHHELD_RESTRICTED, AssessmentWithheld, assessment_ingest
 
 
 class EvidenceOut(serializers.Serializer):
@@ -111,12 +111,21 @@ class AssessmentApi(ScopedViewSet):
     def create(self, request):
         """An integration token whose scope allows it posts an interview's AI assessment: for a
         completed AI interview, with only the position's dimensions. Without both consents it is
-        withheld (409 `consent_missing`, nothing of it kept) and a person interviews instead."""
+        withheld (409 `consent_missing`, nothing of it kept) and a person interviews instead; so
+        it is for a candidate who restricted the processing of their data (409
+        `processing_restricted`)."""
         data = validated(AssessmentIn, request.data)
         interview = selectors.interview_for_assessment(user=request.user, pk=data["interview"])
         # The service keeps what it knows of the payload as received, so pass the JSON.
         payload = {key: value for key, value in request.data.items() if key != "interview"}
         receipt = assessment_ingest(interview=interview, payload=payload, actor=request.user)
+        if receipt.outcome == WITHHELD_RESTRICTED:
+            # As below: raised after the service's transaction, which keeps what it did.
+            message = _(
+                "The candidate asked that their data not be processed by AI: the assessment is "
+                "withheld; a person interviews instead."
+            )
+            raise AssessmentWithheld(message, fields={"interview": [message]}, code="processing_restricted")
         if receipt.assessment is None:
             # Raised after the service's transaction: the recruiters' request for a human-reviewed
             # interview and its audit event stay (the error handler rolls back nothing).

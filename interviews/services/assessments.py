@@ -2,12 +2,15 @@
 API, an import or the demo.
 
 Under the interview's row lock it checks, in this order: an AI interview; a state that takes an
-assessment (the "assess" event of INTERVIEW_TRANSITIONS); both consents given on the current
-notice, else the assessment is withheld, nothing of it is kept and a person interviews instead;
-and the position's own dimensions, an allow-list, so no emotion, face or voice inference (nor any
-other name) becomes a score. Each refusal stores nothing.
+assessment (the "assess" event of INTERVIEW_TRANSITIONS); no restriction of the candidate's that
+keeps their data from AI processing (the checks the apps above register, see
+`assessment_withheld_when`) and both consents given on the current notice, else the assessment is
+withheld, nothing of it is kept and a person interviews instead; and the position's own
+dimensions, an allow-list, so no emotion, face or voice inference (nor any other name) becomes a
+score. Each refusal stores nothing.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -32,6 +35,20 @@ MIN_TRANSCRIPT_QUALITY = Decimal("0.7")
 STORED = "stored"
 STORED_FOR_REVIEW = "stored_needs_human_review"
 WITHHELD = "withheld_without_consent"
+WITHHELD_RESTRICTED = "withheld_processing_restricted"
+
+# What else keeps a candidate's data from AI assessment, whatever they consented to: checks the
+# domain apps above register (`privacy`: a restriction of processing the candidate asked for),
+# each `(candidate_id) -> reason`, a code for the audit trail and the recruiters' message, or "".
+_withholding: list[Callable[[object], str]] = []
+
+
+def assessment_withheld_when(check: Callable[[object], str]) -> None:
+    """Register `check`: an assessment of a candidate it gives a reason for is withheld, nothing
+    of it kept, and a person interviews them instead, as without consent."""
+    if check not in _withholding:
+        _withholding.append(check)
+
 
 # What is kept of a payload as received (`raw_payload`): the fields hrsuite reads, nothing else.
 # The transcript is kept in its own field.
@@ -105,21 +122,16 @@ def assessment_ingest(
             code="interview_not_assessable",
         )
     candidate_id = interview.application.candidate_id
+    for check in _withholding:
+        reason = check(candidate_id)
+        if reason:
+            return _withheld(
+                interview, actor=actor, detail=detail, outcome=WITHHELD_RESTRICTED, reason=reason
+            )
     if not consent_complete(interview=interview):
-        # Not used without both consents: nothing of it is kept, a person interviews instead.
-        recruiters_notify(
-            template=InterviewMessage.HUMAN_INTERVIEW_NEEDED,
-            interview=interview,
-            reason="consent_missing_at_completion",
+        return _withheld(
+            interview, actor=actor, detail=detail, outcome=WITHHELD, reason="consent_missing_at_completion"
         )
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=interview,
-            candidate_id=candidate_id,
-            detail={**(detail or {}), "assessment": WITHHELD},
-        )
-        return AssessmentReceipt(WITHHELD)
 
     values, dimensions = _parsed(payload, allowed=set(interview.application.position.dimension_weights))
     if AIAssessment.objects.filter(interview=interview).exists():
@@ -160,6 +172,22 @@ def assessment_ingest(
         extra={"assessment": str(assessment.pk)},
     )
     return AssessmentReceipt(STORED_FOR_REVIEW, assessment)
+
+
+def _withheld(
+    interview: Interview, *, actor, detail: dict | None, outcome: str, reason: str
+) -> AssessmentReceipt:
+    """Not used: nothing of the assessment is kept, the recruiters are asked for an interview a
+    person assesses, and the trail says it arrived and why it was not kept."""
+    recruiters_notify(template=InterviewMessage.HUMAN_INTERVIEW_NEEDED, interview=interview, reason=reason)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=interview,
+        candidate_id=interview.application.candidate_id,
+        detail={**(detail or {}), "assessment": outcome, "reason": reason},
+    )
+    return AssessmentReceipt(outcome)
 
 
 def _parsed(payload: dict, *, allowed: set[str]) -> tuple[dict, list[dict]]:

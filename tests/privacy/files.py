@@ -1,0 +1,138 @@
+"""A candidate's whole file for the privacy tests, with a value of its own in the records of every
+app, so that a copy of it can be checked for each of them, and for none of another's."""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from candidates.services.applications import application_move
+from candidates.services.candidates import candidate_portal_link
+from candidates.services.prior_records import prior_record_create
+from hrsuite.roles import Role
+from hrsuite.selectors import object_get_for
+from interviews.services.assignments import assignment_create
+from interviews.services.reviews import human_review_create
+from interviews.services.scorecards import scorecard_save
+from onboarding.providers import CheckEvent
+from onboarding.services import decisions, offers, plans
+from onboarding.services.checks import check_webhook_apply
+from privacy.services import requests as privacy_services
+from tests.authz import PNG
+from tests.factories import (
+    application_awaiting_decision,
+    assessment_payload,
+    make_application,
+    make_candidate,
+    make_hire,
+    make_interview,
+    make_position,
+    make_user,
+    receive_assessment,
+)
+
+_salaries = itertools.count(310001)
+
+
+def file_of(tag: str, *, recruiter, interviewer, viewer, user=None) -> dict[str, str]:
+    """A candidate (their portal account `user`, if given) with a record in every app, each
+    holding a value made of `tag`; `viewer` opens their file (an event in the audit trail).
+    Returns the values by where they are, and the candidate as "candidate"."""
+    values = {
+        "candidates.candidate": f"Résumé of {tag}: kernel hacker",
+        "candidates.stagechange": f"Screened by phone ({tag})",
+        "candidates.priorrecord": f"Strong year for {tag}",
+        "interviews.aiassessment": f"model-{tag}",
+        "interviews.evidence": f"I rebuilt the {tag} pipeline",
+        "interviews.humanreview": f"The transcript missed {tag}'s answer",
+        "interviews.scorecard": f"{tag} answered clearly",
+        "onboarding.decision": f"Another fit the {tag} team better",
+        "onboarding.offer": f"{next(_salaries)}.00",
+        "onboarding.backgroundcheck": f"{tag} record clean",
+        "onboarding.document": f"{tag}-passport.png",
+        "privacy.privacyrequest": f"Send me everything you hold ({tag})",
+    }
+    candidate = make_candidate(recruiter, resume_text=values["candidates.candidate"], region="CN")
+    if user is not None:
+        candidate_portal_link(candidate=candidate, user=user, actor=recruiter)
+    prior_record_create(
+        candidate=candidate,
+        actor=recruiter,
+        kind="performance_review",
+        title="2025 review",
+        period_start=datetime.date(2025, 1, 1),
+        notes=values["candidates.priorrecord"],
+    )
+
+    # Interviewed: an AI assessment with evidence, a person's review of a score, a scorecard.
+    position = make_position(recruiter)
+    interviewed = make_application(recruiter, candidate=candidate, position=position)
+    application_move(
+        application=interviewed, event="interview", reason=values["candidates.stagechange"], actor=recruiter
+    )
+    interview = make_interview(recruiter, application=interviewed)
+    assignment_create(interview=interview, interviewer=interviewer, actor=recruiter)
+    payload = assessment_payload(model_version=values["interviews.aiassessment"])
+    payload["dimensions"][0]["evidence"][0]["quote"] = values["interviews.evidence"]
+    assessment = receive_assessment(interview, payload, actor="system:test")
+    human_review_create(
+        dimension_score=assessment.dimensions.first(),
+        outcome="override",
+        score=70,
+        reason=values["interviews.humanreview"],
+        actor=recruiter,
+    )
+    scorecard_save(
+        interview=interview,
+        ratings={"communication": 4},
+        notes=values["interviews.scorecard"],
+        actor=interviewer,
+    )
+
+    # Rejected for one position; hired for another, checked, onboarding under way.
+    decisions.decision_record(
+        application=application_awaiting_decision(recruiter, candidate=candidate),
+        outcome="reject",
+        reason=values["onboarding.decision"],
+        actor=recruiter,
+    )
+    offer = make_hire(
+        recruiter,
+        application=application_awaiting_decision(recruiter, candidate=candidate),
+        salary=values["onboarding.offer"],
+    )
+    check = offer.background_checks.get()
+    for event_type, data in (
+        ("started", {}),
+        ("passed", {"findings": {"summary": values["onboarding.backgroundcheck"]}}),
+    ):
+        check_webhook_apply(
+            provider_name="simulated",
+            event=CheckEvent(
+                event_id=f"{check.pk}-{event_type}",
+                event_type=event_type,
+                check_id=check.provider_check_id,
+                occurred_at=timezone.now(),
+                data=data,
+            ),
+        )
+    hire = user or make_user(Role.CANDIDATE, username=f"hire-{tag.lower()}")
+    if user is None:
+        candidate_portal_link(candidate=candidate, user=hire, actor=recruiter)
+    offers.offer_answer(offer=offer, accept=True, actor=hire)
+    document_task = offer.onboarding_plan.tasks.filter(kind="document").order_by("title").first()
+    plans.task_document_upload(
+        task=document_task,
+        filename=values["onboarding.document"],
+        content_type="image/png",
+        content=PNG,
+        actor=hire,
+    )
+
+    privacy_services.privacy_request_submit(
+        actor=hire, kind="correction", text=values["privacy.privacyrequest"]
+    )
+    privacy_services.privacy_request_submit(actor=hire, kind="restriction")
+    # Someone in HR opens the file: the copy's list of who accessed the data names them.
+    object_get_for(type(candidate).objects.all(), user=viewer, pk=candidate.pk)
+    return {**values, "candidate": candidate, "account": hire.username, "viewer": viewer.username}
