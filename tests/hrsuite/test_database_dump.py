@@ -13,16 +13,21 @@ from django.utils import timezone
 from audit import context
 from candidates.models import Candidate
 from candidates.services.applications import application_move
+from candidates.services.candidates import candidate_portal_link
 from hrsuite import crypto, persons
 from hrsuite.roles import Role
 from interviews.services.assignments import assignment_create
 from interviews.services.incidents import incident_open
 from interviews.services.scorecards import scorecard_save
+from onboarding.models import OnboardingPlan
+from onboarding.services import offers, plans
 from tests.factories import (
+    application_awaiting_decision,
     assessment_payload,
     give_consent,
     make_application,
     make_candidate,
+    make_hire,
     make_interview,
     make_user,
     receive_assessment,
@@ -38,12 +43,15 @@ SECRETS = {
     "quote_2": "we split the Tamsworth migration in three",
     "notes": "Private: Wrenhaven reference sounded lukewarm",
     "reason": "Moved on after the Larkspur reference call",
+    "location": "Harrowgate Pier office",
     "incident_network": "Thistlecomb Broadband",
     "incident_ip": "192.0.2.199",
+    "original_filename": "Ottoline passport scan.png",
     "consent_ip": "198.51.100.77",
     "consent_user_agent": "Mozilla/5.0 (Fernbrook Browser 9.1)",
 }
 VISIBLE_NAME = "Dumpcheck Visiblename"
+PNG = b"\x89PNG\r\n\x1a\n" + b"scan" * 10
 
 
 def _seed():
@@ -87,6 +95,22 @@ def _seed():
         details={"client_ip": SECRETS["incident_ip"], "network": SECRETS["incident_network"]},
         actor="provider:simulated",
     )
+    # The hire: an offer with its place of work, and a document the new hire uploaded.
+    candidate_user = make_user(Role.CANDIDATE)
+    candidate_portal_link(candidate=candidate, user=candidate_user, actor=recruiter)
+    offer = make_hire(
+        recruiter,
+        application=application_awaiting_decision(recruiter, candidate=candidate),
+        location=SECRETS["location"],
+    )
+    offers.offer_answer(offer=offer, accept=True, actor=candidate_user)
+    plans.task_document_upload(
+        task=OnboardingPlan.objects.get(offer=offer).tasks.filter(kind="document").first(),
+        filename=SECRETS["original_filename"],
+        content_type="image/png",
+        content=PNG,
+        actor=candidate_user,
+    )
 
 
 def _dump() -> str:
@@ -129,7 +153,9 @@ def test_a_database_dump_holds_no_personal_data_in_the_clear(transactional_db):
         "Wrenhaven",
         "Larkspur",
         "Foxglove",
+        "Harrowgate",
         "Thistlecomb",
+        "Ottoline",
     ):
         assert fragment not in dump, fragment
 
