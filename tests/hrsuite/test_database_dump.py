@@ -14,6 +14,7 @@ from audit import context
 from candidates.models import Candidate
 from candidates.services.applications import application_move
 from candidates.services.candidates import candidate_portal_link
+from candidates.services.prior_records import prior_record_create
 from hrsuite import crypto, persons
 from hrsuite.roles import Role
 from interviews.services.assignments import assignment_create
@@ -33,6 +34,8 @@ from tests.factories import (
     receive_assessment,
 )
 
+# Once in the clear, the proof that the dump was real; encrypted now like the rest.
+CANDIDATE_NAME = "Dumpcheck Visiblename"
 SECRETS = {
     "email": "dump.leak.check@example.test",
     "phone": "+86 139 7777 2468",
@@ -43,6 +46,9 @@ SECRETS = {
     "quote_2": "we split the Tamsworth migration in three",
     "notes": "Private: Wrenhaven reference sounded lukewarm",
     "reason": "Moved on after the Larkspur reference call",
+    "full_name": CANDIDATE_NAME,
+    "prior_title": "Quarterly Zephyrine platform review",
+    "prior_rating": "Outstanding Marblewood",
     "location": "Harrowgate Pier office",
     "incident_network": "Thistlecomb Broadband",
     "incident_ip": "192.0.2.199",
@@ -50,7 +56,8 @@ SECRETS = {
     "consent_ip": "198.51.100.77",
     "consent_user_agent": "Mozilla/5.0 (Fernbrook Browser 9.1)",
 }
-VISIBLE_NAME = "Dumpcheck Visiblename"
+# A plain column, to show the dump reads in the clear where nothing is encrypted.
+VISIBLE_SOURCE = "Plainview careers fair"
 PNG = b"\x89PNG\r\n\x1a\n" + b"scan" * 10
 
 
@@ -59,11 +66,20 @@ def _seed():
     interviewer = make_user(Role.INTERVIEWER)
     candidate = make_candidate(
         recruiter,
-        full_name=VISIBLE_NAME,
+        full_name=CANDIDATE_NAME,
         email=SECRETS["email"],
         phone=SECRETS["phone"],
         national_id=SECRETS["national_id"],
         resume_text=SECRETS["resume"],
+        source=VISIBLE_SOURCE,
+    )
+    prior_record_create(
+        candidate=candidate,
+        actor=recruiter,
+        kind="performance_review",
+        title=SECRETS["prior_title"],
+        period_start=datetime.date(2025, 1, 1),
+        rating=SECRETS["prior_rating"],
     )
     application = make_application(recruiter, candidate=candidate)
     application_move(application=application, event="interview", reason=SECRETS["reason"], actor=recruiter)
@@ -139,12 +155,14 @@ def test_a_database_dump_holds_no_personal_data_in_the_clear(transactional_db):
 
     # The dump is real: the tables are there and an unencrypted column reads in the clear.
     assert "candidates_candidate" in dump and "interviews_scorecard" in dump
-    assert VISIBLE_NAME in dump
+    assert VISIBLE_SOURCE in dump
+    assert CANDIDATE_NAME not in dump
     for name, secret in SECRETS.items():
         # Also the form JSON columns store it in (non-ASCII escaped as \uXXXX).
         for form in {secret, json.dumps(secret)[1:-1]}:
             assert form not in dump, f"{name} appears in the clear in the database dump"
-    # Nor any distinctive part of a quote or the transcript (a copy cut to length, say).
+    # Nor any distinctive part of a quote, the transcript or a name (a copy cut to length, a
+    # word of a name kept to find it by, say).
     for fragment in (
         "Quillmoor",
         "账本迁移",
@@ -153,6 +171,11 @@ def test_a_database_dump_holds_no_personal_data_in_the_clear(transactional_db):
         "Wrenhaven",
         "Larkspur",
         "Foxglove",
+        "Dumpcheck",
+        "Visiblename",
+        "visiblename",
+        "Zephyrine",
+        "Marblewood",
         "Harrowgate",
         "Thistlecomb",
         "Ottoline",
@@ -162,7 +185,7 @@ def test_a_database_dump_holds_no_personal_data_in_the_clear(transactional_db):
 
 def test_a_dump_taken_before_an_erasure_cannot_be_read_after_it(transactional_db):
     _seed()
-    candidate = Candidate.objects.get(full_name=VISIBLE_NAME)
+    candidate = Candidate.objects.get()
     dump = _dump()
     # What the dump holds of the candidate: ciphertext under their own key, and no key at all.
     tokens = re.findall(rf"p1:{candidate.pk.hex}:[A-Za-z0-9+/=]+", dump)
