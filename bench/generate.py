@@ -221,10 +221,13 @@ class Generator:
     def candidates(self) -> None:
         from django.db import connection
 
-        from candidates.models import Candidate
+        from candidates import names
+        from candidates.models import Candidate, CandidateNameToken
         from candidates.services.candidates import email_index, normalise_email
 
         rng = self.rng
+        # Names are drawn from short lists: each token's HMAC is worked out once.
+        token_index = functools.cache(names.token_index)
         for start in range(0, self.n_candidates, BATCH):
             batch = []
             for n in range(start, min(start + BATCH, self.n_candidates)):
@@ -254,6 +257,16 @@ class Generator:
                     )
                 )
             self._insert(Candidate, batch)
+            # The blind index of each name's tokens, which the name search reads, as the candidate
+            # services write it (`candidates.names`).
+            self._insert(
+                CandidateNameToken,
+                [
+                    CandidateNameToken(candidate_id=c.pk, token=token_index(token))
+                    for c in batch
+                    for token in sorted(names.name_tokens(c.full_name))
+                ],
+            )
             self.candidate_ids.extend(c.pk for c in batch)
             self.candidate_zone.extend(c.time_zone for c in batch)
             progress("candidates", len(self.candidate_ids), self.n_candidates)

@@ -65,7 +65,9 @@ class Candidate(DomainModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="candidate"
     )
-    full_name = models.CharField(_("full name"), max_length=200)
+    # Found by the blind index of its tokens (`CandidateNameToken`), never by its value; at most
+    # NAME_LENGTH_MAX characters (`candidates.services.candidates`).
+    full_name = EncryptedTextField(_("full name"))
     email = EncryptedTextField(_("e-mail"))
     # HMAC of the normalised e-mail: finds and de-duplicates candidates without decrypting.
     email_index = models.CharField(max_length=64, editable=False)
@@ -99,6 +101,34 @@ class Candidate(DomainModel):
         return self.full_name
 
     data_subject = "id"
+
+
+class CandidateNameToken(models.Model):
+    """One token of a candidate's name, as its blind index: what HR's name search finds the
+    candidate by while the name itself is encrypted (`candidates.names`; docs/architecture.md,
+    "Encryption at rest"). Written with the name, in its transaction, by the candidate services.
+
+    The index is keyed, so the table names no one without the key; with it, a guessed name can
+    be checked against it, so a person's tokens go with their other data when they are erased."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="name_tokens")
+    # HMAC-SHA256 (hex) of one token: a word, or a character or a pair of characters of a name
+    # written without spaces.
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            # Once per candidate, so that joining a token finds each candidate at most once; the
+            # search reads it as its index, token first.
+            models.UniqueConstraint(fields=["token", "candidate"], name="candidate_name_token_once"),
+        ]
+        verbose_name = _("candidate name token")
+        verbose_name_plural = _("candidate name tokens")
+
+    def __str__(self):
+        return f"name token of {self.candidate_id}"
+
+    data_subject = "candidate_id"
 
 
 class CandidateUserObjectPermission(UserObjectPermissionBase):
@@ -243,11 +273,13 @@ class PriorRecord(DomainModel):
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="prior_records")
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    # What the person did and how they were rated is theirs: encrypted, at most 200 and 40
+    # characters (`candidates.services.prior_records`).
+    title = EncryptedTextField(_("title"))
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("until"), null=True, blank=True)
-    rating = models.CharField(_("rating"), max_length=40, blank=True)
+    rating = EncryptedTextField(_("rating"))
     notes = EncryptedTextField(_("notes"))
 
     class Meta:

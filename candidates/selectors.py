@@ -1,6 +1,7 @@
 """Permission-filtered reads of candidates, positions, applications and prior records."""
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     CharField,
@@ -15,7 +16,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
+from candidates import names
 from candidates.models import (
     STAGES_BEFORE_OUTCOME,
     Application,
@@ -31,8 +34,25 @@ from hrsuite.selectors import filtered
 from hrsuite.visibility import may_see
 
 
+def _searched_tokens_at_most(value: str) -> None:
+    if len(names.searched_tokens(value)) > names.SEARCHED_TOKENS_AT_MOST:
+        raise ValidationError(
+            gettext("Search for at most %(count)d words or characters.")
+            % {"count": names.SEARCHED_TOKENS_AT_MOST}
+        )
+
+
 class CandidateFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="full_name", lookup_expr="icontains", label="Name contains")
+    # The name is encrypted: it is matched by the blind index of its tokens (`candidates.names`).
+    q = django_filters.CharFilter(
+        method="_by_name",
+        max_length=200,
+        validators=[_searched_tokens_at_most],
+        label=(
+            "Name: candidates whose name has every word given, whole (not part of a word); "
+            "a Chinese name also by one character or neighbouring characters (娜, 小明)"
+        ),
+    )
     email = django_filters.CharFilter(method="_by_email", label="E-mail (exact)")
     region = django_filters.CharFilter()
     position = django_filters.UUIDFilter(field_name="applications__position", distinct=True)
@@ -45,6 +65,17 @@ class CandidateFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+
+    def _by_name(self, queryset, name, value):
+        tokens = names.searched_tokens(value)
+        if not tokens:  # only punctuation: no word to find anyone by
+            return queryset.none()
+        # One join of the token table per token (each filter() on a relation joins it again),
+        # along its (token, candidate) index; a candidate has each token once, so each joined
+        # row is one candidate.
+        for token in sorted(tokens):
+            queryset = queryset.filter(name_tokens__token=names.token_index(token))
+        return queryset
 
     def _by_email(self, queryset, name, value):
         return queryset.filter(email_index=email_index(value))

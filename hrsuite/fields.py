@@ -113,10 +113,17 @@ class EncryptedTextField(models.TextField):
         return Sealed(crypto.encrypt_for_person(self.encode(value), aad=aad, person=person_hex, key=key))
 
     def decrypt_for(self, instance: models.Model, token: str) -> Any:
+        return self.decrypt_value(token, row_id=instance.pk)
+
+    def decrypt_value(self, value: Any, *, row_id: object) -> Any:
+        """What `value`, this field's value on the row `row_id` as `values()` or `values_list()`
+        loaded it, reads as: decrypted as an attribute reads it (an erased person's as
+        `erased_value()`, the keys of every value loaded since fetched together); an empty or
+        already decrypted value as it is."""
+        if not isinstance(value, Ciphertext):
+            return value
         try:
-            return self.decode(
-                crypto.decrypt(token, aad=self.aad_for(instance.pk), person_key=persons.data_key)
-            )
+            return self.decode(crypto.decrypt(value, aad=self.aad_for(row_id), person_key=persons.data_key))
         except crypto.Erased:
             return self.erased_value()
 

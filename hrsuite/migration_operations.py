@@ -1,7 +1,10 @@
 """Migration operations the apps' migrations share."""
 
+import json
+
 from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
-from django.db.migrations import AddIndex, RemoveIndex
+from django.db import models
+from django.db.migrations import AddIndex, AlterField, RemoveIndex
 from django.db.migrations.operations.base import Operation
 
 # `hrsuite.models.RowTally`'s table.
@@ -100,3 +103,111 @@ _TALLY_TRIGGERS = (
     ("tally_deleted", "DELETE", "REFERENCING OLD TABLE AS tally_rows"),
     ("tally_truncated", "TRUNCATE", ""),
 )
+
+
+class EncryptFields(Operation):
+    """Makes plain columns of `model_name` encrypted fields (`hrsuite.fields`) and encrypts the
+    values already in them, in place; backwards, decrypts them and makes the columns plain
+    again. `fields`: (name, new encrypted field) pairs, altered as `AlterField` alters them.
+
+    A migration's models carry no `data_subject`, so the values are sealed under the keyring,
+    as values written before person keys were: `manage.py adopt_person_keys` then seals them
+    under each person's key (docs/architecture.md, "Person keys"). Rows are read by key, a batch
+    at a time, and each is written once with every field of it.
+    """
+
+    reversible = True
+    batch_size = 1000
+
+    def __init__(self, model_name: str, fields: list):
+        self.model_name = model_name
+        self.fields = list(fields)
+        self._alterations = [AlterField(model_name, name, field) for name, field in self.fields]
+
+    def deconstruct(self):
+        return self.__class__.__qualname__, [self.model_name, self.fields], {}
+
+    def describe(self):
+        names = ", ".join(name for name, _field in self.fields)
+        return f"Encrypt {names} of {self.model_name} in place"
+
+    def state_forwards(self, app_label, state):
+        for alteration in self._alterations:
+            alteration.state_forwards(app_label, state)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        for alteration in self._alterations:
+            alteration.database_forwards(app_label, schema_editor, from_state, to_state)
+        self._rewrite(app_label, schema_editor, encrypted=to_state, plain=from_state, sealing=True)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        self._rewrite(app_label, schema_editor, encrypted=from_state, plain=to_state, sealing=False)
+        for alteration in reversed(self._alterations):
+            alteration.database_backwards(app_label, schema_editor, from_state, to_state)
+
+    @staticmethod
+    def _sealed(field, plain_field, pk, value) -> str:
+        """The ciphertext of a plain column's `value` (read as text), for its row."""
+        if value is None or value == "":
+            return ""
+        text = str(value)
+        if isinstance(plain_field, models.GenericIPAddressField):
+            # PostgreSQL casts an inet to text with its mask ("203.0.113.7/32"); the field held
+            # one address.
+            text = text.partition("/")[0]
+        return field.seal(field.decode(text), row_id=pk).token
+
+    @staticmethod
+    def _opened(field, plain_field, pk, value) -> str | None:
+        """What the plain column holds of an encrypted `value`: its text (JSON for a JSON
+        field). An erased person's value reads empty."""
+        value = field.decrypt_value(value, row_id=pk)
+        if isinstance(plain_field, models.JSONField):
+            return json.dumps(field.get_default() if value is None else value, ensure_ascii=False)
+        if value in (None, ""):
+            # An empty address is NULL: PostgreSQL's inet has no empty text.
+            return None if plain_field.null else ""
+        return value
+
+    def _rewrite(self, app_label, schema_editor, *, encrypted, plain, sealing: bool) -> None:
+        """Every row's values of the fields sealed (`sealing`) or opened, written in place;
+        `encrypted` and `plain` are the states with the fields encrypted and plain."""
+        model = encrypted.apps.get_model(app_label, self.model_name)
+        connection = schema_editor.connection
+        if not self.allow_migrate_model(connection.alias, model):
+            return
+        plain_model = plain.apps.get_model(app_label, self.model_name)
+        fields = [
+            (model._meta.get_field(name), plain_model._meta.get_field(name)) for name, _field in self.fields
+        ]
+        rewritten = self._sealed if sealing else self._opened
+        quote = connection.ops.quote_name
+        assignments = ", ".join(f"{quote(field.column)} = %s" for field, _plain in fields)
+        statement = (
+            f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608 - the model's names
+            f"WHERE {quote(model._meta.pk.column)} = %s"
+        )
+        rows = model._base_manager.using(connection.alias).order_by("pk")
+        columns = [field.attname for field, _plain in fields]
+        last = None
+        while True:
+            # Stored values as they are: values_list() decrypts nothing.
+            after = rows if last is None else rows.filter(pk__gt=last)
+            batch = list(after.values_list("pk", *columns)[: self.batch_size])
+            if not batch:
+                return
+            last = batch[-1][0]
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    statement,
+                    [
+                        [
+                            *(
+                                rewritten(field, plain_field, pk, value)
+                                for (field, plain_field), value in zip(fields, values, strict=True)
+                            ),
+                            model._meta.pk.get_db_prep_value(pk, connection),
+                        ]
+                        for pk, *values in batch
+                    ],
+                )

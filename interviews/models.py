@@ -405,8 +405,10 @@ class Consent(DomainModel):
     scope = models.CharField(max_length=16, choices=Scope.choices)
     decision = models.CharField(max_length=16, choices=Decision.choices)
     decided_at = models.DateTimeField()
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=256, blank=True)
+    # Where the candidate decided from, their address and browser, as evidence of the decision:
+    # theirs, encrypted (the user agent cut to 256 characters by `consent_save`).
+    ip = EncryptedTextField()
+    user_agent = EncryptedTextField()
 
     class Meta:
         ordering = ["-decided_at"]
@@ -436,8 +438,9 @@ class Incident(DomainModel):
     # Copied from the interview, so rates by region and provider need no joins.
     region = models.CharField(max_length=10)
     provider = models.CharField(max_length=40)
-    # Provider's technical details (error codes, network figures), never personal data.
-    details = models.JSONField(default=dict, blank=True)
+    # The provider's technical details (error codes, network figures), which can name the
+    # candidate's network (their address, their connection): encrypted.
+    details = EncryptedJSONField()
     resolution = models.CharField(max_length=24, choices=Resolution.choices, default=Resolution.OPEN)
 
     class Meta:

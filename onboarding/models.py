@@ -69,7 +69,8 @@ class Offer(DomainModel):
     salary = EncryptedTextField(_("salary"))
     currency = models.CharField(_("currency"), max_length=3)
     start_date = models.DateField(_("start date"))
-    location = models.CharField(_("location"), max_length=200)
+    # Where the person will work: theirs, encrypted; at most 200 characters (`offer_draft_errors`).
+    location = EncryptedTextField(_("location"))
     expires_at = models.DateTimeField(_("answer by"))
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.DRAFT)
     # Raised on each submission, so approvals of an earlier, rejected round stay apart.
@@ -294,10 +295,11 @@ class OnboardingDocument(DomainModel):
 
     task = models.ForeignKey(OnboardingTask, on_delete=models.CASCADE, related_name="documents")
     # Ours, never the sender's: "document-<id>" with the extension of the type found in the content,
-    # the name a download is saved under.
+    # the name a download is saved under. It tells nothing of the person, so it stays plain.
     filename = models.CharField(max_length=200)
-    # The name on the sender's computer, shown to HR and nothing more.
-    original_filename = models.CharField(max_length=200, blank=True)
+    # The name on the sender's computer ("Li Na passport.pdf"), shown to HR and nothing more: the
+    # person's, encrypted; cut to 200 characters (`onboarding.services.plans`).
+    original_filename = EncryptedTextField()
     # Found in the content, not taken from the sender.
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

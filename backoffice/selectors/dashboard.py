@@ -31,7 +31,7 @@ from django.utils import timezone
 from accounts.models import full_name
 from audit.services import audit_lists
 from backoffice.models import DashboardSummary
-from candidates.models import Application, Position, Stage
+from candidates.models import Application, Candidate, Position, Stage
 from hrsuite.models import choice_labels
 from hrsuite.permissions import global_permission, restrict
 from interviews.models import (
@@ -663,13 +663,29 @@ def _shortlist(rows: list, counted: int | None) -> Shortlist:
 
 
 def _interview_values(path: str) -> dict[str, F]:
-    """Whom the interview at `path` from a row is about: the candidate's name, never their
-    encrypted contact data, and the position's title. With `interview_id`, what each row reads
-    of the interview it links to."""
+    """Whom the interview at `path` from a row is about: the candidate's name (with their id,
+    which its ciphertext is bound to, see `_names_opened`), never their contact data, and the
+    position's title. With `interview_id`, what each row reads of the interview it links to."""
     return {
+        "candidate_id": F(f"{path}application__candidate_id"),
         "candidate_name": F(f"{path}application__candidate__full_name"),
         "position_title": F(f"{path}application__position__title"),
     }
+
+
+_CANDIDATE_NAME = Candidate._meta.get_field("full_name")
+
+
+def _names_opened(rows: list[dict]) -> list[dict]:
+    """Each row's `candidate_name` decrypted: `values()` reads the name as stored, a ciphertext
+    bound to its candidate's row (`candidate_id`). An erased candidate's reads empty (`Erased`),
+    a row naming no candidate None. The keys of every candidate the rows name are read in one
+    query (docs/architecture.md, "Person keys")."""
+    for row in rows:
+        row["candidate_name"] = _CANDIDATE_NAME.decrypt_value(
+            row["candidate_name"], row_id=row["candidate_id"]
+        )
+    return rows
 
 
 def _with_label(rows: list[dict], model: type[models.Model], name: str) -> list[dict]:
@@ -802,7 +818,7 @@ def agenda_interviews_for(*, user, today: date, tz: tzinfo, limit: int = AGENDA_
     up to `limit`: `id`, `starts_at`, `kind`, `status` and their labels, and whom each is with."""
     start, end = _agenda_bounds(today, tz)
     interviews, shared = _seen(Interview, user)
-    rows = _read(_agenda_list, interviews, shared=shared, limit=limit, start=start, end=end)
+    rows = _names_opened(_read(_agenda_list, interviews, shared=shared, limit=limit, start=start, end=end))
     return _with_label(_with_label(rows, Interview, "kind"), Interview, "status")
 
 
@@ -819,7 +835,7 @@ def overdue_scorecards_for(*, user, now: datetime, limit: int = LIST_SIZE) -> li
     Ordered by the interview's end as the assignments carry it, along the index that holds
     them in that order, so the search stops at the first `limit` found."""
     assignments, shared = _seen(InterviewAssignment, user)
-    rows = _read(_overdue_list, assignments, shared=shared, limit=limit, now=now)
+    rows = _names_opened(_read(_overdue_list, assignments, shared=shared, limit=limit, now=now))
     for row in rows:
         row["interviewer_name"] = _user_name(row)
     return rows
@@ -856,7 +872,7 @@ def reviews_waiting_for(*, user, limit: int = LIST_SIZE) -> list[dict]:
     """AI assessments flagged for human review (low confidence or a poor transcript) that no one
     has reviewed yet; longest waiting first."""
     assessments, shared = _seen(AIAssessment, user)
-    return _read(_reviews_list, assessments, shared=shared, limit=limit)
+    return _names_opened(_read(_reviews_list, assessments, shared=shared, limit=limit))
 
 
 def _reviews_list(assessments: QuerySet[AIAssessment], *, limit: int) -> QuerySet:
@@ -872,7 +888,7 @@ def _open_incidents(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
 def open_incidents_for(*, user, limit: int = LIST_SIZE) -> list[dict]:
     """Technical failures and no-shows no one has resolved yet (no new time offered); newest first."""
     incidents, shared = _seen(Incident, user)
-    rows = _read(_incidents_list, incidents, shared=shared, limit=limit)
+    rows = _names_opened(_read(_incidents_list, incidents, shared=shared, limit=limit))
     return _with_label(rows, Incident, "kind")
 
 
@@ -891,7 +907,7 @@ def failed_messages_for(*, user, limit: int = LIST_SIZE) -> list[dict]:
     """Messages the outbox gave up on, newest first: each names its `recipient` (a candidate, or
     an interviewer or recruiter, then `to_staff`) and the interview it was about, if any."""
     notifications, shared = _seen(Notification, user)
-    messages = _read(_failed_list, notifications, shared=shared, limit=limit)
+    messages = _names_opened(_read(_failed_list, notifications, shared=shared, limit=limit))
     for message in messages:
         staff_name = _user_name(message)
         message["to_staff"] = message["candidate_id"] is None
@@ -921,7 +937,7 @@ def privacy_due_for(*, user, now: datetime, limit: int = LIST_SIZE) -> list[dict
     soonest deadline first (the most overdue on top): each row's `id`, `kind`, `state` and their
     labels, `deadline`, `overdue`, and the candidate's name."""
     requests, shared = _seen(PrivacyRequest, user)
-    rows = _read(_privacy_list, requests, shared=shared, limit=limit, due_by=now + DUE_SOON)
+    rows = _names_opened(_read(_privacy_list, requests, shared=shared, limit=limit, due_by=now + DUE_SOON))
     for row in rows:
         row["overdue"] = row["deadline"] < now
     return _with_label(_with_label(rows, PrivacyRequest, "kind"), PrivacyRequest, "state")
@@ -929,4 +945,6 @@ def privacy_due_for(*, user, now: datetime, limit: int = LIST_SIZE) -> list[dict
 
 def _privacy_list(requests: QuerySet[PrivacyRequest], *, due_by, limit: int) -> QuerySet:
     first = _first(due_soon(requests, due_by=due_by), "deadline", "id", limit=limit)
-    return first.values("id", "kind", "state", "deadline", candidate_name=F("candidate__full_name"))
+    return first.values(
+        "id", "kind", "state", "deadline", "candidate_id", candidate_name=F("candidate__full_name")
+    )

@@ -170,7 +170,7 @@ def candidate_list(request):
         "rows": rows,
         "filters": Fields(request.GET.dict()),
         "filter_errors": Fields(filter_errors),
-        "filtered": any(request.GET.get(n) for n in ("email", "position", "stage")),
+        "filtered": any(request.GET.get(n) for n in ("q", "email", "position", "stage")),
         "position_filter_options": _position_filter_options(positions, request.GET.get("position")),
         "position_options": _position_options(
             [row[:4] for row in positions if row[4] == Position.Status.OPEN],

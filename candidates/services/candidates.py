@@ -7,16 +7,17 @@ from django.utils.translation import gettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from candidates.models import (
-    Candidate,
-)
-from candidates.services.validation import check_time_zone, raise_if_errors
+from candidates import names
+from candidates.models import Candidate, CandidateNameToken
+from candidates.services.validation import check_length, check_time_zone, raise_if_errors
 from hrsuite import crypto
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.roles import Role
 
 EMAIL_INDEX_PURPOSE = "candidate.email"
+# The name's column holds its ciphertext, whatever its length: this is the limit the name keeps to.
+NAME_LENGTH_MAX = 200
 
 
 def normalise_email(email: str) -> str:
@@ -50,8 +51,11 @@ def _refuse_unknown_fields(data: dict) -> None:
 
 
 def _check_candidate(data: dict, errors: dict) -> None:
-    if "full_name" in data and not data["full_name"].strip():
-        errors["full_name"] = [gettext("Give the candidate's name.")]
+    if "full_name" in data:
+        if not data["full_name"].strip():
+            errors["full_name"] = [gettext("Give the candidate's name.")]
+        else:
+            check_length(data["full_name"], NAME_LENGTH_MAX, "full_name", errors)
     if "time_zone" in data:
         check_time_zone(data["time_zone"], "time_zone", errors)
     if data.get("date_of_birth"):
@@ -73,6 +77,16 @@ def _save_with_unique_email(candidate: Candidate, **save_kwargs) -> None:
         raise ValidationFailed(message, fields={"email": [message]}) from exc
 
 
+def _name_tokens_write(candidate: Candidate) -> None:
+    """The blind index of the candidate's name tokens, as their name now reads (`candidates.names`),
+    in place of any earlier name's: a renamed candidate is found by the new name, not the old."""
+    CandidateNameToken.objects.filter(candidate=candidate).delete()
+    CandidateNameToken.objects.bulk_create(
+        CandidateNameToken(candidate=candidate, token=names.token_index(token))
+        for token in sorted(names.name_tokens(candidate.full_name))
+    )
+
+
 @transaction.atomic
 def candidate_create(*, actor, **data) -> Candidate:
     require(actor, "add", Candidate)
@@ -84,6 +98,7 @@ def candidate_create(*, actor, **data) -> Candidate:
     raise_if_errors(errors)
     candidate = Candidate(**data)
     _save_with_unique_email(candidate, force_insert=True)
+    _name_tokens_write(candidate)
     audit_record(actor=actor, action=AuditAction.CREATE, target=candidate, changed_fields=data.keys())
     return candidate
 
@@ -104,6 +119,8 @@ def candidate_update(*, candidate: Candidate, actor, **data) -> Candidate:
     if "email" in changed:
         update_fields.append("email_index")
     _save_with_unique_email(candidate, update_fields=update_fields)
+    if "full_name" in changed:
+        _name_tokens_write(candidate)
     audit_record(actor=actor, action=AuditAction.UPDATE, target=candidate, changed_fields=changed)
     return candidate
 

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from audit.models import AuditAction
@@ -45,6 +45,7 @@ OFFER_TRANSITIONS: dict[tuple[str, str], str] = {
 }
 OFFER_EVENTS = sorted({event for _, event in OFFER_TRANSITIONS})
 TERMS = ("salary", "currency", "start_date", "location", "expires_at")
+LOCATION_LENGTH_MAX = 200
 
 
 def offer_draft_errors(terms: dict) -> dict[str, list[str]]:
@@ -60,6 +61,12 @@ def offer_draft_errors(terms: dict) -> dict[str, list[str]]:
             salary = None
         if salary is None or not salary.is_finite() or salary <= 0:
             errors["offer.salary"] = [gettext("A positive amount.")]
+    if "offer.location" not in errors and len(str(terms["location"])) > LOCATION_LENGTH_MAX:
+        # Encrypted, so its column would hold any length.
+        errors["offer.location"] = [
+            ngettext("At most %(count)d character.", "At most %(count)d characters.", LOCATION_LENGTH_MAX)
+            % {"count": LOCATION_LENGTH_MAX}
+        ]
     if "offer.currency" not in errors:
         currency = str(terms["currency"])
         if len(currency) != 3 or not currency.isalpha():
@@ -111,7 +118,7 @@ def offer_draft_from(*, decision: Decision, terms: dict, actor) -> Offer:
         salary=str(Decimal(str(terms["salary"]))),
         currency=str(terms["currency"]).upper(),
         start_date=_date(terms["start_date"]),
-        location=str(terms["location"])[:200],
+        location=str(terms["location"]),
         expires_at=_moment(terms["expires_at"]),
     )
     offer.save(force_insert=True)

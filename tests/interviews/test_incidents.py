@@ -324,6 +324,8 @@ def test_incident_list_filters_by_region_provider_and_kind(api, recruiter, hr_ad
         assert client.get(reverse("incident-list")).json()["count"] == 2
         only_de = client.get(reverse("incident-list"), {"region": "DE-BE"}).json()["results"]
         assert [r["interview"] for r in only_de] == [str(de.pk)]
+        # The provider's details, stored encrypted, answered as the JSON they are.
+        assert only_de[0]["details"] == {"code": "ICE_FAILED", "packet_loss": 0.4}
         assert (
             client.get(reverse("incident-list"), {"kind": "no_show", "provider": "simulated"}).json()["count"]
             == 1

@@ -1,14 +1,20 @@
 """Data migrations of the interviews app, run on rows written before them."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from interviews.models import Interview, WorkspaceGroup
-from tests.factories import make_interview
+from audit import context
+from hrsuite import crypto, persons
+from interviews.models import Consent, Incident, Interview, WorkspaceGroup
+from interviews.services.consent import default_notices_publish, notice_current
+from interviews.services.incidents import incident_open
+from tests.factories import give_consent, make_interview
 
 BEFORE = ("interviews", "0011_agenda_index")
 AFTER = ("interviews", "0012_assignment_interview_copies")
@@ -136,6 +142,119 @@ def test_existing_assignments_are_placed_in_their_interviewers_workspace(recruit
             rows["upcoming"].pk: (WorkspaceGroup.UPCOMING, rows["upcoming"].starts_at),
             rows["cancelled"].pk: (WorkspaceGroup.DONE, None),
         }
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def _stored(model, pk, *fields) -> tuple:
+    return tuple(map(str, model.objects.filter(pk=pk).values_list(*fields).get()))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_consents_addresses_and_incident_details_are_encrypted_in_place(recruiter):
+    before, after = (
+        ("interviews", "0022_tally_rows"),
+        ("interviews", "0023_encrypt_consent_and_incident_details"),
+    )
+    interview = make_interview(recruiter)
+    candidate_id = interview.application.candidate_id
+    # Written before: sealed under the person's key, opened again by the way back.
+    bound = context.bind(context.RequestContext(request_id="t", ip="192.0.2.10", user_agent="Earlier/1.0"))
+    try:
+        earlier = give_consent(interview, scopes=("general",))[0]
+    finally:
+        context.unbind(bound)
+    failed = make_interview(recruiter, starts_in=timedelta(days=3))
+    reported = incident_open(
+        interview=failed,
+        kind="technical_issue",
+        occurred_at=timezone.now(),
+        details={"code": "ICE_FAILED", "client_ip": "192.0.2.11"},
+        actor="provider:simulated",
+    )
+    default_notices_publish()
+    notice = notice_current(language="en")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    try:
+        old = executor.loader.project_state([before]).apps
+        old_consent, old_incident = (old.get_model("interviews", name) for name in ("Consent", "Incident"))
+        opened = old_consent.objects.get(pk=earlier.pk)
+        assert (opened.ip, opened.user_agent) == ("192.0.2.10", "Earlier/1.0")
+        assert old_incident.objects.get(pk=reported.pk).details == {
+            "code": "ICE_FAILED",
+            "client_ip": "192.0.2.11",
+        }
+        plain = {
+            address: old_consent.objects.create(
+                candidate_id=candidate_id,
+                interview_id=interview.pk,
+                notice_id=notice.pk,
+                scope="biometric",
+                decision="given",
+                decided_at=timezone.now(),
+                ip=address,
+                user_agent=agent,
+            )
+            for address, agent in (
+                ("203.0.113.7", "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"),
+                ("2001:db8::7", "Mozilla/5.0 (iPhone) Safari/604.1"),
+                (None, ""),
+            )
+        }
+        details = {"code": "media_timeout", "client_ip": "198.51.100.23", "rtt_ms": 1800, "区域": "上海"}
+        plain_incident = old_incident.objects.create(
+            interview_id=failed.pk,
+            kind="technical_issue",
+            occurred_at=timezone.now(),
+            region="CN",
+            provider="simulated",
+            details=details,
+        )
+        empty_incident = old_incident.objects.create(
+            interview_id=failed.pk,
+            kind="no_show",
+            occurred_at=timezone.now(),
+            region="CN",
+            provider="simulated",
+        )
+
+        MigrationExecutor(connection).migrate([after])
+
+        persons.forget()
+        for address, row in plain.items():
+            ip, agent = _stored(Consent, row.pk, "ip", "user_agent")
+            if address is None:
+                assert (ip, agent) == ("", "")
+            else:
+                # Under the keyring: a migration's models name no person.
+                assert ip.startswith("v1:") and agent.startswith("v1:") and address not in ip
+            fresh = Consent.objects.get(pk=row.pk)
+            # An address as it was given (PostgreSQL's inet reads as text with its mask).
+            assert (fresh.ip, fresh.user_agent) == (address or "", row.user_agent)
+        fresh = Consent.objects.get(pk=earlier.pk)
+        assert (fresh.ip, fresh.user_agent) == ("192.0.2.10", "Earlier/1.0")
+        (token,) = _stored(Incident, plain_incident.pk, "details")
+        assert token.startswith("v1:") and "198.51.100.23" not in token
+        assert Incident.objects.get(pk=plain_incident.pk).details == details
+        assert Incident.objects.get(pk=empty_incident.pk).details == {}
+        assert Incident.objects.get(pk=reported.pk).details == {
+            "code": "ICE_FAILED",
+            "client_ip": "192.0.2.11",
+        }
+
+        # Then moved under the person's key.
+        call_command("adopt_person_keys", stdout=io.StringIO())
+        persons.forget()
+        assert {
+            crypto.person_of(t) for t in _stored(Consent, plain["203.0.113.7"].pk, "ip", "user_agent")
+        } == {candidate_id.hex}
+        assert (
+            crypto.person_of(_stored(Incident, plain_incident.pk, "details")[0])
+            == failed.application.candidate_id.hex
+        )
+        assert Incident.objects.get(pk=plain_incident.pk).details == details
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())

@@ -105,6 +105,23 @@ def test_hire_needs_offer_terms(recruiter):
     } <= set(excinfo.value.fields)
 
 
+def test_a_place_of_work_longer_than_200_characters_is_refused_naming_it(recruiter):
+    application = application_awaiting_decision(recruiter)
+    with pytest.raises(ValidationFailed) as excinfo:
+        decision_record(
+            application=application,
+            outcome="hire",
+            offer_terms=offer_terms(location="x" * 201),
+            actor=recruiter,
+        )
+    assert excinfo.value.fields == {"offer.location": ["At most 200 characters."]}
+    assert not Decision.objects.exists() and not Offer.objects.exists()
+    decision_record(
+        application=application, outcome="hire", offer_terms=offer_terms(location="x" * 200), actor=recruiter
+    )
+    assert Offer.objects.get().location == "x" * 200
+
+
 def test_hire_drafts_the_offer_and_starts_the_check(recruiter):
     application = application_awaiting_decision(recruiter)
     decision = decision_record(

@@ -1,0 +1,103 @@
+"""Data migrations of the candidates app, run on rows written before them."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from candidates.models import Candidate, CandidateNameToken, PriorRecord
+from candidates.selectors import candidate_list_for
+from candidates.services.prior_records import prior_record_create
+from hrsuite import crypto, persons
+from tests.factories import make_candidate
+
+BEFORE = ("candidates", "0008_application_candidate_created_at")
+AFTER = ("candidates", "0009_encrypt_names_and_prior_records")
+
+
+def _migrate(target):
+    executor = MigrationExecutor(connection)
+    executor.migrate([target])
+    return executor.loader.project_state([target]).apps
+
+
+def _migrate_to_the_end():
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def _stored(model, pk, *fields) -> tuple:
+    return tuple(map(str, model.objects.filter(pk=pk).values_list(*fields).get()))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_plain_names_and_prior_records_are_encrypted_in_place_and_the_names_indexed(recruiter):
+    # Written before: sealed under the person's key, opened again by the way back.
+    earlier = make_candidate(recruiter, full_name="Zhao Lei")
+    record = prior_record_create(
+        candidate=earlier,
+        actor=recruiter,
+        kind="training",
+        title="Data privacy training",
+        period_start=datetime.date(2024, 3, 1),
+        rating="Passed",
+    )
+    try:
+        old = _migrate(BEFORE)
+        old_candidate, old_record = (
+            old.get_model("candidates", name) for name in ("Candidate", "PriorRecord")
+        )
+        assert old_candidate.objects.get(pk=earlier.pk).full_name == "Zhao Lei"
+        assert (old_record.objects.get(pk=record.pk).title, old_record.objects.get(pk=record.pk).rating) == (
+            "Data privacy training",
+            "Passed",
+        )
+        plain = old_candidate.objects.create(
+            full_name="Wang Xiaoming 王小明",
+            email_index="plain-index",
+            region="CN",
+            time_zone="Asia/Shanghai",
+        )
+        plain_record = old_record.objects.create(
+            candidate_id=plain.pk,
+            kind="performance_review",
+            title="2024 annual review",
+            period_start=datetime.date(2024, 1, 1),
+            rating="Exceeds expectations",
+        )
+
+        _migrate(AFTER)
+
+        persons.forget()
+        for candidate, name in ((plain, "Wang Xiaoming 王小明"), (earlier, "Zhao Lei")):
+            (token,) = _stored(Candidate, candidate.pk, "full_name")
+            # Under the keyring: a migration's models name no person.
+            assert token.startswith("v1:") and name not in token
+            assert Candidate.objects.get(pk=candidate.pk).full_name == name
+        for row, (title, rating) in (
+            (plain_record, ("2024 annual review", "Exceeds expectations")),
+            (record, ("Data privacy training", "Passed")),
+        ):
+            assert all(token.startswith("v1:") for token in _stored(PriorRecord, row.pk, "title", "rating"))
+            fresh = PriorRecord.objects.get(pk=row.pk)
+            assert (fresh.title, fresh.rating) == (title, rating)
+        # Each name is found by its words and characters.
+        for query, found in (("xiaoming", plain.pk), ("小明", plain.pk), ("lei zhao", earlier.pk)):
+            matches = candidate_list_for(user=recruiter, filters={"q": query})
+            assert list(matches.values_list("pk", flat=True)) == [found]
+        assert CandidateNameToken.objects.filter(candidate_id=plain.pk).count() == 7
+
+        # Then moved under each person's key.
+        call_command("adopt_person_keys", stdout=io.StringIO())
+        persons.forget()
+        (token,) = _stored(Candidate, plain.pk, "full_name")
+        assert crypto.person_of(token) == plain.pk.hex
+        assert Candidate.objects.get(pk=plain.pk).full_name == "Wang Xiaoming 王小明"
+        assert {crypto.person_of(t) for t in _stored(PriorRecord, plain_record.pk, "title", "rating")} == {
+            plain.pk.hex
+        }
+    finally:
+        _migrate_to_the_end()
