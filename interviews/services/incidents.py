@@ -292,11 +292,8 @@ def reschedule_offer_choose(*, token: str, slot: datetime, ip: str | None, user_
         target=offer,
         candidate_id=failed.application.candidate_id,
         changed_fields=["chosen_slot", "chosen_at"],
-        detail={
-            "new_interview": str(interview.pk),
-            "incidents": [str(i.pk) for i in incidents],
-            "ip": ip or "",
-            "user_agent": (user_agent or "")[:256],
-        },
+        detail={"new_interview": str(interview.pk), "incidents": [str(i.pk) for i in incidents]},
+        # Where the candidate chose from is theirs: sealed under their key (audit.personal).
+        personal={"ip": ip or "", "user_agent": (user_agent or "")[:256]},
     )
     return interview

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from audit.personal import personal_opened
 from hrsuite.formatting import format_time
 from interviews.models import Consent, Incident, Interview, RescheduleOffer
 from interviews.notices import InterviewMessage
@@ -312,7 +313,9 @@ def test_choosing_a_time_schedules_the_new_interview_and_a_second_choice_answers
     assert format_time(slot, zone=SHANGHAI, language="en") in page
     assert Incident.objects.get(interview=failed).resolution == Incident.Resolution.RESCHEDULED
     chosen = AuditEvent.objects.get(target_id=str(offer.pk), action="update")
-    assert chosen.detail["ip"] == IP and chosen.detail["user_agent"] == UA
+    # Where they chose from is the candidate's own data: sealed under their key, not in detail.
+    assert "ip" not in chosen.detail and IP not in chosen.personal
+    assert personal_opened([chosen])[chosen.pk] == {"ip": IP, "user_agent": UA}
 
     again = client.post(url, {"slot": offer.slots[0]})
     assert again.status_code == 409 and "This link has been used" in again.content.decode()
