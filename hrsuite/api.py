@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from hrsuite import trail
 from hrsuite.errors import NotFound, ValidationFailed
+from hrsuite.fields import EncryptedJSONField
 from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import global_permission, has_role, restrict
 from hrsuite.roles import Role
@@ -70,6 +71,11 @@ class _ModelRows:
 
 
 class ModelOut(SeenByViewer, _ModelRows, serializers.ModelSerializer):
+    # An encrypted JSON field answers as the JSON it holds, not as the text of a document.
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        EncryptedJSONField: serializers.JSONField,
+    }
     _built_fields: dict[type, dict] = {}
 
     @classmethod

@@ -13,9 +13,6 @@ from interviews.models import Incident, Interview
 
 
 class IncidentOut(ModelOut):
-    # Stored as encrypted JSON: answered as the JSON it holds, not as its text.
-    details = serializers.JSONField(read_only=True)
-
     class Meta:
         model = Incident
         fields = ["id", "interview", "kind", "occurred_at", "region", "provider", "details", "resolution"]

@@ -129,6 +129,15 @@ def test_passed_records_the_outcome_with_encrypted_findings(client, check):
     assert _status(check) == CheckStatus.PASSED and check.offer.status == Offer.Status.SENT
 
 
+def test_hr_reads_the_findings_as_the_json_they_are(client, api, check, recruiter):
+    deliver(client, _body(check, "started"))
+    deliver(client, _body(check, "passed", data={"findings": {"identity": "verified", "flags": []}}))
+
+    answer = api.as_user(recruiter).get(reverse("background-check-detail", args=[check.pk])).json()
+
+    assert answer["findings"] == {"identity": "verified", "flags": []}
+
+
 def test_failed_cancels_the_offer_and_tells_the_recruiters(client, check, recruiter):
     deliver(client, _body(check, "started"))
     assert deliver(client, _body(check, "failed")).status_code == 200
