@@ -31,22 +31,20 @@ def personal_sealed(values: dict, *, candidate_id) -> str:
 def personal_opened(events) -> dict[int, dict | str]:
     """The personal values of those `events` that have some, by event id: a dict, or ERASED.
     The keys of all their candidates are read in one query."""
-    sealed = {
-        event.pk: (event.personal, crypto.person_of(event.personal)) for event in events if event.personal
-    }
-    for _token, person in sealed.values():
-        if person is not None:
+    sealed = {event.pk: event.personal for event in events if event.personal}
+    for token in sealed.values():
+        if (person := crypto.person_of(token)) is not None:
             persons.noted(person)
-    opened = {}
-    for pk, (token, person) in sealed.items():
-        if person is None:
-            raise crypto.DecryptionError(
-                f"Audit event {pk}: its personal values are not sealed for a person."
-            )
-        try:
-            document = crypto.decrypt(token, aad=_bound_to(person), person_key=persons.data_key)
-        except crypto.Erased:
-            opened[pk] = ERASED
-        else:
-            opened[pk] = json.loads(document)
-    return opened
+    return {pk: personal_open(token) for pk, token in sealed.items()}
+
+
+def personal_open(token: str) -> dict | str:
+    """One event's personal values, as its `personal` holds them: a dict, or ERASED."""
+    person = crypto.person_of(token)
+    if person is None:
+        raise crypto.DecryptionError("An audit event's personal values are not sealed for a person.")
+    try:
+        document = crypto.decrypt(token, aad=_bound_to(person), person_key=persons.data_key)
+    except crypto.Erased:
+        return ERASED
+    return json.loads(document)

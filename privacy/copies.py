@@ -23,6 +23,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import full_name
 from audit.models import AuditAction, AuditEvent
+from audit.personal import personal_open
 from candidates.models import Application, Candidate, PriorRecord, StageChange
 from hrsuite.formatting import format_date, format_time
 from interviews.models import AIDimensionScore, Consent, HumanReview, Interview, Scorecard
@@ -122,6 +123,7 @@ LABELS = {
     "notice_version": gettext_lazy("Privacy notice version"),
     "ip": gettext_lazy("Internet address"),
     "user_agent": gettext_lazy("Browser"),
+    "personal": gettext_lazy("Your data it keeps"),
     "decided_by": gettext_lazy("Decided by"),
     "review_requested_at": gettext_lazy("Re-review asked for at"),
     "review_request_note": gettext_lazy("Your re-review request"),
@@ -675,11 +677,13 @@ def _messages(reader: _Reader, candidate: Candidate):
 
 def _access_log(reader: _Reader, candidate: Candidate):
     """Every event of the audit trail filed under them: when, who, what was done and to which
-    kind of record. Nothing else of the event (the other records a list named, addresses)."""
+    kind of record, and what of theirs the event keeps (a reason given about them, the address
+    and browser they acted from: `audit.personal`, sealed under their key). Nothing else of the
+    event (the other records a list named, staff's addresses)."""
     events = (
         AuditEvent.objects.filter(candidate_id=candidate.pk)
         .order_by("at", "id")
-        .values_list("at", "actor_label", "action", "target_type")
+        .values_list("at", "actor_label", "action", "target_type", "personal")
     )
     actions = dict(AuditAction.choices)
     return [
@@ -689,8 +693,9 @@ def _access_log(reader: _Reader, candidate: Candidate):
             by=actor,
             action=Shown(action, str(actions.get(action, action))),
             record=Shown(target_type, _record_type(target_type)),
+            **({"personal": personal_open(personal)} if personal else {}),
         )
-        for at, actor, action, target_type in events.iterator(chunk_size=2000)
+        for at, actor, action, target_type, personal in events.iterator(chunk_size=2000)
     ]
 
 

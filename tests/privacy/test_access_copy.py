@@ -16,6 +16,7 @@ from audit.models import AuditEvent
 from hrsuite.errors import Forbidden, NotFound
 from hrsuite.links import LinkExpired
 from hrsuite.roles import Role
+from interviews.services.scheduling import interview_cancel
 from notifications.models import Notification
 from notifications.services.outbox import outbox_dispatch
 from privacy import copies
@@ -24,7 +25,7 @@ from privacy.notices import PrivacyMessage
 from privacy.services import access
 from privacy.services import requests as services
 from tests.celery_worker import wait_until
-from tests.factories import make_user
+from tests.factories import make_application, make_interview, make_user
 from tests.privacy.files import file_of
 
 
@@ -276,3 +277,19 @@ def test_a_real_worker_builds_the_copy(recruiter, interviewer, candidate_user, v
     )
     bundle = AccessBundle.objects.get(request=request)
     assert "Alpha" in bundle.content_json
+
+
+def test_the_access_log_gives_them_what_the_trail_keeps_of_theirs(files, candidate_user, recruiter):
+    mine, theirs = files
+    for values, tag in ((mine, "Alpha"), (theirs, "Bravo")):
+        application = make_application(recruiter, candidate=values["candidate"])
+        interview = make_interview(recruiter, application=application)
+        interview_cancel(
+            interview=interview, reason=f"{tag} asked to move to the Tallow office", actor=recruiter
+        )
+
+    data = json.loads(_built(candidate_user, recruiter).content_json)
+
+    kept = [row["personal"] for row in data["access_log"] if "personal" in row]
+    assert {"reason": "Alpha asked to move to the Tallow office"} in kept
+    assert "Bravo" not in json.dumps(data)
