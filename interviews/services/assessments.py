@@ -4,13 +4,12 @@ API, an import or the demo.
 Under the interview's row lock it checks, in this order: an AI interview; a state that takes an
 assessment (the "assess" event of INTERVIEW_TRANSITIONS); no restriction of the candidate's that
 keeps their data from AI processing (the checks the apps above register, see
-`assessment_withheld_when`) and both consents given on the current notice, else the assessment is
+`interviews.services.ai_processing`) and both consents given on the current notice, else the assessment is
 withheld, nothing of it is kept and a person interviews instead; and the position's own
 dimensions, an allow-list, so no emotion, face or voice inference (nor any other name) becomes a
 score. Each refusal stores nothing.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -25,6 +24,7 @@ from hrsuite.errors import ApplicationError, InvalidTransition, ValidationFailed
 from hrsuite.permissions import get_for_change, require
 from interviews.models import AIAssessment, AIDimensionScore, Interview
 from interviews.notices import InterviewMessage
+from interviews.services.ai_processing import ai_processing_withheld
 from interviews.services.consent import consent_complete
 from interviews.services.scheduling import INTERVIEW_TRANSITIONS
 
@@ -36,18 +36,6 @@ STORED = "stored"
 STORED_FOR_REVIEW = "stored_needs_human_review"
 WITHHELD = "withheld_without_consent"
 WITHHELD_RESTRICTED = "withheld_processing_restricted"
-
-# What else keeps a candidate's data from AI assessment, whatever they consented to: checks the
-# domain apps above register (`privacy`: a restriction of processing the candidate asked for),
-# each `(candidate_id) -> reason`, a code for the audit trail and the recruiters' message, or "".
-_withholding: list[Callable[[object], str]] = []
-
-
-def assessment_withheld_when(check: Callable[[object], str]) -> None:
-    """Register `check`: an assessment of a candidate it gives a reason for is withheld, nothing
-    of it kept, and a person interviews them instead, as without consent."""
-    if check not in _withholding:
-        _withholding.append(check)
 
 
 # What is kept of a payload as received (`raw_payload`): the fields hrsuite reads, nothing else.
@@ -122,12 +110,8 @@ def assessment_ingest(
             code="interview_not_assessable",
         )
     candidate_id = interview.application.candidate_id
-    for check in _withholding:
-        reason = check(candidate_id)
-        if reason:
-            return _withheld(
-                interview, actor=actor, detail=detail, outcome=WITHHELD_RESTRICTED, reason=reason
-            )
+    if reason := ai_processing_withheld(candidate_id):
+        return _withheld(interview, actor=actor, detail=detail, outcome=WITHHELD_RESTRICTED, reason=reason)
     if not consent_complete(interview=interview):
         return _withheld(
             interview, actor=actor, detail=detail, outcome=WITHHELD, reason="consent_missing_at_completion"

@@ -31,6 +31,7 @@ from hrsuite.workflow import transition
 from interviews import providers
 from interviews.models import BUSY_STATUSES, Interview, InterviewAssignment, interview_end, workspace_place
 from interviews.notices import InterviewMessage
+from interviews.services.ai_processing import ai_processing_withheld
 from interviews.services.assignments import (
     assignment_create,
     booking_conflict,
@@ -308,7 +309,8 @@ def interview_schedule(
     """Schedule an interview: validate the time, create the provider's meeting, assign the
     interviewers (which grants their access), and queue invitations and reminders.
 
-    Each refusal names its field: `kind`, `duration_minutes`, `provider`, `application`,
+    Each refusal names its field: `kind` (also an AI interview of a candidate whose data AI may
+    not process, `interviews.services.ai_processing`), `duration_minutes`, `provider`, `application`,
     `starts_at` (past, outside the candidate's local business hours, weekend, public holiday of
     the candidate's region), `interviewers` (not an interviewer). An interviewer busy at that
     time is a Conflict (409, `slot_taken`) on `interviewers`, whether this check or the database
@@ -326,6 +328,10 @@ def interview_schedule(
     if kind not in Interview.Kind.values:
         errors["kind"] = [
             gettext("Choose one of %(choices)s.") % {"choices": ", ".join(Interview.Kind.values)}
+        ]
+    elif kind == Interview.Kind.AI_VIDEO and ai_processing_withheld(candidate.pk):
+        errors["kind"] = [
+            gettext("The candidate asked that no AI process their data: choose an interview a person holds.")
         ]
     if not isinstance(duration_minutes, int) or not MIN_DURATION <= duration_minutes <= MAX_DURATION:
         errors["duration_minutes"] = [

@@ -3,14 +3,18 @@ the assessment (the provider's webhook, the API), it is withheld, nothing of it 
 recruiters are asked for an interview a person assesses, as when consent is missing."""
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from hrsuite.errors import ValidationFailed
 from interviews.models import AIAssessment, Interview
+from interviews.services.scheduling import interview_schedule
 from notifications.models import Notification
 from notifications.services.outbox import outbox_dispatch
 from privacy.services import requests as services
 from tests.factories import assessment_payload, give_consent, hold_interview
+from tests.interviews.scheduling_helpers import NOW, application_in, shanghai
 from tests.interviews.webhook_helpers import body_for, deliver, interview_with_meeting
 
 
@@ -97,3 +101,21 @@ def test_another_candidates_restriction_withholds_nothing(api, recruiter, integr
     )
     assert response.status_code == 201, response.content
     assert not Notification.objects.filter(template="human_interview_needed").exists()
+
+
+def test_no_ai_interview_is_scheduled_for_a_restricted_candidate(recruiter):
+    application = application_in(recruiter)
+    services.privacy_request_record(
+        candidate=application.candidate, kind="restriction", channel="email", text="No AI.", actor=recruiter
+    )
+    starts_at = shanghai(2027, 3, 2, 10, 0)  # a Tuesday morning, no holiday
+
+    with time_machine.travel(NOW, tick=False):
+        with pytest.raises(ValidationFailed) as refused:
+            interview_schedule(application=application, kind="ai_video", starts_at=starts_at, actor=recruiter)
+        live = interview_schedule(
+            application=application, kind="live_video", starts_at=starts_at, actor=recruiter
+        )
+
+    assert list(refused.value.fields) == ["kind"]
+    assert live.kind == "live_video"
