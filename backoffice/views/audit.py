@@ -22,6 +22,7 @@ from audit.selectors import TrailEvents, TrailMark, UnknownMark, audit_trail_for
 from audit.services import audit_list, audit_verify
 from backoffice.selectors.candidate_file import candidate_id_found_by_email
 from hrsuite.errors import ValidationFailed
+from hrsuite.models import BIGINT_MAX
 from hrsuite.pages import role_required
 from hrsuite.roles import Role
 
@@ -41,7 +42,7 @@ class PagePosition(forms.CharField):
         if not text:
             return None
         number = text.removeprefix("i")
-        if not number.isdigit() or len(number) > 19 or int(number) < 1:
+        if not number.isascii() or not number.isdigit() or not 1 <= int(number) <= BIGINT_MAX:
             raise forms.ValidationError(_("Not a page of the trail."))
         return TrailMark(id=int(number)) if text.startswith("i") else TrailMark(seq=int(number))
 

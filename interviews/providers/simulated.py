@@ -80,9 +80,14 @@ def recording_signature(meeting_id: str, expires: str) -> str:
 
 def recording_link_valid(meeting_id: str, *, expires: str, signature: str) -> bool:
     """Whether a recording link is the provider's own and not expired."""
-    if not expires.isdigit() or len(expires) > 11 or int(expires) < timezone.now().timestamp():
+    if (
+        not (expires.isascii() and expires.isdigit())
+        or len(expires) > 11
+        or int(expires) < timezone.now().timestamp()
+    ):
         return False
-    return hmac.compare_digest(signature, recording_signature(meeting_id, expires))
+    # As bytes: a text with other than ASCII in it is refused, not an error.
+    return hmac.compare_digest(signature.encode(), recording_signature(meeting_id, expires).encode())
 
 
 def erase_url() -> str:

@@ -185,6 +185,8 @@ def test_a_page_position_that_is_not_in_the_trail_is_refused(client, hr_admin, t
 
     assert client.get(TRAIL, {"before": "i999999999"}).status_code == 400
     assert client.get(TRAIL, {"before": "x12"}).status_code == 400
+    assert client.get(TRAIL, {"after": "9" * 19}).status_code == 400  # past any key a database holds
+    assert client.get(TRAIL, {"before": "i\u0661\u0662"}).status_code == 400  # digits, not ASCII ones
 
 
 # --- Filters ---------------------------------------------------------------------------------------

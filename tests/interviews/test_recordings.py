@@ -71,6 +71,8 @@ def test_a_tampered_link_is_refused(client, recruiter, held):
     assert client.get(link.replace("expires=", "expires=9")).status_code == 403
     other = link.replace(held.provider_meeting_id, "sim-someone-else")
     assert client.get(other).status_code == 403
+    assert client.get(link.split("signature=")[0] + "signature=%C3%A9").status_code == 403
+    assert client.get(link.replace("expires=", "expires=%D9%A1")).status_code == 403
 
 
 def test_nobody_else_reaches_it(client, recruiter, held, other_interviewer):
