@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 
-from candidates.models import Application, Stage
+from candidates.models import CLOSED_STAGES, Application, Stage
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
 from onboarding.models import (
@@ -238,7 +238,10 @@ def erasure_holds(*, candidate_id) -> list[ErasureHold]:
         reason = gettext("An offer to them is still open: withdraw it or let them answer first.")
         holds.append(ErasureHold("offer_open", reason))
     hired = Application.objects.filter(candidate_id=candidate_id, stage=Stage.HIRED)
-    if offers.filter(status=Offer.Status.ACCEPTED).exists() or hired.exists():
+    # An accepted offer employs them until its application closes (the hire withdrew before
+    # starting: the onboarding was cancelled).
+    accepted = offers.filter(status=Offer.Status.ACCEPTED).exclude(application__stage__in=CLOSED_STAGES)
+    if accepted.exists() or hired.exists():
         reason = gettext("They were hired: their records are kept while employment law requires.")
         holds.append(ErasureHold("employed", reason))
     pending = Decision.objects.filter(

@@ -4,6 +4,7 @@ they asked for that HR has not answered."""
 from onboarding.selectors import erasure_holds
 from onboarding.services.decisions import decision_record, decision_review_request
 from onboarding.services.offers import offer_answer, offer_cancel
+from onboarding.services.plans import plan_cancel
 from tests.factories import application_awaiting_decision, make_application, make_hire
 
 
@@ -43,3 +44,12 @@ def test_an_unanswered_re_review_holds(recruiter):
     decision_review_request(decision=rejection, note="Please look again.", actor="system:test")
 
     assert _codes(application.candidate_id) == ["review_pending"]
+
+
+def test_a_hire_who_withdrew_before_starting_is_no_longer_held(recruiter):
+    offer = make_hire(recruiter)
+    offer_answer(offer=offer, accept=True, actor="system:test")
+
+    plan_cancel(plan=offer.onboarding_plan, reason="hire_withdrew", actor=recruiter)
+
+    assert _codes(offer.application.candidate_id) == []
