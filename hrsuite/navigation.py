@@ -33,15 +33,24 @@ def sections_for(user) -> list[dict]:
     return entries
 
 
+def account_label(user) -> str:
+    """How the header names the signed-in user: their name, or for a candidate (whose account
+    keeps no copy of their name: it is encrypted on their record) "My account"."""
+    if name := user.get_full_name():
+        return name
+    return str(_("My account")) if Role.CANDIDATE.value in roles_of(user) else user.get_username()
+
+
 def menu(request) -> dict:
-    """Template context: `menu`, the signed-in user's sections, with the one being shown marked."""
+    """Template context: `menu`, the signed-in user's sections, with the one being shown marked,
+    and `account_label`, how the header names them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"menu": []}
+        return {"menu": [], "account_label": ""}
     entries = sections_for(user)
     # The section whose address is the longest start of this page's: /hr/candidates/… is under
     # Candidates, not under the dashboard at /hr/.
     containing = [entry for entry in entries if request.path.startswith(entry["url"])]
     if containing:
         max(containing, key=lambda entry: len(entry["url"]))["current"] = True
-    return {"menu": entries}
+    return {"menu": entries, "account_label": account_label(user)}

@@ -92,6 +92,17 @@ def _link_user(uidb64: str, *, tokens: AccountLinkTokens, token: str) -> User:
 # --- Invitation ------------------------------------------------------------------------------------
 
 
+def _as_named(user: User) -> User:
+    """The account as the password validators see it: with the candidate's name and address,
+    which it does not keep, so that a password made of them is refused as too similar."""
+    candidate = Candidate.objects.filter(user=user).first()
+    if candidate is None:
+        return user
+    named = User(pk=user.pk, username=user.username, email=candidate.email)
+    named.first_name = candidate.full_name
+    return named
+
+
 def _fresh_username() -> str:
     """`c-` and random digits: nothing of the person, easy to type on a phone."""
     while True:
@@ -102,9 +113,8 @@ def _fresh_username() -> str:
 
 def _account_create(*, candidate: Candidate, actor) -> User:
     user = User(
+        # No name or address: the candidate's stay encrypted on their record, under their key.
         username=_fresh_username(),
-        # The name is the candidate's plain (unencrypted) field already; the header shows it.
-        first_name=candidate.full_name[:150],
         preferred_language=candidate.preferred_language,
         time_zone=candidate.time_zone or "UTC",
         is_active=True,
@@ -117,7 +127,7 @@ def _account_create(*, candidate: Candidate, actor) -> User:
         action=AuditAction.CREATE,
         target=user,
         candidate_id=candidate.pk,
-        changed_fields=["username", "first_name", "preferred_language", "time_zone", "groups"],
+        changed_fields=["username", "preferred_language", "time_zone", "groups"],
         detail={"role": Role.CANDIDATE.value},
     )
     return user
@@ -177,7 +187,7 @@ def portal_password_set(*, uidb64: str, token: str, password: str, password_agai
         errors["password"] = [gettext("Choose a password.")]
     else:
         try:
-            validate_password(password, user)
+            validate_password(password, _as_named(user))
         except ValidationError as error:
             errors["password"] = list(error.messages)
     if not errors and password != password_again:

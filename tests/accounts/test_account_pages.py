@@ -7,9 +7,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from audit.models import AuditEvent
+from candidates.services.portal_accounts import candidate_portal_invite
 from hrsuite.roles import Role
 from tests.browser import sign_in
-from tests.factories import make_user
+from tests.factories import make_candidate, make_user
 
 
 @pytest.mark.django_db
@@ -108,6 +109,20 @@ def test_menu_marks_the_section_of_the_page_being_shown(client, recruiter):
     assert [entry["name"] for entry in menu if entry.get("current")] == ["hr-candidates"]
     menu = client.get(reverse("hr-dashboard")).context["menu"]
     assert [entry["name"] for entry in menu if entry.get("current")] == ["hr-dashboard"]
+
+
+@pytest.mark.django_db
+def test_the_header_names_staff_and_says_my_account_to_a_candidate(client, recruiter):
+    named = make_user(Role.RECRUITER, username="mlin", first_name="Mei", last_name="Lin")
+    candidate = make_candidate(recruiter, full_name="Quenby Tarrant")
+    candidate_portal_invite(candidate=candidate, actor=recruiter)
+    candidate.refresh_from_db()
+
+    client.force_login(named)
+    assert client.get(reverse("hr-candidates")).context["account_label"] == "Mei Lin"
+    client.force_login(candidate.user)
+    page = client.get(reverse("portal-home"))
+    assert page.context["account_label"] == "My account" and ">My account</a>" in page.text
 
 
 @pytest.mark.django_db

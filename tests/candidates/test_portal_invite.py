@@ -65,9 +65,10 @@ def test_invitation_makes_a_candidate_account_from_the_candidate_and_links_it(re
     assert user is not None and user.is_active
     assert user.has_role(Role.CANDIDATE) and not user.has_usable_password()
     assert (user.preferred_language, user.time_zone) == ("zh-hans", "Asia/Shanghai")
-    # Nothing of the person in the username, and no plain copy of the (encrypted) address.
+    # Nothing of the person in the username, and no plain copy of the (encrypted) name or address.
     assert re.fullmatch(r"c-\d{8}", user.username)
     assert "mei" not in user.username.lower() and user.email == ""
+    assert (user.first_name, user.last_name) == ("", "")
     actions = set(
         AuditEvent.objects.filter(candidate_id=candidate.pk, actor=recruiter).values_list(
             "action", "target_type"
