@@ -18,4 +18,5 @@ urlpatterns = [
     path("interviews/<uuid:pk>/recording/", candidates.interview_recording, name="hr-interview-recording"),
     path("privacy/", privacy.privacy_request_list, name="hr-privacy-requests"),
     path("privacy/<uuid:pk>/", privacy.privacy_request_page, name="hr-privacy-request"),
+    path("privacy/retention/", privacy.retention_runs, name="hr-retention"),
 ]

@@ -81,6 +81,9 @@ class Candidate(DomainModel):
     )
     resume_text = EncryptedTextField(_("résumé"))
     source = models.CharField(_("source"), max_length=60, blank=True)
+    # When the person was erased (`privacy.services.erasure`): their key is destroyed, so every
+    # encrypted value of theirs reads as erased; what is left is what statistics need.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

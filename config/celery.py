@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -40,6 +41,16 @@ app.conf.beat_schedule = {
     # Builds the copies of candidates' data that their access requests wait for, and deletes
     # expired ones (docs/architecture.md, "Privacy requests").
     "privacy-copies-build": _every(30.0, "privacy.tasks.access_copies_build"),
+    # The erasures' steps outside this database: the person's key, the provider's and the
+    # provisioning targets' deletion calls, the confirmation (docs/architecture.md, "Erasure").
+    "privacy-erasure-hand-offs": _every(30.0, "privacy.tasks.erasure_hand_offs_run"),
+    # What its retention period is over for, purged every night at 02:30 UTC, when HR is not at
+    # work anywhere it hires (docs/architecture.md, "Retention").
+    "privacy-retention-purge": {
+        "task": "privacy.tasks.retention_purge",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 3600.0},
+    },
     # Folds each large table's row count changes into one row (docs/architecture.md, "Kept row
     # counts").
     "row-tallies-compact": _every(60.0, "hrsuite.tasks.row_tallies_compact"),

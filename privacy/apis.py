@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from candidates.selectors import candidate_detail_queryset
 from hrsuite.api import Created, ModelOut, ScopedViewSet, referenced, validated
 from privacy import selectors
-from privacy.models import AccessBundle, PrivacyRequest
-from privacy.services import access
+from privacy.models import AccessBundle, ErasureHandOff, PrivacyRequest
+from privacy.services import access, erasure
 from privacy.services import requests as services
 
 
@@ -57,9 +57,18 @@ class ChangeOut(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
+class ErasureStepOut(ModelOut):
+    """One step of an erasure outside this database, and where it stands."""
+
+    class Meta:
+        model = ErasureHandOff
+        fields = ["kind", "system", "status", "attempts", "last_error", "done_at"]
+
+
 class PrivacyRequestStaffOut(PrivacyRequestListOut):
     changes = ChangeOut(many=True, read_only=True)
     access_copy = serializers.SerializerMethodField()
+    erasure_steps = serializers.SerializerMethodField()
 
     class Meta(PrivacyRequestListOut.Meta):
         fields = [
@@ -69,12 +78,17 @@ class PrivacyRequestStaffOut(PrivacyRequestListOut):
             "resolution",
             "changes",
             "access_copy",
+            "erasure_steps",
         ]
 
     @extend_schema(responses=AccessCopyOut)
     def get_access_copy(self, request) -> dict | None:
         copy = selectors.access_copy_of(request)
         return None if copy is None else AccessCopyOut(copy, context=self.context).data
+
+    @extend_schema(responses=ErasureStepOut(many=True))
+    def get_erasure_steps(self, request) -> list[dict]:
+        return ErasureStepOut(selectors.erasure_steps_of(request), many=True, context=self.context).data
 
 
 class PrivacyRequestCandidateListOut(ModelOut):
@@ -110,15 +124,23 @@ class PrivacyRequestApi(ScopedViewSet):
     """Candidates' privacy requests (access, correction, erasure, restriction of AI processing),
     each with its deadline. Recruiters record those received by e-mail, phone or letter and answer
     them; HR admins read them; a candidate reads their own. Completing an erasure request is the
-    erasure service's (409 `erasure_carried_out_elsewhere`); an access request is completed when
-    its copy is ready."""
+    erasure's (409 `erasure_carried_out_elsewhere`): `erase` carries it out, and the request is done
+    when its last step outside this database is; an access request is completed when its copy is
+    ready."""
 
     queryset = PrivacyRequest.objects.none()
     serializer_class = PrivacyRequestCandidateOut
     serializers_by_scope = {"staff": PrivacyRequestStaffOut, "candidate": PrivacyRequestCandidateOut}
     list_selector = staticmethod(selectors.privacy_request_list_for)
     detail_queryset = staticmethod(selectors.privacy_request_detail_queryset)
-    write_actions = {"start": "change", "complete": "change", "refuse": "change", "retry_copy": "change"}
+    write_actions = {
+        "start": "change",
+        "complete": "change",
+        "refuse": "change",
+        "retry_copy": "change",
+        "erase": "change",
+        "retry_steps": "change",
+    }
 
     def get_serializer_class(self):
         chosen = super().get_serializer_class()
@@ -186,4 +208,21 @@ class PrivacyRequestApi(ScopedViewSet):
         """Prepare again a copy whose preparation failed."""
         row = self.visible_object()
         access.access_bundle_retry(request=row, actor=request.user)
+        return self._answer(row)
+
+    @extend_schema(request=None, responses=PrivacyRequestStaffOut)
+    @action(detail=True, methods=["post"])
+    def erase(self, request, pk=None):
+        """Carry out an erasure request: the person's key destroyed, their open applications
+        withdrawn, and each system that received their data asked to delete it (the steps in
+        `erasure_steps`). 409 `legal_hold` while an open offer, their employment or a re-review
+        keeps their data, naming why. It cannot be undone."""
+        return self._answer(erasure.erasure_carry_out(request=self.visible_object(), actor=request.user))
+
+    @extend_schema(request=None, responses=PrivacyRequestStaffOut)
+    @action(detail=True, methods=["post"], url_path="retry-steps")
+    def retry_steps(self, request, pk=None):
+        """Take again the steps of an erasure that were left failed."""
+        row = self.visible_object()
+        erasure.erasure_steps_retry(request=row, actor=request.user)
         return self._answer(row)

@@ -161,3 +161,92 @@ class ProcessingRestriction(DomainModel):
         verbose_name_plural = _("restrictions of processing")
 
     data_subject = "candidate_id"
+
+
+class ErasureHandOff(DomainModel):
+    """One step of an erasure that happens outside this database, tracked until it is done
+    (docs/architecture.md, "Erasure"): the person's key destroyed in the key store, a video
+    provider asked to delete a meeting's recording and transcript, a provisioning target asked to
+    delete what it was sent about a hire, and last the confirmation to the person.
+
+    It names the person by id only and holds nothing of theirs but the confirmation's address,
+    sealed under the keyring (the row has no `data_subject`: the person's own key is gone by the
+    time it is sent) and emptied once the message is handed to the mail server or given up."""
+
+    class Kind(models.TextChoices):
+        KEY = "key", _("Person key destroyed")
+        PROVIDER = "provider", _("Video provider: recording and transcript deleted")
+        PROVISIONING = "provisioning", _("Provisioning target: new-hire data deleted")
+        CONFIRMATION = "confirmation", _("Erasure confirmed to the person")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("In progress")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed: needs HR")
+
+    # The request the erasure answers; empty for one the retention rules made.
+    request = models.ForeignKey(
+        PrivacyRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="hand_offs"
+    )
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("step"), max_length=16, choices=Kind.choices)
+    # The provider or provisioning system asked, and what it is asked about (a meeting id, a
+    # plan id): references the other system knows, nothing of the person.
+    system = models.CharField(_("system"), max_length=40, blank=True)
+    reference = models.CharField(max_length=200, blank=True)
+    # The confirmation's address and language: the one copy of the address kept past the erasure.
+    address = EncryptedTextField()
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    due_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "kind", "system", "reference"], name="erasure_hand_off_once"
+            ),
+            # The address goes as soon as the confirmation is no longer waiting to be sent.
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "sending"]) | models.Q(address=""),
+                name="erasure_hand_off_address_while_open",
+            ),
+        ]
+        indexes = [
+            # What the dispatcher claims: the few steps open, by due time.
+            models.Index(
+                fields=["due_at"], condition=models.Q(status="pending"), name="erasure_hand_off_due"
+            ),
+            models.Index(fields=["request", "status"], name="erasure_hand_off_request"),
+        ]
+        verbose_name = _("erasure hand-off")
+        verbose_name_plural = _("erasure hand-offs")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.system} ({self.get_status_display()})"
+
+
+class RetentionRun(DomainModel):
+    """One night's purge of what its retention period is over for (docs/architecture.md,
+    "Retention"): what was purged under each rule, as counts, and whether a rule left more for the
+    next night. HR reads it; it names no one."""
+
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # {rule: how many were purged}, {rule: more were due than a run takes}; rules as in
+    # HRSUITE_RETENTION_DAYS, and "consent_withdrawn".
+    purged = models.JSONField(_("purged"), default=dict)
+    left = models.JSONField(default=dict)
+    # The periods in force for the run, in days.
+    periods = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["-started_at"], name="retention_run_newest")]
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")

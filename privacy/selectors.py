@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_list
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
-from privacy.models import AccessBundle, PrivacyRequest
+from privacy.models import AccessBundle, ErasureHandOff, PrivacyRequest
 from privacy.services.restrictions import restriction_in_force
 
 State = PrivacyRequest.State
@@ -22,6 +22,8 @@ DUE_SOON = timedelta(days=7)
 _SEALED = ("text", "refusal_reason", "resolution")
 # What a candidate's portal page lists of their own requests, newest first.
 OWN_LISTED = 50
+# The steps an erasure request's page lists at most: one per system that held the person's data.
+ERASURE_STEPS_SHOWN = 200
 # How the overdue filter is given "yes" (as django-filter's boolean filter reads it).
 _YES = ("true", "True", "1")
 
@@ -78,6 +80,18 @@ def access_copy_of(request: PrivacyRequest) -> AccessBundle | None:
         AccessBundle.objects.defer("content_json", "content_html").filter(request_id=request.pk).first()
         if request.kind == PrivacyRequest.Kind.ACCESS
         else None
+    )
+
+
+def erasure_steps_of(request: PrivacyRequest) -> list[ErasureHandOff]:
+    """An erasure request's steps outside this database, with their states (never the
+    confirmation's address): a few, one per system that held the person's data."""
+    if request.kind != PrivacyRequest.Kind.ERASURE:
+        return []
+    return list(
+        ErasureHandOff.objects.filter(request_id=request.pk)
+        .defer("address")
+        .order_by("created_at", "kind", "pk")[:ERASURE_STEPS_SHOWN]
     )
 
 

@@ -779,4 +779,9 @@ WRITES += [
     WriteSpec(
         "privacy-request", "retry_copy", "post", _denied(recruiter=409), target=("mine", "privacy-request")
     ),
+    # A correction is not carried out by erasing, and no erasure step failed: the state answers.
+    WriteSpec("privacy-request", "erase", "post", _denied(recruiter=409), target=("mine", "privacy-request")),
+    WriteSpec(
+        "privacy-request", "retry_steps", "post", _denied(recruiter=409), target=("mine", "privacy-request")
+    ),
 ]

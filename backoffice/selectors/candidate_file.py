@@ -251,7 +251,7 @@ def _named(*relations: str) -> tuple[str, ...]:
 # date invites age bias), so no HR page fetches or decrypts them.
 _CANDIDATE_COLUMNS = (
     *("created_at", "user", "full_name", "email", "phone", "region", "time_zone", "preferred_language"),
-    *("resume_text", "source"),
+    *("resume_text", "source", "erased_at"),
 )
 _APPLICATION_COLUMNS = ("candidate", "stage", "stage_changed_at", "position")
 _POSITION_COLUMNS = ("position__title", "position__department", "position__region")

@@ -7,11 +7,13 @@ anything is read). Reads go through `privacy.selectors` (restricted and audited)
 request's state no longer allows).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from backoffice.forms import (
@@ -29,14 +31,16 @@ from hrsuite.errors import ApplicationError, Forbidden, NotFound, ValidationFail
 from hrsuite.pages import audited_page, query_without, role_required, url_for_each, visible_or_404
 from hrsuite.permissions import has_role
 from hrsuite.roles import Role
+from onboarding.selectors import erasure_holds
 from privacy import selectors
-from privacy.models import AccessBundle, PrivacyRequest
-from privacy.services import access
+from privacy.models import AccessBundle, PrivacyRequest, RetentionRun
+from privacy.services import access, erasure
 from privacy.services import requests as services
 
 HR = (Role.RECRUITER, Role.HR_ADMIN)
 _STATE_TONES = {"received": "warn", "in_progress": "", "done": "ok", "refused": "neutral"}
 _COPY_TONES = {"pending": "", "ready": "ok", "failed": "bad", "expired": "neutral"}
+_STEP_TONES = {"pending": "", "sending": "", "done": "ok", "failed": "bad"}
 
 
 def _may_act(request) -> bool:
@@ -145,6 +149,33 @@ def _record(request) -> PrivacyRequest:
     )
 
 
+# --- Retention ----------------------------------------------------------------------------------
+
+RETENTION_RUNS_SHOWN = 30
+_RULES = {
+    "recordings": gettext_lazy("Recordings and transcripts"),
+    "consent_withdrawn": gettext_lazy("Recordings and transcripts: consent withdrawn"),
+    "ai_assessments": gettext_lazy("Evidence quotes and review notes"),
+    "rejected_files": gettext_lazy("Whole files of candidates not hired (erased)"),
+    "onboarding_documents": gettext_lazy("Onboarding documents"),
+}
+
+
+@role_required(*HR)
+@require_http_methods(["GET"])
+def retention_runs(request):
+    """The nightly purge's reports, newest first: what each rule purged, as counts (no one is
+    named), and the periods in force."""
+    runs = list(RetentionRun.objects.order_by("-started_at")[:RETENTION_RUNS_SHOWN])
+    context = {
+        "runs": runs,
+        "rules": _RULES,
+        "periods": settings.HRSUITE_RETENTION_DAYS,
+        "viewer_zone": viewer_zone().key,
+    }
+    return render(request, "hr/retention.html", context)
+
+
 # --- A request's page ----------------------------------------------------------------------------
 
 _ACTIONS = {
@@ -156,13 +187,30 @@ _ACTIONS = {
         request=row, actor=request.user, reason=request.POST.get("reason", "")
     ),
     "retry_copy": lambda request, row: access.access_bundle_retry(request=row, actor=request.user),
+    "erase": lambda request, row: _erase(request, row),
+    "retry_steps": lambda request, row: erasure.erasure_steps_retry(request=row, actor=request.user),
 }
+# Lazy: said in the language of the request that is answered, not of the one that loaded the module.
 _DONE = {
-    "start": _("The request is in progress."),
-    "complete": _("The request is done."),
-    "refuse": _("The request is refused; the candidate can read why in their portal."),
-    "retry_copy": _("The copy is being prepared again."),
+    "start": gettext_lazy("The request is in progress."),
+    "complete": gettext_lazy("The request is done."),
+    "refuse": gettext_lazy("The request is refused; the candidate can read why in their portal."),
+    "retry_copy": gettext_lazy("The copy is being prepared again."),
+    "erase": gettext_lazy(
+        "The person's data is erased. The systems that received it are being asked to delete it; "
+        "the request is done when they all have, and the person is then told."
+    ),
+    "retry_steps": gettext_lazy("The failed steps are being taken again."),
 }
+
+
+def _erase(request, row):
+    """Erasing cannot be undone: the form says so, and asks for a tick that the person's
+    identity was checked and the request is theirs."""
+    if request.POST.get("confirm") != "yes":
+        message = _("Tick the box to confirm: erasing cannot be undone.")
+        raise ValidationFailed(message, fields={"confirm": [message]})
+    return erasure.erasure_carry_out(request=row, actor=request.user)
 
 
 @role_required(*HR)
@@ -196,6 +244,10 @@ def privacy_request_page(request, pk):
         selectors.privacy_request_detail_queryset(user=request.user), user=request.user, pk=pk
     )
     copy = selectors.access_copy_of(row)
+    steps = selectors.erasure_steps_of(row)
+    erasing = (
+        row.kind == PrivacyRequest.Kind.ERASURE and row.state in PrivacyRequest.OPEN_STATES and not steps
+    )
     context = {
         "row": row,
         "tone": _STATE_TONES.get(row.state, ""),
@@ -205,6 +257,11 @@ def privacy_request_page(request, pk):
         "copy_tone": _COPY_TONES.get(copy.status, "") if copy else "",
         "copy_failed": copy is not None and copy.status == AccessBundle.Status.FAILED,
         "restriction": selectors.restriction_of(row),
+        "steps": steps,
+        "step_tones": _STEP_TONES,
+        "steps_failed": any(step.status == "failed" and step.kind != "confirmation" for step in steps),
+        "holds": erasure_holds(candidate_id=row.candidate_id) if erasing else [],
+        "erasing": erasing,
         "may_act": _may_act(request),
         "refusal": refusal,
         "form": refusal.state if refusal else BLANK,

@@ -330,6 +330,35 @@ if "default" not in HRSUITE_PRIVACY_DEADLINE_DAYS or not all(
 # the link e-mailed to them and from the portal; then its content is deleted.
 HRSUITE_PRIVACY_COPY_DAYS = env.int("HRSUITE_PRIVACY_COPY_DAYS", default=7)
 
+# Days each kind of personal data is kept (docs/architecture.md, "Retention"); beat's nightly purge
+# deletes what is older. Counted from when the application left the pipeline (rejected,
+# withdrawn or hired), except onboarding documents, counted from when the onboarding ended.
+# - recordings: the provider's recording and the transcript (and the provider's raw answer);
+# - ai_assessments: the evidence quoted from what the candidate said, and people's notes on the
+#   scores (the scores stay, without them, for the statistics);
+# - rejected_files: a candidate none of whose applications is open or hired any more is erased
+#   whole (`privacy.services.erasure`), as if they had asked;
+# - onboarding_documents: a new hire's uploads, once copied to the employee file.
+# The consent notice promises deletion "at the latest 12 months after" the hiring process: the
+# first three may not be longer than 365 (a test holds them to the notice). A JSON object in the
+# environment replaces the whole table.
+HRSUITE_RETENTION_DAYS = env.json(
+    "HRSUITE_RETENTION_DAYS",
+    default={"recordings": 365, "ai_assessments": 365, "rejected_files": 365, "onboarding_documents": 90},
+)
+if set(HRSUITE_RETENTION_DAYS) != {
+    "recordings",
+    "ai_assessments",
+    "rejected_files",
+    "onboarding_documents",
+} or not all(
+    isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 3660
+    for days in HRSUITE_RETENTION_DAYS.values()
+):
+    raise ImproperlyConfigured(
+        "HRSUITE_RETENTION_DAYS maps recordings, ai_assessments, rejected_files and onboarding_documents "
+        "to whole days from 1 to 3660."
+    )
 # --- Provisioning to outside systems (OA, finance, training) -------------------------------------
 # Endpoints and their secrets are configured by HR through the API (ProvisioningTarget); these say
 # how hard the dispatcher tries. Attempts before a delivery is dead and HR is asked to look:

@@ -11,8 +11,8 @@ with its audit event. What completing means depends on the kind:
   the changes made since it was received, so it names what was changed;
 - restriction: in force from receipt (`privacy.services.restrictions`); completing confirms it,
   refusing lifts it;
-- erasure: tracked here, carried out by the erasure service, which completes it; here it may be
-  started or refused, never completed.
+- erasure: carried out by the erasure service (`privacy.services.erasure`), which completes it
+  once every step outside this database is done; here it may be started or refused.
 """
 
 from datetime import datetime, timedelta
@@ -29,7 +29,7 @@ from hrsuite.errors import ApplicationError, Conflict, Forbidden, NotFound, Vali
 from hrsuite.permissions import get_for_change, global_permission, has_role, require, restrict
 from hrsuite.roles import Role
 from hrsuite.workflow import transition
-from privacy.models import AccessBundle, PrivacyRequest
+from privacy.models import AccessBundle, ErasureHandOff, PrivacyRequest
 from privacy.services import restrictions
 
 Kind, Channel, State = PrivacyRequest.Kind, PrivacyRequest.Channel, PrivacyRequest.State
@@ -52,7 +52,7 @@ _CORRECTING = (AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE)
 
 
 class ErasureElsewhere(ApplicationError):
-    """An erasure request is completed by the erasure service once it has erased the person."""
+    """An erasure request is completed by the erasure service once its last step is done."""
 
     status_code = 409
     code = "erasure_carried_out_elsewhere"
@@ -222,8 +222,8 @@ def privacy_request_complete(*, request: PrivacyRequest, actor, resolution: str 
     if request.kind == Kind.ERASURE:
         raise ErasureElsewhere(
             gettext(
-                "An erasure request is carried out by the erasure service, which completes it once "
-                "the person's data is erased; it cannot be marked done here."
+                "An erasure request is completed when the person is erased and every system that "
+                "received their data has deleted it; carry it out with the erasure instead."
             )
         )
     detail: dict = {}
@@ -252,6 +252,14 @@ def privacy_request_complete(*, request: PrivacyRequest, actor, resolution: str 
         request.resolution = resolution
         request.save(update_fields=["resolution", "updated_at"])
     _move(request, event="complete", actor=actor, changes=changes, detail=detail)
+    return request
+
+
+def erasure_request_done(*, request: PrivacyRequest, actor) -> PrivacyRequest:
+    """The erasure service's completion of an erasure request, once its last step is done.
+    Inside the caller's transaction."""
+    request = _for_change(request, actor)
+    _move(request, event="complete", actor=actor, changes={"closed_at": timezone.now()})
     return request
 
 
@@ -295,6 +303,9 @@ def privacy_request_refuse(*, request: PrivacyRequest, actor, reason: str) -> Pr
     if len(reason) > TEXT_MAX:
         message = gettext("At most %(count)d characters.") % {"count": TEXT_MAX}
         raise ValidationFailed(message, fields={"reason": [message]})
+    if request.kind == Kind.ERASURE and ErasureHandOff.objects.filter(request=request).exists():
+        message = gettext("The person was erased already: the request is done once every step is.")
+        raise Conflict(message, fields={"state": [message]}, code="erasure_carried_out")
     if (request.state, "refuse") in REQUEST_TRANSITIONS:
         # The reason first, under the row's lock: the database holds no refusal without one.
         request.refusal_reason = reason

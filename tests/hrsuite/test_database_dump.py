@@ -2,12 +2,9 @@
 
 import datetime
 import json
-import os
 import re
-import subprocess
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from audit import context
@@ -22,6 +19,7 @@ from interviews.services.incidents import incident_open
 from interviews.services.scorecards import scorecard_save
 from onboarding.models import OnboardingPlan
 from onboarding.services import offers, plans
+from tests.dump import database_dump
 from tests.factories import (
     application_awaiting_decision,
     assessment_payload,
@@ -129,29 +127,10 @@ def _seed():
     )
 
 
-def _dump() -> str:
-    if connection.vendor == "sqlite":
-        # The test database lives in memory: only this connection can see it.
-        connection.ensure_connection()
-        return "\n".join(connection.connection.iterdump())
-    assert connection.vendor == "postgresql"
-    db = connection.settings_dict
-    env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
-    command = ["pg_dump", "--no-owner", "--dbname", db["NAME"]]
-    for option, value in (
-        ("--host", db.get("HOST")),
-        ("--port", db.get("PORT")),
-        ("--username", db.get("USER")),
-    ):
-        if value:
-            command += [option, str(value)]
-    return subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout  # noqa: S603
-
-
 def test_a_database_dump_holds_no_personal_data_in_the_clear(transactional_db):
     _seed()
 
-    dump = _dump()
+    dump = database_dump()
 
     # The dump is real: the tables are there and an unencrypted column reads in the clear.
     assert "candidates_candidate" in dump and "interviews_scorecard" in dump
@@ -186,7 +165,7 @@ def test_a_database_dump_holds_no_personal_data_in_the_clear(transactional_db):
 def test_a_dump_taken_before_an_erasure_cannot_be_read_after_it(transactional_db):
     _seed()
     candidate = Candidate.objects.get()
-    dump = _dump()
+    dump = database_dump()
     # What the dump holds of the candidate: ciphertext under their own key, and no key at all.
     tokens = re.findall(rf"p1:{candidate.pk.hex}:[A-Za-z0-9+/=]+", dump)
     assert len(tokens) >= len(SECRETS)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from privacy.services import requests as services
-from tests.factories import make_candidate
+from tests.factories import make_candidate, make_hire
 from tests.privacy.helpers import candidate_of
 
 NOW = datetime(2027, 3, 2, 2, 0, tzinfo=UTC)
@@ -68,7 +68,7 @@ def test_an_erasure_request_cannot_be_completed_through_the_api(api, recruiter):
     assert client.post(_action("start", request)).json()["state"] == "in_progress"
     error = _error(client.post(_action("complete", request), {}, format="json"), 409)
     assert error["code"] == "erasure_carried_out_elsewhere"
-    assert "erasure service" in error["message"]
+    assert "carry it out with the erasure" in error["message"]
     refused = client.post(_action("refuse", request), {"reason": "Kept for a legal claim."}, format="json")
     assert (refused.json()["state"], refused.json()["refusal_reason"]) == (
         "refused",
@@ -167,3 +167,39 @@ def test_the_list_takes_as_many_queries_for_two_rows_as_for_five(api, recruiter)
     large = queries()
     assert (small[1], large[1]) == (2, 5)
     assert small[0] == large[0]
+
+
+def test_a_recruiter_erases_through_the_api_and_follows_the_steps(
+    api, recruiter, hr_admin, interviewer, django_capture_on_commit_callbacks
+):
+    request = services.privacy_request_record(
+        candidate=make_candidate(recruiter), kind="erasure", channel="email", actor=recruiter
+    )
+    _error(api.as_user(hr_admin).post(_action("erase", request)), 403)
+    _error(api.as_user(interviewer).post(_action("erase", request)), 403)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = api.as_user(recruiter).post(_action("erase", request))
+
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["state"] == "in_progress"
+    assert [step["kind"] for step in body["erasure_steps"]] == ["key", "confirmation"]
+    shown = api.as_user(hr_admin).get(reverse("privacy-request-detail", args=[request.pk])).json()
+    assert shown["erasure_steps"][0]["status"] == "done"
+    again = _error(api.as_user(recruiter).post(_action("erase", request)), 409)
+    assert again["code"] == "already_erased" and "candidate" in again["fields"]
+    nothing_failed = _error(api.as_user(recruiter).post(_action("retry-steps", request)), 409)
+    assert nothing_failed["code"] == "no_failed_steps"
+
+
+def test_a_legal_hold_is_a_409_naming_why(api, recruiter):
+    offer = make_hire(recruiter)
+    request = services.privacy_request_record(
+        candidate=offer.application.candidate, kind="erasure", channel="email", actor=recruiter
+    )
+
+    error = _error(api.as_user(recruiter).post(_action("erase", request)), 409)
+
+    assert error["code"] == "legal_hold"
+    assert any("offer" in reason for reason in error["fields"]["candidate"])

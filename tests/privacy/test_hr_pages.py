@@ -12,7 +12,7 @@ from backoffice import tasks
 from hrsuite.roles import Role
 from privacy.models import PrivacyRequest
 from privacy.services import requests as services
-from tests.factories import make_candidate, make_user
+from tests.factories import make_candidate, make_hire, make_user
 
 NOW = datetime(2027, 3, 2, 2, 0, tzinfo=UTC)
 LIST = reverse("hr-privacy-requests")
@@ -176,9 +176,10 @@ def test_an_erasure_request_is_not_completed_from_its_page(client, recruiter):
     services.privacy_request_start(request=request, actor=recruiter)
     client.force_login(recruiter)
     page = client.get(_page(request)).text
-    assert 'value="complete"' not in page and "The erasure service carries out" in page
+    assert 'value="complete"' not in page and "Erasing destroys the person&#39;s key" in page
+    assert 'value="erase"' in page
     response = client.post(_page(request), {"action": "complete"})
-    assert response.status_code == 409 and "carried out by the erasure service" in response.text
+    assert response.status_code == 409 and "carry it out with the erasure" in response.text
     assert PrivacyRequest.objects.get(pk=request.pk).state == "in_progress"
 
 
@@ -216,3 +217,41 @@ def test_the_dashboard_counts_requests_due_past_its_list(client, recruiter, cloc
     text = client.get(reverse("hr-dashboard")).text
     assert '<span class="figure">11</span> privacy requests due' in text
     assert "The first 10 of 11." in text
+
+
+def test_a_recruiter_erases_from_the_requests_page_after_ticking_that_it_cannot_be_undone(
+    client, recruiter, hr_admin, django_capture_on_commit_callbacks
+):
+    request = _recorded(recruiter, kind="erasure", name="Erin Erasable")
+    client.force_login(hr_admin)
+    assert 'value="erase"' not in client.get(_page(request)).text
+    assert client.post(_page(request), {"action": "erase", "confirm": "yes"}).status_code == 403
+    client.force_login(recruiter)
+
+    unticked = client.post(_page(request), {"action": "erase"})
+    assert unticked.status_code == 400 and "cannot be undone" in unticked.text
+    assert request.candidate.__class__.objects.get(pk=request.candidate_id).erased_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(_page(request), {"action": "erase", "confirm": "yes"}, follow=True)
+
+    assert done.status_code == 200 and "The person&#39;s data is erased" in done.text
+    assert "Person key destroyed" in done.text and 'value="erase"' not in done.text
+    assert 'value="refuse"' not in done.text
+    assert request.candidate.__class__.objects.get(pk=request.candidate_id).erased_at is not None
+    file_page = client.get(reverse("hr-candidate", args=[request.candidate_id])).text
+    assert "Erased candidate" in file_page and "Erin" not in file_page
+
+
+def test_a_legal_hold_is_shown_instead_of_the_erase_button(client, recruiter):
+    offer = make_hire(recruiter)
+    request = services.privacy_request_record(
+        candidate=offer.application.candidate, kind="erasure", channel="email", actor=recruiter
+    )
+    client.force_login(recruiter)
+
+    page = client.get(_page(request)).text
+
+    assert "cannot be erased now" in page and "offer to them is still open" in page
+    assert 'value="erase"' not in page
+    refused = client.post(_page(request), {"action": "erase", "confirm": "yes"})
+    assert refused.status_code == 409 and "offer to them is still open" in refused.text

@@ -249,7 +249,7 @@ def test_a_refusal_says_why_and_the_database_holds_none_without(recruiter, candi
     assert (request.state, request.refusal_reason) == ("refused", "We hold nothing more.")
 
 
-def test_an_erasure_request_is_tracked_but_completed_only_by_the_erasure_service(recruiter, mine):
+def test_an_erasure_request_is_completed_by_the_erasure_alone_and_may_be_refused_before_it(recruiter, mine):
     request = services.privacy_request_record(
         candidate=mine, kind="erasure", channel="letter", text="Delete my video.", actor=recruiter
     )
@@ -257,7 +257,7 @@ def test_an_erasure_request_is_tracked_but_completed_only_by_the_erasure_service
     with pytest.raises(services.ErasureElsewhere) as refused:
         services.privacy_request_complete(request=request, actor=recruiter)
     assert (refused.value.status_code, refused.value.code) == (409, "erasure_carried_out_elsewhere")
-    assert "erasure service" in refused.value.message
+    assert "carry it out with the erasure" in refused.value.message
     assert PrivacyRequest.objects.get(pk=request.pk).state == "in_progress"
     services.privacy_request_refuse(request=request, actor=recruiter, reason="Kept for a legal claim.")
     assert PrivacyRequest.objects.get(pk=request.pk).state == "refused"
