@@ -40,6 +40,9 @@ app.conf.beat_schedule = {
     # Builds the copies of candidates' data that their access requests wait for, and deletes
     # expired ones (docs/architecture.md, "Privacy requests").
     "privacy-copies-build": _every(30.0, "privacy.tasks.access_copies_build"),
+    # Reads the text of résumé files waiting for it into the candidates' résumés
+    # (docs/architecture.md, "Résumé files").
+    "resume-texts-extract": _every(5.0, "candidates.tasks.resume_texts_extract"),
     # Folds each large table's row count changes into one row (docs/architecture.md, "Kept row
     # counts").
     "row-tallies-compact": _every(60.0, "hrsuite.tasks.row_tallies_compact"),
