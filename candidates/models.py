@@ -334,7 +334,7 @@ class ResumeFile(DomainModel):
     class Meta:
         indexes = [
             # A candidate's files, newest (current) first.
-            models.Index(fields=["candidate", "-created_at", "id"], name="resume_file_newest"),
+            models.Index(fields=["candidate", "-created_at", "-id"], name="resume_file_newest"),
             # What the readers claim: pending rows, earliest due first.
             models.Index(fields=["status", "next_attempt_at"], name="resume_file_claim_order"),
         ]

@@ -244,7 +244,7 @@ class ResumeFileFilter(django_filters.FilterSet):
 def resume_file_list_for(*, user, filters=None) -> QuerySet[ResumeFile]:
     """The résumé files `user` may see, newest first, without their content."""
     queryset = ResumeFile.objects.defer(*_RESUME_CONTENT).select_related("uploaded_by")
-    queryset = restrict(queryset.order_by("-created_at", "id"), user=user)
+    queryset = restrict(queryset.order_by("-created_at", "-id"), user=user)
     return filtered(ResumeFileFilter, filters, queryset)
 
 

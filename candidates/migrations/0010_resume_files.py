@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'résumé file',
                 'verbose_name_plural': 'résumé files',
-                'indexes': [models.Index(fields=['candidate', '-created_at', 'id'], name='resume_file_newest'), models.Index(fields=['status', 'next_attempt_at'], name='resume_file_claim_order')],
+                'indexes': [models.Index(fields=['candidate', '-created_at', '-id'], name='resume_file_newest'), models.Index(fields=['status', 'next_attempt_at'], name='resume_file_claim_order')],
             },
         ),
     ]

@@ -409,6 +409,8 @@ SPECTACULAR_SETTINGS = {
         "StageEnum": "candidates.models.Stage",
         "PositionStatusEnum": "candidates.models.Position.Status",
         "PriorRecordKindEnum": "candidates.models.PriorRecord.Kind",
+        "ResumeFileStatusEnum": "candidates.models.ResumeFile.Status",
+        "ResumeFileProblemEnum": "candidates.models.ResumeFile.Problem",
         "InterviewKindEnum": "interviews.models.Interview.Kind",
         "InterviewStatusEnum": "interviews.models.Interview.Status",
         "ScorecardStatusEnum": "interviews.models.Scorecard.Status",

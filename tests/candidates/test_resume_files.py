@@ -423,7 +423,8 @@ def test_a_refused_download_is_recorded_and_an_unknown_one_is_a_404(api, client,
     assert api.as_user(interviewer).get(_download(theirs.pk)).status_code == 404
     assert AuditEvent.objects.filter(action="access_refused", target_id=str(theirs.pk)).exists()
     client.force_login(interviewer)
-    assert client.get(reverse("workspace-resume-file", args=["00000000-0000-0000-0000-000000000000"])).status_code == 404
+    unknown = reverse("workspace-resume-file", args=["00000000-0000-0000-0000-000000000000"])
+    assert client.get(unknown).status_code == 404
 
 
 def test_each_audience_downloads_from_its_own_pages_only(client, recruiter, interviewer, two_files):
