@@ -7,7 +7,7 @@ from django.db import transaction
 from hrsuite.roles import Role
 
 _HIRING_MODELS = {
-    "candidates": ["candidate", "position", "application", "stagechange", "priorrecord"],
+    "candidates": ["candidate", "position", "application", "stagechange", "priorrecord", "resumefile"],
     "interviews": [
         "interview",
         "interviewassignment",
@@ -45,6 +45,7 @@ _RECRUITER_WRITES = {
         "position": ["add", "change"],
         "application": ["add", "change"],
         "priorrecord": ["add", "change", "delete"],
+        "resumefile": ["add"],
     },
     "interviews": {
         "interview": ["add", "change"],

@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/verify/", audit.verify, name="hr-audit-verify"),
     path("candidates/", candidates.candidate_list, name="hr-candidates"),
     path("candidates/<uuid:pk>/", candidates.candidate_file, name="hr-candidate"),
+    path("resume-files/<uuid:pk>/", candidates.resume_file_download, name="hr-resume-file"),
     path("interviews/<uuid:pk>/", candidates.interview_page, name="hr-interview"),
     path("interviews/<uuid:pk>/recording/", candidates.interview_recording, name="hr-interview-recording"),
     path("privacy/", privacy.privacy_request_list, name="hr-privacy-requests"),

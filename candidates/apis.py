@@ -1,5 +1,6 @@
-"""API for positions, candidates, applications (with their timeline) and prior records."""
+"""API for positions, candidates, applications (with their timeline), prior records and résumé files."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -7,19 +8,27 @@ from rest_framework.response import Response
 
 from candidates import selectors
 from candidates.models import (
+    DOCX_CONTENT_TYPE,
+    PDF_CONTENT_TYPE,
     REJECTION_NOTICE_HOURS_MAX,
     Application,
     Candidate,
     Language,
     Position,
     PriorRecord,
+    ResumeFile,
     StageChange,
 )
 from candidates.services.applications import STAGE_EVENTS, application_create, application_move
 from candidates.services.candidates import candidate_create, candidate_update
 from candidates.services.positions import position_create, position_settings_update
 from candidates.services.prior_records import prior_record_create
+from candidates.services.resume_files import resume_file_content, resume_file_upload
+from hrsuite import uploads
 from hrsuite.api import Created, ModelOut, ScopedViewSet, referenced, validated
+from hrsuite.downloads import attachment
+from hrsuite.parsers import FormParser, MultiPartParser
+from hrsuite.selectors import object_get_for
 
 # --- Output --------------------------------------------------------------------------------------
 
@@ -86,6 +95,34 @@ class PriorRecordOut(ModelOut):
             "rating",
             "notes",
         ]
+
+
+class ResumeFileOut(ModelOut):
+    # `filename` is ours (what a download is saved as), `original_filename` the sender's.
+    filename = serializers.CharField(read_only=True)
+    uploaded_by = serializers.CharField(source="uploaded_by.get_username", default=None)
+    uploaded_at = serializers.DateTimeField(source="created_at")
+
+    class Meta:
+        model = ResumeFile
+        fields = [
+            "id",
+            "candidate",
+            "filename",
+            "original_filename",
+            "content_type",
+            "size",
+            "status",
+            "problem",
+            "extracted_at",
+            "uploaded_by",
+            "uploaded_at",
+        ]
+
+
+class ResumeFileDetailOut(ResumeFileOut):
+    class Meta(ResumeFileOut.Meta):
+        fields = [*ResumeFileOut.Meta.fields, "sha256"]
 
 
 _CANDIDATE_LIST = ["id", "full_name", "region", "time_zone", "preferred_language", "created_at"]
@@ -193,6 +230,13 @@ class PriorRecordIn(serializers.Serializer):
     period_end = serializers.DateField(required=False, allow_null=True)
     rating = serializers.CharField(max_length=40, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class ResumeFileIn(serializers.Serializer):
+    """multipart/form-data: the candidate's id and the file (PDF or DOCX)."""
+
+    candidate = serializers.UUIDField()
+    file = serializers.FileField(allow_empty_file=True)
 
 
 # --- Views ---------------------------------------------------------------------------------------
@@ -308,3 +352,47 @@ class PriorRecordApi(ScopedViewSet):
         return Response(
             PriorRecordOut(record, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )
+
+
+class ResumeFileApi(ScopedViewSet):
+    """Candidates' résumé files, newest first: PDF or DOCX, recognised by their content. A
+    recruiter uploads one (`create`, multipart: `candidate`, `file`); its text is read in the
+    background into the candidate's `resume_text` (`status`: pending, reading, extracted, or
+    no_text with the `problem`). HR and the interviewers assigned to the candidate see the files
+    and `download` them (an export in the audit trail)."""
+
+    queryset = ResumeFile.objects.none()
+    serializer_class = ResumeFileOut
+    list_selector = staticmethod(selectors.resume_file_list_for)
+    detail_queryset = staticmethod(selectors.resume_file_detail_queryset)
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_serializer_class(self):
+        return ResumeFileOut if self.action == "list" else ResumeFileDetailOut
+
+    @extend_schema(request={"multipart/form-data": ResumeFileIn}, responses={201: ResumeFileDetailOut})
+    def create(self, request):
+        body = request.data
+        # Reading the body dropped a file part over the cap, if there was one: its field's error.
+        uploads.refuse_oversize(request)
+        data = validated(ResumeFileIn, body)
+        candidate = referenced(
+            Candidate.objects.only("pk"), user=request.user, pk=data["candidate"], field="candidate"
+        )
+        file = resume_file_upload(candidate=candidate, upload=data["file"], actor=request.user, field="file")
+        return Response(
+            ResumeFileDetailOut(file, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        responses={
+            (200, PDF_CONTENT_TYPE): OpenApiTypes.BINARY,
+            (200, DOCX_CONTENT_TYPE): OpenApiTypes.BINARY,
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        file = object_get_for(ResumeFile.objects.all(), user=request.user, pk=pk)
+        content = resume_file_content(file, actor=request.user)
+        return attachment(content, content_type=file.content_type, filename=file.filename)

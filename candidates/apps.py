@@ -6,6 +6,8 @@ class CandidatesConfig(AppConfig):
     verbose_name = "Candidates"
 
     def ready(self):
+        from django.template.defaultfilters import filesizeformat
+
         from audit.signals import register_address_index
         from candidates import policies  # noqa: F401 - registers who sees which candidate data
         from candidates.badges import stage_badge
@@ -16,3 +18,5 @@ class CandidatesConfig(AppConfig):
         # the index their encrypted addresses are found by.
         register_address_index(email_index)
         register_helper("stage_badge", stage_badge)
+        # A file's size as people read it ("1.2 MB"), in the viewer's language.
+        register_helper("file_size", filesizeformat)

@@ -291,3 +291,79 @@ class PriorRecord(DomainModel):
         verbose_name_plural = _("prior records")
 
     data_subject = "candidate_id"
+
+
+class ResumeFile(DomainModel):
+    """A résumé file (PDF or DOCX) of a candidate, its content encrypted at rest under their key.
+    A candidate keeps a short history (HRSUITE_RESUME_FILES_KEPT), the newest being the current
+    one; its text, read in the background, becomes the candidate's `resume_text`
+    (`candidates.services.resume_files`; docs/architecture.md, "Résumé files")."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Text not read yet")
+        READING = "reading", _("Text being read")
+        EXTRACTED = "extracted", _("Text extracted")
+        NO_TEXT = "no_text", _("No text could be extracted")
+
+    class Problem(models.TextChoices):
+        # Why no text came out of a file; the file is kept all the same.
+        NO_TEXT_LAYER = "no_text_layer", _("The file holds no text, only images (a scan, say).")
+        ENCRYPTED = "encrypted", _("The file is protected by a password.")
+        DAMAGED = "damaged", _("The file could not be read.")
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="resume_files")
+    # The name on the sender's computer ("Li Na CV final.pdf"): the person's, encrypted; shown,
+    # never used as the name of a download (see `filename`).
+    original_filename = EncryptedTextField(_("file name"))
+    # Found in the content, never taken from the sender.
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    # SHA-256 of the content (hex), for whoever checks they hold the same file. Sealed with it: a
+    # plain hash would outlive the candidate's erasure and confirm a copy of their file.
+    sha256 = EncryptedTextField(_("SHA-256"))
+    content_base64 = EncryptedTextField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Reading its text: a row of the claim-and-retry queue (docs/architecture.md, "The
+    # claim-and-retry queue"), pending until a worker claims it.
+    status = models.CharField(_("text"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    problem = models.CharField(_("why no text"), max_length=16, choices=Problem.choices, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    extracted_at = models.DateTimeField(_("text read at"), null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # A candidate's files, newest (current) first.
+            models.Index(fields=["candidate", "-created_at", "-id"], name="resume_file_newest"),
+            # What the readers claim: pending rows, earliest due first.
+            models.Index(fields=["status", "next_attempt_at"], name="resume_file_claim_order"),
+        ]
+        verbose_name = _("résumé file")
+        verbose_name_plural = _("résumé files")
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def filename(self) -> str:
+        """Ours, never the sender's: what a download is saved as, with the extension of the type
+        found in the content."""
+        extension = ".docx" if self.content_type == DOCX_CONTENT_TYPE else ".pdf"
+        return f"resume-{self.pk.hex[:12]}{extension}"
+
+    @property
+    def uploaded_at(self):
+        return self.created_at
+
+    @property
+    def text_pending(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.READING)
+
+    data_subject = "candidate_id"
+
+
+PDF_CONTENT_TYPE = "application/pdf"
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -9,6 +9,7 @@ from candidates.models import (
     Candidate,
     CandidateUserObjectPermission,
     PriorRecord,
+    ResumeFile,
     StageChange,
 )
 from hrsuite.permissions import granted, has_role, link_owner, object_policy
@@ -59,4 +60,14 @@ def _stage_change(user, action):
 @object_policy(PriorRecord)
 def _prior_record(user, action):
     # Past performance reviews are HR's records: interviewers and candidates do not browse them.
+    return None
+
+
+@object_policy(ResumeFile)
+def _resume_file(user, action):
+    # HR reads every file (the global permission); an interviewer, the files of the candidates
+    # assigned to them. A candidate gets none here: their access copy lists theirs.
+    if action == "view" and has_role(user, Role.INTERVIEWER):
+        assigned = granted(CandidateUserObjectPermission, user=user, codename="view_candidate")
+        return Q(candidate__in=assigned.grants.values("content_object_id"))
     return None

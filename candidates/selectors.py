@@ -25,6 +25,7 @@ from candidates.models import (
     Candidate,
     Position,
     PriorRecord,
+    ResumeFile,
     Stage,
     StageChange,
 )
@@ -222,3 +223,38 @@ class PriorRecordFilter(django_filters.FilterSet):
 def prior_record_list_for(*, user, filters=None) -> QuerySet[PriorRecord]:
     queryset = restrict(PriorRecord.objects.order_by("-period_start", "id"), user=user)
     return filtered(PriorRecordFilter, filters, queryset)
+
+
+# --- Résumé files --------------------------------------------------------------------------------
+
+# What a list or a page shows of a file: never its content (decrypted only to be handed out, as an
+# audited export) nor its hash.
+_RESUME_CONTENT = ("content_base64", "sha256")
+
+
+class ResumeFileFilter(django_filters.FilterSet):
+    candidate = django_filters.UUIDFilter()
+    status = django_filters.ChoiceFilter(choices=ResumeFile.Status.choices)
+
+    class Meta:
+        model = ResumeFile
+        fields = ["candidate", "status"]
+
+
+def resume_file_list_for(*, user, filters=None) -> QuerySet[ResumeFile]:
+    """The résumé files `user` may see, newest first, without their content."""
+    queryset = ResumeFile.objects.defer(*_RESUME_CONTENT).select_related("uploaded_by")
+    queryset = restrict(queryset.order_by("-created_at", "-id"), user=user)
+    return filtered(ResumeFileFilter, filters, queryset)
+
+
+def resume_file_detail_queryset(*, user) -> QuerySet[ResumeFile]:
+    """One file's description; its content is read only by `resume_file_content`."""
+    return ResumeFile.objects.defer("content_base64").select_related("uploaded_by")
+
+
+def resume_files_shown(*, user) -> QuerySet[ResumeFile]:
+    """A candidate's files as a page lists them (`Prefetch` or filtered by candidate), newest first:
+    at most HRSUITE_RESUME_FILES_KEPT each, as the upload keeps them."""
+    queryset = ResumeFile.objects.defer(*_RESUME_CONTENT).select_related("uploaded_by")
+    return restrict(queryset, user=user).order_by("-created_at", "-id")

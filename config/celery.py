@@ -51,6 +51,9 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 3600.0},
     },
+    # Reads the text of résumé files waiting for it into the candidates' résumés
+    # (docs/architecture.md, "Résumé files").
+    "resume-texts-extract": _every(5.0, "candidates.tasks.resume_texts_extract"),
     # Folds each large table's row count changes into one row (docs/architecture.md, "Kept row
     # counts").
     "row-tallies-compact": _every(60.0, "hrsuite.tasks.row_tallies_compact"),

@@ -24,7 +24,7 @@ from django.utils.translation import gettext, gettext_lazy
 from accounts.models import full_name
 from audit.models import AuditAction, AuditEvent
 from audit.personal import personal_open
-from candidates.models import Application, Candidate, PriorRecord, StageChange
+from candidates.models import Application, Candidate, PriorRecord, ResumeFile, StageChange
 from hrsuite.formatting import format_date, format_time
 from interviews.models import AIDimensionScore, Consent, HumanReview, Interview, Scorecard
 from notifications.models import Notification
@@ -169,6 +169,7 @@ LABELS = {
 # The readable copy's sections, in order.
 SECTIONS = {
     "candidate": gettext_lazy("Your details"),
+    "resume_files": gettext_lazy("Your résumé files (listed, not copied; their text is your résumé above)"),
     "applications": gettext_lazy("Your applications and their stages"),
     "prior_records": gettext_lazy("Past records"),
     "interviews": gettext_lazy("Interviews, AI assessments, reviews and scorecards"),
@@ -307,6 +308,12 @@ def person_copy(*, candidate: Candidate, request: PrivacyRequest, zone, language
     reader = _Reader(zone=zone, language=language)
     sections: dict[str, list[tuple[dict, list[Entry]]]] = {
         "candidate": [_candidate(reader, candidate)],
+        "resume_files": [
+            reader.record(row, ("original_filename", "content_type", "size"), uploaded_at=row.created_at)
+            for row in ResumeFile.objects.filter(candidate=candidate)
+            .only("candidate", "original_filename", "content_type", "size", "created_at")
+            .order_by("created_at", "pk")
+        ],
         "applications": _applications(reader, candidate),
         "prior_records": [
             reader.record(

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from candidates.services.candidates import candidate_portal_link
 from candidates.services.prior_records import prior_record_create
+from candidates.services.resume_files import resume_file_upload
+from demo.resume_files import pdf_with_text
 from interviews.services.assignments import assignment_create
 from interviews.services.interviews import interview_results_release
 from interviews.services.scorecards import scorecard_save
@@ -30,6 +32,15 @@ from tests.factories import (
 
 # The smallest PNG a new hire could upload.
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def resume_upload(name: str = "cv.pdf"):
+    """A small PDF résumé as an uploaded file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = pdf_with_text(["Li Na", "Backend engineer"])
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
 
 ROLES = ("anonymous", "recruiter", "hr_admin", "interviewer", "candidate", "integration")
 
@@ -74,6 +85,9 @@ class World:
                 title="Django course",
                 period_start=datetime.date(2024, 1, 1),
             )
+            resume_file = resume_file_upload(
+                candidate=candidate, upload=resume_upload(f"cv-{key}.pdf"), actor=recruiter
+            )
             notification = notification_queue(
                 template="invitation",
                 key=f"authz-invitation:{interview.pk}",
@@ -91,6 +105,7 @@ class World:
                 "assessment": assessment,
                 "scorecard": scorecard,
                 "prior-record": prior,
+                "resume-file": resume_file,
                 "position": self.position,
             }
         mine = self.objects["mine"]
@@ -351,6 +366,8 @@ class WriteSpec:
     expect: dict[str, int]
     target: tuple[str, str] | None = None
     body: object = field(default=lambda world: {})
+    # How the body is sent: "json", or "multipart" for a file.
+    format: str = "json"
 
 
 def _denied(**overrides) -> dict[str, int]:
@@ -785,3 +802,20 @@ WRITES += [
         "privacy-request", "retry_steps", "post", _denied(recruiter=409), target=("mine", "privacy-request")
     ),
 ]
+
+# --- Résumé files ----------------------------------------------------------------------------------
+# HR sees every file, an interviewer those of their assigned candidates, the candidate none here
+# (their access copy lists theirs); only recruiters upload.
+READS.append(ReadSpec("resume-file", "resume-file", {**STAFF, **NOBODY_ELSE, "interviewer": {"mine"}}))
+# The file itself, audited as an export: tests/candidates/test_resume_files.py checks every role.
+OTHER_READS.add(("resume-file", "download"))
+WRITES.append(
+    WriteSpec(
+        "resume-file",
+        "create",
+        "post",
+        _denied(recruiter=201),
+        body=lambda w: {"candidate": str(w.obj("mine", "candidate").pk), "file": resume_upload()},
+        format="multipart",
+    )
+)

@@ -76,7 +76,7 @@ def test_write_answers_each_role_as_declared(api, world, spec, role):
         url = reverse(f"{spec.basename}-{_route_name(spec.action)}", args=[world.obj(*spec.target).pk])
     else:
         url = reverse(f"{spec.basename}-list")
-    response = getattr(_client(api, world, role), spec.method)(url, spec.body(world), format="json")
+    response = getattr(_client(api, world, role), spec.method)(url, spec.body(world), format=spec.format)
     assert response.status_code == spec.expect.get(role), response.content
     if response.status_code >= 400:
         assert set(response.json()["error"]) == {"code", "message", "fields"}

@@ -34,10 +34,11 @@ from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from accounts.models import User
-from candidates.models import Candidate, Stage, StageChange
+from candidates.models import Candidate, ResumeFile, Stage, StageChange
 from candidates.services.applications import application_move
 from candidates.services.candidates import candidate_portal_link, candidate_update
 from candidates.services.prior_records import prior_record_create
+from candidates.services.resume_files import resume_file_upload
 from hrsuite import visibility
 from hrsuite.fields import EncryptedJSONField
 from hrsuite.permissions import restrict
@@ -58,7 +59,7 @@ from onboarding.services.provisioning import provisioning_start
 from privacy.models import AccessBundle, PrivacyRequest
 from privacy.services import access as privacy_access
 from privacy.services import requests as privacy_requests
-from tests.authz import PNG
+from tests.authz import PNG, resume_upload
 from tests.factories import (
     application_awaiting_decision,
     make_application,
@@ -90,6 +91,8 @@ OBVIOUS = {
 # Which model's ids a page's argument takes (the API's come from its viewsets).
 PAGE_ARGUMENTS = {
     ("hr-candidate", "pk"): Candidate,
+    ("hr-resume-file", "pk"): ResumeFile,
+    ("workspace-resume-file", "pk"): ResumeFile,
     ("hr-interview", "pk"): Interview,
     ("hr-interview-recording", "pk"): Interview,
     ("workspace-interview-recording", "pk"): Interview,
@@ -147,6 +150,7 @@ class File:
             rating="exceeds",
             notes="Strong year.",
         )
+        resume_file_upload(candidate=candidate, upload=resume_upload(), actor=recruiter)
 
         # The hire: screened and interviewed (AI assessment reviewed by a person, two scorecards).
         hired = make_application(recruiter, candidate=candidate, position=make_position(recruiter))

@@ -23,7 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import AuditAction
 from audit.services import audit_record, audit_together
-from candidates.models import Candidate
+from candidates.models import Candidate, ResumeFile
+from candidates.selectors import resume_files_shown
+from candidates.services.resume_files import resume_file_content
+from hrsuite import trail
+from hrsuite.downloads import attachment
 from hrsuite.errors import InvalidTransition, NotFound, ValidationFailed
 from hrsuite.pages import audited_page, leave_for, query_without, role_required, url_for_each, visible_or_404
 from hrsuite.permissions import global_permission, restrict
@@ -348,6 +352,16 @@ def interview_recording(request, pk):
 
 @workspace_page
 @require_GET
+def resume_file_download(request, pk):
+    """The résumé file of a candidate assigned to the interviewer, as an attachment (a `view` and
+    an `export` event); any other answers 404, like a missing one."""
+    file = visible_or_404(ResumeFile.objects.all(), user=request.user, pk=pk)
+    content = resume_file_content(file, actor=request.user)
+    return attachment(content, content_type=file.content_type, filename=file.filename)
+
+
+@workspace_page
+@require_GET
 def interview_page(request, pk):
     """The interview, what the interviewer needs of the candidate, the AI assessment and my scorecard.
     The `view` event of each record read goes into the trail with the others, in one insert."""
@@ -357,9 +371,14 @@ def interview_page(request, pk):
         candidate = visible_or_404(
             Candidate.objects.only(*_PAGE_CANDIDATE), user=request.user, pk=interview.application.candidate_id
         )
+        # Their current résumé file, to read where no text could be extracted from it.
+        resume_file = resume_files_shown(user=request.user).filter(candidate=candidate).first()
+        if resume_file is not None:
+            trail.viewed(actor=request.user, target=resume_file)
         context = {
             **_interview_context(request, interview),
             "candidate": candidate,
+            "resume_file": resume_file,
             "scorecard": _my_scorecard(request.user, interview, only=_PAGE_SCORECARD),
         }
     if context["scorecard"] is None and interview.status == Status.COMPLETED:

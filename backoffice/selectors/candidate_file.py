@@ -24,7 +24,7 @@ from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_list, audit_record
 from candidates.models import Application, Candidate, Position, PriorRecord, Stage, StageChange
-from candidates.selectors import CandidateFilter
+from candidates.selectors import CandidateFilter, resume_files_shown
 from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.permissions import restrict
 from hrsuite.roles import Role
@@ -429,6 +429,7 @@ def candidate_file_queryset(*, user, after_decision: dict[str, tuple[str, QueryS
         Prefetch("applications", queryset=applications, to_attr="application_list"),
         Prefetch("prior_records", queryset=prior_records.order_by(), to_attr="prior_record_list"),
         Prefetch("consents", queryset=consents.order_by(), to_attr="consent_list"),
+        Prefetch("resume_files", queryset=resume_files_shown(user=user), to_attr="resume_file_list"),
     )
 
 
@@ -524,10 +525,11 @@ class CandidateFile:
     prior_records: list[PriorRecord]
     consents: list[Consent]
     messages: list[Notification]
+    resume_files: list = field(default_factory=list)
     shown: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _shown(applications, interviews, prior_records) -> dict[str, list[str]]:
+def _shown(applications, interviews, prior_records, resume_files) -> dict[str, list[str]]:
     """The ids of the sensitive records a page showed, for its one audit event."""
 
     def ids(objects):
@@ -544,6 +546,7 @@ def _shown(applications, interviews, prior_records) -> dict[str, list[str]]:
         "backgroundcheck": ids(c for a in applications for c in a.check_list),
         "onboardingplan": ids(p for a in applications for p in a.plan_list),
         "priorrecord": ids(prior_records),
+        "resumefile": ids(resume_files),
     }
 
 
@@ -567,14 +570,17 @@ def candidate_file_for(*, user, pk, page: str = "candidate_file") -> CandidateFi
     prior_records = _ordered(candidate.prior_record_list, "-period_start", "id")
     consents = _ordered(candidate.consent_list, "-decided_at", "-created_at")
     messages = messages_about(user=user, candidate=candidate, interviews=interviews)
-    shown = _shown(applications, interviews, prior_records)
+    resume_files = candidate.resume_file_list
+    shown = _shown(applications, interviews, prior_records, resume_files)
     audit_record(
         actor=user,
         action=AuditAction.VIEW,
         target=candidate,
         detail={"page": page, "shown": shown, "messages": len(messages)},
     )
-    return CandidateFile(candidate, applications, interviews, prior_records, consents, messages, shown)
+    return CandidateFile(
+        candidate, applications, interviews, prior_records, consents, messages, resume_files, shown
+    )
 
 
 def interview_candidate_id(*, user, pk):

@@ -24,6 +24,8 @@ from backoffice.selectors.candidate_file import active_users_with, candidate_by_
 from candidates.models import Application, Candidate, Language, Position
 from candidates.services import applications as application_services
 from candidates.services import candidates as candidate_services
+from candidates.services import resume_files
+from hrsuite import uploads
 from hrsuite.errors import ValidationFailed
 from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import restrict
@@ -328,6 +330,23 @@ def offer_cancel(request, *, candidate_id) -> Done:
     return Done(_("The offer is withdrawn."), f"offer-{offer.pk}")
 
 
+# --- Résumé files -----------------------------------------------------------------------------------
+
+
+def resume_upload(request, *, candidate_id) -> Done:
+    # A file part over the cap was dropped as it streamed in: its field's error.
+    uploads.refuse_oversize(request)
+    candidate = _one(restrict(Candidate.objects.only("pk"), user=request.user), candidate_id)
+    file = resume_files.resume_file_upload(
+        candidate=candidate, upload=request.FILES.get("file"), actor=request.user
+    )
+    return Done(
+        _("%(name)s is stored. Its text is read in a moment and becomes the résumé.")
+        % {"name": file.original_filename or file.filename},
+        anchor="resume-files",
+    )
+
+
 # The file's actions, by the name its forms post; the interview page offers the interview ones.
 FILE_ACTIONS: dict[str, Action] = {
     "schedule": Action(schedule, "application"),
@@ -345,6 +364,7 @@ FILE_ACTIONS: dict[str, Action] = {
     "offer_reject": Action(offer_reject, "offer", form="offer_decide"),
     "offer_send": Action(offer_send, "offer"),
     "offer_cancel": Action(offer_cancel, "offer"),
+    "resume_upload": Action(resume_upload, "candidate"),
 }
 INTERVIEW_ACTIONS = {
     name: FILE_ACTIONS[name] for name in ("reschedule", "cancel", "assign", "unassign", "release", "review")

@@ -24,12 +24,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import full_name
 from backoffice.forms import BLANK, Fields, FormState, Refusal, form_values, template_errors
 from backoffice.selectors import candidate_file as selectors
-from candidates.models import Candidate, Language, Position, Stage
+from candidates.models import Candidate, Language, Position, ResumeFile, Stage
 from candidates.selectors import candidate_search_for_trail
+from candidates.services import resume_files
+from hrsuite.downloads import attachment
 from hrsuite.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hrsuite.markup import joined
 from hrsuite.models import choice_labels
-from hrsuite.pages import audited_page, leave_for, query_without, role_required, url_for_each
+from hrsuite.pages import audited_page, leave_for, query_without, role_required, url_for_each, visible_or_404
 from hrsuite.permissions import has_role
 from hrsuite.roles import Role
 from interviews.models import Consent, Interview
@@ -312,6 +314,10 @@ def _file_context(request, file: selectors.CandidateFile, refusal: Refusal | Non
         "interviews": file.interviews,
         "next_interview": min(upcoming, key=lambda i: i.starts_at, default=None),
         "prior_records": file.prior_records,
+        "resume_files": file.resume_files,
+        "resume_form": _state(refusal, "resume_upload", candidate.pk),
+        "resume_max_mb": resume_files.max_bytes() // (1024 * 1024),
+        "resume_file_url": url_for_each("hr-resume-file"),
         "general_consents": [c for c in consents if c.interview_id is None],
         "consent_scopes": [label for _value, label in Consent.Scope.choices],
         "interview_kinds": Interview.Kind.choices,
@@ -490,6 +496,15 @@ def _timeline(file: selectors.CandidateFile) -> list[dict]:
         message.tone = _tone(message.status)
         entries.append({"at": message.sent_at or message.due_at, "kind": "message", "message": message})
     return sorted(entries, key=lambda e: e["at"], reverse=True)
+
+
+@role_required(*HR)
+@require_GET
+def resume_file_download(request, pk):
+    """A candidate's résumé file, as an attachment: a `view` and an `export` event."""
+    file = visible_or_404(ResumeFile.objects.all(), user=request.user, pk=pk)
+    content = resume_files.resume_file_content(file, actor=request.user)
+    return attachment(content, content_type=file.content_type, filename=file.filename)
 
 
 # --- HR's interview page ---------------------------------------------------------------------------

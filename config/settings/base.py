@@ -296,6 +296,23 @@ FILE_UPLOAD_HANDLERS = [
 # large, so the service, not Django's 2.5 MB default, answers an oversize file with its field.
 DATA_UPLOAD_MAX_MEMORY_SIZE = HRSUITE_ONBOARDING_UPLOAD_MAX_BYTES * 4 // 3 + 1024 * 1024
 
+# --- Résumé files -----------------------------------------------------------------------------
+# The largest résumé file (PDF or DOCX) taken, in bytes before encryption. The streaming cap above
+# (HRSUITE_UPLOAD_MAX_BYTES) drops a larger part first: the smaller of the two holds.
+HRSUITE_RESUME_MAX_BYTES = env.int("HRSUITE_RESUME_MAX_BYTES", default=4 * 1024 * 1024)
+# A DOCX is a ZIP archive: how many entries it may hold and what they may add up to once unpacked,
+# read from its directory before anything is unpacked (a small archive can unpack to gigabytes).
+HRSUITE_RESUME_DOCX_ENTRIES_MAX = env.int("HRSUITE_RESUME_DOCX_ENTRIES_MAX", default=1000)
+HRSUITE_RESUME_DOCX_UNPACKED_MAX_BYTES = env.int(
+    "HRSUITE_RESUME_DOCX_UNPACKED_MAX_BYTES", default=40 * 1024 * 1024
+)
+# The pages of a PDF whose text is read: a résumé says what it has to say well before this.
+HRSUITE_RESUME_PAGES_READ = env.int("HRSUITE_RESUME_PAGES_READ", default=30)
+# The most text kept from one file, in characters, as the résumé interviewers read.
+HRSUITE_RESUME_TEXT_MAX_CHARS = env.int("HRSUITE_RESUME_TEXT_MAX_CHARS", default=100_000)
+# The files kept per candidate, newest first: an upload past this many removes the oldest.
+HRSUITE_RESUME_FILES_KEPT = env.int("HRSUITE_RESUME_FILES_KEPT", default=5)
+
 # --- Privacy requests -------------------------------------------------------------------------
 # Days HR has to answer a candidate's privacy request (access, correction, erasure, restriction),
 # from its receipt, by the candidate's region: the longest prefix of their region code ("US-IL"
@@ -421,6 +438,8 @@ SPECTACULAR_SETTINGS = {
         "StageEnum": "candidates.models.Stage",
         "PositionStatusEnum": "candidates.models.Position.Status",
         "PriorRecordKindEnum": "candidates.models.PriorRecord.Kind",
+        "ResumeFileStatusEnum": "candidates.models.ResumeFile.Status",
+        "ResumeFileProblemEnum": "candidates.models.ResumeFile.Problem",
         "InterviewKindEnum": "interviews.models.Interview.Kind",
         "InterviewStatusEnum": "interviews.models.Interview.Status",
         "ScorecardStatusEnum": "interviews.models.Scorecard.Status",

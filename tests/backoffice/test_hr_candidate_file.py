@@ -38,7 +38,7 @@ def clock():
     yield from frozen_clock()
 
 
-FILE_QUERIES = 18
+FILE_QUERIES = 19
 
 
 @pytest.mark.parametrize("interviews", [1, 5])
@@ -51,10 +51,11 @@ def test_file_reads_a_fixed_number_of_queries_however_many_interviews_and_record
     client.force_login(recruiter)
     # session, user, savepoint and release, roles and permissions (1); the candidate and what is
     # prefetched with them: applications, stage history, interviews (each with its assessment),
-    # assignments, scorecards, dimensions, prior records, consents; the messages; the audit event
-    # (its insert; it is chained after the commit); for the recruiter's forms: interviewers for
-    # the application's schedule form, open positions. No incident, no human review, no decision
-    # yet, so neither incidents, reviews nor anything that follows a decision are read.
+    # assignments, scorecards, dimensions, prior records, consents, résumé files; the messages;
+    # the audit event (its insert; it is chained after the commit); for the recruiter's forms:
+    # interviewers for the application's schedule form, open positions. No incident, no human
+    # review, no decision yet, so neither incidents, reviews nor anything that follows a decision
+    # are read.
     with django_assert_num_queries(FILE_QUERIES):
         response = client.get(file_url(candidate))
     assert response.status_code == 200

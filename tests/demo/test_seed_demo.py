@@ -9,7 +9,15 @@ from django.urls import reverse
 from accounts.models import User
 from audit.models import AuditAction, AuditEvent
 from audit.services import audit_verify
-from candidates.models import Application, Candidate, CandidateUserObjectPermission, Position, StageChange
+from candidates.models import (
+    Application,
+    Candidate,
+    CandidateUserObjectPermission,
+    Position,
+    ResumeFile,
+    StageChange,
+)
+from candidates.services.resume_files import resume_texts_extract
 from demo.management.commands.seed_demo import DEFAULT_PASSWORD, PORTAL_CANDIDATES, USERS
 from hrsuite.permissions import restrict
 from interviews.models import (
@@ -32,6 +40,7 @@ SEEDED_MODELS = [
     User,
     Position,
     Candidate,
+    ResumeFile,
     Application,
     StageChange,
     Interview,
@@ -112,6 +121,22 @@ def test_each_interviewer_sees_some_candidates_and_not_others(seeded):
         assert seen[username]
         assert seen[username] < everyone
     assert seen["interviewer1"] != seen["interviewer2"]
+
+
+def test_two_candidates_sent_a_resume_file_whose_text_the_worker_reads(seeded):
+    files = {f.original_filename: f for f in ResumeFile.objects.select_related("candidate")}
+    assert {name: (f.content_type[-4:], f.status) for name, f in files.items()} == {
+        "Emily Johnson - CV.pdf": ("/pdf", "pending"),
+        "陈静 Chen Jing 简历.docx": ("ment", "pending"),
+    }
+
+    assert resume_texts_extract().extracted == 2
+
+    emily, chen = (files[name].candidate for name in ("Emily Johnson - CV.pdf", "陈静 Chen Jing 简历.docx"))
+    emily.refresh_from_db()
+    chen.refresh_from_db()
+    assert "Looker dashboards for 200 stores" in emily.resume_text
+    assert "亚太区企业客户" in chen.resume_text
 
 
 def test_candidate_user_sees_exactly_their_own_candidate_row(seeded):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from candidates.services.applications import application_move
 from candidates.services.candidates import candidate_portal_link
 from candidates.services.prior_records import prior_record_create
+from candidates.services.resume_files import resume_file_upload
 from hrsuite.roles import Role
 from hrsuite.selectors import object_get_for
 from interviews.services.assignments import assignment_create
@@ -18,7 +19,7 @@ from onboarding.providers import CheckEvent
 from onboarding.services import decisions, offers, plans
 from onboarding.services.checks import check_webhook_apply
 from privacy.services import requests as privacy_services
-from tests.authz import PNG
+from tests.authz import PNG, resume_upload
 from tests.factories import (
     application_awaiting_decision,
     assessment_payload,
@@ -42,6 +43,7 @@ def file_of(tag: str, *, recruiter, interviewer, viewer, user=None) -> dict[str,
         "candidates.candidate": f"Résumé of {tag}: kernel hacker",
         "candidates.stagechange": f"Screened by phone ({tag})",
         "candidates.priorrecord": f"Strong year for {tag}",
+        "candidates.resumefile": f"{tag} CV 2026.pdf",
         "interviews.aiassessment": f"model-{tag}",
         "interviews.evidence": f"I rebuilt the {tag} pipeline",
         "interviews.humanreview": f"The transcript missed {tag}'s answer",
@@ -62,6 +64,9 @@ def file_of(tag: str, *, recruiter, interviewer, viewer, user=None) -> dict[str,
         title="2025 review",
         period_start=datetime.date(2025, 1, 1),
         notes=values["candidates.priorrecord"],
+    )
+    resume_file_upload(
+        candidate=candidate, upload=resume_upload(values["candidates.resumefile"]), actor=recruiter
     )
 
     # Interviewed: an AI assessment with evidence, a person's review of a score, a scorecard.

@@ -550,10 +550,10 @@ def test_interview_page_names_every_interviewer(client, recruiter, interviewer):
 
 
 # Session, user, the request's savepoint and its release, roles and permissions (one query); the
-# interview (with its application and position) and its interviewers; the candidate; the AI
-# assessment with its scores and their reviews; my scorecard; and the `view` events of the three
-# records read, in one insert.
-INTERVIEW_QUERIES = 11
+# interview (with its application and position) and its interviewers; the candidate; their
+# current résumé file; the AI assessment with its scores and their reviews; my scorecard; and the
+# `view` events of the records read, in one insert.
+INTERVIEW_QUERIES = 12
 
 
 @pytest.mark.django_db

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -35,6 +36,8 @@ from candidates.models import Application, Candidate, Position
 from candidates.services.applications import application_create, application_move
 from candidates.services.candidates import candidate_create, candidate_portal_link
 from candidates.services.positions import position_create
+from candidates.services.resume_files import resume_file_upload
+from demo.resume_files import docx_with_text, pdf_with_text
 from hrsuite.roles import Role
 from interviews.models import AIAssessment, Consent, Incident, Interview
 from interviews.providers import ProviderEvent
@@ -72,6 +75,10 @@ USERS = [
 
 # The portal user whose Candidate row the demo links: username -> candidate key.
 PORTAL_CANDIDATES = {"candidate1": "zhang_wei"}
+
+# Candidates who sent a résumé file, made here in code: its text becomes their résumé once the
+# worker has read it (docs/architecture.md, "Résumé files").
+RESUME_FILES = {"emily_johnson": "Emily Johnson - CV.pdf", "chen_jing": "陈静 Chen Jing 简历.docx"}
 
 # key: title, department, region, time zone, score weights per dimension
 POSITIONS = {
@@ -483,6 +490,7 @@ class _Seeder:
         self.recruiter = self.users["recruiter"]
         positions = self._positions()
         self._candidates()
+        self._resume_files()
         self._link_portal_users()
         self._applications(positions)
         assignments = self._interviews()
@@ -496,6 +504,7 @@ class _Seeder:
             "users": len(self.users),
             "positions": len(positions),
             "candidates": len(self.candidates),
+            "résumé files": len(RESUME_FILES),
             "applications": len(self.applications),
             "interviews": len(self.interviews),
             "assignments": assignments,
@@ -549,6 +558,17 @@ class _Seeder:
                 resume_text=f"{resume_en}\n\n{resume_zh}",
                 actor=self.recruiter,
             )
+
+    def _resume_files(self) -> None:
+        for key, filename in RESUME_FILES.items():
+            name, email, *_, resume_en, resume_zh = CANDIDATES[key]
+            if filename.endswith(".pdf"):  # Helvetica has no Chinese letters: the English name only
+                lines = [name, email, "", resume_en, "", "Skills: SQL, dbt, Looker, Python"]
+                upload = SimpleUploadedFile(filename, pdf_with_text(lines), content_type="application/pdf")
+            else:
+                content = docx_with_text([name, email, resume_zh, resume_en])
+                upload = SimpleUploadedFile(filename, content, content_type="")
+            resume_file_upload(candidate=self.candidates[key], upload=upload, actor=self.recruiter)
 
     def _link_portal_users(self) -> None:
         for username, key in PORTAL_CANDIDATES.items():
