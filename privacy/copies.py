@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
-from django.db.models import Prefetch
+from django.db import connection, models
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import full_name
@@ -683,15 +683,18 @@ def _messages(reader: _Reader, candidate: Candidate):
 
 
 def _access_log(reader: _Reader, candidate: Candidate):
-    """Every event of the audit trail filed under them: when, who, what was done and to which
-    kind of record, and what of theirs the event keeps (a reason given about them, the address
-    and browser they acted from: `audit.personal`, sealed under their key). Nothing else of the
-    event (the other records a list named, staff's addresses)."""
+    """Every event of the audit trail filed under them, and every list that showed a record of
+    theirs (their candidate record, applications, interviews, requests): when, who, what was done
+    and to which kind of record, and what of theirs the event keeps (a reason given about them,
+    the address and browser they acted from: `audit.personal`, sealed under their key). Nothing
+    else of the event (the other records a list named, staff's addresses)."""
     events = (
         AuditEvent.objects.filter(candidate_id=candidate.pk)
         .order_by("at", "id")
-        .values_list("at", "actor_label", "action", "target_type", "personal")
+        .values_list("at", "id", "actor_label", "action", "target_type", "personal")
     )
+    rows = [*events.iterator(chunk_size=2000), *_lists_showing(candidate)]
+    rows.sort(key=lambda row: (row[0], row[1]))
     actions = dict(AuditAction.choices)
     return [
         reader.record(
@@ -702,8 +705,33 @@ def _access_log(reader: _Reader, candidate: Candidate):
             record=Shown(target_type, _record_type(target_type)),
             **({"personal": personal_open(personal)} if personal else {}),
         )
-        for at, actor, action, target_type, personal in events.iterator(chunk_size=2000)
+        for at, _id, actor, action, target_type, personal in rows
     ]
+
+
+def _lists_showing(candidate: Candidate) -> list[tuple]:
+    """The `list` events whose ids name a record of theirs, as `_access_log` reads events. On
+    PostgreSQL a containment test per id, along the trail's index of list ids (audit migration
+    0015); elsewhere (the embedded SQLite database, small) the lists are read and tested here."""
+    ids = {str(candidate.pk)}
+    ids |= {str(pk) for pk in Application.objects.filter(candidate=candidate).values_list("pk", flat=True)}
+    ids |= {
+        str(pk)
+        for pk in Interview.objects.filter(application__candidate=candidate).values_list("pk", flat=True)
+    }
+    ids |= {str(pk) for pk in PrivacyRequest.objects.filter(candidate=candidate).values_list("pk", flat=True)}
+    lists = AuditEvent.objects.filter(action=AuditAction.LIST).exclude(candidate_id=candidate.pk)
+    columns = ("at", "id", "actor_label", "action", "target_type", "personal")
+    if connection.vendor == "postgresql":
+        showing = Q()
+        for pk in sorted(ids):
+            showing |= Q(target_ids__contains=[pk])
+        return list(lists.filter(showing).values_list(*columns))
+    found = []
+    for row in lists.values_list(*columns, "target_ids").iterator(chunk_size=2000):
+        if ids.intersection(row[-1]):
+            found.append(row[:-1])
+    return found
 
 
 def _record_type(label: str) -> str:

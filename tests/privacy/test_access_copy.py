@@ -9,10 +9,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEvent
+from audit.services import audit_list
+from candidates.models import Candidate
 from hrsuite.errors import Forbidden, NotFound
 from hrsuite.links import LinkExpired
 from hrsuite.roles import Role
@@ -293,3 +296,20 @@ def test_the_access_log_gives_them_what_the_trail_keeps_of_theirs(files, candida
     kept = [row["personal"] for row in data["access_log"] if "personal" in row]
     assert {"reason": "Alpha asked to move to the Tallow office"} in kept
     assert "Bravo" not in json.dumps(data)
+
+
+def test_the_access_log_names_the_lists_that_showed_them_and_no_others(
+    files, candidate_user, recruiter, client
+):
+    _mine, theirs = files
+    viewer = make_user(Role.RECRUITER, username="list-reader")
+    client.force_login(viewer)
+    # A list page showing both of them, and a list of someone else's only.
+    assert client.get(reverse("hr-candidates")).status_code == 200
+    audit_list(actor="system:other-list", model=Candidate, ids=[theirs["candidate"].pk])
+
+    data = json.loads(_built(candidate_user, recruiter).content_json)
+
+    lists = [row for row in data["access_log"] if row["action"] == "list"]
+    assert {row["by"] for row in lists} >= {"list-reader"}
+    assert "system:other-list" not in {row["by"] for row in lists}
