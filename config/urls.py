@@ -18,6 +18,8 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     # The simulated provider's join and practice pages.
     path("interviews/", include("interviews.urls")),
+    # The simulated background-check provider's erase call.
+    path("onboarding/", include("onboarding.urls")),
     # The candidate's interview, consent and reschedule pages, opened from their e-mails without signing in.
     path("portal/", include("portal.link_urls")),
 ]

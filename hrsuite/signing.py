@@ -8,12 +8,17 @@ import base64
 import binascii
 import hashlib
 import hmac
+import http.client
 import json
+import logging
 import re
 import time
+import urllib.error
+import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -21,8 +26,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import ParseError
 
+from hrsuite import outbound
 from hrsuite.errors import ApplicationError, ValidationFailed
 from hrsuite.parsers import read_json
+
+logger = logging.getLogger(__name__)
 
 
 class WebhookRejected(ApplicationError):
@@ -172,3 +180,23 @@ class WebhookOutcome:
         if not self.duplicate:
             body |= {self.subject: self.subject_id, "status": self.status}
         return body
+
+
+class CallFailed(Exception):
+    """A signed call to a vendor did not go through now; its text is `outbound.failure_reason`'s
+    category, safe to show, never the hosts or answers."""
+
+
+def signed_call(url: str, *, signer: str, document: dict, timeout: float, what: str) -> None:
+    """POST `document` as JSON to a vendor's API, signed as `signer`'s webhooks are (so a vendor
+    verifies it as we verify theirs). Anything but a 2xx answer in `timeout` seconds is
+    CallFailed; the detail goes to the log, naming `what` and the host only."""
+    body = json.dumps(document, separators=(",", ":")).encode()
+    headers = {"Content-Type": "application/json", **signed_headers(signer, body)}
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            response.read(65536)
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        logger.warning("%s at %s failed: %r", what, urlsplit(url).netloc, exc)
+        raise CallFailed(outbound.failure_reason(exc)) from None

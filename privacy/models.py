@@ -166,8 +166,9 @@ class ProcessingRestriction(DomainModel):
 class ErasureHandOff(DomainModel):
     """One step of an erasure that happens outside this database, tracked until it is done
     (docs/architecture.md, "Erasure"): the person's key destroyed in the key store, a video
-    provider asked to delete a meeting's recording and transcript, a provisioning target asked to
-    delete what it was sent about a hire, and last the confirmation to the person.
+    provider asked to delete a meeting's recording and transcript, a background-check provider
+    asked to delete a check, a provisioning target asked to delete what it was sent about a hire,
+    and last the confirmation to the person.
 
     It names the person by id only and holds nothing of theirs but the confirmation's address,
     sealed under the keyring (the row has no `data_subject`: the person's own key is gone by the
@@ -176,6 +177,7 @@ class ErasureHandOff(DomainModel):
     class Kind(models.TextChoices):
         KEY = "key", _("Person key destroyed")
         PROVIDER = "provider", _("Video provider: recording and transcript deleted")
+        CHECK = "check", _("Background-check provider: check deleted")
         PROVISIONING = "provisioning", _("Provisioning target: new-hire data deleted")
         CONFIRMATION = "confirmation", _("Erasure confirmed to the person")
 
@@ -192,7 +194,7 @@ class ErasureHandOff(DomainModel):
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("step"), max_length=16, choices=Kind.choices)
     # The provider or provisioning system asked, and what it is asked about (a meeting id, a
-    # plan id): references the other system knows, nothing of the person.
+    # check id, a plan id): references the other system knows, nothing of the person.
     system = models.CharField(_("system"), max_length=40, blank=True)
     reference = models.CharField(max_length=200, blank=True)
     # The confirmation's address and language: the one copy of the address kept past the erasure.

@@ -264,6 +264,8 @@ HRSUITE_WEBHOOK_SECRETS = env("HRSUITE_WEBHOOK_SECRETS", default="")
 # Where the simulated provider takes its calls (deleting a meeting's recordings); unset, the
 # simulated provider's own pages in hrsuite, at HRSUITE_PUBLIC_URL.
 HRSUITE_SIMULATED_PROVIDER_API = env("HRSUITE_SIMULATED_PROVIDER_API", default="")
+# The same for the simulated background-check provider (deleting what it holds of a check).
+HRSUITE_SIMULATED_CHECK_API = env("HRSUITE_SIMULATED_CHECK_API", default="")
 # Seconds a call to a provider may take before it counts as failed (and is tried again later).
 HRSUITE_PROVIDER_TIMEOUT = env.float("HRSUITE_PROVIDER_TIMEOUT", default=10.0)
 # Seconds a link to a recording on the provider works: long enough to open it, too short to pass on.

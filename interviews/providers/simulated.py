@@ -11,19 +11,15 @@ completed AI interview, in the shape `interviews.services.assessments.assessment
 """
 
 import hmac
-import http.client
-import json
 import logging
-import urllib.error
-import urllib.request
 from datetime import timedelta
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from hrsuite import outbound, signing
+from hrsuite import signing
 from interviews.models import Interview
 from interviews.providers import Meeting, Provider, ProviderEvent, ProviderUnavailable, register
 
@@ -58,18 +54,16 @@ class SimulatedProvider(Provider):
     def erase_recordings(self, *, meeting_id: str) -> None:
         """A signed POST of the meeting's id to the provider's erase call, as a vendor's API
         would take it; anything but a 2xx answer, in time, is ProviderUnavailable."""
-        body = json.dumps({"meeting_id": meeting_id}, separators=(",", ":")).encode()
-        headers = {"Content-Type": "application/json", **signing.signed_headers(self.name, body)}
-        url = erase_url()
-        request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=settings.HRSUITE_PROVIDER_TIMEOUT) as response:  # noqa: S310
-                response.read(65536)
-        except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
-            logger.warning(
-                "Simulated provider: erasing %s at %s failed: %r", meeting_id, urlsplit(url).netloc, exc
+            signing.signed_call(
+                erase_url(),
+                signer=self.name,
+                document={"meeting_id": meeting_id},
+                timeout=settings.HRSUITE_PROVIDER_TIMEOUT,
+                what=f"Simulated provider: erasing {meeting_id}",
             )
-            raise ProviderUnavailable(outbound.failure_reason(exc)) from None
+        except signing.CallFailed as failed:
+            raise ProviderUnavailable(str(failed)) from None
 
 
 def recording_signature(meeting_id: str, expires: str) -> str:

@@ -14,7 +14,15 @@ from datetime import datetime
 # The same refusals as the interview webhooks: 400 malformed, 403 unsigned, badly signed or stale.
 from hrsuite.signing import WebhookRejected, WebhookSignatureInvalid
 
-__all__ = ["CheckEvent", "CheckProvider", "WebhookRejected", "WebhookSignatureInvalid", "get", "register"]
+__all__ = [
+    "CheckEvent",
+    "CheckProvider",
+    "CheckUnavailable",
+    "WebhookRejected",
+    "WebhookSignatureInvalid",
+    "get",
+    "register",
+]
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,11 @@ class CheckEvent:
     check_id: str
     occurred_at: datetime
     data: dict = field(default_factory=dict)
+
+
+class CheckUnavailable(Exception):
+    """The vendor did not carry out a call now: the caller tries again later. The message is for
+    HR and names no host or address."""
 
 
 class CheckProvider:
@@ -41,6 +54,12 @@ class CheckProvider:
 
     def parse_webhook(self, *, headers, body: bytes) -> CheckEvent:
         """Verify the signature and parse the body, or raise WebhookRejected."""
+        raise NotImplementedError
+
+    def erase_check(self, *, check_id: str) -> None:
+        """Have the vendor delete all it keeps of the check (the person's details, the findings).
+        Raise CheckUnavailable when that did not happen now; the caller calls again until it did,
+        so a second call for the same check must be harmless."""
         raise NotImplementedError
 
 

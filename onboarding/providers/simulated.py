@@ -8,8 +8,11 @@ Its webhooks are JSON objects signed with `hrsuite.signing` under the secret
      "data": {"findings": {...}}}
 """
 
+from django.conf import settings
+from django.urls import reverse
+
 from hrsuite import signing
-from onboarding.providers import CheckEvent, CheckProvider, register
+from onboarding.providers import CheckEvent, CheckProvider, CheckUnavailable, register
 
 EVENT_TYPES = ("started", "passed", "failed", "inconclusive")
 
@@ -24,6 +27,28 @@ class SimulatedCheckProvider(CheckProvider):
         # The signature first: nothing of an unsigned body is read.
         signing.verify(self.secret_name, headers=headers, body=body)
         return parse_event(body)
+
+    def erase_check(self, *, check_id: str) -> None:
+        """A signed POST of the check's id to the vendor's erase call; anything but a 2xx answer,
+        in time, is CheckUnavailable."""
+        try:
+            signing.signed_call(
+                erase_url(),
+                signer=self.secret_name,
+                document={"check_id": check_id},
+                timeout=settings.HRSUITE_PROVIDER_TIMEOUT,
+                what=f"Simulated check provider: erasing {check_id}",
+            )
+        except signing.CallFailed as failed:
+            raise CheckUnavailable(str(failed)) from None
+
+
+def erase_url() -> str:
+    """The vendor's erase call: HRSUITE_SIMULATED_CHECK_API's, or hrsuite's own simulated one."""
+    base = settings.HRSUITE_SIMULATED_CHECK_API.rstrip("/")
+    if base:
+        return base + "/checks/erase/"
+    return settings.HRSUITE_PUBLIC_URL.rstrip("/") + reverse("simulated-checks-erase")
 
 
 def parse_event(body: bytes) -> CheckEvent:

@@ -13,8 +13,9 @@ outside this database. Destroying the key is the first of those steps, taken as 
 transaction commits and retried by the dispatcher if the key store did not answer then.
 
 Beat's `privacy-erasure-hand-offs` (every 30 s) works through the steps due, claim-and-retry as
-the outbox does (`hrsuite.queue`): the provider's deletion call per meeting, the provisioning
-targets' deletion call per hire, then, once those are done, the confirmation to the person. When
+the outbox does (`hrsuite.queue`): the provider's deletion call per meeting, the check vendor's per
+background check, the provisioning targets' per hire, then, once those are done, the confirmation
+to the person. When
 the last step of an erasure request is done, the request is completed.
 """
 
@@ -41,7 +42,8 @@ from hrsuite.permissions import get_for_change, require
 from interviews import providers
 from interviews.models import Interview
 from notifications.models import Notification
-from onboarding.models import ProvisioningDelivery, ProvisioningTarget
+from onboarding import providers as check_providers
+from onboarding.models import BackgroundCheck, ProvisioningDelivery, ProvisioningTarget
 from onboarding.selectors import erasure_holds
 from onboarding.services.provisioning import DeliveryFailed, provisioning_erasure_post
 from privacy.models import AccessBundle, ErasureHandOff, PrivacyRequest
@@ -149,8 +151,9 @@ def person_erase(
 
 
 def _outside_steps(candidate, *, request, address: str, language: str, now: datetime) -> list[ErasureHandOff]:
-    """The key first; each meeting a provider held for them; each system a hire of theirs was
-    sent to (whatever became of the delivery: an attempt may have reached it); the confirmation."""
+    """The key first; each meeting a provider held for them; each background check a vendor ran
+    on them; each system a hire of theirs was sent to (whatever became of the delivery: an attempt
+    may have reached it); the confirmation."""
 
     def step(kind, system="", reference="", **fields):
         return ErasureHandOff(
@@ -180,6 +183,14 @@ def _outside_steps(candidate, *, request, address: str, language: str, now: date
         .distinct()
     )
     steps += [step(Kind.PROVIDER, provider, meeting) for provider, meeting in meetings]
+    checks = (
+        BackgroundCheck.objects.filter(application__candidate=candidate)
+        .exclude(provider_check_id="")
+        .order_by("provider", "provider_check_id")
+        .values_list("provider", "provider_check_id")
+        .distinct()
+    )
+    steps += [step(Kind.CHECK, provider, check) for provider, check in checks]
     sent = (
         ProvisioningDelivery.objects.filter(plan__application__candidate=candidate, attempts__gt=0)
         .order_by("target__system", "plan_id")
@@ -317,6 +328,8 @@ def _work(step: ErasureHandOff) -> None:
         persons.person_key_destroy(step.candidate_id)
     elif step.kind == Kind.PROVIDER:
         providers.get(step.system).erase_recordings(meeting_id=step.reference)
+    elif step.kind == Kind.CHECK:
+        check_providers.get(step.system).erase_check(check_id=step.reference)
     elif step.kind == Kind.PROVISIONING:
         target = ProvisioningTarget.objects.filter(system=step.system).first()
         if target is None:
@@ -367,7 +380,8 @@ def _failed(claim: queue.Claim, step: ErasureHandOff, *, error: Exception) -> No
 
 def _error_name(error: Exception) -> str:
     # The category only: an exception's text may name hosts, or hold the address.
-    reason = str(error) if isinstance(error, (DeliveryFailed, providers.ProviderUnavailable)) else ""
+    known = (DeliveryFailed, providers.ProviderUnavailable, check_providers.CheckUnavailable)
+    reason = str(error) if isinstance(error, known) else ""
     return (reason or type(error).__name__)[:500]
 
 

@@ -19,13 +19,13 @@ from audit.services import audit_verify
 from candidates import names
 from candidates.models import Application, Candidate, CandidateNameToken, StageChange
 from candidates.services.candidates import candidate_portal_link
-from hrsuite import crypto, persons
+from hrsuite import crypto, persons, signing
 from hrsuite.errors import Conflict
 from hrsuite.fields import is_erased
 from interviews.models import AIAssessment, AIDimensionScore, Interview, Scorecard
 from interviews.services.scheduling import interview_cancel
 from notifications.models import Notification
-from onboarding.models import Decision, Offer, OnboardingDocument
+from onboarding.models import BackgroundCheck, Decision, Offer, OnboardingDocument
 from onboarding.services import offers, plans
 from onboarding.services.provisioning import provisioning_dispatch
 from privacy.models import ErasureHandOff, PrivacyRequest
@@ -50,7 +50,16 @@ def provider(settings, http_receiver):
 
 
 @pytest.fixture
-def files(recruiter, interviewer, hr_admin, candidate_user, provider):
+def check_vendor(settings, http_receiver):
+    """The background-check vendor's API, another real server on 127.0.0.1."""
+    receiver = http_receiver()
+    host, port = receiver.server.server_address[:2]
+    settings.HRSUITE_SIMULATED_CHECK_API = f"http://{host}:{port}/vendor"
+    return receiver
+
+
+@pytest.fixture
+def files(recruiter, interviewer, hr_admin, candidate_user, provider, check_vendor):
     """Alpha, the candidate asking, with a record in every app, whose hire was withdrawn before
     starting (so nothing holds their data); Bravo, someone else, with the same."""
     mine = file_of(
@@ -278,8 +287,34 @@ def test_the_provider_is_asked_to_delete_each_meeting_and_retried_until_it_has(
     assert asked == meetings
 
 
+def test_the_check_vendor_is_asked_to_delete_each_check_and_retried_until_it_has(
+    files, candidate_user, recruiter, check_vendor, django_capture_on_commit_callbacks
+):
+    mine, _theirs = files
+    checks = set(
+        BackgroundCheck.objects.filter(application__candidate=mine["candidate"]).values_list(
+            "provider_check_id", flat=True
+        )
+    )
+    assert checks
+    check_vendor.fail_next = len(checks)
+    request = _erased(_asked(candidate_user), recruiter, django_capture_on_commit_callbacks)
+
+    erasure.erasure_hand_offs_run()
+    steps = ErasureHandOff.objects.filter(request=request, kind=Kind.CHECK)
+    assert {(step.system, step.status) for step in steps} == {("simulated", Status.PENDING)}
+    with time_machine.travel(timezone.now() + timedelta(minutes=2), tick=False):
+        erasure.erasure_hand_offs_run()
+
+    assert {step.status for step in steps.all()} == {Status.DONE}
+    erased = [r for r in check_vendor.successes if r.path == "/vendor/checks/erase/"]
+    assert {r.json()["check_id"] for r in erased} == checks
+    for call in erased:
+        signing.verify("check_simulated", headers=call.headers, body=call.body)  # raises if unsigned
+
+
 def test_the_systems_a_hire_was_sent_to_are_asked_to_delete_it(
-    recruiter, candidate_user, http_receiver, provider, django_capture_on_commit_callbacks
+    recruiter, candidate_user, http_receiver, provider, check_vendor, django_capture_on_commit_callbacks
 ):
     receivers = {system: http_receiver() for system in ("oa", "finance")}
     make_targets(recruiter, {system: r.url for system, r in receivers.items()})
@@ -426,7 +461,15 @@ def test_a_completed_request_keeps_its_steps_and_is_not_marked_done_by_hand(
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_takes_the_steps_and_tells_the_person(
-    recruiter, interviewer, hr_admin, candidate_user, provider, smtp_server, celery_worker, settings
+    recruiter,
+    interviewer,
+    hr_admin,
+    candidate_user,
+    provider,
+    check_vendor,
+    smtp_server,
+    celery_worker,
+    settings,
 ):
     from privacy.tasks import erasure_hand_offs_run
 
@@ -441,7 +484,10 @@ def test_a_real_worker_takes_the_steps_and_tells_the_person(
     address = mine["candidate"].email
     request = _asked(candidate_user)
     erasure.erasure_carry_out(request=request, actor=recruiter)  # committed: the key goes at once
-    celery_worker(HRSUITE_SIMULATED_PROVIDER_API=settings.HRSUITE_SIMULATED_PROVIDER_API)
+    celery_worker(
+        HRSUITE_SIMULATED_PROVIDER_API=settings.HRSUITE_SIMULATED_PROVIDER_API,
+        HRSUITE_SIMULATED_CHECK_API=settings.HRSUITE_SIMULATED_CHECK_API,
+    )
 
     for _ in range(2):  # the other steps, then the confirmation
         erasure_hand_offs_run.delay()
