@@ -1,9 +1,9 @@
-"""HR's pages under /hr/: the dashboard, the candidate list and file, interviews, the audit trail,
-privacy requests."""
+"""HR's pages under /hr/: the dashboard, the candidate list and file, interviews, positions, the
+audit trail, privacy requests."""
 
 from django.urls import path
 
-from backoffice.views import audit, candidates, dashboard, privacy
+from backoffice.views import audit, candidates, dashboard, positions, privacy
 
 urlpatterns = [
     path("", dashboard.dashboard, name="hr-dashboard"),
@@ -17,6 +17,16 @@ urlpatterns = [
     path("resume-files/<uuid:pk>/", candidates.resume_file_download, name="hr-resume-file"),
     path("interviews/<uuid:pk>/", candidates.interview_page, name="hr-interview"),
     path("interviews/<uuid:pk>/recording/", candidates.interview_recording, name="hr-interview-recording"),
+    path("positions/", positions.position_list, name="hr-positions"),
+    path("positions/new/", positions.position_new, name="hr-position-new"),
+    path("positions/<uuid:pk>/", positions.position_page, name="hr-position"),
+    path("positions/<uuid:pk>/edit/", positions.position_edit, name="hr-position-edit"),
+    path(
+        "positions/<uuid:pk>/close-applications/",
+        positions.position_close_applications,
+        name="hr-position-close-applications",
+    ),
+    path("positions/<uuid:pk>/closing/", positions.position_closing, name="hr-position-closing"),
     path("privacy/", privacy.privacy_request_list, name="hr-privacy-requests"),
     path("privacy/<uuid:pk>/", privacy.privacy_request_page, name="hr-privacy-request"),
     path("privacy/retention/", privacy.retention_runs, name="hr-retention"),

@@ -104,6 +104,7 @@ REGIONS = [
     ("SG", "Asia/Singapore", "en", "example.com"),
 ]
 TITLES = ["Backend Engineer", "Data Analyst", "Product Manager", "Customer Success Specialist", "Designer"]
+TITLES_ZH = ["后端工程师", "数据分析师", "产品经理", "客户成功专员", "设计师"]
 DEPARTMENTS = ["Engineering", "Analytics", "Product", "Customer Success", "Design"]
 WEIGHTS = {"communication": 0.3, "problem_solving": 0.4, "technical_depth": 0.3}
 RESUME = (
@@ -208,7 +209,8 @@ class Generator:
             positions.append(
                 Position(
                     id=self.uuid(),
-                    title=f"{TITLES[n % len(TITLES)]} #{n + 1}",
+                    title_en=f"{TITLES[n % len(TITLES)]} #{n + 1}",
+                    title_zh_hans=f"{TITLES_ZH[n % len(TITLES_ZH)]} #{n + 1}",
                     department=DEPARTMENTS[n % len(DEPARTMENTS)],
                     region=region,
                     time_zone=zone,

@@ -68,7 +68,7 @@ def seed(
     now = timezone.now()
     first_reminder = now + datetime.timedelta(seconds=lead)
     position = Position.objects.create(
-        title="Backend Engineer",
+        title_en="Backend Engineer",
         department="Engineering",
         region="CN",
         time_zone="Asia/Shanghai",

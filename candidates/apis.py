@@ -1,7 +1,7 @@
 """API for positions, candidates, applications (with their timeline), prior records and résumé files."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -10,7 +10,6 @@ from candidates import selectors
 from candidates.models import (
     DOCX_CONTENT_TYPE,
     PDF_CONTENT_TYPE,
-    REJECTION_NOTICE_HOURS_MAX,
     Application,
     Candidate,
     Language,
@@ -21,12 +20,18 @@ from candidates.models import (
 )
 from candidates.services.applications import STAGE_EVENTS, application_create, application_move
 from candidates.services.candidates import candidate_create, candidate_update
-from candidates.services.positions import position_create, position_settings_update
+from candidates.services.positions import (
+    POSITION_EVENTS,
+    position_create,
+    position_transition,
+    position_update,
+)
 from candidates.services.prior_records import prior_record_create
 from candidates.services.resume_files import resume_file_content, resume_file_upload
 from hrsuite import uploads
-from hrsuite.api import Created, ModelOut, ScopedViewSet, referenced, validated
+from hrsuite.api import Created, IntegerKeyField, ModelOut, ScopedViewSet, referenced, validated
 from hrsuite.downloads import attachment
+from hrsuite.models import BIGINT_MAX
 from hrsuite.parsers import FormParser, MultiPartParser
 from hrsuite.selectors import object_get_for
 
@@ -34,11 +39,16 @@ from hrsuite.selectors import object_get_for
 
 
 class PositionOut(ModelOut):
+    # The title in the request's language, else in the other.
+    title = serializers.CharField(read_only=True)
+
     class Meta:
         model = Position
         fields = [
             "id",
             "title",
+            "title_en",
+            "title_zh_hans",
             "department",
             "region",
             "time_zone",
@@ -46,6 +56,40 @@ class PositionOut(ModelOut):
             "status",
             "rejection_notice_hours",
         ]
+
+
+class PlanStepOut(serializers.Serializer):
+    kind = serializers.CharField()
+    duration_minutes = serializers.IntegerField()
+
+
+class PositionDimensionOut(serializers.Serializer):
+    """A dimension as a reader is shown it: its label in the request's language."""
+
+    key = serializers.CharField()
+    weight = serializers.FloatField()
+    label = serializers.CharField()
+
+
+class PositionDetailOut(PositionOut):
+    interview_plan = PlanStepOut(many=True, read_only=True)
+    dimensions = serializers.SerializerMethodField()
+
+    class Meta(PositionOut.Meta):
+        fields = [
+            *PositionOut.Meta.fields,
+            "headcount",
+            "owner",
+            "interviewers",
+            "interview_plan",
+            "dimension_labels",
+            "dimensions",
+        ]
+
+    @extend_schema_field(PositionDimensionOut(many=True))
+    def get_dimensions(self, position) -> list[dict]:
+        """The dimensions, weightiest first, each with its label in the request's language."""
+        return position.dimensions()
 
 
 class StageChangeOut(ModelOut):
@@ -192,23 +236,51 @@ class CandidateIn(serializers.Serializer):
         return value.isoformat() if value else ""
 
 
+def _whole_number(**kwargs) -> serializers.IntegerField:
+    """A whole number a database holds; which ones a position takes is its service's to say."""
+    return serializers.IntegerField(min_value=-BIGINT_MAX - 1, max_value=BIGINT_MAX, **kwargs)
+
+
+class PlanStepIn(serializers.Serializer):
+    kind = serializers.CharField(help_text="A kind of interview: ai_video, live_video, phone, onsite.")
+    duration_minutes = _whole_number()
+
+
+# Parsed here as to their types only; every rule is the position service's
+# (`candidates.services.positions`), which the HR pages call alike.
 class PositionIn(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    department = serializers.CharField(max_length=120)
-    region = serializers.CharField(max_length=10)
-    time_zone = serializers.CharField(max_length=64)
-    dimension_weights = serializers.DictField(child=serializers.FloatField(), allow_empty=False)
-    # Empty: the suite's default delay. The service checks the range too; bounded here as well,
-    # so the schema tells clients what the column holds.
-    rejection_notice_hours = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=REJECTION_NOTICE_HOURS_MAX
+    title_en = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    title_zh_hans = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    department = serializers.CharField(allow_blank=True)
+    region = serializers.CharField(allow_blank=True, help_text="CN, US-IL, DE-BE: drives holidays.")
+    time_zone = serializers.CharField(allow_blank=True)
+    headcount = _whole_number(required=False)
+    owner = IntegerKeyField(
+        required=False, allow_null=True, help_text="A recruiter's id; the creating recruiter when left out."
     )
+    interviewers = serializers.ListField(child=IntegerKeyField(), required=False)
+    interview_plan = PlanStepIn(many=True, required=False)
+    dimension_weights = serializers.DictField(child=serializers.FloatField())
+    dimension_labels = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True)),
+        required=False,
+        help_text='{"problem_solving": {"en": "Problem solving", "zh-hans": "解决问题"}}',
+    )
+    # Empty: the suite's default delay.
+    rejection_notice_hours = _whole_number(required=False, allow_null=True)
 
 
-class PositionSettingsIn(serializers.Serializer):
-    rejection_notice_hours = serializers.IntegerField(
-        allow_null=True, min_value=0, max_value=REJECTION_NOTICE_HOURS_MAX
-    )
+class PositionChangeIn(PositionIn):
+    """Any of a position's fields; those left out stay as they are."""
+
+    department = serializers.CharField(allow_blank=True, required=False)
+    region = serializers.CharField(allow_blank=True, required=False)
+    time_zone = serializers.CharField(allow_blank=True, required=False)
+    dimension_weights = serializers.DictField(child=serializers.FloatField(), required=False)
+
+
+class PositionTransitionIn(serializers.Serializer):
+    event = serializers.ChoiceField(choices=POSITION_EVENTS)
 
 
 class ApplicationIn(serializers.Serializer):
@@ -242,29 +314,56 @@ class ResumeFileIn(serializers.Serializer):
 # --- Views ---------------------------------------------------------------------------------------
 
 
+def _positions_listed(*, user, filters=None):
+    return selectors.position_list_for(user=user, filters=filters).prefetch_related("interviewers")
+
+
 class PositionApi(ScopedViewSet):
-    """Positions (requisitions) with their per-dimension score weights; a recruiter changes HR's
-    settings of one (the delay of a rejected candidate's message) with `partial_update`."""
+    """Positions (requisitions): titles per language, place, headcount, hiring team, interview
+    plan, and the dimensions candidates are assessed on with their weights and labels. A
+    recruiter creates one, changes any of its fields (`partial_update`), and puts it on hold,
+    resumes, closes or reopens it (`transition`); a closed position takes no new application."""
 
     queryset = Position.objects.none()
-    serializer_class = PositionOut
-    list_selector = staticmethod(selectors.position_list_for)
-    detail_queryset = staticmethod(lambda *, user: Position.objects.all())
+    serializer_class = PositionDetailOut
+    list_selector = staticmethod(_positions_listed)
+    detail_queryset = staticmethod(selectors.position_detail_queryset)
+    write_actions = {"transition": "change"}
 
-    @extend_schema(request=PositionIn, responses={201: PositionOut})
+    def _answer(self, position, **kwargs):
+        position = self.get_queryset().get(pk=position.pk)
+        return Response(PositionDetailOut(position, context=self.get_serializer_context()).data, **kwargs)
+
+    @extend_schema(request=PositionIn, responses={201: PositionDetailOut})
     def create(self, request):
         data = validated(PositionIn, request.data)
-        position = position_create(actor=request.user, **data)
-        return Response(
-            PositionOut(position, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
-        )
+        position = position_create(actor=request.user, **_plain(data))
+        return self._answer(position, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PositionSettingsIn, responses=PositionOut)
+    @extend_schema(request=PositionChangeIn, responses=PositionDetailOut)
     def partial_update(self, request, pk=None):
         position = self.visible_object()
-        data = validated(PositionSettingsIn, request.data)
-        position = position_settings_update(position=position, actor=request.user, **data)
-        return Response(PositionOut(position, context=self.get_serializer_context()).data)
+        data = validated(PositionChangeIn, request.data)
+        position = position_update(position=position, actor=request.user, **_plain(data))
+        return self._answer(position)
+
+    @extend_schema(request=PositionTransitionIn, responses=PositionDetailOut)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        position = self.visible_object()
+        data = validated(PositionTransitionIn, request.data)
+        position = position_transition(position=position, event=data["event"], actor=request.user)
+        return self._answer(position)
+
+
+def _plain(data: dict) -> dict:
+    """Parsed input as plain lists and dicts (DRF gives its own ordered kinds)."""
+    plain = dict(data)
+    if "interview_plan" in plain:
+        plain["interview_plan"] = [dict(step) for step in plain["interview_plan"]]
+    if "dimension_labels" in plain:
+        plain["dimension_labels"] = {key: dict(labels) for key, labels in plain["dimension_labels"].items()}
+    return plain
 
 
 class CandidateApi(ScopedViewSet):

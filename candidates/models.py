@@ -5,8 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
+from candidates.dimensions import dimension_label
+from candidates.languages import CHINESE, ENGLISH, in_language
 from hrsuite.fields import EncryptedTextField
-from hrsuite.models import DomainModel
+from hrsuite.models import DomainModel, columns_property
 from hrsuite.tallies import row_count_kept
 from hrsuite.visibility import ALSO_CANDIDATE, HR_ONLY, SeenAs, presented_fields, restricted_fields, stored
 
@@ -21,30 +23,70 @@ class Language(models.TextChoices):
 REJECTION_NOTICE_HOURS_MAX = 720
 
 
+# A position's bounds, which its service checks and the database holds it to.
+HEADCOUNT_MAX = 1000
+
+
 class Position(DomainModel):
+    """A requisition: what is hired for, where, by whom, through which interviews, and on which
+    dimensions candidates are assessed (docs/architecture.md, "Positions")."""
+
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         ON_HOLD = "on_hold", _("On hold")
         CLOSED = "closed", _("Closed")
 
-    title = models.CharField(_("title"), max_length=200)
+    # The title in each language the suite speaks; at least one is given, and a reader gets
+    # theirs, else the other (`title`).
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title_zh_hans = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
     department = models.CharField(_("department"), max_length=120)
-    # ISO 3166 country, optionally with subdivision ("CN", "US-IL", "DE-BE"): drives holidays.
+    # ISO 3166 country, optionally with subdivision ("CN", "US-IL", "DE-BE"), as the `holidays`
+    # package knows it: drives holidays.
     region = models.CharField(_("region"), max_length=10)
     time_zone = models.CharField(_("time zone"), max_length=64)
+    headcount = models.PositiveSmallIntegerField(_("headcount"), default=1)
+    # The hiring team: the recruiter who owns the position, and the interviewers it draws on.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    interviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("interviewer pool")
+    )
+    # The interviews a candidate goes through, in order: [{"kind": "ai_video", "duration_minutes":
+    # 30}, ...], kinds as interviews have them (`candidates.services.positions`).
+    interview_plan = models.JSONField(_("interview plan"), default=list)
     # {"communication": 0.3, "problem_solving": 0.4, ...}; weights sum to 1.
     dimension_weights = models.JSONField(_("score weights per dimension"), default=dict)
+    # HR's label of each dimension in each language: {"problem_solving": {"en": "Problem
+    # solving", "zh-hans": "解决问题"}}; read through `dimension_label`.
+    dimension_labels = models.JSONField(_("dimension labels"), default=dict)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     # Hours between a rejection and the candidate's message about it; empty for the suite's
     # default (HRSUITE_REJECTION_NOTICE_HOURS).
     rejection_notice_hours = models.PositiveSmallIntegerField(_("rejection message delay (hours)"), null=True)
 
+    # The title columns by language, for reads that pick their columns (`values()`, `only()`).
+    TITLE_FIELDS = {ENGLISH: "title_en", CHINESE: "title_zh_hans"}
+
     class Meta:
-        ordering = ["title"]
+        ordering = ["title_en", "title_zh_hans"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(rejection_notice_hours__lte=REJECTION_NOTICE_HOURS_MAX),
                 name="position_rejection_notice_hours_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(headcount__gte=1, headcount__lte=HEADCOUNT_MAX),
+                name="position_headcount_range",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(title_en="") | ~models.Q(title_zh_hans=""), name="position_has_a_title"
             ),
         ]
         verbose_name = _("position")
@@ -52,6 +94,45 @@ class Position(DomainModel):
 
     def __str__(self):
         return self.title
+
+    @classmethod
+    def title_columns(cls, prefix: str = "") -> tuple[str, ...]:
+        """The title columns, as a read that picks its columns names them from a row that leads
+        to the position (`prefix`: "application__position__")."""
+        return tuple(f"{prefix}{name}" for name in cls.TITLE_FIELDS.values())
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """The title by language."""
+        return {language: getattr(self, name) for language, name in self.TITLE_FIELDS.items()}
+
+    @columns_property("title_en", "title_zh_hans")
+    def title(self) -> str:
+        """The title in the active language, else in the other."""
+        return in_language(self.titles)
+
+    def title_in(self, language: str | None) -> str:
+        """The title in `language` (a message's reader's), else in the other."""
+        return in_language(self.titles, language)
+
+    def dimension_label(self, key: str, language: str | None = None) -> str:
+        return dimension_label(key, self.dimension_labels, language)
+
+    def dimensions(self, language: str | None = None) -> list[dict]:
+        """The dimensions rated, weightiest first (stored key order is not kept everywhere), each
+        as {"key", "weight", "label"}, the label in `language` (the active one when None)."""
+        weights = sorted(self.dimension_weights.items(), key=lambda item: (-float(item[1]), item[0]))
+        return [
+            {"key": key, "weight": float(weight), "label": self.dimension_label(key, language)}
+            for key, weight in weights
+        ]
+
+
+def title_in(values: dict, language: str | None = None, *, prefix: str = "") -> str:
+    """The title of a position read as `values()` (its title columns under `prefix`), in
+    `language` (the active one when None), else in the other."""
+    titles = {code: values.get(f"{prefix}{name}") for code, name in Position.TITLE_FIELDS.items()}
+    return in_language(titles, language)
 
 
 # Interviewers see the résumé, not contact data or identity documents; the candidate sees their
@@ -158,6 +239,9 @@ class Stage(models.TextChoices):
 # The ways out: an application in one of these is closed, and nothing is pending for it any more
 # (`interviews.services.closing`).
 CLOSED_STAGES = (Stage.REJECTED, Stage.WITHDRAWN)
+# An application still under way: neither closed nor hired. A closed position's are listed for HR
+# to close (docs/architecture.md, "Positions").
+OPEN_STAGES = tuple(stage for stage in Stage if stage not in (*CLOSED_STAGES, Stage.HIRED))
 
 
 # The stages an interviewer's work needs (which interview to attend, a scorecard to write). What

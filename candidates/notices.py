@@ -13,9 +13,10 @@ def application_named(payload: dict) -> Application | None:
     )
 
 
-def application_context(application: Application) -> dict:
+def application_context(application: Application, *, language: str | None = None) -> dict:
+    """What a message names of an application: the position's title in its reader's `language`."""
     return {
         "candidate_name": application.candidate.full_name,
-        "position": application.position.title,
+        "position": application.position.title_in(language),
         "hr_application_url": public_url(f"/api/applications/{application.pk}/"),
     }

@@ -15,11 +15,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext
 
+from accounts.models import User
 from candidates import names
+from candidates.languages import language_of
 from candidates.models import (
+    OPEN_STAGES,
     STAGES_BEFORE_OUTCOME,
     Application,
     Candidate,
@@ -201,14 +204,45 @@ def application_detail_queryset(*, user) -> QuerySet[Application]:
 class PositionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Position.Status.choices)
     region = django_filters.CharFilter()
+    department = django_filters.CharFilter(max_length=120)
 
     class Meta:
         model = Position
         fields = ["status", "region", "department"]
 
 
+def title_order(language: str | None = None, *, prefix: str = "") -> Coalesce:
+    """Positions ordered by their title as a reader of `language` (the active one when None)
+    reads it: in that language, else in the other (`Position.title`)."""
+    first = Position.TITLE_FIELDS[language_of(language)]
+    second = next(name for name in Position.TITLE_FIELDS.values() if name != first)
+    return Coalesce(NullIf(F(f"{prefix}{first}"), Value("")), F(f"{prefix}{second}"))
+
+
 def position_list_for(*, user, filters=None) -> QuerySet[Position]:
-    return filtered(PositionFilter, filters, restrict(Position.objects.order_by("title", "id"), user=user))
+    """The positions `user` may see, by title in the reader's language."""
+    queryset = restrict(Position.objects.order_by(title_order(), "id"), user=user)
+    return filtered(PositionFilter, filters, queryset)
+
+
+def position_detail_queryset(*, user) -> QuerySet[Position]:
+    """A position with its hiring team."""
+    return Position.objects.select_related("owner").prefetch_related(
+        Prefetch("interviewers", queryset=User.objects.order_by("username", "pk"))
+    )
+
+
+def position_open_applications(*, user, position: Position, limit: int) -> QuerySet[Application]:
+    """The position's applications still open (not rejected, withdrawn or hired) that `user` may
+    see, oldest first, the first `limit` of them, with their candidates."""
+    queryset = restrict(Application.objects.select_related("candidate"), user=user)
+    queryset = queryset.filter(position=position, stage__in=OPEN_STAGES).order_by("created_at", "id")
+    return queryset[:limit]
+
+
+def position_open_application_count(*, user, position: Position) -> int:
+    queryset = restrict(Application.objects.all(), user=user)
+    return queryset.filter(position=position, stage__in=OPEN_STAGES).count()
 
 
 class PriorRecordFilter(django_filters.FilterSet):

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from hrsuite import trail
 from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.fields import EncryptedJSONField
-from hrsuite.models import BIGINT_MAX
+from hrsuite.models import BIGINT_MAX, ColumnsProperty
 from hrsuite.permissions import global_permission, has_role, restrict
 from hrsuite.roles import Role
 from hrsuite.selectors import object_get_for
@@ -163,16 +163,35 @@ def _readings(serializer) -> list[_Reading]:
     return readings
 
 
+class _ColumnsStep(NamedTuple):
+    """The last step of a reading that ends at a `ColumnsProperty`: read by its name, shown from
+    its columns."""
+
+    name: str
+    columns: tuple[str, ...]
+    model: type
+    is_relation: bool = False
+
+    @property
+    def attname(self) -> str:
+        return self.name
+
+
 def _column(model, source_attrs):
     """The model fields `source_attrs` follows from `model`: forward relations (by name) to a
-    concrete field (by name or column); None where it reads anything else."""
+    concrete field (by name or column), or to a property read from the model's own columns
+    (`ColumnsProperty`); None where it reads anything else."""
     steps = []
-    for attr in source_attrs:
+    for i, attr in enumerate(source_attrs):
         if steps and not (steps[-1].is_relation and source_attrs[len(steps) - 1] == steps[-1].name):
             return None  # only an object of a relation is read on from
         try:
             step = model._meta.get_field(attr)
         except FieldDoesNotExist:  # a property or method: read as DRF reads it
+            made = getattr(model, attr, None)
+            if isinstance(made, ColumnsProperty) and i == len(source_attrs) - 1:
+                steps.append(_ColumnsStep(attr, made.columns, model))
+                return steps
             return None
         if not step.concrete or step.many_to_many or attr not in (step.name, step.attname):
             return None
@@ -213,7 +232,11 @@ def _shown_columns(serializer_class) -> list[str] | None:
                     if any(presented(step.model, step.name) for step in steps):
                         columns = None  # its presentation reads more of the row
                         break
-                    columns.append(LOOKUP_SEP.join(step.name for step in steps))
+                    names = [step.name for step in steps]
+                    if isinstance(steps[-1], _ColumnsStep):
+                        columns.extend(LOOKUP_SEP.join([*names[:-1], name]) for name in steps[-1].columns)
+                    else:
+                        columns.append(LOOKUP_SEP.join(names))
         _shown[serializer_class] = columns
     return _shown[serializer_class]
 

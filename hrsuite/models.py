@@ -60,6 +60,26 @@ class InFew(models.Lookup):
         )
 
 
+class ColumnsProperty(property):
+    """A model's property computed from some of its own columns (`columns`), made with
+    `columns_property`: an API answer showing it reads those columns and no others
+    (`hrsuite.api.reading_shown`), as it would a column shown."""
+
+    columns: tuple[str, ...] = ()
+
+
+def columns_property(*columns: str):
+    """Decorator: `@columns_property("title_en", "title_zh_hans")` over a method of the model
+    makes it a property read from those columns."""
+
+    def decorate(method) -> ColumnsProperty:
+        made = ColumnsProperty(method, doc=method.__doc__)
+        made.columns = columns
+        return made
+
+    return decorate
+
+
 def nul_places(document) -> tuple[list[str], int]:
     """The places (`a.b[0]`) in a JSON document whose key or text holds a NUL character, which
     PostgreSQL cannot store, and how deep the document nests; walked without recursion."""

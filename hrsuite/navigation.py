@@ -10,6 +10,7 @@ from hrsuite.roles import Role
 SECTIONS = [
     (_("Dashboard"), "hr-dashboard", {Role.RECRUITER, Role.HR_ADMIN}),
     (_("Candidates"), "hr-candidates", {Role.RECRUITER, Role.HR_ADMIN}),
+    (_("Positions"), "hr-positions", {Role.RECRUITER, Role.HR_ADMIN}),
     (_("Privacy requests"), "hr-privacy-requests", {Role.RECRUITER, Role.HR_ADMIN}),
     (_("Audit trail"), "hr-audit", {Role.HR_ADMIN}),
     (_("My interviews"), "workspace-home", {Role.INTERVIEWER}),

@@ -50,7 +50,7 @@ def interview_context(notification, *, zone: ZoneInfo, language: str) -> dict:
         context.update(
             interview=interview,
             kind=interview.get_kind_display(),
-            position=application.position.title,
+            position=application.position.title_in(language),
             candidate_name=application.candidate.full_name,
             starts_at=format_time(starts_at, zone=zone, language=language),
             duration=interview.duration_minutes,
@@ -74,7 +74,7 @@ def _context(notification, *, zone: ZoneInfo, language: str) -> dict:
     context = interview_context(notification, zone=zone, language=language)
     application = application_named(notification.payload)
     if application is not None:
-        context.update(application_context(application))
+        context.update(application_context(application, language=language))
     return context
 
 
@@ -186,7 +186,7 @@ def calendar_file(notification, *, email: str, name: str) -> bytes:
         notification.payload.get("starts_at") or interview.starts_at.isoformat()
     )
     starts_utc = starts_at.astimezone(UTC)
-    title = interview.application.position.title
+    title = interview.application.position.title_in(notification.language)
     summary = f"面试：{title}" if notification.language == "zh-hans" else f"Interview: {title}"  # noqa: RUF001
     lines = [
         "BEGIN:VCALENDAR",

@@ -107,7 +107,7 @@ def onboarding_context(notification: Notification, *, zone: ZoneInfo, language: 
             )
     application = application or application_named(payload)
     if application is not None:
-        context.update(application_context(application))
+        context.update(application_context(application, language=language))
     return context
 
 

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from candidates.models import Application, Candidate
+from candidates.models import Application, Candidate, Position
 from candidates.selectors import application_list_for, candidate_list_for
 from hrsuite.errors import NotFound
 from interviews.models import AIAssessment, Consent, ConsentNotice, Interview
@@ -68,13 +68,18 @@ def portal_overview_for(*, user, language: str) -> PortalOverview:
     overview = PortalOverview(
         candidate=candidate,
         applications=list(
-            _narrowed(application_list_for(user=user), "stage", "position__title", joined=("position",))
+            _narrowed(
+                application_list_for(user=user),
+                "stage",
+                *Position.title_columns("position__"),
+                joined=("position",),
+            )
         ),
         interviews=list(
             _narrowed(
                 interview_list_for(user=user),
                 *("kind", "provider", "starts_at", "duration_minutes", "join_url", "status"),
-                "application__position__title",
+                *Position.title_columns("application__position__"),
                 joined=("application__position",),
             )
         ),
@@ -88,14 +93,14 @@ def portal_overview_for(*, user, language: str) -> PortalOverview:
         offers=list(
             _narrowed(
                 offer_list_for(user=user),
-                *("status", "start_date", "expires_at", "position__title"),
+                *("status", "start_date", "expires_at", *Position.title_columns("position__")),
                 joined=("position",),
             )
         ),
         plans=list(
             _narrowed(
                 plan_list_for(user=user),
-                *("start_date", "status", "application__position__title"),
+                *("start_date", "status", *Position.title_columns("application__position__")),
                 joined=("application__position",),
             )
         ),

@@ -435,7 +435,8 @@ WRITES = [
         "post",
         _denied(recruiter=201),
         body=lambda w: {
-            "title": "Data engineer",
+            "title_en": "Data engineer",
+            "title_zh_hans": "数据工程师",
             "department": "Data",
             "region": "DE-BE",
             "time_zone": "Europe/Berlin",
@@ -449,6 +450,14 @@ WRITES = [
         _denied(recruiter=200),
         target=("mine", "position"),
         body=lambda w: {"rejection_notice_hours": 72},
+    ),
+    WriteSpec(
+        "position",
+        "transition",
+        "post",
+        _denied(recruiter=200),
+        target=("mine", "position"),
+        body=lambda w: {"event": "hold"},
     ),
     WriteSpec(
         "candidate",

@@ -76,7 +76,7 @@ def make_api_token(user: User, **kwargs) -> str:
 
 def make_position(actor, **overrides):
     data = {
-        "title": f"Engineer {next(_seq)}",
+        "title_en": f"Engineer {next(_seq)}",
         "department": "Engineering",
         "region": "CN",
         "time_zone": "Asia/Shanghai",

@@ -86,8 +86,9 @@ def test_a_list_reads_only_the_columns_its_answer_shows(api, recruiter, intervie
     assert len(response.json()["results"]) == 2
     rows = [q["sql"] for q in captured if q["sql"].startswith('SELECT "interviews_interview"."id"')]
     assert len(rows) == 1
-    # Shown: the interview's columns, its candidate's name and key, its position's title.
+    # Shown: the interview's columns, its candidate's name and key, its position's title (in each
+    # language, the reader's shown).
     assert '"candidates_candidate"."full_name"' in rows[0]
-    assert '"candidates_position"."title"' in rows[0]
-    for unshown in ("provider_meeting_id", "summary_sent_at", "resume_text", "dimension_weights"):
-        assert unshown not in rows[0]
+    assert all(f'"candidates_position"."{title}"' in rows[0] for title in ("title_en", "title_zh_hans"))
+    unshown = ("provider_meeting_id", "summary_sent_at", "resume_text", "dimension_weights", "headcount")
+    assert not [column for column in unshown if column in rows[0]]

@@ -34,7 +34,7 @@ from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from accounts.models import User
-from candidates.models import Candidate, ResumeFile, Stage, StageChange
+from candidates.models import Candidate, Position, ResumeFile, Stage, StageChange
 from candidates.services.applications import application_move
 from candidates.services.candidates import candidate_portal_link, candidate_update
 from candidates.services.prior_records import prior_record_create
@@ -107,6 +107,10 @@ PAGE_ARGUMENTS = {
     ("portal-open-offer", "offer_id"): onboarding_models.Offer,
     ("portal-open-onboarding", "plan_id"): onboarding_models.OnboardingPlan,
     ("hr-privacy-request", "pk"): PrivacyRequest,
+    ("hr-position", "pk"): Position,
+    ("hr-position-edit", "pk"): Position,
+    ("hr-position-close-applications", "pk"): Position,
+    ("hr-position-closing", "pk"): Position,
 }
 # Routes not read, and why.
 NOT_READ = {

@@ -41,7 +41,7 @@ def _error(response, status=400):
 
 def _position(**overrides):
     return {
-        "title": "Engineer",
+        "title_en": "Engineer",
         "department": "Engineering",
         "region": "CN",
         "time_zone": "Asia/Shanghai",

@@ -64,13 +64,14 @@ _LIST_DEFERRED = [f"application__{name}" for name in _CANDIDATE_DEFERRED]
 # What a row of the home page shows of an interview and of its application (the scorecard's due
 # time comes from the interview's end, or its start and duration).
 _ROW_INTERVIEW = ("application", "kind", "starts_at", "duration_minutes", "ended_at", "status", "join_url")
-_ROW_APPLICATION = ("candidate__full_name", "position__title")
+_ROW_APPLICATION = ("candidate__full_name", "position__title_en", "position__title_zh_hans")
 # What the interview page shows of its interview, application and position; the candidate is read
 # on its own, through the candidate's policy.
 _PAGE_INTERVIEW = (
     *("application", "kind", "starts_at", "duration_minutes", "candidate_time_zone", "join_url"),
     *("status", "ended_at", "application__candidate", "application__stage", "application__position"),
-    *("application__position__title", "provider_meeting_id"),
+    *("application__position__title_en", "application__position__title_zh_hans"),
+    *("application__position__dimension_labels", "provider_meeting_id"),
 )
 # What a workspace page shows of the other interviewers, of the AI assessment and of my scorecard.
 _INTERVIEWER_NAME = ("interviewer__first_name", "interviewer__last_name", "interviewer__username")
@@ -86,17 +87,6 @@ _REVIEW = tuple(f"dimensions__reviews__{name}" for name in _REVIEW_FIELDS)
 _PAGE_SCORECARD = ("interview", "interviewer", "status", "submitted_at", "updated_at")
 _PAGE_CANDIDATE = ("full_name", "region", "resume_text")
 
-# Labels of the dimensions positions commonly rate; any other shows its own name, tidied.
-DIMENSION_LABELS = {
-    "communication": _("Communication"),
-    "problem_solving": _("Problem solving"),
-    "technical_depth": _("Technical depth"),
-    "analytical_thinking": _("Analytical thinking"),
-    "stakeholder_management": _("Stakeholder management"),
-    "customer_focus": _("Customer focus"),
-    "leadership": _("Leadership"),
-    "teamwork": _("Teamwork"),
-}
 RATING_SCALE = [
     (1, _("Far below the bar")),
     (2, _("Below the bar")),
@@ -104,10 +94,6 @@ RATING_SCALE = [
     (4, _("Above the bar")),
     (5, _("Far above the bar")),
 ]
-
-
-def dimension_label(name: str) -> str:
-    return str(DIMENSION_LABELS.get(name) or name.replace("_", " ").capitalize())
 
 
 # --- Reads ---------------------------------------------------------------------------------------
@@ -235,7 +221,7 @@ def _assessment(user, interview: Interview) -> AIAssessment | None:
             # A row of the model, so the evidence is decrypted for its own row.
             values = [row[f"dimensions__{name}"] for name in _DIMENSION_FIELDS]
             dimension = scored[key] = AIDimensionScore.from_db(queryset.db, _DIMENSION_FIELDS, values)
-            dimension.label = dimension_label(dimension.dimension)
+            dimension.label = interview.application.position.dimension_label(dimension.dimension)
             dimension.low_confidence = dimension.confidence < MIN_CONFIDENCE
             dimension.quotes = evidence_quotes(dimension.evidence)
             dimension.shown_reviews = []
@@ -387,13 +373,11 @@ def interview_page(request, pk):
 
 
 def _dimensions(interview: Interview) -> list[dict]:
-    """The position's dimensions, the weightiest first (stored key order is not kept everywhere)."""
-    weights = interview.application.position.dimension_weights
-    ordered = sorted(weights.items(), key=lambda item: (-float(item[1]), item[0]))
-    return [
-        {"key": key, "label": dimension_label(key), "weight": round(float(weight) * 100)}
-        for key, weight in ordered
-    ]
+    """The position's dimensions, the weightiest first, with their labels and weights in percent."""
+    dimensions = interview.application.position.dimensions()
+    for dimension in dimensions:
+        dimension["weight"] = round(dimension["weight"] * 100)
+    return dimensions
 
 
 def _rated_dimensions(interview: Interview, scorecard: Scorecard) -> list[dict]:

@@ -23,8 +23,8 @@ from django.utils.translation import gettext
 from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_list, audit_record
-from candidates.models import Application, Candidate, Position, PriorRecord, Stage, StageChange
-from candidates.selectors import CandidateFilter, resume_files_shown
+from candidates.models import Application, Candidate, Position, PriorRecord, Stage, StageChange, title_in
+from candidates.selectors import CandidateFilter, resume_files_shown, title_order
 from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.permissions import restrict
 from hrsuite.roles import Role
@@ -162,7 +162,7 @@ def candidate_rows(candidates: list[Candidate], *, user) -> list[CandidateRow]:
     application's related caches, filters built from the instances) cost more than the reads."""
     applications = list(
         restrict(Application.objects.filter(candidate_id__in=[c.pk for c in candidates]), user=user)
-        .annotate(position_title=F("position__title"))
+        .annotate(**{f"position_{name}": F(f"position__{name}") for name in Position.TITLE_FIELDS.values()})
         .only("candidate", "stage", "stage_changed_at")
         .order_by("-stage_changed_at", "id")
     )
@@ -181,6 +181,7 @@ def candidate_rows(candidates: list[Candidate], *, user) -> list[CandidateRow]:
         next_interview.setdefault(candidate_of[interview.application_id], interview)
     listed: dict[UUID, list[Application]] = {c.pk: [] for c in candidates}
     for application in applications:
+        application.position_title = title_in(vars(application), prefix="position_")
         listed[application.candidate_id].append(application)
     return [
         CandidateRow(
@@ -194,7 +195,8 @@ def candidate_rows(candidates: list[Candidate], *, user) -> list[CandidateRow]:
 
 
 def positions_for(*, user, open_only: bool = False) -> QuerySet[Position]:
-    queryset = restrict(Position.objects.order_by("title", "id"), user=user)
+    """The positions `user` may see, by title in the reader's language."""
+    queryset = restrict(Position.objects.order_by(title_order(), "id"), user=user)
     return queryset.filter(status=Position.Status.OPEN) if open_only else queryset
 
 
@@ -254,7 +256,11 @@ _CANDIDATE_COLUMNS = (
     *("resume_text", "source", "erased_at"),
 )
 _APPLICATION_COLUMNS = ("candidate", "stage", "stage_changed_at", "position")
-_POSITION_COLUMNS = ("position__title", "position__department", "position__region")
+# The position's dimension labels name the assessment's scores.
+_POSITION_COLUMNS = (
+    *Position.title_columns("position__"),
+    *("position__department", "position__region", "position__dimension_labels"),
+)
 _STAGE_CHANGE_COLUMNS = ("application", "from_stage", "to_stage", "at", "reason", *_named("actor"))
 _INTERVIEW_COLUMNS = (
     *("application", "kind", "provider", "starts_at", "duration_minutes", "candidate_time_zone"),
@@ -263,8 +269,8 @@ _INTERVIEW_COLUMNS = (
 # The interview page's own interview, with its application's position and candidate's name.
 _INTERVIEW_PAGE_COLUMNS = (
     *_INTERVIEW_COLUMNS,
-    *("application__candidate", "application__stage", "application__position__title"),
-    *("application__candidate__full_name", "provider_meeting_id"),
+    *("application__candidate", "application__stage", *Position.title_columns("application__position__")),
+    *("application__position__dimension_labels", "application__candidate__full_name", "provider_meeting_id"),
 )
 _ASSIGNMENT_COLUMNS = ("interview", "created_at", *_named("interviewer"))
 # The full transcript and the provider's raw payload are not shown, so not decrypted.

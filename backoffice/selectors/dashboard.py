@@ -31,7 +31,8 @@ from django.utils import timezone
 from accounts.models import full_name
 from audit.services import audit_lists
 from backoffice.models import DashboardSummary
-from candidates.models import Application, Candidate, Position, Stage
+from candidates.languages import ENGLISH
+from candidates.models import Application, Candidate, Position, Stage, title_in
 from hrsuite.models import choice_labels
 from hrsuite.permissions import global_permission, restrict
 from interviews.models import (
@@ -428,7 +429,7 @@ def count_for(*, user, now: datetime) -> Summary:
     """Every count on the dashboard, now: one GROUP BY or COUNT each."""
     open_positions = list(
         restrict(Position.objects.filter(status=Position.Status.OPEN), user=user).values(
-            "id", "title", "department", "region"
+            "id", *Position.title_columns(), "department", "region"
         )
     )
     agenda_from, agenda_quarters = _agenda_quarters(user, now)
@@ -543,14 +544,14 @@ def _pipeline_counts(user, open_positions: list[dict]) -> list[dict]:
         funnels.append(
             {
                 "position_id": position["id"],
-                "title": position["title"],
+                **{name: position[name] for name in Position.title_columns()},
                 "department": position["department"],
                 "region": position["region"],
                 "total": sum(by_stage.values()),
                 **{stage: by_stage.get(stage, 0) for stage in stages},
             }
         )
-    funnels.sort(key=lambda row: (-row["total"], row["title"], row["position_id"]))
+    funnels.sort(key=lambda row: (-row["total"], title_in(row, ENGLISH), row["position_id"]))
     return funnels[:PIPELINE_POSITIONS]
 
 
@@ -569,7 +570,8 @@ def _pipeline(summary: Summary) -> Pipeline:
         positions.append(
             PositionFunnel(
                 position_id=row["position_id"],
-                title=row["title"],
+                # Kept before titles had languages: the one title, until the row is counted again.
+                title=title_in(row) or row.get("title", ""),
                 department=row["department"],
                 region=row["region"],
                 total=total,
@@ -669,8 +671,14 @@ def _interview_values(path: str) -> dict[str, F]:
     return {
         "candidate_id": F(f"{path}application__candidate_id"),
         "candidate_name": F(f"{path}application__candidate__full_name"),
-        "position_title": F(f"{path}application__position__title"),
+        **_title_values(f"{path}application__position__"),
     }
+
+
+def _title_values(path: str) -> dict[str, F]:
+    """The title per language of the position at `path`; `_names_opened` picks the reader's. Both
+    are read, so a statement kept for every viewer (`_read`) serves each language."""
+    return {f"position_{name}": F(f"{path}{name}") for name in Position.TITLE_FIELDS.values()}
 
 
 _CANDIDATE_NAME = Candidate._meta.get_field("full_name")
@@ -680,11 +688,14 @@ def _names_opened(rows: list[dict]) -> list[dict]:
     """Each row's `candidate_name` decrypted: `values()` reads the name as stored, a ciphertext
     bound to its candidate's row (`candidate_id`). An erased candidate's reads empty (`Erased`),
     a row naming no candidate None. The keys of every candidate the rows name are read in one
-    query (docs/architecture.md, "Person keys")."""
+    query (docs/architecture.md, "Person keys"). With it, the `position_title` of a row that
+    read one (`_title_values`), in the reader's language."""
     for row in rows:
         row["candidate_name"] = _CANDIDATE_NAME.decrypt_value(
             row["candidate_name"], row_id=row["candidate_id"]
         )
+        if "position_title_en" in row:
+            row["position_title"] = title_in(row, prefix="position_")
     return rows
 
 
@@ -928,7 +939,7 @@ def _failed_list(notifications: QuerySet[Notification], *, limit: int) -> QueryS
         candidate_name=F("candidate__full_name"),
         **_user_values("recipient_user__"),
         interview_starts_at=F("interview__starts_at"),
-        position_title=F("interview__application__position__title"),
+        **_title_values("interview__application__position__"),
     )
 
 

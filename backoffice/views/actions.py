@@ -186,7 +186,7 @@ def release(request, *, candidate_id) -> Done:
 
 def review(request, *, candidate_id) -> Done:
     visible = assessment_list_for(user=request.user).values("pk")
-    queryset = AIDimensionScore.objects.select_related("assessment__interview__application").filter(
+    queryset = AIDimensionScore.objects.select_related("assessment__interview__application__position").filter(
         assessment__in=visible, assessment__interview__application__candidate_id=candidate_id
     )
     dimension = _one(queryset, request.POST.get("dimension"))
@@ -198,8 +198,10 @@ def review(request, *, candidate_id) -> Done:
         reason=request.POST.get("reason", ""),
         actor=request.user,
     )
+    position = dimension.assessment.interview.application.position
     return Done(
-        _("Your review of “%(dimension)s” is recorded.") % {"dimension": dimension.dimension},
+        _("Your review of “%(dimension)s” is recorded.")
+        % {"dimension": position.dimension_label(dimension.dimension)},
         f"interview-{dimension.assessment.interview_id}",
     )
 

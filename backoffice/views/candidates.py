@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import full_name
 from backoffice.forms import BLANK, Fields, FormState, Refusal, form_values, template_errors
 from backoffice.selectors import candidate_file as selectors
+from candidates.languages import in_language
 from candidates.models import Candidate, Language, Position, ResumeFile, Stage
 from candidates.selectors import candidate_search_for_trail
 from candidates.services import resume_files
@@ -49,9 +50,19 @@ HR = (Role.RECRUITER, Role.HR_ADMIN)
 # position. The rest of the row (a password hash, a position's score weights to decode) would be
 # read for each of some hundred choices.
 _NAME_COLUMNS = ("id", "username", "first_name", "last_name")
-_POSITION_COLUMNS = ("id", "title", "department", "region", "status")
+_POSITION_COLUMNS = ("id", *Position.title_columns(), "department", "region", "status")
 # A new application's choice of position (`_position_options`).
-_POSITION_CHOICE_COLUMNS = ("id", "title", "department", "region")
+_POSITION_CHOICE_COLUMNS = ("id", *Position.title_columns(), "department", "region")
+
+
+def _titled(rows) -> list[tuple]:
+    """Rows of (id, title per language..., *rest) as (id, title in the reader's language, *rest)."""
+    languages = tuple(Position.TITLE_FIELDS)
+    width = len(languages)
+    return [
+        (row[0], in_language(dict(zip(languages, row[1 : 1 + width], strict=True))), *row[1 + width :])
+        for row in rows
+    ]
 
 
 def _may_act(request) -> bool:
@@ -122,7 +133,7 @@ def candidate_list(request):
             state = FormState(
                 form_values(request.POST), template_errors(error) or {"__all__": [error.message]}
             )
-            refusal = Refusal(name, "", state, error.message, 400)
+            refusal = Refusal(name, "", state, error.message, error.status_code)
         else:
             candidate_id = getattr(created, "candidate_id", None) or created.pk
             message = (
@@ -161,7 +172,7 @@ def candidate_list(request):
             row.interview_url = interview_url(row.next_interview.pk) if row.next_interview else ""
     # Rows of `_POSITION_COLUMNS`: a position has no field concealed from anyone, and fifty model
     # instances cost more than the rest of the list's reads.
-    positions = list(selectors.positions_for(user=request.user).values_list(*_POSITION_COLUMNS))
+    positions = _titled(selectors.positions_for(user=request.user).values_list(*_POSITION_COLUMNS))
     may_act = _may_act(request)
     state_of_new = _state(refusal, "candidate_create", "")
     new_application = _state(refusal, "application_for_email", "")
@@ -353,7 +364,7 @@ def _choices(request, *, applications=None, interviews=()) -> dict:
         roles["recruiters"] = Role.RECRUITER
     if applications is not None:
         open_positions = selectors.positions_for(user=request.user, open_only=True)
-        choices["open_positions"] = tuple(open_positions.values_list(*_POSITION_CHOICE_COLUMNS))
+        choices["open_positions"] = tuple(_titled(open_positions.values_list(*_POSITION_CHOICE_COLUMNS)))
     if roles:
         choices.update(_people(roles))
     return choices
@@ -434,7 +445,9 @@ def _decorate_interview(interview, refusal, consents, choices: dict) -> None:
     if assessment is not None:
         assessment.overall_confidence_pct = _percent(assessment.overall_confidence)
         assessment.transcript_quality_pct = _percent(assessment.transcript_quality)
+    position = interview.application.position
     for dimension in interview.dimension_list:
+        dimension.label = position.dimension_label(dimension.dimension)
         dimension.form = _state(refusal, "review", dimension.pk)
         dimension.confidence_pct = _percent(dimension.confidence)
         dimension.low_confidence = dimension.confidence < MIN_CONFIDENCE
@@ -456,6 +469,7 @@ def _decorate_interview(interview, refusal, consents, choices: dict) -> None:
             consent.tone = _tone(consent.decision)
     for card in interview.submitted_scorecards:
         card.tone = _tone(card.recommendation)
+        card.rating_rows = [(position.dimension_label(name), rating) for name, rating in card.ratings.items()]
 
 
 # The colour of a state's badge; states not named here keep the default blue.

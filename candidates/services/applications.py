@@ -2,9 +2,9 @@
 
 from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from audit.models import AuditAction
@@ -17,17 +17,42 @@ from candidates.models import (
     Stage,
     StageChange,
 )
-from hrsuite.errors import ValidationFailed
+from hrsuite.errors import Conflict, ValidationFailed
 from hrsuite.permissions import get_for_change, require
 from hrsuite.workflow import transition
 
 
+def _status_held(position: Position) -> str:
+    """The position's status now, held until this transaction ends: on PostgreSQL its row is
+    share-locked, so closing it (which locks it for update) waits for this application, and an
+    application never lands after the position closed. SQLite has one writer at a time."""
+    if connection.vendor != "postgresql":
+        return Position.objects.filter(pk=position.pk).values_list("status", flat=True).get()
+    table = connection.ops.quote_name(Position._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM {table} WHERE id = %s FOR SHARE", [position.pk])  # noqa: S608
+        (status,) = cursor.fetchone()
+    return status
+
+
+# Why a position that is not open takes no application.
+_NOT_OPEN = {
+    Position.Status.ON_HOLD: gettext_lazy(
+        "The position is on hold: it takes no new applications until it is open."
+    ),
+    Position.Status.CLOSED: gettext_lazy("The position is closed: it takes no new applications."),
+}
+
+
 @transaction.atomic
 def application_create(*, candidate: Candidate, position: Position, actor) -> Application:
+    """A candidate applies for an open position; one on hold or closed refuses (409, naming
+    `position`)."""
     require(actor, "add", Application)
-    if position.status != Position.Status.OPEN:
-        message = gettext("The position is not open.")
-        raise ValidationFailed(message, fields={"position": [message]})
+    status = _status_held(position)
+    if status != Position.Status.OPEN:
+        message = str(_NOT_OPEN.get(status, gettext_lazy("The position is not open.")))
+        raise Conflict(message, fields={"position": [message]}, code="position_not_open")
     now = timezone.now()
     application = Application(
         candidate=candidate, position=position, stage=Stage.APPLIED, stage_changed_at=now

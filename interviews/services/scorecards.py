@@ -72,12 +72,13 @@ def scorecard_submit(*, scorecard: Scorecard, actor) -> Scorecard:
     # the interview's end, committing at once, would each miss the other, and the assignment would
     # stay "awaiting my scorecard" with the scorecard in. One waits for the other instead.
     Interview.objects.select_for_update().filter(pk=scorecard.interview_id).values_list("pk").first()
-    dimensions = set(scorecard.interview.application.position.dimension_weights)
+    position = scorecard.interview.application.position
     errors: dict[str, list[str]] = {}
-    missing = sorted(dimensions - set(scorecard.ratings))
+    missing = sorted(set(position.dimension_weights) - set(scorecard.ratings))
     if missing:
+        named = ", ".join(position.dimension_label(key) for key in missing)
         errors["ratings"] = [
-            gettext("Rate every dimension; missing: %(dimensions)s.") % {"dimensions": ", ".join(missing)}
+            gettext("Rate every dimension; missing: %(dimensions)s.") % {"dimensions": named}
         ]
     if not scorecard.recommendation:
         errors["recommendation"] = [gettext("Give a recommendation.")]

@@ -215,20 +215,7 @@ OFFER_WORDS = {
     Offer.Status.EXPIRED: (_("Expired"), "neutral"),
     Offer.Status.CANCELLED: (_("Withdrawn"), "neutral"),
 }
-# Dimension names HR uses in positions' weights, as a candidate reads them.
-DIMENSIONS = {
-    "communication": _("Communication"),
-    "problem_solving": _("Problem solving"),
-    "technical_depth": _("Technical depth"),
-    "analytical_thinking": _("Analytical thinking"),
-    "stakeholder_management": _("Working with stakeholders"),
-    "customer_focus": _("Customer focus"),
-}
 _JOINABLE = (Interview.Status.SCHEDULED, Interview.Status.IN_PROGRESS)
-
-
-def _dimension_label(name: str) -> str:
-    return DIMENSIONS.get(name) or name.replace("_", " ").capitalize()
 
 
 def _interview_rows(overview, *, zone, language: str) -> list[dict]:
@@ -325,6 +312,7 @@ def result(request, assessment_id):
         "interview__application__position"
     )
     assessment = visible_or_404(queryset, user=request.user, pk=assessment_id)
+    position = assessment.interview.application.position
     dimensions = []
     for dimension in assessment.dimensions.all():
         overrides = [
@@ -334,7 +322,11 @@ def result(request, assessment_id):
         ]
         score = overrides[-1].score if overrides else dimension.score
         dimensions.append(
-            {"label": _dimension_label(dimension.dimension), "score": score, "width": max(min(score, 100), 0)}
+            {
+                "label": position.dimension_label(dimension.dimension),
+                "score": score,
+                "width": max(min(score, 100), 0),
+            }
         )
     interview = assessment.interview
     reviewed_at = assessment.first_reviewed_at

@@ -78,7 +78,7 @@ def test_a_row_lists_every_application_and_the_soonest_interview_of_any_of_them(
     (candidate,) = _candidates(recruiter, 1)  # a first application, its interview on Tuesday 09:00
     clock.shift(datetime.timedelta(minutes=5))
     second = make_application(
-        recruiter, candidate=candidate, position=make_position(recruiter, title="Tester")
+        recruiter, candidate=candidate, position=make_position(recruiter, title_en="Tester")
     )
     sooner = schedule(recruiter, application=second, starts_at=shanghai(2027, 3, 1, 15, 0))
     # Cancelled, it is no next interview, though it would be the soonest.
@@ -178,8 +178,8 @@ def test_position_and_stage_together_mean_one_application_for_that_position_at_t
 
 
 def test_the_filter_offers_every_position_and_the_new_application_only_open_ones(client, recruiter):
-    open_post = make_position(recruiter, title="Analyst <b>", department="Finance", region="DE")
-    closed = make_position(recruiter, title="Designer")
+    open_post = make_position(recruiter, title_en="Analyst <b>", department="Finance", region="DE")
+    closed = make_position(recruiter, title_en="Designer")
     Position.objects.filter(pk=closed.pk).update(status=Position.Status.CLOSED)
     client.force_login(recruiter)
     page = client.get(LIST, {"position": closed.pk}).text

@@ -95,7 +95,7 @@ def failed_message(interview, *, suffix=""):
 
 def add_rows(recruiter, interviewer, n: int, *, suffix: str):
     """One more row in every dashboard list, chart and count."""
-    position = make_position(recruiter, title=f"Data engineer {suffix}")
+    position = make_position(recruiter, title_en=f"Data engineer {suffix}")
     today = interview_at(recruiter, shanghai(2027, 3, 2, 15, n), position=position, name=f"Extra {suffix}")
     late = held(recruiter, shanghai(2027, 2, 27, 10, n), interviewers=[interviewer], position=position)
     ai = held(recruiter, shanghai(2027, 2, 27, 14, n), kind="ai_video", position=position)
@@ -110,7 +110,7 @@ def add_rows(recruiter, interviewer, n: int, *, suffix: str):
 @pytest.fixture
 def board(clock, recruiter, interviewer):
     """A day in the life of the dashboard, at 10:00 on Tuesday 2 March 2027 in Shanghai."""
-    engineer = make_position(recruiter, title="Backend engineer")
+    engineer = make_position(recruiter, title_en="Backend engineer")
     data = {
         "today": interview_at(recruiter, shanghai(2027, 3, 2, 14, 30), position=engineer, name="Li Wei"),
         "tomorrow": interview_at(recruiter, shanghai(2027, 3, 3, 9, 0), kind="phone", name="Ana Souza"),
@@ -503,7 +503,7 @@ def test_browser_recruiter_sees_funnel_and_todays_interviews_then_retries_a_mess
     from playwright.sync_api import expect
 
     recruiter = make_user(Role.RECRUITER, username="rita", time_zone="Asia/Shanghai")
-    position = make_position(recruiter, title="Backend engineer")
+    position = make_position(recruiter, title_en="Backend engineer")
     today = interview_at(recruiter, shanghai(2027, 3, 2, 14, 30), position=position, name="Li Wei")
     failed = failed_message(today)
 

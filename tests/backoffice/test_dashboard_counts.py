@@ -20,20 +20,20 @@ def _applications(recruiter, position, count: int) -> None:
 
 def test_pipeline_shows_the_open_positions_with_the_most_applications_largest_first(recruiter):
     sizes = [3, 1, 4, 1, 5, 9, 2, 6, 5]  # nine open positions with applications
-    positions = [make_position(recruiter, title=f"Post {n}") for n in range(len(sizes))]
+    positions = [make_position(recruiter, title_en=f"Post {n}") for n in range(len(sizes))]
     for position, size in zip(positions, sizes, strict=True):
         _applications(recruiter, position, size)
-    closed, held = make_position(recruiter, title="Closed"), make_position(recruiter, title="Held")
+    closed, held = make_position(recruiter, title_en="Closed"), make_position(recruiter, title_en="Held")
     _applications(recruiter, closed, 10)
     _applications(recruiter, held, 10)
     Position.objects.filter(pk=closed.pk).update(status=Position.Status.CLOSED)
     Position.objects.filter(pk=held.pk).update(status=Position.Status.ON_HOLD)
-    make_position(recruiter, title="Nobody applied")
+    make_position(recruiter, title_en="Nobody applied")
 
     summary = count_for(user=recruiter, now=timezone.now())
 
     assert summary.open_positions == len(sizes) + 1
-    shown = [(row["title"], row["total"]) for row in summary.pipeline]
+    shown = [(row["title_en"], row["total"]) for row in summary.pipeline]
     # Largest first, ties by title; only the first PIPELINE_POSITIONS, and one of the two
     # positions with a single application is left out.
     assert shown == [

@@ -329,7 +329,7 @@ def test_a_human_review_needs_a_new_score_to_override_then_is_recorded(
         score="65",
         reason="Too generous.",
     )
-    assert "Your review of “communication” is recorded." in _followed(signed_in, response)
+    assert "Your review of “Communication” is recorded." in _followed(signed_in, response)
     review = HumanReview.objects.get()
     assert (review.outcome, review.score, review.reviewer) == ("override", 65, berlin_recruiter)
 

@@ -138,7 +138,7 @@ def test_the_file_shows_profile_resume_records_assessment_scorecards_and_timelin
         "Override → 70",
         "Answers were short.",
         "Strong yes",
-        "communication: <strong>4</strong>",
+        "Communication: <strong>4</strong>",
         "Interview invitation",
         "Applied → Interviewing",
     ):

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from candidates.models import Candidate, CandidateNameToken, PriorRecord
+from candidates.models import Candidate, CandidateNameToken, Position, PriorRecord
 from candidates.selectors import candidate_list_for
 from candidates.services.prior_records import prior_record_create
 from hrsuite import crypto, persons
@@ -103,5 +103,62 @@ def test_plain_names_and_prior_records_are_encrypted_in_place_and_the_names_inde
         assert {crypto.person_of(t) for t in _stored(PriorRecord, plain_record.pk, "title", "rating")} == {
             plain.pk.hex
         }
+    finally:
+        _migrate_to_the_end()
+
+
+BEFORE_LANGUAGES = ("candidates", "0011_resume_files")
+AFTER_LANGUAGES = ("candidates", "0012_position_languages_team_plan")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_positions_one_title_becomes_its_english_one_and_its_chinese_part_the_chinese_one():
+    weights = {"communication": 0.3, "problem_solving": 0.7}
+    try:
+        old = _migrate(BEFORE_LANGUAGES)
+        position = old.get_model("candidates", "Position")
+        made = {
+            title: position.objects.create(
+                title=title,
+                department="Engineering",
+                region="CN",
+                time_zone="Asia/Shanghai",
+                dimension_weights=weights,
+            ).pk
+            for title in (
+                "Senior Backend Engineer · 高级后端工程师",
+                "Data Analyst",
+                "客户成功专员",
+                "QA · Tools",
+            )
+        }
+
+        _migrate(AFTER_LANGUAGES)
+
+        titles = {
+            title: tuple(Position.objects.filter(pk=pk).values_list("title_en", "title_zh_hans").get())
+            for title, pk in made.items()
+        }
+        assert titles == {
+            "Senior Backend Engineer · 高级后端工程师": ("Senior Backend Engineer", "高级后端工程师"),
+            "Data Analyst": ("Data Analyst", ""),
+            "客户成功专员": ("", "客户成功专员"),
+            "QA · Tools": ("QA · Tools", ""),
+        }
+        # The rest as before, and what is new empty: the weights keep working, unlabelled.
+        moved = Position.objects.get(pk=made["Data Analyst"])
+        assert moved.dimension_weights == weights and moved.dimension_labels == {}
+        assert (moved.headcount, moved.owner_id, moved.interview_plan, list(moved.interviewers.all())) == (
+            1,
+            None,
+            [],
+            [],
+        )
+        assert [d["label"] for d in moved.dimensions()] == ["Problem solving", "Communication"]
+
+        # And back: one title again.
+        old = _migrate(BEFORE_LANGUAGES)
+        back = old.get_model("candidates", "Position").objects
+        assert {back.get(pk=pk).title for pk in made.values()} == set(made)
     finally:
         _migrate_to_the_end()

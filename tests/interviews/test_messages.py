@@ -142,7 +142,7 @@ def test_offer_withdrawn_uses_the_text_hr_set_for_the_language(recruiter):
 def test_a_long_calendar_entry_is_folded_and_reads_back_as_written(recruiter):
     interview = schedule(recruiter, language="zh-hans")
     title = "后端工程师, 北京; 总部 \\ 研发 " * 4  # commas, semicolons and a backslash to escape
-    interview.application.position.title = title
+    interview.application.position.title_zh_hans = title
     notification = queue("invitation", interview)
     name = 'Wang, "Wei"; 王伟'
 

@@ -53,7 +53,7 @@ def portal_candidate(recruiter, **data):
 
 
 def interview_of(recruiter, candidate, *, title=None, starts_in=datetime.timedelta(days=3), kind="ai_video"):
-    position = make_position(recruiter, **({"title": title} if title else {}))
+    position = make_position(recruiter, **({"title_en": title} if title else {}))
     application = make_application(recruiter, candidate=candidate, position=position)
     return make_interview(recruiter, application=application, starts_in=starts_in, kind=kind)
 
@@ -412,9 +412,11 @@ def test_the_demo_candidate_signs_in_and_sees_their_released_result(client, monk
         interview__results_released_at__isnull=False,
         interview__application__candidate__user__username="candidate1",
     )
-    assert page.status_code == 200 and "Senior Backend Engineer" in page.text
+    # In the candidate's language: the position's Chinese title, the dimensions' Chinese labels.
+    assert page.status_code == 200 and "高级后端工程师" in page.text
     assert reverse("portal-result", args=[released.pk]) in page.text
-    assert client.get(reverse("portal-result", args=[released.pk])).status_code == 200
+    result = client.get(reverse("portal-result", args=[released.pk]))
+    assert result.status_code == 200 and "问题解决" in result.text and "problem_solving" not in result.text
 
 
 # --- In a real browser, at phone width -------------------------------------------------------------

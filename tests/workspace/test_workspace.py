@@ -704,7 +704,7 @@ def test_browser_interviewer_scores_an_interview_with_the_keyboard_and_cannot_op
     recruiter = make_user(Role.RECRUITER)
     ivy = make_user(Role.INTERVIEWER, username="ivy", first_name="Ivy", last_name="Chen")
     other = make_user(Role.INTERVIEWER)
-    position = make_position(recruiter, title="Backend Engineer")
+    position = make_position(recruiter, title_en="Backend Engineer")
     mine = held(
         assigned(
             recruiter,

@@ -35,7 +35,7 @@ from audit.models import AuditEvent
 from candidates.models import Application, Candidate, Position
 from candidates.services.applications import application_create, application_move
 from candidates.services.candidates import candidate_create, candidate_portal_link
-from candidates.services.positions import position_create
+from candidates.services.positions import position_create, position_transition
 from candidates.services.resume_files import resume_file_upload
 from demo.resume_files import docx_with_text, pdf_with_text
 from hrsuite.roles import Role
@@ -80,39 +80,84 @@ PORTAL_CANDIDATES = {"candidate1": "zhang_wei"}
 # worker has read it (docs/architecture.md, "Résumé files").
 RESUME_FILES = {"emily_johnson": "Emily Johnson - CV.pdf", "chen_jing": "陈静 Chen Jing 简历.docx"}
 
-# key: title, department, region, time zone, score weights per dimension
+# key: title in English and in Chinese, department, region, time zone, headcount, interviewer pool
+# (the recruiter owns each), interview plan [(kind, minutes)], dimensions [(key, weight, English
+# label, Chinese label)]
 POSITIONS = {
     "backend": (
-        "Senior Backend Engineer · 高级后端工程师",
+        ("Senior Backend Engineer", "高级后端工程师"),
         "Engineering",
         "CN",
         "Asia/Shanghai",
-        {"communication": 0.3, "problem_solving": 0.4, "technical_depth": 0.3},
+        2,
+        ["interviewer1", "interviewer2"],
+        [(AI, 30), (LIVE, 60), (ONSITE, 120)],
+        [
+            ("communication", 0.3, "Communication", "沟通能力"),
+            ("problem_solving", 0.4, "Problem solving", "问题解决"),
+            ("technical_depth", 0.3, "Technical depth", "技术深度"),
+        ],
     ),
     "data": (
-        "Data Analyst",
+        ("Data Analyst", "数据分析师"),
         "Analytics",
         "US-IL",
         "America/Chicago",
-        {"communication": 0.4, "analytical_thinking": 0.6},
+        1,
+        ["interviewer2"],
+        [(AI, 30), (PHONE, 30), (LIVE, 45)],
+        [
+            ("communication", 0.4, "Communication", "沟通能力"),
+            ("analytical_thinking", 0.6, "Analytical thinking", "分析思维"),
+        ],
     ),
     "product": (
-        "Product Manager",
+        ("Product Manager", "产品经理"),
         "Product",
         "DE-BE",
         "Europe/Berlin",
-        {"communication": 0.4, "stakeholder_management": 0.3, "problem_solving": 0.3},
+        1,
+        ["interviewer2"],
+        [(AI, 30), (ONSITE, 120)],
+        [
+            ("communication", 0.4, "Communication", "沟通能力"),
+            ("stakeholder_management", 0.3, "Working with stakeholders", "利益相关方管理"),
+            ("problem_solving", 0.3, "Problem solving", "问题解决"),
+        ],
     ),
     "success": (
-        "Customer Success Specialist · 客户成功专员",
+        ("Customer Success Specialist", "客户成功专员"),
         "Customer Success",
         "SG",
         "Asia/Singapore",
-        {"communication": 0.5, "customer_focus": 0.3, "problem_solving": 0.2},
+        3,
+        ["interviewer1"],
+        [(AI, 30), (PHONE, 30)],
+        [
+            ("communication", 0.5, "Communication", "沟通能力"),
+            ("customer_focus", 0.3, "Customer focus", "客户导向"),
+            ("problem_solving", 0.2, "Problem solving", "问题解决"),
+        ],
+    ),
+    "intern": (
+        ("Backend Summer Intern", "后端暑期实习生"),
+        "Engineering",
+        "CN",
+        "Asia/Shanghai",
+        2,
+        ["interviewer1"],
+        [(PHONE, 30), (LIVE, 45)],
+        [
+            ("problem_solving", 0.5, "Problem solving", "问题解决"),
+            ("learning_agility", 0.5, "Learning agility", "学习能力"),
+        ],
     ),
 }
+# The requisitions filled before the demo starts: closed with applications still open, which HR
+# closes together from the position's page.
+CLOSED_POSITIONS = ["intern"]
 # Its presence means the demo was loaded (together with the `recruiter` user).
-MARKER_POSITION = POSITIONS["backend"][0]
+MARKER_POSITION = POSITIONS["backend"][0][0]
 
 # key: full name, e-mail, phone, region, time zone, language, source, date of birth,
 #      résumé (English), résumé (中文)
@@ -261,6 +306,30 @@ CANDIDATES = {
         "Analytics engineer; experimentation platform and A/B test reporting.",
         "分析工程师；负责实验平台与 A/B 测试报告。",
     ),
+    "wang_fang": (
+        "王芳 Wang Fang",
+        "wang.fang@example.cn",
+        "+86 138 0067 1200",
+        "CN",
+        "Asia/Shanghai",
+        "zh-hans",
+        "campus",
+        "",
+        "Computer science student at Zhejiang University; a summer project in Python and PostgreSQL.",
+        "浙江大学计算机专业在读；暑期完成一个 Python 与 PostgreSQL 项目。",
+    ),
+    "daniel_kim": (
+        "Daniel Kim",
+        "daniel.kim@example.com",
+        "+1 312 555 0188",
+        "US-IL",
+        "America/Chicago",
+        "en",
+        "campus",
+        "",
+        "Final-year student and data structures tutor; contributes to an open-source web framework.",
+        "大四学生，数据结构课程助教；为一个开源 Web 框架贡献代码。",
+    ),
 }
 
 # candidate, position, stage events through `application_move`: before the interviews are
@@ -278,6 +347,8 @@ APPLICATIONS = [
     ("sophie_wagner", "product", ["interview"], ["await_decision"]),
     ("huang_lei", "backend", [], []),
     ("olivia_chen", "data", ["interview"], []),
+    ("wang_fang", "intern", ["screen"], []),
+    ("daniel_kim", "intern", [], []),
 ]
 
 # key, candidate (of their one application), kind, days from today, local start time, status,
@@ -410,7 +481,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if User.objects.filter(username="recruiter").exists() or (
-            Position.objects.filter(title=MARKER_POSITION).exists()
+            Position.objects.filter(title_en=MARKER_POSITION).exists()
         ):
             self.stdout.write("Demo data is there already (user 'recruiter' exists): nothing changed.")
             self._print_logins(password=None)
@@ -500,6 +571,7 @@ class _Seeder:
         for key in RELEASED:
             interview_results_release(interview=self.interviews[key], actor=self.recruiter)
         self._scorecards()
+        self._close_positions(positions)
         return {
             "users": len(self.users),
             "positions": len(positions),
@@ -531,17 +603,28 @@ class _Seeder:
             self.users[username] = user
 
     def _positions(self) -> dict[str, Position]:
-        return {
-            key: position_create(
-                title=title,
+        positions = {}
+        for key, row in POSITIONS.items():
+            (title_en, title_zh), department, region, zone, headcount, pool, plan, dimensions = row
+            positions[key] = position_create(
+                title_en=title_en,
+                title_zh_hans=title_zh,
                 department=department,
                 region=region,
                 time_zone=zone,
-                dimension_weights=weights,
+                headcount=headcount,
+                owner=self.recruiter,
+                interviewers=[self.users[username] for username in pool],
+                interview_plan=[{"kind": kind, "duration_minutes": minutes} for kind, minutes in plan],
+                dimension_weights={key: weight for key, weight, _en, _zh in dimensions},
+                dimension_labels={key: {"en": en, "zh-hans": zh} for key, _weight, en, zh in dimensions},
                 actor=self.recruiter,
             )
-            for key, (title, department, region, zone, weights) in POSITIONS.items()
-        }
+        return positions
+
+    def _close_positions(self, positions: dict[str, Position]) -> None:
+        for key in CLOSED_POSITIONS:
+            position_transition(position=positions[key], event="close", actor=self.recruiter)
 
     def _candidates(self) -> None:
         for key, row in CANDIDATES.items():
