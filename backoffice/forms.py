@@ -150,7 +150,8 @@ def position_input(post, *, steps_max: int, dimensions_max: int) -> tuple[dict, 
     shown = {
         **{name: post.get(name, "") for name in ("title_en", "title_zh_hans", "department", "region")},
         **{
-            name: post.get(name, "") for name in ("time_zone", "headcount", "owner", "rejection_notice_hours")
+            name: post.get(name, "")
+            for name in ("time_zone", "headcount", "owner", "rejection_notice_hours", "stuck_after_days")
         },
         "interviewers": post.getlist("interviewers"),
         "plan": plan,
@@ -176,6 +177,7 @@ def position_input(post, *, steps_max: int, dimensions_max: int) -> tuple[dict, 
             row["key"]: {"en": row["label_en"], "zh-hans": row["label_zh_hans"]} for row in dimensions
         },
         "rejection_notice_hours": _number(shown["rejection_notice_hours"]),
+        "stuck_after_days": _number(shown["stuck_after_days"]),
     }
     return values, shown, errors
 
@@ -191,6 +193,7 @@ def position_shown(position) -> dict:
         "rejection_notice_hours": ""
         if position.rejection_notice_hours is None
         else str(position.rejection_notice_hours),
+        "stuck_after_days": str(position.stuck_after_days),
         "plan": [
             {"kind": step.get("kind", ""), "duration_minutes": str(step.get("duration_minutes", ""))}
             for step in position.interview_plan

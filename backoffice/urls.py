@@ -3,7 +3,7 @@ audit trail, privacy requests."""
 
 from django.urls import path
 
-from backoffice.views import audit, candidates, dashboard, positions, privacy
+from backoffice.views import audit, board, candidates, dashboard, positions, privacy
 
 urlpatterns = [
     path("", dashboard.dashboard, name="hr-dashboard"),
@@ -21,6 +21,7 @@ urlpatterns = [
     path("positions/new/", positions.position_new, name="hr-position-new"),
     path("positions/<uuid:pk>/", positions.position_page, name="hr-position"),
     path("positions/<uuid:pk>/edit/", positions.position_edit, name="hr-position-edit"),
+    path("positions/<uuid:pk>/board/", board.position_board, name="hr-position-board"),
     path(
         "positions/<uuid:pk>/close-applications/",
         positions.position_close_applications,

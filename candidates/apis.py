@@ -55,6 +55,7 @@ class PositionOut(ModelOut):
             "dimension_weights",
             "status",
             "rejection_notice_hours",
+            "stuck_after_days",
         ]
 
 
@@ -268,6 +269,8 @@ class PositionIn(serializers.Serializer):
     )
     # Empty: the suite's default delay.
     rejection_notice_hours = _whole_number(required=False, allow_null=True)
+    # Days in one stage before an application counts as stuck (default 14).
+    stuck_after_days = _whole_number(required=False)
 
 
 class PositionChangeIn(PositionIn):

@@ -21,6 +21,8 @@ class Language(models.TextChoices):
 # The longest delay HR may set before a rejected candidate is told: a month. A longer silence is
 # no longer a respectful answer.
 REJECTION_NOTICE_HOURS_MAX = 720
+# The longest wait in a stage a position may allow before an application counts as stuck: a year.
+STUCK_AFTER_DAYS_MAX = 366
 
 
 # A position's bounds, which its service checks and the database holds it to.
@@ -70,6 +72,9 @@ class Position(DomainModel):
     # Hours between a rejection and the candidate's message about it; empty for the suite's
     # default (HRSUITE_REJECTION_NOTICE_HOURS).
     rejection_notice_hours = models.PositiveSmallIntegerField(_("rejection message delay (hours)"), null=True)
+    # Days an application may wait in one stage of the pipeline before it counts as stuck: flagged
+    # on the position's board and counted on the dashboard (docs/architecture.md, "Pipeline board").
+    stuck_after_days = models.PositiveSmallIntegerField(_("stuck after (days in a stage)"), default=14)
 
     # The title columns by language, for reads that pick their columns (`values()`, `only()`).
     TITLE_FIELDS = {ENGLISH: "title_en", CHINESE: "title_zh_hans"}
@@ -87,6 +92,10 @@ class Position(DomainModel):
             ),
             models.CheckConstraint(
                 condition=~models.Q(title_en="") | ~models.Q(title_zh_hans=""), name="position_has_a_title"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stuck_after_days__gte=1, stuck_after_days__lte=STUCK_AFTER_DAYS_MAX),
+                name="position_stuck_after_days_range",
             ),
         ]
         verbose_name = _("position")
@@ -304,6 +313,8 @@ class Application(DomainModel):
                 fields=["position", "stage", "-candidate_created_at", "candidate"],
                 name="application_position_stage_new",
             ),
+            # A position's board: each stage's applications, longest waiting first.
+            models.Index(fields=["position", "stage", "stage_changed_at"], name="application_board"),
         ]
         verbose_name = _("application")
         verbose_name_plural = _("applications")

@@ -109,6 +109,7 @@ PAGE_ARGUMENTS = {
     ("hr-privacy-request", "pk"): PrivacyRequest,
     ("hr-position", "pk"): Position,
     ("hr-position-edit", "pk"): Position,
+    ("hr-position-board", "pk"): Position,
     ("hr-position-close-applications", "pk"): Position,
     ("hr-position-closing", "pk"): Position,
 }

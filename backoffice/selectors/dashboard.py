@@ -31,6 +31,7 @@ from django.utils import timezone
 from accounts.models import full_name
 from audit.services import audit_lists
 from backoffice.models import DashboardSummary
+from backoffice.selectors.board import STUCK_STAGES
 from candidates.languages import ENGLISH
 from candidates.models import Application, Candidate, Position, Stage, title_in
 from hrsuite.models import choice_labels
@@ -133,6 +134,7 @@ class PositionFunnel:
     total: int
     bars: list[Bar]
     exits: list[Bar]
+    stuck: int = 0
 
 
 @dataclass(frozen=True)
@@ -429,13 +431,13 @@ def count_for(*, user, now: datetime) -> Summary:
     """Every count on the dashboard, now: one GROUP BY or COUNT each."""
     open_positions = list(
         restrict(Position.objects.filter(status=Position.Status.OPEN), user=user).values(
-            "id", *Position.title_columns(), "department", "region"
+            "id", *Position.title_columns(), "department", "region", "stuck_after_days"
         )
     )
     agenda_from, agenda_quarters = _agenda_quarters(user, now)
     return Summary(
         counted_at=now,
-        pipeline=_pipeline_counts(user, open_positions),
+        pipeline=_pipeline_counts(user, open_positions, now=now),
         open_positions=len(open_positions),
         completion=completion_rates_for(user=user, days=COMPLETION_DAYS),
         offers=_by_status(restrict(Offer.objects.all(), user=user)),
@@ -524,7 +526,7 @@ def _scope(user) -> str:
     return f"user-{user.pk}"
 
 
-def _pipeline_counts(user, open_positions: list[dict]) -> list[dict]:
+def _pipeline_counts(user, open_positions: list[dict], *, now: datetime) -> list[dict]:
     """Applications by stage for the PIPELINE_POSITIONS open positions with the most of them.
 
     One GROUP BY position and stage over the applications the user may see, which the
@@ -552,7 +554,25 @@ def _pipeline_counts(user, open_positions: list[dict]) -> list[dict]:
             }
         )
     funnels.sort(key=lambda row: (-row["total"], title_in(row, ENGLISH), row["position_id"]))
-    return funnels[:PIPELINE_POSITIONS]
+    funnels = funnels[:PIPELINE_POSITIONS]
+    allowed = {position["id"]: position["stuck_after_days"] for position in open_positions}
+    stuck = _stuck_counts(user, {row["position_id"]: allowed[row["position_id"]] for row in funnels}, now=now)
+    for row in funnels:
+        row["stuck"] = stuck.get(row["position_id"], 0)
+    return funnels
+
+
+def _stuck_counts(user, days_allowed: dict, *, now: datetime) -> dict:
+    """Per position, its applications waiting in one stage longer than the position allows
+    (`days_allowed`, its `stuck_after_days`), as its board flags them: one GROUP BY over the
+    positions shown."""
+    if not days_allowed:
+        return {}
+    late = Q()
+    for position_id, days in days_allowed.items():
+        late |= Q(position_id=position_id, stage_changed_at__lt=now - timedelta(days=days))
+    waiting = restrict(Application.objects.filter(late, stage__in=STUCK_STAGES), user=user)
+    return dict(waiting.values_list("position_id").annotate(n=Count("*")).order_by())
 
 
 def _by_status(queryset: QuerySet) -> dict[str, int]:
@@ -572,6 +592,8 @@ def _pipeline(summary: Summary) -> Pipeline:
                 position_id=row["position_id"],
                 # Kept before titles had languages: the one title, until the row is counted again.
                 title=title_in(row) or row.get("title", ""),
+                # Counted before boards had it: none, until the row is counted again.
+                stuck=row.get("stuck", 0),
                 department=row["department"],
                 region=row["region"],
                 total=total,

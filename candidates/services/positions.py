@@ -16,7 +16,7 @@ from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.languages import LANGUAGES
-from candidates.models import HEADCOUNT_MAX, REJECTION_NOTICE_HOURS_MAX, Position
+from candidates.models import HEADCOUNT_MAX, REJECTION_NOTICE_HOURS_MAX, STUCK_AFTER_DAYS_MAX, Position
 from candidates.services.validation import check_length, check_region, check_time_zone, raise_if_errors
 from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import get_for_change, has_role, require
@@ -60,6 +60,7 @@ FIELDS = (
     "dimension_weights",
     "dimension_labels",
     "rejection_notice_hours",
+    "stuck_after_days",
 )
 
 # --- The kinds of interview a plan's steps may be ---------------------------------------------------
@@ -306,6 +307,20 @@ def _check_rejection_notice_hours(hours, errors: dict) -> int | None:
     return hours
 
 
+# The model's default, for a position made without saying.
+STUCK_AFTER_DAYS_DEFAULT = Position._meta.get_field("stuck_after_days").default
+
+
+def _check_stuck_after_days(days, errors: dict) -> int:
+    if days is None:
+        return STUCK_AFTER_DAYS_DEFAULT
+    if _whole(days) is None or not 1 <= days <= STUCK_AFTER_DAYS_MAX:
+        errors.setdefault("stuck_after_days", []).append(
+            gettext("Give a number of days from 1 to %(max)d.") % {"max": STUCK_AFTER_DAYS_MAX}
+        )
+    return days
+
+
 def position_values(values: dict, *, owner_optional: bool = False) -> dict:
     """Every field of a position checked and normalised; ValidationFailed naming each field in
     error (`interview_plan[1].kind` for a step's), so nothing is written unless all of it holds.
@@ -322,6 +337,7 @@ def position_values(values: dict, *, owner_optional: bool = False) -> dict:
     cleaned["rejection_notice_hours"] = _check_rejection_notice_hours(
         values.get("rejection_notice_hours"), errors
     )
+    cleaned["stuck_after_days"] = _check_stuck_after_days(values.get("stuck_after_days"), errors)
     raise_if_errors(errors)
     return cleaned
 

@@ -67,6 +67,7 @@ def environment(**options) -> jinja2.Environment:
         current_time_zone=timezone.get_current_timezone_name,
         time_element=times.time_element,
         bar_items=charts.bar_items,
+        linked_bar_items=charts.linked_bar_items,
         **_helpers,
     )
     env.filters.update(

@@ -226,7 +226,14 @@ def test_pipeline_funnel_counts_applications_by_stage_per_open_position(client, 
     text = page(client, recruiter).text
     card = text[text.index("Backend engineer") :]
     card = card[: card.index("</article>")]
-    bars = dict(re.findall(r'<span class="label">([^<]+)</span>.*?<span class="value">(\d+)</span>', card))
+    # A stage's label links to its column on the position's board.
+    bars = dict(
+        re.findall(
+            r'<span class="label">(?:<a href="[^"]*">)?([^<]+)(?:</a>)?</span>'
+            r'.*?<span class="value">(\d+)</span>',
+            card,
+        )
+    )
     assert bars["Applied"] == "1" and bars["Hired"] == "0"
     assert "of 8 open positions" in text or re.search(r"of \d+ open positions", text)
 
@@ -443,10 +450,10 @@ def test_the_charts_labels_are_in_each_viewers_language_one_view_after_another(
         applied, accepted = str(Stage.APPLIED.label), str(Offer.Status.ACCEPTED.label)
     assert applied != "Applied" and accepted != "Accepted"
     for text in (english, english_again):
-        assert '<span class="label">Applied</span>' in text and '<span class="label">Accepted</span>' in text
+        assert '#stage-applied">Applied</a></span>' in text and '<span class="label">Accepted</span>' in text
         assert applied not in text and accepted not in text
     assert (
-        f'<span class="label">{applied}</span>' in chinese
+        f'#stage-applied">{applied}</a></span>' in chinese
         and f'<span class="label">{accepted}</span>' in chinese
     )
 

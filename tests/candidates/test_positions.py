@@ -127,6 +127,9 @@ def test_the_title_and_labels_read_in_the_readers_language_else_the_other(recrui
         ({"dimension_labels": {"charm": {"en": "Charm"}}}, "dimension_labels"),
         ({"dimension_labels": {"system_design": {"fr": "Conception"}}}, "dimension_labels"),
         ({"rejection_notice_hours": 721}, "rejection_notice_hours"),
+        ({"stuck_after_days": 0}, "stuck_after_days"),
+        ({"stuck_after_days": 367}, "stuck_after_days"),
+        ({"stuck_after_days": "soon"}, "stuck_after_days"),
     ],
 )
 def test_each_bad_field_is_refused_by_its_name_and_nothing_is_saved(recruiter, overrides, field):
