@@ -19,6 +19,8 @@ from candidates.models import (
 )
 from candidates.services.resume_files import resume_texts_extract
 from demo.management.commands.seed_demo import DEFAULT_PASSWORD, PORTAL_CANDIDATES, USERS
+from hrsuite import persons
+from hrsuite.fields import is_erased
 from hrsuite.permissions import restrict
 from interviews.models import (
     AIAssessment,
@@ -34,6 +36,8 @@ from interviews.models import (
 )
 from interviews.services.consent import consent_complete
 from notifications.models import Notification
+from privacy.models import ErasureHandOff, PrivacyRequest
+from privacy.services import erasure
 from tests.factories import built_once
 
 SEEDED_MODELS = [
@@ -55,6 +59,7 @@ SEEDED_MODELS = [
     Incident,
     Notification,
     WebhookEvent,
+    PrivacyRequest,
     AuditEvent,
 ]
 
@@ -238,3 +243,19 @@ def test_data_went_through_the_services_and_the_audit_chain_holds(seeded):
     assert grants == 3 * InterviewAssignment.objects.count() + len(PORTAL_CANDIDATES)
     checked, broken = audit_verify()
     assert (checked, broken) == (AuditEvent.objects.count(), None)
+
+
+def test_privacy_requests_of_each_kind_and_one_erasure_carried_out(seeded):
+    requests = {row.kind: row for row in PrivacyRequest.objects.select_related("candidate")}
+    assert set(requests) == {"access", "correction", "erasure"}
+    assert requests["access"].state == "in_progress"
+    erased = requests["erasure"].candidate
+    assert erased.erased_at is not None
+    # The key goes as the erasure commits, or with beat's next run: here, inside the seeding's
+    # transaction, with the run.
+    assert ErasureHandOff.objects.filter(request=requests["erasure"], kind="key").exists()
+    erasure.erasure_hand_offs_run()
+    persons.forget()
+    assert is_erased(Candidate.objects.get(pk=erased.pk).full_name)
+    # Withdrawn before, and so not held: nothing else of the demo was touched.
+    assert Candidate.objects.filter(erased_at__isnull=False).count() == 1

@@ -48,6 +48,9 @@ from interviews.services.interviews import interview_create, interview_results_r
 from interviews.services.reviews import human_review_create
 from interviews.services.scorecards import scorecard_save, scorecard_submit
 from notifications.models import Notification
+from privacy.models import PrivacyRequest
+from privacy.services.erasure import erasure_carry_out
+from privacy.services.requests import privacy_request_record, privacy_request_start, privacy_request_submit
 
 DEFAULT_PASSWORD = "hrsuite-demo-2026"  # noqa: S105 - a published demo password, not a secret
 
@@ -572,6 +575,7 @@ class _Seeder:
             interview_results_release(interview=self.interviews[key], actor=self.recruiter)
         self._scorecards()
         self._close_positions(positions)
+        self._privacy_requests()
         return {
             "users": len(self.users),
             "positions": len(positions),
@@ -584,6 +588,7 @@ class _Seeder:
             "of them needing human review": needing_review,
             "human reviews": len(HUMAN_REVIEWS),
             "scorecards": len(SCORECARDS),
+            "privacy requests": PrivacyRequest.objects.count(),
             "messages in the outbox": Notification.objects.count(),
         }
 
@@ -652,6 +657,28 @@ class _Seeder:
                 content = docx_with_text([name, email, resume_zh, resume_en])
                 upload = SimpleUploadedFile(filename, content, content_type="")
             resume_file_upload(candidate=self.candidates[key], upload=upload, actor=self.recruiter)
+
+    def _privacy_requests(self) -> None:
+        """The portal candidate asks for a copy of their data (beat builds it); a correction
+        arrives by e-mail; and Liu Yang, who withdrew, asked by letter to be erased, which HR
+        carried out: their file reads as erased, and beat takes the steps outside."""
+        asked = privacy_request_submit(actor=self.users["candidate1"], kind="access")
+        privacy_request_start(request=asked, actor=self.recruiter)
+        privacy_request_record(
+            candidate=self.candidates["li_na"],
+            kind="correction",
+            channel="email",
+            text="My phone number is +86 138 0000 0000 now.",
+            actor=self.recruiter,
+        )
+        erasure_asked = privacy_request_record(
+            candidate=self.candidates["liu_yang"],
+            kind="erasure",
+            channel="letter",
+            text="Please delete everything you hold about me.",
+            actor=self.recruiter,
+        )
+        erasure_carry_out(request=erasure_asked, actor=self.recruiter)
 
     def _link_portal_users(self) -> None:
         for username, key in PORTAL_CANDIDATES.items():
