@@ -459,6 +459,16 @@ def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -
                 None,
             )
         )
+        rows.append(
+            (
+                "page /hr/positions/<id>/board/",
+                recruiter,
+                "recruiter",
+                cycle([f"/hr/positions/{position[0]}/board/"]),
+                f"busiest position ({position[1]:,} applications)",
+                None,
+            )
+        )
     rows += [
         (
             "page /hr/candidates/<id>/",

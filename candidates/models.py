@@ -313,8 +313,9 @@ class Application(DomainModel):
                 fields=["position", "stage", "-candidate_created_at", "candidate"],
                 name="application_position_stage_new",
             ),
-            # A position's board: each stage's applications, longest waiting first.
-            models.Index(fields=["position", "stage", "stage_changed_at"], name="application_board"),
+            # A position's board: each stage's applications, longest waiting first, numbered
+            # from this index alone.
+            models.Index(fields=["position", "stage", "stage_changed_at", "id"], name="application_board"),
         ]
         verbose_name = _("application")
         verbose_name_plural = _("applications")

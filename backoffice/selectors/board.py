@@ -1,10 +1,11 @@
 """A position's pipeline board: one column per stage, its count, and the cards of the applications
 waiting in it longest (docs/architecture.md, "Pipeline board").
 
-Read in a fixed number of queries whatever the position's size: one count per stage (GROUP BY, along
-the applications' (position, stage, ...) indexes), one page of cards per stage (longest waiting
-first, along `application_board`), then for the cards shown their latest AI score and whether it
-waits for a person, and whether a scorecard of theirs is overdue. The names on the cards are
+Read in a fixed number of queries whatever the position's size: the count per stage (one GROUP
+BY, along the applications' (position, stage, ...) indexes), the cards of every stage (one read,
+each application numbered within its stage by how long it has waited, along `application_board`),
+then for the cards shown their latest AI score and whether it waits for a person, and whether a
+scorecard of theirs is overdue. The names on the cards are
 decrypted together (one read of the key store), and the cards shown are one `list` event each
 for the applications and their candidates.
 """
@@ -13,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext
 
 from audit.services import audit_lists
@@ -24,9 +26,11 @@ from hrsuite.permissions import restrict
 from interviews.models import AIAssessment, InterviewAssignment
 from interviews.selectors import scorecards_overdue
 
-# The cards a column shows, longest waiting first; the rest are counted and listed on the
-# candidate list, filtered by the position and the stage.
-CARDS_PER_COLUMN = 25
+# The cards a column shows, longest waiting first: of a stage where someone has to act, and of
+# the ways out (hired, rejected, withdrawn); the rest are counted and listed on the candidate list,
+# filtered by the position and the stage.
+CARDS_PER_COLUMN = 12
+CARDS_PER_EXIT = 5
 # The stages in pipeline order, the ways out last.
 BOARD_STAGES = [
     Stage.APPLIED,
@@ -84,17 +88,33 @@ def board_for(*, user, position: Position, now: datetime) -> list[Column]:
     """The position's board as `user` may see it (their applications' scope), audited."""
     applications = restrict(Application.objects.filter(position=position), user=user)
     counts = dict(applications.values_list("stage").annotate(n=Count("*")).order_by())
-    labels = choice_labels(Stage)
-    columns, shown = [], []
-    stuck_before = now - timedelta(days=position.stuck_after_days)
-    for stage in BOARD_STAGES:
-        rows = list(
-            applications.filter(stage=stage)
-            .select_related("candidate")
-            .only("stage", "stage_changed_at", "candidate_id", "candidate__full_name", "candidate__erased_at")
-            .order_by("stage_changed_at", "pk")[:CARDS_PER_COLUMN]
+    # Each stage's cards in one read: the applications numbered by how long they have waited in
+    # their stage, the first CARDS_PER_COLUMN of each kept (the ways out show fewer).
+    ranked = (
+        applications.annotate(
+            place=Window(RowNumber(), partition_by=F("stage"), order_by=[F("stage_changed_at"), F("pk")])
         )
-        shown += rows
+        .filter(
+            Q(place__lte=CARDS_PER_COLUMN, stage__in=STUCK_STAGES)
+            | (Q(place__lte=CARDS_PER_EXIT) & ~Q(stage__in=STUCK_STAGES))
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    rows = (
+        Application.objects.filter(pk__in=list(ranked))
+        .select_related("candidate")
+        .only("stage", "stage_changed_at", "candidate_id", "candidate__full_name", "candidate__erased_at")
+        .order_by("stage_changed_at", "pk")
+    )
+    by_stage: dict[str, list] = {}
+    for row in rows:
+        by_stage.setdefault(row.stage, []).append(row)
+    labels = choice_labels(Stage)
+    stuck_before = now - timedelta(days=position.stuck_after_days)
+    columns = []
+    for stage in BOARD_STAGES:
+        moves = moves_from(stage)
         cards = [
             Card(
                 application_id=row.pk,
@@ -103,22 +123,20 @@ def board_for(*, user, position: Position, now: datetime) -> list[Column]:
                 stage=stage,
                 days_in_stage=max((now - row.stage_changed_at).days, 0),
                 stuck=stage in STUCK_STAGES and row.stage_changed_at < stuck_before,
-                moves=moves_from(stage),
+                moves=moves,
             )
-            for row in rows
+            for row in by_stage.get(stage, [])
         ]
         columns.append(Column(stage=stage, label=labels[stage], count=counts.get(stage, 0), cards=cards))
     _flags(columns, now=now)
+    shown = [card for column in columns for card in column.cards]
     if shown:
+        detail = {"page": "board", "position": str(position.pk)}
         audit_lists(
             actor=user,
             lists=[
-                (Application, [row.pk for row in shown], {"page": "board", "position": str(position.pk)}),
-                (
-                    Candidate,
-                    [row.candidate_id for row in shown],
-                    {"page": "board", "position": str(position.pk)},
-                ),
+                (Application, [card.application_id for card in shown], detail),
+                (Candidate, [card.candidate_id for card in shown], detail),
             ],
         )
     return columns

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='application',
-            index=models.Index(fields=['position', 'stage', 'stage_changed_at'], name='application_board'),
+            index=models.Index(fields=['position', 'stage', 'stage_changed_at', 'id'], name='application_board'),
         ),
         migrations.AddConstraint(
             model_name='position',
