@@ -314,6 +314,10 @@ HRSUITE_RESUME_PAGES_READ = env.int("HRSUITE_RESUME_PAGES_READ", default=30)
 HRSUITE_RESUME_TEXT_MAX_CHARS = env.int("HRSUITE_RESUME_TEXT_MAX_CHARS", default=100_000)
 # The files kept per candidate, newest first: an upload past this many removes the oldest.
 HRSUITE_RESUME_FILES_KEPT = env.int("HRSUITE_RESUME_FILES_KEPT", default=5)
+# Applications taken from one client address (an IPv6 /64 counts as one), and confirmations sent
+# to one e-mail address, per 10 minutes (docs/architecture.md, "Careers page and intake").
+HRSUITE_INTAKE_PER_ADDRESS = env.int("HRSUITE_INTAKE_PER_ADDRESS", default=10)
+HRSUITE_INTAKE_PER_EMAIL = env.int("HRSUITE_INTAKE_PER_EMAIL", default=3)
 
 # --- Privacy requests -------------------------------------------------------------------------
 # Days HR has to answer a candidate's privacy request (access, correction, erasure, restriction),
