@@ -128,11 +128,16 @@ def _checked(*, data: dict, upload, language: str) -> tuple[dict, Notice]:
     if values["source"] and values["source"] not in ApplicationIntake.Source.values:
         errors["source"] = [gettext("Choose one of the list.")]
     check_length(values["source_detail"], SOURCE_DETAIL_LENGTH_MAX, "source_detail", errors)
-    notice = privacy_notice(language)
+    notice = None
+    try:
+        notice = privacy_notice(language)
+    except NotFound as error:
+        # No application is taken without a notice to acknowledge.
+        errors["privacy_acknowledged"] = [error.message]
     acknowledged = str(data.get("privacy_acknowledged") or "").lower() in ("1", "true", "on", "yes")
-    if not acknowledged:
+    if notice is not None and not acknowledged:
         errors["privacy_acknowledged"] = [gettext("Read the privacy notice and tick the box to apply.")]
-    elif data.get("privacy_notice_version") and data["privacy_notice_version"] != notice.version:
+    elif notice is not None and data.get("privacy_notice_version") not in ("", None, notice.version):
         errors["privacy_acknowledged"] = [
             gettext("The notice has changed: read version %(version)s and tick the box again.")
             % {"version": notice.version}

@@ -45,6 +45,8 @@ LOCAL_APPS = [
     "backoffice",
     "workspace",
     "portal",
+    # The public careers page: open positions and the application form.
+    "careers",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
