@@ -448,6 +448,8 @@ SPECTACULAR_SETTINGS = {
         "PriorRecordKindEnum": "candidates.models.PriorRecord.Kind",
         "ResumeFileStatusEnum": "candidates.models.ResumeFile.Status",
         "ResumeFileProblemEnum": "candidates.models.ResumeFile.Problem",
+        "PreferredLanguageEnum": "candidates.models.Language",
+        "IntakeSourceEnum": "candidates.models.ApplicationIntake.Source",
         "InterviewKindEnum": "interviews.models.Interview.Kind",
         "InterviewStatusEnum": "interviews.models.Interview.Status",
         "ScorecardStatusEnum": "interviews.models.Scorecard.Status",
