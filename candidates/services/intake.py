@@ -244,7 +244,6 @@ def _candidate_for(*, position: Position, values: dict, language: str, writer) -
     existing = Candidate.objects.filter(email_index=index, erased_at__isnull=True).first()
     if existing is not None:
         return existing
-    source = ApplicationIntake.Source(values["source"]).label if values["source"] else ""
     try:
         return candidate_create(
             actor=writer,
@@ -256,7 +255,8 @@ def _candidate_for(*, position: Position, values: dict, language: str, writer) -
             region=position.region,
             time_zone=position.time_zone,
             preferred_language=language,
-            source=str(source)[:60],
+            # As other sources are kept: a short code ("referral"), the applicant's words on the intake.
+            source=values["source"],
         )
     except ValidationFailed:
         # The same address applied at the same moment and its record was made first.

@@ -70,10 +70,11 @@ def test_a_new_applicant_becomes_a_candidate_with_an_application_a_file_and_two_
 
     assert receipt.outcome == "applied"
     candidate = Candidate.objects.get()
-    assert (candidate.full_name, candidate.email, candidate.preferred_language) == (
+    assert (candidate.full_name, candidate.email, candidate.preferred_language, candidate.source) == (
         "Zhou Min",
         "zhou.min@example.test",
         "zh-hans",
+        "referral",
     )
     application = Application.objects.get()
     assert application.pk == receipt.application_id and application.position == position
