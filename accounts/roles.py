@@ -7,7 +7,15 @@ from django.db import transaction
 from hrsuite.roles import Role
 
 _HIRING_MODELS = {
-    "candidates": ["candidate", "position", "application", "stagechange", "priorrecord", "resumefile"],
+    "candidates": [
+        "candidate",
+        "position",
+        "application",
+        "stagechange",
+        "priorrecord",
+        "resumefile",
+        "applicationintake",
+    ],
     "interviews": [
         "interview",
         "interviewassignment",

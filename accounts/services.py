@@ -20,6 +20,8 @@ from hrsuite.roles import Role
 # What an integration token may be allowed to do, by scope name; it may do nothing else.
 INTEGRATION_SCOPES = {
     "assess_interviews": ("interviews", "assess_interview"),
+    # Job boards and referral tools posting applications (docs/architecture.md, "Careers page and intake").
+    "submit_applications": ("candidates", "submit_applicationintake"),
 }
 
 

@@ -511,7 +511,14 @@ def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -
             None,
         ),
         ("page /portal/", candidate, "candidate", ["/portal/"] * total, "", None),
+        # The careers page is the same for anyone; opened here with the recruiter's session.
+        ("page /careers/", recruiter, "anyone", ["/careers/"] * total, "open positions, page 1", None),
     ]
+    open_position = Position.objects.filter(status=Position.Status.OPEN).values_list("pk", flat=True).first()
+    if open_position:
+        rows.append(
+            ("page /careers/<id>/", recruiter, "anyone", [f"/careers/{open_position}/"] * total, "", None)
+        )
     if released:
         rows.append(
             (

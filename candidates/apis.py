@@ -1,8 +1,12 @@
 """API for positions, candidates, applications (with their timeline), prior records and résumé files."""
 
+import uuid
+
+from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, status
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -11,6 +15,7 @@ from candidates.models import (
     DOCX_CONTENT_TYPE,
     PDF_CONTENT_TYPE,
     Application,
+    ApplicationIntake,
     Candidate,
     Language,
     Position,
@@ -20,6 +25,8 @@ from candidates.models import (
 )
 from candidates.services.applications import STAGE_EVENTS, application_create, application_move
 from candidates.services.candidates import candidate_create, candidate_update
+from candidates.services.intake import FIELDS as INTAKE_FIELDS
+from candidates.services.intake import application_intake
 from candidates.services.positions import (
     POSITION_EVENTS,
     position_create,
@@ -31,6 +38,7 @@ from candidates.services.resume_files import resume_file_content, resume_file_up
 from hrsuite import uploads
 from hrsuite.api import Created, IntegerKeyField, ModelOut, ScopedViewSet, referenced, validated
 from hrsuite.downloads import attachment
+from hrsuite.errors import ValidationFailed
 from hrsuite.models import BIGINT_MAX
 from hrsuite.parsers import FormParser, MultiPartParser
 from hrsuite.selectors import object_get_for
@@ -498,3 +506,66 @@ class ResumeFileApi(ScopedViewSet):
         file = object_get_for(ResumeFile.objects.all(), user=request.user, pk=pk)
         content = resume_file_content(file, actor=request.user)
         return attachment(content, content_type=file.content_type, filename=file.filename)
+
+
+# --- Application intake --------------------------------------------------------------------------
+
+
+class ApplicationIntakeIn(serializers.Serializer):
+    """The careers page's form, for a job board or a referral tool: the same fields, checked by
+    the same service."""
+
+    position = serializers.UUIDField()
+    full_name = serializers.CharField(max_length=200)
+    email = serializers.CharField(max_length=254)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    resume = serializers.FileField(help_text="PDF or DOCX, recognised by its content.")
+    source = serializers.ChoiceField(
+        choices=ApplicationIntake.Source.choices, required=False, allow_blank=True
+    )
+    source_detail = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    language = serializers.ChoiceField(
+        choices=Language.choices, required=False, help_text="The applicant's; their confirmation's."
+    )
+    privacy_notice_version = serializers.CharField(
+        help_text="The version of the privacy notice the applicant was shown (GET it from the careers page)."
+    )
+    privacy_acknowledged = serializers.BooleanField(help_text="The applicant read the notice and agreed.")
+
+
+class ApplicationIntakeApi(viewsets.GenericViewSet):
+    """Applications from job boards and referral tools (docs/architecture.md, "Careers page and
+    intake"). An integration token with the `submit_applications` scope posts one (multipart, the
+    careers page's fields); it reads nothing. The answer is 201 with the application's id, the same
+    for an applicant whose e-mail belongs to a candidate already (a new application on their
+    record) and for one who applied for the position before (that application, nothing stored)."""
+
+    queryset = ApplicationIntake.objects.none()
+    parser_classes = [MultiPartParser, FormParser]
+    write_actions = {"create": (ApplicationIntake, "submit")}
+
+    @extend_schema(request={"multipart/form-data": ApplicationIntakeIn}, responses={201: Created})
+    def create(self, request):
+        uploads.refuse_oversize(request)
+        body = request.data
+        position = (
+            Position.objects.select_related("owner").filter(pk=_uuid_or_none(body.get("position"))).first()
+        )
+        if position is None:
+            message = _("No such position.")
+            raise ValidationFailed(message, fields={"position": [message]})
+        receipt = application_intake(
+            position=position,
+            data={name: body.get(name, "") for name in (*INTAKE_FIELDS, "privacy_notice_version")},
+            upload=request.FILES.get("resume"),
+            language=body.get("language") or translation.get_language(),
+            actor=request.user,
+        )
+        return Response({"id": str(receipt.application_id)}, status=status.HTTP_201_CREATED)
+
+
+def _uuid_or_none(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

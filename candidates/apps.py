@@ -9,7 +9,7 @@ class CandidatesConfig(AppConfig):
         from django.template.defaultfilters import filesizeformat
 
         from audit.signals import register_address_index
-        from candidates import policies  # noqa: F401 - registers who sees which candidate data
+        from candidates import notices, policies  # noqa: F401 - registers who sees which candidate data
         from candidates.badges import stage_badge
         from candidates.services.candidates import email_index
         from hrsuite.templating import register_helper
@@ -20,3 +20,4 @@ class CandidatesConfig(AppConfig):
         register_helper("stage_badge", stage_badge)
         # A file's size as people read it ("1.2 MB"), in the viewer's language.
         register_helper("file_size", filesizeformat)
+        notices.register()

@@ -463,3 +463,49 @@ class ResumeFile(DomainModel):
 
 PDF_CONTENT_TYPE = "application/pdf"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class ApplicationIntake(DomainModel):
+    """How an application came in through the intake (the careers page, or the intake API for job
+    boards and referral tools): the channel, how the applicant heard of us, and the privacy notice
+    they acknowledged (docs/architecture.md, "Careers page and intake")."""
+
+    class Channel(models.TextChoices):
+        CAREERS_PAGE = "careers_page", _("Careers page")
+        API = "api", _("Intake API")
+
+    class Source(models.TextChoices):
+        JOB_BOARD = "job_board", _("A job board")
+        REFERRAL = "referral", _("Someone who works here")
+        SOCIAL = "social", _("Social media")
+        SEARCH = "search", _("A web search")
+        EVENT = "event", _("A job fair or event")
+        OTHER = "other", _("Somewhere else")
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="intake")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="intakes")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    # The integration whose token sent it; empty for the careers page.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(_("how they heard of us"), max_length=16, choices=Source.choices, blank=True)
+    # The applicant's own words ("a friend, Wang Fang"): theirs, encrypted.
+    source_detail = EncryptedTextField(_("in their words"))
+    # The language they applied in, which their confirmation came in.
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices)
+    # The privacy notice shown to them and acknowledged, by version and the hash of its text.
+    notice_version = models.CharField(_("privacy notice version"), max_length=20)
+    notice_sha256 = models.CharField(max_length=64)
+    acknowledged_at = models.DateTimeField(_("notice acknowledged at"))
+
+    class Meta:
+        verbose_name = _("application intake")
+        verbose_name_plural = _("application intakes")
+        # An integration's token holds this alone: it posts applications, and reads nothing.
+        permissions = [("submit_applicationintake", _("Can submit applications through the intake"))]
+
+    def __str__(self):
+        return f"{self.channel}: {self.application_id}"
+
+    data_subject = "candidate_id"

@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.apis import ApiTokenApi, MeApi, TokenApi
 from audit.apis import AuditEventApi
-from candidates.apis import CandidateApi, PositionApi, PriorRecordApi, ResumeFileApi
+from candidates.apis import ApplicationIntakeApi, CandidateApi, PositionApi, PriorRecordApi, ResumeFileApi
 from interviews.apis.applications import ApplicationWithFeedbackApi
 from interviews.apis.assessments import AssessmentApi
 from interviews.apis.assignments import AssignmentApi
@@ -35,6 +35,7 @@ router.register("candidates", CandidateApi, basename="candidate")
 router.register("applications", ApplicationWithFeedbackApi, basename="application")
 router.register("prior-records", PriorRecordApi, basename="prior-record")
 router.register("resume-files", ResumeFileApi, basename="resume-file")
+router.register("application-intake", ApplicationIntakeApi, basename="application-intake")
 router.register("interviews", InterviewApi, basename="interview")
 router.register("assignments", AssignmentApi, basename="assignment")
 router.register("assessments", AssessmentApi, basename="assessment")

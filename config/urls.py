@@ -14,6 +14,8 @@ urlpatterns = [
     path("workspace/", include("workspace.urls")),
     # Signed-in candidates: their own applications, interviews, results, offer and onboarding.
     path("portal/", include("portal.urls")),
+    # Anyone: the open positions and the application form.
+    path("careers/", include("careers.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     # The simulated provider's join and practice pages.

@@ -276,7 +276,7 @@ class World:
         from tests.factories import make_user
 
         integration, _token = integration_create(
-            name="simulated", scopes=["assess_interviews"], actor="system:test"
+            name="simulated", scopes=["assess_interviews", "submit_applications"], actor="system:test"
         )
         return cls(
             recruiter=make_user(Role.RECRUITER, username="recruiter"),
@@ -825,6 +825,26 @@ WRITES.append(
         "post",
         _denied(recruiter=201),
         body=lambda w: {"candidate": str(w.obj("mine", "candidate").pk), "file": resume_upload()},
+        format="multipart",
+    )
+)
+
+# --- Application intake ----------------------------------------------------------------------------
+# Only an integration token with the intake scope posts applications; it reads nothing
+# (tests/candidates/test_intake.py covers the answers in detail).
+WRITES.append(
+    WriteSpec(
+        "application-intake",
+        "create",
+        "post",
+        _denied(recruiter=403, integration=201),
+        body=lambda w: {
+            "position": str(w.position.pk),
+            "full_name": "Zhou Min",
+            "email": "zhou.min@example.test",
+            "resume": resume_upload(),
+            "privacy_acknowledged": "true",
+        },
         format="multipart",
     )
 )

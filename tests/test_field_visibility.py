@@ -112,6 +112,9 @@ PAGE_ARGUMENTS = {
     ("hr-position-board", "pk"): Position,
     ("hr-position-close-applications", "pk"): Position,
     ("hr-position-closing", "pk"): Position,
+    # The careers page: a position's page, and the confirmation after applying for it.
+    ("careers-position", "pk"): Position,
+    ("careers-applied", "pk"): Position,
 }
 # Routes not read, and why.
 NOT_READ = {

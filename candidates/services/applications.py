@@ -63,9 +63,14 @@ def application_create(*, candidate: Candidate, position: Position, actor) -> Ap
     except IntegrityError as exc:
         message = gettext("The candidate has applied for this position already.")
         raise ValidationFailed(message, fields={"position": [message]}) from exc
-    StageChange(application=application, from_stage="", to_stage=Stage.APPLIED, at=now, actor=actor).save(
-        force_insert=True
-    )
+    # A system actor (the careers page's "system:careers") is named in the audit event.
+    StageChange(
+        application=application,
+        from_stage="",
+        to_stage=Stage.APPLIED,
+        at=now,
+        actor=actor if isinstance(actor, User) else None,
+    ).save(force_insert=True)
     audit_record(actor=actor, action=AuditAction.CREATE, target=application, changed_fields=["stage"])
     return application
 

@@ -91,6 +91,21 @@ def _checked(content: bytes, *, filename: str, declared: str, field: str) -> res
     raise _refused(field, "upload_type_not_allowed", gettext("A PDF or DOCX file."))
 
 
+def resume_upload_check(upload, *, field: str = "file") -> None:
+    """The checks `resume_file_upload` makes of a file, without storing it, for a form that names
+    every field in error at once; the file is read again from its start afterwards."""
+    if upload is None:
+        raise _refused(field, "upload_empty", gettext("Choose a PDF or DOCX file."))
+    content = upload.read(max_bytes() + 1)
+    upload.seek(0)
+    _checked(
+        content,
+        filename=upload.name or "",
+        declared=getattr(upload, "content_type", "") or "",
+        field=field,
+    )
+
+
 def display_name(filename: str) -> str:
     """The sender's file name as shown: no folders, no control characters, 200 characters at most."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]

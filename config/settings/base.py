@@ -45,6 +45,8 @@ LOCAL_APPS = [
     "backoffice",
     "workspace",
     "portal",
+    # The public careers page: open positions and the application form.
+    "careers",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -314,6 +316,10 @@ HRSUITE_RESUME_PAGES_READ = env.int("HRSUITE_RESUME_PAGES_READ", default=30)
 HRSUITE_RESUME_TEXT_MAX_CHARS = env.int("HRSUITE_RESUME_TEXT_MAX_CHARS", default=100_000)
 # The files kept per candidate, newest first: an upload past this many removes the oldest.
 HRSUITE_RESUME_FILES_KEPT = env.int("HRSUITE_RESUME_FILES_KEPT", default=5)
+# Applications taken from one client address (an IPv6 /64 counts as one), and confirmations sent
+# to one e-mail address, per 10 minutes (docs/architecture.md, "Careers page and intake").
+HRSUITE_INTAKE_PER_ADDRESS = env.int("HRSUITE_INTAKE_PER_ADDRESS", default=10)
+HRSUITE_INTAKE_PER_EMAIL = env.int("HRSUITE_INTAKE_PER_EMAIL", default=3)
 
 # --- Privacy requests -------------------------------------------------------------------------
 # Days HR has to answer a candidate's privacy request (access, correction, erasure, restriction),
@@ -442,6 +448,8 @@ SPECTACULAR_SETTINGS = {
         "PriorRecordKindEnum": "candidates.models.PriorRecord.Kind",
         "ResumeFileStatusEnum": "candidates.models.ResumeFile.Status",
         "ResumeFileProblemEnum": "candidates.models.ResumeFile.Problem",
+        "PreferredLanguageEnum": "candidates.models.Language",
+        "IntakeSourceEnum": "candidates.models.ApplicationIntake.Source",
         "InterviewKindEnum": "interviews.models.Interview.Kind",
         "InterviewStatusEnum": "interviews.models.Interview.Status",
         "ScorecardStatusEnum": "interviews.models.Scorecard.Status",

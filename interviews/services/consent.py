@@ -18,6 +18,7 @@ from audit import context
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Candidate
+from candidates.services.intake import Notice
 from hrsuite.errors import InvalidTransition, NotFound, ValidationFailed
 from interviews.models import AIAssessment, Consent, ConsentNotice, Interview
 from interviews.notices import InterviewMessage
@@ -94,6 +95,20 @@ def notice_current(*, language: str) -> ConsentNotice:
         if notice is not None:
             return notice
     raise NotFound(gettext("No consent notice is published."))
+
+
+def intake_notice(language: str):
+    """The current notice in `language` as the application intake shows it and records its
+    acknowledgement (`candidates.services.intake`; docs/architecture.md, "Careers page and
+    intake"). The consents to the AI interview itself are asked for later, per interview."""
+    notice = notice_current(language=language)
+    return Notice(
+        version=notice.version,
+        language=notice.language,
+        title=notice.title,
+        text=notice.text,
+        sha256=notice.text_sha256,
+    )
 
 
 def consent_state(*, interview: Interview) -> dict[str, str | None]:

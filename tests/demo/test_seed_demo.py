@@ -11,12 +11,14 @@ from audit.models import AuditAction, AuditEvent
 from audit.services import audit_verify
 from candidates.models import (
     Application,
+    ApplicationIntake,
     Candidate,
     CandidateUserObjectPermission,
     Position,
     ResumeFile,
     StageChange,
 )
+from candidates.services.candidates import email_index
 from candidates.services.resume_files import resume_texts_extract
 from demo.management.commands.seed_demo import DEFAULT_PASSWORD, PORTAL_CANDIDATES, USERS
 from hrsuite import persons
@@ -129,13 +131,16 @@ def test_each_interviewer_sees_some_candidates_and_not_others(seeded):
 
 
 def test_two_candidates_sent_a_resume_file_whose_text_the_worker_reads(seeded):
-    files = {f.original_filename: f for f in ResumeFile.objects.select_related("candidate")}
+    files = {
+        f.original_filename: f
+        for f in ResumeFile.objects.select_related("candidate").filter(uploaded_by__isnull=False)
+    }
     assert {name: (f.content_type[-4:], f.status) for name, f in files.items()} == {
         "Emily Johnson - CV.pdf": ("/pdf", "pending"),
         "陈静 Chen Jing 简历.docx": ("ment", "pending"),
     }
 
-    assert resume_texts_extract().extracted == 2
+    assert resume_texts_extract().extracted == 5  # with the three that came through the careers page
 
     emily, chen = (files[name].candidate for name in ("Emily Johnson - CV.pdf", "陈静 Chen Jing 简历.docx"))
     emily.refresh_from_db()
@@ -259,3 +264,16 @@ def test_privacy_requests_of_each_kind_and_one_erasure_carried_out(seeded):
     assert is_erased(Candidate.objects.get(pk=erased.pk).full_name)
     # Withdrawn before, and so not held: nothing else of the demo was touched.
     assert Candidate.objects.filter(erased_at__isnull=False).count() == 1
+
+
+def test_three_applications_came_through_the_careers_page_one_from_a_known_candidate(seeded):
+    intakes = ApplicationIntake.objects.select_related("application__position", "candidate")
+    assert {(i.candidate.email, i.application.position.title_en) for i in intakes} == {
+        ("mai.nguyen@example.com", "Data Analyst"),
+        ("zhao.xue@example.cn", "Product Manager"),
+        ("daniel.kim@example.com", "Data Analyst"),
+    }
+    daniel = Candidate.objects.get(email_index=email_index("daniel.kim@example.com"))
+    assert daniel.phone == "+1 312 555 0188"  # his record kept its data
+    assert daniel.applications.count() == 2
+    assert ResumeFile.objects.filter(uploaded_by__isnull=True).count() == 3

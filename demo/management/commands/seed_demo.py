@@ -33,6 +33,7 @@ from accounts.models import User
 from audit import context
 from audit.models import AuditEvent
 from candidates.models import Application, Candidate, Position
+from candidates.services import intake
 from candidates.services.applications import application_create, application_move
 from candidates.services.candidates import candidate_create, candidate_portal_link
 from candidates.services.positions import position_create, position_transition
@@ -335,6 +336,46 @@ CANDIDATES = {
     ),
 }
 
+# Applications that arrive through the careers page (`candidates.services.intake`, as its form
+# sends them): name, e-mail, phone, position, language, how they heard of us (and in their words),
+# the résumé file's name and its lines. Daniel Kim applied for the internship already: his second
+# application lands on his record, which keeps its data.
+CAREERS_APPLICATIONS = [
+    (
+        "Nguyen Thi Mai",
+        "mai.nguyen@example.com",
+        "+65 8123 4567",
+        "data",
+        "en",
+        "job_board",
+        "",
+        "Mai Nguyen CV.pdf",
+        ["Nguyen Thi Mai", "Analytics engineer, 5 years", "Skills: SQL, dbt, Airflow, Tableau"],
+    ),
+    (
+        "赵雪 Zhao Xue",
+        "zhao.xue@example.cn",
+        "",
+        "product",
+        "zh-hans",
+        "referral",
+        "朋友介绍",
+        "赵雪简历.docx",
+        ["赵雪 Zhao Xue", "产品经理，六年经验，负责过电商会员体系。"],
+    ),
+    (
+        "Daniel Kim",
+        "Daniel.Kim@example.com",
+        "",
+        "data",
+        "en",
+        "event",
+        "Campus career fair",
+        "Daniel Kim resume.pdf",
+        ["Daniel Kim", "Final-year student, data structures tutor", "Skills: Python, SQL"],
+    ),
+]
+
 # candidate, position, stage events through `application_move`: before the interviews are
 # scheduled, and after what happened in them
 APPLICATIONS = [
@@ -574,6 +615,7 @@ class _Seeder:
         for key in RELEASED:
             interview_results_release(interview=self.interviews[key], actor=self.recruiter)
         self._scorecards()
+        self._careers_applications(positions)
         self._close_positions(positions)
         self._privacy_requests()
         return {
@@ -582,6 +624,7 @@ class _Seeder:
             "candidates": len(self.candidates),
             "résumé files": len(RESUME_FILES),
             "applications": len(self.applications),
+            "of them through the careers page": len(CAREERS_APPLICATIONS),
             "interviews": len(self.interviews),
             "assignments": assignments,
             "AI assessments": len(ASSESSMENTS),
@@ -679,6 +722,30 @@ class _Seeder:
             actor=self.recruiter,
         )
         erasure_carry_out(request=erasure_asked, actor=self.recruiter)
+
+    def _careers_applications(self, positions: dict[str, Position]) -> None:
+        for row in CAREERS_APPLICATIONS:
+            name, email, phone, position_key, language, source, detail, filename, lines = row
+            if filename.endswith(".pdf"):
+                upload = SimpleUploadedFile(filename, pdf_with_text(lines), content_type="application/pdf")
+            else:
+                upload = SimpleUploadedFile(filename, docx_with_text(lines), content_type="")
+            data = {
+                "full_name": name,
+                "email": email,
+                "phone": phone,
+                "source": source,
+                "source_detail": detail,
+                "privacy_acknowledged": "on",
+                "privacy_notice_version": intake.privacy_notice(language).version,
+            }
+            intake.application_intake(
+                position=positions[position_key],
+                data=data,
+                upload=upload,
+                language=language,
+                actor=intake.CAREERS_ACTOR,
+            )
 
     def _link_portal_users(self) -> None:
         for username, key in PORTAL_CANDIDATES.items():
