@@ -24,7 +24,7 @@ from django.utils.translation import gettext, gettext_lazy
 from accounts.models import full_name
 from audit.models import AuditAction, AuditEvent
 from audit.personal import personal_open
-from candidates.models import Application, Candidate, PriorRecord, ResumeFile, StageChange
+from candidates.models import Application, ApplicationIntake, Candidate, PriorRecord, ResumeFile, StageChange
 from hrsuite.formatting import format_date, format_time
 from interviews.models import AIDimensionScore, Consent, HumanReview, Interview, Scorecard
 from notifications.models import Notification
@@ -165,12 +165,15 @@ LABELS = {
     "lifted_at": gettext_lazy("Lifted at"),
     "action": gettext_lazy("What was done"),
     "record": gettext_lazy("Record"),
+    "source_detail": gettext_lazy("In your words"),
+    "acknowledged_at": gettext_lazy("Notice acknowledged at"),
 }
 # The readable copy's sections, in order.
 SECTIONS = {
     "candidate": gettext_lazy("Your details"),
     "resume_files": gettext_lazy("Your résumé files (listed, not copied; their text is your résumé above)"),
     "applications": gettext_lazy("Your applications and their stages"),
+    "intakes": gettext_lazy("Applications you sent us, and the privacy notice you read"),
     "prior_records": gettext_lazy("Past records"),
     "interviews": gettext_lazy("Interviews, AI assessments, reviews and scorecards"),
     "consents": gettext_lazy("Your consents"),
@@ -315,6 +318,16 @@ def person_copy(*, candidate: Candidate, request: PrivacyRequest, zone, language
             .order_by("created_at", "pk")
         ],
         "applications": _applications(reader, candidate),
+        "intakes": [
+            reader.record(
+                intake,
+                ("channel", "source", "source_detail", "language", "notice_version", "acknowledged_at"),
+                position=intake.application.position.title,
+            )
+            for intake in ApplicationIntake.objects.filter(candidate=candidate)
+            .select_related("application__position")
+            .order_by("acknowledged_at", "pk")
+        ],
         "prior_records": [
             reader.record(
                 row, ("kind", "title", "organisation", "period_start", "period_end", "rating", "notes")

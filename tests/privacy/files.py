@@ -4,12 +4,15 @@ app, so that a copy of it can be checked for each of them, and for none of anoth
 import datetime
 import itertools
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from candidates.services.applications import application_move
 from candidates.services.candidates import candidate_portal_link
+from candidates.services.intake import CAREERS_ACTOR, application_intake, privacy_notice
 from candidates.services.prior_records import prior_record_create
 from candidates.services.resume_files import resume_file_upload
+from demo.resume_files import pdf_with_text
 from hrsuite.roles import Role
 from hrsuite.selectors import object_get_for
 from interviews.services.assignments import assignment_create
@@ -53,6 +56,7 @@ def file_of(tag: str, *, recruiter, interviewer, viewer, user=None) -> dict[str,
         "onboarding.backgroundcheck": f"{tag} record clean",
         "onboarding.document": f"{tag}-passport.png",
         "privacy.privacyrequest": f"Send me everything you hold ({tag})",
+        "candidates.applicationintake": f"Heard of {tag} at the Pinewood meetup",
     }
     candidate = make_candidate(recruiter, resume_text=values["candidates.candidate"], region="CN")
     if user is not None:
@@ -138,6 +142,21 @@ def file_of(tag: str, *, recruiter, interviewer, viewer, user=None) -> dict[str,
         actor=hire, kind="correction", text=values["privacy.privacyrequest"]
     )
     privacy_services.privacy_request_submit(actor=hire, kind="restriction")
+    # They also applied through the careers page, saying in their words how they heard of us.
+    application_intake(
+        position=make_position(recruiter),
+        data={
+            "full_name": candidate.full_name,
+            "email": candidate.email,
+            "source": "event",
+            "source_detail": values["candidates.applicationintake"],
+            "privacy_acknowledged": "on",
+            "privacy_notice_version": privacy_notice("en").version,
+        },
+        upload=SimpleUploadedFile("cv.pdf", pdf_with_text([f"{tag} CV"]), content_type="application/pdf"),
+        language="en",
+        actor=CAREERS_ACTOR,
+    )
     # Someone in HR opens the file: the copy's list of who accessed the data names them.
     object_get_for(type(candidate).objects.all(), user=viewer, pk=candidate.pk)
     return {**values, "candidate": candidate, "account": hire.username, "viewer": viewer.username}

@@ -115,7 +115,7 @@ def test_building_is_one_export_event_naming_counts_and_no_values(files, candida
     bundle = _built(candidate_user, recruiter)
     (export,) = AuditEvent.objects.filter(action="export", target_id=str(bundle.pk))
     assert (export.candidate_id, export.actor_label) == (mine["candidate"].pk, access.BUILDER)
-    assert export.detail["records"]["applications"] == 3
+    assert export.detail["records"]["applications"] == 4
     assert not any(value in json.dumps(export.detail) for value in _known(mine).values())
 
 
