@@ -164,3 +164,28 @@ def test_a_positions_one_title_becomes_its_english_one_and_its_chinese_part_the_
         assert {back.get(pk=pk).title for pk in made.values()} == set(made)
     finally:
         _migrate_to_the_end()
+
+
+BEFORE_PHONES = ("candidates", "0012_position_languages_team_plan")
+AFTER_PHONES = ("candidates", "0013_candidate_phone_index")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_phones_of_candidates_there_are_get_their_blind_index(recruiter):
+    from candidates.services.candidates import phone_index
+    from privacy.services.erasure import person_erase
+
+    numbered = make_candidate(recruiter, phone="+86 138 0013 8000")
+    without = make_candidate(recruiter, phone="")
+    erased = make_candidate(recruiter, phone="+86 138 0013 8001")
+    person_erase(candidate=erased, actor=recruiter)
+    try:
+        _migrate(BEFORE_PHONES)
+        _migrate(AFTER_PHONES)
+
+        indexes = dict(Candidate.objects.values_list("pk", "phone_index"))
+        assert indexes == {numbered.pk: phone_index("8613800138000"), without.pk: "", erased.pk: ""}
+        found = candidate_list_for(user=recruiter, filters={"phone": "008613800138000"})
+        assert [c.pk for c in found] == [numbered.pk]
+    finally:
+        _migrate_to_the_end()
