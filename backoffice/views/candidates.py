@@ -161,7 +161,9 @@ def _search_posted(request):
     if len(text) > SEARCH_LENGTH_MAX:
         message = _("Search for at most %(count)d characters.") % {"count": SEARCH_LENGTH_MAX}
         return None, message
-    query = {name: request.POST.get(name, "") for name in _LIST_FILTERS if request.POST.get(name)}
+    query = {name: request.POST[name] for name in _LIST_FILTERS if request.POST.get(name)}
+    if query.get("sort") == selectors.DEFAULT_SORT:
+        del query["sort"]
     if text:
         query["s"] = _search_kept(request, text)
     url = reverse("hr-candidates")
