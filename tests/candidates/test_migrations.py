@@ -5,7 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from candidates.models import Candidate, CandidateNameToken, Position, PriorRecord
@@ -178,7 +178,8 @@ def test_the_phones_of_candidates_there_are_get_their_blind_index(recruiter):
     numbered = make_candidate(recruiter, phone="+86 138 0013 8000")
     without = make_candidate(recruiter, phone="")
     erased = make_candidate(recruiter, phone="+86 138 0013 8001")
-    person_erase(candidate=erased, actor=recruiter)
+    with transaction.atomic():
+        person_erase(candidate=erased, actor=recruiter)
     try:
         _migrate(BEFORE_PHONES)
         _migrate(AFTER_PHONES)
