@@ -166,8 +166,8 @@ def test_a_positions_one_title_becomes_its_english_one_and_its_chinese_part_the_
         _migrate_to_the_end()
 
 
-BEFORE_PHONES = ("candidates", "0012_position_languages_team_plan")
-AFTER_PHONES = ("candidates", "0013_candidate_phone_index")
+BEFORE_PHONES = ("candidates", "0014_application_intake")
+AFTER_PHONES = ("candidates", "0015_candidate_phone_index")
 
 
 @pytest.mark.django_db(transaction=True)

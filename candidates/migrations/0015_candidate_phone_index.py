@@ -34,7 +34,7 @@ def index_phones(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('candidates', '0012_position_languages_team_plan'),
+        ('candidates', '0014_application_intake'),
     ]
 
     operations = [
