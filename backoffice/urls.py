@@ -3,7 +3,7 @@ audit trail, privacy requests."""
 
 from django.urls import path
 
-from backoffice.views import audit, board, candidates, dashboard, positions, privacy
+from backoffice.views import audit, board, bulk, candidates, dashboard, positions, privacy
 
 urlpatterns = [
     path("", dashboard.dashboard, name="hr-dashboard"),
@@ -13,6 +13,8 @@ urlpatterns = [
     path("audit/candidate/", audit.find_candidate, name="hr-audit-candidate"),
     path("audit/verify/", audit.verify, name="hr-audit-verify"),
     path("candidates/", candidates.candidate_list, name="hr-candidates"),
+    path("candidates/bulk/", bulk.candidates_bulk, name="hr-candidates-bulk"),
+    path("candidates/bulk/<str:key>/", bulk.candidates_bulk_result, name="hr-candidates-bulk-result"),
     path("candidates/<uuid:pk>/", candidates.candidate_file, name="hr-candidate"),
     path("resume-files/<uuid:pk>/", candidates.resume_file_download, name="hr-resume-file"),
     path("interviews/<uuid:pk>/", candidates.interview_page, name="hr-interview"),

@@ -225,7 +225,7 @@ class Generator:
 
         from candidates import names
         from candidates.models import Candidate, CandidateNameToken
-        from candidates.services.candidates import email_index, normalise_email
+        from candidates.services.candidates import email_index, normalise_email, phone_index
 
         rng = self.rng
         # Names are drawn from short lists: each token's HMAC is worked out once.
@@ -239,6 +239,7 @@ class Generator:
                 else:
                     name = f"{rng.choice(FIRST_EN)} {rng.choice(LAST_EN)}"
                 email = normalise_email(f"candidate{n:07d}@{domain}")
+                phone = f"+{rng.randrange(10**10, 10**11)}"
                 # Model instances with their UUID set: `_copy` calls each field's pre_save, which
                 # seals the encrypted fields to their row exactly as save() would.
                 batch.append(
@@ -247,7 +248,8 @@ class Generator:
                         full_name=name,
                         email=email,
                         email_index=email_index(email),
-                        phone=f"+{rng.randrange(10**10, 10**11)}",
+                        phone=phone,
+                        phone_index=phone_index(phone),
                         date_of_birth=f"{rng.randrange(1965, 2004)}-{rng.randrange(1, 13):02d}-15",
                         region=region,
                         time_zone=zone,

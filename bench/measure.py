@@ -448,6 +448,22 @@ def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -
             None,
         ),
     ]
+    # A name searched for, as a recruiter types it: posted once, then read by its key (`?s=`), the
+    # way the page keeps a search out of its address; pages 1-3 of each.
+    searches = []
+    for name in ("Emily Johnson", "Marcus Tan", "王芳", "陈明", "Priya Raman"):
+        found = clients[recruiter].post("/hr/candidates/", {"find": "search", "search": name})
+        searches += [f"{found.url}&page={page}" for page in (1, 2, 3)]
+    rows.append(
+        (
+            "page /hr/candidates/?s=",
+            recruiter,
+            "recruiter",
+            cycle(searches),
+            "a name searched for (5 names), pages 1-3",
+            None,
+        )
+    )
     if position is not None:
         rows.append(
             (

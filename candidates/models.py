@@ -162,6 +162,10 @@ class Candidate(DomainModel):
     # HMAC of the normalised e-mail: finds and de-duplicates candidates without decrypting.
     email_index = models.CharField(max_length=64, editable=False)
     phone = EncryptedTextField(_("phone"))
+    # HMAC of the normalised number (`candidates.services.candidates.phone_index`): HR's search
+    # finds a candidate by an exact phone number without decrypting; empty without a number.
+    # Not unique: people share a phone.
+    phone_index = models.CharField(max_length=64, editable=False, blank=True, default="")
     national_id = EncryptedTextField(_("national ID"))
     date_of_birth = EncryptedTextField(_("date of birth"))
     region = models.CharField(_("region"), max_length=10)
@@ -186,6 +190,8 @@ class Candidate(DomainModel):
             # their candidates, whose creation time this index gives without reading the table,
             # so the newest are picked from those few instead of walking every candidate.
             models.Index(fields=["id"], include=["created_at"], name="candidate_id_created"),
+            # HR's search by an exact phone number (docs/architecture.md, "Finding candidates").
+            models.Index(fields=["phone_index"], name="candidate_phone_index"),
         ]
         verbose_name = _("candidate")
         verbose_name_plural = _("candidates")

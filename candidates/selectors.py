@@ -32,7 +32,7 @@ from candidates.models import (
     Stage,
     StageChange,
 )
-from candidates.services.candidates import email_index
+from candidates.services.candidates import email_index, phone_index
 from hrsuite.permissions import granted_count, granted_keys, restrict, restrict_in_grant_order
 from hrsuite.selectors import filtered
 from hrsuite.visibility import may_see
@@ -58,13 +58,14 @@ class CandidateFilter(django_filters.FilterSet):
         ),
     )
     email = django_filters.CharFilter(method="_by_email", label="E-mail (exact)")
+    phone = django_filters.CharFilter(method="_by_phone", label="Phone (exact)")
     region = django_filters.CharFilter()
     position = django_filters.UUIDFilter(field_name="applications__position", distinct=True)
     stage = django_filters.ChoiceFilter(choices=Stage.choices, method="_by_stage")
 
     class Meta:
         model = Candidate
-        fields = ["q", "email", "region", "position", "stage"]
+        fields = ["q", "email", "phone", "region", "position", "stage"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,6 +85,10 @@ class CandidateFilter(django_filters.FilterSet):
     def _by_email(self, queryset, name, value):
         return queryset.filter(email_index=email_index(value))
 
+    def _by_phone(self, queryset, name, value):
+        index = phone_index(value)
+        return queryset.filter(phone_index=index) if index else queryset.none()
+
     def _by_stage(self, queryset, name, value):
         # By the stage as the reader sees it (as stored when the filter is given no reader).
         if self.user is None or may_see(self.user, Application, "stage"):
@@ -94,11 +99,13 @@ class CandidateFilter(django_filters.FilterSet):
 
 def candidate_search_for_trail(params) -> dict:
     """A candidate search as the audit trail keeps it. The trail is not encrypted, so a searched
-    e-mail is kept as its blind index (which still finds the candidate) and a name search only as
-    such; never the address or the name."""
+    e-mail or phone is kept as its blind index (which still finds the candidate) and a name search
+    only as such; never the address, the number or the name."""
     query = {key: value for key, value in params.items() if key != "format"}
     if query.get("email"):
         query["email"] = f"blind-index:{email_index(query['email'])}"
+    if query.get("phone"):
+        query["phone"] = f"blind-index:{phone_index(query['phone'])}"
     if query.get("q"):
         query["q"] = "[name search]"
     return query

@@ -275,7 +275,14 @@ class File:
             "portal-access-copy": [privacy_access.copy_token(bundle=AccessBundle.objects.get(request=asked))],
         }
         self.tokens["reschedule-offer"] = self.tokens["portal-reschedule"]
-        self.values = {"provider": ["simulated"], "meeting_id": [interview.provider_meeting_id or "none"]}
+        self.values = {
+            "provider": ["simulated"],
+            "meeting_id": [interview.provider_meeting_id or "none"],
+            # A bulk action's result is kept in the session of whoever ran it (its ids and
+            # outcomes, tests/backoffice/test_bulk_actions.py): any other reader is sent back to
+            # the list.
+            "key": ["another-session"],
+        }
         # Lists are read whole; the consent notice is read for an interview.
         self.queries = {"consent-notice": f"?interview={interview.pk}"}
         self.markers = plant_markers()

@@ -8,14 +8,14 @@ assessment or offer" is answered by one event per page rather than one per row.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from uuid import UUID
 
 import django_filters
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.expressions import Expression, RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -23,7 +23,16 @@ from django.utils.translation import gettext
 from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_list, audit_record
-from candidates.models import Application, Candidate, Position, PriorRecord, Stage, StageChange, title_in
+from candidates.models import (
+    OPEN_STAGES,
+    Application,
+    Candidate,
+    Position,
+    PriorRecord,
+    Stage,
+    StageChange,
+    title_in,
+)
 from candidates.selectors import CandidateFilter, resume_files_shown, title_order
 from hrsuite.errors import NotFound, ValidationFailed
 from hrsuite.permissions import restrict
@@ -51,7 +60,7 @@ from onboarding.selectors import (
 
 # The list shows name and e-mail (and when the candidate last changed); the rest of the personal
 # data stays encrypted in the row.
-_LISTED = ("full_name", "email", "updated_at")
+_LISTED = ("full_name", "email", "created_at", "updated_at")
 
 
 # --- The candidate list -----------------------------------------------------------------------------
@@ -62,8 +71,27 @@ _LISTED = ("full_name", "email", "updated_at")
 COUNTED_UP_TO = 10_000
 
 
+# How the list may be sorted (`sort`): by when the candidate was added, by how long their
+# application has been in its stage, or by position. Never by name: it is encrypted.
+SORTS = {
+    "-added": "newest first",
+    "added": "oldest first",
+    "in_stage": "longest in their stage first",
+    "-in_stage": "latest stage change first",
+    "position": "position",
+}
+DEFAULT_SORT = "-added"
+
+
+def _day_start(day):
+    """Midnight starting `day` in the viewer's zone, as the list's dates are read."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 class CandidatePageFilter(CandidateFilter):
-    """The list's filters: exact e-mail (through the blind index), position and stage.
+    """The list's filters: the search (a name's words, an exact e-mail or phone, through their
+    blind indexes), position, stage, source, the dates the candidate was added between, and the
+    order (docs/architecture.md, "Finding candidates").
 
     Position and stage together mean ONE application for that position at that stage, not any
     application for the position and any (other) application at the stage: one subquery, which
@@ -73,19 +101,29 @@ class CandidatePageFilter(CandidateFilter):
 
     position = django_filters.UUIDFilter(method="_by_application", label="Position")
     stage = django_filters.ChoiceFilter(choices=Stage.choices, method="_by_application", label="Stage")
+    source = django_filters.CharFilter(max_length=60, label="Source")
+    added_from = django_filters.DateFilter(method="_added_from", label="Added from")
+    added_to = django_filters.DateFilter(method="_added_to", label="Added until")
+    sort = django_filters.ChoiceFilter(choices=list(SORTS.items()), method="_by_application", label="Sort")
 
     class Meta(CandidateFilter.Meta):
-        fields = ["email", "position", "stage"]
+        fields = ["email", "phone", "position", "stage", "source", "added_from", "added_to", "sort"]
 
     def _by_application(self, queryset, name, value):
-        return queryset  # applied once for both in `filter_queryset`
+        return queryset  # applied once for all in `filter_queryset`
+
+    def _added_from(self, queryset, name, value):
+        return queryset.filter(created_at__gte=_day_start(value))
+
+    def _added_to(self, queryset, name, value):
+        return queryset.filter(created_at__lt=_day_start(value + timedelta(days=1)))
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         wanted = self.by_application()
-        if not wanted:
-            return queryset
-        return queryset.filter(Exists(Application.objects.filter(**wanted, candidate=OuterRef("pk"))))
+        if wanted:
+            queryset = queryset.filter(Exists(Application.objects.filter(**wanted, candidate=OuterRef("pk"))))
+        return _sorted(queryset, self.form.cleaned_data.get("sort") or DEFAULT_SORT, wanted)
 
     def by_application(self) -> dict:
         """The filters an application answers: position and stage, those given."""
@@ -93,38 +131,82 @@ class CandidatePageFilter(CandidateFilter):
         return {name: data[name] for name in ("position", "stage") if data.get(name)}
 
 
+def _sorted(queryset: QuerySet[Candidate], sort: str, wanted: dict) -> QuerySet[Candidate]:
+    """The candidates in the order `sort` names; by an application's stage change or position,
+    the application of theirs the filters name (else any open one), candidates without one last."""
+    if sort == "added":
+        return queryset.order_by("created_at", "-id")
+    if sort not in ("in_stage", "-in_stage", "position"):
+        return queryset.order_by("-created_at", "id")
+    theirs = Application.objects.filter(candidate=OuterRef("pk"), **wanted)
+    if "stage" not in wanted:
+        theirs = theirs.filter(stage__in=OPEN_STAGES)
+    if sort == "position":
+        first = theirs.order_by(title_order(prefix="position__")).values(
+            title=title_order(prefix="position__")
+        )
+        return queryset.annotate(sorted_by=Subquery(first[:1])).order_by(
+            F("sorted_by").asc(nulls_last=True), "-created_at", "id"
+        )
+    longest = theirs.order_by("stage_changed_at").values("stage_changed_at")[:1]
+    latest = theirs.order_by("-stage_changed_at").values("stage_changed_at")[:1]
+    if sort == "in_stage":
+        by = Subquery(longest)
+        return queryset.annotate(sorted_by=by).order_by(
+            F("sorted_by").asc(nulls_last=True), "-created_at", "id"
+        )
+    return queryset.annotate(sorted_by=Subquery(latest)).order_by(
+        F("sorted_by").desc(nulls_last=True), "-created_at", "id"
+    )
+
+
 def candidate_page_list(*, user, filters=None) -> QuerySet[Candidate]:
-    """The candidates of the list page, filtered, newest first: the list's keys, whose page's
-    rows are read from `candidate_page_rows`."""
-    queryset = restrict(Candidate.objects.all(), user=user).order_by("-created_at", "id")
+    """The candidates of the list page, filtered and sorted (newest first unless `sort` says
+    otherwise): the list's keys, whose page's rows are read from `candidate_page_rows`."""
+    queryset = restrict(Candidate.objects.all(), user=user)
     return filtered(CandidatePageFilter, filters, queryset)
 
 
+# Filters that only the candidates answer: a list given one reads itself (`candidate_page_keys`).
+_CANDIDATE_FILTERS = ("q", "email", "phone", "region", "source")
+
+
 def candidate_page_keys(*, user, filters=None) -> QuerySet | None:
-    """The keys of `candidate_page_list`'s candidates, newest first, read from the applications
-    where only position and stage narrow the list and the viewer sees every candidate: along
-    one of the applications' `*_newest` indexes, a page at a time, without reading a candidate or
-    sorting the matches. At 1,000,000 candidates a position holds 30,000 of them and a stage
-    400,000: reading the candidates newest first and keeping those with a matching application
-    grew with the page's depth, reading the matches first with their number.
+    """The keys of `candidate_page_list`'s candidates in its order, read from the applications
+    where only position and stage narrow the list (and the dates it was added between), sorted by
+    when the candidate was added, and the viewer sees every candidate: along one of the
+    applications' `*_newest` indexes, a page at a time, without reading a candidate or sorting the
+    matches. At 1,000,000 candidates a position holds 30,000 of them and a stage 400,000: reading
+    the candidates newest first and keeping those with a matching application grew with the
+    page's depth, reading the matches first with their number.
 
     The two lists agree: every application has exactly one candidate, and carries the time it
     was added (`Application.candidate_created_at`). None where the list reads itself: no such
-    filter, an e-mail too, invalid filters, or a viewer who does not see every candidate and every
-    application."""
+    filter, a search or source too, another order, invalid filters, or a viewer who does not see
+    every candidate and every application."""
     if not any((filters or {}).get(name) for name in ("position", "stage")):
         return None  # without making and validating a filter set only to find neither
     filterset = CandidatePageFilter(filters or {}, queryset=Candidate.objects.none())
     if not filterset.is_valid():
         return None
-    if any(filterset.form.cleaned_data.get(name) for name in ("q", "email", "region")):
+    data = filterset.form.cleaned_data
+    sort = data.get("sort") or DEFAULT_SORT
+    if any(data.get(name) for name in _CANDIDATE_FILTERS) or sort not in ("added", "-added"):
         return None
     wanted = filterset.by_application()
     if not wanted or any(
         restrict(model.objects.all(), user=user).query.has_filters() for model in (Candidate, Application)
     ):
         return None
-    keys = Application.objects.filter(**wanted).order_by("-candidate_created_at", "candidate_id")
+    keys = Application.objects.filter(**wanted)
+    if data.get("added_from"):
+        keys = keys.filter(candidate_created_at__gte=_day_start(data["added_from"]))
+    if data.get("added_to"):
+        keys = keys.filter(candidate_created_at__lt=_day_start(data["added_to"] + timedelta(days=1)))
+    if sort == "added":
+        keys = keys.order_by("candidate_created_at", "-candidate_id")
+    else:
+        keys = keys.order_by("-candidate_created_at", "candidate_id")
     keys = keys.values_list("candidate_id", flat=True)
     # A stage alone may hold a candidate twice; a position may not (`application_once_per_position`).
     return keys if "position" in wanted else keys.distinct()
@@ -180,8 +262,10 @@ def candidate_rows(candidates: list[Candidate], *, user) -> list[CandidateRow]:
     for interview in upcoming.order_by("starts_at", "id"):
         next_interview.setdefault(candidate_of[interview.application_id], interview)
     listed: dict[UUID, list[Application]] = {c.pk: [] for c in candidates}
+    now = timezone.now()
     for application in applications:
         application.position_title = title_in(vars(application), prefix="position_")
+        application.days_in_stage = days_in_stage(application, now=now)
         listed[application.candidate_id].append(application)
     return [
         CandidateRow(
@@ -192,6 +276,14 @@ def candidate_rows(candidates: list[Candidate], *, user) -> list[CandidateRow]:
         )
         for candidate in candidates
     ]
+
+
+def days_in_stage(application: Application, *, now: datetime) -> int | None:
+    """Whole days since the application entered its stage (as the reader sees it), for one still
+    under way; None for one rejected, withdrawn or hired, which waits for nothing."""
+    if application.stage not in OPEN_STAGES:
+        return None
+    return max((now - application.stage_changed_at).days, 0)
 
 
 def positions_for(*, user, open_only: bool = False) -> QuerySet[Position]:

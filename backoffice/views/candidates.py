@@ -8,7 +8,8 @@ anything is looked at.
 """
 
 import functools
-from uuid import UUID
+import secrets
+from urllib.parse import urlencode
 from zoneinfo import available_timezones
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import full_name
@@ -43,7 +45,8 @@ from interviews.services.recordings import recording_share
 from onboarding.models import Offer, OfferApproval
 from onboarding.services.offers import OPEN_STATES
 
-from . import actions
+from . import actions, bulk
+from .bulk import bulk_choices
 
 HR = (Role.RECRUITER, Role.HR_ADMIN)
 # What the pages' choices (form options, the list's position filter) show of a person and of a
@@ -110,17 +113,89 @@ _LIST_ACTIONS = {
 }
 
 
+# The list's filters that may travel in its address: none of them is personal data. The search
+# never does (`_search_kept`).
+_LIST_FILTERS = ("position", "stage", "source", "added_from", "added_to", "sort")
+# The session's searches of the list, by their short random key (`?s=`), the newest kept.
+_SEARCHES = "candidate-searches"
+SEARCHES_KEPT = 20
+SEARCH_LENGTH_MAX = 200
+
+
+def search_kind(text: str) -> str:
+    """What a search box's text is looked up as: an e-mail when it has an @, a phone number when
+    it is mostly digits (at least five, and three in four of its characters other than spaces),
+    else words of a name (docs/architecture.md, "Finding candidates")."""
+    if "@" in text:
+        return "email"
+    characters = [ch for ch in text if not ch.isspace()]
+    digits = sum(ch.isdigit() and ch.isascii() for ch in characters)
+    if digits >= 5 and digits * 4 >= len(characters) * 3:
+        return "phone"
+    return "q"
+
+
+def _search_kept(request, text: str) -> str:
+    """Keeps a search in the session under a new short random key, which the list's address
+    carries instead of the text: a name, address or number in a URL would reach the access log,
+    the browser's history and the next page's Referer."""
+    searches = request.session.get(_SEARCHES) or {}
+    key = secrets.token_urlsafe(6)
+    searches[key] = {"kind": search_kind(text), "text": text}
+    request.session[_SEARCHES] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    return key
+
+
+def _search_of(request) -> dict | None:
+    """The search the list's `?s=` names, None without one; {} for a key the session does not
+    hold (expired, or another browser's)."""
+    key = request.GET.get("s")
+    if not key:
+        return None
+    return (request.session.get(_SEARCHES) or {}).get(key) or {}
+
+
+def _search_posted(request):
+    """The search box's POST: the list's address with the filters and the search's key."""
+    text = request.POST.get("search", "").strip()
+    if len(text) > SEARCH_LENGTH_MAX:
+        message = _("Search for at most %(count)d characters.") % {"count": SEARCH_LENGTH_MAX}
+        return None, message
+    query = {name: request.POST[name] for name in _LIST_FILTERS if request.POST.get(name)}
+    if query.get("sort") == selectors.DEFAULT_SORT:
+        del query["sort"]
+    if text:
+        query["s"] = _search_kept(request, text)
+    url = reverse("hr-candidates")
+    return redirect(f"{url}?{urlencode(query)}" if query else url), ""
+
+
+def _list_filters(request) -> tuple[dict, dict]:
+    """The filters the list applies: those of its address and its kept search; and the filter
+    errors (a search key the session does not hold)."""
+    filters = {name: request.GET[name] for name in _LIST_FILTERS if request.GET.get(name)}
+    search = _search_of(request)
+    if search is None:
+        return filters, {}
+    if not search:
+        return filters, {"search": [_("This search is no longer kept: search again.")]}
+    filters[search["kind"]] = search["text"]
+    return filters, {}
+
+
 @role_required(*HR)
 @require_http_methods(["GET", "POST"])
 def candidate_list(request):
-    """Candidates newest first, filtered by position and stage; an exact e-mail (posted, see
-    `_find_by_email`) opens that candidate's file. Recruiters add candidates and applications here."""
-    refusal, find = None, {"email": "", "error": ""}
-    if request.method == "POST" and request.POST.get("find") == "email":
+    """Candidates, filtered by one search box (a name's words, an exact e-mail or phone), position,
+    stage, source and the dates they were added, sorted and paged keeping all of them; the search
+    is posted and kept in the session (`_search_kept`). Recruiters add candidates and
+    applications here, and select applications for a bulk action (`bulk.py`)."""
+    refusal, search_error = None, ""
+    if request.method == "POST" and request.POST.get("find") == "search":
         # A read, so HR admins may too.
-        found, find = _find_by_email(request)
+        found, search_error = _search_posted(request)
         if found is not None:
-            return redirect("hr-candidate", pk=found)
+            return found
     elif request.method == "POST":
         _refused_post(request)
         name = request.POST.get("action", "")
@@ -144,23 +219,29 @@ def candidate_list(request):
             messages.success(request, message)
             return redirect("hr-candidate", pk=candidate_id)
 
-    filter_errors, page, rows, count = {}, None, [], None
-    # Narrowed by position or stage, the page's keys come from the applications' indexes.
-    keys = selectors.candidate_page_keys(user=request.user, filters=request.GET)
+    filters, filter_errors = _list_filters(request)
+    if search_error:
+        filter_errors = {"search": [search_error]}
+    page, rows, count, keys = None, [], None, None
+    if not filter_errors:
+        # Narrowed by position or stage, the page's keys come from the applications' indexes.
+        keys = selectors.candidate_page_keys(user=request.user, filters=filters)
     narrowed = keys is not None
     if narrowed:
         count = selectors.candidate_page_count(keys)
     more = count is not None and count > selectors.COUNTED_UP_TO
     try:
+        if filter_errors:
+            raise ValidationFailed(_("Check the filters."), fields=filter_errors)
         if keys is None:
-            keys = selectors.candidate_page_list(user=request.user, filters=request.GET)
+            keys = selectors.candidate_page_list(user=request.user, filters=filters)
     except ValidationFailed as error:
         filter_errors = error.fields
     else:
         page = audited_page(
             request,
             selectors.candidate_page_rows(user=request.user),
-            detail={"query": candidate_search_for_trail(request.GET)},
+            detail={"query": candidate_search_for_trail(filters)},
             count=selectors.COUNTED_UP_TO if more else count,
             keys=keys,
             key=None if narrowed else "pk",
@@ -176,15 +257,22 @@ def candidate_list(request):
     may_act = _may_act(request)
     state_of_new = _state(refusal, "candidate_create", "")
     new_application = _state(refusal, "application_for_email", "")
+    search = _search_of(request) or {}
+    sort = filters.get("sort") if filters.get("sort") in selectors.SORTS else selectors.DEFAULT_SORT
     context = {
         "page": page,
         "more": more,
         "counted_up_to": number_format(selectors.COUNTED_UP_TO, force_grouping=True),
         "rows": rows,
-        "filters": Fields(request.GET.dict()),
+        "filters": Fields(filters),
         "filter_errors": Fields(filter_errors),
-        "filtered": any(request.GET.get(n) for n in ("q", "email", "position", "stage")),
-        "position_filter_options": _position_filter_options(positions, request.GET.get("position")),
+        "filtered": any(filters.get(n) for n in _LIST_FILTERS if n != "sort") or bool(request.GET.get("s")),
+        "search_text": search.get("text", ""),
+        "search_kind": _SEARCH_KIND_LABELS.get(search.get("kind"), ""),
+        "sort": sort,
+        "sort_options": [(value, _SORT_LABELS[value]) for value in selectors.SORTS],
+        "sort_url": _sort_url(request),
+        "position_filter_options": _position_filter_options(positions, filters.get("position")),
         "position_options": _position_options(
             [row[:4] for row in positions if row[4] == Position.Status.OPEN],
             new_application.values.get("position"),
@@ -192,30 +280,40 @@ def candidate_list(request):
         "stages": Stage.choices,
         "query": query_without(request, "page"),
         "may_act": may_act,
+        "bulk_at_most": bulk.BULK_AT_MOST,
+        "bulk_actions": bulk_choices(),
+        "interviewer_options": _options(_people({"interviewers": Role.INTERVIEWER})["interviewers"], None)
+        if may_act and rows
+        else "",
         "refusal": refusal,
         "new_candidate": state_of_new,
         "new_application": new_application,
         "languages": Language.choices,
         "time_zone_options": _zone_options(state_of_new.values.get("time_zone")) if may_act else "",
         "viewer_zone": timezone.get_current_timezone_name(),
-        "find": find,
     }
-    status = refusal.status if refusal else (400 if filter_errors or find["error"] else 200)
+    status = refusal.status if refusal else (400 if filter_errors else 200)
     return render(request, "hr/candidates.html", context, status=status)
 
 
-def _find_by_email(request) -> tuple[UUID | None, dict]:
-    """The id of the candidate with the posted e-mail, and the find form's state.
+_SEARCH_KIND_LABELS = {
+    "q": gettext_lazy("Searching names for every word given."),
+    "email": gettext_lazy("Searching for this exact e-mail address."),
+    "phone": gettext_lazy("Searching for this exact phone number."),
+}
+_SORT_LABELS = {
+    "-added": gettext_lazy("Added, newest first"),
+    "added": gettext_lazy("Added, oldest first"),
+    "in_stage": gettext_lazy("Time in stage, longest first"),
+    "-in_stage": gettext_lazy("Stage changed, latest first"),
+    "position": gettext_lazy("Position"),
+}
 
-    A POST, not a list filter: an address in a query string would reach the access log, the
-    browser's history and the next page's Referer.
-    """
-    email = request.POST.get("email", "").strip()
-    try:
-        found = selectors.candidate_id_found_by_email(user=request.user, email=email, page=request.path)
-    except ValidationFailed as error:
-        return None, {"email": email, "error": error.message}
-    return found, {"email": "", "error": ""}
+
+def _sort_url(request):
+    """The list's address sorted by another order, the rest kept and back on its first page."""
+    query = query_without(request, "page", "sort")
+    return lambda sort: f"?{query}&sort={sort}" if query else f"?sort={sort}"
 
 
 @functools.cache
@@ -409,6 +507,7 @@ def _decorate_application(application, refusal, user, may_act: bool, choices: di
     ]
     application.outcomes = selectors.decision_outcomes_for(application)
     application.schedulable = application.stage in scheduling.SCHEDULABLE_STAGES
+    application.days_in_stage = selectors.days_in_stage(application, now=timezone.now())
     for check in application.check_list:
         check.tone = _tone(check.status)
     for plan in application.plan_list:

@@ -344,7 +344,7 @@ def position_close_applications(request, pk):
         }
         return render(request, "hr/position_close_confirm.html", context)
     results = [
-        {"application": str(outcome.application.pk), "done": outcome.rejected, "why": outcome.why}
+        {"application": str(outcome.application.pk), "done": outcome.done, "why": outcome.why}
         for outcome in outcomes
     ]
     request.session[_CLOSING_RESULT] = {"position": str(position.pk), "results": results}

@@ -1,6 +1,7 @@
 """Every write to applications: applying, and the stage moves with what closing one sets off."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from candidates.models import (
     Stage,
     StageChange,
 )
-from hrsuite.errors import Conflict, ValidationFailed
+from hrsuite.errors import ApplicationError, Conflict, ValidationFailed
 from hrsuite.permissions import get_for_change, require
 from hrsuite.workflow import transition
 
@@ -183,3 +184,32 @@ def _application_apply(
         for handler in _close_handlers:
             handler(application=application, actor=actor)
     return application
+
+
+@dataclass(frozen=True)
+class EachApplied:
+    """What became of one application of `applications_each`: done, or refused and why."""
+
+    application: Application
+    done: bool
+    why: str = ""
+
+
+def applications_each(
+    applications: Iterable[Application], apply: Callable[[Application], object]
+) -> list[EachApplied]:
+    """`apply` to each application on its own: in a transaction of its own (its service writes
+    its audit events there), a refusal (any `ApplicationError`) kept with its reason and undoing
+    none of the others. Call outside a transaction, so that each one commits by itself; what
+    closes a position's applications and the bulk actions go through here
+    (docs/architecture.md, "Bulk actions")."""
+    outcomes = []
+    for application in applications:
+        try:
+            with transaction.atomic():
+                apply(application)
+        except ApplicationError as error:
+            outcomes.append(EachApplied(application, done=False, why=error.message))
+        else:
+            outcomes.append(EachApplied(application, done=True))
+    return outcomes

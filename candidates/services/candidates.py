@@ -16,6 +16,7 @@ from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.roles import Role
 
 EMAIL_INDEX_PURPOSE = "candidate.email"
+PHONE_INDEX_PURPOSE = "candidate.phone"
 # The name's column holds its ciphertext, whatever its length: this is the limit the name keeps to.
 NAME_LENGTH_MAX = 200
 
@@ -26,6 +27,20 @@ def normalise_email(email: str) -> str:
 
 def email_index(email: str) -> str:
     return crypto.blind_index(normalise_email(email), purpose=EMAIL_INDEX_PURPOSE)
+
+
+def normalise_phone(phone: str) -> str:
+    """A phone number as its digits alone: spaces, dashes, dots, brackets and a leading "+" go,
+    and an international "00" prefix is read as "+" ("+86 138-0013 8000" and "008613800138000"
+    are one number). A number written with and without its country code stays two."""
+    digits = "".join(ch for ch in phone if ch.isdigit() and ch.isascii())
+    return digits[2:] if digits.startswith("00") else digits
+
+
+def phone_index(phone: str) -> str:
+    """The blind index of a phone number, empty for none (docs/architecture.md, "Finding candidates")."""
+    number = normalise_phone(phone or "")
+    return crypto.blind_index(number, purpose=PHONE_INDEX_PURPOSE) if number else ""
 
 
 _CANDIDATE_EDITABLE = (
@@ -66,9 +81,11 @@ def _check_candidate(data: dict, errors: dict) -> None:
 
 
 def _save_with_unique_email(candidate: Candidate, **save_kwargs) -> None:
-    """Saves with the e-mail normalised and its blind index set; a duplicate is a field error."""
+    """Saves with the e-mail normalised and the blind indexes of it and of the phone set; a
+    duplicate e-mail is a field error."""
     candidate.email = normalise_email(candidate.email)
     candidate.email_index = email_index(candidate.email)
+    candidate.phone_index = phone_index(candidate.phone)
     try:
         with transaction.atomic():
             candidate.save(**save_kwargs)
@@ -118,6 +135,8 @@ def candidate_update(*, candidate: Candidate, actor, **data) -> Candidate:
     update_fields = [*changed, "updated_at"]
     if "email" in changed:
         update_fields.append("email_index")
+    if "phone" in changed:
+        update_fields.append("phone_index")
     _save_with_unique_email(candidate, update_fields=update_fields)
     if "full_name" in changed:
         _name_tokens_write(candidate)

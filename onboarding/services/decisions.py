@@ -6,8 +6,6 @@ move goes through `candidates.services.applications.application_decision_move` w
 named actor; a hire also drafts the offer and, by policy, starts the background check.
 """
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -17,8 +15,8 @@ from accounts.notices import recruiters_notify
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.models import Application, Position
-from candidates.services.applications import application_decision_move
-from hrsuite.errors import ApplicationError, Conflict, Forbidden, ValidationFailed
+from candidates.services.applications import EachApplied, application_decision_move, applications_each
+from hrsuite.errors import Conflict, Forbidden, ValidationFailed
 from hrsuite.permissions import get_for_change, has_role, require, restrict
 from hrsuite.roles import Role
 from hrsuite.workflow import transition
@@ -145,15 +143,6 @@ def decision_transition(*, decision: Decision, event: str, actor, changes: dict 
     return decision
 
 
-@dataclass(frozen=True)
-class EachRejected:
-    """What became of one application of `closed_position_reject`: rejected, or refused and why."""
-
-    application: Application
-    rejected: bool
-    why: str = ""
-
-
 def closed_position_reject_check(*, position: Position, reason: str) -> None:
     """Whether the open applications of `position` may be rejected together with `reason`: the
     position is closed (409, naming `position`), and the reason given (400, naming `reason`)."""
@@ -166,7 +155,7 @@ def closed_position_reject_check(*, position: Position, reason: str) -> None:
         raise ValidationFailed(message, fields={"reason": [message]})
 
 
-def closed_position_reject(*, position: Position, application_ids, reason: str, actor) -> list[EachRejected]:
+def closed_position_reject(*, position: Position, application_ids, reason: str, actor) -> list[EachApplied]:
     """Reject these applications of a closed position with one reason, each on its own: its own
     transaction, decision and audit event, and the candidate's message queued after the position's
     delay (`decision_record`). One that cannot be rejected (already closed, an offer out) is
@@ -174,18 +163,15 @@ def closed_position_reject(*, position: Position, application_ids, reason: str, 
     may not see, are not looked at (docs/architecture.md, "Positions").
 
     Not one transaction: called outside one, each rejection commits by itself, and a failure
-    after some of them undoes none."""
+    after some of them undoes none (`applications_each`)."""
     _require_named_recruiter(actor)
     closed_position_reject_check(position=position, reason=reason)
     chosen = restrict(Application.objects.all(), user=actor).filter(
         position=position, pk__in=list(application_ids)
     )
-    outcomes = []
-    for application in chosen.order_by("created_at", "id"):
-        try:
-            decision_record(application=application, outcome=Outcome.REJECT, reason=reason, actor=actor)
-        except ApplicationError as error:
-            outcomes.append(EachRejected(application, rejected=False, why=error.message))
-        else:
-            outcomes.append(EachRejected(application, rejected=True))
-    return outcomes
+    return applications_each(
+        chosen.order_by("created_at", "id"),
+        lambda application: decision_record(
+            application=application, outcome=Outcome.REJECT, reason=reason, actor=actor
+        ),
+    )

@@ -6,7 +6,7 @@ to delete it, each step tracked until it is done (docs/architecture.md, "Erasure
 applies (`onboarding.selectors.erasure_holds`); withdraws their open applications through the
 applications' service, so their interviews are cancelled and nothing is pending for them; answers
 their other open privacy requests (refused: nothing is left to act on); cancels
-the messages queued for them and their copies' content; deletes the blind index of their name;
+the messages queued for them and their copies' content; deletes the blind indexes of their name and phone;
 closes their portal account; marks the candidate erased, leaving the rows that statistics need
 (stages, dates, scores) with no readable identity; and leaves one `ErasureHandOff` row per step
 outside this database. Destroying the key is the first of those steps, taken as soon as the
@@ -128,14 +128,15 @@ def person_erase(
     if candidate.user is not None:
         _account_closed(candidate.user, candidate=candidate, actor=actor)
     candidate.email_index = f"erased:{candidate.pk.hex}"
+    candidate.phone_index = ""
     candidate.erased_at = now
-    candidate.save(update_fields=["email_index", "erased_at", "updated_at"])
+    candidate.save(update_fields=["email_index", "phone_index", "erased_at", "updated_at"])
     ErasureHandOff.objects.bulk_create(steps)
     audit_record(
         actor=actor,
         action=AuditAction.DELETE,
         target=candidate,
-        changed_fields=["erased_at", "email_index", "name_tokens"],
+        changed_fields=["erased_at", "email_index", "phone_index", "name_tokens"],
         detail={
             "event": "erase",
             "request": str(request.pk) if request is not None else "",

@@ -70,10 +70,12 @@ def test_recruiter_schedules_assigns_and_hires_and_hr_admin_reads_without_contro
     page = browser_page()
     sign_in(page, recruiter)
 
-    # Find the candidate by their exact e-mail: their file opens, and no address is in its URL.
+    # Find the candidate by their exact e-mail, open their file; no address is in a URL.
     page.get_by_role("navigation", name="Sections").get_by_role("link", name="Candidates").click()
-    page.get_by_label("E-mail (exact)").fill("Li.Wei@example.test")
-    page.get_by_role("button", name="Open their file").click()
+    page.get_by_label("Search").fill("Li.Wei@example.test")
+    page.get_by_role("button", name="Find").click()
+    assert "example.test" not in page.url
+    page.get_by_role("link", name="Li Wei").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Li Wei")
     assert page.url.endswith(f"/hr/candidates/{candidate.pk}/") and "example.test" not in page.url
 

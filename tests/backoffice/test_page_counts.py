@@ -69,7 +69,7 @@ def test_a_filtered_list_reads_as_many_queries_as_the_whole_list(
     client.force_login(recruiter)
     # As the unfiltered list (see test_candidate_pages): the applications' count takes the place
     # of the list's own.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(LIST, filters)
     assert response.status_code == 200
     assert _total(response.text) == 30

@@ -5,7 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from candidates.models import Candidate, CandidateNameToken, Position, PriorRecord
@@ -162,5 +162,31 @@ def test_a_positions_one_title_becomes_its_english_one_and_its_chinese_part_the_
         old = _migrate(BEFORE_LANGUAGES)
         back = old.get_model("candidates", "Position").objects
         assert {back.get(pk=pk).title for pk in made.values()} == set(made)
+    finally:
+        _migrate_to_the_end()
+
+
+BEFORE_PHONES = ("candidates", "0014_application_intake")
+AFTER_PHONES = ("candidates", "0015_candidate_phone_index")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_phones_of_candidates_there_are_get_their_blind_index(recruiter):
+    from candidates.services.candidates import phone_index
+    from privacy.services.erasure import person_erase
+
+    numbered = make_candidate(recruiter, phone="+86 138 0013 8000")
+    without = make_candidate(recruiter, phone="")
+    erased = make_candidate(recruiter, phone="+86 138 0013 8001")
+    with transaction.atomic():
+        person_erase(candidate=erased, actor=recruiter)
+    try:
+        _migrate(BEFORE_PHONES)
+        _migrate(AFTER_PHONES)
+
+        indexes = dict(Candidate.objects.values_list("pk", "phone_index"))
+        assert indexes == {numbered.pk: phone_index("8613800138000"), without.pk: "", erased.pk: ""}
+        found = candidate_list_for(user=recruiter, filters={"phone": "008613800138000"})
+        assert [c.pk for c in found] == [numbered.pk]
     finally:
         _migrate_to_the_end()

@@ -308,8 +308,8 @@ def test_closing_the_open_applications_of_a_closed_position_each_on_its_own(recr
     # the same. The other position's application is not touched.
     by_application = {outcome.application.pk: outcome for outcome in outcomes}
     assert set(by_application) == {applied.pk, deciding.pk, offered.pk}
-    assert by_application[applied.pk].rejected and by_application[deciding.pk].rejected
-    assert not by_application[offered.pk].rejected and "offer" in by_application[offered.pk].why
+    assert by_application[applied.pk].done and by_application[deciding.pk].done
+    assert not by_application[offered.pk].done and "offer" in by_application[offered.pk].why
     stages = dict(Application.objects.values_list("pk", "stage"))
     assert (stages[applied.pk], stages[deciding.pk]) == (Stage.REJECTED, Stage.REJECTED)
     assert (stages[offered.pk], stages[elsewhere.pk]) == (Stage.OFFER, Stage.APPLIED)
@@ -343,7 +343,7 @@ def test_a_refusal_among_the_rejections_undoes_none_of_the_others(recruiter, hr_
         position=position, application_ids=[first.pk, second.pk], reason="Filled.", actor=recruiter
     )
 
-    assert [(o.application.pk, o.rejected) for o in outcomes] == [(first.pk, True), (second.pk, False)]
+    assert [(o.application.pk, o.done) for o in outcomes] == [(first.pk, True), (second.pk, False)]
     assert "rejected" in outcomes[1].why
     assert Application.objects.get(pk=first.pk).stage == Stage.REJECTED
     assert Decision.objects.filter(application=second).count() == 1
