@@ -5,8 +5,10 @@ A card is moved by its own small form: the moves its stage allows, as a list to 
 button, which a keyboard reaches like any form and which works without JavaScript. `board.js`,
 served by the app itself, adds dragging a card onto a column: the drop picks the move leading to
 that column and sends the same form. Refusals (a move the application's stage no longer allows)
-come back on the board with their message (409). Recruiters move cards; HR admins see the board
-without the forms and are refused a POST before anything is read.
+come back on the board with their message (409). Cards ticked on the board go to the candidate
+list's bulk actions (`backoffice.views.bulk`): the same review, confirmation and result per
+application. Recruiters move cards; HR admins see the board without the forms and are refused a
+POST before anything is read.
 """
 
 import uuid
@@ -21,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from backoffice.selectors.board import board_for
+from backoffice.views.bulk import bulk_choices
+from backoffice.views.candidates import _options, _people
 from backoffice.views.positions import _may_act, _position_or_404
 from candidates.models import Application
 from candidates.services.applications import application_move
@@ -28,6 +32,7 @@ from hrsuite.errors import ApplicationError, Forbidden, NotFound, ValidationFail
 from hrsuite.pages import role_required, url_for_each
 from hrsuite.permissions import restrict
 from hrsuite.roles import Role
+from onboarding.services.bulk import BULK_AT_MOST
 
 HR = (Role.RECRUITER, Role.HR_ADMIN)
 
@@ -56,13 +61,23 @@ def position_board(request, pk):
     for column in columns:
         for card in column.cards:
             card.file_url = file_url(card.candidate_id)
+    may_act = _may_act(request)
     context = {
         "position": position,
         "columns": columns,
-        "may_act": _may_act(request),
+        "may_act": may_act,
         "refusal": refusal,
         "list_url": reverse("hr-candidates"),
     }
+    if may_act:
+        # The candidate list's bulk form, for the cards ticked on the board.
+        interviewers = _people({"interviewers": Role.INTERVIEWER})["interviewers"]
+        context.update(
+            bulk_at_most=BULK_AT_MOST,
+            bulk_actions=bulk_choices(),
+            interviewer_options=_options(interviewers, None),
+            bulk_back=f"position={position.pk}",
+        )
     return render(request, "hr/board.html", context, status=refusal["status"] if refusal else 200)
 
 

@@ -174,3 +174,25 @@ def test_the_dashboards_pipeline_leads_to_the_board_and_counts_the_stuck(pipelin
     page = client.get(reverse("hr-dashboard")).text
     board = _board(pipeline["position"])
     assert f'href="{board}#stage-screening"' in page and "1 stuck" in page
+
+
+def test_cards_ticked_on_the_board_go_to_the_bulk_review(pipeline, client, recruiter, hr_admin):
+    client.force_login(recruiter)
+    page = client.get(_board(pipeline["position"])).text
+    assert f'name="application" value="{pipeline["fresh"].pk}" form="bulk"' in page
+
+    review = client.post(
+        reverse("hr-candidates-bulk"),
+        {
+            "step": "review",
+            "action": "reject",
+            "reason": "Not this time.",
+            "application": [str(pipeline["fresh"].pk), str(pipeline["stuck"].pk)],
+            "back": f"position={pipeline['position'].pk}",
+        },
+    )
+
+    assert review.status_code == 200
+    assert "Fiona Fresh" in html.unescape(review.text) and "Stella Stuck" in html.unescape(review.text)
+    client.force_login(hr_admin)
+    assert 'form="bulk"' not in client.get(_board(pipeline["position"])).text
