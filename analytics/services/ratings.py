@@ -251,7 +251,7 @@ def performance_ratings_import(*, rows: list[tuple[int, RatingIn]], actor, colum
     for number, given in rows:
         application = named.get(str(given.application or "").strip().lower())
         values, errors = rating_errors(given, application=application, today=today)
-        if not errors:
+        if application is not None and not {"period_start", "period_end"} & set(errors):
             start, end = values["period_start"], values["period_end"]
             for row, other_start, other_end in periods.get(application.pk, []):
                 if start < other_end and other_start < end:

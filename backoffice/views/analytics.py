@@ -66,13 +66,14 @@ def analytics_home(request):
 
 
 def _figure(value, places: int = 2) -> str:
-    return "—" if value is None else number_format(value, places)
+    """A figure rounded to `places` (Django's number_format cuts the digits past them off)."""
+    return "—" if value is None else number_format(round(value, places), places)
 
 
 def _p(value) -> str:
     if value is None:
         return "—"
-    return "< 0.001" if value < 0.001 else number_format(value, 3)
+    return "< 0.001" if value < 0.001 else _figure(value, 3)
 
 
 def _dimension_name(name: str) -> str:
@@ -114,7 +115,7 @@ def _chart(figures: dict) -> str:
         rows.append((label, points, note))
     return interval_chart(
         rows,
-        title=_("Correlation with later performance, with 95% intervals"),
+        title=_("Correlation with later performance, with %(level)s intervals") % {"level": "95%"},
         series=[_("Pearson's r"), _("Spearman's ρ")],  # noqa: RUF001 - the letter statistics name it by
     )
 
