@@ -9,9 +9,9 @@ from django.db import IntegrityError, connection, transaction
 from analytics.models import PerformanceRating, ValidityResult
 from analytics.services.ratings import RatingIn, performance_rating_record
 from audit.models import AuditEvent
+from hrsuite import persons
 from hrsuite.errors import Conflict, Forbidden, ValidationFailed
 from hrsuite.fields import is_erased
-from hrsuite import persons
 from hrsuite.persons import person_key_destroy
 from tests.analytics.helpers import FIRST_HALF, SECOND_HALF, assessed, hired, rate
 from tests.factories import make_position
