@@ -97,3 +97,22 @@ def test_only_recruiters_and_the_performance_system_write(hire, role, request):
     with pytest.raises(Forbidden):
         rate(hire, "4", actor=request.getfixturevalue(role))
     assert not PerformanceRating.objects.exists()
+
+
+def test_the_hires_copy_of_their_data_holds_their_ratings(hire, recruiter, candidate_user):
+    import json
+
+    from candidates.services.candidates import candidate_portal_link
+    from privacy.models import AccessBundle
+    from privacy.services import access
+    from privacy.services import requests as privacy_requests
+
+    rate(hire, "3.75", actor=recruiter, dimensions={"communication": "4"})
+    candidate_portal_link(candidate=hire.candidate, user=candidate_user, actor=recruiter)
+    asked = privacy_requests.privacy_request_submit(actor=candidate_user, kind="access")
+    privacy_requests.privacy_request_start(request=asked, actor=recruiter)
+    access.access_bundles_build()
+    bundle = AccessBundle.objects.get(request=asked)
+    [rating] = json.loads(bundle.content_json)["performance_ratings"]
+    assert rating["rating"] == "3.75" and rating["dimension_ratings"] == {"communication": "4"}
+    assert rating["recorded_through"] == "hr" and "3.75" in bundle.content_html
