@@ -95,6 +95,10 @@ def validity_refresh(*, now=None) -> list[str]:
             continue  # another run claimed it first
         try:
             department_compute(department, now=started)
+        except Exception:
+            # One department's failure costs the others nothing: its ask stays, for the next run.
+            logger.exception("Validity of %s not computed", department)
+            continue
         finally:
             ValidityResult.objects.filter(pk=pk, computing_since=started).update(computing_since=None)
         # An ask that came while it was computed is kept, for the next run.

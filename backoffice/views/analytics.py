@@ -34,6 +34,8 @@ from hrsuite.templating.charts import interval_chart
 
 HR = (Role.RECRUITER, Role.HR_ADMIN)
 _SOURCES = {AI: gettext_lazy("AI score"), "human": gettext_lazy("Interviewers' rating")}
+# The chart's labels, shorter.
+_SOURCES_SHORT = {AI: gettext_lazy("AI"), "human": gettext_lazy("Interviewers")}
 
 
 def _may_act(request) -> bool:
@@ -67,13 +69,14 @@ def analytics_home(request):
 
 def _figure(value, places: int = 2) -> str:
     """A figure rounded to `places` (Django's number_format cuts the digits past them off)."""
-    return "—" if value is None else number_format(round(value, places), places)
+    # Adding 0.0 turns a -0.0 left by rounding into 0.0: "-0.00" reads as a negative figure.
+    return "—" if value is None else number_format(round(value, places) + 0.0, places)
 
 
 def _p(value) -> str:
     if value is None:
-        return "—"
-    return "< 0.001" if value < 0.001 else _figure(value, 3)
+        return "= —"
+    return "< 0.001" if value < 0.001 else f"= {_figure(value, 3)}"
 
 
 def _dimension_name(name: str) -> str:
@@ -83,7 +86,7 @@ def _dimension_name(name: str) -> str:
 def _table_row(row: dict) -> dict:
     """A figure row as the table shows it."""
     shown = {
-        "source": _SOURCES[row["source"]],
+        "source": _SOURCES_SHORT[row["source"]],
         "dimension": _dimension_name(row["dimension"]),
         "n": row["n"],
         "enough": row["enough"],
@@ -103,7 +106,7 @@ def _table_row(row: dict) -> dict:
 def _chart(figures: dict) -> str:
     rows = []
     for row in figures["rows"]:
-        label = f"{_SOURCES[row['source']]} · {_dimension_name(row['dimension'])}"
+        label = f"{_SOURCES_SHORT[row['source']]} · {_dimension_name(row['dimension'])}"
         points = [
             (row[m]["r"], row[m]["low"], row[m]["high"]) if row.get(m) else None
             for m in ("pearson", "spearman")

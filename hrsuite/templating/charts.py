@@ -39,7 +39,7 @@ def linked_bar_items(bars, href: str) -> SafeString:
 
 # The interval chart's geometry (SVG user units): a label column, then the plot of values from
 # -1 to 1.
-_LABEL_WIDTH, _PLOT_LEFT, _PLOT_RIGHT, _ROW, _TOP = 230, 250, 650, 30, 50
+_LABEL_WIDTH, _PLOT_LEFT, _PLOT_RIGHT, _ROW, _TOP = 200, 215, 560, 30, 50
 _MARKERS = ("dot", "square")
 
 

@@ -119,7 +119,7 @@ def test_the_page_shows_the_chart_the_table_the_range_restriction_and_the_weight
     assert "understates how well the scores predict" in page
     assert "7 (70%)" in page and "3 (30%)" in page
     ai = _row(result, "ai", "communication")["pearson"]
-    assert f"{ai['r']:.2f} ([{ai['low']:.2f}, {ai['high']:.2f}])" in page
+    assert f"{ai['r']:.2f} [{ai['low']:.2f}, {ai['high']:.2f}]" in page
     assert "Suggested dimension weights" in page and "Cross-validated over 7 hires" in page
     assert "adopt" not in page.lower()
     export = client.get(reverse("hr-validity-export", args=[result.pk]))
