@@ -87,3 +87,17 @@ def test_hr_reads_the_ratings_and_the_read_is_audited(api, hire, recruiter, hr_a
         listed = api.as_user(user).get(URL, {"candidate": str(hire.candidate_id)}).json()["results"]
         assert [(row["id"], row["rating"]) for row in listed] == [(rating["id"], "4.5")]
     assert AuditEvent.objects.filter(action="list", target_type="analytics.performancerating").count() == 2
+
+
+def test_the_command_issues_a_performance_systems_token(hire):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("integration_token", "hris", "--scope", "record_performance", stdout=out)
+    username, token = out.getvalue().strip().split(": ")
+    assert username == "integration:hris"
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.post(URL, _body(hire), format="json").status_code == 201
