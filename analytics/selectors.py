@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import QuerySet
 
 from analytics.models import PerformanceRating, ValidityResult
+from candidates.models import Position
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
 
@@ -40,7 +41,10 @@ def ratings_of(applications, *, user) -> dict:
 
 
 # The columns the list of scopes shows: not the figures, which only a scope's own page reads.
-_LISTED = ("id", "scope", "kind", "department", "position__title", "computed_at", "rated_hires", "asked_at")
+_LISTED = (
+    *("id", "scope", "kind", "department", "computed_at", "rated_hires", "asked_at"),
+    *Position.title_columns("position__"),
+)
 
 
 def validity_results_for(*, user) -> QuerySet[ValidityResult]:
@@ -53,3 +57,19 @@ def validity_results_for(*, user) -> QuerySet[ValidityResult]:
 def validity_result_for(*, user) -> QuerySet[ValidityResult]:
     """One scope's row with its figures, to be read by key."""
     return restrict(ValidityResult.objects.select_related("position"), user=user)
+
+
+def dimension_labels_of(result: ValidityResult) -> dict:
+    """The labels HR gave the dimensions of a scope's positions ({key: {language: label}}), for
+    `candidates.dimensions.dimension_label`: a position's own, or, for a department, its
+    positions' (the first that labels a dimension)."""
+    if result.position is not None:
+        return result.position.dimension_labels or {}
+    labels: dict = {}
+    rows = (
+        Position.objects.filter(department=result.department).order_by("id").values_list("dimension_labels")
+    )
+    for (own,) in rows[:200]:
+        for key, by_language in (own or {}).items():
+            labels.setdefault(key, by_language)
+    return labels

@@ -152,8 +152,7 @@ class _Department:
     def __init__(self, department: str):
         in_department = {"application__position__department": department}
         self.positions = {
-            p.pk: p
-            for p in Position.objects.filter(department=department).only("id", "title", "dimension_weights")
+            p.pk: p for p in Position.objects.filter(department=department).only("id", "dimension_weights")
         }
         self.position_of: dict = {}
         self.hired: set = set()

@@ -24,6 +24,7 @@ from analytics.models import ValidityResult
 from analytics.ratings_csv import read_ratings_file
 from analytics.services.ratings import ImportRefused, performance_ratings_import
 from analytics.services.validity import AI, OVERALL
+from candidates.dimensions import dimension_label
 from hrsuite import uploads
 from hrsuite.downloads import attachment
 from hrsuite.errors import ValidationFailed
@@ -79,15 +80,15 @@ def _p(value) -> str:
     return "< 0.001" if value < 0.001 else f"= {_figure(value, 3)}"
 
 
-def _dimension_name(name: str) -> str:
-    return _("Overall") if name == OVERALL else name.replace("_", " ")
+def _dimension_name(name: str, labels: dict) -> str:
+    return _("Overall") if name == OVERALL else dimension_label(name, labels)
 
 
-def _table_row(row: dict) -> dict:
+def _table_row(row: dict, labels: dict) -> dict:
     """A figure row as the table shows it."""
     shown = {
         "source": _SOURCES_SHORT[row["source"]],
-        "dimension": _dimension_name(row["dimension"]),
+        "dimension": _dimension_name(row["dimension"], labels),
         "n": row["n"],
         "enough": row["enough"],
         "constant": row.get("constant", False),
@@ -103,10 +104,10 @@ def _table_row(row: dict) -> dict:
     return shown
 
 
-def _chart(figures: dict) -> str:
+def _chart(figures: dict, labels: dict) -> str:
     rows = []
     for row in figures["rows"]:
-        label = f"{_SOURCES_SHORT[row['source']]} · {_dimension_name(row['dimension'])}"
+        label = f"{_SOURCES_SHORT[row['source']]} · {_dimension_name(row['dimension'], labels)}"
         points = [
             (row[m]["r"], row[m]["low"], row[m]["high"]) if row.get(m) else None
             for m in ("pearson", "spearman")
@@ -123,7 +124,7 @@ def _chart(figures: dict) -> str:
     )
 
 
-def _weights(weights: dict | None) -> dict | None:
+def _weights(weights: dict | None, labels: dict) -> dict | None:
     if not weights:
         return None
     shown = {"n": weights["n"], "enough": weights["enough"], "rows": [], "gain": None, "none": False}
@@ -134,7 +135,7 @@ def _weights(weights: dict | None) -> dict | None:
     for i, name in enumerate(weights["names"]):
         shown["rows"].append(
             {
-                "dimension": _dimension_name(name),
+                "dimension": _dimension_name(name, labels),
                 "current": _figure(weights["current"][i] * 100, 0) + "%",
                 "suggested": "—" if suggested is None else _figure(suggested[i] * 100, 0) + "%",
             }
@@ -164,6 +165,7 @@ def validity_page(request, pk):
     correlations with their intervals and the table beside it, the suggested weights."""
     row = _result(request, pk)
     figures = row.figures
+    labels = selectors.dimension_labels_of(row) if figures else {}
     context = {
         "row": row,
         "name": _scope_name(row),
@@ -173,9 +175,9 @@ def validity_page(request, pk):
         "not_hired_percent": figures
         and figures["shares"]["hire_share"] is not None
         and _percent(1 - figures["shares"]["hire_share"]),
-        "table": figures and [_table_row(r) for r in figures["rows"]],
-        "chart": figures and _chart(figures),
-        "weights": figures and _weights(figures.get("weights")),
+        "table": figures and [_table_row(r, labels) for r in figures["rows"]],
+        "chart": figures and _chart(figures, labels),
+        "weights": figures and _weights(figures.get("weights"), labels),
         "is_department": row.kind == ValidityResult.Kind.DEPARTMENT,
     }
     return render(request, "hr/validity.html", context)

@@ -501,9 +501,8 @@ def _decorate_application(application, refusal, user, may_act: bool, choices: di
         for name in ("schedule", "move", "decide", "rating_record")
     }
     application.rateable = application.stage == Stage.HIRED
-    application.dimension_names = (
-        sorted(application.position.dimension_weights) if application.rateable else []
-    )
+    # The position's dimensions, weightiest first, each with its label in the viewer's language.
+    application.rating_dimensions = application.position.dimensions() if application.rateable else []
     application.interviewer_checks = _interviewer_checks(
         choices["interviewers"], tuple(application.forms["schedule"].values.get("interviewers") or ())
     )

@@ -35,6 +35,7 @@ def linked_bar_items(bars, href: str) -> SafeString:
     )
     return joined(_LINKED_BAR, rows)
 
+
 # --- Intervals ------------------------------------------------------------------------------------
 
 # The interval chart's geometry (SVG user units): a label column, then the plot of values from

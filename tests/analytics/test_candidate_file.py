@@ -33,7 +33,7 @@ def test_a_recruiter_rates_a_hire_on_their_file(client, recruiter, hire):
     rating = PerformanceRating.objects.get()
     assert (rating.rating, rating.dimension_ratings, rating.source) == ("4", {"communication": "3.5"}, "hr")
     page = client.get(reverse("hr-candidate", args=[hire.candidate_id])).content.decode()
-    assert "Later performance" in page and "communication: 3.5" in page
+    assert "Later performance" in page and "Communication: 3.5" in page
 
 
 def test_a_refused_rating_comes_back_with_its_field_error(client, recruiter, hire):
