@@ -868,7 +868,7 @@ WRITES.append(
 # --- Later performance -----------------------------------------------------------------------------
 # HR reads hires' ratings; interviewers and candidates never see one. Recruiters write them, and
 # so does a performance system's token with the `record_performance` scope
-# (tests/analytics/test_api.py), not the kit's integration, whose token may only assess interviews.
+# (tests/analytics/test_api.py), not the kit's integration, whose token has other scopes.
 READS.append(ReadSpec("performance-rating", "performance-rating", {**STAFF, **NOBODY_ELSE}))
 WRITES.append(
     WriteSpec(
