@@ -45,6 +45,8 @@ _HIRING_MODELS = {
     # Candidates' privacy requests, the copies answering access requests (their state, never
     # their content: only the candidate downloads theirs), and restrictions of processing.
     "privacy": ["privacyrequest", "accessbundle", "processingrestriction"],
+    # Hires' later performance and the validity figures made from it: HR's alone.
+    "analytics": ["performancerating", "validityresult"],
 }
 
 _RECRUITER_WRITES = {
@@ -80,6 +82,8 @@ _RECRUITER_WRITES = {
     },
     # Recording a request received by e-mail, phone or letter, and answering requests.
     "privacy": {"privacyrequest": ["add", "change"]},
+    # Entering a hire's rating on their file, or a file of them.
+    "analytics": {"performancerating": ["add"]},
 }
 
 

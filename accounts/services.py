@@ -22,6 +22,9 @@ INTEGRATION_SCOPES = {
     "assess_interviews": ("interviews", "assess_interview"),
     # Job boards and referral tools posting applications (docs/architecture.md, "Careers page and intake").
     "submit_applications": ("candidates", "submit_applicationintake"),
+    # A performance system posting hires' ratings (docs/architecture.md, "Later performance and
+    # validity"): it names any hire, and reads nothing.
+    "record_performance": ("analytics", "add_performancerating"),
 }
 
 

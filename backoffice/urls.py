@@ -1,9 +1,9 @@
 """HR's pages under /hr/: the dashboard, the candidate list and file, interviews, positions, the
-audit trail, privacy requests."""
+audit trail, privacy requests, analytics."""
 
 from django.urls import path
 
-from backoffice.views import audit, board, bulk, candidates, dashboard, positions, privacy
+from backoffice.views import analytics, audit, board, bulk, candidates, dashboard, positions, privacy
 
 urlpatterns = [
     path("", dashboard.dashboard, name="hr-dashboard"),
@@ -33,4 +33,8 @@ urlpatterns = [
     path("privacy/", privacy.privacy_request_list, name="hr-privacy-requests"),
     path("privacy/<uuid:pk>/", privacy.privacy_request_page, name="hr-privacy-request"),
     path("privacy/retention/", privacy.retention_runs, name="hr-retention"),
+    path("analytics/", analytics.analytics_home, name="hr-analytics"),
+    path("analytics/validity/<uuid:pk>/", analytics.validity_page, name="hr-validity"),
+    path("analytics/validity/<uuid:pk>/export.csv", analytics.validity_export, name="hr-validity-export"),
+    path("analytics/ratings/", analytics.ratings_upload, name="hr-ratings-upload"),
 ]

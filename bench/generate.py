@@ -166,6 +166,7 @@ class Generator:
         self.applications()
         self.interviews()
         self.outcomes()
+        self.performance_ratings()
         self.prior_records()
         self.portal_candidate()
         self.applications_know_their_candidates_time()
@@ -785,6 +786,62 @@ class Generator:
             )
         return plan, tasks
 
+    def performance_ratings(self) -> None:
+        """Each hire rated for the last two half-years that are over, from 1 to 5 in halves, with a
+        rating of each dimension for half of them. The rating follows the hire's AI problem-solving
+        score loosely (a correlation of about 0.3 before rounding), so the validity page has
+        figures to show; bypassing the service (and its audit events) for bulk generation only."""
+        from analytics.models import PerformanceRating
+        from candidates.models import Application
+        from interviews.models import AIDimensionScore
+
+        rng = self.rng
+        hires = list(Application.objects.filter(stage="hired").values_list("pk", flat=True))
+        solving = dict(
+            AIDimensionScore.objects.filter(
+                dimension="problem_solving", assessment__interview__application__stage="hired"
+            ).values_list("assessment__interview__application_id", "score")
+        )
+        today = self.now.date()
+        end = datetime.date(today.year, 1, 1) - datetime.timedelta(days=1)
+        if today.month > 6:
+            end = datetime.date(today.year, 6, 30)
+        periods = []
+        for _half in range(2):
+            start = datetime.date(end.year, 1 if end.month == 6 else 7, 1)
+            periods.append((start, end))
+            end = start - datetime.timedelta(days=1)
+        ratings = []
+        for application_id in hires:
+            # Scores are uniform from 20 to 95: standardised, then 0.3 of the rating's spread.
+            z = (float(solving[application_id]) - 57.5) / 21.65 if application_id in solving else 0.0
+            for start, end in periods:
+                value = 3 + 0.9 * (0.3 * z + 0.95 * rng.gauss(0, 1))
+                rating = min(5.0, max(1.0, round(value * 2) / 2))
+                dimensions = {}
+                if rng.random() < 0.5:
+                    dimensions = {
+                        name: str(min(5, max(1, round(rating + rng.gauss(0, 0.7))))) for name in WEIGHTS
+                    }
+                ratings.append(
+                    PerformanceRating(
+                        id=self.uuid(),
+                        application_id=application_id,
+                        period_start=start,
+                        period_end=end,
+                        rating=f"{rating:g}",
+                        dimension_ratings=dimensions,
+                        source="api",
+                        recorded_by=self.recruiter,
+                    )
+                )
+            if len(ratings) >= BATCH:
+                self._insert(PerformanceRating, ratings)
+                ratings.clear()
+        self._insert(PerformanceRating, ratings)
+        done = self.rows.get("analytics_performancerating", 0)
+        progress("performance ratings", done, done)
+
     def prior_records(self) -> None:
         """Past performance and training for a quarter of the candidates (returning and internal
         ones), one to three records each."""
@@ -1162,6 +1219,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from analytics.services.validity import validity_refresh
     from audit.services import audit_verify
     from candidates.models import Candidate
 
@@ -1190,6 +1248,13 @@ def main(argv: list[str] | None = None) -> None:
         call_command("adopt_person_keys", stdout=sys.stdout)
         took = time.perf_counter() - adopting
         print(f"  [{time.perf_counter() - _STARTED:7.1f} s] person keys adopted in {took:.1f} s", flush=True)
+    computing = time.perf_counter()
+    departments = 0
+    while computed := validity_refresh():  # as beat would, RUN_LIMIT departments a run
+        departments += len(computed)
+    took = time.perf_counter() - computing
+    elapsed = time.perf_counter() - _STARTED
+    print(f"  [{elapsed:7.1f} s] validity of {departments} departments computed in {took:.1f} s", flush=True)
     checked, broken = audit_verify()
     verdict = "intact" if broken is None else f"BROKEN at #{broken.seq}: {broken.reason}"
     print(f"  [{time.perf_counter() - _STARTED:7.1f} s] audit chain {verdict} ({checked:,} events)")

@@ -213,9 +213,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--interviewer", default=bench_usernames(1)["interviewer"][0])
     parser.add_argument(
         "--only",
-        choices=["api", "pages", "dashboard", "audit"],
-        help="measure only the API, only the pages, only the dashboard's cases, or only the "
-        "audit trail's API and page rows",
+        choices=["api", "pages", "dashboard", "audit", "analytics"],
+        help="measure only the API, only the pages, only the dashboard's cases, only the "
+        "audit trail's API and page rows, or only the analytics pages",
     )
     parser.add_argument(
         "--steady",
@@ -280,6 +280,8 @@ def main(argv: list[str] | None = None) -> None:
         scenarios += _dashboard_scenarios(recruiter, total)
     if args.only == "audit":
         scenarios += _audit_scenarios(clients, args, ids, recruiter, hr_admin, total)
+    if args.only == "analytics":
+        scenarios += _analytics_scenarios(recruiter, hr_admin, total)
 
     results = []
     # The machine's own speed: it changes every few seconds, so it is looked for over about five.
@@ -579,7 +581,47 @@ def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -
             for label, user, role, urls, note, before in rows
         ),
         *_audit_page_scenarios(args, ids, recruiter, hr_admin, total),
+        *_analytics_scenarios(recruiter, hr_admin, total),
         (preferences, ""),
+    ]
+
+
+def _analytics_scenarios(recruiter, hr_admin, total) -> list[tuple[Scenario, str]]:
+    """The analytics pages, reading the validity figures generate.py had beat's task compute: the
+    list of scopes, each scope's page (chart, table, weights) and its CSV."""
+    from analytics.models import ValidityResult
+
+    results = [str(pk) for pk in ValidityResult.objects.order_by("scope").values_list("pk", flat=True)]
+    if not results:
+        print("  (no validity figures: the analytics pages are not measured)")
+        return []
+    each = (results * (total // len(results) + 1))[:total]
+    note = f"{len(results)} positions and departments"
+    return [
+        (
+            Scenario("page /hr/analytics/", hr_admin, "hr_admin", ["/hr/analytics/"] * total, is_list=False),
+            "",
+        ),
+        (
+            Scenario(
+                "page /hr/analytics/validity/<id>/",
+                recruiter,
+                "recruiter",
+                [f"/hr/analytics/validity/{pk}/" for pk in each],
+                is_list=False,
+            ),
+            note,
+        ),
+        (
+            Scenario(
+                "page .../validity/<id>/export.csv",
+                recruiter,
+                "recruiter",
+                [f"/hr/analytics/validity/{pk}/export.csv" for pk in each],
+                is_list=False,
+            ),
+            note,
+        ),
     ]
 
 

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts.apis import ApiTokenApi, MeApi, TokenApi
+from analytics.apis import PerformanceRatingApi
 from audit.apis import AuditEventApi
 from candidates.apis import ApplicationIntakeApi, CandidateApi, PositionApi, PriorRecordApi, ResumeFileApi
 from interviews.apis.applications import ApplicationWithFeedbackApi
@@ -59,6 +60,7 @@ router.register("provisioning-targets", ProvisioningTargetApi, basename="provisi
 router.register("provisioning-deliveries", ProvisioningDeliveryApi, basename="provisioning-delivery")
 router.register("api-tokens", ApiTokenApi, basename="api-token")
 router.register("privacy-requests", PrivacyRequestApi, basename="privacy-request")
+router.register("performance-ratings", PerformanceRatingApi, basename="performance-rating")
 
 urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="auth-token"),

@@ -54,6 +54,9 @@ app.conf.beat_schedule = {
     # Reads the text of résumé files waiting for it into the candidates' résumés
     # (docs/architecture.md, "Résumé files").
     "resume-texts-extract": _every(5.0, "candidates.tasks.resume_texts_extract"),
+    # Computes the validity figures that new ratings asked for, and each department's once a day
+    # (docs/architecture.md, "Later performance and validity").
+    "validity-refresh": _every(60.0, "analytics.tasks.validity_refresh"),
     # Folds each large table's row count changes into one row (docs/architecture.md, "Kept row
     # counts").
     "row-tallies-compact": _every(60.0, "hrsuite.tasks.row_tallies_compact"),

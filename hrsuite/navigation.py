@@ -12,6 +12,7 @@ SECTIONS = [
     (_("Candidates"), "hr-candidates", {Role.RECRUITER, Role.HR_ADMIN}),
     (_("Positions"), "hr-positions", {Role.RECRUITER, Role.HR_ADMIN}),
     (_("Privacy requests"), "hr-privacy-requests", {Role.RECRUITER, Role.HR_ADMIN}),
+    (_("Analytics"), "hr-analytics", {Role.RECRUITER, Role.HR_ADMIN}),
     (_("Audit trail"), "hr-audit", {Role.HR_ADMIN}),
     (_("My interviews"), "workspace-home", {Role.INTERVIEWER}),
     (_("My applications"), "portal-home", {Role.CANDIDATE}),

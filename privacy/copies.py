@@ -22,6 +22,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import full_name
+from analytics.models import PerformanceRating
 from audit.models import AuditAction, AuditEvent
 from audit.personal import personal_open
 from candidates.models import Application, ApplicationIntake, Candidate, PriorRecord, ResumeFile, StageChange
@@ -74,6 +75,8 @@ LABELS = {
     "period_start": gettext_lazy("From"),
     "period_end": gettext_lazy("Until"),
     "rating": gettext_lazy("Rating"),
+    "dimension_ratings": gettext_lazy("Ratings by skill (1 to 5)"),
+    "recorded_through": gettext_lazy("Recorded through"),
     "notes": gettext_lazy("Notes"),
     "status": gettext_lazy("Status"),
     "starts_at": gettext_lazy("Time"),
@@ -182,6 +185,7 @@ SECTIONS = {
     "background_checks": gettext_lazy("Background checks"),
     "hr_tasks": gettext_lazy("HR's follow-up tasks"),
     "onboarding": gettext_lazy("Onboarding"),
+    "performance_ratings": gettext_lazy("Your performance ratings since you were hired"),
     "messages": gettext_lazy("Messages we sent you"),
     "privacy_requests": gettext_lazy("Your privacy requests"),
     "restriction": gettext_lazy("Restriction of AI processing"),
@@ -357,6 +361,17 @@ def person_copy(*, candidate: Candidate, request: PrivacyRequest, zone, language
             .order_by("created_at", "pk")
         ],
         "onboarding": _onboarding(reader, candidate),
+        "performance_ratings": [
+            reader.record(
+                row,
+                ("period_start", "period_end", "rating", "dimension_ratings"),
+                position=row.application.position.title,
+                recorded_through=Shown(row.source, row.get_source_display()),
+            )
+            for row in PerformanceRating.objects.filter(application__candidate=candidate)
+            .select_related("application__position")
+            .order_by("period_start", "pk")
+        ],
         "messages": _messages(reader, candidate),
         "privacy_requests": [
             reader.record(

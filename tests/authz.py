@@ -123,6 +123,7 @@ class World:
         self._provisioning()
         self._api_tokens()
         self._privacy_requests()
+        self._performance_ratings()
         # Two events of the trail, among the newest: the API's first page (newest first) holds them.
         from audit.models import AuditEvent
 
@@ -153,6 +154,21 @@ class World:
             text="Delete my interview video.",
             actor=self.recruiter,
         )
+
+    def _performance_ratings(self):
+        """Each candidate's hire (the accepted offer of `_onboarding_plans`) rated for a half-year."""
+        from analytics.services.ratings import RatingIn, performance_rating_record
+
+        for which in ("mine", "theirs"):
+            hire = self.objects[which]["onboarding-plan"].application
+            self.objects[which]["hire"] = hire
+            self.objects[which]["performance-rating"] = performance_rating_record(
+                given=RatingIn(
+                    application=hire.pk, period_start="2025-01-01", period_end="2025-06-30", rating="4"
+                ),
+                source="hr",
+                actor=self.recruiter,
+            )
 
     def _consents(self, candidate_user):
         """A consent decision of each candidate, given through their own portal account."""
@@ -846,5 +862,25 @@ WRITES.append(
             "privacy_acknowledged": "true",
         },
         format="multipart",
+    )
+)
+
+# --- Later performance -----------------------------------------------------------------------------
+# HR reads hires' ratings; interviewers and candidates never see one. Recruiters write them, and
+# so does a performance system's token with the `record_performance` scope
+# (tests/analytics/test_api.py), not the kit's integration, whose token has other scopes.
+READS.append(ReadSpec("performance-rating", "performance-rating", {**STAFF, **NOBODY_ELSE}))
+WRITES.append(
+    WriteSpec(
+        "performance-rating",
+        "create",
+        "post",
+        _denied(recruiter=201),
+        body=lambda w: {
+            "application": str(w.obj("mine", "hire").pk),
+            "period_start": "2025-07-01",
+            "period_end": "2025-12-31",
+            "rating": "3.5",
+        },
     )
 )

@@ -34,6 +34,9 @@ from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from accounts.models import User
+from analytics.models import ValidityResult
+from analytics.services.ratings import RatingIn, performance_rating_record
+from analytics.services.validity import validity_refresh
 from candidates.models import Candidate, Position, ResumeFile, Stage, StageChange
 from candidates.services.applications import application_move
 from candidates.services.candidates import candidate_portal_link, candidate_update
@@ -115,6 +118,8 @@ PAGE_ARGUMENTS = {
     # The careers page: a position's page, and the confirmation after applying for it.
     ("careers-position", "pk"): Position,
     ("careers-applied", "pk"): Position,
+    ("hr-validity", "pk"): ValidityResult,
+    ("hr-validity-export", "pk"): ValidityResult,
 }
 # Routes not read, and why.
 NOT_READ = {
@@ -201,6 +206,19 @@ class File:
         )
         make_targets(recruiter, {"oa": "https://oa.example.com/hooks"})
         provisioning_start(plan=plan, actor=recruiter)
+        # The hire's later performance, and the figures computed from it.
+        performance_rating_record(
+            given=RatingIn(
+                application=hired.pk,
+                period_start="2025-01-01",
+                period_end="2025-06-30",
+                rating="4",
+                dimension_ratings={"communication": "4"},
+            ),
+            source="hr",
+            actor=recruiter,
+        )
+        validity_refresh()
 
         # The rejection, after an interview the same interviewer held, and its re-review request;
         # a technical failure on another interview brought a reschedule offer.

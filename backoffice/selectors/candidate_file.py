@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
+from analytics.selectors import ratings_of
 from audit.models import AuditAction
 from audit.services import audit_list, audit_record
 from candidates.models import (
@@ -348,10 +349,12 @@ _CANDIDATE_COLUMNS = (
     *("resume_text", "source", "erased_at"),
 )
 _APPLICATION_COLUMNS = ("candidate", "stage", "stage_changed_at", "position")
-# The position's dimension labels name the assessment's scores.
+# The position's dimension labels name the assessment's scores; its dimensions, the ratings a
+# hire's form asks for.
 _POSITION_COLUMNS = (
     *Position.title_columns("position__"),
     *("position__department", "position__region", "position__dimension_labels"),
+    "position__dimension_weights",
 )
 _STAGE_CHANGE_COLUMNS = ("application", "from_stage", "to_stage", "at", "reason", *_named("actor"))
 _INTERVIEW_COLUMNS = (
@@ -645,6 +648,7 @@ def _shown(applications, interviews, prior_records, resume_files) -> dict[str, l
         "onboardingplan": ids(p for a in applications for p in a.plan_list),
         "priorrecord": ids(prior_records),
         "resumefile": ids(resume_files),
+        "performancerating": ids(r for a in applications for r in a.rating_list),
     }
 
 
@@ -661,6 +665,10 @@ def candidate_file_for(*, user, pk, page: str = "candidate_file") -> CandidateFi
         application.stage_list = _ordered(application.stage_list, "at", "id")
         application.interview_list = _ordered(application.interview_list, "-starts_at", "id")
     _read_where_present(applications, after_decision)
+    # Hires' later performance: one query, and none for a file without a hire.
+    ratings = ratings_of([a for a in applications if a.stage == Stage.HIRED], user=user)
+    for application in applications:
+        application.rating_list = ratings.get(application.pk, [])
     interviews = sorted(
         (i for a in applications for i in a.interview_list), key=lambda i: i.starts_at, reverse=True
     )

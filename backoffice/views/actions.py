@@ -19,6 +19,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from analytics.models import PerformanceRating
+from analytics.services.ratings import RatingIn, performance_rating_record
 from backoffice.forms import local_moment, raise_if, viewer_zone, whole_number, zone_named
 from backoffice.selectors.candidate_file import active_users_with, candidate_by_email, positions_for
 from candidates.models import Application, Candidate, Language, Position
@@ -350,6 +352,30 @@ def resume_upload(request, *, candidate_id) -> Done:
 
 
 # The file's actions, by the name its forms post; the interview page offers the interview ones.
+# --- Later performance -----------------------------------------------------------------------------
+
+
+def rating_record(request, *, candidate_id) -> Done:
+    """A hire's rating for one period, entered by a recruiter (the same service as the API's)."""
+    application = _application(request, candidate_id)
+    post = request.POST
+    dimensions = {
+        name[len("dimension.") :]: post[name].strip() for name in post if name.startswith("dimension.")
+    }
+    performance_rating_record(
+        given=RatingIn(
+            application=application.pk,
+            period_start=post.get("period_start", ""),
+            period_end=post.get("period_end", ""),
+            rating=post.get("rating", ""),
+            dimension_ratings=dimensions,
+        ),
+        source=PerformanceRating.Source.HR,
+        actor=request.user,
+    )
+    return Done(_("Rating saved."), f"application-{application.pk}")
+
+
 FILE_ACTIONS: dict[str, Action] = {
     "schedule": Action(schedule, "application"),
     "move": Action(move, "application"),
@@ -367,6 +393,7 @@ FILE_ACTIONS: dict[str, Action] = {
     "offer_send": Action(offer_send, "offer"),
     "offer_cancel": Action(offer_cancel, "offer"),
     "resume_upload": Action(resume_upload, "candidate"),
+    "rating_record": Action(rating_record, "application"),
 }
 INTERVIEW_ACTIONS = {
     name: FILE_ACTIONS[name] for name in ("reschedule", "cancel", "assign", "unassign", "release", "review")

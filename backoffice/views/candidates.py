@@ -497,8 +497,12 @@ def _interviewer_checks(people: tuple[tuple[str, str], ...], checked: tuple[str,
 
 def _decorate_application(application, refusal, user, may_act: bool, choices: dict) -> None:
     application.forms = {
-        name: _state(refusal, name, application.pk) for name in ("schedule", "move", "decide")
+        name: _state(refusal, name, application.pk)
+        for name in ("schedule", "move", "decide", "rating_record")
     }
+    application.rateable = application.stage == Stage.HIRED
+    # The position's dimensions, weightiest first, each with its label in the viewer's language.
+    application.rating_dimensions = application.position.dimensions() if application.rateable else []
     application.interviewer_checks = _interviewer_checks(
         choices["interviewers"], tuple(application.forms["schedule"].values.get("interviewers") or ())
     )

@@ -39,6 +39,8 @@ LOCAL_APPS = [
     "candidates",
     "interviews",
     "onboarding",
+    # Hires' later performance, and the validity of the interviews that chose them.
+    "analytics",
     # Candidates' privacy requests (access, correction, erasure, restriction of AI processing).
     "privacy",
     # The pages of each audience: HR, interviewers, candidates; and the demo data.
@@ -320,6 +322,17 @@ HRSUITE_RESUME_FILES_KEPT = env.int("HRSUITE_RESUME_FILES_KEPT", default=5)
 # to one e-mail address, per 10 minutes (docs/architecture.md, "Careers page and intake").
 HRSUITE_INTAKE_PER_ADDRESS = env.int("HRSUITE_INTAKE_PER_ADDRESS", default=10)
 HRSUITE_INTAKE_PER_EMAIL = env.int("HRSUITE_INTAKE_PER_EMAIL", default=3)
+
+# --- Later performance and validity --------------------------------------------------------------
+# The fewest hires a correlation or a weight fit is shown from (docs/architecture.md, "Later
+# performance and validity"): below it, a page says only that there are not enough hires yet.
+# With 30 pairs a 95% interval of a correlation of 0.3 still runs from about -0.07 to 0.6.
+HRSUITE_VALIDITY_MIN_N = env.int("HRSUITE_VALIDITY_MIN_N", default=30)
+# Hours after which beat computes a department's figures again without being asked: new hires,
+# scores and erasures change them too.
+HRSUITE_VALIDITY_REFRESH_HOURS = env.int("HRSUITE_VALIDITY_REFRESH_HOURS", default=24)
+# The most rows one uploaded file of ratings may hold.
+HRSUITE_RATINGS_CSV_ROWS_MAX = env.int("HRSUITE_RATINGS_CSV_ROWS_MAX", default=5000)
 
 # --- Privacy requests -------------------------------------------------------------------------
 # Days HR has to answer a candidate's privacy request (access, correction, erasure, restriction),

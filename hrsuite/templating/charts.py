@@ -1,7 +1,9 @@
-"""The dashboard's bar charts, drawn in CSS: a bar per stage of each open position, per region and
-provider, per offer and check state, about a hundred in all. Joined in one pass each, they cost
-the dashboard a fraction of the template loop they replace."""
+"""Charts drawn by the app itself, no script or outside file: the dashboard's bar charts, drawn in
+CSS (a bar per stage of each open position, per region and provider, per offer and check state,
+about a hundred in all; joined in one pass each, they cost the dashboard a fraction of the
+template loop they replace), and interval charts in SVG (validity with its intervals)."""
 
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from hrsuite.markup import joined
@@ -32,3 +34,68 @@ def linked_bar_items(bars, href: str) -> SafeString:
         (href, bar.key, bar.label, f" {bar.tone}" if bar.tone else "", bar.percent, bar.value) for bar in bars
     )
     return joined(_LINKED_BAR, rows)
+
+
+# --- Intervals ------------------------------------------------------------------------------------
+
+# The interval chart's geometry (SVG user units): a label column, then the plot of values from
+# -1 to 1.
+_LABEL_WIDTH, _PLOT_LEFT, _PLOT_RIGHT, _ROW, _TOP = 200, 215, 560, 30, 50
+_MARKERS = ("dot", "square")
+
+
+def _x(value: float) -> float:
+    """Where a value from -1 to 1 stands on the plot."""
+    value = min(1.0, max(-1.0, value))
+    return round(_PLOT_LEFT + (value + 1) / 2 * (_PLOT_RIGHT - _PLOT_LEFT), 1)
+
+
+def interval_chart(rows, *, title: str, series: list[str], ticks=(-1, -0.5, 0, 0.5, 1)) -> SafeString:
+    """An SVG chart drawn here, in the page (no script, no outside file): one line per row, each
+    of its `series` a marker at its value with a line across its interval, on a scale from -1 to
+    1 with a line at 0. A row is `(label, points, note)`: `points` one `(value, low, high)` or None
+    per series; where all are None the row shows `note` instead ("not enough hires yet").
+    Labels and notes are escaped; the chart has its title for screen readers, and the table
+    beside it says the same in words."""
+    height = _TOP + len(rows) * _ROW + 10
+    box = f"0 0 {_PLOT_RIGHT + 20} {height}"
+    parts = [
+        f'<svg class="interval-chart" role="img" aria-label="{escape(title)}" viewBox="{box}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+    ]
+    for tick in ticks:
+        x, line = _x(tick), "zero" if tick == 0 else "grid"
+        parts.append(
+            f'<line class="{line}" x1="{x}" y1="{_TOP - 8}" x2="{x}" y2="{height - 6}"/>'
+            f'<text class="tick" x="{x}" y="{_TOP - 14}" text-anchor="middle">{tick:g}</text>'
+        )
+    for name, marker in zip(series, _MARKERS, strict=False):
+        index = _MARKERS.index(marker)
+        x = 8 + index * 150
+        parts.append(
+            _marker(marker, x + 6, 12) + f'<text class="legend" x="{x + 16}" y="16">{escape(name)}</text>'
+        )
+    for i, (label, points, note) in enumerate(rows):
+        y = _TOP + i * _ROW + _ROW / 2
+        parts.append(
+            f'<text class="label" x="{_LABEL_WIDTH}" y="{y + 4}" text-anchor="end">{escape(label)}</text>'
+        )
+        if not any(points):
+            parts.append(f'<text class="note" x="{_PLOT_LEFT + 6}" y="{y + 4}">{escape(note)}</text>')
+            continue
+        for j, (point, marker) in enumerate(zip(points, _MARKERS, strict=False)):
+            if point is None:
+                continue
+            value, low, high = point
+            at = y + (j - (len(points) - 1) / 2) * 8
+            if low is not None and high is not None:
+                parts.append(f'<line class="interval" x1="{_x(low)}" y1="{at}" x2="{_x(high)}" y2="{at}"/>')
+            parts.append(_marker(marker, _x(value), at))
+    parts.append("</svg>")
+    return SafeString("".join(parts))
+
+
+def _marker(kind: str, x: float, y: float) -> str:
+    if kind == "dot":
+        return f'<circle class="marker" cx="{x}" cy="{y}" r="4"/>'
+    return f'<rect class="marker open" x="{x - 3.5}" y="{y - 3.5}" width="7" height="7"/>'

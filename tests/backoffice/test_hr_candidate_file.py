@@ -230,12 +230,13 @@ def test_offer_background_check_onboarding_and_consent_are_on_the_file(
     client.force_login(recruiter)
     # No interview was assessed, so no dimension scores are read (-1); what follows the hire
     # decision is, for its application only: decisions, offers and their approval steps, checks,
-    # onboarding plans and their tasks (+6).
-    with django_assert_num_queries(FILE_QUERIES - 1 + 6):
+    # onboarding plans and their tasks (+6), and, as it is a hire, its performance ratings (+1).
+    with django_assert_num_queries(FILE_QUERIES - 1 + 6 + 1):
         page = client.get(file_url(candidate)).text
     hired = page[page.index(f'id="application-{offer.application_id}"') :]
     hired = hired[: hired.index("</article>\n", hired.index("Onboarding"))]
     assert "Strong interviews." in hired and "420000.00 CNY" in hired and "First day" in hired
+    assert "No performance rating yet." in hired and "Record a performance rating" in hired
     scheduled = page[page.index(f'id="application-{interview.application_id}"') :]
     scheduled = scheduled[: scheduled.index("</article>")]
     assert "Stage history" in scheduled and "Decisions" not in scheduled

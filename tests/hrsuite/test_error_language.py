@@ -129,7 +129,7 @@ def test_every_model_has_a_chinese_name_for_messages():
     left in a Chinese sentence."""
     models = [
         model
-        for app in ("candidates", "interviews", "onboarding", "privacy", "audit", "accounts")
+        for app in ("candidates", "interviews", "onboarding", "analytics", "privacy", "audit", "accounts")
         for model in apps.get_app_config(app).get_models()
     ]
 

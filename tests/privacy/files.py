@@ -7,6 +7,7 @@ import itertools
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from analytics.services.ratings import RatingIn, performance_rating_record
 from candidates.services.applications import application_move
 from candidates.services.candidates import candidate_portal_link
 from candidates.services.intake import CAREERS_ACTOR, application_intake, privacy_notice
@@ -129,6 +130,13 @@ def file_of(tag: str, *, recruiter, interviewer, viewer, user=None) -> dict[str,
     if user is None:
         candidate_portal_link(candidate=candidate, user=hire, actor=recruiter)
     offers.offer_answer(offer=offer, accept=True, actor=hire)
+    performance_rating_record(
+        given=RatingIn(
+            application=offer.application_id, period_start="2025-01-01", period_end="2025-06-30", rating="4"
+        ),
+        source="hr",
+        actor=recruiter,
+    )
     document_task = offer.onboarding_plan.tasks.filter(kind="document").order_by("title").first()
     plans.task_document_upload(
         task=document_task,

@@ -1,0 +1,75 @@
+"""Permission-filtered reads of ratings and of the validity figures."""
+
+import django_filters
+from django.db.models import QuerySet
+
+from analytics.models import PerformanceRating, ValidityResult
+from candidates.models import Position
+from hrsuite.permissions import restrict
+from hrsuite.selectors import filtered
+
+
+class RatingFilter(django_filters.FilterSet):
+    application = django_filters.UUIDFilter()
+    candidate = django_filters.UUIDFilter(field_name="application__candidate")
+
+    class Meta:
+        model = PerformanceRating
+        fields = ["application", "candidate"]
+
+
+def rating_list_for(*, user, filters=None) -> QuerySet[PerformanceRating]:
+    """Ratings newest first; HR's alone."""
+    queryset = restrict(PerformanceRating.objects.select_related("recorded_by"), user=user)
+    return filtered(RatingFilter, filters, queryset.order_by("-created_at", "-id"))
+
+
+def rating_detail_queryset(*, user) -> QuerySet[PerformanceRating]:
+    return PerformanceRating.objects.select_related("recorded_by")
+
+
+def ratings_of(applications, *, user) -> dict:
+    """{application id: its ratings, newest period first} for the hires among `applications`
+    (the candidate file: a few applications, one query, none when none is a hire)."""
+    ids = [application.pk for application in applications]
+    by_application: dict = {pk: [] for pk in ids}
+    if ids:
+        rows = restrict(PerformanceRating.objects.select_related("recorded_by"), user=user)
+        for rating in rows.filter(application_id__in=ids).order_by("-period_start", "id"):
+            by_application[rating.application_id].append(rating)
+    return by_application
+
+
+# The columns the list of scopes shows: not the figures, which only a scope's own page reads.
+_LISTED = (
+    *("id", "scope", "kind", "department", "computed_at", "rated_hires", "asked_at"),
+    *Position.title_columns("position__"),
+)
+
+
+def validity_results_for(*, user) -> QuerySet[ValidityResult]:
+    """Every scope with figures or waiting for them, department by department, each department
+    before its positions; without the figures (one row is a few kilobytes of them)."""
+    rows = restrict(ValidityResult.objects.select_related("position"), user=user)
+    return rows.only(*_LISTED).order_by("department", "kind", "scope")
+
+
+def validity_result_for(*, user) -> QuerySet[ValidityResult]:
+    """One scope's row with its figures, to be read by key."""
+    return restrict(ValidityResult.objects.select_related("position"), user=user)
+
+
+def dimension_labels_of(result: ValidityResult) -> dict:
+    """The labels HR gave the dimensions of a scope's positions ({key: {language: label}}), for
+    `candidates.dimensions.dimension_label`: a position's own, or, for a department, its
+    positions' (the first that labels a dimension)."""
+    if result.position is not None:
+        return result.position.dimension_labels or {}
+    labels: dict = {}
+    rows = (
+        Position.objects.filter(department=result.department).order_by("id").values_list("dimension_labels")
+    )
+    for (own,) in rows[:200]:
+        for key, by_language in (own or {}).items():
+            labels.setdefault(key, by_language)
+    return labels
