@@ -1,6 +1,7 @@
 """`manage.py seed_demo`: made through the services, loaded once, and each role sees its share."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -16,11 +17,17 @@ from candidates.models import (
     CandidateUserObjectPermission,
     Position,
     ResumeFile,
+    Stage,
     StageChange,
 )
 from candidates.services.candidates import email_index
 from candidates.services.resume_files import resume_texts_extract
-from demo.management.commands.seed_demo import DEFAULT_PASSWORD, PORTAL_CANDIDATES, USERS
+from demo.management.commands.seed_demo import (
+    DEFAULT_PASSWORD,
+    MARKER_POSITION,
+    PORTAL_CANDIDATES,
+    USERS,
+)
 from hrsuite import persons
 from hrsuite.fields import is_erased
 from hrsuite.permissions import restrict
@@ -38,6 +45,7 @@ from interviews.models import (
 )
 from interviews.services.consent import consent_complete
 from notifications.models import Notification
+from onboarding.models import Offer, OnboardingPlan
 from privacy.models import ErasureHandOff, PrivacyRequest
 from privacy.services import erasure
 from tests.factories import built_once
@@ -277,3 +285,22 @@ def test_three_applications_came_through_the_careers_page_one_from_a_known_candi
     assert daniel.phone == "+1 312 555 0188"  # his record kept its data
     assert daniel.applications.count() == 2
     assert ResumeFile.objects.filter(uploaded_by__isnull=True).count() == 3
+
+
+def test_the_backend_board_has_a_candidate_in_every_stage_and_the_hire_its_plan(seeded, client):
+    backend = Position.objects.get(title_en=MARKER_POSITION)
+    stages = set(Application.objects.filter(position=backend).values_list("stage", flat=True))
+    assert stages == set(Stage.values)
+    hire = Application.objects.get(position=backend, stage=Stage.HIRED)
+    assert hire.offers.get().status == Offer.Status.ACCEPTED
+    assert OnboardingPlan.objects.filter(application=hire).exists()
+    waiting = Application.objects.get(position=backend, stage=Stage.OFFER).offers.get()
+    assert waiting.status == Offer.Status.SENT
+    rejected = Application.objects.get(position=backend, stage=Stage.REJECTED)
+    assert rejected.decisions.get().reason.startswith("The position needs")
+    # The board shows each of them in its column: no column is empty.
+    client.force_login(User.objects.get(username="recruiter"))
+    page = client.get(reverse("hr-position-board", args=[backend.pk]))
+    assert page.status_code == 200
+    counts = re.findall(r'data-stage="(\w+)".*?<span class="badge">(\d+)</span>', page.content.decode(), re.S)
+    assert {stage for stage, count in counts if int(count) > 0} == set(Stage.values)

@@ -49,6 +49,9 @@ from interviews.services.interviews import interview_create, interview_results_r
 from interviews.services.reviews import human_review_create
 from interviews.services.scorecards import scorecard_save, scorecard_submit
 from notifications.models import Notification
+from onboarding.services.candidate_links import offer_answer_by_link, offer_token
+from onboarding.services.decisions import decision_record
+from onboarding.services.offers import offer_send, offer_submit
 from privacy.models import PrivacyRequest
 from privacy.services.erasure import erasure_carry_out
 from privacy.services.requests import privacy_request_record, privacy_request_start, privacy_request_submit
@@ -322,6 +325,54 @@ CANDIDATES = {
         "Computer science student at Zhejiang University; a summer project in Python and PostgreSQL.",
         "浙江大学计算机专业在读；暑期完成一个 Python 与 PostgreSQL 项目。",
     ),
+    "zhou_min": (
+        "周敏 Zhou Min",
+        "zhou.min@example.cn",
+        "+86 137 0045 2210",
+        "CN",
+        "Asia/Shanghai",
+        "zh-hans",
+        "job board",
+        "1996-01-09",
+        "Backend developer, 3 years of Go and Python; built an order-routing service.",
+        "后端开发，三年 Go 与 Python 经验；开发过订单路由服务。",
+    ),
+    "gao_yan": (
+        "高燕 Gao Yan",
+        "gao.yan@example.cn",
+        "+86 135 0099 7731",
+        "CN",
+        "Asia/Shanghai",
+        "zh-hans",
+        "career site",
+        "1998-11-02",
+        "Front-end developer, 2 years of React; wants to move to the backend.",
+        "前端开发，两年 React 经验；希望转向后端。",
+    ),
+    "sun_li": (
+        "孙丽 Sun Li",
+        "sun.li@example.cn",
+        "+86 139 0076 5512",
+        "CN",
+        "Asia/Shanghai",
+        "zh-hans",
+        "referral",
+        "1992-06-21",
+        "Senior Python engineer; search and recommendation services for an e-commerce site.",
+        "资深 Python 工程师；负责电商网站的搜索与推荐服务。",
+    ),
+    "ma_jun": (
+        "马骏 Ma Jun",
+        "ma.jun@example.cn",
+        "+86 136 0032 9087",
+        "CN",
+        "Asia/Shanghai",
+        "en",
+        "LinkedIn",
+        "1990-09-14",
+        "Staff engineer: Django monolith to services, PostgreSQL partitioning, mentoring six engineers.",
+        "主任工程师：将 Django 单体拆分为服务，PostgreSQL 分区，指导六名工程师。",
+    ),
     "daniel_kim": (
         "Daniel Kim",
         "daniel.kim@example.com",
@@ -393,7 +444,23 @@ APPLICATIONS = [
     ("olivia_chen", "data", ["interview"], []),
     ("wang_fang", "intern", ["screen"], []),
     ("daniel_kim", "intern", [], []),
+    # The rest of the backend board, one per stage the decisions below reach.
+    ("zhou_min", "backend", ["screen"], []),
+    ("gao_yan", "backend", [], []),
+    ("sun_li", "backend", ["interview", "await_decision"], []),
+    ("ma_jun", "backend", ["interview", "await_decision"], []),
 ]
+
+# candidate, outcome and its reason, and whether the offer of a hire was sent and accepted: with
+# the applications above, the backend position's board has a candidate in every stage.
+DECISIONS = [
+    ("gao_yan", "reject", "The position needs three years of backend work. 该职位需要三年后端经验。", ()),
+    ("sun_li", "hire", "", ("send",)),
+    ("ma_jun", "hire", "", ("send", "accept")),
+]
+# The terms of the demo's offers; start and answer-by dates count from today.
+OFFER_TERMS = {"salary": "420000", "currency": "CNY", "location": "Shanghai 上海"}
+OFFER_START_DAYS, OFFER_ANSWER_DAYS = 30, 7
 
 # key, candidate (of their one application), kind, days from today, local start time, status,
 # assigned interviewers. Upcoming interviews (scheduled, and the one cancelled later) are scheduled
@@ -611,6 +678,7 @@ class _Seeder:
         assignments = self._interviews()
         needing_review = self._what_happened()
         self._later_moves()
+        self._decisions()
         self._human_reviews()
         for key in RELEASED:
             interview_results_release(interview=self.interviews[key], actor=self.recruiter)
@@ -766,6 +834,30 @@ class _Seeder:
         for candidate_key, _position_key, _events, later in APPLICATIONS:
             application = Application.objects.get(pk=self.applications[candidate_key].pk)
             self.applications[candidate_key] = self._move(application, later)
+
+    def _decisions(self) -> None:
+        """The recorded decisions: a rejection with its reason, and hires whose offers the
+        recruiter approves alone and sends; one is accepted through the offer's link, which makes
+        the hire with its onboarding plan."""
+        terms = OFFER_TERMS | {
+            "start_date": timezone.localdate() + datetime.timedelta(days=OFFER_START_DAYS),
+            "expires_at": self.now + datetime.timedelta(days=OFFER_ANSWER_DAYS),
+        }
+        for candidate_key, outcome, reason, offer_steps in DECISIONS:
+            application = Application.objects.get(pk=self.applications[candidate_key].pk)
+            decision = decision_record(
+                application=application,
+                outcome=outcome,
+                reason=reason,
+                offer_terms=terms if outcome == "hire" else None,
+                actor=self.recruiter,
+            )
+            if offer_steps:
+                offer = offer_submit(offer=decision.offer, approvers=[], actor=self.recruiter)
+                offer = offer_send(offer=offer, actor=self.recruiter)
+                if "accept" in offer_steps:
+                    offer_answer_by_link(token=offer_token(offer=offer), accept=True)
+            self.applications[candidate_key] = Application.objects.get(pk=application.pk)
 
     def _move(self, application: Application, events: list[str]) -> Application:
         for event in events:
