@@ -450,6 +450,18 @@ def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -
             None,
         ),
     ]
+    # The orders by an application: read along the applications' indexes (`candidate_page_keys`).
+    for sort, narrowed in (("in_stage", ""), ("-in_stage", ""), ("in_stage", f"stage={Stage.SCREENING}&")):
+        rows.append(
+            (
+                f"page /hr/candidates/?{narrowed}sort={sort}",
+                recruiter,
+                "recruiter",
+                [f"/hr/candidates/?{narrowed}sort={sort}&{p[1:]}" for p in pages],
+                "pages 1-20",
+                None,
+            )
+        )
     # A name searched for, as a recruiter types it: posted once, then read by its key (`?s=`), the
     # way the page keeps a search out of its address; pages 1-3 of each.
     searches = []

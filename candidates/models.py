@@ -322,6 +322,19 @@ class Application(DomainModel):
             # A position's board: each stage's applications, longest waiting first, numbered
             # from this index alone.
             models.Index(fields=["position", "stage", "stage_changed_at", "id"], name="application_board"),
+            # HR's candidate list by time in stage, narrowed by stage or not narrowed (open
+            # applications): a page of candidates along these, without sorting every match.
+            models.Index(
+                fields=["stage", "stage_changed_at", "id"],
+                include=["candidate", "candidate_created_at"],
+                name="application_stage_since",
+            ),
+            models.Index(
+                fields=["stage_changed_at", "id"],
+                include=["candidate", "candidate_created_at"],
+                condition=models.Q(stage__in=OPEN_STAGES),
+                name="application_open_since",
+            ),
         ]
         verbose_name = _("application")
         verbose_name_plural = _("applications")

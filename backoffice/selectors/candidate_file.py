@@ -172,45 +172,115 @@ def candidate_page_list(*, user, filters=None) -> QuerySet[Candidate]:
 _CANDIDATE_FILTERS = ("q", "email", "phone", "region", "source")
 
 
-def candidate_page_keys(*, user, filters=None) -> QuerySet | None:
+def candidate_page_keys(*, user, filters=None) -> "QuerySet | KeysThenRest | None":
     """The keys of `candidate_page_list`'s candidates in its order, read from the applications
-    where only position and stage narrow the list (and the dates it was added between), sorted by
-    when the candidate was added, and the viewer sees every candidate: along one of the
-    applications' `*_newest` indexes, a page at a time, without reading a candidate or sorting the
-    matches. At 1,000,000 candidates a position holds 30,000 of them and a stage 400,000: reading
-    the candidates newest first and keeping those with a matching application grew with the
-    page's depth, reading the matches first with their number.
+    where the viewer sees every candidate and every application and nothing but position, stage,
+    the dates added between and the order narrows the list: along one of the applications'
+    indexes, a page at a time, without reading a candidate or sorting the matches. At 1,000,000
+    candidates a position holds 30,000 of them and a stage 400,000: reading the candidates
+    newest first and keeping those with a matching application grew with the page's depth,
+    reading the matches first with their number, and sorting them all by time in stage took
+    seconds.
 
-    The two lists agree: every application has exactly one candidate, and carries the time it
-    was added (`Application.candidate_created_at`). None where the list reads itself: no such
-    filter, a search or source too, another order, invalid filters, or a viewer who does not see
+    - Newest or oldest first, narrowed by position or stage: the matching applications, by when
+      their candidate was added (`Application.candidate_created_at`).
+    - By time in stage: each candidate's longest waiting (or latest moved) matching application,
+      along its time in stage (`_by_time_in_stage`). Not narrowed, the candidates without an open
+      application follow, newest first, as in the candidates' own list.
+    - By position, narrowed by one: every candidate has the same position, so newest first.
+
+    The two lists agree: every application has exactly one candidate. None where the list reads
+    itself: a search or source, an order not above, invalid filters, or a viewer who does not see
     every candidate and every application."""
-    if not any((filters or {}).get(name) for name in ("position", "stage")):
+    filters = filters or {}
+    if not any(filters.get(name) for name in ("position", "stage")) and filters.get("sort") not in _IN_STAGE:
         return None  # without making and validating a filter set only to find neither
-    filterset = CandidatePageFilter(filters or {}, queryset=Candidate.objects.none())
+    filterset = CandidatePageFilter(filters, queryset=Candidate.objects.none())
     if not filterset.is_valid():
         return None
     data = filterset.form.cleaned_data
-    sort = data.get("sort") or DEFAULT_SORT
-    if any(data.get(name) for name in _CANDIDATE_FILTERS) or sort not in ("added", "-added"):
-        return None
     wanted = filterset.by_application()
-    if not wanted or any(
+    sort = data.get("sort") or DEFAULT_SORT
+    if sort == "position" and "position" in wanted:
+        sort = DEFAULT_SORT
+    keyed = sort in _IN_STAGE or (wanted and sort in ("added", "-added"))
+    if not keyed or any(data.get(name) for name in _CANDIDATE_FILTERS):
+        return None
+    if any(
         restrict(model.objects.all(), user=user).query.has_filters() for model in (Candidate, Application)
     ):
         return None
-    keys = Application.objects.filter(**wanted)
+    matching = Application.objects.filter(**wanted)
     if data.get("added_from"):
-        keys = keys.filter(candidate_created_at__gte=_day_start(data["added_from"]))
+        matching = matching.filter(candidate_created_at__gte=_day_start(data["added_from"]))
     if data.get("added_to"):
-        keys = keys.filter(candidate_created_at__lt=_day_start(data["added_to"] + timedelta(days=1)))
+        matching = matching.filter(candidate_created_at__lt=_day_start(data["added_to"] + timedelta(days=1)))
+    if sort in _IN_STAGE:
+        return _by_time_in_stage(matching, wanted, longest=sort == "in_stage", data=data)
     if sort == "added":
-        keys = keys.order_by("candidate_created_at", "-candidate_id")
+        keys = matching.order_by("candidate_created_at", "-candidate_id")
     else:
-        keys = keys.order_by("-candidate_created_at", "candidate_id")
+        keys = matching.order_by("-candidate_created_at", "candidate_id")
     keys = keys.values_list("candidate_id", flat=True)
     # A stage alone may hold a candidate twice; a position may not (`application_once_per_position`).
     return keys if "position" in wanted else keys.distinct()
+
+
+_IN_STAGE = ("in_stage", "-in_stage")
+
+
+def _by_time_in_stage(matching: QuerySet, wanted: dict, *, longest: bool, data: dict):
+    """The candidates of `matching` (open applications, unless a stage is named) by the time in
+    stage of their longest waiting (`longest`) or latest moved application among them, ties
+    newest first, as `_sorted` orders the list: each candidate's one application is the one no
+    other of theirs in `matching` comes before (a probe of their two or three), so the page reads
+    along `application_stage_since` or `application_open_since` and sorts nothing."""
+    if "stage" not in wanted:
+        matching = matching.filter(stage__in=OPEN_STAGES)
+    before = "lt" if longest else "gt"
+    others = matching.filter(candidate=OuterRef("candidate")).filter(
+        Q(**{f"stage_changed_at__{before}": OuterRef("stage_changed_at")})
+        | Q(stage_changed_at=OuterRef("stage_changed_at"), **{f"id__{before}": OuterRef("id")})
+    )
+    since = F("stage_changed_at").asc() if longest else F("stage_changed_at").desc()
+    keys = (
+        matching.filter(~Exists(others))
+        .order_by(since, "-candidate_created_at", "candidate_id")
+        .values_list("candidate_id", flat=True)
+    )
+    if wanted:
+        return keys
+    # The candidates with no open application: last, newest first, as `_sorted` puts them.
+    rest = Candidate.objects.filter(
+        ~Exists(Application.objects.filter(candidate=OuterRef("pk"), stage__in=OPEN_STAGES))
+    )
+    if data.get("added_from"):
+        rest = rest.filter(created_at__gte=_day_start(data["added_from"]))
+    if data.get("added_to"):
+        rest = rest.filter(created_at__lt=_day_start(data["added_to"] + timedelta(days=1)))
+    return KeysThenRest(keys, rest.order_by("-created_at", "id").values_list("pk", flat=True))
+
+
+class KeysThenRest:
+    """Two lists of keys read as one, the first then the rest, a window at a time (what
+    `KeysFirstPaginator` asks of its keys): the rest is read only by a window the first does
+    not fill."""
+
+    def __init__(self, first: QuerySet, rest: QuerySet):
+        self.first, self.rest = first, rest
+
+    def __getitem__(self, window: slice) -> list:
+        start, stop = window.start or 0, window.stop
+        keys = list(self.first[start:stop])
+        if stop is not None and len(keys) == stop - start:
+            return keys
+        # The first ends inside the window (or before it): the rest goes on from there.
+        held = start + len(keys) if keys else self.first.count()
+        return keys + list(self.rest[max(start - held, 0) : None if stop is None else stop - held])
+
+    def count_up_to(self, limit: int) -> int:
+        held = self.first[:limit].count()
+        return held if held >= limit else held + self.rest[: limit - held].count()
 
 
 def candidate_page_rows(*, user) -> QuerySet[Candidate]:
@@ -218,10 +288,12 @@ def candidate_page_rows(*, user) -> QuerySet[Candidate]:
     return restrict(Candidate.objects.only(*_LISTED), user=user)
 
 
-def candidate_page_count(keys: QuerySet) -> int:
+def candidate_page_count(keys: "QuerySet | KeysThenRest") -> int:
     """How many candidates `candidate_page_keys` gave, up to COUNTED_UP_TO + 1 (more than
     COUNTED_UP_TO), from the same index: a whole stage's exact count at 1,000,000 candidates
     alone takes longer than the page may."""
+    if isinstance(keys, KeysThenRest):
+        return keys.count_up_to(COUNTED_UP_TO + 1)
     return keys[: COUNTED_UP_TO + 1].count()
 
 

@@ -2,6 +2,7 @@
 the applications rather than by the list itself: each candidate once, in as many queries as the
 unfiltered list."""
 
+import datetime
 import re
 
 import pytest
@@ -10,7 +11,8 @@ from django.urls import reverse
 
 from backoffice.selectors import candidate_file
 from backoffice.selectors.candidate_file import candidate_page_count, candidate_page_keys
-from candidates.models import Stage
+from candidates.models import OPEN_STAGES, Application, Candidate, Stage
+from candidates.services.applications import application_move
 from hrsuite.roles import Role
 from tests.backoffice.test_candidate_list import _candidates, _rows
 from tests.factories import make_application, make_candidate, make_position, make_user
@@ -178,3 +180,91 @@ def test_a_viewer_who_does_not_see_every_application_is_not_given_keys_from_them
     limited = make_user(Role.RECRUITER, username="limited")
 
     assert candidate_page_keys(user=limited, filters={"stage": Stage.INTERVIEWING}) is None
+
+
+def test_sorted_by_time_in_stage_the_keys_list_each_candidate_once_by_their_matching_application(
+    client, recruiter, time_machine
+):
+    """Read from the applications' indexes, the list sorted by time in stage holds exactly the
+    candidates `_sorted` orders, each once, on every page: by their longest waiting (or latest
+    moved) matching application, ties newest first, and (not narrowed) those without an open
+    application after them, newest first."""
+    engineer, analyst = make_position(recruiter), make_position(recruiter)
+    start = datetime.datetime(2027, 1, 1, 9, tzinfo=datetime.UTC)
+    made = []
+    for n in range(26):
+        time_machine.move_to(start + datetime.timedelta(hours=n * 7 % 26))
+        made.append(make_application(recruiter, position=engineer))
+    # Two open applications: the analyst one waits longer; one candidate withdrew from their only
+    # one, and one has none at all.
+    time_machine.move_to(start - datetime.timedelta(days=1))
+    make_application(recruiter, candidate=made[3].candidate, position=analyst)
+    time_machine.move_to(start + datetime.timedelta(days=2))
+    application_move(application=made[5], event="withdraw", actor=recruiter)
+    application_move(application=made[6], event="screen", actor=recruiter)
+    make_candidate(recruiter)
+    client.force_login(recruiter)
+
+    def listed(**filters) -> list[str]:
+        shown, page = [], 1
+        while True:
+            text = client.get(LIST, {**filters, "page": page}).text
+            rows = re.findall(r'<td><a href="/hr/candidates/([0-9a-f-]{36})/', text)
+            shown += rows
+            if not rows or len(shown) >= _total(text):
+                return shown
+            page += 1
+
+    def expected(longest: bool, **wanted) -> list[str]:
+        if "stage" not in wanted:
+            wanted["stage__in"] = OPEN_STAGES
+        keyed, rest = [], []
+        for candidate in Candidate.objects.all():
+            times = [a.stage_changed_at for a in Application.objects.filter(candidate=candidate, **wanted)]
+            newest = -candidate.created_at.timestamp()
+            if times:
+                at = min(times).timestamp() if longest else -max(times).timestamp()
+                keyed.append((at, newest, str(candidate.pk)))
+            elif "stage__in" in wanted and not ({"position", "stage"} & set(wanted)):
+                rest.append((newest, str(candidate.pk)))
+        return [key[-1] for key in sorted(keyed)] + [key[-1] for key in sorted(rest)]
+
+    for sort, longest in (("in_stage", True), ("-in_stage", False)):
+        assert candidate_page_keys(user=recruiter, filters={"sort": sort}) is not None
+        assert listed(sort=sort) == expected(longest)
+        assert listed(sort=sort, stage=Stage.APPLIED) == expected(longest, stage=Stage.APPLIED)
+        assert listed(sort=sort, position=engineer.pk) == expected(longest, position=engineer.pk)
+        assert listed(sort=sort, position=analyst.pk) == expected(longest, position=analyst.pk)
+    assert len(listed(sort="in_stage")) == Candidate.objects.count()
+
+
+def test_sorted_by_time_in_stage_a_long_list_says_more_than_it_counts(client, recruiter, monkeypatch):
+    monkeypatch.setattr(candidate_file, "COUNTED_UP_TO", 5)
+    _candidates(recruiter, 7)
+    client.force_login(recruiter)
+    for filters in ({"sort": "in_stage"}, {"sort": "-in_stage", "stage": Stage.INTERVIEWING}):
+        page = client.get(LIST, filters).text
+        assert "More than 5 candidates" in page and _rows(page) == 5
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's query plans")
+def test_sorted_by_time_in_stage_a_page_is_read_along_an_index(recruiter):
+    """The keys come along `application_stage_since` (narrowed by stage) or
+    `application_open_since` (not narrowed), sorting only ties within one instant, never the
+    matches as a whole."""
+    _candidates(recruiter, 1)
+    with connection.cursor() as cursor:
+        # Priced out as a table of millions prices them; an incremental sort, of the ties within
+        # one instant of an index already in order, stays.
+        for method in ("seqscan", "bitmapscan", "sort"):
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+    for filters, index in (
+        ({"sort": "in_stage", "stage": Stage.INTERVIEWING}, "application_stage_since"),
+        ({"sort": "-in_stage", "stage": Stage.INTERVIEWING}, "application_stage_since"),
+        ({"sort": "in_stage"}, "application_open_since"),
+    ):
+        keys = candidate_page_keys(user=recruiter, filters=filters)
+        first = keys if "stage" in filters else keys.first
+        plan = first[25:50].explain()
+        assert f"using {index}" in plan, plan
+        assert not re.search(r"(?<!Incremental )Sort  \(", plan), plan
