@@ -192,6 +192,9 @@ class Candidate(DomainModel):
             models.Index(fields=["id"], include=["created_at"], name="candidate_id_created"),
             # HR's search by an exact phone number (docs/architecture.md, "Finding candidates").
             models.Index(fields=["phone_index"], name="candidate_phone_index"),
+            # HR's candidate list narrowed by source: a page, newest first, and its count (up to
+            # where the page counts) from the index alone.
+            models.Index(fields=["source", "-created_at", "id"], name="candidate_source_newest"),
         ]
         verbose_name = _("candidate")
         verbose_name_plural = _("candidates")

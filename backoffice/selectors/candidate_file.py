@@ -143,12 +143,12 @@ def _sorted(queryset: QuerySet[Candidate], sort: str, wanted: dict) -> QuerySet[
     if "stage" not in wanted:
         theirs = theirs.filter(stage__in=OPEN_STAGES)
     if sort == "position":
-        first = theirs.order_by(title_order(prefix="position__")).values(
-            title=title_order(prefix="position__")
-        )
-        return queryset.annotate(sorted_by=Subquery(first[:1])).order_by(
-            F("sorted_by").asc(nulls_last=True), "-created_at", "id"
-        )
+        # Positions of one title apart, in the order of their ids, as `KeysByPosition` has them.
+        first = theirs.order_by(title_order(prefix="position__"), "position_id")
+        return queryset.annotate(
+            sorted_by=Subquery(first.values(title=title_order(prefix="position__"))[:1]),
+            sorted_position=Subquery(first.values("position_id")[:1]),
+        ).order_by(F("sorted_by").asc(nulls_last=True), "sorted_position", "-created_at", "id")
     longest = theirs.order_by("stage_changed_at").values("stage_changed_at")[:1]
     latest = theirs.order_by("-stage_changed_at").values("stage_changed_at")[:1]
     if sort == "in_stage":
@@ -172,7 +172,7 @@ def candidate_page_list(*, user, filters=None) -> QuerySet[Candidate]:
 _CANDIDATE_FILTERS = ("q", "email", "phone", "region", "source")
 
 
-def candidate_page_keys(*, user, filters=None) -> "QuerySet | KeysThenRest | None":
+def candidate_page_keys(*, user, filters=None):
     """The keys of `candidate_page_list`'s candidates in its order, read from the applications
     where the viewer sees every candidate and every application and nothing but position, stage,
     the dates added between and the order narrows the list: along one of the applications'
@@ -187,13 +187,19 @@ def candidate_page_keys(*, user, filters=None) -> "QuerySet | KeysThenRest | Non
     - By time in stage: each candidate's longest waiting (or latest moved) matching application,
       along its time in stage (`_by_time_in_stage`). Not narrowed, the candidates without an open
       application follow, newest first, as in the candidates' own list.
-    - By position, narrowed by one: every candidate has the same position, so newest first.
+    - By position: by the title of the first of their matching (else open) applications'
+      positions, newest first within each position (`KeysByPosition`), the candidates without an
+      open application after them where the list is not narrowed. Narrowed by a position, every
+      candidate has the same one: newest first.
 
     The two lists agree: every application has exactly one candidate. None where the list reads
     itself: a search or source, an order not above, invalid filters, or a viewer who does not see
     every candidate and every application."""
     filters = filters or {}
-    if not any(filters.get(name) for name in ("position", "stage")) and filters.get("sort") not in _IN_STAGE:
+    if (
+        not any(filters.get(name) for name in ("position", "stage"))
+        and filters.get("sort") not in _KEYED_SORTS
+    ):
         return None  # without making and validating a filter set only to find neither
     filterset = CandidatePageFilter(filters, queryset=Candidate.objects.none())
     if not filterset.is_valid():
@@ -203,7 +209,7 @@ def candidate_page_keys(*, user, filters=None) -> "QuerySet | KeysThenRest | Non
     sort = data.get("sort") or DEFAULT_SORT
     if sort == "position" and "position" in wanted:
         sort = DEFAULT_SORT
-    keyed = sort in _IN_STAGE or (wanted and sort in ("added", "-added"))
+    keyed = sort in _KEYED_SORTS or (wanted and sort in ("added", "-added"))
     if not keyed or any(data.get(name) for name in _CANDIDATE_FILTERS):
         return None
     if any(
@@ -216,7 +222,9 @@ def candidate_page_keys(*, user, filters=None) -> "QuerySet | KeysThenRest | Non
     if data.get("added_to"):
         matching = matching.filter(candidate_created_at__lt=_day_start(data["added_to"] + timedelta(days=1)))
     if sort in _IN_STAGE:
-        return _by_time_in_stage(matching, wanted, longest=sort == "in_stage", data=data)
+        return _with_the_rest(_by_time_in_stage(matching, wanted, longest=sort == "in_stage"), wanted, data)
+    if sort == "position":
+        return _with_the_rest(_by_position(matching, wanted, user=user), wanted, data)
     if sort == "added":
         keys = matching.order_by("candidate_created_at", "-candidate_id")
     else:
@@ -227,30 +235,46 @@ def candidate_page_keys(*, user, filters=None) -> "QuerySet | KeysThenRest | Non
 
 
 _IN_STAGE = ("in_stage", "-in_stage")
+_KEYED_SORTS = (*_IN_STAGE, "position")
 
 
-def _by_time_in_stage(matching: QuerySet, wanted: dict, *, longest: bool, data: dict):
+def _by_time_in_stage(matching: QuerySet, wanted: dict, *, longest: bool) -> QuerySet:
     """The candidates of `matching` (open applications, unless a stage is named) by the time in
     stage of their longest waiting (`longest`) or latest moved application among them, ties
     newest first, as `_sorted` orders the list: each candidate's one application is the one no
     other of theirs in `matching` comes before (a probe of their two or three), so the page reads
     along `application_stage_since` or `application_open_since` and sorts nothing."""
-    if "stage" not in wanted:
-        matching = matching.filter(stage__in=OPEN_STAGES)
+    matching = _open_unless_staged(matching, wanted)
     before = "lt" if longest else "gt"
     others = matching.filter(candidate=OuterRef("candidate")).filter(
         Q(**{f"stage_changed_at__{before}": OuterRef("stage_changed_at")})
         | Q(stage_changed_at=OuterRef("stage_changed_at"), **{f"id__{before}": OuterRef("id")})
     )
     since = F("stage_changed_at").asc() if longest else F("stage_changed_at").desc()
-    keys = (
+    return (
         matching.filter(~Exists(others))
         .order_by(since, "-candidate_created_at", "candidate_id")
         .values_list("candidate_id", flat=True)
     )
+
+
+def _by_position(matching: QuerySet, wanted: dict, *, user) -> "KeysByPosition":
+    matching = _open_unless_staged(matching, wanted)
+    positions = restrict(Position.objects.order_by(title_order(), "id"), user=user).values_list(
+        "pk", flat=True
+    )
+    return KeysByPosition(matching, list(positions))
+
+
+def _open_unless_staged(matching: QuerySet, wanted: dict) -> QuerySet:
+    return matching if "stage" in wanted else matching.filter(stage__in=OPEN_STAGES)
+
+
+def _with_the_rest(keys, wanted: dict, data: dict):
+    """`keys` followed, where the list is not narrowed, by the candidates with no open
+    application, newest first, as `_sorted` puts them last."""
     if wanted:
         return keys
-    # The candidates with no open application: last, newest first, as `_sorted` puts them.
     rest = Candidate.objects.filter(
         ~Exists(Application.objects.filter(candidate=OuterRef("pk"), stage__in=OPEN_STAGES))
     )
@@ -259,6 +283,50 @@ def _by_time_in_stage(matching: QuerySet, wanted: dict, *, longest: bool, data: 
     if data.get("added_to"):
         rest = rest.filter(created_at__lt=_day_start(data["added_to"] + timedelta(days=1)))
     return KeysThenRest(keys, rest.order_by("-created_at", "id").values_list("pk", flat=True))
+
+
+def _count_up_to(keys, limit: int) -> int:
+    return keys.count_up_to(limit) if hasattr(keys, "count_up_to") else keys[:limit].count()
+
+
+class KeysByPosition:
+    """The candidates of `matching`, by position (the positions given in title order), newest
+    first within each, each candidate once: under the first of their positions. A window reads
+    each position's applications along `application_position_newest` (or `_position_stage_new`),
+    counting a position's only as far as the window reaches, from the first position to the
+    last the window needs: at 1,000,000 candidates sorting every application by its position's
+    title took seconds."""
+
+    def __init__(self, matching: QuerySet, positions: list):
+        self.matching, self.positions = matching, positions
+
+    def _of(self, index: int) -> QuerySet:
+        keys = self.matching.filter(position_id=self.positions[index])
+        if index:
+            earlier = self.matching.filter(
+                candidate=OuterRef("candidate"), position_id__in=self.positions[:index]
+            )
+            keys = keys.filter(~Exists(earlier))
+        return keys.order_by("-candidate_created_at", "candidate_id").values_list("candidate_id", flat=True)
+
+    def __getitem__(self, window: slice) -> list:
+        start, stop = window.start or 0, window.stop
+        keys, before = [], 0
+        for index in range(len(self.positions)):
+            if stop is not None and before >= stop:
+                break
+            group = self._of(index)
+            held = group.count() if stop is None else group[: stop - before].count()
+            if before + held > start:
+                keys += list(group[max(start - before, 0) : None if stop is None else stop - before])
+            before += held
+        return keys
+
+    def count_up_to(self, limit: int) -> int:
+        """Each candidate with a matching application is under one position: counted as the
+        distinct candidates of `matching`, along the unique index of candidate and position."""
+        everyone = self.matching.order_by().values("candidate_id").distinct()
+        return everyone[:limit].count()
 
 
 class KeysThenRest:
@@ -275,11 +343,11 @@ class KeysThenRest:
         if stop is not None and len(keys) == stop - start:
             return keys
         # The first ends inside the window (or before it): the rest goes on from there.
-        held = start + len(keys) if keys else self.first.count()
+        held = start + len(keys) if keys else _count_up_to(self.first, start)
         return keys + list(self.rest[max(start - held, 0) : None if stop is None else stop - held])
 
     def count_up_to(self, limit: int) -> int:
-        held = self.first[:limit].count()
+        held = _count_up_to(self.first, limit)
         return held if held >= limit else held + self.rest[: limit - held].count()
 
 
@@ -288,13 +356,11 @@ def candidate_page_rows(*, user) -> QuerySet[Candidate]:
     return restrict(Candidate.objects.only(*_LISTED), user=user)
 
 
-def candidate_page_count(keys: "QuerySet | KeysThenRest") -> int:
+def candidate_page_count(keys) -> int:
     """How many candidates `candidate_page_keys` gave, up to COUNTED_UP_TO + 1 (more than
     COUNTED_UP_TO), from the same index: a whole stage's exact count at 1,000,000 candidates
     alone takes longer than the page may."""
-    if isinstance(keys, KeysThenRest):
-        return keys.count_up_to(COUNTED_UP_TO + 1)
-    return keys[: COUNTED_UP_TO + 1].count()
+    return _count_up_to(keys, COUNTED_UP_TO + 1)
 
 
 @dataclass

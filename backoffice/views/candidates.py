@@ -222,14 +222,12 @@ def candidate_list(request):
     filters, filter_errors = _list_filters(request)
     if search_error:
         filter_errors = {"search": [search_error]}
-    page, rows, count, keys = None, [], None, None
+    page, rows, keys, more = None, [], None, False
     if not filter_errors:
-        # Narrowed by position or stage, the page's keys come from the applications' indexes.
+        # Narrowed by position or stage, or sorted by an application, the page's keys come from
+        # the applications' indexes.
         keys = selectors.candidate_page_keys(user=request.user, filters=filters)
-    narrowed = keys is not None
-    if narrowed:
-        count = selectors.candidate_page_count(keys)
-    more = count is not None and count > selectors.COUNTED_UP_TO
+    from_applications = keys is not None
     try:
         if filter_errors:
             raise ValidationFailed(_("Check the filters."), fields=filter_errors)
@@ -238,13 +236,18 @@ def candidate_list(request):
     except ValidationFailed as error:
         filter_errors = error.fields
     else:
+        # The whole list is counted from its tally; a filtered one, or one read from the
+        # applications, up to COUNTED_UP_TO.
+        narrowed = any(value for name, value in filters.items() if name != "sort")
+        count = selectors.candidate_page_count(keys) if from_applications or narrowed else None
+        more = count is not None and count > selectors.COUNTED_UP_TO
         page = audited_page(
             request,
             selectors.candidate_page_rows(user=request.user),
             detail={"query": candidate_search_for_trail(filters)},
             count=selectors.COUNTED_UP_TO if more else count,
             keys=keys,
-            key=None if narrowed else "pk",
+            key=None if from_applications else "pk",
         )
         rows = selectors.candidate_rows(page.object_list, user=request.user)
         file_url, interview_url = url_for_each("hr-candidate"), url_for_each("hr-interview")

@@ -13,6 +13,7 @@ from backoffice.selectors import candidate_file
 from backoffice.selectors.candidate_file import candidate_page_count, candidate_page_keys
 from candidates.models import OPEN_STAGES, Application, Candidate, Stage
 from candidates.services.applications import application_move
+from candidates.services.candidates import candidate_update
 from hrsuite.roles import Role
 from tests.backoffice.test_candidate_list import _candidates, _rows
 from tests.factories import make_application, make_candidate, make_position, make_user
@@ -238,13 +239,22 @@ def test_sorted_by_time_in_stage_the_keys_list_each_candidate_once_by_their_matc
     assert len(listed(sort="in_stage")) == Candidate.objects.count()
 
 
-def test_sorted_by_time_in_stage_a_long_list_says_more_than_it_counts(client, recruiter, monkeypatch):
+def test_a_long_sorted_or_filtered_list_says_more_than_it_counts(client, recruiter, monkeypatch):
+    """Sorted by an application, or filtered by the candidates' own columns, the list counts up
+    to COUNTED_UP_TO too; the whole list, sorted by when they were added, counts them all."""
     monkeypatch.setattr(candidate_file, "COUNTED_UP_TO", 5)
-    _candidates(recruiter, 7)
+    for candidate in _candidates(recruiter, 7):
+        candidate_update(candidate=candidate, source="referral", actor=recruiter)
     client.force_login(recruiter)
-    for filters in ({"sort": "in_stage"}, {"sort": "-in_stage", "stage": Stage.INTERVIEWING}):
+    for filters in (
+        {"sort": "in_stage"},
+        {"sort": "-in_stage", "stage": Stage.INTERVIEWING},
+        {"sort": "position"},
+        {"source": "referral"},
+    ):
         page = client.get(LIST, filters).text
-        assert "More than 5 candidates" in page and _rows(page) == 5
+        assert "More than 5 candidates" in page and _rows(page) == 5, filters
+    assert _total(client.get(LIST, {"sort": "added"}).text) == 7
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's query plans")
@@ -268,3 +278,60 @@ def test_sorted_by_time_in_stage_a_page_is_read_along_an_index(recruiter):
         plan = first[25:50].explain()
         assert f"using {index}" in plan, plan
         assert not re.search(r"(?<!Incremental )Sort  \(", plan), plan
+
+
+def test_sorted_by_position_the_keys_list_each_candidate_once_under_their_first_position(
+    client, recruiter, time_machine
+):
+    """By the title of the first of their positions, positions of one title in the order of
+    their ids, newest first within each; those without an open application last (not narrowed).
+    The same as the candidates' own sort, which a search takes."""
+    time_machine.move_to(datetime.datetime(2027, 1, 1, 9, tzinfo=datetime.UTC))
+    titles = ["Zeta", "Alpha", "Mu", "Alpha"]
+    positions = [make_position(recruiter, title_en=title) for title in titles]
+    made = []
+    for n in range(27):
+        time_machine.shift(datetime.timedelta(minutes=5))
+        made.append(make_application(recruiter, position=positions[n % 4]))
+    for n in (1, 4, 9):  # a second application, under a position earlier or later by title
+        make_application(recruiter, candidate=made[n].candidate, position=positions[(n + 2) % 4])
+    application_move(application=made[2], event="withdraw", actor=recruiter)
+    application_move(application=made[7], event="screen", actor=recruiter)
+    make_candidate(recruiter)
+    client.force_login(recruiter)
+
+    def listed(**filters) -> list[str]:
+        shown, page = [], 1
+        while True:
+            text = client.get(LIST, {**filters, "sort": "position", "page": page}).text
+            rows = re.findall(r'<td><a href="/hr/candidates/([0-9a-f-]{36})/', text)
+            shown += rows
+            if not rows or len(shown) >= _total(text):
+                return shown
+            page += 1
+
+    def expected(**wanted) -> list[str]:
+        narrowed = bool(wanted)
+        if "stage" not in wanted:
+            wanted["stage__in"] = OPEN_STAGES
+        keyed, rest = [], []
+        for candidate in Candidate.objects.all():
+            mine = Application.objects.filter(candidate=candidate, **wanted).select_related("position")
+            firsts = sorted((a.position.title_en, str(a.position_id)) for a in mine)
+            newest = (-candidate.created_at.timestamp(), str(candidate.pk))
+            if firsts:
+                keyed.append((firsts[0], newest))
+            elif not narrowed:
+                rest.append(newest)
+        return [key[1][1] for key in sorted(keyed)] + [key[1] for key in sorted(rest)]
+
+    assert candidate_page_keys(user=recruiter, filters={"sort": "position"}) is not None
+    assert listed() == expected()
+    assert listed(stage=Stage.APPLIED) == expected(stage=Stage.APPLIED)
+    assert len(listed()) == Candidate.objects.count()
+    # Narrowed by a search (every name holds "Candidate"), the candidates sort themselves, in
+    # the same order.
+    searched = client.post(LIST, {"find": "search", "search": "Candidate"})
+    assert searched.status_code == 302
+    text = client.get(searched.url + "&sort=position").text
+    assert re.findall(r'<td><a href="/hr/candidates/([0-9a-f-]{36})/', text) == expected()[:25]
