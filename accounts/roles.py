@@ -10,6 +10,7 @@ _HIRING_MODELS = {
     "candidates": [
         "candidate",
         "position",
+        "positionweights",
         "application",
         "stagechange",
         "priorrecord",

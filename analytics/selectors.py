@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import QuerySet
 
 from analytics.models import PerformanceRating, ValidityResult
-from candidates.models import Position
+from candidates.models import Position, PositionWeights
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
 
@@ -73,3 +73,13 @@ def dimension_labels_of(result: ValidityResult) -> dict:
         for key, by_language in (own or {}).items():
             labels.setdefault(key, by_language)
     return labels
+
+
+# The versions of a position's weights its validity page lists, newest first.
+WEIGHT_VERSIONS_SHOWN = 5
+
+
+def weight_versions_of(position: Position, *, user) -> list[PositionWeights]:
+    """The newest versions of the position's dimension weights, with who set them."""
+    versions = restrict(PositionWeights.objects.filter(position=position), user=user)
+    return list(versions.select_related("set_by").order_by("-version")[:WEIGHT_VERSIONS_SHOWN])

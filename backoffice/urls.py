@@ -36,5 +36,6 @@ urlpatterns = [
     path("analytics/", analytics.analytics_home, name="hr-analytics"),
     path("analytics/validity/<uuid:pk>/", analytics.validity_page, name="hr-validity"),
     path("analytics/validity/<uuid:pk>/export.csv", analytics.validity_export, name="hr-validity-export"),
+    path("analytics/validity/<uuid:pk>/adopt/", analytics.validity_adopt, name="hr-validity-adopt"),
     path("analytics/ratings/", analytics.ratings_upload, name="hr-ratings-upload"),
 ]

@@ -61,6 +61,7 @@ class PositionOut(ModelOut):
             "region",
             "time_zone",
             "dimension_weights",
+            "weights_version",
             "status",
             "rejection_notice_hours",
             "stuck_after_days",

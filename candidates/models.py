@@ -65,6 +65,10 @@ class Position(DomainModel):
     interview_plan = models.JSONField(_("interview plan"), default=list)
     # {"communication": 0.3, "problem_solving": 0.4, ...}; weights sum to 1.
     dimension_weights = models.JSONField(_("score weights per dimension"), default=dict)
+    # The version of those weights, counted from 1: each change is a `PositionWeights` row, and
+    # every AI assessment keeps the version it was scored under (docs/architecture.md, "Later
+    # performance and validity").
+    weights_version = models.PositiveIntegerField(_("weights version"), default=1)
     # HR's label of each dimension in each language: {"problem_solving": {"en": "Problem
     # solving", "zh-hans": "解决问题"}}; read through `dimension_label`.
     dimension_labels = models.JSONField(_("dimension labels"), default=dict)
@@ -142,6 +146,36 @@ def title_in(values: dict, language: str | None = None, *, prefix: str = "") -> 
     `language` (the active one when None), else in the other."""
     titles = {code: values.get(f"{prefix}{name}") for code, name in Position.TITLE_FIELDS.items()}
     return in_language(titles, language)
+
+
+class PositionWeights(DomainModel):
+    """One version of a position's dimension weights: as HR set them, or adopted from the
+    weights fitted to hires' later performance, with what the adoption was based on. The
+    position's `dimension_weights` are always its latest version's."""
+
+    class Source(models.TextChoices):
+        SET = "set", _("Set by HR")
+        ADOPTED = "adopted", _("Adopted from the validity figures")
+
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="weight_versions")
+    version = models.PositiveIntegerField(_("version"))
+    weights = models.JSONField(_("weights"))
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(_("set at"))
+    # For an adoption: the validity figures' row, when they were computed, on how many hires, and
+    # the cross-validated gain with its interval. Numbers only.
+    basis = models.JSONField(_("basis"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["position", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["position", "version"], name="position_weights_once_per_version"),
+        ]
+        verbose_name = _("position weights")
+        verbose_name_plural = _("position weights")
 
 
 # Interviewers see the résumé, not contact data or identity documents; the candidate sees their

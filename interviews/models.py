@@ -231,6 +231,9 @@ class AIAssessment(DomainModel):
     overall_score = models.DecimalField(max_digits=5, decimal_places=2)
     overall_confidence = models.DecimalField(max_digits=4, decimal_places=3)
     model_version = models.CharField(max_length=100)
+    # The version of the position's dimension weights it was scored under (`PositionWeights`);
+    # empty for assessments received before weights had versions.
+    weights_version = models.PositiveIntegerField(null=True, blank=True)
     # 0..1, from the provider's speech recognition; low quality routes to human review.
     transcript_quality = models.DecimalField(max_digits=4, decimal_places=3)
     transcript = EncryptedTextField(_("transcript"))

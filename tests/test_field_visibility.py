@@ -120,6 +120,7 @@ PAGE_ARGUMENTS = {
     ("careers-applied", "pk"): Position,
     ("hr-validity", "pk"): ValidityResult,
     ("hr-validity-export", "pk"): ValidityResult,
+    ("hr-validity-adopt", "pk"): ValidityResult,
 }
 # Routes not read, and why.
 NOT_READ = {

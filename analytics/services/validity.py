@@ -152,7 +152,10 @@ class _Department:
     def __init__(self, department: str):
         in_department = {"application__position__department": department}
         self.positions = {
-            p.pk: p for p in Position.objects.filter(department=department).only("id", "dimension_weights")
+            p.pk: p
+            for p in Position.objects.filter(department=department).only(
+                "id", "dimension_weights", "weights_version"
+            )
         }
         self.position_of: dict = {}
         self.hired: set = set()
@@ -287,7 +290,14 @@ def position_figures(data: _Department, position: Position) -> dict:
 def _weights(data: _Department, position: Position, rated: list) -> dict:
     names = _dimensions(position)
     complete = [app for app in rated if names and all(app in data.ai.get(name, {}) for name in names)]
-    result = {"n": len(complete), "enough": len(complete) >= min_n(), "names": names}
+    # The version compared against: only those weights may be replaced by the suggestion
+    # (`analytics.services.weights`).
+    result = {
+        "n": len(complete),
+        "enough": len(complete) >= min_n(),
+        "names": names,
+        "weights_version": position.weights_version,
+    }
     if result["enough"]:
         scores = [[data.ai[name][app] for name in names] for app in complete]
         performance = [data.performance[app] for app in complete]

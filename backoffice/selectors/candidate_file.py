@@ -509,7 +509,7 @@ _ASSIGNMENT_COLUMNS = ("interview", "created_at", *_named("interviewer"))
 # The full transcript and the provider's raw payload are not shown, so not decrypted.
 _ASSESSMENT_COLUMNS = (
     *("interview", "overall_score", "overall_confidence", "model_version", "transcript_quality"),
-    *("needs_human_review", "received_at", "first_reviewed_at"),
+    *("weights_version", "needs_human_review", "received_at", "first_reviewed_at"),
 )
 _DIMENSION_COLUMNS = ("assessment", "dimension", "score", "confidence", "evidence")
 _REVIEW_COLUMNS = ("dimension_score", "outcome", "score", "reason", "created_at", *_named("reviewer"))

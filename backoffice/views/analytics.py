@@ -17,13 +17,14 @@ from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from analytics import selectors
 from analytics.models import ValidityResult
 from analytics.ratings_csv import read_ratings_file
 from analytics.services.ratings import ImportRefused, performance_ratings_import
 from analytics.services.validity import AI, OVERALL
+from analytics.services.weights import suggested_weights_adopt
 from candidates.dimensions import dimension_label
 from hrsuite import uploads
 from hrsuite.downloads import attachment
@@ -180,7 +181,32 @@ def validity_page(request, pk):
         "weights": figures and _weights(figures.get("weights"), labels),
         "is_department": row.kind == ValidityResult.Kind.DEPARTMENT,
     }
+    if row.position is not None:
+        fitted = ((figures or {}).get("weights") or {}).get("weights_version")
+        context["versions"] = selectors.weight_versions_of(row.position, user=request.user)
+        context["weights_current"] = fitted == row.position.weights_version
+        context["may_adopt"] = _may_act(request) and context["weights_current"]
     return render(request, "hr/validity.html", context)
+
+
+@role_required(*HR)
+@require_POST
+def validity_adopt(request, pk):
+    """A recruiter makes the suggested weights the position's next version of its weights."""
+    if not _may_act(request):
+        raise PermissionDenied
+    row = _result(request, pk)
+    try:
+        position = suggested_weights_adopt(result=row, actor=request.user)
+    except ValidationFailed as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The suggested weights are adopted as version %(version)d of the position's weights.")
+            % {"version": position.weights_version},
+        )
+    return redirect("hr-validity", pk=row.pk)
 
 
 def _percent(share) -> str:

@@ -7,17 +7,25 @@ arguments and leave every rule to this module, so both refuse the same input wit
 named."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from audit.models import AuditAction
 from audit.services import audit_record
 from candidates.languages import LANGUAGES
-from candidates.models import HEADCOUNT_MAX, REJECTION_NOTICE_HOURS_MAX, STUCK_AFTER_DAYS_MAX, Position
+from candidates.models import (
+    HEADCOUNT_MAX,
+    REJECTION_NOTICE_HOURS_MAX,
+    STUCK_AFTER_DAYS_MAX,
+    Position,
+    PositionWeights,
+)
 from candidates.services.validation import check_length, check_region, check_time_zone, raise_if_errors
+from hrsuite.errors import Conflict
 from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import get_for_change, has_role, require
 from hrsuite.roles import Role
@@ -372,6 +380,7 @@ def position_create(*, actor, **values) -> Position:
     position = Position(**cleaned)
     position.save(force_insert=True)
     position.interviewers.set(interviewers)
+    _weights_version_record(position, source=PositionWeights.Source.SET, actor=actor)
     audit_record(actor=actor, action=AuditAction.CREATE, target=position, changed_fields=FIELDS)
     return position
 
@@ -397,8 +406,85 @@ def position_update(*, position: Position, actor, **changes) -> Position:
         return position
     for name, value in cleaned.items():
         setattr(position, name, value)
-    position.save(update_fields=[name for name in changed if name != "interviewers"] + ["updated_at"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, target=position, changed_fields=changed)
+    saved = [name for name in changed if name != "interviewers"]
+    detail = None
+    if "dimension_weights" in changed:
+        position.weights_version += 1
+        saved.append("weights_version")
+        detail = {"weights_version": position.weights_version}
+    position.save(update_fields=[*saved, "updated_at"])
+    if "dimension_weights" in changed:
+        _weights_version_record(position, source=PositionWeights.Source.SET, actor=actor)
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, target=position, changed_fields=changed, detail=detail
+    )
+    return position
+
+
+def _weights_version_record(position: Position, *, source: str, actor, basis: dict | None = None) -> None:
+    PositionWeights(
+        position=position,
+        version=position.weights_version,
+        weights=position.dimension_weights,
+        source=source,
+        set_by=actor if isinstance(actor, User) else None,
+        set_at=timezone.now(),
+        basis=basis or {},
+    ).save(force_insert=True)
+
+
+# Adopted weights are kept to three decimals, as HR types them.
+_ADOPTED_PLACES = Decimal("0.001")
+
+
+def adopted_weights(suggested: dict[str, float]) -> dict[str, float]:
+    """Fitted weights as a position keeps them: three decimals, adding up to exactly 1 (the
+    rounding's remainder goes to the weightiest)."""
+    rounded = {
+        key: Decimal(str(value)).quantize(_ADOPTED_PLACES, ROUND_HALF_EVEN)
+        for key, value in suggested.items()
+    }
+    heaviest = max(sorted(rounded), key=lambda key: rounded[key])
+    rounded[heaviest] += Decimal(1) - sum(rounded.values())
+    return {key: float(value) for key, value in rounded.items()}
+
+
+@transaction.atomic
+def position_weights_adopt(*, position: Position, weights: dict[str, float], basis: dict, actor) -> Position:
+    """Make `weights` (fitted to hires' later performance, `basis` saying from what) the
+    position's new version of its weights: the same dimensions as now, checked as any weights
+    are. Refused (409 `weights_changed`) when the position's weights are no longer
+    `basis["weights_version"]`, the version the fit compared against."""
+    position = get_for_change(Position.objects, user=actor, pk=position.pk)
+    if basis.get("weights_version") != position.weights_version:
+        message = gettext(
+            "The position's weights changed after these figures were computed; adopt the next ones."
+        )
+        raise Conflict(message, fields={"dimension_weights": [message]}, code="weights_changed")
+    errors: dict[str, list[str]] = {}
+    cleaned = _check_weights(weights, errors)
+    if not errors and set(cleaned) != set(position.dimension_weights):
+        errors["dimension_weights"] = [gettext("Weigh exactly the position's dimensions.")]
+    raise_if_errors(errors)
+    before, before_version = position.dimension_weights, position.weights_version
+    position.dimension_weights = cleaned
+    position.weights_version += 1
+    position.save(update_fields=["dimension_weights", "weights_version", "updated_at"])
+    _weights_version_record(position, source=PositionWeights.Source.ADOPTED, actor=actor, basis=basis)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=position,
+        changed_fields=["dimension_weights", "weights_version"],
+        detail={
+            "event": "weights_adopted",
+            "from_version": before_version,
+            "to_version": position.weights_version,
+            "from": before,
+            "to": cleaned,
+            "basis": basis,
+        },
+    )
     return position
 
 

@@ -45,6 +45,7 @@ class AssessmentOut(ModelOut):
             "overall_score",
             "overall_confidence",
             "model_version",
+            "weights_version",
             "transcript_quality",
             "needs_human_review",
             "first_reviewed_at",

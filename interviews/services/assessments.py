@@ -130,6 +130,7 @@ def assessment_ingest(
         overall_score=values["overall_score"],
         overall_confidence=values["confidence"],
         model_version=values["model_version"],
+        weights_version=interview.application.position.weights_version,
         transcript_quality=values["transcript_quality"],
         transcript=str(payload.get("transcript") or ""),
         raw_payload=_kept(payload),
