@@ -483,6 +483,9 @@ SPECTACULAR_SETTINGS = {
         "PrivacyRequestChannelEnum": "privacy.models.PrivacyRequest.Channel",
         "RecordedChannelEnum": "privacy.services.requests.RECORDED_CHANNEL_CHOICES",
         "AccessBundleStatusEnum": "privacy.models.AccessBundle.Status",
+        "AccommodationKindEnum": "interviews.models.Accommodation.Kind",
+        "AccommodationStateEnum": "interviews.models.Accommodation.State",
+        "AccommodationChannelEnum": "interviews.models.Accommodation.Channel",
     },
 }
 
