@@ -30,7 +30,7 @@ def test_a_candidate_asks_for_extra_time_and_the_booked_slot_grows(
     page.get_by_role("link", name="Accommodations").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Accommodations for your interview")
     expect(page.get_by_text("It is booked for 45 minutes.")).to_be_visible()
-    page.get_by_label("Extra time").check()
+    page.get_by_role("radio", name="Extra time").check()
     page.get_by_label(re.compile("^Extra minutes")).fill("15")
     page.get_by_label(re.compile("^In your words")).fill("I read slowly; dyslexia.")
     page.get_by_role("button", name="Ask for this accommodation").click()
