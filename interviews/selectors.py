@@ -370,7 +370,11 @@ class AccommodationFilter(django_filters.FilterSet):
         fields = ["interview", "candidate", "kind", "state", "overdue"]
 
     def _overdue(self, queryset, name, value):
-        late = Q(state=Accommodation.State.REQUESTED, answer_by__lt=timezone.now())
+        late = Q(
+            state=Accommodation.State.REQUESTED,
+            answer_by__lt=timezone.now(),
+            interview__status=Interview.Status.SCHEDULED,
+        )
         return queryset.filter(late if value else ~late)
 
 

@@ -61,7 +61,13 @@ def answer_by_for(*, requested_at: datetime, starts_at: datetime) -> datetime:
 
 
 def is_overdue(accommodation: Accommodation, *, now: datetime | None = None) -> bool:
-    return accommodation.state == State.REQUESTED and accommodation.answer_by < (now or timezone.now())
+    """Asked for, not answered by its deadline, and its interview still ahead (once it is held or
+    cancelled, an answer helps no one: the API's `overdue` filter too)."""
+    return (
+        accommodation.state == State.REQUESTED
+        and accommodation.answer_by < (now or timezone.now())
+        and accommodation.interview.status == Interview.Status.SCHEDULED
+    )
 
 
 def effect_label(accommodation: Accommodation) -> str:

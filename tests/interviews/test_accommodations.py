@@ -306,6 +306,15 @@ def test_overdue_requests_are_shown_to_hr(api, booked, candidate_user, recruiter
     response = api.as_user(recruiter).get(reverse("accommodation-list"), {"overdue": "true"})
     assert [row["id"] for row in response.json()["results"]] == [str(asked.pk)]
     assert response.json()["results"][0]["overdue"] is True
+    # Cancelled, the interview needs no answer any more.
+    from interviews.services.scheduling import interview_cancel
+
+    interview_cancel(interview=booked, reason="The candidate withdrew.", actor=recruiter)
+    asked.interview.refresh_from_db()
+    assert not accommodations.is_overdue(asked)
+    assert (
+        api.as_user(recruiter).get(reverse("accommodation-list"), {"overdue": "true"}).json()["results"] == []
+    )
 
 
 # --- Evaluation by a person only ------------------------------------------------------------------
