@@ -28,6 +28,7 @@ _HIRING_MODELS = {
         "consent",
         "consentnotice",
         "rescheduleoffer",
+        "accommodation",
     ],
     "notifications": ["notification"],
     "onboarding": [
@@ -62,6 +63,8 @@ _RECRUITER_WRITES = {
         "interview": ["add", "change"],
         "interviewassignment": ["add", "delete"],
         "humanreview": ["add"],
+        # Answering a candidate's accommodation request (they ask for it themselves).
+        "accommodation": ["change"],
     },
     # Retrying a failed message.
     "notifications": {"notification": ["change"]},

@@ -8,6 +8,7 @@ from accounts.apis import ApiTokenApi, MeApi, TokenApi
 from analytics.apis import PerformanceRatingApi
 from audit.apis import AuditEventApi
 from candidates.apis import ApplicationIntakeApi, CandidateApi, PositionApi, PriorRecordApi, ResumeFileApi
+from interviews.apis.accommodations import AccommodationApi
 from interviews.apis.applications import ApplicationWithFeedbackApi
 from interviews.apis.assessments import AssessmentApi
 from interviews.apis.assignments import AssignmentApi
@@ -48,6 +49,7 @@ router.register("scheduling", SchedulingApi, basename="scheduling")
 router.register("incidents", IncidentApi, basename="incident")
 router.register("completion-rates", CompletionRateApi, basename="completion-rate")
 router.register("consents", ConsentApi, basename="consent")
+router.register("accommodations", AccommodationApi, basename="accommodation")
 router.register("decisions", DecisionApi, basename="decision")
 router.register("offers", OfferApi, basename="offer")
 router.register("background-checks", BackgroundCheckApi, basename="background-check")

@@ -11,7 +11,7 @@ from icalendar.prop import vText
 from candidates.models import Application, Stage
 from candidates.notices import application_context, application_named
 from hrsuite.formatting import format_time
-from interviews.models import Interview, InterviewAssignment, Scorecard
+from interviews.models import Accommodation, Interview, InterviewAssignment, Scorecard
 from interviews.notices import InterviewMessage
 from interviews.services import candidate_links
 from notifications import registry
@@ -75,7 +75,26 @@ def _context(notification, *, zone: ZoneInfo, language: str) -> dict:
     application = application_named(notification.payload)
     if application is not None:
         context.update(application_context(application, language=language))
+    if "accommodation" in notification.payload:
+        context.update(_accommodation_context(notification, zone=zone, language=language))
     return context
+
+
+def _accommodation_context(notification, *, zone: ZoneInfo, language: str) -> dict:
+    """The request a message is about, read now: its kind, state and HR's answer (the candidate's
+    own; the recruiters' message names none of it but the kind and the deadline, the request's
+    words staying on HR's page). Rendered in the message's language, which has been activated."""
+    accommodation = Accommodation.objects.filter(pk=notification.payload["accommodation"]).first()
+    if accommodation is None:
+        return {}
+    return {
+        "accommodation_kind": accommodation.get_kind_display(),
+        "extra_minutes": accommodation.extra_minutes,
+        "granted": accommodation.state == Accommodation.State.GRANTED,
+        "declined": accommodation.state == Accommodation.State.DECLINED,
+        "answer": accommodation.answer if notification.candidate_id else "",
+        "answer_by": format_time(accommodation.answer_by, zone=zone, language=language),
+    }
 
 
 def _parse_time(value) -> datetime | None:

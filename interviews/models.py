@@ -11,7 +11,7 @@ from candidates.models import Application
 from hrsuite.fields import EncryptedJSONField, EncryptedTextField
 from hrsuite.models import DomainModel, ReceivedEvent
 from hrsuite.tallies import row_count_kept
-from hrsuite.visibility import ALSO_INTERVIEWER, HR_ONLY, restricted_fields
+from hrsuite.visibility import ALSO_CANDIDATE, ALSO_INTERVIEWER, HR_ONLY, restricted_fields
 
 
 @row_count_kept
@@ -483,5 +483,95 @@ class RescheduleOffer(DomainModel):
         ordering = ["-created_at"]
         verbose_name = _("reschedule offer")
         verbose_name_plural = _("reschedule offers")
+
+    data_subject = "interview__application__candidate_id"
+
+
+# The candidate reads what they asked and HR's answer; an interviewer sees that an accommodation
+# applies and what it changes (kind, minutes), never the candidate's words nor HR's answer, which
+# may speak of their health; who decided is HR's (docs/architecture.md, "Accommodations").
+@restricted_fields(words=ALSO_CANDIDATE, answer=ALSO_CANDIDATE, decided_by=HR_ONLY)
+class Accommodation(DomainModel):
+    """What a candidate asks to be changed about one interview, and HR's answer by `answer_by`."""
+
+    class Kind(models.TextChoices):
+        EXTRA_TIME = "extra_time", _("Extra time")
+        CAPTIONS = "captions", _("Captions")
+        HUMAN_ONLY = "human_only", _("Evaluation by a person only")
+        OTHER_FORMAT = "other_format", _("Another interview format")
+        OTHER = "other", _("Something else")
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        GRANTED = "granted", _("Granted")
+        DECLINED = "declined", _("Declined")
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("Candidate portal")
+        LINK = "link", _("Interview link")
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="accommodations")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # Extra time only: the minutes asked for, which granting adds to the booked slot.
+    extra_minutes = models.PositiveSmallIntegerField(_("extra minutes"), null=True, blank=True)
+    # What the candidate wrote, in their words: personal, possibly about their health.
+    words = EncryptedTextField(_("in the candidate's words"))
+    channel = models.CharField(_("asked through"), max_length=8, choices=Channel.choices)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.REQUESTED)
+    requested_at = models.DateTimeField(_("asked at"))
+    # When HR must have answered: HRSUITE_ACCOMMODATION_ANSWER_DAYS working days after the
+    # request, and never after the interview starts; kept as it was when the request came in.
+    answer_by = models.DateTimeField(_("answer by"))
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    # HR's answer, which the candidate is sent.
+    answer = EncryptedTextField(_("answer"))
+
+    class Meta:
+        ordering = ["requested_at"]
+        constraints = [
+            # One request of a kind per interview until it is declined: a second one while the
+            # first is open or in force would only race it.
+            models.UniqueConstraint(
+                fields=["interview", "kind"],
+                condition=models.Q(state__in=["requested", "granted"]),
+                name="accommodation_once_per_kind",
+            ),
+            # Minutes belong to extra time, and extra time has them.
+            models.CheckConstraint(
+                condition=(models.Q(kind="extra_time") & models.Q(extra_minutes__isnull=False))
+                | (~models.Q(kind="extra_time") & models.Q(extra_minutes__isnull=True)),
+                name="accommodation_minutes_for_extra_time",
+            ),
+            # An answered request names when it was answered; a declined one says why.
+            models.CheckConstraint(
+                condition=models.Q(state="requested") | models.Q(decided_at__isnull=False),
+                name="accommodation_answered_at",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="declined") | ~models.Q(answer=""),
+                name="accommodation_declined_with_answer",
+            ),
+        ]
+        indexes = [
+            # The open requests by deadline (overdue ones first), a few rows of many.
+            models.Index(
+                fields=["answer_by", "id"],
+                condition=models.Q(state="requested"),
+                name="accommodation_open_due",
+            ),
+        ]
+        verbose_name = _("accommodation")
+        verbose_name_plural = _("accommodations")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_state_display()})"
 
     data_subject = "interview__application__candidate_id"

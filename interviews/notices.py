@@ -10,6 +10,8 @@ Each message's `payload` says what it announces:
 - scorecard_request, scorecard_reminder: {"round": n}; sent only while the recipient's
   scorecard for the interview is not submitted;
 - application_rejected: {"application": id}; sent only while the application is rejected;
+- accommodation_requested (to the recruiters), accommodation_answered (to the candidate):
+  {"accommodation": id}; the request and HR's answer are read from it at send time;
 - anything else: {} or ids; sent as queued (while its interview exists).
 """
 
@@ -30,3 +32,6 @@ class InterviewMessage(models.TextChoices):
     HUMAN_INTERVIEW_NEEDED = "human_interview_needed", _("Human-reviewed interview needed")
     # The candidate's answer after a rejection, HRSUITE_REJECTION_NOTICE_HOURS after it.
     APPLICATION_REJECTED = "application_rejected", _("Your application")
+    # docs/architecture.md, "Accommodations".
+    ACCOMMODATION_REQUESTED = "accommodation_requested", _("Accommodation requested")
+    ACCOMMODATION_ANSWERED = "accommodation_answered", _("Your accommodation request")

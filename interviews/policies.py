@@ -5,6 +5,7 @@ from django.db.models import Q
 from hrsuite.permissions import granted, has_role, link_rule, object_policy
 from hrsuite.roles import Role
 from interviews.models import (
+    Accommodation,
     AIAssessment,
     Consent,
     Interview,
@@ -72,6 +73,23 @@ def _consent(user, action):
     return None
 
 
+@object_policy(Accommodation)
+def _accommodation(user, action):
+    # The candidate sees and asks for their own. An interviewer sees that one applies to an
+    # interview they are assigned to (granted only), and what it changes; the candidate's words
+    # and HR's answer are concealed from them (the model's field declarations), as is who decided.
+    if has_role(user, Role.CANDIDATE) and action in ("view", "add"):
+        return Q(interview__application__candidate__user=user)
+    if action == "view" and has_role(user, Role.INTERVIEWER):
+        return Q(
+            interview__in=_assigned_interviews(user).grants.values("content_object_id"),
+            state=Accommodation.State.GRANTED,
+        )
+    return None
+
+
 # A candidate's interview link moves their interview (a change of it). The consent and reschedule
 # links act through services that take the candidate from the link itself, so they need no rule.
 link_rule("interview", Interview, actions={"view", "change"})
+# ... and asks for an accommodation for it, and sees those they asked for.
+link_rule("interview", Accommodation, actions={"view", "add"})

@@ -10,12 +10,14 @@ from django.utils import timezone
 
 from candidates.models import Application
 from candidates.selectors import application_detail_queryset
+from hrsuite import trail
 from hrsuite.errors import ValidationFailed
 from hrsuite.permissions import granted_keys, has_role, restrict
 from hrsuite.roles import Role
 from hrsuite.selectors import IntegerKeyFilter, filtered
 from interviews.models import (
     WAITING_FOR_REVIEW,
+    Accommodation,
     AIAssessment,
     AIDimensionScore,
     Consent,
@@ -350,3 +352,54 @@ def consent_list_for(*, user, filters=None) -> QuerySet[Consent]:
     """Recruiters and HR admins see every decision, a candidate their own, interviewers none."""
     queryset = restrict(consent_detail_queryset(user=user), user=user).order_by("-decided_at", "id")
     return filtered(ConsentFilter, filters, queryset)
+
+
+# --- Accommodations (docs/architecture.md, "Accommodations") -----------------------------------------
+
+
+class AccommodationFilter(django_filters.FilterSet):
+    interview = django_filters.UUIDFilter()
+    candidate = django_filters.UUIDFilter(field_name="interview__application__candidate")
+    kind = django_filters.ChoiceFilter(choices=Accommodation.Kind.choices)
+    state = django_filters.ChoiceFilter(choices=Accommodation.State.choices)
+    # Asked for and not answered by its deadline.
+    overdue = _yes_or_no(method="_overdue")
+
+    class Meta:
+        model = Accommodation
+        fields = ["interview", "candidate", "kind", "state", "overdue"]
+
+    def _overdue(self, queryset, name, value):
+        late = Q(
+            state=Accommodation.State.REQUESTED,
+            answer_by__lt=timezone.now(),
+            interview__status=Interview.Status.SCHEDULED,
+        )
+        return queryset.filter(late if value else ~late)
+
+
+def accommodation_detail_queryset(*, user) -> QuerySet[Accommodation]:
+    return Accommodation.objects.select_related("interview", "decided_by")
+
+
+def accommodation_list_for(*, user, filters=None) -> QuerySet[Accommodation]:
+    """Recruiters and HR admins see every request, a candidate their own, an interviewer the
+    granted ones of the interviews they are assigned to; open ones soonest deadline first."""
+    queryset = restrict(accommodation_detail_queryset(user=user), user=user)
+    queryset = filtered(AccommodationFilter, filters, queryset)
+    if (filters or {}).get("state") == Accommodation.State.REQUESTED:
+        return queryset.order_by("answer_by", "id")
+    return queryset.order_by("-requested_at", "id")
+
+
+def interview_accommodations_for(*, user, interview, page: str) -> list[Accommodation]:
+    """The accommodations of one interview that `user` sees (an interviewer: the granted ones),
+    oldest first, read as one `list` event of the page that shows them."""
+    rows = list(
+        restrict(accommodation_detail_queryset(user=user), user=user)
+        .filter(interview_id=interview.pk)
+        .order_by("requested_at", "id")
+    )
+    if rows:
+        trail.listed(actor=user, model=Accommodation, ids=[row.pk for row in rows], detail={"page": page})
+    return rows

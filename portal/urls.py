@@ -2,11 +2,13 @@
 
 Mounted before the token pages of the candidate's e-mails (`portal.link_urls`), so nothing
 here may look like `<page>/<token>/` of theirs: interviews, consent, reschedule, offers, onboarding,
-access-copy.
+access-copy. (`accommodations/<interview id>/` is the signed-in page; the link's requests are made on
+its interview page.)
 """
 
 from django.urls import path
 
+from portal.views import accommodations as accommodation_views
 from portal.views import account as portal_views
 from portal.views import privacy as privacy_views
 
@@ -21,6 +23,11 @@ urlpatterns = [
     path("open/consent/<uuid:interview_id>/", portal_views.open_consent, name="portal-open-consent"),
     path("open/offer/<uuid:offer_id>/", portal_views.open_offer, name="portal-open-offer"),
     path("open/onboarding/<uuid:plan_id>/", portal_views.open_onboarding, name="portal-open-onboarding"),
+    path(
+        "accommodations/<uuid:interview_id>/",
+        accommodation_views.accommodations,
+        name="portal-accommodations",
+    ),
     path("privacy/", privacy_views.privacy, name="portal-privacy"),
     path("privacy/copies/<uuid:bundle_id>/", privacy_views.privacy_copy, name="portal-privacy-copy"),
 ]

@@ -27,7 +27,7 @@ from audit.models import AuditAction, AuditEvent
 from audit.personal import personal_open
 from candidates.models import Application, ApplicationIntake, Candidate, PriorRecord, ResumeFile, StageChange
 from hrsuite.formatting import format_date, format_time
-from interviews.models import AIDimensionScore, Consent, HumanReview, Interview, Scorecard
+from interviews.models import Accommodation, AIDimensionScore, Consent, HumanReview, Interview, Scorecard
 from notifications.models import Notification
 from onboarding.models import (
     BackgroundCheck,
@@ -170,6 +170,11 @@ LABELS = {
     "record": gettext_lazy("Record"),
     "source_detail": gettext_lazy("In your words"),
     "acknowledged_at": gettext_lazy("Notice acknowledged at"),
+    "accommodations": gettext_lazy("Accommodations you asked for"),
+    "extra_minutes": gettext_lazy("Extra minutes"),
+    "words": gettext_lazy("What you wrote"),
+    "answer_by": gettext_lazy("Answer by"),
+    "answer": gettext_lazy("Our answer"),
 }
 # The readable copy's sections, in order.
 SECTIONS = {
@@ -468,6 +473,10 @@ def _interviews(reader: _Reader, candidate: Candidate):
             Prefetch("scorecards", queryset=Scorecard.objects.select_related("interviewer").order_by("pk")),
             "incidents",
             "reschedule_offers",
+            Prefetch(
+                "accommodations",
+                queryset=Accommodation.objects.select_related("decided_by").order_by("requested_at", "pk"),
+            ),
         )
         .order_by("starts_at", "pk")
     )
@@ -509,6 +518,28 @@ def _interviews(reader: _Reader, candidate: Candidate):
                     [
                         reader.record(offer, ("kind", "slots", "expires_at", "chosen_slot", "chosen_at"))
                         for offer in interview.reschedule_offers.all()
+                    ]
+                ),
+                # What they asked for, in their words, and HR's answer (docs/architecture.md,
+                # "Accommodations").
+                accommodations=reader.nested(
+                    [
+                        reader.record(
+                            accommodation,
+                            (
+                                "kind",
+                                "extra_minutes",
+                                "words",
+                                "channel",
+                                "state",
+                                "requested_at",
+                                "answer_by",
+                                "decided_at",
+                                "decided_by",
+                                "answer",
+                            ),
+                        )
+                        for accommodation in interview.accommodations.all()
                     ]
                 ),
             )

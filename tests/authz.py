@@ -123,6 +123,7 @@ class World:
         self._provisioning()
         self._api_tokens()
         self._privacy_requests()
+        self._accommodations()
         self._performance_ratings()
         # Two events of the trail, among the newest: the API's first page (newest first) holds them.
         from audit.models import AuditEvent
@@ -154,6 +155,23 @@ class World:
             text="Delete my interview video.",
             actor=self.recruiter,
         )
+
+    def _accommodations(self):
+        """Each candidate asked for captions (granted) and for something else (still open) for
+        their interview, signed in to the portal."""
+        from interviews.services import accommodations
+
+        for which in ("mine", "theirs"):
+            user, interview = self.candidate_users[which], self.objects[which]["interview"]
+            granted = accommodations.accommodation_request(
+                interview=interview, kind="captions", words="I am hard of hearing.", actor=user
+            )
+            self.objects[which]["accommodation"] = accommodations.accommodation_grant(
+                accommodation=granted, answer="Captions will be on.", actor=self.recruiter
+            )
+            self.objects[which]["accommodation-open"] = accommodations.accommodation_request(
+                interview=interview, kind="other", words="A quiet room, please.", actor=user
+            )
 
     def _performance_ratings(self):
         """Each candidate's hire (the accepted offer of `_onboarding_plans`) rated for a half-year."""
@@ -884,3 +902,37 @@ WRITES.append(
         },
     )
 )
+
+# --- Accommodations --------------------------------------------------------------------------------
+# Recruiters answer them, HR admins read them, a candidate reads their own (asking is in the portal
+# and on the interview link's page: tests/interviews/test_accommodations.py), an interviewer the
+# granted ones of the interviews they are assigned to, without the candidate's words.
+READS.append(
+    ReadSpec(
+        "accommodation",
+        "accommodation",
+        {**STAFF, **NOBODY_ELSE, "interviewer": {"mine"}, "candidate": {"mine"}},
+    )
+)
+WRITES += [
+    WriteSpec(
+        "accommodation", "grant", "post", _denied(recruiter=200), target=("mine", "accommodation-open")
+    ),
+    WriteSpec(
+        "accommodation",
+        "decline",
+        "post",
+        _denied(recruiter=200),
+        target=("theirs", "accommodation-open"),
+        body=lambda w: {"answer": "We cannot offer another room that day."},
+    ),
+    # Answered already: the recruiter passes the permission check and gets the state answer.
+    WriteSpec(
+        "accommodation",
+        "decline",
+        "post",
+        _denied(recruiter=409),
+        target=("mine", "accommodation"),
+        body=lambda w: {"answer": "Changed our mind."},
+    ),
+]

@@ -47,6 +47,7 @@ from hrsuite.fields import EncryptedJSONField
 from hrsuite.permissions import restrict
 from hrsuite.roles import Role
 from interviews.models import AIAssessment, Interview
+from interviews.services import accommodations
 from interviews.services import candidate_links as interview_links
 from interviews.services import consent as consent_services
 from interviews.services.assignments import assignment_create
@@ -84,6 +85,7 @@ OBVIOUS = {
     "candidates.priorrecord": {"notes"},
     "interviews.humanreview": {"reason", "reviewer"},
     "interviews.scorecard": {"notes"},
+    "interviews.accommodation": {"words", "answer", "decided_by"},
     "onboarding.decision": {"reason", "decided_by"},
     "onboarding.offer": {"salary"},
     "onboarding.offerapproval": {"note", "approver"},
@@ -107,6 +109,7 @@ PAGE_ARGUMENTS = {
     ("portal-result", "assessment_id"): AIAssessment,
     ("portal-open-interview", "interview_id"): Interview,
     ("portal-open-consent", "interview_id"): Interview,
+    ("portal-accommodations", "interview_id"): Interview,
     ("portal-open-offer", "offer_id"): onboarding_models.Offer,
     ("portal-open-onboarding", "plan_id"): onboarding_models.OnboardingPlan,
     ("hr-privacy-request", "pk"): PrivacyRequest,
@@ -226,6 +229,15 @@ class File:
         rejected = application_awaiting_decision(recruiter, candidate=candidate)
         second = make_interview(recruiter, application=rejected)
         assignment_create(interview=second, interviewer=interviewer, actor=recruiter)
+        # Accommodations the candidate asked for it: captions granted (its interviewer sees that
+        # they apply), a quiet room still to be answered.
+        captions = accommodations.accommodation_request(
+            interview=second, kind="captions", words="I am hard of hearing.", actor=candidate_user
+        )
+        accommodations.accommodation_grant(accommodation=captions, answer="Captions are on.", actor=recruiter)
+        accommodations.accommodation_request(
+            interview=second, kind="other", words="A quiet room, please.", actor=candidate_user
+        )
         failed = make_interview(recruiter, application=rejected, starts_in=datetime.timedelta(days=3))
         incident_open(
             interview=failed,

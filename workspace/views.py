@@ -43,7 +43,8 @@ from interviews.models import (
     Scorecard,
     WorkspaceGroup,
 )
-from interviews.selectors import evidence_quotes
+from interviews.selectors import evidence_quotes, interview_accommodations_for
+from interviews.services.accommodations import effect_label
 from interviews.services.assessments import MIN_CONFIDENCE
 from interviews.services.recordings import recording_share
 from interviews.services.scorecards import scorecard_save, scorecard_submit
@@ -366,6 +367,14 @@ def interview_page(request, pk):
             "candidate": candidate,
             "resume_file": resume_file,
             "scorecard": _my_scorecard(request.user, interview, only=_PAGE_SCORECARD),
+            # That an accommodation applies and what it changes; never why (docs/architecture.md,
+            # "Accommodations"): the interviewer's policy gives the granted ones only.
+            "accommodations": [
+                effect_label(row)
+                for row in interview_accommodations_for(
+                    user=request.user, interview=interview, page="workspace_interview"
+                )
+            ],
         }
     if context["scorecard"] is None and interview.status == Status.COMPLETED:
         context["feedback"] = feedback_due(interview)

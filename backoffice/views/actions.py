@@ -33,8 +33,13 @@ from hrsuite.models import BIGINT_MAX
 from hrsuite.permissions import restrict
 from hrsuite.roles import Role
 from interviews.models import AIDimensionScore, Interview
-from interviews.selectors import assessment_list_for, assignment_detail_queryset, interview_detail_queryset
-from interviews.services import scheduling
+from interviews.selectors import (
+    accommodation_detail_queryset,
+    assessment_list_for,
+    assignment_detail_queryset,
+    interview_detail_queryset,
+)
+from interviews.services import accommodations, scheduling
 from interviews.services.assignments import assignment_create, assignment_delete
 from interviews.services.interviews import interview_results_release
 from interviews.services.reviews import human_review_create
@@ -351,6 +356,32 @@ def resume_upload(request, *, candidate_id) -> Done:
     )
 
 
+# --- Accommodations (docs/architecture.md, "Accommodations") ---------------------------------------
+
+
+def _accommodation(request, candidate_id):
+    queryset = restrict(accommodation_detail_queryset(user=request.user), user=request.user)
+    return _one(
+        queryset.filter(interview__application__candidate_id=candidate_id), request.POST.get("accommodation")
+    )
+
+
+def accommodation_grant(request, *, candidate_id) -> Done:
+    accommodation = _accommodation(request, candidate_id)
+    accommodations.accommodation_grant(
+        accommodation=accommodation, answer=request.POST.get("answer", ""), actor=request.user
+    )
+    return Done(_("Accommodation granted. The candidate is told."), f"accommodation-{accommodation.pk}")
+
+
+def accommodation_decline(request, *, candidate_id) -> Done:
+    accommodation = _accommodation(request, candidate_id)
+    accommodations.accommodation_decline(
+        accommodation=accommodation, answer=request.POST.get("answer", ""), actor=request.user
+    )
+    return Done(_("Accommodation declined. The candidate is told."), f"accommodation-{accommodation.pk}")
+
+
 # The file's actions, by the name its forms post; the interview page offers the interview ones.
 # --- Later performance -----------------------------------------------------------------------------
 
@@ -394,9 +425,21 @@ FILE_ACTIONS: dict[str, Action] = {
     "offer_cancel": Action(offer_cancel, "offer"),
     "resume_upload": Action(resume_upload, "candidate"),
     "rating_record": Action(rating_record, "application"),
+    "accommodation_grant": Action(accommodation_grant, "accommodation", form="accommodation_answer"),
+    "accommodation_decline": Action(accommodation_decline, "accommodation", form="accommodation_answer"),
 }
 INTERVIEW_ACTIONS = {
-    name: FILE_ACTIONS[name] for name in ("reschedule", "cancel", "assign", "unassign", "release", "review")
+    name: FILE_ACTIONS[name]
+    for name in (
+        "reschedule",
+        "cancel",
+        "assign",
+        "unassign",
+        "release",
+        "review",
+        "accommodation_grant",
+        "accommodation_decline",
+    )
 }
 
 

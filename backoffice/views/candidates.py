@@ -38,8 +38,9 @@ from hrsuite.pages import audited_page, leave_for, query_without, role_required,
 from hrsuite.permissions import has_role
 from hrsuite.roles import Role
 from interviews.models import Consent, Interview
-from interviews.selectors import evidence_quotes
+from interviews.selectors import evidence_quotes, interview_accommodations_for
 from interviews.services import scheduling
+from interviews.services.accommodations import is_overdue as accommodation_overdue
 from interviews.services.assessments import MIN_CONFIDENCE
 from interviews.services.recordings import recording_share
 from onboarding.models import Offer, OfferApproval
@@ -640,6 +641,26 @@ def interview_recording(request, pk):
         raise Http404 from None
 
 
+_ACCOMMODATION_TONES = {"requested": "warn", "granted": "ok", "declined": "neutral"}
+
+
+def _accommodations(request, interview, refusal) -> list[dict]:
+    """The interview's accommodation requests, each with its answer form's state, its tone and
+    whether it is overdue (docs/architecture.md, "Accommodations")."""
+    rows = interview_accommodations_for(user=request.user, interview=interview, page="hr_interview")
+    now = timezone.now()
+    return [
+        {
+            "accommodation": row,
+            "tone": _ACCOMMODATION_TONES.get(row.state, ""),
+            "overdue": accommodation_overdue(row, now=now),
+            "open": row.state == "requested",
+            "form": _state(refusal, "accommodation_answer", row.pk),
+        }
+        for row in rows
+    ]
+
+
 @role_required(*HR)
 @require_http_methods(["GET", "POST"])
 def interview_page(request, pk):
@@ -665,6 +686,7 @@ def interview_page(request, pk):
     for message in shown.messages:
         message.tone = _tone(message.status)
     context = {
+        "accommodations": _accommodations(request, interview, refusal),
         "interview": interview,
         "application": interview.application,
         "candidate": interview.application.candidate,

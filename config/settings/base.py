@@ -229,6 +229,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 HRSUITE_REMINDER_MINUTES = env.int("HRSUITE_REMINDER_MINUTES", default=15)
 # How often a candidate may move an interview from their interview page (more: ask the recruiter).
 HRSUITE_CANDIDATE_RESCHEDULES_MAX = env.int("HRSUITE_CANDIDATE_RESCHEDULES_MAX", default=2)
+# Working days (Monday to Friday) HR has to answer a candidate's accommodation request; never
+# later than the interview's start (docs/architecture.md, "Accommodations").
+HRSUITE_ACCOMMODATION_ANSWER_DAYS = env.int("HRSUITE_ACCOMMODATION_ANSWER_DAYS", default=3)
 # Scorecard reminders: every this many hours while a scorecard is missing, at most this often.
 HRSUITE_SCORECARD_REMINDER_HOURS = env.int("HRSUITE_SCORECARD_REMINDER_HOURS", default=24)
 HRSUITE_SCORECARD_REMINDERS_MAX = env.int("HRSUITE_SCORECARD_REMINDERS_MAX", default=3)
@@ -480,6 +483,9 @@ SPECTACULAR_SETTINGS = {
         "PrivacyRequestChannelEnum": "privacy.models.PrivacyRequest.Channel",
         "RecordedChannelEnum": "privacy.services.requests.RECORDED_CHANNEL_CHOICES",
         "AccessBundleStatusEnum": "privacy.models.AccessBundle.Status",
+        "AccommodationKindEnum": "interviews.models.Accommodation.Kind",
+        "AccommodationStateEnum": "interviews.models.Accommodation.State",
+        "AccommodationChannelEnum": "interviews.models.Accommodation.Channel",
     },
 }
 

@@ -13,7 +13,12 @@ from interviews.models import (
     AIDimensionScore,
     Interview,
 )
-from interviews.services.assessments import WITHHELD_RESTRICTED, AssessmentWithheld, assessment_ingest
+from interviews.services.assessments import (
+    WITHHELD_HUMAN_ONLY,
+    WITHHELD_RESTRICTED,
+    AssessmentWithheld,
+    assessment_ingest,
+)
 
 
 class EvidenceOut(serializers.Serializer):
@@ -114,7 +119,8 @@ class AssessmentApi(ScopedViewSet):
         completed AI interview, with only the position's dimensions. Without both consents it is
         withheld (409 `consent_missing`, nothing of it kept) and a person interviews instead; so
         it is for a candidate who restricted the processing of their data (409
-        `processing_restricted`)."""
+        `processing_restricted`), and for an interview granted an evaluation by a person only
+        (409 `human_only_accommodation`)."""
         data = validated(AssessmentIn, request.data)
         interview = selectors.interview_for_assessment(user=request.user, pk=data["interview"])
         # The service keeps what it knows of the payload as received, so pass the JSON.
@@ -127,6 +133,14 @@ class AssessmentApi(ScopedViewSet):
                 "withheld; a person interviews instead."
             )
             raise AssessmentWithheld(message, fields={"interview": [message]}, code="processing_restricted")
+        if receipt.outcome == WITHHELD_HUMAN_ONLY:
+            message = _(
+                "The candidate was granted an evaluation by a person only: the assessment is "
+                "withheld; a person interviews instead."
+            )
+            raise AssessmentWithheld(
+                message, fields={"interview": [message]}, code="human_only_accommodation"
+            )
         if receipt.assessment is None:
             # Raised after the service's transaction: the recruiters' request for a human-reviewed
             # interview and its audit event stay (the error handler rolls back nothing).

@@ -4,7 +4,8 @@ API, an import or the demo.
 Under the interview's row lock it checks, in this order: an AI interview; a state that takes an
 assessment (the "assess" event of INTERVIEW_TRANSITIONS); no restriction of the candidate's that
 keeps their data from AI processing (the checks the apps above register, see
-`interviews.services.ai_processing`) and both consents given on the current notice, else the assessment is
+`interviews.services.ai_processing`), both consents given on the current notice and no evaluation
+by a person only granted as an accommodation, else the assessment is
 withheld, nothing of it is kept and a person interviews instead; and the position's own
 dimensions, an allow-list, so no emotion, face or voice inference (nor any other name) becomes a
 score. Each refusal stores nothing.
@@ -24,6 +25,7 @@ from hrsuite.errors import ApplicationError, InvalidTransition, ValidationFailed
 from hrsuite.permissions import get_for_change, require
 from interviews.models import AIAssessment, AIDimensionScore, Interview
 from interviews.notices import InterviewMessage
+from interviews.services.accommodations import HUMAN_ONLY_REASON, human_only_granted
 from interviews.services.ai_processing import ai_processing_withheld
 from interviews.services.consent import consent_complete
 from interviews.services.scheduling import INTERVIEW_TRANSITIONS
@@ -36,6 +38,7 @@ STORED = "stored"
 STORED_FOR_REVIEW = "stored_needs_human_review"
 WITHHELD = "withheld_without_consent"
 WITHHELD_RESTRICTED = "withheld_processing_restricted"
+WITHHELD_HUMAN_ONLY = "withheld_human_only_accommodation"
 
 
 # What is kept of a payload as received (`raw_payload`): the fields hrsuite reads, nothing else.
@@ -115,6 +118,11 @@ def assessment_ingest(
     if not consent_complete(interview=interview):
         return _withheld(
             interview, actor=actor, detail=detail, outcome=WITHHELD, reason="consent_missing_at_completion"
+        )
+    if human_only_granted(interview):
+        # An evaluation by a person only was granted (docs/architecture.md, "Accommodations").
+        return _withheld(
+            interview, actor=actor, detail=detail, outcome=WITHHELD_HUMAN_ONLY, reason=HUMAN_ONLY_REASON
         )
 
     values, dimensions = _parsed(payload, allowed=set(interview.application.position.dimension_weights))

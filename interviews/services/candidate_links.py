@@ -34,6 +34,7 @@ from hrsuite.links import (
 )
 from hrsuite.permissions import get_for_change
 from interviews.models import Consent, ConsentNotice, Interview, RescheduleOffer
+from interviews.selectors import interview_accommodations_for
 from interviews.services import consent as consent_services
 from interviews.services import scheduling as scheduling_services
 from interviews.services.calendar_messages import practice_url
@@ -222,6 +223,8 @@ class InterviewPage:
     slots: list[datetime]
     reschedules_left: int
     closed: str  # "" or a key of RESCHEDULE_CLOSED
+    # The candidate's accommodation requests for it, as their link sees them.
+    accommodations: list
 
 
 def interview_token(*, interview: Interview) -> str:
@@ -284,12 +287,14 @@ def interview_page_read(*, token: str) -> InterviewPage:
             "candidate_reschedules": moves,
         },
     )
+    actor = link_actor(candidate_id, link="interview")
     return InterviewPage(
         interview=interview,
         practice_url=practice_url(interview),
         slots=slots,
         reschedules_left=max(settings.HRSUITE_CANDIDATE_RESCHEDULES_MAX - moves, 0),
         closed=closed,
+        accommodations=interview_accommodations_for(user=actor, interview=interview, page="interview"),
     )
 
 

@@ -225,13 +225,14 @@ def consent_save(
         },
     )
     if decision != Consent.Decision.GIVEN:
-        _assessment_set_aside(interview, reason=f"consent_{decision}_{scope}", actor=actor)
-        _route_to_human(interview, scope=scope, decision=decision, actor=actor)
+        assessment_set_aside(interview, reason=f"consent_{decision}_{scope}", actor=actor)
+        route_to_human(interview, reason=f"consent_{decision}_{scope}", actor=actor)
     return consent
 
 
-def _assessment_set_aside(interview: Interview, *, reason: str, actor) -> None:
-    """Consent withdrawn after the AI assessed: its result (scores, evidence quotes, transcript)
+def assessment_set_aside(interview: Interview, *, reason: str, actor) -> None:
+    """Consent withdrawn after the AI assessed (or an evaluation by a person only granted,
+    `interviews.services.accommodations`): its result (scores, evidence quotes, transcript)
     is deleted, not merely ignored, as PIPL asks once consent is gone. The trail keeps that it
     existed and why it went, never its contents."""
     assessment = AIAssessment.objects.filter(interview=interview).first()
@@ -251,13 +252,14 @@ def _assessment_set_aside(interview: Interview, *, reason: str, actor) -> None:
     assessment.delete()
 
 
-def _route_to_human(interview: Interview, *, scope: str, decision: str, actor) -> None:
+def route_to_human(interview: Interview, *, reason: str, actor) -> None:
     """Without consent the AI does not assess: a scheduled AI interview becomes a live video
-    interview (a person interviews and decides), and the recruiters are asked for an interviewer."""
+    interview (a person interviews and decides), and the recruiters are asked for an interviewer.
+    The same follows an evaluation by a person only granted as an accommodation (`reason`
+    `accommodation_human_only`)."""
 
     if interview.kind != Interview.Kind.AI_VIDEO:
         return  # people interview and assess already; there is no AI result to set aside
-    reason = f"consent_{decision}_{scope}"
     converted = Interview.objects.filter(
         pk=interview.pk, kind=Interview.Kind.AI_VIDEO, status=Interview.Status.SCHEDULED
     ).update(kind=Interview.Kind.LIVE_VIDEO, updated_at=timezone.now())

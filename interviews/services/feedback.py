@@ -75,11 +75,13 @@ def interview_ended(*, interview: Interview, ended_at: datetime, actor) -> Inter
 
 
 def assessment_withheld(interview: Interview) -> bool:
-    """The AI assessment is not used without both consents for this interview: the webhook
-    does not store it, so feedback does not wait for it."""
+    """The AI assessment is not used without both consents for this interview, nor where an
+    evaluation by a person only was granted: the webhook does not store it, so feedback does not
+    wait for it."""
+    from interviews.services.accommodations import human_only_granted
     from interviews.services.consent import consent_complete
 
-    return not consent_complete(interview=interview)
+    return not consent_complete(interview=interview) or human_only_granted(interview)
 
 
 def _feedback_complete(interview: Interview) -> bool:

@@ -21,12 +21,14 @@ from django.views.decorators.http import require_http_methods
 
 from hrsuite.errors import ApplicationError, InvalidTransition, NotFound, ValidationFailed
 from hrsuite.formatting import format_time, zone_or_utc
-from hrsuite.links import LinkExpired
+from hrsuite.links import LinkExpired, link_actor
+from hrsuite.pages import field_errors
 from interviews.models import Consent, Interview, RescheduleOffer
 from interviews.services import candidate_links
 from interviews.services.assignments import SLOT_TAKEN
 from interviews.services.consent import SCOPES
 from interviews.services.incidents import OfferExpired, OfferUsed, reschedule_offer_choose
+from portal.views.accommodation_forms import ask, form_context, posted, rows_shown
 
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 # What a link that opens nothing is called on its page, by the error's code.
@@ -78,10 +80,21 @@ _JOINABLE = (Interview.Status.SCHEDULED, Interview.Status.IN_PROGRESS)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def interview_page(request, token: str):
-    """GET: the interview, the tech check, the consent link and, while the candidate may still
-    move it, free times; POST: the chosen time, then back to GET."""
+    """GET: the interview, the tech check, the consent link, the candidate's accommodation
+    requests and, while the candidate may still move it, free times; POST: the chosen time, or
+    an accommodation request (`form=accommodation`), then back to GET."""
     error_message, status = "", 200
-    if request.method == "POST":
+    asking: dict = {}
+    if request.method == "POST" and request.POST.get("form") == "accommodation":
+        try:
+            asking, status = _accommodation_post(request, token)
+        except LinkExpired as error:
+            return link_problem_page(request, error, link="interview", language=error.language)
+        except NotFound as error:
+            return link_problem_page(request, error, link="interview")
+        if not asking:
+            return redirect(f"{request.path}?asked=1", permanent=False)
+    elif request.method == "POST":
         try:
             starts_at = datetime.fromisoformat(request.POST.get("slot", ""))
         except ValueError:
@@ -130,8 +143,26 @@ def interview_page(request, token: str):
         "reschedules_left": page.reschedules_left,
         "moved": request.method == "GET" and request.GET.get("moved") == "1",
         "error": error_message,
+        "accommodations": rows_shown(page.accommodations, zone=zone, language=language),
+        "may_ask": interview.status == Interview.Status.SCHEDULED,
+        "asked": request.method == "GET" and request.GET.get("asked") == "1",
+        **form_context(asking.get("values"), asking.get("errors")),
     }
     return portal_page(request, "portal/interview.html", context, language=language, status=status)
+
+
+def _accommodation_post(request, token: str) -> tuple[dict, int]:
+    """The candidate's accommodation request through their link: ({}, 200) once made, else the
+    form's values and errors (in the candidate's language) with the status to answer."""
+    interview = candidate_links.interview_link_open(token=token)
+    candidate = interview.application.candidate
+    values = posted(request.POST)
+    with translation.override(candidate.preferred_language):
+        try:
+            ask(values, interview=interview, actor=link_actor(candidate.pk, link="interview"))
+        except ValidationFailed as error:
+            return {"values": values, "errors": field_errors(error)}, error.status_code
+    return {}, 200
 
 
 def _interview_move_error(error: ApplicationError) -> tuple[str, int]:

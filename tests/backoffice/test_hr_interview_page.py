@@ -85,7 +85,7 @@ def test_the_page_is_one_view_event_of_the_interview_naming_the_candidate(client
     assert event.detail["shown"]["aiassessment"] == [str(held.assessment.pk)]
 
 
-PAGE_QUERIES = 12
+PAGE_QUERIES = 13
 
 
 @pytest.mark.parametrize("more_interviewers", [0, 3])
@@ -97,7 +97,8 @@ def test_the_page_reads_a_fixed_number_of_queries(
     client.force_login(recruiter)
     # session, user, savepoint and release, roles and permissions (1); the interview with its
     # assessment (and whether it has incidents: it has none), its assignments, scorecards,
-    # dimensions (no human review yet: none are read); consents; messages; the audit event (its
+    # dimensions (no human review yet: none are read); consents; messages; its accommodations
+    # (none: no `list` event for them); the audit event (its
     # insert; it is chained after the commit). The interview was held, so the page has no assign
     # form and reads no interviewers for one.
     with django_assert_num_queries(PAGE_QUERIES):

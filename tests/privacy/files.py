@@ -16,6 +16,7 @@ from candidates.services.resume_files import resume_file_upload
 from demo.resume_files import pdf_with_text
 from hrsuite.roles import Role
 from hrsuite.selectors import object_get_for
+from interviews.services import accommodations
 from interviews.services.assignments import assignment_create
 from interviews.services.reviews import human_review_create
 from interviews.services.scorecards import scorecard_save
@@ -27,6 +28,7 @@ from tests.authz import PNG, resume_upload
 from tests.factories import (
     application_awaiting_decision,
     assessment_payload,
+    hold_interview,
     make_application,
     make_candidate,
     make_hire,
@@ -58,6 +60,8 @@ def file_of(tag: str, *, recruiter, interviewer, viewer, user=None) -> dict[str,
         "onboarding.document": f"{tag}-passport.png",
         "privacy.privacyrequest": f"Send me everything you hold ({tag})",
         "candidates.applicationintake": f"Heard of {tag} at the Pinewood meetup",
+        "interviews.accommodation": f"{tag} needs a screen reader",
+        "interviews.accommodation.answer": f"Screen reader arranged for {tag}",
     }
     candidate = make_candidate(recruiter, resume_text=values["candidates.candidate"], region="CN")
     if user is not None:
@@ -146,6 +150,16 @@ def file_of(tag: str, *, recruiter, interviewer, viewer, user=None) -> dict[str,
         actor=hire,
     )
 
+    # An accommodation they asked for their next interview, in their words, and HR's answer.
+    following = make_interview(recruiter, application=interviewed, starts_in=datetime.timedelta(days=6))
+    asked = accommodations.accommodation_request(
+        interview=following, kind="other", words=values["interviews.accommodation"], actor=hire
+    )
+    accommodations.accommodation_grant(
+        accommodation=asked, answer=values["interviews.accommodation.answer"], actor=recruiter
+    )
+    # Held since: nothing of it is left to cancel when they are erased.
+    hold_interview(following)
     privacy_services.privacy_request_submit(
         actor=hire, kind="correction", text=values["privacy.privacyrequest"]
     )

@@ -551,9 +551,9 @@ def test_interview_page_names_every_interviewer(client, recruiter, interviewer):
 
 # Session, user, the request's savepoint and its release, roles and permissions (one query); the
 # interview (with its application and position) and its interviewers; the candidate; their
-# current résumé file; the AI assessment with its scores and their reviews; my scorecard; and the
-# `view` events of the records read, in one insert.
-INTERVIEW_QUERIES = 12
+# current résumé file; the AI assessment with its scores and their reviews; my scorecard; the
+# accommodations that apply (none here); and the `view` events of the records read, in one insert.
+INTERVIEW_QUERIES = 13
 
 
 @pytest.mark.django_db
