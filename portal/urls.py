@@ -9,6 +9,7 @@ from django.urls import path
 
 from portal.views import account as portal_views
 from portal.views import privacy as privacy_views
+from portal.views import self_identification as self_id_views
 
 urlpatterns = [
     path("", portal_views.home, name="portal-home"),
@@ -23,4 +24,5 @@ urlpatterns = [
     path("open/onboarding/<uuid:plan_id>/", portal_views.open_onboarding, name="portal-open-onboarding"),
     path("privacy/", privacy_views.privacy, name="portal-privacy"),
     path("privacy/copies/<uuid:bundle_id>/", privacy_views.privacy_copy, name="portal-privacy-copy"),
+    path("self-identification/", self_id_views.self_identification, name="portal-self-identification"),
 ]
