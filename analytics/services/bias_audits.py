@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -150,8 +151,10 @@ def audit_warnings(*, today: datetime.date | None = None) -> list[dict]:
     if not settings.HRSUITE_BIAS_AUDIT_REGIONS:
         return []
     today = today or timezone.localdate()
-    regions = Position.objects.filter(status=Position.Status.OPEN).values_list("region", flat=True).distinct()
-    if not any(audit_required(region) for region in regions):
+    in_audited_region = Q()
+    for region in settings.HRSUITE_BIAS_AUDIT_REGIONS:
+        in_audited_region |= Q(region__iexact=region) | Q(region__istartswith=f"{region}-")
+    if not Position.objects.filter(in_audited_region, status=Position.Status.OPEN).exists():
         return []
     providers = providers_available()
     warn_from = datetime.timedelta(days=settings.HRSUITE_BIAS_AUDIT_WARN_DAYS)
