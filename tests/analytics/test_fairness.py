@@ -196,3 +196,18 @@ def test_compliance_lands_on_fairness_and_sees_nothing_of_the_candidate_files(co
     assert client.get("/")["Location"] == "/hr/fairness/"
     for address in ("/hr/", "/hr/candidates/", "/hr/positions/", "/hr/analytics/", "/hr/audit/"):
         assert client.get(address).status_code == 403, address
+
+
+def test_the_pages_read_rows_by_key_in_a_few_queries(
+    position, recruiter, compliance, client, django_assert_max_num_queries
+):
+    known_applicants(recruiter, position)
+    fairness_refresh()
+    row = FairnessResult.objects.get(scope="tool:simulated")
+    client.force_login(compliance)
+    client.get("/hr/fairness/")
+    # Session, user, savepoints, roles, the row (or the lists): nothing grows with the applicants.
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/hr/fairness/{row.pk}/").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get("/hr/fairness/").status_code == 200
