@@ -106,6 +106,14 @@ def _codenames() -> dict[Role, set[tuple[str, str]]]:
         Role.INTERVIEWER: set(),
         Role.CANDIDATE: set(),
         Role.INTEGRATION: set(),
+        # Self-identification, the impact ratios and bias audits, and nothing of the candidate
+        # files: no recruiter, HR admin or interviewer reads a self-identification.
+        Role.COMPLIANCE: {
+            ("analytics", "view_selfidentification"),
+            ("analytics", "view_fairnessresult"),
+            ("analytics", "view_biasaudit"),
+            ("analytics", "add_biasaudit"),
+        },
     }
 
 

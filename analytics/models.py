@@ -93,3 +93,104 @@ class ValidityResult(DomainModel):
 
     def __str__(self):
         return self.scope
+
+
+# --- Fairness (docs/architecture.md, "Fairness") ------------------------------------------------
+
+
+# Nobody but compliance reads an answer: no other role holds the model's global `view`
+# permission, and no object policy gives anyone a row (`analytics.policies`).
+@restricted_fields(sex=HR_ONLY, race_ethnicity=HR_ONLY)
+class SelfIdentification(DomainModel):
+    """A candidate's voluntary self-identification, apart from their file: their own table,
+    each answer sealed under their person key (erasing them erases it), one row per candidate and
+    scheme of categories (`analytics.fairness.categories`: EEO-1 for US positions, sex alone
+    elsewhere). An empty answer is "not answered"; "declined" is "prefer not to say"."""
+
+    class Channel(models.TextChoices):
+        CAREERS = "careers", _("Careers page")
+        PORTAL = "portal", _("Candidate portal")
+
+    candidate = models.ForeignKey(
+        "candidates.Candidate", on_delete=models.CASCADE, related_name="self_identifications"
+    )
+    # "us_eeo1" or "sex_only": the questions asked.
+    scheme = models.CharField(_("categories"), max_length=16)
+    # The region of the position it was asked for ("US-NY"), and the application.
+    region = models.CharField(_("region"), max_length=10)
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sex = EncryptedTextField(_("sex"))
+    race_ethnicity = EncryptedTextField(_("race or ethnicity"))
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "scheme"], name="self_identification_once_per_scheme"
+            )
+        ]
+        verbose_name = _("self-identification")
+        verbose_name_plural = _("self-identifications")
+
+    def __str__(self):
+        return f"self-identification {self.pk}"
+
+    data_subject = "candidate_id"
+
+
+class FairnessResult(DomainModel):
+    """The impact ratios of one AI tool (a provider), overall or for one position, as of
+    `computed_at` (`analytics.services.fairness`): counts, selection and scoring rates and impact
+    ratios per sex, race or ethnicity and their intersection, Fisher's exact p-values.
+
+    Counts only: no candidate is named here. Computed by beat; pages read a row by key."""
+
+    # "tool:<provider>" or "tool:<provider>:position:<id>".
+    scope = models.CharField(_("scope"), max_length=200, unique=True)
+    provider = models.CharField(_("AI tool"), max_length=40)
+    position = models.ForeignKey(
+        Position, null=True, blank=True, on_delete=models.CASCADE, related_name="fairness_results"
+    )
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    figures = models.JSONField(_("figures"), encoder=DjangoJSONEncoder, null=True, blank=True)
+    # Applications that reached an AI interview of the tool.
+    applicants = models.PositiveIntegerField(_("applicants"), default=0)
+    # Compliance asked for the figures again (before an audit, say); beat computes them.
+    asked_at = models.DateTimeField(_("asked at"), null=True, blank=True)
+    computing_since = models.DateTimeField(_("computing since"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["provider", "scope"]
+        verbose_name = _("fairness result")
+        verbose_name_plural = _("fairness results")
+
+    def __str__(self):
+        return self.scope
+
+
+class BiasAudit(DomainModel):
+    """A bias audit of an AI tool as published: its date, the data it was made from, the number
+    of applicants per category and the impact ratios (a snapshot of a `FairnessResult`), with the
+    PDF and CSV made of it. Never changed once made; the latest per tool dates the tool's audit."""
+
+    provider = models.CharField(_("AI tool"), max_length=40)
+    audit_date = models.DateField(_("audit date"))
+    source_description = models.TextField(_("source data"))
+    figures = models.JSONField(_("figures"), encoder=DjangoJSONEncoder)
+    computed_at = models.DateTimeField(_("figures computed at"))
+    pdf = models.BinaryField(_("PDF"))
+    csv = models.TextField(_("CSV"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-audit_date", "-created_at"]
+        indexes = [models.Index(fields=["provider", "-audit_date"], name="bias_audit_latest")]
+        verbose_name = _("bias audit")
+        verbose_name_plural = _("bias audits")
+
+    def __str__(self):
+        return f"bias audit of {self.provider} on {self.audit_date}"

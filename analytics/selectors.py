@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import QuerySet
 
-from analytics.models import PerformanceRating, ValidityResult
+from analytics.models import BiasAudit, FairnessResult, PerformanceRating, SelfIdentification, ValidityResult
 from candidates.models import Position, PositionWeights
 from hrsuite.permissions import restrict
 from hrsuite.selectors import filtered
@@ -83,3 +83,46 @@ def weight_versions_of(position: Position, *, user) -> list[PositionWeights]:
     """The newest versions of the position's dimension weights, with who set them."""
     versions = restrict(PositionWeights.objects.filter(position=position), user=user)
     return list(versions.select_related("set_by").order_by("-version")[:WEIGHT_VERSIONS_SHOWN])
+
+
+# --- Fairness (compliance's alone: docs/architecture.md, "Fairness") ----------------------------
+
+
+def self_identifications_for(*, user, filters=None) -> QuerySet[SelfIdentification]:
+    """Candidates' self-identifications, newest first: compliance's alone (`restrict` gives
+    anyone else nothing)."""
+    return restrict(SelfIdentification.objects.all(), user=user).order_by("-created_at", "-id")
+
+
+def self_identification_detail_queryset(*, user) -> QuerySet[SelfIdentification]:
+    return SelfIdentification.objects.all()
+
+
+def fairness_results_for(*, user, filters=None) -> QuerySet[FairnessResult]:
+    """Every tool's and position's impact ratios, without the figures, tool by tool."""
+    rows = restrict(FairnessResult.objects.select_related("position"), user=user)
+    return rows.defer("figures").order_by("provider", "scope")
+
+
+def fairness_result_detail_queryset(*, user) -> QuerySet[FairnessResult]:
+    return FairnessResult.objects.select_related("position")
+
+
+def bias_audits_for(*, user, filters=None) -> QuerySet[BiasAudit]:
+    """Bias audits, newest first, without their files."""
+    rows = restrict(BiasAudit.objects.all(), user=user)
+    return rows.defer("pdf", "csv", "figures").order_by("-audit_date", "-created_at")
+
+
+def bias_audit_detail_queryset(*, user) -> QuerySet[BiasAudit]:
+    return BiasAudit.objects.defer("pdf", "csv")
+
+
+def fairness_result_for(*, user) -> QuerySet[FairnessResult]:
+    """One scope's row with its figures, to be read by key."""
+    return restrict(FairnessResult.objects.select_related("position"), user=user)
+
+
+def bias_audit_for(*, user) -> QuerySet[BiasAudit]:
+    """One audit with its files, to be read by key."""
+    return restrict(BiasAudit.objects.all(), user=user)

@@ -3,7 +3,17 @@ audit trail, privacy requests, analytics."""
 
 from django.urls import path
 
-from backoffice.views import analytics, audit, board, bulk, candidates, dashboard, positions, privacy
+from backoffice.views import (
+    analytics,
+    audit,
+    board,
+    bulk,
+    candidates,
+    dashboard,
+    fairness,
+    positions,
+    privacy,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="hr-dashboard"),
@@ -38,4 +48,23 @@ urlpatterns = [
     path("analytics/validity/<uuid:pk>/export.csv", analytics.validity_export, name="hr-validity-export"),
     path("analytics/validity/<uuid:pk>/adopt/", analytics.validity_adopt, name="hr-validity-adopt"),
     path("analytics/ratings/", analytics.ratings_upload, name="hr-ratings-upload"),
+    # Compliance's (docs/architecture.md, "Fairness").
+    path("fairness/", fairness.fairness_home, name="hr-fairness"),
+    path("fairness/compute/", fairness.fairness_compute, name="hr-fairness-compute"),
+    path("fairness/<uuid:pk>/", fairness.fairness_scope, name="hr-fairness-scope"),
+    path("fairness/<uuid:pk>/export.csv", fairness.fairness_export, name="hr-fairness-export"),
+    path("fairness/audits/", fairness.bias_audit_create, name="hr-bias-audit-create"),
+    path(
+        "fairness/audits/<uuid:pk>/report.pdf",
+        fairness.bias_audit_download,
+        {"kind": "pdf"},
+        name="hr-bias-audit-pdf",
+    ),
+    path(
+        "fairness/audits/<uuid:pk>/report.csv",
+        fairness.bias_audit_download,
+        {"kind": "csv"},
+        name="hr-bias-audit-csv",
+    ),
+    path("fairness/illinois.csv", fairness.illinois_report, name="hr-illinois-report"),
 ]

@@ -15,7 +15,9 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from candidates.models import ApplicationIntake, Position
+from analytics.fairness import categories
+from analytics.services import self_identification
+from candidates.models import Application, ApplicationIntake, Position
 from candidates.services import intake
 from candidates.services.positions import plan_step_kinds
 from candidates.services.resume_files import max_bytes
@@ -72,7 +74,7 @@ def position(request, pk):
         data = {**values, "privacy_notice_version": request.POST.get("privacy_notice_version", "")}
         try:
             uploads.refuse_oversize(request)
-            intake.application_intake(
+            receipt = intake.application_intake(
                 position=found,
                 data=data,
                 upload=request.FILES.get("resume"),
@@ -87,8 +89,12 @@ def position(request, pk):
         except RateLimited as error:
             errors, status = {"__all__": [error.message]}, error.status_code
         else:
-            # The same page whatever happened: it tells no one whether an address is known.
-            return redirect("careers-applied", pk=found.pk)
+            # The same page whatever happened: it tells no one whether an address is known. A
+            # signed cookie names the application for the optional self-identification that page
+            # asks (docs/architecture.md, "Fairness").
+            response = redirect("careers-applied", pk=found.pk)
+            self_identification_cookie(request, response, receipt.application_id)
+            return response
     try:
         notice = intake.privacy_notice(language)
     except NotFound:
@@ -106,6 +112,87 @@ def position(request, pk):
     return render(request, "careers/position.html", context, status=status)
 
 
-@require_GET
+# --- Voluntary self-identification, after the application is stored ------------------------------
+
+_SELF_ID_SALT = "careers.self-identification"
+_SELF_ID_COOKIE = "careers_self_id"
+# The confirmation page's form is answered within this; later, in the portal.
+SELF_ID_SECONDS = 2 * 3600
+
+
+def self_identification_cookie(request, response, application_id) -> None:
+    """A signed cookie naming the stored application (empty where nothing was stored, so the page
+    looks the same), for the confirmation page's path only, read by no script."""
+    response.set_signed_cookie(
+        _SELF_ID_COOKIE,
+        str(application_id or ""),
+        salt=_SELF_ID_SALT,
+        max_age=SELF_ID_SECONDS,
+        path="/careers/",
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
+def _application_of(request, position_pk):
+    """(the application the cookie names, whether a genuine cookie came)."""
+    application_id = request.get_signed_cookie(
+        _SELF_ID_COOKIE, default=None, salt=_SELF_ID_SALT, max_age=SELF_ID_SECONDS
+    )
+    if application_id is None:
+        return None, False
+    application = None
+    if application_id:
+        application = (
+            Application.objects.select_related("position")
+            .filter(pk=application_id, position_id=position_pk)
+            .first()
+        )
+    return application, True
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def applied(request, pk):
-    return render(request, "careers/applied.html", {})
+    """The confirmation, and under it the optional self-identification in the categories of the
+    position's region, always with "prefer not to say". Answered or skipped, the application is
+    the same; the answers are kept apart from it (`analytics.services.self_identification`)."""
+    found = selectors.open_position(pk)
+    errors: dict = {}
+    values: dict = {}
+    status = 200
+    done = False
+    if request.method == "POST" and found is not None:
+        application, genuine = _application_of(request, found.pk)
+        values = {name: request.POST.get(name, "") for name, _choices in categories.questions(found.region)}
+        if not genuine:
+            errors, status = (
+                {"__all__": [gettext("This form has expired. You may answer in the portal.")]},
+                400,
+            )
+        else:
+            try:
+                self_identification.answers_checked(found.region, values)
+                if application is not None:
+                    self_identification.self_identification_record(
+                        application=application,
+                        given=values,
+                        channel="careers",
+                        actor=self_identification.CAREERS,
+                    )
+            except ValidationFailed as error:
+                errors, status = field_errors(error), error.status_code
+            else:
+                done = True
+    context = {
+        "position": found,
+        "questions": categories.questions(found.region) if found is not None else [],
+        "values": values,
+        "errors": errors,
+        "done": done,
+    }
+    response = render(request, "careers/applied.html", context, status=status)
+    if done:
+        response.delete_cookie(_SELF_ID_COOKIE, path="/careers/")
+    return response

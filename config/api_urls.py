@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts.apis import ApiTokenApi, MeApi, TokenApi
-from analytics.apis import PerformanceRatingApi
+from analytics.apis import BiasAuditApi, FairnessResultApi, PerformanceRatingApi, SelfIdentificationApi
 from audit.apis import AuditEventApi
 from candidates.apis import ApplicationIntakeApi, CandidateApi, PositionApi, PriorRecordApi, ResumeFileApi
 from interviews.apis.accommodations import AccommodationApi
@@ -63,6 +63,9 @@ router.register("provisioning-deliveries", ProvisioningDeliveryApi, basename="pr
 router.register("api-tokens", ApiTokenApi, basename="api-token")
 router.register("privacy-requests", PrivacyRequestApi, basename="privacy-request")
 router.register("performance-ratings", PerformanceRatingApi, basename="performance-rating")
+router.register("self-identifications", SelfIdentificationApi, basename="self-identification")
+router.register("fairness-results", FairnessResultApi, basename="fairness-result")
+router.register("bias-audits", BiasAuditApi, basename="bias-audit")
 
 urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="auth-token"),

@@ -57,6 +57,9 @@ app.conf.beat_schedule = {
     # Computes the validity figures that new ratings asked for, and each department's once a day
     # (docs/architecture.md, "Later performance and validity").
     "validity-refresh": _every(60.0, "analytics.tasks.validity_refresh"),
+    # Computes the AI tools' impact ratios asked for, and each tool's once a day
+    # (docs/architecture.md, "Fairness").
+    "fairness-refresh": _every(60.0, "analytics.tasks.fairness_refresh"),
     # Folds each large table's row count changes into one row (docs/architecture.md, "Kept row
     # counts").
     "row-tallies-compact": _every(60.0, "hrsuite.tasks.row_tallies_compact"),

@@ -11,3 +11,6 @@ class Role(models.TextChoices):
     INTERVIEWER = "interviewer", _("Interviewer")
     CANDIDATE = "candidate", _("Candidate")
     INTEGRATION = "integration", _("Integration")
+    # Reads candidates' self-identification and the fairness figures made of it, and makes bias
+    # audits; nothing of the candidate files (docs/architecture.md, "Fairness").
+    COMPLIANCE = "compliance", _("Compliance")

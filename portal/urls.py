@@ -11,6 +11,7 @@ from django.urls import path
 from portal.views import accommodations as accommodation_views
 from portal.views import account as portal_views
 from portal.views import privacy as privacy_views
+from portal.views import self_identification as self_id_views
 
 urlpatterns = [
     path("", portal_views.home, name="portal-home"),
@@ -30,4 +31,5 @@ urlpatterns = [
     ),
     path("privacy/", privacy_views.privacy, name="portal-privacy"),
     path("privacy/copies/<uuid:bundle_id>/", privacy_views.privacy_copy, name="portal-privacy-copy"),
+    path("self-identification/", self_id_views.self_identification, name="portal-self-identification"),
 ]

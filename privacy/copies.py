@@ -22,7 +22,8 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import full_name
-from analytics.models import PerformanceRating
+from analytics.fairness import categories as fairness_categories
+from analytics.models import PerformanceRating, SelfIdentification
 from audit.models import AuditAction, AuditEvent
 from audit.personal import personal_open
 from candidates.models import Application, ApplicationIntake, Candidate, PriorRecord, ResumeFile, StageChange
@@ -52,6 +53,9 @@ LABELS = {
     "national_id": gettext_lazy("National ID"),
     "date_of_birth": gettext_lazy("Date of birth"),
     "region": gettext_lazy("Region"),
+    "sex": gettext_lazy("Sex"),
+    "race_or_ethnicity": gettext_lazy("Race or ethnicity"),
+    "given_at": gettext_lazy("Given at"),
     "time_zone": gettext_lazy("Time zone"),
     "preferred_language": gettext_lazy("Preferred language"),
     "resume_text": gettext_lazy("Résumé"),
@@ -191,6 +195,7 @@ SECTIONS = {
     "hr_tasks": gettext_lazy("HR's follow-up tasks"),
     "onboarding": gettext_lazy("Onboarding"),
     "performance_ratings": gettext_lazy("Your performance ratings since you were hired"),
+    "self_identification": gettext_lazy("Your voluntary self-identification"),
     "messages": gettext_lazy("Messages we sent you"),
     "privacy_requests": gettext_lazy("Your privacy requests"),
     "restriction": gettext_lazy("Restriction of AI processing"),
@@ -376,6 +381,23 @@ def person_copy(*, candidate: Candidate, request: PrivacyRequest, zone, language
             for row in PerformanceRating.objects.filter(application__candidate=candidate)
             .select_related("application__position")
             .order_by("period_start", "pk")
+        ],
+        # Kept apart from the file, and in the copy as the candidate gave it
+        # (docs/architecture.md, "Fairness").
+        "self_identification": [
+            reader.record(
+                row,
+                ("region", "channel"),
+                sex=Shown(row.sex, fairness_categories.label("sex", row.sex) if row.sex else ""),
+                race_or_ethnicity=Shown(
+                    row.race_ethnicity,
+                    fairness_categories.label("race_ethnicity", row.race_ethnicity)
+                    if row.race_ethnicity
+                    else "",
+                ),
+                given_at=row.updated_at,
+            )
+            for row in SelfIdentification.objects.filter(candidate=candidate).order_by("created_at", "pk")
         ],
         "messages": _messages(reader, candidate),
         "privacy_requests": [

@@ -42,15 +42,18 @@ def resume_upload(name: str = "cv.pdf"):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-ROLES = ("anonymous", "recruiter", "hr_admin", "interviewer", "candidate", "integration")
+ROLES = ("anonymous", "recruiter", "hr_admin", "interviewer", "candidate", "integration", "compliance")
 
 
 class World:
     """Two candidates: A (the candidate user's own, assigned to `interviewer`) and B (assigned to
     `other_interviewer` only)."""
 
-    def __init__(self, *, recruiter, hr_admin, interviewer, other_interviewer, candidate_user, integration):
+    def __init__(
+        self, *, recruiter, hr_admin, interviewer, other_interviewer, candidate_user, integration, compliance
+    ):
         self.users = {
+            "compliance": compliance,
             "anonymous": None,
             "recruiter": recruiter,
             "hr_admin": hr_admin,
@@ -125,6 +128,7 @@ class World:
         self._privacy_requests()
         self._accommodations()
         self._performance_ratings()
+        self._fairness()
         # Two events of the trail, among the newest: the API's first page (newest first) holds them.
         from audit.models import AuditEvent
 
@@ -187,6 +191,32 @@ class World:
                 source="hr",
                 actor=self.recruiter,
             )
+
+    def _fairness(self):
+        """Each candidate's self-identification (A's from the portal, B's from the careers page),
+        the impact ratios of the kit's AI tool (its own row "mine", its position's "theirs") and
+        two bias audits of it."""
+        from analytics.models import FairnessResult
+        from analytics.services.bias_audits import bias_audit_make
+        from analytics.services.fairness import tool_compute
+        from analytics.services.self_identification import CAREERS, self_identification_record
+
+        for which, actor, channel in (
+            ("mine", self.candidate_users["mine"], "portal"),
+            ("theirs", CAREERS, "careers"),
+        ):
+            self.objects[which]["self-identification"] = self_identification_record(
+                application=self.objects[which]["application"],
+                given={"sex": "female"},
+                channel=channel,
+                actor=actor,
+            )
+        tool_compute("simulated", now=timezone.now())
+        results = FairnessResult.objects.filter(provider="simulated")
+        self.objects["mine"]["fairness-result"] = results.get(position__isnull=True)
+        self.objects["theirs"]["fairness-result"] = results.filter(position__isnull=False).first()
+        for which in ("mine", "theirs"):
+            self.objects[which]["bias-audit"] = bias_audit_make(provider="simulated", actor="system:test")
 
     def _consents(self, candidate_user):
         """A consent decision of each candidate, given through their own portal account."""
@@ -319,6 +349,7 @@ class World:
             other_interviewer=make_user(Role.INTERVIEWER, username="interviewer2"),
             candidate_user=make_user(Role.CANDIDATE, username="candidate1"),
             integration=integration,
+            compliance=make_user(Role.COMPLIANCE, username="compliance"),
         )
 
     def obj(self, which: str, kind: str):
@@ -326,7 +357,13 @@ class World:
 
 
 STAFF = {"recruiter": {"mine", "theirs"}, "hr_admin": {"mine", "theirs"}}
-NOBODY_ELSE = {"anonymous": set(), "interviewer": set(), "candidate": set(), "integration": set()}
+NOBODY_ELSE = {
+    "anonymous": set(),
+    "interviewer": set(),
+    "candidate": set(),
+    "integration": set(),
+    "compliance": set(),
+}
 
 
 @dataclass(frozen=True)
@@ -413,6 +450,7 @@ def _denied(**overrides) -> dict[str, int]:
         "interviewer": 403,
         "candidate": 403,
         "integration": 403,
+        "compliance": 403,
         **overrides,
     }
 
@@ -936,3 +974,22 @@ WRITES += [
         body=lambda w: {"answer": "Changed our mind."},
     ),
 ]
+
+# --- Fairness --------------------------------------------------------------------------------------
+# Self-identification, the impact ratios and bias audits are compliance's alone: no recruiter, HR
+# admin, interviewer, candidate or integration reads one (docs/architecture.md, "Fairness").
+COMPLIANCE_ONLY = {**NOBODY_ELSE, "recruiter": set(), "hr_admin": set(), "compliance": {"mine", "theirs"}}
+READS += [
+    ReadSpec("self-identification", "self-identification", COMPLIANCE_ONLY),
+    ReadSpec("fairness-result", "fairness-result", COMPLIANCE_ONLY),
+    ReadSpec("bias-audit", "bias-audit", COMPLIANCE_ONLY),
+]
+WRITES.append(
+    WriteSpec(
+        "bias-audit",
+        "create",
+        "post",
+        _denied(recruiter=403, compliance=201),
+        body=lambda w: {"provider": "simulated"},
+    )
+)

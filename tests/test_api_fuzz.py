@@ -26,7 +26,9 @@ from schemathesis.generation import GenerationMode
 
 from config.api_urls import router
 from hrsuite import signing
+from hrsuite.roles import Role
 from tests.authz import ROLES, World
+from tests.factories import make_user
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 
@@ -49,6 +51,7 @@ def world(recruiter, hr_admin, interviewer, other_interviewer, candidate_user, i
         other_interviewer=other_interviewer,
         candidate_user=candidate_user,
         integration=integration,
+        compliance=make_user(Role.COMPLIANCE, username="compliance"),
     )
 
 

@@ -34,8 +34,11 @@ from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from accounts.models import User
-from analytics.models import ValidityResult
+from analytics.models import BiasAudit, FairnessResult, ValidityResult
+from analytics.services.bias_audits import bias_audit_make
+from analytics.services.fairness import tool_compute
 from analytics.services.ratings import RatingIn, performance_rating_record
+from analytics.services.self_identification import self_identification_record
 from analytics.services.validity import validity_refresh
 from candidates.models import Candidate, Position, ResumeFile, Stage, StageChange
 from candidates.services.applications import application_move
@@ -95,6 +98,10 @@ OBVIOUS = {
 
 # Which model's ids a page's argument takes (the API's come from its viewsets).
 PAGE_ARGUMENTS = {
+    ("hr-fairness-scope", "pk"): FairnessResult,
+    ("hr-fairness-export", "pk"): FairnessResult,
+    ("hr-bias-audit-pdf", "pk"): BiasAudit,
+    ("hr-bias-audit-csv", "pk"): BiasAudit,
     ("hr-candidate", "pk"): Candidate,
     ("hr-resume-file", "pk"): ResumeFile,
     ("workspace-resume-file", "pk"): ResumeFile,
@@ -223,6 +230,14 @@ class File:
             actor=recruiter,
         )
         validity_refresh()
+        # Their voluntary self-identification, and the fairness figures and a bias audit made
+        # with it: compliance's alone (docs/architecture.md, "Fairness").
+        self_identification_record(
+            application=hired, given={"sex": "female"}, channel="portal", actor=candidate_user
+        )
+        tool_compute("simulated", now=timezone.now())
+        bias_audit_make(provider="simulated", actor="system:test")
+        self.compliance = make_user(Role.COMPLIANCE, username="compliance")
 
         # The rejection, after an interview the same interviewer held, and its re-review request;
         # a technical failure on another interview brought a reschedule offer.
@@ -462,7 +477,9 @@ def _what_may_appear(file: File, user) -> tuple[dict, dict]:
     return allowed, forbidden
 
 
-@pytest.mark.parametrize("reader", ["interviewer", "candidate_user", "integration", "recruiter"])
+@pytest.mark.parametrize(
+    "reader", ["interviewer", "candidate_user", "integration", "recruiter", "compliance"]
+)
 def test_no_page_or_answer_shows_a_field_its_reader_may_not_see(file, reader):
     user = getattr(file, reader)
     bodies = _read_everything(file, user)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from analytics.services import bias_audits
 from backoffice.selectors import dashboard as selectors
 from hrsuite.errors import Forbidden, InvalidTransition
 from hrsuite.pages import role_required, url_for_each, visible_or_404
@@ -53,6 +54,9 @@ def _dashboard_page(request, *, problem: str = "", status: int = 200):
         "can_retry": may(user, "change", Notification),
         "pipeline_limit": selectors.PIPELINE_POSITIONS,
         "completion_days": selectors.COMPLETION_DAYS,
+        # AI interview tools whose bias audit a region needs and that lapses within 30 days or
+        # has (docs/architecture.md, "Fairness"): dates only, no figure.
+        "audit_warnings": bias_audits.audit_warnings(),
     }
     return render(request, "hr/dashboard.html", context, status=status)
 

@@ -334,6 +334,22 @@ HRSUITE_VALIDITY_MIN_N = env.int("HRSUITE_VALIDITY_MIN_N", default=30)
 # Hours after which beat computes a department's figures again without being asked: new hires,
 # scores and erasures change them too.
 HRSUITE_VALIDITY_REFRESH_HOURS = env.int("HRSUITE_VALIDITY_REFRESH_HOURS", default=24)
+
+# --- Fairness ------------------------------------------------------------------------------------
+# (docs/architecture.md, "Fairness"). A category with fewer applicants than this is shown with a
+# small-sample warning (its ratio is unstable; Fisher's exact p-value is given for it).
+HRSUITE_FAIRNESS_SMALL_N = env.int("HRSUITE_FAIRNESS_SMALL_N", default=30)
+# A category with fewer applicants than this is a small cell: its count could point at a person,
+# so the page and the reports mark it and give no rate for it.
+HRSUITE_FAIRNESS_SMALL_CELL = env.int("HRSUITE_FAIRNESS_SMALL_CELL", default=5)
+# Impact ratios are recomputed this often.
+HRSUITE_FAIRNESS_REFRESH_HOURS = env.int("HRSUITE_FAIRNESS_REFRESH_HOURS", default=24)
+# Regions (prefixes of a position's region: "US-NY" covers "US-NY", "US" covers every state) where
+# an AI interview needs the tool's bias audit of the last 365 days (New York City's Local Law 144).
+HRSUITE_BIAS_AUDIT_REGIONS = env.list("HRSUITE_BIAS_AUDIT_REGIONS", default=["US-NY"])
+HRSUITE_BIAS_AUDIT_VALID_DAYS = 365
+# Recruiters are warned this many days before the audit stops being valid.
+HRSUITE_BIAS_AUDIT_WARN_DAYS = 30
 # The most rows one uploaded file of ratings may hold.
 HRSUITE_RATINGS_CSV_ROWS_MAX = env.int("HRSUITE_RATINGS_CSV_ROWS_MAX", default=5000)
 

@@ -99,3 +99,53 @@ def _marker(kind: str, x: float, y: float) -> str:
     if kind == "dot":
         return f'<circle class="marker" cx="{x}" cy="{y}" r="4"/>'
     return f'<rect class="marker open" x="{x - 3.5}" y="{y - 3.5}" width="7" height="7"/>'
+
+
+# --- Ratios ---------------------------------------------------------------------------------------
+
+_RATIO_MAX = 1.2
+
+
+def _ratio_x(value: float) -> float:
+    value = min(_RATIO_MAX, max(0.0, value))
+    return round(_PLOT_LEFT + value / _RATIO_MAX * (_PLOT_RIGHT - _PLOT_LEFT), 1)
+
+
+def ratio_chart(rows, *, title: str, threshold: float, threshold_label: str) -> SafeString:
+    """An SVG bar chart drawn here (no script, no outside file): one bar per row on a scale from 0
+    to 1.2, a line at `threshold` (0.8: the four-fifths rule), bars under it marked `low`. A row is
+    `(label, value, note)`; a row with no value shows `note` instead ("too few to show"). The
+    table beside it says the same in words."""
+    height = _TOP + len(rows) * _ROW + 10
+    box = f"0 0 {_PLOT_RIGHT + 20} {height}"
+    parts = [
+        f'<svg class="ratio-chart interval-chart" role="img" aria-label="{escape(title)}" viewBox="{box}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+    ]
+    for tick in (0, 0.2, 0.4, 0.6, 1.0, 1.2):
+        x = _ratio_x(tick)
+        parts.append(
+            f'<line class="grid" x1="{x}" y1="{_TOP - 8}" x2="{x}" y2="{height - 6}"/>'
+            f'<text class="tick" x="{x}" y="{_TOP - 14}" text-anchor="middle">{tick:g}</text>'
+        )
+    x = _ratio_x(threshold)
+    parts.append(
+        f'<line class="threshold zero" x1="{x}" y1="{_TOP - 8}" x2="{x}" y2="{height - 6}"/>'
+        f'<text class="tick" x="{x}" y="{_TOP - 26}" text-anchor="middle">{escape(threshold_label)}</text>'
+    )
+    for i, (label, value, note) in enumerate(rows):
+        y = _TOP + i * _ROW + _ROW / 2
+        parts.append(
+            f'<text class="label" x="{_LABEL_WIDTH}" y="{y + 4}" text-anchor="end">{escape(label)}</text>'
+        )
+        if value is None:
+            parts.append(f'<text class="note" x="{_PLOT_LEFT + 6}" y="{y + 4}">{escape(note)}</text>')
+            continue
+        tone = " low" if value < threshold else ""
+        width = round(_ratio_x(value) - _PLOT_LEFT, 1)
+        parts.append(
+            f'<rect class="bar{tone}" x="{_PLOT_LEFT}" y="{y - 7}" width="{width}" height="14"/>'
+            f'<text class="value" x="{_PLOT_LEFT + width + 4}" y="{y + 4}">{value:.2f}</text>'
+        )
+    parts.append("</svg>")
+    return SafeString("".join(parts))

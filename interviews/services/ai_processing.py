@@ -20,3 +20,23 @@ def ai_processing_withheld(candidate_id) -> str:
         if reason := check(candidate_id):
             return reason
     return ""
+
+
+# Each `(application, provider) -> (code, message)` or None: a rule of a higher app (`analytics`: a
+# recent bias audit of the tool where the position's region asks for one) that keeps an AI
+# interview of that tool from being scheduled for that application.
+_ai_interview_rules: list[Callable[..., tuple[str, str] | None]] = []
+
+
+def ai_interview_refused_when(rule: Callable[..., tuple[str, str] | None]) -> None:
+    """Register `rule`: scheduling an AI interview it gives a refusal for answers 409 with it."""
+    if rule not in _ai_interview_rules:
+        _ai_interview_rules.append(rule)
+
+
+def ai_interview_refused(*, application, provider: str) -> tuple[str, str] | None:
+    """The first refusal a registered rule gives for an AI interview of `provider`, or None."""
+    for rule in _ai_interview_rules:
+        if refusal := rule(application=application, provider=provider):
+            return refusal
+    return None

@@ -31,7 +31,7 @@ from hrsuite.workflow import transition
 from interviews import providers
 from interviews.models import BUSY_STATUSES, Interview, InterviewAssignment, interview_end, workspace_place
 from interviews.notices import InterviewMessage
-from interviews.services.ai_processing import ai_processing_withheld
+from interviews.services.ai_processing import ai_interview_refused, ai_processing_withheld
 from interviews.services.assignments import (
     assignment_create,
     booking_conflict,
@@ -357,6 +357,12 @@ def interview_schedule(
     ).items():
         errors.setdefault(field, []).extend(messages)
     _raise_if(errors)
+    if kind == Interview.Kind.AI_VIDEO and (
+        refusal := ai_interview_refused(application=application, provider=provider)
+    ):
+        # A rule a higher app registered (a bias audit the region requires): 409 with its code.
+        code, message = refusal
+        raise Conflict(message, fields={"kind": [message]}, code=code)
     _raise_if_booked(
         slot_conflicts(starts_at=starts_at, duration_minutes=duration_minutes, interviewers=interviewers),
         field="interviewers",

@@ -392,8 +392,9 @@ def test_dashboard_query_count_stays_flat_with_more_rows(
 
 # Session and user (2); the request's savepoint and its release (2); roles and permissions (1);
 # the summary's row (1); six lists (6); an audit event for each list, all in one insert (1; they
-# are chained after the commit).
-QUERIES = 13
+# are chained after the commit); whether an open position is in a region that needs a bias audit
+# of the AI tools (1: none is, so no tool's audit is read; docs/architecture.md, "Fairness").
+QUERIES = 14
 # A first view, without counts: the row asking for them (1), and nothing counted.
 ASKED = 1
 

@@ -91,3 +91,35 @@ def test_an_applicant_applies_on_a_phone_with_a_pdf_resume(browser_page, positio
     assert Notification.objects.filter(
         template="application_received", candidate=application.candidate
     ).exists()
+
+
+def test_an_applicant_self_identifies_after_applying_without_javascript(browser, live_server, tmp_path):
+    """The optional self-identification under the confirmation, in a browser with scripts off
+    (docs/architecture.md, "Fairness")."""
+    from analytics.models import SelfIdentification
+
+    default_notices_publish()
+    owner = make_user(Role.RECRUITER, username="olivia")
+    make_position(owner, title_en="Site Engineer", region="US-NY", time_zone="America/New_York", owner=owner)
+    resume = tmp_path / "cv.pdf"
+    resume.write_bytes(pdf_with_text(["Ana Ruiz"]))
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/careers/")
+        page.get_by_role("link", name="Site Engineer").click()
+        page.get_by_label("Your name").fill("Ana Ruiz")
+        page.get_by_label("E-mail address").fill("ana.ruiz@example.test")
+        page.get_by_label("Résumé (PDF or DOCX)").set_input_files(str(resume))
+        page.get_by_label("I have read the privacy notice").check()
+        page.get_by_role("button", name="Send my application").click()
+        expect(page.get_by_role("heading", name="Voluntary self-identification (optional)")).to_be_visible()
+        page.get_by_role("group", name="Sex").get_by_label("Female").check()
+        page.get_by_role("group", name="Race or ethnicity").get_by_label("Hispanic or Latino").check()
+        page.get_by_role("button", name="Send my answers").click()
+        expect(page.get_by_text("Your answers are kept apart from your application")).to_be_visible()
+    finally:
+        context.close()
+    row = SelfIdentification.objects.get()
+    assert (row.sex, row.race_ethnicity, row.channel) == ("female", "hispanic_latino", "careers")
+    assert row.candidate == Application.objects.get().candidate

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from analytics.services.ratings import RatingIn, performance_rating_record
+from analytics.services.self_identification import self_identification_record
 from candidates.services.applications import application_move
 from candidates.services.candidates import candidate_portal_link
 from candidates.services.intake import CAREERS_ACTOR, application_intake, privacy_notice
@@ -141,6 +142,8 @@ def file_of(tag: str, *, recruiter, interviewer, viewer, user=None) -> dict[str,
         source="hr",
         actor=recruiter,
     )
+    # Their voluntary self-identification, given in the portal.
+    self_identification_record(application=interviewed, given={"sex": "female"}, channel="portal", actor=hire)
     document_task = offer.onboarding_plan.tasks.filter(kind="document").order_by("title").first()
     plans.task_document_upload(
         task=document_task,
