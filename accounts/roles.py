@@ -48,7 +48,9 @@ _HIRING_MODELS = {
     # their content: only the candidate downloads theirs), and restrictions of processing.
     "privacy": ["privacyrequest", "accessbundle", "processingrestriction"],
     # Hires' later performance and the validity figures made from it: HR's alone.
-    "analytics": ["performancerating", "validityresult"],
+    # The impact ratios and bias audits are numbers by category, never a person's answers: HR
+    # reads them too (docs/architecture.md, "Fairness"); self-identifications stay compliance's.
+    "analytics": ["performancerating", "validityresult", "fairnessresult", "biasaudit"],
 }
 
 _RECRUITER_WRITES = {

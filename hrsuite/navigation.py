@@ -14,7 +14,7 @@ SECTIONS = [
     (_("Privacy requests"), "hr-privacy-requests", {Role.RECRUITER, Role.HR_ADMIN}),
     (_("Analytics"), "hr-analytics", {Role.RECRUITER, Role.HR_ADMIN}),
     (_("Audit trail"), "hr-audit", {Role.HR_ADMIN}),
-    (_("Fairness"), "hr-fairness", {Role.COMPLIANCE}),
+    (_("Fairness"), "hr-fairness", {Role.COMPLIANCE, Role.RECRUITER, Role.HR_ADMIN}),
     (_("My interviews"), "workspace-home", {Role.INTERVIEWER}),
     (_("My applications"), "portal-home", {Role.CANDIDATE}),
 ]

@@ -976,13 +976,15 @@ WRITES += [
 ]
 
 # --- Fairness --------------------------------------------------------------------------------------
-# Self-identification, the impact ratios and bias audits are compliance's alone: no recruiter, HR
-# admin, interviewer, candidate or integration reads one (docs/architecture.md, "Fairness").
+# Self-identification is compliance's alone: no recruiter, HR admin, interviewer, candidate or
+# integration reads one (docs/architecture.md, "Fairness").
 COMPLIANCE_ONLY = {**NOBODY_ELSE, "recruiter": set(), "hr_admin": set(), "compliance": {"mine", "theirs"}}
+# The impact ratios and audits are numbers by category: HR reads them too, never a person's answers.
+COMPLIANCE_AND_HR = {**COMPLIANCE_ONLY, **STAFF}
 READS += [
     ReadSpec("self-identification", "self-identification", COMPLIANCE_ONLY),
-    ReadSpec("fairness-result", "fairness-result", COMPLIANCE_ONLY),
-    ReadSpec("bias-audit", "bias-audit", COMPLIANCE_ONLY),
+    ReadSpec("fairness-result", "fairness-result", COMPLIANCE_AND_HR),
+    ReadSpec("bias-audit", "bias-audit", COMPLIANCE_AND_HR),
 ]
 WRITES.append(
     WriteSpec(

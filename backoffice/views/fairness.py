@@ -28,11 +28,15 @@ from analytics.services.fairness import DIMENSIONS, fairness_ask
 from hrsuite.downloads import attachment
 from hrsuite.errors import ApplicationError
 from hrsuite.pages import role_required, url_for_each
+from hrsuite.permissions import has_role
 from hrsuite.roles import Role
 from hrsuite.templating.charts import ratio_chart
 from interviews.providers import names as providers_available
 
 COMPLIANCE = (Role.COMPLIANCE,)
+# The figures and the audits are numbers by category: HR reads them beside compliance, who alone
+# asks for figures, makes audits and downloads Illinois' report (docs/architecture.md, "Fairness").
+READERS = (Role.COMPLIANCE, Role.RECRUITER, Role.HR_ADMIN)
 _METHODS = {
     "selection": gettext_lazy("Selection rate: advanced past the AI interview"),
     "scoring": gettext_lazy("Scoring rate: AI score above the median"),
@@ -71,7 +75,7 @@ def _scope_name(row: FairnessResult) -> str:
     return _("%(tool)s (all positions)") % {"tool": row.provider}
 
 
-@role_required(*COMPLIANCE)
+@role_required(*READERS)
 @require_GET
 def fairness_home(request):
     """Each tool's figures and its positions', its latest audit, the audits made, and the forms
@@ -90,6 +94,7 @@ def fairness_home(request):
         "tools": tools,
         "year": today.year - 1,
         "regions": settings.HRSUITE_BIAS_AUDIT_REGIONS,
+        "may_act": has_role(request.user, Role.COMPLIANCE),
     }
     return render(request, "hr/fairness.html", context)
 
@@ -142,7 +147,7 @@ def _table(figures: dict, method: str, dimension: str) -> dict:
     }
 
 
-@role_required(*COMPLIANCE)
+@role_required(*READERS)
 @require_GET
 def fairness_scope(request, pk):
     """A scope's impact ratios as beat last computed them: per method and dimension, a chart with
@@ -177,7 +182,7 @@ def _plain(value) -> str:
     return "" if value is None else repr(float(value))
 
 
-@role_required(*COMPLIANCE)
+@role_required(*READERS)
 @require_GET
 def fairness_export(request, pk):
     """A scope's figures as CSV: numbers in full, a small cell without its rate, as on the page."""
@@ -258,7 +263,7 @@ def bias_audit_create(request):
     return redirect("hr-fairness")
 
 
-@role_required(*COMPLIANCE)
+@role_required(*READERS)
 @require_GET
 def bias_audit_download(request, pk, kind):
     """An audit's PDF or CSV, as published; each download is an `export` event."""

@@ -118,10 +118,12 @@ def test_compliance_makes_and_downloads_an_audit_from_the_page(position, recruit
     assert client.get(f"/hr/fairness/audits/{audit.pk}/report.csv").content.startswith(b"audit_date,tool")
     downloads = AuditEvent.objects.filter(target_id=str(audit.pk), action="export")
     assert sorted(e.detail["format"] for e in downloads) == ["csv", "pdf"]
+    # HR reads the audit, as it is published, and makes none.
     for user in (recruiter, make_user(Role.HR_ADMIN, username="hradmin")):
         client.force_login(user)
-        assert client.get(f"/hr/fairness/audits/{audit.pk}/report.pdf").status_code == 403
+        assert client.get(f"/hr/fairness/audits/{audit.pk}/report.pdf").status_code == 200
         assert client.post("/hr/fairness/audits/", {"provider": "simulated"}).status_code == 403
+    assert AuditEvent.objects.filter(target_id=str(audit.pk), action="export").count() == 4
 
 
 # --- The 365-day rule and the warning ------------------------------------------------------------

@@ -178,8 +178,8 @@ def test_the_pages_speak_chinese(position, recruiter, compliance, client):
     assert "影响比" in client.get(f"/hr/fairness/{row.pk}/").text
 
 
-@pytest.mark.parametrize("role", ["recruiter", "hr_admin", "interviewer", "candidate_user"])
-def test_nobody_but_compliance_opens_the_fairness_pages(position, recruiter, client, role, request):
+@pytest.mark.parametrize("role", ["interviewer", "candidate_user"])
+def test_nobody_but_compliance_and_hr_opens_the_fairness_pages(position, recruiter, client, role, request):
     row = FairnessResult.objects.create(scope="tool:simulated", provider="simulated")
     client.force_login(request.getfixturevalue(role))
     for address in (
@@ -189,6 +189,29 @@ def test_nobody_but_compliance_opens_the_fairness_pages(position, recruiter, cli
         "/hr/fairness/illinois.csv",
     ):
         assert client.get(address).status_code == 403, address
+
+
+@pytest.mark.parametrize("role", ["recruiter", "hr_admin"])
+def test_hr_reads_the_ratios_and_audits_but_asks_for_nothing(
+    position, recruiter, client, role, request, settings
+):
+    """The figures are numbers by category: HR reads them (and the published audits) beside
+    compliance, who alone computes, makes audits and exports Illinois' report."""
+    settings.HRSUITE_FAIRNESS_SMALL_CELL = 1
+    known_applicants(recruiter, position)
+    fairness_refresh()
+    row = FairnessResult.objects.get(scope="tool:simulated")
+    client.force_login(request.getfixturevalue(role))
+    home = client.get("/hr/fairness/")
+    assert home.status_code == 200
+    assert "Make a bias audit" not in home.text and "Illinois" not in home.text
+    page = client.get(f"/hr/fairness/{row.pk}/")
+    assert page.status_code == 200 and "0.500" in page.text  # the women's selection impact ratio
+    assert client.get(f"/hr/fairness/{row.pk}/export.csv").status_code == 200
+    for address in ("/hr/fairness/illinois.csv?year=2026",):
+        assert client.get(address).status_code == 403, address
+    for address in ("/hr/fairness/compute/", "/hr/fairness/audits/"):
+        assert client.post(address, {"provider": "simulated"}).status_code == 403, address
 
 
 def test_compliance_lands_on_fairness_and_sees_nothing_of_the_candidate_files(compliance, client):
