@@ -64,7 +64,7 @@ class SurveyApi(ScopedViewSet):
         return Response(SurveyOut(answered, context=self.get_serializer_context()).data)
 
 
-class SurveyResultOut(serializers.ModelSerializer):
+class SurveyResultOut(ModelOut):
     class Meta:
         model = SurveyResult
         fields = [
