@@ -1,17 +1,18 @@
 """API for the candidate survey: the answers (HR reads every one, the candidate their own and
 answers it once) and the results by region, provider and kind (HR only)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from hrsuite.api import ModelOut, ScopedViewSet
+from hrsuite.api import ModelOut, ScopedViewSet, validated
 from hrsuite.errors import ValidationFailed
 from interviews import survey_selectors as selectors
 from interviews.services import survey as survey_services
-from interviews.survey_models import InterviewSurvey, SurveyResult
+from interviews.survey_models import SURVEY_SCALE, InterviewSurvey, SurveyResult
 
 
 class SurveyOut(ModelOut):
@@ -35,11 +36,14 @@ class SurveyOut(ModelOut):
 
 
 class SurveyAnswerIn(serializers.Serializer):
-    # Checked by the service, which names each wrong field in the candidate's words.
-    overall = serializers.IntegerField(required=False, help_text="1 to 5")
+    # Each answer checked by the service too, which names a missing one; the comment's length
+    # as the service holds it.
+    overall = serializers.IntegerField(required=False, min_value=SURVEY_SCALE[0], max_value=SURVEY_SCALE[1])
     technical_problems = serializers.BooleanField(required=False)
-    fairness = serializers.IntegerField(required=False, help_text="1 to 5")
-    comment = serializers.CharField(required=False, allow_blank=True)
+    fairness = serializers.IntegerField(required=False, min_value=SURVEY_SCALE[0], max_value=SURVEY_SCALE[1])
+    comment = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=survey_services.COMMENT_MAX_CHARS
+    )
 
 
 class SurveyApi(ScopedViewSet):
@@ -58,9 +62,8 @@ class SurveyApi(ScopedViewSet):
     def answer(self, request, pk=None):
         """The signed-in candidate's answers to one of their surveys."""
         survey = self.visible_object()
-        if not isinstance(request.data, dict):
-            raise ValidationFailed("Send the answers as an object.", fields={"overall": ["Required."]})
-        answered = survey_services.survey_answer(survey=survey, answers=request.data, actor=request.user)
+        answers = validated(SurveyAnswerIn, request.data)
+        answered = survey_services.survey_answer(survey=survey, answers=answers, actor=request.user)
         return Response(SurveyOut(answered, context=self.get_serializer_context()).data)
 
 
@@ -114,6 +117,8 @@ class SurveyResultApi(viewsets.GenericViewSet):
     def list(self, request):
         level = request.query_params.get("level") or None
         if level is not None and level not in SurveyResult.Level.values:
-            raise ValidationFailed("Unknown level.", fields={"level": [", ".join(SurveyResult.Level.values)]})
+            raise ValidationFailed(
+                _("Unknown level."), fields={"level": [", ".join(SurveyResult.Level.values)]}
+            )
         rows = selectors.survey_results_for(user=request.user, level=level)
         return Response(SurveyResultOut(rows, many=True).data)
