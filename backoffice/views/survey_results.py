@@ -72,7 +72,7 @@ def _chart(rows: list[SurveyResult]) -> str:
             if row.fairness_mean is not None
             else None,
         ]
-        note = _("not enough answers (%(n)d of %(min)d)") % {"n": row.answered, "min": min_n()}
+        note = _("not enough answers (%(n)d of %(min)d)") % {"n": row.answered, "min": max(min_n(), 2)}
         lines.append((row.region or "—", points, note))
     return interval_chart(
         lines,
