@@ -21,7 +21,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from audit.models import AuditAction
@@ -181,8 +181,13 @@ def survey_page_read(*, token: str) -> InterviewSurvey:
 
 
 def survey_answer_by_link(*, token: str, answers: dict) -> InterviewSurvey:
+    """The answers through the survey link; what is wrong with them is said in the candidate's
+    language, whatever their browser's."""
     survey = survey_link_open(token=token)
-    return survey_answer(survey=survey, answers=answers, actor=link_actor(survey.candidate_id, link="survey"))
+    with translation.override(survey.language):
+        return survey_answer(
+            survey=survey, answers=answers, actor=link_actor(survey.candidate_id, link="survey")
+        )
 
 
 # --- Answering --------------------------------------------------------------------------------------

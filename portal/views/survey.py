@@ -3,6 +3,7 @@ or from the signed-in portal, which sends the candidate to the same page with a 
 (docs/architecture.md, "Candidate survey"). In the candidate's language; answered once."""
 
 from django.shortcuts import redirect
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -49,9 +50,11 @@ def survey_page(request, token: str):
     candidate = survey.candidate
     zone = zone_or_utc(interview.candidate_time_zone or candidate.time_zone)
     low, high = SURVEY_SCALE
+    with translation.override(survey.language):
+        kind = interview.get_kind_display()
     context = {
         "survey": survey,
-        "kind": interview.get_kind_display(),
+        "kind": kind,
         "position": interview.application.position.title,
         "starts_at": format_time(interview.starts_at, zone=zone, language=survey.language),
         "scale": list(range(low, high + 1)),

@@ -31,6 +31,10 @@ def test_a_candidate_answers_on_a_phone_in_their_language(browser_page, recruite
     page.get_by_role("button", name="提交我的回答").click()
     # The technical question was skipped: named, and nothing kept.
     expect(page.locator("#technical-problems-errors")).to_be_visible()
+    if os.environ.get("SURVEY_SCREENSHOTS"):
+        page.screenshot(
+            path=os.path.join(os.environ["SURVEY_SCREENSHOTS"], "survey-error.png"), full_page=True
+        )
     survey.refresh_from_db()
     assert survey.answered_at is None
 
