@@ -356,3 +356,37 @@ def test_the_comment_goes_with_the_person_and_their_link_closes(answered, recrui
     assert isinstance(kept.comment, Erased)
     assert (kept.overall, kept.fairness) == (4, 5)  # the figures stay, for the statistics
     assert Client().get(reverse("portal-survey", args=[token])).status_code == 404
+
+
+# --- Beat ------------------------------------------------------------------------------------------
+
+
+def test_beat_runs_the_sending_and_the_results():
+    from config.celery import app
+
+    tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert {
+        "interviews.survey_tasks.survey_invitations_send",
+        "interviews.survey_tasks.survey_results_refresh",
+    } <= tasks
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_runs_the_tasks_beat_names(recruiter, celery_worker):
+    from config.celery import app
+    from interviews.models import SurveyResult
+    from tests.celery_worker import wait_until
+
+    interview = ended_interview(recruiter)
+    celery_worker()
+    app.send_task("interviews.survey_tasks.survey_invitations_send")
+    wait_until(
+        lambda: InterviewSurvey.objects.filter(interview=interview).exists(),
+        "the survey to be sent by a worker",
+    )
+    app.send_task("interviews.survey_tasks.survey_results_refresh")
+    wait_until(
+        lambda: SurveyResult.objects.filter(level="all", sent=1).exists(),
+        "the results to be kept by a worker",
+    )
