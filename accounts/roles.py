@@ -29,6 +29,9 @@ _HIRING_MODELS = {
         "consentnotice",
         "rescheduleoffer",
         "accommodation",
+        # The candidate survey's answers and its results (docs/architecture.md, "Candidate survey").
+        "interviewsurvey",
+        "surveyresult",
     ],
     "notifications": ["notification"],
     "onboarding": [

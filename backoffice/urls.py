@@ -13,6 +13,7 @@ from backoffice.views import (
     fairness,
     positions,
     privacy,
+    survey_results,
 )
 
 urlpatterns = [
@@ -67,4 +68,8 @@ urlpatterns = [
         name="hr-bias-audit-csv",
     ),
     path("fairness/illinois.csv", fairness.illinois_report, name="hr-illinois-report"),
+    path("analytics/survey/", survey_results.survey_results_page, name="hr-survey-results"),
+    path(
+        "analytics/survey/export.csv", survey_results.survey_results_export, name="hr-survey-results-export"
+    ),
 ]

@@ -134,6 +134,16 @@ QUOTES = [
 RESCHEDULE_TOKEN = "hrsuite-bench-reschedule"  # noqa: S105 - not a secret
 KINDS = ["ai_video", "live_video", "phone", "onsite"]
 PAST_STATUSES = ["completed"] * 16 + ["no_show", "technical_issue", "cancelled"]
+# What candidates write in the survey after an interview, by language.
+SURVEY_COMMENTS = {
+    "en": [
+        "Well organised, thank you.",
+        "The video kept freezing.",
+        "The questions matched the role.",
+        "I would have liked more time for questions.",
+    ],
+    "zh-hans": ["安排得很好，谢谢。", "视频一直卡顿。", "问题与职位很相关。", "希望能有更多提问的时间。"],  # noqa: RUF001
+}
 
 
 class Generator:
@@ -167,6 +177,7 @@ class Generator:
         self.interviews()
         self.outcomes()
         self.performance_ratings()
+        self.surveys()
         self.prior_records()
         self.portal_candidate()
         self.applications_know_their_candidates_time()
@@ -842,6 +853,69 @@ class Generator:
         done = self.rows.get("analytics_performancerating", 0)
         progress("performance ratings", done, done)
 
+    def surveys(self) -> None:
+        """The candidate survey after each interview that ended (completed, or a technical
+        failure): sent half an hour after its end, a third answered within two days, a comment
+        in a third of the answers, in the candidate's language; technical problems reported
+        after most failures and a few completions. One read of the ended interviews with their
+        region and language, then COPY, bypassing `survey_invitations_send` and `survey_answer`
+        (and their messages and audit events) for bulk generation only."""
+        from interviews.models import Interview, InterviewSurvey
+
+        rng = self.rng
+        ended = Interview.objects.filter(status__in=["completed", "technical_issue"]).values_list(
+            "pk",
+            "kind",
+            "provider",
+            "status",
+            "starts_at",
+            "duration_minutes",
+            "application__candidate_id",
+            "application__candidate__preferred_language",
+            "application__position__region",
+        )
+        surveys = []
+        for pk, kind, provider, status, starts_at, minutes, candidate_id, language, region in ended.iterator(
+            chunk_size=BATCH
+        ):
+            sent_at = starts_at + datetime.timedelta(minutes=minutes + 30)
+            if sent_at > self.now:
+                continue
+            answered = rng.random() < 0.35
+            failed = status == "technical_issue"
+            answer = {}
+            if answered:
+                technical = rng.random() < (0.8 if failed else 0.08)
+                overall = min(5, max(1, round(rng.gauss(2.6 if technical else 4.0, 0.9))))
+                answer = {
+                    "answered_at": min(sent_at + datetime.timedelta(hours=rng.uniform(0.2, 48)), self.now),
+                    "overall": overall,
+                    "technical_problems": technical,
+                    "fairness": min(5, max(1, round(rng.gauss(4.1, 0.8)))),
+                    "comment": rng.choice(SURVEY_COMMENTS[language]) if rng.random() < 0.33 else "",
+                }
+            surveys.append(
+                InterviewSurvey(
+                    id=self.uuid(),
+                    interview_id=pk,
+                    candidate_id=candidate_id,
+                    language=language,
+                    region=region,
+                    provider=provider,
+                    kind=kind,
+                    sent_at=sent_at,
+                    **{"comment": "", **answer},
+                )
+            )
+            if len(surveys) >= BATCH:
+                self._insert(InterviewSurvey, surveys)
+                surveys.clear()
+                done = self.rows.get("interviews_interviewsurvey", 0)
+                progress("survey answers", done, done)
+        self._insert(InterviewSurvey, surveys)
+        done = self.rows.get("interviews_interviewsurvey", 0)
+        progress("surveys sent (a third answered)", done, done)
+
     def prior_records(self) -> None:
         """Past performance and training for a quarter of the candidates (returning and internal
         ones), one to three records each."""
@@ -1222,6 +1296,7 @@ def main(argv: list[str] | None = None) -> None:
     from analytics.services.validity import validity_refresh
     from audit.services import audit_verify
     from candidates.models import Candidate
+    from interviews.services.survey_results import survey_results_refresh
 
     call_command("migrate", verbosity=0)
     print(f"  [{time.perf_counter() - _STARTED:7.1f} s] migrated", flush=True)
@@ -1255,6 +1330,11 @@ def main(argv: list[str] | None = None) -> None:
     took = time.perf_counter() - computing
     elapsed = time.perf_counter() - _STARTED
     print(f"  [{elapsed:7.1f} s] validity of {departments} departments computed in {took:.1f} s", flush=True)
+    computing = time.perf_counter()
+    groups = survey_results_refresh()  # as beat's `survey-results-refresh` would
+    took = time.perf_counter() - computing
+    elapsed = time.perf_counter() - _STARTED
+    print(f"  [{elapsed:7.1f} s] survey results of {groups} groups computed in {took:.1f} s", flush=True)
     checked, broken = audit_verify()
     verdict = "intact" if broken is None else f"BROKEN at #{broken.seq}: {broken.reason}"
     print(f"  [{time.perf_counter() - _STARTED:7.1f} s] audit chain {verdict} ({checked:,} events)")

@@ -606,7 +606,7 @@ def _analytics_scenarios(recruiter, hr_admin, total) -> list[tuple[Scenario, str
     results = [str(pk) for pk in ValidityResult.objects.order_by("scope").values_list("pk", flat=True)]
     if not results:
         print("  (no validity figures: the analytics pages are not measured)")
-        return []
+        return _survey_scenarios(recruiter, total)
     each = (results * (total // len(results) + 1))[:total]
     note = f"{len(results)} positions and departments"
     return [
@@ -634,6 +634,16 @@ def _analytics_scenarios(recruiter, hr_admin, total) -> list[tuple[Scenario, str
             ),
             note,
         ),
+        *_survey_scenarios(recruiter, total),
+    ]
+
+
+def _survey_scenarios(recruiter, total) -> list[tuple[Scenario, str]]:
+    """The candidate survey's results page (chart, tables) and its CSV, reading the rows
+    generate.py had beat's task keep."""
+    return [
+        (Scenario(f"page {url}", recruiter, "recruiter", [url] * total, is_list=False), "")
+        for url in ("/hr/analytics/survey/", "/hr/analytics/survey/export.csv")
     ]
 
 

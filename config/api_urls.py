@@ -19,6 +19,7 @@ from interviews.apis.reschedule_offers import RescheduleOfferApi
 from interviews.apis.reviews import HumanReviewApi
 from interviews.apis.scheduling import SchedulingApi
 from interviews.apis.scorecards import ScorecardApi
+from interviews.apis.surveys import SurveyApi, SurveyResultApi
 from interviews.webhooks import WebhookApi
 from notifications.apis import NotificationApi
 from onboarding.apis.background_checks import BackgroundCheckApi
@@ -50,6 +51,8 @@ router.register("incidents", IncidentApi, basename="incident")
 router.register("completion-rates", CompletionRateApi, basename="completion-rate")
 router.register("consents", ConsentApi, basename="consent")
 router.register("accommodations", AccommodationApi, basename="accommodation")
+router.register("interview-surveys", SurveyApi, basename="interview-survey")
+router.register("survey-results", SurveyResultApi, basename="survey-result")
 router.register("decisions", DecisionApi, basename="decision")
 router.register("offers", OfferApi, basename="offer")
 router.register("background-checks", BackgroundCheckApi, basename="background-check")

@@ -60,6 +60,11 @@ app.conf.beat_schedule = {
     # Computes the AI tools' impact ratios asked for, and each tool's once a day
     # (docs/architecture.md, "Fairness").
     "fairness-refresh": _every(60.0, "analytics.tasks.fairness_refresh"),
+    # Invites candidates to the survey of each interview that ended, once; and computes its
+    # results with the completion rates by region, provider and kind (docs/architecture.md,
+    # "Candidate survey").
+    "survey-invitations-send": _every(60.0, "interviews.survey_tasks.survey_invitations_send"),
+    "survey-results-refresh": _every(300.0, "interviews.survey_tasks.survey_results_refresh"),
     # Folds each large table's row count changes into one row (docs/architecture.md, "Kept row
     # counts").
     "row-tallies-compact": _every(60.0, "hrsuite.tasks.row_tallies_compact"),

@@ -16,6 +16,10 @@ class InterviewsConfig(AppConfig):
         from interviews.services.scheduling import MAX_DURATION, MIN_DURATION
 
         emails.register()
+        # The candidate survey: who sees it, its invitation (docs/architecture.md, "Candidate survey").
+        from interviews import survey_emails, survey_policies  # noqa: F401
+
+        survey_emails.register()
         # A rejected or withdrawn application leaves no interview or message pending.
         application_close_handler(application_close)
         # A position's interview plan is made of the interviews this app holds.

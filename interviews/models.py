@@ -575,3 +575,7 @@ class Accommodation(DomainModel):
         return f"{self.get_kind_display()} ({self.get_state_display()})"
 
     data_subject = "interview__application__candidate_id"
+
+
+# The candidate survey's tables live in a module of their own (docs/architecture.md, "Candidate survey").
+from interviews.survey_models import InterviewSurvey, SurveyResult  # noqa: E402, F401

@@ -10,3 +10,7 @@ from notifications import tasks as notification_tasks
 @shared_task(name="interviews.tasks.outbox_dispatch", ignore_result=True)
 def outbox_dispatch_former_name(helper: bool = False) -> dict:
     return notification_tasks.outbox_dispatch(helper=helper)
+
+
+# The candidate survey's tasks, registered with the app's (beat names them by this module).
+from interviews import survey_tasks  # noqa: E402, F401

@@ -14,6 +14,8 @@ from hrsuite.errors import NotFound
 from interviews.models import AIAssessment, Consent, ConsentNotice, Interview
 from interviews.selectors import assessment_list_for, consent_list_for, interview_list_for
 from interviews.services.consent import notice_current
+from interviews.survey_models import InterviewSurvey
+from interviews.survey_selectors import survey_list_for
 from onboarding.models import Offer, OnboardingPlan, OnboardingTask
 from onboarding.selectors import offer_list_for, plan_list_for, task_list_for
 
@@ -32,6 +34,8 @@ class PortalOverview:
     plans: list[OnboardingPlan] = field(default_factory=list)
     # The new hire's own tasks, by plan id.
     tasks: dict = field(default_factory=dict)
+    # The survey of each interview that ended, by interview id (docs/architecture.md, "Candidate survey").
+    surveys: dict = field(default_factory=dict)
 
 
 def _latest_consents(rows) -> dict:
@@ -105,6 +109,10 @@ def portal_overview_for(*, user, language: str) -> PortalOverview:
             )
         ),
         tasks=tasks,
+        surveys={
+            survey.interview_id: survey
+            for survey in _narrowed(survey_list_for(user=user), "interview_id", "answered_at")
+        },
     )
     # One event for the page, naming what it showed by type: the candidate's own records, read
     # together, so one row in the trail says so (and the page takes one chain-head lock, not seven).
@@ -118,6 +126,7 @@ def portal_overview_for(*, user, language: str) -> PortalOverview:
             (Offer, overview.offers),
             (OnboardingPlan, overview.plans),
             (OnboardingTask, task_rows),
+            (InterviewSurvey, overview.surveys.values()),
         )
         if rows
     }

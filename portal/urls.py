@@ -2,8 +2,8 @@
 
 Mounted before the token pages of the candidate's e-mails (`portal.link_urls`), so nothing
 here may look like `<page>/<token>/` of theirs: interviews, consent, reschedule, offers, onboarding,
-access-copy. (`accommodations/<interview id>/` is the signed-in page; the link's requests are made on
-its interview page.)
+access-copy, survey. (`accommodations/<interview id>/` is the signed-in page; the link's requests are
+made on its interview page.)
 """
 
 from django.urls import path
@@ -12,6 +12,7 @@ from portal.views import accommodations as accommodation_views
 from portal.views import account as portal_views
 from portal.views import privacy as privacy_views
 from portal.views import self_identification as self_id_views
+from portal.views import survey as survey_views
 
 urlpatterns = [
     path("", portal_views.home, name="portal-home"),
@@ -29,6 +30,7 @@ urlpatterns = [
         accommodation_views.accommodations,
         name="portal-accommodations",
     ),
+    path("open/survey/<uuid:survey_id>/", survey_views.open_survey, name="portal-open-survey"),
     path("privacy/", privacy_views.privacy, name="portal-privacy"),
     path("privacy/copies/<uuid:bundle_id>/", privacy_views.privacy_copy, name="portal-privacy-copy"),
     path("self-identification/", self_id_views.self_identification, name="portal-self-identification"),

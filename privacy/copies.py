@@ -28,7 +28,15 @@ from audit.models import AuditAction, AuditEvent
 from audit.personal import personal_open
 from candidates.models import Application, ApplicationIntake, Candidate, PriorRecord, ResumeFile, StageChange
 from hrsuite.formatting import format_date, format_time
-from interviews.models import Accommodation, AIDimensionScore, Consent, HumanReview, Interview, Scorecard
+from interviews.models import (
+    Accommodation,
+    AIDimensionScore,
+    Consent,
+    HumanReview,
+    Interview,
+    InterviewSurvey,
+    Scorecard,
+)
 from notifications.models import Notification
 from onboarding.models import (
     BackgroundCheck,
@@ -179,6 +187,10 @@ LABELS = {
     "words": gettext_lazy("What you wrote"),
     "answer_by": gettext_lazy("Answer by"),
     "answer": gettext_lazy("Our answer"),
+    "overall": gettext_lazy("Overall (1 to 5)"),
+    "technical_problems": gettext_lazy("Technical problems"),
+    "fairness": gettext_lazy("Treated fairly (1 to 5)"),
+    "comment": gettext_lazy("Your comment"),
 }
 # The readable copy's sections, in order.
 SECTIONS = {
@@ -189,6 +201,7 @@ SECTIONS = {
     "prior_records": gettext_lazy("Past records"),
     "interviews": gettext_lazy("Interviews, AI assessments, reviews and scorecards"),
     "consents": gettext_lazy("Your consents"),
+    "surveys": gettext_lazy("Your answers to our surveys after interviews"),
     "decisions": gettext_lazy("Decisions"),
     "offers": gettext_lazy("Offers"),
     "background_checks": gettext_lazy("Background checks"),
@@ -350,6 +363,7 @@ def person_copy(*, candidate: Candidate, request: PrivacyRequest, zone, language
         ],
         "interviews": _interviews(reader, candidate),
         "consents": _consents(reader, candidate),
+        "surveys": _surveys(reader, candidate),
         "decisions": _decisions(reader, candidate),
         "offers": _offers(reader, candidate),
         "background_checks": [
@@ -633,6 +647,24 @@ def _consents(reader: _Reader, candidate: Candidate):
             notice_version=consent.notice.version,
         )
         for consent in consents
+    ]
+
+
+def _surveys(reader: _Reader, candidate: Candidate):
+    """Each survey sent after an interview, and the candidate's answers (docs/architecture.md,
+    "Candidate survey")."""
+    surveys = (
+        InterviewSurvey.objects.filter(candidate=candidate)
+        .select_related("interview")
+        .order_by("sent_at", "pk")
+    )
+    return [
+        reader.record(
+            survey,
+            ("language", "sent_at", "answered_at", "overall", "technical_problems", "fairness", "comment"),
+            interview=Shown(survey.interview_id, _interview_named(reader, survey.interview)),
+        )
+        for survey in surveys
     ]
 
 

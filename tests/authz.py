@@ -129,6 +129,7 @@ class World:
         self._accommodations()
         self._performance_ratings()
         self._fairness()
+        self._surveys()
         # Two events of the trail, among the newest: the API's first page (newest first) holds them.
         from audit.models import AuditEvent
 
@@ -217,6 +218,29 @@ class World:
         self.objects["theirs"]["fairness-result"] = results.filter(position__isnull=False).first()
         for which in ("mine", "theirs"):
             self.objects[which]["bias-audit"] = bias_audit_make(provider="simulated", actor="system:test")
+
+    def _surveys(self):
+        """Each candidate's survey after their held interview, "theirs" answered with a comment."""
+        from interviews.models import InterviewSurvey
+        from interviews.services.survey import survey_answer
+
+        for which in ("mine", "theirs"):
+            interview = self.objects[which]["assessed-interview"]
+            self.objects[which]["interview-survey"] = InterviewSurvey.objects.create(
+                interview=interview,
+                candidate=self.objects[which]["candidate"],
+                language="en",
+                region="CN",
+                provider=interview.provider,
+                kind=interview.kind,
+                sent_at=timezone.now(),
+            )
+        theirs = self.objects["theirs"]["interview-survey"]
+        survey_answer(
+            survey=theirs,
+            answers={"overall": 3, "technical_problems": True, "fairness": 4, "comment": "Video froze."},
+            actor=self.candidate_users["theirs"],
+        )
 
     def _consents(self, candidate_user):
         """A consent decision of each candidate, given through their own portal account."""
@@ -919,6 +943,24 @@ WRITES.append(
         },
         format="multipart",
     )
+)
+
+# --- The candidate survey --------------------------------------------------------------------------
+# HR reads every answer; the candidate their own, which only they answer, once (a second answer,
+# tests/interviews/test_survey.py); interviewers and integrations see none. The results are an
+# aggregate for recruiters and HR admins (tests/interviews/test_survey_results.py).
+READS.append(
+    ReadSpec("interview-survey", "interview-survey", {**STAFF, **NOBODY_ELSE, "candidate": {"mine"}})
+)
+OTHER_READS.add(("survey-result", "list"))
+WRITES += _own_and_another(
+    "interview-survey",
+    "answer",
+    "interview-survey",
+    "candidate",
+    own=200,
+    body=lambda w: {"overall": 5, "technical_problems": False, "fairness": 5, "comment": "Thanks."},
+    recruiter=403,
 )
 
 # --- Later performance -----------------------------------------------------------------------------

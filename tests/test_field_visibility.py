@@ -49,10 +49,11 @@ from hrsuite import visibility
 from hrsuite.fields import EncryptedJSONField
 from hrsuite.permissions import restrict
 from hrsuite.roles import Role
-from interviews.models import AIAssessment, Interview
+from interviews.models import AIAssessment, Interview, InterviewSurvey
 from interviews.services import accommodations
 from interviews.services import candidate_links as interview_links
 from interviews.services import consent as consent_services
+from interviews.services import survey as survey_services
 from interviews.services.assignments import assignment_create
 from interviews.services.incidents import incident_open
 from interviews.services.interviews import interview_results_release
@@ -131,6 +132,7 @@ PAGE_ARGUMENTS = {
     ("hr-validity", "pk"): ValidityResult,
     ("hr-validity-export", "pk"): ValidityResult,
     ("hr-validity-adopt", "pk"): ValidityResult,
+    ("portal-open-survey", "survey_id"): InterviewSurvey,
 }
 # Routes not read, and why.
 NOT_READ = {
@@ -281,6 +283,21 @@ class File:
             notice_version=notice.version,
             actor=candidate_user,
         )
+        # The candidate's survey after the hire's interview, answered with a comment.
+        survey = InterviewSurvey.objects.create(
+            interview=interview,
+            candidate=candidate,
+            language="en",
+            region="CN",
+            provider="simulated",
+            kind=interview.kind,
+            sent_at=timezone.now(),
+        )
+        survey_services.survey_answer(
+            survey=survey,
+            answers={"overall": 4, "technical_problems": False, "fairness": 5, "comment": "Fair."},
+            actor=candidate_user,
+        )
         onboarding_models.HRTask.objects.create(
             kind="check_inconclusive", application=hired, background_check=offer.background_checks.get()
         )
@@ -319,6 +336,7 @@ class File:
             "portal-onboarding": [onboarding_links.onboarding_token(plan=plan)],
             "portal-reschedule": [urlparse(offer_link).path.rstrip("/").rsplit("/", 1)[-1]],
             "portal-access-copy": [privacy_access.copy_token(bundle=AccessBundle.objects.get(request=asked))],
+            "portal-survey": [survey_services.survey_token(survey=survey)],
         }
         self.tokens["reschedule-offer"] = self.tokens["portal-reschedule"]
         self.values = {

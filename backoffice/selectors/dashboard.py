@@ -45,6 +45,8 @@ from interviews.models import (
     Scorecard,
 )
 from interviews.selectors import completion_rates_for, scorecards_overdue
+from interviews.survey_models import SurveyResult
+from interviews.survey_selectors import survey_results_for
 from notifications.models import Notification
 from onboarding.models import BackgroundCheck, Offer
 from privacy.models import PrivacyRequest
@@ -220,6 +222,9 @@ class Summary:
     agenda_from: datetime
     agenda_quarters: list[int]
     agenda_days: dict[date, int] = field(default_factory=dict)
+    # The candidate survey's kept results by region, provider and kind, copied from their table
+    # when the row is counted (docs/architecture.md, "Candidate survey"): the view reads none.
+    survey: list[dict] = field(default_factory=list)
 
     def counts(self) -> dict:
         """What a `DashboardSummary` row keeps: everything but when and one viewer's days."""
@@ -258,6 +263,7 @@ class Dashboard:
     checks: list[Bar]
     overdue_after_hours: int = 0
     completion_threshold: float = 0.0
+    survey: list[dict] = field(default_factory=list)
 
 
 def dashboard_for(*, user, now: datetime | None = None, tz: tzinfo | None = None) -> Dashboard:
@@ -293,6 +299,7 @@ def dashboard_for(*, user, now: datetime | None = None, tz: tzinfo | None = None
         checks=_bars_by_status(summary.checks, BackgroundCheck.Status, _CHECK_TONES) if summary else [],
         overdue_after_hours=settings.HRSUITE_SCORECARD_REMINDER_HOURS,
         completion_threshold=settings.HRSUITE_COMPLETION_RATE_THRESHOLD,
+        survey=summary.survey if summary else [],
     )
     audit_lists(
         actor=user,
@@ -453,7 +460,32 @@ def count_for(*, user, now: datetime) -> Summary:
         ).count(),
         agenda_from=agenda_from,
         agenda_quarters=agenda_quarters,
+        survey=survey_figures_for(user=user),
     )
+
+
+def survey_figures_for(*, user) -> list[dict]:
+    """The candidate survey's kept results by region, provider and kind, as plain numbers (one
+    small read of the table beat keeps: "Candidate survey")."""
+    return [
+        {
+            "region": row.region,
+            "provider": row.provider,
+            "kind": row.kind,
+            "sent": row.sent,
+            "answered": row.answered,
+            "overall_mean": row.overall_mean,
+            "overall_low": row.overall_low,
+            "overall_high": row.overall_high,
+            "fairness_mean": row.fairness_mean,
+            "fairness_low": row.fairness_low,
+            "fairness_high": row.fairness_high,
+            "technical_problems": row.technical_problems,
+            "scheduled": row.scheduled,
+            "completed": row.completed,
+        }
+        for row in survey_results_for(user=user, level=SurveyResult.Level.GROUP)
+    ]
 
 
 def _agenda_span(now: datetime) -> tuple[datetime, datetime]:

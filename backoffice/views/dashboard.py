@@ -1,5 +1,6 @@
 """The HR dashboard: the pipeline and today's work at a glance, and retrying a failed message."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -9,10 +10,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from analytics.services import bias_audits
 from backoffice.selectors import dashboard as selectors
+from backoffice.views.survey_results import survey_row
 from hrsuite.errors import Forbidden, InvalidTransition
+from hrsuite.models import choice_labels
 from hrsuite.pages import role_required, url_for_each, visible_or_404
 from hrsuite.permissions import may
 from hrsuite.roles import Role
+from interviews.models import Interview
+from interviews.survey_models import SurveyResult
 from notifications.models import Notification
 from notifications.selectors import notification_detail_queryset
 from notifications.services.outbox import notification_retry
@@ -57,6 +62,13 @@ def _dashboard_page(request, *, problem: str = "", status: int = 200):
         # AI interview tools whose bias audit a region needs and that lapses within 30 days or
         # has (docs/architecture.md, "Fairness"): dates only, no figure.
         "audit_warnings": bias_audits.audit_warnings(),
+        # The candidate survey beside the completion rates, from the counts' row (no query).
+        "survey_rows": [
+            survey_row(SurveyResult(**figures), kinds)
+            for kinds in [choice_labels(Interview.Kind)]
+            for figures in board.survey
+        ],
+        "survey_days": settings.HRSUITE_SURVEY_DAYS,
     }
     return render(request, "hr/dashboard.html", context, status=status)
 

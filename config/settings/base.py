@@ -353,6 +353,16 @@ HRSUITE_BIAS_AUDIT_WARN_DAYS = 30
 # The most rows one uploaded file of ratings may hold.
 HRSUITE_RATINGS_CSV_ROWS_MAX = env.int("HRSUITE_RATINGS_CSV_ROWS_MAX", default=5000)
 
+# --- Candidate survey ------------------------------------------------------------------------------
+# The candidate survey after each interview (docs/architecture.md, "Candidate survey"): sent this
+# many minutes after the interview ended, only for interviews that started within the last
+# HRSUITE_SURVEY_SEND_WITHIN_DAYS (none for old ones when it is switched on); results over the
+# last HRSUITE_SURVEY_DAYS, each mean with its interval only from HRSUITE_SURVEY_MIN_N answers.
+HRSUITE_SURVEY_DELAY_MINUTES = env.int("HRSUITE_SURVEY_DELAY_MINUTES", default=30)
+HRSUITE_SURVEY_SEND_WITHIN_DAYS = env.int("HRSUITE_SURVEY_SEND_WITHIN_DAYS", default=7)
+HRSUITE_SURVEY_DAYS = env.int("HRSUITE_SURVEY_DAYS", default=90)
+HRSUITE_SURVEY_MIN_N = env.int("HRSUITE_SURVEY_MIN_N", default=10)
+
 # --- Privacy requests -------------------------------------------------------------------------
 # Days HR has to answer a candidate's privacy request (access, correction, erasure, restriction),
 # from its receipt, by the candidate's region: the longest prefix of their region code ("US-IL"

@@ -44,19 +44,27 @@ _LABEL_WIDTH, _PLOT_LEFT, _PLOT_RIGHT, _ROW, _TOP = 200, 215, 560, 30, 50
 _MARKERS = ("dot", "square")
 
 
-def _x(value: float) -> float:
-    """Where a value from -1 to 1 stands on the plot."""
-    value = min(1.0, max(-1.0, value))
-    return round(_PLOT_LEFT + (value + 1) / 2 * (_PLOT_RIGHT - _PLOT_LEFT), 1)
+def _x(value: float, scale: tuple[float, float] = (-1.0, 1.0)) -> float:
+    """Where a value on `scale` (from -1 to 1 unless said) stands on the plot."""
+    low, high = scale
+    value = min(high, max(low, value))
+    return round(_PLOT_LEFT + (value - low) / (high - low) * (_PLOT_RIGHT - _PLOT_LEFT), 1)
 
 
-def interval_chart(rows, *, title: str, series: list[str], ticks=(-1, -0.5, 0, 0.5, 1)) -> SafeString:
+def interval_chart(
+    rows, *, title: str, series: list[str], ticks=(-1, -0.5, 0, 0.5, 1), scale=(-1.0, 1.0)
+) -> SafeString:
     """An SVG chart drawn here, in the page (no script, no outside file): one line per row, each
     of its `series` a marker at its value with a line across its interval, on a scale from -1 to
-    1 with a line at 0. A row is `(label, points, note)`: `points` one `(value, low, high)` or None
-    per series; where all are None the row shows `note` instead ("not enough hires yet").
-    Labels and notes are escaped; the chart has its title for screen readers, and the table
-    beside it says the same in words."""
+    1 with a line at 0 (or on `scale`, a line at each of its `ticks`: a survey's means from 1 to
+    5). A row is `(label, points, note)`: `points` one `(value, low, high)` or None per series;
+    where all are None the row shows `note` instead ("not enough hires yet"). Labels and notes
+    are escaped; the chart has its title for screen readers, and the table beside it says the
+    same in words."""
+
+    def _at(value: float) -> float:
+        return _x(value, scale)
+
     height = _TOP + len(rows) * _ROW + 10
     box = f"0 0 {_PLOT_RIGHT + 20} {height}"
     parts = [
@@ -64,7 +72,7 @@ def interval_chart(rows, *, title: str, series: list[str], ticks=(-1, -0.5, 0, 0
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
     ]
     for tick in ticks:
-        x, line = _x(tick), "zero" if tick == 0 else "grid"
+        x, line = _at(tick), "zero" if tick == 0 else "grid"
         parts.append(
             f'<line class="{line}" x1="{x}" y1="{_TOP - 8}" x2="{x}" y2="{height - 6}"/>'
             f'<text class="tick" x="{x}" y="{_TOP - 14}" text-anchor="middle">{tick:g}</text>'
@@ -89,8 +97,8 @@ def interval_chart(rows, *, title: str, series: list[str], ticks=(-1, -0.5, 0, 0
             value, low, high = point
             at = y + (j - (len(points) - 1) / 2) * 8
             if low is not None and high is not None:
-                parts.append(f'<line class="interval" x1="{_x(low)}" y1="{at}" x2="{_x(high)}" y2="{at}"/>')
-            parts.append(_marker(marker, _x(value), at))
+                parts.append(f'<line class="interval" x1="{_at(low)}" y1="{at}" x2="{_at(high)}" y2="{at}"/>')
+            parts.append(_marker(marker, _at(value), at))
     parts.append("</svg>")
     return SafeString("".join(parts))
 

@@ -244,6 +244,7 @@ def _interview_rows(overview, *, zone, language: str) -> list[dict]:
                     for scope, label in Consent.Scope.choices
                 ],
                 "result": result,
+                "survey": overview.surveys.get(interview.pk),
             }
         )
     return rows

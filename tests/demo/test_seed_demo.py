@@ -304,3 +304,14 @@ def test_the_backend_board_has_a_candidate_in_every_stage_and_the_hire_its_plan(
     assert page.status_code == 200
     counts = re.findall(r'data-stage="(\w+)".*?<span class="badge">(\d+)</span>', page.content.decode(), re.S)
     assert {stage for stage, count in counts if int(count) > 0} == set(Stage.values)
+
+
+def test_ended_interviews_have_their_survey_some_of_them_answered(seeded):
+    from interviews.models import Interview, InterviewSurvey, SurveyResult
+
+    ended = Interview.objects.filter(status__in=["completed", "technical_issue"])
+    surveyed = set(InterviewSurvey.objects.values_list("interview_id", flat=True))
+    assert surveyed and surveyed <= set(ended.values_list("pk", flat=True))
+    answered = InterviewSurvey.objects.filter(answered_at__isnull=False)
+    assert answered.count() >= 3 and answered.filter(technical_problems=True).exists()
+    assert SurveyResult.objects.filter(level="all", answered=answered.count()).exists()

@@ -367,7 +367,7 @@ def test_portal_home_reads_in_a_fixed_number_of_queries(client, recruiter, djang
     client.force_login(candidate.user)
 
     # The results' scores and reviews and the tasks' documents are not read: the page links to them.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         assert client.get(PORTAL).status_code == 200
 
     for days in (1, 2, 3):
@@ -380,7 +380,7 @@ def test_portal_home_reads_in_a_fixed_number_of_queries(client, recruiter, djang
             actor=candidate.user,
         )
     assert Interview.objects.filter(application__candidate=candidate).count() == 4
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         page = client.get(PORTAL)
     assert page.text.count("Open interview page") == 4
 

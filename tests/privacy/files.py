@@ -17,10 +17,12 @@ from candidates.services.resume_files import resume_file_upload
 from demo.resume_files import pdf_with_text
 from hrsuite.roles import Role
 from hrsuite.selectors import object_get_for
+from interviews.models import InterviewSurvey
 from interviews.services import accommodations
 from interviews.services.assignments import assignment_create
 from interviews.services.reviews import human_review_create
 from interviews.services.scorecards import scorecard_save
+from interviews.services.survey import survey_answer_by_link, survey_token
 from onboarding.providers import CheckEvent
 from onboarding.services import decisions, offers, plans
 from onboarding.services.checks import check_webhook_apply
@@ -55,6 +57,7 @@ def file_of(tag: str, *, recruiter, interviewer, viewer, user=None) -> dict[str,
         "interviews.evidence": f"I rebuilt the {tag} pipeline",
         "interviews.humanreview": f"The transcript missed {tag}'s answer",
         "interviews.scorecard": f"{tag} answered clearly",
+        "interviews.interviewsurvey": f"The {tag} interview felt fair",
         "onboarding.decision": f"Another fit the {tag} team better",
         "onboarding.offer": f"{next(_salaries)}.00",
         "onboarding.backgroundcheck": f"{tag} record clean",
@@ -102,6 +105,25 @@ def file_of(tag: str, *, recruiter, interviewer, viewer, user=None) -> dict[str,
         ratings={"communication": 4},
         notes=values["interviews.scorecard"],
         actor=interviewer,
+    )
+    # The survey after it, answered through its link with a comment.
+    survey = InterviewSurvey.objects.create(
+        interview=interview,
+        candidate=candidate,
+        language="en",
+        region=position.region,
+        provider=interview.provider,
+        kind=interview.kind,
+        sent_at=timezone.now(),
+    )
+    survey_answer_by_link(
+        token=survey_token(survey=survey),
+        answers={
+            "overall": 4,
+            "technical_problems": False,
+            "fairness": 4,
+            "comment": values["interviews.interviewsurvey"],
+        },
     )
 
     # Rejected for one position; hired for another, checked, onboarding under way.

@@ -48,6 +48,9 @@ from interviews.services.assignments import assignment_create
 from interviews.services.interviews import interview_create, interview_results_release
 from interviews.services.reviews import human_review_create
 from interviews.services.scorecards import scorecard_save, scorecard_submit
+from interviews.services.survey import survey_answer_by_link, survey_invitations_send, survey_token
+from interviews.services.survey_results import survey_results_refresh
+from interviews.survey_models import InterviewSurvey
 from notifications.models import Notification
 from onboarding.services.candidate_links import offer_answer_by_link, offer_token
 from onboarding.services.decisions import decision_record
@@ -583,6 +586,17 @@ SCORECARDS = [
     ),
 ]
 
+# Survey answers after the interviews that ended (docs/architecture.md, "Candidate survey"), given
+# through each candidate's survey link: overall, technical problems, treated fairly, comment. The
+# other surveys sent stay unanswered, as most do.
+SURVEY_ANSWERS = {
+    "zhang_wei_ai": (5, False, 5, "流程很清楚，问题和职位相关。"),
+    "li_na_onsite": (4, False, 4, "现场面试时间较长，但安排得很好。"),
+    "emily_ai": (3, True, 4, "The video froze twice; the questions themselves were fair."),
+    "tan_ai": (2, True, 3, "The connection dropped after a few minutes."),
+    "sophie_onsite": (5, False, 5, ""),
+}
+
 
 # --- The command -------------------------------------------------------------------------------
 
@@ -683,6 +697,7 @@ class _Seeder:
         for key in RELEASED:
             interview_results_release(interview=self.interviews[key], actor=self.recruiter)
         self._scorecards()
+        self._surveys()
         self._careers_applications(positions)
         self._close_positions(positions)
         self._privacy_requests()
@@ -700,6 +715,8 @@ class _Seeder:
             "human reviews": len(HUMAN_REVIEWS),
             "scorecards": len(SCORECARDS),
             "privacy requests": PrivacyRequest.objects.count(),
+            "surveys sent after interviews": InterviewSurvey.objects.count(),
+            "of them answered": InterviewSurvey.objects.filter(answered_at__isnull=False).count(),
             "messages in the outbox": Notification.objects.count(),
         }
 
@@ -996,6 +1013,27 @@ class _Seeder:
                     data=data,
                 ),
             )
+
+    def _surveys(self) -> None:
+        """Beat's run invites each candidate whose interview ended; some answer through the link
+        of their invitation. The results are computed as beat would, so the pages show them."""
+        survey_invitations_send(
+            now=self.now + datetime.timedelta(minutes=settings.HRSUITE_SURVEY_DELAY_MINUTES)
+        )
+        for key, (overall, technical_problems, fairness, comment) in SURVEY_ANSWERS.items():
+            survey = InterviewSurvey.objects.filter(interview=self.interviews[key]).first()
+            if survey is None:
+                continue
+            survey_answer_by_link(
+                token=survey_token(survey=survey),
+                answers={
+                    "overall": overall,
+                    "technical_problems": technical_problems,
+                    "fairness": fairness,
+                    "comment": comment,
+                },
+            )
+        survey_results_refresh()
 
     def _human_reviews(self) -> None:
         for key, dimension, outcome, score, reason in HUMAN_REVIEWS:
