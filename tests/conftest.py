@@ -150,6 +150,12 @@ def candidate_user(db):
 
 
 @pytest.fixture
+def compliance(db):
+    """Reads candidates' self-identification and the fairness figures, nothing of their files."""
+    return make_user(Role.COMPLIANCE, username="compliance")
+
+
+@pytest.fixture
 def integration(db):
     """A provider's service user whose token may post assessments and nothing else."""
     from accounts.services import integration_create

@@ -28,11 +28,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def compliance(db):
-    return make_user(Role.COMPLIANCE, username="compliance")
-
-
-@pytest.fixture
 def position(recruiter):
     return us_position(recruiter)
 

@@ -13,9 +13,7 @@ from analytics.fairness import categories
 from analytics.fairness.statistics import impact_rows
 from analytics.models import FairnessResult
 from analytics.services.fairness import fairness_refresh, tool_compute
-from hrsuite.roles import Role
 from tests.analytics.fairness_helpers import known_applicants, us_position
-from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -123,11 +121,6 @@ def test_outside_the_us_only_sex_is_asked_and_race_is_unknown(recruiter):
     tool_compute("simulated", now=__import__("django.utils.timezone").utils.timezone.now())
     figures = FairnessResult.objects.get(scope="tool:simulated").figures
     assert figures["dimensions"]["race_ethnicity"]["unknown"]["applicants"] == 1
-
-
-@pytest.fixture
-def compliance(db):
-    return make_user(Role.COMPLIANCE, username="compliance")
 
 
 def test_compliance_reads_the_page_the_chart_and_the_csv(position, recruiter, compliance, client, settings):

@@ -91,6 +91,7 @@ def test_only_the_candidate_reads_the_notice_of_their_own_interview(api, request
         "interviewer": "interviewer",
         "candidate": "candidate_user",
         "integration": "integration",
+        "compliance": "compliance",
     }
     client = api.as_user(request.getfixturevalue(users[role])) if role != "anonymous" else api
     # `candidate_user` is a candidate, but not this interview's: the same 404 as a missing one.

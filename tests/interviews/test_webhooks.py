@@ -424,6 +424,7 @@ def test_signing_in_is_no_substitute_for_the_signature(api, interview, role, req
         "interviewer": "interviewer",
         "candidate": "candidate_user",
         "integration": "integration",
+        "compliance": "compliance",
     }
     client = api.as_user(request.getfixturevalue(fixtures[role])) if role != "anonymous" else api
     body = body_for(interview, "started")
