@@ -4,6 +4,8 @@ service withholds an assessment for it, and scheduling refuses an AI interview."
 
 from collections.abc import Callable
 
+from hrsuite.errors import Conflict
+
 # Each `(candidate_id) -> reason`: a code for the audit trail and the recruiters' message, or "".
 _withholding: list[Callable[[object], str]] = []
 
@@ -32,6 +34,11 @@ def ai_interview_refused_when(rule: Callable[..., tuple[str, str] | None]) -> No
     """Register `rule`: scheduling an AI interview it gives a refusal for answers 409 with it."""
     if rule not in _ai_interview_rules:
         _ai_interview_rules.append(rule)
+
+
+class AIInterviewRefused(Conflict):
+    """Scheduling or moving an AI interview refused by a registered rule (409, the rule's code):
+    not a clash with a time, so the candidate's link pages do not read it as one."""
 
 
 def ai_interview_refused(*, application, provider: str) -> tuple[str, str] | None:

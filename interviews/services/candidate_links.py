@@ -37,8 +37,15 @@ from interviews.models import Consent, ConsentNotice, Interview, RescheduleOffer
 from interviews.selectors import interview_accommodations_for
 from interviews.services import consent as consent_services
 from interviews.services import scheduling as scheduling_services
+from interviews.services.ai_processing import AIInterviewRefused
 from interviews.services.calendar_messages import practice_url
-from interviews.services.incidents import offer_slots, reschedule_offer_get, slot_gone, token_hash
+from interviews.services.incidents import (
+    not_movable_by_candidate,
+    offer_slots,
+    reschedule_offer_get,
+    slot_gone,
+    token_hash,
+)
 
 # Each link has its own salt: a signature made for anything else in the project (the other link
 # included) never opens it.
@@ -327,6 +334,8 @@ def interview_reschedule_by_link(*, token: str, starts_at: datetime) -> Intervie
         raise _not_offered()
     try:
         return scheduling_services.interview_reschedule(interview=interview, starts_at=starts_at, actor=actor)
+    except AIInterviewRefused:
+        raise not_movable_by_candidate(field="starts_at") from None
     except ValidationFailed:
         # Free a moment ago, booked (or past) since.
         raise slot_gone(field="starts_at") from None

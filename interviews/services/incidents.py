@@ -19,6 +19,7 @@ from audit.services import audit_record
 from hrsuite.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from interviews.models import Incident, Interview, RescheduleOffer
 from interviews.notices import InterviewMessage
+from interviews.services.ai_processing import AIInterviewRefused
 from interviews.services.assignments import SLOT_TAKEN
 from interviews.services.calendar_messages import CALENDAR_TEMPLATES
 from interviews.services.scheduling import (
@@ -122,6 +123,13 @@ def slot_gone(*, field: str) -> Conflict:
     whose other interview it clashes with."""
     gone = gettext("That time is no longer available.")
     return Conflict(gone, fields={field: [gone]}, code=SLOT_TAKEN)
+
+
+def not_movable_by_candidate(*, field: str) -> Conflict:
+    """An AI interview a registered rule keeps from the new time (a bias audit lapsed): not the
+    candidate's to mend, so their page says the recruiter will be in touch, and names no rule."""
+    message = gettext("This interview cannot be moved online just now; the recruiter will contact you.")
+    return Conflict(message, fields={field: [message]}, code="move_not_possible")
 
 
 # --- Services -------------------------------------------------------------------------------------
@@ -268,6 +276,8 @@ def reschedule_offer_choose(*, token: str, slot: datetime, ip: str | None, user_
             provider=failed.provider,
             actor=CANDIDATE_LINK,
         )
+    except AIInterviewRefused:
+        raise not_movable_by_candidate(field="slot") from None
     except ValidationFailed:
         # The slot was free when offered but is taken now (or has passed): a conflict with what
         # happened since, not bad input. The candidate learns only that: why (whose other

@@ -31,7 +31,7 @@ from hrsuite.workflow import transition
 from interviews import providers
 from interviews.models import BUSY_STATUSES, Interview, InterviewAssignment, interview_end, workspace_place
 from interviews.notices import InterviewMessage
-from interviews.services.ai_processing import ai_interview_refused, ai_processing_withheld
+from interviews.services.ai_processing import AIInterviewRefused, ai_interview_refused, ai_processing_withheld
 from interviews.services.assignments import (
     assignment_create,
     booking_conflict,
@@ -295,6 +295,14 @@ def interview_transition(
 # --- Services -------------------------------------------------------------------------------------
 
 
+def _refuse_if_ai_refused(application, *, provider: str, field: str) -> None:
+    """A rule a higher app registered (a bias audit the region requires) refusing an AI interview
+    of `provider` for `application`: AIInterviewRefused (409 with its code) on `field`."""
+    if refusal := ai_interview_refused(application=application, provider=provider):
+        code, message = refusal
+        raise AIInterviewRefused(message, fields={field: [message]}, code=code)
+
+
 @transaction.atomic
 def interview_schedule(
     *,
@@ -357,12 +365,8 @@ def interview_schedule(
     ).items():
         errors.setdefault(field, []).extend(messages)
     _raise_if(errors)
-    if kind == Interview.Kind.AI_VIDEO and (
-        refusal := ai_interview_refused(application=application, provider=provider)
-    ):
-        # A rule a higher app registered (a bias audit the region requires): 409 with its code.
-        code, message = refusal
-        raise Conflict(message, fields={"kind": [message]}, code=code)
+    if kind == Interview.Kind.AI_VIDEO:
+        _refuse_if_ai_refused(application, provider=provider, field="kind")
     _raise_if_booked(
         slot_conflicts(starts_at=starts_at, duration_minutes=duration_minutes, interviewers=interviewers),
         field="interviewers",
@@ -411,6 +415,9 @@ def interview_reschedule(*, interview: Interview, starts_at: datetime, actor) ->
             duration_minutes=interview.duration_minutes,
         )
     )
+    if interview.kind == Interview.Kind.AI_VIDEO:
+        # Moving an AI interview uses the tool on the new day: the same rules as scheduling it.
+        _refuse_if_ai_refused(interview.application, provider=interview.provider, field="starts_at")
     interviewers = [a.interviewer for a in interview.assignments.select_related("interviewer")]
     _raise_if_booked(
         slot_conflicts(

@@ -20,7 +20,7 @@ from analytics.services.self_identification import CAREERS, self_identification_
 from audit.models import AuditEvent
 from hrsuite.errors import Conflict
 from hrsuite.roles import Role
-from interviews.services.scheduling import holiday_name, interview_schedule
+from interviews.services.scheduling import holiday_name, interview_reschedule, interview_schedule
 from tests.analytics.fairness_helpers import applicant, known_applicants, us_position
 from tests.factories import make_application, make_position, make_user
 
@@ -251,3 +251,23 @@ def test_illinois_yearly_report_counts_race_by_outcome_and_hire(recruiter, compl
     assert all(r["advanced"] == "0" for r in csv.DictReader(io.StringIO(last_year.content.decode())))
     client.force_login(recruiter)
     assert client.get("/hr/fairness/illinois.csv").status_code == 403
+
+
+def test_moving_an_ai_interview_after_the_audit_lapsed_is_refused_too(position, recruiter, settings):
+    """Moving an AI interview uses the tool on the new day: past the audit's 365 days it is
+    refused as scheduling is, on `starts_at`, and the interview stays where it was."""
+    settings.HRSUITE_BIAS_AUDIT_REGIONS = ["US-NY"]
+    _audited_tool(recruiter, timezone.localdate())
+    interview = _schedule(make_application(recruiter, position=position), recruiter)
+    booked = interview.starts_at
+    later = timezone.now() + datetime.timedelta(days=367)
+    with time_machine.travel(later, tick=False):
+        with pytest.raises(Conflict) as refused:
+            interview_reschedule(interview=interview, starts_at=_business_slot(days_ahead=5), actor=recruiter)
+        assert refused.value.code == "bias_audit_required" and "starts_at" in refused.value.fields
+        interview.refresh_from_db()
+        assert interview.starts_at == booked and interview.calendar_sequence == 0
+        # A person's interview moves as before.
+        live = _schedule(make_application(recruiter, position=position), recruiter, kind="live_video")
+        moved = interview_reschedule(interview=live, starts_at=_business_slot(days_ahead=6), actor=recruiter)
+        assert moved.calendar_sequence == 1
