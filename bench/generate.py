@@ -178,6 +178,7 @@ class Generator:
         self.outcomes()
         self.performance_ratings()
         self.surveys()
+        self.self_identifications()
         self.prior_records()
         self.portal_candidate()
         self.applications_know_their_candidates_time()
@@ -853,6 +854,55 @@ class Generator:
         done = self.rows.get("analytics_performancerating", 0)
         progress("performance ratings", done, done)
 
+    def self_identifications(self) -> None:
+        """Six in ten applicants self-identify on the careers page, for their first application:
+        sex, and race or ethnicity where the position is in the US (EEO-1), a tenth of each answer
+        "prefer not to say" and a tenth not answered, so the fairness figures have every kind of
+        category. Sealed like any encrypted value; COPY, bypassing `self_identification_record`
+        (and its audit events) for bulk generation only."""
+        from analytics.fairness import categories
+        from analytics.models import SelfIdentification
+        from candidates.models import Application
+
+        rng = self.rng
+        sexes = [c for c in categories.SEX if c != categories.DECLINED]
+        races = [c for c in categories.RACE_ETHNICITY if c != categories.DECLINED]
+
+        def answer(choices: list[str]) -> str:
+            draw = rng.random()
+            if draw < 0.1:
+                return categories.DECLINED
+            return "" if draw < 0.2 else rng.choice(choices)
+
+        first = (
+            Application.objects.order_by("candidate_id", "created_at")
+            .distinct("candidate_id")
+            .values_list("candidate_id", "pk", "position__region")
+        )
+        rows = []
+        for candidate_id, application_id, region in first.iterator(chunk_size=BATCH):
+            if rng.random() >= 0.6:
+                continue
+            scheme = categories.scheme_for(region)
+            rows.append(
+                SelfIdentification(
+                    id=self.uuid(),
+                    candidate_id=candidate_id,
+                    scheme=scheme,
+                    region=region,
+                    application_id=application_id,
+                    sex=answer(sexes),
+                    race_ethnicity=answer(races) if scheme == categories.US_EEO1 else "",
+                    channel=SelfIdentification.Channel.CAREERS,
+                )
+            )
+            if len(rows) >= BATCH:
+                self._insert(SelfIdentification, rows)
+                rows.clear()
+        self._insert(SelfIdentification, rows)
+        done = self.rows.get("analytics_selfidentification", 0)
+        progress("self-identifications", done, done)
+
     def surveys(self) -> None:
         """The candidate survey after each interview that ended (completed, or a technical
         failure): sent half an hour after its end, a third answered within two days, a comment
@@ -1293,6 +1343,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from analytics.services.fairness import fairness_refresh
     from analytics.services.validity import validity_refresh
     from audit.services import audit_verify
     from candidates.models import Candidate
@@ -1335,6 +1386,13 @@ def main(argv: list[str] | None = None) -> None:
     took = time.perf_counter() - computing
     elapsed = time.perf_counter() - _STARTED
     print(f"  [{elapsed:7.1f} s] survey results of {groups} groups computed in {took:.1f} s", flush=True)
+    computing = time.perf_counter()
+    tools = 0
+    while computed := fairness_refresh():  # as beat's `fairness-refresh` would
+        tools += len(computed)
+    took = time.perf_counter() - computing
+    elapsed = time.perf_counter() - _STARTED
+    print(f"  [{elapsed:7.1f} s] impact ratios of {tools} tools computed in {took:.1f} s", flush=True)
     checked, broken = audit_verify()
     verdict = "intact" if broken is None else f"BROKEN at #{broken.seq}: {broken.reason}"
     print(f"  [{time.perf_counter() - _STARTED:7.1f} s] audit chain {verdict} ({checked:,} events)")

@@ -606,7 +606,7 @@ def _analytics_scenarios(recruiter, hr_admin, total) -> list[tuple[Scenario, str
     results = [str(pk) for pk in ValidityResult.objects.order_by("scope").values_list("pk", flat=True)]
     if not results:
         print("  (no validity figures: the analytics pages are not measured)")
-        return _survey_scenarios(recruiter, total)
+        return _survey_scenarios(recruiter, total) + _fairness_scenarios(recruiter, total)
     each = (results * (total // len(results) + 1))[:total]
     note = f"{len(results)} positions and departments"
     return [
@@ -635,6 +635,22 @@ def _analytics_scenarios(recruiter, hr_admin, total) -> list[tuple[Scenario, str
             note,
         ),
         *_survey_scenarios(recruiter, total),
+        *_fairness_scenarios(recruiter, total),
+    ]
+
+
+def _fairness_scenarios(recruiter, total) -> list[tuple[Scenario, str]]:
+    """The fairness pages a recruiter reads (the list of tools and positions, a tool's impact
+    ratios with chart and tables, its CSV), reading the rows generate.py had beat's task keep."""
+    from analytics.models import FairnessResult
+
+    tool = FairnessResult.objects.filter(position__isnull=True).values_list("pk", flat=True).first()
+    if tool is None:
+        print("  (no impact ratios: the fairness pages are not measured)")
+        return []
+    return [
+        (Scenario(f"page {url}", recruiter, "recruiter", [url] * total, is_list=False), "")
+        for url in ("/hr/fairness/", f"/hr/fairness/{tool}/", f"/hr/fairness/{tool}/export.csv")
     ]
 
 
