@@ -334,7 +334,7 @@ class KeysThenRest:
     `KeysFirstPaginator` asks of its keys): the rest is read only by a window the first does
     not fill."""
 
-    def __init__(self, first: QuerySet, rest: QuerySet):
+    def __init__(self, first: "QuerySet | KeysByPosition", rest: QuerySet):
         self.first, self.rest = first, rest
 
     def __getitem__(self, window: slice) -> list:
