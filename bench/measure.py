@@ -451,7 +451,12 @@ def _page_scenarios(clients, args, ids, recruiter, hr_admin, candidate, total) -
         ),
     ]
     # The orders by an application: read along the applications' indexes (`candidate_page_keys`).
-    for sort, narrowed in (("in_stage", ""), ("-in_stage", ""), ("in_stage", f"stage={Stage.SCREENING}&")):
+    for sort, narrowed in (
+        ("in_stage", ""),
+        ("-in_stage", ""),
+        ("in_stage", f"stage={Stage.SCREENING}&"),
+        ("position", ""),
+    ):
         rows.append(
             (
                 f"page /hr/candidates/?{narrowed}sort={sort}",

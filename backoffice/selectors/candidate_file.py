@@ -222,7 +222,8 @@ def candidate_page_keys(*, user, filters=None):
     if data.get("added_to"):
         matching = matching.filter(candidate_created_at__lt=_day_start(data["added_to"] + timedelta(days=1)))
     if sort in _IN_STAGE:
-        return _with_the_rest(_by_time_in_stage(matching, wanted, longest=sort == "in_stage"), wanted, data)
+        keys = _by_time_in_stage(matching, wanted, longest=sort == "in_stage")
+        return _with_the_rest(CountedKeys(keys, _everyone(matching, wanted)), wanted, data)
     if sort == "position":
         return _with_the_rest(_by_position(matching, wanted, user=user), wanted, data)
     if sort == "added":
@@ -266,6 +267,29 @@ def _by_position(matching: QuerySet, wanted: dict, *, user) -> "KeysByPosition":
     return KeysByPosition(matching, list(positions))
 
 
+def _everyone(matching: QuerySet, wanted: dict) -> QuerySet:
+    """Each candidate of `matching` (open applications unless a stage is named) once, along the
+    applications' newest-first indexes: what a list of theirs in any order counts."""
+    matching = _open_unless_staged(matching, wanted).order_by("-candidate_created_at", "candidate_id")
+    keys = matching.values_list("candidate_id", flat=True)
+    return keys if "position" in wanted else keys.distinct()
+
+
+class CountedKeys:
+    """Keys in one order, counted from another list of the same keys that counts faster (the
+    order by time in stage probes each candidate's other applications; the same candidates newest
+    first are counted from an index alone)."""
+
+    def __init__(self, keys: QuerySet, counted: QuerySet):
+        self.keys, self.counted = keys, counted
+
+    def __getitem__(self, window: slice) -> list:
+        return list(self.keys[window])
+
+    def count_up_to(self, limit: int) -> int:
+        return self.counted[:limit].count()
+
+
 def _open_unless_staged(matching: QuerySet, wanted: dict) -> QuerySet:
     return matching if "stage" in wanted else matching.filter(stage__in=OPEN_STAGES)
 
@@ -275,14 +299,15 @@ def _with_the_rest(keys, wanted: dict, data: dict):
     application, newest first, as `_sorted` puts them last."""
     if wanted:
         return keys
-    rest = Candidate.objects.filter(
-        ~Exists(Application.objects.filter(candidate=OuterRef("pk"), stage__in=OPEN_STAGES))
-    )
+    # Every candidate added between the dates, once: the keys and the rest together.
+    listed = Candidate.objects.order_by("-created_at", "id")
     if data.get("added_from"):
-        rest = rest.filter(created_at__gte=_day_start(data["added_from"]))
+        listed = listed.filter(created_at__gte=_day_start(data["added_from"]))
     if data.get("added_to"):
-        rest = rest.filter(created_at__lt=_day_start(data["added_to"] + timedelta(days=1)))
-    return KeysThenRest(keys, rest.order_by("-created_at", "id").values_list("pk", flat=True))
+        listed = listed.filter(created_at__lt=_day_start(data["added_to"] + timedelta(days=1)))
+    open_application = Application.objects.filter(candidate=OuterRef("pk"), stage__in=OPEN_STAGES)
+    rest = listed.filter(~Exists(open_application)).values_list("pk", flat=True)
+    return KeysThenRest(keys, rest, listed=listed.values_list("pk", flat=True))
 
 
 def _count_up_to(keys, limit: int) -> int:
@@ -332,10 +357,10 @@ class KeysByPosition:
 class KeysThenRest:
     """Two lists of keys read as one, the first then the rest, a window at a time (what
     `KeysFirstPaginator` asks of its keys): the rest is read only by a window the first does
-    not fill."""
+    not fill. `listed` holds the keys of both in any order, to count them."""
 
-    def __init__(self, first: "QuerySet | KeysByPosition", rest: QuerySet):
-        self.first, self.rest = first, rest
+    def __init__(self, first, rest: QuerySet, *, listed: QuerySet):
+        self.first, self.rest, self.listed = first, rest, listed
 
     def __getitem__(self, window: slice) -> list:
         start, stop = window.start or 0, window.stop
@@ -347,8 +372,8 @@ class KeysThenRest:
         return keys + list(self.rest[max(start - held, 0) : None if stop is None else stop - held])
 
     def count_up_to(self, limit: int) -> int:
-        held = _count_up_to(self.first, limit)
-        return held if held >= limit else held + self.rest[: limit - held].count()
+        """Counted from `listed`, every key of both once, along the candidates' own index."""
+        return self.listed[:limit].count()
 
 
 def candidate_page_rows(*, user) -> QuerySet[Candidate]:
