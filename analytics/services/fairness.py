@@ -26,17 +26,16 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from analytics.fairness import categories, statistics
 from analytics.models import FairnessResult, SelfIdentification
+from analytics.services.kept import kept_rows_refresh
 from candidates.models import Position, Stage, StageChange
 from interviews.models import AIAssessment, Interview
 
 logger = logging.getLogger(__name__)
 
-CLAIM_MINUTES = 10
 RUN_LIMIT = 10
 ADVANCED_STAGES = (Stage.DECISION, Stage.OFFER, Stage.HIRED)
 DIMENSIONS = ("sex", "race_ethnicity", "intersectional")
@@ -69,31 +68,15 @@ def fairness_refresh(*, now=None) -> list[str]:
     known = set(FairnessResult.objects.filter(position__isnull=True).values_list("provider", flat=True))
     for provider in sorted(used - known):
         fairness_ask(provider)
-    stale = now - timedelta(hours=settings.HRSUITE_FAIRNESS_REFRESH_HOURS)
-    due = (
-        FairnessResult.objects.filter(position__isnull=True)
-        .filter(Q(asked_at__isnull=False) | Q(computed_at__isnull=True) | Q(computed_at__lt=stale))
-        .filter(
-            Q(computing_since__isnull=True) | Q(computing_since__lt=now - timedelta(minutes=CLAIM_MINUTES))
-        )
-        .order_by("asked_at", "computed_at")
-        .values_list("pk", "provider", "asked_at", "computing_since")[:RUN_LIMIT]
+    computed = kept_rows_refresh(
+        FairnessResult.objects.filter(position__isnull=True),
+        key="provider",
+        compute=tool_compute,
+        now=now,
+        stale=now - timedelta(hours=settings.HRSUITE_FAIRNESS_REFRESH_HOURS),
+        limit=RUN_LIMIT,
     )
-    done = []
-    for pk, provider, asked_at, claim in list(due):
-        started = timezone.now()
-        if not FairnessResult.objects.filter(pk=pk, computing_since=claim).update(computing_since=started):
-            continue
-        try:
-            tool_compute(provider, now=started)
-        except Exception:
-            logger.exception("Impact ratios of %s not computed", provider)
-            continue
-        finally:
-            FairnessResult.objects.filter(pk=pk, computing_since=started).update(computing_since=None)
-        FairnessResult.objects.filter(pk=pk, asked_at=asked_at).update(asked_at=None)
-        done.append(tool_scope(provider))
-    return done
+    return [tool_scope(provider) for provider in computed]
 
 
 # --- Reading a tool ------------------------------------------------------------------------------

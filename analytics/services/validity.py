@@ -10,7 +10,8 @@ pages read by key: no page computes a figure.
 Beat's `validity-refresh` computes a department when a rating asked for it (`validity_ask`), when
 its row has no figures yet, and every HRSUITE_VALIDITY_REFRESH_HOURS (new hires, scores and
 erasures change the figures too). A run claims a row before computing it (`computing_since`,
-taken over after CLAIM_MINUTES from a run that died), so runs that overlap compute each once.
+taken over after a while from a run that died, `kept_rows_refresh`), so runs that overlap
+compute each once.
 
 The computation reads every rating of the department as the system does, the way the dashboard
 counts: it keeps numbers only, no candidate's id, and no figure at all below the minimum n.
@@ -23,18 +24,16 @@ from decimal import Decimal, InvalidOperation
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from analytics import statistics
 from analytics.models import PerformanceRating, ValidityResult
+from analytics.services.kept import kept_rows_refresh
 from candidates.models import Application, Position, Stage
 from interviews.models import AIAssessment, AIDimensionScore, Scorecard
 
 logger = logging.getLogger(__name__)
 
-# A claim older than this is a run that died: another run takes the row over.
-CLAIM_MINUTES = 10
 # Departments computed by one run at most; the rest wait for the next (a minute later).
 RUN_LIMIT = 20
 OVERALL = "overall"
@@ -78,33 +77,15 @@ def validity_refresh(*, now=None) -> list[str]:
     refresh period), RUN_LIMIT at most; returns their scopes."""
     now = now or timezone.now()
     _ask_for_rated_departments_without_row()
-    stale = now - timedelta(hours=settings.HRSUITE_VALIDITY_REFRESH_HOURS)
-    due = (
-        ValidityResult.objects.filter(kind=ValidityResult.Kind.DEPARTMENT)
-        .filter(Q(asked_at__isnull=False) | Q(computed_at__isnull=True) | Q(computed_at__lt=stale))
-        .filter(
-            Q(computing_since__isnull=True) | Q(computing_since__lt=now - timedelta(minutes=CLAIM_MINUTES))
-        )
-        .order_by("asked_at", "computed_at")
-        .values_list("pk", "department", "asked_at", "computing_since")[:RUN_LIMIT]
+    computed = kept_rows_refresh(
+        ValidityResult.objects.filter(kind=ValidityResult.Kind.DEPARTMENT),
+        key="department",
+        compute=department_compute,
+        now=now,
+        stale=now - timedelta(hours=settings.HRSUITE_VALIDITY_REFRESH_HOURS),
+        limit=RUN_LIMIT,
     )
-    done = []
-    for pk, department, asked_at, claim in list(due):
-        started = timezone.now()
-        if not ValidityResult.objects.filter(pk=pk, computing_since=claim).update(computing_since=started):
-            continue  # another run claimed it first
-        try:
-            department_compute(department, now=started)
-        except Exception:
-            # One department's failure costs the others nothing: its ask stays, for the next run.
-            logger.exception("Validity of %s not computed", department)
-            continue
-        finally:
-            ValidityResult.objects.filter(pk=pk, computing_since=started).update(computing_since=None)
-        # An ask that came while it was computed is kept, for the next run.
-        ValidityResult.objects.filter(pk=pk, asked_at=asked_at).update(asked_at=None)
-        done.append(department_scope(department))
-    return done
+    return [department_scope(department) for department in computed]
 
 
 def _ask_for_rated_departments_without_row() -> None:
