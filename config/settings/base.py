@@ -165,6 +165,10 @@ DATABASES["keys"] = (
 if DATABASES["keys"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["keys"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DATABASE_ROUTERS = ["hrsuite.persons.KeyStoreRouter"]
+# Seconds a process keeps its database connections between requests (0: one per request). A new
+# connection costs PostgreSQL a process and the request a handshake; production keeps them 60 s.
+for _database in (DATABASES["default"], DATABASES["keys"]):
+    _database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
