@@ -80,6 +80,10 @@ def _scope_name(row: FairnessResult) -> str:
 def fairness_home(request):
     """Each tool's figures and its positions', its latest audit, the audits made, and the forms
     to ask for figures, make an audit and download Illinois' report."""
+    return render(request, "hr/fairness.html", _home(request, year=timezone.localdate().year - 1))
+
+
+def _home(request, *, year, year_error: str = "") -> dict:
     url = url_for_each("hr-fairness-scope")
     results = list(selectors.fairness_results_for(user=request.user)[:200])
     audits = list(selectors.bias_audits_for(user=request.user)[:50])
@@ -88,15 +92,15 @@ def fairness_home(request):
     for provider in providers_available():
         until = bias_audits.audit_valid_until(provider)
         tools.append({"provider": provider, "valid_until": until, "expired": until is None or until < today})
-    context = {
+    return {
         "rows": [{"row": row, "name": _scope_name(row), "url": url(row.pk)} for row in results],
         "audits": audits,
         "tools": tools,
-        "year": today.year - 1,
+        "year": year,
+        "year_error": year_error,
         "regions": settings.HRSUITE_BIAS_AUDIT_REGIONS,
         "may_act": has_role(request.user, Role.COMPLIANCE),
     }
-    return render(request, "hr/fairness.html", context)
 
 
 def _result(request, pk) -> FairnessResult:
@@ -283,13 +287,15 @@ def bias_audit_download(request, pk, kind):
 @role_required(*COMPLIANCE)
 @require_GET
 def illinois_report(request):
-    """Illinois' yearly report of a year (`year`, by default the last) as CSV."""
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year - 1)
-    except ValueError:
-        raise Http404 from None
-    if not 2000 <= year <= 2100:
-        raise Http404
+    """Illinois' yearly report of a year (`year`, by default the last) as CSV; the fairness page
+    with the year's error (400) for a year that is not one from 2000 to 2100."""
+    given = request.GET.get("year", "").strip()
+    year = int(given) if given.isascii() and given.isdigit() else None
+    if not given:
+        year = timezone.localdate().year - 1
+    elif year is None or not 2000 <= year <= 2100:
+        problem = _("Give a year from 2000 to 2100.")
+        return render(request, "hr/fairness.html", _home(request, year=given, year_error=problem), status=400)
     content = illinois.illinois_export(year=year, actor=request.user)
     return attachment(
         content, content_type="text/csv; charset=utf-8", filename=f"illinois-ai-video-{year}.csv"

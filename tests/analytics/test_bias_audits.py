@@ -253,6 +253,18 @@ def test_illinois_yearly_report_counts_race_by_outcome_and_hire(recruiter, compl
     assert client.get("/hr/fairness/illinois.csv").status_code == 403
 
 
+# The fourth is 2025 in full-width digits, which int() would take.
+@pytest.mark.parametrize("year", ["twenty", "1999", "2101", "\uff12\uff10\uff12\uff15", "-2025"])
+def test_illinois_report_of_no_year_is_a_field_error_and_no_download(year, compliance, client):
+    client.force_login(compliance)
+    answer = client.get("/hr/fairness/illinois.csv", {"year": year})
+    assert answer.status_code == 400
+    assert answer["Content-Type"].startswith("text/html")
+    page = answer.content.decode()
+    assert 'aria-describedby="illinois-year-errors"' in page and "Give a year from 2000 to 2100." in page
+    assert not AuditEvent.objects.filter(detail__event="illinois_report_download").exists()
+
+
 def test_moving_an_ai_interview_after_the_audit_lapsed_is_refused_too(position, recruiter, settings):
     """Moving an AI interview uses the tool on the new day: past the audit's 365 days it is
     refused as scheduling is, on `starts_at`, and the interview stays where it was."""
