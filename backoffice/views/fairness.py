@@ -290,7 +290,8 @@ def illinois_report(request):
     """Illinois' yearly report of a year (`year`, by default the last) as CSV; the fairness page
     with the year's error (400) for a year that is not one from 2000 to 2100."""
     given = request.GET.get("year", "").strip()
-    year = int(given) if given.isascii() and given.isdigit() else None
+    # Four ASCII digits at most: int() takes full-width digits, and refuses (ValueError) past 4,300.
+    year = int(given) if given.isascii() and given.isdigit() and len(given) <= 4 else None
     if not given:
         year = timezone.localdate().year - 1
     elif year is None or not 2000 <= year <= 2100:

@@ -253,8 +253,11 @@ def test_illinois_yearly_report_counts_race_by_outcome_and_hire(recruiter, compl
     assert client.get("/hr/fairness/illinois.csv").status_code == 403
 
 
-# The fourth is 2025 in full-width digits, which int() would take.
-@pytest.mark.parametrize("year", ["twenty", "1999", "2101", "\uff12\uff10\uff12\uff15", "-2025"])
+# The fourth is 2025 in full-width digits, which int() would take; the last, more digits than
+# int() converts.
+@pytest.mark.parametrize(
+    "year", ["twenty", "1999", "2101", "\uff12\uff10\uff12\uff15", "-2025", "02025", "9" * 5000]
+)
 def test_illinois_report_of_no_year_is_a_field_error_and_no_download(year, compliance, client):
     client.force_login(compliance)
     answer = client.get("/hr/fairness/illinois.csv", {"year": year})
